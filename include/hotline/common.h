@@ -1,0 +1,54 @@
+/*
+ * libhotline — common definitions: export macro, version, basic types.
+ */
+#ifndef HOTLINE_COMMON_H
+#define HOTLINE_COMMON_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#if defined(_WIN32) && defined(HOTLINE_SHARED)
+#  ifdef HOTLINE_BUILDING
+#    define HOTLINE_EXTERN(type) __declspec(dllexport) type
+#  else
+#    define HOTLINE_EXTERN(type) __declspec(dllimport) type
+#  endif
+#elif defined(__GNUC__)
+#  define HOTLINE_EXTERN(type) __attribute__((visibility("default"))) type
+#else
+#  define HOTLINE_EXTERN(type) type
+#endif
+
+#ifdef __cplusplus
+#  define HOTLINE_BEGIN_DECL extern "C" {
+#  define HOTLINE_END_DECL }
+#else
+#  define HOTLINE_BEGIN_DECL
+#  define HOTLINE_END_DECL
+#endif
+
+#define HOTLINE_VERSION_MAJOR 0
+#define HOTLINE_VERSION_MINOR 1
+#define HOTLINE_VERSION_PATCH 0
+#define HOTLINE_VERSION "0.1.0"
+/** Single number for compile-time comparisons: MAJOR*10000 + MINOR*100 + PATCH. */
+#define HOTLINE_VERSION_NUMBER \
+	(HOTLINE_VERSION_MAJOR * 10000 + HOTLINE_VERSION_MINOR * 100 + HOTLINE_VERSION_PATCH)
+
+HOTLINE_BEGIN_DECL
+
+/**
+ * An instant: seconds since 1970-01-01T00:00:00Z (UTC). Every command carries
+ * its own instant; the library never reads the wall clock.
+ */
+typedef int64_t hotline_time;
+
+/** Sentinel for "no instant" (e.g. a case with no pending deadline). */
+#define HOTLINE_TIME_NONE INT64_MAX
+
+/** Run-time version of the library (may differ from the header's). */
+HOTLINE_EXTERN(const char *) hotline_version(int *major, int *minor, int *patch);
+
+HOTLINE_END_DECL
+
+#endif
