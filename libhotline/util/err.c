@@ -3,6 +3,9 @@
 #include <stdio.h>
 #include <string.h>
 
+/* The only thread-local state of the library: the last error of calls made without a handle. */
+static _Thread_local char last_error[512];
+
 int hotline__seterr(hotline__err *e, int code, const char *fmt, ...)
 {
 	if (e) {
@@ -21,4 +24,18 @@ void hotline__clearerr(hotline__err *e)
 		e->code = 0;
 		e->msg[0] = '\0';
 	}
+}
+
+int hotline__last_error_set(int code, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(last_error, sizeof(last_error), fmt, ap);
+	va_end(ap);
+	return code;
+}
+
+const char *hotline_last_error(void)
+{
+	return last_error;
 }

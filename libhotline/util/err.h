@@ -18,4 +18,12 @@ int hotline__seterr(hotline__err *e, int code, const char *fmt, ...)
 	;
 void hotline__clearerr(hotline__err *e);
 
+
+/* Thread-local last error (hotline_last_error()); returns code. */
+int hotline__last_error_set(int code, const char *fmt, ...)
+#if defined(__GNUC__)
+	__attribute__((format(printf, 2, 3)))
+#endif
+	;
+
 #endif

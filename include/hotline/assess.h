@@ -1,0 +1,56 @@
+/*
+ * libhotline — rules: assessment, explanation, replay of scenario files.
+ */
+#ifndef HOTLINE_ASSESS_H
+#define HOTLINE_ASSESS_H
+
+#include "db.h"
+
+HOTLINE_BEGIN_DECL
+
+/** Output formats of hotline_db_assess. */
+typedef enum hotline_format {
+	HOTLINE_FORMAT_JSON = 0,
+	HOTLINE_FORMAT_CSV = 1
+} hotline_format;
+
+/**
+ * Monthly assessment at `as_of` (DESIGN §3.1, §3.3): every penalty, open
+ * deadlines, per-property rates, per-person raw and capped totals.
+ * JSON: {"penalties":[...], "assessment":{...}} with sorted keys,
+ * byte-identical for the same events, policy and as_of.
+ * The caller frees *out with hotline_free.
+ */
+HOTLINE_EXTERN(int) hotline_db_assess(char **out, hotline_db *db, hotline_time as_of, hotline_format format);
+
+/** Every deadline and penalty of one case at `as_of`, with its article and labels, as JSON. */
+HOTLINE_EXTERN(int) hotline_db_explain(char **out, hotline_db *db, const char *case_id, hotline_time as_of);
+
+/** Options of hotline_replay (versioned). */
+typedef struct hotline_replay_options {
+	unsigned int version;
+	const char *policy;     /**< built-in name or policy file; NULL: gm-hotline */
+	const char *db_uri;     /**< storage to replay into; NULL: "memory:" */
+	hotline_time as_of;     /**< HOTLINE_TIME_NONE: the latest `at` in the files */
+} hotline_replay_options;
+#define HOTLINE_REPLAY_OPTIONS_VERSION 1
+#define HOTLINE_REPLAY_OPTIONS_INIT { HOTLINE_REPLAY_OPTIONS_VERSION, NULL, NULL, HOTLINE_TIME_NONE }
+HOTLINE_EXTERN(int) hotline_replay_options_init(hotline_replay_options *opts, unsigned int version);
+
+/**
+ * Replay scenario files (JSON Lines, DESIGN §5) and produce the document
+ * `hotline replay` prints: {"cases", "penalties", "refused", "assessment"}.
+ * Refused lines do not fail the call; an unreadable file, unknown policy or
+ * malformed JSON line does (message "file:line: ..."). *out is JSON text
+ * with sorted keys; free it with hotline_free.
+ */
+HOTLINE_EXTERN(int) hotline_replay(char **out, const char *const *files, size_t nfiles, const hotline_replay_options *opts);
+
+/** Parse an ISO-8601 instant with offset ("2026-11-02T09:05:00+08:00"). */
+HOTLINE_EXTERN(int) hotline_time_parse(hotline_time *out, const char *iso);
+/** Format an instant with a UTC offset in minutes into buf (at least 32 bytes). */
+HOTLINE_EXTERN(int) hotline_time_format(char *buf, size_t size, hotline_time t, int offset_minutes);
+
+HOTLINE_END_DECL
+
+#endif

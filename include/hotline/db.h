@@ -1,0 +1,200 @@
+/*
+ * libhotline — opening a database, running commands, reading cases.
+ *
+ * Threads: a hotline_db handle may be shared between threads; every call
+ * on it takes the handle's mutex, so calls are serialised per handle. For
+ * parallelism open one handle per thread on the same storage (SQLite WAL or
+ * PostgreSQL). hotline_db_errmsg() is per handle: read it from the thread
+ * that made the failing call before another thread uses the handle, or use
+ * the thread-local hotline_last_error(), which every failure also sets.
+ *
+ * Ownership: what comes back through `**out` belongs to the caller and is
+ * released with the matching _free function (strings with hotline_free);
+ * what a function returns directly is borrowed from its parent object.
+ */
+#ifndef HOTLINE_DB_H
+#define HOTLINE_DB_H
+
+#include "common.h"
+#include "errors.h"
+#include "lifecycle.h"
+
+HOTLINE_BEGIN_DECL
+
+typedef struct hotline_db hotline_db;
+typedef struct hotline_storage hotline_storage;
+
+/** Options for hotline_db_open (versioned: grows only at the end). */
+typedef struct hotline_db_options {
+	unsigned int version;
+	/** Policy: a built-in name ("gm-hotline", the default when NULL) or a path to a policy JSON file. */
+	const char *policy;
+	/** SQLite busy timeout in milliseconds (0: default 5000). */
+	int busy_timeout_ms;
+	/** SQLite durability: 1 = synchronous NORMAL (default, WAL), 2 = FULL. */
+	int synchronous;
+} hotline_db_options;
+
+#define HOTLINE_DB_OPTIONS_VERSION 1
+#define HOTLINE_DB_OPTIONS_INIT { HOTLINE_DB_OPTIONS_VERSION, NULL, 0, 0 }
+/** Initialise options (for bindings, which cannot use the macro). */
+HOTLINE_EXTERN(int) hotline_db_options_init(hotline_db_options *opts, unsigned int version);
+
+/**
+ * Open a database. `uri` is "memory:", "sqlite:PATH", or a bare PATH
+ * (SQLite). opts may be NULL. On failure *out is NULL and
+ * hotline_last_error() says why.
+ */
+HOTLINE_EXTERN(int) hotline_db_open(hotline_db **out, const char *uri, const hotline_db_options *opts);
+
+/**
+ * Open a database on a caller-supplied backend (include/hotline/sys/storage.h).
+ * The handle owns the backend from this call on, also when it fails.
+ */
+HOTLINE_EXTERN(int) hotline_db_open_storage(hotline_db **out, hotline_storage *backend, const hotline_db_options *opts);
+
+/** Close the handle and free everything it owns. NULL is allowed. */
+HOTLINE_EXTERN(void) hotline_db_close(hotline_db *db);
+
+/** Message of this handle's last failure (never NULL; "" when none). */
+HOTLINE_EXTERN(const char *) hotline_db_errmsg(hotline_db *db);
+/** Code of this handle's last failure (0 when none). */
+HOTLINE_EXTERN(int) hotline_db_errcode(hotline_db *db);
+
+/** Name of the handle's policy ("gm-hotline"...). */
+HOTLINE_EXTERN(const char *) hotline_db_policy(hotline_db *db);
+
+/** Free memory the library handed to the caller (strings). NULL is allowed. */
+HOTLINE_EXTERN(void) hotline_free(void *p);
+
+/**
+ * Load holiday data for working-day clocks into this handle, in addition to
+ * the built-in 2024-2026 data. `format` is "json" (the cn-holidays shape:
+ * {"year", "days":[{"name","date","isOffDay"}]}) or "ical" (iCalendar).
+ * All or nothing: a malformed document loads nothing.
+ */
+HOTLINE_EXTERN(int) hotline_db_load_holidays(hotline_db *db, const char *format, const char *data, size_t len);
+
+/* ------------------------------------------------------------------ */
+/* Commands                                                            */
+
+/**
+ * Apply one command given as a JSON object, in the scenario format of
+ * DESIGN §5 (directory lines included). On success the event's global
+ * sequence number goes to *seq_out (may be NULL). A refused command changes
+ * nothing and returns its code; hotline_db_errmsg() says why.
+ */
+HOTLINE_EXTERN(int) hotline_db_exec_json(hotline_db *db, const char *json, int64_t *seq_out);
+
+/** A command under construction (typed alternative to JSON). */
+typedef struct hotline_command hotline_command;
+
+/**
+ * Start a command. case_id is NULL for directory and organisation-level
+ * commands; actor is NULL for directory commands; at is ignored for them.
+ */
+HOTLINE_EXTERN(int) hotline_command_new(hotline_command **out, hotline_command_kind kind,
+	const char *case_id, const char *actor, hotline_time at);
+HOTLINE_EXTERN(void) hotline_command_free(hotline_command *cmd);
+/** Set a field (see DESIGN §5 for each command's field names). */
+HOTLINE_EXTERN(int) hotline_command_set_string(hotline_command *cmd, const char *field, const char *value);
+HOTLINE_EXTERN(int) hotline_command_set_bool(hotline_command *cmd, const char *field, int value);
+HOTLINE_EXTERN(int) hotline_command_set_int(hotline_command *cmd, const char *field, int64_t value);
+HOTLINE_EXTERN(int) hotline_command_set_time(hotline_command *cmd, const char *field, hotline_time value);
+/** Append a string to a list field (roles, department_heads, fields, absent). */
+HOTLINE_EXTERN(int) hotline_command_add_string(hotline_command *cmd, const char *field, const char *value);
+/** Set one entry of an object field (correct_record's `values`). */
+HOTLINE_EXTERN(int) hotline_command_set_entry(hotline_command *cmd, const char *field, const char *key, const char *value);
+/** Refuse with HOTLINE_ECONFLICT unless the case's version equals `version`. */
+HOTLINE_EXTERN(int) hotline_command_expect_version(hotline_command *cmd, int64_t version);
+/** The command as JSON text (caller frees with hotline_free). */
+HOTLINE_EXTERN(int) hotline_command_json(char **out, const hotline_command *cmd);
+/** Apply a built command; same contract as hotline_db_exec_json. */
+HOTLINE_EXTERN(int) hotline_db_execute(hotline_db *db, const hotline_command *cmd, int64_t *seq_out);
+
+/* ------------------------------------------------------------------ */
+/* Cases                                                               */
+
+typedef struct hotline_case hotline_case;
+
+/** Read a case's snapshot; HOTLINE_ENOT_FOUND if unknown. Free with hotline_case_free. */
+HOTLINE_EXTERN(int) hotline_db_case(hotline_case **out, hotline_db *db, const char *case_id);
+HOTLINE_EXTERN(void) hotline_case_free(hotline_case *c);
+HOTLINE_EXTERN(const char *) hotline_case_id(const hotline_case *c);
+HOTLINE_EXTERN(const char *) hotline_case_property(const hotline_case *c);
+HOTLINE_EXTERN(hotline_state) hotline_case_state(const hotline_case *c);
+HOTLINE_EXTERN(hotline_approval) hotline_case_approval(const hotline_case *c);
+HOTLINE_EXTERN(int) hotline_case_exempt(const hotline_case *c);
+HOTLINE_EXTERN(int64_t) hotline_case_version(const hotline_case *c);
+HOTLINE_EXTERN(hotline_time) hotline_case_registered_at(const hotline_case *c);
+HOTLINE_EXTERN(hotline_time) hotline_case_last_at(const hotline_case *c);
+/** Earliest pending deadline (HOTLINE_TIME_NONE if none). */
+HOTLINE_EXTERN(hotline_time) hotline_case_next_due(const hotline_case *c);
+/** A ledger field (room, owner, phone, matter, call_taker, order_taker, kind, severity); NULL if unset. */
+HOTLINE_EXTERN(const char *) hotline_case_field(const hotline_case *c, const char *name);
+/** The whole snapshot as JSON (borrowed, valid while c lives). */
+HOTLINE_EXTERN(const char *) hotline_case_json(const hotline_case *c);
+
+/** A list of case snapshots. */
+typedef struct hotline_case_list hotline_case_list;
+HOTLINE_EXTERN(size_t) hotline_case_list_count(const hotline_case_list *l);
+/** Borrowed; valid while the list lives. NULL when i is out of range. */
+HOTLINE_EXTERN(const hotline_case *) hotline_case_list_get(const hotline_case_list *l, size_t i);
+HOTLINE_EXTERN(void) hotline_case_list_free(hotline_case_list *l);
+
+/** Filter for hotline_db_cases (versioned). */
+typedef struct hotline_case_query {
+	unsigned int version;
+	const char *property;   /**< NULL: any */
+	int state;              /**< -1: any */
+	size_t limit;           /**< 0: no limit */
+} hotline_case_query;
+#define HOTLINE_CASE_QUERY_VERSION 1
+#define HOTLINE_CASE_QUERY_INIT { HOTLINE_CASE_QUERY_VERSION, NULL, -1, 0 }
+HOTLINE_EXTERN(int) hotline_case_query_init(hotline_case_query *q, unsigned int version);
+
+/** Cases by property and/or state, ordered by id. q may be NULL (all cases). */
+HOTLINE_EXTERN(int) hotline_db_cases(hotline_case_list **out, hotline_db *db, const hotline_case_query *q);
+
+/**
+ * Sweep: cases whose next due instant is before `before`, earliest first,
+ * at most `limit` (0: no limit). Served by the storage's index on the
+ * snapshot's next-due instant, never by a scan of all cases.
+ */
+HOTLINE_EXTERN(int) hotline_db_sweep(hotline_case_list **out, hotline_db *db, hotline_time before, size_t limit);
+
+/* ------------------------------------------------------------------ */
+/* Events                                                              */
+
+typedef struct hotline_event hotline_event;
+typedef struct hotline_event_list hotline_event_list;
+
+/** Events of a case in order (case_id NULL or "": the organisation stream). */
+HOTLINE_EXTERN(int) hotline_db_history(hotline_event_list **out, hotline_db *db, const char *case_id);
+HOTLINE_EXTERN(size_t) hotline_event_list_count(const hotline_event_list *l);
+HOTLINE_EXTERN(const hotline_event *) hotline_event_list_get(const hotline_event_list *l, size_t i);
+HOTLINE_EXTERN(void) hotline_event_list_free(hotline_event_list *l);
+HOTLINE_EXTERN(int64_t) hotline_event_seq(const hotline_event *e);
+/** Case id, or "" for organisation-level and directory events. */
+HOTLINE_EXTERN(const char *) hotline_event_case(const hotline_event *e);
+/** Position in its stream: the case's version after this event. */
+HOTLINE_EXTERN(int64_t) hotline_event_version(const hotline_event *e);
+HOTLINE_EXTERN(hotline_command_kind) hotline_event_command(const hotline_event *e);
+HOTLINE_EXTERN(const char *) hotline_event_actor(const hotline_event *e);
+HOTLINE_EXTERN(hotline_time) hotline_event_at(const hotline_event *e);
+/** The accepted command as canonical JSON. */
+HOTLINE_EXTERN(const char *) hotline_event_json(const hotline_event *e);
+HOTLINE_EXTERN(const char *) hotline_event_prev_hash(const hotline_event *e);
+HOTLINE_EXTERN(const char *) hotline_event_hash(const hotline_event *e);
+
+/**
+ * Verify the hash chain of one case (case_id) or of every stream (NULL),
+ * and that each case snapshot's version and head hash match its events.
+ * HOTLINE_ECORRUPT names the first event that fails. *checked_out (may be
+ * NULL) receives the number of events checked.
+ */
+HOTLINE_EXTERN(int) hotline_db_verify_log(hotline_db *db, const char *case_id, int64_t *checked_out);
+
+HOTLINE_END_DECL
+
+#endif

@@ -1,0 +1,107 @@
+/*
+ * libhotline — the complaint lifecycle: states, commands, roles.
+ *
+ * The transitions themselves are one table inside the library
+ * (libhotline/core/lifecycle.c); hotline_lifecycle_* expose it read-only so
+ * that documentation and bindings are generated from the same data.
+ */
+#ifndef HOTLINE_LIFECYCLE_H
+#define HOTLINE_LIFECYCLE_H
+
+#include "common.h"
+
+HOTLINE_BEGIN_DECL
+
+/** Case states (DESIGN §2). Values are stored: never renumber. */
+typedef enum hotline_state {
+	HOTLINE_STATE_RECEIVED = 0,        /**< 受理 */
+	HOTLINE_STATE_DISPATCHED = 1,      /**< 已派单/处理中 */
+	HOTLINE_STATE_HANDLED = 2,         /**< 处理完成 */
+	HOTLINE_STATE_REVISITED = 3,       /**< 回访 */
+	HOTLINE_STATE_VERIFIED = 4,        /**< 已验证 (Art. 15) */
+	HOTLINE_STATE_CLOSED = 5,          /**< 结案 */
+	HOTLINE_STATE_ESCALATED = 6,       /**< 上报 (Art. 17) */
+	HOTLINE_STATE_STAGE_CLOSED = 7,    /**< 阶段性结案 (Art. 18) */
+	HOTLINE_STATE_MALICIOUS_EXEMPT = 8 /**< 恶意投诉免责 (Art. 19) */
+} hotline_state;
+#define HOTLINE_STATE_COUNT 9
+
+/** Approval status of ESCALATED, STAGE_CLOSED and MALICIOUS_EXEMPT. */
+typedef enum hotline_approval {
+	HOTLINE_APPROVAL_NONE = 0,
+	HOTLINE_APPROVAL_PENDING = 1,
+	HOTLINE_APPROVAL_APPROVED = 2
+} hotline_approval;
+
+/** Commands (JSON `cmd` names in DESIGN §2 and §5). Values are stable. */
+typedef enum hotline_command_kind {
+	HOTLINE_CMD_REGISTER = 0,
+	HOTLINE_CMD_CORRECT_RECORD,
+	HOTLINE_CMD_DISPATCH,
+	HOTLINE_CMD_DECIDE_MEASURES,
+	HOTLINE_CMD_ONSITE_VISIT,
+	HOTLINE_CMD_SUBMIT_VISIT_FORM,
+	HOTLINE_CMD_REPORT_PROGRESS,
+	HOTLINE_CMD_COMPLETE,
+	HOTLINE_CMD_FOLLOWUP,
+	HOTLINE_CMD_SUPERVISOR_CHECK,
+	HOTLINE_CMD_VERIFY,
+	HOTLINE_CMD_CLOSE,
+	HOTLINE_CMD_REQUEST_ESCALATION,
+	HOTLINE_CMD_REQUEST_STAGE_CLOSE,
+	HOTLINE_CMD_REPORT_MALICIOUS,
+	HOTLINE_CMD_APPROVE,
+	HOTLINE_CMD_REJECT,
+	HOTLINE_CMD_REPEAT_COMPLAINT,
+	HOTLINE_CMD_REPLY,
+	HOTLINE_CMD_RECORD_FINDING,
+	/* organisation-level events (no case) */
+	HOTLINE_CMD_CALL,
+	HOTLINE_CMD_MONTHLY_SUMMARY,
+	HOTLINE_CMD_QUARTERLY_MEETING,
+	HOTLINE_CMD_QUARTERLY_REPORT,
+	/* directory */
+	HOTLINE_CMD_PERSON,
+	HOTLINE_CMD_PROPERTY,
+	HOTLINE_CMD_BONUS
+} hotline_command_kind;
+#define HOTLINE_CMD_COUNT 27
+
+/** Roles (bit values, combinable). */
+typedef enum hotline_role {
+	HOTLINE_ROLE_HOTLINE_SPECIALIST = 1 << 0,
+	HOTLINE_ROLE_PROPERTY_MANAGER = 1 << 1,
+	HOTLINE_ROLE_DEPARTMENT_HEAD = 1 << 2,
+	HOTLINE_ROLE_QUALITY_SUPERVISOR = 1 << 3,
+	HOTLINE_ROLE_GROUP_HEAD = 1 << 4,
+	HOTLINE_ROLE_QA_DIRECTOR = 1 << 5,
+	HOTLINE_ROLE_SALES_DIRECTOR = 1 << 6,
+	HOTLINE_ROLE_DIRECTOR_ASSISTANT = 1 << 7
+} hotline_role;
+#define HOTLINE_ROLE_COUNT 8
+
+/** JSON name of a state ("received"...), NULL if out of range. */
+HOTLINE_EXTERN(const char *) hotline_state_name(int state);
+/** State from its JSON name; HOTLINE_EINVALID if unknown. */
+HOTLINE_EXTERN(int) hotline_state_from_name(int *out, const char *name);
+/** "none", "pending", "approved"; NULL if out of range. */
+HOTLINE_EXTERN(const char *) hotline_approval_name(int approval);
+/** JSON name of a command ("register"...), NULL if out of range. */
+HOTLINE_EXTERN(const char *) hotline_command_name(int kind);
+/** Command from its JSON name; HOTLINE_EINVALID if unknown. */
+HOTLINE_EXTERN(int) hotline_command_from_name(int *out, const char *name);
+/** JSON name of one role bit ("hotline_specialist"...), NULL if not a single known bit. */
+HOTLINE_EXTERN(const char *) hotline_role_name(int role);
+/** Role bit from its JSON name; HOTLINE_EINVALID if unknown. */
+HOTLINE_EXTERN(int) hotline_role_from_name(int *out, const char *name);
+
+/**
+ * The lifecycle table as JSON (an array of rows: cmd, from, to, roles,
+ * scoped, ...), generated from the one table the library runs on. The
+ * caller frees *out with hotline_free().
+ */
+HOTLINE_EXTERN(int) hotline_lifecycle_json(char **out);
+
+HOTLINE_END_DECL
+
+#endif

@@ -1,0 +1,163 @@
+/*
+ * libhotline — storage backend interface, for people who write backends.
+ *
+ * A backend is a struct whose first member is `unsigned int version`,
+ * followed by callbacks. Implementations embed `hotline_storage` as the
+ * first member of their own struct, fill it with HOTLINE_STORAGE_INIT (or
+ * hotline_storage_init()), set every callback marked "must", and hand it to
+ * hotline_db_open_storage(), which checks the version and the required
+ * callbacks and then owns the backend (it calls `free` on close).
+ *
+ * This header is stable within a minor release. New callbacks are appended
+ * at the end and the version is bumped; the library calls a newer callback
+ * only when the backend's `version` says it exists.
+ *
+ * Calling model: the library serialises calls on one backend (one handle =
+ * one logical connection); a backend need not be thread-safe itself. Every
+ * write happens between begin(write=1) and commit/rollback; reads may run
+ * inside or outside a transaction. Strings handed to callbacks are borrowed
+ * and valid only for the duration of the callback.
+ *
+ * Return values: 0 on success, or a negative hotline_error:
+ *   HOTLINE_ENOT_FOUND  the record does not exist,
+ *   HOTLINE_EDUPLICATE  an insert met an existing key,
+ *   HOTLINE_ECONFLICT   a conditional update found another version,
+ *   HOTLINE_ESTORAGE    anything else (then `errmsg` says what).
+ * A callback of a foreach that returns non-zero stops the iteration, and the
+ * foreach returns that value.
+ */
+#ifndef HOTLINE_SYS_STORAGE_H
+#define HOTLINE_SYS_STORAGE_H
+
+#include "../common.h"
+#include "../errors.h"
+
+HOTLINE_BEGIN_DECL
+
+/** Snapshot of one case, kept up to date by the library on every command. */
+typedef struct hotline_storage_case {
+	const char *id;            /**< caller's case id */
+	const char *property;      /**< property id */
+	int state;                 /**< hotline_state */
+	int approval;              /**< hotline_approval */
+	int exempt;                /**< 1 when out of assessment */
+	int64_t version;           /**< number of accepted events of the case */
+	hotline_time registered_at;
+	hotline_time last_at;      /**< instant of the case's latest event */
+	hotline_time next_due;     /**< earliest pending deadline, HOTLINE_TIME_NONE if none */
+	const char *head_hash;     /**< hash of the case's latest event (hex) */
+	const char *body;          /**< the full snapshot as JSON text */
+} hotline_storage_case;
+
+/**
+ * One immutable event. `stream` is the case id, or "" for the
+ * organisation stream (directory and organisation-level events).
+ */
+typedef struct hotline_storage_event {
+	int64_t seq;               /**< global order; assigned by the backend on append (ignored on input) */
+	const char *stream;
+	int64_t stream_seq;        /**< 1, 2, ... within the stream */
+	const char *cmd;
+	const char *actor;         /**< "" when none */
+	hotline_time at;           /**< HOTLINE_TIME_NONE for directory events */
+	const char *body;          /**< the accepted command as canonical JSON */
+	const char *prev_hash;     /**< hex SHA-256 of the previous event of the stream, "" for the first */
+	const char *hash;          /**< hex SHA-256 of this event */
+} hotline_storage_event;
+
+/** Query over case snapshots. Fields left at their INIT values do not filter. */
+typedef struct hotline_storage_query {
+	unsigned int version;
+	const char *property;        /**< NULL: any */
+	int state;                   /**< -1: any */
+	hotline_time due_before;     /**< HOTLINE_TIME_NONE: no filter; else next_due < due_before, ordered by next_due, id */
+	hotline_time registered_from;/**< inclusive; INT64_MIN: no bound */
+	hotline_time registered_to;  /**< exclusive; HOTLINE_TIME_NONE: no bound */
+	size_t limit;                /**< 0: no limit */
+} hotline_storage_query;
+
+#define HOTLINE_STORAGE_QUERY_VERSION 1
+#define HOTLINE_STORAGE_QUERY_INIT \
+	{ HOTLINE_STORAGE_QUERY_VERSION, NULL, -1, HOTLINE_TIME_NONE, INT64_MIN, HOTLINE_TIME_NONE, 0 }
+
+typedef int (*hotline_storage_case_cb)(const hotline_storage_case *c, void *payload);
+typedef int (*hotline_storage_event_cb)(const hotline_storage_event *e, void *payload);
+typedef int (*hotline_storage_dir_cb)(const char *kind, const char *id, const char *body, void *payload);
+
+typedef struct hotline_storage hotline_storage;
+
+struct hotline_storage {
+	unsigned int version;
+
+	/** must: start a transaction; write != 0 takes the write lock at once. */
+	int (*begin)(hotline_storage *st, int write);
+	/** must: commit; on failure the transaction is rolled back. Durable when it returns 0. */
+	int (*commit)(hotline_storage *st);
+	/** must: roll back the open transaction (no-op when none). */
+	int (*rollback)(hotline_storage *st);
+
+	/** must: call cb once with case `id`, or return HOTLINE_ENOT_FOUND. */
+	int (*case_get)(hotline_storage *st, const char *id, hotline_storage_case_cb cb, void *payload);
+	/**
+	 * must: write a snapshot. expected_version == 0: insert (HOTLINE_EDUPLICATE
+	 * if the id exists); otherwise update only if the stored version equals
+	 * expected_version (HOTLINE_ECONFLICT if not, HOTLINE_ENOT_FOUND if absent).
+	 */
+	int (*case_put)(hotline_storage *st, const hotline_storage_case *c, int64_t expected_version);
+	/** must: cases matching q, ordered by id unless q->due_before is set. */
+	int (*cases_foreach)(hotline_storage *st, const hotline_storage_query *q, hotline_storage_case_cb cb, void *payload);
+
+	/**
+	 * must: append an event; (stream, stream_seq) is unique (HOTLINE_EDUPLICATE
+	 * if taken). Sets *seq_out (may be NULL) to the assigned global seq.
+	 */
+	int (*event_append)(hotline_storage *st, const hotline_storage_event *e, int64_t *seq_out);
+	/** must: events of `stream` (NULL: all streams) in global seq order. */
+	int (*events_foreach)(hotline_storage *st, const char *stream, hotline_storage_event_cb cb, void *payload);
+	/** must: last stream_seq and hash of a stream; 0 and "" for an empty stream. */
+	int (*stream_head)(hotline_storage *st, const char *stream, int64_t *stream_seq_out, char hash_out[65]);
+
+	/** must: store a directory record; HOTLINE_EDUPLICATE if (kind, id) exists. */
+	int (*dir_put)(hotline_storage *st, const char *kind, const char *id, const char *body);
+	/** must: call cb with record (kind, id) or return HOTLINE_ENOT_FOUND. */
+	int (*dir_get)(hotline_storage *st, const char *kind, const char *id, hotline_storage_dir_cb cb, void *payload);
+	/** must: every record of `kind` (NULL: all kinds), ordered by kind, id. */
+	int (*dir_foreach)(hotline_storage *st, const char *kind, hotline_storage_dir_cb cb, void *payload);
+
+	/** may: message of the backend's last failure (NULL: none). */
+	const char *(*errmsg)(hotline_storage *st);
+	/** must: release everything; an open transaction is rolled back. */
+	void (*free)(hotline_storage *st);
+};
+
+#define HOTLINE_STORAGE_VERSION 1
+#define HOTLINE_STORAGE_INIT { HOTLINE_STORAGE_VERSION }
+
+/** Initialise a backend struct (for bindings, which cannot use macros). */
+HOTLINE_EXTERN(int) hotline_storage_init(hotline_storage *st, unsigned int version);
+
+/** Create the built-in in-memory backend (for tests; nothing survives close). */
+HOTLINE_EXTERN(int) hotline_storage_memory_new(hotline_storage **out);
+
+/** SQLite options (versioned; grows only at the end). */
+typedef struct hotline_sqlite_options {
+	unsigned int version;
+	int busy_timeout_ms;   /**< default 5000 */
+	int synchronous;       /**< 1 = NORMAL (default, WAL), 2 = FULL */
+} hotline_sqlite_options;
+
+#define HOTLINE_SQLITE_OPTIONS_VERSION 1
+#define HOTLINE_SQLITE_OPTIONS_INIT { HOTLINE_SQLITE_OPTIONS_VERSION, 5000, 1 }
+HOTLINE_EXTERN(int) hotline_sqlite_options_init(hotline_sqlite_options *opts, unsigned int version);
+
+/**
+ * Create the SQLite backend on `path` (":memory:" allowed): WAL journal,
+ * prepared statements cached on the handle, versioned schema with
+ * migrations, busy timeout. opts may be NULL for the defaults.
+ */
+HOTLINE_EXTERN(int) hotline_storage_sqlite_new(hotline_storage **out, const char *path, const hotline_sqlite_options *opts);
+
+
+HOTLINE_END_DECL
+
+#endif

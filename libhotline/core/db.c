@@ -1,0 +1,325 @@
+/*
+ * Opening and closing a database handle; errors; version.
+ */
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/db_internal.h"
+#include "hotline/errors.h"
+
+const char *hotline_version(int *major, int *minor, int *patch)
+{
+	if (major)
+		*major = HOTLINE_VERSION_MAJOR;
+	if (minor)
+		*minor = HOTLINE_VERSION_MINOR;
+	if (patch)
+		*patch = HOTLINE_VERSION_PATCH;
+	return HOTLINE_VERSION;
+}
+
+const char *hotline_error_name(int code)
+{
+	if (code == 0)
+		return "ok";
+#define HOTLINE__ERR_NAME(name, value, json, msg) if (code == value) return json;
+	HOTLINE_ERRORS(HOTLINE__ERR_NAME)
+#undef HOTLINE__ERR_NAME
+	return "unknown";
+}
+
+const char *hotline_error_describe(int code)
+{
+	if (code == 0)
+		return "success";
+#define HOTLINE__ERR_MSG(name, value, json, msg) if (code == value) return msg;
+	HOTLINE_ERRORS(HOTLINE__ERR_MSG)
+#undef HOTLINE__ERR_MSG
+	return "unknown error";
+}
+
+void hotline_free(void *p)
+{
+	free(p);
+}
+
+int hotline__db_fail(hotline_db *db, int code, const char *fmt, ...)
+{
+	char buf[512];
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(buf, sizeof(buf), fmt, ap);
+	va_end(ap);
+	if (db)
+		hotline__seterr(&db->err, code, "%s", buf);
+	return hotline__last_error_set(code, "%s", buf);
+}
+
+int hotline__db_fail_err(hotline_db *db, const hotline__err *e)
+{
+	return hotline__db_fail(db, e->code ? e->code : HOTLINE_EINVALID, "%s", e->msg);
+}
+
+int hotline__db_storage_fail(hotline_db *db, int code, const char *what)
+{
+	const char *m = db->st->errmsg ? db->st->errmsg(db->st) : NULL;
+	if (code == HOTLINE_ENOMEM)
+		return hotline__db_fail(db, code, "%s: out of memory", what);
+	return hotline__db_fail(db, code, "%s: %s", what, m && *m ? m : hotline_error_describe(code));
+}
+
+const char *hotline_db_errmsg(hotline_db *db)
+{
+	if (!db)
+		return "database handle is NULL";
+	return db->err.msg;
+}
+
+int hotline_db_errcode(hotline_db *db)
+{
+	return db ? db->err.code : HOTLINE_EINVALID;
+}
+
+int hotline_db_options_init(hotline_db_options *opts, unsigned int version)
+{
+	if (!opts)
+		return hotline__last_error_set(HOTLINE_EINVALID, "options pointer is NULL");
+	if (version == 0 || version > HOTLINE_DB_OPTIONS_VERSION)
+		return hotline__last_error_set(HOTLINE_EINVALID, "unsupported hotline_db_options version %u", version);
+	memset(opts, 0, sizeof(*opts));
+	opts->version = version;
+	return 0;
+}
+
+/* Loads the stored directory into the handle's cache. */
+static int load_dir_cb(const char *kind, const char *id, const char *body, void *payload)
+{
+	hotline_db *db = payload;
+	json_error_t jerr;
+	json_t *o = json_loads(body, 0, &jerr);
+	int cmd, rc;
+	(void)id;
+	if (!o)
+		return hotline__db_fail(db, HOTLINE_ECORRUPT, "directory record %s/%s is not JSON: %s", kind, id, jerr.text);
+	if (hotline_command_from_name(&cmd, kind) != 0) {
+		json_decref(o);
+		return hotline__db_fail(db, HOTLINE_ECORRUPT, "unknown directory kind '%s'", kind);
+	}
+	rc = hotline__directory_add_json(&db->dir, cmd, o);
+	json_decref(o);
+	if (rc == HOTLINE_EDUPLICATE)
+		rc = 0; /* already cached */
+	return rc ? hotline__db_fail(db, rc, "directory record %s/%s could not be loaded", kind, id) : 0;
+}
+
+int hotline__db_reload_directory(hotline_db *db)
+{
+	int rc = db->st->dir_foreach(db->st, NULL, load_dir_cb, db);
+	if (rc && !db->err.code)
+		return hotline__db_storage_fail(db, rc, "loading the directory");
+	return rc;
+}
+
+static int check_backend(hotline_storage *st)
+{
+	if (!st)
+		return hotline__last_error_set(HOTLINE_EINVALID, "storage backend is NULL");
+	if (st->version == 0 || st->version > HOTLINE_STORAGE_VERSION)
+		return hotline__last_error_set(HOTLINE_EINVALID, "unsupported storage backend version %u (this library knows 1..%d)",
+			st->version, HOTLINE_STORAGE_VERSION);
+#define REQUIRE(cb) if (!st->cb) return hotline__last_error_set(HOTLINE_EINVALID, "storage backend lacks required callback '%s'", #cb)
+	REQUIRE(begin);
+	REQUIRE(commit);
+	REQUIRE(rollback);
+	REQUIRE(case_get);
+	REQUIRE(case_put);
+	REQUIRE(cases_foreach);
+	REQUIRE(event_append);
+	REQUIRE(events_foreach);
+	REQUIRE(stream_head);
+	REQUIRE(dir_put);
+	REQUIRE(dir_get);
+	REQUIRE(dir_foreach);
+	REQUIRE(free);
+#undef REQUIRE
+	return 0;
+}
+
+static int load_policy(hotline__policy **out, const char *spec, hotline__err *err)
+{
+	FILE *f;
+	char *buf;
+	long len;
+	int rc;
+	if (!spec || !*spec)
+		spec = "gm-hotline";
+	if (!strchr(spec, '/') && !strstr(spec, ".json"))
+		return hotline__policy_builtin(out, spec, err);
+	f = fopen(spec, "rb");
+	if (!f)
+		return hotline__seterr(err, HOTLINE_EIO, "cannot read policy file '%s'", spec);
+	if (fseek(f, 0, SEEK_END) != 0 || (len = ftell(f)) < 0 || fseek(f, 0, SEEK_SET) != 0) {
+		fclose(f);
+		return hotline__seterr(err, HOTLINE_EIO, "cannot read policy file '%s'", spec);
+	}
+	buf = malloc((size_t)len + 1);
+	if (!buf) {
+		fclose(f);
+		return hotline__seterr(err, HOTLINE_ENOMEM, "out of memory");
+	}
+	if (fread(buf, 1, (size_t)len, f) != (size_t)len) {
+		free(buf);
+		fclose(f);
+		return hotline__seterr(err, HOTLINE_EIO, "cannot read policy file '%s'", spec);
+	}
+	fclose(f);
+	buf[len] = '\0';
+	rc = hotline__policy_load(out, buf, (size_t)len, err);
+	if (rc) {
+		char msg[sizeof(err->msg)];
+		snprintf(msg, sizeof(msg), "%s", err->msg);
+		hotline__seterr(err, rc, "%s: %s", spec, msg);
+	}
+	free(buf);
+	return rc;
+}
+
+int hotline_db_open_storage(hotline_db **out, hotline_storage *st, const hotline_db_options *opts)
+{
+	hotline_db *db;
+	hotline__err err;
+	int rc;
+
+	if (!out) {
+		if (st && check_backend(st) == 0)
+			st->free(st);
+		return hotline__last_error_set(HOTLINE_EINVALID, "out is NULL");
+	}
+	*out = NULL;
+	if ((rc = check_backend(st)) != 0) {
+		/* The handle owns the backend from the call on; free it when we can trust its free. */
+		if (st && st->free && st->version >= 1 && st->version <= HOTLINE_STORAGE_VERSION)
+			st->free(st);
+		return rc;
+	}
+	if (opts && (opts->version == 0 || opts->version > HOTLINE_DB_OPTIONS_VERSION)) {
+		st->free(st);
+		return hotline__last_error_set(HOTLINE_EINVALID, "unsupported hotline_db_options version %u", opts->version);
+	}
+	db = calloc(1, sizeof(*db));
+	if (!db) {
+		st->free(st);
+		return hotline__last_error_set(HOTLINE_ENOMEM, "out of memory");
+	}
+	db->st = st;
+	hotline__directory_init(&db->dir);
+	if (pthread_mutex_init(&db->mu, NULL) != 0) {
+		st->free(st);
+		free(db);
+		return hotline__last_error_set(HOTLINE_ENOMEM, "cannot create the handle's mutex");
+	}
+	hotline__clearerr(&err);
+	rc = load_policy(&db->policy, opts ? opts->policy : NULL, &err);
+	if (rc) {
+		hotline__last_error_set(rc, "%s", err.msg);
+		hotline_db_close(db);
+		return rc;
+	}
+	db->cal = hotline__calendar_new(hotline__policy_zone_offset(db->policy));
+	if (!db->cal) {
+		hotline_db_close(db);
+		return hotline__last_error_set(HOTLINE_ENOMEM, "out of memory");
+	}
+	if ((rc = hotline__calendar_load_builtin(db->cal, &err)) != 0) {
+		hotline__last_error_set(rc, "%s", err.msg);
+		hotline_db_close(db);
+		return rc;
+	}
+	if ((rc = hotline__db_reload_directory(db)) != 0) {
+		hotline__last_error_set(rc, "%s", db->err.msg);
+		hotline_db_close(db);
+		return rc;
+	}
+	*out = db;
+	return 0;
+}
+
+int hotline_db_open(hotline_db **out, const char *uri, const hotline_db_options *opts)
+{
+	hotline_storage *st = NULL;
+	int rc;
+
+	if (!out)
+		return hotline__last_error_set(HOTLINE_EINVALID, "out is NULL");
+	*out = NULL;
+	if (!uri || !*uri)
+		return hotline__last_error_set(HOTLINE_EINVALID, "storage URI is empty");
+	if (opts && (opts->version == 0 || opts->version > HOTLINE_DB_OPTIONS_VERSION))
+		return hotline__last_error_set(HOTLINE_EINVALID, "unsupported hotline_db_options version %u", opts->version);
+	if (strcmp(uri, "memory:") == 0) {
+		rc = hotline_storage_memory_new(&st);
+	} else if (strncmp(uri, "postgres:", 9) == 0 || strncmp(uri, "postgresql:", 11) == 0) {
+		return hotline__last_error_set(HOTLINE_EINVALID, "storage '%s': this build has no PostgreSQL backend", uri);
+	} else {
+		hotline_sqlite_options so = HOTLINE_SQLITE_OPTIONS_INIT;
+		const char *path = strncmp(uri, "sqlite:", 7) == 0 ? uri + 7 : uri;
+		if (strchr(path, ':') && strcmp(path, ":memory:") != 0 && path == uri)
+			return hotline__last_error_set(HOTLINE_EINVALID, "unknown storage scheme in '%s' (memory:, sqlite:PATH)", uri);
+		if (!*path)
+			return hotline__last_error_set(HOTLINE_EINVALID, "storage URI '%s' has no path", uri);
+		if (opts && opts->busy_timeout_ms > 0)
+			so.busy_timeout_ms = opts->busy_timeout_ms;
+		if (opts && opts->synchronous)
+			so.synchronous = opts->synchronous;
+		rc = hotline_storage_sqlite_new(&st, path, &so);
+	}
+	if (rc)
+		return rc;
+	return hotline_db_open_storage(out, st, opts);
+}
+
+void hotline_db_close(hotline_db *db)
+{
+	if (!db)
+		return;
+	if (db->st)
+		db->st->free(db->st);
+	hotline__directory_clear(&db->dir);
+	if (db->policy)
+		hotline__policy_free(db->policy);
+	if (db->cal)
+		hotline__calendar_free(db->cal);
+	pthread_mutex_destroy(&db->mu);
+	free(db);
+}
+
+const char *hotline_db_policy(hotline_db *db)
+{
+	return db ? hotline__policy_name(db->policy) : NULL;
+}
+
+int hotline_db_load_holidays(hotline_db *db, const char *format, const char *data, size_t len)
+{
+	hotline__err err;
+	int rc;
+	if (!db)
+		return hotline__last_error_set(HOTLINE_EINVALID, "database handle is NULL");
+	if (!format || !data)
+		return hotline__db_fail(db, HOTLINE_EINVALID, "format and data are required");
+	hotline__clearerr(&err);
+	pthread_mutex_lock(&db->mu);
+	if (strcmp(format, "json") == 0)
+		rc = hotline__calendar_load_json(db->cal, data, len, &err);
+	else if (strcmp(format, "ical") == 0)
+		rc = hotline__calendar_load_ical(db->cal, data, len, &err);
+	else
+		rc = hotline__seterr(&err, HOTLINE_EINVALID, "unknown holiday format '%s' (json, ical)", format);
+	if (rc)
+		hotline__db_fail_err(db, &err);
+	else
+		hotline__clearerr(&db->err);
+	pthread_mutex_unlock(&db->mu);
+	return rc;
+}

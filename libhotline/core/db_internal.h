@@ -1,0 +1,92 @@
+/* The database handle and helpers shared by the core's source files. */
+#ifndef HOTLINE_CORE_DB_INTERNAL_H
+#define HOTLINE_CORE_DB_INTERNAL_H
+
+#include <pthread.h>
+
+#include <jansson.h>
+
+#include "calendar/calendar.h"
+#include "core/model.h"
+#include "hotline/db.h"
+#include "hotline/sys/storage.h"
+#include "rules/policy.h"
+#include "util/err.h"
+
+struct hotline_db {
+	hotline_storage *st;
+	pthread_mutex_t mu;
+	hotline__err err;
+	hotline__directory dir;       /* cache of the stored directory (immutable records) */
+	hotline__policy *policy;
+	hotline__calendar *cal;
+};
+
+/* A case snapshot held in memory (public hotline_case). */
+struct hotline_case {
+	char *id;
+	char *property;
+	int state, approval, exempt;
+	int64_t version;
+	hotline_time registered_at, last_at, next_due;
+	char *head_hash;
+	char *body;        /* JSON text */
+	json_t *json;      /* parsed body (ledger fields...) */
+};
+
+struct hotline_case_list {
+	hotline_case *items;
+	size_t n, cap;
+};
+
+struct hotline_event {
+	int64_t seq, stream_seq;
+	char *stream, *cmd_name, *actor, *body, *prev_hash, *hash;
+	int cmd;
+	hotline_time at;
+};
+
+struct hotline_event_list {
+	hotline_event *items;
+	size_t n, cap;
+};
+
+/* Records a failure on the handle and in the thread's last error; returns code. */
+int hotline__db_fail(hotline_db *db, int code, const char *fmt, ...)
+#if defined(__GNUC__)
+	__attribute__((format(printf, 3, 4)))
+#endif
+	;
+/* Copies an internal error to the handle; returns its code. */
+int hotline__db_fail_err(hotline_db *db, const hotline__err *e);
+/* Maps a backend failure to the handle, with the backend's message. */
+int hotline__db_storage_fail(hotline_db *db, int code, const char *what);
+
+/* (Re)loads the stored directory into the handle's cache. */
+int hotline__db_reload_directory(hotline_db *db);
+/* Runs one command object under the handle's lock. */
+int hotline__db_exec_obj(hotline_db *db, json_t *obj, int64_t *seq_out);
+
+/* Fills a hotline_case from a storage record (deep copy). */
+int hotline__case_from_storage(hotline_case *dst, const hotline_storage_case *src);
+void hotline__case_clear(hotline_case *c);
+
+/* Loads a stream's events as decoded hotline__event (bodies parsed). */
+typedef struct hotline__event_vec {
+	hotline__event *ev;
+	size_t n, cap;
+	char **strings;      /* owned strings the events point to */
+	size_t n_strings, cap_strings;
+} hotline__event_vec;
+int hotline__event_vec_load(hotline_db *db, const char *stream, hotline__event_vec *out);
+int hotline__event_vec_push(hotline__event_vec *v, const hotline_storage_event *e);
+void hotline__event_vec_free(hotline__event_vec *v);
+
+/* Canonical JSON text of a value (sorted keys, compact, UTF-8). */
+char *hotline__json_canonical(const json_t *v);
+
+/* The event hash: SHA-256 over the stream, position, command, actor, instant, body and previous hash. */
+void hotline__event_hash(const char *stream, int64_t stream_seq, const char *cmd, const char *actor,
+	hotline_time at, const char *body, const char *prev_hash, char out[65]);
+
+#endif
