@@ -86,6 +86,19 @@ HOTLINE_EXTERN(int) hotline_db_load_holidays(hotline_db *db, const char *format,
  */
 HOTLINE_EXTERN(int) hotline_db_exec_json(hotline_db *db, const char *json, int64_t *seq_out);
 
+/**
+ * Batches: the commands applied between hotline_db_begin() and
+ * hotline_db_commit() form one storage transaction, durable together when
+ * commit returns 0 (much faster than one transaction per command). Inside
+ * a batch a refused command still changes nothing and the batch goes on;
+ * a storage failure rolls the whole batch back and ends it (the command
+ * returns HOTLINE_ESTORAGE). hotline_db_rollback() discards the batch.
+ * Without a batch every command is its own transaction.
+ */
+HOTLINE_EXTERN(int) hotline_db_begin(hotline_db *db);
+HOTLINE_EXTERN(int) hotline_db_commit(hotline_db *db);
+HOTLINE_EXTERN(int) hotline_db_rollback(hotline_db *db);
+
 /** A command under construction (typed alternative to JSON). */
 typedef struct hotline_command hotline_command;
 

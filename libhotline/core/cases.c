@@ -495,7 +495,7 @@ int hotline_db_verify_log(hotline_db *db, const char *case_id, int64_t *checked_
 	pthread_mutex_lock(&db->mu);
 	hotline__clearerr(&db->err);
 	/* one read transaction: a consistent view of events and snapshots */
-	rc = db->st->begin(db->st, 0);
+	rc = db->in_batch ? 0 : db->st->begin(db->st, 0);
 	if (rc) {
 		hotline__db_storage_fail(db, rc, "starting a read transaction");
 		goto out;
@@ -513,7 +513,8 @@ int hotline_db_verify_log(hotline_db *db, const char *case_id, int64_t *checked_
 	}
 	if (rc && !db->err.code)
 		hotline__db_storage_fail(db, rc, "verifying the log");
-	db->st->rollback(db->st);
+	if (!db->in_batch)
+		db->st->rollback(db->st);
 out:
 	for (i = 0; i < v.n; i++)
 		free(v.chains[i].stream);

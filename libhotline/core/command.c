@@ -826,6 +826,71 @@ out:
 	return rc;
 }
 
+/* Ends a batch whose writes were rolled back: the directory cache may hold records that are gone. */
+static void batch_abort(hotline_db *db)
+{
+	db->in_batch = 0;
+	hotline__directory_clear(&db->dir);
+	hotline__directory_init(&db->dir);
+	hotline__db_reload_directory(db);
+}
+
+int hotline_db_begin(hotline_db *db)
+{
+	int rc;
+	if (!db)
+		return hotline__last_error_set(HOTLINE_EINVALID, "database handle is NULL");
+	pthread_mutex_lock(&db->mu);
+	hotline__clearerr(&db->err);
+	if (db->in_batch)
+		rc = hotline__db_fail(db, HOTLINE_EINVALID, "a batch is already open on this handle");
+	else if ((rc = db->st->begin(db->st, 1)) != 0)
+		rc = hotline__db_storage_fail(db, rc, "starting a batch");
+	else
+		db->in_batch = 1;
+	pthread_mutex_unlock(&db->mu);
+	return rc;
+}
+
+int hotline_db_commit(hotline_db *db)
+{
+	int rc;
+	if (!db)
+		return hotline__last_error_set(HOTLINE_EINVALID, "database handle is NULL");
+	pthread_mutex_lock(&db->mu);
+	hotline__clearerr(&db->err);
+	if (!db->in_batch) {
+		rc = hotline__db_fail(db, HOTLINE_EINVALID, "no batch is open on this handle");
+	} else if ((rc = db->st->commit(db->st)) != 0) {
+		char msg[sizeof(db->err.msg)];
+		hotline__db_storage_fail(db, rc, "committing the batch");
+		snprintf(msg, sizeof(msg), "%s", db->err.msg);
+		batch_abort(db);
+		hotline__db_fail(db, rc, "%s", msg);
+	} else {
+		db->in_batch = 0;
+	}
+	pthread_mutex_unlock(&db->mu);
+	return rc;
+}
+
+int hotline_db_rollback(hotline_db *db)
+{
+	int rc = 0;
+	if (!db)
+		return hotline__last_error_set(HOTLINE_EINVALID, "database handle is NULL");
+	pthread_mutex_lock(&db->mu);
+	hotline__clearerr(&db->err);
+	if (!db->in_batch) {
+		rc = hotline__db_fail(db, HOTLINE_EINVALID, "no batch is open on this handle");
+	} else {
+		db->st->rollback(db->st);
+		batch_abort(db);
+	}
+	pthread_mutex_unlock(&db->mu);
+	return rc;
+}
+
 /* Runs one command object; takes the handle's lock. */
 int hotline__db_exec_obj(hotline_db *db, json_t *obj, int64_t *seq_out)
 {
@@ -841,21 +906,30 @@ int hotline__db_exec_obj(hotline_db *db, json_t *obj, int64_t *seq_out)
 	if ((rc = check_shape(&c)) != 0)
 		goto done;
 	/* One write transaction from the first read to the last write, so the checks see what the writes change. */
-	if ((rc = db->st->begin(db->st, 1)) != 0) {
+	if (!db->in_batch && (rc = db->st->begin(db->st, 1)) != 0) {
 		rc = hotline__db_storage_fail(db, rc, "starting a transaction");
 		goto done;
 	}
 	if ((rc = check_references(&c)) || (rc = check_role(&c)) || (rc = check_transition(&c)) ||
-	    (rc = check_guards(&c)) || (rc = check_version(&c)) || (rc = apply(&c, seq_out))) {
-		db->st->rollback(db->st);
+	    (rc = check_guards(&c)) || (rc = check_version(&c))) {
+		/* A refusal has written nothing: a batch goes on. */
+		if (!db->in_batch)
+			db->st->rollback(db->st);
 		goto done;
 	}
-	if ((rc = db->st->commit(db->st)) != 0) {
+	if ((rc = apply(&c, seq_out)) != 0) {
+		/* A write failed half-way: nothing of the command (or of its batch) may stay. */
+		db->st->rollback(db->st);
+		if (db->in_batch)
+			batch_abort(db);
+		goto done;
+	}
+	if (!db->in_batch && (rc = db->st->commit(db->st)) != 0) {
 		rc = hotline__db_storage_fail(db, rc, "committing");
 		goto done;
 	}
 	if (c.t->on == HOTLINE__ON_DIRECTORY) {
-		/* Cached only once durable, so a failed commit leaves no ghost record. */
+		/* Cached once written; a batch that rolls back reloads the cache. */
 		int arc = hotline__directory_add_json(&db->dir, c.kind, obj);
 		if (arc && arc != HOTLINE_EDUPLICATE)
 			rc = hotline__db_fail(db, arc, "out of memory");

@@ -20,6 +20,7 @@ struct hotline_db {
 	hotline__directory dir;       /* cache of the stored directory (immutable records) */
 	hotline__policy *policy;
 	hotline__calendar *cal;
+	int in_batch;                 /* between hotline_db_begin and commit/rollback */
 };
 
 /* A case snapshot held in memory (public hotline_case). */

@@ -91,10 +91,12 @@ static int assess_locked(hotline_db *db, hotline_time as_of, json_t **pen, json_
 	hotline__err err;
 	int rc;
 
-	if ((rc = db->st->begin(db->st, 0)) != 0)
+	/* inside a batch, read the batch's own view; else one read transaction */
+	if (!db->in_batch && (rc = db->st->begin(db->st, 0)) != 0)
 		return hotline__db_storage_fail(db, rc, "starting a read transaction");
 	if ((rc = source_open(db, &s, &src)) != 0) {
-		db->st->rollback(db->st);
+		if (!db->in_batch)
+			db->st->rollback(db->st);
 		return rc;
 	}
 	hotline__clearerr(&err);
@@ -102,7 +104,8 @@ static int assess_locked(hotline_db *db, hotline_time as_of, json_t **pen, json_
 	if (rc && !db->err.code)
 		hotline__db_fail_err(db, &err);
 	hotline__event_vec_free(&s.org);
-	db->st->rollback(db->st);
+	if (!db->in_batch)
+		db->st->rollback(db->st);
 	return rc;
 }
 
@@ -176,6 +179,9 @@ int hotline_db_explain(char **out, hotline_db *db, const char *case_id, hotline_
 
 /* ---- replay ---- */
 
+/* Commands per transaction when replaying: durable in steps, fast. */
+#define REPLAY_BATCH 1000
+
 int hotline_replay_options_init(hotline_replay_options *opts, unsigned int version)
 {
 	if (!opts)
@@ -205,7 +211,8 @@ static int is_blank_or_comment(const char *line)
 }
 
 /* Applies one file; a malformed JSON line fails the whole replay with file:line. */
-static int replay_file(hotline_db *db, const char *path, int tag_file, json_t *refused, hotline_time *latest)
+static int replay_file(hotline_db *db, const char *path, int tag_file, json_t *refused, hotline_time *latest,
+	size_t *pending)
 {
 	FILE *f = fopen(path, "rb");
 	char *line = NULL;
@@ -236,6 +243,25 @@ static int replay_file(hotline_db *db, const char *path, int tag_file, json_t *r
 		if (json_is_string(at) && hotline__time_parse(json_string_value(at), &t, NULL) == 0 &&
 		    (*latest == HOTLINE_TIME_NONE || t > *latest))
 			*latest = t;
+		/* Lines are applied in batches of REPLAY_BATCH commands per transaction. */
+		if (!db->in_batch && (rc = hotline_db_begin(db)) != 0) {
+			rc = hotline__last_error_set(rc, "%s:%ld: %s", path, lineno, hotline_db_errmsg(db));
+			json_decref(obj);
+			break;
+		}
+		if (++*pending >= REPLAY_BATCH) {
+			*pending = 0;
+			if ((rc = hotline_db_commit(db)) != 0) {
+				rc = hotline__last_error_set(rc, "%s:%ld: %s", path, lineno, hotline_db_errmsg(db));
+				json_decref(obj);
+				break;
+			}
+			if ((rc = hotline_db_begin(db)) != 0) {
+				rc = hotline__last_error_set(rc, "%s:%ld: %s", path, lineno, hotline_db_errmsg(db));
+				json_decref(obj);
+				break;
+			}
+		}
 		if (hotline__db_exec_obj(db, obj, NULL) != 0) {
 			int code = hotline_db_errcode(db);
 			json_t *r;
@@ -266,7 +292,7 @@ int hotline_replay(char **out, const char *const *files, size_t nfiles, const ho
 	hotline_db *db = NULL;
 	json_t *refused = NULL, *cases = NULL, *pen = NULL, *assessment = NULL, *doc;
 	hotline_time latest = HOTLINE_TIME_NONE, as_of;
-	size_t i;
+	size_t i, pending = 0;
 	int rc;
 
 	if (!out)
@@ -285,7 +311,9 @@ int hotline_replay(char **out, const char *const *files, size_t nfiles, const ho
 	refused = json_array();
 	cases = json_array();
 	for (i = 0; i < nfiles && rc == 0; i++)
-		rc = replay_file(db, files[i], nfiles > 1, refused, &latest);
+		rc = replay_file(db, files[i], nfiles > 1, refused, &latest, &pending);
+	if (rc == 0 && db->in_batch && (rc = hotline_db_commit(db)) != 0)
+		hotline__last_error_set(rc, "%s", hotline_db_errmsg(db));
 	if (rc)
 		goto out;
 	as_of = opts && opts->as_of != HOTLINE_TIME_NONE ? opts->as_of : latest;

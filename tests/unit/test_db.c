@@ -505,6 +505,39 @@ static void test_bad_input(void **state)
 	assert_int_equal(event_count(f->db, NULL), 11);
 }
 
+/* A batch is one transaction: refusals inside change nothing, rollback discards all. */
+static void test_batches(void **state)
+{
+	fixture *f = *state;
+	hotline_case_list *l;
+	assert_int_equal(hotline_db_begin(f->db), 0);
+	assert_int_equal(hotline_db_begin(f->db), HOTLINE_EINVALID);
+	assert_int_equal(exec_fmt(f->db, "{\"cmd\":\"person\",\"id\":\"sun\",\"name\":\"孙\",\"roles\":[\"hotline_specialist\"]}"), 0);
+	assert_int_equal(exec_fmt(f->db, "{\"cmd\":\"register\",\"case\":\"B1\",\"at\":\"2026-11-02T09:05:00+08:00\",\"actor\":\"sun\",\"property\":\"P1\",\"room\":\"1\",\"owner\":\"o\",\"phone\":\"p\",\"matter\":\"m\",\"call_taker\":\"sun\",\"order_taker\":\"li\"}"), 0);
+	/* refused inside the batch: nothing written, the batch goes on */
+	assert_int_equal(exec_fmt(f->db, "{\"cmd\":\"close\",\"case\":\"B1\",\"at\":\"2026-11-02T09:06:00+08:00\",\"actor\":\"gm\"}"), HOTLINE_EINVALID_TRANSITION);
+	assert_int_equal(exec_fmt(f->db, "{\"cmd\":\"dispatch\",\"case\":\"B1\",\"at\":\"2026-11-02T09:07:00+08:00\",\"actor\":\"sun\"}"), 0);
+	assert_int_equal(hotline_db_commit(f->db), 0);
+	assert_int_equal(hotline_db_commit(f->db), HOTLINE_EINVALID);
+	assert_int_equal(case_state(f->db, "B1", NULL, NULL), HOTLINE_STATE_DISPATCHED);
+	assert_int_equal(event_count(f->db, "B1"), 2);
+	/* rollback discards the batch, directory records included */
+	assert_int_equal(hotline_db_begin(f->db), 0);
+	assert_int_equal(exec_fmt(f->db, "{\"cmd\":\"person\",\"id\":\"zhou\",\"name\":\"周\",\"roles\":[\"hotline_specialist\"]}"), 0);
+	assert_int_equal(exec_fmt(f->db, "{\"cmd\":\"register\",\"case\":\"B2\",\"at\":\"2026-11-02T09:05:00+08:00\",\"actor\":\"zhou\",\"property\":\"P1\",\"room\":\"1\",\"owner\":\"o\",\"phone\":\"p\",\"matter\":\"m\",\"call_taker\":\"zhou\",\"order_taker\":\"li\"}"), 0);
+	assert_int_equal(hotline_db_rollback(f->db), 0);
+	assert_int_equal(hotline_db_rollback(f->db), HOTLINE_EINVALID);
+	assert_int_equal(hotline_db_case(&(hotline_case *){0}, f->db, "B2"), HOTLINE_ENOT_FOUND);
+	assert_int_equal(exec_fmt(f->db, "{\"cmd\":\"register\",\"case\":\"B3\",\"at\":\"2026-11-02T09:05:00+08:00\",\"actor\":\"zhou\",\"property\":\"P1\",\"room\":\"1\",\"owner\":\"o\",\"phone\":\"p\",\"matter\":\"m\",\"call_taker\":\"zhou\",\"order_taker\":\"li\"}"), HOTLINE_ENOT_FOUND);
+	assert_int_equal(hotline_db_cases(&l, f->db, NULL), 0);
+	assert_int_equal(hotline_case_list_count(l), 1);
+	hotline_case_list_free(l);
+	assert_int_equal(hotline_db_verify_log(f->db, NULL, NULL), 0);
+	assert_int_equal(hotline_db_begin(NULL), HOTLINE_EINVALID);
+	assert_int_equal(hotline_db_commit(NULL), HOTLINE_EINVALID);
+	assert_int_equal(hotline_db_rollback(NULL), HOTLINE_EINVALID);
+}
+
 static void test_replay_design_example(void **state)
 {
 	const char *files[] = { HOTLINE_SOURCE_DIR "/tests/scenarios/design-example.jsonl" };
@@ -533,6 +566,8 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_threads, setup_memory, teardown),
 		cmocka_unit_test_setup_teardown(test_threads, setup_sqlite, teardown),
 		cmocka_unit_test_setup_teardown(test_bad_input, setup_memory, teardown),
+		cmocka_unit_test_setup_teardown(test_batches, setup_memory, teardown),
+		cmocka_unit_test_setup_teardown(test_batches, setup_sqlite, teardown),
 		cmocka_unit_test(test_replay_design_example),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
