@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "core/db_internal.h"
+#include "hotline/assess.h"
 #include "util/time.h"
 
 struct hotline_command {

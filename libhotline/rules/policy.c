@@ -243,7 +243,7 @@ static int get_enum(const json_t *obj, const char *key, int required, const char
 }
 
 /* strdup is POSIX, not C11. */
-static char *dup(const char *s)
+static char *copy_str(const char *s)
 {
 	size_t n = strlen(s) + 1;
 	char *d = malloc(n);
@@ -369,8 +369,8 @@ static int parse_title(const json_t *obj, const char *path, char **zh, char **en
 		return rc;
 	if ((rc = get_string(t, "zh", 1, p, &a, err)) != 0 || (rc = get_string(t, "en", 1, p, &b, err)) != 0)
 		return rc;
-	*zh = dup(a);
-	*en = dup(b);
+	*zh = copy_str(a);
+	*en = copy_str(b);
 	return (*zh && *en) ? 0 : hotline__seterr(err, HOTLINE_ENOMEM, "out of memory");
 }
 
@@ -445,7 +445,7 @@ static int parse_cond(const json_t *c, const char *path, hotline__cond *out, hot
 			return wrong_type(err, p, "string, integer, boolean or null", d);
 	}
 	out->op = op;
-	out->field = dup(field);
+	out->field = copy_str(field);
 	if (op != HOTLINE__OP_PRESENT)
 		out->value = json_incref(v);
 	if (d)
@@ -498,7 +498,7 @@ static int parse_liable(const json_t *a, const char *path, int64_t dflt_amount,
 			x->kind = HOTLINE__LIABLE_FIELD;
 			if ((rc = get_string(l, "field", 1, p, &s, err)) != 0)
 				return rc;
-			if (!(x->field = dup(s)))
+			if (!(x->field = copy_str(s)))
 				return hotline__seterr(err, HOTLINE_ENOMEM, "out of memory");
 		}
 		if (json_object_get(l, "else")) {
@@ -723,7 +723,7 @@ static int parse_due(const json_t *r, const char *path, hotline__rule *out, hotl
 			return fail(err, q, "only true is meaningful");
 		out->due_end_of_day = 1;
 	}
-	if (field && !(out->due_field = dup(field)))
+	if (field && !(out->due_field = copy_str(field)))
 		return hotline__seterr(err, HOTLINE_ENOMEM, "out of memory");
 
 	/* The clock must be able to count the duration. */
@@ -821,7 +821,7 @@ static int parse_rule(const json_t *r, const char *path, hotline__rule *out, hot
 			return fail(err, p, "\"%s\": only letters, digits, '-', '_' and '.'", s);
 		}
 	}
-	if (!(out->id = dup(s)))
+	if (!(out->id = copy_str(s)))
 		return hotline__seterr(err, HOTLINE_ENOMEM, "out of memory");
 	if ((rc = get_int(r, "article", 1, path, 0, 9999, &v, err)) != 0)
 		return rc;
@@ -830,7 +830,7 @@ static int parse_rule(const json_t *r, const char *path, hotline__rule *out, hot
 		return rc;
 	if ((rc = get_string(r, "source", 0, path, &s, err)) != 0)
 		return rc;
-	if (s && !(out->source = dup(s)))
+	if (s && !(out->source = copy_str(s)))
 		return hotline__seterr(err, HOTLINE_ENOMEM, "out of memory");
 	if ((rc = get_string(r, "note", 0, path, &s, err)) != 0)
 		return rc;
@@ -986,13 +986,13 @@ static int parse_policy(const json_t *root, hotline__policy *p, hotline__err *er
 	for (i = 0; s[i]; i++)
 		if (!((s[i] >= 'a' && s[i] <= 'z') || (s[i] >= '0' && s[i] <= '9') || s[i] == '-' || s[i] == '_'))
 			return fail(err, "name", "\"%s\": only lower-case letters, digits, '-' and '_'", s);
-	if (!(p->name = dup(s)))
+	if (!(p->name = copy_str(s)))
 		return hotline__seterr(err, HOTLINE_ENOMEM, "out of memory");
 	if ((rc = parse_title(root, "", &p->title_zh, &p->title_en, err)) != 0)
 		return rc;
 	if ((rc = get_string(root, "source", 0, "", &s, err)) != 0)
 		return rc;
-	if (s && !(p->source = dup(s)))
+	if (s && !(p->source = copy_str(s)))
 		return hotline__seterr(err, HOTLINE_ENOMEM, "out of memory");
 	p->zone_offset = 480;
 	if ((rc = get_string(root, "zone", 0, "", &s, err)) != 0)
