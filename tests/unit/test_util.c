@@ -1,0 +1,127 @@
+/* SHA-256 against the FIPS 180-4 examples; ISO-8601 instants and civil dates. */
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+#include <cmocka.h>
+
+#include "hotline/errors.h"
+#include "util/sha256.h"
+#include "util/time.h"
+
+static void test_sha256_vectors(void **state)
+{
+	char hex[65];
+	char *million;
+	hotline__sha256 s;
+	uint8_t d[32];
+	size_t i;
+	(void)state;
+	hotline__sha256_hex("", 0, hex);
+	assert_string_equal(hex, "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855");
+	hotline__sha256_hex("abc", 3, hex);
+	assert_string_equal(hex, "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
+	hotline__sha256_hex("abcdbcdecdefdefgefghfghighijhijkijkljklmklmnlmnomnopnopq", 56, hex);
+	assert_string_equal(hex, "248d6a61d20638b8e5c026930c3e6039a33ce45964ff2167f6ecedd419db06c1");
+	hotline__sha256_hex("abcdefghbcdefghicdefghijdefghijkefghijklfghijklmghijklmnhijklmnoijklmnopjklmnopqklmnopqrlmnopqrsmnopqrstnopqrstu", 112, hex);
+	assert_string_equal(hex, "cf5b16a778af8380036ce59e7b0492370b249b11e8f07a51afac45037afee9d1");
+	million = malloc(1000000);
+	memset(million, 'a', 1000000);
+	hotline__sha256_hex(million, 1000000, hex);
+	assert_string_equal(hex, "cdc76e5c9914fb9281a1c7e284d73e67f1809a48a497200e046d39ccc7112cd0");
+	/* the same message fed in uneven pieces */
+	hotline__sha256_init(&s);
+	for (i = 0; i < 1000000; i += 7919)
+		hotline__sha256_update(&s, million + i, i + 7919 > 1000000 ? 1000000 - i : 7919);
+	hotline__sha256_final(&s, d);
+	assert_int_equal(d[0], 0xcd);
+	assert_int_equal(d[31], 0xd0);
+	free(million);
+}
+
+static void test_time_parse_format(void **state)
+{
+	int64_t t, t2;
+	int off;
+	char buf[32];
+	(void)state;
+	assert_int_equal(hotline__time_parse("2026-11-02T09:05:00+08:00", &t, &off), 0);
+	assert_int_equal(t, 1793581500); /* 2026-11-02T01:05:00Z */
+	assert_int_equal(off, 480);
+	assert_int_equal(hotline__time_parse("2026-11-02T01:05:00Z", &t2, &off), 0);
+	assert_int_equal(t, t2);
+	assert_int_equal(off, 0);
+	assert_int_equal(hotline__time_parse("2026-11-01T20:05:00-05:00", &t2, NULL), 0);
+	assert_int_equal(t, t2);
+	assert_int_equal(hotline__time_parse("2026-11-02T09:05+0800", &t2, NULL), 0);
+	assert_int_equal(t, t2);
+	assert_int_equal(hotline__time_parse("2026-11-02T09:05:00.000+08:00", &t2, NULL), 0);
+	assert_int_equal(t, t2);
+	hotline__time_format(t, 480, buf);
+	assert_string_equal(buf, "2026-11-02T09:05:00+08:00");
+	hotline__time_format(t, 0, buf);
+	assert_string_equal(buf, "2026-11-02T01:05:00+00:00");
+	hotline__time_format(t, -300, buf);
+	assert_string_equal(buf, "2026-11-01T20:05:00-05:00");
+	/* leap day and before the epoch */
+	assert_int_equal(hotline__time_parse("2024-02-29T23:59:59+08:00", &t, NULL), 0);
+	hotline__time_format(t, 480, buf);
+	assert_string_equal(buf, "2024-02-29T23:59:59+08:00");
+	assert_int_equal(hotline__time_parse("1969-12-31T23:59:59Z", &t, NULL), 0);
+	assert_int_equal(t, -1);
+	hotline__time_format(-1, 0, buf);
+	assert_string_equal(buf, "1969-12-31T23:59:59+00:00");
+}
+
+static void test_time_invalid(void **state)
+{
+	static const char *const bad[] = {
+		"2026-02-30T09:00:00+08:00", "2025-02-29T09:00:00+08:00", "2026-11-02T24:00:00+08:00",
+		"2026-11-02T09:60:00+08:00", "2026-11-02T09:00:60+08:00", "2026-11-02T09:00:00",
+		"2026-11-02 09:00:00+08:00", "2026-13-02T09:00:00+08:00", "garbage", "",
+		"2026-11-02T09:00:00.5+08:00", "2026-11-02T09:00:00+24:00", "2026-11-02T09:00:00+08:00x",
+		"2026-11-02", NULL
+	};
+	const char *const *b;
+	int64_t t;
+	(void)state;
+	for (b = bad; *b; b++)
+		if (hotline__time_parse(*b, &t, NULL) != HOTLINE_EINVALID)
+			fail_msg("accepted '%s'", *b);
+	assert_int_equal(hotline__time_parse(NULL, &t, NULL), HOTLINE_EINVALID);
+}
+
+static void test_civil(void **state)
+{
+	int64_t d;
+	int y, m, dd;
+	(void)state;
+	assert_int_equal(hotline__days_from_civil(1970, 1, 1), 0);
+	assert_int_equal(hotline__weekday(0), 4); /* Thursday */
+	assert_int_equal(hotline__date_parse("2026-02-14", &d), 0);
+	assert_int_equal(hotline__weekday(d), 6); /* Saturday */
+	hotline__civil_from_days(d, &y, &m, &dd);
+	assert_int_equal(y, 2026);
+	assert_int_equal(m, 2);
+	assert_int_equal(dd, 14);
+	assert_int_equal(hotline__date_parse("2026-02-29", &d), HOTLINE_EINVALID);
+	assert_int_equal(hotline__date_parse("2026-02-1", &d), HOTLINE_EINVALID);
+	assert_int_equal(hotline__floor_div(-1, 86400), -1);
+	assert_int_equal(hotline__floor_div(86400, 86400), 1);
+	assert_int_equal(hotline__days_in_month(2024, 2), 29);
+	assert_int_equal(hotline__days_in_month(1900, 2), 28);
+	assert_int_equal(hotline__days_in_month(2000, 2), 29);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_sha256_vectors),
+		cmocka_unit_test(test_time_parse_format),
+		cmocka_unit_test(test_time_invalid),
+		cmocka_unit_test(test_civil),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
