@@ -1,0 +1,53 @@
+/*
+ * Clocks and calendars (DESIGN §3.2): plain elapsed time, duty hours
+ * (Art. 8: [08:30, 18:00) local, every day) and the working days of
+ * mainland China (Monday-Friday, minus public holidays, plus make-up
+ * working days 调休). A calendar belongs to a handle: no global state.
+ */
+#ifndef HOTLINE_CALENDAR_H
+#define HOTLINE_CALENDAR_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "util/err.h"
+
+typedef enum { HOTLINE__CLOCK_CALENDAR, HOTLINE__CLOCK_DUTY_HOURS, HOTLINE__CLOCK_WORKING_DAYS } hotline__clock;
+
+typedef struct hotline__calendar hotline__calendar;
+
+/* The built-in holiday documents (data/cn-holidays-*.json), NULL-terminated. */
+extern const char *const hotline__builtin_holidays[];
+
+hotline__calendar *hotline__calendar_new(int offset_min);
+void hotline__calendar_free(hotline__calendar *cal);
+/* Duty window in minutes after local midnight; default [08:30, 18:00). */
+int hotline__calendar_set_duty(hotline__calendar *cal, int start_min, int end_min);
+int hotline__calendar_load_builtin(hotline__calendar *cal, hotline__err *err);
+/* The cn-holidays JSON shape (or an array of such documents). All or nothing. */
+int hotline__calendar_load_json(hotline__calendar *cal, const char *text, size_t len, hotline__err *err);
+/* An iCalendar feed: all-day events are days off; events whose summary says 班/补班/working day are make-up days. */
+int hotline__calendar_load_ical(hotline__calendar *cal, const char *text, size_t len, hotline__err *err);
+/* *out = 1 when local_day (days since 1970-01-01 in the zone) is a working day; HOTLINE_ERANGE outside loaded years. */
+int hotline__calendar_is_working_day(const hotline__calendar *cal, int64_t local_day, int *out, hotline__err *err);
+/*
+ * Due instant of a clock started at `start`: calendar and duty_hours take
+ * `amount` seconds; working_days takes a count N and is due at local 24:00
+ * of the N-th working day after the start's local date.
+ */
+int hotline__calendar_add(const hotline__calendar *cal, hotline__clock clock, int64_t start, int64_t amount,
+	int64_t *due_out, hotline__err *err);
+/*
+ * Working days intersecting (due, end]: their count, and in `instants` (if
+ * not NULL, at most cap) the instant each increment is incurred:
+ * max(due, start of that day).
+ */
+int hotline__calendar_working_days_begun(const hotline__calendar *cal, int64_t due, int64_t end, int64_t *count_out,
+	int64_t *instants, size_t cap, hotline__err *err);
+int64_t hotline__calendar_local_day(const hotline__calendar *cal, int64_t t);
+int64_t hotline__calendar_day_start(const hotline__calendar *cal, int64_t local_day);
+int hotline__calendar_offset(const hotline__calendar *cal);
+int hotline__calendar_in_duty(const hotline__calendar *cal, int64_t t);
+int hotline__calendar_years(const hotline__calendar *cal, int *first, int *last);
+
+#endif
