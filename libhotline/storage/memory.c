@@ -1,0 +1,649 @@
+/*
+ * The in-memory backend: for tests and throw-away replays. Sorted arrays
+ * with binary search; a write transaction keeps an undo log so that a
+ * rollback restores exactly what was there.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "hotline/sys/storage.h"
+#include "util/err.h"
+
+typedef struct mcase {
+	char *id, *property, *head_hash, *body;
+	int state, approval, exempt;
+	int64_t version;
+	hotline_time registered_at, last_at, next_due;
+} mcase;
+
+typedef struct mevent {
+	int64_t seq, stream_seq;
+	hotline_time at;
+	char *stream, *cmd, *actor, *body, *prev_hash, *hash;
+} mevent;
+
+typedef struct mstream {
+	char *name;
+	size_t *idx;      /* positions in events[] */
+	size_t n, cap;
+} mstream;
+
+typedef struct mdir {
+	char *kind, *id, *body;
+} mdir;
+
+enum { UNDO_CASE_INSERT, UNDO_CASE_UPDATE, UNDO_DIR_INSERT };
+typedef struct undo {
+	int type;
+	mcase old;        /* UNDO_CASE_UPDATE: the previous record; INSERT: old.id names it */
+	char *kind, *id;  /* UNDO_DIR_INSERT */
+} undo;
+
+typedef struct mem {
+	hotline_storage parent;
+	mcase *cases;
+	size_t n_cases, cap_cases;
+	mevent *events;
+	size_t n_events, cap_events;
+	mstream *streams;
+	size_t n_streams, cap_streams;
+	mdir *dir;
+	size_t n_dir, cap_dir;
+	int in_tx, write_tx;
+	size_t tx_events;  /* events[] length at begin */
+	undo *undo;
+	size_t n_undo, cap_undo;
+	char errmsg[256];
+} mem;
+
+static char *dup(const char *s)
+{
+	size_t n = strlen(s ? s : "") + 1;
+	char *p = malloc(n);
+	if (p)
+		memcpy(p, s ? s : "", n);
+	return p;
+}
+
+static int grow(void **arr, size_t *cap, size_t n, size_t size)
+{
+	size_t ncap;
+	void *p;
+	if (n < *cap)
+		return 0;
+	ncap = *cap ? *cap * 2 : 16;
+	p = realloc(*arr, ncap * size);
+	if (!p)
+		return HOTLINE_ENOMEM;
+	*arr = p;
+	*cap = ncap;
+	return 0;
+}
+
+static void case_free(mcase *c)
+{
+	free(c->id);
+	free(c->property);
+	free(c->head_hash);
+	free(c->body);
+}
+
+static int case_copy(mcase *dst, const hotline_storage_case *src)
+{
+	memset(dst, 0, sizeof(*dst));
+	dst->id = dup(src->id);
+	dst->property = dup(src->property);
+	dst->head_hash = dup(src->head_hash);
+	dst->body = dup(src->body);
+	dst->state = src->state;
+	dst->approval = src->approval;
+	dst->exempt = src->exempt;
+	dst->version = src->version;
+	dst->registered_at = src->registered_at;
+	dst->last_at = src->last_at;
+	dst->next_due = src->next_due;
+	if (!dst->id || !dst->property || !dst->head_hash || !dst->body) {
+		case_free(dst);
+		return HOTLINE_ENOMEM;
+	}
+	return 0;
+}
+
+static void case_view(const mcase *c, hotline_storage_case *out)
+{
+	out->id = c->id;
+	out->property = c->property;
+	out->state = c->state;
+	out->approval = c->approval;
+	out->exempt = c->exempt;
+	out->version = c->version;
+	out->registered_at = c->registered_at;
+	out->last_at = c->last_at;
+	out->next_due = c->next_due;
+	out->head_hash = c->head_hash;
+	out->body = c->body;
+}
+
+static size_t case_pos(const mem *m, const char *id, int *found)
+{
+	size_t lo = 0, hi = m->n_cases;
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		int c = strcmp(m->cases[mid].id, id);
+		if (c == 0) {
+			*found = 1;
+			return mid;
+		}
+		if (c < 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	*found = 0;
+	return lo;
+}
+
+static size_t stream_pos(const mem *m, const char *name, int *found)
+{
+	size_t lo = 0, hi = m->n_streams;
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		int c = strcmp(m->streams[mid].name, name);
+		if (c == 0) {
+			*found = 1;
+			return mid;
+		}
+		if (c < 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	*found = 0;
+	return lo;
+}
+
+static size_t dir_pos(const mem *m, const char *kind, const char *id, int *found)
+{
+	size_t lo = 0, hi = m->n_dir;
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		int c = strcmp(m->dir[mid].kind, kind);
+		if (c == 0)
+			c = strcmp(m->dir[mid].id, id);
+		if (c == 0) {
+			*found = 1;
+			return mid;
+		}
+		if (c < 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	*found = 0;
+	return lo;
+}
+
+static int push_undo(mem *m, const undo *u)
+{
+	if (!m->write_tx)
+		return 0;
+	if (grow((void **)&m->undo, &m->cap_undo, m->n_undo, sizeof(undo)))
+		return HOTLINE_ENOMEM;
+	m->undo[m->n_undo++] = *u;
+	return 0;
+}
+
+static int m_begin(hotline_storage *st, int write)
+{
+	mem *m = (mem *)st;
+	if (m->in_tx) {
+		snprintf(m->errmsg, sizeof(m->errmsg), "a transaction is already open");
+		return HOTLINE_ESTORAGE;
+	}
+	m->in_tx = 1;
+	m->write_tx = write != 0;
+	m->tx_events = m->n_events;
+	m->n_undo = 0;
+	return 0;
+}
+
+static void drop_undo(mem *m)
+{
+	size_t i;
+	for (i = 0; i < m->n_undo; i++) {
+		undo *u = &m->undo[i];
+		if (u->type == UNDO_CASE_UPDATE)
+			case_free(&u->old);
+		else if (u->type == UNDO_CASE_INSERT)
+			free(u->old.id);
+		free(u->kind);
+		free(u->id);
+	}
+	m->n_undo = 0;
+}
+
+static int m_commit(hotline_storage *st)
+{
+	mem *m = (mem *)st;
+	drop_undo(m);
+	m->in_tx = m->write_tx = 0;
+	return 0;
+}
+
+static void event_free(mevent *e)
+{
+	free(e->stream);
+	free(e->cmd);
+	free(e->actor);
+	free(e->body);
+	free(e->prev_hash);
+	free(e->hash);
+}
+
+static int m_rollback(hotline_storage *st)
+{
+	mem *m = (mem *)st;
+	size_t i;
+	int found;
+	if (!m->in_tx)
+		return 0;
+	/* events appended in the transaction are the tail of events[] and of their streams */
+	while (m->n_events > m->tx_events) {
+		mevent *e = &m->events[--m->n_events];
+		size_t s = stream_pos(m, e->stream, &found);
+		if (found && m->streams[s].n)
+			m->streams[s].n--;
+		event_free(e);
+	}
+	for (i = m->n_undo; i-- > 0;) {
+		undo *u = &m->undo[i];
+		if (u->type == UNDO_CASE_INSERT) {
+			size_t p = case_pos(m, u->old.id, &found);
+			if (found) {
+				case_free(&m->cases[p]);
+				memmove(&m->cases[p], &m->cases[p + 1], (m->n_cases - p - 1) * sizeof(mcase));
+				m->n_cases--;
+			}
+		} else if (u->type == UNDO_CASE_UPDATE) {
+			size_t p = case_pos(m, u->old.id, &found);
+			if (found) {
+				case_free(&m->cases[p]);
+				m->cases[p] = u->old;
+				u->type = -1; /* ownership moved back */
+			}
+		} else if (u->type == UNDO_DIR_INSERT) {
+			size_t p = dir_pos(m, u->kind, u->id, &found);
+			if (found) {
+				free(m->dir[p].kind);
+				free(m->dir[p].id);
+				free(m->dir[p].body);
+				memmove(&m->dir[p], &m->dir[p + 1], (m->n_dir - p - 1) * sizeof(mdir));
+				m->n_dir--;
+			}
+		}
+	}
+	drop_undo(m);
+	m->in_tx = m->write_tx = 0;
+	return 0;
+}
+
+static int m_case_get(hotline_storage *st, const char *id, hotline_storage_case_cb cb, void *payload)
+{
+	mem *m = (mem *)st;
+	hotline_storage_case view;
+	int found;
+	size_t p = case_pos(m, id, &found);
+	if (!found)
+		return HOTLINE_ENOT_FOUND;
+	case_view(&m->cases[p], &view);
+	return cb(&view, payload);
+}
+
+static int m_case_put(hotline_storage *st, const hotline_storage_case *c, int64_t expected)
+{
+	mem *m = (mem *)st;
+	int found;
+	size_t p = case_pos(m, c->id, &found);
+	mcase rec;
+	undo u;
+	memset(&u, 0, sizeof(u));
+	if (expected == 0) {
+		if (found)
+			return HOTLINE_EDUPLICATE;
+		if (grow((void **)&m->cases, &m->cap_cases, m->n_cases, sizeof(mcase)) || case_copy(&rec, c))
+			return HOTLINE_ENOMEM;
+		u.type = UNDO_CASE_INSERT;
+		if (m->write_tx && !(u.old.id = dup(c->id))) {
+			case_free(&rec);
+			return HOTLINE_ENOMEM;
+		}
+		if (push_undo(m, &u)) {
+			free(u.old.id);
+			case_free(&rec);
+			return HOTLINE_ENOMEM;
+		}
+		memmove(&m->cases[p + 1], &m->cases[p], (m->n_cases - p) * sizeof(mcase));
+		m->cases[p] = rec;
+		m->n_cases++;
+		return 0;
+	}
+	if (!found)
+		return HOTLINE_ENOT_FOUND;
+	if (m->cases[p].version != expected)
+		return HOTLINE_ECONFLICT;
+	if (case_copy(&rec, c))
+		return HOTLINE_ENOMEM;
+	if (m->write_tx) {
+		u.type = UNDO_CASE_UPDATE;
+		u.old = m->cases[p];
+		if (push_undo(m, &u)) {
+			case_free(&rec);
+			return HOTLINE_ENOMEM;
+		}
+	} else {
+		case_free(&m->cases[p]);
+	}
+	m->cases[p] = rec;
+	return 0;
+}
+
+static int case_matches(const mcase *c, const hotline_storage_query *q)
+{
+	if (q->property && strcmp(c->property, q->property) != 0)
+		return 0;
+	if (q->state >= 0 && c->state != q->state)
+		return 0;
+	if (q->due_before != HOTLINE_TIME_NONE && (c->next_due == HOTLINE_TIME_NONE || c->next_due >= q->due_before))
+		return 0;
+	if (c->registered_at < q->registered_from)
+		return 0;
+	if (q->registered_to != HOTLINE_TIME_NONE && c->registered_at >= q->registered_to)
+		return 0;
+	return 1;
+}
+
+/* Sort keys carry what they compare, so no shared state is needed. */
+typedef struct due_key {
+	hotline_time due;
+	const char *id;
+	size_t pos;
+} due_key;
+
+static int by_due(const void *a, const void *b)
+{
+	const due_key *x = a, *y = b;
+	if (x->due != y->due)
+		return x->due < y->due ? -1 : 1;
+	return strcmp(x->id, y->id);
+}
+
+static int m_cases_foreach(hotline_storage *st, const hotline_storage_query *q, hotline_storage_case_cb cb, void *payload)
+{
+	mem *m = (mem *)st;
+	size_t *sel, n = 0, i;
+	int rc = 0;
+	if (m->n_cases == 0)
+		return 0;
+	sel = malloc(m->n_cases * sizeof(size_t));
+	if (!sel)
+		return HOTLINE_ENOMEM;
+	for (i = 0; i < m->n_cases; i++)
+		if (case_matches(&m->cases[i], q))
+			sel[n++] = i;
+	if (q->due_before != HOTLINE_TIME_NONE && n > 1) {
+		due_key *keys = malloc(n * sizeof(due_key));
+		if (!keys) {
+			free(sel);
+			return HOTLINE_ENOMEM;
+		}
+		for (i = 0; i < n; i++) {
+			keys[i].due = m->cases[sel[i]].next_due;
+			keys[i].id = m->cases[sel[i]].id;
+			keys[i].pos = sel[i];
+		}
+		qsort(keys, n, sizeof(due_key), by_due);
+		for (i = 0; i < n; i++)
+			sel[i] = keys[i].pos;
+		free(keys);
+	}
+	if (q->limit && n > q->limit)
+		n = q->limit;
+	/* callbacks may read (not write) the backend; copy each record first so positions can't shift under us */
+	for (i = 0; i < n && rc == 0; i++) {
+		mcase copy;
+		hotline_storage_case view;
+		hotline_storage_case src;
+		case_view(&m->cases[sel[i]], &src);
+		if (case_copy(&copy, &src)) {
+			rc = HOTLINE_ENOMEM;
+			break;
+		}
+		case_view(&copy, &view);
+		rc = cb(&view, payload);
+		case_free(&copy);
+	}
+	free(sel);
+	return rc;
+}
+
+static int m_event_append(hotline_storage *st, const hotline_storage_event *e, int64_t *seq_out)
+{
+	mem *m = (mem *)st;
+	mevent ev;
+	mstream *s;
+	int found;
+	size_t sp = stream_pos(m, e->stream, &found);
+	if (found && m->streams[sp].n && m->events[m->streams[sp].idx[m->streams[sp].n - 1]].stream_seq >= e->stream_seq) {
+		size_t i;
+		for (i = 0; i < m->streams[sp].n; i++)
+			if (m->events[m->streams[sp].idx[i]].stream_seq == e->stream_seq)
+				return HOTLINE_EDUPLICATE;
+	}
+	if (grow((void **)&m->events, &m->cap_events, m->n_events, sizeof(mevent)))
+		return HOTLINE_ENOMEM;
+	if (!found) {
+		mstream ns;
+		if (grow((void **)&m->streams, &m->cap_streams, m->n_streams, sizeof(mstream)))
+			return HOTLINE_ENOMEM;
+		memset(&ns, 0, sizeof(ns));
+		if (!(ns.name = dup(e->stream)))
+			return HOTLINE_ENOMEM;
+		memmove(&m->streams[sp + 1], &m->streams[sp], (m->n_streams - sp) * sizeof(mstream));
+		m->streams[sp] = ns;
+		m->n_streams++;
+	}
+	s = &m->streams[sp];
+	if (grow((void **)&s->idx, &s->cap, s->n, sizeof(size_t)))
+		return HOTLINE_ENOMEM;
+	memset(&ev, 0, sizeof(ev));
+	ev.seq = (int64_t)m->n_events + 1;
+	ev.stream_seq = e->stream_seq;
+	ev.at = e->at;
+	ev.stream = dup(e->stream);
+	ev.cmd = dup(e->cmd);
+	ev.actor = dup(e->actor);
+	ev.body = dup(e->body);
+	ev.prev_hash = dup(e->prev_hash);
+	ev.hash = dup(e->hash);
+	if (!ev.stream || !ev.cmd || !ev.actor || !ev.body || !ev.prev_hash || !ev.hash) {
+		event_free(&ev);
+		return HOTLINE_ENOMEM;
+	}
+	s->idx[s->n++] = m->n_events;
+	m->events[m->n_events++] = ev;
+	if (seq_out)
+		*seq_out = ev.seq;
+	return 0;
+}
+
+static void event_view(const mevent *e, hotline_storage_event *v)
+{
+	v->seq = e->seq;
+	v->stream = e->stream;
+	v->stream_seq = e->stream_seq;
+	v->cmd = e->cmd;
+	v->actor = e->actor;
+	v->at = e->at;
+	v->body = e->body;
+	v->prev_hash = e->prev_hash;
+	v->hash = e->hash;
+}
+
+static int m_events_foreach(hotline_storage *st, const char *stream, hotline_storage_event_cb cb, void *payload)
+{
+	mem *m = (mem *)st;
+	hotline_storage_event v;
+	size_t i, n;
+	int rc = 0, found;
+	if (!stream) {
+		n = m->n_events;
+		for (i = 0; i < n && i < m->n_events && rc == 0; i++) {
+			event_view(&m->events[i], &v);
+			rc = cb(&v, payload);
+		}
+		return rc;
+	}
+	i = stream_pos(m, stream, &found);
+	if (!found)
+		return 0;
+	{
+		const mstream *s = &m->streams[i];
+		size_t k;
+		for (k = 0; k < s->n && rc == 0; k++) {
+			event_view(&m->events[s->idx[k]], &v);
+			rc = cb(&v, payload);
+		}
+	}
+	return rc;
+}
+
+static int m_stream_head(hotline_storage *st, const char *stream, int64_t *seq_out, char hash_out[65])
+{
+	mem *m = (mem *)st;
+	int found;
+	size_t i = stream_pos(m, stream, &found);
+	*seq_out = 0;
+	hash_out[0] = '\0';
+	if (found && m->streams[i].n) {
+		const mevent *e = &m->events[m->streams[i].idx[m->streams[i].n - 1]];
+		*seq_out = e->stream_seq;
+		snprintf(hash_out, 65, "%s", e->hash);
+	}
+	return 0;
+}
+
+static int m_dir_put(hotline_storage *st, const char *kind, const char *id, const char *body)
+{
+	mem *m = (mem *)st;
+	int found;
+	size_t p = dir_pos(m, kind, id, &found);
+	mdir d;
+	undo u;
+	if (found)
+		return HOTLINE_EDUPLICATE;
+	if (grow((void **)&m->dir, &m->cap_dir, m->n_dir, sizeof(mdir)))
+		return HOTLINE_ENOMEM;
+	d.kind = dup(kind);
+	d.id = dup(id);
+	d.body = dup(body);
+	memset(&u, 0, sizeof(u));
+	u.type = UNDO_DIR_INSERT;
+	if (m->write_tx) {
+		u.kind = dup(kind);
+		u.id = dup(id);
+	}
+	if (!d.kind || !d.id || !d.body || (m->write_tx && (!u.kind || !u.id)) || push_undo(m, &u)) {
+		free(d.kind);
+		free(d.id);
+		free(d.body);
+		free(u.kind);
+		free(u.id);
+		return HOTLINE_ENOMEM;
+	}
+	memmove(&m->dir[p + 1], &m->dir[p], (m->n_dir - p) * sizeof(mdir));
+	m->dir[p] = d;
+	m->n_dir++;
+	return 0;
+}
+
+static int m_dir_get(hotline_storage *st, const char *kind, const char *id, hotline_storage_dir_cb cb, void *payload)
+{
+	mem *m = (mem *)st;
+	int found;
+	size_t p = dir_pos(m, kind, id, &found);
+	if (!found)
+		return HOTLINE_ENOT_FOUND;
+	return cb(m->dir[p].kind, m->dir[p].id, m->dir[p].body, payload);
+}
+
+static int m_dir_foreach(hotline_storage *st, const char *kind, hotline_storage_dir_cb cb, void *payload)
+{
+	mem *m = (mem *)st;
+	size_t i;
+	int rc = 0;
+	for (i = 0; i < m->n_dir && rc == 0; i++)
+		if (!kind || strcmp(m->dir[i].kind, kind) == 0)
+			rc = cb(m->dir[i].kind, m->dir[i].id, m->dir[i].body, payload);
+	return rc;
+}
+
+static const char *m_errmsg(hotline_storage *st)
+{
+	return ((mem *)st)->errmsg;
+}
+
+static void m_free(hotline_storage *st)
+{
+	mem *m = (mem *)st;
+	size_t i;
+	if (!m)
+		return;
+	m_rollback(st);
+	for (i = 0; i < m->n_cases; i++)
+		case_free(&m->cases[i]);
+	for (i = 0; i < m->n_events; i++)
+		event_free(&m->events[i]);
+	for (i = 0; i < m->n_streams; i++) {
+		free(m->streams[i].name);
+		free(m->streams[i].idx);
+	}
+	for (i = 0; i < m->n_dir; i++) {
+		free(m->dir[i].kind);
+		free(m->dir[i].id);
+		free(m->dir[i].body);
+	}
+	free(m->cases);
+	free(m->events);
+	free(m->streams);
+	free(m->dir);
+	free(m->undo);
+	free(m);
+}
+
+int hotline_storage_memory_new(hotline_storage **out)
+{
+	mem *m;
+	if (!out)
+		return hotline__last_error_set(HOTLINE_EINVALID, "out is NULL");
+	m = calloc(1, sizeof(*m));
+	if (!m)
+		return hotline__last_error_set(HOTLINE_ENOMEM, "out of memory");
+	m->parent.version = HOTLINE_STORAGE_VERSION;
+	m->parent.begin = m_begin;
+	m->parent.commit = m_commit;
+	m->parent.rollback = m_rollback;
+	m->parent.case_get = m_case_get;
+	m->parent.case_put = m_case_put;
+	m->parent.cases_foreach = m_cases_foreach;
+	m->parent.event_append = m_event_append;
+	m->parent.events_foreach = m_events_foreach;
+	m->parent.stream_head = m_stream_head;
+	m->parent.dir_put = m_dir_put;
+	m->parent.dir_get = m_dir_get;
+	m->parent.dir_foreach = m_dir_foreach;
+	m->parent.errmsg = m_errmsg;
+	m->parent.free = m_free;
+	*out = &m->parent;
+	return 0;
+}

@@ -1,0 +1,607 @@
+/*
+ * The SQLite backend: WAL journal, prepared statements cached on the
+ * handle, a schema versioned by PRAGMA user_version with migrations, and
+ * triggers that make the event log append-only at the SQL level.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <sqlite3.h>
+
+#include "hotline/sys/storage.h"
+#include "util/err.h"
+
+#define APPLICATION_ID 0x484C494E /* "HLIN" */
+
+/* Migrations, applied in order; user_version records the last one applied. */
+static const struct migration {
+	int version;
+	const char *sql;
+} migrations[] = {
+	{ 1,
+	  "CREATE TABLE events(seq INTEGER PRIMARY KEY, stream TEXT NOT NULL, stream_seq INTEGER NOT NULL,"
+	  " cmd TEXT NOT NULL, actor TEXT NOT NULL, at INTEGER, body TEXT NOT NULL, prev_hash TEXT NOT NULL,"
+	  " hash TEXT NOT NULL, UNIQUE(stream, stream_seq));"
+	  "CREATE TABLE cases(id TEXT PRIMARY KEY, property TEXT NOT NULL, state INTEGER NOT NULL,"
+	  " approval INTEGER NOT NULL, exempt INTEGER NOT NULL, version INTEGER NOT NULL,"
+	  " registered_at INTEGER NOT NULL, last_at INTEGER NOT NULL, next_due INTEGER,"
+	  " head_hash TEXT NOT NULL, body TEXT NOT NULL);"
+	  "CREATE INDEX cases_next_due ON cases(next_due, id) WHERE next_due IS NOT NULL;"
+	  "CREATE INDEX cases_property_state ON cases(property, state);"
+	  "CREATE INDEX cases_property_registered ON cases(property, registered_at);"
+	  "CREATE TABLE directory(kind TEXT NOT NULL, id TEXT NOT NULL, body TEXT NOT NULL, PRIMARY KEY(kind, id));"
+	  "CREATE TRIGGER events_no_update BEFORE UPDATE ON events BEGIN SELECT RAISE(ABORT, 'events are append-only'); END;"
+	  "CREATE TRIGGER events_no_delete BEFORE DELETE ON events BEGIN SELECT RAISE(ABORT, 'events are append-only'); END;" },
+};
+#define SCHEMA_VERSION 1
+
+enum {
+	Q_BEGIN_W, Q_BEGIN_R, Q_COMMIT, Q_ROLLBACK, Q_CASE_GET, Q_CASE_INSERT, Q_CASE_UPDATE, Q_CASE_EXISTS,
+	Q_EVENT_APPEND, Q_EVENTS_STREAM, Q_EVENTS_ALL, Q_STREAM_HEAD, Q_DIR_PUT, Q_DIR_GET, Q_DIR_ALL, Q_DIR_KIND,
+	Q_FIXED_COUNT
+};
+
+static const char *const fixed_sql[Q_FIXED_COUNT] = {
+	"BEGIN IMMEDIATE", "BEGIN", "COMMIT", "ROLLBACK",
+	"SELECT id, property, state, approval, exempt, version, registered_at, last_at, next_due, head_hash, body"
+	" FROM cases WHERE id = ?1",
+	"INSERT INTO cases(id, property, state, approval, exempt, version, registered_at, last_at, next_due, head_hash, body)"
+	" VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)",
+	"UPDATE cases SET property = ?2, state = ?3, approval = ?4, exempt = ?5, version = ?6, registered_at = ?7,"
+	" last_at = ?8, next_due = ?9, head_hash = ?10, body = ?11 WHERE id = ?1 AND version = ?12",
+	"SELECT 1 FROM cases WHERE id = ?1",
+	"INSERT INTO events(stream, stream_seq, cmd, actor, at, body, prev_hash, hash) VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+	"SELECT seq, stream, stream_seq, cmd, actor, at, body, prev_hash, hash FROM events WHERE stream = ?1 ORDER BY stream_seq",
+	"SELECT seq, stream, stream_seq, cmd, actor, at, body, prev_hash, hash FROM events ORDER BY seq",
+	"SELECT stream_seq, hash FROM events WHERE stream = ?1 ORDER BY stream_seq DESC LIMIT 1",
+	"INSERT INTO directory(kind, id, body) VALUES(?1, ?2, ?3)",
+	"SELECT kind, id, body FROM directory WHERE kind = ?1 AND id = ?2",
+	"SELECT kind, id, body FROM directory ORDER BY kind, id",
+	"SELECT kind, id, body FROM directory WHERE kind = ?1 ORDER BY id",
+};
+
+/* Case queries: one cached statement per combination of filters. */
+enum { F_PROPERTY = 1, F_STATE = 2, F_DUE = 4, F_REG_FROM = 8, F_REG_TO = 16, F_LIMIT = 32, F_COMBOS = 64 };
+
+typedef struct cached {
+	sqlite3_stmt *st;
+	int busy;   /* in use by an iteration that is still running (nested calls get a fresh statement) */
+} cached;
+
+typedef struct sq {
+	hotline_storage parent;
+	sqlite3 *db;
+	cached fixed[Q_FIXED_COUNT];
+	cached queries[F_COMBOS];
+	int in_tx;
+	char errmsg[512];
+} sq;
+
+static int fail(sq *s, int code, const char *what)
+{
+	int ext = sqlite3_extended_errcode(s->db);
+	if ((ext & 0xff) == SQLITE_BUSY || (ext & 0xff) == SQLITE_LOCKED)
+		snprintf(s->errmsg, sizeof(s->errmsg), "%s: database is busy (locked by another connection): %s", what,
+			sqlite3_errmsg(s->db));
+	else
+		snprintf(s->errmsg, sizeof(s->errmsg), "%s: %s", what, sqlite3_errmsg(s->db));
+	return code;
+}
+
+static int map_step(sq *s, int rc, const char *what)
+{
+	if (rc == SQLITE_DONE || rc == SQLITE_ROW || rc == SQLITE_OK)
+		return 0;
+	if (rc == SQLITE_CONSTRAINT_PRIMARYKEY || rc == SQLITE_CONSTRAINT_UNIQUE)
+		return HOTLINE_EDUPLICATE;
+	if (rc == SQLITE_NOMEM)
+		return HOTLINE_ENOMEM;
+	return fail(s, HOTLINE_ESTORAGE, what);
+}
+
+/* Borrows a cached statement, or a fresh one when the cached one is mid-iteration. */
+static sqlite3_stmt *acquire(sq *s, cached *c, const char *sql, int *temp)
+{
+	sqlite3_stmt *st = NULL;
+	*temp = 0;
+	if (c->st && !c->busy) {
+		c->busy = 1;
+		return c->st;
+	}
+	if (sqlite3_prepare_v3(s->db, sql, -1, c->st ? 0 : SQLITE_PREPARE_PERSISTENT, &st, NULL) != SQLITE_OK) {
+		fail(s, HOTLINE_ESTORAGE, "preparing a statement");
+		return NULL;
+	}
+	if (c->st) {
+		*temp = 1;
+	} else {
+		c->st = st;
+		c->busy = 1;
+	}
+	return st;
+}
+
+static void release(cached *c, sqlite3_stmt *st, int temp)
+{
+	if (temp) {
+		sqlite3_finalize(st);
+		return;
+	}
+	sqlite3_reset(st);
+	sqlite3_clear_bindings(st);
+	c->busy = 0;
+}
+
+static int exec_fixed(sq *s, int q, const char *what)
+{
+	int temp, rc;
+	sqlite3_stmt *st = acquire(s, &s->fixed[q], fixed_sql[q], &temp);
+	if (!st)
+		return HOTLINE_ESTORAGE;
+	rc = map_step(s, sqlite3_step(st), what);
+	release(&s->fixed[q], st, temp);
+	return rc;
+}
+
+static void bind_time(sqlite3_stmt *st, int i, hotline_time t)
+{
+	if (t == HOTLINE_TIME_NONE)
+		sqlite3_bind_null(st, i);
+	else
+		sqlite3_bind_int64(st, i, t);
+}
+
+static hotline_time col_time(sqlite3_stmt *st, int i)
+{
+	return sqlite3_column_type(st, i) == SQLITE_NULL ? HOTLINE_TIME_NONE : sqlite3_column_int64(st, i);
+}
+
+static const char *col_text(sqlite3_stmt *st, int i)
+{
+	const unsigned char *t = sqlite3_column_text(st, i);
+	return t ? (const char *)t : "";
+}
+
+static int s_begin(hotline_storage *base, int write)
+{
+	sq *s = (sq *)base;
+	int rc;
+	if (s->in_tx) {
+		snprintf(s->errmsg, sizeof(s->errmsg), "a transaction is already open");
+		return HOTLINE_ESTORAGE;
+	}
+	rc = exec_fixed(s, write ? Q_BEGIN_W : Q_BEGIN_R, "beginning a transaction");
+	if (rc == 0)
+		s->in_tx = 1;
+	return rc;
+}
+
+static int s_commit(hotline_storage *base)
+{
+	sq *s = (sq *)base;
+	int rc = exec_fixed(s, Q_COMMIT, "committing");
+	if (rc) {
+		/* COMMIT can fail with the transaction still open (e.g. busy): end it */
+		if (!sqlite3_get_autocommit(s->db))
+			exec_fixed(s, Q_ROLLBACK, "rolling back");
+	}
+	s->in_tx = 0;
+	return rc;
+}
+
+static int s_rollback(hotline_storage *base)
+{
+	sq *s = (sq *)base;
+	s->in_tx = 0;
+	if (sqlite3_get_autocommit(s->db))
+		return 0;
+	return exec_fixed(s, Q_ROLLBACK, "rolling back");
+}
+
+static void row_case(sqlite3_stmt *st, hotline_storage_case *c)
+{
+	c->id = col_text(st, 0);
+	c->property = col_text(st, 1);
+	c->state = sqlite3_column_int(st, 2);
+	c->approval = sqlite3_column_int(st, 3);
+	c->exempt = sqlite3_column_int(st, 4);
+	c->version = sqlite3_column_int64(st, 5);
+	c->registered_at = sqlite3_column_int64(st, 6);
+	c->last_at = sqlite3_column_int64(st, 7);
+	c->next_due = col_time(st, 8);
+	c->head_hash = col_text(st, 9);
+	c->body = col_text(st, 10);
+}
+
+static int s_case_get(hotline_storage *base, const char *id, hotline_storage_case_cb cb, void *payload)
+{
+	sq *s = (sq *)base;
+	int temp, rc;
+	sqlite3_stmt *st = acquire(s, &s->fixed[Q_CASE_GET], fixed_sql[Q_CASE_GET], &temp);
+	if (!st)
+		return HOTLINE_ESTORAGE;
+	sqlite3_bind_text(st, 1, id, -1, SQLITE_STATIC);
+	rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW) {
+		hotline_storage_case c;
+		row_case(st, &c);
+		rc = cb(&c, payload);
+	} else if (rc == SQLITE_DONE) {
+		rc = HOTLINE_ENOT_FOUND;
+	} else {
+		rc = map_step(s, rc, "reading a case");
+	}
+	release(&s->fixed[Q_CASE_GET], st, temp);
+	return rc;
+}
+
+static void bind_case(sqlite3_stmt *st, const hotline_storage_case *c)
+{
+	sqlite3_bind_text(st, 1, c->id, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 2, c->property, -1, SQLITE_STATIC);
+	sqlite3_bind_int(st, 3, c->state);
+	sqlite3_bind_int(st, 4, c->approval);
+	sqlite3_bind_int(st, 5, c->exempt);
+	sqlite3_bind_int64(st, 6, c->version);
+	sqlite3_bind_int64(st, 7, c->registered_at);
+	sqlite3_bind_int64(st, 8, c->last_at);
+	bind_time(st, 9, c->next_due);
+	sqlite3_bind_text(st, 10, c->head_hash, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 11, c->body, -1, SQLITE_STATIC);
+}
+
+static int s_case_put(hotline_storage *base, const hotline_storage_case *c, int64_t expected)
+{
+	sq *s = (sq *)base;
+	int q = expected == 0 ? Q_CASE_INSERT : Q_CASE_UPDATE, temp, rc;
+	sqlite3_stmt *st = acquire(s, &s->fixed[q], fixed_sql[q], &temp);
+	if (!st)
+		return HOTLINE_ESTORAGE;
+	bind_case(st, c);
+	if (expected)
+		sqlite3_bind_int64(st, 12, expected);
+	rc = map_step(s, sqlite3_step(st), "writing a case");
+	release(&s->fixed[q], st, temp);
+	if (rc == 0 && expected && sqlite3_changes(s->db) == 0) {
+		/* no row updated: another version, or no such case */
+		st = acquire(s, &s->fixed[Q_CASE_EXISTS], fixed_sql[Q_CASE_EXISTS], &temp);
+		if (!st)
+			return HOTLINE_ESTORAGE;
+		sqlite3_bind_text(st, 1, c->id, -1, SQLITE_STATIC);
+		rc = sqlite3_step(st);
+		rc = rc == SQLITE_ROW ? HOTLINE_ECONFLICT : rc == SQLITE_DONE ? HOTLINE_ENOT_FOUND : map_step(s, rc, "reading a case");
+		release(&s->fixed[Q_CASE_EXISTS], st, temp);
+	}
+	return rc;
+}
+
+static char *query_sql(int mask)
+{
+	char *sql = malloc(1024);
+	if (!sql)
+		return NULL;
+	snprintf(sql, 1024, "SELECT id, property, state, approval, exempt, version, registered_at, last_at, next_due,"
+		" head_hash, body FROM cases WHERE 1");
+	if (mask & F_DUE)
+		strcat(sql, " AND next_due IS NOT NULL AND next_due < ?3");
+	if (mask & F_PROPERTY)
+		strcat(sql, " AND property = ?1");
+	if (mask & F_STATE)
+		strcat(sql, " AND state = ?2");
+	if (mask & F_REG_FROM)
+		strcat(sql, " AND registered_at >= ?4");
+	if (mask & F_REG_TO)
+		strcat(sql, " AND registered_at < ?5");
+	strcat(sql, mask & F_DUE ? " ORDER BY next_due, id" : " ORDER BY id");
+	if (mask & F_LIMIT)
+		strcat(sql, " LIMIT ?6");
+	return sql;
+}
+
+static int s_cases_foreach(hotline_storage *base, const hotline_storage_query *q, hotline_storage_case_cb cb, void *payload)
+{
+	sq *s = (sq *)base;
+	int mask = 0, temp, rc = 0, step;
+	char *sql;
+	sqlite3_stmt *st;
+	if (q->property)
+		mask |= F_PROPERTY;
+	if (q->state >= 0)
+		mask |= F_STATE;
+	if (q->due_before != HOTLINE_TIME_NONE)
+		mask |= F_DUE;
+	if (q->registered_from != INT64_MIN)
+		mask |= F_REG_FROM;
+	if (q->registered_to != HOTLINE_TIME_NONE)
+		mask |= F_REG_TO;
+	if (q->limit)
+		mask |= F_LIMIT;
+	if (!(sql = query_sql(mask)))
+		return HOTLINE_ENOMEM;
+	st = acquire(s, &s->queries[mask], sql, &temp);
+	free(sql);
+	if (!st)
+		return HOTLINE_ESTORAGE;
+	if (mask & F_PROPERTY)
+		sqlite3_bind_text(st, 1, q->property, -1, SQLITE_STATIC);
+	if (mask & F_STATE)
+		sqlite3_bind_int(st, 2, q->state);
+	if (mask & F_DUE)
+		sqlite3_bind_int64(st, 3, q->due_before);
+	if (mask & F_REG_FROM)
+		sqlite3_bind_int64(st, 4, q->registered_from);
+	if (mask & F_REG_TO)
+		sqlite3_bind_int64(st, 5, q->registered_to);
+	if (mask & F_LIMIT)
+		sqlite3_bind_int64(st, 6, (sqlite3_int64)q->limit);
+	while ((step = sqlite3_step(st)) == SQLITE_ROW) {
+		hotline_storage_case c;
+		row_case(st, &c);
+		if ((rc = cb(&c, payload)) != 0)
+			break;
+	}
+	if (rc == 0 && step != SQLITE_DONE)
+		rc = map_step(s, step, "listing cases");
+	release(&s->queries[mask], st, temp);
+	return rc;
+}
+
+static int s_event_append(hotline_storage *base, const hotline_storage_event *e, int64_t *seq_out)
+{
+	sq *s = (sq *)base;
+	int temp, rc;
+	sqlite3_stmt *st = acquire(s, &s->fixed[Q_EVENT_APPEND], fixed_sql[Q_EVENT_APPEND], &temp);
+	if (!st)
+		return HOTLINE_ESTORAGE;
+	sqlite3_bind_text(st, 1, e->stream, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(st, 2, e->stream_seq);
+	sqlite3_bind_text(st, 3, e->cmd, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 4, e->actor, -1, SQLITE_STATIC);
+	bind_time(st, 5, e->at);
+	sqlite3_bind_text(st, 6, e->body, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 7, e->prev_hash, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 8, e->hash, -1, SQLITE_STATIC);
+	rc = map_step(s, sqlite3_step(st), "appending an event");
+	release(&s->fixed[Q_EVENT_APPEND], st, temp);
+	if (rc == 0 && seq_out)
+		*seq_out = sqlite3_last_insert_rowid(s->db);
+	return rc;
+}
+
+static int s_events_foreach(hotline_storage *base, const char *stream, hotline_storage_event_cb cb, void *payload)
+{
+	sq *s = (sq *)base;
+	int q = stream ? Q_EVENTS_STREAM : Q_EVENTS_ALL, temp, rc = 0, step;
+	sqlite3_stmt *st = acquire(s, &s->fixed[q], fixed_sql[q], &temp);
+	if (!st)
+		return HOTLINE_ESTORAGE;
+	if (stream)
+		sqlite3_bind_text(st, 1, stream, -1, SQLITE_STATIC);
+	while ((step = sqlite3_step(st)) == SQLITE_ROW) {
+		hotline_storage_event e;
+		e.seq = sqlite3_column_int64(st, 0);
+		e.stream = col_text(st, 1);
+		e.stream_seq = sqlite3_column_int64(st, 2);
+		e.cmd = col_text(st, 3);
+		e.actor = col_text(st, 4);
+		e.at = col_time(st, 5);
+		e.body = col_text(st, 6);
+		e.prev_hash = col_text(st, 7);
+		e.hash = col_text(st, 8);
+		if ((rc = cb(&e, payload)) != 0)
+			break;
+	}
+	if (rc == 0 && step != SQLITE_DONE)
+		rc = map_step(s, step, "reading events");
+	release(&s->fixed[q], st, temp);
+	return rc;
+}
+
+static int s_stream_head(hotline_storage *base, const char *stream, int64_t *seq_out, char hash_out[65])
+{
+	sq *s = (sq *)base;
+	int temp, rc;
+	sqlite3_stmt *st = acquire(s, &s->fixed[Q_STREAM_HEAD], fixed_sql[Q_STREAM_HEAD], &temp);
+	*seq_out = 0;
+	hash_out[0] = '\0';
+	if (!st)
+		return HOTLINE_ESTORAGE;
+	sqlite3_bind_text(st, 1, stream, -1, SQLITE_STATIC);
+	rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW) {
+		*seq_out = sqlite3_column_int64(st, 0);
+		snprintf(hash_out, 65, "%s", col_text(st, 1));
+	}
+	rc = map_step(s, rc, "reading a stream head");
+	release(&s->fixed[Q_STREAM_HEAD], st, temp);
+	return rc;
+}
+
+static int s_dir_put(hotline_storage *base, const char *kind, const char *id, const char *body)
+{
+	sq *s = (sq *)base;
+	int temp, rc;
+	sqlite3_stmt *st = acquire(s, &s->fixed[Q_DIR_PUT], fixed_sql[Q_DIR_PUT], &temp);
+	if (!st)
+		return HOTLINE_ESTORAGE;
+	sqlite3_bind_text(st, 1, kind, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 2, id, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 3, body, -1, SQLITE_STATIC);
+	rc = map_step(s, sqlite3_step(st), "writing the directory");
+	release(&s->fixed[Q_DIR_PUT], st, temp);
+	return rc;
+}
+
+static int dir_rows(sq *s, int q, const char *kind, const char *id, hotline_storage_dir_cb cb, void *payload, int need)
+{
+	int temp, rc = 0, step, seen = 0;
+	sqlite3_stmt *st = acquire(s, &s->fixed[q], fixed_sql[q], &temp);
+	if (!st)
+		return HOTLINE_ESTORAGE;
+	if (kind)
+		sqlite3_bind_text(st, 1, kind, -1, SQLITE_STATIC);
+	if (id)
+		sqlite3_bind_text(st, 2, id, -1, SQLITE_STATIC);
+	while ((step = sqlite3_step(st)) == SQLITE_ROW) {
+		seen = 1;
+		if ((rc = cb(col_text(st, 0), col_text(st, 1), col_text(st, 2), payload)) != 0)
+			break;
+	}
+	if (rc == 0 && step != SQLITE_DONE)
+		rc = map_step(s, step, "reading the directory");
+	release(&s->fixed[q], st, temp);
+	if (rc == 0 && need && !seen)
+		rc = HOTLINE_ENOT_FOUND;
+	return rc;
+}
+
+static int s_dir_get(hotline_storage *base, const char *kind, const char *id, hotline_storage_dir_cb cb, void *payload)
+{
+	return dir_rows((sq *)base, Q_DIR_GET, kind, id, cb, payload, 1);
+}
+
+static int s_dir_foreach(hotline_storage *base, const char *kind, hotline_storage_dir_cb cb, void *payload)
+{
+	return dir_rows((sq *)base, kind ? Q_DIR_KIND : Q_DIR_ALL, kind, NULL, cb, payload, 0);
+}
+
+static const char *s_errmsg(hotline_storage *base)
+{
+	return ((sq *)base)->errmsg;
+}
+
+static void s_free(hotline_storage *base)
+{
+	sq *s = (sq *)base;
+	int i;
+	if (!s)
+		return;
+	if (s->db && !sqlite3_get_autocommit(s->db))
+		sqlite3_exec(s->db, "ROLLBACK", NULL, NULL, NULL);
+	for (i = 0; i < Q_FIXED_COUNT; i++)
+		sqlite3_finalize(s->fixed[i].st);
+	for (i = 0; i < F_COMBOS; i++)
+		sqlite3_finalize(s->queries[i].st);
+	sqlite3_close(s->db);
+	free(s);
+}
+
+static int pragma_int(sqlite3 *db, const char *sql, int *out)
+{
+	sqlite3_stmt *st;
+	int rc;
+	if (sqlite3_prepare_v2(db, sql, -1, &st, NULL) != SQLITE_OK)
+		return -1;
+	rc = sqlite3_step(st);
+	*out = rc == SQLITE_ROW ? sqlite3_column_int(st, 0) : 0;
+	sqlite3_finalize(st);
+	return rc == SQLITE_ROW || rc == SQLITE_DONE ? 0 : -1;
+}
+
+/* Creates or upgrades the schema in one transaction. */
+static int migrate(sq *s, const char *path)
+{
+	int version = 0, app = 0, i;
+	char sql[64];
+	if (sqlite3_exec(s->db, "BEGIN IMMEDIATE", NULL, NULL, NULL) != SQLITE_OK)
+		return fail(s, HOTLINE_ESTORAGE, "opening the schema");
+	if (pragma_int(s->db, "PRAGMA application_id", &app) || pragma_int(s->db, "PRAGMA user_version", &version)) {
+		sqlite3_exec(s->db, "ROLLBACK", NULL, NULL, NULL);
+		return fail(s, HOTLINE_ESTORAGE, "reading the schema version");
+	}
+	if (app != 0 && app != APPLICATION_ID) {
+		sqlite3_exec(s->db, "ROLLBACK", NULL, NULL, NULL);
+		snprintf(s->errmsg, sizeof(s->errmsg), "%s is not a libhotline database (application_id 0x%08x)", path, (unsigned)app);
+		return HOTLINE_ESTORAGE;
+	}
+	if (version > SCHEMA_VERSION) {
+		sqlite3_exec(s->db, "ROLLBACK", NULL, NULL, NULL);
+		snprintf(s->errmsg, sizeof(s->errmsg), "%s has schema version %d, newer than this library's %d: upgrade libhotline",
+			path, version, SCHEMA_VERSION);
+		return HOTLINE_ESTORAGE;
+	}
+	for (i = 0; i < (int)(sizeof(migrations) / sizeof(migrations[0])); i++) {
+		if (migrations[i].version <= version)
+			continue;
+		if (sqlite3_exec(s->db, migrations[i].sql, NULL, NULL, NULL) != SQLITE_OK) {
+			fail(s, HOTLINE_ESTORAGE, "migrating the schema");
+			sqlite3_exec(s->db, "ROLLBACK", NULL, NULL, NULL);
+			return HOTLINE_ESTORAGE;
+		}
+		snprintf(sql, sizeof(sql), "PRAGMA user_version = %d", migrations[i].version);
+		sqlite3_exec(s->db, sql, NULL, NULL, NULL);
+	}
+	snprintf(sql, sizeof(sql), "PRAGMA application_id = %d", APPLICATION_ID);
+	if (sqlite3_exec(s->db, sql, NULL, NULL, NULL) != SQLITE_OK ||
+	    sqlite3_exec(s->db, "COMMIT", NULL, NULL, NULL) != SQLITE_OK) {
+		fail(s, HOTLINE_ESTORAGE, "writing the schema");
+		sqlite3_exec(s->db, "ROLLBACK", NULL, NULL, NULL);
+		return HOTLINE_ESTORAGE;
+	}
+	return 0;
+}
+
+int hotline_storage_sqlite_new(hotline_storage **out, const char *path, const hotline_sqlite_options *opts)
+{
+	sq *s;
+	int busy = 5000, sync = 1, rc;
+	char sql[64];
+	if (!out)
+		return hotline__last_error_set(HOTLINE_EINVALID, "out is NULL");
+	*out = NULL;
+	if (!path || !*path)
+		return hotline__last_error_set(HOTLINE_EINVALID, "SQLite path is empty");
+	if (opts) {
+		if (opts->version == 0 || opts->version > HOTLINE_SQLITE_OPTIONS_VERSION)
+			return hotline__last_error_set(HOTLINE_EINVALID, "unsupported hotline_sqlite_options version %u", opts->version);
+		if (opts->busy_timeout_ms < 0 || opts->synchronous < 0 || opts->synchronous > 2)
+			return hotline__last_error_set(HOTLINE_EINVALID, "busy_timeout_ms must be >= 0 and synchronous 0, 1 or 2");
+		busy = opts->busy_timeout_ms;
+		if (opts->synchronous)
+			sync = opts->synchronous;
+	}
+	s = calloc(1, sizeof(*s));
+	if (!s)
+		return hotline__last_error_set(HOTLINE_ENOMEM, "out of memory");
+	rc = sqlite3_open_v2(path, &s->db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX, NULL);
+	if (rc != SQLITE_OK) {
+		hotline__last_error_set(HOTLINE_ESTORAGE, "cannot open SQLite database '%s': %s", path,
+			s->db ? sqlite3_errmsg(s->db) : sqlite3_errstr(rc));
+		s_free(&s->parent);
+		return HOTLINE_ESTORAGE;
+	}
+	sqlite3_extended_result_codes(s->db, 1);
+	sqlite3_busy_timeout(s->db, busy);
+	snprintf(sql, sizeof(sql), "PRAGMA synchronous = %s", sync == 2 ? "FULL" : "NORMAL");
+	/* WAL: readers never block the writer; NORMAL is durable across application crashes */
+	if (sqlite3_exec(s->db, "PRAGMA journal_mode = WAL", NULL, NULL, NULL) != SQLITE_OK ||
+	    sqlite3_exec(s->db, sql, NULL, NULL, NULL) != SQLITE_OK ||
+	    sqlite3_exec(s->db, "PRAGMA foreign_keys = ON", NULL, NULL, NULL) != SQLITE_OK) {
+		hotline__last_error_set(HOTLINE_ESTORAGE, "cannot configure SQLite database '%s': %s", path, sqlite3_errmsg(s->db));
+		s_free(&s->parent);
+		return HOTLINE_ESTORAGE;
+	}
+	if ((rc = migrate(s, path)) != 0) {
+		hotline__last_error_set(rc, "%s", s->errmsg);
+		s_free(&s->parent);
+		return rc;
+	}
+	s->parent.version = HOTLINE_STORAGE_VERSION;
+	s->parent.begin = s_begin;
+	s->parent.commit = s_commit;
+	s->parent.rollback = s_rollback;
+	s->parent.case_get = s_case_get;
+	s->parent.case_put = s_case_put;
+	s->parent.cases_foreach = s_cases_foreach;
+	s->parent.event_append = s_event_append;
+	s->parent.events_foreach = s_events_foreach;
+	s->parent.stream_head = s_stream_head;
+	s->parent.dir_put = s_dir_put;
+	s->parent.dir_get = s_dir_get;
+	s->parent.dir_foreach = s_dir_foreach;
+	s->parent.errmsg = s_errmsg;
+	s->parent.free = s_free;
+	*out = &s->parent;
+	return 0;
+}
