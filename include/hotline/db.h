@@ -22,7 +22,7 @@
 HOTLINE_BEGIN_DECL
 
 typedef struct hotline_db hotline_db;
-typedef struct hotline_storage hotline_storage;
+struct hotline_storage; /* include/hotline/sys/storage.h */
 
 /** Options for hotline_db_open (versioned: grows only at the end). */
 typedef struct hotline_db_options {
@@ -51,7 +51,7 @@ HOTLINE_EXTERN(int) hotline_db_open(hotline_db **out, const char *uri, const hot
  * Open a database on a caller-supplied backend (include/hotline/sys/storage.h).
  * The handle owns the backend from this call on, also when it fails.
  */
-HOTLINE_EXTERN(int) hotline_db_open_storage(hotline_db **out, hotline_storage *backend, const hotline_db_options *opts);
+HOTLINE_EXTERN(int) hotline_db_open_storage(hotline_db **out, struct hotline_storage *backend, const hotline_db_options *opts);
 
 /** Close the handle and free everything it owns. NULL is allowed. */
 HOTLINE_EXTERN(void) hotline_db_close(hotline_db *db);

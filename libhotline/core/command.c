@@ -666,6 +666,10 @@ static json_t *next_snapshot(cmd_ctx *c, int *state, int *approval, int *exempt)
 		default:
 			break;
 		}
+		/* Leaving the request states ends the request; an approved one keeps the case exempt. */
+		if (*state != HOTLINE_STATE_ESCALATED && *state != HOTLINE_STATE_STAGE_CLOSED &&
+		    *state != HOTLINE_STATE_MALICIOUS_EXEMPT)
+			*approval = HOTLINE_APPROVAL_NONE;
 		if (*approval == HOTLINE_APPROVAL_NONE) {
 			json_object_del(body, "previous_state");
 			json_object_del(body, "previous_approval");

@@ -208,8 +208,14 @@ static void test_version_conflict(void **state)
 	assert_int_equal(hotline_command_new(&cmd, HOTLINE_CMD_DISPATCH, "V1", "zhang", 1793664000 /* 2026-11-03T00:00Z */), 0);
 	assert_int_equal(hotline_command_expect_version(cmd, 1), 0);
 	assert_int_equal(hotline_db_execute(f->db, cmd, NULL), 0);
-	/* the same command again: the case moved on */
+	hotline_command_free(cmd);
+	/* a reply expecting version 2 goes through once; sent again, the case has moved on */
+	assert_int_equal(hotline_command_new(&cmd, HOTLINE_CMD_REPLY, "V1", "zhang", 1793664000 + 60), 0);
+	assert_int_equal(hotline_command_set_string(cmd, "text", "已派单"), 0);
+	assert_int_equal(hotline_command_expect_version(cmd, 2), 0);
+	assert_int_equal(hotline_db_execute(f->db, cmd, NULL), 0);
 	assert_int_equal(hotline_db_execute(f->db, cmd, NULL), HOTLINE_ECONFLICT);
+	assert_int_equal(event_count(f->db, "V1"), 3);
 	hotline_command_free(cmd);
 	assert_int_equal(case_state(f->db, "V1", NULL, NULL), HOTLINE_STATE_DISPATCHED);
 }

@@ -1,0 +1,951 @@
+/*
+ * Evaluation of deadlines, occurrences and periodic obligations
+ * (DESIGN §3, §3.1). Rates and the monthly totals live in assess.c.
+ *
+ * The one formula every deadline follows: lateness L = end - due, where
+ * end is the meeting instant, else the stop instant (closure or exemption),
+ * else as_of; nothing is owed when L <= 0. A once-cost is incurred at the
+ * due instant, a per-day cost once per started 24 h (the k-th at
+ * due + (k-1) * 24 h), a per-working-day cost once per working day begun
+ * after the due instant. Increments are therefore always strictly before
+ * `end`, which is what makes "an increment falling exactly at the request
+ * instant is not incurred" hold without a special case.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "rules/eval.h"
+#include "util/time.h"
+
+#define DAY INT64_C(86400)
+#define NONE HOTLINE_TIME_NONE
+
+/* ---- small helpers ---- */
+
+static char *copy_str(const char *s)
+{
+	size_t n;
+	char *d;
+	if (!s)
+		return NULL;
+	n = strlen(s) + 1;
+	if ((d = malloc(n)) != NULL)
+		memcpy(d, s, n);
+	return d;
+}
+
+static int grow(void **arr, size_t *cap, size_t n, size_t size)
+{
+	size_t ncap;
+	void *p;
+	if (n < *cap)
+		return 0;
+	ncap = *cap ? *cap * 2 : 8;
+	if (!(p = realloc(*arr, ncap * size)))
+		return HOTLINE_ENOMEM;
+	*arr = p;
+	*cap = ncap;
+	return 0;
+}
+
+static int same_str(const char *a, const char *b)
+{
+	if (!a || !b)
+		return a == b;
+	return strcmp(a, b) == 0;
+}
+
+static int64_t min64(int64_t a, int64_t b)
+{
+	return a < b ? a : b;
+}
+
+static int nomem(hotline__err *err)
+{
+	return hotline__seterr(err, HOTLINE_ENOMEM, "out of memory");
+}
+
+/* ---- evaluation context ---- */
+
+typedef struct ctx {
+	const hotline__policy *policy;
+	const hotline__calendar *cal;
+	const hotline__directory *dir;
+	const char *case_id;                /* NULL: organisation */
+	const hotline__property *prop;      /* the case's property, or NULL */
+	const char *property_id;
+	const char *call_taker;
+	int64_t as_of;
+	hotline__eval *out;
+	hotline__err *err;
+	/* visible events: instant at or before as_of, timed */
+	const hotline__event **ev;
+	size_t n;
+	/* a case's stop: the earlier of the approved request and the closure */
+	int64_t exempt_from, exempt_seq, approve_seq;
+	int64_t closed_at, close_seq;
+} ctx;
+
+/* ---- penalties ---- */
+
+static hotline__penalty *penalty_for(ctx *c, const hotline__rule *r, const char *person)
+{
+	hotline__eval *o = c->out;
+	hotline__penalty *p;
+	size_t i;
+
+	for (i = 0; i < o->n_pen; i++) {
+		p = &o->pen[i];
+		if (p->rule == r->id && same_str(p->person, person) && same_str(p->property, c->property_id))
+			return p;
+	}
+	if (grow((void **)&o->pen, &o->cap_pen, o->n_pen, sizeof(*o->pen)))
+		return NULL;
+	p = &o->pen[o->n_pen];
+	memset(p, 0, sizeof(*p));
+	p->rule = r->id;
+	p->article = r->article;
+	if ((c->case_id && !(p->case_id = copy_str(c->case_id))) ||
+	    (c->property_id && !(p->property = copy_str(c->property_id))) ||
+	    (person && !(p->person = copy_str(person)))) {
+		free(p->case_id);
+		free(p->property);
+		free(p->person);
+		return NULL;
+	}
+	o->n_pen++;
+	return p;
+}
+
+static int penalty_inc(hotline__penalty *p, int64_t at, int64_t amount)
+{
+	hotline__increment *inc;
+	size_t i;
+	if (!(inc = realloc(p->inc, (p->n_inc + 1) * sizeof(*inc))))
+		return HOTLINE_ENOMEM;
+	p->inc = inc;
+	/* keep increments in time order whatever order the rules add them */
+	i = p->n_inc;
+	while (i > 0 && inc[i - 1].at > at) {
+		inc[i] = inc[i - 1];
+		i--;
+	}
+	inc[i].at = at;
+	inc[i].amount_fen = amount;
+	p->n_inc++;
+	p->amount_fen += amount;
+	return 0;
+}
+
+static int penalty_evidence(hotline__penalty *p, int64_t seq)
+{
+	int64_t *e;
+	size_t i, j;
+	if (seq <= 0)
+		return 0;
+	for (i = 0; i < p->n_evidence && p->evidence[i] < seq; i++)
+		;
+	if (i < p->n_evidence && p->evidence[i] == seq)
+		return 0;
+	if (!(e = realloc(p->evidence, (p->n_evidence + 1) * sizeof(*e))))
+		return HOTLINE_ENOMEM;
+	p->evidence = e;
+	for (j = p->n_evidence; j > i; j--)
+		e[j] = e[j - 1];
+	e[i] = seq;
+	p->n_evidence++;
+	return 0;
+}
+
+/* ---- who pays ---- */
+
+typedef struct who {
+	const char **p;
+	size_t n, cap;
+} who;
+
+static int who_add(who *w, const char *person)
+{
+	size_t i;
+	for (i = 0; i < w->n; i++)
+		if (same_str(w->p[i], person))
+			return 0;   /* a person named twice pays once */
+	if (grow((void **)&w->p, &w->cap, w->n, sizeof(*w->p)))
+		return HOTLINE_ENOMEM;
+	w->p[w->n++] = person;
+	return 0;
+}
+
+static int who_case_role(const ctx *c, int role, who *w)
+{
+	size_t i;
+	int rc = 0;
+	/* An organisation-level event has no case to take a role from: call_taker
+	 * and prop are NULL there, so the role resolves to no one. */
+	switch (role) {
+	case HOTLINE__CASE_ROLE_CALL_TAKER:
+		if (c->call_taker)
+			rc = who_add(w, c->call_taker);
+		break;
+	case HOTLINE__CASE_ROLE_PROPERTY_MANAGER:
+		if (c->prop && c->prop->manager)
+			rc = who_add(w, c->prop->manager);
+		break;
+	case HOTLINE__CASE_ROLE_QUALITY_SUPERVISOR:
+		if (c->prop && c->prop->quality_supervisor)
+			rc = who_add(w, c->prop->quality_supervisor);
+		break;
+	case HOTLINE__CASE_ROLE_DEPARTMENT_HEAD:
+		for (i = 0; c->prop && i < c->prop->n_department_heads && !rc; i++)
+			rc = who_add(w, c->prop->department_heads[i]);
+		break;
+	}
+	return rc;
+}
+
+static int who_resolve(const ctx *c, const hotline__liable *l, const json_t *body, who *w)
+{
+	size_t i;
+	int rc = 0;
+	json_t *v;
+
+	switch (l->kind) {
+	case HOTLINE__LIABLE_ROLE:
+		return who_case_role(c, l->role, w);
+	case HOTLINE__LIABLE_EVERY:
+		/* the directory is sorted by id, so holders come in a stable order */
+		for (i = 0; i < c->dir->n_persons && !rc; i++)
+			if (c->dir->persons[i].roles & (unsigned)l->role)
+				rc = who_add(w, c->dir->persons[i].id);
+		return rc;
+	default:
+		v = body ? json_object_get(body, l->field) : NULL;
+		if (json_is_string(v) && json_string_length(v)) {
+			rc = who_add(w, json_string_value(v));
+		} else if (json_is_array(v)) {
+			json_t *x;
+			json_array_foreach(v, i, x)
+				if (json_is_string(x) && json_string_length(x) && !rc)
+					rc = who_add(w, json_string_value(x));
+		}
+		if (!rc && w->n == 0 && l->else_role != HOTLINE__CASE_ROLE_NONE)
+			rc = who_case_role(c, l->else_role, w);
+		return rc;
+	}
+}
+
+/*
+ * Charges every liable party of a rule: one increment of amount x mult at
+ * each of `at`, with `seqs` as evidence. A party with no holder is still
+ * charged, to person NULL (DESIGN §3.1: listed, counted in no one's total).
+ */
+static int charge(ctx *c, const hotline__rule *r, const hotline__liable *liable, size_t n_liable,
+	const json_t *body, const int64_t *at, size_t n_at, int64_t mult, const int64_t *seqs,
+	size_t n_seqs)
+{
+	size_t i, j, k;
+	int rc = 0;
+
+	if (n_at == 0 || r->per == HOTLINE__PER_NONE)
+		return 0;
+	for (i = 0; i < n_liable && !rc; i++) {
+		who w;
+		memset(&w, 0, sizeof(w));
+		if ((rc = who_resolve(c, &liable[i], body, &w)) == 0 && w.n == 0)
+			rc = who_add(&w, NULL);
+		for (j = 0; j < w.n && !rc; j++) {
+			hotline__penalty *p = penalty_for(c, r, w.p[j]);
+			if (!p) {
+				rc = HOTLINE_ENOMEM;
+				break;
+			}
+			for (k = 0; k < n_at && !rc; k++)
+				rc = penalty_inc(p, at[k], liable[i].amount_fen * mult);
+			for (k = 0; k < n_seqs && !rc; k++)
+				rc = penalty_evidence(p, seqs[k]);
+		}
+		free(w.p);
+	}
+	return rc ? nomem(c->err) : 0;
+}
+
+/* ---- matching events ---- */
+
+static int cond_holds(const hotline__cond *k, const json_t *body)
+{
+	const json_t *v = body ? json_object_get(body, k->field) : NULL;
+	size_t i;
+	json_t *x;
+
+	if (k->op == HOTLINE__OP_PRESENT)
+		return (v != NULL && !json_is_null(v)) == k->present;
+	if (!v)
+		v = k->dflt;
+	if (!v)
+		return 0;   /* a condition on an absent field without default does not hold */
+	switch (k->op) {
+	case HOTLINE__OP_EQ:
+		return json_equal((json_t *)v, k->value);
+	case HOTLINE__OP_NE:
+		return !json_equal((json_t *)v, k->value);
+	case HOTLINE__OP_IN:
+		json_array_foreach(k->value, i, x)
+			if (json_equal((json_t *)v, x))
+				return 1;
+		return 0;
+	default:
+		if (!json_is_integer(v))
+			return 0;
+		{
+			json_int_t a = json_integer_value(v), b = json_integer_value(k->value);
+			switch (k->op) {
+			case HOTLINE__OP_GT: return a > b;
+			case HOTLINE__OP_GE: return a >= b;
+			case HOTLINE__OP_LT: return a < b;
+			default: return a <= b;
+			}
+		}
+	}
+}
+
+static int matches(const ctx *c, const hotline__matcher *m, const hotline__event *e)
+{
+	size_t i;
+	if (e->cmd != m->cmd)
+		return 0;
+	if (m->in_duty_hours >= 0 && (hotline__calendar_in_duty(c->cal, e->at) ? 1 : 0) != m->in_duty_hours)
+		return 0;
+	for (i = 0; i < m->n_where; i++)
+		if (!cond_holds(&m->where[i], e->body))
+			return 0;
+	return 1;
+}
+
+static int matches_any(const ctx *c, const hotline__matcher *m, size_t n, const hotline__event *e)
+{
+	size_t i;
+	for (i = 0; i < n; i++)
+		if (matches(c, &m[i], e))
+			return 1;
+	return 0;
+}
+
+/* 1 organisation only, 0 case only, 2 either (findings): as in policy.c. */
+static int scope_of(int cmd)
+{
+	switch (cmd) {
+	case HOTLINE_CMD_CALL:
+	case HOTLINE_CMD_MONTHLY_SUMMARY:
+	case HOTLINE_CMD_QUARTERLY_MEETING:
+	case HOTLINE_CMD_QUARTERLY_REPORT:
+		return 1;
+	case HOTLINE_CMD_RECORD_FINDING:
+		return 2;
+	default:
+		return 0;
+	}
+}
+
+/* ---- clocks ---- */
+
+static int clock_of(int policy_clock)
+{
+	switch (policy_clock) {
+	case HOTLINE__POLICY_CLOCK_DUTY_HOURS: return HOTLINE__CLOCK_DUTY_HOURS;
+	case HOTLINE__POLICY_CLOCK_WORKING_DAYS: return HOTLINE__CLOCK_WORKING_DAYS;
+	default: return HOTLINE__CLOCK_CALENDAR;
+	}
+}
+
+static int64_t local_day_end(const ctx *c, int64_t t)
+{
+	int64_t off = (int64_t)c->policy->zone_offset * 60;
+	return (hotline__floor_div(t + off, DAY) + 1) * DAY - off;
+}
+
+/* Due of a deadline started at t; *have = 0 when it has none (a due field it lacks). */
+static int due_from(ctx *c, const hotline__rule *r, int64_t t, const json_t *body, int64_t *due, int *have)
+{
+	*have = 1;
+	if (r->due_field) {
+		json_t *v = body ? json_object_get(body, r->due_field) : NULL;
+		int64_t x;
+		if (json_is_string(v) && hotline__time_parse(json_string_value(v), &x, NULL) == 0) {
+			*due = x;
+			return 0;
+		}
+	}
+	if (r->due_end_of_day) {
+		*due = local_day_end(c, t);
+		return 0;
+	}
+	if (r->due_seconds)
+		return hotline__calendar_add(c->cal, clock_of(r->clock), t, r->due_seconds, due, c->err);
+	if (r->due_working_days)
+		return hotline__calendar_add(c->cal, HOTLINE__CLOCK_WORKING_DAYS, t, r->due_working_days, due, c->err);
+	*have = 0;
+	return 0;
+}
+
+/* Instants of the increments of a miss: due < end. *at is malloc'd. */
+static int increments(ctx *c, const hotline__rule *r, int64_t due, int64_t end, int64_t **at, size_t *n)
+{
+	int64_t late = end - due, k, i;
+	*at = NULL;
+	*n = 0;
+	if (late <= 0 || r->per == HOTLINE__PER_NONE)
+		return 0;
+	switch (r->per) {
+	case HOTLINE__PER_DAY:
+		k = (late + DAY - 1) / DAY;
+		if (!(*at = malloc((size_t)k * sizeof(**at))))
+			return nomem(c->err);
+		for (i = 0; i < k; i++)
+			(*at)[i] = due + i * DAY;
+		*n = (size_t)k;
+		return 0;
+	case HOTLINE__PER_WORKING_DAY: {
+		int64_t count = 0;
+		int rc = hotline__calendar_working_days_begun(c->cal, due, end, &count, NULL, 0, c->err);
+		if (rc)
+			return rc;
+		if (count <= 0)
+			return 0;
+		if (!(*at = malloc((size_t)count * sizeof(**at))))
+			return nomem(c->err);
+		rc = hotline__calendar_working_days_begun(c->cal, due, end, &count, *at, (size_t)count, c->err);
+		if (rc) {
+			free(*at);
+			*at = NULL;
+			return rc;
+		}
+		*n = (size_t)count;
+		return 0;
+	}
+	default:
+		if (!(*at = malloc(sizeof(**at))))
+			return nomem(c->err);
+		(*at)[0] = due;
+		*n = 1;
+		return 0;
+	}
+}
+
+/* ---- deadlines ---- */
+
+typedef struct instance {
+	int64_t started_at, start_seq, due;
+	int64_t met_at, met_seq;       /* NONE / 0 */
+	int64_t stop_at, stop_seq;     /* NONE / 0 */
+	const json_t *body;            /* of the starting event: names liable fields */
+	int current;
+	int missed;                    /* a chain's missed due, superseded by the next one */
+	int64_t missed_until;          /* what ended its wait */
+} instance;
+
+/* A chain of dues longer than this before as_of is a runaway input. */
+#define MAX_CHAIN 100000
+
+static int64_t stop_seq2(const ctx *c, int64_t stop)
+{
+	return stop == c->exempt_from ? c->exempt_seq : c->close_seq;
+}
+
+/*
+ * Records one deadline and charges its miss. State and lateness follow the
+ * one formula above: met (when met no later than the stop) wins over the
+ * stop, the stop over as_of.
+ */
+static int settle(ctx *c, const hotline__rule *r, const instance *in)
+{
+	hotline__eval *o = c->out;
+	hotline__deadline *d;
+	int64_t end, *at = NULL;
+	size_t n_at = 0;
+	int rc;
+
+	if (grow((void **)&o->dl, &o->cap_dl, o->n_dl, sizeof(*o->dl)))
+		return nomem(c->err);
+	d = &o->dl[o->n_dl];
+	memset(d, 0, sizeof(*d));
+	d->rule = r->id;
+	d->article = r->article;
+	if (c->case_id && !(d->case_id = copy_str(c->case_id)))
+		return nomem(c->err);
+	o->n_dl++;
+	d->started_at = in->started_at;
+	d->start_seq = in->start_seq;
+	d->due = in->due;
+	d->met_at = NONE;
+	d->stopped_at = NONE;
+	d->current = in->current;
+	if (in->missed) {
+		/* superseded by the next due of its chain: costs once, at its due */
+		d->state = HOTLINE__DL_MISSED;
+		end = in->missed_until;
+	} else if (in->met_at != NONE && (in->stop_at == NONE || in->met_at <= in->stop_at)) {
+		d->state = HOTLINE__DL_MET;
+		d->met_at = in->met_at;
+		d->met_seq = in->met_seq;
+		end = in->met_at;
+	} else if (in->stop_at != NONE) {
+		d->state = HOTLINE__DL_STOPPED;
+		d->stopped_at = in->stop_at;
+		end = in->stop_at;
+	} else {
+		d->state = c->as_of > in->due ? HOTLINE__DL_MISSED : HOTLINE__DL_PENDING;
+		end = c->as_of;
+	}
+	d->late_seconds = end > in->due ? end - in->due : 0;
+	if (d->state == HOTLINE__DL_PENDING || d->state == HOTLINE__DL_MISSED) {
+		if (d->current && in->due < o->next_due)
+			o->next_due = in->due;
+	}
+	if ((rc = increments(c, r, in->due, end, &at, &n_at)) == 0 && n_at) {
+		int64_t seqs[4];
+		size_t ns = 0;
+		seqs[ns++] = in->start_seq;
+		if (d->state == HOTLINE__DL_MET)
+			seqs[ns++] = in->met_seq;
+		if (d->state == HOTLINE__DL_STOPPED) {
+			seqs[ns++] = in->stop_seq;
+			if (in->stop_at == c->exempt_from)
+				seqs[ns++] = c->approve_seq;
+		}
+		rc = charge(c, r, r->liable, r->n_liable, in->body, at, n_at, 1, seqs, ns);
+	}
+	free(at);
+	return rc;
+}
+
+/* The earlier of the case's stops, for a deadline started at index i. */
+static void stop_for(const ctx *c, instance *in)
+{
+	int64_t stop = min64(c->exempt_from, c->closed_at);
+	in->stop_at = stop;
+	in->stop_seq = stop == NONE ? 0 : stop_seq2(c, stop);
+}
+
+/*
+ * Art. 16: a chain of dues. The next report is due a duration after the
+ * later of the last report and the last missed due instant; each missed
+ * due instant costs once; the chain ends at the first `until` event
+ * (complete) and never restarts.
+ */
+static int run_chain(ctx *c, const hotline__rule *r, size_t i0)
+{
+	const hotline__event *s0 = c->ev[i0];
+	instance in;
+	size_t pos = i0 + 1, j;
+	int64_t s = s0->at, end;
+	int rc, links = 0;
+
+	for (;;) {
+		const hotline__event *m = NULL;
+		int have = 0;
+		memset(&in, 0, sizeof(in));
+		in.started_at = s;
+		in.start_seq = s0->seq;
+		in.body = s0->body;
+		in.met_at = NONE;
+		in.current = 1;
+		stop_for(c, &in);
+		if ((rc = due_from(c, r, s, s0->body, &in.due, &have)) != 0 || !have)
+			return rc;
+		for (j = pos; j < c->n; j++)
+			if (matches_any(c, r->met_by, r->n_met_by, c->ev[j])) {
+				m = c->ev[j];
+				break;
+			}
+		if (m && m->at <= in.due && (in.stop_at == NONE || m->at <= in.stop_at)) {
+			in.met_at = m->at;
+			in.met_seq = m->seq;
+			if ((rc = settle(c, r, &in)) != 0)
+				return rc;
+			if (matches_any(c, r->until, r->n_until, m))
+				return 0;
+			s = m->at;
+			pos = j + 1;
+			continue;
+		}
+		/* missed at the due instant when it passed before anything ended the wait */
+		end = min64(min64(m ? m->at : NONE, in.stop_at), c->as_of);
+		if (in.due < end) {
+			instance miss = in;
+			miss.missed = 1;
+			miss.missed_until = end;
+			miss.current = 0;
+			if ((rc = settle(c, r, &miss)) != 0)
+				return rc;
+			if (++links > MAX_CHAIN)
+				return hotline__seterr(c->err, HOTLINE_ERANGE, "rule %s: more than %d dues before as_of",
+					r->id, MAX_CHAIN);
+			s = in.due;
+			continue;
+		}
+		/* pending at as_of, or stopped before anything met it */
+		return settle(c, r, &in);
+	}
+}
+
+static int run_deadline(ctx *c, const hotline__rule *r)
+{
+	size_t i, j;
+	int rc = 0;
+	int started = 0;
+	/* earliest_unmet pairing: which met-by events are already used */
+	unsigned char *used = NULL;
+
+	if (r->earliest_unmet && c->n && !(used = calloc(c->n, 1)))
+		return nomem(c->err);
+	for (i = 0; i < c->n && !rc; i++) {
+		const hotline__event *e = c->ev[i];
+		instance in;
+		int have = 0;
+
+		if (!matches(c, &r->starts_at, e))
+			continue;
+		if (r->starts_at.once && started)
+			break;
+		/* no new deadline starts once the case is out of assessment or closed */
+		if (e->at >= min64(c->exempt_from, c->closed_at))
+			break;
+		started = 1;
+		if (r->repeat) {
+			rc = run_chain(c, r, i);
+			continue;
+		}
+		memset(&in, 0, sizeof(in));
+		in.started_at = e->at;
+		in.start_seq = e->seq;
+		in.body = e->body;
+		in.met_at = NONE;
+		in.current = 1;
+		stop_for(c, &in);
+		if ((rc = due_from(c, r, e->at, e->body, &in.due, &have)) != 0 || !have)
+			continue;
+		for (j = i + 1; j < c->n; j++) {
+			if (used && used[j])
+				continue;
+			if (matches_any(c, r->met_by, r->n_met_by, c->ev[j])) {
+				in.met_at = c->ev[j]->at;
+				in.met_seq = c->ev[j]->seq;
+				if (used)
+					used[j] = 1;
+				break;
+			}
+		}
+		rc = settle(c, r, &in);
+	}
+	free(used);
+	return rc;
+}
+
+/* ---- occurrences ---- */
+
+static int run_occurrence(ctx *c, const hotline__rule *r)
+{
+	size_t i, k;
+	int rc = 0;
+	for (i = 0; i < c->n && !rc; i++) {
+		const hotline__event *e = c->ev[i];
+		/* Exemption: nothing that happens from the request instant on costs. */
+		if (e->at >= c->exempt_from)
+			break;
+		for (k = 0; k < r->n_on; k++) {
+			const hotline__matcher *m = &r->on[k];
+			if (!matches(c, m, e))
+				continue;
+			if (c->case_id ? scope_of(m->cmd) == 1 : scope_of(m->cmd) == 0)
+				continue;
+			rc = charge(c, r, m->liable ? m->liable : r->liable, m->liable ? m->n_liable : r->n_liable,
+				e->body, &e->at, 1, 1, &e->seq, 1);
+			break;   /* one event pays a rule once, whichever of its matchers fits */
+		}
+	}
+	return rc;
+}
+
+/* ---- periodic obligations (organisation) ---- */
+
+static int64_t local_midnight(const ctx *c, int y, int m, int d)
+{
+	return hotline__days_from_civil(y, m, d) * DAY - (int64_t)c->policy->zone_offset * 60;
+}
+
+static void next_month(int *y, int *m)
+{
+	if (++*m > 12) {
+		*m = 1;
+		++*y;
+	}
+}
+
+static int run_periodic(ctx *c, const hotline__rule *r, int64_t first_event_at)
+{
+	int64_t off = (int64_t)c->policy->zone_offset * 60;
+	int y, m, d, ye, me, de;
+	int rc = 0;
+
+	if (first_event_at == NONE || first_event_at > c->as_of)
+		return 0;
+	hotline__civil_from_days(hotline__floor_div(first_event_at + off, DAY), &y, &m, &d);
+	hotline__civil_from_days(hotline__floor_div(c->as_of + off, DAY), &ye, &me, &de);
+	/* start a month early: a window may begin in the month before the first event */
+	if (--m < 1) {
+		m = 12;
+		y--;
+	}
+	for (; (y < ye || (y == ye && m <= me)) && !rc; next_month(&y, &m)) {
+		instance in;
+		int ny = y, nm = m;
+		size_t j;
+
+		memset(&in, 0, sizeof(in));
+		next_month(&ny, &nm);
+		if (r->every == HOTLINE__EVERY_QUARTER && m % 3 != 0)
+			continue;
+		if (r->day) {
+			in.started_at = local_midnight(c, y, m, r->day);
+			in.due = in.started_at + (int64_t)r->days * DAY;
+		} else {
+			in.due = local_midnight(c, ny, nm, 1);
+			in.started_at = in.due - (int64_t)r->last_days * DAY;
+		}
+		/* an obligation counts only when due after the log began */
+		if (in.due <= first_event_at || in.started_at > c->as_of)
+			continue;
+		in.met_at = NONE;
+		in.stop_at = NONE;
+		in.current = 1;
+		for (j = 0; j < c->n; j++) {
+			const hotline__event *e = c->ev[j];
+			if (e->at >= in.started_at && e->at < in.due && matches_any(c, r->met_by, r->n_met_by, e)) {
+				in.met_at = e->at;
+				in.met_seq = e->seq;
+				break;
+			}
+		}
+		rc = settle(c, r, &in);
+	}
+	return rc;
+}
+
+/* ---- facts of a case ---- */
+
+void hotline__case_facts_read(const hotline__event *events, size_t n, int64_t as_of,
+	hotline__case_facts *f)
+{
+	int64_t pending_at = NONE, pending_seq = 0;
+	size_t i;
+
+	memset(f, 0, sizeof(*f));
+	f->registered_at = NONE;
+	f->closed_at = NONE;
+	f->approved_at = NONE;
+	f->exempt_from = NONE;
+	for (i = 0; i < n; i++) {
+		const hotline__event *e = &events[i];
+		if (e->at == NONE || e->at > as_of)
+			continue;
+		switch (e->cmd) {
+		case HOTLINE_CMD_REGISTER:
+			if (f->registered_at == NONE) {
+				f->registered_at = e->at;
+				f->property = json_string_value(json_object_get(e->body, "property"));
+				f->call_taker = json_string_value(json_object_get(e->body, "call_taker"));
+			}
+			break;
+		case HOTLINE_CMD_CLOSE:
+			if (f->closed_at == NONE) {
+				f->closed_at = e->at;
+				f->close_seq = e->seq;
+			}
+			break;
+		case HOTLINE_CMD_REQUEST_ESCALATION:
+		case HOTLINE_CMD_REQUEST_STAGE_CLOSE:
+		case HOTLINE_CMD_REPORT_MALICIOUS:
+			pending_at = e->at;
+			pending_seq = e->seq;
+			break;
+		case HOTLINE_CMD_APPROVE:
+			/* Art. 17-19: approved, the case is out of assessment from the request on */
+			if (pending_at != NONE && f->approved_at == NONE) {
+				f->approved_at = e->at;
+				f->approve_seq = e->seq;
+				f->exempt_from = pending_at;
+				f->request_seq = pending_seq;
+			}
+			pending_at = NONE;
+			break;
+		case HOTLINE_CMD_REJECT:
+			/* a rejected request pauses nothing */
+			pending_at = NONE;
+			break;
+		default:
+			break;
+		}
+	}
+}
+
+/* ---- entry points ---- */
+
+static int collect_visible(ctx *c, const hotline__event *events, size_t n)
+{
+	size_t i;
+	c->n = 0;
+	c->ev = NULL;
+	if (n == 0)
+		return 0;
+	if (!(c->ev = malloc(n * sizeof(*c->ev))))
+		return nomem(c->err);
+	for (i = 0; i < n; i++) {
+		const hotline__event *e = &events[i];
+		/* rules see only events at or before as_of; directory records have no instant */
+		if (e->at == NONE || e->at > c->as_of || e->cmd >= HOTLINE_CMD_PERSON)
+			continue;
+		c->ev[c->n++] = e;
+	}
+	return 0;
+}
+
+static void eval_init(hotline__eval *out)
+{
+	memset(out, 0, sizeof(*out));
+	out->next_due = NONE;
+	out->exempt_from = NONE;
+}
+
+int hotline__eval_case(const hotline__policy *policy, const hotline__calendar *cal,
+	const hotline__directory *dir, const hotline__event *events, size_t n, int64_t as_of,
+	hotline__eval *out, hotline__err *err)
+{
+	hotline__case_facts f;
+	ctx c;
+	size_t i;
+	int rc = 0;
+
+	eval_init(out);
+	if (!policy || !cal || !dir || (n && !events))
+		return hotline__seterr(err, HOTLINE_EINVALID, "rules: missing policy, calendar, directory or events");
+	memset(&c, 0, sizeof(c));
+	c.policy = policy;
+	c.cal = cal;
+	c.dir = dir;
+	c.as_of = as_of;
+	c.out = out;
+	c.err = err;
+	c.case_id = n ? events[0].stream : NULL;
+	if (!c.case_id || !*c.case_id)
+		return n ? hotline__seterr(err, HOTLINE_EINVALID, "rules: events are not a case's") : 0;
+	hotline__case_facts_read(events, n, as_of, &f);
+	c.property_id = f.property;
+	c.prop = hotline__directory_property(dir, f.property);
+	c.call_taker = f.call_taker;
+	c.exempt_from = f.exempt_from;
+	c.exempt_seq = f.request_seq;
+	c.approve_seq = f.approve_seq;
+	c.closed_at = f.closed_at;
+	c.close_seq = f.close_seq;
+	out->exempt = f.exempt_from != NONE;
+	out->exempt_from = f.exempt_from;
+	if ((rc = collect_visible(&c, events, n)) != 0)
+		return rc;
+	for (i = 0; i < policy->n_rules && !rc; i++) {
+		const hotline__rule *r = &policy->rules[i];
+		if (r->kind == HOTLINE__RULE_DEADLINE && scope_of(r->starts_at.cmd) != 1)
+			rc = run_deadline(&c, r);
+		else if (r->kind == HOTLINE__RULE_OCCURRENCE)
+			rc = run_occurrence(&c, r);
+	}
+	free(c.ev);
+	if (rc)
+		hotline__eval_free(out);
+	return rc;
+}
+
+int hotline__eval_org(const hotline__policy *policy, const hotline__calendar *cal,
+	const hotline__directory *dir, const hotline__event *events, size_t n,
+	int64_t first_event_at, int64_t as_of, hotline__eval *out, hotline__err *err)
+{
+	ctx c;
+	size_t i;
+	int rc = 0;
+
+	eval_init(out);
+	if (!policy || !cal || !dir || (n && !events))
+		return hotline__seterr(err, HOTLINE_EINVALID, "rules: missing policy, calendar, directory or events");
+	memset(&c, 0, sizeof(c));
+	c.policy = policy;
+	c.cal = cal;
+	c.dir = dir;
+	c.as_of = as_of;
+	c.out = out;
+	c.err = err;
+	c.exempt_from = NONE;
+	c.closed_at = NONE;
+	if ((rc = collect_visible(&c, events, n)) != 0)
+		return rc;
+	for (i = 0; i < policy->n_rules && !rc; i++) {
+		const hotline__rule *r = &policy->rules[i];
+		if (r->kind == HOTLINE__RULE_DEADLINE && scope_of(r->starts_at.cmd) != 0)
+			rc = run_deadline(&c, r);
+		else if (r->kind == HOTLINE__RULE_OCCURRENCE)
+			rc = run_occurrence(&c, r);
+		else if (r->kind == HOTLINE__RULE_PERIODIC)
+			rc = run_periodic(&c, r, first_event_at);
+	}
+	free(c.ev);
+	if (rc)
+		hotline__eval_free(out);
+	return rc;
+}
+
+void hotline__eval_free(hotline__eval *ev)
+{
+	size_t i;
+	if (!ev)
+		return;
+	for (i = 0; i < ev->n_pen; i++) {
+		free(ev->pen[i].case_id);
+		free(ev->pen[i].property);
+		free(ev->pen[i].person);
+		free(ev->pen[i].inc);
+		free(ev->pen[i].evidence);
+	}
+	for (i = 0; i < ev->n_dl; i++)
+		free(ev->dl[i].case_id);
+	free(ev->pen);
+	free(ev->dl);
+	eval_init(ev);
+}
+
+int hotline__eval_rate(const hotline__policy *policy, const hotline__calendar *cal,
+	const hotline__directory *dir, const hotline__rule *r, const char *property, int64_t at,
+	int64_t points, hotline__eval *out, hotline__err *err)
+{
+	ctx c;
+	memset(&c, 0, sizeof(c));
+	c.policy = policy;
+	c.cal = cal;
+	c.dir = dir;
+	c.as_of = at;
+	c.out = out;
+	c.err = err;
+	c.property_id = property;
+	c.prop = hotline__directory_property(dir, property);
+	c.exempt_from = NONE;
+	c.closed_at = NONE;
+	if (points <= 0)
+		return 0;
+	return charge(&c, r, r->liable, r->n_liable, NULL, &at, 1, points, NULL, 0);
+}
+
+json_t *hotline__time_json(const hotline__policy *policy, int64_t t)
+{
+	char buf[32];
+	if (t == NONE)
+		return json_null();
+	hotline__time_format(t, hotline__policy_zone_offset(policy), buf);
+	return json_string(buf);
+}

@@ -1,0 +1,274 @@
+/*
+ * Explanations (DESIGN §3: "every penalty can explain itself") and the CSV
+ * rendering of an assessment.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "rules/eval.h"
+
+#define NONE HOTLINE_TIME_NONE
+
+static const char *const dl_state_names[] = { "pending", "met", "missed", "stopped" };
+
+static json_t *title_json(const hotline__rule *r)
+{
+	return json_pack("{s:s,s:s}", "zh", r->title_zh, "en", r->title_en);
+}
+
+static json_t *seq_or_null(int64_t seq)
+{
+	return seq > 0 ? json_integer(seq) : json_null();
+}
+
+static json_t *deadline_json(const hotline__policy *p, const hotline__deadline *d)
+{
+	const hotline__rule *r = hotline__policy_rule(p, d->rule);
+	json_t *o = json_object();
+	if (!o || !r) {
+		json_decref(o);
+		return NULL;
+	}
+	json_object_set_new(o, "rule", json_string(r->id));
+	json_object_set_new(o, "article", json_integer(r->article));
+	json_object_set_new(o, "title", title_json(r));
+	if (r->source)
+		json_object_set_new(o, "source", json_string(r->source));
+	json_object_set_new(o, "kind", json_string(hotline__policy_kind_name(r->kind)));
+	if (r->kind == HOTLINE__RULE_DEADLINE)
+		json_object_set_new(o, "clock", json_string(hotline__policy_clock_name(r->clock)));
+	json_object_set_new(o, "cost", json_pack("{s:s,s:I}", "per", hotline__policy_per_name(r->per),
+		"amount_fen", (json_int_t)r->amount_fen));
+	json_object_set_new(o, "started_at", hotline__time_json(p, d->started_at));
+	json_object_set_new(o, "start_event", seq_or_null(d->start_seq));
+	json_object_set_new(o, "due", hotline__time_json(p, d->due));
+	json_object_set_new(o, "state", json_string(dl_state_names[d->state]));
+	json_object_set_new(o, "met_at", hotline__time_json(p, d->met_at));
+	json_object_set_new(o, "met_event", seq_or_null(d->met_seq));
+	json_object_set_new(o, "stopped_at", hotline__time_json(p, d->stopped_at));
+	json_object_set_new(o, "late_seconds", json_integer(d->late_seconds));
+	json_object_set_new(o, "current", json_boolean(d->current));
+	return o;
+}
+
+static json_t *penalty_json(const hotline__policy *p, const hotline__penalty *x)
+{
+	const hotline__rule *r = hotline__policy_rule(p, x->rule);
+	json_t *o = json_object(), *inc = json_array(), *ev = json_array();
+	size_t i;
+	if (!o || !inc || !ev || !r) {
+		json_decref(o);
+		json_decref(inc);
+		json_decref(ev);
+		return NULL;
+	}
+	for (i = 0; i < x->n_inc; i++)
+		json_array_append_new(inc, json_pack("{s:o,s:I}", "at", hotline__time_json(p, x->inc[i].at),
+			"amount_fen", (json_int_t)x->inc[i].amount_fen));
+	for (i = 0; i < x->n_evidence; i++)
+		json_array_append_new(ev, json_integer(x->evidence[i]));
+	json_object_set_new(o, "rule", json_string(r->id));
+	json_object_set_new(o, "article", json_integer(r->article));
+	json_object_set_new(o, "title", title_json(r));
+	if (r->source)
+		json_object_set_new(o, "source", json_string(r->source));
+	json_object_set_new(o, "person", x->person ? json_string(x->person) : json_null());
+	json_object_set_new(o, "property", x->property ? json_string(x->property) : json_null());
+	json_object_set_new(o, "amount_fen", json_integer(x->amount_fen));
+	json_object_set_new(o, "incurred_at", x->n_inc ? hotline__time_json(p, x->inc[x->n_inc - 1].at) : json_null());
+	json_object_set_new(o, "increments", inc);
+	json_object_set_new(o, "evidence", ev);
+	return o;
+}
+
+int hotline__explain_case(const hotline__policy *policy, const hotline__calendar *cal,
+	const hotline__directory *dir, const hotline__event *events, size_t n, int64_t as_of,
+	json_t **out, hotline__err *err)
+{
+	hotline__eval ev;
+	json_t *doc, *dls, *pens;
+	size_t i;
+	int rc;
+
+	*out = NULL;
+	if (n == 0 || !events)
+		return hotline__seterr(err, HOTLINE_EINVALID, "explain: no events");
+	if ((rc = hotline__eval_case(policy, cal, dir, events, n, as_of, &ev, err)) != 0)
+		return rc;
+	doc = json_object();
+	dls = json_array();
+	pens = json_array();
+	if (doc && dls && pens) {
+		json_object_set_new(doc, "case", json_string(events[0].stream));
+		json_object_set_new(doc, "policy", json_string(policy->name));
+		json_object_set_new(doc, "as_of", hotline__time_json(policy, as_of));
+		json_object_set_new(doc, "exempt", json_boolean(ev.exempt));
+		json_object_set_new(doc, "exempt_from", hotline__time_json(policy, ev.exempt_from));
+		json_object_set_new(doc, "next_due", hotline__time_json(policy, ev.next_due));
+		for (i = 0; i < ev.n_dl; i++)
+			if (json_array_append_new(dls, deadline_json(policy, &ev.dl[i])))
+				break;
+		for (i = 0; i < ev.n_pen; i++)
+			if (json_array_append_new(pens, penalty_json(policy, &ev.pen[i])))
+				break;
+		{
+			int64_t total = 0;
+			for (i = 0; i < ev.n_pen; i++)
+				total += ev.pen[i].amount_fen;
+			json_object_set_new(doc, "total_fen", json_integer(total));
+		}
+		if (json_array_size(dls) == ev.n_dl && json_array_size(pens) == ev.n_pen &&
+		    json_object_set(doc, "deadlines", dls) == 0 && json_object_set(doc, "penalties", pens) == 0) {
+			*out = doc;
+			doc = NULL;
+		}
+	}
+	json_decref(doc);
+	json_decref(dls);
+	json_decref(pens);
+	hotline__eval_free(&ev);
+	return *out ? 0 : hotline__seterr(err, HOTLINE_ENOMEM, "out of memory");
+}
+
+/* ---- CSV (RFC 4180) ---- */
+
+typedef struct buf {
+	char *p;
+	size_t n, cap;
+	int oom;
+} buf;
+
+static void put(buf *b, const char *s, size_t len)
+{
+	if (b->oom)
+		return;
+	if (b->n + len + 1 > b->cap) {
+		size_t ncap = b->cap ? b->cap : 256;
+		char *q;
+		while (b->n + len + 1 > ncap)
+			ncap *= 2;
+		if (!(q = realloc(b->p, ncap))) {
+			b->oom = 1;
+			return;
+		}
+		b->p = q;
+		b->cap = ncap;
+	}
+	memcpy(b->p + b->n, s, len);
+	b->n += len;
+	b->p[b->n] = '\0';
+}
+
+/* One field: quoted when it holds a comma, quote or line break. */
+static void field(buf *b, const json_t *v, int first)
+{
+	char tmp[32];
+	const char *s = "";
+	size_t i;
+
+	if (!first)
+		put(b, ",", 1);
+	if (json_is_string(v)) {
+		s = json_string_value(v);
+	} else if (json_is_integer(v)) {
+		snprintf(tmp, sizeof(tmp), "%" JSON_INTEGER_FORMAT, json_integer_value(v));
+		s = tmp;
+	}
+	if (!strpbrk(s, ",\"\r\n")) {
+		put(b, s, strlen(s));
+		return;
+	}
+	put(b, "\"", 1);
+	for (i = 0; s[i]; i++) {
+		if (s[i] == '"')
+			put(b, "\"", 1);
+		put(b, &s[i], 1);
+	}
+	put(b, "\"", 1);
+}
+
+static const char *const csv_cols[] = {
+	"record", "rule", "article", "case", "person", "property", "amount_fen", "incurred_at",
+	"raw_fen", "capped_fen", "bonus_fen", "closure_num", "closure_den",
+	"satisfaction_num", "satisfaction_den", "month"
+};
+#define N_COLS (sizeof(csv_cols) / sizeof(csv_cols[0]))
+
+static void row(buf *b, json_t *const *v)
+{
+	size_t i;
+	for (i = 0; i < N_COLS; i++)
+		field(b, v[i], i == 0);
+	put(b, "\r\n", 2);
+}
+
+/*
+ * One table with a `record` column (penalty, person, property) so a
+ * spreadsheet can filter it; the assessment's month is on every row.
+ */
+int hotline__assessment_csv(const json_t *penalties, const json_t *assessment, char **out)
+{
+	buf b;
+	json_t *v[N_COLS], *rec[3];
+	json_t *month = json_object_get(assessment, "month");
+	json_t *x;
+	size_t i, k;
+
+	*out = NULL;
+	memset(&b, 0, sizeof(b));
+	/* header */
+	for (i = 0; i < N_COLS; i++) {
+		if (i)
+			put(&b, ",", 1);
+		put(&b, csv_cols[i], strlen(csv_cols[i]));
+	}
+	put(&b, "\r\n", 2);
+	rec[0] = json_string("penalty");
+	rec[1] = json_string("person");
+	rec[2] = json_string("property");
+	json_array_foreach(penalties, i, x) {
+		for (k = 0; k < N_COLS; k++)
+			v[k] = NULL;
+		v[0] = rec[0];
+		v[1] = json_object_get(x, "rule");
+		v[2] = json_object_get(x, "article");
+		v[3] = json_object_get(x, "case");
+		v[4] = json_object_get(x, "person");
+		v[6] = json_object_get(x, "amount_fen");
+		v[7] = json_object_get(x, "incurred_at");
+		v[15] = month;
+		row(&b, v);
+	}
+	json_array_foreach(json_object_get(assessment, "people"), i, x) {
+		for (k = 0; k < N_COLS; k++)
+			v[k] = NULL;
+		v[0] = rec[1];
+		v[4] = json_object_get(x, "person");
+		v[8] = json_object_get(x, "raw_fen");
+		v[9] = json_object_get(x, "capped_fen");
+		v[10] = json_object_get(x, "bonus_fen");
+		v[15] = month;
+		row(&b, v);
+	}
+	json_array_foreach(json_object_get(assessment, "properties"), i, x) {
+		for (k = 0; k < N_COLS; k++)
+			v[k] = NULL;
+		v[0] = rec[2];
+		v[5] = json_object_get(x, "id");
+		v[11] = json_object_get(json_object_get(x, "closure"), "num");
+		v[12] = json_object_get(json_object_get(x, "closure"), "den");
+		v[13] = json_object_get(json_object_get(x, "satisfaction"), "num");
+		v[14] = json_object_get(json_object_get(x, "satisfaction"), "den");
+		v[15] = month;
+		row(&b, v);
+	}
+	for (k = 0; k < 3; k++)
+		json_decref(rec[k]);
+	if (b.oom || !b.p) {
+		free(b.p);
+		return HOTLINE_ENOMEM;
+	}
+	*out = b.p;
+	return 0;
+}
