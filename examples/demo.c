@@ -85,10 +85,17 @@ int main(int argc, char **argv)
 			json_int_t prev = json_integer_value(json_object_get(per_rule, r));
 			json_object_set_new(per_rule, r, json_integer(prev + json_integer_value(json_object_get(v, "amount_fen"))));
 		}
-		json_object_foreach(per_rule, rule, v) {
-			char a[32];
-			yuan(a, sizeof(a), json_integer_value(v));
-			printf("  %-6s %12s\n", rule, a);
+		/* print in rule order */
+		{
+			char *txt = json_dumps(per_rule, JSON_SORT_KEYS | JSON_COMPACT);
+			json_t *sorted = txt ? json_loads(txt, 0, NULL) : NULL;
+			free(txt);
+			json_object_foreach(sorted ? sorted : per_rule, rule, v) {
+				char a[32];
+				yuan(a, sizeof(a), json_integer_value(v));
+				printf("  %-6s %12s\n", rule, a);
+			}
+			json_decref(sorted);
 		}
 		json_decref(per_rule);
 	}

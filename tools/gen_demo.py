@@ -185,8 +185,10 @@ class Gen:
         for pid in people:
             if pid == "chenjing":
                 continue  # deliberately no bonus: her penalties are not capped
-            direct.append({"cmd": "bonus", "person": pid, "month": "2026-11",
-                           "amount_fen": r.randrange(20000, 80001, 500)})
+            amount = r.randrange(20000, 80001, 500)
+            if pid == "guofeng":
+                amount = 20000  # a small bonus, so that Art. 22's cap shows in the summary
+            direct.append({"cmd": "bonus", "person": pid, "month": "2026-11", "amount_fen": amount})
         lines += [json.dumps(o, ensure_ascii=False, separators=(",", ":")) for o in direct]
 
         paths = (["ontime"] * 120 + ["late_dispatch"] * 8 + ["late_measures"] * 8 + ["late_visit"] * 8 +

@@ -477,7 +477,8 @@ static int merge_entries(state *s)
 	size_t i, w = 0;
 	if (s->entries.n == 0)
 		return 0;
-	qsort(e, s->entries.n, sizeof(*e), cmp_entry_key);
+	if (s->entries.n > 1)
+		qsort(e, s->entries.n, sizeof(*e), cmp_entry_key);
 	for (i = 1; i < s->entries.n; i++) {
 		if (cmp_entry_key(&e[w], &e[i]) == 0) {
 			e[w].amount += e[i].amount;
@@ -493,7 +494,8 @@ static int merge_entries(state *s)
 		}
 	}
 	s->entries.n = w + 1;
-	qsort(e, s->entries.n, sizeof(*e), cmp_entry_out);
+	if (s->entries.n > 1)
+		qsort(e, s->entries.n, sizeof(*e), cmp_entry_out);
 	return 0;
 }
 
@@ -534,7 +536,8 @@ static json_t *rows_json(const state *s, vec *v, int open)
 {
 	json_t *a = json_array();
 	size_t i;
-	qsort(v->a, v->n, sizeof(dl_row), cmp_row);
+	if (v->n > 1)
+		qsort(v->a, v->n, sizeof(dl_row), cmp_row);
 	for (i = 0; a && i < v->n; i++)
 		if (json_array_append_new(a, row_json(s, &((dl_row *)v->a)[i], open))) {
 			json_decref(a);

@@ -8,6 +8,7 @@ if(NOT rc EQUAL 0)
 endif()
 execute_process(COMMAND ${CMAKE_COMMAND} -S ${SRC}/examples -B ${WORK}/build
 	-DCMAKE_PREFIX_PATH=${WORK}/prefix -DCMAKE_C_COMPILER=${CC} -DCMAKE_BUILD_TYPE=Release
+	"-DCMAKE_C_FLAGS=${FLAGS}" "-DCMAKE_EXE_LINKER_FLAGS=${FLAGS}"
 	RESULT_VARIABLE rc OUTPUT_VARIABLE out ERROR_VARIABLE err)
 if(NOT rc EQUAL 0)
 	message(FATAL_ERROR "configuring examples against the installed package failed:\n${out}\n${err}")
@@ -30,7 +31,7 @@ execute_process(COMMAND pkg-config --cflags --libs hotline OUTPUT_VARIABLE flags
 if(NOT rc EQUAL 0)
 	message(FATAL_ERROR "pkg-config does not find hotline")
 endif()
-separate_arguments(flags UNIX_COMMAND "${flags}")
+separate_arguments(flags UNIX_COMMAND "${FLAGS} ${flags}")
 execute_process(COMMAND ${CC} -o ${WORK}/pc-hotline ${SRC}/examples/hotline.c ${flags}
 	RESULT_VARIABLE rc ERROR_VARIABLE err)
 if(NOT rc EQUAL 0)
