@@ -65,7 +65,7 @@ class Lifecycle(unittest.TestCase):
             self.assertEqual(db.verify_log(), 10 + 10)  # the case and the 10 directory events
             doc = db.assess(t(27, 0))
             self.assertEqual(doc["assessment"]["month"], "2026-11")
-            self.assertIn("R13", db.assess(t(27, 0), format="csv"))
+            self.assertIn("property,,,,,P1,,,,,,1,1,1,1,2026-11", db.assess(t(27, 0), format="csv"))  # on time: rates only
             self.assertIsInstance(db.explain("C1"), dict)
 
     def test_iterators_and_sweep(self):
