@@ -1,0 +1,30 @@
+#!/usr/bin/env python3
+"""List overdue cases for a reminder job: every case whose next deadline is before NOW.
+
+    PYTHONPATH=build/bindings/python python3 examples/python/overdue.py sqlite:demo.db [--now ISO] [--limit N]
+"""
+import argparse
+import datetime as dt
+
+import hotline
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("db", help="storage URI, e.g. sqlite:demo.db")
+    ap.add_argument("--now", type=dt.datetime.fromisoformat, default=dt.datetime.now(hotline.ZONE),
+                    help="the instant to compare with (ISO-8601 with offset)")
+    ap.add_argument("--limit", type=int, default=100)
+    a = ap.parse_args()
+    with hotline.open(a.db) as db:
+        rows = list(db.sweep(a.now, limit=a.limit))
+        for c in rows:
+            late = a.now - c.next_due
+            print("%s  %-14s %-4s %-12s overdue %s  call taker %s" % (
+                c.next_due.strftime("%Y-%m-%d %H:%M"), c.id, c.property, c.state.value,
+                str(late).split(".")[0], c.call_taker))
+        print("%d overdue case(s) as of %s" % (len(rows), a.now.isoformat()))
+
+
+if __name__ == "__main__":
+    main()

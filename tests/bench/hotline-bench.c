@@ -1,0 +1,463 @@
+/*
+ * hotline-bench — measures libhotline against its storage's own limit and
+ * shows how cost grows with work. Every figure is printed beside its
+ * baseline and the ratio, all measured in this one run.
+ *
+ *   hotline-bench [--quick] [--cases N] [--lines N] [--sweep-max N] [--dir DIR]
+ *
+ * See tests/bench/README.md for what each figure means.
+ */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/resource.h>
+#include <sys/time.h>
+#include <sys/types.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <sqlite3.h>
+#include <hotline.h>
+
+#define CMDS_PER_CASE 10
+
+static double now(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec + ts.tv_nsec / 1e9;
+}
+
+static char dir[512];
+
+static void path_of(char *buf, size_t n, const char *name)
+{
+	snprintf(buf, n, "%s/%s", dir, name);
+}
+
+static void rm_db(const char *path)
+{
+	char p[700];
+	unlink(path);
+	snprintf(p, sizeof(p), "%s-wal", path);
+	unlink(p);
+	snprintf(p, sizeof(p), "%s-shm", path);
+	unlink(p);
+}
+
+static void die(const char *what, const char *msg)
+{
+	fprintf(stderr, "hotline-bench: %s: %s\n", what, msg);
+	exit(1);
+}
+
+/* ---- the workload: one case's full lifecycle, as scenario lines ---- */
+
+static const char *const directory[] = {
+	"{\"cmd\":\"person\",\"id\":\"zhang\",\"name\":\"张敏\",\"roles\":[\"hotline_specialist\"]}",
+	"{\"cmd\":\"person\",\"id\":\"li\",\"name\":\"李强\",\"roles\":[\"property_manager\"]}",
+	"{\"cmd\":\"person\",\"id\":\"wu\",\"name\":\"吴刚\",\"roles\":[\"department_head\"]}",
+	"{\"cmd\":\"person\",\"id\":\"zhao\",\"name\":\"赵丽\",\"roles\":[\"quality_supervisor\"]}",
+	"{\"cmd\":\"person\",\"id\":\"gm\",\"name\":\"陈总\",\"roles\":[\"group_head\"]}",
+	"{\"cmd\":\"person\",\"id\":\"qa\",\"name\":\"钱主任\",\"roles\":[\"qa_director\"]}",
+	"{\"cmd\":\"property\",\"id\":\"P1\",\"name\":\"翠苑\",\"manager\":\"li\",\"department_heads\":[\"wu\"],\"quality_supervisor\":\"zhao\"}",
+	NULL
+};
+
+/* The k-th command (0..9) of case n; the case is registered on day n % 28 of November. */
+static int lifecycle_line(char *buf, size_t size, long n, int k)
+{
+	static const struct { const char *cmd, *actor, *extra; int minute; } steps[CMDS_PER_CASE] = {
+		{ "register", "zhang", ",\"property\":\"P1\",\"room\":\"3-201\",\"owner\":\"王女士\",\"phone\":\"13800000000\",\"matter\":\"楼道灯不亮\",\"call_taker\":\"zhang\",\"order_taker\":\"li\"", 0 },
+		{ "dispatch", "zhang", "", 10 },
+		{ "decide_measures", "li", ",\"measures\":\"更换灯具\"", 40 },
+		{ "onsite_visit", "wu", "", 120 },
+		{ "submit_visit_form", "li", "", 150 },
+		{ "complete", "li", "", 240 },
+		{ "followup", "li", ",\"satisfied\":true", 300 },
+		{ "supervisor_check", "zhao", "", 330 },
+		{ "verify", "zhang", ",\"outcome\":\"confirmed\"", 360 },
+		{ "close", "gm", "", 420 },
+	};
+	int day = 1 + (int)(n % 26), minute = 9 * 60 + steps[k].minute;
+	return snprintf(buf, size, "{\"cmd\":\"%s\",\"case\":\"C%ld\",\"at\":\"2026-11-%02dT%02d:%02d:00+08:00\",\"actor\":\"%s\"%s}",
+		steps[k].cmd, n, day, minute / 60, minute % 60, steps[k].actor, steps[k].extra);
+}
+
+/* ---- 1. command throughput: library vs raw SQLite ---- */
+
+enum { MODE_BATCHED, MODE_NORMAL, MODE_FULL };
+static const char *const mode_names[] = { "batched 1000/tx", "1 tx/cmd, WAL NORMAL", "1 tx/cmd, WAL FULL" };
+
+static double lib_throughput(int mode, long cases)
+{
+	hotline_db_options o = HOTLINE_DB_OPTIONS_INIT;
+	hotline_db *db;
+	char path[600], uri[640], line[1024];
+	const char *const *d;
+	long n, done = 0;
+	int k;
+	double t0, t;
+	path_of(path, sizeof(path), "lib.db");
+	rm_db(path);
+	snprintf(uri, sizeof(uri), "sqlite:%s", path);
+	o.synchronous = mode == MODE_FULL ? 2 : 1;
+	if (hotline_db_open(&db, uri, &o) != 0)
+		die("open", hotline_last_error());
+	for (d = directory; *d; d++)
+		if (hotline_db_exec_json(db, *d, NULL) != 0)
+			die("directory", hotline_db_errmsg(db));
+	t0 = now();
+	if (mode == MODE_BATCHED)
+		hotline_db_begin(db);
+	for (n = 0; n < cases; n++)
+		for (k = 0; k < CMDS_PER_CASE; k++) {
+			lifecycle_line(line, sizeof(line), n, k);
+			if (hotline_db_exec_json(db, line, NULL) != 0)
+				die(line, hotline_db_errmsg(db));
+			if (mode == MODE_BATCHED && ++done % 1000 == 0) {
+				if (hotline_db_commit(db) != 0 || hotline_db_begin(db) != 0)
+					die("batch", hotline_db_errmsg(db));
+			}
+		}
+	if (mode == MODE_BATCHED && hotline_db_commit(db) != 0)
+		die("commit", hotline_db_errmsg(db));
+	t = now() - t0;
+	hotline_db_close(db);
+	rm_db(path);
+	return cases * CMDS_PER_CASE / t;
+}
+
+/* The same writes by hand: per command one event insert and one case upsert, prepared, same pragmas and schema. */
+static double raw_throughput(int mode, long cases)
+{
+	sqlite3 *s;
+	sqlite3_stmt *ins, *ups;
+	char path[600], line[1024], hash[65];
+	long n, done = 0;
+	int k;
+	double t0, t;
+	path_of(path, sizeof(path), "raw.db");
+	rm_db(path);
+	if (sqlite3_open(path, &s) != SQLITE_OK)
+		die("raw open", sqlite3_errmsg(s));
+	sqlite3_exec(s, "PRAGMA journal_mode=WAL", NULL, NULL, NULL);
+	sqlite3_exec(s, mode == MODE_FULL ? "PRAGMA synchronous=FULL" : "PRAGMA synchronous=NORMAL", NULL, NULL, NULL);
+	sqlite3_exec(s,
+		"CREATE TABLE events(seq INTEGER PRIMARY KEY, stream TEXT NOT NULL, stream_seq INTEGER NOT NULL, cmd TEXT NOT NULL, actor TEXT NOT NULL, at INTEGER, body TEXT NOT NULL, prev_hash TEXT NOT NULL, hash TEXT NOT NULL, UNIQUE(stream, stream_seq));"
+		"CREATE TABLE cases(id TEXT PRIMARY KEY, property TEXT NOT NULL, state INTEGER NOT NULL, approval INTEGER NOT NULL, exempt INTEGER NOT NULL, version INTEGER NOT NULL, registered_at INTEGER NOT NULL, last_at INTEGER NOT NULL, next_due INTEGER, head_hash TEXT NOT NULL, body TEXT NOT NULL);"
+		"CREATE INDEX cases_next_due ON cases(next_due, id) WHERE next_due IS NOT NULL;"
+		"CREATE INDEX cases_property_state ON cases(property, state);"
+		"CREATE INDEX cases_property_registered ON cases(property, registered_at);", NULL, NULL, NULL);
+	sqlite3_prepare_v2(s, "INSERT INTO events(stream, stream_seq, cmd, actor, at, body, prev_hash, hash) VALUES(?1,?2,?3,?4,?5,?6,?7,?8)", -1, &ins, NULL);
+	sqlite3_prepare_v2(s, "INSERT INTO cases(id, property, state, approval, exempt, version, registered_at, last_at, next_due, head_hash, body)"
+		" VALUES(?1,'P1',?2,0,0,?3,?4,?4,?4,?5,?6) ON CONFLICT(id) DO UPDATE SET state=excluded.state, version=excluded.version,"
+		" last_at=excluded.last_at, next_due=excluded.next_due, head_hash=excluded.head_hash, body=excluded.body", -1, &ups, NULL);
+	memset(hash, 'a', 64);
+	hash[64] = 0;
+	t0 = now();
+	if (mode == MODE_BATCHED)
+		sqlite3_exec(s, "BEGIN", NULL, NULL, NULL);
+	for (n = 0; n < cases; n++) {
+		char id[32];
+		snprintf(id, sizeof(id), "C%ld", n);
+		for (k = 0; k < CMDS_PER_CASE; k++) {
+			int len = lifecycle_line(line, sizeof(line), n, k);
+			if (mode != MODE_BATCHED)
+				sqlite3_exec(s, "BEGIN IMMEDIATE", NULL, NULL, NULL);
+			sqlite3_bind_text(ins, 1, id, -1, SQLITE_STATIC);
+			sqlite3_bind_int(ins, 2, k + 1);
+			sqlite3_bind_text(ins, 3, "cmd", -1, SQLITE_STATIC);
+			sqlite3_bind_text(ins, 4, "actor", -1, SQLITE_STATIC);
+			sqlite3_bind_int64(ins, 5, 1793581500 + n * 60 + k);
+			sqlite3_bind_text(ins, 6, line, len, SQLITE_STATIC);
+			sqlite3_bind_text(ins, 7, hash, 64, SQLITE_STATIC);
+			sqlite3_bind_text(ins, 8, hash, 64, SQLITE_STATIC);
+			if (sqlite3_step(ins) != SQLITE_DONE)
+				die("raw insert", sqlite3_errmsg(s));
+			sqlite3_reset(ins);
+			sqlite3_bind_text(ups, 1, id, -1, SQLITE_STATIC);
+			sqlite3_bind_int(ups, 2, k);
+			sqlite3_bind_int(ups, 3, k + 1);
+			sqlite3_bind_int64(ups, 4, 1793581500 + n * 60 + k);
+			sqlite3_bind_text(ups, 5, hash, 64, SQLITE_STATIC);
+			sqlite3_bind_text(ups, 6, line, len, SQLITE_STATIC);
+			if (sqlite3_step(ups) != SQLITE_DONE)
+				die("raw upsert", sqlite3_errmsg(s));
+			sqlite3_reset(ups);
+			if (mode != MODE_BATCHED)
+				sqlite3_exec(s, "COMMIT", NULL, NULL, NULL);
+			else if (++done % 1000 == 0) {
+				sqlite3_exec(s, "COMMIT", NULL, NULL, NULL);
+				sqlite3_exec(s, "BEGIN", NULL, NULL, NULL);
+			}
+		}
+	}
+	if (mode == MODE_BATCHED)
+		sqlite3_exec(s, "COMMIT", NULL, NULL, NULL);
+	t = now() - t0;
+	sqlite3_finalize(ins);
+	sqlite3_finalize(ups);
+	sqlite3_close(s);
+	rm_db(path);
+	return cases * CMDS_PER_CASE / t;
+}
+
+/* ---- 2. sweep latency as the number of open cases grows ---- */
+
+static int cmp_double(const void *a, const void *b)
+{
+	double x = *(const double *)a, y = *(const double *)b;
+	return x < y ? -1 : x > y;
+}
+
+/* Fills a library database with n open cases written straight into its schema (fast), then times sweeps. */
+static double sweep_latency(long n)
+{
+	hotline_db *db;
+	sqlite3 *s;
+	sqlite3_stmt *st;
+	char path[600], uri[640], id[32];
+	double lat[201];
+	long i;
+	int k;
+	path_of(path, sizeof(path), "sweep.db");
+	rm_db(path);
+	snprintf(uri, sizeof(uri), "sqlite:%s", path);
+	if (hotline_db_open(&db, uri, NULL) != 0) /* creates the schema */
+		die("open", hotline_last_error());
+	hotline_db_close(db);
+	sqlite3_open(path, &s);
+	sqlite3_exec(s, "PRAGMA synchronous=OFF; BEGIN", NULL, NULL, NULL);
+	sqlite3_prepare_v2(s, "INSERT INTO cases VALUES(?1,'P1',1,0,0,2,?2,?2,?3,'h','{}')", -1, &st, NULL);
+	srand(42);
+	for (i = 0; i < n; i++) {
+		snprintf(id, sizeof(id), "S%ld", i);
+		sqlite3_bind_text(st, 1, id, -1, SQLITE_TRANSIENT);
+		sqlite3_bind_int64(st, 2, 1793581500);
+		/* next due instants spread over a month */
+		sqlite3_bind_int64(st, 3, 1793581500 + (long)(rand() % (30 * 86400)));
+		sqlite3_step(st);
+		sqlite3_reset(st);
+	}
+	sqlite3_finalize(st);
+	sqlite3_exec(s, "COMMIT", NULL, NULL, NULL);
+	sqlite3_close(s);
+	if (hotline_db_open(&db, uri, NULL) != 0)
+		die("open", hotline_last_error());
+	for (k = 0; k < 201; k++) {
+		hotline_case_list *l;
+		/* "before" moves through the month; each call returns the first 100 */
+		hotline_time before = 1793581500 + (hotline_time)(k % 20 + 10) * 86400;
+		double t0 = now();
+		if (hotline_db_sweep(&l, db, before, 100) != 0)
+			die("sweep", hotline_db_errmsg(db));
+		lat[k] = now() - t0;
+		if (hotline_case_list_count(l) != 100 && n >= 10000)
+			die("sweep", "fewer than 100 cases returned");
+		hotline_case_list_free(l);
+	}
+	hotline_db_close(db);
+	rm_db(path);
+	qsort(lat, 201, sizeof(double), cmp_double);
+	return lat[100] * 1e3; /* median, ms */
+}
+
+/* ---- 3 and 4: in a child process, so each peak RSS is its own ---- */
+
+typedef struct child_result {
+	double seconds;
+	long peak_kb;
+	int ok;
+} child_result;
+
+static child_result in_child(void (*fn)(long), long arg)
+{
+	child_result r = { 0, 0, 0 };
+	struct rusage ru;
+	int status;
+	double t0 = now();
+	pid_t pid = fork();
+	if (pid == 0) {
+		fn(arg);
+		_exit(0);
+	}
+	if (pid < 0 || wait4(pid, &status, 0, &ru) < 0)
+		return r;
+	r.seconds = now() - t0;
+	r.peak_kb = ru.ru_maxrss;
+	r.ok = WIFEXITED(status) && WEXITSTATUS(status) == 0;
+	return r;
+}
+
+static void build_assess_db(long cases)
+{
+	hotline_db *db;
+	char path[600], uri[640], line[1024];
+	const char *const *d;
+	long n;
+	int k;
+	path_of(path, sizeof(path), "assess.db");
+	rm_db(path);
+	snprintf(uri, sizeof(uri), "sqlite:%s", path);
+	if (hotline_db_open(&db, uri, NULL) != 0)
+		die("open", hotline_last_error());
+	for (d = directory; *d; d++)
+		hotline_db_exec_json(db, *d, NULL);
+	hotline_db_begin(db);
+	for (n = 0; n < cases; n++) {
+		/* most cases closed on time, every tenth left open after dispatch (penalties accrue) */
+		for (k = 0; k < (n % 10 ? CMDS_PER_CASE : 2); k++) {
+			lifecycle_line(line, sizeof(line), n, k);
+			if (hotline_db_exec_json(db, line, NULL) != 0)
+				die(line, hotline_db_errmsg(db));
+		}
+		if (n % 100 == 99) {
+			hotline_db_commit(db);
+			hotline_db_begin(db);
+		}
+	}
+	hotline_db_commit(db);
+	hotline_db_close(db);
+}
+
+static void run_assess(long unused)
+{
+	hotline_db *db;
+	char path[600], uri[640], *out;
+	hotline_time as_of;
+	(void)unused;
+	path_of(path, sizeof(path), "assess.db");
+	snprintf(uri, sizeof(uri), "sqlite:%s", path);
+	hotline_time_parse(&as_of, "2026-11-27T00:00:00+08:00");
+	if (hotline_db_open(&db, uri, NULL) != 0 || hotline_db_assess(&out, db, as_of, HOTLINE_FORMAT_JSON) != 0)
+		die("assess", hotline_last_error());
+	hotline_free(out);
+	hotline_db_close(db);
+}
+
+static void write_scenario(long lines)
+{
+	char path[600], line[1024];
+	const char *const *d;
+	long n = 0, i;
+	int k;
+	FILE *f;
+	path_of(path, sizeof(path), "replay.jsonl");
+	f = fopen(path, "w");
+	if (!f)
+		die("scenario", strerror(errno));
+	for (d = directory; *d; d++, n++)
+		fprintf(f, "%s\n", *d);
+	for (i = 0; n < lines; i++)
+		for (k = 0; k < CMDS_PER_CASE && n < lines; k++, n++) {
+			lifecycle_line(line, sizeof(line), i, k);
+			fprintf(f, "%s\n", line);
+		}
+	fclose(f);
+}
+
+static void run_replay(long unused)
+{
+	char path[600], dbp[600], uri[640], *out;
+	const char *files[1];
+	hotline_replay_options o = HOTLINE_REPLAY_OPTIONS_INIT;
+	(void)unused;
+	path_of(path, sizeof(path), "replay.jsonl");
+	path_of(dbp, sizeof(dbp), "replay.db");
+	rm_db(dbp);
+	snprintf(uri, sizeof(uri), "sqlite:%s", dbp);
+	files[0] = path;
+	o.db_uri = uri;
+	if (hotline_replay(&out, files, 1, &o) != 0)
+		die("replay", hotline_last_error());
+	hotline_free(out);
+	rm_db(dbp);
+}
+
+int main(int argc, char **argv)
+{
+	long cases = 5000, assess_cases = 20000, lines = 200000, sweep_max = 1000000, sync_cases = 300;
+	double lib[3], raw[3], sweep[3];
+	long sizes[3] = { 10000, 100000, 1000000 };
+	child_result ra, rr;
+	const char *tmp = getenv("TMPDIR");
+	int i, quick = 0;
+	for (i = 1; i < argc; i++) {
+		if (!strcmp(argv[i], "--quick"))
+			quick = 1;
+		else if (!strcmp(argv[i], "--cases") && i + 1 < argc)
+			assess_cases = atol(argv[++i]);
+		else if (!strcmp(argv[i], "--lines") && i + 1 < argc)
+			lines = atol(argv[++i]);
+		else if (!strcmp(argv[i], "--sweep-max") && i + 1 < argc)
+			sweep_max = atol(argv[++i]);
+		else if (!strcmp(argv[i], "--dir") && i + 1 < argc)
+			tmp = argv[++i];
+		else {
+			fprintf(stderr, "usage: %s [--quick] [--cases N] [--lines N] [--sweep-max N] [--dir DIR]\n", argv[0]);
+			return 2;
+		}
+	}
+	if (quick) {
+		cases = 500;
+		sync_cases = 50;
+		assess_cases = 2000;
+		lines = 20000;
+		sweep_max = 100000;
+	}
+	snprintf(dir, sizeof(dir), "%s/hotline-bench-XXXXXX", tmp ? tmp : "/tmp");
+	if (!mkdtemp(dir))
+		die("mkdtemp", strerror(errno));
+	for (i = 0; i < 3; i++)
+		if (sizes[i] > sweep_max)
+			sizes[i] = sweep_max;
+
+	printf("libhotline %s benchmark (%d commands per case: register ... close)\n\n", hotline_version(NULL, NULL, NULL), CMDS_PER_CASE);
+	for (i = 0; i < 3; i++) {
+		long c = i == MODE_BATCHED ? cases : sync_cases;
+		lib[i] = lib_throughput(i, c);
+		raw[i] = raw_throughput(i, c);
+		printf("1. throughput %-22s library %9.0f cmd/s   raw SQLite %9.0f cmd/s   ratio %5.1f%%  (%ld cases)\n",
+			mode_names[i], lib[i], raw[i], 100 * lib[i] / raw[i], c);
+	}
+	printf("c_commands_per_second_batched=%.0f\n", lib[0]);
+	for (i = 0; i < 3; i++) {
+		sweep[i] = sweep_latency(sizes[i]);
+		printf("2. sweep (first 100 due)   %8ld open cases: median %.3f ms per call\n", sizes[i], sweep[i]);
+	}
+	printf("   growth %ld -> %ld cases: x%.2f\n", sizes[0], sizes[2], sweep[2] / sweep[0]);
+	build_assess_db(assess_cases);
+	ra = in_child(run_assess, 0);
+	printf("3. monthly assessment of %ld cases: %.2f s, peak RSS %ld MB%s\n", assess_cases, ra.seconds,
+		ra.peak_kb / 1024, ra.ok ? "" : " (FAILED)");
+	write_scenario(lines);
+	rr = in_child(run_replay, 0);
+	printf("4. replay of %ld lines into SQLite: %.0f lines/s, %.2f s, peak RSS %ld MB%s\n", lines, lines / rr.seconds,
+		rr.seconds, rr.peak_kb / 1024, rr.ok ? "" : " (FAILED)");
+
+	printf("\n%-44s %14s %14s %8s %14s %5s\n", "figure", "value", "baseline", "ratio", "target", "met");
+	for (i = 0; i < 3; i++)
+		printf("%-44s %14.0f %14.0f %7.1f%% %14s %5s\n", mode_names[i], lib[i], raw[i], 100 * lib[i] / raw[i],
+			">= 70% of raw", lib[i] >= 0.7 * raw[i] ? "yes" : "no");
+	printf("%-44s %12.3fms %12.3fms %7.2fx %14s %5s\n", "sweep at the largest size vs smallest", sweep[2], sweep[0],
+		sweep[2] / sweep[0], "flat, < 1 ms", sweep[2] < 1.0 ? "yes" : "no");
+	printf("%-44s %13.2fs %14s %8s %14s %5s\n", "assessment time", ra.seconds, "-", "-", "< 2 s at 1M",
+		assess_cases >= 1000000 ? (ra.seconds < 2 ? "yes" : "no") : "n/a");
+	printf("%-44s %12ldMB %14s %8s %14s %5s\n", "assessment peak RSS", ra.peak_kb / 1024, "-", "-", "< 64 MB",
+		ra.peak_kb < 64 * 1024 ? "yes" : "no");
+	printf("%-44s %14.0f %14s %8s %14s %5s\n", "replay lines/s", lines / rr.seconds, "-", "-", "-", "-");
+	rm_db(dir);
+	{
+		char p[600];
+		path_of(p, sizeof(p), "assess.db");
+		rm_db(p);
+		path_of(p, sizeof(p), "replay.jsonl");
+		unlink(p);
+	}
+	rmdir(dir);
+	return 0;
+}
