@@ -693,25 +693,66 @@ static json_t *next_snapshot(cmd_ctx *c, int *state, int *approval, int *exempt)
 	return body;
 }
 
-/* The snapshot's next due instant, from the rules evaluated at the command's instant. */
+static size_t slot_of(const char *id)
+{
+	size_t h = 5381;
+	for (; *id; id++)
+		h = h * 33 + (unsigned char)*id;
+	return h % HOTLINE__CACHE_SLOTS;
+}
+
+static void slot_clear(hotline__cache_slot *s)
+{
+	free(s->case_id);
+	if (s->vec) {
+		hotline__event_vec_free(s->vec);
+		free(s->vec);
+	}
+	memset(s, 0, sizeof(*s));
+}
+
+void hotline__cache_clear(hotline_db *db)
+{
+	size_t i;
+	for (i = 0; i < HOTLINE__CACHE_SLOTS; i++)
+		slot_clear(&db->cache[i]);
+}
+
+/*
+ * The snapshot's next due instant, from the rules evaluated at the command's
+ * instant over the case's events (from the cache when it is current).
+ */
 static int compute_next_due(cmd_ctx *c, const hotline_storage_event *ev, hotline_time *next_due)
 {
-	hotline__event_vec vec;
+	hotline__cache_slot *slot = &c->db->cache[slot_of(c->case_id)];
 	hotline__eval eval;
 	hotline__err err;
 	int rc;
 
-	memset(&vec, 0, sizeof(vec));
 	*next_due = HOTLINE_TIME_NONE;
-	if (c->t->on != HOTLINE__ON_NEW_CASE && (rc = hotline__event_vec_load(c->db, c->case_id, &vec)) != 0)
-		return rc;
-	if ((rc = hotline__event_vec_push(&vec, ev)) != 0) {
-		hotline__event_vec_free(&vec);
+	if (!(slot->case_id && strcmp(slot->case_id, c->case_id) == 0 && c->have_case &&
+	      slot->version == c->snap.version && strcmp(slot->head_hash, c->snap.head_hash) == 0)) {
+		slot_clear(slot);
+		slot->vec = calloc(1, sizeof(*slot->vec));
+		slot->case_id = strdup(c->case_id);
+		if (!slot->vec || !slot->case_id) {
+			slot_clear(slot);
+			return hotline__db_fail(c->db, HOTLINE_ENOMEM, "out of memory");
+		}
+		if (c->t->on != HOTLINE__ON_NEW_CASE && (rc = hotline__event_vec_load(c->db, c->case_id, slot->vec)) != 0) {
+			slot_clear(slot);
+			return rc;
+		}
+	}
+	if ((rc = hotline__event_vec_push(slot->vec, ev)) != 0) {
+		slot_clear(slot);
 		return hotline__db_fail(c->db, rc, "out of memory");
 	}
+	slot->version = ev->stream_seq;
+	snprintf(slot->head_hash, sizeof(slot->head_hash), "%s", ev->hash);
 	memset(&eval, 0, sizeof(eval));
 	hotline__clearerr(&err);
-	rc = hotline__eval_case(c->db->policy, c->db->cal, &c->db->dir, vec.ev, vec.n, c->at, &eval, &err);
+	rc = hotline__eval_case(c->db->policy, c->db->cal, &c->db->dir, slot->vec->ev, slot->vec->n, c->at, &eval, &err);
 	if (rc == 0) {
 		*next_due = eval.next_due;
 	} else if (rc == HOTLINE_ERANGE) {
@@ -721,7 +762,6 @@ static int compute_next_due(cmd_ctx *c, const hotline_storage_event *ev, hotline
 		hotline__db_fail_err(c->db, &err);
 	}
 	hotline__eval_free(&eval);
-	hotline__event_vec_free(&vec);
 	return rc;
 }
 
@@ -834,6 +874,7 @@ out:
 static void batch_abort(hotline_db *db)
 {
 	db->in_batch = 0;
+	hotline__cache_clear(db);
 	hotline__directory_clear(&db->dir);
 	hotline__directory_init(&db->dir);
 	hotline__db_reload_directory(db);
@@ -924,12 +965,14 @@ int hotline__db_exec_obj(hotline_db *db, json_t *obj, int64_t *seq_out)
 	if ((rc = apply(&c, seq_out)) != 0) {
 		/* A write failed half-way: nothing of the command (or of its batch) may stay. */
 		db->st->rollback(db->st);
+		hotline__cache_clear(db);
 		if (db->in_batch)
 			batch_abort(db);
 		goto done;
 	}
 	if (!db->in_batch && (rc = db->st->commit(db->st)) != 0) {
 		rc = hotline__db_storage_fail(db, rc, "committing");
+		hotline__cache_clear(db);
 		goto done;
 	}
 	if (c.t->on == HOTLINE__ON_DIRECTORY) {

@@ -286,6 +286,7 @@ void hotline_db_close(hotline_db *db)
 		return;
 	if (db->st)
 		db->st->free(db->st);
+	hotline__cache_clear(db);
 	hotline__directory_clear(&db->dir);
 	if (db->policy)
 		hotline__policy_free(db->policy);

@@ -13,6 +13,20 @@
 #include "rules/policy.h"
 #include "util/err.h"
 
+/*
+ * Decoded events of recently used cases, so that a command does not re-read
+ * and re-parse its case's whole history. An entry is used only when the
+ * snapshot read in the command's own transaction has the same version and
+ * head hash, so another handle's writes are never missed.
+ */
+#define HOTLINE__CACHE_SLOTS 256
+typedef struct hotline__cache_slot {
+	char *case_id;
+	int64_t version;
+	char head_hash[65];
+	struct hotline__event_vec *vec;
+} hotline__cache_slot;
+
 struct hotline_db {
 	hotline_storage *st;
 	pthread_mutex_t mu;
@@ -21,7 +35,11 @@ struct hotline_db {
 	hotline__policy *policy;
 	hotline__calendar *cal;
 	int in_batch;                 /* between hotline_db_begin and commit/rollback */
+	hotline__cache_slot cache[HOTLINE__CACHE_SLOTS];
 };
+
+/* Forgets every cached history (after a rollback). */
+void hotline__cache_clear(hotline_db *db);
 
 /* A case snapshot held in memory (public hotline_case). */
 struct hotline_case {
