@@ -9,15 +9,8 @@
 
 #include "core/db_internal.h"
 #include "core/lifecycle.h"
+#include "util/mem.h"
 
-static char *xstrdup(const char *s)
-{
-	size_t n = strlen(s ? s : "") + 1;
-	char *p = malloc(n);
-	if (p)
-		memcpy(p, s ? s : "", n);
-	return p;
-}
 
 void hotline__case_clear(hotline_case *c)
 {
@@ -34,10 +27,10 @@ void hotline__case_clear(hotline_case *c)
 int hotline__case_from_storage(hotline_case *dst, const hotline_storage_case *src)
 {
 	memset(dst, 0, sizeof(*dst));
-	dst->id = xstrdup(src->id);
-	dst->property = xstrdup(src->property);
-	dst->head_hash = xstrdup(src->head_hash);
-	dst->body = xstrdup(src->body);
+	dst->id = hotline__strdup_or_empty(src->id);
+	dst->property = hotline__strdup_or_empty(src->property);
+	dst->head_hash = hotline__strdup_or_empty(src->head_hash);
+	dst->body = hotline__strdup_or_empty(src->body);
 	dst->json = json_loads(src->body ? src->body : "", 0, NULL);
 	dst->state = src->state;
 	dst->approval = src->approval;
@@ -278,12 +271,12 @@ static int list_event_cb(const hotline_storage_event *se, void *payload)
 	e->at = se->at;
 	e->cmd = -1;
 	hotline_command_from_name(&e->cmd, se->cmd);
-	e->stream = xstrdup(se->stream);
-	e->cmd_name = xstrdup(se->cmd);
-	e->actor = xstrdup(se->actor);
-	e->body = xstrdup(se->body);
-	e->prev_hash = xstrdup(se->prev_hash);
-	e->hash = xstrdup(se->hash);
+	e->stream = hotline__strdup_or_empty(se->stream);
+	e->cmd_name = hotline__strdup_or_empty(se->cmd);
+	e->actor = hotline__strdup_or_empty(se->actor);
+	e->body = hotline__strdup_or_empty(se->body);
+	e->prev_hash = hotline__strdup_or_empty(se->prev_hash);
+	e->hash = hotline__strdup_or_empty(se->hash);
 	l->n++;
 	if (!e->stream || !e->cmd_name || !e->actor || !e->body || !e->prev_hash || !e->hash)
 		return HOTLINE_ENOMEM;
@@ -345,7 +338,7 @@ static char *vec_keep(hotline__event_vec *v, const char *s)
 		v->strings = q;
 		v->cap_strings = ncap;
 	}
-	p = xstrdup(s);
+	p = hotline__strdup_or_empty(s);
 	if (p)
 		v->strings[v->n_strings++] = p;
 	return p;
@@ -440,7 +433,7 @@ static struct chain *chain_of(verify_ctx *v, const char *stream)
 		v->cap = ncap;
 	}
 	memmove(&v->chains[lo + 1], &v->chains[lo], (v->n - lo) * sizeof(*v->chains));
-	v->chains[lo].stream = xstrdup(stream);
+	v->chains[lo].stream = hotline__strdup_or_empty(stream);
 	v->chains[lo].seq = 0;
 	v->chains[lo].hash[0] = '\0';
 	v->n++;

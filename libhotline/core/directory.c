@@ -8,6 +8,7 @@
 
 #include "core/model.h"
 #include "hotline/errors.h"
+#include "util/mem.h"
 
 void hotline__directory_init(hotline__directory *d)
 {
@@ -97,20 +98,6 @@ int hotline__directory_bonus(const hotline__directory *d, const char *person, co
 	return 0;
 }
 
-static int grow(void **arr, size_t *cap, size_t n, size_t size)
-{
-	void *p;
-	size_t ncap;
-	if (n < *cap)
-		return 0;
-	ncap = *cap ? *cap * 2 : 16;
-	p = realloc(*arr, ncap * size);
-	if (!p)
-		return HOTLINE_ENOMEM;
-	*arr = p;
-	*cap = ncap;
-	return 0;
-}
 
 static char *dup_str(const json_t *v)
 {
@@ -141,7 +128,7 @@ int hotline__directory_add_json(hotline__directory *d, int cmd, const json_t *ob
 			if (json_is_string(r) && hotline_role_from_name(&bit, json_string_value(r)) == 0)
 				p.roles |= (unsigned)bit;
 		}
-		if (grow((void **)&d->persons, &d->cap_persons, d->n_persons, sizeof(p)))
+		if (hotline__grow((void **)&d->persons, &d->cap_persons, d->n_persons, sizeof(p)))
 			return HOTLINE_ENOMEM;
 		p.id = strdup(id);
 		p.name = dup_str(json_object_get(obj, "name"));
@@ -177,7 +164,7 @@ int hotline__directory_add_json(hotline__directory *d, int cmd, const json_t *ob
 		}
 		if (!p.id || !p.name || !p.manager ||
 		    p.n_department_heads != json_array_size(heads) ||
-		    grow((void **)&d->properties, &d->cap_properties, d->n_properties, sizeof(p))) {
+		    hotline__grow((void **)&d->properties, &d->cap_properties, d->n_properties, sizeof(p))) {
 			free(p.id);
 			free(p.name);
 			free(p.manager);
@@ -202,7 +189,7 @@ int hotline__directory_add_json(hotline__directory *d, int cmd, const json_t *ob
 			return HOTLINE_EINVALID;
 		if (hotline__directory_bonus(d, person, month, NULL))
 			return HOTLINE_EDUPLICATE;
-		if (grow((void **)&d->bonuses, &d->cap_bonuses, d->n_bonuses, sizeof(b)))
+		if (hotline__grow((void **)&d->bonuses, &d->cap_bonuses, d->n_bonuses, sizeof(b)))
 			return HOTLINE_ENOMEM;
 		memset(&b, 0, sizeof(b));
 		b.person = strdup(person);

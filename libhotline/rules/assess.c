@@ -17,6 +17,7 @@
 
 #include "rules/eval.h"
 #include "util/time.h"
+#include "util/mem.h"
 
 #define DAY INT64_C(86400)
 #define NONE HOTLINE_TIME_NONE
@@ -74,17 +75,6 @@ typedef struct state {
 
 /* ---- small helpers ---- */
 
-static char *copy_str(const char *s)
-{
-	size_t n;
-	char *d;
-	if (!s)
-		return NULL;
-	n = strlen(s) + 1;
-	if ((d = malloc(n)) != NULL)
-		memcpy(d, s, n);
-	return d;
-}
 
 static void *vec_push(vec *v, size_t size)
 {
@@ -195,7 +185,7 @@ static int people_add(state *s, const char *person, int64_t amount)
 	}
 	if (!(p = vec_insert(&s->people, sizeof(*p), lo)))
 		return HOTLINE_ENOMEM;
-	if (!(p->person = copy_str(person))) {
+	if (!(p->person = hotline__strdup(person))) {
 		memmove(p, p + 1, (s->people.n - 1 - lo) * sizeof(*p));
 		s->people.n--;
 		return HOTLINE_ENOMEM;
@@ -222,7 +212,7 @@ static rate_acc *rate_get(vec *v, const char *property, int64_t period)
 	}
 	if (!(p = vec_insert(v, sizeof(*p), lo)))
 		return NULL;
-	if (!(p->property = copy_str(property))) {
+	if (!(p->property = hotline__strdup(property))) {
 		memmove(p, p + 1, (v->n - 1 - lo) * sizeof(*p));
 		v->n--;
 		return NULL;
@@ -248,8 +238,8 @@ static int take_penalties(state *s, const hotline__eval *ev)
 		e->rule = r;
 		e->amount = p->amount_fen;
 		e->last_at = p->inc[p->n_inc - 1].at;
-		if ((p->case_id && !(e->case_id = copy_str(p->case_id))) ||
-		    (p->person && !(e->person = copy_str(p->person))))
+		if ((p->case_id && !(e->case_id = hotline__strdup(p->case_id))) ||
+		    (p->person && !(e->person = hotline__strdup(p->person))))
 			return nomem(s->err);
 		if (p->n_evidence) {
 			if (!(e->ev = malloc(p->n_evidence * sizeof(*e->ev))))
@@ -295,7 +285,7 @@ static int take_deadlines(state *s, const hotline__eval *ev)
 			row->met_at = d->met_at;
 			row->stopped_at = d->stopped_at;
 			row->late = d->late_seconds;
-			if (d->case_id && !(row->case_id = copy_str(d->case_id)))
+			if (d->case_id && !(row->case_id = hotline__strdup(d->case_id)))
 				return nomem(s->err);
 		}
 	}

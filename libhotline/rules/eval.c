@@ -16,37 +16,14 @@
 
 #include "rules/eval.h"
 #include "util/time.h"
+#include "util/mem.h"
 
 #define DAY INT64_C(86400)
 #define NONE HOTLINE_TIME_NONE
 
 /* ---- small helpers ---- */
 
-static char *copy_str(const char *s)
-{
-	size_t n;
-	char *d;
-	if (!s)
-		return NULL;
-	n = strlen(s) + 1;
-	if ((d = malloc(n)) != NULL)
-		memcpy(d, s, n);
-	return d;
-}
 
-static int grow(void **arr, size_t *cap, size_t n, size_t size)
-{
-	size_t ncap;
-	void *p;
-	if (n < *cap)
-		return 0;
-	ncap = *cap ? *cap * 2 : 8;
-	if (!(p = realloc(*arr, ncap * size)))
-		return HOTLINE_ENOMEM;
-	*arr = p;
-	*cap = ncap;
-	return 0;
-}
 
 static int same_str(const char *a, const char *b)
 {
@@ -99,15 +76,15 @@ static hotline__penalty *penalty_for(ctx *c, const hotline__rule *r, const char 
 		if (p->rule == r->id && same_str(p->person, person) && same_str(p->property, c->property_id))
 			return p;
 	}
-	if (grow((void **)&o->pen, &o->cap_pen, o->n_pen, sizeof(*o->pen)))
+	if (hotline__grow((void **)&o->pen, &o->cap_pen, o->n_pen, sizeof(*o->pen)))
 		return NULL;
 	p = &o->pen[o->n_pen];
 	memset(p, 0, sizeof(*p));
 	p->rule = r->id;
 	p->article = r->article;
-	if ((c->case_id && !(p->case_id = copy_str(c->case_id))) ||
-	    (c->property_id && !(p->property = copy_str(c->property_id))) ||
-	    (person && !(p->person = copy_str(person)))) {
+	if ((c->case_id && !(p->case_id = hotline__strdup(c->case_id))) ||
+	    (c->property_id && !(p->property = hotline__strdup(c->property_id))) ||
+	    (person && !(p->person = hotline__strdup(person)))) {
 		free(p->case_id);
 		free(p->property);
 		free(p->person);
@@ -170,7 +147,7 @@ static int who_add(who *w, const char *person)
 	for (i = 0; i < w->n; i++)
 		if (same_str(w->p[i], person))
 			return 0;   /* a person named twice pays once */
-	if (grow((void **)&w->p, &w->cap, w->n, sizeof(*w->p)))
+	if (hotline__grow((void **)&w->p, &w->cap, w->n, sizeof(*w->p)))
 		return HOTLINE_ENOMEM;
 	w->p[w->n++] = person;
 	return 0;
@@ -464,13 +441,13 @@ static int settle(ctx *c, const hotline__rule *r, const instance *in)
 	size_t n_at = 0;
 	int rc;
 
-	if (grow((void **)&o->dl, &o->cap_dl, o->n_dl, sizeof(*o->dl)))
+	if (hotline__grow((void **)&o->dl, &o->cap_dl, o->n_dl, sizeof(*o->dl)))
 		return nomem(c->err);
 	d = &o->dl[o->n_dl];
 	memset(d, 0, sizeof(*d));
 	d->rule = r->id;
 	d->article = r->article;
-	if (c->case_id && !(d->case_id = copy_str(c->case_id)))
+	if (c->case_id && !(d->case_id = hotline__strdup(c->case_id)))
 		return nomem(c->err);
 	o->n_dl++;
 	d->started_at = in->started_at;

@@ -9,6 +9,7 @@
 
 #include "hotline/sys/storage.h"
 #include "util/err.h"
+#include "util/mem.h"
 
 typedef struct mcase {
 	char *id, *property, *head_hash, *body;
@@ -57,29 +58,7 @@ typedef struct mem {
 	char errmsg[256];
 } mem;
 
-static char *dup(const char *s)
-{
-	size_t n = strlen(s ? s : "") + 1;
-	char *p = malloc(n);
-	if (p)
-		memcpy(p, s ? s : "", n);
-	return p;
-}
 
-static int grow(void **arr, size_t *cap, size_t n, size_t size)
-{
-	size_t ncap;
-	void *p;
-	if (n < *cap)
-		return 0;
-	ncap = *cap ? *cap * 2 : 16;
-	p = realloc(*arr, ncap * size);
-	if (!p)
-		return HOTLINE_ENOMEM;
-	*arr = p;
-	*cap = ncap;
-	return 0;
-}
 
 static void case_free(mcase *c)
 {
@@ -92,10 +71,10 @@ static void case_free(mcase *c)
 static int case_copy(mcase *dst, const hotline_storage_case *src)
 {
 	memset(dst, 0, sizeof(*dst));
-	dst->id = dup(src->id);
-	dst->property = dup(src->property);
-	dst->head_hash = dup(src->head_hash);
-	dst->body = dup(src->body);
+	dst->id = hotline__strdup_or_empty(src->id);
+	dst->property = hotline__strdup_or_empty(src->property);
+	dst->head_hash = hotline__strdup_or_empty(src->head_hash);
+	dst->body = hotline__strdup_or_empty(src->body);
 	dst->state = src->state;
 	dst->approval = src->approval;
 	dst->exempt = src->exempt;
@@ -188,7 +167,7 @@ static int push_undo(mem *m, const undo *u)
 {
 	if (!m->write_tx)
 		return 0;
-	if (grow((void **)&m->undo, &m->cap_undo, m->n_undo, sizeof(undo)))
+	if (hotline__grow((void **)&m->undo, &m->cap_undo, m->n_undo, sizeof(undo)))
 		return HOTLINE_ENOMEM;
 	m->undo[m->n_undo++] = *u;
 	return 0;
@@ -311,10 +290,10 @@ static int m_case_put(hotline_storage *st, const hotline_storage_case *c, int64_
 	if (expected == 0) {
 		if (found)
 			return HOTLINE_EDUPLICATE;
-		if (grow((void **)&m->cases, &m->cap_cases, m->n_cases, sizeof(mcase)) || case_copy(&rec, c))
+		if (hotline__grow((void **)&m->cases, &m->cap_cases, m->n_cases, sizeof(mcase)) || case_copy(&rec, c))
 			return HOTLINE_ENOMEM;
 		u.type = UNDO_CASE_INSERT;
-		if (m->write_tx && !(u.old.id = dup(c->id))) {
+		if (m->write_tx && !(u.old.id = hotline__strdup_or_empty(c->id))) {
 			case_free(&rec);
 			return HOTLINE_ENOMEM;
 		}
@@ -440,32 +419,32 @@ static int m_event_append(hotline_storage *st, const hotline_storage_event *e, i
 			if (m->events[m->streams[sp].idx[i]].stream_seq == e->stream_seq)
 				return HOTLINE_EDUPLICATE;
 	}
-	if (grow((void **)&m->events, &m->cap_events, m->n_events, sizeof(mevent)))
+	if (hotline__grow((void **)&m->events, &m->cap_events, m->n_events, sizeof(mevent)))
 		return HOTLINE_ENOMEM;
 	if (!found) {
 		mstream ns;
-		if (grow((void **)&m->streams, &m->cap_streams, m->n_streams, sizeof(mstream)))
+		if (hotline__grow((void **)&m->streams, &m->cap_streams, m->n_streams, sizeof(mstream)))
 			return HOTLINE_ENOMEM;
 		memset(&ns, 0, sizeof(ns));
-		if (!(ns.name = dup(e->stream)))
+		if (!(ns.name = hotline__strdup_or_empty(e->stream)))
 			return HOTLINE_ENOMEM;
 		memmove(&m->streams[sp + 1], &m->streams[sp], (m->n_streams - sp) * sizeof(mstream));
 		m->streams[sp] = ns;
 		m->n_streams++;
 	}
 	s = &m->streams[sp];
-	if (grow((void **)&s->idx, &s->cap, s->n, sizeof(size_t)))
+	if (hotline__grow((void **)&s->idx, &s->cap, s->n, sizeof(size_t)))
 		return HOTLINE_ENOMEM;
 	memset(&ev, 0, sizeof(ev));
 	ev.seq = (int64_t)m->n_events + 1;
 	ev.stream_seq = e->stream_seq;
 	ev.at = e->at;
-	ev.stream = dup(e->stream);
-	ev.cmd = dup(e->cmd);
-	ev.actor = dup(e->actor);
-	ev.body = dup(e->body);
-	ev.prev_hash = dup(e->prev_hash);
-	ev.hash = dup(e->hash);
+	ev.stream = hotline__strdup_or_empty(e->stream);
+	ev.cmd = hotline__strdup_or_empty(e->cmd);
+	ev.actor = hotline__strdup_or_empty(e->actor);
+	ev.body = hotline__strdup_or_empty(e->body);
+	ev.prev_hash = hotline__strdup_or_empty(e->prev_hash);
+	ev.hash = hotline__strdup_or_empty(e->hash);
 	if (!ev.stream || !ev.cmd || !ev.actor || !ev.body || !ev.prev_hash || !ev.hash) {
 		event_free(&ev);
 		return HOTLINE_ENOMEM;
@@ -542,16 +521,16 @@ static int m_dir_put(hotline_storage *st, const char *kind, const char *id, cons
 	undo u;
 	if (found)
 		return HOTLINE_EDUPLICATE;
-	if (grow((void **)&m->dir, &m->cap_dir, m->n_dir, sizeof(mdir)))
+	if (hotline__grow((void **)&m->dir, &m->cap_dir, m->n_dir, sizeof(mdir)))
 		return HOTLINE_ENOMEM;
-	d.kind = dup(kind);
-	d.id = dup(id);
-	d.body = dup(body);
+	d.kind = hotline__strdup_or_empty(kind);
+	d.id = hotline__strdup_or_empty(id);
+	d.body = hotline__strdup_or_empty(body);
 	memset(&u, 0, sizeof(u));
 	u.type = UNDO_DIR_INSERT;
 	if (m->write_tx) {
-		u.kind = dup(kind);
-		u.id = dup(id);
+		u.kind = hotline__strdup_or_empty(kind);
+		u.id = hotline__strdup_or_empty(id);
 	}
 	if (!d.kind || !d.id || !d.body || (m->write_tx && (!u.kind || !u.id)) || push_undo(m, &u)) {
 		free(d.kind);

@@ -1,0 +1,37 @@
+#include "util/mem.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "hotline/errors.h"
+
+char *hotline__strdup(const char *s)
+{
+	size_t n;
+	char *d;
+	if (!s)
+		return NULL;
+	n = strlen(s) + 1;
+	if ((d = malloc(n)) != NULL)
+		memcpy(d, s, n);
+	return d;
+}
+
+char *hotline__strdup_or_empty(const char *s)
+{
+	return hotline__strdup(s ? s : "");
+}
+
+int hotline__grow(void **arr, size_t *cap, size_t n, size_t size)
+{
+	size_t ncap;
+	void *p;
+	if (n < *cap)
+		return 0;
+	ncap = *cap ? *cap * 2 : 16;
+	if (!(p = realloc(*arr, ncap * size)))
+		return HOTLINE_ENOMEM;
+	*arr = p;
+	*cap = ncap;
+	return 0;
+}
