@@ -342,6 +342,29 @@ static void test_r21(void **state)
 	json_decref(doc);
 }
 
+/* R10a (meeting in the quarter's last 7 days), R10b (each absent manager), R11 (report within 72 h). */
+static void test_quarterly(void **state)
+{
+	hotline_db *db = *state;
+	json_t *doc;
+	const char *at = NULL;
+	reg(db, "A", "2026-11-02T09:05:00+08:00"); /* the log begins in Q4 */
+	/* no meeting in [12-25, 01-01): R10a due at the end of the quarter, ¥5 once */
+	doc = assess(db, "2027-01-01T00:00:01+08:00");
+	assert_int_equal(pen(doc, "R10a", NULL, "qa", &at), 500);
+	assert_string_equal(at, "2027-01-01T00:00:00+08:00");
+	json_decref(doc);
+	/* a meeting on 12-28 with li absent; its report 72 h + 1 s later: 1 started day, ¥3 */
+	assert_int_equal(exec_fmt(db, "{\"cmd\":\"quarterly_meeting\",\"at\":\"2026-12-28T10:00:00+08:00\",\"actor\":\"qa\",\"absent\":[\"li\"]}"), 0);
+	assert_int_equal(exec_fmt(db, "{\"cmd\":\"quarterly_report\",\"at\":\"2026-12-31T10:00:01+08:00\",\"actor\":\"qa\"}"), 0);
+	doc = assess(db, "2027-01-01T00:00:01+08:00");
+	assert_int_equal(rule_total(doc, "R10a"), 0);
+	assert_int_equal(pen(doc, "R10b", NULL, "li", NULL), 500);
+	assert_int_equal(pen(doc, "R11", NULL, "qa", &at), 300);
+	assert_string_equal(at, "2026-12-31T10:00:00+08:00");
+	json_decref(doc);
+}
+
 /* R20a closure rate < 80 %: ¥3 per started point below; exempt cases leave the denominator. */
 static void test_r20_rates(void **state)
 {
@@ -488,6 +511,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_occurrences, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_org_level, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_r21, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_quarterly, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_r20_rates, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_r20_threshold, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_cap, setup, teardown),
