@@ -386,9 +386,18 @@ int main(int argc, char **argv)
 	child_result ra, rr;
 	const char *tmp = getenv("TMPDIR");
 	int i, quick = 0;
+	for (i = 1; i < argc; i++)
+		quick |= !strcmp(argv[i], "--quick");
+	if (quick) { /* smaller defaults; sizes given explicitly still win */
+		cases = 500;
+		sync_cases = 50;
+		assess_cases = 2000;
+		lines = 20000;
+		sweep_max = 100000;
+	}
 	for (i = 1; i < argc; i++) {
 		if (!strcmp(argv[i], "--quick"))
-			quick = 1;
+			continue;
 		else if (!strcmp(argv[i], "--cases") && i + 1 < argc)
 			assess_cases = atol(argv[++i]);
 		else if (!strcmp(argv[i], "--lines") && i + 1 < argc)
@@ -401,13 +410,6 @@ int main(int argc, char **argv)
 			fprintf(stderr, "usage: %s [--quick] [--cases N] [--lines N] [--sweep-max N] [--dir DIR]\n", argv[0]);
 			return 2;
 		}
-	}
-	if (quick) {
-		cases = 500;
-		sync_cases = 50;
-		assess_cases = 2000;
-		lines = 20000;
-		sweep_max = 100000;
 	}
 	snprintf(dir, sizeof(dir), "%s/hotline-bench-XXXXXX", tmp ? tmp : "/tmp");
 	if (!mkdtemp(dir))
