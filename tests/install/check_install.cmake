@@ -53,6 +53,13 @@ if(PY AND pyinit)
 	get_filename_component(pkgdir "${first}" DIRECTORY)
 	get_filename_component(sitedir "${pkgdir}" DIRECTORY)
 	set(ENV{PYTHONPATH} "${sitedir}")
+	if(FLAGS MATCHES "sanitize=address")
+		# an uninstrumented interpreter loading an instrumented module needs the runtimes first
+		execute_process(COMMAND ${CC} -print-file-name=libasan.so OUTPUT_VARIABLE asan OUTPUT_STRIP_TRAILING_WHITESPACE)
+		execute_process(COMMAND ${CC} -print-file-name=libubsan.so OUTPUT_VARIABLE ubsan OUTPUT_STRIP_TRAILING_WHITESPACE)
+		set(ENV{LD_PRELOAD} "${asan}:${ubsan}")
+		set(ENV{ASAN_OPTIONS} "detect_leaks=0")
+	endif()
 	execute_process(COMMAND ${PY} -c "import hotline,sys; d=hotline.replay(sys.argv[1]); assert d['cases'][0]['state']=='closed'; print(hotline.__file__)"
 		${SRC}/tests/scenarios/design-example.jsonl RESULT_VARIABLE rc OUTPUT_VARIABLE out ERROR_VARIABLE err)
 	if(NOT rc EQUAL 0 OR NOT out MATCHES "^${WORK}")
