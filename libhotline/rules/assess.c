@@ -16,8 +16,8 @@
 #include <string.h>
 
 #include "rules/eval.h"
-#include "util/time.h"
 #include "util/mem.h"
+#include "util/time.h"
 
 #define DAY INT64_C(86400)
 #define NONE HOTLINE_TIME_NONE
@@ -370,7 +370,7 @@ static int case_cb(const hotline__event *events, size_t n, void *payload)
  * Started points below a threshold, in integers only (DESIGN §3.1):
  * ceil(T - 100 num / den) = ceil((T den - 100 num) / den) when positive.
  */
-static int64_t points_below(int threshold, int64_t num, int64_t den)
+int64_t hotline__rate_points(int threshold, int64_t num, int64_t den)
 {
 	int64_t gap;
 	if (den <= 0)
@@ -395,9 +395,9 @@ static int price_rates(state *s, hotline__eval *org)
 			if (r->kind != HOTLINE__RULE_RATE)
 				continue;
 			if (r->measure == HOTLINE__MEASURE_CLOSURE)
-				pts = points_below(r->threshold_percent, a[i].cl_num, a[i].cl_den);
+				pts = hotline__rate_points(r->threshold_percent, a[i].cl_num, a[i].cl_den);
 			else
-				pts = points_below(r->threshold_percent, a[i].sat_num, a[i].sat_den);
+				pts = hotline__rate_points(r->threshold_percent, a[i].sat_num, a[i].sat_den);
 			rc = hotline__eval_rate(s->policy, s->cal, s->dir, r, a[i].property, e, pts, org, s->err);
 		}
 	}

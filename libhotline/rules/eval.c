@@ -15,11 +15,15 @@
 #include <string.h>
 
 #include "rules/eval.h"
-#include "util/time.h"
 #include "util/mem.h"
+#include "util/time.h"
 
 #define DAY INT64_C(86400)
 #define NONE HOTLINE_TIME_NONE
+
+/* as_of outside years 1..9999 cannot be rendered and would only overflow */
+#define MIN_INSTANT INT64_C(-62135596800)
+#define MAX_INSTANT INT64_C(253402300799)
 
 /* ---- small helpers ---- */
 
@@ -423,11 +427,6 @@ typedef struct instance {
 /* A chain of dues longer than this before as_of is a runaway input. */
 #define MAX_CHAIN 100000
 
-static int64_t stop_seq2(const ctx *c, int64_t stop)
-{
-	return stop == c->exempt_from ? c->exempt_seq : c->close_seq;
-}
-
 /*
  * Records one deadline and charges its miss. State and lateness follow the
  * one formula above: met (when met no later than the stop) wins over the
@@ -495,12 +494,14 @@ static int settle(ctx *c, const hotline__rule *r, const instance *in)
 	return rc;
 }
 
-/* The earlier of the case's stops, for a deadline started at index i. */
+/* A case's clocks stop at the earlier of the approved request and the closure. */
 static void stop_for(const ctx *c, instance *in)
 {
-	int64_t stop = min64(c->exempt_from, c->closed_at);
-	in->stop_at = stop;
-	in->stop_seq = stop == NONE ? 0 : stop_seq2(c, stop);
+	in->stop_at = min64(c->exempt_from, c->closed_at);
+	if (in->stop_at == NONE)
+		in->stop_seq = 0;
+	else
+		in->stop_seq = in->stop_at == c->exempt_from ? c->exempt_seq : c->close_seq;
 }
 
 /*
@@ -805,6 +806,8 @@ int hotline__eval_case(const hotline__policy *policy, const hotline__calendar *c
 	eval_init(out);
 	if (!policy || !cal || !dir || (n && !events))
 		return hotline__seterr(err, HOTLINE_EINVALID, "rules: missing policy, calendar, directory or events");
+	if (as_of < MIN_INSTANT || as_of > MAX_INSTANT)
+		return hotline__seterr(err, HOTLINE_EINVALID, "rules: as_of out of range");
 	memset(&c, 0, sizeof(c));
 	c.policy = policy;
 	c.cal = cal;
@@ -852,6 +855,8 @@ int hotline__eval_org(const hotline__policy *policy, const hotline__calendar *ca
 	eval_init(out);
 	if (!policy || !cal || !dir || (n && !events))
 		return hotline__seterr(err, HOTLINE_EINVALID, "rules: missing policy, calendar, directory or events");
+	if (as_of < MIN_INSTANT || as_of > MAX_INSTANT)
+		return hotline__seterr(err, HOTLINE_EINVALID, "rules: as_of out of range");
 	memset(&c, 0, sizeof(c));
 	c.policy = policy;
 	c.cal = cal;

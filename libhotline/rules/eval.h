@@ -141,6 +141,12 @@ typedef struct hotline__case_facts {
 void hotline__case_facts_read(const hotline__event *events, size_t n, int64_t as_of,
 	hotline__case_facts *out);
 
+/*
+ * Started percentage points below a threshold (Art. 20), in integers:
+ * ceil(threshold - 100 num / den) when positive, else 0; 0 when den is 0.
+ */
+int64_t hotline__rate_points(int threshold, int64_t num, int64_t den);
+
 /* Formats an instant in the policy's zone into a new JSON string. */
 json_t *hotline__time_json(const hotline__policy *policy, int64_t t);
 

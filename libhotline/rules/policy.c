@@ -11,6 +11,7 @@
 
 #include "hotline/lifecycle.h"
 #include "rules/policy.h"
+#include "util/mem.h"
 
 #define PATH_MAX_LEN 192
 
@@ -242,16 +243,6 @@ static int get_enum(const json_t *obj, const char *key, int required, const char
 	return 0;
 }
 
-/* strdup is POSIX, not C11. */
-static char *copy_str(const char *s)
-{
-	size_t n = strlen(s) + 1;
-	char *d = malloc(n);
-	if (d)
-		memcpy(d, s, n);
-	return d;
-}
-
 /* ---- names of commands and roles (no side effects on the thread's last error) ---- */
 
 static int command_of(const char *name)
@@ -369,8 +360,8 @@ static int parse_title(const json_t *obj, const char *path, char **zh, char **en
 		return rc;
 	if ((rc = get_string(t, "zh", 1, p, &a, err)) != 0 || (rc = get_string(t, "en", 1, p, &b, err)) != 0)
 		return rc;
-	*zh = copy_str(a);
-	*en = copy_str(b);
+	*zh = hotline__strdup(a);
+	*en = hotline__strdup(b);
 	return (*zh && *en) ? 0 : hotline__seterr(err, HOTLINE_ENOMEM, "out of memory");
 }
 
@@ -445,7 +436,7 @@ static int parse_cond(const json_t *c, const char *path, hotline__cond *out, hot
 			return wrong_type(err, p, "string, integer, boolean or null", d);
 	}
 	out->op = op;
-	out->field = copy_str(field);
+	out->field = hotline__strdup(field);
 	if (op != HOTLINE__OP_PRESENT)
 		out->value = json_incref(v);
 	if (d)
@@ -498,7 +489,7 @@ static int parse_liable(const json_t *a, const char *path, int64_t dflt_amount,
 			x->kind = HOTLINE__LIABLE_FIELD;
 			if ((rc = get_string(l, "field", 1, p, &s, err)) != 0)
 				return rc;
-			if (!(x->field = copy_str(s)))
+			if (!(x->field = hotline__strdup(s)))
 				return hotline__seterr(err, HOTLINE_ENOMEM, "out of memory");
 		}
 		if (json_object_get(l, "else")) {
@@ -652,15 +643,14 @@ static int parse_cost(const json_t *r, const char *path, int kind, hotline__rule
 	child(p, path, "cost");
 	if ((rc = need_object(c, p, err)) != 0 || (rc = check_keys(c, p, keys, 2, err)) != 0)
 		return rc;
-	if ((rc = get_enum(c, "per", 1, p, per_names + 1, N_OF(per_names) - 1, &per, err)) != 0)
+	if ((rc = get_enum(c, "per", 1, p, per_names, N_OF(per_names), &per, err)) != 0)
 		return rc;
-	per += 1;
 	switch (kind) {
 	case HOTLINE__RULE_DEADLINE:
-		ok = per == HOTLINE__PER_ONCE || per == HOTLINE__PER_DAY || per == HOTLINE__PER_WORKING_DAY;
+		ok = per == HOTLINE__PER_NONE || per == HOTLINE__PER_ONCE || per == HOTLINE__PER_DAY || per == HOTLINE__PER_WORKING_DAY;
 		break;
 	case HOTLINE__RULE_PERIODIC:
-		ok = per == HOTLINE__PER_ONCE || per == HOTLINE__PER_DAY;
+		ok = per == HOTLINE__PER_NONE || per == HOTLINE__PER_ONCE || per == HOTLINE__PER_DAY;
 		break;
 	case HOTLINE__RULE_OCCURRENCE:
 		ok = per == HOTLINE__PER_EACH;
@@ -671,9 +661,17 @@ static int parse_cost(const json_t *r, const char *path, int kind, hotline__rule
 	}
 	if (!ok) {
 		child(q, p, "per");
-		return fail(err, q, "\"%s\" does not apply to a %s rule", per_names[per], kind_names[kind]);
+		return fail(err, q, "\"%s\" does not apply to rules of kind %s", per_names[per], kind_names[kind]);
 	}
 	out->per = per;
+	if (per == HOTLINE__PER_NONE) {
+		/* breaches only: listed with their lateness, no money (seed 004 names none) */
+		if (json_object_get(c, "amount_fen")) {
+			child(q, p, "amount_fen");
+			return fail(err, q, "a breach-only rule charges no amount");
+		}
+		return 0;
+	}
 	return get_amount(c, "amount_fen", 1, p, &out->amount_fen, err);
 }
 
@@ -723,7 +721,7 @@ static int parse_due(const json_t *r, const char *path, hotline__rule *out, hotl
 			return fail(err, q, "only true is meaningful");
 		out->due_end_of_day = 1;
 	}
-	if (field && !(out->due_field = copy_str(field)))
+	if (field && !(out->due_field = hotline__strdup(field)))
 		return hotline__seterr(err, HOTLINE_ENOMEM, "out of memory");
 
 	/* The clock must be able to count the duration. */
@@ -754,6 +752,10 @@ static int parse_schedule(const json_t *r, const char *path, hotline__rule *out,
 	if (!!json_object_get(s, "day") + !!json_object_get(s, "last_days") != 1)
 		return fail(err, p, "expected exactly one of day, last_days");
 	if (json_object_get(s, "day")) {
+		if (out->every == HOTLINE__EVERY_QUARTER) {
+			child(q, p, "day");
+			return fail(err, q, "a quarter's window is given by last_days");
+		}
 		v = 0;
 		if ((rc = get_int(s, "day", 1, p, 1, 28, &v, err)) != 0)
 			return rc;
@@ -821,7 +823,7 @@ static int parse_rule(const json_t *r, const char *path, hotline__rule *out, hot
 			return fail(err, p, "\"%s\": only letters, digits, '-', '_' and '.'", s);
 		}
 	}
-	if (!(out->id = copy_str(s)))
+	if (!(out->id = hotline__strdup(s)))
 		return hotline__seterr(err, HOTLINE_ENOMEM, "out of memory");
 	if ((rc = get_int(r, "article", 1, path, 0, 9999, &v, err)) != 0)
 		return rc;
@@ -830,7 +832,7 @@ static int parse_rule(const json_t *r, const char *path, hotline__rule *out, hot
 		return rc;
 	if ((rc = get_string(r, "source", 0, path, &s, err)) != 0)
 		return rc;
-	if (s && !(out->source = copy_str(s)))
+	if (s && !(out->source = hotline__strdup(s)))
 		return hotline__seterr(err, HOTLINE_ENOMEM, "out of memory");
 	if ((rc = get_string(r, "note", 0, path, &s, err)) != 0)
 		return rc;
@@ -986,13 +988,13 @@ static int parse_policy(const json_t *root, hotline__policy *p, hotline__err *er
 	for (i = 0; s[i]; i++)
 		if (!((s[i] >= 'a' && s[i] <= 'z') || (s[i] >= '0' && s[i] <= '9') || s[i] == '-' || s[i] == '_'))
 			return fail(err, "name", "\"%s\": only lower-case letters, digits, '-' and '_'", s);
-	if (!(p->name = copy_str(s)))
+	if (!(p->name = hotline__strdup(s)))
 		return hotline__seterr(err, HOTLINE_ENOMEM, "out of memory");
 	if ((rc = parse_title(root, "", &p->title_zh, &p->title_en, err)) != 0)
 		return rc;
 	if ((rc = get_string(root, "source", 0, "", &s, err)) != 0)
 		return rc;
-	if (s && !(p->source = copy_str(s)))
+	if (s && !(p->source = hotline__strdup(s)))
 		return hotline__seterr(err, HOTLINE_ENOMEM, "out of memory");
 	p->zone_offset = 480;
 	if ((rc = get_string(root, "zone", 0, "", &s, err)) != 0)

@@ -327,7 +327,7 @@ static void build_assess_db(long cases)
 static void run_assess(long unused)
 {
 	hotline_db *db;
-	char path[600], uri[640], *out;
+	char path[600], uri[640], *out = NULL;
 	hotline_time as_of;
 	(void)unused;
 	path_of(path, sizeof(path), "assess.db");

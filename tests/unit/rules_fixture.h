@@ -33,6 +33,7 @@ typedef struct rules_fixture {
 	size_t n_cases;
 	hotline__event scratch[FX_MAX_EVENTS]; /* one stream's events, see fx_case / fx_org */
 	int64_t first_at;
+	int forward;                           /* source: cases in order (else reversed) */
 	char error[256];
 } rules_fixture;
 
@@ -49,7 +50,7 @@ static inline int fx_load(rules_fixture *fx, const char *text)
 	while (*p) {
 		const char *end = strchr(p, '\n');
 		size_t len = end ? (size_t)(end - p) : strlen(p);
-		const char *q = p;
+		const char *start = p, *q = p;
 		json_error_t jerr;
 		json_t *o;
 		const char *cmd, *at, *cs;
@@ -61,7 +62,7 @@ static inline int fx_load(rules_fixture *fx, const char *text)
 			q++;
 		if (q >= p || *q == '\n' || *q == '#')
 			continue;
-		if (!(o = json_loadb(q, len - (size_t)(q - (p - len - (end ? 1 : 0))), 0, &jerr))) {
+		if (!(o = json_loadb(q, len - (size_t)(q - start), 0, &jerr))) {
 			snprintf(fx->error, sizeof(fx->error), "line %d: %s", line, jerr.text);
 			return -1;
 		}
@@ -168,10 +169,11 @@ static inline int fx_foreach_case(void *ctx, int (*cb)(const hotline__event *ev,
 	hotline__event one[FX_MAX_EVENTS];
 	size_t c, i, n;
 	int rc;
-	/* reverse order: the assessment must not depend on the order of cases */
-	for (c = fx->n_cases; c-- > 0;) {
+	/* either order: the assessment must not depend on the order of cases */
+	for (c = 0; c < fx->n_cases; c++) {
+		const char *id = fx->cases[fx->forward ? c : fx->n_cases - 1 - c];
 		for (n = 0, i = 0; i < fx->n; i++)
-			if (strcmp(fx->ev[i].stream, fx->cases[c]) == 0)
+			if (strcmp(fx->ev[i].stream, id) == 0)
 				one[n++] = fx->ev[i];
 		if ((rc = cb(one, n, payload)) != 0)
 			return rc;
