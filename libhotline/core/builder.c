@@ -180,11 +180,18 @@ int hotline_command_json(char **out, const hotline_command *cmd)
 
 int hotline_db_execute(hotline_db *db, const hotline_command *cmd, int64_t *seq_out)
 {
+	json_t *copy;
+	int rc;
 	if (!db)
 		return hotline__last_error_set(HOTLINE_EINVALID, "database handle is NULL");
 	if (!cmd)
 		return hotline__db_fail(db, HOTLINE_EINVALID, "command is NULL");
-	return hotline__db_exec_obj(db, cmd->obj, seq_out);
+	/* the library keeps parts of the accepted command; the caller may go on editing cmd */
+	if (!(copy = json_deep_copy(cmd->obj)))
+		return hotline__db_fail(db, HOTLINE_ENOMEM, "out of memory");
+	rc = hotline__db_exec_obj(db, copy, seq_out);
+	json_decref(copy);
+	return rc;
 }
 
 int hotline_time_parse(hotline_time *out, const char *iso)

@@ -344,7 +344,7 @@ static char *vec_keep(hotline__event_vec *v, const char *s)
 	return p;
 }
 
-int hotline__event_vec_push(hotline__event_vec *v, const hotline_storage_event *se)
+int hotline__event_vec_push(hotline__event_vec *v, const hotline_storage_event *se, json_t *body)
 {
 	hotline__event *e;
 	if (v->n == v->cap) {
@@ -364,7 +364,7 @@ int hotline__event_vec_push(hotline__event_vec *v, const hotline_storage_event *
 		return HOTLINE_ECORRUPT;
 	e->stream = vec_keep(v, se->stream);
 	e->actor = vec_keep(v, se->actor);
-	e->body = json_loads(se->body, 0, NULL);
+	e->body = body ? json_incref(body) : json_loads(se->body, 0, NULL);
 	if (!e->stream || !e->actor || !e->body) {
 		json_decref(e->body);
 		return e->body ? HOTLINE_ENOMEM : HOTLINE_ECORRUPT;
@@ -375,7 +375,7 @@ int hotline__event_vec_push(hotline__event_vec *v, const hotline_storage_event *
 
 static int vec_cb(const hotline_storage_event *se, void *payload)
 {
-	return hotline__event_vec_push(payload, se);
+	return hotline__event_vec_push(payload, se, NULL);
 }
 
 int hotline__event_vec_load(hotline_db *db, const char *stream, hotline__event_vec *out)

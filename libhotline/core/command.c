@@ -15,6 +15,7 @@
 #include "core/db_internal.h"
 #include "core/lifecycle.h"
 #include "rules/eval.h"
+#include "util/mem.h"
 #include "util/sha256.h"
 #include "util/time.h"
 
@@ -34,6 +35,7 @@ typedef struct cmd_ctx {
 	int64_t expect_version;
 	/* the case, when there is one */
 	int have_case;
+	int snap_cached;          /* snap was taken from the handle's cache */
 	hotline_case snap;
 	const hotline__property *property;
 } cmd_ctx;
@@ -268,6 +270,35 @@ static int check_shape(cmd_ctx *c)
 	return 0;
 }
 
+static size_t slot_of(const char *id);
+
+/* Takes the case's snapshot from the cache when it is current. */
+static int snap_from_cache(cmd_ctx *c)
+{
+	hotline__cache_slot *slot = &c->db->cache[slot_of(c->case_id)];
+	if (!c->db->cache_trusted || !slot->have_snap || !slot->case_id || strcmp(slot->case_id, c->case_id) != 0)
+		return 0;
+	c->snap = *slot->snap;
+	memset(slot->snap, 0, sizeof(*slot->snap));
+	slot->have_snap = 0;
+	c->snap_cached = 1;
+	return 1;
+}
+
+/* Gives a snapshot back to the cache after a refusal (the case did not change). */
+static void snap_to_cache(cmd_ctx *c)
+{
+	hotline__cache_slot *slot = &c->db->cache[slot_of(c->case_id)];
+	if (c->db->cache_trusted && slot->snap && !slot->have_snap && slot->case_id &&
+	    strcmp(slot->case_id, c->case_id) == 0 && slot->version == c->snap.version) {
+		*slot->snap = c->snap;
+		slot->have_snap = 1;
+	} else {
+		hotline__case_clear(&c->snap);
+	}
+	memset(&c->snap, 0, sizeof(c->snap));
+}
+
 static int load_case_cb(const hotline_storage_case *sc, void *payload)
 {
 	hotline_case *dst = payload;
@@ -325,7 +356,7 @@ static int check_references(cmd_ctx *c)
 	int rc;
 
 	if (c->case_id) {
-		rc = c->db->st->case_get(c->db->st, c->case_id, load_case_cb, &c->snap);
+		rc = snap_from_cache(c) ? 0 : c->db->st->case_get(c->db->st, c->case_id, load_case_cb, &c->snap);
 		if (rc == 0)
 			c->have_case = 1;
 		else if (rc != HOTLINE_ENOT_FOUND)
@@ -708,6 +739,11 @@ static void slot_clear(hotline__cache_slot *s)
 		hotline__event_vec_free(s->vec);
 		free(s->vec);
 	}
+	if (s->snap) {
+		if (s->have_snap)
+			hotline__case_clear(s->snap);
+		free(s->snap);
+	}
 	memset(s, 0, sizeof(*s));
 }
 
@@ -716,6 +752,57 @@ void hotline__cache_clear(hotline_db *db)
 	size_t i;
 	for (i = 0; i < HOTLINE__CACHE_SLOTS; i++)
 		slot_clear(&db->cache[i]);
+}
+
+void hotline__cache_sync(hotline_db *db)
+{
+	uint64_t v;
+	hotline_storage *st = db->st;
+	if (st->version < 2 || !st->data_version || st->data_version(st, &v) != 0) {
+		/* no way to tell another writer's commits: read every case from the storage */
+		db->cache_trusted = 0;
+		return;
+	}
+	if (!db->cache_trusted || v != db->data_version)
+		hotline__cache_clear(db);
+	db->data_version = v;
+	db->cache_trusted = 1;
+}
+
+/* Keeps the snapshot just written as the case's cached one (takes ownership of body and json). */
+static void cache_snapshot(cmd_ctx *c, const hotline_storage_case *sc, char **body, json_t **json)
+{
+	hotline__cache_slot *slot = &c->db->cache[slot_of(c->case_id)];
+	hotline_case *k;
+	if (!c->db->cache_trusted || !slot->case_id || strcmp(slot->case_id, c->case_id) != 0 ||
+	    slot->version != sc->version)
+		return;
+	if (!slot->snap && !(slot->snap = calloc(1, sizeof(*slot->snap))))
+		return;
+	k = slot->snap;
+	if (slot->have_snap)
+		hotline__case_clear(k);
+	slot->have_snap = 0;
+	memset(k, 0, sizeof(*k));
+	k->id = hotline__strdup(sc->id);
+	k->property = hotline__strdup(sc->property);
+	k->head_hash = hotline__strdup(sc->head_hash);
+	if (!k->id || !k->property || !k->head_hash) {
+		hotline__case_clear(k);
+		return;
+	}
+	k->state = sc->state;
+	k->approval = sc->approval;
+	k->exempt = sc->exempt;
+	k->version = sc->version;
+	k->registered_at = sc->registered_at;
+	k->last_at = sc->last_at;
+	k->next_due = sc->next_due;
+	k->body = *body;
+	k->json = *json;
+	*body = NULL;
+	*json = NULL;
+	slot->have_snap = 1;
 }
 
 /*
@@ -744,7 +831,7 @@ static int compute_next_due(cmd_ctx *c, const hotline_storage_event *ev, hotline
 			return rc;
 		}
 	}
-	if ((rc = hotline__event_vec_push(slot->vec, ev)) != 0) {
+	if ((rc = hotline__event_vec_push(slot->vec, ev, c->obj)) != 0) {
 		slot_clear(slot);
 		return hotline__db_fail(c->db, rc, "out of memory");
 	}
@@ -860,6 +947,8 @@ static int apply(cmd_ctx *c, int64_t *seq_out)
 		rc = st->case_put(st, &sc, c->have_case ? c->snap.version : 0);
 		if (rc)
 			rc = hotline__db_storage_fail(c->db, rc, "writing the case snapshot");
+		else
+			cache_snapshot(c, &sc, &snap_text, &snap);
 	}
 out:
 	if (rc == 0 && seq_out)
@@ -891,8 +980,10 @@ int hotline_db_begin(hotline_db *db)
 		rc = hotline__db_fail(db, HOTLINE_EINVALID, "a batch is already open on this handle");
 	else if ((rc = db->st->begin(db->st, 1)) != 0)
 		rc = hotline__db_storage_fail(db, rc, "starting a batch");
-	else
+	else {
 		db->in_batch = 1;
+		hotline__cache_sync(db);
+	}
 	pthread_mutex_unlock(&db->mu);
 	return rc;
 }
@@ -951,9 +1042,12 @@ int hotline__db_exec_obj(hotline_db *db, json_t *obj, int64_t *seq_out)
 	if ((rc = check_shape(&c)) != 0)
 		goto done;
 	/* One write transaction from the first read to the last write, so the checks see what the writes change. */
-	if (!db->in_batch && (rc = db->st->begin(db->st, 1)) != 0) {
-		rc = hotline__db_storage_fail(db, rc, "starting a transaction");
-		goto done;
+	if (!db->in_batch) {
+		if ((rc = db->st->begin(db->st, 1)) != 0) {
+			rc = hotline__db_storage_fail(db, rc, "starting a transaction");
+			goto done;
+		}
+		hotline__cache_sync(db);
 	}
 	if ((rc = check_references(&c)) || (rc = check_role(&c)) || (rc = check_transition(&c)) ||
 	    (rc = check_guards(&c)) || (rc = check_version(&c))) {
@@ -982,8 +1076,12 @@ int hotline__db_exec_obj(hotline_db *db, json_t *obj, int64_t *seq_out)
 			rc = hotline__db_fail(db, arc, "out of memory");
 	}
 done:
-	if (c.have_case)
-		hotline__case_clear(&c.snap);
+	if (c.have_case) {
+		if (rc && c.snap_cached)
+			snap_to_cache(&c);
+		else
+			hotline__case_clear(&c.snap);
+	}
 	pthread_mutex_unlock(&db->mu);
 	return rc;
 }

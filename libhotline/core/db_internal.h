@@ -14,10 +14,12 @@
 #include "util/err.h"
 
 /*
- * Decoded events of recently used cases, so that a command does not re-read
- * and re-parse its case's whole history. An entry is used only when the
- * snapshot read in the command's own transaction has the same version and
- * head hash, so another handle's writes are never missed.
+ * Decoded events and snapshots of recently used cases, so that a command
+ * does not re-read and re-parse its case. The snapshot is used only while
+ * the backend's data_version says no other connection has committed since
+ * the cache was filled (checked as each write transaction begins); the
+ * events only when the command's snapshot has the same version and head
+ * hash. Another handle's writes are never missed.
  */
 #define HOTLINE__CACHE_SLOTS 256
 typedef struct hotline__cache_slot {
@@ -25,6 +27,8 @@ typedef struct hotline__cache_slot {
 	int64_t version;
 	char head_hash[65];
 	struct hotline__event_vec *vec;
+	int have_snap;              /* snap is the case's stored snapshot at `version` */
+	struct hotline_case *snap;
 } hotline__cache_slot;
 
 struct hotline_db {
@@ -36,10 +40,14 @@ struct hotline_db {
 	hotline__calendar *cal;
 	int in_batch;                 /* between hotline_db_begin and commit/rollback */
 	hotline__cache_slot cache[HOTLINE__CACHE_SLOTS];
+	int cache_trusted;            /* snapshots in the cache are current (this transaction) */
+	uint64_t data_version;        /* the backend's data_version when the cache was last checked */
 };
 
 /* Forgets every cached history (after a rollback). */
 void hotline__cache_clear(hotline_db *db);
+/* Right after a write transaction begins: drops the cache if another connection has committed. */
+void hotline__cache_sync(hotline_db *db);
 
 /* A case snapshot held in memory (public hotline_case). */
 struct hotline_case {
@@ -83,7 +91,7 @@ int hotline__db_storage_fail(hotline_db *db, int code, const char *what);
 
 /* (Re)loads the stored directory into the handle's cache. */
 int hotline__db_reload_directory(hotline_db *db);
-/* Runs one command object under the handle's lock. */
+/* Runs one command object under the handle's lock. The library may keep references to obj: the caller must not change it afterwards. */
 int hotline__db_exec_obj(hotline_db *db, json_t *obj, int64_t *seq_out);
 
 /* Fills a hotline_case from a storage record (deep copy). */
@@ -98,7 +106,8 @@ typedef struct hotline__event_vec {
 	size_t n_strings, cap_strings;
 } hotline__event_vec;
 int hotline__event_vec_load(hotline_db *db, const char *stream, hotline__event_vec *out);
-int hotline__event_vec_push(hotline__event_vec *v, const hotline_storage_event *e);
+/* Appends an event; `body`, when not NULL, is its body already parsed (a reference is taken). */
+int hotline__event_vec_push(hotline__event_vec *v, const hotline_storage_event *e, json_t *body);
 void hotline__event_vec_free(hotline__event_vec *v);
 
 /* Canonical JSON text of a value (sorted keys, compact, UTF-8). */

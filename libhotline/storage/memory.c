@@ -600,6 +600,14 @@ static void m_free(hotline_storage *st)
 	free(m);
 }
 
+/* Nothing but its own handle writes to an in-memory store. */
+static int m_data_version(hotline_storage *st, uint64_t *out)
+{
+	(void)st;
+	*out = 0;
+	return 0;
+}
+
 int hotline_storage_memory_new(hotline_storage **out)
 {
 	mem *m;
@@ -623,6 +631,7 @@ int hotline_storage_memory_new(hotline_storage **out)
 	m->parent.dir_foreach = m_dir_foreach;
 	m->parent.errmsg = m_errmsg;
 	m->parent.free = m_free;
+	m->parent.data_version = m_data_version;
 	*out = &m->parent;
 	return 0;
 }

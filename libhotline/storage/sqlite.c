@@ -39,7 +39,7 @@ static const struct migration {
 enum {
 	Q_BEGIN_W, Q_BEGIN_R, Q_COMMIT, Q_ROLLBACK, Q_CASE_GET, Q_CASE_INSERT, Q_CASE_UPDATE, Q_CASE_EXISTS,
 	Q_EVENT_APPEND, Q_EVENTS_STREAM, Q_EVENTS_ALL, Q_STREAM_HEAD, Q_DIR_PUT, Q_DIR_GET, Q_DIR_ALL, Q_DIR_KIND,
-	Q_FIXED_COUNT
+	Q_DATA_VERSION, Q_FIXED_COUNT
 };
 
 static const char *const fixed_sql[Q_FIXED_COUNT] = {
@@ -59,6 +59,7 @@ static const char *const fixed_sql[Q_FIXED_COUNT] = {
 	"SELECT kind, id, body FROM directory WHERE kind = ?1 AND id = ?2",
 	"SELECT kind, id, body FROM directory ORDER BY kind, id",
 	"SELECT kind, id, body FROM directory WHERE kind = ?1 ORDER BY id",
+	"PRAGMA data_version",
 };
 
 /* Case queries: one cached statement per combination of filters. */
@@ -174,6 +175,22 @@ static int s_begin(hotline_storage *base, int write)
 	rc = exec_fixed(s, write ? Q_BEGIN_W : Q_BEGIN_R, "beginning a transaction");
 	if (rc == 0)
 		s->in_tx = 1;
+	return rc;
+}
+
+/* Changes when another connection has committed since the previous call. */
+static int s_data_version(hotline_storage *base, uint64_t *out)
+{
+	sq *s = (sq *)base;
+	int temp, rc;
+	sqlite3_stmt *st = acquire(s, &s->fixed[Q_DATA_VERSION], fixed_sql[Q_DATA_VERSION], &temp);
+	if (!st)
+		return HOTLINE_ESTORAGE;
+	rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW)
+		*out = (uint64_t)sqlite3_column_int64(st, 0);
+	rc = map_step(s, rc, "reading the data version");
+	release(&s->fixed[Q_DATA_VERSION], st, temp);
 	return rc;
 }
 
@@ -602,6 +619,7 @@ int hotline_storage_sqlite_new(hotline_storage **out, const char *path, const ho
 	s->parent.dir_foreach = s_dir_foreach;
 	s->parent.errmsg = s_errmsg;
 	s->parent.free = s_free;
+	s->parent.data_version = s_data_version;
 	*out = &s->parent;
 	return 0;
 }

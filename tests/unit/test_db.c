@@ -371,6 +371,21 @@ static void test_two_handles(void **state)
 	assert_int_equal(exec_fmt(other, "{\"cmd\":\"register\",\"case\":\"H1\",\"at\":\"2026-11-02T09:05:00+08:00\",\"actor\":\"sun\",\"property\":\"P1\",\"room\":\"1\",\"owner\":\"o\",\"phone\":\"p\",\"matter\":\"m\",\"call_taker\":\"sun\",\"order_taker\":\"li\"}"), 0);
 	assert_int_equal(exec_fmt(f->db, "{\"cmd\":\"dispatch\",\"case\":\"H1\",\"at\":\"2026-11-02T09:10:00+08:00\",\"actor\":\"zhang\",\"expect_version\":1}"), 0);
 	assert_int_equal(exec_fmt(other, "{\"cmd\":\"reply\",\"case\":\"H1\",\"at\":\"2026-11-02T09:11:00+08:00\",\"actor\":\"zhang\",\"text\":\"t\",\"expect_version\":1}"), HOTLINE_ECONFLICT);
+	/* each handle keeps the case it last wrote; the other's commits must still be seen, in and out of batches */
+	assert_int_equal(exec_fmt(other, "{\"cmd\":\"decide_measures\",\"case\":\"H1\",\"at\":\"2026-11-02T10:00:00+08:00\",\"actor\":\"li\",\"measures\":\"m\",\"department_head\":\"wu\"}"), 0);
+	assert_int_equal(hotline_db_begin(f->db), 0);
+	assert_int_equal(exec_fmt(f->db, "{\"cmd\":\"onsite_visit\",\"case\":\"H1\",\"at\":\"2026-11-02T15:00:00+08:00\",\"actor\":\"wu\",\"expect_version\":3}"), 0);
+	assert_int_equal(hotline_db_commit(f->db), 0);
+	assert_int_equal(exec_fmt(other, "{\"cmd\":\"submit_visit_form\",\"case\":\"H1\",\"at\":\"2026-11-02T16:00:00+08:00\",\"actor\":\"li\",\"expect_version\":4}"), 0);
+	assert_int_equal(exec_fmt(f->db, "{\"cmd\":\"complete\",\"case\":\"H1\",\"at\":\"2026-11-02T17:00:00+08:00\",\"actor\":\"li\",\"expect_version\":5}"), 0);
+	{
+		hotline_case *c;
+		assert_int_equal(hotline_db_case(&c, other, "H1"), 0);
+		assert_int_equal(hotline_case_version(c), 6);
+		assert_int_equal(hotline_case_state(c), HOTLINE_STATE_HANDLED);
+		hotline_case_free(c);
+	}
+	assert_int_equal(hotline_db_verify_log(other, NULL, NULL), 0);
 	hotline_db_close(other);
 }
 

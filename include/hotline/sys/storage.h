@@ -128,9 +128,21 @@ struct hotline_storage {
 	const char *(*errmsg)(hotline_storage *st);
 	/** must: release everything; an open transaction is rolled back. */
 	void (*free)(hotline_storage *st);
+
+	/* ---- version 2 ---- */
+
+	/**
+	 * may: set *out to a number that differs from the previous call's
+	 * whenever another connection or process has committed to the storage
+	 * in between (SQLite: PRAGMA data_version). Called right after a write
+	 * transaction begins. With it the library keeps decoded cases from one
+	 * command to the next; without it (NULL, or a version 1 struct) every
+	 * command re-reads its case.
+	 */
+	int (*data_version)(hotline_storage *st, uint64_t *out);
 };
 
-#define HOTLINE_STORAGE_VERSION 1
+#define HOTLINE_STORAGE_VERSION 2
 #define HOTLINE_STORAGE_INIT { HOTLINE_STORAGE_VERSION }
 
 /** Initialise a backend struct (for bindings, which cannot use macros). */
