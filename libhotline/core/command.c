@@ -582,40 +582,65 @@ static int check_version(cmd_ctx *c)
 	return 0;
 }
 
-char *hotline__json_canonical(const json_t *v)
+/* Decimal text of v into buf (at least 21 bytes), not terminated; returns its length. */
+static size_t dec(char *buf, uint64_t v)
 {
-	return json_dumps(v, JSON_COMPACT | JSON_SORT_KEYS | JSON_ENCODE_ANY);
+	char tmp[20];
+	size_t n = 0, i;
+	do {
+		tmp[n++] = (char)('0' + v % 10);
+		v /= 10;
+	} while (v);
+	for (i = 0; i < n; i++)
+		buf[i] = tmp[n - 1 - i];
+	return n;
+}
+
+/* One length-prefixed part ("<len>:<bytes>"), so that no two events hash the same text. */
+static void hash_part(hotline__sha256 *h, const char *p, size_t len)
+{
+	char num[24];
+	size_t k = dec(num, len);
+	num[k++] = ':';
+	hotline__sha256_update(h, num, k);
+	hotline__sha256_update(h, p, len);
+}
+
+/* Decimal of a signed number as a part. */
+static void hash_int_part(hotline__sha256 *h, int64_t v)
+{
+	char num[24];
+	size_t k = 0;
+	if (v < 0) {
+		num[k++] = '-';
+		k += dec(num + k, (uint64_t)0 - (uint64_t)v);
+	} else {
+		k = dec(num, (uint64_t)v);
+	}
+	hash_part(h, num, k);
 }
 
 void hotline__event_hash(const char *stream, int64_t stream_seq, const char *cmd, const char *actor,
 	hotline_time at, const char *body, const char *prev_hash, char out[65])
 {
+	static const char hex[] = "0123456789abcdef";
+	static const char tag[] = "hotline-event-v1";
 	hotline__sha256 h;
 	uint8_t d[32];
-	char num[48];
 	int i;
-	static const char hex[] = "0123456789abcdef";
 
-	/* Each part is length-prefixed so that no two events hash the same text. */
-#define PART(s) do { const char *p_ = (s); snprintf(num, sizeof(num), "%zu:", strlen(p_)); \
-	hotline__sha256_update(&h, num, strlen(num)); hotline__sha256_update(&h, p_, strlen(p_)); } while (0)
 	hotline__sha256_init(&h);
-	PART("hotline-event-v1");
-	PART(stream);
-	snprintf(num, sizeof(num), "%" PRId64, stream_seq);
-	PART(num);
-	PART(cmd);
-	PART(actor);
+	hash_part(&h, tag, sizeof(tag) - 1);
+	hash_part(&h, stream, strlen(stream));
+	hash_int_part(&h, stream_seq);
+	hash_part(&h, cmd, strlen(cmd));
+	hash_part(&h, actor, strlen(actor));
 	if (at == HOTLINE_TIME_NONE)
-		PART("");
-	else {
-		char t[32];
-		snprintf(t, sizeof(t), "%" PRId64, at);
-		PART(t);
-	}
-	PART(body);
-	PART(prev_hash);
-#undef PART
+		hash_part(&h, "", 0);
+	else
+		hash_int_part(&h, at);
+	hash_part(&h, body, strlen(body));
+	hash_part(&h, prev_hash, strlen(prev_hash));
 	hotline__sha256_final(&h, d);
 	for (i = 0; i < 32; i++) {
 		out[2 * i] = hex[d[i] >> 4];

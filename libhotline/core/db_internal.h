@@ -110,8 +110,8 @@ int hotline__event_vec_load(hotline_db *db, const char *stream, hotline__event_v
 int hotline__event_vec_push(hotline__event_vec *v, const hotline_storage_event *e, json_t *body);
 void hotline__event_vec_free(hotline__event_vec *v);
 
-/* Canonical JSON text of a value (sorted keys, compact, UTF-8). */
-char *hotline__json_canonical(const json_t *v);
+/* hotline__json_canonical: canonical JSON text of a value (sorted keys, compact, UTF-8) */
+#include "util/json.h"
 
 /* The event hash: SHA-256 over the stream, position, command, actor, instant, body and previous hash. */
 void hotline__event_hash(const char *stream, int64_t stream_seq, const char *cmd, const char *actor,

@@ -16,27 +16,115 @@ static const uint32_t K[64] = {
 
 #define ROR(x, n) (((x) >> (n)) | ((x) << (32 - (n))))
 
-static void compress(hotline__sha256 *s, const uint8_t *b)
+void hotline__sha256_blocks_portable(uint32_t st[8], const uint8_t *b, size_t blocks)
 {
 	uint32_t w[64], a, bb, c, d, e, f, g, h, t1, t2;
 	int i;
-	for (i = 0; i < 16; i++)
-		w[i] = (uint32_t)b[4 * i] << 24 | (uint32_t)b[4 * i + 1] << 16 | (uint32_t)b[4 * i + 2] << 8 | b[4 * i + 3];
-	for (i = 16; i < 64; i++) {
-		uint32_t s0 = ROR(w[i - 15], 7) ^ ROR(w[i - 15], 18) ^ (w[i - 15] >> 3);
-		uint32_t s1 = ROR(w[i - 2], 17) ^ ROR(w[i - 2], 19) ^ (w[i - 2] >> 10);
-		w[i] = w[i - 16] + s0 + w[i - 7] + s1;
+	for (; blocks; blocks--, b += 64) {
+		for (i = 0; i < 16; i++)
+			w[i] = (uint32_t)b[4 * i] << 24 | (uint32_t)b[4 * i + 1] << 16 | (uint32_t)b[4 * i + 2] << 8 | b[4 * i + 3];
+		for (i = 16; i < 64; i++) {
+			uint32_t s0 = ROR(w[i - 15], 7) ^ ROR(w[i - 15], 18) ^ (w[i - 15] >> 3);
+			uint32_t s1 = ROR(w[i - 2], 17) ^ ROR(w[i - 2], 19) ^ (w[i - 2] >> 10);
+			w[i] = w[i - 16] + s0 + w[i - 7] + s1;
+		}
+		a = st[0]; bb = st[1]; c = st[2]; d = st[3];
+		e = st[4]; f = st[5]; g = st[6]; h = st[7];
+		for (i = 0; i < 64; i++) {
+			t1 = h + (ROR(e, 6) ^ ROR(e, 11) ^ ROR(e, 25)) + ((e & f) ^ (~e & g)) + K[i] + w[i];
+			t2 = (ROR(a, 2) ^ ROR(a, 13) ^ ROR(a, 22)) + ((a & bb) ^ (a & c) ^ (bb & c));
+			h = g; g = f; f = e; e = d + t1;
+			d = c; c = bb; bb = a; a = t1 + t2;
+		}
+		st[0] += a; st[1] += bb; st[2] += c; st[3] += d;
+		st[4] += e; st[5] += f; st[6] += g; st[7] += h;
 	}
-	a = s->h[0]; bb = s->h[1]; c = s->h[2]; d = s->h[3];
-	e = s->h[4]; f = s->h[5]; g = s->h[6]; h = s->h[7];
-	for (i = 0; i < 64; i++) {
-		t1 = h + (ROR(e, 6) ^ ROR(e, 11) ^ ROR(e, 25)) + ((e & f) ^ (~e & g)) + K[i] + w[i];
-		t2 = (ROR(a, 2) ^ ROR(a, 13) ^ ROR(a, 22)) + ((a & bb) ^ (a & c) ^ (bb & c));
-		h = g; g = f; f = e; e = d + t1;
-		d = c; c = bb; bb = a; a = t1 + t2;
+}
+
+#if HOTLINE__SHA256_HW
+/*
+ * The x86 SHA extensions (SHA-NI), chosen at run time when the processor
+ * has them; same results as the portable code (tests compare the two).
+ */
+#include <cpuid.h>
+#include <immintrin.h>
+#include <pthread.h>
+
+__attribute__((target("sha,sse4.1,ssse3")))
+void hotline__sha256_blocks_hw(uint32_t st[8], const uint8_t *data, size_t blocks)
+{
+	const __m128i mask = _mm_set_epi64x(0x0c0d0e0f08090a0bLL, 0x0405060700010203LL);
+	__m128i s0, s1, tmp, msg, w[4], abef, cdgh;
+	int g;
+
+	tmp = _mm_loadu_si128((const __m128i *)&st[0]);
+	s1 = _mm_loadu_si128((const __m128i *)&st[4]);
+	tmp = _mm_shuffle_epi32(tmp, 0xB1);          /* CDAB */
+	s1 = _mm_shuffle_epi32(s1, 0x1B);            /* EFGH */
+	s0 = _mm_alignr_epi8(tmp, s1, 8);            /* ABEF */
+	s1 = _mm_blend_epi16(s1, tmp, 0xF0);         /* CDGH */
+	for (; blocks; blocks--, data += 64) {
+		abef = s0;
+		cdgh = s1;
+		for (g = 0; g < 16; g++) {
+			if (g < 4) {
+				w[g] = _mm_shuffle_epi8(_mm_loadu_si128((const __m128i *)(data + 16 * g)), mask);
+			} else {
+				/* W[t] = s1(W[t-2]) + W[t-7] + s0(W[t-15]) + W[t-16], four words at a time */
+				tmp = _mm_sha256msg1_epu32(w[g & 3], w[(g + 1) & 3]);
+				tmp = _mm_add_epi32(tmp, _mm_alignr_epi8(w[(g + 3) & 3], w[(g + 2) & 3], 4));
+				w[g & 3] = _mm_sha256msg2_epu32(tmp, w[(g + 3) & 3]);
+			}
+			msg = _mm_add_epi32(w[g & 3], _mm_loadu_si128((const __m128i *)&K[4 * g]));
+			s1 = _mm_sha256rnds2_epu32(s1, s0, msg);
+			msg = _mm_shuffle_epi32(msg, 0x0E);
+			s0 = _mm_sha256rnds2_epu32(s0, s1, msg);
+		}
+		s0 = _mm_add_epi32(s0, abef);
+		s1 = _mm_add_epi32(s1, cdgh);
 	}
-	s->h[0] += a; s->h[1] += bb; s->h[2] += c; s->h[3] += d;
-	s->h[4] += e; s->h[5] += f; s->h[6] += g; s->h[7] += h;
+	tmp = _mm_shuffle_epi32(s0, 0x1B);           /* FEBA */
+	s1 = _mm_shuffle_epi32(s1, 0xB1);            /* DCHG */
+	s0 = _mm_blend_epi16(tmp, s1, 0xF0);         /* DCBA */
+	s1 = _mm_alignr_epi8(s1, tmp, 8);            /* ABEF */
+	_mm_storeu_si128((__m128i *)&st[0], s0);
+	_mm_storeu_si128((__m128i *)&st[4], s1);
+}
+
+static pthread_once_t hw_once = PTHREAD_ONCE_INIT;
+static int hw_ok;
+
+static void hw_detect(void)
+{
+	unsigned a, b, c, d;
+	int ssse3_sse41 = 0;
+	if (__get_cpuid(1, &a, &b, &c, &d))
+		ssse3_sse41 = (c & (1u << 9)) && (c & (1u << 19));
+	if (ssse3_sse41 && __get_cpuid_count(7, 0, &a, &b, &c, &d))
+		hw_ok = (b & (1u << 29)) != 0;
+}
+
+int hotline__sha256_hw_available(void)
+{
+	pthread_once(&hw_once, hw_detect);
+	return hw_ok;
+}
+#else
+int hotline__sha256_hw_available(void)
+{
+	return 0;
+}
+#endif
+
+static void blocks(hotline__sha256 *s, const uint8_t *b, size_t n)
+{
+#if HOTLINE__SHA256_HW
+	if (s->hw) {
+		hotline__sha256_blocks_hw(s->h, b, n);
+		return;
+	}
+#endif
+	hotline__sha256_blocks_portable(s->h, b, n);
 }
 
 void hotline__sha256_init(hotline__sha256 *s)
@@ -46,13 +134,14 @@ void hotline__sha256_init(hotline__sha256 *s)
 	memcpy(s->h, iv, sizeof(iv));
 	s->length = 0;
 	s->used = 0;
+	s->hw = hotline__sha256_hw_available();
 }
 
 void hotline__sha256_update(hotline__sha256 *s, const void *data, size_t len)
 {
 	const uint8_t *p = data;
 	s->length += len;
-	while (len > 0) {
+	if (s->used) {
 		size_t n = 64 - s->used;
 		if (n > len)
 			n = len;
@@ -60,24 +149,35 @@ void hotline__sha256_update(hotline__sha256 *s, const void *data, size_t len)
 		s->used += n;
 		p += n;
 		len -= n;
-		if (s->used == 64) {
-			compress(s, s->block);
-			s->used = 0;
-		}
+		if (s->used < 64)
+			return;
+		blocks(s, s->block, 1);
+		s->used = 0;
 	}
+	if (len >= 64) {
+		blocks(s, p, len / 64);
+		p += len / 64 * 64;
+		len %= 64;
+	}
+	memcpy(s->block, p, len);
+	s->used = len;
 }
 
 void hotline__sha256_final(hotline__sha256 *s, uint8_t out[32])
 {
 	uint64_t bits = s->length * 8;
-	uint8_t pad = 0x80, zero = 0, len[8];
 	int i;
-	hotline__sha256_update(s, &pad, 1);
-	while (s->used != 56)
-		hotline__sha256_update(s, &zero, 1);
+	s->block[s->used++] = 0x80;
+	if (s->used > 56) {
+		memset(s->block + s->used, 0, 64 - s->used);
+		blocks(s, s->block, 1);
+		s->used = 0;
+	}
+	memset(s->block + s->used, 0, 56 - s->used);
 	for (i = 0; i < 8; i++)
-		len[i] = (uint8_t)(bits >> (56 - 8 * i));
-	hotline__sha256_update(s, len, 8);
+		s->block[56 + i] = (uint8_t)(bits >> (56 - 8 * i));
+	blocks(s, s->block, 1);
+	s->used = 0;
 	for (i = 0; i < 8; i++) {
 		out[4 * i] = (uint8_t)(s->h[i] >> 24);
 		out[4 * i + 1] = (uint8_t)(s->h[i] >> 16);

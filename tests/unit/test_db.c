@@ -361,6 +361,27 @@ static void test_persistence(void **state)
 }
 
 /* Two handles on one SQLite file: each sees what the other committed. */
+/*
+ * The hash of an event is SHA-256 over length-prefixed parts ("<bytes>:<text>"):
+ * "hotline-event-v1", stream, stream_seq, cmd, actor, at (Unix seconds), the
+ * canonical body and the previous hash. Pinned here from an independent
+ * computation, so that no change of the writer can go unnoticed.
+ */
+static void test_event_hash_pinned(void **state)
+{
+	fixture *f = *state;
+	hotline_event_list *l;
+	const hotline_event *e;
+	assert_int_equal(exec_fmt(f->db, "{\"cmd\":\"register\",\"case\":\"C1\",\"at\":\"2026-11-02T09:05:00+08:00\",\"actor\":\"zhang\",\"property\":\"P1\",\"room\":\"3-201\",\"owner\":\"王女士\",\"phone\":\"13800000000\",\"matter\":\"楼道灯不亮\",\"call_taker\":\"zhang\",\"order_taker\":\"li\"}"), 0);
+	assert_int_equal(hotline_db_history(&l, f->db, "C1"), 0);
+	e = hotline_event_list_get(l, 0);
+	assert_string_equal(hotline_event_json(e),
+		"{\"actor\":\"zhang\",\"at\":\"2026-11-02T09:05:00+08:00\",\"call_taker\":\"zhang\",\"case\":\"C1\",\"cmd\":\"register\","
+		"\"matter\":\"楼道灯不亮\",\"order_taker\":\"li\",\"owner\":\"王女士\",\"phone\":\"13800000000\",\"property\":\"P1\",\"room\":\"3-201\"}");
+	assert_string_equal(hotline_event_hash(e), "340d75348c7ad7eb411ed970a0d11654c14de6667b5c0c8b42c03faadc562c8a");
+	hotline_event_list_free(l);
+}
+
 static void test_two_handles(void **state)
 {
 	fixture *f = *state;
@@ -583,6 +604,8 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_queries_and_sweep, setup_memory, teardown),
 		cmocka_unit_test_setup_teardown(test_queries_and_sweep, setup_sqlite, teardown),
 		cmocka_unit_test_setup_teardown(test_persistence, setup_sqlite, teardown),
+		cmocka_unit_test_setup_teardown(test_event_hash_pinned, setup_memory, teardown),
+		cmocka_unit_test_setup_teardown(test_event_hash_pinned, setup_sqlite, teardown),
 		cmocka_unit_test_setup_teardown(test_two_handles, setup_sqlite, teardown),
 		cmocka_unit_test_setup_teardown(test_threads, setup_memory, teardown),
 		cmocka_unit_test_setup_teardown(test_threads, setup_sqlite, teardown),

@@ -4,10 +4,12 @@
 #include <setjmp.h>
 #include <stdint.h>
 #include <stdlib.h>
+#include <stdio.h>
 #include <string.h>
 #include <cmocka.h>
 
 #include "hotline/errors.h"
+#include "util/json.h"
 #include "util/sha256.h"
 #include "util/time.h"
 
@@ -39,6 +41,141 @@ static void test_sha256_vectors(void **state)
 	assert_int_equal(d[0], 0xcd);
 	assert_int_equal(d[31], 0xd0);
 	free(million);
+}
+
+/* The processor's SHA instructions and the portable code agree, block for block. */
+static void test_sha256_hw_matches_portable(void **state)
+{
+	uint8_t data[64 * 9];
+	uint32_t a[8], b[8];
+	size_t i, n;
+	(void)state;
+	srand(7);
+	for (i = 0; i < sizeof(data); i++)
+		data[i] = (uint8_t)rand();
+#if HOTLINE__SHA256_HW
+	if (!hotline__sha256_hw_available())
+		skip();
+	for (n = 1; n <= 9; n++) {
+		for (i = 0; i < 8; i++)
+			a[i] = b[i] = (uint32_t)rand();
+		hotline__sha256_blocks_portable(a, data, n);
+		hotline__sha256_blocks_hw(b, data, n);
+		assert_memory_equal(a, b, sizeof(a));
+	}
+#else
+	(void)a; (void)b; (void)n;
+	skip();
+#endif
+}
+
+/* Split updates of every length give the one-shot digest (padding across block edges). */
+static void test_sha256_split_updates(void **state)
+{
+	uint8_t data[300], d1[32], d2[32];
+	size_t len, cut;
+	(void)state;
+	for (len = 0; len < sizeof(data); len++)
+		data[len] = (uint8_t)(len * 31 + 7);
+	for (len = 0; len <= sizeof(data); len += 7) {
+		hotline__sha256 s;
+		hotline__sha256_init(&s);
+		hotline__sha256_update(&s, data, len);
+		hotline__sha256_final(&s, d1);
+		for (cut = 0; cut <= len; cut += 13) {
+			hotline__sha256_init(&s);
+			hotline__sha256_update(&s, data, cut);
+			hotline__sha256_update(&s, data + cut, len - cut);
+			hotline__sha256_final(&s, d2);
+			assert_memory_equal(d1, d2, 32);
+		}
+	}
+}
+
+/* The canonical writer is byte for byte jansson's sorted compact dump. */
+static void test_json_canonical_matches_jansson(void **state)
+{
+	static const char *const docs[] = {
+		"{}", "[]", "null", "true", "false", "0", "-9223372036854775808", "9223372036854775807", "1.5", "-0.25e-7",
+		"\"\"", "\"a\\\"b\\\\c\\/d\"", "\"\\b\\f\\n\\r\\t\\u0001\\u001f\\u007f\"", "\"\\u0000x\"",
+		"\"楼道灯不亮 \\ud83d\\ude00\"",
+		"{\"b\":1,\"a\":{\"z\":[1,{\"y\":null,\"x\":true}],\"aa\":\"\\u00e9\"},\"ab\":[],\"a\u00e9\":2,\"\":0}",
+		"{\"cmd\":\"register\",\"case\":\"C1\",\"at\":\"2026-11-02T09:05:00+08:00\",\"actor\":\"zhang\",\"owner\":\"王女士\"}",
+		NULL
+	};
+	const char *const *d;
+	json_t *big = json_object();
+	int i;
+	(void)state;
+	for (i = 0; i < 100; i++) {
+		char k[16];
+		snprintf(k, sizeof(k), "k%03d", (i * 37) % 100);
+		json_object_set_new(big, k, json_integer(i - 50));
+	}
+	for (d = docs; *d; d++) {
+		json_error_t e;
+		json_t *v = json_loads(*d, JSON_DECODE_ANY | JSON_ALLOW_NUL, &e);
+		char *want, *got;
+		assert_non_null(v);
+		want = json_dumps(v, JSON_COMPACT | JSON_SORT_KEYS | JSON_ENCODE_ANY);
+		got = hotline__json_canonical(v);
+		assert_non_null(got);
+		assert_string_equal(got, want);
+		free(want);
+		free(got);
+		json_decref(v);
+	}
+	{
+		char *want = json_dumps(big, JSON_COMPACT | JSON_SORT_KEYS), *got = hotline__json_canonical(big);
+		assert_string_equal(got, want);
+		free(want);
+		free(got);
+	}
+	json_decref(big);
+	assert_null(hotline__json_canonical(NULL));
+}
+
+/* A writer with a sink hands over everything, in order, in bounded chunks. */
+static int collect(void *ctx, const char *data, size_t len)
+{
+	hotline__sbuf *all = ctx;
+	assert_true(len <= 65536 + 64);
+	hotline__sbuf_put(all, data, len);
+	return 0;
+}
+
+static int refuse(void *ctx, const char *data, size_t len)
+{
+	(void)ctx; (void)data; (void)len;
+	return -1;
+}
+
+static void test_sbuf_sink(void **state)
+{
+	hotline__sbuf all, b;
+	char *text;
+	int i;
+	(void)state;
+	hotline__sbuf_init(&all, NULL, NULL);
+	hotline__sbuf_init(&b, collect, &all);
+	for (i = 0; i < 20000; i++) {
+		hotline__sbuf_int(&b, i);
+		hotline__sbuf_putc(&b, ',');
+	}
+	assert_int_equal(hotline__sbuf_flush(&b), 0);
+	assert_true(b.cap < 2 * 65536 + 64);
+	text = hotline__sbuf_take(&all);
+	assert_int_equal(strncmp(text, "0,1,2,", 6), 0);
+	assert_non_null(strstr(text, ",19998,19999,"));
+	free(text);
+	hotline__sbuf_free(&b);
+	/* a failing sink is sticky */
+	hotline__sbuf_init(&b, refuse, NULL);
+	hotline__sbuf_puts(&b, "x");
+	assert_int_equal(hotline__sbuf_flush(&b), HOTLINE_EIO);
+	hotline__sbuf_puts(&b, "y");
+	assert_int_equal(hotline__sbuf_flush(&b), HOTLINE_EIO);
+	hotline__sbuf_free(&b);
 }
 
 static void test_time_parse_format(void **state)
@@ -119,6 +256,10 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_sha256_vectors),
+		cmocka_unit_test(test_sha256_hw_matches_portable),
+		cmocka_unit_test(test_sha256_split_updates),
+		cmocka_unit_test(test_json_canonical_matches_jansson),
+		cmocka_unit_test(test_sbuf_sink),
 		cmocka_unit_test(test_time_parse_format),
 		cmocka_unit_test(test_time_invalid),
 		cmocka_unit_test(test_civil),
