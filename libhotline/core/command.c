@@ -674,7 +674,8 @@ static json_t *next_snapshot(cmd_ctx *c, int *state, int *approval, int *exempt)
 		*approval = HOTLINE_APPROVAL_NONE;
 		*exempt = 0;
 	} else {
-		body = json_deep_copy(c->snap.json);
+		/* the command owns its copy of the snapshot (read for it, or taken from the cache): edit it in place */
+		body = json_incref(c->snap.json);
 		*state = c->snap.state;
 		*approval = c->snap.approval;
 		*exempt = c->snap.exempt;

@@ -37,7 +37,7 @@ static const struct migration {
 #define SCHEMA_VERSION 1
 
 enum {
-	Q_BEGIN_W, Q_BEGIN_R, Q_COMMIT, Q_ROLLBACK, Q_CASE_GET, Q_CASE_INSERT, Q_CASE_UPDATE, Q_CASE_EXISTS,
+	Q_BEGIN_W, Q_BEGIN_R, Q_COMMIT, Q_ROLLBACK, Q_CASE_GET, Q_CASE_INSERT, Q_CASE_UPDATE, Q_CASE_UPDATE_SAME, Q_CASE_EXISTS,
 	Q_EVENT_APPEND, Q_EVENTS_STREAM, Q_EVENTS_ALL, Q_STREAM_HEAD, Q_DIR_PUT, Q_DIR_GET, Q_DIR_ALL, Q_DIR_KIND,
 	Q_DATA_VERSION, Q_FIXED_COUNT
 };
@@ -50,6 +50,10 @@ static const char *const fixed_sql[Q_FIXED_COUNT] = {
 	" VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)",
 	"UPDATE cases SET property = ?2, state = ?3, approval = ?4, exempt = ?5, version = ?6, registered_at = ?7,"
 	" last_at = ?8, next_due = ?9, head_hash = ?10, body = ?11 WHERE id = ?1 AND version = ?12",
+	/* the usual update leaves property and registered_at (and their indexes) untouched */
+	"UPDATE cases SET state = ?3, approval = ?4, exempt = ?5, version = ?6,"
+	" last_at = ?8, next_due = ?9, head_hash = ?10, body = ?11"
+	" WHERE id = ?1 AND version = ?12 AND property = ?2 AND registered_at = ?7",
 	"SELECT 1 FROM cases WHERE id = ?1",
 	"INSERT INTO events(stream, stream_seq, cmd, actor, at, body, prev_hash, hash) VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
 	"SELECT seq, stream, stream_seq, cmd, actor, at, body, prev_hash, hash FROM events WHERE stream = ?1 ORDER BY stream_seq",
@@ -271,7 +275,7 @@ static void bind_case(sqlite3_stmt *st, const hotline_storage_case *c)
 static int s_case_put(hotline_storage *base, const hotline_storage_case *c, int64_t expected)
 {
 	sq *s = (sq *)base;
-	int q = expected == 0 ? Q_CASE_INSERT : Q_CASE_UPDATE, temp, rc;
+	int q = expected == 0 ? Q_CASE_INSERT : Q_CASE_UPDATE_SAME, temp, rc;
 	sqlite3_stmt *st = acquire(s, &s->fixed[q], fixed_sql[q], &temp);
 	if (!st)
 		return HOTLINE_ESTORAGE;
@@ -280,6 +284,16 @@ static int s_case_put(hotline_storage *base, const hotline_storage_case *c, int6
 		sqlite3_bind_int64(st, 12, expected);
 	rc = map_step(s, sqlite3_step(st), "writing a case");
 	release(&s->fixed[q], st, temp);
+	if (rc == 0 && expected && sqlite3_changes(s->db) == 0) {
+		/* property or registered_at changed (or the version differs): the full update */
+		q = Q_CASE_UPDATE;
+		if (!(st = acquire(s, &s->fixed[q], fixed_sql[q], &temp)))
+			return HOTLINE_ESTORAGE;
+		bind_case(st, c);
+		sqlite3_bind_int64(st, 12, expected);
+		rc = map_step(s, sqlite3_step(st), "writing a case");
+		release(&s->fixed[q], st, temp);
+	}
 	if (rc == 0 && expected && sqlite3_changes(s->db) == 0) {
 		/* no row updated: another version, or no such case */
 		st = acquire(s, &s->fixed[Q_CASE_EXISTS], fixed_sql[Q_CASE_EXISTS], &temp);

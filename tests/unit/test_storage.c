@@ -97,6 +97,8 @@ typedef struct got {
 	char ids[16][32];
 	int64_t version;
 	char body[128];
+	char property[32];
+	hotline_time registered_at;
 } got;
 
 static int collect(const hotline_storage_case *c, void *p)
@@ -104,6 +106,8 @@ static int collect(const hotline_storage_case *c, void *p)
 	got *g = p;
 	if (g->n < 16)
 		snprintf(g->ids[g->n], 32, "%s", c->id);
+	snprintf(g->property, sizeof(g->property), "%s", c->property);
+	g->registered_at = c->registered_at;
 	g->n++;
 	g->version = c->version;
 	snprintf(g->body, sizeof(g->body), "%s", c->body);
@@ -155,6 +159,20 @@ static void test_cases(void **state)
 	assert_int_equal(g.version, 2);
 	assert_string_equal(g.body, "{\"owner\":\"王女士\"}");
 	assert_int_equal(st->case_get(st, "C9", collect, &g), HOTLINE_ENOT_FOUND);
+	/* every field is written, also those that usually stay the same */
+	c.id = "C1";
+	c.property = "P2";
+	c.registered_at += 60;
+	c.version = 3;
+	assert_int_equal(st->begin(st, 1), 0);
+	assert_int_equal(st->case_put(st, &c, 1), HOTLINE_ECONFLICT);
+	assert_int_equal(st->case_put(st, &c, 2), 0);
+	assert_int_equal(st->commit(st), 0);
+	memset(&g, 0, sizeof(g));
+	assert_int_equal(st->case_get(st, "C1", collect, &g), 0);
+	assert_int_equal(g.version, 3);
+	assert_string_equal(g.property, "P2");
+	assert_int_equal(g.registered_at, c.registered_at);
 }
 
 static void test_rollback(void **state)
