@@ -193,13 +193,18 @@ static int cmd_verify(const args *a)
 	return rc;
 }
 
+static int write_stdout(void *ctx, const char *data, size_t len)
+{
+	(void)ctx;
+	return fwrite(data, 1, len, stdout) == len ? 0 : -1;
+}
+
 static int cmd_assess(const args *a)
 {
 	hotline_db *db;
 	hotline_time as_of;
 	hotline_format fmt = HOTLINE_FORMAT_JSON;
-	char *out;
-	int rc;
+	int rc = 0;
 	if (!a->as_of || a->npos) {
 		usage(stderr);
 		return 2;
@@ -214,14 +219,9 @@ static int cmd_assess(const args *a)
 	}
 	if ((rc = open_db(a, &db)) != 0)
 		return rc;
-	if (hotline_db_assess(&out, db, as_of, fmt) != 0) {
+	/* streamed: a month of any size goes out without being held in memory */
+	if (hotline_db_assess_write(db, as_of, fmt, write_stdout, NULL) != 0 || fflush(stdout) != 0)
 		rc = fail(hotline_db_errmsg(db));
-	} else {
-		fputs(out, stdout);
-		if (fmt == HOTLINE_FORMAT_JSON)
-			putchar('\n');
-		hotline_free(out);
-	}
 	hotline_db_close(db);
 	return rc;
 }

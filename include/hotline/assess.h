@@ -23,6 +23,21 @@ typedef enum hotline_format {
  */
 HOTLINE_EXTERN(int) hotline_db_assess(char **out, hotline_db *db, hotline_time as_of, hotline_format format);
 
+/** Receives a document piece by piece; return 0 to go on, anything else to stop (the call fails with HOTLINE_EIO). */
+typedef int (*hotline_write_fn)(void *ctx, const char *data, size_t len);
+
+/**
+ * The same assessment, handed to `write` in pieces as it is produced, so
+ * that a month of a million cases is never held in memory: each case's
+ * breaches and open deadlines are written to a temporary file as soon as
+ * the case is reduced; only the penalty totals (sorted over all cases by
+ * incurred_at, DESIGN §5) and the per-person and per-property counters stay
+ * in memory. Same text as hotline_db_assess. CSV is rendered whole, then
+ * written. Nothing is written when the assessment fails before its output.
+ */
+HOTLINE_EXTERN(int) hotline_db_assess_write(hotline_db *db, hotline_time as_of, hotline_format format,
+	hotline_write_fn write, void *ctx);
+
 /** Every deadline and penalty of one case at `as_of`, with its article and labels, as JSON. */
 HOTLINE_EXTERN(int) hotline_db_explain(char **out, hotline_db *db, const char *case_id, hotline_time as_of);
 

@@ -83,8 +83,8 @@ static int source_open(hotline_db *db, store_source *s, hotline__source *src)
 	return 0;
 }
 
-/* Runs the assessment under the lock, in one read transaction. */
-static int assess_locked(hotline_db *db, hotline_time as_of, json_t **pen, json_t **assessment)
+/* Runs the assessment under the lock, in one read transaction: as JSON values, or as text into doc. */
+static int assess_locked(hotline_db *db, hotline_time as_of, json_t **pen, json_t **assessment, hotline__sbuf *doc)
 {
 	store_source s;
 	hotline__source src;
@@ -100,7 +100,10 @@ static int assess_locked(hotline_db *db, hotline_time as_of, json_t **pen, json_
 		return rc;
 	}
 	hotline__clearerr(&err);
-	rc = hotline__assess(db->policy, db->cal, &db->dir, &src, as_of, pen, assessment, &err);
+	if (doc)
+		rc = hotline__assess_write(db->policy, db->cal, &db->dir, &src, as_of, doc, NULL, &err);
+	else
+		rc = hotline__assess(db->policy, db->cal, &db->dir, &src, as_of, pen, assessment, &err);
 	if (rc && !db->err.code)
 		hotline__db_fail_err(db, &err);
 	hotline__event_vec_free(&s.org);
@@ -109,37 +112,80 @@ static int assess_locked(hotline_db *db, hotline_time as_of, json_t **pen, json_
 	return rc;
 }
 
-int hotline_db_assess(char **out, hotline_db *db, hotline_time as_of, hotline_format format)
+/* Checks the arguments common to both assessment calls. */
+static int assess_args(hotline_db *db, hotline_time as_of, hotline_format format)
+{
+	if (as_of == HOTLINE_TIME_NONE)
+		return hotline__db_fail(db, HOTLINE_EINVALID, "an assessment needs an explicit as_of instant");
+	if (format != HOTLINE_FORMAT_JSON && format != HOTLINE_FORMAT_CSV)
+		return hotline__db_fail(db, HOTLINE_EINVALID, "unknown format %d", (int)format);
+	return 0;
+}
+
+/* Under the lock: the whole document into b (which may stream to a sink). */
+static int assess_into(hotline_db *db, hotline_time as_of, hotline_format format, hotline__sbuf *b)
 {
 	json_t *pen = NULL, *assessment = NULL;
+	char *csv = NULL;
+	int rc;
+	if (format == HOTLINE_FORMAT_JSON) {
+		rc = assess_locked(db, as_of, NULL, NULL, b);
+		if (rc == 0 && (rc = hotline__sbuf_flush(b)) != 0)
+			rc = hotline__db_fail(db, rc, rc == HOTLINE_EIO ? "the writer stopped the assessment" : "out of memory");
+		return rc;
+	}
+	rc = assess_locked(db, as_of, &pen, &assessment, NULL);
+	if (rc == 0 && (rc = hotline__assessment_csv(pen, assessment, &csv)) != 0)
+		hotline__db_fail(db, rc, "rendering CSV");
+	if (rc == 0) {
+		hotline__sbuf_puts(b, csv);
+		if ((rc = hotline__sbuf_flush(b)) != 0)
+			rc = hotline__db_fail(db, rc, rc == HOTLINE_EIO ? "the writer stopped the assessment" : "out of memory");
+	}
+	free(csv);
+	json_decref(pen);
+	json_decref(assessment);
+	return rc;
+}
+
+int hotline_db_assess(char **out, hotline_db *db, hotline_time as_of, hotline_format format)
+{
+	hotline__sbuf b;
 	int rc;
 	if (!db)
 		return hotline__last_error_set(HOTLINE_EINVALID, "database handle is NULL");
 	if (!out)
 		return hotline__db_fail(db, HOTLINE_EINVALID, "out is NULL");
 	*out = NULL;
-	if (as_of == HOTLINE_TIME_NONE)
-		return hotline__db_fail(db, HOTLINE_EINVALID, "an assessment needs an explicit as_of instant");
-	if (format != HOTLINE_FORMAT_JSON && format != HOTLINE_FORMAT_CSV)
-		return hotline__db_fail(db, HOTLINE_EINVALID, "unknown format %d", (int)format);
+	if ((rc = assess_args(db, as_of, format)) != 0)
+		return rc;
+	hotline__sbuf_init(&b, NULL, NULL);
 	pthread_mutex_lock(&db->mu);
 	hotline__clearerr(&db->err);
-	rc = assess_locked(db, as_of, &pen, &assessment);
-	if (rc == 0) {
-		if (format == HOTLINE_FORMAT_CSV) {
-			rc = hotline__assessment_csv(pen, assessment, out);
-			if (rc)
-				hotline__db_fail(db, rc, "rendering CSV");
-		} else {
-			json_t *doc = json_pack("{s:O,s:O}", "penalties", pen, "assessment", assessment);
-			*out = doc ? json_dumps(doc, JSON_SORT_KEYS | JSON_INDENT(2)) : NULL;
-			json_decref(doc);
-			if (!*out)
-				rc = hotline__db_fail(db, HOTLINE_ENOMEM, "out of memory");
-		}
-	}
-	json_decref(pen);
-	json_decref(assessment);
+	rc = assess_into(db, as_of, format, &b);
+	if (rc == 0 && !(*out = hotline__sbuf_take(&b)))
+		rc = hotline__db_fail(db, HOTLINE_ENOMEM, "out of memory");
+	hotline__sbuf_free(&b);
+	pthread_mutex_unlock(&db->mu);
+	return rc;
+}
+
+int hotline_db_assess_write(hotline_db *db, hotline_time as_of, hotline_format format,
+	hotline_write_fn write, void *ctx)
+{
+	hotline__sbuf b;
+	int rc;
+	if (!db)
+		return hotline__last_error_set(HOTLINE_EINVALID, "database handle is NULL");
+	if (!write)
+		return hotline__db_fail(db, HOTLINE_EINVALID, "write is NULL");
+	if ((rc = assess_args(db, as_of, format)) != 0)
+		return rc;
+	hotline__sbuf_init(&b, write, ctx);
+	pthread_mutex_lock(&db->mu);
+	hotline__clearerr(&db->err);
+	rc = assess_into(db, as_of, format, &b);
+	hotline__sbuf_free(&b);
 	pthread_mutex_unlock(&db->mu);
 	return rc;
 }
@@ -322,7 +368,7 @@ int hotline_replay(char **out, const char *const *files, size_t nfiles, const ho
 	if (rc)
 		hotline__db_storage_fail(db, rc, "listing cases");
 	else if (as_of != HOTLINE_TIME_NONE)
-		rc = assess_locked(db, as_of, &pen, &assessment);
+		rc = assess_locked(db, as_of, &pen, &assessment, NULL);
 	pthread_mutex_unlock(&db->mu);
 	if (rc) {
 		hotline__last_error_set(rc, "%s", hotline_db_errmsg(db));

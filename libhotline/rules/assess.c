@@ -2,10 +2,14 @@
  * The monthly assessment (DESIGN §3.1, §3.3, §5).
  *
  * Cases are streamed one at a time from the source and reduced at once to
- * what the output needs: penalty totals per (rule, case, person), the
- * reported period's increments per person, breaches, open deadlines and
- * the rate counters per (property, period). Nothing here depends on the
- * order the source delivers cases in: every list is sorted before output.
+ * what the output needs. Memory does not grow with the number of cases:
+ * a case's breaches and open deadlines are written out as JSON text as
+ * soon as the case is done (into a temporary file, in the source's case
+ * order, each case's rows by due instant); what stays in memory is small
+ * per row: the penalty totals per (rule, case, person) with their evidence
+ * (DESIGN §5 sorts them by incurred_at over all cases), the reported
+ * period's totals per person and the rate counters per (property, period).
+ * The document is written through a sink, so a caller can stream it too.
  *
  * Assessment period of month M: [27th of M-1 00:00 local, 27th of M 00:00
  * local) (Art. 20, 21: the 27th is the monthly assessment day). A period is
@@ -16,6 +20,7 @@
 #include <string.h>
 
 #include "rules/eval.h"
+#include "util/json.h"
 #include "util/mem.h"
 #include "util/time.h"
 
@@ -58,6 +63,14 @@ typedef struct vec {
 	size_t n, cap;
 } vec;
 
+/* Many small allocations freed at once. */
+typedef struct arena {
+	char **blocks;
+	size_t n, cap;
+	char *cur;
+	size_t used, size;
+} arena;
+
 typedef struct state {
 	const hotline__policy *policy;
 	const hotline__calendar *cal;
@@ -70,7 +83,12 @@ typedef struct state {
 	vec rates;                       /* rate_acc sorted by (property, period) */
 	vec shown;                       /* rate_acc of the reported period as of as_of, by property */
 	vec people;                      /* person_acc sorted by person */
-	vec breaches, open;              /* dl_row */
+	vec breaches, open;              /* dl_row of the organisation */
+	vec case_b, case_o;              /* dl_row of the case being reduced */
+	hotline__sbuf spill_b, spill_o;  /* the cases' rows as JSON text */
+	FILE *file_b, *file_o;           /* where the spills go (NULL: memory) */
+	size_t n_spill_b, n_spill_o;
+	arena mem;                       /* strings and evidence of the rows kept */
 } state;
 
 /* ---- small helpers ---- */
@@ -103,6 +121,52 @@ static void *vec_insert(vec *v, size_t size, size_t i)
 	memmove(p + size, p, (v->n - 1 - i) * size);
 	memset(p, 0, size);
 	return p;
+}
+
+static void *arena_alloc(arena *a, size_t n)
+{
+	void *p;
+	n = (n + 7) & ~(size_t)7;
+	if (!a->cur || a->used + n > a->size) {
+		size_t size = n > 65536 ? n : 65536;
+		char *b = malloc(size);
+		if (!b || hotline__grow((void **)&a->blocks, &a->cap, a->n, sizeof(*a->blocks))) {
+			free(b);
+			return NULL;
+		}
+		a->blocks[a->n++] = b;
+		a->cur = b;
+		a->used = 0;
+		a->size = size;
+	}
+	p = a->cur + a->used;
+	a->used += n;
+	return p;
+}
+
+/* A copy of s in the arena; *ok is cleared when memory is short (s == NULL gives NULL). */
+static char *arena_str(arena *a, const char *s, int *ok)
+{
+	size_t n;
+	char *p;
+	if (!s)
+		return NULL;
+	n = strlen(s) + 1;
+	if (!(p = arena_alloc(a, n))) {
+		*ok = 0;
+		return NULL;
+	}
+	memcpy(p, s, n);
+	return p;
+}
+
+static void arena_free(arena *a)
+{
+	size_t i;
+	for (i = 0; i < a->n; i++)
+		free(a->blocks[i]);
+	free(a->blocks);
+	memset(a, 0, sizeof(*a));
 }
 
 static int cmp_str(const char *a, const char *b)
@@ -238,11 +302,15 @@ static int take_penalties(state *s, const hotline__eval *ev)
 		e->rule = r;
 		e->amount = p->amount_fen;
 		e->last_at = p->inc[p->n_inc - 1].at;
-		if ((p->case_id && !(e->case_id = hotline__strdup(p->case_id))) ||
-		    (p->person && !(e->person = hotline__strdup(p->person))))
-			return nomem(s->err);
+		{
+			int ok = 1;
+			e->case_id = arena_str(&s->mem, p->case_id, &ok);
+			e->person = arena_str(&s->mem, p->person, &ok);
+			if (!ok)
+				return nomem(s->err);
+		}
 		if (p->n_evidence) {
-			if (!(e->ev = malloc(p->n_evidence * sizeof(*e->ev))))
+			if (!(e->ev = arena_alloc(&s->mem, p->n_evidence * sizeof(*e->ev))))
 				return nomem(s->err);
 			memcpy(e->ev, p->evidence, p->n_evidence * sizeof(*e->ev));
 			e->n_ev = p->n_evidence;
@@ -259,7 +327,8 @@ static int take_penalties(state *s, const hotline__eval *ev)
 	return 0;
 }
 
-static int take_deadlines(state *s, const hotline__eval *ev)
+/* Breaches and open deadlines into b and o; copy: keep the case ids (else they point into ev). */
+static int take_deadlines(state *s, const hotline__eval *ev, vec *b, vec *o, int copy)
 {
 	size_t i;
 	for (i = 0; i < ev->n_dl; i++) {
@@ -267,7 +336,7 @@ static int take_deadlines(state *s, const hotline__eval *ev)
 		const hotline__rule *r = rule_of(s, d->rule);
 		int open = (d->state == HOTLINE__DL_PENDING || d->state == HOTLINE__DL_MISSED) && d->current;
 		dl_row *row;
-		int k;
+		int k, ok = 1;
 
 		if (!r)
 			continue;
@@ -276,7 +345,7 @@ static int take_deadlines(state *s, const hotline__eval *ev)
 				continue;
 			if (k == 1 && !open)
 				continue;
-			if (!(row = vec_push(k ? &s->open : &s->breaches, sizeof(*row))))
+			if (!(row = vec_push(k ? o : b, sizeof(*row))))
 				return nomem(s->err);
 			row->rule = r;
 			row->state = d->state;
@@ -285,7 +354,8 @@ static int take_deadlines(state *s, const hotline__eval *ev)
 			row->met_at = d->met_at;
 			row->stopped_at = d->stopped_at;
 			row->late = d->late_seconds;
-			if (d->case_id && !(row->case_id = hotline__strdup(d->case_id)))
+			row->case_id = copy ? arena_str(&s->mem, d->case_id, &ok) : (char *)d->case_id;
+			if (!ok)
 				return nomem(s->err);
 		}
 	}
@@ -350,6 +420,28 @@ static int take_rates(state *s, const hotline__event *events, size_t n)
 	return 0;
 }
 
+static int cmp_row(const void *x, const void *y);
+static void write_row(hotline__sbuf *b, const state *s, const dl_row *r, int open);
+
+/* Writes (and forgets) the rows of the case just reduced. */
+static int spill_rows(state *s, vec *v, hotline__sbuf *b, size_t *count, int open)
+{
+	size_t i;
+	if (v->n > 1)
+		qsort(v->a, v->n, sizeof(dl_row), cmp_row);
+	for (i = 0; i < v->n; i++) {
+		if ((*count)++)
+			hotline__sbuf_putc(b, ',');
+		hotline__sbuf_putc(b, '\n');
+		write_row(b, s, &((dl_row *)v->a)[i], open);
+	}
+	v->n = 0;
+	if (b->err)
+		return hotline__seterr(s->err, b->err, b->err == HOTLINE_ENOMEM ? "out of memory" :
+			"assessment: writing a temporary file");
+	return 0;
+}
+
 static int case_cb(const hotline__event *events, size_t n, void *payload)
 {
 	state *s = payload;
@@ -360,7 +452,9 @@ static int case_cb(const hotline__event *events, size_t n, void *payload)
 		return 0;
 	if ((rc = hotline__eval_case(s->policy, s->cal, s->dir, events, n, s->as_of, &ev, s->err)) != 0)
 		return rc;
-	if ((rc = take_penalties(s, &ev)) == 0 && (rc = take_deadlines(s, &ev)) == 0)
+	if ((rc = take_penalties(s, &ev)) == 0 && (rc = take_deadlines(s, &ev, &s->case_b, &s->case_o, 0)) == 0 &&
+	    (rc = spill_rows(s, &s->case_b, &s->spill_b, &s->n_spill_b, 0)) == 0 &&
+	    (rc = spill_rows(s, &s->case_o, &s->spill_o, &s->n_spill_o, 1)) == 0)
 		rc = take_rates(s, events, n);
 	hotline__eval_free(&ev);
 	return rc;
@@ -437,13 +531,13 @@ static int cmp_row(const void *x, const void *y)
 	return c;
 }
 
-static int merge_ev(entry *dst, const entry *src)
+static int merge_ev(arena *mem, entry *dst, const entry *src)
 {
 	size_t i = 0, j = 0, n = 0;
 	int64_t *m;
 	if (!src->n_ev)
 		return 0;
-	if (!(m = malloc((dst->n_ev + src->n_ev) * sizeof(*m))))
+	if (!(m = arena_alloc(mem, (dst->n_ev + src->n_ev) * sizeof(*m))))
 		return HOTLINE_ENOMEM;
 	while (i < dst->n_ev || j < src->n_ev) {
 		int64_t v;
@@ -454,7 +548,6 @@ static int merge_ev(entry *dst, const entry *src)
 		if (!n || m[n - 1] != v)
 			m[n++] = v;
 	}
-	free(dst->ev);
 	dst->ev = m;
 	dst->n_ev = n;
 	return 0;
@@ -474,11 +567,8 @@ static int merge_entries(state *s)
 			e[w].amount += e[i].amount;
 			if (e[i].last_at > e[w].last_at)
 				e[w].last_at = e[i].last_at;
-			if (merge_ev(&e[w], &e[i]))
+			if (merge_ev(&s->mem, &e[w], &e[i]))
 				return nomem(s->err);
-			free(e[i].case_id);
-			free(e[i].person);
-			free(e[i].ev);
 		} else {
 			e[++w] = e[i];
 		}
@@ -489,184 +579,247 @@ static int merge_entries(state *s)
 	return 0;
 }
 
-static json_t *str_or_null(const char *s)
-{
-	return s ? json_string(s) : json_null();
-}
-
-static json_t *t_json(const state *s, int64_t t)
-{
-	return hotline__time_json(s->policy, t);
-}
+/* ---- output: JSON text with sorted keys, written member by member ---- */
 
 static const char *const dl_state_names[] = { "pending", "met", "missed", "stopped" };
 
-static json_t *row_json(const state *s, const dl_row *r, int open)
+static void put_lit(hotline__sbuf *b, const char *s)
 {
-	json_t *o = json_object();
-	if (!o)
-		return NULL;
-	json_object_set_new(o, "rule", json_string(r->rule->id));
-	json_object_set_new(o, "article", json_integer(r->rule->article));
-	json_object_set_new(o, "case", str_or_null(r->case_id));
-	json_object_set_new(o, "started_at", t_json(s, r->started_at));
-	json_object_set_new(o, "due", t_json(s, r->due));
-	json_object_set_new(o, "state", json_string(dl_state_names[r->state]));
-	json_object_set_new(o, "late_seconds", json_integer(r->late));
-	if (open) {
-		json_object_set_new(o, "overdue", json_boolean(r->late > 0));
-	} else {
-		json_object_set_new(o, "met_at", t_json(s, r->met_at));
-		json_object_set_new(o, "stopped_at", t_json(s, r->stopped_at));
+	hotline__sbuf_puts(b, s);
+}
+
+static void put_str(hotline__sbuf *b, const char *s)
+{
+	if (s)
+		hotline__sbuf_str(b, s, strlen(s));
+	else
+		hotline__sbuf_put(b, "null", 4);
+}
+
+static void put_time(hotline__sbuf *b, const state *s, int64_t t)
+{
+	char buf[32];
+	if (t == NONE) {
+		hotline__sbuf_put(b, "null", 4);
+		return;
 	}
-	return o;
+	hotline__time_format(t, hotline__policy_zone_offset(s->policy), buf);
+	hotline__sbuf_str(b, buf, strlen(buf));
 }
 
-static json_t *rows_json(const state *s, vec *v, int open)
+static void write_row(hotline__sbuf *b, const state *s, const dl_row *r, int open)
 {
-	json_t *a = json_array();
+	put_lit(b, "{\"article\":");
+	hotline__sbuf_int(b, r->rule->article);
+	put_lit(b, ",\"case\":");
+	put_str(b, r->case_id);
+	put_lit(b, ",\"due\":");
+	put_time(b, s, r->due);
+	put_lit(b, ",\"late_seconds\":");
+	hotline__sbuf_int(b, r->late);
+	if (open) {
+		put_lit(b, r->late > 0 ? ",\"overdue\":true" : ",\"overdue\":false");
+	} else {
+		put_lit(b, ",\"met_at\":");
+		put_time(b, s, r->met_at);
+	}
+	put_lit(b, ",\"rule\":");
+	put_str(b, r->rule->id);
+	put_lit(b, ",\"started_at\":");
+	put_time(b, s, r->started_at);
+	put_lit(b, ",\"state\":");
+	put_str(b, dl_state_names[r->state]);
+	if (!open) {
+		put_lit(b, ",\"stopped_at\":");
+		put_time(b, s, r->stopped_at);
+	}
+	hotline__sbuf_putc(b, '}');
+}
+
+/* Moves a spill's text (file or memory) to the end of out. */
+static int copy_spill(hotline__sbuf *out, hotline__sbuf *spill, FILE *f)
+{
+	char chunk[65536];
+	size_t n;
+	if (hotline__sbuf_flush(spill))
+		return spill->err;
+	if (!f) {
+		hotline__sbuf_put(out, spill->p, spill->n);
+		return out->err;
+	}
+	if (fflush(f) != 0 || fseek(f, 0, SEEK_SET) != 0)
+		return HOTLINE_EIO;
+	while ((n = fread(chunk, 1, sizeof(chunk), f)) > 0)
+		hotline__sbuf_put(out, chunk, n);
+	if (ferror(f))
+		return HOTLINE_EIO;
+	return out->err;
+}
+
+/* Organisation rows (sorted, in memory) then the cases' rows (spilled). */
+static int write_rows(hotline__sbuf *b, const state *s, vec *org, hotline__sbuf *spill, FILE *f, size_t n_spill,
+	int open)
+{
 	size_t i;
-	if (v->n > 1)
-		qsort(v->a, v->n, sizeof(dl_row), cmp_row);
-	for (i = 0; a && i < v->n; i++)
-		if (json_array_append_new(a, row_json(s, &((dl_row *)v->a)[i], open))) {
-			json_decref(a);
-			return NULL;
-		}
-	return a;
+	int rc = 0;
+	hotline__sbuf_putc(b, '[');
+	if (org->n > 1)
+		qsort(org->a, org->n, sizeof(dl_row), cmp_row);
+	for (i = 0; i < org->n; i++) {
+		if (i)
+			hotline__sbuf_putc(b, ',');
+		hotline__sbuf_putc(b, '\n');
+		write_row(b, s, &((dl_row *)org->a)[i], open);
+	}
+	if (org->n && n_spill)
+		hotline__sbuf_putc(b, ',');
+	if (n_spill)
+		rc = copy_spill(b, spill, f);
+	hotline__sbuf_putc(b, ']');
+	return rc ? rc : b->err;
 }
 
-static json_t *ratio(int64_t num, int64_t den)
+static void write_ratio(hotline__sbuf *b, int64_t num, int64_t den)
 {
-	return json_pack("{s:I,s:I}", "num", (json_int_t)num, "den", (json_int_t)den);
+	put_lit(b, "{\"den\":");
+	hotline__sbuf_int(b, den);
+	put_lit(b, ",\"num\":");
+	hotline__sbuf_int(b, num);
+	hotline__sbuf_putc(b, '}');
 }
 
-static json_t *properties_json(state *s)
+static int write_properties(hotline__sbuf *b, state *s)
 {
-	json_t *a = json_array();
 	const rate_acc *sh;
 	size_t i;
-
 	/* every property of the directory is listed, with 0/0 when it had nothing */
 	for (i = 0; i < s->dir->n_properties; i++)
-		if (!rate_get(&s->shown, s->dir->properties[i].id, s->rep)) {
-			json_decref(a);
-			return NULL;
-		}
+		if (!rate_get(&s->shown, s->dir->properties[i].id, s->rep))
+			return HOTLINE_ENOMEM;
 	sh = s->shown.a;
-	for (i = 0; a && i < s->shown.n; i++) {
-		json_t *o = json_pack("{s:s,s:o,s:o}", "id", sh[i].property,
-			"closure", ratio(sh[i].cl_num, sh[i].cl_den),
-			"satisfaction", ratio(sh[i].sat_num, sh[i].sat_den));
-		if (json_array_append_new(a, o)) {
-			json_decref(a);
-			return NULL;
-		}
+	hotline__sbuf_putc(b, '[');
+	for (i = 0; i < s->shown.n; i++) {
+		put_lit(b, i ? ",\n{\"closure\":" : "\n{\"closure\":");
+		write_ratio(b, sh[i].cl_num, sh[i].cl_den);
+		put_lit(b, ",\"id\":");
+		put_str(b, sh[i].property);
+		put_lit(b, ",\"satisfaction\":");
+		write_ratio(b, sh[i].sat_num, sh[i].sat_den);
+		hotline__sbuf_putc(b, '}');
 	}
-	return a;
+	hotline__sbuf_putc(b, ']');
+	return b->err;
 }
 
-static json_t *people_json(const state *s)
+static void write_people(hotline__sbuf *b, const state *s)
 {
-	json_t *a = json_array();
 	const person_acc *p = s->people.a;
-	const char *month = s->month;
 	size_t i;
-
-	for (i = 0; a && i < s->people.n; i++) {
+	hotline__sbuf_putc(b, '[');
+	for (i = 0; i < s->people.n; i++) {
 		int64_t bonus = 0, capped = p[i].raw;
-		json_t *o;
 		/* Art. 22: deducted from that month's bonus, until the bonus is used up */
-		int has = s->policy->cap_by_bonus && hotline__directory_bonus(s->dir, p[i].person, month, &bonus);
+		int has = s->policy->cap_by_bonus && hotline__directory_bonus(s->dir, p[i].person, s->month, &bonus);
 		if (has && bonus < capped)
 			capped = bonus < 0 ? 0 : bonus;
-		o = json_pack("{s:s,s:I,s:I,s:o}", "person", p[i].person, "raw_fen", (json_int_t)p[i].raw,
-			"capped_fen", (json_int_t)capped, "bonus_fen", has ? json_integer(bonus) : json_null());
-		if (json_array_append_new(a, o)) {
-			json_decref(a);
-			return NULL;
-		}
+		put_lit(b, i ? ",\n{\"bonus_fen\":" : "\n{\"bonus_fen\":");
+		if (has)
+			hotline__sbuf_int(b, bonus);
+		else
+			put_lit(b, "null");
+		put_lit(b, ",\"capped_fen\":");
+		hotline__sbuf_int(b, capped);
+		put_lit(b, ",\"person\":");
+		put_str(b, p[i].person);
+		put_lit(b, ",\"raw_fen\":");
+		hotline__sbuf_int(b, p[i].raw);
+		hotline__sbuf_putc(b, '}');
 	}
-	return a;
+	hotline__sbuf_putc(b, ']');
 }
 
-static json_t *penalties_json(const state *s)
+static void write_penalties(hotline__sbuf *b, const state *s)
 {
-	json_t *a = json_array();
 	const entry *e = s->entries.a;
 	size_t i;
-	for (i = 0; a && i < s->entries.n; i++) {
-		json_t *o = json_object();
-		if (!o || json_array_append_new(a, o)) {
-			json_decref(a);
-			return NULL;
-		}
-		json_object_set_new(o, "rule", json_string(e[i].rule->id));
-		json_object_set_new(o, "article", json_integer(e[i].rule->article));
-		json_object_set_new(o, "case", str_or_null(e[i].case_id));
-		json_object_set_new(o, "person", str_or_null(e[i].person));
-		json_object_set_new(o, "amount_fen", json_integer(e[i].amount));
-		json_object_set_new(o, "incurred_at", t_json(s, e[i].last_at));
+	hotline__sbuf_putc(b, '[');
+	for (i = 0; i < s->entries.n; i++) {
+		put_lit(b, i ? ",\n{\"amount_fen\":" : "\n{\"amount_fen\":");
+		hotline__sbuf_int(b, e[i].amount);
+		put_lit(b, ",\"article\":");
+		hotline__sbuf_int(b, e[i].rule->article);
+		put_lit(b, ",\"case\":");
+		put_str(b, e[i].case_id);
+		put_lit(b, ",\"incurred_at\":");
+		put_time(b, s, e[i].last_at);
+		put_lit(b, ",\"person\":");
+		put_str(b, e[i].person);
+		put_lit(b, ",\"rule\":");
+		put_str(b, e[i].rule->id);
+		hotline__sbuf_putc(b, '}');
 	}
-	return a;
+	hotline__sbuf_putc(b, ']');
 }
 
 /* §3.3: the events that prove each penalty, in the penalties' order. */
-static json_t *evidence_json(const state *s)
+static void write_evidence(hotline__sbuf *b, const state *s)
 {
-	json_t *a = json_array();
 	const entry *e = s->entries.a;
 	size_t i, k;
-	for (i = 0; a && i < s->entries.n; i++) {
-		json_t *ev = json_array();
-		json_t *o = json_pack("{s:s,s:o,s:o,s:o}", "rule", e[i].rule->id, "case", str_or_null(e[i].case_id),
-			"person", str_or_null(e[i].person), "events", ev);
-		for (k = 0; ev && k < e[i].n_ev; k++)
-			json_array_append_new(ev, json_integer(e[i].ev[k]));
-		if (json_array_append_new(a, o)) {
-			json_decref(a);
-			return NULL;
+	hotline__sbuf_putc(b, '[');
+	for (i = 0; i < s->entries.n; i++) {
+		put_lit(b, i ? ",\n{\"case\":" : "\n{\"case\":");
+		put_str(b, e[i].case_id);
+		put_lit(b, ",\"events\":[");
+		for (k = 0; k < e[i].n_ev; k++) {
+			if (k)
+				hotline__sbuf_putc(b, ',');
+			hotline__sbuf_int(b, e[i].ev[k]);
 		}
+		put_lit(b, "],\"person\":");
+		put_str(b, e[i].person);
+		put_lit(b, ",\"rule\":");
+		put_str(b, e[i].rule->id);
+		hotline__sbuf_putc(b, '}');
 	}
-	return a;
+	hotline__sbuf_putc(b, ']');
 }
 
-static json_t *assessment_json(state *s)
+static int write_assessment(hotline__sbuf *b, state *s)
 {
-	json_t *o = json_object();
-
-	if (!o)
-		return NULL;
-	json_object_set_new(o, "policy", json_string(s->policy->name));
-	json_object_set_new(o, "as_of", t_json(s, s->as_of));
-	json_object_set_new(o, "period", json_pack("{s:o,s:o}", "from", t_json(s, s->rep_from), "to",
-		t_json(s, s->rep_to)));
-	json_object_set_new(o, "month", json_string(s->month));
-	json_object_set_new(o, "properties", properties_json(s));
-	json_object_set_new(o, "people", people_json(s));
-	json_object_set_new(o, "open_deadlines", rows_json(s, &s->open, 1));
-	json_object_set_new(o, "breaches", rows_json(s, &s->breaches, 0));
-	json_object_set_new(o, "evidence", evidence_json(s));
-	/* any member that failed to build is missing: report it as out of memory */
-	if (json_object_size(o) != 9) {
-		json_decref(o);
-		return NULL;
-	}
-	return o;
+	int rc;
+	put_lit(b, "{\"as_of\":");
+	put_time(b, s, s->as_of);
+	put_lit(b, ",\"breaches\":");
+	if ((rc = write_rows(b, s, &s->breaches, &s->spill_b, s->file_b, s->n_spill_b, 0)) != 0)
+		return rc;
+	put_lit(b, ",\"evidence\":");
+	write_evidence(b, s);
+	put_lit(b, ",\"month\":");
+	put_str(b, s->month);
+	put_lit(b, ",\"open_deadlines\":");
+	if ((rc = write_rows(b, s, &s->open, &s->spill_o, s->file_o, s->n_spill_o, 1)) != 0)
+		return rc;
+	put_lit(b, ",\"people\":");
+	write_people(b, s);
+	put_lit(b, ",\"period\":{\"from\":");
+	put_time(b, s, s->rep_from);
+	put_lit(b, ",\"to\":");
+	put_time(b, s, s->rep_to);
+	put_lit(b, "},\"policy\":");
+	put_str(b, s->policy->name);
+	put_lit(b, ",\"properties\":");
+	if ((rc = write_properties(b, s)) != 0)
+		return rc;
+	hotline__sbuf_putc(b, '}');
+	return b->err;
 }
 
 static void state_free(state *s)
 {
 	size_t i;
-	entry *e = s->entries.a;
 	rate_acc *r;
 	person_acc *p = s->people.a;
-	dl_row *d;
-	for (i = 0; i < s->entries.n; i++) {
-		free(e[i].case_id);
-		free(e[i].person);
-		free(e[i].ev);
-	}
 	r = s->rates.a;
 	for (i = 0; i < s->rates.n; i++)
 		free(r[i].property);
@@ -675,74 +828,136 @@ static void state_free(state *s)
 		free(r[i].property);
 	for (i = 0; i < s->people.n; i++)
 		free(p[i].person);
-	d = s->breaches.a;
-	for (i = 0; i < s->breaches.n; i++)
-		free(d[i].case_id);
-	d = s->open.a;
-	for (i = 0; i < s->open.n; i++)
-		free(d[i].case_id);
 	free(s->entries.a);
 	free(s->rates.a);
 	free(s->shown.a);
 	free(s->people.a);
 	free(s->breaches.a);
 	free(s->open.a);
+	free(s->case_b.a);
+	free(s->case_o.a);
+	hotline__sbuf_free(&s->spill_b);
+	hotline__sbuf_free(&s->spill_o);
+	if (s->file_b)
+		fclose(s->file_b);
+	if (s->file_o)
+		fclose(s->file_o);
+	arena_free(&s->mem);
+}
+
+static int file_sink(void *ctx, const char *data, size_t len)
+{
+	return fwrite(data, 1, len, (FILE *)ctx) == len ? 0 : -1;
+}
+
+/* Reduces every case and the organisation's events; the rows are ready to write. */
+static int run(state *s, const hotline__policy *policy, const hotline__calendar *cal,
+	const hotline__directory *dir, const hotline__source *src, int64_t as_of, hotline__err *err)
+{
+	hotline__eval org;
+	const hotline__event *oev = NULL;
+	size_t on = 0;
+	int rc;
+
+	memset(s, 0, sizeof(*s));
+	if (!policy || !cal || !dir || !src || !src->foreach_case || !src->org_events)
+		return hotline__seterr(err, HOTLINE_EINVALID, "assessment: missing argument");
+	if (as_of < MIN_INSTANT || as_of > MAX_INSTANT)
+		return hotline__seterr(err, HOTLINE_EINVALID, "assessment: as_of out of range");
+	s->policy = policy;
+	s->cal = cal;
+	s->dir = dir;
+	s->as_of = as_of;
+	s->err = err;
+	/* the period whose end is the first period day 00:00 at or after as_of */
+	s->rep = period_of(s, as_of - 1);
+	s->rep_from = period_start(s, s->rep);
+	s->rep_to = period_end(s, s->rep);
+	{
+		int64_t y = hotline__floor_div(s->rep, 12);
+		snprintf(s->month, sizeof(s->month), "%04d-%02d", (int)y, (int)(s->rep - y * 12) + 1);
+	}
+	/* the cases' rows go to temporary files; in memory when none can be made */
+	s->file_b = tmpfile();
+	s->file_o = tmpfile();
+	hotline__sbuf_init(&s->spill_b, s->file_b ? file_sink : NULL, s->file_b);
+	hotline__sbuf_init(&s->spill_o, s->file_o ? file_sink : NULL, s->file_o);
+
+	rc = src->foreach_case(src->ctx, case_cb, s);
+	if (rc == 0 && (rc = src->org_events(src->ctx, &oev, &on)) != 0 && !(err && err->code))
+		hotline__seterr(err, rc, "assessment: reading organisation events");
+	if (rc == 0 && (rc = hotline__eval_org(policy, cal, dir, oev, on, src->first_event_at, as_of, &org, err)) == 0) {
+		if ((rc = price_rates(s, &org)) == 0 && (rc = take_penalties(s, &org)) == 0)
+			rc = take_deadlines(s, &org, &s->breaches, &s->open, 1);
+		hotline__eval_free(&org);
+	}
+	if (rc && err && !err->code)
+		hotline__seterr(err, rc, "assessment failed");
+	if (rc == 0)
+		rc = merge_entries(s);
+	return rc;
+}
+
+int hotline__assess_write(const hotline__policy *policy, const hotline__calendar *cal,
+	const hotline__directory *dir, const hotline__source *src, int64_t as_of,
+	hotline__sbuf *out, hotline__sbuf *penalties, hotline__err *err)
+{
+	state s;
+	int rc = run(&s, policy, cal, dir, src, as_of, err);
+	if (rc == 0 && !out)
+		rc = hotline__seterr(err, HOTLINE_EINVALID, "assessment: missing argument");
+	if (rc == 0) {
+		if (!penalties)
+			put_lit(out, "{\"assessment\":");
+		rc = write_assessment(out, &s);
+		if (rc == 0) {
+			if (penalties) {
+				write_penalties(penalties, &s);
+				rc = penalties->err;
+			} else {
+				put_lit(out, ",\"penalties\":");
+				write_penalties(out, &s);
+				put_lit(out, "}\n");
+			}
+		}
+		if (rc == 0)
+			rc = out->err;
+		if (rc)
+			hotline__seterr(err, rc, rc == HOTLINE_ENOMEM ? "out of memory" : "assessment: writing the document");
+	}
+	state_free(&s);
+	return rc;
 }
 
 int hotline__assess(const hotline__policy *policy, const hotline__calendar *cal,
 	const hotline__directory *dir, const hotline__source *src, int64_t as_of,
 	json_t **penalties_out, json_t **assessment_out, hotline__err *err)
 {
-	state s;
-	hotline__eval org;
-	const hotline__event *oev = NULL;
-	size_t on = 0;
+	hotline__sbuf a, p;
 	int rc;
-
 	if (penalties_out)
 		*penalties_out = NULL;
 	if (assessment_out)
 		*assessment_out = NULL;
-	if (!policy || !cal || !dir || !src || !src->foreach_case || !src->org_events ||
-	    !penalties_out || !assessment_out)
+	if (!penalties_out || !assessment_out)
 		return hotline__seterr(err, HOTLINE_EINVALID, "assessment: missing argument");
-	if (as_of < MIN_INSTANT || as_of > MAX_INSTANT)
-		return hotline__seterr(err, HOTLINE_EINVALID, "assessment: as_of out of range");
-	memset(&s, 0, sizeof(s));
-	s.policy = policy;
-	s.cal = cal;
-	s.dir = dir;
-	s.as_of = as_of;
-	s.err = err;
-	/* the period whose end is the first period day 00:00 at or after as_of */
-	s.rep = period_of(&s, as_of - 1);
-	s.rep_from = period_start(&s, s.rep);
-	s.rep_to = period_end(&s, s.rep);
-	{
-		int64_t y = hotline__floor_div(s.rep, 12);
-		snprintf(s.month, sizeof(s.month), "%04d-%02d", (int)y, (int)(s.rep - y * 12) + 1);
-	}
-
-	rc = src->foreach_case(src->ctx, case_cb, &s);
-	if (rc == 0 && (rc = src->org_events(src->ctx, &oev, &on)) != 0 && !(err && err->code))
-		hotline__seterr(err, rc, "assessment: reading organisation events");
-	if (rc == 0 && (rc = hotline__eval_org(policy, cal, dir, oev, on, src->first_event_at, as_of, &org, err)) == 0) {
-		if ((rc = price_rates(&s, &org)) == 0 && (rc = take_penalties(&s, &org)) == 0)
-			rc = take_deadlines(&s, &org);
-		hotline__eval_free(&org);
-	}
-	if (rc && err && !err->code)
-		hotline__seterr(err, rc, "assessment failed");
-	if (rc == 0 && (rc = merge_entries(&s)) == 0) {
-		*penalties_out = penalties_json(&s);
-		*assessment_out = assessment_json(&s);
-		if (!*penalties_out || !*assessment_out) {
-			json_decref(*penalties_out);
+	hotline__sbuf_init(&a, NULL, NULL);
+	hotline__sbuf_init(&p, NULL, NULL);
+	rc = hotline__assess_write(policy, cal, dir, src, as_of, &a, &p, err);
+	if (rc == 0) {
+		char *at = hotline__sbuf_take(&a), *pt = hotline__sbuf_take(&p);
+		*assessment_out = at ? json_loads(at, 0, NULL) : NULL;
+		*penalties_out = pt ? json_loads(pt, 0, NULL) : NULL;
+		free(at);
+		free(pt);
+		if (!*assessment_out || !*penalties_out) {
 			json_decref(*assessment_out);
-			*penalties_out = *assessment_out = NULL;
+			json_decref(*penalties_out);
+			*assessment_out = *penalties_out = NULL;
 			rc = nomem(err);
 		}
 	}
-	state_free(&s);
+	hotline__sbuf_free(&a);
+	hotline__sbuf_free(&p);
 	return rc;
 }

@@ -100,7 +100,7 @@ void hotline__eval_free(hotline__eval *ev);
 /* Event source for the assessment: streams cases one at a time (never all in memory). */
 typedef struct hotline__source {
 	void *ctx;
-	/* calls cb once per case with that case's events (sorted by stream_seq); stops on non-zero */
+	/* calls cb once per case, in case id order, with that case's events (sorted by stream_seq); stops on non-zero */
 	int (*foreach_case)(void *ctx, int (*cb)(const hotline__event *ev, size_t n, void *payload), void *payload);
 	/* organisation-level events (stream ""; directory events may be included: skipped), in order */
 	int (*org_events)(void *ctx, const hotline__event **ev, size_t *n);
@@ -114,6 +114,17 @@ typedef struct hotline__source {
 int hotline__assess(const hotline__policy *policy, const hotline__calendar *cal,
 	const hotline__directory *dir, const hotline__source *src, int64_t as_of,
 	json_t **penalties_out, json_t **assessment_out, hotline__err *err);
+
+/*
+ * The same, written as JSON text: with penalties == NULL, the whole
+ * document {"assessment":...,"penalties":[...]} to out; otherwise the
+ * assessment object to out and the penalties array to penalties. The
+ * buffers may have sinks (streaming); memory does not grow with the cases.
+ */
+struct hotline__sbuf;
+int hotline__assess_write(const hotline__policy *policy, const hotline__calendar *cal,
+	const hotline__directory *dir, const hotline__source *src, int64_t as_of,
+	struct hotline__sbuf *out, struct hotline__sbuf *penalties, hotline__err *err);
 
 /* The assessment as CSV (RFC 4180); *out is malloc'd. 0 or a negative code. */
 int hotline__assessment_csv(const json_t *penalties, const json_t *assessment, char **out);

@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <unistd.h>
 
+#include <jansson.h>
 #include <sqlite3.h>
 #include <hotline/sys/storage.h>
 
@@ -367,6 +368,75 @@ static void test_persistence(void **state)
  * canonical body and the previous hash. Pinned here from an independent
  * computation, so that no change of the writer can go unnoticed.
  */
+typedef struct collected { char *text; size_t n, chunks, max_chunk; int stop_after; } collected;
+
+static int collect_text(void *ctx, const char *data, size_t len)
+{
+	collected *c = ctx;
+	if (c->stop_after && c->chunks == (size_t)c->stop_after)
+		return 1;
+	c->text = realloc(c->text, c->n + len + 1);
+	memcpy(c->text + c->n, data, len);
+	c->n += len;
+	c->text[c->n] = '\0';
+	c->chunks++;
+	if (len > c->max_chunk)
+		c->max_chunk = len;
+	return 0;
+}
+
+/* The streamed assessment is the same text as the string one, in bounded pieces; bad input is refused. */
+static void test_assess_write(void **state)
+{
+	fixture *f = *state;
+	collected c;
+	char *whole, id[16];
+	hotline_time t;
+	int i;
+	for (i = 0; i < 300; i++) {
+		snprintf(id, sizeof(id), "W%03d", i);
+		assert_int_equal(exec_fmt(f->db, "{\"cmd\":\"register\",\"case\":\"%s\",\"at\":\"2026-11-02T09:05:00+08:00\",\"actor\":\"zhang\",\"property\":\"P1\",\"room\":\"1\",\"owner\":\"o\",\"phone\":\"p\",\"matter\":\"m\",\"call_taker\":\"zhang\",\"order_taker\":\"li\"}", id), 0);
+		if (i % 3)
+			assert_int_equal(exec_fmt(f->db, "{\"cmd\":\"dispatch\",\"case\":\"%s\",\"at\":\"2026-11-02T09:20:00+08:00\",\"actor\":\"zhang\"}", id), 0);
+	}
+	assert_int_equal(hotline_time_parse(&t, "2026-11-27T00:00:00+08:00"), 0);
+	assert_int_equal(hotline_db_assess(&whole, f->db, t, HOTLINE_FORMAT_JSON), 0);
+	memset(&c, 0, sizeof(c));
+	assert_int_equal(hotline_db_assess_write(f->db, t, HOTLINE_FORMAT_JSON, collect_text, &c), 0);
+	assert_string_equal(c.text, whole);
+	assert_true(c.chunks > 1);
+	assert_true(c.max_chunk <= 65536 + 1024);
+	{
+		json_t *doc = json_loads(c.text, 0, NULL);
+		assert_non_null(doc);
+		assert_int_equal(json_array_size(json_object_get(json_object_get(doc, "assessment"), "open_deadlines")) > 300, 1);
+		json_decref(doc);
+	}
+	free(c.text);
+	hotline_free(whole);
+	/* CSV too */
+	assert_int_equal(hotline_db_assess(&whole, f->db, t, HOTLINE_FORMAT_CSV), 0);
+	memset(&c, 0, sizeof(c));
+	assert_int_equal(hotline_db_assess_write(f->db, t, HOTLINE_FORMAT_CSV, collect_text, &c), 0);
+	assert_string_equal(c.text, whole);
+	free(c.text);
+	hotline_free(whole);
+	/* a writer that stops fails the call with HOTLINE_EIO */
+	memset(&c, 0, sizeof(c));
+	c.stop_after = 1;
+	assert_int_equal(hotline_db_assess_write(f->db, t, HOTLINE_FORMAT_JSON, collect_text, &c), HOTLINE_EIO);
+	assert_int_equal(hotline_db_errcode(f->db), HOTLINE_EIO);
+	free(c.text);
+	/* bad input */
+	memset(&c, 0, sizeof(c));
+	assert_int_equal(hotline_db_assess_write(NULL, t, HOTLINE_FORMAT_JSON, collect_text, &c), HOTLINE_EINVALID);
+	assert_int_equal(hotline_db_assess_write(f->db, t, HOTLINE_FORMAT_JSON, NULL, &c), HOTLINE_EINVALID);
+	assert_int_equal(hotline_db_assess_write(f->db, HOTLINE_TIME_NONE, HOTLINE_FORMAT_JSON, collect_text, &c), HOTLINE_EINVALID);
+	assert_int_equal(hotline_db_assess_write(f->db, t, (hotline_format)9, collect_text, &c), HOTLINE_EINVALID);
+	assert_int_equal(c.chunks, 0);
+	assert_null(c.text);
+}
+
 static void test_event_hash_pinned(void **state)
 {
 	fixture *f = *state;
@@ -604,6 +674,8 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_queries_and_sweep, setup_memory, teardown),
 		cmocka_unit_test_setup_teardown(test_queries_and_sweep, setup_sqlite, teardown),
 		cmocka_unit_test_setup_teardown(test_persistence, setup_sqlite, teardown),
+		cmocka_unit_test_setup_teardown(test_assess_write, setup_memory, teardown),
+		cmocka_unit_test_setup_teardown(test_assess_write, setup_sqlite, teardown),
 		cmocka_unit_test_setup_teardown(test_event_hash_pinned, setup_memory, teardown),
 		cmocka_unit_test_setup_teardown(test_event_hash_pinned, setup_sqlite, teardown),
 		cmocka_unit_test_setup_teardown(test_two_handles, setup_sqlite, teardown),
