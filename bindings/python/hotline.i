@@ -271,6 +271,35 @@ char *hl_assess(hotline_db *db, const char *as_of, int csv)
 	return out;
 }
 
+static int hl_file_sink(void *ctx, const char *data, size_t len)
+{
+	return fwrite(data, 1, len, (FILE *)ctx) == len ? 0 : -1;
+}
+
+/* The assessment streamed into a file; a failed run leaves no file behind. */
+void hl_assess_to(hotline_db *db, const char *as_of, int csv, const char *path)
+{
+	hotline_time t;
+	FILE *f;
+	int rc;
+	if (hl_time(as_of, &t))
+		return;
+	if (!(f = fopen(path, "wb"))) {
+		hl_fail(HOTLINE_EIO, "cannot create the output file");
+		return;
+	}
+	rc = hotline_db_assess_write(db, t, csv ? HOTLINE_FORMAT_CSV : HOTLINE_FORMAT_JSON, hl_file_sink, f);
+	if (fclose(f) != 0 && rc == 0) {
+		remove(path);
+		hl_fail(HOTLINE_EIO, "cannot write the output file");
+		return;
+	}
+	if (rc) {
+		remove(path);
+		hl_fail(rc, hotline_db_errmsg(db));
+	}
+}
+
 char *hl_explain(hotline_db *db, const char *case_id, const char *as_of)
 {
 	hotline_time t = HOTLINE_TIME_NONE;

@@ -469,6 +469,17 @@ class Database:
         text = _call(_hotline.hl_assess, self._handle(), _iso("as_of", as_of), 1 if format == "csv" else 0)
         return text if format == "csv" else json.loads(text)
 
+    def assess_to(self, path: Union[str, os.PathLike], as_of: _dt.datetime, format: str = "json") -> None:
+        """Write the assessment at ``as_of`` to the file ``path`` as it is produced (JSON or CSV text).
+
+        Memory stays small however many cases the month has; the text is the one
+        :meth:`assess` parses. When the assessment fails, no file is left behind.
+        """
+        if format not in ("json", "csv"):
+            raise ValueError("format is 'json' or 'csv'")
+        _call(_hotline.hl_assess_to, self._handle(), _iso("as_of", as_of), 1 if format == "csv" else 0,
+              _text("path", os.fspath(path)))
+
     def penalties(self, as_of: _dt.datetime) -> Iterator[Dict[str, Any]]:
         """Every penalty up to ``as_of`` (rule, article, case, person, amount_fen, incurred_at)."""
         return iter(self.assess(as_of)["penalties"])

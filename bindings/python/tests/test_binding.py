@@ -2,6 +2,7 @@
 import datetime as dt
 import json
 import os
+import pathlib
 import subprocess
 import tempfile
 import unittest
@@ -67,6 +68,25 @@ class Lifecycle(unittest.TestCase):
             self.assertEqual(doc["assessment"]["month"], "2026-11")
             self.assertIn("property,,,,,P1,,,,,,1,1,1,1,2026-11", db.assess(t(27, 0), format="csv"))  # on time: rates only
             self.assertIsInstance(db.explain("C1"), dict)
+
+    def test_assess_to_file(self):
+        with hotline.open() as db, tempfile.TemporaryDirectory() as d:
+            directory(db)
+            for i in range(50):
+                register(db, "A%02d" % i, at=t(2, 9, i))
+            path = os.path.join(d, "month.json")
+            db.assess_to(path, t(27, 0))
+            with open(path, encoding="utf-8") as f:
+                self.assertEqual(json.load(f), db.assess(t(27, 0)))
+            db.assess_to(pathlib.Path(d) / "month.csv", t(27, 0), format="csv")
+            with open(os.path.join(d, "month.csv"), encoding="utf-8", newline="") as f:
+                self.assertEqual(f.read(), db.assess(t(27, 0), format="csv"))
+            with self.assertRaises(ValueError):
+                db.assess_to(path, t(27, 0), format="xml")
+            with self.assertRaises(hotline.IOError):
+                db.assess_to(os.path.join(d, "no", "such", "dir.json"), t(27, 0))
+            with self.assertRaises(TypeError):
+                db.assess_to(path, "2026-11-27")
 
     def test_iterators_and_sweep(self):
         with hotline.open() as db:
