@@ -443,6 +443,33 @@ static void test_sqlite_schema(void **state)
 	assert_null(f->st);
 }
 
+/* data_version (v2): changes when another connection commits, not on the handle's own commits. */
+static void test_data_version(void **state)
+{
+	fx *f = *state;
+	hotline_storage *other = NULL;
+	hotline_storage_case c = mk("C1", "P1", 0, 1, 500, 100);
+	uint64_t a, b;
+	assert_true(f->st->version >= 2);
+	assert_non_null(f->st->data_version);
+	assert_int_equal(f->st->data_version(f->st, &a), 0);
+	assert_int_equal(f->st->begin(f->st, 1), 0);
+	assert_int_equal(f->st->case_put(f->st, &c, 0), 0);
+	assert_int_equal(f->st->commit(f->st), 0);
+	assert_int_equal(f->st->data_version(f->st, &b), 0);
+	assert_true(a == b); /* its own commit */
+	if (!f->sqlite)
+		return; /* an in-memory store has no other writer */
+	assert_int_equal(hotline_storage_sqlite_new(&other, f->path, NULL), 0);
+	c.version = 2;
+	assert_int_equal(other->begin(other, 1), 0);
+	assert_int_equal(other->case_put(other, &c, 1), 0);
+	assert_int_equal(other->commit(other), 0);
+	assert_int_equal(f->st->data_version(f->st, &a), 0);
+	assert_true(a != b); /* another connection committed */
+	other->free(other);
+}
+
 int main(void)
 {
 #define BOTH(t) cmocka_unit_test_setup_teardown(t, setup_memory, teardown), \
@@ -455,6 +482,7 @@ int main(void)
 		BOTH(test_queries),
 		BOTH(test_directory),
 		cmocka_unit_test_setup_teardown(test_sqlite_schema, setup_sqlite, teardown),
+		BOTH(test_data_version),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
