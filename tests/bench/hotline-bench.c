@@ -530,7 +530,7 @@ int main(int argc, char **argv)
 	fp = in_child(run_assess_floor, 1);
 	printf("3. monthly assessment of %ld cases: %.2f s, peak RSS %ld MB%s\n", assess_cases, ra.seconds,
 		ra.peak_kb / 1024, ra.ok ? "" : " (FAILED)");
-	printf("   floor: SQLite reading every case's events %.2f s (library at %.1f%% of it);"
+	printf("   floor: SQLite reading every case's events %.2f s (%.1f%% of the library's time);"
 		" reading and JSON-parsing them %.2f s (%.1f%%)\n", fr.seconds, 100 * fr.seconds / ra.seconds,
 		fp.seconds, 100 * fp.seconds / ra.seconds);
 	write_scenario(lines);
@@ -548,7 +548,7 @@ int main(int argc, char **argv)
 		assess_cases >= 1000000 ? (ra.seconds < 2 ? "yes" : "no") : "n/a");
 	printf("%-44s %12ldMB %14s %8s %14s %5s\n", "assessment peak RSS", ra.peak_kb / 1024, "-", "-", "< 64 MB",
 		ra.peak_kb < 64 * 1024 ? "yes" : "no");
-	printf("%-44s %13.2fs %13.2fs %7.1f%% %14s %5s\n", "assessment vs reading+parsing the events", ra.seconds,
+	printf("%-44s %13.2fs %13.2fs %7.1f%% %14s %5s\n", "assessment vs its floor (read+parse events)", ra.seconds,
 		fp.seconds, 100 * fp.seconds / ra.seconds, "-", "-");
 	printf("%-44s %14.0f %14s %8s %14s %5s\n", "replay lines/s", lines / rr.seconds, "-", "-", "-", "-");
 	rm_db(dir);
