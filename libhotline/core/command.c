@@ -623,11 +623,8 @@ static void hash_int_part(hotline__sha256 *h, int64_t v)
 void hotline__event_hash(const char *stream, int64_t stream_seq, const char *cmd, const char *actor,
 	hotline_time at, const char *body, const char *prev_hash, char out[65])
 {
-	static const char hex[] = "0123456789abcdef";
 	static const char tag[] = "hotline-event-v1";
 	hotline__sha256 h;
-	uint8_t d[32];
-	int i;
 
 	hotline__sha256_init(&h);
 	hash_part(&h, tag, sizeof(tag) - 1);
@@ -641,12 +638,7 @@ void hotline__event_hash(const char *stream, int64_t stream_seq, const char *cmd
 		hash_int_part(&h, at);
 	hash_part(&h, body, strlen(body));
 	hash_part(&h, prev_hash, strlen(prev_hash));
-	hotline__sha256_final(&h, d);
-	for (i = 0; i < 32; i++) {
-		out[2 * i] = hex[d[i] >> 4];
-		out[2 * i + 1] = hex[d[i] & 15];
-	}
-	out[64] = '\0';
+	hotline__sha256_final_hex(&h, out);
 }
 
 /* Builds the new snapshot body from the old one and the command. */

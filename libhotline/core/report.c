@@ -122,6 +122,15 @@ static int assess_args(hotline_db *db, hotline_time as_of, hotline_format format
 	return 0;
 }
 
+/* Hands the rest of the document to its sink; a stopped writer or short memory fails the call. */
+static int flush_doc(hotline_db *db, hotline__sbuf *b)
+{
+	int rc = hotline__sbuf_flush(b);
+	if (rc)
+		rc = hotline__db_fail(db, rc, rc == HOTLINE_EIO ? "the writer stopped the assessment" : "out of memory");
+	return rc;
+}
+
 /* Under the lock: the whole document into b (which may stream to a sink). */
 static int assess_into(hotline_db *db, hotline_time as_of, hotline_format format, hotline__sbuf *b)
 {
@@ -130,17 +139,14 @@ static int assess_into(hotline_db *db, hotline_time as_of, hotline_format format
 	int rc;
 	if (format == HOTLINE_FORMAT_JSON) {
 		rc = assess_locked(db, as_of, NULL, NULL, b);
-		if (rc == 0 && (rc = hotline__sbuf_flush(b)) != 0)
-			rc = hotline__db_fail(db, rc, rc == HOTLINE_EIO ? "the writer stopped the assessment" : "out of memory");
-		return rc;
+		return rc ? rc : flush_doc(db, b);
 	}
 	rc = assess_locked(db, as_of, &pen, &assessment, NULL);
 	if (rc == 0 && (rc = hotline__assessment_csv(pen, assessment, &csv)) != 0)
 		hotline__db_fail(db, rc, "rendering CSV");
 	if (rc == 0) {
 		hotline__sbuf_puts(b, csv);
-		if ((rc = hotline__sbuf_flush(b)) != 0)
-			rc = hotline__db_fail(db, rc, rc == HOTLINE_EIO ? "the writer stopped the assessment" : "out of memory");
+		rc = flush_doc(db, b);
 	}
 	free(csv);
 	json_decref(pen);

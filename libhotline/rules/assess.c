@@ -27,9 +27,6 @@
 #define DAY INT64_C(86400)
 #define NONE HOTLINE_TIME_NONE
 
-/* as_of outside years 1..9999 cannot be rendered and would only overflow */
-#define MIN_INSTANT INT64_C(-62135596800)
-#define MAX_INSTANT INT64_C(253402300799)
 
 typedef struct entry {
 	const hotline__rule *rule;
@@ -862,7 +859,7 @@ static int run(state *s, const hotline__policy *policy, const hotline__calendar 
 	memset(s, 0, sizeof(*s));
 	if (!policy || !cal || !dir || !src || !src->foreach_case || !src->org_events)
 		return hotline__seterr(err, HOTLINE_EINVALID, "assessment: missing argument");
-	if (as_of < MIN_INSTANT || as_of > MAX_INSTANT)
+	if (as_of < HOTLINE__MIN_INSTANT || as_of > HOTLINE__MAX_INSTANT)
 		return hotline__seterr(err, HOTLINE_EINVALID, "assessment: as_of out of range");
 	s->policy = policy;
 	s->cal = cal;

@@ -21,9 +21,6 @@
 #define DAY INT64_C(86400)
 #define NONE HOTLINE_TIME_NONE
 
-/* as_of outside years 1..9999 cannot be rendered and would only overflow */
-#define MIN_INSTANT INT64_C(-62135596800)
-#define MAX_INSTANT INT64_C(253402300799)
 
 /* ---- small helpers ---- */
 
@@ -806,7 +803,7 @@ int hotline__eval_case(const hotline__policy *policy, const hotline__calendar *c
 	eval_init(out);
 	if (!policy || !cal || !dir || (n && !events))
 		return hotline__seterr(err, HOTLINE_EINVALID, "rules: missing policy, calendar, directory or events");
-	if (as_of < MIN_INSTANT || as_of > MAX_INSTANT)
+	if (as_of < HOTLINE__MIN_INSTANT || as_of > HOTLINE__MAX_INSTANT)
 		return hotline__seterr(err, HOTLINE_EINVALID, "rules: as_of out of range");
 	memset(&c, 0, sizeof(c));
 	c.policy = policy;
@@ -855,7 +852,7 @@ int hotline__eval_org(const hotline__policy *policy, const hotline__calendar *ca
 	eval_init(out);
 	if (!policy || !cal || !dir || (n && !events))
 		return hotline__seterr(err, HOTLINE_EINVALID, "rules: missing policy, calendar, directory or events");
-	if (as_of < MIN_INSTANT || as_of > MAX_INSTANT)
+	if (as_of < HOTLINE__MIN_INSTANT || as_of > HOTLINE__MAX_INSTANT)
 		return hotline__seterr(err, HOTLINE_EINVALID, "rules: as_of out of range");
 	memset(&c, 0, sizeof(c));
 	c.policy = policy;

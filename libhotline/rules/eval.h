@@ -158,6 +158,10 @@ void hotline__case_facts_read(const hotline__event *events, size_t n, int64_t as
  */
 int64_t hotline__rate_points(int threshold, int64_t num, int64_t den);
 
+/* as_of outside years 1..9999 cannot be rendered and would only overflow */
+#define HOTLINE__MIN_INSTANT INT64_C(-62135596800)
+#define HOTLINE__MAX_INSTANT INT64_C(253402300799)
+
 /* Formats an instant in the policy's zone into a new JSON string. */
 json_t *hotline__time_json(const hotline__policy *policy, int64_t t);
 

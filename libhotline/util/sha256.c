@@ -186,18 +186,23 @@ void hotline__sha256_final(hotline__sha256 *s, uint8_t out[32])
 	}
 }
 
-void hotline__sha256_hex(const void *data, size_t len, char out[65])
+void hotline__sha256_final_hex(hotline__sha256 *s, char out[65])
 {
 	static const char hex[] = "0123456789abcdef";
-	hotline__sha256 s;
 	uint8_t d[32];
 	int i;
-	hotline__sha256_init(&s);
-	hotline__sha256_update(&s, data, len);
-	hotline__sha256_final(&s, d);
+	hotline__sha256_final(s, d);
 	for (i = 0; i < 32; i++) {
 		out[2 * i] = hex[d[i] >> 4];
 		out[2 * i + 1] = hex[d[i] & 15];
 	}
 	out[64] = '\0';
+}
+
+void hotline__sha256_hex(const void *data, size_t len, char out[65])
+{
+	hotline__sha256 s;
+	hotline__sha256_init(&s);
+	hotline__sha256_update(&s, data, len);
+	hotline__sha256_final_hex(&s, out);
 }

@@ -29,6 +29,8 @@ void hotline__sha256_blocks_hw(uint32_t h[8], const uint8_t *blocks, size_t n);
 #endif
 /* 1 when this processor has SHA instructions the library uses. */
 int hotline__sha256_hw_available(void);
+/* Finishes and writes the digest as 64 lowercase hex digits. */
+void hotline__sha256_final_hex(hotline__sha256 *s, char out[65]);
 /* One-shot, as 64 lowercase hex digits. */
 void hotline__sha256_hex(const void *data, size_t len, char out[65]);
 
