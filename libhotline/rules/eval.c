@@ -791,6 +791,26 @@ static void eval_init(hotline__eval *out)
 	out->exempt_from = NONE;
 }
 
+/* Checks the arguments of an evaluation and sets up its context. */
+static int ctx_start(ctx *c, const hotline__policy *policy, const hotline__calendar *cal,
+	const hotline__directory *dir, const hotline__event *events, size_t n, int64_t as_of,
+	hotline__eval *out, hotline__err *err)
+{
+	eval_init(out);
+	if (!policy || !cal || !dir || (n && !events))
+		return hotline__seterr(err, HOTLINE_EINVALID, "rules: missing policy, calendar, directory or events");
+	if (as_of < HOTLINE__MIN_INSTANT || as_of > HOTLINE__MAX_INSTANT)
+		return hotline__seterr(err, HOTLINE_EINVALID, "rules: as_of out of range");
+	memset(c, 0, sizeof(*c));
+	c->policy = policy;
+	c->cal = cal;
+	c->dir = dir;
+	c->as_of = as_of;
+	c->out = out;
+	c->err = err;
+	return 0;
+}
+
 int hotline__eval_case(const hotline__policy *policy, const hotline__calendar *cal,
 	const hotline__directory *dir, const hotline__event *events, size_t n, int64_t as_of,
 	hotline__eval *out, hotline__err *err)
@@ -800,18 +820,8 @@ int hotline__eval_case(const hotline__policy *policy, const hotline__calendar *c
 	size_t i;
 	int rc = 0;
 
-	eval_init(out);
-	if (!policy || !cal || !dir || (n && !events))
-		return hotline__seterr(err, HOTLINE_EINVALID, "rules: missing policy, calendar, directory or events");
-	if (as_of < HOTLINE__MIN_INSTANT || as_of > HOTLINE__MAX_INSTANT)
-		return hotline__seterr(err, HOTLINE_EINVALID, "rules: as_of out of range");
-	memset(&c, 0, sizeof(c));
-	c.policy = policy;
-	c.cal = cal;
-	c.dir = dir;
-	c.as_of = as_of;
-	c.out = out;
-	c.err = err;
+	if ((rc = ctx_start(&c, policy, cal, dir, events, n, as_of, out, err)) != 0)
+		return rc;
 	c.case_id = n ? events[0].stream : NULL;
 	if (!c.case_id || !*c.case_id)
 		return n ? hotline__seterr(err, HOTLINE_EINVALID, "rules: events are not a case's") : 0;
@@ -849,18 +859,8 @@ int hotline__eval_org(const hotline__policy *policy, const hotline__calendar *ca
 	size_t i;
 	int rc = 0;
 
-	eval_init(out);
-	if (!policy || !cal || !dir || (n && !events))
-		return hotline__seterr(err, HOTLINE_EINVALID, "rules: missing policy, calendar, directory or events");
-	if (as_of < HOTLINE__MIN_INSTANT || as_of > HOTLINE__MAX_INSTANT)
-		return hotline__seterr(err, HOTLINE_EINVALID, "rules: as_of out of range");
-	memset(&c, 0, sizeof(c));
-	c.policy = policy;
-	c.cal = cal;
-	c.dir = dir;
-	c.as_of = as_of;
-	c.out = out;
-	c.err = err;
+	if ((rc = ctx_start(&c, policy, cal, dir, events, n, as_of, out, err)) != 0)
+		return rc;
 	c.exempt_from = NONE;
 	c.closed_at = NONE;
 	if ((rc = collect_visible(&c, events, n)) != 0)
