@@ -23,9 +23,9 @@ def slot(s):
 
 
 def lifecycle_md(rows):
-    out = [HEADER.format(src="the lifecycle table (libhotline/core/lifecycle.c)"),
+    out = [HEADER.format(src="the lifecycle table (libhotline/model/lifecycle.c)"),
            "# The complaint lifecycle\n",
-           "One table in `libhotline/core/lifecycle.c` drives the state machine; this page, the",
+           "One table in `libhotline/model/lifecycle.c` drives the state machine; this page, the",
            "diagram and `hotline lifecycle` are generated from it.\n",
            "```mermaid", "stateDiagram-v2", "    [*] --> received: register"]
     edges = []

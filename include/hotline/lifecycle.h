@@ -2,7 +2,7 @@
  * libhotline — the complaint lifecycle: states, commands, roles.
  *
  * The transitions themselves are one table inside the library
- * (libhotline/core/lifecycle.c); hotline_lifecycle_* expose it read-only so
+ * (libhotline/model/lifecycle.c); hotline_lifecycle_* expose it read-only so
  * that documentation and bindings are generated from the same data.
  */
 #ifndef HOTLINE_LIFECYCLE_H

@@ -8,7 +8,7 @@
 #include <string.h>
 
 #include "core/db_internal.h"
-#include "core/lifecycle.h"
+#include "model/lifecycle.h"
 #include "util/mem.h"
 
 

@@ -13,7 +13,7 @@
 #include <string.h>
 
 #include "core/db_internal.h"
-#include "core/lifecycle.h"
+#include "model/lifecycle.h"
 #include "rules/eval.h"
 #include "util/mem.h"
 #include "util/sha256.h"

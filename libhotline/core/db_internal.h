@@ -7,7 +7,8 @@
 #include <jansson.h>
 
 #include "calendar/calendar.h"
-#include "core/model.h"
+#include "model/directory.h"
+#include "model/event.h"
 #include "hotline/db.h"
 #include "hotline/sys/storage.h"
 #include "rules/policy.h"

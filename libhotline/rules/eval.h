@@ -15,7 +15,8 @@
 #include <jansson.h>
 
 #include "calendar/calendar.h"
-#include "core/model.h"
+#include "model/directory.h"
+#include "model/event.h"
 #include "rules/policy.h"
 #include "util/err.h"
 

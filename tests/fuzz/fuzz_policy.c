@@ -14,7 +14,8 @@
 #include <jansson.h>
 
 #include "calendar/calendar.h"
-#include "core/model.h"
+#include "model/directory.h"
+#include "model/event.h"
 #include "rules/eval.h"
 #include "rules/policy.h"
 #include "util/time.h"

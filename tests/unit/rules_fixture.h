@@ -17,7 +17,8 @@
 #include <jansson.h>
 
 #include "calendar/calendar.h"
-#include "core/model.h"
+#include "model/directory.h"
+#include "model/event.h"
 #include "hotline/lifecycle.h"
 #include "rules/eval.h"
 #include "util/time.h"

@@ -1,6 +1,6 @@
 /* The lifecycle table (DESIGN §2) and the field specification of every command. */
-#ifndef HOTLINE_CORE_LIFECYCLE_H
-#define HOTLINE_CORE_LIFECYCLE_H
+#ifndef HOTLINE_MODEL_LIFECYCLE_H
+#define HOTLINE_MODEL_LIFECYCLE_H
 
 #include <stdint.h>
 

@@ -1,29 +1,11 @@
-/*
- * Internal model shared by the core and the rules engine: decoded events
- * and the in-memory directory.
- */
-#ifndef HOTLINE_CORE_MODEL_H
-#define HOTLINE_CORE_MODEL_H
+/* The in-memory directory (persons, properties, bonuses), shared by the core and the rules. */
+#ifndef HOTLINE_MODEL_DIRECTORY_H
+#define HOTLINE_MODEL_DIRECTORY_H
 
 #include <jansson.h>
 
 #include "hotline/common.h"
 #include "hotline/lifecycle.h"
-
-/*
- * One accepted event. `body` is the accepted command object exactly as it
- * was given (keys "cmd", "case", "actor", "at" and the command's fields;
- * "at" is the original ISO-8601 string). The decoded instant is in `at`.
- */
-typedef struct hotline__event {
-	int64_t seq;          /* global order */
-	const char *stream;   /* case id, "" for organisation/directory */
-	int64_t stream_seq;   /* version of the case after this event */
-	int cmd;              /* hotline_command_kind */
-	const char *actor;    /* "" when none */
-	int64_t at;           /* HOTLINE_TIME_NONE for directory events */
-	json_t *body;         /* owned by whoever built the array */
-} hotline__event;
 
 typedef struct hotline__person {
 	char *id;

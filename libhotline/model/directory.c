@@ -6,7 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "core/model.h"
+#include "model/directory.h"
 #include "hotline/errors.h"
 #include "util/mem.h"
 

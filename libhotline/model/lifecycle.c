@@ -10,7 +10,7 @@
 
 #include <jansson.h>
 
-#include "core/lifecycle.h"
+#include "model/lifecycle.h"
 #include "hotline/db.h"
 #include "hotline/errors.h"
 #include "util/err.h"
