@@ -9,6 +9,7 @@
 #include "model/directory.h"
 #include "hotline/errors.h"
 #include "util/mem.h"
+#include "util/vec.h"
 
 void hotline__directory_init(hotline__directory *d)
 {
@@ -128,7 +129,7 @@ int hotline__directory_add_json(hotline__directory *d, int cmd, const json_t *ob
 			if (json_is_string(r) && hotline_role_from_name(&bit, json_string_value(r)) == 0)
 				p.roles |= (unsigned)bit;
 		}
-		if (hotline__grow((void **)&d->persons, &d->cap_persons, d->n_persons, sizeof(p)))
+		if (hotline__vec_grow((void **)&d->persons, &d->cap_persons, d->n_persons, sizeof(p)))
 			return HOTLINE_ENOMEM;
 		p.id = strdup(id);
 		p.name = dup_str(json_object_get(obj, "name"));
@@ -164,7 +165,7 @@ int hotline__directory_add_json(hotline__directory *d, int cmd, const json_t *ob
 		}
 		if (!p.id || !p.name || !p.manager ||
 		    p.n_department_heads != json_array_size(heads) ||
-		    hotline__grow((void **)&d->properties, &d->cap_properties, d->n_properties, sizeof(p))) {
+		    hotline__vec_grow((void **)&d->properties, &d->cap_properties, d->n_properties, sizeof(p))) {
 			free(p.id);
 			free(p.name);
 			free(p.manager);
@@ -189,7 +190,7 @@ int hotline__directory_add_json(hotline__directory *d, int cmd, const json_t *ob
 			return HOTLINE_EINVALID;
 		if (hotline__directory_bonus(d, person, month, NULL))
 			return HOTLINE_EDUPLICATE;
-		if (hotline__grow((void **)&d->bonuses, &d->cap_bonuses, d->n_bonuses, sizeof(b)))
+		if (hotline__vec_grow((void **)&d->bonuses, &d->cap_bonuses, d->n_bonuses, sizeof(b)))
 			return HOTLINE_ENOMEM;
 		memset(&b, 0, sizeof(b));
 		b.person = strdup(person);

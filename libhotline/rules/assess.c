@@ -22,6 +22,7 @@
 #include "rules/eval.h"
 #include "util/json.h"
 #include "util/mem.h"
+#include "util/vec.h"
 #include "util/time.h"
 
 #define DAY INT64_C(86400)
@@ -127,7 +128,7 @@ static void *arena_alloc(arena *a, size_t n)
 	if (!a->cur || a->used + n > a->size) {
 		size_t size = n > 65536 ? n : 65536;
 		char *b = malloc(size);
-		if (!b || hotline__grow((void **)&a->blocks, &a->cap, a->n, sizeof(*a->blocks))) {
+		if (!b || hotline__vec_grow((void **)&a->blocks, &a->cap, a->n, sizeof(*a->blocks))) {
 			free(b);
 			return NULL;
 		}

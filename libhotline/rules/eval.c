@@ -16,6 +16,7 @@
 
 #include "rules/eval.h"
 #include "util/mem.h"
+#include "util/vec.h"
 #include "util/time.h"
 
 #define DAY INT64_C(86400)
@@ -77,7 +78,7 @@ static hotline__penalty *penalty_for(ctx *c, const hotline__rule *r, const char 
 		if (p->rule == r->id && same_str(p->person, person) && same_str(p->property, c->property_id))
 			return p;
 	}
-	if (hotline__grow((void **)&o->pen, &o->cap_pen, o->n_pen, sizeof(*o->pen)))
+	if (hotline__vec_grow((void **)&o->pen, &o->cap_pen, o->n_pen, sizeof(*o->pen)))
 		return NULL;
 	p = &o->pen[o->n_pen];
 	memset(p, 0, sizeof(*p));
@@ -148,7 +149,7 @@ static int who_add(who *w, const char *person)
 	for (i = 0; i < w->n; i++)
 		if (same_str(w->p[i], person))
 			return 0;   /* a person named twice pays once */
-	if (hotline__grow((void **)&w->p, &w->cap, w->n, sizeof(*w->p)))
+	if (hotline__vec_grow((void **)&w->p, &w->cap, w->n, sizeof(*w->p)))
 		return HOTLINE_ENOMEM;
 	w->p[w->n++] = person;
 	return 0;
@@ -437,7 +438,7 @@ static int settle(ctx *c, const hotline__rule *r, const instance *in)
 	size_t n_at = 0;
 	int rc;
 
-	if (hotline__grow((void **)&o->dl, &o->cap_dl, o->n_dl, sizeof(*o->dl)))
+	if (hotline__vec_grow((void **)&o->dl, &o->cap_dl, o->n_dl, sizeof(*o->dl)))
 		return nomem(c->err);
 	d = &o->dl[o->n_dl];
 	memset(d, 0, sizeof(*d));

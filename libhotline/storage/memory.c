@@ -10,6 +10,7 @@
 #include "hotline/sys/storage.h"
 #include "util/err.h"
 #include "util/mem.h"
+#include "util/vec.h"
 
 typedef struct mcase {
 	char *id, *property, *head_hash, *body;
@@ -167,7 +168,7 @@ static int push_undo(mem *m, const undo *u)
 {
 	if (!m->write_tx)
 		return 0;
-	if (hotline__grow((void **)&m->undo, &m->cap_undo, m->n_undo, sizeof(undo)))
+	if (hotline__vec_grow((void **)&m->undo, &m->cap_undo, m->n_undo, sizeof(undo)))
 		return HOTLINE_ENOMEM;
 	m->undo[m->n_undo++] = *u;
 	return 0;
@@ -290,7 +291,7 @@ static int m_case_put(hotline_storage *st, const hotline_storage_case *c, int64_
 	if (expected == 0) {
 		if (found)
 			return HOTLINE_EDUPLICATE;
-		if (hotline__grow((void **)&m->cases, &m->cap_cases, m->n_cases, sizeof(mcase)) || case_copy(&rec, c))
+		if (hotline__vec_grow((void **)&m->cases, &m->cap_cases, m->n_cases, sizeof(mcase)) || case_copy(&rec, c))
 			return HOTLINE_ENOMEM;
 		u.type = UNDO_CASE_INSERT;
 		if (m->write_tx && !(u.old.id = hotline__strdup_or_empty(c->id))) {
@@ -419,11 +420,11 @@ static int m_event_append(hotline_storage *st, const hotline_storage_event *e, i
 			if (m->events[m->streams[sp].idx[i]].stream_seq == e->stream_seq)
 				return HOTLINE_EDUPLICATE;
 	}
-	if (hotline__grow((void **)&m->events, &m->cap_events, m->n_events, sizeof(mevent)))
+	if (hotline__vec_grow((void **)&m->events, &m->cap_events, m->n_events, sizeof(mevent)))
 		return HOTLINE_ENOMEM;
 	if (!found) {
 		mstream ns;
-		if (hotline__grow((void **)&m->streams, &m->cap_streams, m->n_streams, sizeof(mstream)))
+		if (hotline__vec_grow((void **)&m->streams, &m->cap_streams, m->n_streams, sizeof(mstream)))
 			return HOTLINE_ENOMEM;
 		memset(&ns, 0, sizeof(ns));
 		if (!(ns.name = hotline__strdup_or_empty(e->stream)))
@@ -433,7 +434,7 @@ static int m_event_append(hotline_storage *st, const hotline_storage_event *e, i
 		m->n_streams++;
 	}
 	s = &m->streams[sp];
-	if (hotline__grow((void **)&s->idx, &s->cap, s->n, sizeof(size_t)))
+	if (hotline__vec_grow((void **)&s->idx, &s->cap, s->n, sizeof(size_t)))
 		return HOTLINE_ENOMEM;
 	memset(&ev, 0, sizeof(ev));
 	ev.seq = (int64_t)m->n_events + 1;
@@ -521,7 +522,7 @@ static int m_dir_put(hotline_storage *st, const char *kind, const char *id, cons
 	undo u;
 	if (found)
 		return HOTLINE_EDUPLICATE;
-	if (hotline__grow((void **)&m->dir, &m->cap_dir, m->n_dir, sizeof(mdir)))
+	if (hotline__vec_grow((void **)&m->dir, &m->cap_dir, m->n_dir, sizeof(mdir)))
 		return HOTLINE_ENOMEM;
 	d.kind = hotline__strdup_or_empty(kind);
 	d.id = hotline__strdup_or_empty(id);

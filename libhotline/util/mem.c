@@ -21,17 +21,3 @@ char *hotline__strdup_or_empty(const char *s)
 {
 	return hotline__strdup(s ? s : "");
 }
-
-int hotline__grow(void **arr, size_t *cap, size_t n, size_t size)
-{
-	size_t ncap;
-	void *p;
-	if (n < *cap)
-		return 0;
-	ncap = *cap ? *cap * 2 : 16;
-	if (!(p = realloc(*arr, ncap * size)))
-		return HOTLINE_ENOMEM;
-	*arr = p;
-	*cap = ncap;
-	return 0;
-}

@@ -8,7 +8,5 @@
 char *hotline__strdup(const char *s);
 /* A malloc'd copy of s, "" for NULL; NULL only when memory is short. */
 char *hotline__strdup_or_empty(const char *s);
-/* Makes room for one more element in a growable array: 0 or HOTLINE_ENOMEM. */
-int hotline__grow(void **arr, size_t *cap, size_t n, size_t size);
 
 #endif
