@@ -6,7 +6,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "core/db_internal.h"
+#include "core/command.h"
+#include "core/db.h"
+#include "util/json.h"
 #include "hotline/assess.h"
 #include "util/time.h"
 

@@ -6,7 +6,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "core/db_internal.h"
+#include "core/db.h"
+#include "core/dirstore.h"
 #include "hotline/errors.h"
 
 const char *hotline_version(int *major, int *minor, int *patch)
@@ -52,9 +53,19 @@ int hotline__db_fail(hotline_db *db, int code, const char *fmt, ...)
 	va_start(ap, fmt);
 	vsnprintf(buf, sizeof(buf), fmt, ap);
 	va_end(ap);
-	if (db)
+	if (db) {
+		pthread_mutex_lock(&db->mu);
 		hotline__seterr(&db->err, code, "%s", buf);
+		pthread_mutex_unlock(&db->mu);
+	}
 	return hotline__last_error_set(code, "%s", buf);
+}
+
+void hotline__db_clear_error(hotline_db *db)
+{
+	pthread_mutex_lock(&db->mu);
+	hotline__clearerr(&db->err);
+	pthread_mutex_unlock(&db->mu);
 }
 
 int hotline__db_fail_err(hotline_db *db, const hotline__err *e)
@@ -91,35 +102,6 @@ int hotline_db_options_init(hotline_db_options *opts, unsigned int version)
 	memset(opts, 0, sizeof(*opts));
 	opts->version = version;
 	return 0;
-}
-
-/* Loads the stored directory into the handle's cache. */
-static int load_dir_cb(const char *kind, const char *id, const char *body, void *payload)
-{
-	hotline_db *db = payload;
-	json_error_t jerr;
-	json_t *o = json_loads(body, 0, &jerr);
-	int cmd, rc;
-	(void)id;
-	if (!o)
-		return hotline__db_fail(db, HOTLINE_ECORRUPT, "directory record %s/%s is not JSON: %s", kind, id, jerr.text);
-	if (hotline_command_from_name(&cmd, kind) != 0) {
-		json_decref(o);
-		return hotline__db_fail(db, HOTLINE_ECORRUPT, "unknown directory kind '%s'", kind);
-	}
-	rc = hotline__directory_add_json(&db->dir, cmd, o);
-	json_decref(o);
-	if (rc == HOTLINE_EDUPLICATE)
-		rc = 0; /* already cached */
-	return rc ? hotline__db_fail(db, rc, "directory record %s/%s could not be loaded", kind, id) : 0;
-}
-
-int hotline__db_reload_directory(hotline_db *db)
-{
-	int rc = db->st->dir_foreach(db->st, NULL, load_dir_cb, db);
-	if (rc && !db->err.code)
-		return hotline__db_storage_fail(db, rc, "loading the directory");
-	return rc;
 }
 
 static int check_backend(hotline_storage *st)
@@ -186,6 +168,19 @@ static int load_policy(hotline__policy **out, const char *spec, hotline__err *er
 	return rc;
 }
 
+static int init_mutex(pthread_mutex_t *mu)
+{
+	pthread_mutexattr_t a;
+	int rc;
+	if (pthread_mutexattr_init(&a) != 0)
+		return -1;
+	rc = pthread_mutexattr_settype(&a, PTHREAD_MUTEX_RECURSIVE);
+	if (rc == 0)
+		rc = pthread_mutex_init(mu, &a);
+	pthread_mutexattr_destroy(&a);
+	return rc;
+}
+
 int hotline_db_open_storage(hotline_db **out, hotline_storage *st, const hotline_db_options *opts)
 {
 	hotline_db *db;
@@ -215,7 +210,7 @@ int hotline_db_open_storage(hotline_db **out, hotline_storage *st, const hotline
 	}
 	db->st = st;
 	hotline__directory_init(&db->dir);
-	if (pthread_mutex_init(&db->mu, NULL) != 0) {
+	if (init_mutex(&db->mu) != 0) {
 		st->free(st);
 		free(db);
 		return hotline__last_error_set(HOTLINE_ENOMEM, "cannot create the handle's mutex");
@@ -237,8 +232,8 @@ int hotline_db_open_storage(hotline_db **out, hotline_storage *st, const hotline
 		hotline_db_close(db);
 		return rc;
 	}
-	if ((rc = hotline__db_reload_directory(db)) != 0) {
-		hotline__last_error_set(rc, "%s", db->err.msg);
+	if ((rc = hotline__dirstore_load(&db->dir, db->st, &err)) != 0) {
+		hotline__last_error_set(rc, "%s", err.msg);
 		hotline_db_close(db);
 		return rc;
 	}
@@ -286,7 +281,7 @@ void hotline_db_close(hotline_db *db)
 		return;
 	if (db->st)
 		db->st->free(db->st);
-	hotline__cache_clear(db);
+	hotline__cache_clear(&db->cache);
 	hotline__directory_clear(&db->dir);
 	if (db->policy)
 		hotline__policy_free(db->policy);

@@ -8,7 +8,10 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "core/db_internal.h"
+#include "core/command.h"
+#include "core/db.h"
+#include "util/json.h"
+#include "core/eventlog.h"
 #include "hotline/assess.h"
 #include "rules/eval.h"
 #include "util/time.h"
@@ -29,8 +32,8 @@ static int source_case_cb(const hotline_storage_case *c, void *payload)
 	hotline__event_vec v;
 	int rc;
 	memset(&v, 0, sizeof(v));
-	if ((rc = hotline__event_vec_load(s->db, c->id, &v)) != 0)
-		return rc;
+	if ((rc = hotline__event_vec_load(s->db->st, c->id, &v)) != 0)
+		return hotline__db_storage_fail(s->db, rc, "reading events");
 	rc = s->cb(v.ev, v.n, s->payload);
 	hotline__event_vec_free(&v);
 	return rc;
@@ -69,8 +72,8 @@ static int source_open(hotline_db *db, store_source *s, hotline__source *src)
 	memset(s, 0, sizeof(*s));
 	memset(src, 0, sizeof(*src));
 	s->db = db;
-	if ((rc = hotline__event_vec_load(db, "", &s->org)) != 0)
-		return rc;
+	if ((rc = hotline__event_vec_load(db->st, "", &s->org)) != 0)
+		return hotline__db_storage_fail(db, rc, "reading events");
 	rc = db->st->events_foreach(db->st, NULL, first_at_cb, &first);
 	if (rc < 0) {
 		hotline__event_vec_free(&s->org);
@@ -210,7 +213,8 @@ int hotline_db_explain(char **out, hotline_db *db, const char *case_id, hotline_
 	memset(&v, 0, sizeof(v));
 	pthread_mutex_lock(&db->mu);
 	hotline__clearerr(&db->err);
-	rc = hotline__event_vec_load(db, case_id, &v);
+	if ((rc = hotline__event_vec_load(db->st, case_id, &v)) != 0)
+		hotline__db_storage_fail(db, rc, "reading events");
 	if (rc == 0 && v.n == 0)
 		rc = hotline__db_fail(db, HOTLINE_ENOT_FOUND, "no case '%s'", case_id);
 	if (rc == 0) {

@@ -31,58 +31,58 @@
 #define CMD(name) HOTLINE_CMD_##name
 
 const hotline__transition hotline__transitions[] = {
-	/* cmd, on, from, to, branch, branch_value, to_else, approval, roles, scoped, zh, note */
+	/* cmd, on, from, to, branch, branch_value, to_else, approval, roles, scoped, zh, note, effect */
 	{ CMD(REGISTER), HOTLINE__ON_NEW_CASE, 0, TO(RECEIVED), NULL, NULL, 0, HOTLINE__APPROVAL_KEEP,
-	  R(HOTLINE_SPECIALIST), 0, "受理登记", "Art. 12: every ledger field" },
+	  R(HOTLINE_SPECIALIST), 0, "受理登记", "Art. 12: every ledger field", HOTLINE__EFFECT_OPEN_LEDGER },
 	{ CMD(CORRECT_RECORD), HOTLINE__ON_CASE, OPEN, SAME, NULL, NULL, 0, HOTLINE__APPROVAL_KEEP,
-	  R(HOTLINE_SPECIALIST), 0, "更正台帐", "Art. 12" },
+	  R(HOTLINE_SPECIALIST), 0, "更正台帐", "Art. 12", HOTLINE__EFFECT_MERGE_LEDGER },
 	{ CMD(DISPATCH), HOTLINE__ON_CASE, S(RECEIVED), TO(DISPATCHED), NULL, NULL, 0, HOTLINE__APPROVAL_KEEP,
-	  R(HOTLINE_SPECIALIST), 0, "派单", "Art. 13" },
+	  R(HOTLINE_SPECIALIST), 0, "派单", "Art. 13", HOTLINE__EFFECT_DISPATCHED_AT },
 	{ CMD(DECIDE_MEASURES), HOTLINE__ON_CASE, S(DISPATCHED) | APPROVED(ESCALATED), SAME, NULL, NULL, 0,
-	  HOTLINE__APPROVAL_KEEP, R(PROPERTY_MANAGER), R(PROPERTY_MANAGER), "确定处理措施", "Art. 14" },
+	  HOTLINE__APPROVAL_KEEP, R(PROPERTY_MANAGER), R(PROPERTY_MANAGER), "确定处理措施", "Art. 14", HOTLINE__EFFECT_NONE },
 	{ CMD(ONSITE_VISIT), HOTLINE__ON_CASE, S(DISPATCHED) | ANY(ESCALATED) | S(HANDLED), SAME, NULL, NULL, 0,
-	  HOTLINE__APPROVAL_KEEP, R(DEPARTMENT_HEAD), R(DEPARTMENT_HEAD), "部门负责人亲临现场", "Art. 14: in person" },
+	  HOTLINE__APPROVAL_KEEP, R(DEPARTMENT_HEAD), R(DEPARTMENT_HEAD), "部门负责人亲临现场", "Art. 14: in person", HOTLINE__EFFECT_NONE },
 	{ CMD(SUBMIT_VISIT_FORM), HOTLINE__ON_CASE, S(DISPATCHED) | ANY(ESCALATED) | S(HANDLED), SAME, NULL, NULL, 0,
-	  HOTLINE__APPROVAL_KEEP, R(PROPERTY_MANAGER), R(PROPERTY_MANAGER), "提交回访表", "Art. 14" },
+	  HOTLINE__APPROVAL_KEEP, R(PROPERTY_MANAGER), R(PROPERTY_MANAGER), "提交回访表", "Art. 14", HOTLINE__EFFECT_NONE },
 	{ CMD(REPORT_PROGRESS), HOTLINE__ON_CASE, S(DISPATCHED) | ANY(ESCALATED) | ANY(STAGE_CLOSED), SAME, NULL, NULL, 0,
-	  HOTLINE__APPROVAL_KEEP, R(PROPERTY_MANAGER), R(PROPERTY_MANAGER), "跟进情况表", "Art. 16" },
+	  HOTLINE__APPROVAL_KEEP, R(PROPERTY_MANAGER), R(PROPERTY_MANAGER), "跟进情况表", "Art. 16", HOTLINE__EFFECT_NONE },
 	{ CMD(COMPLETE), HOTLINE__ON_CASE, S(DISPATCHED) | APPROVED(ESCALATED) | APPROVED(STAGE_CLOSED), TO(HANDLED),
-	  NULL, NULL, 0, HOTLINE__APPROVAL_KEEP, R(PROPERTY_MANAGER), R(PROPERTY_MANAGER), "处理完成", "Art. 14" },
+	  NULL, NULL, 0, HOTLINE__APPROVAL_KEEP, R(PROPERTY_MANAGER), R(PROPERTY_MANAGER), "处理完成", "Art. 14", HOTLINE__EFFECT_NONE },
 	{ CMD(FOLLOWUP), HOTLINE__ON_CASE, S(HANDLED), TO(REVISITED), "satisfied", "true", TO(DISPATCHED),
-	  HOTLINE__APPROVAL_KEEP, R(PROPERTY_MANAGER), R(PROPERTY_MANAGER), "回访", "Art. 14: not satisfied goes back to handling" },
+	  HOTLINE__APPROVAL_KEEP, R(PROPERTY_MANAGER), R(PROPERTY_MANAGER), "回访", "Art. 14: not satisfied goes back to handling", HOTLINE__EFFECT_NONE },
 	{ CMD(SUPERVISOR_CHECK), HOTLINE__ON_CASE, S(REVISITED) | S(VERIFIED), SAME, NULL, NULL, 0,
-	  HOTLINE__APPROVAL_KEEP, R(QUALITY_SUPERVISOR), 0, "品质督导核实", "Art. 15" },
+	  HOTLINE__APPROVAL_KEEP, R(QUALITY_SUPERVISOR), 0, "品质督导核实", "Art. 15", HOTLINE__EFFECT_NONE },
 	{ CMD(VERIFY), HOTLINE__ON_CASE, S(REVISITED), TO(VERIFIED), "outcome", "confirmed", TO(DISPATCHED),
-	  HOTLINE__APPROVAL_KEEP, R(HOTLINE_SPECIALIST), 0, "热线专员验证", "Art. 15: not_done / false_report go back" },
+	  HOTLINE__APPROVAL_KEEP, R(HOTLINE_SPECIALIST), 0, "热线专员验证", "Art. 15: not_done / false_report go back", HOTLINE__EFFECT_NONE },
 	{ CMD(CLOSE), HOTLINE__ON_CASE, S(VERIFIED), TO(CLOSED), NULL, NULL, 0, HOTLINE__APPROVAL_KEEP,
-	  R(GROUP_HEAD), 0, "结案", "Art. 15" },
+	  R(GROUP_HEAD), 0, "结案", "Art. 15", HOTLINE__EFFECT_NONE },
 	{ CMD(REQUEST_ESCALATION), HOTLINE__ON_CASE, S(DISPATCHED), TO(ESCALATED), NULL, NULL, 0,
-	  HOTLINE__APPROVAL_REQUEST, R(PROPERTY_MANAGER), R(PROPERTY_MANAGER), "书面上报", "Art. 17" },
+	  HOTLINE__APPROVAL_REQUEST, R(PROPERTY_MANAGER), R(PROPERTY_MANAGER), "书面上报", "Art. 17", HOTLINE__EFFECT_NONE },
 	{ CMD(REQUEST_STAGE_CLOSE), HOTLINE__ON_CASE, S(DISPATCHED) | APPROVED(ESCALATED), TO(STAGE_CLOSED), NULL, NULL, 0,
-	  HOTLINE__APPROVAL_REQUEST, R(PROPERTY_MANAGER), R(PROPERTY_MANAGER), "申请阶段性结案", "Art. 18: > 30 days of work" },
+	  HOTLINE__APPROVAL_REQUEST, R(PROPERTY_MANAGER), R(PROPERTY_MANAGER), "申请阶段性结案", "Art. 18: > 30 days of work", HOTLINE__EFFECT_NONE },
 	{ CMD(REPORT_MALICIOUS), HOTLINE__ON_CASE, S(RECEIVED) | S(DISPATCHED) | ANY(ESCALATED), TO(MALICIOUS_EXEMPT),
-	  NULL, NULL, 0, HOTLINE__APPROVAL_REQUEST, R(PROPERTY_MANAGER), R(PROPERTY_MANAGER), "恶意投诉书面说明", "Art. 19" },
+	  NULL, NULL, 0, HOTLINE__APPROVAL_REQUEST, R(PROPERTY_MANAGER), R(PROPERTY_MANAGER), "恶意投诉书面说明", "Art. 19", HOTLINE__EFFECT_NONE },
 	{ CMD(APPROVE), HOTLINE__ON_CASE, ALL_PENDING, SAME, NULL, NULL, 0, HOTLINE__APPROVAL_APPROVE,
-	  R(GROUP_HEAD), 0, "批准 (不纳入考核)", "Art. 17-19" },
+	  R(GROUP_HEAD), 0, "批准 (不纳入考核)", "Art. 17-19", HOTLINE__EFFECT_NONE },
 	{ CMD(REJECT), HOTLINE__ON_CASE, ALL_PENDING, HOTLINE__TO_PREVIOUS, NULL, NULL, 0, HOTLINE__APPROVAL_REJECT,
-	  R(GROUP_HEAD), 0, "驳回", "Art. 17-19" },
+	  R(GROUP_HEAD), 0, "驳回", "Art. 17-19", HOTLINE__EFFECT_NONE },
 	{ CMD(REPEAT_COMPLAINT), HOTLINE__ON_CASE, S(DISPATCHED) | S(HANDLED) | S(REVISITED) | ANY(ESCALATED), SAME,
-	  NULL, NULL, 0, HOTLINE__APPROVAL_KEEP, R(HOTLINE_SPECIALIST), 0, "二次投诉", "Art. 14" },
+	  NULL, NULL, 0, HOTLINE__APPROVAL_KEEP, R(HOTLINE_SPECIALIST), 0, "二次投诉", "Art. 14", HOTLINE__EFFECT_NONE },
 	{ CMD(REPLY), HOTLINE__ON_CASE, OPEN, SAME, NULL, NULL, 0, HOTLINE__APPROVAL_KEEP,
-	  R(HOTLINE_SPECIALIST) | R(PROPERTY_MANAGER), R(PROPERTY_MANAGER), "答复业主", "seed 002/004" },
+	  R(HOTLINE_SPECIALIST) | R(PROPERTY_MANAGER), R(PROPERTY_MANAGER), "答复业主", "seed 002/004", HOTLINE__EFFECT_NONE },
 	{ CMD(RECORD_FINDING), HOTLINE__ON_CASE_OR_ORG, EVERY, SAME, NULL, NULL, 0, HOTLINE__APPROVAL_KEEP,
-	  R(HOTLINE_SPECIALIST) | R(QUALITY_SUPERVISOR) | R(QA_DIRECTOR) | R(GROUP_HEAD), 0, "记录违规", "Art. 4, 7, 9, 14, 15" },
+	  R(HOTLINE_SPECIALIST) | R(QUALITY_SUPERVISOR) | R(QA_DIRECTOR) | R(GROUP_HEAD), 0, "记录违规", "Art. 4, 7, 9, 14, 15", HOTLINE__EFFECT_NONE },
 	{ CMD(CALL), HOTLINE__ON_ORG, 0, SAME, NULL, NULL, 0, HOTLINE__APPROVAL_KEEP,
-	  R(QA_DIRECTOR), 0, "来电记录", "Art. 8" },
+	  R(QA_DIRECTOR), 0, "来电记录", "Art. 8", HOTLINE__EFFECT_NONE },
 	{ CMD(MONTHLY_SUMMARY), HOTLINE__ON_ORG, 0, SAME, NULL, NULL, 0, HOTLINE__APPROVAL_KEEP,
-	  R(QA_DIRECTOR), 0, "月度汇总", "Art. 21" },
+	  R(QA_DIRECTOR), 0, "月度汇总", "Art. 21", HOTLINE__EFFECT_NONE },
 	{ CMD(QUARTERLY_MEETING), HOTLINE__ON_ORG, 0, SAME, NULL, NULL, 0, HOTLINE__APPROVAL_KEEP,
-	  R(QA_DIRECTOR), 0, "季度例会", "Art. 10" },
+	  R(QA_DIRECTOR), 0, "季度例会", "Art. 10", HOTLINE__EFFECT_NONE },
 	{ CMD(QUARTERLY_REPORT), HOTLINE__ON_ORG, 0, SAME, NULL, NULL, 0, HOTLINE__APPROVAL_KEEP,
-	  R(QA_DIRECTOR), 0, "季度报告", "Art. 11" },
-	{ CMD(PERSON), HOTLINE__ON_DIRECTORY, 0, SAME, NULL, NULL, 0, HOTLINE__APPROVAL_KEEP, 0, 0, "人员", "directory" },
-	{ CMD(PROPERTY), HOTLINE__ON_DIRECTORY, 0, SAME, NULL, NULL, 0, HOTLINE__APPROVAL_KEEP, 0, 0, "楼盘", "directory" },
-	{ CMD(BONUS), HOTLINE__ON_DIRECTORY, 0, SAME, NULL, NULL, 0, HOTLINE__APPROVAL_KEEP, 0, 0, "月度奖金", "Art. 22" },
+	  R(QA_DIRECTOR), 0, "季度报告", "Art. 11", HOTLINE__EFFECT_NONE },
+	{ CMD(PERSON), HOTLINE__ON_DIRECTORY, 0, SAME, NULL, NULL, 0, HOTLINE__APPROVAL_KEEP, 0, 0, "人员", "directory", HOTLINE__EFFECT_NONE },
+	{ CMD(PROPERTY), HOTLINE__ON_DIRECTORY, 0, SAME, NULL, NULL, 0, HOTLINE__APPROVAL_KEEP, 0, 0, "楼盘", "directory", HOTLINE__EFFECT_NONE },
+	{ CMD(BONUS), HOTLINE__ON_DIRECTORY, 0, SAME, NULL, NULL, 0, HOTLINE__APPROVAL_KEEP, 0, 0, "月度奖金", "Art. 22", HOTLINE__EFFECT_NONE },
 };
 const size_t hotline__n_transitions = sizeof(hotline__transitions) / sizeof(hotline__transitions[0]);
 
@@ -155,6 +155,24 @@ const hotline__transition *hotline__transition_of(int cmd)
 	for (i = 0; i < hotline__n_transitions; i++)
 		if (hotline__transitions[i].cmd == cmd)
 			return &hotline__transitions[i];
+	return NULL;
+}
+
+int hotline__state_is_request(int state)
+{
+	size_t i;
+	for (i = 0; i < hotline__n_transitions; i++)
+		if (hotline__transitions[i].approval == HOTLINE__APPROVAL_REQUEST && hotline__transitions[i].to == state)
+			return 1;
+	return 0;
+}
+
+const hotline__field *hotline__field_of(int cmd, const char *name)
+{
+	size_t i;
+	for (i = 0; i < hotline__n_fields; i++)
+		if (hotline__fields[i].cmd == cmd && strcmp(hotline__fields[i].name, name) == 0)
+			return &hotline__fields[i];
 	return NULL;
 }
 
@@ -287,6 +305,7 @@ static const char *to_name(int to)
 
 static const char *const on_names[] = { "new_case", "case", "case_or_organisation", "organisation", "directory" };
 static const char *const approval_effects[] = { "keep", "request", "approve", "reject" };
+static const char *const effect_names[] = { "none", "open_ledger", "dispatched_at", "merge_ledger" };
 static const char *const type_names[] = { "string", "bool", "count", "time", "enum", "strings",
 	"object", "person", "persons", "property", "roles", "month", "id" };
 
@@ -306,6 +325,8 @@ int hotline_lifecycle_json(char **out)
 			"approval", approval_effects[t->approval],
 			"roles", roles_json(t->roles), "scoped_roles", roles_json(t->scoped),
 			"zh", t->zh, "note", t->note);
+		if (t->effect != HOTLINE__EFFECT_NONE)
+			json_object_set_new(row, "effect", json_string(effect_names[t->effect]));
 		if (t->branch) {
 			json_object_set_new(row, "branch", json_pack("{s:s,s:s,s:s}", "field", t->branch,
 				"value", t->branch_value, "else", to_name(t->to_else)));

@@ -26,6 +26,14 @@ enum {
 	HOTLINE__APPROVAL_REJECT    /* pending → back to the state before the request */
 };
 
+/* What the command writes into the case snapshot besides state and approval. */
+enum {
+	HOTLINE__EFFECT_NONE,
+	HOTLINE__EFFECT_OPEN_LEDGER,    /* the ledger of Art. 12 from the command's fields */
+	HOTLINE__EFFECT_DISPATCHED_AT,  /* the dispatch instant (Art. 18 counts from it) */
+	HOTLINE__EFFECT_MERGE_LEDGER    /* corrected values into the ledger */
+};
+
 #define HOTLINE__TO_SAME (-1)
 #define HOTLINE__TO_PREVIOUS (-2)
 
@@ -45,6 +53,7 @@ typedef struct hotline__transition {
 	unsigned scoped;           /* of those, roles that must be named on the case's property */
 	const char *zh;            /* Chinese label */
 	const char *note;          /* seed article or remark, for the generated docs */
+	int effect;                /* HOTLINE__EFFECT_* */
 } hotline__transition;
 
 /* Field types of command payloads. */
@@ -79,6 +88,10 @@ extern const size_t hotline__n_fields;
 
 /* The row of a command (every command has exactly one). */
 const hotline__transition *hotline__transition_of(int cmd);
+/* 1 if a command's row enters `state` by a request (derived from the rows that make requests). */
+int hotline__state_is_request(int state);
+/* The command's field spec, NULL when the command has no such field. */
+const hotline__field *hotline__field_of(int cmd, const char *name);
 /* 1 if (state, approval) is "open": every state but CLOSED and an approved MALICIOUS_EXEMPT. */
 int hotline__state_open(int state, int approval);
 

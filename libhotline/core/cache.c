@@ -1,0 +1,145 @@
+#include "core/cache.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "util/mem.h"
+
+static hotline__cache_slot *slot_of(hotline__cache *c, const char *id)
+{
+	size_t h = 5381;
+	for (; *id; id++)
+		h = h * 33 + (unsigned char)*id;
+	return &c->slots[h % HOTLINE__CACHE_SLOTS];
+}
+
+static int slot_holds(const hotline__cache_slot *s, const char *id)
+{
+	return s->case_id && strcmp(s->case_id, id) == 0;
+}
+
+static void slot_clear(hotline__cache_slot *s)
+{
+	free(s->case_id);
+	if (s->vec) {
+		hotline__event_vec_free(s->vec);
+		free(s->vec);
+	}
+	if (s->snap) {
+		if (s->have_snap)
+			hotline__case_clear(s->snap);
+		free(s->snap);
+	}
+	memset(s, 0, sizeof(*s));
+}
+
+void hotline__cache_clear(hotline__cache *c)
+{
+	size_t i;
+	for (i = 0; i < HOTLINE__CACHE_SLOTS; i++)
+		slot_clear(&c->slots[i]);
+}
+
+void hotline__cache_sync(hotline__cache *c, hotline_storage *st)
+{
+	uint64_t v;
+	if (st->version < 2 || !st->data_version || st->data_version(st, &v) != 0) {
+		/* no way to tell another writer's commits: read every case from the storage */
+		c->trusted = 0;
+		return;
+	}
+	if (!c->trusted || v != c->data_version)
+		hotline__cache_clear(c);
+	c->data_version = v;
+	c->trusted = 1;
+}
+
+int hotline__cache_take_snapshot(hotline__cache *c, const char *case_id, hotline_case *out)
+{
+	hotline__cache_slot *s = slot_of(c, case_id);
+	if (!c->trusted || !s->have_snap || !slot_holds(s, case_id))
+		return 0;
+	*out = *s->snap;
+	memset(s->snap, 0, sizeof(*s->snap));
+	s->have_snap = 0;
+	return 1;
+}
+
+void hotline__cache_return_snapshot(hotline__cache *c, hotline_case *snap)
+{
+	hotline__cache_slot *s = slot_of(c, snap->id);
+	if (c->trusted && s->snap && !s->have_snap && slot_holds(s, snap->id) && s->version == snap->version) {
+		*s->snap = *snap;
+		s->have_snap = 1;
+	} else {
+		hotline__case_clear(snap);
+	}
+	memset(snap, 0, sizeof(*snap));
+}
+
+void hotline__cache_keep_snapshot(hotline__cache *c, const hotline_storage_case *sc, char **body, json_t **json)
+{
+	hotline__cache_slot *s = slot_of(c, sc->id);
+	hotline_case *k;
+	/* only next to the events the same command cached (see hotline__cache_events) */
+	if (!c->trusted || !slot_holds(s, sc->id) || s->version != sc->version)
+		return;
+	if (!s->snap && !(s->snap = calloc(1, sizeof(*s->snap))))
+		return;
+	k = s->snap;
+	if (s->have_snap)
+		hotline__case_clear(k);
+	s->have_snap = 0;
+	memset(k, 0, sizeof(*k));
+	k->id = hotline__strdup(sc->id);
+	k->property = hotline__strdup(sc->property);
+	k->head_hash = hotline__strdup(sc->head_hash);
+	if (!k->id || !k->property || !k->head_hash) {
+		hotline__case_clear(k);
+		return;
+	}
+	k->state = sc->state;
+	k->approval = sc->approval;
+	k->exempt = sc->exempt;
+	k->version = sc->version;
+	k->registered_at = sc->registered_at;
+	k->last_at = sc->last_at;
+	k->next_due = sc->next_due;
+	k->body = *body;
+	k->json = *json;
+	*body = NULL;
+	*json = NULL;
+	s->have_snap = 1;
+}
+
+int hotline__cache_events(hotline__cache *c, hotline_storage *st, const char *case_id, int64_t prev_version,
+	const char *prev_hash, const hotline_storage_event *ev, json_t *body, const hotline__event_vec **out)
+{
+	hotline__cache_slot *s = slot_of(c, case_id);
+	int rc;
+
+	*out = NULL;
+	if (!(slot_holds(s, case_id) && prev_version > 0 && s->version == prev_version &&
+	      strcmp(s->head_hash, prev_hash) == 0)) {
+		slot_clear(s);
+		s->vec = calloc(1, sizeof(*s->vec));
+		s->case_id = hotline__strdup(case_id);
+		if (!s->vec || !s->case_id) {
+			slot_clear(s);
+			return HOTLINE_ENOMEM;
+		}
+		if (prev_version > 0 && (rc = hotline__event_vec_load(st, case_id, s->vec)) != 0) {
+			slot_clear(s);
+			return rc;
+		}
+	}
+	if ((rc = hotline__event_vec_push(s->vec, ev, body)) != 0) {
+		slot_clear(s);
+		return rc;
+	}
+	s->version = ev->stream_seq;
+	snprintf(s->head_hash, sizeof(s->head_hash), "%s", ev->hash);
+	*out = s->vec;
+	return 0;
+}

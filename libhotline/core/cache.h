@@ -1,0 +1,56 @@
+/*
+ * Decoded events and snapshots of recently used cases, so that a command
+ * does not re-read and re-parse its case. Snapshots are used only while the
+ * backend's data_version says no other connection has committed since the
+ * cache was filled (checked as each write transaction begins); the events
+ * only when the command's snapshot has the same version and head hash.
+ * Another handle's writes are never missed.
+ */
+#ifndef HOTLINE_CORE_CACHE_H
+#define HOTLINE_CORE_CACHE_H
+
+#include <stdint.h>
+
+#include "core/case.h"
+#include "core/eventlog.h"
+#include "hotline/sys/storage.h"
+
+#define HOTLINE__CACHE_SLOTS 256
+
+typedef struct hotline__cache_slot {
+	char *case_id;
+	int64_t version;
+	char head_hash[65];
+	hotline__event_vec *vec;
+	int have_snap;              /* snap is the case's stored snapshot at `version` */
+	hotline_case *snap;
+} hotline__cache_slot;
+
+typedef struct hotline__cache {
+	hotline__cache_slot slots[HOTLINE__CACHE_SLOTS];
+	int trusted;                /* snapshots held are current (this transaction) */
+	uint64_t data_version;      /* the backend's data_version when last checked */
+} hotline__cache;
+
+/* Forgets every cached case (after a rollback, or when another writer committed). */
+void hotline__cache_clear(hotline__cache *c);
+/* Right after a write transaction begins: drops the cache if another connection has committed. */
+void hotline__cache_sync(hotline__cache *c, hotline_storage *st);
+
+/* Moves the case's current snapshot out of the cache into *out; 1 when it was there. */
+int hotline__cache_take_snapshot(hotline__cache *c, const char *case_id, hotline_case *out);
+/* Gives back a taken snapshot that did not change (a refused command); frees it otherwise. */
+void hotline__cache_return_snapshot(hotline__cache *c, hotline_case *snap);
+/* Keeps the snapshot just written as the case's current one; takes *body and *json when it does. */
+void hotline__cache_keep_snapshot(hotline__cache *c, const hotline_storage_case *sc, char **body, json_t **json);
+
+/*
+ * The case's decoded events after appending `ev` (its body `body`, already
+ * parsed): the cached events when they end at (prev_version, prev_hash),
+ * else loaded from st (nothing to load for a new case: prev_version 0).
+ * *out is borrowed from the cache. The storage's code on failure.
+ */
+int hotline__cache_events(hotline__cache *c, hotline_storage *st, const char *case_id, int64_t prev_version,
+	const char *prev_hash, const hotline_storage_event *ev, json_t *body, const hotline__event_vec **out);
+
+#endif

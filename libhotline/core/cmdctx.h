@@ -1,0 +1,45 @@
+/*
+ * One command on its way through the refusal stages (core/validate.c,
+ * core/guards.c) to the write (core/command.c).
+ */
+#ifndef HOTLINE_CORE_CMDCTX_H
+#define HOTLINE_CORE_CMDCTX_H
+
+#include <jansson.h>
+
+#include "core/case.h"
+#include "core/db.h"
+#include "model/directory.h"
+#include "model/lifecycle.h"
+
+typedef struct hotline__cmdctx {
+	hotline_db *db;
+	json_t *obj;
+	const hotline__transition *t;
+	int kind;                 /* hotline_command_kind, -1 until known */
+	const char *case_id;
+	const char *actor;
+	hotline_time at;
+	int has_expect;
+	int64_t expect_version;
+	/* the case, when there is one */
+	int have_case;
+	int snap_cached;          /* snap was taken from the handle's cache */
+	hotline_case snap;
+	const hotline__property *property;
+} hotline__cmdctx;
+
+/* Records a refusal of the command (prefixed with its name) on the handle; returns code. */
+int hotline__cmd_fail(hotline__cmdctx *c, int code, const char *fmt, ...)
+#if defined(__GNUC__)
+	__attribute__((format(printf, 3, 4)))
+#endif
+	;
+
+/* The directory as the command sees it (read through to the storage). */
+const hotline__person *hotline__cmd_person(hotline__cmdctx *c, const char *id);
+const hotline__property *hotline__cmd_property(hotline__cmdctx *c, const char *id);
+/* 1 if `actor` is named on the property in the role (manager, department head, quality supervisor). */
+int hotline__property_names(const hotline__property *p, unsigned role, const char *actor);
+
+#endif

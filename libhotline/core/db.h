@@ -1,0 +1,41 @@
+/* The database handle: what one hotline_db holds, and how its calls record their failures. */
+#ifndef HOTLINE_CORE_DB_H
+#define HOTLINE_CORE_DB_H
+
+#include <pthread.h>
+
+#include "calendar/calendar.h"
+#include "core/cache.h"
+#include "hotline/db.h"
+#include "hotline/sys/storage.h"
+#include "model/directory.h"
+#include "rules/policy.h"
+#include "util/err.h"
+
+struct hotline_db {
+	hotline_storage *st;
+	/* Recursive, so that recording a failure can take it from anywhere:
+	 * the handle's error is only ever written under the lock. */
+	pthread_mutex_t mu;
+	hotline__err err;
+	hotline__directory dir;       /* cache of the stored directory (immutable records) */
+	hotline__policy *policy;
+	hotline__calendar *cal;
+	int in_batch;                 /* between hotline_db_begin and commit/rollback */
+	hotline__cache cache;
+};
+
+/* Records a failure on the handle (under its lock) and in the thread's last error; returns code. */
+int hotline__db_fail(hotline_db *db, int code, const char *fmt, ...)
+#if defined(__GNUC__)
+	__attribute__((format(printf, 3, 4)))
+#endif
+	;
+/* Copies an internal error to the handle; returns its code. */
+int hotline__db_fail_err(hotline_db *db, const hotline__err *e);
+/* Maps a backend failure to the handle, with the backend's message. */
+int hotline__db_storage_fail(hotline_db *db, int code, const char *what);
+/* Clears the handle's error (under its lock). */
+void hotline__db_clear_error(hotline_db *db);
+
+#endif

@@ -1,0 +1,130 @@
+/*
+ * The event log's own rules: how an event is hashed into its stream's
+ * chain, and the decoded events of a stream as the rules read them.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/eventlog.h"
+#include "hotline/lifecycle.h"
+#include "util/mem.h"
+#include "util/sha256.h"
+#include "util/vec.h"
+
+/* Decimal text of v into buf (at least 21 bytes), not terminated; returns its length. */
+static size_t dec(char *buf, uint64_t v)
+{
+	char tmp[20];
+	size_t n = 0, i;
+	do {
+		tmp[n++] = (char)('0' + v % 10);
+		v /= 10;
+	} while (v);
+	for (i = 0; i < n; i++)
+		buf[i] = tmp[n - 1 - i];
+	return n;
+}
+
+/* One length-prefixed part ("<len>:<bytes>"), so that no two events hash the same text. */
+static void hash_part(hotline__sha256 *h, const char *p, size_t len)
+{
+	char num[24];
+	size_t k = dec(num, len);
+	num[k++] = ':';
+	hotline__sha256_update(h, num, k);
+	hotline__sha256_update(h, p, len);
+}
+
+/* Decimal of a signed number as a part. */
+static void hash_int_part(hotline__sha256 *h, int64_t v)
+{
+	char num[24];
+	size_t k = 0;
+	if (v < 0) {
+		num[k++] = '-';
+		k += dec(num + k, (uint64_t)0 - (uint64_t)v);
+	} else {
+		k = dec(num, (uint64_t)v);
+	}
+	hash_part(h, num, k);
+}
+
+void hotline__event_hash(const char *stream, int64_t stream_seq, const char *cmd, const char *actor,
+	hotline_time at, const char *body, const char *prev_hash, char out[65])
+{
+	static const char tag[] = "hotline-event-v1";
+	hotline__sha256 h;
+
+	hotline__sha256_init(&h);
+	hash_part(&h, tag, sizeof(tag) - 1);
+	hash_part(&h, stream, strlen(stream));
+	hash_int_part(&h, stream_seq);
+	hash_part(&h, cmd, strlen(cmd));
+	hash_part(&h, actor, strlen(actor));
+	if (at == HOTLINE_TIME_NONE)
+		hash_part(&h, "", 0);
+	else
+		hash_int_part(&h, at);
+	hash_part(&h, body, strlen(body));
+	hash_part(&h, prev_hash, strlen(prev_hash));
+	hotline__sha256_final_hex(&h, out);
+}
+
+static char *vec_keep(hotline__event_vec *v, const char *s)
+{
+	char *p;
+	if (hotline__vec_grow((void **)&v->strings, &v->cap_strings, v->n_strings, sizeof(*v->strings)))
+		return NULL;
+	p = hotline__strdup_or_empty(s);
+	if (p)
+		v->strings[v->n_strings++] = p;
+	return p;
+}
+
+int hotline__event_vec_push(hotline__event_vec *v, const hotline_storage_event *se, json_t *body)
+{
+	hotline__event *e;
+	if (hotline__vec_grow((void **)&v->ev, &v->cap, v->n, sizeof(*v->ev)))
+		return HOTLINE_ENOMEM;
+	e = &v->ev[v->n];
+	memset(e, 0, sizeof(*e));
+	e->seq = se->seq;
+	e->stream_seq = se->stream_seq;
+	e->at = se->at;
+	if (hotline_command_from_name(&e->cmd, se->cmd) != 0)
+		return HOTLINE_ECORRUPT;
+	e->stream = vec_keep(v, se->stream);
+	e->actor = vec_keep(v, se->actor);
+	e->body = body ? json_incref(body) : json_loads(se->body, 0, NULL);
+	if (!e->stream || !e->actor || !e->body) {
+		json_decref(e->body);
+		return e->body ? HOTLINE_ENOMEM : HOTLINE_ECORRUPT;
+	}
+	v->n++;
+	return 0;
+}
+
+static int vec_cb(const hotline_storage_event *se, void *payload)
+{
+	return hotline__event_vec_push(payload, se, NULL);
+}
+
+int hotline__event_vec_load(hotline_storage *st, const char *stream, hotline__event_vec *out)
+{
+	int rc = st->events_foreach(st, stream, vec_cb, out);
+	if (rc)
+		hotline__event_vec_free(out);
+	return rc;
+}
+
+void hotline__event_vec_free(hotline__event_vec *v)
+{
+	size_t i;
+	for (i = 0; i < v->n; i++)
+		json_decref(v->ev[i].body);
+	for (i = 0; i < v->n_strings; i++)
+		free(v->strings[i]);
+	free(v->ev);
+	free(v->strings);
+	memset(v, 0, sizeof(*v));
+}

@@ -1,0 +1,32 @@
+/* The event log's own rules: the event hash, and a stream's events decoded for the rules. */
+#ifndef HOTLINE_CORE_EVENTLOG_H
+#define HOTLINE_CORE_EVENTLOG_H
+
+#include <jansson.h>
+
+#include "hotline/sys/storage.h"
+#include "model/event.h"
+
+/*
+ * The event hash: SHA-256 over length-prefixed parts (a tag, the stream,
+ * position, command, actor, instant, body and previous hash), hex. Its
+ * format is pinned by a test: stored logs depend on it.
+ */
+void hotline__event_hash(const char *stream, int64_t stream_seq, const char *cmd, const char *actor,
+	hotline_time at, const char *body, const char *prev_hash, char out[65]);
+
+/* A stream's events decoded (bodies parsed), and the strings they point to. */
+typedef struct hotline__event_vec {
+	hotline__event *ev;
+	size_t n, cap;
+	char **strings;      /* owned strings the events point to */
+	size_t n_strings, cap_strings;
+} hotline__event_vec;
+
+/* Loads a stream's events ("" the organisation stream); the storage's code on failure (out is then empty). */
+int hotline__event_vec_load(hotline_storage *st, const char *stream, hotline__event_vec *out);
+/* Appends an event; `body`, when not NULL, is its body already parsed (a reference is taken). */
+int hotline__event_vec_push(hotline__event_vec *v, const hotline_storage_event *e, json_t *body);
+void hotline__event_vec_free(hotline__event_vec *v);
+
+#endif

@@ -1,0 +1,105 @@
+#include "core/guards.h"
+
+#include <string.h>
+
+#include "core/dirstore.h"
+#include "util/time.h"
+
+/* Art. 18: stage closure needs more than 30 days of work after dispatch. */
+#define STAGE_CLOSE_MIN_SECONDS (30 * 24 * 3600)
+
+static hotline_time json_time(const json_t *obj, const char *key)
+{
+	hotline_time t = HOTLINE_TIME_NONE;
+	const char *s = json_string_value(json_object_get(obj, key));
+	if (s)
+		hotline__time_parse(s, &t, NULL);
+	return t;
+}
+
+static int has_role(hotline__cmdctx *c, const char *id, unsigned role)
+{
+	return hotline__dirstore_has_role(&c->db->dir, c->db->st, id, role);
+}
+
+static int stage_close_after_30_days(hotline__cmdctx *c)
+{
+	hotline_time dispatched = json_time(c->snap.json, "dispatched_at");
+	hotline_time expected = json_time(c->obj, "expected_completion_at");
+	if (dispatched == HOTLINE_TIME_NONE || expected - dispatched <= STAGE_CLOSE_MIN_SECONDS)
+		return hotline__cmd_fail(c, HOTLINE_EINVALID,
+			"stage closure needs expected_completion_at more than 30 days after the dispatch (Art. 18)");
+	return 0;
+}
+
+/* The liable person of these findings can only be the one named. */
+static int finding_names_its_person(hotline__cmdctx *c)
+{
+	const char *kind = json_string_value(json_object_get(c->obj, "kind"));
+	if ((strcmp(kind, "archive_lost_original") == 0 || strcmp(kind, "line_private_use") == 0) &&
+	    !json_object_get(c->obj, "person"))
+		return hotline__cmd_fail(c, HOTLINE_EINVALID, "finding '%s' needs the 'person' responsible", kind);
+	return 0;
+}
+
+static int department_head_of_property(hotline__cmdctx *c)
+{
+	json_t *v = json_object_get(c->obj, "department_head");
+	if (v && !hotline__property_names(c->property, HOTLINE_ROLE_DEPARTMENT_HEAD, json_string_value(v)))
+		return hotline__cmd_fail(c, HOTLINE_EINVALID, "'%s' is not a department head of property '%s'",
+			json_string_value(v), c->property->id);
+	return 0;
+}
+
+static int absentees_are_managers(hotline__cmdctx *c)
+{
+	size_t i;
+	json_t *v;
+	json_array_foreach(json_object_get(c->obj, "absent"), i, v)
+		if (!has_role(c, json_string_value(v), HOTLINE_ROLE_PROPERTY_MANAGER))
+			return hotline__cmd_fail(c, HOTLINE_EINVALID, "absentee '%s' is not a property_manager (Art. 10)",
+				json_string_value(v));
+	return 0;
+}
+
+static int property_people_hold_roles(hotline__cmdctx *c)
+{
+	size_t i;
+	json_t *v = json_object_get(c->obj, "manager");
+	if (!has_role(c, json_string_value(v), HOTLINE_ROLE_PROPERTY_MANAGER))
+		return hotline__cmd_fail(c, HOTLINE_EINVALID, "manager '%s' does not hold the role property_manager",
+			json_string_value(v));
+	json_array_foreach(json_object_get(c->obj, "department_heads"), i, v)
+		if (!has_role(c, json_string_value(v), HOTLINE_ROLE_DEPARTMENT_HEAD))
+			return hotline__cmd_fail(c, HOTLINE_EINVALID, "'%s' does not hold the role department_head",
+				json_string_value(v));
+	v = json_object_get(c->obj, "quality_supervisor");
+	if (v && !has_role(c, json_string_value(v), HOTLINE_ROLE_QUALITY_SUPERVISOR))
+		return hotline__cmd_fail(c, HOTLINE_EINVALID, "'%s' does not hold the role quality_supervisor",
+			json_string_value(v));
+	return 0;
+}
+
+const hotline__guard hotline__guards[] = {
+	{ HOTLINE_CMD_REQUEST_STAGE_CLOSE, stage_close_after_30_days, "Art. 18" },
+	{ HOTLINE_CMD_RECORD_FINDING, finding_names_its_person, "Art. 7, Art. 9" },
+	{ HOTLINE_CMD_DECIDE_MEASURES, department_head_of_property, "Art. 14" },
+	{ HOTLINE_CMD_QUARTERLY_MEETING, absentees_are_managers, "Art. 10" },
+	{ HOTLINE_CMD_PROPERTY, property_people_hold_roles, "directory" },
+};
+const size_t hotline__n_guards = sizeof(hotline__guards) / sizeof(hotline__guards[0]);
+
+int hotline__guards_check(hotline__cmdctx *c)
+{
+	size_t i;
+	int rc;
+	if (c->have_case && c->at < c->snap.last_at) {
+		char last[32];
+		hotline__time_format(c->snap.last_at, hotline__policy_zone_offset(c->db->policy), last);
+		return hotline__cmd_fail(c, HOTLINE_EINVALID, "'at' is earlier than the case's last event (%s)", last);
+	}
+	for (i = 0; i < hotline__n_guards; i++)
+		if (hotline__guards[i].cmd == c->kind && (rc = hotline__guards[i].check(c)) != 0)
+			return rc;
+	return 0;
+}

@@ -1,0 +1,231 @@
+/* Reading: a case, lists of cases, sweeps, and a stream's events (the public hotline_event). */
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/case.h"
+#include "core/db.h"
+#include "util/mem.h"
+#include "util/vec.h"
+
+struct hotline_event {
+	int64_t seq, stream_seq;
+	char *stream, *cmd_name, *actor, *body, *prev_hash, *hash;
+	int cmd;
+	hotline_time at;
+};
+
+struct hotline_event_list {
+	hotline_event *items;
+	size_t n, cap;
+};
+
+static int get_case_cb(const hotline_storage_case *sc, void *payload)
+{
+	return hotline__case_from_storage(payload, sc);
+}
+
+int hotline_db_case(hotline_case **out, hotline_db *db, const char *case_id)
+{
+	hotline_case *c;
+	int rc;
+	if (!db)
+		return hotline__last_error_set(HOTLINE_EINVALID, "database handle is NULL");
+	if (!out || !case_id || !*case_id)
+		return hotline__db_fail(db, HOTLINE_EINVALID, "out and a non-empty case id are required");
+	*out = NULL;
+	c = calloc(1, sizeof(*c));
+	if (!c)
+		return hotline__db_fail(db, HOTLINE_ENOMEM, "out of memory");
+	pthread_mutex_lock(&db->mu);
+	rc = db->st->case_get(db->st, case_id, get_case_cb, c);
+	if (rc == HOTLINE_ENOT_FOUND)
+		hotline__db_fail(db, rc, "no case '%s'", case_id);
+	else if (rc)
+		hotline__db_storage_fail(db, rc, "reading the case");
+	else
+		hotline__clearerr(&db->err);
+	pthread_mutex_unlock(&db->mu);
+	if (rc) {
+		free(c);
+		return rc;
+	}
+	*out = c;
+	return 0;
+}
+
+static int list_case_cb(const hotline_storage_case *sc, void *payload)
+{
+	return hotline__case_list_add(payload, sc);
+}
+
+static int run_query(hotline_case_list **out, hotline_db *db, const hotline_storage_query *q)
+{
+	hotline_case_list *l = calloc(1, sizeof(*l));
+	int rc;
+	if (!l)
+		return hotline__db_fail(db, HOTLINE_ENOMEM, "out of memory");
+	pthread_mutex_lock(&db->mu);
+	rc = db->st->cases_foreach(db->st, q, list_case_cb, l);
+	if (rc)
+		hotline__db_storage_fail(db, rc, "listing cases");
+	else
+		hotline__clearerr(&db->err);
+	pthread_mutex_unlock(&db->mu);
+	if (rc) {
+		hotline_case_list_free(l);
+		return rc;
+	}
+	*out = l;
+	return 0;
+}
+
+int hotline_case_query_init(hotline_case_query *q, unsigned int version)
+{
+	if (!q)
+		return hotline__last_error_set(HOTLINE_EINVALID, "query pointer is NULL");
+	if (version == 0 || version > HOTLINE_CASE_QUERY_VERSION)
+		return hotline__last_error_set(HOTLINE_EINVALID, "unsupported hotline_case_query version %u", version);
+	memset(q, 0, sizeof(*q));
+	q->version = version;
+	q->state = -1;
+	return 0;
+}
+
+int hotline_db_cases(hotline_case_list **out, hotline_db *db, const hotline_case_query *q)
+{
+	hotline_storage_query sq = HOTLINE_STORAGE_QUERY_INIT;
+	if (!db)
+		return hotline__last_error_set(HOTLINE_EINVALID, "database handle is NULL");
+	if (!out)
+		return hotline__db_fail(db, HOTLINE_EINVALID, "out is NULL");
+	*out = NULL;
+	if (q) {
+		if (q->version == 0 || q->version > HOTLINE_CASE_QUERY_VERSION)
+			return hotline__db_fail(db, HOTLINE_EINVALID, "unsupported hotline_case_query version %u", q->version);
+		if (q->state < -1 || q->state >= HOTLINE_STATE_COUNT)
+			return hotline__db_fail(db, HOTLINE_EINVALID, "unknown state %d", q->state);
+		sq.property = q->property;
+		sq.state = q->state;
+		sq.limit = q->limit;
+	}
+	return run_query(out, db, &sq);
+}
+
+int hotline_db_sweep(hotline_case_list **out, hotline_db *db, hotline_time before, size_t limit)
+{
+	hotline_storage_query sq = HOTLINE_STORAGE_QUERY_INIT;
+	if (!db)
+		return hotline__last_error_set(HOTLINE_EINVALID, "database handle is NULL");
+	if (!out)
+		return hotline__db_fail(db, HOTLINE_EINVALID, "out is NULL");
+	*out = NULL;
+	if (before == HOTLINE_TIME_NONE)
+		return hotline__db_fail(db, HOTLINE_EINVALID, "sweep needs an instant");
+	sq.due_before = before;
+	sq.limit = limit;
+	return run_query(out, db, &sq);
+}
+
+/* ---- events ---- */
+
+size_t hotline_event_list_count(const hotline_event_list *l) { return l ? l->n : 0; }
+
+const hotline_event *hotline_event_list_get(const hotline_event_list *l, size_t i)
+{
+	return (l && i < l->n) ? &l->items[i] : NULL;
+}
+
+void hotline_event_list_free(hotline_event_list *l)
+{
+	size_t i;
+	if (!l)
+		return;
+	for (i = 0; i < l->n; i++) {
+		hotline_event *e = &l->items[i];
+		free(e->stream);
+		free(e->cmd_name);
+		free(e->actor);
+		free(e->body);
+		free(e->prev_hash);
+		free(e->hash);
+	}
+	free(l->items);
+	free(l);
+}
+
+int64_t hotline_event_seq(const hotline_event *e) { return e ? e->seq : 0; }
+const char *hotline_event_case(const hotline_event *e) { return e ? e->stream : NULL; }
+int64_t hotline_event_version(const hotline_event *e) { return e ? e->stream_seq : 0; }
+hotline_command_kind hotline_event_command(const hotline_event *e) { return e ? (hotline_command_kind)e->cmd : HOTLINE_CMD_REGISTER; }
+const char *hotline_event_actor(const hotline_event *e) { return e ? e->actor : NULL; }
+hotline_time hotline_event_at(const hotline_event *e) { return e ? e->at : HOTLINE_TIME_NONE; }
+const char *hotline_event_json(const hotline_event *e) { return e ? e->body : NULL; }
+const char *hotline_event_prev_hash(const hotline_event *e) { return e ? e->prev_hash : NULL; }
+const char *hotline_event_hash(const hotline_event *e) { return e ? e->hash : NULL; }
+
+static int list_event_cb(const hotline_storage_event *se, void *payload)
+{
+	hotline_event_list *l = payload;
+	hotline_event *e;
+	if (hotline__vec_grow((void **)&l->items, &l->cap, l->n, sizeof(*l->items)))
+		return HOTLINE_ENOMEM;
+	e = &l->items[l->n];
+	memset(e, 0, sizeof(*e));
+	e->seq = se->seq;
+	e->stream_seq = se->stream_seq;
+	e->at = se->at;
+	e->cmd = -1;
+	hotline_command_from_name(&e->cmd, se->cmd);
+	e->stream = hotline__strdup_or_empty(se->stream);
+	e->cmd_name = hotline__strdup_or_empty(se->cmd);
+	e->actor = hotline__strdup_or_empty(se->actor);
+	e->body = hotline__strdup_or_empty(se->body);
+	e->prev_hash = hotline__strdup_or_empty(se->prev_hash);
+	e->hash = hotline__strdup_or_empty(se->hash);
+	l->n++;
+	if (!e->stream || !e->cmd_name || !e->actor || !e->body || !e->prev_hash || !e->hash)
+		return HOTLINE_ENOMEM;
+	return 0;
+}
+
+int hotline_db_history(hotline_event_list **out, hotline_db *db, const char *case_id)
+{
+	hotline_event_list *l;
+	int rc;
+	if (!db)
+		return hotline__last_error_set(HOTLINE_EINVALID, "database handle is NULL");
+	if (!out)
+		return hotline__db_fail(db, HOTLINE_EINVALID, "out is NULL");
+	*out = NULL;
+	if (!case_id)
+		case_id = "";
+	l = calloc(1, sizeof(*l));
+	if (!l)
+		return hotline__db_fail(db, HOTLINE_ENOMEM, "out of memory");
+	pthread_mutex_lock(&db->mu);
+	rc = 0;
+	if (*case_id) {
+		hotline_case tmp;
+		rc = db->st->case_get(db->st, case_id, get_case_cb, &tmp);
+		if (rc == 0)
+			hotline__case_clear(&tmp);
+		else if (rc == HOTLINE_ENOT_FOUND)
+			hotline__db_fail(db, rc, "no case '%s'", case_id);
+		else
+			hotline__db_storage_fail(db, rc, "reading the case");
+	}
+	if (rc == 0) {
+		rc = db->st->events_foreach(db->st, case_id, list_event_cb, l);
+		if (rc)
+			hotline__db_storage_fail(db, rc, "reading events");
+		else
+			hotline__clearerr(&db->err);
+	}
+	pthread_mutex_unlock(&db->mu);
+	if (rc) {
+		hotline_event_list_free(l);
+		return rc;
+	}
+	*out = l;
+	return 0;
+}

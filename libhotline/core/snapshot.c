@@ -1,0 +1,148 @@
+#include "core/snapshot.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+/* ---- the table's effect column ---- */
+
+/* Art. 12: the ledger (热线台帐) from the registering command, with its defaults. */
+static int open_ledger(json_t *body, json_t *cmd)
+{
+	json_t *ledger = json_object();
+	const char *const *f;
+	if (!ledger)
+		return -1;
+	for (f = hotline__ledger_fields; *f; f++) {
+		json_t *v = json_object_get(cmd, *f);
+		if (v)
+			json_object_set(ledger, *f, v);
+	}
+	if (!json_object_get(ledger, "kind"))
+		json_object_set_new(ledger, "kind", json_string("complaint"));
+	if (!json_object_get(ledger, "severity"))
+		json_object_set_new(ledger, "severity", json_string("general"));
+	json_object_set(body, "registered_at", json_object_get(cmd, "at"));
+	return json_object_set_new(body, "ledger", ledger);
+}
+
+static int dispatched_at(json_t *body, json_t *cmd)
+{
+	return json_object_set(body, "dispatched_at", json_object_get(cmd, "at"));
+}
+
+static int merge_ledger(json_t *body, json_t *cmd)
+{
+	json_t *ledger = json_object_get(body, "ledger"), *v;
+	const char *key;
+	json_object_foreach(json_object_get(cmd, "values"), key, v)
+		if (json_object_set(ledger, key, v))
+			return -1;
+	return 0;
+}
+
+static int (*const effects[])(json_t *body, json_t *cmd) = {
+	[HOTLINE__EFFECT_NONE] = NULL,
+	[HOTLINE__EFFECT_OPEN_LEDGER] = open_ledger,
+	[HOTLINE__EFFECT_DISPATCHED_AT] = dispatched_at,
+	[HOTLINE__EFFECT_MERGE_LEDGER] = merge_ledger,
+};
+
+/* ---- state and approval ---- */
+
+/* The row's target; a branching row looks at the payload ("satisfied": true, "outcome": "confirmed"). */
+static int target_state(const hotline__transition *t, json_t *cmd, int current)
+{
+	json_t *bv;
+	int match;
+	if (t->to == HOTLINE__TO_SAME || t->to == HOTLINE__TO_PREVIOUS)
+		return current;
+	if (!t->branch)
+		return t->to;
+	bv = json_object_get(cmd, t->branch);
+	if (json_is_string(bv)) {
+		match = strcmp(json_string_value(bv), t->branch_value) == 0;
+	} else {
+		char *txt = json_dumps(bv, JSON_ENCODE_ANY);
+		match = txt && strcmp(txt, t->branch_value) == 0;
+		free(txt);
+	}
+	return match ? t->to : t->to_else;
+}
+
+static int approval_from_name(const char *name)
+{
+	int k;
+	for (k = 0; k <= HOTLINE_APPROVAL_APPROVED; k++)
+		if (strcmp(hotline_approval_name(k), name ? name : "none") == 0)
+			return k;
+	return HOTLINE_APPROVAL_NONE;
+}
+
+static void apply_approval(const hotline__transition *t, json_t *body, json_t *cmd, const hotline_case *old,
+	int *state, int *approval, int *exempt)
+{
+	switch (t->approval) {
+	case HOTLINE__APPROVAL_REQUEST:
+		json_object_set_new(body, "previous_state", json_string(hotline_state_name(old->state)));
+		json_object_set_new(body, "previous_approval", json_string(hotline_approval_name(old->approval)));
+		json_object_set(body, "requested_at", json_object_get(cmd, "at"));
+		*approval = HOTLINE_APPROVAL_PENDING;
+		break;
+	case HOTLINE__APPROVAL_APPROVE:
+		/* Art. 17-19: approved requests are not assessed (不纳入考核). */
+		*approval = HOTLINE_APPROVAL_APPROVED;
+		if (!*exempt) {
+			*exempt = 1;
+			json_object_set(body, "exempt_from", json_object_get(body, "requested_at"));
+		}
+		break;
+	case HOTLINE__APPROVAL_REJECT: {
+		int prev = HOTLINE_STATE_DISPATCHED;
+		hotline_state_from_name(&prev, json_string_value(json_object_get(body, "previous_state")));
+		*state = prev;
+		*approval = approval_from_name(json_string_value(json_object_get(body, "previous_approval")));
+		break;
+	}
+	default:
+		break;
+	}
+}
+
+json_t *hotline__snapshot_next(const hotline__transition *t, json_t *cmd, const char *case_id,
+	const char *property_id, const hotline_case *old, int *state, int *approval, int *exempt)
+{
+	json_t *body;
+
+	if (!old) {
+		if (!(body = json_pack("{s:s}", "id", case_id)))
+			return NULL;
+		*state = t->to;
+		*approval = HOTLINE_APPROVAL_NONE;
+		*exempt = 0;
+	} else {
+		body = json_incref(old->json);
+		*state = target_state(t, cmd, old->state);
+		*approval = old->approval;
+		*exempt = old->exempt;
+		apply_approval(t, body, cmd, old, state, approval, exempt);
+		/* Leaving the request states ends the request; an approved one keeps the case exempt. */
+		if (!hotline__state_is_request(*state))
+			*approval = HOTLINE_APPROVAL_NONE;
+		if (*approval == HOTLINE_APPROVAL_NONE) {
+			json_object_del(body, "previous_state");
+			json_object_del(body, "previous_approval");
+		}
+	}
+	if (effects[t->effect] && effects[t->effect](body, cmd) != 0) {
+		json_decref(body);
+		return NULL;
+	}
+	if (json_object_set_new(body, "property", json_string(property_id)) ||
+	    json_object_set_new(body, "state", json_string(hotline_state_name(*state))) ||
+	    json_object_set_new(body, "approval", json_string(hotline_approval_name(*approval))) ||
+	    json_object_set_new(body, "exempt", json_boolean(*exempt))) {
+		json_decref(body);
+		return NULL;
+	}
+	return body;
+}

@@ -1,0 +1,370 @@
+/*
+ * The refusal stages of DESIGN §2 that every command passes, in order:
+ * invalid (malformed) -> duplicate / not_found -> forbidden ->
+ * invalid_transition -> [payload guards, core/guards.c] -> conflict.
+ */
+#include <inttypes.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "core/dirstore.h"
+#include "core/validate.h"
+#include "util/time.h"
+
+static int load_case_cb(const hotline_storage_case *sc, void *payload)
+{
+	return hotline__case_from_storage(payload, sc);
+}
+
+static int in_list(const char *const *list, const char *s)
+{
+	for (; *list; list++)
+		if (strcmp(*list, s) == 0)
+			return 1;
+	return 0;
+}
+
+/* Exactly "YYYY-MM" with a month 01-12 (Art. 22's bonus month). */
+static int month_valid(const char *s)
+{
+	int i;
+	if (strlen(s) != 7 || s[4] != '-')
+		return 0;
+	for (i = 0; i < 7; i++)
+		if (i != 4 && (s[i] < '0' || s[i] > '9'))
+			return 0;
+	return (s[5] == '0' && s[6] >= '1') || (s[5] == '1' && s[6] <= '2');
+}
+
+static int nonempty_string(const json_t *v)
+{
+	return json_is_string(v) && json_string_length(v) > 0;
+}
+
+static const char *type_label(int type)
+{
+	switch (type) {
+	case HOTLINE__F_BOOL: return "a boolean";
+	case HOTLINE__F_COUNT: return "a non-negative integer";
+	case HOTLINE__F_TIME: return "an ISO-8601 instant with an offset";
+	case HOTLINE__F_STRINGS: case HOTLINE__F_PERSONS: case HOTLINE__F_ROLES:
+		return "a non-empty array of non-empty strings";
+	case HOTLINE__F_OBJECT: return "an object of strings";
+	case HOTLINE__F_MONTH: return "a month \"YYYY-MM\"";
+	default: return "a non-empty string";
+	}
+}
+
+/* Stage 1: shape and types of one payload field. */
+static int check_field_shape(hotline__cmdctx *c, const hotline__field *f, const json_t *v)
+{
+	size_t i;
+	const json_t *item;
+	const char *key;
+	hotline_time t;
+
+	switch (f->type) {
+	case HOTLINE__F_STRING: case HOTLINE__F_PERSON: case HOTLINE__F_PROPERTY: case HOTLINE__F_ID:
+		if (!nonempty_string(v))
+			goto bad;
+		return 0;
+	case HOTLINE__F_BOOL:
+		if (!json_is_boolean(v))
+			goto bad;
+		return 0;
+	case HOTLINE__F_COUNT:
+		if (!json_is_integer(v) || json_integer_value(v) < 0)
+			goto bad;
+		return 0;
+	case HOTLINE__F_TIME:
+		if (!json_is_string(v) || hotline__time_parse(json_string_value(v), &t, NULL) != 0)
+			goto bad;
+		return 0;
+	case HOTLINE__F_ENUM:
+		if (!json_is_string(v) || !in_list(f->values, json_string_value(v))) {
+			char opts[256] = "";
+			const char *const *p;
+			for (p = f->values; *p; p++) {
+				strncat(opts, *p, sizeof(opts) - strlen(opts) - 1);
+				if (p[1])
+					strncat(opts, ", ", sizeof(opts) - strlen(opts) - 1);
+			}
+			return hotline__cmd_fail(c, HOTLINE_EINVALID, "field '%s' must be one of %s", f->name, opts);
+		}
+		return 0;
+	case HOTLINE__F_STRINGS: case HOTLINE__F_PERSONS: case HOTLINE__F_ROLES:
+		if (!json_is_array(v))
+			goto bad;
+		/* an empty list of absentees or department heads is fine; other lists need an entry */
+		if (json_array_size(v) == 0 && f->type != HOTLINE__F_PERSONS)
+			goto bad;
+		json_array_foreach(v, i, item) {
+			int bit;
+			if (!nonempty_string(item))
+				goto bad;
+			if (f->type == HOTLINE__F_ROLES && hotline_role_from_name(&bit, json_string_value(item)) != 0)
+				return hotline__cmd_fail(c, HOTLINE_EINVALID, "unknown role '%s'", json_string_value(item));
+		}
+		return 0;
+	case HOTLINE__F_OBJECT:
+		if (!json_is_object(v))
+			goto bad;
+		json_object_foreach((json_t *)v, key, item)
+			if (!json_is_string(item))
+				return hotline__cmd_fail(c, HOTLINE_EINVALID, "field '%s.%s' must be a string", f->name, key);
+		return 0;
+	case HOTLINE__F_MONTH:
+		if (!json_is_string(v) || !month_valid(json_string_value(v)))
+			goto bad;
+		return 0;
+	}
+bad:
+	return hotline__cmd_fail(c, HOTLINE_EINVALID, "field '%s' must be %s", f->name, type_label(f->type));
+}
+
+/* Stage 1: the command is well-formed. */
+int hotline__validate_shape(hotline__cmdctx *c)
+{
+	const char *key;
+	json_t *v;
+	const hotline__transition *t;
+	size_t i;
+
+	if (!json_is_object(c->obj))
+		return hotline__cmd_fail(c, HOTLINE_EINVALID, "a command must be a JSON object");
+	v = json_object_get(c->obj, "cmd");
+	if (!json_is_string(v))
+		return hotline__cmd_fail(c, HOTLINE_EINVALID, "missing string field 'cmd'");
+	if (hotline_command_from_name(&c->kind, json_string_value(v)) != 0) {
+		c->kind = -1;
+		return hotline__cmd_fail(c, HOTLINE_EINVALID, "unknown command '%s'", json_string_value(v));
+	}
+	t = c->t = hotline__transition_of(c->kind);
+
+	json_object_foreach(c->obj, key, v) {
+		if (strcmp(key, "cmd") == 0)
+			continue;
+		if (strcmp(key, "case") == 0 && (t->on == HOTLINE__ON_NEW_CASE || t->on == HOTLINE__ON_CASE ||
+			t->on == HOTLINE__ON_CASE_OR_ORG))
+			continue;
+		if ((strcmp(key, "actor") == 0 || strcmp(key, "at") == 0))
+			continue;
+		if (strcmp(key, "expect_version") == 0 && t->on != HOTLINE__ON_DIRECTORY)
+			continue;
+		if (!hotline__field_of(c->kind, key))
+			return hotline__cmd_fail(c, HOTLINE_EINVALID, "unknown field '%s'", key);
+	}
+	if (t->on != HOTLINE__ON_DIRECTORY) {
+		v = json_object_get(c->obj, "case");
+		if (t->on == HOTLINE__ON_ORG && v)
+			return hotline__cmd_fail(c, HOTLINE_EINVALID, "an organisation-level command takes no 'case'");
+		if (v && !nonempty_string(v))
+			return hotline__cmd_fail(c, HOTLINE_EINVALID, "field 'case' must be a non-empty string");
+		if (!v && (t->on == HOTLINE__ON_NEW_CASE || t->on == HOTLINE__ON_CASE))
+			return hotline__cmd_fail(c, HOTLINE_EINVALID, "missing field 'case'");
+		c->case_id = json_string_value(v);
+		v = json_object_get(c->obj, "actor");
+		if (!nonempty_string(v))
+			return hotline__cmd_fail(c, HOTLINE_EINVALID, "missing or empty field 'actor'");
+		c->actor = json_string_value(v);
+		v = json_object_get(c->obj, "at");
+		if (!json_is_string(v))
+			return hotline__cmd_fail(c, HOTLINE_EINVALID, "missing field 'at' (ISO-8601 instant with an offset)");
+		if (hotline__time_parse(json_string_value(v), &c->at, NULL) != 0)
+			return hotline__cmd_fail(c, HOTLINE_EINVALID, "field 'at' is not an ISO-8601 instant with an offset: '%s'",
+				json_string_value(v));
+		v = json_object_get(c->obj, "expect_version");
+		if (v) {
+			if (!json_is_integer(v) || json_integer_value(v) < 0)
+				return hotline__cmd_fail(c, HOTLINE_EINVALID, "field 'expect_version' must be a non-negative integer");
+			c->has_expect = 1;
+			c->expect_version = json_integer_value(v);
+		}
+	} else {
+		c->at = HOTLINE_TIME_NONE;
+		v = json_object_get(c->obj, "at");
+		if (v && (!json_is_string(v) || hotline__time_parse(json_string_value(v), &c->at, NULL) != 0))
+			return hotline__cmd_fail(c, HOTLINE_EINVALID, "field 'at' is not an ISO-8601 instant with an offset");
+		v = json_object_get(c->obj, "actor");
+		if (v && !nonempty_string(v))
+			return hotline__cmd_fail(c, HOTLINE_EINVALID, "field 'actor' must be a non-empty string");
+		c->actor = json_string_value(v);
+	}
+	for (i = 0; i < hotline__n_fields; i++) {
+		const hotline__field *f = &hotline__fields[i];
+		if (f->cmd != c->kind)
+			continue;
+		v = json_object_get(c->obj, f->name);
+		if (!v || json_is_null(v)) {
+			if (f->required)
+				return hotline__cmd_fail(c, HOTLINE_EINVALID, "missing field '%s'", f->name);
+			if (v)
+				return hotline__cmd_fail(c, HOTLINE_EINVALID, "field '%s' must be %s, not null", f->name, type_label(f->type));
+			continue;
+		}
+		if (check_field_shape(c, f, v))
+			return c->db->err.code;
+	}
+	if (c->kind == HOTLINE_CMD_CORRECT_RECORD) {
+		json_t *fields = json_object_get(c->obj, "fields"), *values = json_object_get(c->obj, "values");
+		const char *key2;
+		json_array_foreach(fields, i, v) {
+			const char *name = json_string_value(v);
+			if (!in_list(hotline__ledger_fields, name))
+				return hotline__cmd_fail(c, HOTLINE_EINVALID, "'%s' is not a ledger field", name);
+			if (strcmp(name, "property") == 0 || strcmp(name, "call_taker") == 0)
+				return hotline__cmd_fail(c, HOTLINE_EINVALID, "the ledger's '%s' never changes", name);
+		}
+		json_object_foreach(values, key2, v) {
+			int listed = 0;
+			json_t *f2;
+			json_array_foreach(fields, i, f2)
+				listed |= strcmp(json_string_value(f2), key2) == 0;
+			if (!listed)
+				return hotline__cmd_fail(c, HOTLINE_EINVALID, "value '%s' is not named in 'fields'", key2);
+		}
+	}
+	return 0;
+}
+
+/* Stage 2: the objects the command names exist (or, for definitions, don't). */
+int hotline__validate_references(hotline__cmdctx *c)
+{
+	size_t i, j;
+	const json_t *v, *item;
+	int rc;
+
+	if (c->case_id) {
+		c->snap_cached = hotline__cache_take_snapshot(&c->db->cache, c->case_id, &c->snap);
+		rc = c->snap_cached ? 0 : c->db->st->case_get(c->db->st, c->case_id, load_case_cb, &c->snap);
+		if (rc == 0)
+			c->have_case = 1;
+		else if (rc != HOTLINE_ENOT_FOUND)
+			return hotline__db_storage_fail(c->db, rc, "reading the case");
+		if (c->t->on == HOTLINE__ON_NEW_CASE && c->have_case)
+			return hotline__cmd_fail(c, HOTLINE_EDUPLICATE, "case '%s' already exists", c->case_id);
+		if (c->t->on != HOTLINE__ON_NEW_CASE && !c->have_case)
+			return hotline__cmd_fail(c, HOTLINE_ENOT_FOUND, "no case '%s'", c->case_id);
+	}
+	if (c->t->on != HOTLINE__ON_DIRECTORY && !hotline__cmd_person(c, c->actor))
+		return hotline__cmd_fail(c, HOTLINE_ENOT_FOUND, "no person '%s' (actor)", c->actor);
+	if (c->have_case) {
+		c->property = hotline__cmd_property(c, c->snap.property);
+		if (!c->property)
+			return hotline__cmd_fail(c, HOTLINE_ECORRUPT, "case '%s' names unknown property '%s'", c->case_id, c->snap.property);
+	}
+	/* definitions: the id must be new */
+	if (c->kind == HOTLINE_CMD_PERSON && hotline__cmd_person(c, json_string_value(json_object_get(c->obj, "id"))))
+		return hotline__cmd_fail(c, HOTLINE_EDUPLICATE, "person '%s' is already defined",
+			json_string_value(json_object_get(c->obj, "id")));
+	if (c->kind == HOTLINE_CMD_PROPERTY && hotline__cmd_property(c, json_string_value(json_object_get(c->obj, "id"))))
+		return hotline__cmd_fail(c, HOTLINE_EDUPLICATE, "property '%s' is already defined",
+			json_string_value(json_object_get(c->obj, "id")));
+	for (i = 0; i < hotline__n_fields; i++) {
+		const hotline__field *f = &hotline__fields[i];
+		if (f->cmd != c->kind || !(v = json_object_get(c->obj, f->name)))
+			continue;
+		if (f->type == HOTLINE__F_PERSON && !hotline__cmd_person(c, json_string_value(v)))
+			return hotline__cmd_fail(c, HOTLINE_ENOT_FOUND, "no person '%s' (%s)", json_string_value(v), f->name);
+		if (f->type == HOTLINE__F_PERSONS)
+			json_array_foreach(v, j, item)
+				if (!hotline__cmd_person(c, json_string_value(item)))
+					return hotline__cmd_fail(c, HOTLINE_ENOT_FOUND, "no person '%s' (%s)", json_string_value(item), f->name);
+		if (f->type == HOTLINE__F_PROPERTY) {
+			c->property = hotline__cmd_property(c, json_string_value(v));
+			if (!c->property)
+				return hotline__cmd_fail(c, HOTLINE_ENOT_FOUND, "no property '%s'", json_string_value(v));
+		}
+	}
+	if (c->kind == HOTLINE_CMD_BONUS &&
+	    hotline__dirstore_has_bonus(&c->db->dir, c->db->st, json_string_value(json_object_get(c->obj, "person")),
+		json_string_value(json_object_get(c->obj, "month"))))
+		return hotline__cmd_fail(c, HOTLINE_EDUPLICATE, "bonus of '%s' for %s is already defined",
+			json_string_value(json_object_get(c->obj, "person")),
+			json_string_value(json_object_get(c->obj, "month")));
+	return 0;
+}
+
+static void roles_text(unsigned roles, char *buf, size_t size)
+{
+	int i;
+	buf[0] = '\0';
+	for (i = 0; i < HOTLINE_ROLE_COUNT; i++)
+		if (roles & (1u << i)) {
+			if (buf[0])
+				strncat(buf, " or ", size - strlen(buf) - 1);
+			strncat(buf, hotline_role_name(1 << i), size - strlen(buf) - 1);
+		}
+}
+
+/* Stage 3: role and property scope. */
+int hotline__validate_role(hotline__cmdctx *c)
+{
+	const hotline__person *p;
+	unsigned have;
+	int i;
+	char need[160];
+
+	if (c->t->on == HOTLINE__ON_DIRECTORY)
+		return 0;
+	p = hotline__cmd_person(c, c->actor);
+	have = p->roles & c->t->roles;
+	roles_text(c->t->roles, need, sizeof(need));
+	if (!have)
+		return hotline__cmd_fail(c, HOTLINE_EFORBIDDEN, "'%s' is not a %s", c->actor, need);
+	for (i = 0; i < HOTLINE_ROLE_COUNT; i++) {
+		unsigned r = 1u << i;
+		if (!(have & r))
+			continue;
+		if (!(c->t->scoped & r))
+			return 0;
+		if (hotline__property_names(c->property, r, c->actor))
+			return 0;
+	}
+	return hotline__cmd_fail(c, HOTLINE_EFORBIDDEN, "'%s' is not named as %s of property '%s'", c->actor, need,
+		c->property ? c->property->id : "?");
+}
+
+static void from_text(uint32_t from, char *buf, size_t size)
+{
+	int s, a;
+	buf[0] = '\0';
+	for (s = 0; s < HOTLINE_STATE_COUNT; s++)
+		for (a = 0; a < 3; a++)
+			if (from & HOTLINE__SLOT(s, a)) {
+				if (buf[0])
+					strncat(buf, ", ", size - strlen(buf) - 1);
+				strncat(buf, hotline_state_name(s), size - strlen(buf) - 1);
+				if (a) {
+					strncat(buf, "(", size - strlen(buf) - 1);
+					strncat(buf, hotline_approval_name(a), size - strlen(buf) - 1);
+					strncat(buf, ")", size - strlen(buf) - 1);
+				}
+			}
+}
+
+/* Stage 4: the table allows the command in the case's (state, approval). */
+int hotline__validate_transition(hotline__cmdctx *c)
+{
+	char allowed[400];
+	if (!c->have_case || c->t->on == HOTLINE__ON_NEW_CASE)
+		return 0;
+	if (c->t->from & HOTLINE__SLOT(c->snap.state, c->snap.approval))
+		return 0;
+	from_text(c->t->from, allowed, sizeof(allowed));
+	if (c->snap.approval)
+		return hotline__cmd_fail(c, HOTLINE_EINVALID_TRANSITION, "case '%s' is %s(%s); allowed from %s", c->case_id,
+			hotline_state_name(c->snap.state), hotline_approval_name(c->snap.approval), allowed);
+	return hotline__cmd_fail(c, HOTLINE_EINVALID_TRANSITION, "case '%s' is %s; allowed from %s", c->case_id,
+		hotline_state_name(c->snap.state), allowed);
+}
+
+/* Stage 6: optimistic concurrency. */
+int hotline__validate_version(hotline__cmdctx *c)
+{
+	int64_t have = c->have_case ? c->snap.version : 0;
+	if (c->has_expect && c->expect_version != have)
+		return hotline__cmd_fail(c, HOTLINE_ECONFLICT, "case '%s' is at version %" PRId64 ", not %" PRId64,
+			c->case_id ? c->case_id : "", have, c->expect_version);
+	return 0;
+}
