@@ -10,6 +10,8 @@
 #include "hotline/common.h"
 #include "hotline/errors.h"
 #include "hotline/lifecycle.h"
+#include "hotline/time.h"
+#include "hotline/storage.h"
 #include "hotline/db.h"
 #include "hotline/assess.h"
 

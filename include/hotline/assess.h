@@ -5,6 +5,7 @@
 #define HOTLINE_ASSESS_H
 
 #include "db.h"
+#include "time.h"
 
 HOTLINE_BEGIN_DECL
 
@@ -60,11 +61,6 @@ HOTLINE_EXTERN(int) hotline_replay_options_init(hotline_replay_options *opts, un
  * with sorted keys; free it with hotline_free.
  */
 HOTLINE_EXTERN(int) hotline_replay(char **out, const char *const *files, size_t nfiles, const hotline_replay_options *opts);
-
-/** Parse an ISO-8601 instant with offset ("2026-11-02T09:05:00+08:00"). */
-HOTLINE_EXTERN(int) hotline_time_parse(hotline_time *out, const char *iso);
-/** Format an instant with a UTC offset in minutes into buf (at least 32 bytes). */
-HOTLINE_EXTERN(int) hotline_time_format(char *buf, size_t size, hotline_time t, int offset_minutes);
 
 HOTLINE_END_DECL
 

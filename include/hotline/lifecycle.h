@@ -86,6 +86,8 @@ HOTLINE_EXTERN(const char *) hotline_state_name(int state);
 HOTLINE_EXTERN(int) hotline_state_from_name(int *out, const char *name);
 /** "none", "pending", "approved"; NULL if out of range. */
 HOTLINE_EXTERN(const char *) hotline_approval_name(int approval);
+/** Approval status from its JSON name; HOTLINE_EINVALID if unknown. */
+HOTLINE_EXTERN(int) hotline_approval_from_name(int *out, const char *name);
 /** JSON name of a command ("register"...), NULL if out of range. */
 HOTLINE_EXTERN(const char *) hotline_command_name(int kind);
 /** Command from its JSON name; HOTLINE_EINVALID if unknown. */

@@ -195,24 +195,3 @@ int hotline_db_execute(hotline_db *db, const hotline_command *cmd, int64_t *seq_
 	json_decref(copy);
 	return rc;
 }
-
-int hotline_time_parse(hotline_time *out, const char *iso)
-{
-	if (!out || !iso)
-		return hotline__last_error_set(HOTLINE_EINVALID, "out and text are required");
-	if (hotline__time_parse(iso, out, NULL) != 0)
-		return hotline__last_error_set(HOTLINE_EINVALID, "'%s' is not an ISO-8601 instant with an offset", iso);
-	return 0;
-}
-
-int hotline_time_format(char *buf, size_t size, hotline_time t, int offset_minutes)
-{
-	char tmp[32];
-	if (!buf || size < 26)
-		return hotline__last_error_set(HOTLINE_EINVALID, "buffer too small (needs 26 bytes)");
-	if (offset_minutes <= -24 * 60 || offset_minutes >= 24 * 60 || t == HOTLINE_TIME_NONE)
-		return hotline__last_error_set(HOTLINE_EINVALID, "offset or instant out of range");
-	hotline__time_format(t, offset_minutes, tmp);
-	memcpy(buf, tmp, strlen(tmp) + 1);
-	return 0;
-}

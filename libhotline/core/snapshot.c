@@ -69,15 +69,6 @@ static int target_state(const hotline__transition *t, json_t *cmd, int current)
 	return match ? t->to : t->to_else;
 }
 
-static int approval_from_name(const char *name)
-{
-	int k;
-	for (k = 0; k <= HOTLINE_APPROVAL_APPROVED; k++)
-		if (strcmp(hotline_approval_name(k), name ? name : "none") == 0)
-			return k;
-	return HOTLINE_APPROVAL_NONE;
-}
-
 static void apply_approval(const hotline__transition *t, json_t *body, json_t *cmd, const hotline_case *old,
 	int *state, int *approval, int *exempt)
 {
@@ -100,7 +91,8 @@ static void apply_approval(const hotline__transition *t, json_t *body, json_t *c
 		int prev = HOTLINE_STATE_DISPATCHED;
 		hotline_state_from_name(&prev, json_string_value(json_object_get(body, "previous_state")));
 		*state = prev;
-		*approval = approval_from_name(json_string_value(json_object_get(body, "previous_approval")));
+		*approval = HOTLINE_APPROVAL_NONE;
+		hotline_approval_from_name(approval, json_string_value(json_object_get(body, "previous_approval")));
 		break;
 	}
 	default:

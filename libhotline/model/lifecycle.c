@@ -238,6 +238,15 @@ const char *hotline_approval_name(int approval)
 	return (approval >= 0 && approval <= 2) ? approval_names[approval] : NULL;
 }
 
+int hotline_approval_from_name(int *out, const char *name)
+{
+	int i = find_name(approval_names, 3, name);
+	if (!out || i < 0)
+		return bad_name("unknown approval", name);
+	*out = i;
+	return 0;
+}
+
 const char *hotline_command_name(int kind)
 {
 	return (kind >= 0 && kind < HOTLINE_CMD_COUNT) ? command_names[kind] : NULL;

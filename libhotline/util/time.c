@@ -4,6 +4,8 @@
 #include <string.h>
 
 #include "hotline/errors.h"
+#include "hotline/time.h"
+#include "util/err.h"
 
 int64_t hotline__floor_div(int64_t a, int64_t b)
 {
@@ -160,4 +162,36 @@ void hotline__time_format(int64_t t, int offset_min, char buf[32])
 		(int)(secs / 60 % 60), (int)(secs % 60), offset_min < 0 ? '-' : '+', off / 60 % 100, off % 60);
 	memcpy(buf, tmp, 31);
 	buf[31] = '\0';
+}
+
+/* ---- the public API (include/hotline/time.h) ---- */
+
+int hotline_time_parse(hotline_time *out, const char *iso)
+{
+	if (!out || !iso)
+		return hotline__last_error_set(HOTLINE_EINVALID, "out and text are required");
+	if (hotline__time_parse(iso, out, NULL) != 0)
+		return hotline__last_error_set(HOTLINE_EINVALID, "'%s' is not an ISO-8601 instant with an offset", iso);
+	return 0;
+}
+
+int hotline_time_format(char *buf, size_t size, hotline_time t, int offset_minutes)
+{
+	int64_t days;
+	char tmp[32];
+	if (!buf || size < HOTLINE_TIME_TEXT_SIZE)
+		return hotline__last_error_set(HOTLINE_EINVALID, "buffer too small (needs HOTLINE_TIME_TEXT_SIZE = %d bytes)",
+			HOTLINE_TIME_TEXT_SIZE);
+	if (offset_minutes <= -24 * 60 || offset_minutes >= 24 * 60 || t == HOTLINE_TIME_NONE)
+		return hotline__last_error_set(HOTLINE_EINVALID, "offset or instant out of range");
+	/* the local year must have four digits: the text is then exactly 25 characters */
+	if (t > INT64_MAX / 2 || t < INT64_MIN / 2)
+		return hotline__last_error_set(HOTLINE_ERANGE, "instant out of range");
+	days = hotline__floor_div(t + (int64_t)offset_minutes * 60, 86400);
+	if (days < hotline__days_from_civil(0, 1, 1) || days > hotline__days_from_civil(9999, 12, 31))
+		return hotline__last_error_set(HOTLINE_ERANGE, "the year is not within 0000-9999");
+	hotline__time_format(t, offset_minutes, tmp);
+	memcpy(buf, tmp, HOTLINE_TIME_TEXT_SIZE);
+	buf[HOTLINE_TIME_TEXT_SIZE - 1] = '\0';
+	return 0;
 }

@@ -31,6 +31,7 @@
 
 #include "../common.h"
 #include "../errors.h"
+#include "../storage.h"
 
 HOTLINE_BEGIN_DECL
 
@@ -84,8 +85,7 @@ typedef int (*hotline_storage_case_cb)(const hotline_storage_case *c, void *payl
 typedef int (*hotline_storage_event_cb)(const hotline_storage_event *e, void *payload);
 typedef int (*hotline_storage_dir_cb)(const char *kind, const char *id, const char *body, void *payload);
 
-typedef struct hotline_storage hotline_storage;
-
+/* hotline_storage is declared in ../storage.h */
 struct hotline_storage {
 	unsigned int version;
 
@@ -147,28 +147,6 @@ struct hotline_storage {
 
 /** Initialise a backend struct (for bindings, which cannot use macros). */
 HOTLINE_EXTERN(int) hotline_storage_init(hotline_storage *st, unsigned int version);
-
-/** Create the built-in in-memory backend (for tests; nothing survives close). */
-HOTLINE_EXTERN(int) hotline_storage_memory_new(hotline_storage **out);
-
-/** SQLite options (versioned; grows only at the end). */
-typedef struct hotline_sqlite_options {
-	unsigned int version;
-	int busy_timeout_ms;   /**< default 5000 */
-	int synchronous;       /**< 1 = NORMAL (default, WAL), 2 = FULL */
-} hotline_sqlite_options;
-
-#define HOTLINE_SQLITE_OPTIONS_VERSION 1
-#define HOTLINE_SQLITE_OPTIONS_INIT { HOTLINE_SQLITE_OPTIONS_VERSION, 5000, 1 }
-HOTLINE_EXTERN(int) hotline_sqlite_options_init(hotline_sqlite_options *opts, unsigned int version);
-
-/**
- * Create the SQLite backend on `path` (":memory:" allowed): WAL journal,
- * prepared statements cached on the handle, versioned schema with
- * migrations, busy timeout. opts may be NULL for the defaults.
- */
-HOTLINE_EXTERN(int) hotline_storage_sqlite_new(hotline_storage **out, const char *path, const hotline_sqlite_options *opts);
-
 
 HOTLINE_END_DECL
 

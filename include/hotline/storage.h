@@ -1,0 +1,39 @@
+/*
+ * libhotline — the built-in storage backends, for callers who open a
+ * database on one of them explicitly (hotline_db_open_storage) rather than
+ * by URI (hotline_db_open). Writing a backend of one's own is in
+ * <hotline/sys/storage.h>.
+ */
+#ifndef HOTLINE_STORAGE_H
+#define HOTLINE_STORAGE_H
+
+#include "common.h"
+
+HOTLINE_BEGIN_DECL
+
+typedef struct hotline_storage hotline_storage;
+
+/** Create the built-in in-memory backend (for tests; nothing survives close). */
+HOTLINE_EXTERN(int) hotline_storage_memory_new(struct hotline_storage **out);
+
+/** SQLite options (versioned; grows only at the end). */
+typedef struct hotline_sqlite_options {
+	unsigned int version;
+	int busy_timeout_ms;   /**< default 5000 */
+	int synchronous;       /**< 1 = NORMAL (default, WAL), 2 = FULL */
+} hotline_sqlite_options;
+
+#define HOTLINE_SQLITE_OPTIONS_VERSION 1
+#define HOTLINE_SQLITE_OPTIONS_INIT { HOTLINE_SQLITE_OPTIONS_VERSION, 5000, 1 }
+HOTLINE_EXTERN(int) hotline_sqlite_options_init(hotline_sqlite_options *opts, unsigned int version);
+
+/**
+ * Create the SQLite backend on `path` (":memory:" allowed): WAL journal,
+ * prepared statements cached on the handle, versioned schema with
+ * migrations, busy timeout. opts may be NULL for the defaults.
+ */
+HOTLINE_EXTERN(int) hotline_storage_sqlite_new(struct hotline_storage **out, const char *path, const hotline_sqlite_options *opts);
+
+HOTLINE_END_DECL
+
+#endif

@@ -1,0 +1,240 @@
+/*
+ * Contracts of the public API and of the command path's tables that a
+ * review found broken or unpinned: the time text's exact size, the bonus
+ * month's form, bonus keys of any length, approval names, verify-log over
+ * ids in any order, the guard table and the effect column.
+ */
+#include <pthread.h>
+#include <stdlib.h>
+
+#include "core_fixture.h"
+#include "core/guards.h"
+#include "model/lifecycle.h"
+
+static int setup(void **state)
+{
+	hotline_db *db;
+	if (hotline_db_open(&db, "memory:", NULL) != 0)
+		return -1;
+	fixture_load(db);
+	*state = db;
+	return 0;
+}
+
+static int teardown(void **state)
+{
+	hotline_db_close(*state);
+	return 0;
+}
+
+/* The text of an instant is exactly HOTLINE_TIME_TEXT_SIZE bytes; years past 9999 are refused, not overflowed. */
+static void test_time_format_size(void **state)
+{
+	char buf[HOTLINE_TIME_TEXT_SIZE + 8];
+	hotline_time t;
+	(void)state;
+	assert_int_equal(HOTLINE_TIME_TEXT_SIZE, 26);
+	assert_int_equal(hotline_time_parse(&t, "2026-11-02T09:05:00+08:00"), 0);
+	memset(buf, 'x', sizeof(buf));
+	assert_int_equal(hotline_time_format(buf, HOTLINE_TIME_TEXT_SIZE, t, 480), 0);
+	assert_string_equal(buf, "2026-11-02T09:05:00+08:00");
+	assert_int_equal(buf[HOTLINE_TIME_TEXT_SIZE], 'x');
+	assert_int_equal(hotline_time_format(buf, HOTLINE_TIME_TEXT_SIZE - 1, t, 480), HOTLINE_EINVALID);
+	assert_int_equal(hotline_time_parse(&t, "9999-12-31T23:59:59Z"), 0);
+	assert_int_equal(hotline_time_format(buf, HOTLINE_TIME_TEXT_SIZE, t, 0), 0);
+	assert_string_equal(buf, "9999-12-31T23:59:59+00:00");
+	/* one second later, or the same instant east of Greenwich, is year 10000 */
+	memset(buf, 'x', sizeof(buf));
+	assert_int_equal(hotline_time_format(buf, HOTLINE_TIME_TEXT_SIZE, t + 1, 0), HOTLINE_ERANGE);
+	assert_int_equal(hotline_time_format(buf, HOTLINE_TIME_TEXT_SIZE, t, 60), HOTLINE_ERANGE);
+	assert_int_equal(buf[0], 'x');
+	assert_non_null(strstr(hotline_last_error(), "9999"));
+	assert_int_equal(hotline_time_format(buf, HOTLINE_TIME_TEXT_SIZE, (hotline_time)1 << 60, 0), HOTLINE_ERANGE);
+	assert_int_equal(hotline_time_format(buf, HOTLINE_TIME_TEXT_SIZE, -((hotline_time)1 << 60), 0), HOTLINE_ERANGE);
+	assert_int_equal(hotline_time_format(NULL, 64, 0, 0), HOTLINE_EINVALID);
+	assert_int_equal(hotline_time_format(buf, sizeof(buf), 0, 24 * 60), HOTLINE_EINVALID);
+}
+
+/* Art. 22's month is exactly YYYY-MM: anything else would silently never cap. */
+static void test_bonus_month_form(void **state)
+{
+	static const char *const bad[] = { "+026-11", "2026- 1", "2026-1", "2026-13", "2026-00", "2026/11",
+		"2026-11 ", " 2026-11", "20261-1", "2026-1a", "２026-11", NULL };
+	hotline_db *db = *state;
+	const char *const *m;
+	for (m = bad; *m; m++) {
+		assert_int_equal(exec_fmt(db, "{\"cmd\":\"bonus\",\"person\":\"li2\",\"month\":\"%s\",\"amount_fen\":1}", *m),
+			HOTLINE_EINVALID);
+		assert_non_null(strstr(hotline_db_errmsg(db), "month"));
+	}
+	assert_int_equal(exec_fmt(db, "{\"cmd\":\"bonus\",\"person\":\"li2\",\"month\":\"2026-12\",\"amount_fen\":1}"), 0);
+	assert_int_equal(exec_fmt(db, "{\"cmd\":\"bonus\",\"person\":\"li2\",\"month\":\"2026-12\",\"amount_fen\":2}"),
+		HOTLINE_EDUPLICATE);
+}
+
+/* Two long person ids that differ only past 255 bytes are two bonus records, in both backends. */
+static void test_long_bonus_keys(void **state)
+{
+	static const char *const uris[] = { "memory:", "sqlite::memory:" };
+	char a[301], b[301];
+	size_t i;
+	(void)state;
+	memset(a, 'p', 300);
+	memcpy(b, a, 300);
+	a[300] = b[300] = '\0';
+	a[299] = 'a';
+	b[299] = 'b';
+	for (i = 0; i < 2; i++) {
+		hotline_db *db;
+		assert_int_equal(hotline_db_open(&db, uris[i], NULL), 0);
+		assert_int_equal(exec_fmt(db, "{\"cmd\":\"person\",\"id\":\"%s\",\"name\":\"A\",\"roles\":[\"property_manager\"]}", a), 0);
+		assert_int_equal(exec_fmt(db, "{\"cmd\":\"person\",\"id\":\"%s\",\"name\":\"B\",\"roles\":[\"property_manager\"]}", b), 0);
+		assert_int_equal(exec_fmt(db, "{\"cmd\":\"bonus\",\"person\":\"%s\",\"month\":\"2026-11\",\"amount_fen\":100}", a), 0);
+		assert_int_equal(exec_fmt(db, "{\"cmd\":\"bonus\",\"person\":\"%s\",\"month\":\"2026-11\",\"amount_fen\":200}", b), 0);
+		assert_int_equal(exec_fmt(db, "{\"cmd\":\"bonus\",\"person\":\"%s\",\"month\":\"2026-11\",\"amount_fen\":300}", b),
+			HOTLINE_EDUPLICATE);
+		hotline_db_close(db);
+	}
+}
+
+static void test_approval_names(void **state)
+{
+	int a = -1, i;
+	(void)state;
+	for (i = 0; i <= HOTLINE_APPROVAL_APPROVED; i++) {
+		assert_int_equal(hotline_approval_from_name(&a, hotline_approval_name(i)), 0);
+		assert_int_equal(a, i);
+	}
+	a = 7;
+	assert_int_equal(hotline_approval_from_name(&a, "accepted"), HOTLINE_EINVALID);
+	assert_int_equal(a, 7);
+	assert_non_null(strstr(hotline_last_error(), "accepted"));
+	assert_int_equal(hotline_approval_from_name(&a, NULL), HOTLINE_EINVALID);
+	assert_int_equal(hotline_approval_from_name(NULL, "none"), HOTLINE_EINVALID);
+}
+
+/* verify-log over many cases whose ids arrive in no order (as UUIDs do), with one tampered-free run. */
+static void test_verify_unsorted_ids(void **state)
+{
+	hotline_db *db = *state;
+	int64_t checked = 0;
+	unsigned x = 12345;
+	int i;
+	assert_int_equal(hotline_db_begin(db), 0);
+	for (i = 0; i < 3000; i++) {
+		x = x * 1103515245u + 12345u;
+		assert_int_equal(exec_fmt(db, "{\"cmd\":\"register\",\"case\":\"%08x-%d\",\"at\":\"2026-11-02T09:05:00+08:00\","
+			"\"actor\":\"zhang\",\"property\":\"P1\",\"room\":\"1\",\"owner\":\"o\",\"phone\":\"1\",\"matter\":\"m\","
+			"\"call_taker\":\"zhang\",\"order_taker\":\"li\"}", x, i), 0);
+	}
+	assert_int_equal(hotline_db_commit(db), 0);
+	assert_int_equal(hotline_db_verify_log(db, NULL, &checked), 0);
+	assert_int_equal(checked, 3000 + 11);
+}
+
+/* Every guard belongs to a command of the table and cites where it comes from. */
+static void test_guard_table(void **state)
+{
+	size_t i, j;
+	(void)state;
+	assert_true(hotline__n_guards >= 5);
+	for (i = 0; i < hotline__n_guards; i++) {
+		assert_non_null(hotline__transition_of(hotline__guards[i].cmd));
+		assert_non_null(hotline__guards[i].check);
+		assert_true(strlen(hotline__guards[i].article) > 0);
+		for (j = 0; j < i; j++)
+			assert_int_not_equal(hotline__guards[i].cmd, hotline__guards[j].cmd);
+	}
+}
+
+/* The request states are those the table's request rows lead to; effects are where DESIGN puts them. */
+static void test_table_derivations(void **state)
+{
+	int s;
+	(void)state;
+	for (s = 0; s < HOTLINE_STATE_COUNT; s++)
+		assert_int_equal(hotline__state_is_request(s), s == HOTLINE_STATE_ESCALATED ||
+			s == HOTLINE_STATE_STAGE_CLOSED || s == HOTLINE_STATE_MALICIOUS_EXEMPT);
+	assert_int_equal(hotline__transition_of(HOTLINE_CMD_REGISTER)->effect, HOTLINE__EFFECT_OPEN_LEDGER);
+	assert_int_equal(hotline__transition_of(HOTLINE_CMD_DISPATCH)->effect, HOTLINE__EFFECT_DISPATCHED_AT);
+	assert_int_equal(hotline__transition_of(HOTLINE_CMD_CORRECT_RECORD)->effect, HOTLINE__EFFECT_MERGE_LEDGER);
+	assert_int_equal(hotline__transition_of(HOTLINE_CMD_CLOSE)->effect, HOTLINE__EFFECT_NONE);
+	assert_non_null(hotline__field_of(HOTLINE_CMD_REGISTER, "phone"));
+	assert_null(hotline__field_of(HOTLINE_CMD_REGISTER, "phones"));
+}
+
+/* A correct_record merges its values into the ledger; a dispatch records its instant (the effect column at work). */
+static void test_effects_in_snapshot(void **state)
+{
+	hotline_db *db = *state;
+	hotline_case *c;
+	assert_int_equal(exec_fmt(db, "{\"cmd\":\"register\",\"case\":\"E1\",\"at\":\"2026-11-02T09:05:00+08:00\","
+		"\"actor\":\"zhang\",\"property\":\"P1\",\"room\":\"1\",\"owner\":\"o\",\"phone\":\"1\",\"matter\":\"m\","
+		"\"call_taker\":\"zhang\",\"order_taker\":\"li\"}"), 0);
+	assert_int_equal(exec_fmt(db, "{\"cmd\":\"correct_record\",\"case\":\"E1\",\"at\":\"2026-11-02T09:06:00+08:00\","
+		"\"actor\":\"zhang\",\"fields\":[\"room\"],\"values\":{\"room\":\"3-201\"}}"), 0);
+	assert_int_equal(exec_fmt(db, "{\"cmd\":\"dispatch\",\"case\":\"E1\",\"at\":\"2026-11-02T09:20:00+08:00\","
+		"\"actor\":\"zhang\"}"), 0);
+	assert_int_equal(hotline_db_case(&c, db, "E1"), 0);
+	assert_string_equal(hotline_case_field(c, "room"), "3-201");
+	assert_string_equal(hotline_case_field(c, "kind"), "complaint");
+	assert_non_null(strstr(hotline_case_json(c), "\"dispatched_at\":\"2026-11-02T09:20:00+08:00\""));
+	hotline_case_free(c);
+}
+
+typedef struct race_arg {
+	hotline_db *db;
+	int good;
+} race_arg;
+
+/* Half the threads send malformed JSON (the failure is recorded on the shared handle), half valid commands. */
+static void *racer(void *p)
+{
+	race_arg *a = p;
+	int i;
+	for (i = 0; i < 200; i++) {
+		if (a->good)
+			exec_fmt(a->db, "{\"cmd\":\"call\",\"at\":\"2026-11-02T09:05:00+08:00\",\"agent\":\"zhang\","
+				"\"rings\":1,\"answered\":true}");
+		else {
+			hotline_db_exec_json(a->db, "{not json", NULL);
+			hotline_db_exec_json(a->db, NULL, NULL);
+			hotline_db_case(NULL, a->db, "x");
+			hotline_db_load_holidays(a->db, NULL, NULL, 0);
+		}
+	}
+	return NULL;
+}
+
+/* The handle's error is written under its lock (run under ThreadSanitizer by test_contracts_tsan). */
+static void test_error_under_lock(void **state)
+{
+	hotline_db *db = *state;
+	pthread_t th[4];
+	race_arg args[4];
+	int i;
+	for (i = 0; i < 4; i++) {
+		args[i].db = db;
+		args[i].good = i % 2;
+		assert_int_equal(pthread_create(&th[i], NULL, racer, &args[i]), 0);
+	}
+	for (i = 0; i < 4; i++)
+		pthread_join(th[i], NULL);
+	assert_int_equal(hotline_db_verify_log(db, NULL, NULL), 0);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_time_format_size),
+		cmocka_unit_test_setup_teardown(test_bonus_month_form, setup, teardown),
+		cmocka_unit_test(test_long_bonus_keys),
+		cmocka_unit_test(test_approval_names),
+		cmocka_unit_test_setup_teardown(test_verify_unsorted_ids, setup, teardown),
+		cmocka_unit_test(test_guard_table),
+		cmocka_unit_test(test_table_derivations),
+		cmocka_unit_test_setup_teardown(test_effects_in_snapshot, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_error_under_lock, setup, teardown),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
