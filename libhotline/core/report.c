@@ -1,6 +1,6 @@
 /*
- * Assessment, explanation and scenario replay: the glue between stored
- * events and the rules engine.
+ * Assessment and explanation over the stored events: the glue between the
+ * storage and the rules engine.
  */
 #include <errno.h>
 #include <inttypes.h>
@@ -8,10 +8,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "core/command.h"
 #include "core/db.h"
-#include "util/json.h"
 #include "core/eventlog.h"
+#include "core/report.h"
 #include "hotline/assess.h"
 #include "rules/eval.h"
 #include "util/time.h"
@@ -86,8 +85,7 @@ static int source_open(hotline_db *db, store_source *s, hotline__source *src)
 	return 0;
 }
 
-/* Runs the assessment under the lock, in one read transaction: as JSON values, or as text into doc. */
-static int assess_locked(hotline_db *db, hotline_time as_of, json_t **pen, json_t **assessment, hotline__sbuf *doc)
+int hotline__report_assess_locked(hotline_db *db, hotline_time as_of, json_t **pen, json_t **assessment, hotline__sbuf *doc)
 {
 	store_source s;
 	hotline__source src;
@@ -141,10 +139,10 @@ static int assess_into(hotline_db *db, hotline_time as_of, hotline_format format
 	char *csv = NULL;
 	int rc;
 	if (format == HOTLINE_FORMAT_JSON) {
-		rc = assess_locked(db, as_of, NULL, NULL, b);
+		rc = hotline__report_assess_locked(db, as_of, NULL, NULL, b);
 		return rc ? rc : flush_doc(db, b);
 	}
-	rc = assess_locked(db, as_of, &pen, &assessment, NULL);
+	rc = hotline__report_assess_locked(db, as_of, &pen, &assessment, NULL);
 	if (rc == 0 && (rc = hotline__assessment_csv(pen, assessment, &csv)) != 0)
 		hotline__db_fail(db, rc, "rendering CSV");
 	if (rc == 0) {
@@ -230,172 +228,5 @@ int hotline_db_explain(char **out, hotline_db *db, const char *case_id, hotline_
 	json_decref(doc);
 	hotline__event_vec_free(&v);
 	pthread_mutex_unlock(&db->mu);
-	return rc;
-}
-
-/* ---- replay ---- */
-
-/* Commands per transaction when replaying: durable in steps, fast. */
-#define REPLAY_BATCH 1000
-
-int hotline_replay_options_init(hotline_replay_options *opts, unsigned int version)
-{
-	if (!opts)
-		return hotline__last_error_set(HOTLINE_EINVALID, "options pointer is NULL");
-	if (version == 0 || version > HOTLINE_REPLAY_OPTIONS_VERSION)
-		return hotline__last_error_set(HOTLINE_EINVALID, "unsupported hotline_replay_options version %u", version);
-	memset(opts, 0, sizeof(*opts));
-	opts->version = version;
-	opts->as_of = HOTLINE_TIME_NONE;
-	return 0;
-}
-
-static int cases_cb(const hotline_storage_case *c, void *payload)
-{
-	json_t *arr = payload;
-	json_array_append_new(arr, json_pack("{s:s,s:s,s:s,s:b,s:I}", "id", c->id,
-		"state", hotline_state_name(c->state), "approval", hotline_approval_name(c->approval),
-		"exempt", c->exempt, "version", (json_int_t)c->version));
-	return 0;
-}
-
-static int is_blank_or_comment(const char *line)
-{
-	while (*line == ' ' || *line == '\t' || *line == '\r' || *line == '\n')
-		line++;
-	return *line == '\0' || *line == '#';
-}
-
-/* Applies one file; a malformed JSON line fails the whole replay with file:line. */
-static int replay_file(hotline_db *db, const char *path, int tag_file, json_t *refused, hotline_time *latest,
-	size_t *pending)
-{
-	FILE *f = fopen(path, "rb");
-	char *line = NULL;
-	size_t cap = 0;
-	ssize_t len;
-	long lineno = 0;
-	int rc = 0;
-
-	if (!f)
-		return hotline__last_error_set(HOTLINE_EIO, "%s: cannot open: %s", path, strerror(errno));
-	while ((len = getline(&line, &cap, f)) >= 0) {
-		json_error_t jerr;
-		json_t *obj, *at;
-		hotline_time t;
-		lineno++;
-		if (lineno == 1 && len >= 3 && memcmp(line, "\xEF\xBB\xBF", 3) == 0)
-			memmove(line, line + 3, (size_t)len - 2); /* UTF-8 byte order mark */
-		if (is_blank_or_comment(line))
-			continue;
-		obj = json_loads(line, JSON_REJECT_DUPLICATES, &jerr);
-		if (!obj || !json_is_object(obj)) {
-			rc = hotline__last_error_set(HOTLINE_EINVALID, "%s:%ld: %s", path, lineno,
-				obj ? "a line must hold a JSON object" : jerr.text);
-			json_decref(obj);
-			break;
-		}
-		at = json_object_get(obj, "at");
-		if (json_is_string(at) && hotline__time_parse(json_string_value(at), &t, NULL) == 0 &&
-		    (*latest == HOTLINE_TIME_NONE || t > *latest))
-			*latest = t;
-		/* Lines are applied in batches of REPLAY_BATCH commands per transaction. */
-		if (!db->in_batch && (rc = hotline_db_begin(db)) != 0) {
-			rc = hotline__last_error_set(rc, "%s:%ld: %s", path, lineno, hotline_db_errmsg(db));
-			json_decref(obj);
-			break;
-		}
-		if (++*pending >= REPLAY_BATCH) {
-			*pending = 0;
-			if ((rc = hotline_db_commit(db)) != 0) {
-				rc = hotline__last_error_set(rc, "%s:%ld: %s", path, lineno, hotline_db_errmsg(db));
-				json_decref(obj);
-				break;
-			}
-			if ((rc = hotline_db_begin(db)) != 0) {
-				rc = hotline__last_error_set(rc, "%s:%ld: %s", path, lineno, hotline_db_errmsg(db));
-				json_decref(obj);
-				break;
-			}
-		}
-		if (hotline__db_exec_obj(db, obj, NULL) != 0) {
-			int code = hotline_db_errcode(db);
-			json_t *r;
-			if (code == HOTLINE_ESTORAGE || code == HOTLINE_ENOMEM || code == HOTLINE_ECORRUPT) {
-				rc = hotline__last_error_set(code, "%s:%ld: %s", path, lineno, hotline_db_errmsg(db));
-				json_decref(obj);
-				break;
-			}
-			r = json_pack("{s:I,s:s,s:s}", "line", (json_int_t)lineno, "code", hotline_error_name(code),
-				"message", hotline_db_errmsg(db));
-			if (tag_file)
-				json_object_set_new(r, "file", json_string(path));
-			json_array_append_new(refused, r);
-		}
-		json_decref(obj);
-	}
-	if (rc == 0 && ferror(f))
-		rc = hotline__last_error_set(HOTLINE_EIO, "%s: read error", path);
-	free(line);
-	fclose(f);
-	return rc;
-}
-
-int hotline_replay(char **out, const char *const *files, size_t nfiles, const hotline_replay_options *opts)
-{
-	hotline_db_options dbo = HOTLINE_DB_OPTIONS_INIT;
-	hotline_storage_query q = HOTLINE_STORAGE_QUERY_INIT;
-	hotline_db *db = NULL;
-	json_t *refused = NULL, *cases = NULL, *pen = NULL, *assessment = NULL, *doc;
-	hotline_time latest = HOTLINE_TIME_NONE, as_of;
-	size_t i, pending = 0;
-	int rc;
-
-	if (!out)
-		return hotline__last_error_set(HOTLINE_EINVALID, "out is NULL");
-	*out = NULL;
-	if (!files || nfiles == 0)
-		return hotline__last_error_set(HOTLINE_EINVALID, "no scenario file given");
-	for (i = 0; i < nfiles; i++)
-		if (!files[i])
-			return hotline__last_error_set(HOTLINE_EINVALID, "scenario file %zu is NULL", i);
-	if (opts && (opts->version == 0 || opts->version > HOTLINE_REPLAY_OPTIONS_VERSION))
-		return hotline__last_error_set(HOTLINE_EINVALID, "unsupported hotline_replay_options version %u", opts->version);
-	dbo.policy = opts ? opts->policy : NULL;
-	if ((rc = hotline_db_open(&db, opts && opts->db_uri ? opts->db_uri : "memory:", &dbo)) != 0)
-		return rc;
-	refused = json_array();
-	cases = json_array();
-	for (i = 0; i < nfiles && rc == 0; i++)
-		rc = replay_file(db, files[i], nfiles > 1, refused, &latest, &pending);
-	if (rc == 0 && db->in_batch && (rc = hotline_db_commit(db)) != 0)
-		hotline__last_error_set(rc, "%s", hotline_db_errmsg(db));
-	if (rc)
-		goto out;
-	as_of = opts && opts->as_of != HOTLINE_TIME_NONE ? opts->as_of : latest;
-	pthread_mutex_lock(&db->mu);
-	rc = db->st->cases_foreach(db->st, &q, cases_cb, cases);
-	if (rc)
-		hotline__db_storage_fail(db, rc, "listing cases");
-	else if (as_of != HOTLINE_TIME_NONE)
-		rc = assess_locked(db, as_of, &pen, &assessment, NULL);
-	pthread_mutex_unlock(&db->mu);
-	if (rc) {
-		hotline__last_error_set(rc, "%s", hotline_db_errmsg(db));
-		goto out;
-	}
-	doc = json_pack("{s:O,s:O,s:o,s:o}", "cases", cases, "refused", refused,
-		"penalties", pen ? json_incref(pen) : json_array(),
-		"assessment", assessment ? json_incref(assessment) : json_null());
-	*out = doc ? json_dumps(doc, JSON_SORT_KEYS | JSON_INDENT(2)) : NULL;
-	json_decref(doc);
-	if (!*out)
-		rc = hotline__last_error_set(HOTLINE_ENOMEM, "out of memory");
-out:
-	json_decref(pen);
-	json_decref(assessment);
-	json_decref(refused);
-	json_decref(cases);
-	hotline_db_close(db);
 	return rc;
 }
