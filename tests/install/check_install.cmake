@@ -71,6 +71,11 @@ foreach(exe hotline hotline-static)
 		message(FATAL_ERROR "${exe} built against the install did not replay the example: ${rc}\n${out}")
 	endif()
 endforeach()
+# The conformance suite from the package, on the memory backend.
+execute_process(COMMAND ${WORK}/build/hotline-conformance RESULT_VARIABLE rc OUTPUT_VARIABLE out ERROR_VARIABLE err)
+if(NOT rc EQUAL 0 OR NOT out MATCHES "# memory: [1-9][0-9]* passed, 0 failed")
+	message(FATAL_ERROR "hotline-conformance built against the install failed (${rc}):\n${out}${err}")
+endif()
 # pkg-config: compile and link a program with the flags hotline.pc gives.
 set(ENV{PKG_CONFIG_PATH} "${WORK}/prefix/lib/pkgconfig:${WORK}/prefix/lib/x86_64-linux-gnu/pkgconfig")
 execute_process(COMMAND pkg-config --cflags --libs hotline OUTPUT_VARIABLE flags RESULT_VARIABLE rc
@@ -91,6 +96,26 @@ set(ENV{LD_LIBRARY_PATH} "${ldpath}")
 execute_process(COMMAND ${WORK}/pc-hotline --version RESULT_VARIABLE rc OUTPUT_VARIABLE out)
 if(NOT rc EQUAL 0 OR NOT out MATCHES "hotline 0\\.")
 	message(FATAL_ERROR "the pkg-config build does not run: ${out}")
+endif()
+# and the conformance suite with the flags hotline-conformance.pc gives.
+execute_process(COMMAND pkg-config --cflags --libs hotline-conformance OUTPUT_VARIABLE flags RESULT_VARIABLE rc
+	OUTPUT_STRIP_TRAILING_WHITESPACE)
+if(NOT rc EQUAL 0)
+	message(FATAL_ERROR "pkg-config does not find hotline-conformance")
+endif()
+separate_arguments(flags UNIX_COMMAND "${FLAGS} ${flags}")
+execute_process(COMMAND ${CC} -o ${WORK}/pc-conformance ${SRC}/examples/conformance.c ${flags}
+	RESULT_VARIABLE rc ERROR_VARIABLE err)
+if(NOT rc EQUAL 0)
+	message(FATAL_ERROR "building the conformance example with pkg-config flags failed: ${err}")
+endif()
+execute_process(COMMAND ${WORK}/pc-conformance RESULT_VARIABLE rc OUTPUT_VARIABLE out)
+if(NOT rc EQUAL 0 OR NOT out MATCHES "0 failed")
+	message(FATAL_ERROR "the pkg-config conformance build does not pass: ${out}")
+endif()
+# The guides are installed with the package.
+if(NOT EXISTS ${WORK}/prefix/share/doc/hotline/storage-backend.md)
+	message(FATAL_ERROR "docs/*.md were not installed under share/doc/hotline")
 endif()
 # The Python package went into the prefix too, and imports from there.
 file(GLOB_RECURSE pyinit "${WORK}/prefix/*__init__.py")
