@@ -1,6 +1,7 @@
 /* The public headers compile alone, as strict C99, in any order. */
 #include <hotline.h>
 #include <hotline/sys/storage.h>
+#include <hotline/sys/conformance.h>
 #include <hotline/db.h>
 
 int hotline_headertest_dummy(void);

@@ -49,7 +49,7 @@ static void rm_db(const char *path)
 	unlink(p);
 }
 
-static void die(const char *what, const char *msg)
+static _Noreturn void die(const char *what, const char *msg)
 {
 	fprintf(stderr, "hotline-bench: %s: %s\n", what, msg);
 	exit(1);

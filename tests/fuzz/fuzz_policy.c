@@ -5,7 +5,9 @@
  * (one-minute chains, empty windows, joint liability on absent roles)
  * reach the evaluator too.
  *   cmake -S . -B build-fuzz -DCMAKE_C_COMPILER=clang -DHOTLINE_BUILD_FUZZ=ON && cmake --build build-fuzz --target fuzz_policy
- *   build-fuzz/tests/fuzz_policy -max_total_time=60 policies/
+ *   build-fuzz/tests/fuzz_policy -max_total_time=60 tests/fuzz/corpus/policy/ policies/
+ * The corpus lives in tests/fuzz/corpus/policy/ (inputs named by their hash);
+ * policies/ holds only the shipped policies and is only read as seeds.
  */
 #include <stddef.h>
 #include <stdint.h>

@@ -6,6 +6,53 @@ execute_process(COMMAND ${CMAKE_COMMAND} --install ${BUILD} --prefix ${WORK}/pre
 if(NOT rc EQUAL 0)
 	message(FATAL_ERROR "install failed")
 endif()
+# The installed CMake package names its dependencies as imported targets that
+# hotlineConfig.cmake recreates; a path from the build machine (/usr/lib/.../libjansson.so)
+# would break on any other machine, so none may appear.
+file(GLOB pkgfiles "${WORK}/prefix/lib*/cmake/hotline/*.cmake" "${WORK}/prefix/lib/*/cmake/hotline/*.cmake")
+if(NOT pkgfiles)
+	message(FATAL_ERROR "no CMake package installed")
+endif()
+foreach(f ${pkgfiles})
+	file(STRINGS "${f}" abs REGEX "(^|[\" ;])/[^\" ;]*\\.(so|a|dylib)([.0-9]*)?([\" ;]|$)")
+	if(abs)
+		message(FATAL_ERROR "${f} names an absolute library path:\n${abs}")
+	endif()
+endforeach()
+# Version: while the major is 0 each minor release is its own API, so a request
+# for 0.2 or 0.0 is refused by 0.1, and 0.1 accepted (SameMinorVersion).
+string(REGEX MATCH "^([0-9]+)\\.([0-9]+)" _ "${VERSION}")
+set(major ${CMAKE_MATCH_1})
+set(minor ${CMAKE_MATCH_2})
+if(major EQUAL 0)
+	math(EXPR next "${minor} + 1")
+	set(requests "0.${minor}:1" "0.${next}:0")
+	if(minor GREATER 0)
+		math(EXPR prev "${minor} - 1")
+		list(APPEND requests "0.${prev}:0")
+	endif()
+else()
+	math(EXPR next "${major} + 1")
+	set(requests "${major}.0:1" "${next}.0:0")
+endif()
+file(MAKE_DIRECTORY ${WORK}/version)
+foreach(req ${requests})
+	string(REPLACE ":" ";" req "${req}")
+	list(GET req 0 want)
+	list(GET req 1 expect)
+	file(WRITE ${WORK}/version/CMakeLists.txt
+		"cmake_minimum_required(VERSION 3.25)\nproject(v LANGUAGES C)\n"
+		"find_package(hotline ${want} CONFIG QUIET)\nmessage(STATUS \"found=[\${hotline_FOUND}] version=[\${hotline_VERSION}]\")\n")
+	file(REMOVE_RECURSE ${WORK}/version/build)
+	execute_process(COMMAND ${CMAKE_COMMAND} -S ${WORK}/version -B ${WORK}/version/build
+		-DCMAKE_PREFIX_PATH=${WORK}/prefix -DCMAKE_C_COMPILER=${CC}
+		RESULT_VARIABLE rc OUTPUT_VARIABLE out ERROR_VARIABLE err)
+	if(expect AND NOT out MATCHES "found=\\[1\\]")
+		message(FATAL_ERROR "find_package(hotline ${want} CONFIG) refused the installed package:\n${out}\n${err}")
+	elseif(NOT expect AND out MATCHES "found=\\[1\\]")
+		message(FATAL_ERROR "find_package(hotline ${want} CONFIG) accepted the installed package:\n${out}")
+	endif()
+endforeach()
 execute_process(COMMAND ${CMAKE_COMMAND} -S ${SRC}/examples -B ${WORK}/build
 	-DCMAKE_PREFIX_PATH=${WORK}/prefix -DCMAKE_C_COMPILER=${CC} -DCMAKE_BUILD_TYPE=Release
 	"-DCMAKE_C_FLAGS=${FLAGS}" "-DCMAKE_EXE_LINKER_FLAGS=${FLAGS}"
@@ -24,6 +71,11 @@ foreach(exe hotline hotline-static)
 		message(FATAL_ERROR "${exe} built against the install did not replay the example: ${rc}\n${out}")
 	endif()
 endforeach()
+# The conformance suite from the package, on the memory backend.
+execute_process(COMMAND ${WORK}/build/hotline-conformance RESULT_VARIABLE rc OUTPUT_VARIABLE out ERROR_VARIABLE err)
+if(NOT rc EQUAL 0 OR NOT out MATCHES "# memory: [1-9][0-9]* passed, 0 failed")
+	message(FATAL_ERROR "hotline-conformance built against the install failed (${rc}):\n${out}${err}")
+endif()
 # pkg-config: compile and link a program with the flags hotline.pc gives.
 set(ENV{PKG_CONFIG_PATH} "${WORK}/prefix/lib/pkgconfig:${WORK}/prefix/lib/x86_64-linux-gnu/pkgconfig")
 execute_process(COMMAND pkg-config --cflags --libs hotline OUTPUT_VARIABLE flags RESULT_VARIABLE rc
@@ -44,6 +96,26 @@ set(ENV{LD_LIBRARY_PATH} "${ldpath}")
 execute_process(COMMAND ${WORK}/pc-hotline --version RESULT_VARIABLE rc OUTPUT_VARIABLE out)
 if(NOT rc EQUAL 0 OR NOT out MATCHES "hotline 0\\.")
 	message(FATAL_ERROR "the pkg-config build does not run: ${out}")
+endif()
+# and the conformance suite with the flags hotline-conformance.pc gives.
+execute_process(COMMAND pkg-config --cflags --libs hotline-conformance OUTPUT_VARIABLE flags RESULT_VARIABLE rc
+	OUTPUT_STRIP_TRAILING_WHITESPACE)
+if(NOT rc EQUAL 0)
+	message(FATAL_ERROR "pkg-config does not find hotline-conformance")
+endif()
+separate_arguments(flags UNIX_COMMAND "${FLAGS} ${flags}")
+execute_process(COMMAND ${CC} -o ${WORK}/pc-conformance ${SRC}/examples/conformance.c ${flags}
+	RESULT_VARIABLE rc ERROR_VARIABLE err)
+if(NOT rc EQUAL 0)
+	message(FATAL_ERROR "building the conformance example with pkg-config flags failed: ${err}")
+endif()
+execute_process(COMMAND ${WORK}/pc-conformance RESULT_VARIABLE rc OUTPUT_VARIABLE out)
+if(NOT rc EQUAL 0 OR NOT out MATCHES "0 failed")
+	message(FATAL_ERROR "the pkg-config conformance build does not pass: ${out}")
+endif()
+# The guides are installed with the package.
+if(NOT EXISTS ${WORK}/prefix/share/doc/hotline/storage-backend.md)
+	message(FATAL_ERROR "docs/*.md were not installed under share/doc/hotline")
 endif()
 # The Python package went into the prefix too, and imports from there.
 file(GLOB_RECURSE pyinit "${WORK}/prefix/*__init__.py")

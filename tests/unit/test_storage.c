@@ -1,7 +1,7 @@
 /*
- * The storage conformance suite: every test runs against every built-in
- * backend through include/hotline/sys/storage.h alone. A vendor's backend
- * can be added to `backends` below and must pass the same tests.
+ * Storage: the conformance suite (libhotline-conformance/, the same one
+ * vendors run on their backends) against both built-in backends, and what
+ * is particular to this library: the init functions and SQLite's schema.
  */
 #include <stdarg.h>
 #include <stddef.h>
@@ -14,6 +14,7 @@
 #include <cmocka.h>
 
 #include <sqlite3.h>
+#include <hotline/sys/conformance.h>
 #include <hotline/sys/storage.h>
 
 typedef struct fx {
@@ -114,13 +115,6 @@ static int collect(const hotline_storage_case *c, void *p)
 	return 0;
 }
 
-static int count_events(const hotline_storage_event *e, void *p)
-{
-	(void)e;
-	(*(int *)p)++;
-	return 0;
-}
-
 static void test_init(void **state)
 {
 	hotline_storage s;
@@ -137,231 +131,6 @@ static void test_init(void **state)
 	assert_int_equal(hotline_sqlite_options_init(&o, 9), HOTLINE_EINVALID);
 	assert_int_equal(hotline_storage_memory_new(NULL), HOTLINE_EINVALID);
 	assert_int_equal(hotline_storage_sqlite_new(NULL, "x", NULL), HOTLINE_EINVALID);
-}
-
-static void test_cases(void **state)
-{
-	fx *f = *state;
-	hotline_storage *st = f->st;
-	hotline_storage_case c = mk("C1", "P1", 0, 1, 500, 100);
-	got g;
-	assert_int_equal(st->begin(st, 1), 0);
-	assert_int_equal(st->case_put(st, &c, 0), 0);
-	assert_int_equal(st->case_put(st, &c, 0), HOTLINE_EDUPLICATE);
-	c.version = 2;
-	assert_int_equal(st->case_put(st, &c, 1), 0);
-	assert_int_equal(st->case_put(st, &c, 1), HOTLINE_ECONFLICT);
-	c.id = "nope";
-	assert_int_equal(st->case_put(st, &c, 1), HOTLINE_ENOT_FOUND);
-	assert_int_equal(st->commit(st), 0);
-	memset(&g, 0, sizeof(g));
-	assert_int_equal(st->case_get(st, "C1", collect, &g), 0);
-	assert_int_equal(g.version, 2);
-	assert_string_equal(g.body, "{\"owner\":\"王女士\"}");
-	assert_int_equal(st->case_get(st, "C9", collect, &g), HOTLINE_ENOT_FOUND);
-	/* every field is written, also those that usually stay the same */
-	c.id = "C1";
-	c.property = "P2";
-	c.registered_at += 60;
-	c.version = 3;
-	assert_int_equal(st->begin(st, 1), 0);
-	assert_int_equal(st->case_put(st, &c, 1), HOTLINE_ECONFLICT);
-	assert_int_equal(st->case_put(st, &c, 2), 0);
-	assert_int_equal(st->commit(st), 0);
-	memset(&g, 0, sizeof(g));
-	assert_int_equal(st->case_get(st, "C1", collect, &g), 0);
-	assert_int_equal(g.version, 3);
-	assert_string_equal(g.property, "P2");
-	assert_int_equal(g.registered_at, c.registered_at);
-}
-
-static void test_rollback(void **state)
-{
-	fx *f = *state;
-	hotline_storage *st = f->st;
-	hotline_storage_case c = mk("C1", "P1", 0, 1, 500, 100);
-	hotline_storage_event e = mkev("C1", 1);
-	got g;
-	int n = 0;
-	int64_t seq;
-	char hash[65];
-	assert_int_equal(st->begin(st, 1), 0);
-	assert_int_equal(st->case_put(st, &c, 0), 0);
-	assert_int_equal(st->commit(st), 0);
-	assert_int_equal(st->begin(st, 1), 0);
-	c.version = 2;
-	c.state = 5;
-	assert_int_equal(st->case_put(st, &c, 1), 0);
-	assert_int_equal(st->event_append(st, &e, &seq), 0);
-	assert_int_equal(st->dir_put(st, "person", "zhang", "{}"), 0);
-	c = mk("C2", "P1", 0, 1, 500, 100);
-	assert_int_equal(st->case_put(st, &c, 0), 0);
-	assert_int_equal(st->rollback(st), 0);
-	memset(&g, 0, sizeof(g));
-	assert_int_equal(st->case_get(st, "C1", collect, &g), 0);
-	assert_int_equal(g.version, 1);
-	assert_int_equal(st->case_get(st, "C2", collect, &g), HOTLINE_ENOT_FOUND);
-	assert_int_equal(st->events_foreach(st, NULL, count_events, &n), 0);
-	assert_int_equal(n, 0);
-	assert_int_equal(st->stream_head(st, "C1", &seq, hash), 0);
-	assert_int_equal(seq, 0);
-	assert_int_equal(st->dir_get(st, "person", "zhang", NULL, NULL), HOTLINE_ENOT_FOUND);
-	/* a second begin while one is open is refused */
-	assert_int_equal(st->begin(st, 1), 0);
-	assert_int_not_equal(st->begin(st, 1), 0);
-	assert_int_equal(st->rollback(st), 0);
-}
-
-typedef struct evs { int n; int64_t seqs[8]; char streams[8][8]; } evs;
-static int collect_ev(const hotline_storage_event *e, void *p)
-{
-	evs *v = p;
-	if (v->n < 8) {
-		v->seqs[v->n] = e->stream_seq;
-		snprintf(v->streams[v->n], 8, "%s", e->stream);
-	}
-	v->n++;
-	return strcmp(e->body, "{\"text\":\"已安排\"}") == 0 ? 0 : -99;
-}
-
-static void test_events(void **state)
-{
-	fx *f = *state;
-	hotline_storage *st = f->st;
-	hotline_storage_event a1 = mkev("A", 1), b1 = mkev("B", 1), a2 = mkev("A", 2);
-	int64_t s1, s2, s3, head;
-	char hash[65];
-	evs v;
-	assert_int_equal(st->begin(st, 1), 0);
-	assert_int_equal(st->event_append(st, &a1, &s1), 0);
-	assert_int_equal(st->event_append(st, &b1, &s2), 0);
-	assert_int_equal(st->event_append(st, &a2, &s3), 0);
-	assert_int_equal(st->event_append(st, &a2, NULL), HOTLINE_EDUPLICATE);
-	assert_int_equal(st->commit(st), 0);
-	assert_true(s1 < s2 && s2 < s3);
-	memset(&v, 0, sizeof(v));
-	assert_int_equal(st->events_foreach(st, "A", collect_ev, &v), 0);
-	assert_int_equal(v.n, 2);
-	assert_int_equal(v.seqs[1], 2);
-	memset(&v, 0, sizeof(v));
-	assert_int_equal(st->events_foreach(st, NULL, collect_ev, &v), 0);
-	assert_int_equal(v.n, 3);
-	assert_string_equal(v.streams[1], "B");
-	assert_int_equal(st->stream_head(st, "A", &head, hash), 0);
-	assert_int_equal(head, 2);
-	assert_string_equal(hash, "hh");
-	assert_int_equal(st->stream_head(st, "Z", &head, hash), 0);
-	assert_int_equal(head, 0);
-	assert_string_equal(hash, "");
-}
-
-static int stop_after_one(const hotline_storage_case *c, void *p)
-{
-	(void)c;
-	(*(int *)p)++;
-	return 7;
-}
-
-typedef struct nested { hotline_storage *st; int events; } nested;
-static int nested_cb(const hotline_storage_case *c, void *p)
-{
-	nested *n = p;
-	return n->st->events_foreach(n->st, c->id, count_events, &n->events);
-}
-
-static void test_queries(void **state)
-{
-	fx *f = *state;
-	hotline_storage *st = f->st;
-	hotline_storage_query q = HOTLINE_STORAGE_QUERY_INIT;
-	hotline_storage_case cs[5] = {
-		mk("A", "P1", 1, 1, 300, 100), mk("B", "P1", 2, 1, 100, 200), mk("C", "P2", 1, 1, HOTLINE_TIME_NONE, 300),
-		mk("D", "P2", 1, 1, 200, 400), mk("E", "P1", 1, 1, 100, 500)
-	};
-	hotline_storage_event e = mkev("A", 1);
-	got g;
-	nested n;
-	int i, stopped = 0;
-	assert_int_equal(st->begin(st, 1), 0);
-	for (i = 0; i < 5; i++)
-		assert_int_equal(st->case_put(st, &cs[i], 0), 0);
-	assert_int_equal(st->event_append(st, &e, NULL), 0);
-	assert_int_equal(st->commit(st), 0);
-	memset(&g, 0, sizeof(g));
-	assert_int_equal(st->cases_foreach(st, &q, collect, &g), 0);
-	assert_int_equal(g.n, 5);
-	assert_string_equal(g.ids[0], "A");
-	q.property = "P1";
-	memset(&g, 0, sizeof(g));
-	assert_int_equal(st->cases_foreach(st, &q, collect, &g), 0);
-	assert_int_equal(g.n, 3);
-	q.state = 1;
-	memset(&g, 0, sizeof(g));
-	assert_int_equal(st->cases_foreach(st, &q, collect, &g), 0);
-	assert_int_equal(g.n, 2);
-	/* due: ordered by next_due then id, NONE excluded */
-	q = (hotline_storage_query)HOTLINE_STORAGE_QUERY_INIT;
-	q.due_before = 301;
-	memset(&g, 0, sizeof(g));
-	assert_int_equal(st->cases_foreach(st, &q, collect, &g), 0);
-	assert_int_equal(g.n, 4);
-	assert_string_equal(g.ids[0], "B");
-	assert_string_equal(g.ids[1], "E");
-	assert_string_equal(g.ids[2], "D");
-	assert_string_equal(g.ids[3], "A");
-	q.limit = 2;
-	memset(&g, 0, sizeof(g));
-	assert_int_equal(st->cases_foreach(st, &q, collect, &g), 0);
-	assert_int_equal(g.n, 2);
-	/* registered range [200, 400) */
-	q = (hotline_storage_query)HOTLINE_STORAGE_QUERY_INIT;
-	q.registered_from = 200;
-	q.registered_to = 400;
-	memset(&g, 0, sizeof(g));
-	assert_int_equal(st->cases_foreach(st, &q, collect, &g), 0);
-	assert_int_equal(g.n, 2);
-	/* a callback's non-zero return stops and is returned */
-	q = (hotline_storage_query)HOTLINE_STORAGE_QUERY_INIT;
-	assert_int_equal(st->cases_foreach(st, &q, stop_after_one, &stopped), 7);
-	assert_int_equal(stopped, 1);
-	/* nested iteration: events of each case from inside the case loop */
-	n.st = st;
-	n.events = 0;
-	assert_int_equal(st->cases_foreach(st, &q, nested_cb, &n), 0);
-	assert_int_equal(n.events, 1);
-}
-
-static int dir_cb(const char *kind, const char *id, const char *body, void *p)
-{
-	char *out = p;
-	strcat(out, kind);
-	strcat(out, "/");
-	strcat(out, id);
-	strcat(out, body);
-	strcat(out, ";");
-	return 0;
-}
-
-static void test_directory(void **state)
-{
-	fx *f = *state;
-	hotline_storage *st = f->st;
-	char out[256] = "";
-	assert_int_equal(st->begin(st, 1), 0);
-	assert_int_equal(st->dir_put(st, "person", "zhang", "{\"name\":\"张敏\"}"), 0);
-	assert_int_equal(st->dir_put(st, "person", "li", "{}"), 0);
-	assert_int_equal(st->dir_put(st, "property", "P1", "{}"), 0);
-	assert_int_equal(st->dir_put(st, "person", "li", "{}"), HOTLINE_EDUPLICATE);
-	assert_int_equal(st->commit(st), 0);
-	assert_int_equal(st->dir_foreach(st, NULL, dir_cb, out), 0);
-	assert_string_equal(out, "person/li{};person/zhang{\"name\":\"张敏\"};property/P1{};");
-	out[0] = '\0';
-	assert_int_equal(st->dir_foreach(st, "property", dir_cb, out), 0);
-	assert_string_equal(out, "property/P1{};");
-	out[0] = '\0';
-	assert_int_equal(st->dir_get(st, "person", "zhang", dir_cb, out), 0);
-	assert_string_equal(out, "person/zhang{\"name\":\"张敏\"};");
-	assert_int_equal(st->dir_get(st, "person", "nobody", dir_cb, out), HOTLINE_ENOT_FOUND);
 }
 
 /* ---- SQLite specifics ---- */
@@ -443,46 +212,134 @@ static void test_sqlite_schema(void **state)
 	assert_null(f->st);
 }
 
-/* data_version (v2): changes when another connection commits, not on the handle's own commits. */
-static void test_data_version(void **state)
+/* ---- the conformance suite on the built-in backends ---- */
+
+typedef struct conf_ctx {
+	char dir[256], path[300];
+	int sqlite, n;
+} conf_ctx;
+
+static hotline_storage *conf_make(void *p)
+{
+	conf_ctx *c = p;
+	hotline_storage *st = NULL;
+	if (!c->sqlite)
+		return hotline_storage_memory_new(&st) == 0 ? st : NULL;
+	/* a new file per test case: the factory's backend starts empty */
+	snprintf(c->path, sizeof(c->path), "%s/conf-%d.db", c->dir, ++c->n);
+	return hotline_storage_sqlite_new(&st, c->path, NULL) == 0 ? st : NULL;
+}
+
+static hotline_storage *conf_reopen(void *p)
+{
+	conf_ctx *c = p;
+	hotline_storage *st = NULL;
+	return hotline_storage_sqlite_new(&st, c->path, NULL) == 0 ? st : NULL;
+}
+
+static void conf_cleanup(void *p)
+{
+	conf_ctx *c = p;
+	char path[320];
+	const char *suffix[] = { "", "-wal", "-shm" };
+	size_t i;
+	if (!c->sqlite)
+		return;
+	for (i = 0; i < sizeof(suffix) / sizeof(suffix[0]); i++) {
+		snprintf(path, sizeof(path), "%s%s", c->path, suffix[i]);
+		unlink(path);
+	}
+}
+
+static void test_conformance(void **state)
 {
 	fx *f = *state;
-	hotline_storage *other = NULL;
-	hotline_storage_case c = mk("C1", "P1", 0, 1, 500, 100);
-	uint64_t a, b;
-	assert_true(f->st->version >= 2);
-	assert_non_null(f->st->data_version);
-	assert_int_equal(f->st->data_version(f->st, &a), 0);
-	assert_int_equal(f->st->begin(f->st, 1), 0);
-	assert_int_equal(f->st->case_put(f->st, &c, 0), 0);
-	assert_int_equal(f->st->commit(f->st), 0);
-	assert_int_equal(f->st->data_version(f->st, &b), 0);
-	assert_true(a == b); /* its own commit */
-	if (!f->sqlite)
-		return; /* an in-memory store has no other writer */
-	assert_int_equal(hotline_storage_sqlite_new(&other, f->path, NULL), 0);
-	c.version = 2;
-	assert_int_equal(other->begin(other, 1), 0);
-	assert_int_equal(other->case_put(other, &c, 1), 0);
-	assert_int_equal(other->commit(other), 0);
-	assert_int_equal(f->st->data_version(f->st, &a), 0);
-	assert_true(a != b); /* another connection committed */
-	other->free(other);
+	conf_ctx c;
+	hotline_conformance_options o = HOTLINE_CONFORMANCE_OPTIONS_INIT;
+	memset(&c, 0, sizeof(c));
+	c.sqlite = f->sqlite;
+	snprintf(c.dir, sizeof(c.dir), "%s", f->dir);
+	o.name = f->sqlite ? "sqlite" : "memory";
+	o.cleanup = conf_cleanup;
+	if (f->sqlite)
+		o.reopen = conf_reopen; /* the memory store lives in its one handle */
+	assert_int_equal(hotline_conformance_run(conf_make, &c, &o), 0);
+}
+
+/* The runner's own contract: arguments, options, a factory that fails, a filter. */
+static hotline_storage *null_make(void *p)
+{
+	(*(int *)p)++;
+	return NULL;
+}
+
+/* The memory backend with one callback broken, or claiming struct version 1. */
+static int (*real_stream_head)(hotline_storage *, const char *, int64_t *, char[65]);
+static int wrong_stream_head(hotline_storage *st, const char *stream, int64_t *seq, char hash[65])
+{
+	int rc = real_stream_head(st, stream, seq, hash);
+	*seq += 1;
+	return rc;
+}
+
+static hotline_storage *mutant_make(void *p)
+{
+	hotline_storage *st = NULL;
+	if (hotline_storage_memory_new(&st) != 0)
+		return NULL;
+	if (*(int *)p == 1) {
+		real_stream_head = st->stream_head;
+		st->stream_head = wrong_stream_head;
+	} else {
+		st->version = 1;
+	}
+	return st;
+}
+
+static void test_conformance_runner(void **state)
+{
+	hotline_conformance_options o;
+	int calls = 0, failures, mode;
+	(void)state;
+	assert_int_equal(hotline_conformance_options_init(&o, 2), HOTLINE_EINVALID);
+	assert_int_equal(hotline_conformance_options_init(NULL, 1), HOTLINE_EINVALID);
+	assert_int_equal(hotline_conformance_options_init(&o, HOTLINE_CONFORMANCE_OPTIONS_VERSION), 0);
+	assert_null(o.filter);
+	assert_null(o.reopen);
+	assert_int_equal(hotline_conformance_run(NULL, NULL, &o), HOTLINE_EINVALID);
+	o.version = 99;
+	assert_int_equal(hotline_conformance_run(null_make, &calls, &o), HOTLINE_EINVALID);
+	assert_int_equal(calls, 0);
+	/* each test case asks the factory for a fresh backend; NULL fails that case */
+	o.version = HOTLINE_CONFORMANCE_OPTIONS_VERSION;
+	o.name = "nothing";
+	o.filter = "peer_";
+	assert_int_equal(hotline_conformance_run(null_make, &calls, &o), 2);
+	assert_int_equal(calls, 2);
+	calls = 0;
+	failures = hotline_conformance_run(null_make, &calls, NULL);
+	assert_true(calls >= 11);
+	assert_int_equal(failures, calls);
+	/* a backend that breaks the contract fails; a version 1 struct skips data_version */
+	o.name = "broken stream_head";
+	o.filter = NULL;
+	o.quiet = 1;
+	mode = 1;
+	assert_int_equal(hotline_conformance_run(mutant_make, &mode, &o), 4); /* empty, read_own_writes, rollback, events */
+	o.name = "version 1";
+	o.quiet = 0;
+	mode = 2;
+	assert_int_equal(hotline_conformance_run(mutant_make, &mode, &o), 0);
 }
 
 int main(void)
 {
-#define BOTH(t) cmocka_unit_test_setup_teardown(t, setup_memory, teardown), \
-	cmocka_unit_test_setup_teardown(t, setup_sqlite, teardown)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_init),
-		BOTH(test_cases),
-		BOTH(test_rollback),
-		BOTH(test_events),
-		BOTH(test_queries),
-		BOTH(test_directory),
+		cmocka_unit_test(test_conformance_runner),
+		cmocka_unit_test_setup_teardown(test_conformance, setup_memory, teardown),
+		cmocka_unit_test_setup_teardown(test_conformance, setup_sqlite, teardown),
 		cmocka_unit_test_setup_teardown(test_sqlite_schema, setup_sqlite, teardown),
-		BOTH(test_data_version),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -1,0 +1,765 @@
+/*
+ * The storage conformance suite (include/hotline/sys/conformance.h): the
+ * contract of include/hotline/sys/storage.h as test cases, run against any
+ * backend through its callbacks alone.
+ *
+ * The runner is self-contained on purpose: a vendor runs the suite with
+ * nothing but this library and libhotline (no test framework to install).
+ * A check that fails records where and what, and returns from the test
+ * case; the runner then frees the case's handles (free rolls back an open
+ * transaction) and goes on with the next case.
+ */
+#include <inttypes.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "hotline/sys/conformance.h"
+
+typedef struct ct {
+	hotline_storage *st;      /* the test case's backend (from the factory) */
+	hotline_storage *peer;    /* a second handle on its store (opts->reopen) */
+	hotline_conformance_make_fn make;
+	void *ctx;
+	const hotline_conformance_options *opts;
+	int failed;
+	const char *skip;         /* reason, when the case does not apply */
+	char msg[1024];
+} ct;
+
+/* ---- checks ---- */
+
+static const char *code_name(int code)
+{
+	/* from the public X-macro list, so the suite needs no symbol of the library */
+	switch (code) {
+	case 0:
+		return "ok";
+#define HOTLINE__CONF_NAME(name, value, json, text) case value: return json;
+		HOTLINE_ERRORS(HOTLINE__CONF_NAME)
+#undef HOTLINE__CONF_NAME
+	default:
+		return "not a hotline_error";
+	}
+}
+
+#if defined(__GNUC__)
+__attribute__((format(printf, 3, 4)))
+#endif
+static void failf(ct *t, int line, const char *fmt, ...)
+{
+	va_list ap;
+	size_t n;
+	if (t->failed++)
+		return; /* the first failure says it */
+	n = (size_t)snprintf(t->msg, sizeof(t->msg), "conformance.c:%d: ", line);
+	if (n >= sizeof(t->msg))
+		return;
+	va_start(ap, fmt);
+	vsnprintf(t->msg + n, sizeof(t->msg) - n, fmt, ap);
+	va_end(ap);
+}
+
+static const char *errmsg_of(hotline_storage *st)
+{
+	const char *m = st && st->errmsg ? st->errmsg(st) : NULL;
+	return m ? m : "";
+}
+
+/* A callback returned `got` where the contract says `want`. */
+#define CHECK_RC(t, call, want) do { \
+	int got_ = (call); \
+	if (got_ != (want)) { \
+		failf((t), __LINE__, "%s returned %d (%s), expected %d (%s)%s%s", #call, got_, code_name(got_), \
+			(int)(want), code_name(want), *errmsg_of((t)->st) ? "; errmsg: " : "", errmsg_of((t)->st)); \
+		return; \
+	} \
+} while (0)
+
+#define CHECK(t, cond) do { \
+	if (!(cond)) { \
+		failf((t), __LINE__, "expected %s", #cond); \
+		return; \
+	} \
+} while (0)
+
+#define CHECK_I64(t, got, want) do { \
+	int64_t g_ = (int64_t)(got), w_ = (int64_t)(want); \
+	if (g_ != w_) { \
+		failf((t), __LINE__, "%s is %" PRId64 ", expected %" PRId64, #got, g_, w_); \
+		return; \
+	} \
+} while (0)
+
+#define CHECK_STR(t, got, want) do { \
+	const char *g_ = (got), *w_ = (want); \
+	if (!g_ || strcmp(g_, w_) != 0) { \
+		failf((t), __LINE__, "%s is \"%s\", expected \"%s\"", #got, g_ ? g_ : "(null)", w_); \
+		return; \
+	} \
+} while (0)
+
+/* ---- fixtures ---- */
+
+/* Bodies carry non-ASCII text: the storage must keep UTF-8 byte for byte. */
+#define CASE_BODY "{\"owner\":\"王女士\",\"text\":\"漏水\"}"
+#define EVENT_BODY "{\"text\":\"已安排\"}"
+
+static hotline_storage_case mk(const char *id, const char *prop, int state, int64_t version, hotline_time due,
+	hotline_time reg)
+{
+	hotline_storage_case c;
+	memset(&c, 0, sizeof(c));
+	c.id = id;
+	c.property = prop;
+	c.state = state;
+	c.version = version;
+	c.registered_at = reg;
+	c.last_at = reg;
+	c.next_due = due;
+	c.head_hash = "h";
+	c.body = CASE_BODY;
+	return c;
+}
+
+static hotline_storage_event mkev(const char *stream, int64_t seq)
+{
+	hotline_storage_event e;
+	memset(&e, 0, sizeof(e));
+	e.stream = stream;
+	e.stream_seq = seq;
+	e.cmd = "reply";
+	e.actor = "zhang";
+	e.at = 1000 + seq;
+	e.body = EVENT_BODY;
+	e.prev_hash = seq > 1 ? "p" : "";
+	e.hash = "hh";
+	return e;
+}
+
+/* What a case callback saw: copies, since the strings are borrowed. */
+typedef struct got {
+	int n;
+	char ids[16][32];
+	char property[32], head_hash[72], body[128];
+	int state, approval, exempt;
+	int64_t version;
+	hotline_time registered_at, last_at, next_due;
+} got;
+
+static int collect(const hotline_storage_case *c, void *p)
+{
+	got *g = p;
+	if (g->n < 16)
+		snprintf(g->ids[g->n], sizeof(g->ids[0]), "%s", c->id ? c->id : "(null)");
+	g->n++;
+	snprintf(g->property, sizeof(g->property), "%s", c->property ? c->property : "(null)");
+	snprintf(g->head_hash, sizeof(g->head_hash), "%s", c->head_hash ? c->head_hash : "(null)");
+	snprintf(g->body, sizeof(g->body), "%s", c->body ? c->body : "(null)");
+	g->state = c->state;
+	g->approval = c->approval;
+	g->exempt = c->exempt;
+	g->version = c->version;
+	g->registered_at = c->registered_at;
+	g->last_at = c->last_at;
+	g->next_due = c->next_due;
+	return 0;
+}
+
+typedef struct evs {
+	int n;
+	int64_t seqs[8], stream_seqs[8], at[8];
+	char streams[8][8], cmd[8][16], actor[8][16], body[8][64], prev_hash[8][8], hash[8][8];
+} evs;
+
+static int collect_ev(const hotline_storage_event *e, void *p)
+{
+	evs *v = p;
+	if (v->n < 8) {
+		int i = v->n;
+		v->seqs[i] = e->seq;
+		v->stream_seqs[i] = e->stream_seq;
+		v->at[i] = e->at;
+		snprintf(v->streams[i], sizeof(v->streams[i]), "%s", e->stream ? e->stream : "(null)");
+		snprintf(v->cmd[i], sizeof(v->cmd[i]), "%s", e->cmd ? e->cmd : "(null)");
+		snprintf(v->actor[i], sizeof(v->actor[i]), "%s", e->actor ? e->actor : "(null)");
+		snprintf(v->body[i], sizeof(v->body[i]), "%s", e->body ? e->body : "(null)");
+		snprintf(v->prev_hash[i], sizeof(v->prev_hash[i]), "%s", e->prev_hash ? e->prev_hash : "(null)");
+		snprintf(v->hash[i], sizeof(v->hash[i]), "%s", e->hash ? e->hash : "(null)");
+	}
+	v->n++;
+	return 0;
+}
+
+static int count_events(const hotline_storage_event *e, void *p)
+{
+	(void)e;
+	(*(int *)p)++;
+	return 0;
+}
+
+static int dir_count(const char *kind, const char *id, const char *body, void *p)
+{
+	(void)kind, (void)id, (void)body;
+	(*(int *)p)++;
+	return 0;
+}
+
+/* ---- test cases ---- */
+
+/* The struct: a known version and every callback marked "must". */
+static void t_struct(ct *t)
+{
+	hotline_storage *st = t->st;
+	CHECK(t, st->version >= 1 && st->version <= HOTLINE_STORAGE_VERSION);
+	CHECK(t, st->begin != NULL);
+	CHECK(t, st->commit != NULL);
+	CHECK(t, st->rollback != NULL);
+	CHECK(t, st->case_get != NULL);
+	CHECK(t, st->case_put != NULL);
+	CHECK(t, st->cases_foreach != NULL);
+	CHECK(t, st->event_append != NULL);
+	CHECK(t, st->events_foreach != NULL);
+	CHECK(t, st->stream_head != NULL);
+	CHECK(t, st->dir_put != NULL);
+	CHECK(t, st->dir_get != NULL);
+	CHECK(t, st->dir_foreach != NULL);
+	CHECK(t, st->free != NULL);
+}
+
+/* An empty store: nothing found, empty streams, empty iterations. */
+static void t_empty(ct *t)
+{
+	hotline_storage *st = t->st;
+	hotline_storage_query q = HOTLINE_STORAGE_QUERY_INIT;
+	got g;
+	int n = 0;
+	int64_t head = -1;
+	char hash[65] = "x";
+	memset(&g, 0, sizeof(g));
+	CHECK_RC(t, st->case_get(st, "C1", collect, &g), HOTLINE_ENOT_FOUND);
+	CHECK_RC(t, st->cases_foreach(st, &q, collect, &g), 0);
+	CHECK_I64(t, g.n, 0);
+	CHECK_RC(t, st->events_foreach(st, NULL, count_events, &n), 0);
+	CHECK_I64(t, n, 0);
+	CHECK_RC(t, st->stream_head(st, "C1", &head, hash), 0);
+	CHECK_I64(t, head, 0);
+	CHECK_STR(t, hash, "");
+	CHECK_RC(t, st->dir_get(st, "person", "zhang", dir_count, &n), HOTLINE_ENOT_FOUND);
+	/* rollback with no transaction open is a no-op */
+	CHECK_RC(t, st->rollback(st), 0);
+}
+
+/* case_put: insert, duplicate, conditional update, conflict, absent; every field stored. */
+static void t_cases(ct *t)
+{
+	hotline_storage *st = t->st;
+	hotline_storage_case c = mk("C1", "P1", 0, 1, 500, 100);
+	got g;
+	CHECK_RC(t, st->begin(st, 1), 0);
+	CHECK_RC(t, st->case_put(st, &c, 0), 0);
+	CHECK_RC(t, st->case_put(st, &c, 0), HOTLINE_EDUPLICATE);
+	c.version = 2;
+	CHECK_RC(t, st->case_put(st, &c, 1), 0);
+	CHECK_RC(t, st->case_put(st, &c, 1), HOTLINE_ECONFLICT);
+	c.id = "nope";
+	CHECK_RC(t, st->case_put(st, &c, 1), HOTLINE_ENOT_FOUND);
+	CHECK_RC(t, st->commit(st), 0);
+	memset(&g, 0, sizeof(g));
+	CHECK_RC(t, st->case_get(st, "C1", collect, &g), 0);
+	CHECK_I64(t, g.n, 1);
+	CHECK_I64(t, g.version, 2);
+	CHECK_STR(t, g.body, CASE_BODY);
+	CHECK_RC(t, st->case_get(st, "C9", collect, &g), HOTLINE_ENOT_FOUND);
+	/* every field is written, also those that usually stay the same */
+	c.id = "C1";
+	c.property = "P2";
+	c.state = 7;
+	c.approval = 2;
+	c.exempt = 1;
+	c.registered_at += 60;
+	c.last_at = 900;
+	c.next_due = HOTLINE_TIME_NONE;
+	c.head_hash = "0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef";
+	c.version = 3;
+	CHECK_RC(t, st->begin(st, 1), 0);
+	CHECK_RC(t, st->case_put(st, &c, 1), HOTLINE_ECONFLICT);
+	CHECK_RC(t, st->case_put(st, &c, 2), 0);
+	CHECK_RC(t, st->commit(st), 0);
+	memset(&g, 0, sizeof(g));
+	CHECK_RC(t, st->case_get(st, "C1", collect, &g), 0);
+	CHECK_I64(t, g.version, 3);
+	CHECK_STR(t, g.property, "P2");
+	CHECK_I64(t, g.state, 7);
+	CHECK_I64(t, g.approval, 2);
+	CHECK_I64(t, g.exempt, 1);
+	CHECK_I64(t, g.registered_at, c.registered_at);
+	CHECK_I64(t, g.last_at, 900);
+	CHECK_I64(t, g.next_due, HOTLINE_TIME_NONE);
+	CHECK_STR(t, g.head_hash, c.head_hash);
+	/* instants before 1970 and far ahead are kept */
+	c = mk("C2", "P1", 0, 1, INT64_C(253402300799), INT64_C(-86400));
+	CHECK_RC(t, st->begin(st, 1), 0);
+	CHECK_RC(t, st->case_put(st, &c, 0), 0);
+	CHECK_RC(t, st->commit(st), 0);
+	memset(&g, 0, sizeof(g));
+	CHECK_RC(t, st->case_get(st, "C2", collect, &g), 0);
+	CHECK_I64(t, g.registered_at, INT64_C(-86400));
+	CHECK_I64(t, g.next_due, INT64_C(253402300799));
+}
+
+/* A transaction's reads see its own writes. */
+static void t_read_own_writes(ct *t)
+{
+	hotline_storage *st = t->st;
+	hotline_storage_case c = mk("C1", "P1", 0, 1, 500, 100);
+	hotline_storage_event e = mkev("C1", 1);
+	hotline_storage_query q = HOTLINE_STORAGE_QUERY_INIT;
+	got g;
+	int n = 0;
+	int64_t head = 0;
+	char hash[65];
+	CHECK_RC(t, st->begin(st, 1), 0);
+	CHECK_RC(t, st->case_put(st, &c, 0), 0);
+	CHECK_RC(t, st->event_append(st, &e, NULL), 0);
+	CHECK_RC(t, st->dir_put(st, "person", "zhang", "{}"), 0);
+	memset(&g, 0, sizeof(g));
+	CHECK_RC(t, st->case_get(st, "C1", collect, &g), 0);
+	CHECK_RC(t, st->cases_foreach(st, &q, collect, &g), 0);
+	CHECK_I64(t, g.n, 2);
+	CHECK_RC(t, st->events_foreach(st, "C1", count_events, &n), 0);
+	CHECK_I64(t, n, 1);
+	CHECK_RC(t, st->stream_head(st, "C1", &head, hash), 0);
+	CHECK_I64(t, head, 1);
+	CHECK_RC(t, st->dir_get(st, "person", "zhang", dir_count, &n), 0);
+	CHECK_I64(t, n, 2);
+	CHECK_RC(t, st->commit(st), 0);
+}
+
+/* rollback undoes every kind of write; a second begin is refused. */
+static void t_rollback(ct *t)
+{
+	hotline_storage *st = t->st;
+	hotline_storage_case c = mk("C1", "P1", 0, 1, 500, 100);
+	hotline_storage_event e = mkev("C1", 1);
+	got g;
+	int n = 0;
+	int64_t seq;
+	char hash[65];
+	CHECK_RC(t, st->begin(st, 1), 0);
+	CHECK_RC(t, st->case_put(st, &c, 0), 0);
+	CHECK_RC(t, st->commit(st), 0);
+	CHECK_RC(t, st->begin(st, 1), 0);
+	c.version = 2;
+	c.state = 5;
+	CHECK_RC(t, st->case_put(st, &c, 1), 0);
+	CHECK_RC(t, st->event_append(st, &e, &seq), 0);
+	CHECK_RC(t, st->dir_put(st, "person", "zhang", "{}"), 0);
+	c = mk("C2", "P1", 0, 1, 500, 100);
+	CHECK_RC(t, st->case_put(st, &c, 0), 0);
+	CHECK_RC(t, st->rollback(st), 0);
+	memset(&g, 0, sizeof(g));
+	CHECK_RC(t, st->case_get(st, "C1", collect, &g), 0);
+	CHECK_I64(t, g.version, 1);
+	CHECK_I64(t, g.state, 0);
+	CHECK_RC(t, st->case_get(st, "C2", collect, &g), HOTLINE_ENOT_FOUND);
+	CHECK_RC(t, st->events_foreach(st, NULL, count_events, &n), 0);
+	CHECK_I64(t, n, 0);
+	CHECK_RC(t, st->stream_head(st, "C1", &seq, hash), 0);
+	CHECK_I64(t, seq, 0);
+	CHECK_RC(t, st->dir_get(st, "person", "zhang", dir_count, &n), HOTLINE_ENOT_FOUND);
+	/* a second begin while one is open is refused, and the first stays usable */
+	CHECK_RC(t, st->begin(st, 1), 0);
+	CHECK(t, st->begin(st, 1) != 0);
+	CHECK_RC(t, st->rollback(st), 0);
+	/* after a rollback the next transaction works */
+	CHECK_RC(t, st->begin(st, 1), 0);
+	CHECK_RC(t, st->case_put(st, &c, 0), 0);
+	CHECK_RC(t, st->commit(st), 0);
+	CHECK_RC(t, st->case_get(st, "C2", collect, &g), 0);
+}
+
+/* The log: global order, per-stream order, uniqueness, heads, every field read back. */
+static void t_events(ct *t)
+{
+	hotline_storage *st = t->st;
+	hotline_storage_event a1 = mkev("A", 1), b1 = mkev("B", 1), a2 = mkev("A", 2), org = mkev("", 1);
+	int64_t s1 = 0, s2 = 0, s3 = 0, s4 = 0, head;
+	char hash[65];
+	evs v;
+	org.cmd = "person";
+	org.actor = "";
+	org.at = HOTLINE_TIME_NONE;
+	CHECK_RC(t, st->begin(st, 1), 0);
+	CHECK_RC(t, st->event_append(st, &a1, &s1), 0);
+	CHECK_RC(t, st->event_append(st, &b1, &s2), 0);
+	CHECK_RC(t, st->event_append(st, &a2, &s3), 0);
+	CHECK_RC(t, st->event_append(st, &org, &s4), 0);
+	CHECK_RC(t, st->event_append(st, &a2, NULL), HOTLINE_EDUPLICATE);
+	CHECK_RC(t, st->commit(st), 0);
+	CHECK(t, s1 < s2 && s2 < s3 && s3 < s4);
+	memset(&v, 0, sizeof(v));
+	CHECK_RC(t, st->events_foreach(st, "A", collect_ev, &v), 0);
+	CHECK_I64(t, v.n, 2);
+	CHECK_I64(t, v.stream_seqs[0], 1);
+	CHECK_I64(t, v.stream_seqs[1], 2);
+	CHECK_I64(t, v.seqs[0], s1);
+	CHECK_I64(t, v.seqs[1], s3);
+	CHECK_STR(t, v.cmd[1], "reply");
+	CHECK_STR(t, v.actor[1], "zhang");
+	CHECK_I64(t, v.at[1], 1002);
+	CHECK_STR(t, v.body[1], EVENT_BODY);
+	CHECK_STR(t, v.prev_hash[0], "");
+	CHECK_STR(t, v.prev_hash[1], "p");
+	CHECK_STR(t, v.hash[1], "hh");
+	memset(&v, 0, sizeof(v));
+	CHECK_RC(t, st->events_foreach(st, NULL, collect_ev, &v), 0);
+	CHECK_I64(t, v.n, 4);
+	CHECK_STR(t, v.streams[0], "A");
+	CHECK_STR(t, v.streams[1], "B");
+	CHECK_STR(t, v.streams[2], "A");
+	CHECK_STR(t, v.streams[3], "");
+	/* the organisation stream: "" is a stream like any other */
+	memset(&v, 0, sizeof(v));
+	CHECK_RC(t, st->events_foreach(st, "", collect_ev, &v), 0);
+	CHECK_I64(t, v.n, 1);
+	CHECK_STR(t, v.cmd[0], "person");
+	CHECK_STR(t, v.actor[0], "");
+	CHECK_I64(t, v.at[0], HOTLINE_TIME_NONE);
+	CHECK_RC(t, st->stream_head(st, "A", &head, hash), 0);
+	CHECK_I64(t, head, 2);
+	CHECK_STR(t, hash, "hh");
+	CHECK_RC(t, st->stream_head(st, "Z", &head, hash), 0);
+	CHECK_I64(t, head, 0);
+	CHECK_STR(t, hash, "");
+}
+
+static int stop_after_one(const hotline_storage_case *c, void *p)
+{
+	(void)c;
+	(*(int *)p)++;
+	return 7;
+}
+
+static int stop_event(const hotline_storage_event *e, void *p)
+{
+	(void)e;
+	(*(int *)p)++;
+	return 5;
+}
+
+typedef struct nested { hotline_storage *st; int events; } nested;
+static int nested_cb(const hotline_storage_case *c, void *p)
+{
+	nested *n = p;
+	return n->st->events_foreach(n->st, c->id, count_events, &n->events);
+}
+
+/* cases_foreach: filters, the due order, limit, the registered range, stopping, nesting. */
+static void t_queries(ct *t)
+{
+	hotline_storage *st = t->st;
+	hotline_storage_query q = HOTLINE_STORAGE_QUERY_INIT;
+	hotline_storage_case cs[5];
+	hotline_storage_event e = mkev("A", 1);
+	got g;
+	nested n;
+	int i, stopped = 0;
+	cs[0] = mk("E", "P1", 1, 1, 100, 500);
+	cs[1] = mk("B", "P1", 2, 1, 100, 200);
+	cs[2] = mk("C", "P2", 1, 1, HOTLINE_TIME_NONE, 300);
+	cs[3] = mk("D", "P2", 1, 1, 200, 400);
+	cs[4] = mk("A", "P1", 1, 1, 300, 100);
+	CHECK_RC(t, st->begin(st, 1), 0);
+	for (i = 0; i < 5; i++)
+		CHECK_RC(t, st->case_put(st, &cs[i], 0), 0);
+	CHECK_RC(t, st->event_append(st, &e, NULL), 0);
+	CHECK_RC(t, st->commit(st), 0);
+	/* ordered by id, whatever the insertion order */
+	memset(&g, 0, sizeof(g));
+	CHECK_RC(t, st->cases_foreach(st, &q, collect, &g), 0);
+	CHECK_I64(t, g.n, 5);
+	CHECK_STR(t, g.ids[0], "A");
+	CHECK_STR(t, g.ids[4], "E");
+	q.property = "P1";
+	memset(&g, 0, sizeof(g));
+	CHECK_RC(t, st->cases_foreach(st, &q, collect, &g), 0);
+	CHECK_I64(t, g.n, 3);
+	q.state = 1;
+	memset(&g, 0, sizeof(g));
+	CHECK_RC(t, st->cases_foreach(st, &q, collect, &g), 0);
+	CHECK_I64(t, g.n, 2);
+	CHECK_STR(t, g.ids[0], "A");
+	CHECK_STR(t, g.ids[1], "E");
+	/* due: next_due < due_before, ordered by next_due then id, NONE never due */
+	q = (hotline_storage_query)HOTLINE_STORAGE_QUERY_INIT;
+	q.due_before = 301;
+	memset(&g, 0, sizeof(g));
+	CHECK_RC(t, st->cases_foreach(st, &q, collect, &g), 0);
+	CHECK_I64(t, g.n, 4);
+	CHECK_STR(t, g.ids[0], "B");
+	CHECK_STR(t, g.ids[1], "E");
+	CHECK_STR(t, g.ids[2], "D");
+	CHECK_STR(t, g.ids[3], "A");
+	q.due_before = 300;
+	memset(&g, 0, sizeof(g));
+	CHECK_RC(t, st->cases_foreach(st, &q, collect, &g), 0);
+	CHECK_I64(t, g.n, 3);
+	q.due_before = 301;
+	q.limit = 2;
+	memset(&g, 0, sizeof(g));
+	CHECK_RC(t, st->cases_foreach(st, &q, collect, &g), 0);
+	CHECK_I64(t, g.n, 2);
+	CHECK_STR(t, g.ids[1], "E");
+	/* registered range [200, 400): from inclusive, to exclusive */
+	q = (hotline_storage_query)HOTLINE_STORAGE_QUERY_INIT;
+	q.registered_from = 200;
+	q.registered_to = 400;
+	memset(&g, 0, sizeof(g));
+	CHECK_RC(t, st->cases_foreach(st, &q, collect, &g), 0);
+	CHECK_I64(t, g.n, 2);
+	CHECK_STR(t, g.ids[0], "B");
+	CHECK_STR(t, g.ids[1], "C");
+	/* filters combine */
+	q.property = "P2";
+	memset(&g, 0, sizeof(g));
+	CHECK_RC(t, st->cases_foreach(st, &q, collect, &g), 0);
+	CHECK_I64(t, g.n, 1);
+	CHECK_STR(t, g.ids[0], "C");
+	/* a callback's non-zero return stops the iteration and is returned */
+	q = (hotline_storage_query)HOTLINE_STORAGE_QUERY_INIT;
+	CHECK_RC(t, st->cases_foreach(st, &q, stop_after_one, &stopped), 7);
+	CHECK_I64(t, stopped, 1);
+	stopped = 0;
+	CHECK_RC(t, st->events_foreach(st, NULL, stop_event, &stopped), 5);
+	CHECK_I64(t, stopped, 1);
+	/* nested iteration: events of each case from inside the case loop */
+	n.st = st;
+	n.events = 0;
+	CHECK_RC(t, st->cases_foreach(st, &q, nested_cb, &n), 0);
+	CHECK_I64(t, n.events, 1);
+}
+
+typedef struct dirs { char text[256]; } dirs;
+static int dir_cb(const char *kind, const char *id, const char *body, void *p)
+{
+	dirs *d = p;
+	size_t len = strlen(d->text);
+	snprintf(d->text + len, sizeof(d->text) - len, "%s/%s%s;", kind, id, body);
+	return 0;
+}
+
+static int dir_stop(const char *kind, const char *id, const char *body, void *p)
+{
+	(void)kind, (void)id, (void)body;
+	(*(int *)p)++;
+	return 3;
+}
+
+/* The directory: unique (kind, id), ordered by kind then id. */
+static void t_directory(ct *t)
+{
+	hotline_storage *st = t->st;
+	dirs d;
+	int stopped = 0;
+	CHECK_RC(t, st->begin(st, 1), 0);
+	CHECK_RC(t, st->dir_put(st, "person", "zhang", "{\"name\":\"张敏\"}"), 0);
+	CHECK_RC(t, st->dir_put(st, "property", "P1", "{}"), 0);
+	CHECK_RC(t, st->dir_put(st, "person", "li", "{}"), 0);
+	CHECK_RC(t, st->dir_put(st, "person", "li", "{}"), HOTLINE_EDUPLICATE);
+	/* the same id under another kind is another record */
+	CHECK_RC(t, st->dir_put(st, "property", "li", "{}"), 0);
+	CHECK_RC(t, st->commit(st), 0);
+	memset(&d, 0, sizeof(d));
+	CHECK_RC(t, st->dir_foreach(st, NULL, dir_cb, &d), 0);
+	CHECK_STR(t, d.text, "person/li{};person/zhang{\"name\":\"张敏\"};property/P1{};property/li{};");
+	memset(&d, 0, sizeof(d));
+	CHECK_RC(t, st->dir_foreach(st, "property", dir_cb, &d), 0);
+	CHECK_STR(t, d.text, "property/P1{};property/li{};");
+	memset(&d, 0, sizeof(d));
+	CHECK_RC(t, st->dir_get(st, "person", "zhang", dir_cb, &d), 0);
+	CHECK_STR(t, d.text, "person/zhang{\"name\":\"张敏\"};");
+	CHECK_RC(t, st->dir_get(st, "person", "nobody", dir_cb, &d), HOTLINE_ENOT_FOUND);
+	CHECK_RC(t, st->dir_get(st, "place", "zhang", dir_cb, &d), HOTLINE_ENOT_FOUND);
+	CHECK_RC(t, st->dir_foreach(st, NULL, dir_stop, &stopped), 3);
+	CHECK_I64(t, stopped, 1);
+}
+
+/* data_version (struct version 2, may): unchanged by the handle's own commits. */
+static void t_data_version(ct *t)
+{
+	hotline_storage *st = t->st;
+	hotline_storage_case c = mk("C1", "P1", 0, 1, 500, 100);
+	uint64_t a = 0, b = 1;
+	/* a version 1 struct may be shorter: the field is only read when the version says it exists */
+	if (st->version < 2 || !st->data_version) {
+		t->skip = "no data_version callback (optional, struct version 2)";
+		return;
+	}
+	CHECK_RC(t, st->data_version(st, &a), 0);
+	CHECK_RC(t, st->begin(st, 1), 0);
+	CHECK_RC(t, st->case_put(st, &c, 0), 0);
+	CHECK_RC(t, st->commit(st), 0);
+	CHECK_RC(t, st->data_version(st, &b), 0);
+	CHECK(t, a == b);
+}
+
+static int open_peer(ct *t)
+{
+	if (!t->opts->reopen) {
+		t->skip = "no reopen in the options (a store without a second handle)";
+		return -1;
+	}
+	t->peer = t->opts->reopen(t->ctx);
+	if (!t->peer) {
+		failf(t, __LINE__, "opts->reopen returned NULL");
+		return -1;
+	}
+	return 0;
+}
+
+/* Another handle on the same store sees commits, not open transactions. */
+static void t_peer_visibility(ct *t)
+{
+	hotline_storage *st = t->st, *other;
+	hotline_storage_case c = mk("C1", "P1", 0, 1, 500, 100);
+	hotline_storage_event e = mkev("C1", 1);
+	got g;
+	int n = 0;
+	if (open_peer(t) != 0)
+		return;
+	other = t->peer;
+	CHECK_RC(t, st->begin(st, 1), 0);
+	CHECK_RC(t, st->case_put(st, &c, 0), 0);
+	CHECK_RC(t, st->event_append(st, &e, NULL), 0);
+	CHECK_RC(t, st->dir_put(st, "person", "zhang", "{}"), 0);
+	CHECK_RC(t, st->commit(st), 0);
+	memset(&g, 0, sizeof(g));
+	CHECK_RC(t, other->case_get(other, "C1", collect, &g), 0);
+	CHECK_STR(t, g.body, CASE_BODY);
+	CHECK_RC(t, other->events_foreach(other, "C1", count_events, &n), 0);
+	CHECK_I64(t, n, 1);
+	CHECK_RC(t, other->dir_get(other, "person", "zhang", dir_count, &n), 0);
+	CHECK_I64(t, n, 2);
+	/* a write on one handle conflicts with the other's stale expectation */
+	c.version = 2;
+	CHECK_RC(t, other->begin(other, 1), 0);
+	CHECK_RC(t, other->case_put(other, &c, 1), 0);
+	CHECK_RC(t, other->commit(other), 0);
+	CHECK_RC(t, st->begin(st, 1), 0);
+	CHECK_RC(t, st->case_put(st, &c, 1), HOTLINE_ECONFLICT);
+	CHECK_RC(t, st->rollback(st), 0);
+	/* what one handle committed survives that handle's close */
+	st->free(st);
+	t->st = NULL;
+	memset(&g, 0, sizeof(g));
+	CHECK_RC(t, other->case_get(other, "C1", collect, &g), 0);
+	CHECK_I64(t, g.version, 2);
+}
+
+/* data_version changes when another handle commits. */
+static void t_peer_data_version(ct *t)
+{
+	hotline_storage *st = t->st, *other;
+	hotline_storage_case c = mk("C1", "P1", 0, 1, 500, 100);
+	uint64_t a = 0, b = 0;
+	if (st->version < 2 || !st->data_version) {
+		t->skip = "no data_version callback (optional, struct version 2)";
+		return;
+	}
+	if (open_peer(t) != 0)
+		return;
+	other = t->peer;
+	CHECK_RC(t, st->data_version(st, &a), 0);
+	CHECK_RC(t, other->begin(other, 1), 0);
+	CHECK_RC(t, other->case_put(other, &c, 0), 0);
+	CHECK_RC(t, other->commit(other), 0);
+	CHECK_RC(t, st->data_version(st, &b), 0);
+	CHECK(t, a != b);
+}
+
+static const struct {
+	const char *name;
+	void (*fn)(ct *t);
+} cases[] = {
+	{ "struct", t_struct },
+	{ "empty", t_empty },
+	{ "cases", t_cases },
+	{ "read_own_writes", t_read_own_writes },
+	{ "rollback", t_rollback },
+	{ "events", t_events },
+	{ "queries", t_queries },
+	{ "directory", t_directory },
+	{ "data_version", t_data_version },
+	{ "peer_visibility", t_peer_visibility },
+	{ "peer_data_version", t_peer_data_version },
+};
+
+#define N_CASES (sizeof(cases) / sizeof(cases[0]))
+
+/* ---- runner ---- */
+
+int hotline_conformance_options_init(hotline_conformance_options *opts, unsigned int version)
+{
+	hotline_conformance_options init = HOTLINE_CONFORMANCE_OPTIONS_INIT;
+	if (!opts || version != HOTLINE_CONFORMANCE_OPTIONS_VERSION)
+		return HOTLINE_EINVALID;
+	*opts = init;
+	return 0;
+}
+
+int hotline_conformance_run(hotline_conformance_make_fn make, void *ctx, const hotline_conformance_options *opts)
+{
+	hotline_conformance_options defaults = HOTLINE_CONFORMANCE_OPTIONS_INIT;
+	const char *name;
+	size_t i, planned = 0, n = 0;
+	int failed = 0, skipped = 0;
+	if (!opts)
+		opts = &defaults;
+	if (!make || opts->version != HOTLINE_CONFORMANCE_OPTIONS_VERSION)
+		return HOTLINE_EINVALID;
+	name = opts->name ? opts->name : "backend";
+	for (i = 0; i < N_CASES; i++)
+		if (!opts->filter || strstr(cases[i].name, opts->filter))
+			planned++;
+	printf("# storage conformance: %s\n1..%zu\n", name, planned);
+	for (i = 0; i < N_CASES; i++) {
+		ct t;
+		if (opts->filter && !strstr(cases[i].name, opts->filter))
+			continue;
+		n++;
+		memset(&t, 0, sizeof(t));
+		t.make = make;
+		t.ctx = ctx;
+		t.opts = opts;
+		t.st = make(ctx);
+		if (!t.st)
+			failf(&t, __LINE__, "the factory returned NULL");
+		else if (!t.st->free)
+			failf(&t, __LINE__, "the backend has no free callback");
+		else
+			cases[i].fn(&t);
+		/* free also rolls back what a failed check left open */
+		if (t.peer)
+			t.peer->free(t.peer);
+		if (t.st && t.st->free)
+			t.st->free(t.st);
+		if (opts->cleanup)
+			opts->cleanup(ctx);
+		if (t.failed) {
+			failed++;
+			printf("not ok %zu - %s\n#   %s\n", n, cases[i].name, t.msg);
+		} else if (t.skip) {
+			skipped++;
+			if (!opts->quiet)
+				printf("ok %zu - %s # SKIP %s\n", n, cases[i].name, t.skip);
+		} else if (!opts->quiet) {
+			printf("ok %zu - %s\n", n, cases[i].name);
+		}
+		fflush(stdout);
+	}
+	printf("# %s: %zu passed, %d failed, %d skipped\n", name, n - (size_t)failed - (size_t)skipped, failed,
+		skipped);
+	fflush(stdout);
+	return failed;
+}
