@@ -23,10 +23,11 @@ def slot(s):
 
 
 def lifecycle_md(rows):
-    out = [HEADER.format(src="the lifecycle table (libhotline/model/lifecycle.c)"),
+    out = [HEADER.format(src="the lifecycle table (`hotline lifecycle`)"),
            "# The complaint lifecycle\n",
-           "One table in `libhotline/model/lifecycle.c` drives the state machine; this page, the",
-           "diagram and `hotline lifecycle` are generated from it.\n",
+           "One table inside the library drives the state machine; this page, the diagram,",
+           "[commands.md](commands.md) and `hotline lifecycle` (`hotline_lifecycle_json()`) are",
+           "generated from it.\n",
            "```mermaid", "stateDiagram-v2", "    [*] --> received: register"]
     edges = []
     for r in rows:

@@ -11,7 +11,9 @@ shipped policy, and collects every key path of every document. Fails when
   - a key not marked "optional" is missing from an object that has its parent,
   - a value's JSON type is not one the page gives,
   - a CSV column or record kind differs from the page's CSV table,
-  - an event's command carries a key that commands.md does not give its cmd.
+  - an event's command carries a key that commands.md does not give its cmd,
+  - a public header refers to a page that is not installed (docs/*.md is
+    installed as share/doc/hotline/) or to the sources or design notes.
 
     tests/docs/check_documents.py --hotline build/hotline [--keep DIR]
 
@@ -316,12 +318,27 @@ def check_commands(events, rows, origin):
                 error("history: %s carries %r, which commands.md does not give it (%s)" % (c["cmd"], k, origin))
 
 
+def check_header_refs():
+    """Installed headers may point only to pages that are installed with them (docs/*.md)."""
+    hdrs = sorted(glob.glob(os.path.join(ROOT, "include", "**", "*.h"), recursive=True))
+    for h in hdrs:
+        rel = os.path.relpath(h, ROOT)
+        for n, line in enumerate(open(h, encoding="utf-8"), 1):
+            for page in re.findall(r"share/doc/hotline/([\w./-]+\.md)", line):
+                if not os.path.exists(os.path.join(ROOT, "docs", page)):
+                    error("%s:%d: points to share/doc/hotline/%s, but docs/%s does not exist" % (rel, n, page, page))
+            m = re.search(r"DESIGN|§|\blibhotline/|\bdocs/|\btools/|\btests/|\bexamples/|\w+\.c\b", line)
+            if m:
+                error("%s:%d: refers to %r, which is not installed" % (rel, n, m.group(0)))
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--hotline", required=True, help="path to the built hotline tool")
     ap.add_argument("--keep", help="write the outputs into this directory and keep them")
     ap.add_argument("--page", default=PAGE, help="the page to check (default docs/documents.md)")
     a = ap.parse_args()
+    check_header_refs()
     specs, csvs = parse_page(a.page)
     for need in ("show", "history", "replay", "assess", "explain", "lifecycle"):
         if need not in specs:
