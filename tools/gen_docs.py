@@ -1,9 +1,9 @@
 #!/usr/bin/env python3
-"""Generate docs/lifecycle.md and docs/policies.md from the library's own data.
+"""Generate docs/lifecycle.md, docs/commands.md and docs/policies.md from the library's own data.
 
-The lifecycle comes from the one table the library runs on (`hotline lifecycle`
-prints it as JSON); the rules come from the policy files in policies/. The
-generated pages are never edited by hand:
+The lifecycle and every command's fields come from the one table the library
+runs on (`hotline lifecycle` prints it as JSON); the rules come from the policy
+files in policies/. The generated pages are never edited by hand:
 
     tools/gen_docs.py --hotline build/hotline            # rewrite docs/
     tools/gen_docs.py --hotline build/hotline --check    # fail if docs/ is stale
@@ -23,10 +23,11 @@ def slot(s):
 
 
 def lifecycle_md(rows):
-    out = [HEADER.format(src="the lifecycle table (libhotline/model/lifecycle.c)"),
+    out = [HEADER.format(src="the lifecycle table (`hotline lifecycle`)"),
            "# The complaint lifecycle\n",
-           "One table in `libhotline/model/lifecycle.c` drives the state machine; this page, the",
-           "diagram and `hotline lifecycle` are generated from it.\n",
+           "One table inside the library drives the state machine; this page, the diagram,",
+           "[commands.md](commands.md) and `hotline lifecycle` (`hotline_lifecycle_json()`) are",
+           "generated from it.\n",
            "```mermaid", "stateDiagram-v2", "    [*] --> received: register"]
     edges = []
     for r in rows:
@@ -85,6 +86,223 @@ def lifecycle_md(rows):
             out.append("| `%s` | `%s` | %s | %s |" % (r["cmd"], f["name"], t, "yes" if f["required"] else "no"))
     return "\n".join(out) + "\n"
 
+# What the common keys of a command mean, by where the command applies (the
+# table's `on`). The library's command parser is the authority; a new `on` or
+# field type in the table fails the generation instead of going undocumented.
+ON_TEXT = {
+    "new_case": "a new case",
+    "case": "an existing case",
+    "case_or_organisation": "an existing case, or the organisation when `case` is left out",
+    "organisation": "the organisation (no case)",
+    "directory": "the directory (people, properties, bonuses)",
+}
+
+COMMON = {
+    "new_case": [
+        ("case", "string", "yes", "the new case's id (the caller's); `duplicate` if it exists"),
+        ("actor", "person", "yes", "who gives the command"),
+        ("at", "time", "yes", "when; for `register`, the call time"),
+        ("expect_version", "count", "no", "`conflict` unless it is 0 (the case does not exist yet)"),
+    ],
+    "case": [
+        ("case", "string", "yes", "an existing case's id; `not_found` otherwise"),
+        ("actor", "person", "yes", "who gives the command"),
+        ("at", "time", "yes", "when; `invalid` if earlier than the case's last event"),
+        ("expect_version", "count", "no", "`conflict` unless it equals the case's version "
+         "(its number of accepted events)"),
+    ],
+    "case_or_organisation": [
+        ("case", "string", "no", "an existing case's id; without it the command is organisation-level"),
+        ("actor", "person", "yes", "who gives the command"),
+        ("at", "time", "yes", "when; with a case, `invalid` if earlier than the case's last event"),
+        ("expect_version", "count", "no", "`conflict` unless it equals the case's version "
+         "(0 without a case)"),
+    ],
+    "organisation": [
+        ("actor", "person", "yes", "who gives the command"),
+        ("at", "time", "yes", "when"),
+        ("expect_version", "count", "no", "`conflict` unless it is 0 (there is no case)"),
+    ],
+    "directory": [
+        ("actor", "string", "no", "who records the definition"),
+        ("at", "time", "no", "must be an instant when given"),
+    ],
+}
+
+TYPES = {
+    "string": "a non-empty JSON string",
+    "id": "a non-empty JSON string: the id being defined (`duplicate` if it is already defined)",
+    "person": "a non-empty JSON string: the id of a person of the directory (`not_found` otherwise)",
+    "property": "a non-empty JSON string: the id of a property of the directory (`not_found` otherwise)",
+    "bool": "`true` or `false`",
+    "count": "a non-negative JSON integer",
+    "time": "an ISO-8601 instant with a UTC offset, as a string: `\"2026-11-02T09:05:00+08:00\"`",
+    "month": "a month as a string `\"YYYY-MM\"`",
+    "enum": "one of the strings listed with the field",
+    "strings": "a non-empty array of non-empty strings",
+    "persons": "an array (possibly empty) of person ids, each in the directory (`not_found` otherwise)",
+    "roles": "a non-empty array of role names: " + ", ".join("`%s`" % r for r in (
+        "hotline_specialist", "property_manager", "department_head", "quality_supervisor",
+        "group_head", "qa_director", "sales_director", "director_assistant")),
+    "object": "a JSON object whose values are strings",
+}
+
+
+# What each field means, for the page's reader. The table gives names, types
+# and whether a field is required; the meanings live here. A note for a field
+# the table no longer has fails the generation, so the page cannot go stale.
+FIELD_NOTES = {
+    ("register", "property"): "the property the owner lives in",
+    ("register", "room"): "the owner's room (building-unit-room)",
+    ("register", "owner"): "the owner's name",
+    ("register", "phone"): "the owner's phone number",
+    ("register", "matter"): "what the owner complains about",
+    ("register", "call_taker"): "who took the call; liable for the ledger's rules (Art. 12, 13, 15)",
+    ("register", "order_taker"): "who took the order at the property",
+    ("register", "kind"): "default `complaint`; policies may key deadlines on it",
+    ("register", "severity"): "default `general`; policies may key deadlines on it",
+    ("correct_record", "fields"): "the ledger fields corrected: `room`, `owner`, `phone`, `matter`, "
+                                  "`order_taker`, `kind`, `severity` (`property` and `call_taker` never change)",
+    ("correct_record", "values"): "the corrected values, keyed by field; every key must be named in `fields`",
+    ("decide_measures", "measures"): "the measures decided",
+    ("decide_measures", "department_head"): "the department head who will handle it; must be one of the "
+                                            "property's department heads",
+    ("report_progress", "text"): "the progress report (跟进情况表)",
+    ("complete", "agreed_followup_at"): "the follow-up instant agreed with the owner (gm-hotline's R14e is "
+                                        "then due at it instead of 24 h after completion)",
+    ("followup", "satisfied"): "whether the owner is satisfied",
+    ("verify", "outcome"): "`confirmed`: the owner confirms the work; `not_done`, `false_report`: it goes "
+                           "back to handling (`false_report` also costs under gm-hotline's R15b)",
+    ("request_escalation", "report"): "the written report to the group head",
+    ("request_stage_close", "measures"): "the measures fixed",
+    ("request_stage_close", "agreed_repair_at"): "the repair date agreed with the owner",
+    ("request_stage_close", "expected_completion_at"): "more than 30 days after the dispatch, else `invalid` "
+                                                       "(Art. 18)",
+    ("report_malicious", "explanation"): "the written explanation",
+    ("approve", "note"): "a remark",
+    ("reject", "note"): "a remark",
+    ("repeat_complaint", "matter"): "what the owner complains about again",
+    ("reply", "text"): "the answer given to the owner",
+    ("reply", "promised_at"): "the instant promised to the owner, when the reply is a promise",
+    ("record_finding", "kind"): "what was found; see [policies.md](policies.md) for what each costs",
+    ("record_finding", "person"): "the person responsible; required (guard: `invalid`) for "
+                                  "`archive_lost_original` and `line_private_use`",
+    ("record_finding", "note"): "a remark",
+    ("call", "agent"): "who was on duty for the call",
+    ("call", "rings"): "rings before the call was answered (or before the caller gave up)",
+    ("call", "answered"): "whether the call was answered",
+    ("call", "connected"): "whether the line was connected (default `true`)",
+    ("quarterly_meeting", "absent"): "property managers who did not attend; each must hold "
+                                     "`property_manager`",
+    ("person", "id"): "the person's id, used as `actor` and in every field that names a person",
+    ("person", "name"): "the person's name",
+    ("person", "roles"): "the roles the person holds",
+    ("property", "id"): "the property's id",
+    ("property", "name"): "the property's name",
+    ("property", "manager"): "the property manager (楼盘负责人); must hold `property_manager`",
+    ("property", "department_heads"): "the department heads; each must hold `department_head`",
+    ("property", "quality_supervisor"): "the quality supervisor; must hold `quality_supervisor`",
+    ("bonus", "person"): "whose bonus",
+    ("bonus", "month"): "the assessment month it caps (Art. 22); `duplicate` if already defined for the person",
+    ("bonus", "amount_fen"): "the amount in fen (分)",
+}
+
+
+def commands_md(rows):
+    used_types = []
+    for r in rows:
+        if r["on"] not in ON_TEXT:
+            raise SystemExit("gen_docs: the lifecycle table has a new 'on' value %r: describe it in ON_TEXT" % r["on"])
+        for f in r["fields"]:
+            if f["type"] not in TYPES:
+                raise SystemExit("gen_docs: field %s.%s has a new type %r: describe it in TYPES"
+                                 % (r["cmd"], f["name"], f["type"]))
+            if f["type"] not in used_types:
+                used_types.append(f["type"])
+    for ks in COMMON.values():
+        for k in ks:
+            if k[1] not in used_types:
+                used_types.append(k[1])
+    used_types = [t for t in TYPES if t in used_types]
+    known = {(r["cmd"], f["name"]) for r in rows for f in r["fields"]}
+    for k in FIELD_NOTES:
+        if k not in known:
+            raise SystemExit("gen_docs: FIELD_NOTES describes %s.%s, which the table does not have" % k)
+
+    def fmt_type(t, values=None):
+        return "`%s`" % t + (": " + ", ".join("`%s`" % v for v in values) if values else "")
+
+    out = [HEADER.format(src="the lifecycle table (`hotline lifecycle`)"),
+           "# Commands\n",
+           "Every command the library accepts, with every key it may carry. A command is one JSON",
+           "object: a line of a scenario file (`hotline replay`), the text given to",
+           "`hotline_db_exec_json()`, or what `hotline_command_new()` and the `hotline_command_set_*()`",
+           "functions build. This page is generated from the same table the library checks commands",
+           "against, so it lists exactly the keys the library accepts.\n",
+           "Rules that hold for every command:\n",
+           "- `cmd` (a string, required) names the command.",
+           "- A key the command does not define is refused as `invalid`: a misspelt key never passes",
+           "  silently. `null` is not accepted in place of a value: leave an optional key out.",
+           "- The order of the keys does not matter.",
+           "- A refused command changes nothing. When several refusals apply, the first of this order",
+           "  wins: `invalid` (malformed: a missing or ill-typed key, an unknown value) → `duplicate` /",
+           "  `not_found` (the case, actor, property or persons named) → `forbidden` (the actor's role,",
+           "  or a manager or department head acting on another property) → `invalid_transition` (the",
+           "  case's state) → `invalid` (guards on the values) → `conflict` (`expect_version`).",
+           "- Roles marked * are scoped to the case's property: the person must be named on the",
+           "  property (as its manager, one of its department heads, or its quality supervisor).\n",
+           "States, and where each command leads, are drawn in [lifecycle.md](lifecycle.md).\n",
+           "## Types\n",
+           "| type | a valid value |",
+           "|---|---|"]
+    for t in used_types:
+        out.append("| `%s` | %s |" % (t, TYPES[t]))
+    out.append("")
+    out.append("## Summary\n")
+    out.append("| cmd | applies to | required | optional |")
+    out.append("|---|---|---|---|")
+    for r in rows:
+        req = ", ".join("`%s`" % f["name"] for f in r["fields"] if f["required"]) or "—"
+        opt = ", ".join("`%s`" % f["name"] for f in r["fields"] if not f["required"]) or "—"
+        out.append("| [`%s`](#%s) | %s | %s | %s |" % (r["cmd"], r["cmd"], ON_TEXT[r["on"]],
+                                                     req, opt))
+    out.append("")
+    for r in rows:
+        out.append("## %s\n" % r["cmd"])
+        line = "%s · %s" % (r["zh"], r["note"]) if r["note"] else r["zh"]
+        out.append(line + ".\n")
+        out.append("- Applies to: %s." % ON_TEXT[r["on"]])
+        if r["from"]:
+            out.append("- Allowed when the case is: %s." % ", ".join("`%s`" % slot(s) for s in r["from"]))
+        if r["on"] in ("case", "new_case", "case_or_organisation"):
+            to = r["to"]
+            if r["approval"] == "approve":
+                to = "the same state, approved; the case becomes exempt from assessment"
+            elif r["approval"] == "reject":
+                to = "the state (and approval) the case had before the request"
+            elif to == "same":
+                to = "the same state"
+            elif "branch" in r:
+                to = "`%s` if `%s` is `%s`, else `%s`" % (to, r["branch"]["field"], r["branch"]["value"],
+                                                          r["branch"]["else"])
+            else:
+                to = "`%s`" % to + (" (pending approval)" if r["approval"] == "request" else "")
+            out.append("- Leads to: %s." % to)
+        roles = ", ".join("`%s`%s" % (x, "*" if x in r["scoped_roles"] else "") for x in r["roles"])
+        out.append("- Given by: %s." % (roles or "anyone (no role is checked)"))
+        out.append("")
+        out.append("| key | type | required | meaning |")
+        out.append("|---|---|---|---|")
+        out.append("| `cmd` | — | yes | `\"%s\"` |" % r["cmd"])
+        for name, t, req, meaning in COMMON[r["on"]]:
+            out.append("| `%s` | %s | %s | %s |" % (name, fmt_type(t), req, meaning))
+        for f in r["fields"]:
+            out.append("| `%s` | %s | %s | %s |" % (f["name"], fmt_type(f["type"], f.get("values")),
+                                                   "yes" if f["required"] else "no",
+                                                   FIELD_NOTES.get((r["cmd"], f["name"]), "")))
+        out.append("")
+    return "\n".join(out)
+
 
 def policies_md(policies):
     out = [HEADER.format(src="policies/*.json"), "# Shipped policies\n",
@@ -123,7 +341,8 @@ def main():
         if f.endswith(".json"):
             with open(os.path.join(pdir, f), encoding="utf-8") as fh:
                 policies.append((f[:-5], json.load(fh)))
-    pages = {"lifecycle.md": lifecycle_md(rows), "policies.md": policies_md(policies)}
+    pages = {"lifecycle.md": lifecycle_md(rows), "commands.md": commands_md(rows),
+             "policies.md": policies_md(policies)}
     stale = []
     for name, text in pages.items():
         path = os.path.join(ROOT, "docs", name)

@@ -16,10 +16,11 @@ typedef enum hotline_format {
 } hotline_format;
 
 /**
- * Monthly assessment at `as_of` (DESIGN §3.1, §3.3): every penalty, open
- * deadlines, per-property rates, per-person raw and capped totals.
+ * Monthly assessment at `as_of`: every penalty, open deadlines, per-property
+ * rates, per-person raw and capped totals.
  * JSON: {"penalties":[...], "assessment":{...}} with sorted keys,
- * byte-identical for the same events, policy and as_of.
+ * byte-identical for the same events, policy and as_of. Every key and CSV
+ * column: share/doc/hotline/documents.md; the rules: share/doc/hotline/policies.md.
  * The caller frees *out with hotline_free.
  */
 HOTLINE_EXTERN(int) hotline_db_assess(char **out, hotline_db *db, hotline_time as_of, hotline_format format);
@@ -32,14 +33,18 @@ typedef int (*hotline_write_fn)(void *ctx, const char *data, size_t len);
  * that a month of a million cases is never held in memory: each case's
  * breaches and open deadlines are written to a temporary file as soon as
  * the case is reduced; only the penalty totals (sorted over all cases by
- * incurred_at, DESIGN §5) and the per-person and per-property counters stay
+ * incurred_at, then rule, then case) and the per-person and per-property counters stay
  * in memory. Same text as hotline_db_assess. CSV is rendered whole, then
  * written. Nothing is written when the assessment fails before its output.
  */
 HOTLINE_EXTERN(int) hotline_db_assess_write(hotline_db *db, hotline_time as_of, hotline_format format,
 	hotline_write_fn write, void *ctx);
 
-/** Every deadline and penalty of one case at `as_of`, with its article and labels, as JSON. */
+/**
+ * Every deadline and penalty of one case at `as_of` (HOTLINE_TIME_NONE: its
+ * latest event), with its article and labels, as JSON; the keys are in
+ * share/doc/hotline/documents.md. The caller frees *out with hotline_free.
+ */
 HOTLINE_EXTERN(int) hotline_db_explain(char **out, hotline_db *db, const char *case_id, hotline_time as_of);
 
 /** Options of hotline_replay (versioned). */
@@ -54,8 +59,11 @@ typedef struct hotline_replay_options {
 HOTLINE_EXTERN(int) hotline_replay_options_init(hotline_replay_options *opts, unsigned int version);
 
 /**
- * Replay scenario files (JSON Lines, DESIGN §5) and produce the document
- * `hotline replay` prints: {"cases", "penalties", "refused", "assessment"}.
+ * Replay scenario files and produce the document `hotline replay` prints:
+ * {"cases", "penalties", "refused", "assessment"} (every key:
+ * share/doc/hotline/documents.md). A scenario file is JSON Lines, one
+ * command per line (share/doc/hotline/commands.md), applied in order; blank
+ * lines and lines starting with '#' are skipped.
  * Refused lines do not fail the call; an unreadable file, unknown policy or
  * malformed JSON line does (message "file:line: ..."). *out is JSON text
  * with sorted keys; free it with hotline_free.

@@ -22,7 +22,7 @@
 HOTLINE_BEGIN_DECL
 
 typedef struct hotline_db hotline_db;
-struct hotline_storage; /* include/hotline/sys/storage.h */
+struct hotline_storage; /* <hotline/sys/storage.h> */
 
 /** Options for hotline_db_open (versioned: grows only at the end). */
 typedef struct hotline_db_options {
@@ -48,7 +48,7 @@ HOTLINE_EXTERN(int) hotline_db_options_init(hotline_db_options *opts, unsigned i
 HOTLINE_EXTERN(int) hotline_db_open(hotline_db **out, const char *uri, const hotline_db_options *opts);
 
 /**
- * Open a database on a caller-supplied backend (include/hotline/sys/storage.h).
+ * Open a database on a caller-supplied backend (<hotline/sys/storage.h>).
  * The handle owns the backend from this call on, also when it fails.
  */
 HOTLINE_EXTERN(int) hotline_db_open_storage(hotline_db **out, struct hotline_storage *backend, const hotline_db_options *opts);
@@ -79,8 +79,8 @@ HOTLINE_EXTERN(int) hotline_db_load_holidays(hotline_db *db, const char *format,
 /* Commands                                                            */
 
 /**
- * Apply one command given as a JSON object, in the scenario format of
- * DESIGN §5 (directory lines included). On success the event's global
+ * Apply one command given as a JSON object (directory lines included; every
+ * command and its keys: share/doc/hotline/commands.md). On success the event's global
  * sequence number goes to *seq_out (may be NULL). A refused command changes
  * nothing and returns its code; hotline_db_errmsg() says why.
  */
@@ -109,7 +109,7 @@ typedef struct hotline_command hotline_command;
 HOTLINE_EXTERN(int) hotline_command_new(hotline_command **out, hotline_command_kind kind,
 	const char *case_id, const char *actor, hotline_time at);
 HOTLINE_EXTERN(void) hotline_command_free(hotline_command *cmd);
-/** Set a field (see DESIGN §5 for each command's field names). */
+/** Set a field (each command's fields and types: share/doc/hotline/commands.md). */
 HOTLINE_EXTERN(int) hotline_command_set_string(hotline_command *cmd, const char *field, const char *value);
 HOTLINE_EXTERN(int) hotline_command_set_bool(hotline_command *cmd, const char *field, int value);
 HOTLINE_EXTERN(int) hotline_command_set_int(hotline_command *cmd, const char *field, int64_t value);
@@ -145,7 +145,7 @@ HOTLINE_EXTERN(hotline_time) hotline_case_last_at(const hotline_case *c);
 HOTLINE_EXTERN(hotline_time) hotline_case_next_due(const hotline_case *c);
 /** A ledger field (room, owner, phone, matter, call_taker, order_taker, kind, severity); NULL if unset. */
 HOTLINE_EXTERN(const char *) hotline_case_field(const hotline_case *c, const char *name);
-/** The whole snapshot as JSON (borrowed, valid while c lives). */
+/** The whole snapshot as JSON (borrowed, valid while c lives; keys: share/doc/hotline/documents.md). */
 HOTLINE_EXTERN(const char *) hotline_case_json(const hotline_case *c);
 
 /** A list of case snapshots. */
@@ -195,7 +195,7 @@ HOTLINE_EXTERN(int64_t) hotline_event_version(const hotline_event *e);
 HOTLINE_EXTERN(hotline_command_kind) hotline_event_command(const hotline_event *e);
 HOTLINE_EXTERN(const char *) hotline_event_actor(const hotline_event *e);
 HOTLINE_EXTERN(hotline_time) hotline_event_at(const hotline_event *e);
-/** The accepted command as canonical JSON. */
+/** The accepted command as canonical JSON (keys sorted; see share/doc/hotline/commands.md). */
 HOTLINE_EXTERN(const char *) hotline_event_json(const hotline_event *e);
 HOTLINE_EXTERN(const char *) hotline_event_prev_hash(const hotline_event *e);
 HOTLINE_EXTERN(const char *) hotline_event_hash(const hotline_event *e);

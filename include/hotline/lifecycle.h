@@ -1,9 +1,11 @@
 /*
  * libhotline — the complaint lifecycle: states, commands, roles.
  *
- * The transitions themselves are one table inside the library
- * (libhotline/model/lifecycle.c); hotline_lifecycle_* expose it read-only so
- * that documentation and bindings are generated from the same data.
+ * The transitions themselves are one table inside the library;
+ * hotline_lifecycle_json() exposes it read-only so that documentation and
+ * bindings are generated from the same data. The installed pages
+ * share/doc/hotline/lifecycle.md (states, transitions, roles) and
+ * share/doc/hotline/commands.md (every command's keys) are generated from it.
  */
 #ifndef HOTLINE_LIFECYCLE_H
 #define HOTLINE_LIFECYCLE_H
@@ -12,7 +14,7 @@
 
 HOTLINE_BEGIN_DECL
 
-/** Case states (DESIGN §2). Values are stored: never renumber. */
+/** Case states (share/doc/hotline/lifecycle.md). Values are stored: never renumber. */
 typedef enum hotline_state {
 	HOTLINE_STATE_RECEIVED = 0,        /**< 受理 */
 	HOTLINE_STATE_DISPATCHED = 1,      /**< 已派单/处理中 */
@@ -33,7 +35,7 @@ typedef enum hotline_approval {
 	HOTLINE_APPROVAL_APPROVED = 2
 } hotline_approval;
 
-/** Commands (JSON `cmd` names in DESIGN §2 and §5). Values are stable. */
+/** Commands (JSON `cmd` names: share/doc/hotline/commands.md). Values are stable. */
 typedef enum hotline_command_kind {
 	HOTLINE_CMD_REGISTER = 0,
 	HOTLINE_CMD_CORRECT_RECORD,
@@ -98,9 +100,10 @@ HOTLINE_EXTERN(const char *) hotline_role_name(int role);
 HOTLINE_EXTERN(int) hotline_role_from_name(int *out, const char *name);
 
 /**
- * The lifecycle table as JSON (an array of rows: cmd, from, to, roles,
- * scoped, ...), generated from the one table the library runs on. The
- * caller frees *out with hotline_free().
+ * The lifecycle table as JSON (an array of rows: cmd, on, from, to,
+ * approval, roles, scoped_roles, ...; every key: share/doc/hotline/documents.md),
+ * generated from the one table the library runs on. The caller frees *out
+ * with hotline_free().
  */
 HOTLINE_EXTERN(int) hotline_lifecycle_json(char **out);
 
