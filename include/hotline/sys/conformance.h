@@ -4,8 +4,8 @@
  * The tests every built-in backend passes, shipped as a small static
  * library (CMake: hotline::conformance; pkg-config: hotline-conformance) so
  * that a backend written outside this tree is held to the same contract as
- * the memory and SQLite backends (include/hotline/sys/storage.h). See
- * docs/storage-backend.md.
+ * the memory and SQLite backends (<hotline/sys/storage.h>). See
+ * share/doc/hotline/storage-backend.md.
  *
  *     static hotline_storage *make(void *ctx) { return my_backend_new(ctx); }
  *     ...
