@@ -420,6 +420,18 @@ class Iterators(unittest.TestCase):
         self.assertEqual(keys, sorted(keys))
         self.assertEqual(len(list(self.db.sweep(t(30, 0), limit=150))), 150)
 
+    def test_pages_on_sqlite(self):
+        with tempfile.TemporaryDirectory() as d, hotline.open("sqlite:" + os.path.join(d, "h.db")) as db:
+            directory(db)
+            with db.batch():
+                for i in range(300):
+                    register(db, "S%03d" % (299 - i), at=t(2, 9, i % 60))
+            self.assertEqual([c.id for c in db.cases()], ["S%03d" % i for i in range(300)])
+            due = list(db.sweep(t(30, 0)))
+            self.assertEqual(len({c.id for c in due}), 300)
+            self.assertEqual(due, sorted(due, key=lambda c: (c.next_due, c.id)))
+            self.assertEqual(len(list(db.history())), 10)
+
     def test_unknown_case_history(self):
         it = self.db.history("nope")
         with self.assertRaises(hotline.NotFound):
