@@ -1,24 +1,38 @@
 /*
- * SWIG interface of libhotline for Python. The generated module (_hotline)
- * is deliberately small and flat: opaque handles, text in and out, and one
- * %exception that turns the library's error code and message into a Python
- * exception. The pure-Python package (hotline/__init__.py) builds the
- * idiomatic API (context managers, datetime, dataclasses, exception
- * classes) on top of it.
+ * SWIG interface of libhotline for Python. The generated module stays
+ * thin: the library's opaque structs become classes whose methods are
+ * the C accessors (%extend), and one %exception raises the library's error
+ * as the Python class made for its code from the HOTLINE_ERRORS list. The
+ * pure-Python package (hotline/__init__.py) adds what SWIG does badly:
+ * context managers, datetime, dataclasses, lazy iterators.
  *
- * Ownership: every char* these functions return is allocated by the library
- * and released by the wrapper (%newobject + hotline_free). A hotline_db*
- * belongs to the Python object that opened it and is freed only by
- * hl_close (%delobject).
+ * Ownership: a Handle owns its hotline_db until close() or collection; after
+ * close() every method raises hotline.Invalid instead of touching freed
+ * memory. RawCase objects from Handle.get_case and every list own what they
+ * point to (%newobject); a RawCase or RawEvent taken from a list borrows
+ * from it, and keeps the list alive through its `_owner` attribute. Strings
+ * the library allocates are released with hotline_free (%newobject).
  */
-%module(package="hotline") _hotline
+/*
+ * The module is hotline.lowlevel (its C part hotline._lowlevel): a name
+ * with a leading underscore would make SWIG's C part "__name", which Python
+ * mangles inside the generated class bodies.
+ */
+%module(package="hotline", docstring="Low-level layer of libhotline: use the hotline package.") lowlevel
 
 %{
+#include <ctype.h>
+#include <stdbool.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <hotline.h>
 
-/* The error of the last call in this thread, raised by %exception below. */
+/*
+ * The failure of the last call in this thread: 0, a hotline_error, or
+ * HL_PYERR when a Python exception is already set. %exception raises it.
+ */
+#define HL_PYERR 1
 static _Thread_local int hl_code;
 static _Thread_local char hl_msg[600];
 
@@ -27,319 +41,505 @@ static void hl_fail(int code, const char *msg)
 	hl_code = code;
 	snprintf(hl_msg, sizeof(hl_msg), "%s", msg ? msg : "");
 }
-%}
 
-%exception {
-	hl_code = 0;
-	$action
-	if (hl_code) {
-		PyObject *args = Py_BuildValue("(sss)", "libhotline", hotline_error_name(hl_code), hl_msg);
-		PyErr_SetObject(PyExc_RuntimeError, args);
-		Py_XDECREF(args);
-		SWIG_fail;
+/*
+ * The Python face of each code of HOTLINE_ERRORS: the class name, and the
+ * builtin exception it also derives from so that `except LookupError` and
+ * friends work. A code added to the C list without a line here does not
+ * compile: the binding has to decide its name.
+ */
+#define HL_PY_INVALID_TRANSITION "InvalidTransition", NULL
+#define HL_PY_FORBIDDEN          "Forbidden", NULL
+#define HL_PY_INVALID            "Invalid", &PyExc_ValueError
+#define HL_PY_NOT_FOUND          "NotFound", &PyExc_LookupError
+#define HL_PY_CONFLICT           "Conflict", NULL
+#define HL_PY_DUPLICATE          "Duplicate", NULL
+#define HL_PY_STORAGE            "StorageError", NULL
+#define HL_PY_NOMEM              "NoMemory", &PyExc_MemoryError
+#define HL_PY_CORRUPT            "Corrupt", NULL
+#define HL_PY_RANGE              "OutOfRange", NULL
+#define HL_PY_IO                 "FileError", &PyExc_OSError
+#define HL_PY_POLICY             "PolicyError", NULL
+
+typedef struct hl_error_class {
+	int code;
+	const char *json;      /* hotline_error_name(): the class's `code` */
+	const char *doc;
+	const char *name;
+	PyObject **also;       /* a builtin base, or NULL */
+	PyObject *cls;         /* made in %init */
+} hl_error_class;
+
+static hl_error_class hl_errors[] = {
+#define HL_ERROR_ROW(name, value, json, msg) { value, json, msg, HL_PY_##name, NULL },
+	HOTLINE_ERRORS(HL_ERROR_ROW)
+#undef HL_ERROR_ROW
+};
+#define HL_NERRORS (sizeof(hl_errors) / sizeof(hl_errors[0]))
+static PyObject *hl_error_base;
+
+static void hl_raise(int code, const char *msg)
+{
+	PyObject *cls = hl_error_base, *text;
+	size_t i;
+	for (i = 0; i < HL_NERRORS; i++)
+		if (hl_errors[i].code == code)
+			cls = hl_errors[i].cls;
+	text = PyUnicode_DecodeUTF8(msg, (Py_ssize_t)strlen(msg), "replace");
+	if (text) {
+		PyErr_SetObject(cls, text);
+		Py_DECREF(text);
 	}
 }
 
-%typemap(newfree) char * "hotline_free($1);";
-%newobject hl_case_json;
-%newobject hl_cases_json;
-%newobject hl_sweep_json;
-%newobject hl_history_json;
-%newobject hl_assess;
-%newobject hl_explain;
-%newobject hl_replay;
-%newobject hl_lifecycle;
-%delobject hl_close;
-
-%inline %{
-typedef struct hotline_db hotline_db;
-
-static int hl_time(const char *iso, hotline_time *t)
+/* Error.message: the library's text, the exception's first argument. */
+static PyObject *hl_error_message(PyObject *unused, PyObject *exc)
 {
-	if (hotline_time_parse(t, iso) != 0) {
-		hl_fail(HOTLINE_EINVALID, hotline_last_error());
-		return -1;
+	PyObject *args = PyObject_GetAttrString(exc, "args"), *out;
+	(void)unused;
+	if (!args)
+		return NULL;
+	if (PyTuple_Check(args) && PyTuple_GET_SIZE(args) > 0 && PyUnicode_Check(PyTuple_GET_ITEM(args, 0))) {
+		out = PyTuple_GET_ITEM(args, 0);
+		Py_INCREF(out);
+	} else {
+		out = PyObject_Str(exc);
 	}
+	Py_DECREF(args);
+	return out;
+}
+
+static PyMethodDef hl_error_message_def = {
+	"message", hl_error_message, METH_O, "The library's message (the exception's first argument)."
+};
+
+/* One class per code of HOTLINE_ERRORS under hotline.Error, added to the module, and the tuple ERRORS. */
+static int hl_errors_init(PyObject *m)
+{
+	PyObject *dict = PyDict_New(), *fget = NULL, *prop = NULL, *code = NULL, *all = NULL;
+	size_t i;
+	int rc = -1;
+	if (!dict || !(fget = PyCFunction_New(&hl_error_message_def, NULL)))
+		goto done;
+	if (!(prop = PyObject_CallFunctionObjArgs((PyObject *)&PyProperty_Type, fget, NULL)))
+		goto done;
+	if (PyDict_SetItemString(dict, "message", prop) || !(code = PyUnicode_FromString("error"))
+		|| PyDict_SetItemString(dict, "code", code))
+		goto done;
+	hl_error_base = PyErr_NewExceptionWithDoc("hotline.Error",
+		"Base of every libhotline error: `code` is the library's snake-case code, `message` its text.",
+		NULL, dict);
+	if (!hl_error_base)
+		goto done;
+	Py_INCREF(hl_error_base);
+	if (PyModule_AddObject(m, "Error", hl_error_base)) {
+		Py_DECREF(hl_error_base);
+		goto done;
+	}
+	if (!(all = PyTuple_New((Py_ssize_t)HL_NERRORS)))
+		goto done;
+	for (i = 0; i < HL_NERRORS; i++) {
+		hl_error_class *e = &hl_errors[i];
+		char qualname[64], doc[160];
+		PyObject *bases, *d = Py_BuildValue("{s:s,s:i}", "code", e->json, "value", e->code);
+		bases = e->also ? PyTuple_Pack(2, hl_error_base, *e->also) : PyTuple_Pack(1, hl_error_base);
+		snprintf(qualname, sizeof(qualname), "hotline.%s", e->name);
+		snprintf(doc, sizeof(doc), "%c%s (`%s`).", toupper((unsigned char)e->doc[0]), e->doc + 1, e->json);
+		e->cls = (d && bases) ? PyErr_NewExceptionWithDoc(qualname, doc, bases, d) : NULL;
+		Py_XDECREF(d);
+		Py_XDECREF(bases);
+		if (!e->cls)
+			goto done;
+		Py_INCREF(e->cls);
+		PyTuple_SET_ITEM(all, (Py_ssize_t)i, e->cls);
+		Py_INCREF(e->cls);
+		if (PyModule_AddObject(m, e->name, e->cls)) {
+			Py_DECREF(e->cls);
+			goto done;
+		}
+	}
+	if (PyModule_AddObject(m, "ERRORS", all) == 0) {
+		all = NULL;
+		rc = 0;
+	}
+done:
+	Py_XDECREF(all);
+	Py_XDECREF(code);
+	Py_XDECREF(prop);
+	Py_XDECREF(fget);
+	Py_XDECREF(dict);
+	return rc;
+}
+
+/* The database handle as Python holds it: `db` is NULL once closed. */
+typedef struct hl_db {
+	hotline_db *db;
+} hl_db;
+
+static int hl_live(hl_db *h)
+{
+	if (h->db)
+		return 1;
+	hl_fail(HOTLINE_EINVALID, "the database is closed");
 	return 0;
 }
 
-const char *hl_version(void)
+static int hl_db_fail(hl_db *h, int rc)
 {
-	return hotline_version(NULL, NULL, NULL);
-}
-
-hotline_db *hl_open(const char *uri, const char *policy)
-{
-	hotline_db_options o = HOTLINE_DB_OPTIONS_INIT;
-	hotline_db *db = NULL;
-	o.policy = policy;
-	int rc = hotline_db_open(&db, uri, &o);
-	if (rc)
-		hl_fail(rc, hotline_last_error());
-	return db;
-}
-
-void hl_close(hotline_db *db)
-{
-	hotline_db_close(db);
-}
-
-long long hl_exec(hotline_db *db, const char *json)
-{
-	int64_t seq = 0;
-	int rc = hotline_db_exec_json(db, json, &seq);
-	if (rc)
-		hl_fail(rc, hotline_db_errmsg(db));
-	return (long long)seq;
-}
-
-void hl_begin(hotline_db *db)
-{
-	int rc = hotline_db_begin(db);
-	if (rc)
-		hl_fail(rc, hotline_db_errmsg(db));
-}
-
-void hl_commit(hotline_db *db)
-{
-	int rc = hotline_db_commit(db);
-	if (rc)
-		hl_fail(rc, hotline_db_errmsg(db));
-}
-
-void hl_rollback(hotline_db *db)
-{
-	int rc = hotline_db_rollback(db);
-	if (rc)
-		hl_fail(rc, hotline_db_errmsg(db));
-}
-
-/* A snapshot as JSON, with its indexed columns made explicit. */
-static char *case_text(const hotline_case *c)
-{
-	size_t n = strlen(hotline_case_json(c)) + 256;
-	char *out = malloc(n);
-	char due[32] = "null";
-	if (!out)
-		return NULL;
-	if (hotline_case_next_due(c) != HOTLINE_TIME_NONE) {
-		due[0] = '"';
-		hotline_time_format(due + 1, sizeof(due) - 2, hotline_case_next_due(c), 480);
-		strcat(due, "\"");
-	}
-	snprintf(out, n, "{\"snapshot\":%s,\"version\":%lld,\"last_at\":%lld,\"registered_at\":%lld,\"next_due_at\":%s}",
-		hotline_case_json(c), (long long)hotline_case_version(c), (long long)hotline_case_last_at(c),
-		(long long)hotline_case_registered_at(c), due);
-	return out;
-}
-
-char *hl_case_json(hotline_db *db, const char *id)
-{
-	hotline_case *c;
-	char *out;
-	int rc = hotline_db_case(&c, db, id);
-	if (rc) {
-		hl_fail(rc, hotline_db_errmsg(db));
-		return NULL;
-	}
-	out = case_text(c);
-	hotline_case_free(c);
-	return out;
-}
-
-static char *list_text(const hotline_case_list *l)
-{
-	size_t i, cap = 64, len = 1;
-	char *out = malloc(cap);
-	if (!out)
-		return NULL;
-	strcpy(out, "[");
-	for (i = 0; i < hotline_case_list_count(l); i++) {
-		char *one = case_text(hotline_case_list_get(l, i));
-		size_t need;
-		if (!one) {
-			free(out);
-			return NULL;
-		}
-		need = len + strlen(one) + 3;
-		if (need > cap) {
-			char *p;
-			while (cap < need)
-				cap *= 2;
-			p = realloc(out, cap);
-			if (!p) {
-				free(one);
-				free(out);
-				return NULL;
-			}
-			out = p;
-		}
-		if (i)
-			strcat(out, ",");
-		strcat(out, one);
-		len = strlen(out);
-		free(one);
-	}
-	strcat(out, "]");
-	return out;
-}
-
-char *hl_cases_json(hotline_db *db, const char *property, int state, long long limit)
-{
-	hotline_case_query q = HOTLINE_CASE_QUERY_INIT;
-	hotline_case_list *l;
-	char *out;
-	int rc;
-	q.property = property;
-	q.state = state;
-	q.limit = limit > 0 ? (size_t)limit : 0;
-	if ((rc = hotline_db_cases(&l, db, &q)) != 0) {
-		hl_fail(rc, hotline_db_errmsg(db));
-		return NULL;
-	}
-	out = list_text(l);
-	hotline_case_list_free(l);
-	return out;
-}
-
-char *hl_sweep_json(hotline_db *db, const char *before, long long limit)
-{
-	hotline_case_list *l;
-	hotline_time t;
-	char *out;
-	int rc;
-	if (hl_time(before, &t))
-		return NULL;
-	if ((rc = hotline_db_sweep(&l, db, t, limit > 0 ? (size_t)limit : 0)) != 0) {
-		hl_fail(rc, hotline_db_errmsg(db));
-		return NULL;
-	}
-	out = list_text(l);
-	hotline_case_list_free(l);
-	return out;
-}
-
-char *hl_history_json(hotline_db *db, const char *case_id)
-{
-	hotline_event_list *l;
-	size_t i, cap = 256;
-	char *out;
-	int rc = hotline_db_history(&l, db, case_id);
-	if (rc) {
-		hl_fail(rc, hotline_db_errmsg(db));
-		return NULL;
-	}
-	for (i = 0; i < hotline_event_list_count(l); i++)
-		cap += strlen(hotline_event_json(hotline_event_list_get(l, i))) + 300;
-	out = malloc(cap);
-	if (out) {
-		size_t len = 1;
-		strcpy(out, "[");
-		for (i = 0; i < hotline_event_list_count(l); i++) {
-			const hotline_event *e = hotline_event_list_get(l, i);
-			len += (size_t)snprintf(out + len, cap - len,
-				"%s{\"seq\":%lld,\"version\":%lld,\"at\":%lld,\"prev_hash\":\"%s\",\"hash\":\"%s\",\"command\":%s}",
-				i ? "," : "", (long long)hotline_event_seq(e), (long long)hotline_event_version(e),
-				(long long)hotline_event_at(e), hotline_event_prev_hash(e), hotline_event_hash(e),
-				hotline_event_json(e));
-		}
-		strcat(out, "]");
-	}
-	hotline_event_list_free(l);
-	return out;
-}
-
-long long hl_verify(hotline_db *db, const char *case_id)
-{
-	int64_t n = 0;
-	int rc = hotline_db_verify_log(db, case_id, &n);
-	if (rc)
-		hl_fail(rc, hotline_db_errmsg(db));
-	return (long long)n;
-}
-
-char *hl_assess(hotline_db *db, const char *as_of, int csv)
-{
-	hotline_time t;
-	char *out = NULL;
-	int rc;
-	if (hl_time(as_of, &t))
-		return NULL;
-	rc = hotline_db_assess(&out, db, t, csv ? HOTLINE_FORMAT_CSV : HOTLINE_FORMAT_JSON);
-	if (rc)
-		hl_fail(rc, hotline_db_errmsg(db));
-	return out;
+	hl_fail(rc, hotline_db_errmsg(h->db));
+	return rc;
 }
 
 static int hl_file_sink(void *ctx, const char *data, size_t len)
 {
 	return fwrite(data, 1, len, (FILE *)ctx) == len ? 0 : -1;
 }
+%}
 
-/* The assessment streamed into a file; a failed run leaves no file behind. */
-void hl_assess_to(hotline_db *db, const char *as_of, int csv, const char *path)
-{
-	hotline_time t;
-	FILE *f;
-	int rc;
-	if (hl_time(as_of, &t))
-		return;
-	if (!(f = fopen(path, "wb"))) {
-		hl_fail(HOTLINE_EIO, "cannot create the output file");
-		return;
-	}
-	rc = hotline_db_assess_write(db, t, csv ? HOTLINE_FORMAT_CSV : HOTLINE_FORMAT_JSON, hl_file_sink, f);
-	if (fclose(f) != 0 && rc == 0) {
-		remove(path);
-		hl_fail(HOTLINE_EIO, "cannot write the output file");
-		return;
-	}
-	if (rc) {
-		remove(path);
-		hl_fail(rc, hotline_db_errmsg(db));
-	}
-}
-
-char *hl_explain(hotline_db *db, const char *case_id, const char *as_of)
-{
-	hotline_time t = HOTLINE_TIME_NONE;
-	char *out = NULL;
-	int rc;
-	if (as_of && hl_time(as_of, &t))
+%init %{
+	if (hl_errors_init(m) != 0)
 		return NULL;
-	rc = hotline_db_explain(&out, db, case_id, t);
-	if (rc)
-		hl_fail(rc, hotline_db_errmsg(db));
-	return out;
+%}
+
+%exception {
+	hl_code = 0;
+	$action
+	if (hl_code) {
+		if (hl_code != HL_PYERR)
+			hl_raise(hl_code, hl_msg);
+		SWIG_fail;
+	}
 }
 
-/* files: paths separated by '\n' (a path cannot hold one here). */
-char *hl_replay(const char *files, const char *policy, const char *as_of, const char *db_uri)
+/* Strings in: str or None (NULL), UTF-8, no embedded NUL (it would cut the text short). */
+%typemap(in) const char * {
+	if ($input == Py_None) {
+		$1 = NULL;
+	} else if (PyUnicode_Check($input)) {
+		Py_ssize_t n;
+		const char *s = PyUnicode_AsUTF8AndSize($input, &n);
+		if (!s)
+			SWIG_fail;
+		if (strlen(s) != (size_t)n) {
+			PyErr_SetString(PyExc_ValueError, "$1_name must not contain NUL characters");
+			SWIG_fail;
+		}
+		$1 = ($1_ltype)s;
+	} else {
+		PyErr_Format(PyExc_TypeError, "$1_name must be a str or None, not %.100s", Py_TYPE($input)->tp_name);
+		SWIG_fail;
+	}
+}
+
+%typemap(freearg) const char * "";
+
+/* A sequence of str as (array, count); the array borrows the str objects' UTF-8. */
+%typemap(in) (const char *const *files, size_t nfiles) (PyObject *seq = NULL) {
+	Py_ssize_t i, n;
+	if (!(seq = PySequence_Fast($input, "files must be a sequence of str")))
+		SWIG_fail;
+	n = PySequence_Fast_GET_SIZE(seq);
+	$1 = ($1_ltype)calloc((size_t)n + 1, sizeof(char *));
+	$2 = (size_t)n;
+	if (!$1) {
+		PyErr_NoMemory();
+		SWIG_fail;
+	}
+	for (i = 0; i < n; i++) {
+		PyObject *item = PySequence_Fast_GET_ITEM(seq, i);
+		Py_ssize_t len;
+		const char *s = PyUnicode_Check(item) ? PyUnicode_AsUTF8AndSize(item, &len) : NULL;
+		if (!s) {
+			if (!PyErr_Occurred())
+				PyErr_SetString(PyExc_TypeError, "files must be a sequence of str");
+			SWIG_fail;
+		}
+		if (strlen(s) != (size_t)len) {
+			PyErr_SetString(PyExc_ValueError, "a path must not contain NUL characters");
+			SWIG_fail;
+		}
+		((const char **)$1)[i] = s;
+	}
+}
+%typemap(freearg) (const char *const *files, size_t nfiles) {
+	free((void *)$1);
+	Py_XDECREF(seq$argnum);
+}
+
+%typemap(newfree) char * "hotline_free($1);";
+
+%constant long long TIME_NONE = HOTLINE_TIME_NONE;
+
+/* ------------------------------------------------------------------ */
+/* Cases and events: read-only views over the library's structs         */
+
+%rename(RawCase) hotline_case;
+%rename(CaseList) hotline_case_list;
+%rename(RawEvent) hotline_event;
+%rename(EventList) hotline_event_list;
+%nodefaultctor hotline_case;
+%nodefaultctor hotline_case_list;
+%nodefaultctor hotline_event;
+%nodefaultctor hotline_event_list;
+%nodefaultdtor hotline_event;
+struct hotline_case {};
+struct hotline_case_list {};
+struct hotline_event {};
+struct hotline_event_list {};
+
+/*
+ * Accessor methods are written c_NAME and seen from Python as NAME: SWIG
+ * names the C helper of an %extend method STRUCT_METHOD, which for
+ * hotline_case_id... would be the library's own accessors.
+ */
+%rename("%(strip:[c_])s", %$ismember) "";
+
+/* A borrowed item keeps its list alive. */
+%pythonappend hotline_case_list::c_get %{
+    if val is not None:
+        val._owner = self
+%}
+%pythonappend hotline_event_list::c_get %{
+    if val is not None:
+        val._owner = self
+%}
+
+%extend hotline_case {
+	~hotline_case() { hotline_case_free($self); }
+	const char *c_id() { return hotline_case_id($self); }
+	const char *c_property_id() { return hotline_case_property($self); }
+	const char *c_state() { return hotline_state_name(hotline_case_state($self)); }
+	const char *c_approval() { return hotline_approval_name(hotline_case_approval($self)); }
+	bool c_exempt() { return hotline_case_exempt($self) != 0; }
+	long long c_version() { return hotline_case_version($self); }
+	long long c_registered_at() { return hotline_case_registered_at($self); }
+	long long c_last_at() { return hotline_case_last_at($self); }
+	/* TIME_NONE when nothing is pending */
+	long long c_next_due() { return hotline_case_next_due($self); }
+	/* A ledger field (room, owner, ...), None when unset. */
+	const char *c_field(const char *name) { return hotline_case_field($self, name); }
+	/* The whole snapshot as JSON text. */
+	const char *c_json() { return hotline_case_json($self); }
+}
+
+%extend hotline_case_list {
+	~hotline_case_list() { hotline_case_list_free($self); }
+	size_t __len__() { return hotline_case_list_count($self); }
+	/* Borrowed from the list; None past the end. */
+	hotline_case *c_get(size_t i) { return (hotline_case *)hotline_case_list_get($self, i); }
+}
+
+%extend hotline_event {
+	long long c_seq() { return hotline_event_seq($self); }
+	/* "" for the organisation stream */
+	const char *c_case_id() { return hotline_event_case($self); }
+	long long c_version() { return hotline_event_version($self); }
+	const char *c_command() { return hotline_command_name(hotline_event_command($self)); }
+	/* "" when none */
+	const char *c_actor() { return hotline_event_actor($self); }
+	/* TIME_NONE for directory events */
+	long long c_at() { return hotline_event_at($self); }
+	/* The accepted command as canonical JSON text. */
+	const char *c_json() { return hotline_event_json($self); }
+	const char *c_prev_hash() { return hotline_event_prev_hash($self); }
+	const char *c_hash() { return hotline_event_hash($self); }
+}
+
+%extend hotline_event_list {
+	~hotline_event_list() { hotline_event_list_free($self); }
+	size_t __len__() { return hotline_event_list_count($self); }
+	hotline_event *c_get(size_t i) { return (hotline_event *)hotline_event_list_get($self, i); }
+}
+
+/* ------------------------------------------------------------------ */
+/* The database handle                                                  */
+
+%rename(Handle) hl_db;
+%nodefaultctor hl_db;
+struct hl_db {};
+
+%newobject hl_db::get_case;
+%newobject hl_db::cases;
+%newobject hl_db::sweep;
+%newobject hl_db::history;
+%newobject hl_db::assess;
+%newobject hl_db::explain;
+
+%extend hl_db {
+	/* Open "memory:", "sqlite:PATH" or a bare path; policy: a built-in name or a file (None: gm-hotline). */
+	hl_db(const char *uri, const char *policy) {
+		hotline_db_options o = HOTLINE_DB_OPTIONS_INIT;
+		hl_db *h;
+		int rc;
+		if (!uri) {
+			hl_fail(HOTLINE_EINVALID, "uri is required");
+			return NULL;
+		}
+		if (!(h = calloc(1, sizeof(*h)))) {
+			hl_fail(HOTLINE_ENOMEM, "out of memory");
+			return NULL;
+		}
+		o.policy = policy;
+		if ((rc = hotline_db_open(&h->db, uri, &o)) != 0) {
+			hl_fail(rc, hotline_last_error());
+			free(h);
+			return NULL;
+		}
+		return h;
+	}
+	~hl_db() {
+		hotline_db_close($self->db);
+		free($self);
+	}
+	/* Harmless when already closed. */
+	void close() {
+		hotline_db_close($self->db);
+		$self->db = NULL;
+	}
+	bool closed() { return $self->db == NULL; }
+	const char *policy() { return hl_live($self) ? hotline_db_policy($self->db) : NULL; }
+	/* Minutes east of UTC of the policy's zone. */
+	int zone_offset() {
+		int minutes = 0, rc;
+		if (hl_live($self) && (rc = hotline_db_zone_offset($self->db, &minutes)) != 0)
+			hl_db_fail($self, rc);
+		return minutes;
+	}
+	long long exec_json(const char *json) {
+		int64_t seq = 0;
+		int rc;
+		if (hl_live($self) && (rc = hotline_db_exec_json($self->db, json, &seq)) != 0)
+			hl_db_fail($self, rc);
+		return seq;
+	}
+	void begin() {
+		int rc;
+		if (hl_live($self) && (rc = hotline_db_begin($self->db)) != 0)
+			hl_db_fail($self, rc);
+	}
+	void commit() {
+		int rc;
+		if (hl_live($self) && (rc = hotline_db_commit($self->db)) != 0)
+			hl_db_fail($self, rc);
+	}
+	void rollback() {
+		int rc;
+		if (hl_live($self) && (rc = hotline_db_rollback($self->db)) != 0)
+			hl_db_fail($self, rc);
+	}
+	hotline_case *get_case(const char *case_id) {
+		hotline_case *c = NULL;
+		int rc;
+		if (hl_live($self) && (rc = hotline_db_case(&c, $self->db, case_id)) != 0)
+			hl_db_fail($self, rc);
+		return c;
+	}
+	/* One page of cases ordered by id: after `after_id` (None: the first), at most `limit` (0: all). */
+	hotline_case_list *cases(const char *property, const char *state, const char *after_id, size_t limit) {
+		hotline_case_query q = HOTLINE_CASE_QUERY_INIT;
+		hotline_case_list *l = NULL;
+		int rc;
+		if (!hl_live($self))
+			return NULL;
+		if (state && hotline_state_from_name(&q.state, state) != 0) {
+			hl_fail(HOTLINE_EINVALID, hotline_last_error());
+			return NULL;
+		}
+		q.property = property;
+		q.limit = limit;
+		if ((rc = hotline_db_cases_after(&l, $self->db, &q, after_id)) != 0)
+			hl_db_fail($self, rc);
+		return l;
+	}
+	/* One page of the sweep before `before`, after (after_due, after_id) (after_id None: the first). */
+	hotline_case_list *sweep(long long before, long long after_due, const char *after_id, size_t limit) {
+		hotline_case_list *l = NULL;
+		int rc;
+		if (hl_live($self) && (rc = hotline_db_sweep_after(&l, $self->db, before, after_due, after_id, limit)) != 0)
+			hl_db_fail($self, rc);
+		return l;
+	}
+	/* One page of a stream's events after position `after_version` (case_id None: the organisation). */
+	hotline_event_list *history(const char *case_id, long long after_version, size_t limit) {
+		hotline_event_list *l = NULL;
+		int rc;
+		if (hl_live($self) && (rc = hotline_db_history_after(&l, $self->db, case_id, after_version, limit)) != 0)
+			hl_db_fail($self, rc);
+		return l;
+	}
+	long long verify_log(const char *case_id) {
+		int64_t n = 0;
+		int rc;
+		if (hl_live($self) && (rc = hotline_db_verify_log($self->db, case_id, &n)) != 0)
+			hl_db_fail($self, rc);
+		return n;
+	}
+	char *assess(long long as_of, bool csv) {
+		char *out = NULL;
+		int rc;
+		if (hl_live($self) && (rc = hotline_db_assess(&out, $self->db, as_of, csv ? HOTLINE_FORMAT_CSV : HOTLINE_FORMAT_JSON)) != 0)
+			hl_db_fail($self, rc);
+		return out;
+	}
+	/* The assessment streamed into a file; a failed run leaves no file behind. */
+	void assess_to(long long as_of, bool csv, const char *path) {
+		FILE *f;
+		int rc;
+		if (!hl_live($self))
+			return;
+		if (!path || !(f = fopen(path, "wb"))) {
+			hl_fail(HOTLINE_EIO, "cannot create the output file");
+			return;
+		}
+		rc = hotline_db_assess_write($self->db, as_of, csv ? HOTLINE_FORMAT_CSV : HOTLINE_FORMAT_JSON, hl_file_sink, f);
+		if (fclose(f) != 0 && rc == 0) {
+			remove(path);
+			hl_fail(HOTLINE_EIO, "cannot write the output file");
+			return;
+		}
+		if (rc) {
+			remove(path);
+			hl_db_fail($self, rc);
+		}
+	}
+	/* as_of TIME_NONE: the latest instant of the case. */
+	char *explain(const char *case_id, long long as_of) {
+		char *out = NULL;
+		int rc;
+		if (hl_live($self) && (rc = hotline_db_explain(&out, $self->db, case_id, as_of)) != 0)
+			hl_db_fail($self, rc);
+		return out;
+	}
+}
+
+/* ------------------------------------------------------------------ */
+/* Functions without a handle                                           */
+
+%newobject replay;
+%newobject lifecycle_json;
+
+%inline %{
+const char *version(void)
+{
+	return hotline_version(NULL, NULL, NULL);
+}
+
+/* The document `hotline replay` prints; as_of TIME_NONE: the latest `at` of the files. */
+char *replay(const char *const *files, size_t nfiles, const char *policy, long long as_of, const char *db_uri)
 {
 	hotline_replay_options o = HOTLINE_REPLAY_OPTIONS_INIT;
-	const char *list[256];
-	size_t n = 0;
-	char *copy, *p, *save = NULL, *out = NULL;
+	char *out = NULL;
 	int rc;
-	if (as_of && hl_time(as_of, &o.as_of))
-		return NULL;
 	o.policy = policy;
 	o.db_uri = db_uri;
-	copy = strdup(files);
-	if (!copy) {
-		hl_fail(HOTLINE_ENOMEM, "out of memory");
-		return NULL;
-	}
-	for (p = strtok_r(copy, "\n", &save); p && n < 256; p = strtok_r(NULL, "\n", &save))
-		list[n++] = p;
-	rc = hotline_replay(&out, list, n, &o);
-	if (rc)
+	o.as_of = as_of;
+	if ((rc = hotline_replay(&out, files, nfiles, &o)) != 0)
 		hl_fail(rc, hotline_last_error());
-	free(copy);
 	return out;
 }
 
-char *hl_lifecycle(void)
+/* The lifecycle table as JSON text. */
+char *lifecycle_json(void)
 {
 	char *out = NULL;
 	int rc = hotline_lifecycle_json(&out);
@@ -347,4 +547,11 @@ char *hl_lifecycle(void)
 		hl_fail(rc, hotline_last_error());
 	return out;
 }
+%}
+
+%pythoncode %{
+# The exception classes live in the C module (made from HOTLINE_ERRORS in %init).
+Error = _lowlevel.Error
+ERRORS = _lowlevel.ERRORS
+globals().update((_cls.__name__, _cls) for _cls in ERRORS)
 %}

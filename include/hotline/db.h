@@ -75,6 +75,13 @@ HOTLINE_EXTERN(void) hotline_free(void *p);
  */
 HOTLINE_EXTERN(int) hotline_db_load_holidays(hotline_db *db, const char *format, const char *data, size_t len);
 
+/**
+ * The zone of the handle's policy (its `zone`: local days, duty hours and
+ * periods are read in it), in minutes east of UTC: 480 for "+08:00".
+ * Bindings use it to show instants as the policy's local time.
+ */
+HOTLINE_EXTERN(int) hotline_db_zone_offset(hotline_db *db, int *minutes_out);
+
 /* ------------------------------------------------------------------ */
 /* Commands                                                            */
 
@@ -176,6 +183,22 @@ HOTLINE_EXTERN(int) hotline_db_cases(hotline_case_list **out, hotline_db *db, co
  */
 HOTLINE_EXTERN(int) hotline_db_sweep(hotline_case_list **out, hotline_db *db, hotline_time before, size_t limit);
 
+/**
+ * Pages, for callers that walk many cases with little memory: pass the
+ * last item of one page to get the next. hotline_db_cases_after returns the
+ * cases of q (q->limit: the page size; 0: all the rest) whose id sorts
+ * after `after_id` (strcmp order; NULL: from the first).
+ * hotline_db_sweep_after returns the due cases that come after
+ * (after_due, after_id) in the sweep's order (after_id NULL: from the
+ * first). A case changed between two calls is seen where it then sorts.
+ * The storage interface has no keyed range, so a page is found by reading
+ * past the earlier ones: keep pages large when there are many.
+ */
+HOTLINE_EXTERN(int) hotline_db_cases_after(hotline_case_list **out, hotline_db *db, const hotline_case_query *q,
+	const char *after_id);
+HOTLINE_EXTERN(int) hotline_db_sweep_after(hotline_case_list **out, hotline_db *db, hotline_time before,
+	hotline_time after_due, const char *after_id, size_t limit);
+
 /* ------------------------------------------------------------------ */
 /* Events                                                              */
 
@@ -184,6 +207,13 @@ typedef struct hotline_event_list hotline_event_list;
 
 /** Events of a case in order (case_id NULL or "": the organisation stream). */
 HOTLINE_EXTERN(int) hotline_db_history(hotline_event_list **out, hotline_db *db, const char *case_id);
+/**
+ * One page of hotline_db_history: at most `limit` events (0: all the rest)
+ * of the stream whose position (hotline_event_version) is after
+ * `after_version` (0: from the first).
+ */
+HOTLINE_EXTERN(int) hotline_db_history_after(hotline_event_list **out, hotline_db *db, const char *case_id,
+	int64_t after_version, size_t limit);
 HOTLINE_EXTERN(size_t) hotline_event_list_count(const hotline_event_list *l);
 HOTLINE_EXTERN(const hotline_event *) hotline_event_list_get(const hotline_event_list *l, size_t i);
 HOTLINE_EXTERN(void) hotline_event_list_free(hotline_event_list *l);

@@ -1,16 +1,11 @@
-"""libhotline for Python: the complaint hotline of a property-management group.
+"""libhotline: complaint-hotline cases, their deadlines and penalties.
 
-    import datetime as dt, hotline
-    CN = dt.timezone(dt.timedelta(hours=8))
-    with hotline.open("sqlite:/tmp/hotline.db") as db:
-        db.add_person("zhang", "张敏", ["hotline_specialist"])
-        ...
-        db.register("C1", at=dt.datetime(2026, 11, 2, 9, 5, tzinfo=CN), actor="zhang", property="P1", ...)
-        print(db.case("C1").state)
+    with hotline.open("sqlite:hotline.db") as db:
+        db.register("C1", at=datetime(..., tzinfo=...), actor="zhang", property="P1", ...)
+        print(db.case("C1").state, db.assess(datetime(...)).penalties)
 
-Commands are methods with keyword arguments named as in the scenario format;
-instants are timezone-aware ``datetime`` objects (naive ones are refused);
-refusals raise a subclass of :class:`hotline.Error`.
+Instants are timezone-aware datetimes; errors are subclasses of hotline.Error.
+See help(hotline.Database).
 """
 from __future__ import annotations
 
@@ -19,111 +14,26 @@ import datetime as _dt
 import enum
 import json
 import os
-from typing import Any, Dict, Iterator, List, Optional, Sequence, Union
+from typing import Any, Callable, Dict, Generic, Iterator, List, Optional, Sequence, Tuple, TypeVar, Union
 
-from . import _hotline
+from . import lowlevel as _ll
+# The exception classes are made by the C module from the library's error list.
+from .lowlevel import (Conflict, Corrupt, Duplicate, Error, FileError, Forbidden, Invalid, InvalidTransition,
+                       NoMemory, NotFound, OutOfRange, PolicyError, StorageError)
 
 __all__ = [
-    "open", "replay", "replay_json", "lifecycle", "Database", "Case", "Event", "State", "Approval",
+    "Database", "Case", "Event", "State", "Approval",
+    "Assessment", "Explanation", "Penalty", "Deadline", "Rate", "PropertyRates", "PersonTotal", "Evidence",
+    "replay", "replay_json", "lifecycle",
     "Error", "InvalidTransition", "Forbidden", "Invalid", "NotFound", "Conflict", "Duplicate",
-    "StorageError", "NoMemory", "Corrupt", "OutOfRange", "IOError", "PolicyError", "ZONE",
+    "StorageError", "NoMemory", "Corrupt", "OutOfRange", "FileError", "PolicyError",
 ]
 
-__version__ = _hotline.hl_version()
+__version__ = _ll.version()
 
-#: The zone instants come back in (the default policy's, UTC+08:00).
-ZONE = _dt.timezone(_dt.timedelta(hours=8))
-
-
-# ---------------------------------------------------------------- errors
-
-class Error(Exception):
-    """Base of every libhotline error. ``code`` is the library's snake-case code, ``message`` its text."""
-
-    code = "error"
-
-    def __init__(self, message: str, code: Optional[str] = None):
-        super().__init__(message)
-        self.message = message
-        if code is not None:
-            self.code = code
-
-    def __str__(self) -> str:
-        return "%s: %s" % (self.code, self.message)
-
-
-class InvalidTransition(Error):
-    """The command is not allowed in the case's current state."""
-    code = "invalid_transition"
-
-
-class Forbidden(Error):
-    """The actor's role or property scope does not allow the command."""
-    code = "forbidden"
-
-
-class Invalid(Error):
-    """Malformed command or argument, or a guard on its payload failed."""
-    code = "invalid"
-
-
-class NotFound(Error):
-    """No such case, person, property or record."""
-    code = "not_found"
-
-
-class Conflict(Error):
-    """The case's version differs from the one expected."""
-    code = "conflict"
-
-
-class Duplicate(Error):
-    """An object with this id already exists."""
-    code = "duplicate"
-
-
-class StorageError(Error):
-    """The storage failed (busy, unreadable, newer schema...)."""
-    code = "storage"
-
-
-class NoMemory(Error):
-    code = "nomem"
-
-
-class Corrupt(Error):
-    """Stored data failed an integrity check (a hash chain is broken)."""
-    code = "corrupt"
-
-
-class OutOfRange(Error):
-    """A working-day clock reached past the loaded holiday data."""
-    code = "range"
-
-
-class IOError(Error):  # noqa: A001 - the library's own code name
-    """A file could not be read."""
-    code = "io"
-
-
-class PolicyError(Error):
-    """A policy could not be loaded."""
-    code = "policy"
-
-
-_BY_CODE = {c.code: c for c in (InvalidTransition, Forbidden, Invalid, NotFound, Conflict, Duplicate,
-                                 StorageError, NoMemory, Corrupt, OutOfRange, IOError, PolicyError)}
-
-
-def _call(fn, *args):
-    """Calls the low-level module, turning its errors into Error subclasses."""
-    try:
-        return fn(*args)
-    except RuntimeError as e:
-        if len(e.args) == 3 and e.args[0] == "libhotline":
-            _, code, message = e.args
-            raise _BY_CODE.get(code, Error)(message, code) from None
-        raise
+_EPOCH = _dt.datetime(1970, 1, 1, tzinfo=_dt.timezone.utc)
+_SECOND = _dt.timedelta(seconds=1)
+_NONE = _ll.TIME_NONE
 
 
 # ---------------------------------------------------------------- values
@@ -141,10 +51,8 @@ class State(str, enum.Enum):
     MALICIOUS_EXEMPT = "malicious_exempt"
 
 
-_STATE_NUMBERS = {s: i for i, s in enumerate(State)}
-
-
 class Approval(str, enum.Enum):
+    """Approval status of an escalation, stage closure or malicious-complaint request."""
     NONE = "none"
     PENDING = "pending"
     APPROVED = "approved"
@@ -162,22 +70,42 @@ def _text(name: str, value: Any, optional: bool = False) -> Optional[str]:
     return value
 
 
-def _iso(name: str, value: Any) -> str:
+def _aware(name: str, value: Any) -> _dt.datetime:
     if not isinstance(value, _dt.datetime):
         raise TypeError("%s must be a datetime, not %s" % (name, type(value).__name__))
     if value.tzinfo is None or value.utcoffset() is None:
-        raise ValueError("%s must be timezone-aware (a naive datetime is ambiguous)" % name)
-    return value.replace(microsecond=0).isoformat()
+        raise Invalid("%s must be timezone-aware (a naive datetime is ambiguous)" % name)
+    return value
+
+
+def _iso(name: str, value: Any) -> str:
+    return _aware(name, value).replace(microsecond=0).isoformat()
+
+
+def _seconds(name: str, value: Any) -> int:
+    """An aware datetime as the library's instant (seconds since the epoch, fractions dropped)."""
+    return (_aware(name, value).replace(microsecond=0) - _EPOCH) // _SECOND
+
+
+def _count(name: str, value: Any) -> Optional[int]:
+    if value is None:
+        return None
+    if not isinstance(value, int) or isinstance(value, bool):
+        raise TypeError("%s must be an int or None" % name)
+    if value < 0:
+        raise ValueError("%s must not be negative" % name)
+    return value
+
+
+def _instant(seconds: int, zone: _dt.tzinfo) -> Optional[_dt.datetime]:
+    return None if seconds == _NONE else _EPOCH.astimezone(zone) + _dt.timedelta(seconds=seconds)
 
 
 def _from_iso(value: Optional[str]) -> Optional[_dt.datetime]:
-    if value is None:
-        return None
-    return _dt.datetime.fromisoformat(value)
+    return None if value is None else _dt.datetime.fromisoformat(value)
 
 
-def _from_epoch(value: int) -> _dt.datetime:
-    return _dt.datetime.fromtimestamp(value, ZONE)
+_LEDGER = ("room", "owner", "phone", "matter", "call_taker", "order_taker", "kind", "severity")
 
 
 @dataclasses.dataclass(frozen=True)
@@ -202,14 +130,11 @@ class Case:
     severity: Optional[str] = None
 
     @classmethod
-    def _from(cls, d: Dict[str, Any]) -> "Case":
-        s = d["snapshot"]
-        ledger = s.get("ledger", {})
-        return cls(id=s["id"], property=s["property"], state=State(s["state"]), approval=Approval(s["approval"]),
-                   exempt=bool(s["exempt"]), version=d["version"], registered_at=_from_epoch(d["registered_at"]),
-                   last_at=_from_epoch(d["last_at"]), next_due=_from_iso(d["next_due_at"]),
-                   **{k: ledger.get(k) for k in ("room", "owner", "phone", "matter", "call_taker", "order_taker",
-                                                 "kind", "severity")})
+    def _from(cls, raw: Any, zone: _dt.tzinfo) -> "Case":
+        return cls(id=raw.id(), property=raw.property_id(), state=State(raw.state()),
+                   approval=Approval(raw.approval()), exempt=raw.exempt(), version=raw.version(),
+                   registered_at=_instant(raw.registered_at(), zone), last_at=_instant(raw.last_at(), zone),
+                   next_due=_instant(raw.next_due(), zone), **{k: raw.field(k) for k in _LEDGER})
 
 
 @dataclasses.dataclass(frozen=True)
@@ -226,42 +151,245 @@ class Event:
     hash: str
 
     @classmethod
-    def _from(cls, d: Dict[str, Any]) -> "Event":
-        c = d["command"]
-        fields = {k: v for k, v in c.items() if k not in ("cmd", "case", "actor", "at")}
-        return cls(seq=d["seq"], case=c.get("case"), version=d["version"], command=c["cmd"], actor=c.get("actor"),
-                   at=_from_iso(c.get("at")), fields=fields, prev_hash=d["prev_hash"], hash=d["hash"])
+    def _from(cls, raw: Any, zone: _dt.tzinfo) -> "Event":
+        body = json.loads(raw.json())
+        fields = {k: v for k, v in body.items() if k not in ("cmd", "case", "actor", "at")}
+        return cls(seq=raw.seq(), case=raw.case_id() or None, version=raw.version(),
+                   command=raw.command() or body.get("cmd"), actor=raw.actor() or None,
+                   at=_instant(raw.at(), zone), fields=fields, prev_hash=raw.prev_hash(), hash=raw.hash())
+
+
+# ---------------------------------------------------------------- assessments
+
+@dataclasses.dataclass(frozen=True)
+class Penalty:
+    """A penalty: the total of one rule's increments for a case and a person."""
+    rule: str
+    article: int
+    case: Optional[str]
+    person: Optional[str]
+    amount_fen: int
+    incurred_at: _dt.datetime
+    #: In explanations only: the property, and each increment as (instant, amount_fen).
+    property: Optional[str] = None
+    increments: Tuple[Tuple[_dt.datetime, int], ...] = ()
+    evidence: Tuple[int, ...] = ()
+
+    @classmethod
+    def _from(cls, d: Dict[str, Any]) -> "Penalty":
+        return cls(rule=d["rule"], article=d["article"], case=d.get("case"), person=d.get("person"),
+                   amount_fen=d["amount_fen"], incurred_at=_from_iso(d["incurred_at"]), property=d.get("property"),
+                   increments=tuple((_from_iso(i["at"]), i["amount_fen"]) for i in d.get("increments", ())),
+                   evidence=tuple(d.get("evidence", ())))
+
+
+@dataclasses.dataclass(frozen=True)
+class Deadline:
+    """A deadline of a rule: when its clock started, when it was due, how late it is."""
+    rule: str
+    article: int
+    case: Optional[str]
+    state: str
+    started_at: Optional[_dt.datetime]
+    due: Optional[_dt.datetime]
+    late: _dt.timedelta
+    met_at: Optional[_dt.datetime] = None
+    stopped_at: Optional[_dt.datetime] = None
+    #: Open deadlines of an assessment: whether the due instant is past.
+    overdue: Optional[bool] = None
+    #: Explanations only: the rule's title (``{"zh":…, "en":…}``) and its clock.
+    title: Optional[Dict[str, str]] = dataclasses.field(default=None, compare=False)
+    clock: Optional[str] = None
+
+    @classmethod
+    def _from(cls, d: Dict[str, Any], case: Optional[str] = None) -> "Deadline":
+        return cls(rule=d["rule"], article=d["article"], case=d.get("case", case), state=d["state"],
+                   started_at=_from_iso(d.get("started_at")), due=_from_iso(d.get("due")),
+                   late=_dt.timedelta(seconds=d.get("late_seconds") or 0), met_at=_from_iso(d.get("met_at")),
+                   stopped_at=_from_iso(d.get("stopped_at")), overdue=d.get("overdue"), title=d.get("title"),
+                   clock=d.get("clock"))
+
+
+@dataclasses.dataclass(frozen=True)
+class Rate:
+    """A ratio such as a closure rate: ``num`` cases out of ``den``."""
+    num: int
+    den: int
+
+    @property
+    def value(self) -> Optional[float]:
+        """num / den, or None when nothing was counted."""
+        return self.num / self.den if self.den else None
+
+
+@dataclasses.dataclass(frozen=True)
+class PropertyRates:
+    """A property's closure and satisfaction rates over the period (Art. 20-21)."""
+    id: str
+    closure: Rate
+    satisfaction: Rate
+
+
+@dataclasses.dataclass(frozen=True)
+class PersonTotal:
+    """A person's penalties in the period: raw, capped by the bonus, and the bonus."""
+    person: str
+    raw_fen: int
+    capped_fen: int
+    bonus_fen: int
+
+
+@dataclasses.dataclass(frozen=True)
+class Evidence:
+    """The events (sequence numbers) a penalty of a person rests on."""
+    rule: str
+    case: Optional[str]
+    person: Optional[str]
+    events: Tuple[int, ...]
+
+
+@dataclasses.dataclass(frozen=True, repr=False)
+class Assessment:
+    """The monthly assessment at ``as_of``; ``raw`` is the library's document, ``json`` its text."""
+    policy: str
+    month: str
+    as_of: _dt.datetime
+    period_from: _dt.datetime
+    period_to: _dt.datetime
+    penalties: List[Penalty]
+    breaches: List[Deadline]
+    open_deadlines: List[Deadline]
+    properties: List[PropertyRates]
+    people: List[PersonTotal]
+    evidence: List[Evidence]
+    raw: Dict[str, Any] = dataclasses.field(repr=False, compare=False)
+    json: str = dataclasses.field(repr=False, compare=False)
+
+    @classmethod
+    def _from(cls, text: str) -> "Assessment":
+        raw = json.loads(text)
+        a = raw["assessment"]
+        return cls(policy=a.get("policy"), month=a["month"], as_of=_from_iso(a["as_of"]),
+                   period_from=_from_iso(a["period"]["from"]), period_to=_from_iso(a["period"]["to"]),
+                   penalties=[Penalty._from(p) for p in raw["penalties"]],
+                   breaches=[Deadline._from(d) for d in a.get("breaches", ())],
+                   open_deadlines=[Deadline._from(d) for d in a.get("open_deadlines", ())],
+                   properties=[PropertyRates(p["id"], Rate(**p["closure"]), Rate(**p["satisfaction"]))
+                               for p in a.get("properties", ())],
+                   people=[PersonTotal(p["person"], p["raw_fen"], p["capped_fen"], p["bonus_fen"])
+                           for p in a.get("people", ())],
+                   evidence=[Evidence(e["rule"], e.get("case"), e.get("person"), tuple(e["events"]))
+                             for e in a.get("evidence", ())],
+                   raw=raw, json=text)
+
+    def __repr__(self) -> str:
+        return "<hotline.Assessment %s as of %s: %d penalties, %d breaches, %d open deadlines>" % (
+            self.month, self.as_of.isoformat(), len(self.penalties), len(self.breaches), len(self.open_deadlines))
+
+
+@dataclasses.dataclass(frozen=True, repr=False)
+class Explanation:
+    """Each deadline and penalty of a case with its rule; ``raw`` is the library's document, ``json`` its text."""
+    case: str
+    policy: str
+    as_of: Optional[_dt.datetime]
+    exempt: bool
+    exempt_from: Optional[_dt.datetime]
+    next_due: Optional[_dt.datetime]
+    total_fen: int
+    deadlines: List[Deadline]
+    penalties: List[Penalty]
+    raw: Dict[str, Any] = dataclasses.field(repr=False, compare=False)
+    json: str = dataclasses.field(repr=False, compare=False)
+
+    @classmethod
+    def _from(cls, text: str) -> "Explanation":
+        raw = json.loads(text)
+        return cls(case=raw["case"], policy=raw.get("policy"), as_of=_from_iso(raw.get("as_of")),
+                   exempt=bool(raw.get("exempt")), exempt_from=_from_iso(raw.get("exempt_from")),
+                   next_due=_from_iso(raw.get("next_due")), total_fen=raw.get("total_fen", 0),
+                   deadlines=[Deadline._from(d, raw["case"]) for d in raw.get("deadlines", ())],
+                   penalties=[Penalty._from(dict(p, case=p.get("case", raw["case"])))
+                              for p in raw.get("penalties", ())],
+                   raw=raw, json=text)
+
+    def __repr__(self) -> str:
+        return "<hotline.Explanation of %s as of %s: %d deadlines, %d penalties, %d fen>" % (
+            self.case, self.as_of.isoformat() if self.as_of else None, len(self.deadlines), len(self.penalties),
+            self.total_fen)
+
+
+# ---------------------------------------------------------------- iteration
+
+_T = TypeVar("_T")
+_FIRST_PAGE, _LAST_PAGE = 64, 1024
+
+
+class _Pages(Generic[_T]):
+    """Items read from the library one page at a time, on demand.
+
+    ``fetch(after, n)`` returns a page of at most n raw items after the key
+    ``after`` (None: from the first); ``key`` gives an item's key. Pages grow
+    from 64 to 1024 items, so memory stays at one page however many there are.
+    """
+
+    def __init__(self, fetch: Callable[[Any, int], Any], key: Callable[[Any], Any],
+                 convert: Callable[[Any], _T], limit: Optional[int]):
+        self._fetch, self._key, self._convert = fetch, key, convert
+        self._left = limit
+        self._after: Any = None
+        self._page: Any = None
+        self._i = 0
+        self._size = _FIRST_PAGE
+        self._last = False
+
+    def __iter__(self) -> "_Pages[_T]":
+        return self
+
+    def __next__(self) -> _T:
+        if self._page is None or self._i == len(self._page):
+            self._page = None
+            if self._last or self._left == 0:
+                raise StopIteration
+            n = self._size if self._left is None else min(self._size, self._left)
+            page = self._fetch(self._after, n)
+            self._size = min(2 * self._size, _LAST_PAGE)
+            self._last = len(page) < n
+            if len(page) == 0:
+                raise StopIteration
+            self._after = self._key(page.get(len(page) - 1))
+            self._page, self._i = page, 0
+        raw = self._page.get(self._i)
+        self._i += 1
+        if self._left is not None:
+            self._left -= 1
+        return self._convert(raw)
 
 
 # ---------------------------------------------------------------- database
 
-_COMMANDS = {
-    # name: (needs a case, needs actor/at)
-    "register": True, "correct_record": True, "dispatch": True, "decide_measures": True, "onsite_visit": True,
-    "submit_visit_form": True, "report_progress": True, "complete": True, "followup": True,
-    "supervisor_check": True, "verify": True, "close": True, "request_escalation": True,
-    "request_stage_close": True, "report_malicious": True, "approve": True, "reject": True,
-    "repeat_complaint": True, "reply": True,
-}
 _TIME_FIELDS = {"agreed_followup_at", "agreed_repair_at", "expected_completion_at", "promised_at"}
 
 
 class Database:
-    """An open libhotline database. Use as a context manager; closing twice is harmless."""
+    """An open libhotline database. Use as a context manager; closing twice is harmless.
+
+    Instants come back in the zone of the database's policy (:attr:`zone`).
+    """
 
     def __init__(self, uri: str, policy: Optional[str] = None):
-        _text("uri", uri)
-        _text("policy", policy, optional=True)
-        self._db = _call(_hotline.hl_open, uri, policy)
+        """Open ``uri`` ("memory:", "sqlite:PATH" or a path) with ``policy`` (a built-in name or a file)."""
+        self._h = _ll.Handle(_text("uri", uri), _text("policy", policy, optional=True))
         self.uri = uri
-        self.policy = policy or "gm-hotline"
+        #: The name of the database's policy ("gm-hotline"...).
+        self.policy: str = self._h.policy()
+        #: The policy's zone: instants are returned in it.
+        self.zone = _dt.timezone(_dt.timedelta(minutes=self._h.zone_offset()))
 
     # -- life cycle
     def close(self) -> None:
-        """Close the database. Further use raises :class:`Error`."""
-        db, self._db = getattr(self, "_db", None), None
-        if db is not None:
-            _hotline.hl_close(db)
+        """Close the database; further use raises :class:`Invalid`."""
+        self._h.close()
 
     def __enter__(self) -> "Database":
         return self
@@ -269,23 +397,13 @@ class Database:
     def __exit__(self, *exc) -> None:
         self.close()
 
-    def __del__(self):
-        try:
-            self.close()
-        except Exception:
-            pass
-
     def __repr__(self) -> str:
-        return "<hotline.Database %r policy=%r%s>" % (self.uri, self.policy, "" if self._db else " closed")
+        return "<hotline.Database %r policy=%r%s>" % (self.uri, self.policy, " closed" if self.closed else "")
 
     @property
     def closed(self) -> bool:
-        return self._db is None
-
-    def _handle(self):
-        if self._db is None:
-            raise Error("the database is closed", "invalid")
-        return self._db
+        """True once :meth:`close` was called."""
+        return self._h.closed()
 
     # -- commands
     def execute(self, command: Dict[str, Any]) -> int:
@@ -296,8 +414,7 @@ class Database:
 
     def execute_json(self, text: str) -> int:
         """Apply one command given as JSON text; returns the event's sequence number."""
-        _text("text", text)
-        return _call(_hotline.hl_exec, self._handle(), text)
+        return self._h.exec_json(_text("text", text))
 
     def _case_cmd(self, name: str, case: str, at: _dt.datetime, actor: str, expect_version: Optional[int],
                   fields: Dict[str, Any]) -> int:
@@ -322,38 +439,48 @@ class Database:
 
     def correct_record(self, case, *, at, actor, fields: Sequence[str], values: Optional[Dict[str, str]] = None,
                        expect_version=None) -> int:
+        """Correct ledger fields of a case (``values``: the corrected values)."""
         return self._case_cmd("correct_record", case, at, actor, expect_version,
                               dict(fields=list(fields), values=values))
 
     def dispatch(self, case, *, at, actor, expect_version=None) -> int:
+        """Send the dossier to the property's manager (Art. 13)."""
         return self._case_cmd("dispatch", case, at, actor, expect_version, {})
 
     def decide_measures(self, case, *, at, actor, measures, department_head=None, expect_version=None) -> int:
+        """The property manager decides the measures (Art. 14)."""
         return self._case_cmd("decide_measures", case, at, actor, expect_version,
                               dict(measures=measures, department_head=department_head))
 
     def onsite_visit(self, case, *, at, actor, expect_version=None) -> int:
+        """The department head is on site in person (Art. 14)."""
         return self._case_cmd("onsite_visit", case, at, actor, expect_version, {})
 
     def submit_visit_form(self, case, *, at, actor, expect_version=None) -> int:
+        """The visit form reaches the quality office (Art. 14)."""
         return self._case_cmd("submit_visit_form", case, at, actor, expect_version, {})
 
     def report_progress(self, case, *, at, actor, text=None, expect_version=None) -> int:
+        """A progress report on a case that takes more than three days (Art. 16)."""
         return self._case_cmd("report_progress", case, at, actor, expect_version, dict(text=text))
 
     def complete(self, case, *, at, actor, agreed_followup_at=None, expect_version=None) -> int:
+        """The property reports the work done."""
         return self._case_cmd("complete", case, at, actor, expect_version,
                               dict(agreed_followup_at=agreed_followup_at))
 
     def followup(self, case, *, at, actor, satisfied: bool, expect_version=None) -> int:
+        """The property manager calls the owner back; ``satisfied`` is the owner's answer."""
         if not isinstance(satisfied, bool):
             raise TypeError("satisfied must be a bool")
         return self._case_cmd("followup", case, at, actor, expect_version, dict(satisfied=satisfied))
 
     def supervisor_check(self, case, *, at, actor, expect_version=None) -> int:
+        """The quality supervisor checks the work (Art. 15)."""
         return self._case_cmd("supervisor_check", case, at, actor, expect_version, {})
 
     def verify(self, case, *, at, actor, outcome: str, expect_version=None) -> int:
+        """The hotline specialist verifies with the owner (Art. 15)."""
         return self._case_cmd("verify", case, at, actor, expect_version, dict(outcome=_text("outcome", outcome)))
 
     def close_case(self, case, *, at, actor, expect_version=None) -> int:
@@ -361,26 +488,33 @@ class Database:
         return self._case_cmd("close", case, at, actor, expect_version, {})
 
     def request_escalation(self, case, *, at, actor, report, expect_version=None) -> int:
+        """Report a case to the group head as not solvable (Art. 17)."""
         return self._case_cmd("request_escalation", case, at, actor, expect_version, dict(report=report))
 
     def request_stage_close(self, case, *, at, actor, measures, agreed_repair_at, expected_completion_at,
                             expect_version=None) -> int:
+        """Ask to close a long repair in stages, with its plan and dates (Art. 18)."""
         return self._case_cmd("request_stage_close", case, at, actor, expect_version, dict(
             measures=measures, agreed_repair_at=agreed_repair_at, expected_completion_at=expected_completion_at))
 
     def report_malicious(self, case, *, at, actor, explanation, expect_version=None) -> int:
+        """Report a complaint as malicious, with a written explanation (Art. 19)."""
         return self._case_cmd("report_malicious", case, at, actor, expect_version, dict(explanation=explanation))
 
     def approve(self, case, *, at, actor, note=None, expect_version=None) -> int:
+        """The group head approves the pending request (the case becomes exempt)."""
         return self._case_cmd("approve", case, at, actor, expect_version, dict(note=note))
 
     def reject(self, case, *, at, actor, note=None, expect_version=None) -> int:
+        """The group head rejects the pending request (the case resumes)."""
         return self._case_cmd("reject", case, at, actor, expect_version, dict(note=note))
 
     def repeat_complaint(self, case, *, at, actor, matter=None, expect_version=None) -> int:
+        """The owner calls again about the same matter."""
         return self._case_cmd("repeat_complaint", case, at, actor, expect_version, dict(matter=matter))
 
     def reply(self, case, *, at, actor, text, promised_at=None, expect_version=None) -> int:
+        """A reply to the owner, possibly with a promised instant."""
         return self._case_cmd("reply", case, at, actor, expect_version, dict(text=text, promised_at=promised_at))
 
     def record_finding(self, case: Optional[str] = None, *, at, actor, kind, person=None) -> int:
@@ -404,22 +538,27 @@ class Database:
                          connected=connected)
 
     def monthly_summary(self, *, at, actor) -> int:
+        """The monthly summary was handed in."""
         return self._org("monthly_summary", at, actor)
 
     def quarterly_meeting(self, *, at, actor, absent: Sequence[str] = ()) -> int:
+        """The quarterly meeting took place; ``absent`` lists who missed it."""
         return self._org("quarterly_meeting", at, actor, absent=list(absent))
 
     def quarterly_report(self, *, at, actor) -> int:
+        """The quarterly report was handed in."""
         return self._org("quarterly_report", at, actor)
 
     # -- directory
     def add_person(self, id: str, name: str, roles: Sequence[str]) -> int:
+        """Define a person and their roles."""
         if isinstance(roles, str):
             raise TypeError("roles must be a list of role names")
         return self.execute({"cmd": "person", "id": _text("id", id), "name": _text("name", name), "roles": list(roles)})
 
     def add_property(self, id: str, name: str, manager: str, department_heads: Sequence[str] = (),
                      quality_supervisor: Optional[str] = None) -> int:
+        """Define a property with its manager, department heads and quality supervisor."""
         cmd = {"cmd": "property", "id": _text("id", id), "name": _text("name", name),
                "manager": _text("manager", manager), "department_heads": list(department_heads)}
         if quality_supervisor is not None:
@@ -427,6 +566,7 @@ class Database:
         return self.execute(cmd)
 
     def add_bonus(self, person: str, month: str, amount_fen: int) -> int:
+        """A person's bonus for a month ("2026-11"), which caps their penalties."""
         return self.execute({"cmd": "bonus", "person": _text("person", person), "month": _text("month", month),
                              "amount_fen": amount_fen})
 
@@ -438,74 +578,80 @@ class Database:
     # -- reading
     def case(self, case_id: str) -> Case:
         """The snapshot of a case; :class:`NotFound` if unknown."""
-        return Case._from(json.loads(_call(_hotline.hl_case_json, self._handle(), _text("case_id", case_id))))
+        return Case._from(self._h.get_case(_text("case_id", case_id)), self.zone)
 
     def cases(self, property: Optional[str] = None, state: Union[State, str, None] = None,
               limit: Optional[int] = None) -> Iterator[Case]:
-        """Cases by property and/or state, ordered by id."""
-        st = -1 if state is None else _STATE_NUMBERS[State(state)]
-        text = _call(_hotline.hl_cases_json, self._handle(), _text("property", property, optional=True), st,
-                     int(limit or 0))
-        return iter([Case._from(d) for d in json.loads(text)])
+        """Cases by property and/or state, ordered by id, read lazily page by page (``limit``: at most that many)."""
+        h, zone = self._h, self.zone
+        prop = _text("property", property, optional=True)
+        st = None if state is None else State(state).value
+        return _Pages(lambda after, n: h.cases(prop, st, after, n), lambda raw: raw.id(),
+                      lambda raw: Case._from(raw, zone), _count("limit", limit))
 
-    def sweep(self, before: _dt.datetime, limit: int = 100) -> Iterator[Case]:
-        """Cases whose next due instant is before ``before``, earliest first (for reminder jobs)."""
-        text = _call(_hotline.hl_sweep_json, self._handle(), _iso("before", before), int(limit))
-        return iter([Case._from(d) for d in json.loads(text)])
+    def sweep(self, before: _dt.datetime, limit: Optional[int] = None) -> Iterator[Case]:
+        """Cases whose next due instant is before ``before``, earliest first, read lazily (all unless ``limit``)."""
+        h, zone, t = self._h, self.zone, _seconds("before", before)
+
+        def fetch(after, n):
+            return h.sweep(t, after[0], after[1], n) if after else h.sweep(t, _NONE, None, n)
+        return _Pages(fetch, lambda raw: (raw.next_due(), raw.id()), lambda raw: Case._from(raw, zone),
+                      _count("limit", limit))
 
     def history(self, case_id: Optional[str] = None) -> Iterator[Event]:
-        """Events of a case in order; ``None``: the organisation stream (directory, calls...)."""
-        text = _call(_hotline.hl_history_json, self._handle(), _text("case_id", case_id, optional=True))
-        return iter([Event._from(d) for d in json.loads(text)])
+        """Events of a case in order, read lazily; ``None``: the organisation stream (directory, calls...)."""
+        h, zone, cid = self._h, self.zone, _text("case_id", case_id, optional=True)
+        return _Pages(lambda after, n: h.history(cid, after or 0, n), lambda raw: raw.version(),
+                      lambda raw: Event._from(raw, zone), None)
 
     def verify_log(self, case_id: Optional[str] = None) -> int:
         """Check the hash chains; returns the number of events checked, raises :class:`Corrupt`."""
-        return _call(_hotline.hl_verify, self._handle(), _text("case_id", case_id, optional=True))
+        return self._h.verify_log(_text("case_id", case_id, optional=True))
 
-    def assess(self, as_of: _dt.datetime, format: str = "json") -> Union[Dict[str, Any], str]:
-        """The monthly assessment at ``as_of``: a dict (``format="json"``) or CSV text."""
-        if format not in ("json", "csv"):
-            raise ValueError("format is 'json' or 'csv'")
-        text = _call(_hotline.hl_assess, self._handle(), _iso("as_of", as_of), 1 if format == "csv" else 0)
-        return text if format == "csv" else json.loads(text)
+    def assess(self, as_of: _dt.datetime) -> Assessment:
+        """The monthly assessment at ``as_of``, typed; ``.raw``/``.json`` give the library's document."""
+        return Assessment._from(self._h.assess(_seconds("as_of", as_of), False))
+
+    def assess_csv(self, as_of: _dt.datetime) -> str:
+        """The monthly assessment at ``as_of`` as CSV text."""
+        return self._h.assess(_seconds("as_of", as_of), True)
 
     def assess_to(self, path: Union[str, os.PathLike], as_of: _dt.datetime, format: str = "json") -> None:
         """Write the assessment at ``as_of`` to the file ``path`` as it is produced (JSON or CSV text).
 
-        Memory stays small however many cases the month has; the text is the one
-        :meth:`assess` parses. When the assessment fails, no file is left behind.
+        Memory stays small however many cases the month has; the text is the
+        one :meth:`assess` parses. When the assessment fails, no file is left behind.
         """
         if format not in ("json", "csv"):
             raise ValueError("format is 'json' or 'csv'")
-        _call(_hotline.hl_assess_to, self._handle(), _iso("as_of", as_of), 1 if format == "csv" else 0,
-              _text("path", os.fspath(path)))
+        self._h.assess_to(_seconds("as_of", as_of), format == "csv", _text("path", os.fspath(path)))
 
-    def penalties(self, as_of: _dt.datetime) -> Iterator[Dict[str, Any]]:
-        """Every penalty up to ``as_of`` (rule, article, case, person, amount_fen, incurred_at)."""
-        return iter(self.assess(as_of)["penalties"])
+    def penalties(self, as_of: _dt.datetime) -> Iterator[Penalty]:
+        """Every penalty up to ``as_of`` (rule, article, case, person, amount, instant)."""
+        return iter(self.assess(as_of).penalties)
 
-    def explain(self, case_id: str, as_of: Optional[_dt.datetime] = None) -> Dict[str, Any]:
-        """Each deadline and penalty of a case with the article it comes from."""
-        return json.loads(_call(_hotline.hl_explain, self._handle(), _text("case_id", case_id),
-                                None if as_of is None else _iso("as_of", as_of)))
+    def explain(self, case_id: str, as_of: Optional[_dt.datetime] = None) -> Explanation:
+        """Each deadline and penalty of a case with the article it comes from, typed."""
+        t = _NONE if as_of is None else _seconds("as_of", as_of)
+        return Explanation._from(self._h.explain(_text("case_id", case_id), t))
 
 
 class _Batch:
     def __init__(self, db: Database):
         self.db = db
 
-    def __enter__(self):
-        _call(_hotline.hl_begin, self.db._handle())
+    def __enter__(self) -> Database:
+        self.db._h.begin()
         return self.db
 
-    def __exit__(self, exc_type, *rest):
+    def __exit__(self, exc_type, *rest) -> None:
         if exc_type is None:
-            _call(_hotline.hl_commit, self.db._handle())
-        elif self.db._db is not None:
-            _call(_hotline.hl_rollback, self.db._handle())
+            self.db._h.commit()
+        elif not self.db.closed:
+            self.db._h.rollback()
 
 
-def open(uri: str = "memory:", policy: Optional[str] = None) -> Database:  # noqa: A001
+def open(uri: str = "memory:", policy: Optional[str] = None) -> Database:  # noqa: A001 - hotline.open, not exported
     """Open a database: ``"memory:"``, ``"sqlite:PATH"`` or a bare path; ``policy`` a built-in name or a file."""
     return Database(uri, policy)
 
@@ -515,15 +661,11 @@ def replay_json(paths: Union[str, os.PathLike, Sequence[Union[str, os.PathLike]]
     """The exact JSON text ``hotline replay`` prints (without its final newline)."""
     if isinstance(paths, (str, os.PathLike)):
         paths = [paths]
-    files = [os.fspath(p) for p in paths]
+    files = [_text("path", os.fspath(p)) for p in paths]
     if not files:
         raise ValueError("no scenario file given")
-    for f in files:
-        _text("path", f)
-        if "\n" in f:
-            raise ValueError("a path must not contain a newline")
-    return _call(_hotline.hl_replay, "\n".join(files), _text("policy", policy, optional=True),
-                 None if as_of is None else _iso("as_of", as_of), _text("db", db, optional=True))
+    return _ll.replay(files, _text("policy", policy, optional=True),
+                      _NONE if as_of is None else _seconds("as_of", as_of), _text("db", db, optional=True))
 
 
 def replay(paths, policy: Optional[str] = None, as_of: Optional[_dt.datetime] = None,
@@ -534,4 +676,4 @@ def replay(paths, policy: Optional[str] = None, as_of: Optional[_dt.datetime] = 
 
 def lifecycle() -> List[Dict[str, Any]]:
     """The lifecycle table the library runs on."""
-    return json.loads(_call(_hotline.hl_lifecycle))
+    return json.loads(_ll.lifecycle_json())

@@ -1,43 +1,44 @@
 import datetime as _dt
 import enum
 import os
-from typing import Any, Dict, Iterator, List, Optional, Sequence, Union
+from typing import Any, ContextManager, Dict, Iterator, List, Literal, Optional, Sequence, Tuple, Union
 
 __version__: str
-ZONE: _dt.timezone
+__all__: List[str]
 
 class Error(Exception):
+    """Base of every libhotline error."""
     code: str
-    message: str
-    def __init__(self, message: str, code: Optional[str] = ...) -> None: ...
+    @property
+    def message(self) -> str: ...
 class InvalidTransition(Error): ...
 class Forbidden(Error): ...
-class Invalid(Error): ...
-class NotFound(Error): ...
+class Invalid(Error, ValueError): ...
+class NotFound(Error, LookupError): ...
 class Conflict(Error): ...
 class Duplicate(Error): ...
 class StorageError(Error): ...
-class NoMemory(Error): ...
+class NoMemory(Error, MemoryError): ...
 class Corrupt(Error): ...
 class OutOfRange(Error): ...
-class IOError(Error): ...
+class FileError(Error, OSError): ...
 class PolicyError(Error): ...
 
 class State(str, enum.Enum):
-    RECEIVED: str
-    DISPATCHED: str
-    HANDLED: str
-    REVISITED: str
-    VERIFIED: str
-    CLOSED: str
-    ESCALATED: str
-    STAGE_CLOSED: str
-    MALICIOUS_EXEMPT: str
+    RECEIVED = "received"
+    DISPATCHED = "dispatched"
+    HANDLED = "handled"
+    REVISITED = "revisited"
+    VERIFIED = "verified"
+    CLOSED = "closed"
+    ESCALATED = "escalated"
+    STAGE_CLOSED = "stage_closed"
+    MALICIOUS_EXEMPT = "malicious_exempt"
 
 class Approval(str, enum.Enum):
-    NONE: str
-    PENDING: str
-    APPROVED: str
+    NONE = "none"
+    PENDING = "pending"
+    APPROVED = "approved"
 
 class Case:
     id: str
@@ -69,12 +70,90 @@ class Event:
     prev_hash: str
     hash: str
 
+class Penalty:
+    rule: str
+    article: int
+    case: Optional[str]
+    person: Optional[str]
+    amount_fen: int
+    incurred_at: _dt.datetime
+    property: Optional[str]
+    increments: Tuple[Tuple[_dt.datetime, int], ...]
+    evidence: Tuple[int, ...]
+
+class Deadline:
+    rule: str
+    article: int
+    case: Optional[str]
+    state: str
+    started_at: Optional[_dt.datetime]
+    due: Optional[_dt.datetime]
+    late: _dt.timedelta
+    met_at: Optional[_dt.datetime]
+    stopped_at: Optional[_dt.datetime]
+    overdue: Optional[bool]
+    title: Optional[Dict[str, str]]
+    clock: Optional[str]
+
+class Rate:
+    num: int
+    den: int
+    @property
+    def value(self) -> Optional[float]: ...
+
+class PropertyRates:
+    id: str
+    closure: Rate
+    satisfaction: Rate
+
+class PersonTotal:
+    person: str
+    raw_fen: int
+    capped_fen: int
+    bonus_fen: int
+
+class Evidence:
+    rule: str
+    case: Optional[str]
+    person: Optional[str]
+    events: Tuple[int, ...]
+
+class Assessment:
+    policy: str
+    month: str
+    as_of: _dt.datetime
+    period_from: _dt.datetime
+    period_to: _dt.datetime
+    penalties: List[Penalty]
+    breaches: List[Deadline]
+    open_deadlines: List[Deadline]
+    properties: List[PropertyRates]
+    people: List[PersonTotal]
+    evidence: List[Evidence]
+    raw: Dict[str, Any]
+    json: str
+
+class Explanation:
+    case: str
+    policy: str
+    as_of: Optional[_dt.datetime]
+    exempt: bool
+    exempt_from: Optional[_dt.datetime]
+    next_due: Optional[_dt.datetime]
+    total_fen: int
+    deadlines: List[Deadline]
+    penalties: List[Penalty]
+    raw: Dict[str, Any]
+    json: str
+
 _T = _dt.datetime
 
 class Database:
     uri: str
     policy: str
-    closed: bool
+    zone: _dt.timezone
+    @property
+    def closed(self) -> bool: ...
     def __init__(self, uri: str, policy: Optional[str] = ...) -> None: ...
     def close(self) -> None: ...
     def __enter__(self) -> Database: ...
@@ -121,17 +200,18 @@ class Database:
     def add_property(self, id: str, name: str, manager: str, department_heads: Sequence[str] = ...,
                      quality_supervisor: Optional[str] = ...) -> int: ...
     def add_bonus(self, person: str, month: str, amount_fen: int) -> int: ...
-    def batch(self) -> Any: ...
+    def batch(self) -> ContextManager[Database]: ...
     def case(self, case_id: str) -> Case: ...
     def cases(self, property: Optional[str] = ..., state: Union[State, str, None] = ...,
               limit: Optional[int] = ...) -> Iterator[Case]: ...
-    def sweep(self, before: _T, limit: int = ...) -> Iterator[Case]: ...
+    def sweep(self, before: _T, limit: Optional[int] = ...) -> Iterator[Case]: ...
     def history(self, case_id: Optional[str] = ...) -> Iterator[Event]: ...
     def verify_log(self, case_id: Optional[str] = ...) -> int: ...
-    def assess(self, as_of: _T, format: str = ...) -> Union[Dict[str, Any], str]: ...
-    def assess_to(self, path: Union[str, os.PathLike], as_of: _T, format: str = ...) -> None: ...
-    def penalties(self, as_of: _T) -> Iterator[Dict[str, Any]]: ...
-    def explain(self, case_id: str, as_of: Optional[_T] = ...) -> Dict[str, Any]: ...
+    def assess(self, as_of: _T) -> Assessment: ...
+    def assess_csv(self, as_of: _T) -> str: ...
+    def assess_to(self, path: Union[str, os.PathLike], as_of: _T, format: Literal["json", "csv"] = ...) -> None: ...
+    def penalties(self, as_of: _T) -> Iterator[Penalty]: ...
+    def explain(self, case_id: str, as_of: Optional[_T] = ...) -> Explanation: ...
 
 def open(uri: str = ..., policy: Optional[str] = ...) -> Database: ...
 def replay_json(paths: Union[str, os.PathLike, Sequence[Union[str, os.PathLike]]], policy: Optional[str] = ...,
