@@ -191,8 +191,8 @@ HOTLINE_EXTERN(int) hotline_db_sweep(hotline_case_list **out, hotline_db *db, ho
  * hotline_db_sweep_after returns the due cases that come after
  * (after_due, after_id) in the sweep's order (after_id NULL: from the
  * first). A case changed between two calls is seen where it then sorts.
- * The storage interface has no keyed range, so a page is found by reading
- * past the earlier ones: keep pages large when there are many.
+ * The built-in backends start each page at its key (an index seek); a
+ * backend older than storage version 3 is read from the start and skipped.
  */
 HOTLINE_EXTERN(int) hotline_db_cases_after(hotline_case_list **out, hotline_db *db, const hotline_case_query *q,
 	const char *after_id);

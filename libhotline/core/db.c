@@ -291,6 +291,17 @@ void hotline_db_close(hotline_db *db)
 	free(db);
 }
 
+int hotline_db_zone_offset(hotline_db *db, int *minutes_out)
+{
+	if (!db)
+		return hotline__last_error_set(HOTLINE_EINVALID, "database handle is NULL");
+	if (!minutes_out)
+		return hotline__db_fail(db, HOTLINE_EINVALID, "minutes_out is NULL");
+	/* the policy is fixed when the handle is opened */
+	*minutes_out = hotline__policy_zone_offset(db->policy);
+	return 0;
+}
+
 const char *hotline_db_policy(hotline_db *db)
 {
 	return db ? hotline__policy_name(db->policy) : NULL;

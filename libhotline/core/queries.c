@@ -53,29 +53,66 @@ int hotline_db_case(hotline_case **out, hotline_db *db, const char *case_id)
 	return 0;
 }
 
-static int list_case_cb(const hotline_storage_case *sc, void *payload)
+/* Returned by a page's callback to stop the backend's foreach: not an error. */
+#define PAGE_FULL 1
+
+/*
+ * One page of cases. A backend of storage version 3 or later starts after
+ * the key itself (keyset paging); for an older one the callback skips what
+ * sorts before the key and counts the page.
+ */
+typedef struct case_page {
+	hotline_case_list *l;
+	int filter;                 /* the library skips and counts (older backend) */
+	int by_due;                 /* keyed on (next_due, id), the sweep's order; else on id */
+	hotline_time after_due;
+	const char *after_id;       /* NULL: from the first */
+	size_t limit;
+} case_page;
+
+static int case_is_after(const case_page *p, const hotline_storage_case *sc)
 {
-	return hotline__case_list_add(payload, sc);
+	if (!p->after_id)
+		return 1;
+	if (p->by_due && sc->next_due != p->after_due)
+		return sc->next_due > p->after_due;
+	return strcmp(sc->id, p->after_id) > 0;
 }
 
-static int run_query(hotline_case_list **out, hotline_db *db, const hotline_storage_query *q)
+static int list_case_cb(const hotline_storage_case *sc, void *payload)
 {
-	hotline_case_list *l = calloc(1, sizeof(*l));
+	case_page *p = payload;
 	int rc;
-	if (!l)
+	if (p->filter && !case_is_after(p, sc))
+		return 0;
+	if ((rc = hotline__case_list_add(p->l, sc)) != 0)
+		return rc;
+	return (p->filter && p->limit && p->l->n == p->limit) ? PAGE_FULL : 0;
+}
+
+static int run_query(hotline_case_list **out, hotline_db *db, hotline_storage_query *q, case_page *p)
+{
+	int rc;
+	if (!(p->l = calloc(1, sizeof(*p->l))))
 		return hotline__db_fail(db, HOTLINE_ENOMEM, "out of memory");
+	p->filter = db->st->version < 3;
+	q->limit = p->filter ? 0 : p->limit;
+	q->after_id = p->after_id;
+	q->after_due = p->after_due;
 	pthread_mutex_lock(&db->mu);
-	rc = db->st->cases_foreach(db->st, q, list_case_cb, l);
+	rc = db->st->cases_foreach(db->st, q, list_case_cb, p);
+	if (rc == PAGE_FULL)
+		rc = 0;
 	if (rc)
 		hotline__db_storage_fail(db, rc, "listing cases");
 	else
 		hotline__clearerr(&db->err);
 	pthread_mutex_unlock(&db->mu);
 	if (rc) {
-		hotline_case_list_free(l);
+		hotline_case_list_free(p->l);
 		return rc;
 	}
-	*out = l;
+	*out = p->l;
 	return 0;
 }
 
@@ -91,14 +128,16 @@ int hotline_case_query_init(hotline_case_query *q, unsigned int version)
 	return 0;
 }
 
-int hotline_db_cases(hotline_case_list **out, hotline_db *db, const hotline_case_query *q)
+int hotline_db_cases_after(hotline_case_list **out, hotline_db *db, const hotline_case_query *q, const char *after_id)
 {
 	hotline_storage_query sq = HOTLINE_STORAGE_QUERY_INIT;
+	case_page p;
 	if (!db)
 		return hotline__last_error_set(HOTLINE_EINVALID, "database handle is NULL");
 	if (!out)
 		return hotline__db_fail(db, HOTLINE_EINVALID, "out is NULL");
 	*out = NULL;
+	memset(&p, 0, sizeof(p));
 	if (q) {
 		if (q->version == 0 || q->version > HOTLINE_CASE_QUERY_VERSION)
 			return hotline__db_fail(db, HOTLINE_EINVALID, "unsupported hotline_case_query version %u", q->version);
@@ -106,14 +145,23 @@ int hotline_db_cases(hotline_case_list **out, hotline_db *db, const hotline_case
 			return hotline__db_fail(db, HOTLINE_EINVALID, "unknown state %d", q->state);
 		sq.property = q->property;
 		sq.state = q->state;
-		sq.limit = q->limit;
+		p.limit = q->limit;
 	}
-	return run_query(out, db, &sq);
+	p.after_id = after_id;
+	p.after_due = HOTLINE_TIME_NONE;
+	return run_query(out, db, &sq, &p);
 }
 
-int hotline_db_sweep(hotline_case_list **out, hotline_db *db, hotline_time before, size_t limit)
+int hotline_db_cases(hotline_case_list **out, hotline_db *db, const hotline_case_query *q)
+{
+	return hotline_db_cases_after(out, db, q, NULL);
+}
+
+int hotline_db_sweep_after(hotline_case_list **out, hotline_db *db, hotline_time before, hotline_time after_due,
+	const char *after_id, size_t limit)
 {
 	hotline_storage_query sq = HOTLINE_STORAGE_QUERY_INIT;
+	case_page p;
 	if (!db)
 		return hotline__last_error_set(HOTLINE_EINVALID, "database handle is NULL");
 	if (!out)
@@ -121,9 +169,20 @@ int hotline_db_sweep(hotline_case_list **out, hotline_db *db, hotline_time befor
 	*out = NULL;
 	if (before == HOTLINE_TIME_NONE)
 		return hotline__db_fail(db, HOTLINE_EINVALID, "sweep needs an instant");
+	if (after_id && after_due == HOTLINE_TIME_NONE)
+		return hotline__db_fail(db, HOTLINE_EINVALID, "a sweep page after a case needs that case's due instant");
+	memset(&p, 0, sizeof(p));
 	sq.due_before = before;
-	sq.limit = limit;
-	return run_query(out, db, &sq);
+	p.by_due = 1;
+	p.after_due = after_due;
+	p.after_id = after_id;
+	p.limit = limit;
+	return run_query(out, db, &sq, &p);
+}
+
+int hotline_db_sweep(hotline_case_list **out, hotline_db *db, hotline_time before, size_t limit)
+{
+	return hotline_db_sweep_after(out, db, before, HOTLINE_TIME_NONE, NULL, limit);
 }
 
 /* ---- events ---- */
@@ -163,10 +222,20 @@ const char *hotline_event_json(const hotline_event *e) { return e ? e->body : NU
 const char *hotline_event_prev_hash(const hotline_event *e) { return e ? e->prev_hash : NULL; }
 const char *hotline_event_hash(const hotline_event *e) { return e ? e->hash : NULL; }
 
+typedef struct event_page {
+	hotline_event_list *l;
+	int filter;                 /* the library skips and counts (no events_after) */
+	int64_t after_version;
+	size_t limit;
+} event_page;
+
 static int list_event_cb(const hotline_storage_event *se, void *payload)
 {
-	hotline_event_list *l = payload;
+	event_page *p = payload;
+	hotline_event_list *l = p->l;
 	hotline_event *e;
+	if (p->filter && se->stream_seq <= p->after_version)
+		return 0;
 	if (hotline__vec_grow((void **)&l->items, &l->cap, l->n, sizeof(*l->items)))
 		return HOTLINE_ENOMEM;
 	e = &l->items[l->n];
@@ -182,40 +251,54 @@ static int list_event_cb(const hotline_storage_event *se, void *payload)
 	e->body = hotline__strdup_or_empty(se->body);
 	e->prev_hash = hotline__strdup_or_empty(se->prev_hash);
 	e->hash = hotline__strdup_or_empty(se->hash);
-	l->n++;
+	l->n++; /* counted even when a copy failed, so that hotline_event_list_free releases it */
 	if (!e->stream || !e->cmd_name || !e->actor || !e->body || !e->prev_hash || !e->hash)
 		return HOTLINE_ENOMEM;
+	return (p->filter && p->limit && l->n == p->limit) ? PAGE_FULL : 0;
+}
+
+static int exists_cb(const hotline_storage_case *sc, void *payload)
+{
+	(void)sc;
+	(void)payload;
 	return 0;
 }
 
-int hotline_db_history(hotline_event_list **out, hotline_db *db, const char *case_id)
+int hotline_db_history_after(hotline_event_list **out, hotline_db *db, const char *case_id, int64_t after_version,
+	size_t limit)
 {
-	hotline_event_list *l;
-	int rc;
+	hotline_storage *st;
+	event_page p;
+	int rc = 0;
 	if (!db)
 		return hotline__last_error_set(HOTLINE_EINVALID, "database handle is NULL");
 	if (!out)
 		return hotline__db_fail(db, HOTLINE_EINVALID, "out is NULL");
 	*out = NULL;
+	if (after_version < 0)
+		return hotline__db_fail(db, HOTLINE_EINVALID, "after_version is negative");
 	if (!case_id)
 		case_id = "";
-	l = calloc(1, sizeof(*l));
-	if (!l)
+	memset(&p, 0, sizeof(p));
+	p.after_version = after_version;
+	p.limit = limit;
+	if (!(p.l = calloc(1, sizeof(*p.l))))
 		return hotline__db_fail(db, HOTLINE_ENOMEM, "out of memory");
+	st = db->st;
+	p.filter = st->version < 3 || !st->events_after;
 	pthread_mutex_lock(&db->mu);
-	rc = 0;
 	if (*case_id) {
-		hotline_case tmp;
-		rc = db->st->case_get(db->st, case_id, get_case_cb, &tmp);
-		if (rc == 0)
-			hotline__case_clear(&tmp);
-		else if (rc == HOTLINE_ENOT_FOUND)
+		rc = st->case_get(st, case_id, exists_cb, NULL);
+		if (rc == HOTLINE_ENOT_FOUND)
 			hotline__db_fail(db, rc, "no case '%s'", case_id);
-		else
+		else if (rc)
 			hotline__db_storage_fail(db, rc, "reading the case");
 	}
 	if (rc == 0) {
-		rc = db->st->events_foreach(db->st, case_id, list_event_cb, l);
+		rc = p.filter ? st->events_foreach(st, case_id, list_event_cb, &p)
+			: st->events_after(st, case_id, after_version, limit, list_event_cb, &p);
+		if (rc == PAGE_FULL)
+			rc = 0;
 		if (rc)
 			hotline__db_storage_fail(db, rc, "reading events");
 		else
@@ -223,9 +306,14 @@ int hotline_db_history(hotline_event_list **out, hotline_db *db, const char *cas
 	}
 	pthread_mutex_unlock(&db->mu);
 	if (rc) {
-		hotline_event_list_free(l);
+		hotline_event_list_free(p.l);
 		return rc;
 	}
-	*out = l;
+	*out = p.l;
 	return 0;
+}
+
+int hotline_db_history(hotline_event_list **out, hotline_db *db, const char *case_id)
+{
+	return hotline_db_history_after(out, db, case_id, 0, 0);
 }

@@ -340,6 +340,11 @@ static int case_matches(const mcase *c, const hotline_storage_query *q)
 		return 0;
 	if (q->registered_to != HOTLINE_TIME_NONE && c->registered_at >= q->registered_to)
 		return 0;
+	if (q->version >= 2 && q->after_id) {
+		if (q->due_before != HOTLINE_TIME_NONE && c->next_due != q->after_due)
+			return c->next_due > q->after_due;
+		return strcmp(c->id, q->after_id) > 0;
+	}
 	return 1;
 }
 
@@ -498,6 +503,26 @@ static int m_events_foreach(hotline_storage *st, const char *stream, hotline_sto
 	return rc;
 }
 
+static int m_events_after(hotline_storage *st, const char *stream, int64_t after, size_t limit,
+	hotline_storage_event_cb cb, void *payload)
+{
+	mem *m = (mem *)st;
+	hotline_storage_event v;
+	const mstream *s;
+	size_t k, sent = 0;
+	int rc = 0, found;
+	size_t i = stream_pos(m, stream, &found);
+	if (!found)
+		return 0;
+	s = &m->streams[i];
+	/* a stream's events are its versions 1..n in order */
+	for (k = after > 0 ? (size_t)after : 0; k < s->n && rc == 0 && (!limit || sent < limit); k++, sent++) {
+		event_view(&m->events[s->idx[k]], &v);
+		rc = cb(&v, payload);
+	}
+	return rc;
+}
+
 static int m_stream_head(hotline_storage *st, const char *stream, int64_t *seq_out, char hash_out[65])
 {
 	mem *m = (mem *)st;
@@ -633,6 +658,7 @@ int hotline_storage_memory_new(hotline_storage **out)
 	m->parent.errmsg = m_errmsg;
 	m->parent.free = m_free;
 	m->parent.data_version = m_data_version;
+	m->parent.events_after = m_events_after;
 	*out = &m->parent;
 	return 0;
 }

@@ -39,7 +39,7 @@ static const struct migration {
 enum {
 	Q_BEGIN_W, Q_BEGIN_R, Q_COMMIT, Q_ROLLBACK, Q_CASE_GET, Q_CASE_INSERT, Q_CASE_UPDATE, Q_CASE_UPDATE_SAME, Q_CASE_EXISTS,
 	Q_EVENT_APPEND, Q_EVENTS_STREAM, Q_EVENTS_ALL, Q_STREAM_HEAD, Q_DIR_PUT, Q_DIR_GET, Q_DIR_ALL, Q_DIR_KIND,
-	Q_DATA_VERSION, Q_FIXED_COUNT
+	Q_DATA_VERSION, Q_EVENTS_AFTER, Q_FIXED_COUNT
 };
 
 static const char *const fixed_sql[Q_FIXED_COUNT] = {
@@ -64,10 +64,13 @@ static const char *const fixed_sql[Q_FIXED_COUNT] = {
 	"SELECT kind, id, body FROM directory ORDER BY kind, id",
 	"SELECT kind, id, body FROM directory WHERE kind = ?1 ORDER BY id",
 	"PRAGMA data_version",
+	"SELECT seq, stream, stream_seq, cmd, actor, at, body, prev_hash, hash FROM events"
+	" WHERE stream = ?1 AND stream_seq > ?2 ORDER BY stream_seq LIMIT ?3",
 };
 
 /* Case queries: one cached statement per combination of filters. */
-enum { F_PROPERTY = 1, F_STATE = 2, F_DUE = 4, F_REG_FROM = 8, F_REG_TO = 16, F_LIMIT = 32, F_COMBOS = 64 };
+enum { F_PROPERTY = 1, F_STATE = 2, F_DUE = 4, F_REG_FROM = 8, F_REG_TO = 16, F_LIMIT = 32, F_AFTER = 64,
+	F_COMBOS = 128 };
 
 typedef struct cached {
 	sqlite3_stmt *st;
@@ -324,6 +327,11 @@ static char *query_sql(int mask)
 		strcat(sql, " AND registered_at >= ?4");
 	if (mask & F_REG_TO)
 		strcat(sql, " AND registered_at < ?5");
+	/* keyset paging: row values, so that the (next_due, id) index serves it */
+	if ((mask & F_AFTER) && (mask & F_DUE))
+		strcat(sql, " AND (next_due, id) > (?8, ?7)");
+	else if (mask & F_AFTER)
+		strcat(sql, " AND id > ?7");
 	strcat(sql, mask & F_DUE ? " ORDER BY next_due, id" : " ORDER BY id");
 	if (mask & F_LIMIT)
 		strcat(sql, " LIMIT ?6");
@@ -348,6 +356,8 @@ static int s_cases_foreach(hotline_storage *base, const hotline_storage_query *q
 		mask |= F_REG_TO;
 	if (q->limit)
 		mask |= F_LIMIT;
+	if (q->version >= 2 && q->after_id)
+		mask |= F_AFTER;
 	if (!(sql = query_sql(mask)))
 		return HOTLINE_ENOMEM;
 	st = acquire(s, &s->queries[mask], sql, &temp);
@@ -366,6 +376,11 @@ static int s_cases_foreach(hotline_storage *base, const hotline_storage_query *q
 		sqlite3_bind_int64(st, 5, q->registered_to);
 	if (mask & F_LIMIT)
 		sqlite3_bind_int64(st, 6, (sqlite3_int64)q->limit);
+	if (mask & F_AFTER) {
+		sqlite3_bind_text(st, 7, q->after_id, -1, SQLITE_STATIC);
+		if (mask & F_DUE)
+			bind_time(st, 8, q->after_due);
+	}
 	while ((step = sqlite3_step(st)) == SQLITE_ROW) {
 		hotline_storage_case c;
 		row_case(st, &c);
@@ -400,15 +415,10 @@ static int s_event_append(hotline_storage *base, const hotline_storage_event *e,
 	return rc;
 }
 
-static int s_events_foreach(hotline_storage *base, const char *stream, hotline_storage_event_cb cb, void *payload)
+/* Runs an events statement whose parameters are bound, handing each row to cb. */
+static int run_events(sq *s, sqlite3_stmt *st, hotline_storage_event_cb cb, void *payload)
 {
-	sq *s = (sq *)base;
-	int q = stream ? Q_EVENTS_STREAM : Q_EVENTS_ALL, temp, rc = 0, step;
-	sqlite3_stmt *st = acquire(s, &s->fixed[q], fixed_sql[q], &temp);
-	if (!st)
-		return HOTLINE_ESTORAGE;
-	if (stream)
-		sqlite3_bind_text(st, 1, stream, -1, SQLITE_STATIC);
+	int rc = 0, step;
 	while ((step = sqlite3_step(st)) == SQLITE_ROW) {
 		hotline_storage_event e;
 		e.seq = sqlite3_column_int64(st, 0);
@@ -425,7 +435,36 @@ static int s_events_foreach(hotline_storage *base, const char *stream, hotline_s
 	}
 	if (rc == 0 && step != SQLITE_DONE)
 		rc = map_step(s, step, "reading events");
+	return rc;
+}
+
+static int s_events_foreach(hotline_storage *base, const char *stream, hotline_storage_event_cb cb, void *payload)
+{
+	sq *s = (sq *)base;
+	int q = stream ? Q_EVENTS_STREAM : Q_EVENTS_ALL, temp, rc;
+	sqlite3_stmt *st = acquire(s, &s->fixed[q], fixed_sql[q], &temp);
+	if (!st)
+		return HOTLINE_ESTORAGE;
+	if (stream)
+		sqlite3_bind_text(st, 1, stream, -1, SQLITE_STATIC);
+	rc = run_events(s, st, cb, payload);
 	release(&s->fixed[q], st, temp);
+	return rc;
+}
+
+static int s_events_after(hotline_storage *base, const char *stream, int64_t after, size_t limit,
+	hotline_storage_event_cb cb, void *payload)
+{
+	sq *s = (sq *)base;
+	int temp, rc;
+	sqlite3_stmt *st = acquire(s, &s->fixed[Q_EVENTS_AFTER], fixed_sql[Q_EVENTS_AFTER], &temp);
+	if (!st)
+		return HOTLINE_ESTORAGE;
+	sqlite3_bind_text(st, 1, stream, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(st, 2, after);
+	sqlite3_bind_int64(st, 3, limit ? (sqlite3_int64)limit : -1);
+	rc = run_events(s, st, cb, payload);
+	release(&s->fixed[Q_EVENTS_AFTER], st, temp);
 	return rc;
 }
 
@@ -634,6 +673,7 @@ int hotline_storage_sqlite_new(hotline_storage **out, const char *path, const ho
 	s->parent.errmsg = s_errmsg;
 	s->parent.free = s_free;
 	s->parent.data_version = s_data_version;
+	s->parent.events_after = s_events_after;
 	*out = &s->parent;
 	return 0;
 }

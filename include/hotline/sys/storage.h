@@ -75,11 +75,19 @@ typedef struct hotline_storage_query {
 	hotline_time registered_from;/**< inclusive; INT64_MIN: no bound */
 	hotline_time registered_to;  /**< exclusive; HOTLINE_TIME_NONE: no bound */
 	size_t limit;                /**< 0: no limit */
+	/* ---- version 2 (honoured by backends of storage version 3 and later) ---- */
+	/**
+	 * Keyset paging: start after this key (NULL: from the first). In id
+	 * order, cases whose id sorts after after_id (strcmp); in due order,
+	 * cases whose (next_due, id) sorts after (after_due, after_id).
+	 */
+	const char *after_id;
+	hotline_time after_due;
 } hotline_storage_query;
 
-#define HOTLINE_STORAGE_QUERY_VERSION 1
+#define HOTLINE_STORAGE_QUERY_VERSION 2
 #define HOTLINE_STORAGE_QUERY_INIT \
-	{ HOTLINE_STORAGE_QUERY_VERSION, NULL, -1, HOTLINE_TIME_NONE, INT64_MIN, HOTLINE_TIME_NONE, 0 }
+	{ HOTLINE_STORAGE_QUERY_VERSION, NULL, -1, HOTLINE_TIME_NONE, INT64_MIN, HOTLINE_TIME_NONE, 0, NULL, HOTLINE_TIME_NONE }
 
 typedef int (*hotline_storage_case_cb)(const hotline_storage_case *c, void *payload);
 typedef int (*hotline_storage_event_cb)(const hotline_storage_event *e, void *payload);
@@ -140,9 +148,22 @@ struct hotline_storage {
 	 * command re-reads its case.
 	 */
 	int (*data_version)(hotline_storage *st, uint64_t *out);
+
+	/* ---- version 3 ---- */
+
+	/**
+	 * may: at most `limit` events (0: all) of `stream` whose stream_seq is
+	 * greater than after_stream_seq, in stream order: one page of a
+	 * stream's history. Without it the library reads the stream from its
+	 * start and skips. A version 3 backend must also honour the keyset
+	 * fields (after_id, after_due) of a version 2 hotline_storage_query in
+	 * cases_foreach, so that walking all cases in pages reads each once.
+	 */
+	int (*events_after)(hotline_storage *st, const char *stream, int64_t after_stream_seq, size_t limit,
+		hotline_storage_event_cb cb, void *payload);
 };
 
-#define HOTLINE_STORAGE_VERSION 2
+#define HOTLINE_STORAGE_VERSION 3
 #define HOTLINE_STORAGE_INIT { HOTLINE_STORAGE_VERSION }
 
 /** Initialise a backend struct (for bindings, which cannot use macros). */
