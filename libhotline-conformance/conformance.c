@@ -586,6 +586,71 @@ static void t_directory(ct *t)
 }
 
 /* data_version (struct version 2, may): unchanged by the handle's own commits. */
+/* Storage version 3: keyset paging over cases, and pages of a stream's events. */
+static void t_keyset(ct *t)
+{
+	hotline_storage *st = t->st;
+	hotline_storage_query q = HOTLINE_STORAGE_QUERY_INIT;
+	hotline_storage_case cs[5];
+	got g;
+	evs v;
+	int i;
+	if (st->version < 3) {
+		t->skip = "keyset paging (after_id, after_due, events_after) is storage version 3";
+		return;
+	}
+	cs[0] = mk("E", "P1", 1, 1, 100, 500);
+	cs[1] = mk("B", "P1", 2, 1, 100, 200);
+	cs[2] = mk("C", "P2", 1, 1, HOTLINE_TIME_NONE, 300);
+	cs[3] = mk("D", "P2", 1, 1, 200, 400);
+	cs[4] = mk("A", "P1", 1, 1, 300, 100);
+	CHECK_RC(t, st->begin(st, 1), 0);
+	for (i = 0; i < 5; i++)
+		CHECK_RC(t, st->case_put(st, &cs[i], 0), 0);
+	for (i = 1; i <= 5; i++) {
+		hotline_storage_event e = mkev("A", i);
+		CHECK_RC(t, st->event_append(st, &e, NULL), 0);
+	}
+	CHECK_RC(t, st->commit(st), 0);
+	/* id order: after "B", two at a time, with the other filters still applied */
+	q.after_id = "B";
+	q.limit = 2;
+	memset(&g, 0, sizeof(g));
+	CHECK_RC(t, st->cases_foreach(st, &q, collect, &g), 0);
+	CHECK_I64(t, g.n, 2);
+	CHECK_STR(t, g.ids[0], "C");
+	CHECK_STR(t, g.ids[1], "D");
+	q.property = "P1";
+	memset(&g, 0, sizeof(g));
+	CHECK_RC(t, st->cases_foreach(st, &q, collect, &g), 0);
+	CHECK_I64(t, g.n, 1);
+	CHECK_STR(t, g.ids[0], "E");
+	/* due order (B 100, E 100, D 200, A 300): after (100, "B") comes E, then D */
+	q = (hotline_storage_query)HOTLINE_STORAGE_QUERY_INIT;
+	q.due_before = 1000;
+	q.after_due = 100;
+	q.after_id = "B";
+	memset(&g, 0, sizeof(g));
+	CHECK_RC(t, st->cases_foreach(st, &q, collect, &g), 0);
+	CHECK_I64(t, g.n, 3);
+	CHECK_STR(t, g.ids[0], "E");
+	CHECK_STR(t, g.ids[1], "D");
+	CHECK_STR(t, g.ids[2], "A");
+	if (!st->events_after)
+		return;
+	memset(&v, 0, sizeof(v));
+	CHECK_RC(t, st->events_after(st, "A", 2, 2, collect_ev, &v), 0);
+	CHECK_I64(t, v.n, 2);
+	CHECK_I64(t, v.stream_seqs[0], 3);
+	CHECK_I64(t, v.stream_seqs[1], 4);
+	memset(&v, 0, sizeof(v));
+	CHECK_RC(t, st->events_after(st, "A", 3, 0, collect_ev, &v), 0);
+	CHECK_I64(t, v.n, 2);
+	memset(&v, 0, sizeof(v));
+	CHECK_RC(t, st->events_after(st, "nobody", 0, 0, collect_ev, &v), 0);
+	CHECK_I64(t, v.n, 0);
+}
+
 static void t_data_version(ct *t)
 {
 	hotline_storage *st = t->st;
@@ -690,6 +755,7 @@ static const struct {
 	{ "events", t_events },
 	{ "queries", t_queries },
 	{ "directory", t_directory },
+	{ "keyset", t_keyset },
 	{ "data_version", t_data_version },
 	{ "peer_visibility", t_peer_visibility },
 	{ "peer_data_version", t_peer_data_version },
