@@ -295,11 +295,17 @@ def commands_md(rows):
         out.append("|---|---|---|---|")
         out.append("| `cmd` | — | yes | `\"%s\"` |" % r["cmd"])
         for name, t, req, meaning in COMMON[r["on"]]:
+            if name == "actor":
+                req = "yes" if r["actor"] == "required" else "no"
+                if r["on"] != "directory" and req == "no":
+                    meaning = "who logs it, when anyone does (a known person when given)"
             out.append("| `%s` | %s | %s | %s |" % (name, fmt_type(t), req, meaning))
         for f in r["fields"]:
+            note = FIELD_NOTES.get((r["cmd"], f["name"]), "")
+            if "max" in f:
+                note = (note + "; " if note else "") + "at most %d" % f["max"]
             out.append("| `%s` | %s | %s | %s |" % (f["name"], fmt_type(f["type"], f.get("values")),
-                                                   "yes" if f["required"] else "no",
-                                                   FIELD_NOTES.get((r["cmd"], f["name"]), "")))
+                                                   "yes" if f["required"] else "no", note))
         out.append("")
     return "\n".join(out)
 

@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "core/dirstore.h"
+#include "core/limits.h"
 #include "core/validate.h"
 #include "util/time.h"
 
@@ -55,6 +56,30 @@ static const char *type_label(int type)
 	}
 }
 
+static int check_id(hotline__cmdctx *c, const char *field, const char *id)
+{
+	const char *why = hotline__limits_id(id);
+	return why ? hotline__cmd_fail(c, HOTLINE_EINVALID, "field '%s' %s", field, why) : 0;
+}
+
+static int check_time(hotline__cmdctx *c, const char *field, hotline_time t)
+{
+	if (!hotline__limits_time(t))
+		return hotline__cmd_fail(c, HOTLINE_EINVALID, "field '%s' must be within 2000-01-01 and 2100-01-01", field);
+	return 0;
+}
+
+/* Drops the command's top-level null fields: an optional field given as null is absent (DESIGN §6.2). */
+static void drop_nulls(json_t *obj)
+{
+	const char *key;
+	json_t *v;
+	void *tmp;
+	json_object_foreach_safe(obj, tmp, key, v)
+		if (json_is_null(v))
+			json_object_del(obj, key);
+}
+
 /* Stage 1: shape and types of one payload field. */
 static int check_field_shape(hotline__cmdctx *c, const hotline__field *f, const json_t *v)
 {
@@ -64,10 +89,14 @@ static int check_field_shape(hotline__cmdctx *c, const hotline__field *f, const 
 	hotline_time t;
 
 	switch (f->type) {
-	case HOTLINE__F_STRING: case HOTLINE__F_PERSON: case HOTLINE__F_PROPERTY: case HOTLINE__F_ID:
+	case HOTLINE__F_STRING:
 		if (!nonempty_string(v))
 			goto bad;
 		return 0;
+	case HOTLINE__F_PERSON: case HOTLINE__F_PROPERTY: case HOTLINE__F_ID:
+		if (!nonempty_string(v))
+			goto bad;
+		return check_id(c, f->name, json_string_value(v));
 	case HOTLINE__F_BOOL:
 		if (!json_is_boolean(v))
 			goto bad;
@@ -75,11 +104,13 @@ static int check_field_shape(hotline__cmdctx *c, const hotline__field *f, const 
 	case HOTLINE__F_COUNT:
 		if (!json_is_integer(v) || json_integer_value(v) < 0)
 			goto bad;
+		if (f->max && json_integer_value(v) > f->max)
+			return hotline__cmd_fail(c, HOTLINE_EINVALID, "field '%s' must be at most %" PRId64, f->name, f->max);
 		return 0;
 	case HOTLINE__F_TIME:
 		if (!json_is_string(v) || hotline__time_parse(json_string_value(v), &t, NULL) != 0)
 			goto bad;
-		return 0;
+		return check_time(c, f->name, t);
 	case HOTLINE__F_ENUM:
 		if (!json_is_string(v) || !in_list(f->values, json_string_value(v))) {
 			char opts[256] = "";
@@ -102,6 +133,8 @@ static int check_field_shape(hotline__cmdctx *c, const hotline__field *f, const 
 			int bit;
 			if (!nonempty_string(item))
 				goto bad;
+			if (f->type == HOTLINE__F_PERSONS && check_id(c, f->name, json_string_value(item)))
+				return c->db->err.code;
 			if (f->type == HOTLINE__F_ROLES && hotline_role_from_name(&bit, json_string_value(item)) != 0)
 				return hotline__cmd_fail(c, HOTLINE_EINVALID, "unknown role '%s'", json_string_value(item));
 		}
@@ -125,7 +158,8 @@ bad:
 /* Stage 1: the command is well-formed. */
 int hotline__validate_shape(hotline__cmdctx *c)
 {
-	const char *key;
+	char field[64];
+	const char *key, *why;
 	json_t *v;
 	const hotline__transition *t;
 	size_t i;
@@ -140,6 +174,9 @@ int hotline__validate_shape(hotline__cmdctx *c)
 		return hotline__cmd_fail(c, HOTLINE_EINVALID, "unknown command '%s'", json_string_value(v));
 	}
 	t = c->t = hotline__transition_of(c->kind);
+	drop_nulls(c->obj);
+	if ((why = hotline__limits_sizes(c->obj, field, sizeof(field))) != NULL)
+		return hotline__cmd_fail(c, HOTLINE_EINVALID, "field '%s' %s", field, why);
 
 	json_object_foreach(c->obj, key, v) {
 		if (strcmp(key, "cmd") == 0)
@@ -154,25 +191,33 @@ int hotline__validate_shape(hotline__cmdctx *c)
 		if (!hotline__field_of(c->kind, key))
 			return hotline__cmd_fail(c, HOTLINE_EINVALID, "unknown field '%s'", key);
 	}
+	v = json_object_get(c->obj, "actor");
+	if (!v && t->actor == HOTLINE__ACTOR_REQUIRED)
+		return hotline__cmd_fail(c, HOTLINE_EINVALID, "missing field 'actor'");
+	if (v && !json_is_string(v))
+		return hotline__cmd_fail(c, HOTLINE_EINVALID, "field 'actor' must be a person's id (a string)");
+	if (v && check_id(c, "actor", json_string_value(v)))
+		return c->db->err.code;
+	c->actor = json_string_value(v);
 	if (t->on != HOTLINE__ON_DIRECTORY) {
 		v = json_object_get(c->obj, "case");
 		if (t->on == HOTLINE__ON_ORG && v)
 			return hotline__cmd_fail(c, HOTLINE_EINVALID, "an organisation-level command takes no 'case'");
-		if (v && !nonempty_string(v))
-			return hotline__cmd_fail(c, HOTLINE_EINVALID, "field 'case' must be a non-empty string");
+		if (v && !json_is_string(v))
+			return hotline__cmd_fail(c, HOTLINE_EINVALID, "field 'case' must be a string");
+		if (v && check_id(c, "case", json_string_value(v)))
+			return c->db->err.code;
 		if (!v && (t->on == HOTLINE__ON_NEW_CASE || t->on == HOTLINE__ON_CASE))
 			return hotline__cmd_fail(c, HOTLINE_EINVALID, "missing field 'case'");
 		c->case_id = json_string_value(v);
-		v = json_object_get(c->obj, "actor");
-		if (!nonempty_string(v))
-			return hotline__cmd_fail(c, HOTLINE_EINVALID, "missing or empty field 'actor'");
-		c->actor = json_string_value(v);
 		v = json_object_get(c->obj, "at");
 		if (!json_is_string(v))
 			return hotline__cmd_fail(c, HOTLINE_EINVALID, "missing field 'at' (ISO-8601 instant with an offset)");
 		if (hotline__time_parse(json_string_value(v), &c->at, NULL) != 0)
 			return hotline__cmd_fail(c, HOTLINE_EINVALID, "field 'at' is not an ISO-8601 instant with an offset: '%s'",
 				json_string_value(v));
+		if (check_time(c, "at", c->at))
+			return c->db->err.code;
 		v = json_object_get(c->obj, "expect_version");
 		if (v) {
 			if (!json_is_integer(v) || json_integer_value(v) < 0)
@@ -185,21 +230,17 @@ int hotline__validate_shape(hotline__cmdctx *c)
 		v = json_object_get(c->obj, "at");
 		if (v && (!json_is_string(v) || hotline__time_parse(json_string_value(v), &c->at, NULL) != 0))
 			return hotline__cmd_fail(c, HOTLINE_EINVALID, "field 'at' is not an ISO-8601 instant with an offset");
-		v = json_object_get(c->obj, "actor");
-		if (v && !nonempty_string(v))
-			return hotline__cmd_fail(c, HOTLINE_EINVALID, "field 'actor' must be a non-empty string");
-		c->actor = json_string_value(v);
+		if (v && check_time(c, "at", c->at))
+			return c->db->err.code;
 	}
 	for (i = 0; i < hotline__n_fields; i++) {
 		const hotline__field *f = &hotline__fields[i];
 		if (f->cmd != c->kind)
 			continue;
 		v = json_object_get(c->obj, f->name);
-		if (!v || json_is_null(v)) {
+		if (!v) {
 			if (f->required)
 				return hotline__cmd_fail(c, HOTLINE_EINVALID, "missing field '%s'", f->name);
-			if (v)
-				return hotline__cmd_fail(c, HOTLINE_EINVALID, "field '%s' must be %s, not null", f->name, type_label(f->type));
 			continue;
 		}
 		if (check_field_shape(c, f, v))
@@ -246,7 +287,7 @@ int hotline__validate_references(hotline__cmdctx *c)
 		if (c->t->on != HOTLINE__ON_NEW_CASE && !c->have_case)
 			return hotline__cmd_fail(c, HOTLINE_ENOT_FOUND, "no case '%s'", c->case_id);
 	}
-	if (c->t->on != HOTLINE__ON_DIRECTORY && !hotline__cmd_person(c, c->actor))
+	if (c->t->on != HOTLINE__ON_DIRECTORY && c->actor && !hotline__cmd_person(c, c->actor))
 		return hotline__cmd_fail(c, HOTLINE_ENOT_FOUND, "no person '%s' (actor)", c->actor);
 	if (c->have_case) {
 		c->property = hotline__cmd_property(c, c->snap.property);
@@ -305,7 +346,8 @@ int hotline__validate_role(hotline__cmdctx *c)
 	int i;
 	char need[160];
 
-	if (c->t->on == HOTLINE__ON_DIRECTORY)
+	/* directory lines (their authority comes with the directory over time), and rows that need no role */
+	if (c->t->on == HOTLINE__ON_DIRECTORY || c->t->roles == 0)
 		return 0;
 	p = hotline__cmd_person(c, c->actor);
 	have = p->roles & c->t->roles;

@@ -31,58 +31,59 @@
 #define CMD(name) HOTLINE_CMD_##name
 
 const hotline__transition hotline__transitions[] = {
-	/* cmd, on, from, to, branch, branch_value, to_else, approval, roles, scoped, zh, note, effect */
+	/* cmd, on, from, to, branch, branch_value, to_else, approval, roles, scoped, zh, note, effect, actor */
 	{ CMD(REGISTER), HOTLINE__ON_NEW_CASE, 0, TO(RECEIVED), NULL, NULL, 0, HOTLINE__APPROVAL_KEEP,
-	  R(HOTLINE_SPECIALIST), 0, "受理登记", "Art. 12: every ledger field", HOTLINE__EFFECT_OPEN_LEDGER },
+	  R(HOTLINE_SPECIALIST), 0, "受理登记", "Art. 12: every ledger field", HOTLINE__EFFECT_OPEN_LEDGER, HOTLINE__ACTOR_REQUIRED },
 	{ CMD(CORRECT_RECORD), HOTLINE__ON_CASE, OPEN, SAME, NULL, NULL, 0, HOTLINE__APPROVAL_KEEP,
-	  R(HOTLINE_SPECIALIST), 0, "更正台帐", "Art. 12", HOTLINE__EFFECT_MERGE_LEDGER },
+	  R(HOTLINE_SPECIALIST), 0, "更正台帐", "Art. 12", HOTLINE__EFFECT_MERGE_LEDGER, HOTLINE__ACTOR_REQUIRED },
 	{ CMD(DISPATCH), HOTLINE__ON_CASE, S(RECEIVED), TO(DISPATCHED), NULL, NULL, 0, HOTLINE__APPROVAL_KEEP,
-	  R(HOTLINE_SPECIALIST), 0, "派单", "Art. 13", HOTLINE__EFFECT_DISPATCHED_AT },
+	  R(HOTLINE_SPECIALIST), 0, "派单", "Art. 13", HOTLINE__EFFECT_DISPATCHED_AT, HOTLINE__ACTOR_REQUIRED },
 	{ CMD(DECIDE_MEASURES), HOTLINE__ON_CASE, S(DISPATCHED) | APPROVED(ESCALATED), SAME, NULL, NULL, 0,
-	  HOTLINE__APPROVAL_KEEP, R(PROPERTY_MANAGER), R(PROPERTY_MANAGER), "确定处理措施", "Art. 14", HOTLINE__EFFECT_NONE },
+	  HOTLINE__APPROVAL_KEEP, R(PROPERTY_MANAGER), R(PROPERTY_MANAGER), "确定处理措施", "Art. 14", HOTLINE__EFFECT_NONE, HOTLINE__ACTOR_REQUIRED },
 	{ CMD(ONSITE_VISIT), HOTLINE__ON_CASE, S(DISPATCHED) | ANY(ESCALATED) | S(HANDLED), SAME, NULL, NULL, 0,
-	  HOTLINE__APPROVAL_KEEP, R(DEPARTMENT_HEAD), R(DEPARTMENT_HEAD), "部门负责人亲临现场", "Art. 14: in person", HOTLINE__EFFECT_NONE },
+	  HOTLINE__APPROVAL_KEEP, R(DEPARTMENT_HEAD), R(DEPARTMENT_HEAD), "部门负责人亲临现场", "Art. 14: in person", HOTLINE__EFFECT_NONE, HOTLINE__ACTOR_REQUIRED },
 	{ CMD(SUBMIT_VISIT_FORM), HOTLINE__ON_CASE, S(DISPATCHED) | ANY(ESCALATED) | S(HANDLED), SAME, NULL, NULL, 0,
-	  HOTLINE__APPROVAL_KEEP, R(PROPERTY_MANAGER), R(PROPERTY_MANAGER), "提交回访表", "Art. 14", HOTLINE__EFFECT_NONE },
+	  HOTLINE__APPROVAL_KEEP, R(PROPERTY_MANAGER), R(PROPERTY_MANAGER), "提交回访表", "Art. 14", HOTLINE__EFFECT_NONE, HOTLINE__ACTOR_REQUIRED },
 	{ CMD(REPORT_PROGRESS), HOTLINE__ON_CASE, S(DISPATCHED) | ANY(ESCALATED) | ANY(STAGE_CLOSED), SAME, NULL, NULL, 0,
-	  HOTLINE__APPROVAL_KEEP, R(PROPERTY_MANAGER), R(PROPERTY_MANAGER), "跟进情况表", "Art. 16", HOTLINE__EFFECT_NONE },
+	  HOTLINE__APPROVAL_KEEP, R(PROPERTY_MANAGER), R(PROPERTY_MANAGER), "跟进情况表", "Art. 16", HOTLINE__EFFECT_NONE, HOTLINE__ACTOR_REQUIRED },
 	{ CMD(COMPLETE), HOTLINE__ON_CASE, S(DISPATCHED) | APPROVED(ESCALATED) | APPROVED(STAGE_CLOSED), TO(HANDLED),
-	  NULL, NULL, 0, HOTLINE__APPROVAL_KEEP, R(PROPERTY_MANAGER), R(PROPERTY_MANAGER), "处理完成", "Art. 14", HOTLINE__EFFECT_NONE },
+	  NULL, NULL, 0, HOTLINE__APPROVAL_KEEP, R(PROPERTY_MANAGER), R(PROPERTY_MANAGER), "处理完成", "Art. 14", HOTLINE__EFFECT_NONE, HOTLINE__ACTOR_REQUIRED },
 	{ CMD(FOLLOWUP), HOTLINE__ON_CASE, S(HANDLED), TO(REVISITED), "satisfied", "true", TO(DISPATCHED),
-	  HOTLINE__APPROVAL_KEEP, R(PROPERTY_MANAGER), R(PROPERTY_MANAGER), "回访", "Art. 14: not satisfied goes back to handling", HOTLINE__EFFECT_NONE },
+	  HOTLINE__APPROVAL_KEEP, R(PROPERTY_MANAGER), R(PROPERTY_MANAGER), "回访", "Art. 14: not satisfied goes back to handling", HOTLINE__EFFECT_NONE, HOTLINE__ACTOR_REQUIRED },
 	{ CMD(SUPERVISOR_CHECK), HOTLINE__ON_CASE, S(REVISITED) | S(VERIFIED), SAME, NULL, NULL, 0,
-	  HOTLINE__APPROVAL_KEEP, R(QUALITY_SUPERVISOR), 0, "品质督导核实", "Art. 15", HOTLINE__EFFECT_NONE },
+	  HOTLINE__APPROVAL_KEEP, R(QUALITY_SUPERVISOR), 0, "品质督导核实", "Art. 15", HOTLINE__EFFECT_NONE, HOTLINE__ACTOR_REQUIRED },
 	{ CMD(VERIFY), HOTLINE__ON_CASE, S(REVISITED), TO(VERIFIED), "outcome", "confirmed", TO(DISPATCHED),
-	  HOTLINE__APPROVAL_KEEP, R(HOTLINE_SPECIALIST), 0, "热线专员验证", "Art. 15: not_done / false_report go back", HOTLINE__EFFECT_NONE },
+	  HOTLINE__APPROVAL_KEEP, R(HOTLINE_SPECIALIST), 0, "热线专员验证", "Art. 15: not_done / false_report go back", HOTLINE__EFFECT_NONE, HOTLINE__ACTOR_REQUIRED },
 	{ CMD(CLOSE), HOTLINE__ON_CASE, S(VERIFIED), TO(CLOSED), NULL, NULL, 0, HOTLINE__APPROVAL_KEEP,
-	  R(GROUP_HEAD), 0, "结案", "Art. 15", HOTLINE__EFFECT_NONE },
+	  R(GROUP_HEAD), 0, "结案", "Art. 15", HOTLINE__EFFECT_NONE, HOTLINE__ACTOR_REQUIRED },
 	{ CMD(REQUEST_ESCALATION), HOTLINE__ON_CASE, S(DISPATCHED), TO(ESCALATED), NULL, NULL, 0,
-	  HOTLINE__APPROVAL_REQUEST, R(PROPERTY_MANAGER), R(PROPERTY_MANAGER), "书面上报", "Art. 17", HOTLINE__EFFECT_NONE },
+	  HOTLINE__APPROVAL_REQUEST, R(PROPERTY_MANAGER), R(PROPERTY_MANAGER), "书面上报", "Art. 17", HOTLINE__EFFECT_NONE, HOTLINE__ACTOR_REQUIRED },
 	{ CMD(REQUEST_STAGE_CLOSE), HOTLINE__ON_CASE, S(DISPATCHED) | APPROVED(ESCALATED), TO(STAGE_CLOSED), NULL, NULL, 0,
-	  HOTLINE__APPROVAL_REQUEST, R(PROPERTY_MANAGER), R(PROPERTY_MANAGER), "申请阶段性结案", "Art. 18: > 30 days of work", HOTLINE__EFFECT_NONE },
+	  HOTLINE__APPROVAL_REQUEST, R(PROPERTY_MANAGER), R(PROPERTY_MANAGER), "申请阶段性结案", "Art. 18: > 30 days of work", HOTLINE__EFFECT_NONE, HOTLINE__ACTOR_REQUIRED },
 	{ CMD(REPORT_MALICIOUS), HOTLINE__ON_CASE, S(RECEIVED) | S(DISPATCHED) | ANY(ESCALATED), TO(MALICIOUS_EXEMPT),
-	  NULL, NULL, 0, HOTLINE__APPROVAL_REQUEST, R(PROPERTY_MANAGER), R(PROPERTY_MANAGER), "恶意投诉书面说明", "Art. 19", HOTLINE__EFFECT_NONE },
+	  NULL, NULL, 0, HOTLINE__APPROVAL_REQUEST, R(PROPERTY_MANAGER), R(PROPERTY_MANAGER), "恶意投诉书面说明", "Art. 19", HOTLINE__EFFECT_NONE, HOTLINE__ACTOR_REQUIRED },
 	{ CMD(APPROVE), HOTLINE__ON_CASE, ALL_PENDING, SAME, NULL, NULL, 0, HOTLINE__APPROVAL_APPROVE,
-	  R(GROUP_HEAD), 0, "批准 (不纳入考核)", "Art. 17-19", HOTLINE__EFFECT_NONE },
+	  R(GROUP_HEAD), 0, "批准 (不纳入考核)", "Art. 17-19", HOTLINE__EFFECT_NONE, HOTLINE__ACTOR_REQUIRED },
 	{ CMD(REJECT), HOTLINE__ON_CASE, ALL_PENDING, HOTLINE__TO_PREVIOUS, NULL, NULL, 0, HOTLINE__APPROVAL_REJECT,
-	  R(GROUP_HEAD), 0, "驳回", "Art. 17-19", HOTLINE__EFFECT_NONE },
+	  R(GROUP_HEAD), 0, "驳回", "Art. 17-19", HOTLINE__EFFECT_NONE, HOTLINE__ACTOR_REQUIRED },
 	{ CMD(REPEAT_COMPLAINT), HOTLINE__ON_CASE, S(DISPATCHED) | S(HANDLED) | S(REVISITED) | ANY(ESCALATED), SAME,
-	  NULL, NULL, 0, HOTLINE__APPROVAL_KEEP, R(HOTLINE_SPECIALIST), 0, "二次投诉", "Art. 14", HOTLINE__EFFECT_NONE },
+	  NULL, NULL, 0, HOTLINE__APPROVAL_KEEP, R(HOTLINE_SPECIALIST), 0, "二次投诉", "Art. 14", HOTLINE__EFFECT_NONE, HOTLINE__ACTOR_REQUIRED },
 	{ CMD(REPLY), HOTLINE__ON_CASE, OPEN, SAME, NULL, NULL, 0, HOTLINE__APPROVAL_KEEP,
-	  R(HOTLINE_SPECIALIST) | R(PROPERTY_MANAGER), R(PROPERTY_MANAGER), "答复业主", "seed 002/004", HOTLINE__EFFECT_NONE },
+	  R(HOTLINE_SPECIALIST) | R(PROPERTY_MANAGER), R(PROPERTY_MANAGER), "答复业主", "seed 002/004", HOTLINE__EFFECT_NONE, HOTLINE__ACTOR_REQUIRED },
 	{ CMD(RECORD_FINDING), HOTLINE__ON_CASE_OR_ORG, EVERY, SAME, NULL, NULL, 0, HOTLINE__APPROVAL_KEEP,
-	  R(HOTLINE_SPECIALIST) | R(QUALITY_SUPERVISOR) | R(QA_DIRECTOR) | R(GROUP_HEAD), 0, "记录违规", "Art. 4, 7, 9, 14, 15", HOTLINE__EFFECT_NONE },
+	  R(HOTLINE_SPECIALIST) | R(QUALITY_SUPERVISOR) | R(QA_DIRECTOR) | R(GROUP_HEAD), 0, "记录违规", "Art. 4, 7, 9, 14, 15", HOTLINE__EFFECT_NONE, HOTLINE__ACTOR_REQUIRED },
+	/* Art. 8: calls come from the telephone system or whoever logs them */
 	{ CMD(CALL), HOTLINE__ON_ORG, 0, SAME, NULL, NULL, 0, HOTLINE__APPROVAL_KEEP,
-	  R(QA_DIRECTOR), 0, "来电记录", "Art. 8", HOTLINE__EFFECT_NONE },
+	  0, 0, "来电记录", "Art. 8", HOTLINE__EFFECT_NONE, HOTLINE__ACTOR_OPTIONAL },
 	{ CMD(MONTHLY_SUMMARY), HOTLINE__ON_ORG, 0, SAME, NULL, NULL, 0, HOTLINE__APPROVAL_KEEP,
-	  R(QA_DIRECTOR), 0, "月度汇总", "Art. 21", HOTLINE__EFFECT_NONE },
+	  R(QA_DIRECTOR), 0, "月度汇总", "Art. 21", HOTLINE__EFFECT_NONE, HOTLINE__ACTOR_REQUIRED },
 	{ CMD(QUARTERLY_MEETING), HOTLINE__ON_ORG, 0, SAME, NULL, NULL, 0, HOTLINE__APPROVAL_KEEP,
-	  R(QA_DIRECTOR), 0, "季度例会", "Art. 10", HOTLINE__EFFECT_NONE },
+	  R(QA_DIRECTOR), 0, "季度例会", "Art. 10", HOTLINE__EFFECT_NONE, HOTLINE__ACTOR_REQUIRED },
 	{ CMD(QUARTERLY_REPORT), HOTLINE__ON_ORG, 0, SAME, NULL, NULL, 0, HOTLINE__APPROVAL_KEEP,
-	  R(QA_DIRECTOR), 0, "季度报告", "Art. 11", HOTLINE__EFFECT_NONE },
-	{ CMD(PERSON), HOTLINE__ON_DIRECTORY, 0, SAME, NULL, NULL, 0, HOTLINE__APPROVAL_KEEP, 0, 0, "人员", "directory", HOTLINE__EFFECT_NONE },
-	{ CMD(PROPERTY), HOTLINE__ON_DIRECTORY, 0, SAME, NULL, NULL, 0, HOTLINE__APPROVAL_KEEP, 0, 0, "楼盘", "directory", HOTLINE__EFFECT_NONE },
-	{ CMD(BONUS), HOTLINE__ON_DIRECTORY, 0, SAME, NULL, NULL, 0, HOTLINE__APPROVAL_KEEP, 0, 0, "月度奖金", "Art. 22", HOTLINE__EFFECT_NONE },
+	  R(QA_DIRECTOR), 0, "季度报告", "Art. 11", HOTLINE__EFFECT_NONE, HOTLINE__ACTOR_REQUIRED },
+	{ CMD(PERSON), HOTLINE__ON_DIRECTORY, 0, SAME, NULL, NULL, 0, HOTLINE__APPROVAL_KEEP, 0, 0, "人员", "directory", HOTLINE__EFFECT_NONE, HOTLINE__ACTOR_OPTIONAL },
+	{ CMD(PROPERTY), HOTLINE__ON_DIRECTORY, 0, SAME, NULL, NULL, 0, HOTLINE__APPROVAL_KEEP, 0, 0, "楼盘", "directory", HOTLINE__EFFECT_NONE, HOTLINE__ACTOR_OPTIONAL },
+	{ CMD(BONUS), HOTLINE__ON_DIRECTORY, 0, SAME, NULL, NULL, 0, HOTLINE__APPROVAL_KEEP, 0, 0, "月度奖金", "Art. 22", HOTLINE__EFFECT_NONE, HOTLINE__ACTOR_OPTIONAL },
 };
 const size_t hotline__n_transitions = sizeof(hotline__transitions) / sizeof(hotline__transitions[0]);
 
@@ -95,8 +96,9 @@ const char *const hotline__finding_kinds[] = { "falsified_form", "supervisor_fal
 const char *const hotline__ledger_fields[] = { "property", "room", "owner", "phone", "matter",
 	"call_taker", "order_taker", "kind", "severity", NULL };
 
-#define F(cmd, name, type, req) { CMD(cmd), name, HOTLINE__F_##type, req, NULL }
-#define FE(cmd, name, req, values) { CMD(cmd), name, HOTLINE__F_ENUM, req, values }
+#define F(cmd, name, type, req) { CMD(cmd), name, HOTLINE__F_##type, req, NULL, 0 }
+#define FE(cmd, name, req, values) { CMD(cmd), name, HOTLINE__F_ENUM, req, values, 0 }
+#define FMAX(cmd, name, req, max) { CMD(cmd), name, HOTLINE__F_COUNT, req, NULL, max }
 
 /* Payload fields of every command, besides cmd, case, actor, at and expect_version. */
 const hotline__field hotline__fields[] = {
@@ -131,7 +133,7 @@ const hotline__field hotline__fields[] = {
 	F(RECORD_FINDING, "person", PERSON, 0),
 	F(RECORD_FINDING, "note", STRING, 0),
 	F(CALL, "agent", PERSON, 1),
-	F(CALL, "rings", COUNT, 1),
+	FMAX(CALL, "rings", 1, 1000),
 	F(CALL, "answered", BOOL, 1),
 	F(CALL, "connected", BOOL, 0),
 	F(QUARTERLY_MEETING, "absent", PERSONS, 0),
@@ -145,7 +147,7 @@ const hotline__field hotline__fields[] = {
 	F(PROPERTY, "quality_supervisor", PERSON, 0),
 	F(BONUS, "person", PERSON, 1),
 	F(BONUS, "month", MONTH, 1),
-	F(BONUS, "amount_fen", COUNT, 1),
+	FMAX(BONUS, "amount_fen", 1, INT64_C(10000000000)),
 };
 const size_t hotline__n_fields = sizeof(hotline__fields) / sizeof(hotline__fields[0]);
 
@@ -334,6 +336,7 @@ int hotline_lifecycle_json(char **out)
 			"approval", approval_effects[t->approval],
 			"roles", roles_json(t->roles), "scoped_roles", roles_json(t->scoped),
 			"zh", t->zh, "note", t->note);
+		json_object_set_new(row, "actor", json_string(t->actor == HOTLINE__ACTOR_OPTIONAL ? "optional" : "required"));
 		if (t->effect != HOTLINE__EFFECT_NONE)
 			json_object_set_new(row, "effect", json_string(effect_names[t->effect]));
 		if (t->branch) {
@@ -347,6 +350,8 @@ int hotline_lifecycle_json(char **out)
 				continue;
 			fo = json_pack("{s:s,s:s,s:b}", "name", f->name, "type", type_names[f->type],
 				"required", f->required);
+			if (f->max)
+				json_object_set_new(fo, "max", json_integer((json_int_t)f->max));
 			if (f->values) {
 				json_t *v = json_array();
 				const char *const *p;

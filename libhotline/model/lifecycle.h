@@ -34,6 +34,12 @@ enum {
 	HOTLINE__EFFECT_MERGE_LEDGER    /* corrected values into the ledger */
 };
 
+/* Whether a command names who gives it. */
+enum {
+	HOTLINE__ACTOR_REQUIRED,
+	HOTLINE__ACTOR_OPTIONAL    /* a known person when given (a call logged by the telephone system) */
+};
+
 #define HOTLINE__TO_SAME (-1)
 #define HOTLINE__TO_PREVIOUS (-2)
 
@@ -49,11 +55,12 @@ typedef struct hotline__transition {
 	const char *branch_value;
 	int to_else;
 	int approval;              /* HOTLINE__APPROVAL_* */
-	unsigned roles;            /* hotline_role bits allowed */
+	unsigned roles;            /* hotline_role bits allowed; 0: no role needed */
 	unsigned scoped;           /* of those, roles that must be named on the case's property */
 	const char *zh;            /* Chinese label */
 	const char *note;          /* seed article or remark, for the generated docs */
 	int effect;                /* HOTLINE__EFFECT_* */
+	int actor;                 /* HOTLINE__ACTOR_* */
 } hotline__transition;
 
 /* Field types of command payloads. */
@@ -79,6 +86,7 @@ typedef struct hotline__field {
 	int type;
 	int required;
 	const char *const *values;
+	int64_t max;               /* for counts: the largest value that means something (0: none) */
 } hotline__field;
 
 extern const hotline__transition hotline__transitions[];

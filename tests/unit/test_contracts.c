@@ -73,18 +73,18 @@ static void test_bonus_month_form(void **state)
 		HOTLINE_EDUPLICATE);
 }
 
-/* Two long person ids that differ only past 255 bytes are two bonus records, in both backends. */
+/* Two ids of the longest allowed length that differ only at the end are two bonus records, in both backends. */
 static void test_long_bonus_keys(void **state)
 {
 	static const char *const uris[] = { "memory:", "sqlite::memory:" };
-	char a[301], b[301];
+	char a[130], b[129];
 	size_t i;
 	(void)state;
-	memset(a, 'p', 300);
-	memcpy(b, a, 300);
-	a[300] = b[300] = '\0';
-	a[299] = 'a';
-	b[299] = 'b';
+	memset(a, 'p', 129);
+	memcpy(b, a, 128);
+	a[128] = b[128] = '\0';
+	a[127] = 'a';
+	b[127] = 'b';
 	for (i = 0; i < 2; i++) {
 		hotline_db *db;
 		assert_int_equal(hotline_db_open(&db, uris[i], NULL), 0);
@@ -94,6 +94,13 @@ static void test_long_bonus_keys(void **state)
 		assert_int_equal(exec_fmt(db, "{\"cmd\":\"bonus\",\"person\":\"%s\",\"month\":\"2026-11\",\"amount_fen\":200}", b), 0);
 		assert_int_equal(exec_fmt(db, "{\"cmd\":\"bonus\",\"person\":\"%s\",\"month\":\"2026-11\",\"amount_fen\":300}", b),
 			HOTLINE_EDUPLICATE);
+		/* one byte more is beyond the id limit */
+		a[128] = 'p';
+		a[129] = '\0';
+		assert_int_equal(exec_fmt(db, "{\"cmd\":\"person\",\"id\":\"%s\",\"name\":\"C\",\"roles\":[\"property_manager\"]}", a),
+			HOTLINE_EINVALID);
+		assert_non_null(strstr(hotline_db_errmsg(db), "'id' is longer than 128 bytes"));
+		a[128] = '\0';
 		hotline_db_close(db);
 	}
 }
