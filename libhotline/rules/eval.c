@@ -14,6 +14,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "model/lifecycle.h"
 #include "rules/eval.h"
 #include "util/mem.h"
 #include "util/vec.h"
@@ -309,16 +310,20 @@ static int matches_any(const ctx *c, const hotline__matcher *m, size_t n, const 
 	return 0;
 }
 
+/* Where a command applies, from the lifecycle table (HOTLINE__ON_*); -1 if unknown. */
+static int on_of(int cmd)
+{
+	const hotline__transition *t = hotline__transition_of(cmd);
+	return t ? t->on : -1;
+}
+
 /* 1 organisation only, 0 case only, 2 either (findings): as in policy.c. */
 static int scope_of(int cmd)
 {
-	switch (cmd) {
-	case HOTLINE_CMD_CALL:
-	case HOTLINE_CMD_MONTHLY_SUMMARY:
-	case HOTLINE_CMD_QUARTERLY_MEETING:
-	case HOTLINE_CMD_QUARTERLY_REPORT:
+	switch (on_of(cmd)) {
+	case HOTLINE__ON_ORG:
 		return 1;
-	case HOTLINE_CMD_RECORD_FINDING:
+	case HOTLINE__ON_CASE_OR_ORG:
 		return 2;
 	default:
 		return 0;
@@ -713,6 +718,7 @@ void hotline__case_facts_read(const hotline__event *events, size_t n, int64_t as
 	hotline__case_facts *f)
 {
 	int64_t pending_at = NONE, pending_seq = 0;
+	const hotline__transition *t;
 	size_t i;
 
 	memset(f, 0, sizeof(*f));
@@ -724,27 +730,24 @@ void hotline__case_facts_read(const hotline__event *events, size_t n, int64_t as
 		const hotline__event *e = &events[i];
 		if (e->at == NONE || e->at > as_of)
 			continue;
-		switch (e->cmd) {
-		case HOTLINE_CMD_REGISTER:
+		t = hotline__transition_of(e->cmd);
+		if (!t)
+			continue;
+		if (e->cmd == HOTLINE_CMD_REGISTER) {
 			if (f->registered_at == NONE) {
 				f->registered_at = e->at;
 				f->property = json_string_value(json_object_get(e->body, "property"));
 				f->call_taker = json_string_value(json_object_get(e->body, "call_taker"));
 			}
-			break;
-		case HOTLINE_CMD_CLOSE:
+		} else if (t->to == HOTLINE_STATE_CLOSED) {
 			if (f->closed_at == NONE) {
 				f->closed_at = e->at;
 				f->close_seq = e->seq;
 			}
-			break;
-		case HOTLINE_CMD_REQUEST_ESCALATION:
-		case HOTLINE_CMD_REQUEST_STAGE_CLOSE:
-		case HOTLINE_CMD_REPORT_MALICIOUS:
+		} else if (t->approval == HOTLINE__APPROVAL_REQUEST) {
 			pending_at = e->at;
 			pending_seq = e->seq;
-			break;
-		case HOTLINE_CMD_APPROVE:
+		} else if (t->approval == HOTLINE__APPROVAL_APPROVE) {
 			/* Art. 17-19: approved, the case is out of assessment from the request on */
 			if (pending_at != NONE && f->approved_at == NONE) {
 				f->approved_at = e->at;
@@ -753,13 +756,9 @@ void hotline__case_facts_read(const hotline__event *events, size_t n, int64_t as
 				f->request_seq = pending_seq;
 			}
 			pending_at = NONE;
-			break;
-		case HOTLINE_CMD_REJECT:
+		} else if (t->approval == HOTLINE__APPROVAL_REJECT) {
 			/* a rejected request pauses nothing */
 			pending_at = NONE;
-			break;
-		default:
-			break;
 		}
 	}
 }
@@ -778,7 +777,7 @@ static int collect_visible(ctx *c, const hotline__event *events, size_t n)
 	for (i = 0; i < n; i++) {
 		const hotline__event *e = &events[i];
 		/* rules see only events at or before as_of; directory records have no instant */
-		if (e->at == NONE || e->at > c->as_of || e->cmd >= HOTLINE_CMD_PERSON)
+		if (e->at == NONE || e->at > c->as_of || on_of(e->cmd) == HOTLINE__ON_DIRECTORY)
 			continue;
 		c->ev[c->n++] = e;
 	}

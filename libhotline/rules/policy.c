@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "hotline/lifecycle.h"
+#include "model/lifecycle.h"
 #include "rules/policy.h"
 #include "util/mem.h"
 
@@ -267,16 +268,20 @@ static int role_bit_of(const char *name)
 	return -1;
 }
 
+/* Where a command applies, from the lifecycle table (HOTLINE__ON_*); -1 if unknown. */
+static int on_of(int cmd)
+{
+	const hotline__transition *t = hotline__transition_of(cmd);
+	return t ? t->on : -1;
+}
+
 /* Where an event lives: 1 organisation only, 0 case only, 2 either (findings). */
 static int event_scope(int cmd)
 {
-	switch (cmd) {
-	case HOTLINE_CMD_CALL:
-	case HOTLINE_CMD_MONTHLY_SUMMARY:
-	case HOTLINE_CMD_QUARTERLY_MEETING:
-	case HOTLINE_CMD_QUARTERLY_REPORT:
+	switch (on_of(cmd)) {
+	case HOTLINE__ON_ORG:
 		return 1;
-	case HOTLINE_CMD_RECORD_FINDING:
+	case HOTLINE__ON_CASE_OR_ORG:
 		return 2;
 	default:
 		return 0;
@@ -537,8 +542,8 @@ static int parse_matcher(const json_t *m, const char *path, int flavour, int64_t
 		return rc;
 	child(p, path, "cmd");
 	out->cmd = command_of(cmd);
-	if (out->cmd < 0 || out->cmd == HOTLINE_CMD_PERSON || out->cmd == HOTLINE_CMD_PROPERTY ||
-	    out->cmd == HOTLINE_CMD_BONUS) {
+	/* directory records have no instant: no rule can see them */
+	if (out->cmd < 0 || on_of(out->cmd) < 0 || on_of(out->cmd) == HOTLINE__ON_DIRECTORY) {
 		out->cmd = 0;
 		return fail(err, p, "unknown event \"%s\"", cmd);
 	}

@@ -14,6 +14,7 @@
 #include <jansson.h>
 
 #include "hotline/lifecycle.h"
+#include "model/lifecycle.h"
 #include "rules/policy.h"
 
 /* ---- helpers ---- */
@@ -591,6 +592,69 @@ static void test_error_missing_and_values(void **state)
 		"rules[0].by: expected one of monthly_bonus");
 }
 
+/*
+ * Where an event may be watched follows the lifecycle table's `on` column,
+ * for every command: directory records by no rule, organisation events
+ * only by an organisation's clock, case events only by a case's, findings
+ * by both.
+ */
+static void test_scope_follows_lifecycle_table(void **state)
+{
+	size_t i;
+	(void)state;
+	for (i = 0; i < hotline__n_transitions; i++) {
+		const hotline__transition *t = &hotline__transitions[i];
+		const char *name = hotline_command_name(t->cmd);
+		char text[1024], msg[256];
+		hotline__policy *p = NULL;
+		hotline__err err = { 0, "" };
+		int rc;
+
+		/* an occurrence on it */
+		snprintf(text, sizeof(text), HEAD "{\"id\":\"A\",\"article\":1,\"kind\":\"occurrence\","
+			"\"title\":{\"zh\":\"甲\",\"en\":\"a\"},\"on\":[{\"cmd\":\"%s\"}],"
+			"\"cost\":{\"per\":\"each\",\"amount_fen\":5},\"liable\":[{\"every\":\"qa_director\"}]}" TAIL, name);
+		if (t->on == HOTLINE__ON_DIRECTORY) {
+			snprintf(msg, sizeof(msg), "rules[0].on[0].cmd: unknown event \"%s\"", name);
+			expect_error(text, msg);
+			continue;
+		}
+		hotline__policy_free(load_ok(text));
+
+		/* meeting a case's clock */
+		snprintf(text, sizeof(text), HEAD "{\"id\":\"A\",\"article\":1,\"kind\":\"deadline\","
+			"\"title\":{\"zh\":\"甲\",\"en\":\"a\"},\"starts_at\":{\"cmd\":\"dispatch\"},"
+			"\"met_by\":[{\"cmd\":\"%s\"}],\"clock\":\"calendar\",\"due\":{\"hours\":1}}" TAIL, name);
+		rc = hotline__policy_load(&p, text, strlen(text), &err);
+		if (t->on == HOTLINE__ON_ORG) {
+			assert_int_equal(rc, HOTLINE_EPOLICY);
+			snprintf(msg, sizeof(msg), "rules[0].met_by[0].cmd: \"%s\" is an organisation-level event "
+				"but the clock runs on a case", name);
+			assert_string_equal(err.msg, msg);
+		} else {
+			assert_int_equal(rc, 0);
+		}
+		hotline__policy_free(p);
+		p = NULL;
+
+		/* meeting an organisation's clock */
+		snprintf(text, sizeof(text), HEAD "{\"id\":\"A\",\"article\":1,\"kind\":\"deadline\","
+			"\"title\":{\"zh\":\"甲\",\"en\":\"a\"},\"starts_at\":{\"cmd\":\"quarterly_meeting\"},"
+			"\"met_by\":[{\"cmd\":\"%s\"}],\"clock\":\"calendar\",\"due\":{\"hours\":1}}" TAIL, name);
+		rc = hotline__policy_load(&p, text, strlen(text), &err);
+		if (t->on == HOTLINE__ON_CASE || t->on == HOTLINE__ON_NEW_CASE) {
+			assert_int_equal(rc, HOTLINE_EPOLICY);
+			snprintf(msg, sizeof(msg), "rules[0].met_by[0].cmd: \"%s\" is a case event "
+				"but the clock runs on the organisation", name);
+			assert_string_equal(err.msg, msg);
+		} else {
+			assert_int_equal(rc, 0);
+		}
+		hotline__policy_free(p);
+		p = NULL;
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -607,6 +671,7 @@ int main(void)
 		cmocka_unit_test(test_error_types),
 		cmocka_unit_test(test_error_syntax),
 		cmocka_unit_test(test_error_missing_and_values),
+		cmocka_unit_test(test_scope_follows_lifecycle_table),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
