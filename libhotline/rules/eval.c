@@ -97,43 +97,40 @@ static hotline__penalty *penalty_for(ctx *c, const hotline__rule *r, const char 
 	return p;
 }
 
+/* Arrays grow by doubling: a miss late by decades adds tens of thousands of increments. */
 static int penalty_inc(hotline__penalty *p, int64_t at, int64_t amount)
 {
 	hotline__increment *inc;
-	size_t i;
-	if (!(inc = realloc(p->inc, (p->n_inc + 1) * sizeof(*inc))))
-		return HOTLINE_ENOMEM;
-	p->inc = inc;
-	/* keep increments in time order whatever order the rules add them */
-	i = p->n_inc;
-	while (i > 0 && inc[i - 1].at > at) {
-		inc[i] = inc[i - 1];
+	size_t i = p->n_inc;
+	/* keep increments in time order whatever order the rules add them;
+	 * they come in order almost always, so look from the end */
+	while (i > 0 && p->inc[i - 1].at > at)
 		i--;
-	}
-	inc[i].at = at;
-	inc[i].amount_fen = amount;
-	p->n_inc++;
+	if (!(inc = hotline__vec_insert((void **)&p->inc, &p->n_inc, &p->cap_inc, sizeof(*inc), i)))
+		return HOTLINE_ENOMEM;
+	inc->at = at;
+	inc->amount_fen = amount;
 	p->amount_fen += amount;
 	return 0;
+}
+
+static int cmp_seq(const void *key, const void *elem)
+{
+	int64_t a = *(const int64_t *)key, b = *(const int64_t *)elem;
+	return a < b ? -1 : a > b;
 }
 
 static int penalty_evidence(hotline__penalty *p, int64_t seq)
 {
 	int64_t *e;
-	size_t i, j;
+	int found;
 	if (seq <= 0)
 		return 0;
-	for (i = 0; i < p->n_evidence && p->evidence[i] < seq; i++)
-		;
-	if (i < p->n_evidence && p->evidence[i] == seq)
-		return 0;
-	if (!(e = realloc(p->evidence, (p->n_evidence + 1) * sizeof(*e))))
+	e = hotline__vec_sorted_insert((void **)&p->evidence, &p->n_evidence, &p->cap_evidence,
+		sizeof(*e), &seq, cmp_seq, &found);
+	if (!e)
 		return HOTLINE_ENOMEM;
-	p->evidence = e;
-	for (j = p->n_evidence; j > i; j--)
-		e[j] = e[j - 1];
-	e[i] = seq;
-	p->n_evidence++;
+	*e = seq;
 	return 0;
 }
 
