@@ -9,6 +9,8 @@
 #include <cmocka.h>
 
 #include "hotline/errors.h"
+#include "hotline/lifecycle.h"
+#include "model/directory.h"
 #include "util/json.h"
 #include "util/sha256.h"
 #include "util/time.h"
@@ -543,6 +545,96 @@ static void test_jw_streams_flat(void **state)
 	hotline__sbuf_free(&frag);
 }
 
+/* ---- directory: bonus months and keys ---- */
+
+static void test_month_valid(void **state)
+{
+	static const char *const good[] = { "2026-11", "2026-01", "2026-12", "0001-10", "9999-09", NULL };
+	static const char *const bad[] = { "+026-11", "2026- 1", "2026-1", "2026-00", "2026-13", "2026-20",
+		"2026-11 ", " 2026-11", "2026/11", "20261-1", "2026-111", "202a-11", "2026-1a", "", "2026",
+		"-2026-11", NULL };
+	const char *const *s;
+	(void)state;
+	for (s = good; *s; s++)
+		if (!hotline__month_valid(*s))
+			fail_msg("\"%s\" refused", *s);
+	for (s = bad; *s; s++)
+		if (hotline__month_valid(*s))
+			fail_msg("\"%s\" accepted", *s);
+	assert_false(hotline__month_valid(NULL));
+}
+
+static int add_bonus(hotline__directory *d, const char *person, const char *month, int64_t amount)
+{
+	json_t *o = json_pack("{s:s,s:s,s:s,s:I}", "cmd", "bonus", "person", person, "month", month,
+		"amount_fen", (json_int_t)amount);
+	int rc = hotline__directory_add_json(d, HOTLINE_CMD_BONUS, o);
+	json_decref(o);
+	return rc;
+}
+
+/* Two long ids that differ only at the end have two keys and two bonuses. */
+static void test_bonus_key_long_ids(void **state)
+{
+	static const size_t lens[] = { 200, 300, 1000 };
+	size_t k;
+	(void)state;
+	for (k = 0; k < sizeof(lens) / sizeof(lens[0]); k++) {
+		size_t len = lens[k];
+		char *a = malloc(len + 1), *b = malloc(len + 1), *ka, *kb;
+		hotline__directory d;
+		int64_t amount = 0;
+		memset(a, 'p', len);
+		memset(b, 'p', len);
+		a[len] = b[len] = '\0';
+		a[len - 1] = 'a';
+		b[len - 1] = 'b';
+		ka = hotline__bonus_key(a, "2026-11");
+		kb = hotline__bonus_key(b, "2026-11");
+		assert_non_null(ka);
+		assert_non_null(kb);
+		assert_int_equal(strlen(ka), len + 8);
+		assert_string_not_equal(ka, kb);
+		assert_int_equal(strncmp(ka, a, len), 0);
+		assert_string_equal(ka + len, "|2026-11");
+		hotline__directory_init(&d);
+		assert_int_equal(add_bonus(&d, a, "2026-11", 100), 0);
+		assert_int_equal(add_bonus(&d, b, "2026-11", 200), 0);
+		assert_int_equal(add_bonus(&d, b, "2026-11", 300), HOTLINE_EDUPLICATE);
+		assert_true(hotline__directory_bonus(&d, a, "2026-11", &amount));
+		assert_int_equal(amount, 100);
+		assert_true(hotline__directory_bonus(&d, b, "2026-11", &amount));
+		assert_int_equal(amount, 200);
+		assert_false(hotline__directory_bonus(&d, a, "2026-12", NULL));
+		hotline__directory_clear(&d);
+		free(ka);
+		free(kb);
+		free(a);
+		free(b);
+	}
+	assert_null(hotline__bonus_key(NULL, "2026-11"));
+}
+
+/* The directory refuses a bonus month that is not exactly YYYY-MM. */
+static void test_directory_bonus_month(void **state)
+{
+	hotline__directory d;
+	(void)state;
+	hotline__directory_init(&d);
+	assert_int_equal(add_bonus(&d, "li", "+026-11", 100), HOTLINE_EINVALID);
+	assert_int_equal(add_bonus(&d, "li", "2026- 1", 100), HOTLINE_EINVALID);
+	assert_int_equal(add_bonus(&d, "li", "2026-13", 100), HOTLINE_EINVALID);
+	assert_int_equal(d.n_bonuses, 0);
+	assert_int_equal(add_bonus(&d, "li", "2026-11", 100), 0);
+	assert_int_equal(add_bonus(&d, "li", "2026-01", 100), 0);
+	assert_int_equal(add_bonus(&d, "ann", "2026-11", 100), 0);
+	/* sorted by (person, month) */
+	assert_string_equal(d.bonuses[0].person, "ann");
+	assert_string_equal(d.bonuses[1].month, "2026-01");
+	assert_string_equal(d.bonuses[2].month, "2026-11");
+	hotline__directory_clear(&d);
+}
+
 static void test_time_parse_format(void **state)
 {
 	int64_t t, t2;
@@ -632,6 +724,9 @@ int main(void)
 		cmocka_unit_test(test_jw_matches_canonical),
 		cmocka_unit_test(test_jw_refuses),
 		cmocka_unit_test(test_jw_streams_flat),
+		cmocka_unit_test(test_month_valid),
+		cmocka_unit_test(test_bonus_key_long_ids),
+		cmocka_unit_test(test_directory_bonus_month),
 		cmocka_unit_test(test_time_parse_format),
 		cmocka_unit_test(test_time_invalid),
 		cmocka_unit_test(test_civil),
