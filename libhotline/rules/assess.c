@@ -77,6 +77,7 @@ typedef struct state {
 	hotline__err *err;
 	int64_t rep, rep_from, rep_to;   /* the reported period */
 	char month[32];                  /* its month, "YYYY-MM": the bonus that caps it (Art. 22) */
+	int month_ok;                    /* month is one a bonus can have (hotline__month_valid) */
 	vec entries;                     /* entry */
 	vec rates;                       /* rate_acc sorted by (property, period) */
 	vec shown;                       /* rate_acc of the reported period as of as_of, by property */
@@ -94,31 +95,7 @@ typedef struct state {
 
 static void *vec_push(vec *v, size_t size)
 {
-	char *p;
-	if (v->n == v->cap) {
-		size_t ncap = v->cap ? v->cap * 2 : 16;
-		void *a = realloc(v->a, ncap * size);
-		if (!a)
-			return NULL;
-		v->a = a;
-		v->cap = ncap;
-	}
-	p = (char *)v->a + v->n * size;
-	memset(p, 0, size);
-	v->n++;
-	return p;
-}
-
-/* Inserts a zeroed element at index i. */
-static void *vec_insert(vec *v, size_t size, size_t i)
-{
-	char *p;
-	if (!vec_push(v, size))
-		return NULL;
-	p = (char *)v->a + i * size;
-	memmove(p + size, p, (v->n - 1 - i) * size);
-	memset(p, 0, size);
-	return p;
+	return hotline__vec_push(&v->a, &v->n, &v->cap, size);
 }
 
 static void *arena_alloc(arena *a, size_t n)
@@ -229,56 +206,62 @@ static const hotline__rule *rule_of(const state *s, const char *id)
 	return hotline__policy_rule(s->policy, id);
 }
 
+static int cmp_person(const void *key, const void *elem)
+{
+	return strcmp((const char *)key, ((const person_acc *)elem)->person);
+}
+
 static int people_add(state *s, const char *person, int64_t amount)
 {
-	person_acc *a = s->people.a, *p;
-	size_t lo = 0, hi = s->people.n;
-	while (lo < hi) {
-		size_t mid = lo + (hi - lo) / 2;
-		int c = strcmp(a[mid].person, person);
-		if (c == 0) {
-			a[mid].raw += amount;
-			return 0;
-		}
-		if (c < 0)
-			lo = mid + 1;
-		else
-			hi = mid;
+	person_acc *p;
+	char *copy;
+	int found;
+	size_t i = hotline__vec_lower_bound(s->people.a, s->people.n, sizeof(*p), person, cmp_person, &found);
+	if (found) {
+		((person_acc *)s->people.a)[i].raw += amount;
+		return 0;
 	}
-	if (!(p = vec_insert(&s->people, sizeof(*p), lo)))
-		return HOTLINE_ENOMEM;
-	if (!(p->person = hotline__strdup(person))) {
-		memmove(p, p + 1, (s->people.n - 1 - lo) * sizeof(*p));
-		s->people.n--;
+	if (!(copy = hotline__strdup(person)) ||
+	    !(p = hotline__vec_insert(&s->people.a, &s->people.n, &s->people.cap, sizeof(*p), i))) {
+		free(copy);
 		return HOTLINE_ENOMEM;
 	}
+	p->person = copy;
 	p->raw = amount;
 	return 0;
 }
 
+typedef struct rate_key {
+	const char *property;
+	int64_t period;
+} rate_key;
+
+/* Rate counters are sorted by (property, period). */
+static int cmp_rate(const void *key, const void *elem)
+{
+	const rate_key *k = key;
+	const rate_acc *a = elem;
+	int c = strcmp(k->property, a->property);
+	return c ? c : cmp_i64(k->period, a->period);
+}
+
 static rate_acc *rate_get(vec *v, const char *property, int64_t period)
 {
-	rate_acc *a = v->a, *p;
-	size_t lo = 0, hi = v->n;
-	while (lo < hi) {
-		size_t mid = lo + (hi - lo) / 2;
-		int c = strcmp(a[mid].property, property);
-		if (c == 0)
-			c = cmp_i64(a[mid].period, period);
-		if (c == 0)
-			return &a[mid];
-		if (c < 0)
-			lo = mid + 1;
-		else
-			hi = mid;
-	}
-	if (!(p = vec_insert(v, sizeof(*p), lo)))
-		return NULL;
-	if (!(p->property = hotline__strdup(property))) {
-		memmove(p, p + 1, (v->n - 1 - lo) * sizeof(*p));
-		v->n--;
+	rate_acc *p;
+	rate_key k;
+	char *copy;
+	int found;
+	size_t i;
+	k.property = property;
+	k.period = period;
+	i = hotline__vec_lower_bound(v->a, v->n, sizeof(*p), &k, cmp_rate, &found);
+	if (found)
+		return (rate_acc *)v->a + i;
+	if (!(copy = hotline__strdup(property)) || !(p = hotline__vec_insert(&v->a, &v->n, &v->cap, sizeof(*p), i))) {
+		free(copy);
 		return NULL;
 	}
+	p->property = copy;
 	p->period = period;
 	return p;
 }
@@ -717,7 +700,8 @@ static void write_people(hotline__sbuf *b, const state *s)
 	for (i = 0; i < s->people.n; i++) {
 		int64_t bonus = 0, capped = p[i].raw;
 		/* Art. 22: deducted from that month's bonus, until the bonus is used up */
-		int has = s->policy->cap_by_bonus && hotline__directory_bonus(s->dir, p[i].person, s->month, &bonus);
+		int has = s->policy->cap_by_bonus && s->month_ok &&
+			hotline__directory_bonus(s->dir, p[i].person, s->month, &bonus);
 		if (has && bonus < capped)
 			capped = bonus < 0 ? 0 : bonus;
 		put_lit(b, i ? ",\n{\"bonus_fen\":" : "\n{\"bonus_fen\":");
@@ -874,6 +858,8 @@ static int run(state *s, const hotline__policy *policy, const hotline__calendar 
 	{
 		int64_t y = hotline__floor_div(s->rep, 12);
 		snprintf(s->month, sizeof(s->month), "%04d-%02d", (int)y, (int)(s->rep - y * 12) + 1);
+		/* a period past year 9999 has no month a bonus can name: nothing caps it */
+		s->month_ok = hotline__month_valid(s->month);
 	}
 	/* the cases' rows go to temporary files; in memory when none can be made */
 	s->file_b = tmpfile();
