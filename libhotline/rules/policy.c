@@ -23,7 +23,6 @@
 
 static const char *const clock_names[] = { "calendar", "duty_hours", "working_days" };
 static const char *const per_names[] = { "none", "once", "day", "working_day", "each", "point" };
-static const char *const kind_names[] = { "deadline", "occurrence", "periodic", "rate", "cap" };
 static const char *const case_role_names[] = { "call_taker", "property_manager",
 	"quality_supervisor", "department_head" };
 static const char *const op_names[] = { "eq", "ne", "gt", "ge", "lt", "le", "in", "present" };
@@ -40,11 +39,6 @@ const char *hotline__policy_clock_name(int clock)
 const char *hotline__policy_per_name(int per)
 {
 	return (per >= 0 && (size_t)per < N_OF(per_names)) ? per_names[per] : "?";
-}
-
-const char *hotline__policy_kind_name(int kind)
-{
-	return (kind >= 0 && (size_t)kind < N_OF(kind_names)) ? kind_names[kind] : "?";
 }
 
 /* ---- error helpers ---- */
@@ -666,7 +660,7 @@ static int parse_cost(const json_t *r, const char *path, int kind, hotline__rule
 	}
 	if (!ok) {
 		child(q, p, "per");
-		return fail(err, q, "\"%s\" does not apply to rules of kind %s", per_names[per], kind_names[kind]);
+		return fail(err, q, "\"%s\" does not apply to rules of kind %s", per_names[per], hotline__policy_kind_name(kind));
 	}
 	out->per = per;
 	if (per == HOTLINE__PER_NONE) {
@@ -786,38 +780,167 @@ static int parse_schedule(const json_t *r, const char *path, hotline__rule *out,
 	return 0;
 }
 
+/* ---- rule kinds: one row each, {name, keys, parser} ---- */
+
+static int parse_deadline(const json_t *r, const char *path, hotline__rule *out, hotline__err *err)
+{
+	char p[PATH_MAX_LEN];
+	json_t *x;
+	int rc, org;
+
+	if ((rc = get(r, "starts_at", 1, path, &x, err)) != 0)
+		return rc;
+	child(p, path, "starts_at");
+	if ((rc = parse_matcher(x, p, M_START, 0, &out->starts_at, err)) != 0)
+		return rc;
+	org = event_scope(out->starts_at.cmd) == 1;
+	if ((rc = parse_matchers(r, "met_by", path, M_PLAIN, 0, &out->met_by, &out->n_met_by, err)) != 0 ||
+	    (rc = check_scope(out->met_by, out->n_met_by, org, path, "met_by", err)) != 0)
+		return rc;
+	if ((rc = get_enum(r, "clock", 1, path, clock_names, N_OF(clock_names), &out->clock, err)) != 0)
+		return rc;
+	if ((rc = parse_due(r, path, out, err)) != 0)
+		return rc;
+	if ((x = json_object_get(r, "repeat")) != NULL) {
+		static const char *const rkeys[] = { "until" };
+		child(p, path, "repeat");
+		if ((rc = need_object(x, p, err)) != 0 || (rc = check_keys(x, p, rkeys, 1, err)) != 0)
+			return rc;
+		if ((rc = parse_matchers(x, "until", p, M_PLAIN, 0, &out->until, &out->n_until, err)) != 0 ||
+		    (rc = check_scope(out->until, out->n_until, org, p, "until", err)) != 0)
+			return rc;
+		if (!out->due_seconds && !out->due_working_days)
+			return fail(err, p, "a repeating deadline needs a duration due");
+		if (out->due_field)
+			return fail(err, p, "a repeating deadline cannot take its due from a field");
+		out->repeat = 1;
+	}
+	if (json_object_get(r, "pairing")) {
+		static const char *const pairings[] = { "all", "earliest_unmet" };
+		int pr = 0;
+		if ((rc = get_enum(r, "pairing", 1, path, pairings, 2, &pr, err)) != 0)
+			return rc;
+		out->earliest_unmet = pr == 1;
+		if (out->earliest_unmet && out->repeat) {
+			child(p, path, "pairing");
+			return fail(err, p, "a repeating deadline has one pending due at a time");
+		}
+	}
+	if ((rc = parse_cost(r, path, out->kind, out, 0, err)) != 0)
+		return rc;
+	if (out->repeat && out->per != HOTLINE__PER_ONCE && out->per != HOTLINE__PER_NONE) {
+		child(p, path, "cost.per");
+		return fail(err, p, "a repeating deadline costs once per missed due instant");
+	}
+	return 0;
+}
+
+static int parse_occurrence(const json_t *r, const char *path, hotline__rule *out, hotline__err *err)
+{
+	int rc;
+	/* cost first: the matchers' own liabilities default to its amount */
+	if ((rc = parse_cost(r, path, out->kind, out, 1, err)) != 0)
+		return rc;
+	return parse_matchers(r, "on", path, M_OCCURRENCE, out->amount_fen, &out->on, &out->n_on, err);
+}
+
+static int parse_periodic(const json_t *r, const char *path, hotline__rule *out, hotline__err *err)
+{
+	int rc;
+	if ((rc = parse_schedule(r, path, out, err)) != 0)
+		return rc;
+	if ((rc = parse_matchers(r, "met_by", path, M_PLAIN, 0, &out->met_by, &out->n_met_by, err)) != 0 ||
+	    (rc = check_scope(out->met_by, out->n_met_by, 1, path, "met_by", err)) != 0)
+		return rc;
+	return parse_cost(r, path, out->kind, out, 0, err);
+}
+
+static int parse_rate(const json_t *r, const char *path, hotline__rule *out, hotline__err *err)
+{
+	int64_t v = 0;
+	int rc;
+	if ((rc = get_enum(r, "measure", 1, path, measure_names, N_OF(measure_names), &out->measure, err)) != 0)
+		return rc;
+	if ((rc = get_int(r, "threshold_percent", 1, path, 1, 100, &v, err)) != 0)
+		return rc;
+	out->threshold_percent = (int)v;
+	return parse_cost(r, path, out->kind, out, 1, err);
+}
+
+static int parse_cap(const json_t *r, const char *path, hotline__rule *out, hotline__err *err)
+{
+	static const char *const bys[] = { "monthly_bonus" };
+	int b = 0;
+	(void)out;
+	return get_enum(r, "by", 1, path, bys, 1, &b, err);
+}
+
+typedef struct rule_kind {
+	const char *name;
+	const char *const *keys;   /* besides common_keys; NULL-terminated */
+	int (*parse)(const json_t *r, const char *path, hotline__rule *out, hotline__err *err);
+	int charges;               /* has cost and liability */
+} rule_kind;
+
+static const char *const common_keys[] = { "id", "article", "title", "source", "note", "kind", NULL };
+static const char *const deadline_keys[] = { "starts_at", "met_by", "clock", "due", "cost", "liable",
+	"repeat", "pairing", NULL };
+static const char *const occurrence_keys[] = { "on", "cost", "liable", NULL };
+static const char *const periodic_keys[] = { "schedule", "met_by", "cost", "liable", NULL };
+static const char *const rate_keys[] = { "measure", "threshold_percent", "cost", "liable", NULL };
+static const char *const cap_keys[] = { "by", NULL };
+
+/* Indexed by HOTLINE__RULE_*. */
+static const rule_kind rule_kinds[] = {
+	{ "deadline", deadline_keys, parse_deadline, 1 },
+	{ "occurrence", occurrence_keys, parse_occurrence, 1 },
+	{ "periodic", periodic_keys, parse_periodic, 1 },
+	{ "rate", rate_keys, parse_rate, 1 },
+	{ "cap", cap_keys, parse_cap, 0 },
+};
+
+const char *hotline__policy_kind_name(int kind)
+{
+	return (kind >= 0 && (size_t)kind < N_OF(rule_kinds)) ? rule_kinds[kind].name : "?";
+}
+
+static int in_list(const char *const *names, const char *s)
+{
+	for (; *names; names++)
+		if (strcmp(*names, s) == 0)
+			return 1;
+	return 0;
+}
+
 static int parse_rule(const json_t *r, const char *path, hotline__rule *out, hotline__err *err)
 {
-	static const char *const deadline[] = { "id", "article", "title", "source", "note", "kind",
-		"starts_at", "met_by", "clock", "due", "cost", "liable", "repeat", "pairing" };
-	static const char *const occurrence[] = { "id", "article", "title", "source", "note", "kind",
-		"on", "cost", "liable" };
-	static const char *const periodic[] = { "id", "article", "title", "source", "note", "kind",
-		"schedule", "met_by", "cost", "liable" };
-	static const char *const rate[] = { "id", "article", "title", "source", "note", "kind",
-		"measure", "threshold_percent", "cost", "liable" };
-	static const char *const cap[] = { "id", "article", "title", "source", "note", "kind", "by" };
-	const char *s;
+	const rule_kind *k;
+	const char *s, *key;
 	char p[PATH_MAX_LEN];
 	int64_t v = 0;
 	int rc;
 	size_t i;
 	json_t *x;
-	int org = 0;
 
 	if ((rc = need_object(r, path, err)) != 0)
 		return rc;
-	if ((rc = get_enum(r, "kind", 1, path, kind_names, N_OF(kind_names), &out->kind, err)) != 0)
+	if ((rc = get_string(r, "kind", 1, path, &s, err)) != 0)
 		return rc;
-	switch (out->kind) {
-	case HOTLINE__RULE_DEADLINE: rc = check_keys(r, path, deadline, N_OF(deadline), err); break;
-	case HOTLINE__RULE_OCCURRENCE: rc = check_keys(r, path, occurrence, N_OF(occurrence), err); break;
-	case HOTLINE__RULE_PERIODIC: rc = check_keys(r, path, periodic, N_OF(periodic), err); break;
-	case HOTLINE__RULE_RATE: rc = check_keys(r, path, rate, N_OF(rate), err); break;
-	default: rc = check_keys(r, path, cap, N_OF(cap), err); break;
+	for (i = 0; i < N_OF(rule_kinds) && strcmp(rule_kinds[i].name, s) != 0; i++)
+		;
+	if (i == N_OF(rule_kinds)) {
+		const char *names[N_OF(rule_kinds)];
+		for (i = 0; i < N_OF(rule_kinds); i++)
+			names[i] = rule_kinds[i].name;
+		child(p, path, "kind");
+		return bad_enum(err, p, names, N_OF(rule_kinds));
 	}
-	if (rc)
-		return rc;
+	out->kind = (int)i;
+	k = &rule_kinds[i];
+	json_object_foreach((json_t *)r, key, x) {
+		if (!in_list(common_keys, key) && !in_list(k->keys, key))
+			return fail(err, path, "unknown key \"%s\"", key);
+	}
 	if ((rc = get_string(r, "id", 1, path, &s, err)) != 0)
 		return rc;
 	for (i = 0; s[i]; i++) {
@@ -841,87 +964,8 @@ static int parse_rule(const json_t *r, const char *path, hotline__rule *out, hot
 		return hotline__seterr(err, HOTLINE_ENOMEM, "out of memory");
 	if ((rc = get_string(r, "note", 0, path, &s, err)) != 0)
 		return rc;
-
-	switch (out->kind) {
-	case HOTLINE__RULE_DEADLINE:
-		if ((rc = get(r, "starts_at", 1, path, &x, err)) != 0)
-			return rc;
-		child(p, path, "starts_at");
-		if ((rc = parse_matcher(x, p, M_START, 0, &out->starts_at, err)) != 0)
-			return rc;
-		org = event_scope(out->starts_at.cmd) == 1;
-		if ((rc = parse_matchers(r, "met_by", path, M_PLAIN, 0, &out->met_by, &out->n_met_by, err)) != 0 ||
-		    (rc = check_scope(out->met_by, out->n_met_by, org, path, "met_by", err)) != 0)
-			return rc;
-		if ((rc = get_enum(r, "clock", 1, path, clock_names, N_OF(clock_names), &out->clock, err)) != 0)
-			return rc;
-		if ((rc = parse_due(r, path, out, err)) != 0)
-			return rc;
-		if ((x = json_object_get(r, "repeat")) != NULL) {
-			static const char *const rkeys[] = { "until" };
-			child(p, path, "repeat");
-			if ((rc = need_object(x, p, err)) != 0 || (rc = check_keys(x, p, rkeys, 1, err)) != 0)
-				return rc;
-			if ((rc = parse_matchers(x, "until", p, M_PLAIN, 0, &out->until, &out->n_until, err)) != 0 ||
-			    (rc = check_scope(out->until, out->n_until, org, p, "until", err)) != 0)
-				return rc;
-			if (!out->due_seconds && !out->due_working_days)
-				return fail(err, p, "a repeating deadline needs a duration due");
-			if (out->due_field)
-				return fail(err, p, "a repeating deadline cannot take its due from a field");
-			out->repeat = 1;
-		}
-		if (json_object_get(r, "pairing")) {
-			static const char *const pairings[] = { "all", "earliest_unmet" };
-			int pr = 0;
-			if ((rc = get_enum(r, "pairing", 1, path, pairings, 2, &pr, err)) != 0)
-				return rc;
-			out->earliest_unmet = pr == 1;
-			if (out->earliest_unmet && out->repeat) {
-				child(p, path, "pairing");
-				return fail(err, p, "a repeating deadline has one pending due at a time");
-			}
-		}
-		if ((rc = parse_cost(r, path, out->kind, out, 0, err)) != 0)
-			return rc;
-		if (out->repeat && out->per != HOTLINE__PER_ONCE && out->per != HOTLINE__PER_NONE) {
-			child(p, path, "cost.per");
-			return fail(err, p, "a repeating deadline costs once per missed due instant");
-		}
-		break;
-	case HOTLINE__RULE_OCCURRENCE:
-		/* cost first: the matchers' own liabilities default to its amount */
-		if ((rc = parse_cost(r, path, out->kind, out, 1, err)) != 0)
-			return rc;
-		if ((rc = parse_matchers(r, "on", path, M_OCCURRENCE, out->amount_fen, &out->on, &out->n_on, err)) != 0)
-			return rc;
-		break;
-	case HOTLINE__RULE_PERIODIC:
-		if ((rc = parse_schedule(r, path, out, err)) != 0)
-			return rc;
-		if ((rc = parse_matchers(r, "met_by", path, M_PLAIN, 0, &out->met_by, &out->n_met_by, err)) != 0 ||
-		    (rc = check_scope(out->met_by, out->n_met_by, 1, path, "met_by", err)) != 0)
-			return rc;
-		if ((rc = parse_cost(r, path, out->kind, out, 0, err)) != 0)
-			return rc;
-		break;
-	case HOTLINE__RULE_RATE:
-		if ((rc = get_enum(r, "measure", 1, path, measure_names, N_OF(measure_names), &out->measure, err)) != 0)
-			return rc;
-		if ((rc = get_int(r, "threshold_percent", 1, path, 1, 100, &v, err)) != 0)
-			return rc;
-		out->threshold_percent = (int)v;
-		if ((rc = parse_cost(r, path, out->kind, out, 1, err)) != 0)
-			return rc;
-		break;
-	default: {
-		static const char *const bys[] = { "monthly_bonus" };
-		int b = 0;
-		if ((rc = get_enum(r, "by", 1, path, bys, 1, &b, err)) != 0)
-			return rc;
-		return 0;
-	}
-	}
+	if ((rc = k->parse(r, path, out, err)) != 0 || !k->charges)
+		return rc;
 
 	/* liability */
 	x = json_object_get(r, "liable");
