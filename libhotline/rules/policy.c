@@ -20,6 +20,8 @@
 #define MAX_AMOUNT_FEN INT64_C(100000000000)   /* ¥1e9 */
 #define MAX_DUE_SECONDS INT64_C(315360000)     /* ten years */
 #define MAX_WORKING_DAYS 2500
+#define MAX_STAGE_CLOSE_DAYS 3650
+#define DEFAULT_STAGE_CLOSE_DAYS 30            /* Art. 18 */
 
 static const char *const clock_names[] = { "calendar", "duty_hours", "working_days" };
 static const char *const per_names[] = { "none", "once", "day", "working_day", "each", "point" };
@@ -336,6 +338,9 @@ void hotline__policy_free(hotline__policy *p)
 	for (i = 0; i < p->n_rules; i++)
 		free_rule(&p->rules[i]);
 	free(p->rules);
+	for (i = 0; i < p->n_finding_kinds; i++)
+		free(p->finding_kinds[i]);
+	free(p->finding_kinds);
 	free(p->name);
 	free(p->title_zh);
 	free(p->title_en);
@@ -1019,9 +1024,119 @@ static int parse_zone(const char *s, int *out)
 	return 0;
 }
 
+/* Art. 4, 7, 9, 14, 15: what a record_finding may name (DESIGN §2). */
+static int parse_finding_kinds(const json_t *root, hotline__policy *p, hotline__err *err)
+{
+	const json_t *a = json_object_get(root, "finding_kinds"), *x;
+	const char *const *dflt = hotline__finding_kinds;
+	size_t i, j, n;
+
+	if (a) {
+		if (!json_is_array(a))
+			return wrong_type(err, "finding_kinds", "array", a);
+		if (json_array_size(a) == 0)
+			return fail(err, "finding_kinds", "empty list");
+		n = json_array_size(a);
+	} else {
+		for (n = 0; dflt[n]; n++)
+			;
+	}
+	if (!(p->finding_kinds = calloc(n + 1, sizeof(*p->finding_kinds))))
+		return hotline__seterr(err, HOTLINE_ENOMEM, "out of memory");
+	for (i = 0; i < n; i++) {
+		const char *s = a ? NULL : dflt[i];
+		char q[PATH_MAX_LEN];
+		item(q, "finding_kinds", i);
+		if (a) {
+			x = json_array_get(a, i);
+			if (!json_is_string(x))
+				return wrong_type(err, q, "string", x);
+			s = json_string_value(x);
+			if (json_string_length(x) == 0)
+				return fail(err, q, "empty string");
+			for (j = 0; s[j]; j++)
+				if (!((s[j] >= 'a' && s[j] <= 'z') || (s[j] >= '0' && s[j] <= '9') || s[j] == '_'))
+					return fail(err, q, "\"%s\": only lower-case letters, digits and '_'", s);
+			if (j != json_string_length(x))
+				return fail(err, q, "string contains a NUL character");
+			for (j = 0; j < i; j++)
+				if (strcmp(p->finding_kinds[j], s) == 0)
+					return fail(err, q, "duplicate finding kind \"%s\" (also finding_kinds[%zu])", s, j);
+		}
+		if (!(p->finding_kinds[i] = hotline__strdup(s)))
+			return hotline__seterr(err, HOTLINE_ENOMEM, "out of memory");
+		p->n_finding_kinds = i + 1;
+	}
+	return 0;
+}
+
+/* A condition on a finding's kind names a kind of the policy: a typo would turn the rule off. */
+static int check_finding_matcher(const hotline__policy *p, const hotline__matcher *m, const char *path,
+	hotline__err *err)
+{
+	size_t i, j;
+	if (m->cmd != HOTLINE_CMD_RECORD_FINDING)
+		return 0;
+	for (i = 0; i < m->n_where; i++) {
+		const hotline__cond *c = &m->where[i];
+		char w[PATH_MAX_LEN], q[PATH_MAX_LEN], o[PATH_MAX_LEN];
+		if (strcmp(c->field, "kind") != 0 || !c->value)
+			continue;
+		child(w, path, "where");
+		item(q, w, i);
+		child(o, q, op_names[c->op]);
+		if (json_is_string(c->value) && !hotline__policy_is_finding_kind(p, json_string_value(c->value)))
+			return fail(err, o, "\"%s\" is not one of finding_kinds", json_string_value(c->value));
+		if (json_is_array(c->value)) {
+			for (j = 0; j < json_array_size(c->value); j++) {
+				const json_t *x = json_array_get(c->value, j);
+				char e[PATH_MAX_LEN];
+				item(e, o, j);
+				if (json_is_string(x) && !hotline__policy_is_finding_kind(p, json_string_value(x)))
+					return fail(err, e, "\"%s\" is not one of finding_kinds", json_string_value(x));
+			}
+		}
+	}
+	return 0;
+}
+
+static int check_findings_in(const hotline__policy *p, const hotline__matcher *m, size_t n, const char *path,
+	const char *key, hotline__err *err)
+{
+	size_t i;
+	int rc;
+	for (i = 0; i < n; i++) {
+		char k[PATH_MAX_LEN], q[PATH_MAX_LEN];
+		child(k, path, key);
+		item(q, k, i);
+		if ((rc = check_finding_matcher(p, &m[i], q, err)) != 0)
+			return rc;
+	}
+	return 0;
+}
+
+static int check_rule_findings(const hotline__policy *p, const hotline__rule *r, const char *path,
+	hotline__err *err)
+{
+	char q[PATH_MAX_LEN];
+	int rc;
+	if (r->kind == HOTLINE__RULE_DEADLINE) {
+		child(q, path, "starts_at");
+		if ((rc = check_finding_matcher(p, &r->starts_at, q, err)) != 0)
+			return rc;
+		child(q, path, "repeat");
+		if ((rc = check_findings_in(p, r->until, r->n_until, q, "until", err)) != 0)
+			return rc;
+	}
+	if ((rc = check_findings_in(p, r->met_by, r->n_met_by, path, "met_by", err)) != 0)
+		return rc;
+	return check_findings_in(p, r->on, r->n_on, path, "on", err);
+}
+
 static int parse_policy(const json_t *root, hotline__policy *p, hotline__err *err)
 {
-	static const char *const keys[] = { "format", "name", "title", "source", "zone", "period_day", "rules" };
+	static const char *const keys[] = { "format", "name", "title", "source", "zone", "period_day",
+		"finding_kinds", "stage_close_min_days", "rules" };
 	const char *s;
 	json_t *rules, *r;
 	int64_t v = 0;
@@ -1054,6 +1169,12 @@ static int parse_policy(const json_t *root, hotline__policy *p, hotline__err *er
 	if ((rc = get_int(root, "period_day", 0, "", 1, 28, &v, err)) != 0)
 		return rc;
 	p->period_day = (int)v;
+	if ((rc = parse_finding_kinds(root, p, err)) != 0)
+		return rc;
+	v = DEFAULT_STAGE_CLOSE_DAYS;
+	if ((rc = get_int(root, "stage_close_min_days", 0, "", 1, MAX_STAGE_CLOSE_DAYS, &v, err)) != 0)
+		return rc;
+	p->stage_close_min_seconds = v * 86400;
 	if ((rc = get(root, "rules", 1, "", &rules, err)) != 0)
 		return rc;
 	if (!json_is_array(rules))
@@ -1082,6 +1203,8 @@ static int parse_policy(const json_t *root, hotline__policy *p, hotline__err *er
 			p->cap_rule = &p->rules[i];
 			p->cap_by_bonus = 1;
 		}
+		if ((rc = check_rule_findings(p, &p->rules[i], path, err)) != 0)
+			return rc;
 	}
 	return 0;
 }
@@ -1184,4 +1307,25 @@ const hotline__rule *hotline__policy_rule(const hotline__policy *p, const char *
 		if (strcmp(p->rules[i].id, id) == 0)
 			return &p->rules[i];
 	return NULL;
+}
+
+int hotline__policy_is_finding_kind(const hotline__policy *p, const char *kind)
+{
+	const char *const *k;
+	if (!kind)
+		return 0;
+	for (k = hotline__policy_finding_kinds(p); *k; k++)
+		if (strcmp(*k, kind) == 0)
+			return 1;
+	return 0;
+}
+
+const char *const *hotline__policy_finding_kinds(const hotline__policy *p)
+{
+	return (p && p->finding_kinds) ? (const char *const *)p->finding_kinds : hotline__finding_kinds;
+}
+
+int64_t hotline__policy_stage_close_min_seconds(const hotline__policy *p)
+{
+	return p ? p->stage_close_min_seconds : (int64_t)DEFAULT_STAGE_CLOSE_DAYS * 86400;
 }
