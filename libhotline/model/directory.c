@@ -41,62 +41,88 @@ void hotline__directory_clear(hotline__directory *d)
 	memset(d, 0, sizeof(*d));
 }
 
-/* Binary search over an array of structs whose first member is a char* id. */
-static size_t lower_bound(const void *base, size_t n, size_t size, const char *id)
+int hotline__month_valid(const char *s)
 {
-	size_t lo = 0, hi = n;
-	while (lo < hi) {
-		size_t mid = lo + (hi - lo) / 2;
-		const char *k = *(char *const *)((const char *)base + mid * size);
-		if (strcmp(k, id) < 0)
-			lo = mid + 1;
-		else
-			hi = mid;
+	int i;
+	if (!s)
+		return 0;
+	for (i = 0; i < 7; i++) {
+		if (i == 4 ? s[i] != '-' : (s[i] < '0' || s[i] > '9'))
+			return 0;
 	}
-	return lo;
+	if (s[7] != '\0')
+		return 0;
+	return (s[5] == '0' && s[6] >= '1') || (s[5] == '1' && s[6] <= '2');
+}
+
+char *hotline__bonus_key(const char *person, const char *month)
+{
+	size_t np, nm;
+	char *k;
+	if (!person || !month)
+		return NULL;
+	np = strlen(person);
+	nm = strlen(month);
+	if (!(k = malloc(np + nm + 2)))
+		return NULL;
+	memcpy(k, person, np);
+	k[np] = '|';
+	memcpy(k + np + 1, month, nm + 1);
+	return k;
+}
+
+/* Compares an id with an element whose first member is its char* id. */
+static int cmp_id(const void *key, const void *elem)
+{
+	return strcmp((const char *)key, *(char *const *)elem);
 }
 
 const hotline__person *hotline__directory_person(const hotline__directory *d, const char *id)
 {
+	int found;
 	size_t i;
 	if (!id)
 		return NULL;
-	i = lower_bound(d->persons, d->n_persons, sizeof(hotline__person), id);
-	return (i < d->n_persons && strcmp(d->persons[i].id, id) == 0) ? &d->persons[i] : NULL;
+	i = hotline__vec_lower_bound(d->persons, d->n_persons, sizeof(hotline__person), id, cmp_id, &found);
+	return found ? &d->persons[i] : NULL;
 }
 
 const hotline__property *hotline__directory_property(const hotline__directory *d, const char *id)
 {
+	int found;
 	size_t i;
 	if (!id)
 		return NULL;
-	i = lower_bound(d->properties, d->n_properties, sizeof(hotline__property), id);
-	return (i < d->n_properties && strcmp(d->properties[i].id, id) == 0) ? &d->properties[i] : NULL;
+	i = hotline__vec_lower_bound(d->properties, d->n_properties, sizeof(hotline__property), id, cmp_id, &found);
+	return found ? &d->properties[i] : NULL;
 }
 
-static int bonus_cmp(const hotline__bonus *b, const char *person, const char *month)
+typedef struct bonus_id {
+	const char *person, *month;
+} bonus_id;
+
+/* Bonuses are sorted by (person, month). */
+static int cmp_bonus(const void *key, const void *elem)
 {
-	int c = strcmp(b->person, person);
-	return c ? c : strcmp(b->month, month);
+	const bonus_id *k = key;
+	const hotline__bonus *b = elem;
+	int c = strcmp(k->person, b->person);
+	return c ? c : strcmp(k->month, b->month);
 }
 
 int hotline__directory_bonus(const hotline__directory *d, const char *person, const char *month, int64_t *amount)
 {
-	size_t lo = 0, hi = d->n_bonuses;
-	while (lo < hi) {
-		size_t mid = lo + (hi - lo) / 2;
-		int c = bonus_cmp(&d->bonuses[mid], person, month);
-		if (c == 0) {
-			if (amount)
-				*amount = d->bonuses[mid].amount_fen;
-			return 1;
-		}
-		if (c < 0)
-			lo = mid + 1;
-		else
-			hi = mid;
-	}
-	return 0;
+	bonus_id k;
+	int found;
+	size_t i;
+	if (!person || !month)
+		return 0;
+	k.person = person;
+	k.month = month;
+	i = hotline__vec_lower_bound(d->bonuses, d->n_bonuses, sizeof(hotline__bonus), &k, cmp_bonus, &found);
+	if (found && amount)
+		*amount = d->bonuses[i].amount_fen;
+	return found;
 }
 
 
@@ -114,7 +140,8 @@ static char *dup_str(const json_t *v)
 int hotline__directory_add_json(hotline__directory *d, int cmd, const json_t *obj)
 {
 	const char *id = json_string_value(json_object_get(obj, "id"));
-	size_t i, j;
+	void *slot;
+	size_t j;
 
 	if (cmd == HOTLINE_CMD_PERSON) {
 		hotline__person p;
@@ -129,19 +156,16 @@ int hotline__directory_add_json(hotline__directory *d, int cmd, const json_t *ob
 			if (json_is_string(r) && hotline_role_from_name(&bit, json_string_value(r)) == 0)
 				p.roles |= (unsigned)bit;
 		}
-		if (hotline__vec_grow((void **)&d->persons, &d->cap_persons, d->n_persons, sizeof(p)))
-			return HOTLINE_ENOMEM;
 		p.id = strdup(id);
 		p.name = dup_str(json_object_get(obj, "name"));
-		if (!p.id || !p.name) {
+		if (!p.id || !p.name ||
+		    !(slot = hotline__vec_sorted_insert((void **)&d->persons, &d->n_persons, &d->cap_persons,
+				sizeof(p), id, cmp_id, NULL))) {
 			free(p.id);
 			free(p.name);
 			return HOTLINE_ENOMEM;
 		}
-		i = lower_bound(d->persons, d->n_persons, sizeof(p), id);
-		memmove(&d->persons[i + 1], &d->persons[i], (d->n_persons - i) * sizeof(p));
-		d->persons[i] = p;
-		d->n_persons++;
+		*(hotline__person *)slot = p;
 		return 0;
 	}
 	if (cmd == HOTLINE_CMD_PROPERTY) {
@@ -165,7 +189,8 @@ int hotline__directory_add_json(hotline__directory *d, int cmd, const json_t *ob
 		}
 		if (!p.id || !p.name || !p.manager ||
 		    p.n_department_heads != json_array_size(heads) ||
-		    hotline__vec_grow((void **)&d->properties, &d->cap_properties, d->n_properties, sizeof(p))) {
+		    !(slot = hotline__vec_sorted_insert((void **)&d->properties, &d->n_properties, &d->cap_properties,
+				sizeof(p), id, cmp_id, NULL))) {
 			free(p.id);
 			free(p.name);
 			free(p.manager);
@@ -175,39 +200,28 @@ int hotline__directory_add_json(hotline__directory *d, int cmd, const json_t *ob
 			free(p.department_heads);
 			return HOTLINE_ENOMEM;
 		}
-		i = lower_bound(d->properties, d->n_properties, sizeof(p), id);
-		memmove(&d->properties[i + 1], &d->properties[i], (d->n_properties - i) * sizeof(p));
-		d->properties[i] = p;
-		d->n_properties++;
+		*(hotline__property *)slot = p;
 		return 0;
 	}
 	if (cmd == HOTLINE_CMD_BONUS) {
 		hotline__bonus b;
-		const char *person = json_string_value(json_object_get(obj, "person"));
-		const char *month = json_string_value(json_object_get(obj, "month"));
-		size_t lo = 0, hi = d->n_bonuses;
-		if (!person || !month || strlen(month) != 7)
+		bonus_id k;
+		k.person = json_string_value(json_object_get(obj, "person"));
+		k.month = json_string_value(json_object_get(obj, "month"));
+		if (!k.person || !hotline__month_valid(k.month))
 			return HOTLINE_EINVALID;
-		if (hotline__directory_bonus(d, person, month, NULL))
+		if (hotline__directory_bonus(d, k.person, k.month, NULL))
 			return HOTLINE_EDUPLICATE;
-		if (hotline__vec_grow((void **)&d->bonuses, &d->cap_bonuses, d->n_bonuses, sizeof(b)))
-			return HOTLINE_ENOMEM;
 		memset(&b, 0, sizeof(b));
-		b.person = strdup(person);
-		if (!b.person)
-			return HOTLINE_ENOMEM;
-		memcpy(b.month, month, 8);
+		memcpy(b.month, k.month, sizeof(b.month));
 		b.amount_fen = json_integer_value(json_object_get(obj, "amount_fen"));
-		while (lo < hi) {
-			size_t mid = lo + (hi - lo) / 2;
-			if (bonus_cmp(&d->bonuses[mid], person, month) < 0)
-				lo = mid + 1;
-			else
-				hi = mid;
+		if (!(b.person = strdup(k.person)) ||
+		    !(slot = hotline__vec_sorted_insert((void **)&d->bonuses, &d->n_bonuses, &d->cap_bonuses,
+				sizeof(b), &k, cmp_bonus, NULL))) {
+			free(b.person);
+			return HOTLINE_ENOMEM;
 		}
-		memmove(&d->bonuses[lo + 1], &d->bonuses[lo], (d->n_bonuses - lo) * sizeof(b));
-		d->bonuses[lo] = b;
-		d->n_bonuses++;
+		*(hotline__bonus *)slot = b;
 		return 0;
 	}
 	return HOTLINE_EINVALID;

@@ -24,7 +24,7 @@ typedef struct hotline__property {
 
 typedef struct hotline__bonus {
 	char *person;
-	char month[8];        /* "YYYY-MM" */
+	char month[8];        /* "YYYY-MM" (hotline__month_valid) */
 	int64_t amount_fen;
 } hotline__bonus;
 
@@ -48,6 +48,16 @@ const hotline__person *hotline__directory_person(const hotline__directory *d, co
 const hotline__property *hotline__directory_property(const hotline__directory *d, const char *id);
 /* Returns 1 and sets *amount when person has a bonus for month ("YYYY-MM"), else 0. */
 int hotline__directory_bonus(const hotline__directory *d, const char *person, const char *month, int64_t *amount);
+/*
+ * 1 if s is exactly "YYYY-MM": four digits, '-', two digits 01-12 (a bonus
+ * month, Art. 22). Nothing else: no sign, no space, no single digit.
+ */
+int hotline__month_valid(const char *s);
+/*
+ * The key a bonus is stored under: "person|month", whole however long the
+ * person's id is. malloc'd; NULL when memory is short or an argument is NULL.
+ */
+char *hotline__bonus_key(const char *person, const char *month);
 /* Adds a record from its directory command JSON (person/property/bonus). 0 or negative code. */
 int hotline__directory_add_json(hotline__directory *d, int cmd, const json_t *obj);
 

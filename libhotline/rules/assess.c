@@ -77,6 +77,7 @@ typedef struct state {
 	hotline__err *err;
 	int64_t rep, rep_from, rep_to;   /* the reported period */
 	char month[32];                  /* its month, "YYYY-MM": the bonus that caps it (Art. 22) */
+	int month_ok;                    /* month is one a bonus can have (hotline__month_valid) */
 	vec entries;                     /* entry */
 	vec rates;                       /* rate_acc sorted by (property, period) */
 	vec shown;                       /* rate_acc of the reported period as of as_of, by property */
@@ -84,6 +85,7 @@ typedef struct state {
 	vec breaches, open;              /* dl_row of the organisation */
 	vec case_b, case_o;              /* dl_row of the case being reduced */
 	hotline__sbuf spill_b, spill_o;  /* the cases' rows as JSON text */
+	hotline__jw spill_wb, spill_wo;  /* their writers: each one array fragment, open the whole run */
 	FILE *file_b, *file_o;           /* where the spills go (NULL: memory) */
 	size_t n_spill_b, n_spill_o;
 	arena mem;                       /* strings and evidence of the rows kept */
@@ -94,31 +96,7 @@ typedef struct state {
 
 static void *vec_push(vec *v, size_t size)
 {
-	char *p;
-	if (v->n == v->cap) {
-		size_t ncap = v->cap ? v->cap * 2 : 16;
-		void *a = realloc(v->a, ncap * size);
-		if (!a)
-			return NULL;
-		v->a = a;
-		v->cap = ncap;
-	}
-	p = (char *)v->a + v->n * size;
-	memset(p, 0, size);
-	v->n++;
-	return p;
-}
-
-/* Inserts a zeroed element at index i. */
-static void *vec_insert(vec *v, size_t size, size_t i)
-{
-	char *p;
-	if (!vec_push(v, size))
-		return NULL;
-	p = (char *)v->a + i * size;
-	memmove(p + size, p, (v->n - 1 - i) * size);
-	memset(p, 0, size);
-	return p;
+	return hotline__vec_push(&v->a, &v->n, &v->cap, size);
 }
 
 static void *arena_alloc(arena *a, size_t n)
@@ -229,56 +207,62 @@ static const hotline__rule *rule_of(const state *s, const char *id)
 	return hotline__policy_rule(s->policy, id);
 }
 
+static int cmp_person(const void *key, const void *elem)
+{
+	return strcmp((const char *)key, ((const person_acc *)elem)->person);
+}
+
 static int people_add(state *s, const char *person, int64_t amount)
 {
-	person_acc *a = s->people.a, *p;
-	size_t lo = 0, hi = s->people.n;
-	while (lo < hi) {
-		size_t mid = lo + (hi - lo) / 2;
-		int c = strcmp(a[mid].person, person);
-		if (c == 0) {
-			a[mid].raw += amount;
-			return 0;
-		}
-		if (c < 0)
-			lo = mid + 1;
-		else
-			hi = mid;
+	person_acc *p;
+	char *copy;
+	int found;
+	size_t i = hotline__vec_lower_bound(s->people.a, s->people.n, sizeof(*p), person, cmp_person, &found);
+	if (found) {
+		((person_acc *)s->people.a)[i].raw += amount;
+		return 0;
 	}
-	if (!(p = vec_insert(&s->people, sizeof(*p), lo)))
-		return HOTLINE_ENOMEM;
-	if (!(p->person = hotline__strdup(person))) {
-		memmove(p, p + 1, (s->people.n - 1 - lo) * sizeof(*p));
-		s->people.n--;
+	if (!(copy = hotline__strdup(person)) ||
+	    !(p = hotline__vec_insert(&s->people.a, &s->people.n, &s->people.cap, sizeof(*p), i))) {
+		free(copy);
 		return HOTLINE_ENOMEM;
 	}
+	p->person = copy;
 	p->raw = amount;
 	return 0;
 }
 
+typedef struct rate_key {
+	const char *property;
+	int64_t period;
+} rate_key;
+
+/* Rate counters are sorted by (property, period). */
+static int cmp_rate(const void *key, const void *elem)
+{
+	const rate_key *k = key;
+	const rate_acc *a = elem;
+	int c = strcmp(k->property, a->property);
+	return c ? c : cmp_i64(k->period, a->period);
+}
+
 static rate_acc *rate_get(vec *v, const char *property, int64_t period)
 {
-	rate_acc *a = v->a, *p;
-	size_t lo = 0, hi = v->n;
-	while (lo < hi) {
-		size_t mid = lo + (hi - lo) / 2;
-		int c = strcmp(a[mid].property, property);
-		if (c == 0)
-			c = cmp_i64(a[mid].period, period);
-		if (c == 0)
-			return &a[mid];
-		if (c < 0)
-			lo = mid + 1;
-		else
-			hi = mid;
-	}
-	if (!(p = vec_insert(v, sizeof(*p), lo)))
-		return NULL;
-	if (!(p->property = hotline__strdup(property))) {
-		memmove(p, p + 1, (v->n - 1 - lo) * sizeof(*p));
-		v->n--;
+	rate_acc *p;
+	rate_key k;
+	char *copy;
+	int found;
+	size_t i;
+	k.property = property;
+	k.period = period;
+	i = hotline__vec_lower_bound(v->a, v->n, sizeof(*p), &k, cmp_rate, &found);
+	if (found)
+		return (rate_acc *)v->a + i;
+	if (!(copy = hotline__strdup(property)) || !(p = hotline__vec_insert(&v->a, &v->n, &v->cap, sizeof(*p), i))) {
+		free(copy);
 		return NULL;
 	}
+	p->property = copy;
 	p->period = period;
 	return p;
 }
@@ -419,23 +403,21 @@ static int take_rates(state *s, const hotline__event *events, size_t n)
 }
 
 static int cmp_row(const void *x, const void *y);
-static void write_row(hotline__sbuf *b, const state *s, const dl_row *r, int open);
+static void write_row(hotline__jw *w, const state *s, const dl_row *r, int open);
 
 /* Writes (and forgets) the rows of the case just reduced. */
-static int spill_rows(state *s, vec *v, hotline__sbuf *b, size_t *count, int open)
+static int spill_rows(state *s, vec *v, hotline__jw *w, size_t *count, int open)
 {
 	size_t i;
+	int rc;
 	if (v->n > 1)
 		qsort(v->a, v->n, sizeof(dl_row), cmp_row);
-	for (i = 0; i < v->n; i++) {
-		if ((*count)++)
-			hotline__sbuf_putc(b, ',');
-		hotline__sbuf_putc(b, '\n');
-		write_row(b, s, &((dl_row *)v->a)[i], open);
-	}
+	for (i = 0; i < v->n; i++)
+		write_row(w, s, &((dl_row *)v->a)[i], open);
+	*count += v->n;
 	v->n = 0;
-	if (b->err)
-		return hotline__seterr(s->err, b->err, b->err == HOTLINE_ENOMEM ? "out of memory" :
+	if ((rc = hotline__jw_error(w)) != 0)
+		return hotline__seterr(s->err, rc, rc == HOTLINE_ENOMEM ? "out of memory" :
 			"assessment: writing a temporary file");
 	return 0;
 }
@@ -451,8 +433,8 @@ static int case_cb(const hotline__event *events, size_t n, void *payload)
 	if ((rc = hotline__eval_case(s->policy, s->cal, s->dir, events, n, s->as_of, &ev, s->err)) != 0)
 		return rc;
 	if ((rc = take_penalties(s, &ev)) == 0 && (rc = take_deadlines(s, &ev, &s->case_b, &s->case_o, 0)) == 0 &&
-	    (rc = spill_rows(s, &s->case_b, &s->spill_b, &s->n_spill_b, 0)) == 0 &&
-	    (rc = spill_rows(s, &s->case_o, &s->spill_o, &s->n_spill_o, 1)) == 0)
+	    (rc = spill_rows(s, &s->case_b, &s->spill_wb, &s->n_spill_b, 0)) == 0 &&
+	    (rc = spill_rows(s, &s->case_o, &s->spill_wo, &s->n_spill_o, 1)) == 0)
 		rc = take_rates(s, events, n);
 	hotline__eval_free(&ev);
 	return rc;
@@ -577,61 +559,57 @@ static int merge_entries(state *s)
 	return 0;
 }
 
-/* ---- output: JSON text with sorted keys, written member by member ---- */
+/*
+ * ---- output ----
+ *
+ * Through the one writer (util/json.h): rows are collected objects, whose
+ * members the writer sorts; the document and its big arrays stream, and
+ * the writer refuses a streamed member out of canonical order. Every array
+ * of rows has one row per line.
+ */
 
 static const char *const dl_state_names[] = { "pending", "met", "missed", "stopped" };
 
-static void put_lit(hotline__sbuf *b, const char *s)
-{
-	hotline__sbuf_puts(b, s);
-}
+#define ROWS HOTLINE__JW_LINES
 
-static void put_str(hotline__sbuf *b, const char *s)
-{
-	if (s)
-		hotline__sbuf_str(b, s, strlen(s));
-	else
-		hotline__sbuf_put(b, "null", 4);
-}
-
-static void put_time(hotline__sbuf *b, const state *s, int64_t t)
+static void jw_time(hotline__jw *w, const state *s, int64_t t)
 {
 	char buf[32];
 	if (t == NONE) {
-		hotline__sbuf_put(b, "null", 4);
+		hotline__jw_null(w);
 		return;
 	}
 	hotline__time_format(t, hotline__policy_zone_offset(s->policy), buf);
-	hotline__sbuf_str(b, buf, strlen(buf));
+	hotline__jw_str(w, buf);
 }
 
-static void write_row(hotline__sbuf *b, const state *s, const dl_row *r, int open)
+static void write_row(hotline__jw *w, const state *s, const dl_row *r, int open)
 {
-	put_lit(b, "{\"article\":");
-	hotline__sbuf_int(b, r->rule->article);
-	put_lit(b, ",\"case\":");
-	put_str(b, r->case_id);
-	put_lit(b, ",\"due\":");
-	put_time(b, s, r->due);
-	put_lit(b, ",\"late_seconds\":");
-	hotline__sbuf_int(b, r->late);
+	hotline__jw_object(w);
+	hotline__jw_key(w, "rule");
+	hotline__jw_str(w, r->rule->id);
+	hotline__jw_key(w, "article");
+	hotline__jw_int(w, r->rule->article);
+	hotline__jw_key(w, "case");
+	hotline__jw_str(w, r->case_id);
+	hotline__jw_key(w, "state");
+	hotline__jw_str(w, dl_state_names[r->state]);
+	hotline__jw_key(w, "started_at");
+	jw_time(w, s, r->started_at);
+	hotline__jw_key(w, "due");
+	jw_time(w, s, r->due);
+	hotline__jw_key(w, "late_seconds");
+	hotline__jw_int(w, r->late);
 	if (open) {
-		put_lit(b, r->late > 0 ? ",\"overdue\":true" : ",\"overdue\":false");
+		hotline__jw_key(w, "overdue");
+		hotline__jw_bool(w, r->late > 0);
 	} else {
-		put_lit(b, ",\"met_at\":");
-		put_time(b, s, r->met_at);
+		hotline__jw_key(w, "met_at");
+		jw_time(w, s, r->met_at);
+		hotline__jw_key(w, "stopped_at");
+		jw_time(w, s, r->stopped_at);
 	}
-	put_lit(b, ",\"rule\":");
-	put_str(b, r->rule->id);
-	put_lit(b, ",\"started_at\":");
-	put_time(b, s, r->started_at);
-	put_lit(b, ",\"state\":");
-	put_str(b, dl_state_names[r->state]);
-	if (!open) {
-		put_lit(b, ",\"stopped_at\":");
-		put_time(b, s, r->stopped_at);
-	}
-	hotline__sbuf_putc(b, '}');
+	hotline__jw_end(w);
 }
 
 /* Moves a spill's text (file or memory) to the end of out. */
@@ -655,38 +633,41 @@ static int copy_spill(hotline__sbuf *out, hotline__sbuf *spill, FILE *f)
 }
 
 /* Organisation rows (sorted, in memory) then the cases' rows (spilled). */
-static int write_rows(hotline__sbuf *b, const state *s, vec *org, hotline__sbuf *spill, FILE *f, size_t n_spill,
-	int open)
+static int write_rows(hotline__jw *w, const state *s, vec *org, hotline__jw *spill_w, hotline__sbuf *spill,
+	FILE *f, size_t n_spill, int open)
 {
 	size_t i;
 	int rc = 0;
-	hotline__sbuf_putc(b, '[');
+	hotline__jw_array(w, ROWS);
 	if (org->n > 1)
 		qsort(org->a, org->n, sizeof(dl_row), cmp_row);
-	for (i = 0; i < org->n; i++) {
-		if (i)
-			hotline__sbuf_putc(b, ',');
-		hotline__sbuf_putc(b, '\n');
-		write_row(b, s, &((dl_row *)org->a)[i], open);
+	for (i = 0; i < org->n; i++)
+		write_row(w, s, &((dl_row *)org->a)[i], open);
+	if (n_spill) {
+		hotline__sbuf *d;
+		hotline__jw_end(spill_w);   /* the fragment */
+		if ((rc = hotline__jw_finish(spill_w)) != 0)
+			return rc;
+		if (!(d = hotline__jw_splice(w, n_spill)))
+			return hotline__jw_error(w);
+		if ((rc = copy_spill(d, spill, f)) != 0)
+			return rc;
 	}
-	if (org->n && n_spill)
-		hotline__sbuf_putc(b, ',');
-	if (n_spill)
-		rc = copy_spill(b, spill, f);
-	hotline__sbuf_putc(b, ']');
-	return rc ? rc : b->err;
+	hotline__jw_end(w);
+	return hotline__jw_error(w);
 }
 
-static void write_ratio(hotline__sbuf *b, int64_t num, int64_t den)
+static void write_ratio(hotline__jw *w, int64_t num, int64_t den)
 {
-	put_lit(b, "{\"den\":");
-	hotline__sbuf_int(b, den);
-	put_lit(b, ",\"num\":");
-	hotline__sbuf_int(b, num);
-	hotline__sbuf_putc(b, '}');
+	hotline__jw_object(w);
+	hotline__jw_key(w, "num");
+	hotline__jw_int(w, num);
+	hotline__jw_key(w, "den");
+	hotline__jw_int(w, den);
+	hotline__jw_end(w);
 }
 
-static int write_properties(hotline__sbuf *b, state *s)
+static int write_properties(hotline__jw *w, state *s)
 {
 	const rate_acc *sh;
 	size_t i;
@@ -695,122 +676,134 @@ static int write_properties(hotline__sbuf *b, state *s)
 		if (!rate_get(&s->shown, s->dir->properties[i].id, s->rep))
 			return HOTLINE_ENOMEM;
 	sh = s->shown.a;
-	hotline__sbuf_putc(b, '[');
+	hotline__jw_array(w, ROWS);
 	for (i = 0; i < s->shown.n; i++) {
-		put_lit(b, i ? ",\n{\"closure\":" : "\n{\"closure\":");
-		write_ratio(b, sh[i].cl_num, sh[i].cl_den);
-		put_lit(b, ",\"id\":");
-		put_str(b, sh[i].property);
-		put_lit(b, ",\"satisfaction\":");
-		write_ratio(b, sh[i].sat_num, sh[i].sat_den);
-		hotline__sbuf_putc(b, '}');
+		hotline__jw_object(w);
+		hotline__jw_key(w, "id");
+		hotline__jw_str(w, sh[i].property);
+		hotline__jw_key(w, "closure");
+		write_ratio(w, sh[i].cl_num, sh[i].cl_den);
+		hotline__jw_key(w, "satisfaction");
+		write_ratio(w, sh[i].sat_num, sh[i].sat_den);
+		hotline__jw_end(w);
 	}
-	hotline__sbuf_putc(b, ']');
-	return b->err;
+	hotline__jw_end(w);
+	return hotline__jw_error(w);
 }
 
-static void write_people(hotline__sbuf *b, const state *s)
+static void write_people(hotline__jw *w, const state *s)
 {
 	const person_acc *p = s->people.a;
 	size_t i;
-	hotline__sbuf_putc(b, '[');
+	hotline__jw_array(w, ROWS);
 	for (i = 0; i < s->people.n; i++) {
 		int64_t bonus = 0, capped = p[i].raw;
 		/* Art. 22: deducted from that month's bonus, until the bonus is used up */
-		int has = s->policy->cap_by_bonus && hotline__directory_bonus(s->dir, p[i].person, s->month, &bonus);
+		int has = s->policy->cap_by_bonus && s->month_ok &&
+			hotline__directory_bonus(s->dir, p[i].person, s->month, &bonus);
 		if (has && bonus < capped)
 			capped = bonus < 0 ? 0 : bonus;
-		put_lit(b, i ? ",\n{\"bonus_fen\":" : "\n{\"bonus_fen\":");
+		hotline__jw_object(w);
+		hotline__jw_key(w, "person");
+		hotline__jw_str(w, p[i].person);
+		hotline__jw_key(w, "raw_fen");
+		hotline__jw_int(w, p[i].raw);
+		hotline__jw_key(w, "bonus_fen");
 		if (has)
-			hotline__sbuf_int(b, bonus);
+			hotline__jw_int(w, bonus);
 		else
-			put_lit(b, "null");
-		put_lit(b, ",\"capped_fen\":");
-		hotline__sbuf_int(b, capped);
-		put_lit(b, ",\"person\":");
-		put_str(b, p[i].person);
-		put_lit(b, ",\"raw_fen\":");
-		hotline__sbuf_int(b, p[i].raw);
-		hotline__sbuf_putc(b, '}');
+			hotline__jw_null(w);
+		hotline__jw_key(w, "capped_fen");
+		hotline__jw_int(w, capped);
+		hotline__jw_end(w);
 	}
-	hotline__sbuf_putc(b, ']');
+	hotline__jw_end(w);
 }
 
-static void write_penalties(hotline__sbuf *b, const state *s)
+static void write_penalties(hotline__jw *w, const state *s)
 {
 	const entry *e = s->entries.a;
 	size_t i;
-	hotline__sbuf_putc(b, '[');
+	hotline__jw_array(w, ROWS);
 	for (i = 0; i < s->entries.n; i++) {
-		put_lit(b, i ? ",\n{\"amount_fen\":" : "\n{\"amount_fen\":");
-		hotline__sbuf_int(b, e[i].amount);
-		put_lit(b, ",\"article\":");
-		hotline__sbuf_int(b, e[i].rule->article);
-		put_lit(b, ",\"case\":");
-		put_str(b, e[i].case_id);
-		put_lit(b, ",\"incurred_at\":");
-		put_time(b, s, e[i].last_at);
-		put_lit(b, ",\"person\":");
-		put_str(b, e[i].person);
-		put_lit(b, ",\"rule\":");
-		put_str(b, e[i].rule->id);
-		hotline__sbuf_putc(b, '}');
+		hotline__jw_object(w);
+		hotline__jw_key(w, "rule");
+		hotline__jw_str(w, e[i].rule->id);
+		hotline__jw_key(w, "article");
+		hotline__jw_int(w, e[i].rule->article);
+		hotline__jw_key(w, "case");
+		hotline__jw_str(w, e[i].case_id);
+		hotline__jw_key(w, "person");
+		hotline__jw_str(w, e[i].person);
+		hotline__jw_key(w, "amount_fen");
+		hotline__jw_int(w, e[i].amount);
+		hotline__jw_key(w, "incurred_at");
+		jw_time(w, s, e[i].last_at);
+		hotline__jw_end(w);
 	}
-	hotline__sbuf_putc(b, ']');
+	hotline__jw_end(w);
 }
 
 /* §3.3: the events that prove each penalty, in the penalties' order. */
-static void write_evidence(hotline__sbuf *b, const state *s)
+static void write_evidence(hotline__jw *w, const state *s)
 {
 	const entry *e = s->entries.a;
 	size_t i, k;
-	hotline__sbuf_putc(b, '[');
+	hotline__jw_array(w, ROWS);
 	for (i = 0; i < s->entries.n; i++) {
-		put_lit(b, i ? ",\n{\"case\":" : "\n{\"case\":");
-		put_str(b, e[i].case_id);
-		put_lit(b, ",\"events\":[");
-		for (k = 0; k < e[i].n_ev; k++) {
-			if (k)
-				hotline__sbuf_putc(b, ',');
-			hotline__sbuf_int(b, e[i].ev[k]);
-		}
-		put_lit(b, "],\"person\":");
-		put_str(b, e[i].person);
-		put_lit(b, ",\"rule\":");
-		put_str(b, e[i].rule->id);
-		hotline__sbuf_putc(b, '}');
+		hotline__jw_object(w);
+		hotline__jw_key(w, "rule");
+		hotline__jw_str(w, e[i].rule->id);
+		hotline__jw_key(w, "case");
+		hotline__jw_str(w, e[i].case_id);
+		hotline__jw_key(w, "person");
+		hotline__jw_str(w, e[i].person);
+		hotline__jw_key(w, "events");
+		hotline__jw_array(w, 0);
+		for (k = 0; k < e[i].n_ev; k++)
+			hotline__jw_int(w, e[i].ev[k]);
+		hotline__jw_end(w);
+		hotline__jw_end(w);
 	}
-	hotline__sbuf_putc(b, ']');
+	hotline__jw_end(w);
 }
 
-static int write_assessment(hotline__sbuf *b, state *s)
+/*
+ * The assessment object. It streams (its arrays may hold a row per case), so
+ * its members are written in canonical order; the writer checks that.
+ */
+static int write_assessment(hotline__jw *w, state *s)
 {
 	int rc;
-	put_lit(b, "{\"as_of\":");
-	put_time(b, s, s->as_of);
-	put_lit(b, ",\"breaches\":");
-	if ((rc = write_rows(b, s, &s->breaches, &s->spill_b, s->file_b, s->n_spill_b, 0)) != 0)
+	hotline__jw_object_streamed(w);
+	hotline__jw_key(w, "as_of");
+	jw_time(w, s, s->as_of);
+	hotline__jw_key(w, "breaches");
+	if ((rc = write_rows(w, s, &s->breaches, &s->spill_wb, &s->spill_b, s->file_b, s->n_spill_b, 0)) != 0)
 		return rc;
-	put_lit(b, ",\"evidence\":");
-	write_evidence(b, s);
-	put_lit(b, ",\"month\":");
-	put_str(b, s->month);
-	put_lit(b, ",\"open_deadlines\":");
-	if ((rc = write_rows(b, s, &s->open, &s->spill_o, s->file_o, s->n_spill_o, 1)) != 0)
+	hotline__jw_key(w, "evidence");
+	write_evidence(w, s);
+	hotline__jw_key(w, "month");
+	hotline__jw_str(w, s->month);
+	hotline__jw_key(w, "open_deadlines");
+	if ((rc = write_rows(w, s, &s->open, &s->spill_wo, &s->spill_o, s->file_o, s->n_spill_o, 1)) != 0)
 		return rc;
-	put_lit(b, ",\"people\":");
-	write_people(b, s);
-	put_lit(b, ",\"period\":{\"from\":");
-	put_time(b, s, s->rep_from);
-	put_lit(b, ",\"to\":");
-	put_time(b, s, s->rep_to);
-	put_lit(b, "},\"policy\":");
-	put_str(b, s->policy->name);
-	put_lit(b, ",\"properties\":");
-	if ((rc = write_properties(b, s)) != 0)
+	hotline__jw_key(w, "people");
+	write_people(w, s);
+	hotline__jw_key(w, "period");
+	hotline__jw_object(w);
+	hotline__jw_key(w, "from");
+	jw_time(w, s, s->rep_from);
+	hotline__jw_key(w, "to");
+	jw_time(w, s, s->rep_to);
+	hotline__jw_end(w);
+	hotline__jw_key(w, "policy");
+	hotline__jw_str(w, s->policy->name);
+	hotline__jw_key(w, "properties");
+	if ((rc = write_properties(w, s)) != 0)
 		return rc;
-	hotline__sbuf_putc(b, '}');
-	return b->err;
+	hotline__jw_end(w);
+	return hotline__jw_error(w);
 }
 
 static void state_free(state *s)
@@ -834,6 +827,8 @@ static void state_free(state *s)
 	free(s->open.a);
 	free(s->case_b.a);
 	free(s->case_o.a);
+	hotline__jw_free(&s->spill_wb);
+	hotline__jw_free(&s->spill_wo);
 	hotline__sbuf_free(&s->spill_b);
 	hotline__sbuf_free(&s->spill_o);
 	if (s->file_b)
@@ -874,12 +869,18 @@ static int run(state *s, const hotline__policy *policy, const hotline__calendar 
 	{
 		int64_t y = hotline__floor_div(s->rep, 12);
 		snprintf(s->month, sizeof(s->month), "%04d-%02d", (int)y, (int)(s->rep - y * 12) + 1);
+		/* a period past year 9999 has no month a bonus can name: nothing caps it */
+		s->month_ok = hotline__month_valid(s->month);
 	}
 	/* the cases' rows go to temporary files; in memory when none can be made */
 	s->file_b = tmpfile();
 	s->file_o = tmpfile();
 	hotline__sbuf_init(&s->spill_b, s->file_b ? file_sink : NULL, s->file_b);
 	hotline__sbuf_init(&s->spill_o, s->file_o ? file_sink : NULL, s->file_o);
+	hotline__jw_init(&s->spill_wb, &s->spill_b);
+	hotline__jw_init(&s->spill_wo, &s->spill_o);
+	hotline__jw_array(&s->spill_wb, ROWS | HOTLINE__JW_FRAGMENT);
+	hotline__jw_array(&s->spill_wo, ROWS | HOTLINE__JW_FRAGMENT);
 
 	rc = src->foreach_case(src->ctx, case_cb, s);
 	if (rc == 0 && (rc = src->org_events(src->ctx, &oev, &on)) != 0 && !(err && err->code))
@@ -901,27 +902,37 @@ int hotline__assess_write(const hotline__policy *policy, const hotline__calendar
 	hotline__sbuf *out, hotline__sbuf *penalties, hotline__err *err)
 {
 	state s;
+	hotline__jw w, pw;
 	int rc = run(&s, policy, cal, dir, src, as_of, err);
 	if (rc == 0 && !out)
 		rc = hotline__seterr(err, HOTLINE_EINVALID, "assessment: missing argument");
 	if (rc == 0) {
-		if (!penalties)
-			put_lit(out, "{\"assessment\":");
-		rc = write_assessment(out, &s);
-		if (rc == 0) {
-			if (penalties) {
-				write_penalties(penalties, &s);
-				rc = penalties->err;
-			} else {
-				put_lit(out, ",\"penalties\":");
-				write_penalties(out, &s);
-				put_lit(out, "}\n");
+		hotline__jw_init(&w, out);
+		hotline__jw_init(&pw, penalties);
+		if (penalties) {
+			/* the assessment object to out, the penalties array apart */
+			if ((rc = write_assessment(&w, &s)) == 0 && (rc = hotline__jw_finish(&w)) == 0) {
+				write_penalties(&pw, &s);
+				rc = hotline__jw_finish(&pw);
+			}
+		} else {
+			/* one document: {"assessment":{...},"penalties":[...]} and a newline */
+			hotline__jw_object_streamed(&w);
+			hotline__jw_key(&w, "assessment");
+			if ((rc = write_assessment(&w, &s)) == 0) {
+				hotline__jw_key(&w, "penalties");
+				write_penalties(&w, &s);
+				hotline__jw_end(&w);
+				if ((rc = hotline__jw_finish(&w)) == 0)
+					hotline__sbuf_putc(out, '\n');
 			}
 		}
 		if (rc == 0)
 			rc = out->err;
 		if (rc)
 			hotline__seterr(err, rc, rc == HOTLINE_ENOMEM ? "out of memory" : "assessment: writing the document");
+		hotline__jw_free(&w);
+		hotline__jw_free(&pw);
 	}
 	state_free(&s);
 	return rc;

@@ -14,6 +14,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "model/lifecycle.h"
 #include "rules/eval.h"
 #include "util/mem.h"
 #include "util/vec.h"
@@ -96,43 +97,40 @@ static hotline__penalty *penalty_for(ctx *c, const hotline__rule *r, const char 
 	return p;
 }
 
+/* Arrays grow by doubling: a miss late by decades adds tens of thousands of increments. */
 static int penalty_inc(hotline__penalty *p, int64_t at, int64_t amount)
 {
 	hotline__increment *inc;
-	size_t i;
-	if (!(inc = realloc(p->inc, (p->n_inc + 1) * sizeof(*inc))))
-		return HOTLINE_ENOMEM;
-	p->inc = inc;
-	/* keep increments in time order whatever order the rules add them */
-	i = p->n_inc;
-	while (i > 0 && inc[i - 1].at > at) {
-		inc[i] = inc[i - 1];
+	size_t i = p->n_inc;
+	/* keep increments in time order whatever order the rules add them;
+	 * they come in order almost always, so look from the end */
+	while (i > 0 && p->inc[i - 1].at > at)
 		i--;
-	}
-	inc[i].at = at;
-	inc[i].amount_fen = amount;
-	p->n_inc++;
+	if (!(inc = hotline__vec_insert((void **)&p->inc, &p->n_inc, &p->cap_inc, sizeof(*inc), i)))
+		return HOTLINE_ENOMEM;
+	inc->at = at;
+	inc->amount_fen = amount;
 	p->amount_fen += amount;
 	return 0;
+}
+
+static int cmp_seq(const void *key, const void *elem)
+{
+	int64_t a = *(const int64_t *)key, b = *(const int64_t *)elem;
+	return a < b ? -1 : a > b;
 }
 
 static int penalty_evidence(hotline__penalty *p, int64_t seq)
 {
 	int64_t *e;
-	size_t i, j;
+	int found;
 	if (seq <= 0)
 		return 0;
-	for (i = 0; i < p->n_evidence && p->evidence[i] < seq; i++)
-		;
-	if (i < p->n_evidence && p->evidence[i] == seq)
-		return 0;
-	if (!(e = realloc(p->evidence, (p->n_evidence + 1) * sizeof(*e))))
+	e = hotline__vec_sorted_insert((void **)&p->evidence, &p->n_evidence, &p->cap_evidence,
+		sizeof(*e), &seq, cmp_seq, &found);
+	if (!e)
 		return HOTLINE_ENOMEM;
-	p->evidence = e;
-	for (j = p->n_evidence; j > i; j--)
-		e[j] = e[j - 1];
-	e[i] = seq;
-	p->n_evidence++;
+	*e = seq;
 	return 0;
 }
 
@@ -309,16 +307,20 @@ static int matches_any(const ctx *c, const hotline__matcher *m, size_t n, const 
 	return 0;
 }
 
+/* Where a command applies, from the lifecycle table (HOTLINE__ON_*); -1 if unknown. */
+static int on_of(int cmd)
+{
+	const hotline__transition *t = hotline__transition_of(cmd);
+	return t ? t->on : -1;
+}
+
 /* 1 organisation only, 0 case only, 2 either (findings): as in policy.c. */
 static int scope_of(int cmd)
 {
-	switch (cmd) {
-	case HOTLINE_CMD_CALL:
-	case HOTLINE_CMD_MONTHLY_SUMMARY:
-	case HOTLINE_CMD_QUARTERLY_MEETING:
-	case HOTLINE_CMD_QUARTERLY_REPORT:
+	switch (on_of(cmd)) {
+	case HOTLINE__ON_ORG:
 		return 1;
-	case HOTLINE_CMD_RECORD_FINDING:
+	case HOTLINE__ON_CASE_OR_ORG:
 		return 2;
 	default:
 		return 0;
@@ -713,6 +715,7 @@ void hotline__case_facts_read(const hotline__event *events, size_t n, int64_t as
 	hotline__case_facts *f)
 {
 	int64_t pending_at = NONE, pending_seq = 0;
+	const hotline__transition *t;
 	size_t i;
 
 	memset(f, 0, sizeof(*f));
@@ -724,27 +727,24 @@ void hotline__case_facts_read(const hotline__event *events, size_t n, int64_t as
 		const hotline__event *e = &events[i];
 		if (e->at == NONE || e->at > as_of)
 			continue;
-		switch (e->cmd) {
-		case HOTLINE_CMD_REGISTER:
+		t = hotline__transition_of(e->cmd);
+		if (!t)
+			continue;
+		if (e->cmd == HOTLINE_CMD_REGISTER) {
 			if (f->registered_at == NONE) {
 				f->registered_at = e->at;
 				f->property = json_string_value(json_object_get(e->body, "property"));
 				f->call_taker = json_string_value(json_object_get(e->body, "call_taker"));
 			}
-			break;
-		case HOTLINE_CMD_CLOSE:
+		} else if (t->to == HOTLINE_STATE_CLOSED) {
 			if (f->closed_at == NONE) {
 				f->closed_at = e->at;
 				f->close_seq = e->seq;
 			}
-			break;
-		case HOTLINE_CMD_REQUEST_ESCALATION:
-		case HOTLINE_CMD_REQUEST_STAGE_CLOSE:
-		case HOTLINE_CMD_REPORT_MALICIOUS:
+		} else if (t->approval == HOTLINE__APPROVAL_REQUEST) {
 			pending_at = e->at;
 			pending_seq = e->seq;
-			break;
-		case HOTLINE_CMD_APPROVE:
+		} else if (t->approval == HOTLINE__APPROVAL_APPROVE) {
 			/* Art. 17-19: approved, the case is out of assessment from the request on */
 			if (pending_at != NONE && f->approved_at == NONE) {
 				f->approved_at = e->at;
@@ -753,13 +753,9 @@ void hotline__case_facts_read(const hotline__event *events, size_t n, int64_t as
 				f->request_seq = pending_seq;
 			}
 			pending_at = NONE;
-			break;
-		case HOTLINE_CMD_REJECT:
+		} else if (t->approval == HOTLINE__APPROVAL_REJECT) {
 			/* a rejected request pauses nothing */
 			pending_at = NONE;
-			break;
-		default:
-			break;
 		}
 	}
 }
@@ -778,7 +774,7 @@ static int collect_visible(ctx *c, const hotline__event *events, size_t n)
 	for (i = 0; i < n; i++) {
 		const hotline__event *e = &events[i];
 		/* rules see only events at or before as_of; directory records have no instant */
-		if (e->at == NONE || e->at > c->as_of || e->cmd >= HOTLINE_CMD_PERSON)
+		if (e->at == NONE || e->at > c->as_of || on_of(e->cmd) == HOTLINE__ON_DIRECTORY)
 			continue;
 		c->ev[c->n++] = e;
 	}

@@ -36,6 +36,7 @@ typedef struct hotline__penalty {
 	size_t n_inc;
 	int64_t *evidence;          /* global seqs of the events that prove it, ascending */
 	size_t n_evidence;
+	size_t cap_inc, cap_evidence;   /* allocated lengths (util/vec.h) */
 } hotline__penalty;
 
 enum {

@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "hotline/lifecycle.h"
+#include "model/lifecycle.h"
 #include "rules/policy.h"
 #include "util/mem.h"
 
@@ -19,10 +20,11 @@
 #define MAX_AMOUNT_FEN INT64_C(100000000000)   /* ¥1e9 */
 #define MAX_DUE_SECONDS INT64_C(315360000)     /* ten years */
 #define MAX_WORKING_DAYS 2500
+#define MAX_STAGE_CLOSE_DAYS 3650
+#define DEFAULT_STAGE_CLOSE_DAYS 30            /* Art. 18 */
 
 static const char *const clock_names[] = { "calendar", "duty_hours", "working_days" };
 static const char *const per_names[] = { "none", "once", "day", "working_day", "each", "point" };
-static const char *const kind_names[] = { "deadline", "occurrence", "periodic", "rate", "cap" };
 static const char *const case_role_names[] = { "call_taker", "property_manager",
 	"quality_supervisor", "department_head" };
 static const char *const op_names[] = { "eq", "ne", "gt", "ge", "lt", "le", "in", "present" };
@@ -39,11 +41,6 @@ const char *hotline__policy_clock_name(int clock)
 const char *hotline__policy_per_name(int per)
 {
 	return (per >= 0 && (size_t)per < N_OF(per_names)) ? per_names[per] : "?";
-}
-
-const char *hotline__policy_kind_name(int kind)
-{
-	return (kind >= 0 && (size_t)kind < N_OF(kind_names)) ? kind_names[kind] : "?";
 }
 
 /* ---- error helpers ---- */
@@ -267,16 +264,20 @@ static int role_bit_of(const char *name)
 	return -1;
 }
 
+/* Where a command applies, from the lifecycle table (HOTLINE__ON_*); -1 if unknown. */
+static int on_of(int cmd)
+{
+	const hotline__transition *t = hotline__transition_of(cmd);
+	return t ? t->on : -1;
+}
+
 /* Where an event lives: 1 organisation only, 0 case only, 2 either (findings). */
 static int event_scope(int cmd)
 {
-	switch (cmd) {
-	case HOTLINE_CMD_CALL:
-	case HOTLINE_CMD_MONTHLY_SUMMARY:
-	case HOTLINE_CMD_QUARTERLY_MEETING:
-	case HOTLINE_CMD_QUARTERLY_REPORT:
+	switch (on_of(cmd)) {
+	case HOTLINE__ON_ORG:
 		return 1;
-	case HOTLINE_CMD_RECORD_FINDING:
+	case HOTLINE__ON_CASE_OR_ORG:
 		return 2;
 	default:
 		return 0;
@@ -337,6 +338,9 @@ void hotline__policy_free(hotline__policy *p)
 	for (i = 0; i < p->n_rules; i++)
 		free_rule(&p->rules[i]);
 	free(p->rules);
+	for (i = 0; i < p->n_finding_kinds; i++)
+		free(p->finding_kinds[i]);
+	free(p->finding_kinds);
 	free(p->name);
 	free(p->title_zh);
 	free(p->title_en);
@@ -537,8 +541,8 @@ static int parse_matcher(const json_t *m, const char *path, int flavour, int64_t
 		return rc;
 	child(p, path, "cmd");
 	out->cmd = command_of(cmd);
-	if (out->cmd < 0 || out->cmd == HOTLINE_CMD_PERSON || out->cmd == HOTLINE_CMD_PROPERTY ||
-	    out->cmd == HOTLINE_CMD_BONUS) {
+	/* directory records have no instant: no rule can see them */
+	if (out->cmd < 0 || on_of(out->cmd) < 0 || on_of(out->cmd) == HOTLINE__ON_DIRECTORY) {
 		out->cmd = 0;
 		return fail(err, p, "unknown event \"%s\"", cmd);
 	}
@@ -661,7 +665,7 @@ static int parse_cost(const json_t *r, const char *path, int kind, hotline__rule
 	}
 	if (!ok) {
 		child(q, p, "per");
-		return fail(err, q, "\"%s\" does not apply to rules of kind %s", per_names[per], kind_names[kind]);
+		return fail(err, q, "\"%s\" does not apply to rules of kind %s", per_names[per], hotline__policy_kind_name(kind));
 	}
 	out->per = per;
 	if (per == HOTLINE__PER_NONE) {
@@ -781,38 +785,167 @@ static int parse_schedule(const json_t *r, const char *path, hotline__rule *out,
 	return 0;
 }
 
+/* ---- rule kinds: one row each, {name, keys, parser} ---- */
+
+static int parse_deadline(const json_t *r, const char *path, hotline__rule *out, hotline__err *err)
+{
+	char p[PATH_MAX_LEN];
+	json_t *x;
+	int rc, org;
+
+	if ((rc = get(r, "starts_at", 1, path, &x, err)) != 0)
+		return rc;
+	child(p, path, "starts_at");
+	if ((rc = parse_matcher(x, p, M_START, 0, &out->starts_at, err)) != 0)
+		return rc;
+	org = event_scope(out->starts_at.cmd) == 1;
+	if ((rc = parse_matchers(r, "met_by", path, M_PLAIN, 0, &out->met_by, &out->n_met_by, err)) != 0 ||
+	    (rc = check_scope(out->met_by, out->n_met_by, org, path, "met_by", err)) != 0)
+		return rc;
+	if ((rc = get_enum(r, "clock", 1, path, clock_names, N_OF(clock_names), &out->clock, err)) != 0)
+		return rc;
+	if ((rc = parse_due(r, path, out, err)) != 0)
+		return rc;
+	if ((x = json_object_get(r, "repeat")) != NULL) {
+		static const char *const rkeys[] = { "until" };
+		child(p, path, "repeat");
+		if ((rc = need_object(x, p, err)) != 0 || (rc = check_keys(x, p, rkeys, 1, err)) != 0)
+			return rc;
+		if ((rc = parse_matchers(x, "until", p, M_PLAIN, 0, &out->until, &out->n_until, err)) != 0 ||
+		    (rc = check_scope(out->until, out->n_until, org, p, "until", err)) != 0)
+			return rc;
+		if (!out->due_seconds && !out->due_working_days)
+			return fail(err, p, "a repeating deadline needs a duration due");
+		if (out->due_field)
+			return fail(err, p, "a repeating deadline cannot take its due from a field");
+		out->repeat = 1;
+	}
+	if (json_object_get(r, "pairing")) {
+		static const char *const pairings[] = { "all", "earliest_unmet" };
+		int pr = 0;
+		if ((rc = get_enum(r, "pairing", 1, path, pairings, 2, &pr, err)) != 0)
+			return rc;
+		out->earliest_unmet = pr == 1;
+		if (out->earliest_unmet && out->repeat) {
+			child(p, path, "pairing");
+			return fail(err, p, "a repeating deadline has one pending due at a time");
+		}
+	}
+	if ((rc = parse_cost(r, path, out->kind, out, 0, err)) != 0)
+		return rc;
+	if (out->repeat && out->per != HOTLINE__PER_ONCE && out->per != HOTLINE__PER_NONE) {
+		child(p, path, "cost.per");
+		return fail(err, p, "a repeating deadline costs once per missed due instant");
+	}
+	return 0;
+}
+
+static int parse_occurrence(const json_t *r, const char *path, hotline__rule *out, hotline__err *err)
+{
+	int rc;
+	/* cost first: the matchers' own liabilities default to its amount */
+	if ((rc = parse_cost(r, path, out->kind, out, 1, err)) != 0)
+		return rc;
+	return parse_matchers(r, "on", path, M_OCCURRENCE, out->amount_fen, &out->on, &out->n_on, err);
+}
+
+static int parse_periodic(const json_t *r, const char *path, hotline__rule *out, hotline__err *err)
+{
+	int rc;
+	if ((rc = parse_schedule(r, path, out, err)) != 0)
+		return rc;
+	if ((rc = parse_matchers(r, "met_by", path, M_PLAIN, 0, &out->met_by, &out->n_met_by, err)) != 0 ||
+	    (rc = check_scope(out->met_by, out->n_met_by, 1, path, "met_by", err)) != 0)
+		return rc;
+	return parse_cost(r, path, out->kind, out, 0, err);
+}
+
+static int parse_rate(const json_t *r, const char *path, hotline__rule *out, hotline__err *err)
+{
+	int64_t v = 0;
+	int rc;
+	if ((rc = get_enum(r, "measure", 1, path, measure_names, N_OF(measure_names), &out->measure, err)) != 0)
+		return rc;
+	if ((rc = get_int(r, "threshold_percent", 1, path, 1, 100, &v, err)) != 0)
+		return rc;
+	out->threshold_percent = (int)v;
+	return parse_cost(r, path, out->kind, out, 1, err);
+}
+
+static int parse_cap(const json_t *r, const char *path, hotline__rule *out, hotline__err *err)
+{
+	static const char *const bys[] = { "monthly_bonus" };
+	int b = 0;
+	(void)out;
+	return get_enum(r, "by", 1, path, bys, 1, &b, err);
+}
+
+typedef struct rule_kind {
+	const char *name;
+	const char *const *keys;   /* besides common_keys; NULL-terminated */
+	int (*parse)(const json_t *r, const char *path, hotline__rule *out, hotline__err *err);
+	int charges;               /* has cost and liability */
+} rule_kind;
+
+static const char *const common_keys[] = { "id", "article", "title", "source", "note", "kind", NULL };
+static const char *const deadline_keys[] = { "starts_at", "met_by", "clock", "due", "cost", "liable",
+	"repeat", "pairing", NULL };
+static const char *const occurrence_keys[] = { "on", "cost", "liable", NULL };
+static const char *const periodic_keys[] = { "schedule", "met_by", "cost", "liable", NULL };
+static const char *const rate_keys[] = { "measure", "threshold_percent", "cost", "liable", NULL };
+static const char *const cap_keys[] = { "by", NULL };
+
+/* Indexed by HOTLINE__RULE_*. */
+static const rule_kind rule_kinds[] = {
+	{ "deadline", deadline_keys, parse_deadline, 1 },
+	{ "occurrence", occurrence_keys, parse_occurrence, 1 },
+	{ "periodic", periodic_keys, parse_periodic, 1 },
+	{ "rate", rate_keys, parse_rate, 1 },
+	{ "cap", cap_keys, parse_cap, 0 },
+};
+
+const char *hotline__policy_kind_name(int kind)
+{
+	return (kind >= 0 && (size_t)kind < N_OF(rule_kinds)) ? rule_kinds[kind].name : "?";
+}
+
+static int in_list(const char *const *names, const char *s)
+{
+	for (; *names; names++)
+		if (strcmp(*names, s) == 0)
+			return 1;
+	return 0;
+}
+
 static int parse_rule(const json_t *r, const char *path, hotline__rule *out, hotline__err *err)
 {
-	static const char *const deadline[] = { "id", "article", "title", "source", "note", "kind",
-		"starts_at", "met_by", "clock", "due", "cost", "liable", "repeat", "pairing" };
-	static const char *const occurrence[] = { "id", "article", "title", "source", "note", "kind",
-		"on", "cost", "liable" };
-	static const char *const periodic[] = { "id", "article", "title", "source", "note", "kind",
-		"schedule", "met_by", "cost", "liable" };
-	static const char *const rate[] = { "id", "article", "title", "source", "note", "kind",
-		"measure", "threshold_percent", "cost", "liable" };
-	static const char *const cap[] = { "id", "article", "title", "source", "note", "kind", "by" };
-	const char *s;
+	const rule_kind *k;
+	const char *s, *key;
 	char p[PATH_MAX_LEN];
 	int64_t v = 0;
 	int rc;
 	size_t i;
 	json_t *x;
-	int org = 0;
 
 	if ((rc = need_object(r, path, err)) != 0)
 		return rc;
-	if ((rc = get_enum(r, "kind", 1, path, kind_names, N_OF(kind_names), &out->kind, err)) != 0)
+	if ((rc = get_string(r, "kind", 1, path, &s, err)) != 0)
 		return rc;
-	switch (out->kind) {
-	case HOTLINE__RULE_DEADLINE: rc = check_keys(r, path, deadline, N_OF(deadline), err); break;
-	case HOTLINE__RULE_OCCURRENCE: rc = check_keys(r, path, occurrence, N_OF(occurrence), err); break;
-	case HOTLINE__RULE_PERIODIC: rc = check_keys(r, path, periodic, N_OF(periodic), err); break;
-	case HOTLINE__RULE_RATE: rc = check_keys(r, path, rate, N_OF(rate), err); break;
-	default: rc = check_keys(r, path, cap, N_OF(cap), err); break;
+	for (i = 0; i < N_OF(rule_kinds) && strcmp(rule_kinds[i].name, s) != 0; i++)
+		;
+	if (i == N_OF(rule_kinds)) {
+		const char *names[N_OF(rule_kinds)];
+		for (i = 0; i < N_OF(rule_kinds); i++)
+			names[i] = rule_kinds[i].name;
+		child(p, path, "kind");
+		return bad_enum(err, p, names, N_OF(rule_kinds));
 	}
-	if (rc)
-		return rc;
+	out->kind = (int)i;
+	k = &rule_kinds[i];
+	json_object_foreach((json_t *)r, key, x) {
+		if (!in_list(common_keys, key) && !in_list(k->keys, key))
+			return fail(err, path, "unknown key \"%s\"", key);
+	}
 	if ((rc = get_string(r, "id", 1, path, &s, err)) != 0)
 		return rc;
 	for (i = 0; s[i]; i++) {
@@ -836,87 +969,8 @@ static int parse_rule(const json_t *r, const char *path, hotline__rule *out, hot
 		return hotline__seterr(err, HOTLINE_ENOMEM, "out of memory");
 	if ((rc = get_string(r, "note", 0, path, &s, err)) != 0)
 		return rc;
-
-	switch (out->kind) {
-	case HOTLINE__RULE_DEADLINE:
-		if ((rc = get(r, "starts_at", 1, path, &x, err)) != 0)
-			return rc;
-		child(p, path, "starts_at");
-		if ((rc = parse_matcher(x, p, M_START, 0, &out->starts_at, err)) != 0)
-			return rc;
-		org = event_scope(out->starts_at.cmd) == 1;
-		if ((rc = parse_matchers(r, "met_by", path, M_PLAIN, 0, &out->met_by, &out->n_met_by, err)) != 0 ||
-		    (rc = check_scope(out->met_by, out->n_met_by, org, path, "met_by", err)) != 0)
-			return rc;
-		if ((rc = get_enum(r, "clock", 1, path, clock_names, N_OF(clock_names), &out->clock, err)) != 0)
-			return rc;
-		if ((rc = parse_due(r, path, out, err)) != 0)
-			return rc;
-		if ((x = json_object_get(r, "repeat")) != NULL) {
-			static const char *const rkeys[] = { "until" };
-			child(p, path, "repeat");
-			if ((rc = need_object(x, p, err)) != 0 || (rc = check_keys(x, p, rkeys, 1, err)) != 0)
-				return rc;
-			if ((rc = parse_matchers(x, "until", p, M_PLAIN, 0, &out->until, &out->n_until, err)) != 0 ||
-			    (rc = check_scope(out->until, out->n_until, org, p, "until", err)) != 0)
-				return rc;
-			if (!out->due_seconds && !out->due_working_days)
-				return fail(err, p, "a repeating deadline needs a duration due");
-			if (out->due_field)
-				return fail(err, p, "a repeating deadline cannot take its due from a field");
-			out->repeat = 1;
-		}
-		if (json_object_get(r, "pairing")) {
-			static const char *const pairings[] = { "all", "earliest_unmet" };
-			int pr = 0;
-			if ((rc = get_enum(r, "pairing", 1, path, pairings, 2, &pr, err)) != 0)
-				return rc;
-			out->earliest_unmet = pr == 1;
-			if (out->earliest_unmet && out->repeat) {
-				child(p, path, "pairing");
-				return fail(err, p, "a repeating deadline has one pending due at a time");
-			}
-		}
-		if ((rc = parse_cost(r, path, out->kind, out, 0, err)) != 0)
-			return rc;
-		if (out->repeat && out->per != HOTLINE__PER_ONCE && out->per != HOTLINE__PER_NONE) {
-			child(p, path, "cost.per");
-			return fail(err, p, "a repeating deadline costs once per missed due instant");
-		}
-		break;
-	case HOTLINE__RULE_OCCURRENCE:
-		/* cost first: the matchers' own liabilities default to its amount */
-		if ((rc = parse_cost(r, path, out->kind, out, 1, err)) != 0)
-			return rc;
-		if ((rc = parse_matchers(r, "on", path, M_OCCURRENCE, out->amount_fen, &out->on, &out->n_on, err)) != 0)
-			return rc;
-		break;
-	case HOTLINE__RULE_PERIODIC:
-		if ((rc = parse_schedule(r, path, out, err)) != 0)
-			return rc;
-		if ((rc = parse_matchers(r, "met_by", path, M_PLAIN, 0, &out->met_by, &out->n_met_by, err)) != 0 ||
-		    (rc = check_scope(out->met_by, out->n_met_by, 1, path, "met_by", err)) != 0)
-			return rc;
-		if ((rc = parse_cost(r, path, out->kind, out, 0, err)) != 0)
-			return rc;
-		break;
-	case HOTLINE__RULE_RATE:
-		if ((rc = get_enum(r, "measure", 1, path, measure_names, N_OF(measure_names), &out->measure, err)) != 0)
-			return rc;
-		if ((rc = get_int(r, "threshold_percent", 1, path, 1, 100, &v, err)) != 0)
-			return rc;
-		out->threshold_percent = (int)v;
-		if ((rc = parse_cost(r, path, out->kind, out, 1, err)) != 0)
-			return rc;
-		break;
-	default: {
-		static const char *const bys[] = { "monthly_bonus" };
-		int b = 0;
-		if ((rc = get_enum(r, "by", 1, path, bys, 1, &b, err)) != 0)
-			return rc;
-		return 0;
-	}
-	}
+	if ((rc = k->parse(r, path, out, err)) != 0 || !k->charges)
+		return rc;
 
 	/* liability */
 	x = json_object_get(r, "liable");
@@ -970,9 +1024,119 @@ static int parse_zone(const char *s, int *out)
 	return 0;
 }
 
+/* Art. 4, 7, 9, 14, 15: what a record_finding may name (DESIGN §2). */
+static int parse_finding_kinds(const json_t *root, hotline__policy *p, hotline__err *err)
+{
+	const json_t *a = json_object_get(root, "finding_kinds"), *x;
+	const char *const *dflt = hotline__finding_kinds;
+	size_t i, j, n;
+
+	if (a) {
+		if (!json_is_array(a))
+			return wrong_type(err, "finding_kinds", "array", a);
+		if (json_array_size(a) == 0)
+			return fail(err, "finding_kinds", "empty list");
+		n = json_array_size(a);
+	} else {
+		for (n = 0; dflt[n]; n++)
+			;
+	}
+	if (!(p->finding_kinds = calloc(n + 1, sizeof(*p->finding_kinds))))
+		return hotline__seterr(err, HOTLINE_ENOMEM, "out of memory");
+	for (i = 0; i < n; i++) {
+		const char *s = a ? NULL : dflt[i];
+		char q[PATH_MAX_LEN];
+		item(q, "finding_kinds", i);
+		if (a) {
+			x = json_array_get(a, i);
+			if (!json_is_string(x))
+				return wrong_type(err, q, "string", x);
+			s = json_string_value(x);
+			if (json_string_length(x) == 0)
+				return fail(err, q, "empty string");
+			for (j = 0; s[j]; j++)
+				if (!((s[j] >= 'a' && s[j] <= 'z') || (s[j] >= '0' && s[j] <= '9') || s[j] == '_'))
+					return fail(err, q, "\"%s\": only lower-case letters, digits and '_'", s);
+			if (j != json_string_length(x))
+				return fail(err, q, "string contains a NUL character");
+			for (j = 0; j < i; j++)
+				if (strcmp(p->finding_kinds[j], s) == 0)
+					return fail(err, q, "duplicate finding kind \"%s\" (also finding_kinds[%zu])", s, j);
+		}
+		if (!(p->finding_kinds[i] = hotline__strdup(s)))
+			return hotline__seterr(err, HOTLINE_ENOMEM, "out of memory");
+		p->n_finding_kinds = i + 1;
+	}
+	return 0;
+}
+
+/* A condition on a finding's kind names a kind of the policy: a typo would turn the rule off. */
+static int check_finding_matcher(const hotline__policy *p, const hotline__matcher *m, const char *path,
+	hotline__err *err)
+{
+	size_t i, j;
+	if (m->cmd != HOTLINE_CMD_RECORD_FINDING)
+		return 0;
+	for (i = 0; i < m->n_where; i++) {
+		const hotline__cond *c = &m->where[i];
+		char w[PATH_MAX_LEN], q[PATH_MAX_LEN], o[PATH_MAX_LEN];
+		if (strcmp(c->field, "kind") != 0 || !c->value)
+			continue;
+		child(w, path, "where");
+		item(q, w, i);
+		child(o, q, op_names[c->op]);
+		if (json_is_string(c->value) && !hotline__policy_is_finding_kind(p, json_string_value(c->value)))
+			return fail(err, o, "\"%s\" is not one of finding_kinds", json_string_value(c->value));
+		if (json_is_array(c->value)) {
+			for (j = 0; j < json_array_size(c->value); j++) {
+				const json_t *x = json_array_get(c->value, j);
+				char e[PATH_MAX_LEN];
+				item(e, o, j);
+				if (json_is_string(x) && !hotline__policy_is_finding_kind(p, json_string_value(x)))
+					return fail(err, e, "\"%s\" is not one of finding_kinds", json_string_value(x));
+			}
+		}
+	}
+	return 0;
+}
+
+static int check_findings_in(const hotline__policy *p, const hotline__matcher *m, size_t n, const char *path,
+	const char *key, hotline__err *err)
+{
+	size_t i;
+	int rc;
+	for (i = 0; i < n; i++) {
+		char k[PATH_MAX_LEN], q[PATH_MAX_LEN];
+		child(k, path, key);
+		item(q, k, i);
+		if ((rc = check_finding_matcher(p, &m[i], q, err)) != 0)
+			return rc;
+	}
+	return 0;
+}
+
+static int check_rule_findings(const hotline__policy *p, const hotline__rule *r, const char *path,
+	hotline__err *err)
+{
+	char q[PATH_MAX_LEN];
+	int rc;
+	if (r->kind == HOTLINE__RULE_DEADLINE) {
+		child(q, path, "starts_at");
+		if ((rc = check_finding_matcher(p, &r->starts_at, q, err)) != 0)
+			return rc;
+		child(q, path, "repeat");
+		if ((rc = check_findings_in(p, r->until, r->n_until, q, "until", err)) != 0)
+			return rc;
+	}
+	if ((rc = check_findings_in(p, r->met_by, r->n_met_by, path, "met_by", err)) != 0)
+		return rc;
+	return check_findings_in(p, r->on, r->n_on, path, "on", err);
+}
+
 static int parse_policy(const json_t *root, hotline__policy *p, hotline__err *err)
 {
-	static const char *const keys[] = { "format", "name", "title", "source", "zone", "period_day", "rules" };
+	static const char *const keys[] = { "format", "name", "title", "source", "zone", "period_day",
+		"finding_kinds", "stage_close_min_days", "rules" };
 	const char *s;
 	json_t *rules, *r;
 	int64_t v = 0;
@@ -1005,6 +1169,12 @@ static int parse_policy(const json_t *root, hotline__policy *p, hotline__err *er
 	if ((rc = get_int(root, "period_day", 0, "", 1, 28, &v, err)) != 0)
 		return rc;
 	p->period_day = (int)v;
+	if ((rc = parse_finding_kinds(root, p, err)) != 0)
+		return rc;
+	v = DEFAULT_STAGE_CLOSE_DAYS;
+	if ((rc = get_int(root, "stage_close_min_days", 0, "", 1, MAX_STAGE_CLOSE_DAYS, &v, err)) != 0)
+		return rc;
+	p->stage_close_min_seconds = v * 86400;
 	if ((rc = get(root, "rules", 1, "", &rules, err)) != 0)
 		return rc;
 	if (!json_is_array(rules))
@@ -1033,6 +1203,8 @@ static int parse_policy(const json_t *root, hotline__policy *p, hotline__err *er
 			p->cap_rule = &p->rules[i];
 			p->cap_by_bonus = 1;
 		}
+		if ((rc = check_rule_findings(p, &p->rules[i], path, err)) != 0)
+			return rc;
 	}
 	return 0;
 }
@@ -1135,4 +1307,25 @@ const hotline__rule *hotline__policy_rule(const hotline__policy *p, const char *
 		if (strcmp(p->rules[i].id, id) == 0)
 			return &p->rules[i];
 	return NULL;
+}
+
+int hotline__policy_is_finding_kind(const hotline__policy *p, const char *kind)
+{
+	const char *const *k;
+	if (!kind)
+		return 0;
+	for (k = hotline__policy_finding_kinds(p); *k; k++)
+		if (strcmp(*k, kind) == 0)
+			return 1;
+	return 0;
+}
+
+const char *const *hotline__policy_finding_kinds(const hotline__policy *p)
+{
+	return (p && p->finding_kinds) ? (const char *const *)p->finding_kinds : hotline__finding_kinds;
+}
+
+int64_t hotline__policy_stage_close_min_seconds(const hotline__policy *p)
+{
+	return p ? p->stage_close_min_seconds : (int64_t)DEFAULT_STAGE_CLOSE_DAYS * 86400;
 }

@@ -161,6 +161,9 @@ typedef struct hotline__policy {
 	const hotline__rule *cap_rule;
 	hotline__rule *rules;
 	size_t n_rules;
+	char **finding_kinds;      /* kinds a record_finding may carry; NULL-terminated */
+	size_t n_finding_kinds;
+	int64_t stage_close_min_seconds;   /* Art. 18: least planned duration of a stage closure */
 } hotline__policy;
 
 /*
@@ -182,6 +185,20 @@ const char *hotline__policy_name(const hotline__policy *p);
 int hotline__policy_zone_offset(const hotline__policy *p);
 const hotline__rule *hotline__policy_rule(const hotline__policy *p, const char *id);
 void hotline__policy_free(hotline__policy *p);
+
+/*
+ * What the command layer checks against the policy (with p == NULL: the
+ * defaults, DESIGN §2). The finding kinds a `record_finding` may carry
+ * (policy key "finding_kinds"): 1 if kind is one of them.
+ */
+int hotline__policy_is_finding_kind(const hotline__policy *p, const char *kind);
+/* The same list, NULL-terminated, in the policy's order; owned by the policy. */
+const char *const *hotline__policy_finding_kinds(const hotline__policy *p);
+/*
+ * Art. 18: `request_stage_close` needs expected_completion_at - dispatch
+ * instant greater than this (policy key "stage_close_min_days", 30 days).
+ */
+int64_t hotline__policy_stage_close_min_seconds(const hotline__policy *p);
 
 /* Names used in policies and in output ("calendar", "once", ...). */
 const char *hotline__policy_clock_name(int clock);

@@ -9,6 +9,7 @@
 
 #include "hotline/errors.h"
 #include "util/json.h"
+#include "util/vec.h"
 
 #define SINK_CHUNK 65536
 
@@ -243,4 +244,337 @@ char *hotline__json_canonical(const json_t *v)
 	hotline__sbuf_init(&b, NULL, NULL);
 	hotline__json_write(&b, v);
 	return hotline__sbuf_take(&b);
+}
+
+/* ---- the streaming writer ---- */
+
+enum { JW_ARRAY, JW_COLLECTED, JW_STREAMED };
+
+static int jw_fail(hotline__jw *w, int code)
+{
+	if (!w->err)
+		w->err = code;
+	return w->err;
+}
+
+void hotline__jw_init(hotline__jw *w, hotline__sbuf *out)
+{
+	memset(w, 0, sizeof(*w));
+	w->out = out;
+	hotline__sbuf_init(&w->scratch, NULL, NULL);
+	hotline__sbuf_init(&w->keys, NULL, NULL);
+	hotline__sbuf_init(&w->tmp, NULL, NULL);
+}
+
+void hotline__jw_free(hotline__jw *w)
+{
+	size_t i;
+	for (i = 0; i < HOTLINE__JW_DEPTH; i++)
+		free(w->frames[i].last);
+	hotline__sbuf_free(&w->scratch);
+	hotline__sbuf_free(&w->keys);
+	hotline__sbuf_free(&w->tmp);
+	free(w->members);
+	memset(w, 0, sizeof(*w));
+}
+
+int hotline__jw_error(const hotline__jw *w)
+{
+	if (w->err)
+		return w->err;
+	if (w->scratch.err)
+		return w->scratch.err;
+	if (w->keys.err)
+		return w->keys.err;
+	if (w->tmp.err)
+		return w->tmp.err;
+	return w->out ? w->out->err : HOTLINE_EINVALID;
+}
+
+/* Where text goes now: the open collected objects' scratch, else the output. */
+static hotline__sbuf *jw_dst(hotline__jw *w)
+{
+	return w->collected ? &w->scratch : w->out;
+}
+
+static hotline__jw_frame *jw_top(hotline__jw *w)
+{
+	return w->depth ? &w->frames[w->depth - 1] : NULL;
+}
+
+/* Before a value: its separator in an array, its key in an object. 0 or the error. */
+static int jw_begin_value(hotline__jw *w)
+{
+	hotline__jw_frame *f = jw_top(w);
+	hotline__sbuf *d;
+	if (hotline__jw_error(w))
+		return -1;
+	if (!f)
+		return 0;
+	if (f->kind == JW_ARRAY) {
+		d = jw_dst(w);
+		if (f->count++)
+			hotline__sbuf_putc(d, ',');
+		if (f->flags & HOTLINE__JW_LINES)
+			hotline__sbuf_putc(d, '\n');
+		return 0;
+	}
+	if (!f->keyed)
+		return jw_fail(w, HOTLINE_EINVALID);   /* a member without its key */
+	f->keyed = 0;
+	return 0;
+}
+
+static int key_cmp(const char *a, size_t na, const char *b, size_t nb)
+{
+	int c = memcmp(a, b, na < nb ? na : nb);
+	return c ? c : (na > nb) - (na < nb);
+}
+
+/* The end of the current member of a collected object (its value is written). */
+static void jw_close_member(hotline__jw *w, hotline__jw_frame *f)
+{
+	if (f->kind == JW_COLLECTED && w->n_members > f->m0)
+		w->members[w->n_members - 1].text_end = w->scratch.n;
+}
+
+void hotline__jw_key(hotline__jw *w, const char *key)
+{
+	hotline__jw_frame *f = jw_top(w);
+	size_t n;
+	if (hotline__jw_error(w))
+		return;
+	if (!f || f->kind == JW_ARRAY || f->keyed || !key) {
+		jw_fail(w, HOTLINE_EINVALID);
+		return;
+	}
+	n = strlen(key);
+	if (f->kind == JW_STREAMED) {
+		/* written through: the caller's order must already be canonical */
+		if (f->count && key_cmp(key, n, f->last, f->last_len) <= 0) {
+			jw_fail(w, HOTLINE_EINVALID);
+			return;
+		}
+		if (n + 1 > f->last_cap) {
+			char *p = realloc(f->last, n + 1);
+			if (!p) {
+				jw_fail(w, HOTLINE_ENOMEM);
+				return;
+			}
+			f->last = p;
+			f->last_cap = n + 1;
+		}
+		memcpy(f->last, key, n + 1);
+		f->last_len = n;
+		if (f->count)
+			hotline__sbuf_putc(jw_dst(w), ',');
+		hotline__sbuf_str(jw_dst(w), key, n);
+		hotline__sbuf_putc(jw_dst(w), ':');
+	} else {
+		hotline__jw_member *m;
+		jw_close_member(w, f);
+		if (w->n_members > f->m0) {
+			const hotline__jw_member *prev = &w->members[w->n_members - 1];
+			if (key_cmp(key, n, w->keys.p + prev->key, prev->key_len) <= 0)
+				f->sorted = 0;
+		}
+		if (!(m = hotline__vec_push((void **)&w->members, &w->n_members, &w->cap_members, sizeof(*m)))) {
+			jw_fail(w, HOTLINE_ENOMEM);
+			return;
+		}
+		m->key = w->keys.n;
+		m->key_len = n;
+		hotline__sbuf_put(&w->keys, key, n);
+		if (f->count)
+			hotline__sbuf_putc(&w->scratch, ',');
+		m->text = w->scratch.n;
+		hotline__sbuf_str(&w->scratch, key, n);
+		hotline__sbuf_putc(&w->scratch, ':');
+	}
+	f->count++;
+	f->keyed = 1;
+}
+
+static hotline__jw_frame *jw_push(hotline__jw *w, int kind)
+{
+	hotline__jw_frame *f;
+	char *last;
+	size_t cap;
+	if (jw_begin_value(w))
+		return NULL;
+	if (w->depth == HOTLINE__JW_DEPTH) {
+		jw_fail(w, HOTLINE_EINVALID);
+		return NULL;
+	}
+	f = &w->frames[w->depth++];
+	last = f->last;   /* keep the key buffer for the next streamed object */
+	cap = f->last_cap;
+	memset(f, 0, sizeof(*f));
+	f->last = last;
+	f->last_cap = cap;
+	f->kind = kind;
+	return f;
+}
+
+void hotline__jw_object(hotline__jw *w)
+{
+	hotline__jw_frame *f = jw_push(w, JW_COLLECTED);
+	if (!f)
+		return;
+	w->collected++;
+	f->sorted = 1;
+	f->start = w->scratch.n;
+	f->m0 = w->n_members;
+	f->k0 = w->keys.n;
+	hotline__sbuf_putc(&w->scratch, '{');
+}
+
+void hotline__jw_object_streamed(hotline__jw *w)
+{
+	if (jw_push(w, JW_STREAMED))
+		hotline__sbuf_putc(jw_dst(w), '{');
+}
+
+void hotline__jw_array(hotline__jw *w, int flags)
+{
+	hotline__jw_frame *f = jw_push(w, JW_ARRAY);
+	if (!f)
+		return;
+	f->flags = flags;
+	if (!(flags & HOTLINE__JW_FRAGMENT))
+		hotline__sbuf_putc(jw_dst(w), '[');
+}
+
+static int cmp_member(const hotline__jw *w, const hotline__jw_member *a, const hotline__jw_member *b)
+{
+	return key_cmp(w->keys.p + a->key, a->key_len, w->keys.p + b->key, b->key_len);
+}
+
+/* A collected object is done: its members go out sorted, where its parent writes. */
+static void jw_end_collected(hotline__jw *w, hotline__jw_frame *f)
+{
+	hotline__jw_member *m = w->members + f->m0;
+	size_t n = w->n_members - f->m0, i, j;
+
+	jw_close_member(w, f);
+	if (!f->sorted && !hotline__jw_error(w)) {
+		/* insertion sort: rows have a few dozen members at most */
+		for (i = 1; i < n; i++) {
+			hotline__jw_member x = m[i];
+			for (j = i; j > 0 && cmp_member(w, &x, &m[j - 1]) < 0; j--)
+				m[j] = m[j - 1];
+			m[j] = x;
+		}
+		w->tmp.n = 0;
+		hotline__sbuf_putc(&w->tmp, '{');
+		for (i = 0; i < n; i++) {
+			if (i && cmp_member(w, &m[i - 1], &m[i]) == 0) {
+				jw_fail(w, HOTLINE_EINVALID);   /* a key given twice */
+				break;
+			}
+			if (i)
+				hotline__sbuf_putc(&w->tmp, ',');
+			hotline__sbuf_put(&w->tmp, w->scratch.p + m[i].text, m[i].text_end - m[i].text);
+		}
+		w->scratch.n = f->start;
+		hotline__sbuf_put(&w->scratch, w->tmp.p, w->tmp.n);
+	}
+	hotline__sbuf_putc(&w->scratch, '}');
+	w->n_members = f->m0;
+	w->keys.n = f->k0;
+	w->collected--;
+	if (!w->collected) {
+		/* the outermost one: its text goes to the output */
+		hotline__sbuf_put(w->out, w->scratch.p + f->start, w->scratch.n - f->start);
+		w->scratch.n = f->start;
+	}
+}
+
+void hotline__jw_end(hotline__jw *w)
+{
+	hotline__jw_frame *f = jw_top(w);
+	if (hotline__jw_error(w))
+		return;
+	if (!f || f->keyed) {
+		jw_fail(w, HOTLINE_EINVALID);
+		return;
+	}
+	switch (f->kind) {
+	case JW_COLLECTED:
+		jw_end_collected(w, f);
+		break;
+	case JW_STREAMED:
+		hotline__sbuf_putc(jw_dst(w), '}');
+		break;
+	default:
+		if (!(f->flags & HOTLINE__JW_FRAGMENT))
+			hotline__sbuf_putc(jw_dst(w), ']');
+		break;
+	}
+	w->depth--;
+}
+
+void hotline__jw_strn(hotline__jw *w, const char *s, size_t n)
+{
+	if (!jw_begin_value(w))
+		hotline__sbuf_str(jw_dst(w), s, n);
+}
+
+void hotline__jw_str(hotline__jw *w, const char *s)
+{
+	if (s)
+		hotline__jw_strn(w, s, strlen(s));
+	else
+		hotline__jw_null(w);
+}
+
+void hotline__jw_int(hotline__jw *w, int64_t v)
+{
+	if (!jw_begin_value(w))
+		hotline__sbuf_int(jw_dst(w), v);
+}
+
+void hotline__jw_bool(hotline__jw *w, int v)
+{
+	if (!jw_begin_value(w))
+		hotline__sbuf_put(jw_dst(w), v ? "true" : "false", v ? 4 : 5);
+}
+
+void hotline__jw_null(hotline__jw *w)
+{
+	if (!jw_begin_value(w))
+		hotline__sbuf_put(jw_dst(w), "null", 4);
+}
+
+void hotline__jw_value(hotline__jw *w, const json_t *v)
+{
+	if (!v) {
+		hotline__jw_null(w);
+		return;
+	}
+	if (!jw_begin_value(w))
+		hotline__json_write(jw_dst(w), v);
+}
+
+hotline__sbuf *hotline__jw_splice(hotline__jw *w, size_t n)
+{
+	hotline__jw_frame *f = jw_top(w);
+	hotline__sbuf *d = jw_dst(w);
+	if (hotline__jw_error(w))
+		return NULL;
+	if (!f || f->kind != JW_ARRAY) {
+		jw_fail(w, HOTLINE_EINVALID);
+		return NULL;
+	}
+	if (n && f->count)
+		hotline__sbuf_putc(d, ',');
+	f->count += n;
+	return d;
+}
+
+int hotline__jw_finish(hotline__jw *w)
+{
+	if (!hotline__jw_error(w) && w->depth)
+		jw_fail(w, HOTLINE_EINVALID);   /* a container left open */
+	return hotline__jw_error(w);
 }

@@ -19,6 +19,7 @@
 #include "calendar/calendar.h"
 #include "model/directory.h"
 #include "model/event.h"
+#include "model/lifecycle.h"
 #include "hotline/lifecycle.h"
 #include "rules/eval.h"
 #include "util/time.h"
@@ -74,7 +75,7 @@ static inline int fx_load(rules_fixture *fx, const char *text)
 			return -1;
 		}
 		seq++;
-		if (kind >= HOTLINE_CMD_PERSON) {
+		if (hotline__transition_of(kind)->on == HOTLINE__ON_DIRECTORY) {
 			int rc = hotline__directory_add_json(&fx->dir, kind, o);
 			json_decref(o);
 			if (rc) {

@@ -14,6 +14,7 @@
 #include <jansson.h>
 
 #include "hotline/lifecycle.h"
+#include "model/lifecycle.h"
 #include "rules/policy.h"
 
 /* ---- helpers ---- */
@@ -358,6 +359,86 @@ static void test_minimal_and_zone(void **state)
 	hotline__policy_free(NULL);
 }
 
+/* ---- finding kinds and the stage-closure threshold (Art. 18) ---- */
+
+#define DOC(extra) "{\"format\":1,\"name\":\"t\",\"title\":{\"zh\":\"测\",\"en\":\"t\"}" extra ",\"rules\":[" RULE("A") "]}"
+#define FINDING_RULE(kind) \
+	"{\"id\":\"F\",\"article\":14,\"kind\":\"occurrence\",\"title\":{\"zh\":\"甲\",\"en\":\"a\"}," \
+	"\"on\":[{\"cmd\":\"record_finding\",\"where\":[{\"field\":\"kind\"," kind "}]}]," \
+	"\"cost\":{\"per\":\"each\",\"amount_fen\":5},\"liable\":[{\"role\":\"property_manager\"}]}"
+
+static void test_finding_kinds_and_stage_close(void **state)
+{
+	static const char *const today[] = { "falsified_form", "supervisor_false_report", "archive_lost_original",
+		"archive_lost_copy", "line_private_use", "assessment_misreport", NULL };
+	const char *const *names;
+	size_t n = 0, i, k;
+	hotline__policy *p;
+	(void)state;
+
+	/* every shipped policy: today's kinds and 30 days, given or by default */
+	names = hotline__policy_builtin_names(&n);
+	for (i = 0; i < n; i++) {
+		hotline__err err = { 0, "" };
+		const char *const *kinds;
+		assert_int_equal(hotline__policy_builtin(&p, names[i], &err), 0);
+		kinds = hotline__policy_finding_kinds(p);
+		for (k = 0; today[k]; k++) {
+			assert_non_null(kinds[k]);
+			assert_string_equal(kinds[k], today[k]);
+			assert_true(hotline__policy_is_finding_kind(p, today[k]));
+		}
+		assert_null(kinds[k]);
+		assert_false(hotline__policy_is_finding_kind(p, "falsified"));
+		assert_false(hotline__policy_is_finding_kind(p, NULL));
+		assert_int_equal(hotline__policy_stage_close_min_seconds(p), 30 * 86400);
+		hotline__policy_free(p);
+	}
+	/* no policy: the defaults */
+	assert_true(hotline__policy_is_finding_kind(NULL, "line_private_use"));
+	assert_int_equal(hotline__policy_stage_close_min_seconds(NULL), 30 * 86400);
+
+	/* a policy of its own */
+	p = load_ok(DOC(",\"finding_kinds\":[\"late_report\",\"falsified_form\"],\"stage_close_min_days\":45"));
+	assert_int_equal(hotline__policy_stage_close_min_seconds(p), 45 * 86400);
+	assert_true(hotline__policy_is_finding_kind(p, "late_report"));
+	assert_false(hotline__policy_is_finding_kind(p, "line_private_use"));
+	assert_string_equal(hotline__policy_finding_kinds(p)[0], "late_report");
+	assert_null(hotline__policy_finding_kinds(p)[2]);
+	hotline__policy_free(p);
+	p = load_ok(DOC(",\"stage_close_min_days\":1"));
+	assert_int_equal(hotline__policy_stage_close_min_seconds(p), 86400);
+	hotline__policy_free(p);
+
+	/* bad values */
+	expect_error(DOC(",\"finding_kinds\":\"falsified_form\""), "finding_kinds: expected array, got string");
+	expect_error(DOC(",\"finding_kinds\":[]"), "finding_kinds: empty list");
+	expect_error(DOC(",\"finding_kinds\":[\"a\",7]"), "finding_kinds[1]: expected string, got integer");
+	expect_error(DOC(",\"finding_kinds\":[\"\"]"), "finding_kinds[0]: empty string");
+	expect_error(DOC(",\"finding_kinds\":[\"a\",\"Late Report\"]"),
+		"finding_kinds[1]: \"Late Report\": only lower-case letters, digits and '_'");
+	expect_error(DOC(",\"finding_kinds\":[\"a\",\"b\",\"a\"]"),
+		"finding_kinds[2]: duplicate finding kind \"a\" (also finding_kinds[0])");
+	expect_error(DOC(",\"stage_close_min_days\":0"), "stage_close_min_days: 0 is out of range [1, 3650]");
+	expect_error(DOC(",\"stage_close_min_days\":3651"), "stage_close_min_days: 3651 is out of range [1, 3650]");
+	expect_error(DOC(",\"stage_close_min_days\":30.5"), "stage_close_min_days: expected integer, got number");
+	expect_error(DOC(",\"stage_close_min_days\":\"30\""), "stage_close_min_days: expected integer, got string");
+
+	/* a rule may only watch declared kinds: a typo would switch it off */
+	p = load_ok(HEAD FINDING_RULE("\"eq\":\"falsified_form\"") TAIL);
+	hotline__policy_free(p);
+	expect_error(HEAD RULE("A") "," FINDING_RULE("\"eq\":\"falsified_from\"") TAIL,
+		"rules[1].on[0].where[0].eq: \"falsified_from\" is not one of finding_kinds");
+	expect_error(HEAD FINDING_RULE("\"in\":[\"falsified_form\",\"lost\"]") TAIL,
+		"rules[0].on[0].where[0].in[1]: \"lost\" is not one of finding_kinds");
+	expect_error("{\"format\":1,\"name\":\"t\",\"title\":{\"zh\":\"测\",\"en\":\"t\"},\"finding_kinds\":[\"late\"],"
+		"\"rules\":[" FINDING_RULE("\"eq\":\"falsified_form\"") "]}",
+		"rules[0].on[0].where[0].eq: \"falsified_form\" is not one of finding_kinds");
+	p = load_ok("{\"format\":1,\"name\":\"t\",\"title\":{\"zh\":\"测\",\"en\":\"t\"},\"finding_kinds\":[\"late\"],"
+		"\"rules\":[" FINDING_RULE("\"eq\":\"late\"") "]}");
+	hotline__policy_free(p);
+}
+
 /* ---- errors, each with its path ---- */
 
 static void test_error_negative_amount(void **state)
@@ -591,6 +672,69 @@ static void test_error_missing_and_values(void **state)
 		"rules[0].by: expected one of monthly_bonus");
 }
 
+/*
+ * Where an event may be watched follows the lifecycle table's `on` column,
+ * for every command: directory records by no rule, organisation events
+ * only by an organisation's clock, case events only by a case's, findings
+ * by both.
+ */
+static void test_scope_follows_lifecycle_table(void **state)
+{
+	size_t i;
+	(void)state;
+	for (i = 0; i < hotline__n_transitions; i++) {
+		const hotline__transition *t = &hotline__transitions[i];
+		const char *name = hotline_command_name(t->cmd);
+		char text[1024], msg[256];
+		hotline__policy *p = NULL;
+		hotline__err err = { 0, "" };
+		int rc;
+
+		/* an occurrence on it */
+		snprintf(text, sizeof(text), HEAD "{\"id\":\"A\",\"article\":1,\"kind\":\"occurrence\","
+			"\"title\":{\"zh\":\"甲\",\"en\":\"a\"},\"on\":[{\"cmd\":\"%s\"}],"
+			"\"cost\":{\"per\":\"each\",\"amount_fen\":5},\"liable\":[{\"every\":\"qa_director\"}]}" TAIL, name);
+		if (t->on == HOTLINE__ON_DIRECTORY) {
+			snprintf(msg, sizeof(msg), "rules[0].on[0].cmd: unknown event \"%s\"", name);
+			expect_error(text, msg);
+			continue;
+		}
+		hotline__policy_free(load_ok(text));
+
+		/* meeting a case's clock */
+		snprintf(text, sizeof(text), HEAD "{\"id\":\"A\",\"article\":1,\"kind\":\"deadline\","
+			"\"title\":{\"zh\":\"甲\",\"en\":\"a\"},\"starts_at\":{\"cmd\":\"dispatch\"},"
+			"\"met_by\":[{\"cmd\":\"%s\"}],\"clock\":\"calendar\",\"due\":{\"hours\":1}}" TAIL, name);
+		rc = hotline__policy_load(&p, text, strlen(text), &err);
+		if (t->on == HOTLINE__ON_ORG) {
+			assert_int_equal(rc, HOTLINE_EPOLICY);
+			snprintf(msg, sizeof(msg), "rules[0].met_by[0].cmd: \"%s\" is an organisation-level event "
+				"but the clock runs on a case", name);
+			assert_string_equal(err.msg, msg);
+		} else {
+			assert_int_equal(rc, 0);
+		}
+		hotline__policy_free(p);
+		p = NULL;
+
+		/* meeting an organisation's clock */
+		snprintf(text, sizeof(text), HEAD "{\"id\":\"A\",\"article\":1,\"kind\":\"deadline\","
+			"\"title\":{\"zh\":\"甲\",\"en\":\"a\"},\"starts_at\":{\"cmd\":\"quarterly_meeting\"},"
+			"\"met_by\":[{\"cmd\":\"%s\"}],\"clock\":\"calendar\",\"due\":{\"hours\":1}}" TAIL, name);
+		rc = hotline__policy_load(&p, text, strlen(text), &err);
+		if (t->on == HOTLINE__ON_CASE || t->on == HOTLINE__ON_NEW_CASE) {
+			assert_int_equal(rc, HOTLINE_EPOLICY);
+			snprintf(msg, sizeof(msg), "rules[0].met_by[0].cmd: \"%s\" is a case event "
+				"but the clock runs on the organisation", name);
+			assert_string_equal(err.msg, msg);
+		} else {
+			assert_int_equal(rc, 0);
+		}
+		hotline__policy_free(p);
+		p = NULL;
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -600,6 +744,7 @@ int main(void)
 		cmocka_unit_test(test_gm_hotline_table),
 		cmocka_unit_test(test_other_policies),
 		cmocka_unit_test(test_minimal_and_zone),
+		cmocka_unit_test(test_finding_kinds_and_stage_close),
 		cmocka_unit_test(test_error_negative_amount),
 		cmocka_unit_test(test_error_unknown_key),
 		cmocka_unit_test(test_error_unknown_event),
@@ -607,6 +752,7 @@ int main(void)
 		cmocka_unit_test(test_error_types),
 		cmocka_unit_test(test_error_syntax),
 		cmocka_unit_test(test_error_missing_and_values),
+		cmocka_unit_test(test_scope_follows_lifecycle_table),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

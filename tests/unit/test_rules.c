@@ -782,6 +782,44 @@ static void test_r16_chain(void **state)
 	assert_int_equal(dl("R16", 1)->state, HOTLINE__DL_STOPPED);
 }
 
+/*
+ * A case left alone for decades: every per-day rule owes one increment per
+ * started day and the chain of R16 one miss every 72 h. Tens of thousands
+ * of increments per penalty must be counted exactly (and not cost time
+ * quadratic in their number).
+ */
+static void test_far_future_as_of(void **state)
+{
+	int64_t t0 = T("2026-11-02T09:20:00"), as_of = t0 + 20000 * DAY;
+	const hotline__penalty *p;
+	size_t i;
+	(void)state;
+	directory(1);
+	s_dispatched();
+	run_case("C1", as_of);
+	/* R14b, R14f: due t0 + 24 h, late 19999 days exactly */
+	p = pen("R14b", "li");
+	assert_non_null(p);
+	assert_int_equal(p->n_inc, 19999);
+	assert_int_equal(p->amount_fen, 19999 * 300);
+	for (i = 1; i < p->n_inc; i++)
+		assert_true(p->inc[i].at == p->inc[i - 1].at + DAY);
+	assert_int_equal(p->inc[0].at, t0 + DAY);
+	assert_int_equal(p->n_evidence, 1);
+	assert_int_equal(amt("R14f", "li"), 19999 * 300);
+	/* R17: due t0 + 7 d, late 19993 days */
+	assert_int_equal(pen("R17", "li")->n_inc, 19993);
+	assert_int_equal(amt("R17", "li"), 19993 * 300);
+	/* R16: missed at t0 + 3k days for 3k < 20000, k = 1..6666 */
+	assert_int_equal(pen("R16", "li")->n_inc, 6666);
+	assert_int_equal(amt("R16", "li"), 6666 * 500);
+	assert_int_equal(n_dl("R16"), 6667);
+	assert_int_equal(dl("R16", 6666)->due, t0 + 6667 * 3 * DAY);
+	assert_int_equal(dl("R16", 6666)->state, HOTLINE__DL_PENDING);
+	/* R14a: once */
+	assert_int_equal(amt("R14a", "li"), 500);
+}
+
 /* ================================================================== */
 /* Occurrences. */
 
@@ -1578,6 +1616,7 @@ int main(void)
 		cmocka_unit_test_setup(test_r15a_no_supervisor, per_test),
 		cmocka_unit_test_setup(test_close_stops_deadlines, per_test),
 		cmocka_unit_test_setup(test_r16_chain, per_test),
+		cmocka_unit_test_setup(test_far_future_as_of, per_test),
 		cmocka_unit_test_setup(test_r12_each_correction, per_test),
 		cmocka_unit_test_setup(test_r14c_r14d_r15b, per_test),
 		cmocka_unit_test_setup(test_r15d_r9_r7_case_findings, per_test),

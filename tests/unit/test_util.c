@@ -9,6 +9,8 @@
 #include <cmocka.h>
 
 #include "hotline/errors.h"
+#include "hotline/lifecycle.h"
+#include "model/directory.h"
 #include "util/json.h"
 #include "util/sha256.h"
 #include "util/time.h"
@@ -178,6 +180,461 @@ static void test_sbuf_sink(void **state)
 	hotline__sbuf_free(&b);
 }
 
+/* ---- the canonical form, rule by rule (util/json.h) ---- */
+
+/* Keys sort by code point: UTF-8 byte order; U+FF5E before U+1F600 (not UTF-16 order). */
+static void test_canonical_key_order(void **state)
+{
+	/* given in scrambled order */
+	static const char *const keys[] = { "\xF0\x9F\x98\x80" /* U+1F600 */, "b", "\xEF\xBD\x9E" /* U+FF5E */,
+		"aa", "\x7F", "A", "\xC3\xA9" /* U+00E9 */, "", "a", "a\xC3\xA9", "Z", NULL };
+	static const char want[] = "{\"\":1,\"A\":1,\"Z\":1,\"a\":1,\"aa\":1,\"a\xC3\xA9\":1,\"b\":1,\"\x7F\":1,"
+		"\"\xC3\xA9\":1,\"\xEF\xBD\x9E\":1,\"\xF0\x9F\x98\x80\":1}";
+	const char *const *k;
+	json_t *o = json_object();
+	hotline__sbuf b;
+	hotline__jw w;
+	char *text;
+	(void)state;
+	for (k = keys; *k; k++)
+		json_object_set_new(o, *k, json_integer(1));
+	text = hotline__json_canonical(o);
+	assert_string_equal(text, want);
+	free(text);
+	json_decref(o);
+	/* the streaming writer's collected object sorts the same way */
+	hotline__sbuf_init(&b, NULL, NULL);
+	hotline__jw_init(&w, &b);
+	hotline__jw_object(&w);
+	for (k = keys; *k; k++) {
+		hotline__jw_key(&w, *k);
+		hotline__jw_int(&w, 1);
+	}
+	hotline__jw_end(&w);
+	assert_int_equal(hotline__jw_finish(&w), 0);
+	text = hotline__sbuf_take(&b);
+	assert_string_equal(text, want);
+	free(text);
+	hotline__jw_free(&w);
+}
+
+static char *jw_text(void (*fn)(hotline__jw *w), int *rc)
+{
+	hotline__sbuf b;
+	hotline__jw w;
+	char *text;
+	hotline__sbuf_init(&b, NULL, NULL);
+	hotline__jw_init(&w, &b);
+	fn(&w);
+	*rc = hotline__jw_finish(&w);
+	hotline__jw_free(&w);
+	text = hotline__sbuf_take(&b);
+	return text;
+}
+
+static void write_escapes(hotline__jw *w)
+{
+	static const char s[] = "\x01\x1f\b\f\n\r\t\"\\/\x7f\xC3\xA9\xF0\x9F\x98\x80<\0>";
+	hotline__jw_strn(w, s, sizeof(s) - 1);
+}
+
+/* Escapes: control characters only (short forms where JSON has them, else \u00XX upper-case), " and \. */
+static void test_canonical_escapes(void **state)
+{
+	static const char want[] = "\"\\u0001\\u001F\\b\\f\\n\\r\\t\\\"\\\\/\x7f\xC3\xA9\xF0\x9F\x98\x80<\\u0000>\"";
+	int rc;
+	char *text = jw_text(write_escapes, &rc);
+	json_t *v;
+	(void)state;
+	assert_int_equal(rc, 0);
+	assert_string_equal(text, want);
+	free(text);
+	/* the same from a jansson value; a non-BMP character given as a surrogate pair is its UTF-8 */
+	v = json_loads("\"\\u0001\\u001f\\b\\f\\n\\r\\t\\\"\\\\\\/\\u007f\\u00e9\\ud83d\\ude00<\\u0000>\"",
+		JSON_DECODE_ANY | JSON_ALLOW_NUL, NULL);
+	assert_non_null(v);
+	text = hotline__json_canonical(v);
+	assert_string_equal(text, want);
+	free(text);
+	json_decref(v);
+}
+
+static void write_numbers(hotline__jw *w)
+{
+	hotline__jw_array(w, 0);
+	hotline__jw_int(w, 0);
+	hotline__jw_int(w, -1);
+	hotline__jw_int(w, 10);
+	hotline__jw_int(w, INT64_MAX);
+	hotline__jw_int(w, INT64_MIN);
+	hotline__jw_bool(w, 1);
+	hotline__jw_bool(w, 0);
+	hotline__jw_null(w);
+	hotline__jw_str(w, NULL);
+	hotline__jw_end(w);
+}
+
+/* Integers in plain decimal; reals as jansson formats them (the library writes none). */
+static void test_canonical_numbers(void **state)
+{
+	int rc;
+	char *text = jw_text(write_numbers, &rc);
+	json_t *r;
+	(void)state;
+	assert_int_equal(rc, 0);
+	assert_string_equal(text, "[0,-1,10,9223372036854775807,-9223372036854775808,true,false,null,null]");
+	free(text);
+	r = json_real(1.5);
+	text = hotline__json_canonical(r);
+	assert_string_equal(text, "1.5");
+	free(text);
+	json_decref(r);
+}
+
+/* ---- the streaming writer ---- */
+
+static void write_nested(hotline__jw *w)
+{
+	hotline__jw_object_streamed(w);
+	hotline__jw_key(w, "a");
+	hotline__jw_array(w, HOTLINE__JW_LINES);
+	hotline__jw_object(w);                  /* members in any order */
+	hotline__jw_key(w, "z");
+	hotline__jw_int(w, 1);
+	hotline__jw_key(w, "m");
+	hotline__jw_object(w);                  /* nested, unsorted */
+	hotline__jw_key(w, "y");
+	hotline__jw_array(w, 0);
+	hotline__jw_int(w, 1);
+	hotline__jw_int(w, 2);
+	hotline__jw_end(w);
+	hotline__jw_key(w, "x");
+	hotline__jw_str(w, "s");
+	hotline__jw_end(w);
+	hotline__jw_key(w, "b");
+	hotline__jw_object(w);                  /* nested, sorted */
+	hotline__jw_key(w, "c");
+	hotline__jw_null(w);
+	hotline__jw_key(w, "d");
+	hotline__jw_bool(w, 1);
+	hotline__jw_end(w);
+	hotline__jw_end(w);
+	hotline__jw_object(w);
+	hotline__jw_end(w);
+	hotline__jw_end(w);
+	hotline__jw_key(w, "b");
+	hotline__jw_array(w, HOTLINE__JW_LINES);
+	hotline__jw_end(w);
+	hotline__jw_key(w, "c");
+	hotline__jw_object(w);
+	hotline__jw_key(w, "k");
+	{
+		json_t *v = json_pack("{s:i,s:[s,s]}", "q", 1, "p", "x", "y");
+		hotline__jw_value(w, v);
+		json_decref(v);
+	}
+	hotline__jw_end(w);
+	hotline__jw_end(w);
+}
+
+static void test_jw_nested(void **state)
+{
+	int rc;
+	char *text = jw_text(write_nested, &rc);
+	(void)state;
+	assert_int_equal(rc, 0);
+	assert_string_equal(text, "{\"a\":[\n{\"b\":{\"c\":null,\"d\":true},\"m\":{\"x\":\"s\",\"y\":[1,2]},\"z\":1},\n{}],"
+		"\"b\":[],\"c\":{\"k\":{\"p\":[\"x\",\"y\"],\"q\":1}}}");
+	free(text);
+}
+
+/* The writer's text equals the canonical text of the same value, whatever order members come in. */
+static void test_jw_matches_canonical(void **state)
+{
+	json_t *doc = json_object();
+	hotline__sbuf b;
+	hotline__jw w;
+	char *want, *got;
+	int i, j;
+	(void)state;
+	hotline__sbuf_init(&b, NULL, NULL);
+	hotline__jw_init(&w, &b);
+	hotline__jw_object(&w);
+	for (i = 0; i < 40; i++) {
+		char k[16];
+		json_t *row = json_object();
+		snprintf(k, sizeof(k), "k%02d", (i * 17) % 40);
+		hotline__jw_key(&w, k);
+		hotline__jw_object(&w);
+		for (j = 5; j >= 0; j--) {
+			char f[8];
+			snprintf(f, sizeof(f), "f%d", (j * 7 + i) % 6);
+			json_object_set_new(row, f, json_integer(i * j));
+			hotline__jw_key(&w, f);
+			hotline__jw_int(&w, i * j);
+		}
+		hotline__jw_end(&w);
+		json_object_set_new(doc, k, row);
+	}
+	hotline__jw_end(&w);
+	assert_int_equal(hotline__jw_finish(&w), 0);
+	hotline__jw_free(&w);
+	got = hotline__sbuf_take(&b);
+	want = hotline__json_canonical(doc);
+	assert_string_equal(got, want);
+	free(got);
+	free(want);
+	json_decref(doc);
+}
+
+static void write_out_of_order(hotline__jw *w)
+{
+	hotline__jw_object_streamed(w);
+	hotline__jw_key(w, "b");
+	hotline__jw_int(w, 1);
+	hotline__jw_key(w, "a");      /* refused: a streamed member out of order */
+	hotline__jw_int(w, 2);
+	hotline__jw_end(w);
+}
+
+static void write_twice_streamed(hotline__jw *w)
+{
+	hotline__jw_object_streamed(w);
+	hotline__jw_key(w, "a");
+	hotline__jw_int(w, 1);
+	hotline__jw_key(w, "a");
+	hotline__jw_int(w, 2);
+	hotline__jw_end(w);
+}
+
+static void write_twice_collected(hotline__jw *w)
+{
+	hotline__jw_object(w);
+	hotline__jw_key(w, "b");
+	hotline__jw_int(w, 1);
+	hotline__jw_key(w, "a");
+	hotline__jw_int(w, 1);
+	hotline__jw_key(w, "b");
+	hotline__jw_int(w, 2);
+	hotline__jw_end(w);
+}
+
+static void write_no_key(hotline__jw *w)
+{
+	hotline__jw_object(w);
+	hotline__jw_int(w, 1);
+	hotline__jw_end(w);
+}
+
+static void write_key_in_array(hotline__jw *w)
+{
+	hotline__jw_array(w, 0);
+	hotline__jw_key(w, "a");
+	hotline__jw_end(w);
+}
+
+static void write_unclosed(hotline__jw *w)
+{
+	hotline__jw_array(w, 0);
+	hotline__jw_object_streamed(w);
+}
+
+static void write_dangling_key(hotline__jw *w)
+{
+	hotline__jw_object_streamed(w);
+	hotline__jw_key(w, "a");
+	hotline__jw_end(w);
+}
+
+static void write_extra_end(hotline__jw *w)
+{
+	hotline__jw_array(w, 0);
+	hotline__jw_end(w);
+	hotline__jw_end(w);
+}
+
+static void write_too_deep(hotline__jw *w)
+{
+	int i;
+	for (i = 0; i <= HOTLINE__JW_DEPTH; i++)
+		hotline__jw_array(w, 0);
+}
+
+/* The writer refuses what would not be canonical JSON, and stops writing. */
+static void test_jw_refuses(void **state)
+{
+	void (*const bad[])(hotline__jw *) = { write_twice_streamed, write_twice_collected, write_no_key,
+		write_key_in_array, write_unclosed, write_dangling_key, write_extra_end, write_too_deep };
+	size_t i;
+	int rc;
+	char *text;
+	(void)state;
+	text = jw_text(write_out_of_order, &rc);
+	assert_int_equal(rc, HOTLINE_EINVALID);
+	assert_string_equal(text, "{\"b\":1");   /* nothing after the refusal */
+	free(text);
+	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		text = jw_text(bad[i], &rc);
+		if (rc != HOTLINE_EINVALID)
+			fail_msg("case %zu: rc %d, text %s", i, rc, text ? text : "(null)");
+		free(text);
+	}
+}
+
+static int count_bytes(void *ctx, const char *data, size_t len)
+{
+	(void)data;
+	*(size_t *)ctx += len;
+	return 0;
+}
+
+/* Streamed arrays keep memory flat: only the open row is held. */
+static void test_jw_streams_flat(void **state)
+{
+	hotline__sbuf out, frag;
+	hotline__jw w, fw;
+	size_t total = 0, i;
+	char *text;
+	(void)state;
+	hotline__sbuf_init(&out, count_bytes, &total);
+	hotline__jw_init(&w, &out);
+	hotline__jw_object_streamed(&w);
+	hotline__jw_key(&w, "rows");
+	hotline__jw_array(&w, HOTLINE__JW_LINES);
+	for (i = 0; i < 200000; i++) {
+		hotline__jw_object(&w);
+		hotline__jw_key(&w, "rule");
+		hotline__jw_str(&w, "R14b");
+		hotline__jw_key(&w, "case");
+		hotline__jw_str(&w, "C000001");
+		hotline__jw_key(&w, "amount_fen");
+		hotline__jw_int(&w, (int64_t)i);
+		hotline__jw_end(&w);
+	}
+	hotline__jw_end(&w);
+	hotline__jw_end(&w);
+	assert_int_equal(hotline__jw_finish(&w), 0);
+	assert_int_equal(hotline__sbuf_flush(&out), 0);
+	assert_true(total > 200000 * 40);
+	assert_true(out.cap <= 2 * 65536 + 64);
+	assert_true(w.scratch.cap <= 4096 && w.keys.cap <= 4096 && w.cap_members <= 64);
+	hotline__jw_free(&w);
+	hotline__sbuf_free(&out);
+
+	/* fragments written apart and spliced into an array */
+	hotline__sbuf_init(&frag, NULL, NULL);
+	hotline__jw_init(&fw, &frag);
+	hotline__jw_array(&fw, HOTLINE__JW_LINES | HOTLINE__JW_FRAGMENT);
+	hotline__jw_int(&fw, 2);
+	hotline__jw_int(&fw, 3);
+	hotline__jw_end(&fw);
+	assert_int_equal(hotline__jw_finish(&fw), 0);
+	hotline__sbuf_init(&out, NULL, NULL);
+	hotline__jw_init(&w, &out);
+	hotline__jw_array(&w, HOTLINE__JW_LINES);
+	hotline__jw_int(&w, 1);
+	hotline__sbuf_put(hotline__jw_splice(&w, 2), frag.p, frag.n);
+	hotline__jw_int(&w, 4);
+	hotline__jw_end(&w);
+	assert_int_equal(hotline__jw_finish(&w), 0);
+	text = hotline__sbuf_take(&out);
+	assert_string_equal(text, "[\n1,\n2,\n3,\n4]");
+	free(text);
+	hotline__jw_free(&w);
+	hotline__jw_free(&fw);
+	hotline__sbuf_free(&frag);
+}
+
+/* ---- directory: bonus months and keys ---- */
+
+static void test_month_valid(void **state)
+{
+	static const char *const good[] = { "2026-11", "2026-01", "2026-12", "0001-10", "9999-09", NULL };
+	static const char *const bad[] = { "+026-11", "2026- 1", "2026-1", "2026-00", "2026-13", "2026-20",
+		"2026-11 ", " 2026-11", "2026/11", "20261-1", "2026-111", "202a-11", "2026-1a", "", "2026",
+		"-2026-11", NULL };
+	const char *const *s;
+	(void)state;
+	for (s = good; *s; s++)
+		if (!hotline__month_valid(*s))
+			fail_msg("\"%s\" refused", *s);
+	for (s = bad; *s; s++)
+		if (hotline__month_valid(*s))
+			fail_msg("\"%s\" accepted", *s);
+	assert_false(hotline__month_valid(NULL));
+}
+
+static int add_bonus(hotline__directory *d, const char *person, const char *month, int64_t amount)
+{
+	json_t *o = json_pack("{s:s,s:s,s:s,s:I}", "cmd", "bonus", "person", person, "month", month,
+		"amount_fen", (json_int_t)amount);
+	int rc = hotline__directory_add_json(d, HOTLINE_CMD_BONUS, o);
+	json_decref(o);
+	return rc;
+}
+
+/* Two long ids that differ only at the end have two keys and two bonuses. */
+static void test_bonus_key_long_ids(void **state)
+{
+	static const size_t lens[] = { 200, 300, 1000 };
+	size_t k;
+	(void)state;
+	for (k = 0; k < sizeof(lens) / sizeof(lens[0]); k++) {
+		size_t len = lens[k];
+		char *a = malloc(len + 1), *b = malloc(len + 1), *ka, *kb;
+		hotline__directory d;
+		int64_t amount = 0;
+		memset(a, 'p', len);
+		memset(b, 'p', len);
+		a[len] = b[len] = '\0';
+		a[len - 1] = 'a';
+		b[len - 1] = 'b';
+		ka = hotline__bonus_key(a, "2026-11");
+		kb = hotline__bonus_key(b, "2026-11");
+		assert_non_null(ka);
+		assert_non_null(kb);
+		assert_int_equal(strlen(ka), len + 8);
+		assert_string_not_equal(ka, kb);
+		assert_int_equal(strncmp(ka, a, len), 0);
+		assert_string_equal(ka + len, "|2026-11");
+		hotline__directory_init(&d);
+		assert_int_equal(add_bonus(&d, a, "2026-11", 100), 0);
+		assert_int_equal(add_bonus(&d, b, "2026-11", 200), 0);
+		assert_int_equal(add_bonus(&d, b, "2026-11", 300), HOTLINE_EDUPLICATE);
+		assert_true(hotline__directory_bonus(&d, a, "2026-11", &amount));
+		assert_int_equal(amount, 100);
+		assert_true(hotline__directory_bonus(&d, b, "2026-11", &amount));
+		assert_int_equal(amount, 200);
+		assert_false(hotline__directory_bonus(&d, a, "2026-12", NULL));
+		hotline__directory_clear(&d);
+		free(ka);
+		free(kb);
+		free(a);
+		free(b);
+	}
+	assert_null(hotline__bonus_key(NULL, "2026-11"));
+}
+
+/* The directory refuses a bonus month that is not exactly YYYY-MM. */
+static void test_directory_bonus_month(void **state)
+{
+	hotline__directory d;
+	(void)state;
+	hotline__directory_init(&d);
+	assert_int_equal(add_bonus(&d, "li", "+026-11", 100), HOTLINE_EINVALID);
+	assert_int_equal(add_bonus(&d, "li", "2026- 1", 100), HOTLINE_EINVALID);
+	assert_int_equal(add_bonus(&d, "li", "2026-13", 100), HOTLINE_EINVALID);
+	assert_int_equal(d.n_bonuses, 0);
+	assert_int_equal(add_bonus(&d, "li", "2026-11", 100), 0);
+	assert_int_equal(add_bonus(&d, "li", "2026-01", 100), 0);
+	assert_int_equal(add_bonus(&d, "ann", "2026-11", 100), 0);
+	/* sorted by (person, month) */
+	assert_string_equal(d.bonuses[0].person, "ann");
+	assert_string_equal(d.bonuses[1].month, "2026-01");
+	assert_string_equal(d.bonuses[2].month, "2026-11");
+	hotline__directory_clear(&d);
+}
+
 static void test_time_parse_format(void **state)
 {
 	int64_t t, t2;
@@ -260,6 +717,16 @@ int main(void)
 		cmocka_unit_test(test_sha256_split_updates),
 		cmocka_unit_test(test_json_canonical_matches_jansson),
 		cmocka_unit_test(test_sbuf_sink),
+		cmocka_unit_test(test_canonical_key_order),
+		cmocka_unit_test(test_canonical_escapes),
+		cmocka_unit_test(test_canonical_numbers),
+		cmocka_unit_test(test_jw_nested),
+		cmocka_unit_test(test_jw_matches_canonical),
+		cmocka_unit_test(test_jw_refuses),
+		cmocka_unit_test(test_jw_streams_flat),
+		cmocka_unit_test(test_month_valid),
+		cmocka_unit_test(test_bonus_key_long_ids),
+		cmocka_unit_test(test_directory_bonus_month),
 		cmocka_unit_test(test_time_parse_format),
 		cmocka_unit_test(test_time_invalid),
 		cmocka_unit_test(test_civil),
