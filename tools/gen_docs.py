@@ -139,6 +139,7 @@ TYPES = {
     "time": "an ISO-8601 instant with a UTC offset, as a string: `\"2026-11-02T09:05:00+08:00\"`",
     "month": "a month as a string `\"YYYY-MM\"`",
     "enum": "one of the strings listed with the field",
+    "finding_kind": "one of the policy's finding kinds (each policy lists them in [policies.md](policies.md))",
     "strings": "a non-empty array of non-empty strings",
     "persons": "an array (possibly empty) of person ids, each in the directory (`not_found` otherwise)",
     "roles": "a non-empty array of role names: " + ", ".join("`%s`" % r for r in (
@@ -176,7 +177,7 @@ FIELD_NOTES = {
     ("request_escalation", "report"): "the written report to the group head",
     ("request_stage_close", "measures"): "the measures fixed",
     ("request_stage_close", "agreed_repair_at"): "the repair date agreed with the owner",
-    ("request_stage_close", "expected_completion_at"): "more than 30 days after the dispatch, else `invalid` "
+    ("request_stage_close", "expected_completion_at"): "more than the policy's `stage_close_min_days` (30 in the shipped policies) after the dispatch, else `invalid` "
                                                        "(Art. 18)",
     ("report_malicious", "explanation"): "the written explanation",
     ("approve", "note"): "a remark",
@@ -310,6 +311,11 @@ def commands_md(rows):
     return "\n".join(out)
 
 
+# What a policy without "finding_kinds" gets (rules/policy.c's default list).
+DEFAULT_FINDING_KINDS = ["falsified_form", "supervisor_false_report", "archive_lost_original",
+                         "archive_lost_copy", "line_private_use", "assessment_misreport"]
+
+
 def policies_md(policies):
     out = [HEADER.format(src="policies/*.json"), "# Shipped policies\n",
            "Each rule as the library loads it; amounts in fen (分).\n"]
@@ -317,6 +323,13 @@ def policies_md(policies):
         out.append("## `%s`\n" % name)
         if pol.get("description"):
             out.append(pol["description"] + "\n")
+        dflt = " (the library's default)"
+        kinds = pol.get("finding_kinds")
+        out.append("- Finding kinds a `record_finding` may carry%s: %s." % (
+            "" if kinds else dflt, ", ".join("`%s`" % k for k in (kinds or DEFAULT_FINDING_KINDS))))
+        out.append("- Stage closure (Art. 18) needs more than %d days of work after the dispatch%s." % (
+            pol.get("stage_close_min_days", 30), "" if "stage_close_min_days" in pol else dflt))
+        out.append("")
         rules = pol.get("rules", [])
         keys = []
         for r in rules:

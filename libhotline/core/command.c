@@ -94,7 +94,7 @@ static int apply(hotline__cmdctx *c, int64_t *seq_out)
 		char *key = NULL;
 		const char *id = json_string_value(json_object_get(c->obj, "id"));
 		if (c->kind == HOTLINE_CMD_BONUS) {
-			key = hotline__dirstore_bonus_key(json_string_value(json_object_get(c->obj, "person")),
+			key = hotline__bonus_key(json_string_value(json_object_get(c->obj, "person")),
 				json_string_value(json_object_get(c->obj, "month")));
 			if (!(id = key)) {
 				rc = hotline__db_fail(c->db, HOTLINE_ENOMEM, "out of memory");

@@ -76,24 +76,12 @@ const hotline__property *hotline__dirstore_property(hotline__directory *d, hotli
 	return p;
 }
 
-char *hotline__dirstore_bonus_key(const char *person, const char *month)
-{
-	size_t a = strlen(person), b = strlen(month);
-	char *k = malloc(a + b + 2);
-	if (k) {
-		memcpy(k, person, a);
-		k[a] = '|';
-		memcpy(k + a + 1, month, b + 1);
-	}
-	return k;
-}
-
 int hotline__dirstore_has_bonus(hotline__directory *d, hotline_storage *st, const char *person, const char *month)
 {
 	char *key;
 	if (hotline__directory_bonus(d, person, month, NULL))
 		return 1;
-	if (!(key = hotline__dirstore_bonus_key(person, month)))
+	if (!(key = hotline__bonus_key(person, month)))
 		return 0;
 	fetch(d, st, "bonus", key);
 	free(key);

@@ -18,7 +18,5 @@ const hotline__property *hotline__dirstore_property(hotline__directory *d, hotli
 int hotline__dirstore_has_bonus(hotline__directory *d, hotline_storage *st, const char *person, const char *month);
 /* 1 if the person exists and holds one of the role bits. */
 int hotline__dirstore_has_role(hotline__directory *d, hotline_storage *st, const char *id, unsigned roles);
-/* The storage key of a bonus record ("person|month"), malloc'd; NULL when memory is short. */
-char *hotline__dirstore_bonus_key(const char *person, const char *month);
 
 #endif

@@ -5,9 +5,6 @@
 #include "core/dirstore.h"
 #include "util/time.h"
 
-/* Art. 18: stage closure needs more than 30 days of work after dispatch. */
-#define STAGE_CLOSE_MIN_SECONDS (30 * 24 * 3600)
-
 static hotline_time json_time(const json_t *obj, const char *key)
 {
 	hotline_time t = HOTLINE_TIME_NONE;
@@ -22,13 +19,16 @@ static int has_role(hotline__cmdctx *c, const char *id, unsigned role)
 	return hotline__dirstore_has_role(&c->db->dir, c->db->st, id, role);
 }
 
-static int stage_close_after_30_days(hotline__cmdctx *c)
+/* Art. 18: stage closure needs more than the policy's days of work (30) after the dispatch. */
+static int stage_close_long_enough(hotline__cmdctx *c)
 {
+	int64_t least = hotline__policy_stage_close_min_seconds(c->db->policy);
 	hotline_time dispatched = json_time(c->snap.json, "dispatched_at");
 	hotline_time expected = json_time(c->obj, "expected_completion_at");
-	if (dispatched == HOTLINE_TIME_NONE || expected - dispatched <= STAGE_CLOSE_MIN_SECONDS)
+	if (dispatched == HOTLINE_TIME_NONE || expected - dispatched <= least)
 		return hotline__cmd_fail(c, HOTLINE_EINVALID,
-			"stage closure needs expected_completion_at more than 30 days after the dispatch (Art. 18)");
+			"stage closure needs expected_completion_at more than %lld days after the dispatch (Art. 18)",
+			(long long)(least / 86400));
 	return 0;
 }
 
@@ -81,7 +81,7 @@ static int property_people_hold_roles(hotline__cmdctx *c)
 }
 
 const hotline__guard hotline__guards[] = {
-	{ HOTLINE_CMD_REQUEST_STAGE_CLOSE, stage_close_after_30_days, "Art. 18" },
+	{ HOTLINE_CMD_REQUEST_STAGE_CLOSE, stage_close_long_enough, "Art. 18" },
 	{ HOTLINE_CMD_RECORD_FINDING, finding_names_its_person, "Art. 7, Art. 9" },
 	{ HOTLINE_CMD_DECIDE_MEASURES, department_head_of_property, "Art. 14" },
 	{ HOTLINE_CMD_QUARTERLY_MEETING, absentees_are_managers, "Art. 10" },

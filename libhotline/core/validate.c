@@ -25,18 +25,6 @@ static int in_list(const char *const *list, const char *s)
 	return 0;
 }
 
-/* Exactly "YYYY-MM" with a month 01-12 (Art. 22's bonus month). */
-static int month_valid(const char *s)
-{
-	int i;
-	if (strlen(s) != 7 || s[4] != '-')
-		return 0;
-	for (i = 0; i < 7; i++)
-		if (i != 4 && (s[i] < '0' || s[i] > '9'))
-			return 0;
-	return (s[5] == '0' && s[6] >= '1') || (s[5] == '1' && s[6] <= '2');
-}
-
 static int nonempty_string(const json_t *v)
 {
 	return json_is_string(v) && json_string_length(v) > 0;
@@ -147,8 +135,21 @@ static int check_field_shape(hotline__cmdctx *c, const hotline__field *f, const 
 				return hotline__cmd_fail(c, HOTLINE_EINVALID, "field '%s.%s' must be a string", f->name, key);
 		return 0;
 	case HOTLINE__F_MONTH:
-		if (!json_is_string(v) || !month_valid(json_string_value(v)))
+		if (!json_is_string(v) || !hotline__month_valid(json_string_value(v)))
 			goto bad;
+		return 0;
+	case HOTLINE__F_FINDING_KIND:
+		if (!json_is_string(v) || !hotline__policy_is_finding_kind(c->db->policy, json_string_value(v))) {
+			char opts[512] = "";
+			const char *const *p;
+			for (p = hotline__policy_finding_kinds(c->db->policy); *p; p++) {
+				strncat(opts, *p, sizeof(opts) - strlen(opts) - 1);
+				if (p[1])
+					strncat(opts, ", ", sizeof(opts) - strlen(opts) - 1);
+			}
+			return hotline__cmd_fail(c, HOTLINE_EINVALID, "field '%s' must be one of the policy's finding kinds: %s",
+				f->name, opts);
+		}
 		return 0;
 	}
 bad:

@@ -90,8 +90,6 @@ const size_t hotline__n_transitions = sizeof(hotline__transitions) / sizeof(hotl
 static const char *const kinds[] = { "complaint", "repair", NULL };
 static const char *const severities[] = { "general", "serious", "urgent", NULL };
 static const char *const outcomes[] = { "confirmed", "not_done", "false_report", NULL };
-const char *const hotline__finding_kinds[] = { "falsified_form", "supervisor_false_report",
-	"archive_lost_original", "archive_lost_copy", "line_private_use", "assessment_misreport", NULL };
 /* Art. 12: the ledger (热线台帐) fields besides the call time. */
 const char *const hotline__ledger_fields[] = { "property", "room", "owner", "phone", "matter",
 	"call_taker", "order_taker", "kind", "severity", NULL };
@@ -129,7 +127,7 @@ const hotline__field hotline__fields[] = {
 	F(REPEAT_COMPLAINT, "matter", STRING, 0),
 	F(REPLY, "text", STRING, 1),
 	F(REPLY, "promised_at", TIME, 0),
-	FE(RECORD_FINDING, "kind", 1, hotline__finding_kinds),
+	F(RECORD_FINDING, "kind", FINDING_KIND, 1),
 	F(RECORD_FINDING, "person", PERSON, 0),
 	F(RECORD_FINDING, "note", STRING, 0),
 	F(CALL, "agent", PERSON, 1),
@@ -318,7 +316,7 @@ static const char *const on_names[] = { "new_case", "case", "case_or_organisatio
 static const char *const approval_effects[] = { "keep", "request", "approve", "reject" };
 static const char *const effect_names[] = { "none", "open_ledger", "dispatched_at", "merge_ledger" };
 static const char *const type_names[] = { "string", "bool", "count", "time", "enum", "strings",
-	"object", "person", "persons", "property", "roles", "month", "id" };
+	"object", "person", "persons", "property", "roles", "month", "id", "finding_kind" };
 
 int hotline_lifecycle_json(char **out)
 {

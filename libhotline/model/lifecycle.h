@@ -77,7 +77,8 @@ enum {
 	HOTLINE__F_PROPERTY,  /* a property id that must exist */
 	HOTLINE__F_ROLES,     /* non-empty array of role names */
 	HOTLINE__F_MONTH,     /* "YYYY-MM" */
-	HOTLINE__F_ID         /* non-empty string: the id of a directory record */
+	HOTLINE__F_ID,        /* non-empty string: the id of a directory record */
+	HOTLINE__F_FINDING_KIND /* one of the policy's finding kinds */
 };
 
 typedef struct hotline__field {
@@ -105,6 +106,5 @@ int hotline__state_open(int state, int approval);
 
 /* Ledger fields of Art. 12 that `register` needs and `correct_record` may name. */
 extern const char *const hotline__ledger_fields[];
-extern const char *const hotline__finding_kinds[];
 
 #endif

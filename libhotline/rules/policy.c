@@ -1024,11 +1024,14 @@ static int parse_zone(const char *s, int *out)
 	return 0;
 }
 
-/* Art. 4, 7, 9, 14, 15: what a record_finding may name (DESIGN §2). */
+/* Art. 4, 7, 9, 14, 15: what a record_finding may name when a policy does not say (DESIGN §2). */
+static const char *const default_finding_kinds[] = { "falsified_form", "supervisor_false_report",
+	"archive_lost_original", "archive_lost_copy", "line_private_use", "assessment_misreport", NULL };
+
 static int parse_finding_kinds(const json_t *root, hotline__policy *p, hotline__err *err)
 {
 	const json_t *a = json_object_get(root, "finding_kinds"), *x;
-	const char *const *dflt = hotline__finding_kinds;
+	const char *const *dflt = default_finding_kinds;
 	size_t i, j, n;
 
 	if (a) {
@@ -1322,7 +1325,7 @@ int hotline__policy_is_finding_kind(const hotline__policy *p, const char *kind)
 
 const char *const *hotline__policy_finding_kinds(const hotline__policy *p)
 {
-	return (p && p->finding_kinds) ? (const char *const *)p->finding_kinds : hotline__finding_kinds;
+	return (p && p->finding_kinds) ? (const char *const *)p->finding_kinds : default_finding_kinds;
 }
 
 int64_t hotline__policy_stage_close_min_seconds(const hotline__policy *p)

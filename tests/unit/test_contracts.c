@@ -293,6 +293,53 @@ static void test_paging_old_backend(void **state)
 	hotline_db_close(db);
 }
 
+/* A policy's finding kinds and stage-closure threshold are what the command path checks. */
+static void test_policy_settings_reach_commands(void **state)
+{
+	char path[512], *text;
+	FILE *in, *out;
+	long n;
+	hotline_db_options o = HOTLINE_DB_OPTIONS_INIT;
+	hotline_db *db;
+	(void)state;
+	snprintf(path, sizeof(path), "%s/policy-settings.json", getenv("TMPDIR") ? getenv("TMPDIR") : "/tmp");
+	assert_non_null(in = fopen(HOTLINE_SOURCE_DIR "/policies/service-standard.json", "rb"));
+	fseek(in, 0, SEEK_END);
+	n = ftell(in);
+	fseek(in, 0, SEEK_SET);
+	assert_non_null(text = calloc(1, (size_t)n + 1));
+	assert_int_equal(fread(text, 1, (size_t)n, in), (size_t)n);
+	fclose(in);
+	/* the same policy, with its own kinds and a 10-day threshold */
+	assert_non_null(out = fopen(path, "wb"));
+	fprintf(out, "{\"finding_kinds\":[\"noise_at_night\"],\"stage_close_min_days\":10,%s", strchr(text, '{') + 1);
+	fclose(out);
+	free(text);
+	o.policy = path;
+	assert_int_equal(hotline_db_open(&db, "memory:", &o), 0);
+	fixture_load(db);
+	assert_int_equal(exec_fmt(db, "{\"cmd\":\"record_finding\",\"at\":\"2026-11-02T09:05:00+08:00\",\"actor\":\"qa\","
+		"\"kind\":\"falsified_form\"}"), HOTLINE_EINVALID);
+	assert_non_null(strstr(hotline_db_errmsg(db), "noise_at_night"));
+	assert_int_equal(exec_fmt(db, "{\"cmd\":\"record_finding\",\"at\":\"2026-11-02T09:05:00+08:00\",\"actor\":\"qa\","
+		"\"kind\":\"noise_at_night\"}"), 0);
+	assert_int_equal(exec_fmt(db, "{\"cmd\":\"register\",\"case\":\"S1\",\"at\":\"2026-11-02T09:05:00+08:00\","
+		"\"actor\":\"zhang\",\"property\":\"P1\",\"room\":\"1\",\"owner\":\"o\",\"phone\":\"1\",\"matter\":\"m\","
+		"\"call_taker\":\"zhang\",\"order_taker\":\"li\"}"), 0);
+	assert_int_equal(exec_fmt(db, "{\"cmd\":\"dispatch\",\"case\":\"S1\",\"at\":\"2026-11-02T10:00:00+08:00\","
+		"\"actor\":\"zhang\"}"), 0);
+	/* exactly 10 days is not more than 10; 10 days and a second is */
+	assert_int_equal(exec_fmt(db, "{\"cmd\":\"request_stage_close\",\"case\":\"S1\",\"at\":\"2026-11-02T11:00:00+08:00\","
+		"\"actor\":\"li\",\"measures\":\"m\",\"agreed_repair_at\":\"2026-11-03T10:00:00+08:00\","
+		"\"expected_completion_at\":\"2026-11-12T10:00:00+08:00\"}"), HOTLINE_EINVALID);
+	assert_non_null(strstr(hotline_db_errmsg(db), "more than 10 days"));
+	assert_int_equal(exec_fmt(db, "{\"cmd\":\"request_stage_close\",\"case\":\"S1\",\"at\":\"2026-11-02T11:00:00+08:00\","
+		"\"actor\":\"li\",\"measures\":\"m\",\"agreed_repair_at\":\"2026-11-03T10:00:00+08:00\","
+		"\"expected_completion_at\":\"2026-11-12T10:00:01+08:00\"}"), 0);
+	hotline_db_close(db);
+	remove(path);
+}
+
 typedef struct race_arg {
 	hotline_db *db;
 	int good;
@@ -347,6 +394,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_effects_in_snapshot, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_error_under_lock, setup, teardown),
 		cmocka_unit_test(test_paging),
+		cmocka_unit_test(test_policy_settings_reach_commands),
 		cmocka_unit_test(test_paging_old_backend),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
