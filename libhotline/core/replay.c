@@ -11,6 +11,7 @@
 #include "core/db.h"
 #include "core/report.h"
 #include "hotline/assess.h"
+#include "util/json.h"
 #include "util/time.h"
 
 /* Commands per transaction when replaying: durable in steps, fast. */
@@ -165,7 +166,7 @@ int hotline_replay(char **out, const char *const *files, size_t nfiles, const ho
 	doc = json_pack("{s:O,s:O,s:o,s:o}", "cases", cases, "refused", refused,
 		"penalties", pen ? json_incref(pen) : json_array(),
 		"assessment", assessment ? json_incref(assessment) : json_null());
-	*out = doc ? json_dumps(doc, JSON_SORT_KEYS | JSON_INDENT(2)) : NULL;
+	*out = doc ? hotline__json_pretty(doc, 2) : NULL;
 	json_decref(doc);
 	if (!*out)
 		rc = hotline__last_error_set(HOTLINE_ENOMEM, "out of memory");

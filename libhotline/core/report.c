@@ -222,7 +222,7 @@ int hotline_db_explain(char **out, hotline_db *db, const char *case_id, hotline_
 		rc = hotline__explain_case(db->policy, db->cal, &db->dir, v.ev, v.n, as_of, &doc, &err);
 		if (rc)
 			hotline__db_fail_err(db, &err);
-		else if (!(*out = json_dumps(doc, JSON_SORT_KEYS | JSON_INDENT(2))))
+		else if (!(*out = hotline__json_pretty(doc, 2)))
 			rc = hotline__db_fail(db, HOTLINE_ENOMEM, "out of memory");
 	}
 	json_decref(doc);

@@ -3,6 +3,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "util/json.h"
+
 /* ---- the table's effect column ---- */
 
 /* Art. 12: the ledger (热线台帐) from the registering command, with its defaults. */
@@ -62,7 +64,7 @@ static int target_state(const hotline__transition *t, json_t *cmd, int current)
 	if (json_is_string(bv)) {
 		match = strcmp(json_string_value(bv), t->branch_value) == 0;
 	} else {
-		char *txt = json_dumps(bv, JSON_ENCODE_ANY);
+		char *txt = hotline__json_canonical(bv);
 		match = txt && strcmp(txt, t->branch_value) == 0;
 		free(txt);
 	}

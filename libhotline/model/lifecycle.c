@@ -14,6 +14,7 @@
 #include "hotline/db.h"
 #include "hotline/errors.h"
 #include "util/err.h"
+#include "util/json.h"
 
 #define S(state) HOTLINE__SLOT(HOTLINE_STATE_##state, HOTLINE_APPROVAL_NONE)
 #define PENDING(state) HOTLINE__SLOT(HOTLINE_STATE_##state, HOTLINE_APPROVAL_PENDING)
@@ -362,7 +363,7 @@ int hotline_lifecycle_json(char **out)
 		json_object_set_new(row, "fields", fields);
 		json_array_append_new(rows, row);
 	}
-	*out = json_dumps(rows, JSON_INDENT(1));
+	*out = hotline__json_pretty(rows, 1);
 	json_decref(rows);
 	if (!*out)
 		return hotline__last_error_set(HOTLINE_ENOMEM, "out of memory");

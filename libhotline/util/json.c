@@ -160,7 +160,17 @@ static int key_less(const member *a, const member *b)
 	return c < 0 || (c == 0 && a->len < b->len);
 }
 
-static void write_object(hotline__sbuf *b, const json_t *v)
+static void newline(hotline__sbuf *b, int indent, int depth)
+{
+	int i;
+	hotline__sbuf_putc(b, '\n');
+	for (i = 0; i < indent * depth; i++)
+		hotline__sbuf_putc(b, ' ');
+}
+
+static void write_value(hotline__sbuf *b, const json_t *v, int indent, int depth);
+
+static void write_object(hotline__sbuf *b, const json_t *v, int indent, int depth)
 {
 	member stack[32], *m = stack;
 	size_t n = json_object_size(v), i = 0, j;
@@ -183,29 +193,40 @@ static void write_object(hotline__sbuf *b, const json_t *v)
 	for (j = 0; j < i; j++) {
 		if (j)
 			hotline__sbuf_putc(b, ',');
+		if (indent)
+			newline(b, indent, depth + 1);
 		hotline__sbuf_str(b, m[j].key, m[j].len);
-		hotline__sbuf_putc(b, ':');
-		hotline__json_write(b, m[j].value);
+		if (indent)
+			hotline__sbuf_put(b, ": ", 2);
+		else
+			hotline__sbuf_putc(b, ':');
+		write_value(b, m[j].value, indent, depth + 1);
 	}
+	if (indent && i)
+		newline(b, indent, depth);
 	hotline__sbuf_putc(b, '}');
 	if (m != stack)
 		free(m);
 }
 
-void hotline__json_write(hotline__sbuf *b, const json_t *v)
+static void write_value(hotline__sbuf *b, const json_t *v, int indent, int depth)
 {
 	size_t i;
 	switch (json_typeof(v)) {
 	case JSON_OBJECT:
-		write_object(b, v);
+		write_object(b, v, indent, depth);
 		break;
 	case JSON_ARRAY:
 		hotline__sbuf_putc(b, '[');
 		for (i = 0; i < json_array_size(v); i++) {
 			if (i)
 				hotline__sbuf_putc(b, ',');
-			hotline__json_write(b, json_array_get(v, i));
+			if (indent)
+				newline(b, indent, depth + 1);
+			write_value(b, json_array_get(v, i), indent, depth + 1);
 		}
+		if (indent && json_array_size(v))
+			newline(b, indent, depth);
 		hotline__sbuf_putc(b, ']');
 		break;
 	case JSON_STRING:
@@ -236,6 +257,11 @@ void hotline__json_write(hotline__sbuf *b, const json_t *v)
 	}
 }
 
+void hotline__json_write(hotline__sbuf *b, const json_t *v)
+{
+	write_value(b, v, 0, 0);
+}
+
 char *hotline__json_canonical(const json_t *v)
 {
 	hotline__sbuf b;
@@ -243,6 +269,16 @@ char *hotline__json_canonical(const json_t *v)
 		return NULL;
 	hotline__sbuf_init(&b, NULL, NULL);
 	hotline__json_write(&b, v);
+	return hotline__sbuf_take(&b);
+}
+
+char *hotline__json_pretty(const json_t *v, int indent)
+{
+	hotline__sbuf b;
+	if (!v || indent < 1)
+		return NULL;
+	hotline__sbuf_init(&b, NULL, NULL);
+	write_value(&b, v, indent, 0);
 	return hotline__sbuf_take(&b);
 }
 

@@ -65,6 +65,13 @@ char *hotline__sbuf_take(hotline__sbuf *b);
 void hotline__json_write(hotline__sbuf *b, const json_t *v);
 /* The canonical text of v, malloc'd; NULL when memory is short. */
 char *hotline__json_canonical(const json_t *v);
+/*
+ * The same text laid out for people: each member and element on its own
+ * line, `indent` spaces per level, ": " after keys (byte for byte jansson's
+ * JSON_INDENT(indent) | JSON_SORT_KEYS). Keys, escapes and numbers are the
+ * canonical form's. malloc'd; NULL when memory is short or indent < 1.
+ */
+char *hotline__json_pretty(const json_t *v, int indent);
 
 /*
  * Streaming writer: a document written value by value into an sbuf (which

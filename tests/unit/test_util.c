@@ -709,6 +709,38 @@ static void test_civil(void **state)
 	assert_int_equal(hotline__days_in_month(2000, 2), 29);
 }
 
+/* The layout for people is jansson's indented sorted dump, byte for byte, over the canonical form. */
+static void test_json_pretty(void **state)
+{
+	static const char *const docs[] = {
+		"{}", "[]", "{\"b\":[],\"a\":{}}",
+		"{\"cases\":[{\"id\":\"C1\",\"state\":\"closed\",\"exempt\":false,\"version\":9}],"
+		"\"refused\":[],\"assessment\":null,\"z\":{\"\u00e9\":\"\u738b\",\"e\":[1,[2,[]],{\"x\":\"\\n\"}]}}",
+		"\"only a string\"", "42", NULL };
+	const char *const *d;
+	int indent;
+	(void)state;
+	for (d = docs; *d; d++)
+		for (indent = 1; indent <= 4; indent++) {
+			json_t *v = json_loads(*d, JSON_DECODE_ANY, NULL);
+			char *ours, *theirs;
+			assert_non_null(v);
+			ours = hotline__json_pretty(v, indent);
+			theirs = json_dumps(v, JSON_INDENT(indent) | JSON_SORT_KEYS | JSON_ENCODE_ANY);
+			assert_non_null(ours);
+			assert_string_equal(ours, theirs);
+			free(ours);
+			free(theirs);
+			json_decref(v);
+		}
+	assert_null(hotline__json_pretty(NULL, 2));
+	{
+		json_t *v = json_object();
+		assert_null(hotline__json_pretty(v, 0));
+		json_decref(v);
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -730,6 +762,7 @@ int main(void)
 		cmocka_unit_test(test_time_parse_format),
 		cmocka_unit_test(test_time_invalid),
 		cmocka_unit_test(test_civil),
+		cmocka_unit_test(test_json_pretty),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
