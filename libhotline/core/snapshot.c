@@ -71,30 +71,83 @@ static int target_state(const hotline__transition *t, json_t *cmd, int current)
 	return match ? t->to : t->to_else;
 }
 
+/*
+ * Requests nest (DESIGN §2): each request pushes what the case was before
+ * it (state, approval, exemption) onto the snapshot's "requests"; approve
+ * and reject answer the top one, and reject restores exactly what it held.
+ * A snapshot written before requests nested has previous_state /
+ * previous_approval / requested_at instead: read as a stack of one.
+ */
+static json_t *request_stack(json_t *body, const hotline_case *old)
+{
+	json_t *stack = json_object_get(body, "requests");
+	if (json_is_array(stack))
+		return stack;
+	stack = json_array();
+	if (json_object_get(body, "previous_state")) {
+		json_t *e = json_object();
+		json_object_set(e, "state", json_object_get(body, "previous_state"));
+		json_object_set(e, "approval", json_object_get(body, "previous_approval"));
+		json_object_set_new(e, "exempt", json_boolean(old->exempt));
+		if (json_object_get(body, "exempt_from"))
+			json_object_set(e, "exempt_from", json_object_get(body, "exempt_from"));
+		json_object_set(e, "at", json_object_get(body, "requested_at"));
+		json_array_append_new(stack, e);
+	}
+	json_object_del(body, "previous_state");
+	json_object_del(body, "previous_approval");
+	json_object_set_new(body, "requests", stack);
+	return stack;
+}
+
 static void apply_approval(const hotline__transition *t, json_t *body, json_t *cmd, const hotline_case *old,
 	int *state, int *approval, int *exempt)
 {
+	json_t *stack, *top, *e;
+	if (t->approval == HOTLINE__APPROVAL_KEEP)
+		return;
+	stack = request_stack(body, old);
+	top = json_array_get(stack, json_array_size(stack) - 1);
 	switch (t->approval) {
 	case HOTLINE__APPROVAL_REQUEST:
-		json_object_set_new(body, "previous_state", json_string(hotline_state_name(old->state)));
-		json_object_set_new(body, "previous_approval", json_string(hotline_approval_name(old->approval)));
+		e = json_object();
+		json_object_set_new(e, "state", json_string(hotline_state_name(old->state)));
+		json_object_set_new(e, "approval", json_string(hotline_approval_name(old->approval)));
+		json_object_set_new(e, "exempt", json_boolean(old->exempt));
+		if (json_object_get(body, "exempt_from"))
+			json_object_set(e, "exempt_from", json_object_get(body, "exempt_from"));
+		json_object_set(e, "at", json_object_get(cmd, "at"));
+		json_array_append_new(stack, e);
 		json_object_set(body, "requested_at", json_object_get(cmd, "at"));
 		*approval = HOTLINE_APPROVAL_PENDING;
 		break;
 	case HOTLINE__APPROVAL_APPROVE:
-		/* Art. 17-19: approved requests are not assessed (不纳入考核). */
+		/* Art. 17-19: approved requests are not assessed (不纳入考核), from the request on. */
 		*approval = HOTLINE_APPROVAL_APPROVED;
-		if (!*exempt) {
+		if (!*exempt && top) {
 			*exempt = 1;
-			json_object_set(body, "exempt_from", json_object_get(body, "requested_at"));
+			json_object_set(body, "exempt_from", json_object_get(top, "at"));
 		}
 		break;
 	case HOTLINE__APPROVAL_REJECT: {
-		int prev = HOTLINE_STATE_DISPATCHED;
-		hotline_state_from_name(&prev, json_string_value(json_object_get(body, "previous_state")));
+		int prev = HOTLINE_STATE_DISPATCHED, prev_ap = HOTLINE_APPROVAL_NONE;
+		if (!top)
+			break;
+		hotline_state_from_name(&prev, json_string_value(json_object_get(top, "state")));
+		hotline_approval_from_name(&prev_ap, json_string_value(json_object_get(top, "approval")));
 		*state = prev;
-		*approval = HOTLINE_APPROVAL_NONE;
-		hotline_approval_from_name(approval, json_string_value(json_object_get(body, "previous_approval")));
+		*approval = prev_ap;
+		*exempt = json_is_true(json_object_get(top, "exempt"));
+		if (json_object_get(top, "exempt_from"))
+			json_object_set(body, "exempt_from", json_object_get(top, "exempt_from"));
+		else
+			json_object_del(body, "exempt_from");
+		json_array_remove(stack, json_array_size(stack) - 1);
+		top = json_array_get(stack, json_array_size(stack) - 1);
+		if (top)
+			json_object_set(body, "requested_at", json_object_get(top, "at"));
+		else
+			json_object_del(body, "requested_at");
 		break;
 	}
 	default:
@@ -119,10 +172,12 @@ json_t *hotline__snapshot_next(const hotline__transition *t, json_t *cmd, const 
 		*approval = old->approval;
 		*exempt = old->exempt;
 		apply_approval(t, body, cmd, old, state, approval, exempt);
-		/* Leaving the request states ends the request; an approved one keeps the case exempt. */
+		/* Leaving the request states ends every request; an approved one keeps the case exempt. */
 		if (!hotline__state_is_request(*state))
 			*approval = HOTLINE_APPROVAL_NONE;
 		if (*approval == HOTLINE_APPROVAL_NONE) {
+			json_object_del(body, "requests");
+			json_object_del(body, "requested_at");
 			json_object_del(body, "previous_state");
 			json_object_del(body, "previous_approval");
 		}

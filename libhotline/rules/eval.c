@@ -711,10 +711,15 @@ static int run_periodic(ctx *c, const hotline__rule *r, int64_t first_event_at)
 
 /* ---- facts of a case ---- */
 
+/* Deepest nesting of requests kept (the table allows two: a request on an escalation). */
+#define REQUEST_DEPTH 8
+
 void hotline__case_facts_read(const hotline__event *events, size_t n, int64_t as_of,
 	hotline__case_facts *f)
 {
-	int64_t pending_at = NONE, pending_seq = 0;
+	/* the open requests, latest last: approve and reject answer the top one (DESIGN §2) */
+	struct { int64_t at, seq; } open[REQUEST_DEPTH];
+	size_t depth = 0;
 	const hotline__transition *t;
 	size_t i;
 
@@ -742,20 +747,28 @@ void hotline__case_facts_read(const hotline__event *events, size_t n, int64_t as
 				f->close_seq = e->seq;
 			}
 		} else if (t->approval == HOTLINE__APPROVAL_REQUEST) {
-			pending_at = e->at;
-			pending_seq = e->seq;
+			if (depth == REQUEST_DEPTH) {
+				memmove(&open[0], &open[1], (REQUEST_DEPTH - 1) * sizeof(open[0]));
+				depth--;
+			}
+			open[depth].at = e->at;
+			open[depth].seq = e->seq;
+			depth++;
 		} else if (t->approval == HOTLINE__APPROVAL_APPROVE) {
 			/* Art. 17-19: approved, the case is out of assessment from the request on */
-			if (pending_at != NONE && f->approved_at == NONE) {
+			if (depth && f->approved_at == NONE) {
 				f->approved_at = e->at;
 				f->approve_seq = e->seq;
-				f->exempt_from = pending_at;
-				f->request_seq = pending_seq;
+				f->exempt_from = open[depth - 1].at;
+				f->request_seq = open[depth - 1].seq;
 			}
-			pending_at = NONE;
 		} else if (t->approval == HOTLINE__APPROVAL_REJECT) {
-			/* a rejected request pauses nothing */
-			pending_at = NONE;
+			/* a rejected request pauses nothing; the one below it (if any) is open again */
+			if (depth)
+				depth--;
+		} else if (t->to >= 0 && !hotline__state_is_request(t->to)) {
+			/* leaving the request states ends every request */
+			depth = 0;
 		}
 	}
 }
