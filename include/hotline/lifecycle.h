@@ -78,9 +78,10 @@ typedef enum hotline_role {
 	HOTLINE_ROLE_GROUP_HEAD = 1 << 4,
 	HOTLINE_ROLE_QA_DIRECTOR = 1 << 5,
 	HOTLINE_ROLE_SALES_DIRECTOR = 1 << 6,
-	HOTLINE_ROLE_DIRECTOR_ASSISTANT = 1 << 7
+	HOTLINE_ROLE_DIRECTOR_ASSISTANT = 1 << 7,
+	HOTLINE_ROLE_ADMINISTRATOR = 1 << 8     /**< keeps the directory (once one is defined, only they may change it) */
 } hotline_role;
-#define HOTLINE_ROLE_COUNT 8
+#define HOTLINE_ROLE_COUNT 9
 
 /** JSON name of a state ("received"...), NULL if out of range. */
 HOTLINE_EXTERN(const char *) hotline_state_name(int state);

@@ -41,18 +41,21 @@ void hotline__cache_clear(hotline__cache *c)
 		slot_clear(&c->slots[i]);
 }
 
-void hotline__cache_sync(hotline__cache *c, hotline_storage *st)
+int hotline__cache_sync(hotline__cache *c, hotline_storage *st)
 {
 	uint64_t v;
+	int changed;
 	if (st->version < 2 || !st->data_version || st->data_version(st, &v) != 0) {
 		/* no way to tell another writer's commits: read every case from the storage */
 		c->trusted = 0;
-		return;
+		return 1;
 	}
-	if (!c->trusted || v != c->data_version)
+	changed = !c->trusted || v != c->data_version;
+	if (changed)
 		hotline__cache_clear(c);
 	c->data_version = v;
 	c->trusted = 1;
+	return changed;
 }
 
 int hotline__cache_take_snapshot(hotline__cache *c, const char *case_id, hotline_case *out)

@@ -34,8 +34,11 @@ typedef struct hotline__cache {
 
 /* Forgets every cached case (after a rollback, or when another writer committed). */
 void hotline__cache_clear(hotline__cache *c);
-/* Right after a write transaction begins: drops the cache if another connection has committed. */
-void hotline__cache_sync(hotline__cache *c, hotline_storage *st);
+/*
+ * Right after a transaction begins: drops the cache if another connection
+ * has committed. 1 when it did, or when the storage cannot tell.
+ */
+int hotline__cache_sync(hotline__cache *c, hotline_storage *st);
 
 /* Moves the case's current snapshot out of the cache into *out; 1 when it was there. */
 int hotline__cache_take_snapshot(hotline__cache *c, const char *case_id, hotline_case *out);

@@ -4,7 +4,6 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "core/dirstore.h"
 
 int hotline__cmd_fail(hotline__cmdctx *c, int code, const char *fmt, ...)
 {
@@ -20,12 +19,13 @@ int hotline__cmd_fail(hotline__cmdctx *c, int code, const char *fmt, ...)
 
 const hotline__person *hotline__cmd_person(hotline__cmdctx *c, const char *id)
 {
-	return hotline__dirstore_person(&c->db->dir, c->db->st, id);
+	/* HOTLINE_TIME_NONE is HOTLINE__DIR_LATEST: a line without `at` sees every definition so far */
+	return hotline__directory_person_at(&c->db->dir, id, c->at);
 }
 
 const hotline__property *hotline__cmd_property(hotline__cmdctx *c, const char *id)
 {
-	return hotline__dirstore_property(&c->db->dir, c->db->st, id);
+	return hotline__directory_property_at(&c->db->dir, id, c->at);
 }
 
 int hotline__property_names(const hotline__property *p, unsigned role, const char *actor)

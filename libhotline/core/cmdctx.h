@@ -27,6 +27,10 @@ typedef struct hotline__cmdctx {
 	int snap_cached;          /* snap was taken from the handle's cache */
 	hotline_case snap;
 	const hotline__property *property;
+	/* a directory line: whether its id is new, and when its latest definition took effect */
+	int dir_first;
+	int64_t dir_latest_from;
+	int64_t dir_seq;          /* the seq the stored definition is ordered by */
 } hotline__cmdctx;
 
 /* Records a refusal of the command (prefixed with its name) on the handle; returns code. */
@@ -36,7 +40,7 @@ int hotline__cmd_fail(hotline__cmdctx *c, int code, const char *fmt, ...)
 #endif
 	;
 
-/* The directory as the command sees it (read through to the storage). */
+/* The directory as of the command's instant (a directory line without one: the latest definitions). */
 const hotline__person *hotline__cmd_person(hotline__cmdctx *c, const char *id);
 const hotline__property *hotline__cmd_property(hotline__cmdctx *c, const char *id);
 /* 1 if `actor` is named on the property in the role (manager, department head, quality supervisor). */

@@ -91,18 +91,7 @@ static int apply(hotline__cmdctx *c, int64_t *seq_out)
 	}
 	ev.seq = seq;
 	if (c->t->on == HOTLINE__ON_DIRECTORY) {
-		char *key = NULL;
-		const char *id = json_string_value(json_object_get(c->obj, "id"));
-		if (c->kind == HOTLINE_CMD_BONUS) {
-			key = hotline__bonus_key(json_string_value(json_object_get(c->obj, "person")),
-				json_string_value(json_object_get(c->obj, "month")));
-			if (!(id = key)) {
-				rc = hotline__db_fail(c->db, HOTLINE_ENOMEM, "out of memory");
-				goto out;
-			}
-		}
-		rc = st->dir_put(st, hotline_command_name(c->kind), id, body);
-		free(key);
+		rc = hotline__dirstore_put(st, c->kind, c->obj, c->dir_first, seq, body, &c->dir_seq);
 		if (rc)
 			rc = hotline__db_storage_fail(c->db, rc, "storing the directory record");
 		goto out;
@@ -185,10 +174,10 @@ int hotline_db_begin(hotline_db *db)
 		rc = hotline__db_fail(db, HOTLINE_EINVALID, "a batch is already open on this handle");
 	else if ((rc = db->st->begin(db->st, 1)) != 0)
 		rc = hotline__db_storage_fail(db, rc, "starting a batch");
-	else {
+	else if ((rc = hotline__db_sync(db)) != 0)
+		db->st->rollback(db->st);
+	else
 		db->in_batch = 1;
-		hotline__cache_sync(&db->cache, db->st);
-	}
 	pthread_mutex_unlock(&db->mu);
 	return rc;
 }
@@ -252,7 +241,10 @@ int hotline__db_exec_obj(hotline_db *db, json_t *obj, int64_t *seq_out)
 			rc = hotline__db_storage_fail(db, rc, "starting a transaction");
 			goto done;
 		}
-		hotline__cache_sync(&db->cache, db->st);
+		if ((rc = hotline__db_sync(db)) != 0) {
+			db->st->rollback(db->st);
+			goto done;
+		}
 	}
 	if ((rc = hotline__validate_references(&c)) || (rc = hotline__validate_role(&c)) ||
 	    (rc = hotline__validate_transition(&c)) || (rc = hotline__guards_check(&c)) ||
@@ -277,7 +269,8 @@ int hotline__db_exec_obj(hotline_db *db, json_t *obj, int64_t *seq_out)
 	}
 	if (c.t->on == HOTLINE__ON_DIRECTORY) {
 		/* Cached once written; a batch that rolls back reloads the cache. */
-		int arc = hotline__directory_add_json(&db->dir, c.kind, obj);
+		int arc = hotline__directory_add(&db->dir, c.kind, obj,
+			c.at == HOTLINE_TIME_NONE ? HOTLINE__DIR_ALWAYS : c.at, c.dir_seq);
 		if (arc && arc != HOTLINE_EDUPLICATE)
 			rc = hotline__db_fail(db, arc, "out of memory");
 	}

@@ -93,6 +93,21 @@ int hotline_db_errcode(hotline_db *db)
 	return db ? db->err.code : HOTLINE_EINVALID;
 }
 
+int hotline__db_sync(hotline_db *db)
+{
+	hotline__err err;
+	int rc;
+	if (!hotline__cache_sync(&db->cache, db->st))
+		return 0;
+	/* another connection may have changed the directory too */
+	hotline__directory_clear(&db->dir);
+	hotline__directory_init(&db->dir);
+	hotline__clearerr(&err);
+	if ((rc = hotline__dirstore_load(&db->dir, db->st, &err)) != 0)
+		return hotline__db_fail_err(db, &err);
+	return 0;
+}
+
 int hotline_db_options_init(hotline_db_options *opts, unsigned int version)
 {
 	if (!opts)

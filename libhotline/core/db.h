@@ -35,6 +35,12 @@ int hotline__db_fail(hotline_db *db, int code, const char *fmt, ...)
 int hotline__db_fail_err(hotline_db *db, const hotline__err *e);
 /* Maps a backend failure to the handle, with the backend's message. */
 int hotline__db_storage_fail(hotline_db *db, int code, const char *what);
+/*
+ * At the start of a transaction or a read: forgets the cases and reloads the
+ * directory when another connection has committed (or the storage cannot
+ * tell). 0 or the loading failure, recorded on the handle.
+ */
+int hotline__db_sync(hotline_db *db);
 /* Clears the handle's error (under its lock). */
 void hotline__db_clear_error(hotline_db *db);
 

@@ -1,38 +1,46 @@
 #include "core/dirstore.h"
 
+#include <inttypes.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include <jansson.h>
-
 #include "hotline/lifecycle.h"
+#include "util/time.h"
+
+#define UNIT_SEPARATOR '\x1f'
 
 typedef struct load_ctx {
 	hotline__directory *dir;
-	hotline__err *err;    /* NULL: fetching one record */
+	hotline__err *err;
 } load_ctx;
 
-static int add_cb(const char *kind, const char *id, const char *body, void *payload)
+static int add_cb(const char *kind, const char *key, const char *body, void *payload)
 {
 	load_ctx *l = payload;
 	json_error_t jerr;
 	json_t *o = json_loads(body, 0, &jerr);
+	const char *sep = strrchr(key, UNIT_SEPARATOR), *at;
+	int64_t from = HOTLINE__DIR_ALWAYS, seq = 0;
 	int cmd, rc;
 	if (!o)
-		return l->err ? hotline__seterr(l->err, HOTLINE_ECORRUPT, "directory record %s/%s is not JSON: %s",
-			kind, id, jerr.text) : HOTLINE_ECORRUPT;
+		return hotline__seterr(l->err, HOTLINE_ECORRUPT, "directory record %s/%s is not JSON: %s", kind, key, jerr.text);
 	if (hotline_command_from_name(&cmd, kind) != 0) {
 		json_decref(o);
-		return l->err ? hotline__seterr(l->err, HOTLINE_ECORRUPT, "unknown directory kind '%s'", kind)
-			: HOTLINE_ECORRUPT;
+		return hotline__seterr(l->err, HOTLINE_ECORRUPT, "unknown directory kind '%s'", kind);
 	}
-	rc = hotline__directory_add_json(l->dir, cmd, o);
+	at = json_string_value(json_object_get(o, "at"));
+	if ((at && hotline__time_parse(at, &from, NULL) != 0) || (sep && sscanf(sep + 1, "%" SCNd64, &seq) != 1)) {
+		json_decref(o);
+		return hotline__seterr(l->err, HOTLINE_ECORRUPT, "directory record %s/%s has a bad instant or key", kind, key);
+	}
+	rc = hotline__directory_add(l->dir, cmd, o, from, seq);
 	json_decref(o);
 	if (rc == HOTLINE_EDUPLICATE)
 		rc = 0; /* already held */
-	if (rc && l->err)
-		return hotline__seterr(l->err, rc, "directory record %s/%s could not be loaded", kind, id);
-	return rc;
+	if (rc)
+		return hotline__seterr(l->err, rc, "directory record %s/%s could not be loaded", kind, key);
+	return 0;
 }
 
 int hotline__dirstore_load(hotline__directory *d, hotline_storage *st, hotline__err *err)
@@ -46,50 +54,33 @@ int hotline__dirstore_load(hotline__directory *d, hotline_storage *st, hotline__
 	return rc;
 }
 
-static void fetch(hotline__directory *d, hotline_storage *st, const char *kind, const char *id)
+int hotline__dirstore_put(hotline_storage *st, int cmd, const json_t *obj, int first, int64_t seq,
+	const char *body, int64_t *seq_out)
 {
-	load_ctx l = { d, NULL };
-	st->dir_get(st, kind, id, add_cb, &l);
-}
-
-const hotline__person *hotline__dirstore_person(hotline__directory *d, hotline_storage *st, const char *id)
-{
-	const hotline__person *p;
+	char *id = NULL, *key;
+	size_t n;
+	int rc;
+	if (cmd == HOTLINE_CMD_BONUS)
+		id = hotline__bonus_key(json_string_value(json_object_get(obj, "person")),
+			json_string_value(json_object_get(obj, "month")));
+	else
+		id = strdup(json_string_value(json_object_get(obj, "id")));
 	if (!id)
-		return NULL;
-	if (!(p = hotline__directory_person(d, id))) {
-		fetch(d, st, "person", id);
-		p = hotline__directory_person(d, id);
+		return HOTLINE_ENOMEM;
+	if (first) {
+		key = id;
+		*seq_out = 0;
+	} else {
+		n = strlen(id) + 24;
+		if (!(key = malloc(n))) {
+			free(id);
+			return HOTLINE_ENOMEM;
+		}
+		snprintf(key, n, "%s%c%" PRId64, id, UNIT_SEPARATOR, seq);
+		free(id);
+		*seq_out = seq;
 	}
-	return p;
-}
-
-const hotline__property *hotline__dirstore_property(hotline__directory *d, hotline_storage *st, const char *id)
-{
-	const hotline__property *p;
-	if (!id)
-		return NULL;
-	if (!(p = hotline__directory_property(d, id))) {
-		fetch(d, st, "property", id);
-		p = hotline__directory_property(d, id);
-	}
-	return p;
-}
-
-int hotline__dirstore_has_bonus(hotline__directory *d, hotline_storage *st, const char *person, const char *month)
-{
-	char *key;
-	if (hotline__directory_bonus(d, person, month, NULL))
-		return 1;
-	if (!(key = hotline__bonus_key(person, month)))
-		return 0;
-	fetch(d, st, "bonus", key);
+	rc = st->dir_put(st, hotline_command_name(cmd), key, body);
 	free(key);
-	return hotline__directory_bonus(d, person, month, NULL);
-}
-
-int hotline__dirstore_has_role(hotline__directory *d, hotline_storage *st, const char *id, unsigned roles)
-{
-	const hotline__person *p = hotline__dirstore_person(d, st, id);
-	return p && (p->roles & roles);
+	return rc;
 }

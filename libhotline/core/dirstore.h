@@ -1,22 +1,30 @@
 /*
- * The handle's copy of the directory, read through to the storage: a
- * record another handle defined is fetched the first time it is needed.
- * Records never change once defined, so a held copy never goes stale.
+ * The handle's copy of the directory and the storage's directory table.
+ * The table keeps every definition: the first of an id under the id itself
+ * (as databases made before the directory had a history do), each later
+ * one under "id<US>seq" (US: the unit separator, which no id may hold),
+ * seq being the event's global sequence number that orders same-instant
+ * definitions. The copy is reloaded whole when another connection commits.
  */
 #ifndef HOTLINE_CORE_DIRSTORE_H
 #define HOTLINE_CORE_DIRSTORE_H
+
+#include <stdint.h>
+
+#include <jansson.h>
 
 #include "hotline/sys/storage.h"
 #include "model/directory.h"
 #include "util/err.h"
 
-/* Loads every stored record into d (records already there are kept). */
+/* Loads every stored definition into d (definitions already there are kept). */
 int hotline__dirstore_load(hotline__directory *d, hotline_storage *st, hotline__err *err);
-const hotline__person *hotline__dirstore_person(hotline__directory *d, hotline_storage *st, const char *id);
-const hotline__property *hotline__dirstore_property(hotline__directory *d, hotline_storage *st, const char *id);
-/* 1 if the person has a bonus for month ("YYYY-MM"). */
-int hotline__dirstore_has_bonus(hotline__directory *d, hotline_storage *st, const char *person, const char *month);
-/* 1 if the person exists and holds one of the role bits. */
-int hotline__dirstore_has_role(hotline__directory *d, hotline_storage *st, const char *id, unsigned roles);
+/*
+ * Stores a definition given by the event `seq`; `first` says whether its id
+ * (or person and month) had no definition before. *seq_out receives the seq
+ * the definition is ordered by (0 for a first one).
+ */
+int hotline__dirstore_put(hotline_storage *st, int cmd, const json_t *obj, int first, int64_t seq,
+	const char *body, int64_t *seq_out);
 
 #endif

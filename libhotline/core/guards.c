@@ -2,7 +2,6 @@
 
 #include <string.h>
 
-#include "core/dirstore.h"
 #include "util/time.h"
 
 static hotline_time json_time(const json_t *obj, const char *key)
@@ -14,9 +13,11 @@ static hotline_time json_time(const json_t *obj, const char *key)
 	return t;
 }
 
+/* The person holds the role as of the command's instant. */
 static int has_role(hotline__cmdctx *c, const char *id, unsigned role)
 {
-	return hotline__dirstore_has_role(&c->db->dir, c->db->st, id, role);
+	const hotline__person *p = hotline__cmd_person(c, id);
+	return p && (p->roles & role);
 }
 
 /* Art. 18: stage closure needs more than the policy's days of work (30) after the dispatch. */
@@ -80,12 +81,64 @@ static int property_people_hold_roles(hotline__cmdctx *c)
 	return 0;
 }
 
+/* An update takes effect from its instant: not before the id's latest definition. */
+static int update_in_order(hotline__cmdctx *c)
+{
+	char latest[32];
+	if (c->dir_first || c->at >= c->dir_latest_from)
+		return 0;
+	hotline__time_format(c->dir_latest_from, hotline__policy_zone_offset(c->db->policy), latest);
+	return hotline__cmd_fail(c, HOTLINE_EINVALID, "'at' is earlier than the latest definition of this record (%s)",
+		c->dir_latest_from == HOTLINE__DIR_ALWAYS ? "one without 'at'" : latest);
+}
+
+/* The directory never locks: once somebody is an administrator, somebody stays one. */
+static int someone_stays_administrator(hotline__cmdctx *c)
+{
+	const char *id = json_string_value(json_object_get(c->obj, "id"));
+	const int64_t when[2] = { c->at, HOTLINE__DIR_LATEST };
+	const json_t *r;
+	size_t i, k;
+	if (!hotline__directory_ever_held(&c->db->dir, HOTLINE_ROLE_ADMINISTRATOR))
+		return 0;
+	json_array_foreach(json_object_get(c->obj, "roles"), i, r)
+		if (strcmp(json_string_value(r), "administrator") == 0)
+			return 0;
+	/* from the line's instant on, and in the latest definitions, someone else must hold the role */
+	for (k = 0; k < 2; k++) {
+		int other = 0;
+		for (i = 0; i < c->db->dir.n_persons && !other; i++) {
+			const hotline__person *p = hotline__directory_person_walk(&c->db->dir, i, when[k]);
+			other = p && (p->roles & HOTLINE_ROLE_ADMINISTRATOR) && strcmp(p->id, id) != 0;
+		}
+		if (!other)
+			return hotline__cmd_fail(c, HOTLINE_EINVALID,
+				"after this line nobody would hold the role administrator (the directory would lock)");
+	}
+	return 0;
+}
+
+static int person_in_order(hotline__cmdctx *c)
+{
+	int rc = update_in_order(c);
+	return rc ? rc : someone_stays_administrator(c);
+}
+
+/* A property's people hold their roles as of the line's instant; and the update comes in order. */
+static int property_in_order(hotline__cmdctx *c)
+{
+	int rc = property_people_hold_roles(c);
+	return rc ? rc : update_in_order(c);
+}
+
 const hotline__guard hotline__guards[] = {
 	{ HOTLINE_CMD_REQUEST_STAGE_CLOSE, stage_close_long_enough, "Art. 18" },
 	{ HOTLINE_CMD_RECORD_FINDING, finding_names_its_person, "Art. 7, Art. 9" },
 	{ HOTLINE_CMD_DECIDE_MEASURES, department_head_of_property, "Art. 14" },
 	{ HOTLINE_CMD_QUARTERLY_MEETING, absentees_are_managers, "Art. 10" },
-	{ HOTLINE_CMD_PROPERTY, property_people_hold_roles, "directory" },
+	{ HOTLINE_CMD_PERSON, person_in_order, "directory" },
+	{ HOTLINE_CMD_PROPERTY, property_in_order, "directory" },
+	{ HOTLINE_CMD_BONUS, update_in_order, "Art. 22" },
 };
 const size_t hotline__n_guards = sizeof(hotline__guards) / sizeof(hotline__guards[0]);
 

@@ -95,6 +95,10 @@ int hotline__report_assess_locked(hotline_db *db, hotline_time as_of, json_t **p
 	/* inside a batch, read the batch's own view; else one read transaction */
 	if (!db->in_batch && (rc = db->st->begin(db->st, 0)) != 0)
 		return hotline__db_storage_fail(db, rc, "starting a read transaction");
+	if (!db->in_batch && (rc = hotline__db_sync(db)) != 0) {
+		db->st->rollback(db->st);
+		return rc;
+	}
 	if ((rc = source_open(db, &s, &src)) != 0) {
 		if (!db->in_batch)
 			db->st->rollback(db->st);
@@ -211,7 +215,9 @@ int hotline_db_explain(char **out, hotline_db *db, const char *case_id, hotline_
 	memset(&v, 0, sizeof(v));
 	pthread_mutex_lock(&db->mu);
 	hotline__clearerr(&db->err);
-	if ((rc = hotline__event_vec_load(db->st, case_id, &v)) != 0)
+	if (!db->in_batch && (rc = hotline__db_sync(db)) != 0)
+		;
+	else if ((rc = hotline__event_vec_load(db->st, case_id, &v)) != 0)
 		hotline__db_storage_fail(db, rc, "reading events");
 	if (rc == 0 && v.n == 0)
 		rc = hotline__db_fail(db, HOTLINE_ENOT_FOUND, "no case '%s'", case_id);

@@ -7,7 +7,6 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "core/dirstore.h"
 #include "core/limits.h"
 #include "core/validate.h"
 #include "util/time.h"
@@ -288,20 +287,29 @@ int hotline__validate_references(hotline__cmdctx *c)
 		if (c->t->on != HOTLINE__ON_NEW_CASE && !c->have_case)
 			return hotline__cmd_fail(c, HOTLINE_ENOT_FOUND, "no case '%s'", c->case_id);
 	}
-	if (c->t->on != HOTLINE__ON_DIRECTORY && c->actor && !hotline__cmd_person(c, c->actor))
-		return hotline__cmd_fail(c, HOTLINE_ENOT_FOUND, "no person '%s' (actor)", c->actor);
+	/* every check uses the directory as of the command's instant (DESIGN §6.1) */
+	if (c->actor && !hotline__cmd_person(c, c->actor))
+		return hotline__cmd_fail(c, HOTLINE_ENOT_FOUND, "no person '%s' (actor)%s", c->actor,
+			c->at != HOTLINE_TIME_NONE ? " at the command's instant" : "");
 	if (c->have_case) {
 		c->property = hotline__cmd_property(c, c->snap.property);
 		if (!c->property)
 			return hotline__cmd_fail(c, HOTLINE_ECORRUPT, "case '%s' names unknown property '%s'", c->case_id, c->snap.property);
 	}
-	/* definitions: the id must be new */
-	if (c->kind == HOTLINE_CMD_PERSON && hotline__cmd_person(c, json_string_value(json_object_get(c->obj, "id"))))
-		return hotline__cmd_fail(c, HOTLINE_EDUPLICATE, "person '%s' is already defined",
-			json_string_value(json_object_get(c->obj, "id")));
-	if (c->kind == HOTLINE_CMD_PROPERTY && hotline__cmd_property(c, json_string_value(json_object_get(c->obj, "id"))))
-		return hotline__cmd_fail(c, HOTLINE_EDUPLICATE, "property '%s' is already defined",
-			json_string_value(json_object_get(c->obj, "id")));
+	if (c->t->on == HOTLINE__ON_DIRECTORY) {
+		int found;
+		c->dir_latest_from = hotline__directory_latest_from(&c->db->dir, c->kind, c->obj, &found);
+		c->dir_first = !found;
+		/* without `at`, defining an existing id again is a duplicate; with `at`, an update */
+		if (found && c->at == HOTLINE_TIME_NONE) {
+			if (c->kind == HOTLINE_CMD_BONUS)
+				return hotline__cmd_fail(c, HOTLINE_EDUPLICATE, "bonus of '%s' for %s is already defined (give 'at' to correct it)",
+					json_string_value(json_object_get(c->obj, "person")),
+					json_string_value(json_object_get(c->obj, "month")));
+			return hotline__cmd_fail(c, HOTLINE_EDUPLICATE, "%s '%s' is already defined (give 'at' to update it)",
+				hotline_command_name(c->kind), json_string_value(json_object_get(c->obj, "id")));
+		}
+	}
 	for (i = 0; i < hotline__n_fields; i++) {
 		const hotline__field *f = &hotline__fields[i];
 		if (f->cmd != c->kind || !(v = json_object_get(c->obj, f->name)))
@@ -318,12 +326,6 @@ int hotline__validate_references(hotline__cmdctx *c)
 				return hotline__cmd_fail(c, HOTLINE_ENOT_FOUND, "no property '%s'", json_string_value(v));
 		}
 	}
-	if (c->kind == HOTLINE_CMD_BONUS &&
-	    hotline__dirstore_has_bonus(&c->db->dir, c->db->st, json_string_value(json_object_get(c->obj, "person")),
-		json_string_value(json_object_get(c->obj, "month"))))
-		return hotline__cmd_fail(c, HOTLINE_EDUPLICATE, "bonus of '%s' for %s is already defined",
-			json_string_value(json_object_get(c->obj, "person")),
-			json_string_value(json_object_get(c->obj, "month")));
 	return 0;
 }
 
@@ -339,6 +341,27 @@ static void roles_text(unsigned roles, char *buf, size_t size)
 		}
 }
 
+/*
+ * Directory lines: until somebody holds `administrator` they need no actor
+ * (setting up); from then on the actor must hold it, as of the line's
+ * instant (a line without one: in the latest definitions). So nobody can
+ * back-date a change to before the first administrator.
+ */
+static int check_authority(hotline__cmdctx *c)
+{
+	const hotline__person *p;
+	if (!hotline__directory_ever_held(&c->db->dir, HOTLINE_ROLE_ADMINISTRATOR))
+		return 0;
+	if (!c->actor)
+		return hotline__cmd_fail(c, HOTLINE_EFORBIDDEN,
+			"the directory has an administrator: a directory line needs an 'actor' who is one");
+	p = hotline__cmd_person(c, c->actor);
+	if (!p || !(p->roles & HOTLINE_ROLE_ADMINISTRATOR))
+		return hotline__cmd_fail(c, HOTLINE_EFORBIDDEN, "'%s' is not an administrator%s", c->actor,
+			c->at != HOTLINE_TIME_NONE ? " at the line's instant" : "");
+	return 0;
+}
+
 /* Stage 3: role and property scope. */
 int hotline__validate_role(hotline__cmdctx *c)
 {
@@ -347,8 +370,9 @@ int hotline__validate_role(hotline__cmdctx *c)
 	int i;
 	char need[160];
 
-	/* directory lines (their authority comes with the directory over time), and rows that need no role */
-	if (c->t->on == HOTLINE__ON_DIRECTORY || c->t->roles == 0)
+	if (c->t->on == HOTLINE__ON_DIRECTORY)
+		return check_authority(c);
+	if (c->t->roles == 0)
 		return 0;
 	p = hotline__cmd_person(c, c->actor);
 	have = p->roles & c->t->roles;

@@ -82,9 +82,9 @@ const hotline__transition hotline__transitions[] = {
 	  R(QA_DIRECTOR), 0, "季度例会", "Art. 10", HOTLINE__EFFECT_NONE, HOTLINE__ACTOR_REQUIRED },
 	{ CMD(QUARTERLY_REPORT), HOTLINE__ON_ORG, 0, SAME, NULL, NULL, 0, HOTLINE__APPROVAL_KEEP,
 	  R(QA_DIRECTOR), 0, "季度报告", "Art. 11", HOTLINE__EFFECT_NONE, HOTLINE__ACTOR_REQUIRED },
-	{ CMD(PERSON), HOTLINE__ON_DIRECTORY, 0, SAME, NULL, NULL, 0, HOTLINE__APPROVAL_KEEP, 0, 0, "人员", "directory", HOTLINE__EFFECT_NONE, HOTLINE__ACTOR_OPTIONAL },
-	{ CMD(PROPERTY), HOTLINE__ON_DIRECTORY, 0, SAME, NULL, NULL, 0, HOTLINE__APPROVAL_KEEP, 0, 0, "楼盘", "directory", HOTLINE__EFFECT_NONE, HOTLINE__ACTOR_OPTIONAL },
-	{ CMD(BONUS), HOTLINE__ON_DIRECTORY, 0, SAME, NULL, NULL, 0, HOTLINE__APPROVAL_KEEP, 0, 0, "月度奖金", "Art. 22", HOTLINE__EFFECT_NONE, HOTLINE__ACTOR_OPTIONAL },
+	{ CMD(PERSON), HOTLINE__ON_DIRECTORY, 0, SAME, NULL, NULL, 0, HOTLINE__APPROVAL_KEEP, R(ADMINISTRATOR), 0, "人员", "directory", HOTLINE__EFFECT_NONE, HOTLINE__ACTOR_OPTIONAL },
+	{ CMD(PROPERTY), HOTLINE__ON_DIRECTORY, 0, SAME, NULL, NULL, 0, HOTLINE__APPROVAL_KEEP, R(ADMINISTRATOR), 0, "楼盘", "directory", HOTLINE__EFFECT_NONE, HOTLINE__ACTOR_OPTIONAL },
+	{ CMD(BONUS), HOTLINE__ON_DIRECTORY, 0, SAME, NULL, NULL, 0, HOTLINE__APPROVAL_KEEP, R(ADMINISTRATOR), 0, "月度奖金", "Art. 22", HOTLINE__EFFECT_NONE, HOTLINE__ACTOR_OPTIONAL },
 };
 const size_t hotline__n_transitions = sizeof(hotline__transitions) / sizeof(hotline__transitions[0]);
 
@@ -201,7 +201,7 @@ static const char *const command_names[HOTLINE_CMD_COUNT] = {
 };
 static const char *const role_names[HOTLINE_ROLE_COUNT] = {
 	"hotline_specialist", "property_manager", "department_head", "quality_supervisor",
-	"group_head", "qa_director", "sales_director", "director_assistant"
+	"group_head", "qa_director", "sales_director", "director_assistant", "administrator"
 };
 
 static int bad_name(const char *what, const char *name)

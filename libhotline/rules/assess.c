@@ -671,9 +671,10 @@ static int write_properties(hotline__jw *w, state *s)
 {
 	const rate_acc *sh;
 	size_t i;
-	/* every property of the directory is listed, with 0/0 when it had nothing */
+	/* every property of the directory as of as_of is listed, with 0/0 when it had nothing */
 	for (i = 0; i < s->dir->n_properties; i++)
-		if (!rate_get(&s->shown, s->dir->properties[i].id, s->rep))
+		if (hotline__directory_property_walk(s->dir, i, s->as_of) &&
+		    !rate_get(&s->shown, s->dir->properties[i].id, s->rep))
 			return HOTLINE_ENOMEM;
 	sh = s->shown.a;
 	hotline__jw_array(w, ROWS);
@@ -698,9 +699,10 @@ static void write_people(hotline__jw *w, const state *s)
 	hotline__jw_array(w, ROWS);
 	for (i = 0; i < s->people.n; i++) {
 		int64_t bonus = 0, capped = p[i].raw;
-		/* Art. 22: deducted from that month's bonus, until the bonus is used up */
+		/* Art. 22: deducted from that month's bonus, until the bonus is used up; the bonus is
+		 * the month's latest definition as of as_of (a correction counts from its instant) */
 		int has = s->policy->cap_by_bonus && s->month_ok &&
-			hotline__directory_bonus(s->dir, p[i].person, s->month, &bonus);
+			hotline__directory_bonus_at(s->dir, p[i].person, s->month, s->as_of, &bonus);
 		if (has && bonus < capped)
 			capped = bonus < 0 ? 0 : bonus;
 		hotline__jw_object(w);

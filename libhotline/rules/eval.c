@@ -52,8 +52,8 @@ typedef struct ctx {
 	const hotline__calendar *cal;
 	const hotline__directory *dir;
 	const char *case_id;                /* NULL: organisation */
-	const hotline__property *prop;      /* the case's property, or NULL */
-	const char *property_id;
+	const char *property_id;            /* the case's property, or NULL */
+	int64_t liable_shift;               /* liability is looked up at the increment's instant plus this */
 	const char *call_taker;
 	int64_t as_of;
 	hotline__eval *out;
@@ -153,34 +153,38 @@ static int who_add(who *w, const char *person)
 	return 0;
 }
 
-static int who_case_role(const ctx *c, int role, who *w)
+/* The case's role as of t: the property's manager / supervisor / department heads then (DESIGN §6.1). */
+static int who_case_role(const ctx *c, int role, int64_t t, who *w)
 {
+	const hotline__property *prop = c->property_id ? hotline__directory_property_at(c->dir, c->property_id, t) : NULL;
 	size_t i;
 	int rc = 0;
 	/* An organisation-level event has no case to take a role from: call_taker
-	 * and prop are NULL there, so the role resolves to no one. */
+	 * and the property are NULL there, so the role resolves to no one. */
 	switch (role) {
 	case HOTLINE__CASE_ROLE_CALL_TAKER:
+		/* fixed by the case's ledger */
 		if (c->call_taker)
 			rc = who_add(w, c->call_taker);
 		break;
 	case HOTLINE__CASE_ROLE_PROPERTY_MANAGER:
-		if (c->prop && c->prop->manager)
-			rc = who_add(w, c->prop->manager);
+		if (prop && prop->manager)
+			rc = who_add(w, prop->manager);
 		break;
 	case HOTLINE__CASE_ROLE_QUALITY_SUPERVISOR:
-		if (c->prop && c->prop->quality_supervisor)
-			rc = who_add(w, c->prop->quality_supervisor);
+		if (prop && prop->quality_supervisor)
+			rc = who_add(w, prop->quality_supervisor);
 		break;
 	case HOTLINE__CASE_ROLE_DEPARTMENT_HEAD:
-		for (i = 0; c->prop && i < c->prop->n_department_heads && !rc; i++)
-			rc = who_add(w, c->prop->department_heads[i]);
+		for (i = 0; prop && i < prop->n_department_heads && !rc; i++)
+			rc = who_add(w, prop->department_heads[i]);
 		break;
 	}
 	return rc;
 }
 
-static int who_resolve(const ctx *c, const hotline__liable *l, const json_t *body, who *w)
+/* The persons liable under l for an increment incurred at t (the directory as of t). */
+static int who_resolve(const ctx *c, const hotline__liable *l, const json_t *body, int64_t t, who *w)
 {
 	size_t i;
 	int rc = 0;
@@ -188,12 +192,14 @@ static int who_resolve(const ctx *c, const hotline__liable *l, const json_t *bod
 
 	switch (l->kind) {
 	case HOTLINE__LIABLE_ROLE:
-		return who_case_role(c, l->role, w);
+		return who_case_role(c, l->role, t, w);
 	case HOTLINE__LIABLE_EVERY:
-		/* the directory is sorted by id, so holders come in a stable order */
-		for (i = 0; i < c->dir->n_persons && !rc; i++)
-			if (c->dir->persons[i].roles & (unsigned)l->role)
-				rc = who_add(w, c->dir->persons[i].id);
+		/* every holder then, in id order */
+		for (i = 0; i < c->dir->n_persons && !rc; i++) {
+			const hotline__person *p = hotline__directory_person_walk(c->dir, i, t);
+			if (p && (p->roles & (unsigned)l->role))
+				rc = who_add(w, p->id);
+		}
 		return rc;
 	default:
 		v = body ? json_object_get(body, l->field) : NULL;
@@ -206,7 +212,7 @@ static int who_resolve(const ctx *c, const hotline__liable *l, const json_t *bod
 					rc = who_add(w, json_string_value(x));
 		}
 		if (!rc && w->n == 0 && l->else_role != HOTLINE__CASE_ROLE_NONE)
-			rc = who_case_role(c, l->else_role, w);
+			rc = who_case_role(c, l->else_role, t, w);
 		return rc;
 	}
 }
@@ -228,18 +234,27 @@ static int charge(ctx *c, const hotline__rule *r, const hotline__liable *liable,
 	for (i = 0; i < n_liable && !rc; i++) {
 		who w;
 		memset(&w, 0, sizeof(w));
-		if ((rc = who_resolve(c, &liable[i], body, &w)) == 0 && w.n == 0)
-			rc = who_add(&w, NULL);
-		for (j = 0; j < w.n && !rc; j++) {
-			hotline__penalty *p = penalty_for(c, r, w.p[j]);
-			if (!p) {
-				rc = HOTLINE_ENOMEM;
-				break;
+		/* each increment goes to whoever held the liable role when it was incurred
+		 * (a directory without dated definitions resolves once) */
+		for (k = 0; k < n_at && !rc; k++) {
+			int resolved = k == 0 || c->dir->dated;
+			if (resolved) {
+				w.n = 0;
+				if ((rc = who_resolve(c, &liable[i], body, at[k] + c->liable_shift, &w)) == 0 && w.n == 0)
+					rc = who_add(&w, NULL);
 			}
-			for (k = 0; k < n_at && !rc; k++)
+			for (j = 0; j < w.n && !rc; j++) {
+				hotline__penalty *p = penalty_for(c, r, w.p[j]);
+				size_t e;
+				if (!p) {
+					rc = HOTLINE_ENOMEM;
+					break;
+				}
 				rc = penalty_inc(p, at[k], liable[i].amount_fen * mult);
-			for (k = 0; k < n_seqs && !rc; k++)
-				rc = penalty_evidence(p, seqs[k]);
+				/* evidence is a set: adding it again for a person resolved again changes nothing */
+				for (e = 0; resolved && e < n_seqs && !rc; e++)
+					rc = penalty_evidence(p, seqs[e]);
+			}
 		}
 		free(w.p);
 	}
@@ -837,7 +852,6 @@ int hotline__eval_case(const hotline__policy *policy, const hotline__calendar *c
 		return n ? hotline__seterr(err, HOTLINE_EINVALID, "rules: events are not a case's") : 0;
 	hotline__case_facts_read(events, n, as_of, &f);
 	c.property_id = f.property;
-	c.prop = hotline__directory_property(dir, f.property);
 	c.call_taker = f.call_taker;
 	c.exempt_from = f.exempt_from;
 	c.exempt_seq = f.request_seq;
@@ -922,7 +936,9 @@ int hotline__eval_rate(const hotline__policy *policy, const hotline__calendar *c
 	c.out = out;
 	c.err = err;
 	c.property_id = property;
-	c.prop = hotline__directory_property(dir, property);
+	/* R20's liable manager is the one in force just before the period end: a change dated
+	 * exactly at the end belongs to the next period (DESIGN §6.1) */
+	c.liable_shift = -1;
 	c.exempt_from = NONE;
 	c.closed_at = NONE;
 	if (points <= 0)

@@ -600,11 +600,14 @@ static void test_bonus_key_long_ids(void **state)
 		hotline__directory_init(&d);
 		assert_int_equal(add_bonus(&d, a, "2026-11", 100), 0);
 		assert_int_equal(add_bonus(&d, b, "2026-11", 200), 0);
-		assert_int_equal(add_bonus(&d, b, "2026-11", 300), HOTLINE_EDUPLICATE);
 		assert_true(hotline__directory_bonus(&d, a, "2026-11", &amount));
 		assert_int_equal(amount, 100);
 		assert_true(hotline__directory_bonus(&d, b, "2026-11", &amount));
 		assert_int_equal(amount, 200);
+		/* a later definition of the same bonus is a correction: the latest counts */
+		assert_int_equal(add_bonus(&d, b, "2026-11", 300), 0);
+		assert_true(hotline__directory_bonus(&d, b, "2026-11", &amount));
+		assert_int_equal(amount, 300);
 		assert_false(hotline__directory_bonus(&d, a, "2026-12", NULL));
 		hotline__directory_clear(&d);
 		free(ka);
