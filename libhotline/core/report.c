@@ -215,9 +215,8 @@ int hotline_db_explain(char **out, hotline_db *db, const char *case_id, hotline_
 	memset(&v, 0, sizeof(v));
 	pthread_mutex_lock(&db->mu);
 	hotline__clearerr(&db->err);
-	if (!db->in_batch && (rc = hotline__db_sync(db)) != 0)
-		;
-	else if ((rc = hotline__event_vec_load(db->st, case_id, &v)) != 0)
+	rc = db->in_batch ? 0 : hotline__db_sync(db);
+	if (rc == 0 && (rc = hotline__event_vec_load(db->st, case_id, &v)) != 0)
 		hotline__db_storage_fail(db, rc, "reading events");
 	if (rc == 0 && v.n == 0)
 		rc = hotline__db_fail(db, HOTLINE_ENOT_FOUND, "no case '%s'", case_id);
