@@ -124,8 +124,11 @@ COMMON = {
         ("expect_version", "count", "no", "`conflict` unless it is 0 (there is no case)"),
     ],
     "directory": [
-        ("actor", "string", "no", "who records the definition"),
-        ("at", "time", "no", "must be an instant when given"),
+        ("actor", "person", "no", "who records the definition; once someone holds `administrator`, required "
+         "and an administrator as of `at` (`forbidden` otherwise)"),
+        ("at", "time", "no", "from when the definition holds: with it, defining an existing id again is an "
+         "update from then on (`invalid` if earlier than that id's latest definition); without it, from the "
+         "beginning of time, and defining an existing id again is `duplicate`"),
     ],
 }
 
@@ -142,9 +145,9 @@ TYPES = {
     "finding_kind": "one of the policy's finding kinds (each policy lists them in [policies.md](policies.md))",
     "strings": "a non-empty array of non-empty strings",
     "persons": "an array (possibly empty) of person ids, each in the directory (`not_found` otherwise)",
-    "roles": "a non-empty array of role names: " + ", ".join("`%s`" % r for r in (
+    "roles": "an array of role names (empty: the person is retired): " + ", ".join("`%s`" % r for r in (
         "hotline_specialist", "property_manager", "department_head", "quality_supervisor",
-        "group_head", "qa_director", "sales_director", "director_assistant")),
+        "group_head", "qa_director", "sales_director", "director_assistant", "administrator")),
     "object": "a JSON object whose values are strings",
 }
 
@@ -197,7 +200,7 @@ FIELD_NOTES = {
                                      "`property_manager`",
     ("person", "id"): "the person's id, used as `actor` and in every field that names a person",
     ("person", "name"): "the person's name",
-    ("person", "roles"): "the roles the person holds",
+    ("person", "roles"): "the roles the person holds; `[]` retires the person (who stays known, holding no role)",
     ("property", "id"): "the property's id",
     ("property", "name"): "the property's name",
     ("property", "manager"): "the property manager (楼盘负责人); must hold `property_manager`",

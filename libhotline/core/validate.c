@@ -35,8 +35,10 @@ static const char *type_label(int type)
 	case HOTLINE__F_BOOL: return "a boolean";
 	case HOTLINE__F_COUNT: return "a non-negative integer";
 	case HOTLINE__F_TIME: return "an ISO-8601 instant with an offset";
-	case HOTLINE__F_STRINGS: case HOTLINE__F_PERSONS: case HOTLINE__F_ROLES:
+	case HOTLINE__F_STRINGS:
 		return "a non-empty array of non-empty strings";
+	case HOTLINE__F_PERSONS: case HOTLINE__F_ROLES:
+		return "an array of non-empty strings";
 	case HOTLINE__F_OBJECT: return "an object of strings";
 	case HOTLINE__F_MONTH: return "a month \"YYYY-MM\"";
 	default: return "a non-empty string";
@@ -113,8 +115,9 @@ static int check_field_shape(hotline__cmdctx *c, const hotline__field *f, const 
 	case HOTLINE__F_STRINGS: case HOTLINE__F_PERSONS: case HOTLINE__F_ROLES:
 		if (!json_is_array(v))
 			goto bad;
-		/* an empty list of absentees or department heads is fine; other lists need an entry */
-		if (json_array_size(v) == 0 && f->type != HOTLINE__F_PERSONS)
+		/* an empty list of absentees or department heads is fine, no roles retires a person;
+		 * the fields a correction names need an entry */
+		if (json_array_size(v) == 0 && f->type == HOTLINE__F_STRINGS)
 			goto bad;
 		json_array_foreach(v, i, item) {
 			int bit;
