@@ -8,6 +8,7 @@
  *   hotline assess --db URI --as-of INSTANT [--format json|csv] [--policy NAME|FILE]
  *   hotline explain CASE --db URI [--as-of INSTANT] [--policy NAME|FILE]
  *   hotline sweep --db URI --before INSTANT [--limit N]
+ *   hotline directory --db URI [--as-of INSTANT]
  *   hotline lifecycle
  *
  * Exit status: 0 on success (replay also when some lines were refused),
@@ -32,6 +33,7 @@ static void usage(FILE *f)
 		"  hotline assess --db URI --as-of INSTANT [--format json|csv] [--policy NAME|FILE]\n"
 		"  hotline explain CASE --db URI [--as-of INSTANT] [--policy NAME|FILE]\n"
 		"  hotline sweep --db URI --before INSTANT [--limit N]\n"
+		"  hotline directory --db URI [--as-of INSTANT]\n"
 		"  hotline lifecycle\n"
 		"  hotline --version\n", f);
 }
@@ -290,6 +292,31 @@ static int cmd_sweep(const args *a)
 	return rc;
 }
 
+/* The directory as of an instant (default: every definition so far), with each record's history. */
+static int cmd_directory(const args *a)
+{
+	hotline_db *db;
+	hotline_time as_of = HOTLINE_TIME_NONE;
+	char *out;
+	int rc;
+	if (a->npos) {
+		usage(stderr);
+		return 2;
+	}
+	if (a->as_of && parse_instant(a->as_of, &as_of) != 0)
+		return 2;
+	if ((rc = open_db(a, &db)) != 0)
+		return rc;
+	if (hotline_db_directory(&out, db, as_of) != 0) {
+		rc = fail(hotline_db_errmsg(db));
+	} else {
+		puts(out);
+		hotline_free(out);
+	}
+	hotline_db_close(db);
+	return rc;
+}
+
 static int cmd_lifecycle(void)
 {
 	char *out;
@@ -334,6 +361,8 @@ int main(int argc, char **argv)
 		rc = cmd_explain(&a);
 	else if (strcmp(argv[1], "sweep") == 0)
 		rc = cmd_sweep(&a);
+	else if (strcmp(argv[1], "directory") == 0)
+		rc = cmd_directory(&a);
 	else if (strcmp(argv[1], "lifecycle") == 0)
 		rc = cmd_lifecycle();
 	else {

@@ -230,6 +230,20 @@ HOTLINE_EXTERN(const char *) hotline_event_json(const hotline_event *e);
 HOTLINE_EXTERN(const char *) hotline_event_prev_hash(const hotline_event *e);
 HOTLINE_EXTERN(const char *) hotline_event_hash(const hotline_event *e);
 
+/* ------------------------------------------------------------------ */
+/* The directory                                                       */
+
+/**
+ * The directory as of `as_of` (HOTLINE_TIME_NONE: every definition so far)
+ * as JSON: {"as_of", "persons", "properties", "bonuses"}. Each record in
+ * force then, with "from" (the instant its definition holds from; null for
+ * a line without `at`) and "history": every definition of it, oldest first.
+ * Records not yet defined at as_of are left out; a retired person is listed
+ * with no roles. The caller frees *out with hotline_free(); the keys are
+ * described in share/doc/hotline/documents.md.
+ */
+HOTLINE_EXTERN(int) hotline_db_directory(char **out, hotline_db *db, hotline_time as_of);
+
 /**
  * Verify the hash chain of one case (case_id) or of every stream (NULL),
  * and that each case snapshot's version and head hash match its events.

@@ -245,6 +245,46 @@ static void test_persisted_and_shared(void **state)
 	remove(path + 7);
 }
 
+/* The directory read back as of an instant, with each record's history. */
+static void test_readback(void **state)
+{
+	hotline_db *db = open_memory();
+	hotline_time t;
+	char *text;
+	json_t *doc, *p;
+	size_t i;
+	int seen = 0;
+	(void)state;
+	assert_int_equal(exec_fmt(db, "{\"cmd\":\"property\",\"id\":\"P1\",\"name\":\"翠苑\",\"manager\":\"li2\","
+		"\"at\":\"2026-11-15T00:00:00+08:00\"}"), 0);
+	assert_int_equal(exec_fmt(db, "{\"cmd\":\"person\",\"id\":\"sun\",\"name\":\"孙\",\"roles\":[\"hotline_specialist\"],"
+		"\"at\":\"2026-11-20T00:00:00+08:00\"}"), 0);
+	assert_int_equal(hotline_time_parse(&t, "2026-11-16T00:00:00+08:00"), 0);
+	assert_int_equal(hotline_db_directory(&text, db, t), 0);
+	assert_non_null(doc = json_loads(text, 0, NULL));
+	hotline_free(text);
+	assert_string_equal(json_string_value(json_object_get(doc, "as_of")), "2026-11-16T00:00:00+08:00");
+	json_array_foreach(json_object_get(doc, "properties"), i, p)
+		if (strcmp(json_string_value(json_object_get(p, "id")), "P1") == 0) {
+			seen = 1;
+			assert_string_equal(json_string_value(json_object_get(p, "manager")), "li2");
+			assert_string_equal(json_string_value(json_object_get(p, "from")), "2026-11-15T00:00:00+08:00");
+			assert_int_equal(json_array_size(json_object_get(p, "history")), 2);
+			assert_true(json_is_null(json_object_get(json_array_get(json_object_get(p, "history"), 0), "from")));
+		}
+	assert_true(seen);
+	/* sun does not exist yet on the 16th */
+	json_array_foreach(json_object_get(doc, "persons"), i, p)
+		assert_string_not_equal(json_string_value(json_object_get(p, "id")), "sun");
+	json_decref(doc);
+	assert_int_equal(hotline_db_directory(&text, db, HOTLINE_TIME_NONE), 0);
+	assert_non_null(strstr(text, "\"sun\""));
+	hotline_free(text);
+	assert_int_equal(hotline_db_directory(NULL, db, t), HOTLINE_EINVALID);
+	assert_int_equal(hotline_db_directory(&text, NULL, t), HOTLINE_EINVALID);
+	hotline_db_close(db);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -255,6 +295,7 @@ int main(void)
 		cmocka_unit_test(test_r20_period_end),
 		cmocka_unit_test(test_authority),
 		cmocka_unit_test(test_persisted_and_shared),
+		cmocka_unit_test(test_readback),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
