@@ -23,7 +23,14 @@ typedef struct mevent {
 	int64_t seq, stream_seq;
 	hotline_time at;
 	char *stream, *cmd, *actor, *body, *prev_hash, *hash;
+	char *id;         /* NULL when the event came without one */
 } mevent;
+
+/* An event id and its position in events[], kept sorted by id. */
+typedef struct mid {
+	const char *id;   /* the event's own string */
+	size_t pos;
+} mevent_id;
 
 typedef struct mstream {
 	char *name;
@@ -52,6 +59,8 @@ typedef struct mem {
 	size_t n_streams, cap_streams;
 	mdir *dir;
 	size_t n_dir, cap_dir;
+	mevent_id *ids;
+	size_t n_ids, cap_ids;
 	int in_tx, write_tx;
 	size_t tx_events;  /* events[] length at begin */
 	undo *undo;
@@ -211,8 +220,14 @@ static int m_commit(hotline_storage *st)
 	return 0;
 }
 
+static int cmp_mid(const void *key, const void *elem)
+{
+	return strcmp((const char *)key, ((const mevent_id *)elem)->id);
+}
+
 static void event_free(mevent *e)
 {
+	free(e->id);
 	free(e->stream);
 	free(e->cmd);
 	free(e->actor);
@@ -234,6 +249,13 @@ static int m_rollback(hotline_storage *st)
 		size_t s = stream_pos(m, e->stream, &found);
 		if (found && m->streams[s].n)
 			m->streams[s].n--;
+		if (e->id) {
+			size_t k = hotline__vec_lower_bound(m->ids, m->n_ids, sizeof(mevent_id), e->id, cmp_mid, &found);
+			if (found) {
+				memmove(&m->ids[k], &m->ids[k + 1], (m->n_ids - k - 1) * sizeof(mevent_id));
+				m->n_ids--;
+			}
+		}
 		event_free(e);
 	}
 	for (i = m->n_undo; i-- > 0;) {
@@ -425,7 +447,14 @@ static int m_event_append(hotline_storage *st, const hotline_storage_event *e, i
 			if (m->events[m->streams[sp].idx[i]].stream_seq == e->stream_seq)
 				return HOTLINE_EDUPLICATE;
 	}
-	if (hotline__vec_grow((void **)&m->events, &m->cap_events, m->n_events, sizeof(mevent)))
+	if (e->id) {
+		int taken;
+		hotline__vec_lower_bound(m->ids, m->n_ids, sizeof(mevent_id), e->id, cmp_mid, &taken);
+		if (taken)
+			return HOTLINE_EDUPLICATE;
+	}
+	if (hotline__vec_grow((void **)&m->events, &m->cap_events, m->n_events, sizeof(mevent)) ||
+	    hotline__vec_grow((void **)&m->ids, &m->cap_ids, m->n_ids, sizeof(mevent_id)))
 		return HOTLINE_ENOMEM;
 	if (!found) {
 		mstream ns;
@@ -451,9 +480,16 @@ static int m_event_append(hotline_storage *st, const hotline_storage_event *e, i
 	ev.body = hotline__strdup_or_empty(e->body);
 	ev.prev_hash = hotline__strdup_or_empty(e->prev_hash);
 	ev.hash = hotline__strdup_or_empty(e->hash);
-	if (!ev.stream || !ev.cmd || !ev.actor || !ev.body || !ev.prev_hash || !ev.hash) {
+	ev.id = e->id ? hotline__strdup(e->id) : NULL;
+	if (!ev.stream || !ev.cmd || !ev.actor || !ev.body || !ev.prev_hash || !ev.hash || (e->id && !ev.id)) {
 		event_free(&ev);
 		return HOTLINE_ENOMEM;
+	}
+	if (ev.id) {
+		mevent_id *slot = hotline__vec_sorted_insert((void **)&m->ids, &m->n_ids, &m->cap_ids, sizeof(mevent_id), ev.id,
+			cmp_mid, NULL);
+		slot->id = ev.id;   /* room was made above: the insert cannot fail */
+		slot->pos = m->n_events;
 	}
 	s->idx[s->n++] = m->n_events;
 	m->events[m->n_events++] = ev;
@@ -473,6 +509,19 @@ static void event_view(const mevent *e, hotline_storage_event *v)
 	v->body = e->body;
 	v->prev_hash = e->prev_hash;
 	v->hash = e->hash;
+	v->id = e->id;
+}
+
+static int m_event_by_id(hotline_storage *st, const char *id, hotline_storage_event_cb cb, void *payload)
+{
+	mem *m = (mem *)st;
+	hotline_storage_event v;
+	int found;
+	size_t k = hotline__vec_lower_bound(m->ids, m->n_ids, sizeof(mevent_id), id, cmp_mid, &found);
+	if (!found)
+		return HOTLINE_ENOT_FOUND;
+	event_view(&m->events[m->ids[k].pos], &v);
+	return cb(&v, payload);
 }
 
 static int m_events_foreach(hotline_storage *st, const char *stream, hotline_storage_event_cb cb, void *payload)
@@ -620,6 +669,7 @@ static void m_free(hotline_storage *st)
 	}
 	free(m->cases);
 	free(m->events);
+	free(m->ids);
 	free(m->streams);
 	free(m->dir);
 	free(m->undo);
@@ -659,6 +709,7 @@ int hotline_storage_memory_new(hotline_storage **out)
 	m->parent.free = m_free;
 	m->parent.data_version = m_data_version;
 	m->parent.events_after = m_events_after;
+	m->parent.event_by_id = m_event_by_id;
 	*out = &m->parent;
 	return 0;
 }

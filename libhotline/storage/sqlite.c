@@ -33,13 +33,17 @@ static const struct migration {
 	  "CREATE TABLE directory(kind TEXT NOT NULL, id TEXT NOT NULL, body TEXT NOT NULL, PRIMARY KEY(kind, id));"
 	  "CREATE TRIGGER events_no_update BEFORE UPDATE ON events BEGIN SELECT RAISE(ABORT, 'events are append-only'); END;"
 	  "CREATE TRIGGER events_no_delete BEFORE DELETE ON events BEGIN SELECT RAISE(ABORT, 'events are append-only'); END;" },
+	/* event ids (command_id): a repeated command is found by its id; events logged before have none */
+	{ 2,
+	  "ALTER TABLE events ADD COLUMN id TEXT;"
+	  "CREATE UNIQUE INDEX events_id ON events(id) WHERE id IS NOT NULL;" },
 };
-#define SCHEMA_VERSION 1
+#define SCHEMA_VERSION 2
 
 enum {
 	Q_BEGIN_W, Q_BEGIN_R, Q_COMMIT, Q_ROLLBACK, Q_CASE_GET, Q_CASE_INSERT, Q_CASE_UPDATE, Q_CASE_UPDATE_SAME, Q_CASE_EXISTS,
 	Q_EVENT_APPEND, Q_EVENTS_STREAM, Q_EVENTS_ALL, Q_STREAM_HEAD, Q_DIR_PUT, Q_DIR_GET, Q_DIR_ALL, Q_DIR_KIND,
-	Q_DATA_VERSION, Q_EVENTS_AFTER, Q_FIXED_COUNT
+	Q_DATA_VERSION, Q_EVENTS_AFTER, Q_EVENT_BY_ID, Q_FIXED_COUNT
 };
 
 static const char *const fixed_sql[Q_FIXED_COUNT] = {
@@ -55,17 +59,18 @@ static const char *const fixed_sql[Q_FIXED_COUNT] = {
 	" last_at = ?8, next_due = ?9, head_hash = ?10, body = ?11"
 	" WHERE id = ?1 AND version = ?12 AND property = ?2 AND registered_at = ?7",
 	"SELECT 1 FROM cases WHERE id = ?1",
-	"INSERT INTO events(stream, stream_seq, cmd, actor, at, body, prev_hash, hash) VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
-	"SELECT seq, stream, stream_seq, cmd, actor, at, body, prev_hash, hash FROM events WHERE stream = ?1 ORDER BY stream_seq",
-	"SELECT seq, stream, stream_seq, cmd, actor, at, body, prev_hash, hash FROM events ORDER BY seq",
+	"INSERT INTO events(stream, stream_seq, cmd, actor, at, body, prev_hash, hash, id) VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
+	"SELECT seq, stream, stream_seq, cmd, actor, at, body, prev_hash, hash, id FROM events WHERE stream = ?1 ORDER BY stream_seq",
+	"SELECT seq, stream, stream_seq, cmd, actor, at, body, prev_hash, hash, id FROM events ORDER BY seq",
 	"SELECT stream_seq, hash FROM events WHERE stream = ?1 ORDER BY stream_seq DESC LIMIT 1",
 	"INSERT INTO directory(kind, id, body) VALUES(?1, ?2, ?3)",
 	"SELECT kind, id, body FROM directory WHERE kind = ?1 AND id = ?2",
 	"SELECT kind, id, body FROM directory ORDER BY kind, id",
 	"SELECT kind, id, body FROM directory WHERE kind = ?1 ORDER BY id",
 	"PRAGMA data_version",
-	"SELECT seq, stream, stream_seq, cmd, actor, at, body, prev_hash, hash FROM events"
+	"SELECT seq, stream, stream_seq, cmd, actor, at, body, prev_hash, hash, id FROM events"
 	" WHERE stream = ?1 AND stream_seq > ?2 ORDER BY stream_seq LIMIT ?3",
+	"SELECT seq, stream, stream_seq, cmd, actor, at, body, prev_hash, hash, id FROM events WHERE id = ?1",
 };
 
 /* Case queries: one cached statement per combination of filters. */
@@ -408,6 +413,10 @@ static int s_event_append(hotline_storage *base, const hotline_storage_event *e,
 	sqlite3_bind_text(st, 6, e->body, -1, SQLITE_STATIC);
 	sqlite3_bind_text(st, 7, e->prev_hash, -1, SQLITE_STATIC);
 	sqlite3_bind_text(st, 8, e->hash, -1, SQLITE_STATIC);
+	if (e->id)
+		sqlite3_bind_text(st, 9, e->id, -1, SQLITE_STATIC);
+	else
+		sqlite3_bind_null(st, 9);
 	rc = map_step(s, sqlite3_step(st), "appending an event");
 	release(&s->fixed[Q_EVENT_APPEND], st, temp);
 	if (rc == 0 && seq_out)
@@ -430,6 +439,7 @@ static int run_events(sq *s, sqlite3_stmt *st, hotline_storage_event_cb cb, void
 		e.body = col_text(st, 6);
 		e.prev_hash = col_text(st, 7);
 		e.hash = col_text(st, 8);
+		e.id = sqlite3_column_type(st, 9) == SQLITE_NULL ? NULL : col_text(st, 9);
 		if ((rc = cb(&e, payload)) != 0)
 			break;
 	}
@@ -466,6 +476,34 @@ static int s_events_after(hotline_storage *base, const char *stream, int64_t aft
 	rc = run_events(s, st, cb, payload);
 	release(&s->fixed[Q_EVENTS_AFTER], st, temp);
 	return rc;
+}
+
+/* Forwards the one event found, and notes that there was one. */
+typedef struct found_ctx {
+	hotline_storage_event_cb cb;
+	void *payload;
+	int seen;
+} found_ctx;
+
+static int found_cb(const hotline_storage_event *e, void *payload)
+{
+	found_ctx *f = payload;
+	f->seen = 1;
+	return f->cb(e, f->payload);
+}
+
+static int s_event_by_id(hotline_storage *base, const char *id, hotline_storage_event_cb cb, void *payload)
+{
+	sq *s = (sq *)base;
+	found_ctx f = { cb, payload, 0 };
+	int temp, rc;
+	sqlite3_stmt *st = acquire(s, &s->fixed[Q_EVENT_BY_ID], fixed_sql[Q_EVENT_BY_ID], &temp);
+	if (!st)
+		return HOTLINE_ESTORAGE;
+	sqlite3_bind_text(st, 1, id, -1, SQLITE_STATIC);
+	rc = run_events(s, st, found_cb, &f);
+	release(&s->fixed[Q_EVENT_BY_ID], st, temp);
+	return rc == 0 && !f.seen ? HOTLINE_ENOT_FOUND : rc;
 }
 
 static int s_stream_head(hotline_storage *base, const char *stream, int64_t *seq_out, char hash_out[65])
@@ -674,6 +712,7 @@ int hotline_storage_sqlite_new(hotline_storage **out, const char *path, const ho
 	s->parent.free = s_free;
 	s->parent.data_version = s_data_version;
 	s->parent.events_after = s_events_after;
+	s->parent.event_by_id = s_event_by_id;
 	*out = &s->parent;
 	return 0;
 }

@@ -64,6 +64,12 @@ typedef struct hotline_storage_event {
 	const char *body;          /**< the accepted command as canonical JSON */
 	const char *prev_hash;     /**< hex SHA-256 of the previous event of the stream, "" for the first */
 	const char *hash;          /**< hex SHA-256 of this event */
+	/**
+	 * The event's id: the command's `command_id`, or one the library made
+	 * (a UUID). Read by backends of version 4 and later, which store it
+	 * unique and return it; NULL for events logged before ids existed.
+	 */
+	const char *id;
 } hotline_storage_event;
 
 /** Query over case snapshots. Fields left at their INIT values do not filter. */
@@ -161,9 +167,20 @@ struct hotline_storage {
 	 */
 	int (*events_after)(hotline_storage *st, const char *stream, int64_t after_stream_seq, size_t limit,
 		hotline_storage_event_cb cb, void *payload);
+
+	/* ---- version 4 ---- */
+
+	/**
+	 * may: call cb with the event whose id is `id`, or return
+	 * HOTLINE_ENOT_FOUND. A version 4 backend stores each appended event's
+	 * `id` (unique: HOTLINE_EDUPLICATE on a second event with the same id)
+	 * and returns it in every event it reads. Without it the library finds
+	 * a repeated command by reading the whole log.
+	 */
+	int (*event_by_id)(hotline_storage *st, const char *id, hotline_storage_event_cb cb, void *payload);
 };
 
-#define HOTLINE_STORAGE_VERSION 3
+#define HOTLINE_STORAGE_VERSION 4
 #define HOTLINE_STORAGE_INIT { HOTLINE_STORAGE_VERSION }
 
 /** Initialise a backend struct (for bindings, which cannot use macros). */
