@@ -364,6 +364,7 @@ struct hl_db {};
 %newobject hl_db::history;
 %newobject hl_db::assess;
 %newobject hl_db::explain;
+%newobject hl_db::directory;
 
 %extend hl_db {
 	/* Open "memory:", "sqlite:PATH" or a bare path; policy: a built-in name or a file (None: gm-hotline). */
@@ -507,6 +508,14 @@ struct hl_db {};
 		char *out = NULL;
 		int rc;
 		if (hl_live($self) && (rc = hotline_db_explain(&out, $self->db, case_id, as_of)) != 0)
+			hl_db_fail($self, rc);
+		return out;
+	}
+	/* The directory as JSON text; as_of TIME_NONE: every definition so far. */
+	char *directory(long long as_of) {
+		char *out = NULL;
+		int rc;
+		if (hl_live($self) && (rc = hotline_db_directory(&out, $self->db, as_of)) != 0)
 			hl_db_fail($self, rc);
 		return out;
 	}

@@ -3,8 +3,9 @@
 
 Replays the demo month and the test scenarios (tests/scenarios/*.jsonl, then
 tests/docs/*.jsonl after them) into temporary SQLite files, runs show,
-history, explain, assess (JSON and CSV) and lifecycle on them under every
-shipped policy, and collects every key path of every document. Fails when
+history, explain, assess (JSON and CSV), directory (with and without
+--as-of) and lifecycle on them under every shipped policy, and collects every
+key path of every document. Fails when
 
   - a key appears in output but not in the page,
   - the page lists a key that never appears (unless marked "optional"),
@@ -12,6 +13,8 @@ shipped policy, and collects every key path of every document. Fails when
   - a value's JSON type is not one the page gives,
   - a CSV column or record kind differs from the page's CSV table,
   - an event's command carries a key that commands.md does not give its cmd,
+  - a directory document disagrees with itself (order, `as_of`, a record
+    that is not the latest of its history's definitions at `as_of`),
   - a public header refers to a page that is not installed (docs/*.md is
     installed as share/doc/hotline/) or to the sources or design notes.
 
@@ -41,6 +44,8 @@ ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__)
 PAGE = os.path.join(ROOT, "docs", "documents.md")
 POLICIES = ["gm-hotline", "service-standard", "sales-office"]
 AS_OF_EXTRA = "2026-11-27T00:00:00+08:00"
+# Directory instants: before, between and after the dated lines of tests/docs/staff-changes.jsonl.
+DIRECTORY_AS_OF = ["2026-11-01T00:00:00+08:00", "2026-11-17T00:00:00+08:00", AS_OF_EXTRA]
 INSTANT = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(Z|[+-]\d{2}:\d{2})$")
 MONTH = re.compile(r"^\d{4}-(0[1-9]|1[0-2])$")
 ELEMENT = {"objects": "object", "strings": "string", "integers": "integer", "instants": "instant"}
@@ -318,6 +323,40 @@ def check_commands(events, rows, origin):
                 error("history: %s carries %r, which commands.md does not give it (%s)" % (c["cmd"], k, origin))
 
 
+def _instant_key(text):
+    """An instant as a sortable value (None, a line without `at`, is the earliest)."""
+    import datetime
+    return datetime.datetime.min.replace(tzinfo=datetime.timezone.utc) if text is None \
+        else datetime.datetime.fromisoformat(text)
+
+
+def check_directory(doc, as_of, origin):
+    """The directory's own consistency: order, `as_of`, each record the latest definition in force then."""
+    if not isinstance(doc, dict):
+        return
+    if doc.get("as_of") != as_of:
+        error("directory: as_of is %r, asked for %r (%s)" % (doc.get("as_of"), as_of, origin))
+    limit = None if as_of is None else _instant_key(as_of)
+    for part, key in (("persons", lambda r: r["id"]), ("properties", lambda r: r["id"]),
+                      ("bonuses", lambda r: (r["person"], r["month"]))):
+        records = doc.get(part) or []
+        keys = [key(r) for r in records]
+        if keys != sorted(set(keys)):
+            error("directory: %s are not sorted, or one is listed twice (%s)" % (part, origin))
+        for r in records:
+            hist = r.get("history") or []
+            if any(key(h) != key(r) for h in hist):
+                error("directory: a history entry of %s %r is another record (%s)" % (part, key(r), origin))
+            froms = [_instant_key(h.get("from")) for h in hist]
+            if froms != sorted(froms):
+                error("directory: the history of %s %r is not oldest first (%s)" % (part, key(r), origin))
+            in_force = [h for h in hist if limit is None or _instant_key(h.get("from")) <= limit]
+            own = {k: v for k, v in r.items() if k != "history"}
+            if not in_force or in_force[-1] != own:
+                error("directory: %s %r is not the latest definition of its history at as_of (%s)"
+                      % (part, key(r), origin))
+
+
 def check_header_refs():
     """Installed headers may point only to pages that are installed with them (docs/*.md)."""
     hdrs = sorted(glob.glob(os.path.join(ROOT, "include", "**", "*.h"), recursive=True))
@@ -340,7 +379,7 @@ def main():
     a = ap.parse_args()
     check_header_refs()
     specs, csvs = parse_page(a.page)
-    for need in ("show", "history", "replay", "assess", "explain", "lifecycle"):
+    for need in ("show", "history", "replay", "assess", "explain", "directory", "lifecycle"):
         if need not in specs:
             error("docs/documents.md has no table for %s" % need)
     if "assess" not in csvs:
@@ -383,6 +422,12 @@ def main():
                 for ev in events:
                     seen["history"].document(ev, origin)
                 check_commands(events, lifecycle, origin)
+            for as_of in [None] + DIRECTORY_AS_OF:
+                args = ["directory", "--db", uri] + ([] if as_of is None else ["--as-of", as_of])
+                origin = "%s (%s)" % (" ".join(args[:1] + args[3:]), name)
+                d = json.loads(run(*args))
+                seen["directory"].document(d, origin)
+                check_directory(d, as_of, origin)
             for pol in POLICIES:
                 for cid in cases:
                     seen["explain"].document(json.loads(run("explain", cid, "--db", uri, "--policy", pol)),

@@ -14,7 +14,8 @@ import datetime as _dt
 import enum
 import json
 import os
-from typing import Any, Callable, Dict, Generic, Iterator, List, Optional, Sequence, Tuple, TypeVar, Union
+from typing import (Any, Callable, Dict, FrozenSet, Generic, Iterator, List, Optional, Sequence, Tuple, TypeVar,
+                    Union)
 
 from . import lowlevel as _ll
 # The exception classes are made by the C module from the library's error list.
@@ -23,7 +24,7 @@ from .lowlevel import (Conflict, Corrupt, Duplicate, Error, FileError, Forbidden
 
 __all__ = [
     "Database", "Case", "Event", "State", "Approval",
-    "Assessment", "Explanation", "Penalty", "Deadline", "Rate", "PropertyRates", "PersonTotal", "Evidence",
+    "Assessment", "Explanation", "Directory", "Person", "Property", "Bonus", "Penalty", "Deadline", "Rate", "PropertyRates", "PersonTotal", "Evidence",
     "replay", "replay_json", "lifecycle",
     "Error", "InvalidTransition", "Forbidden", "Invalid", "NotFound", "Conflict", "Duplicate",
     "StorageError", "NoMemory", "Corrupt", "OutOfRange", "FileError", "PolicyError",
@@ -319,6 +320,118 @@ class Explanation:
             self.total_fen)
 
 
+# ---------------------------------------------------------------- the directory
+
+def _since(value: Optional[str], zone: _dt.tzinfo) -> Optional[_dt.datetime]:
+    return None if value is None else _dt.datetime.fromisoformat(value).astimezone(zone)
+
+
+@dataclasses.dataclass(frozen=True)
+class Person:
+    """A person of the directory as one definition gives it.
+
+    ``since`` is the instant the definition holds from (None: from the
+    beginning, a line without ``at``); ``history`` every definition of the
+    person, oldest first (empty in the entries of a history). A retired
+    person has no roles.
+    """
+    id: str
+    name: str
+    roles: FrozenSet[str]
+    since: Optional[_dt.datetime]
+    history: Tuple["Person", ...] = dataclasses.field(default=(), repr=False)
+
+    @property
+    def retired(self) -> bool:
+        """True when the definition holds no role (``"roles": []``)."""
+        return not self.roles
+
+    @classmethod
+    def _from(cls, d: Dict[str, Any], zone: _dt.tzinfo) -> "Person":
+        return cls(id=d["id"], name=d["name"], roles=frozenset(d["roles"]), since=_since(d.get("from"), zone),
+                   history=tuple(cls._from(h, zone) for h in d.get("history", ())))
+
+
+@dataclasses.dataclass(frozen=True)
+class Property:
+    """A property of the directory as one definition gives it: its manager, department heads, quality supervisor.
+
+    ``since`` and ``history`` as for :class:`Person`.
+    """
+    id: str
+    name: str
+    manager: str
+    department_heads: Tuple[str, ...]
+    quality_supervisor: Optional[str]
+    since: Optional[_dt.datetime]
+    history: Tuple["Property", ...] = dataclasses.field(default=(), repr=False)
+
+    @classmethod
+    def _from(cls, d: Dict[str, Any], zone: _dt.tzinfo) -> "Property":
+        return cls(id=d["id"], name=d["name"], manager=d["manager"], department_heads=tuple(d["department_heads"]),
+                   quality_supervisor=d.get("quality_supervisor"), since=_since(d.get("from"), zone),
+                   history=tuple(cls._from(h, zone) for h in d.get("history", ())))
+
+
+@dataclasses.dataclass(frozen=True)
+class Bonus:
+    """A person's bonus for a month ("2026-11"), which caps their penalties (Art. 22).
+
+    ``since`` and ``history`` as for :class:`Person`.
+    """
+    person: str
+    month: str
+    amount_fen: int
+    since: Optional[_dt.datetime]
+    history: Tuple["Bonus", ...] = dataclasses.field(default=(), repr=False)
+
+    @classmethod
+    def _from(cls, d: Dict[str, Any], zone: _dt.tzinfo) -> "Bonus":
+        return cls(person=d["person"], month=d["month"], amount_fen=d["amount_fen"],
+                   since=_since(d.get("from"), zone), history=tuple(cls._from(h, zone) for h in d.get("history", ())))
+
+
+@dataclasses.dataclass(frozen=True, repr=False)
+class Directory:
+    """The directory as of ``as_of`` (None: every definition so far): the records in force then.
+
+    Records not yet defined at ``as_of`` are left out; a retired person is
+    listed with no roles. ``raw`` is the library's document, ``json`` its text.
+    """
+    as_of: Optional[_dt.datetime]
+    persons: Tuple[Person, ...]
+    properties: Tuple[Property, ...]
+    bonuses: Tuple[Bonus, ...]
+    raw: Dict[str, Any] = dataclasses.field(repr=False, compare=False)
+    json: str = dataclasses.field(repr=False, compare=False)
+
+    @classmethod
+    def _from(cls, text: str, zone: _dt.tzinfo) -> "Directory":
+        raw = json.loads(text)
+        return cls(as_of=_since(raw.get("as_of"), zone),
+                   persons=tuple(Person._from(p, zone) for p in raw["persons"]),
+                   properties=tuple(Property._from(p, zone) for p in raw["properties"]),
+                   bonuses=tuple(Bonus._from(b, zone) for b in raw["bonuses"]), raw=raw, json=text)
+
+    def person(self, id: str) -> Optional[Person]:
+        """The person ``id``, or None when the directory has none."""
+        return next((p for p in self.persons if p.id == id), None)
+
+    def bonus(self, person: str, month: str) -> Optional[Bonus]:
+        """The bonus of ``person`` for ``month`` ("2026-11"), or None."""
+        return next((b for b in self.bonuses if b.person == person and b.month == month), None)
+
+    def __repr__(self) -> str:
+        return "<hotline.Directory as of %s: %d persons, %d properties, %d bonuses>" % (
+            self.as_of.isoformat() if self.as_of else "all definitions", len(self.persons), len(self.properties),
+            len(self.bonuses))
+
+    # Last in the class body: the name hides the builtin `property` below it.
+    def property(self, id: str) -> Optional[Property]:
+        """The property ``id``, or None when the directory has none."""
+        return next((p for p in self.properties if p.id == id), None)
+
+
 # ---------------------------------------------------------------- iteration
 
 _T = TypeVar("_T")
@@ -527,15 +640,18 @@ class Database:
             cmd["person"] = _text("person", person)
         return self.execute(cmd)
 
-    def _org(self, name: str, at, actor, **fields) -> int:
-        cmd = {"cmd": name, "at": _iso("at", at), "actor": _text("actor", actor)}
+    def _org(self, name: str, at, actor, optional_actor: bool = False, **fields) -> int:
+        cmd = {"cmd": name, "at": _iso("at", at)}
+        if _text("actor", actor, optional=optional_actor) is not None:
+            cmd["actor"] = actor
         cmd.update({k: v for k, v in fields.items() if v is not None})
         return self.execute(cmd)
 
-    def call(self, *, at, actor, agent, rings: int, answered: bool, connected: bool = True) -> int:
-        """A call on the hotline (Art. 8)."""
-        return self._org("call", at, actor, agent=_text("agent", agent), rings=rings, answered=answered,
-                         connected=connected)
+    def call(self, *, at, agent, rings: int, answered: bool, connected: bool = True,
+             actor: Optional[str] = None) -> int:
+        """A call on the hotline taken by ``agent`` (Art. 8); any role may record it, ``actor`` is optional."""
+        return self._org("call", at, actor, optional_actor=True, agent=_text("agent", agent), rings=rings,
+                         answered=answered, connected=connected)
 
     def monthly_summary(self, *, at, actor) -> int:
         """The monthly summary was handed in."""
@@ -550,25 +666,62 @@ class Database:
         return self._org("quarterly_report", at, actor)
 
     # -- directory
-    def add_person(self, id: str, name: str, roles: Sequence[str]) -> int:
-        """Define a person and their roles."""
+    def _directory_cmd(self, cmd: Dict[str, Any], at: Optional[_dt.datetime], actor: Optional[str]) -> int:
+        if at is not None:
+            cmd["at"] = _iso("at", at)
+        if _text("actor", actor, optional=True) is not None:
+            cmd["actor"] = actor
+        return self.execute(cmd)
+
+    def add_person(self, id: str, name: str, roles: Sequence[str], *, at: Optional[_dt.datetime] = None,
+                   actor: Optional[str] = None) -> int:
+        """Define a person and their roles.
+
+        Without ``at`` the definition holds from the beginning; defining an
+        existing person again with ``at`` updates them from then on (no roles:
+        they retire). Once someone holds ``administrator``, ``actor`` must be
+        an administrator as of ``at``.
+        """
         if isinstance(roles, str):
             raise TypeError("roles must be a list of role names")
-        return self.execute({"cmd": "person", "id": _text("id", id), "name": _text("name", name), "roles": list(roles)})
+        return self._directory_cmd({"cmd": "person", "id": _text("id", id), "name": _text("name", name),
+                                    "roles": list(roles)}, at, actor)
 
     def add_property(self, id: str, name: str, manager: str, department_heads: Sequence[str] = (),
-                     quality_supervisor: Optional[str] = None) -> int:
-        """Define a property with its manager, department heads and quality supervisor."""
+                     quality_supervisor: Optional[str] = None, *, at: Optional[_dt.datetime] = None,
+                     actor: Optional[str] = None) -> int:
+        """Define a property with its manager, department heads and quality supervisor.
+
+        ``at`` and ``actor`` as for :meth:`add_person`: with ``at``, an
+        existing property's whole record is replaced from then on.
+        """
+        if isinstance(department_heads, str):
+            raise TypeError("department_heads must be a list of person ids")
         cmd = {"cmd": "property", "id": _text("id", id), "name": _text("name", name),
                "manager": _text("manager", manager), "department_heads": list(department_heads)}
         if quality_supervisor is not None:
             cmd["quality_supervisor"] = _text("quality_supervisor", quality_supervisor)
-        return self.execute(cmd)
+        return self._directory_cmd(cmd, at, actor)
 
-    def add_bonus(self, person: str, month: str, amount_fen: int) -> int:
-        """A person's bonus for a month ("2026-11"), which caps their penalties."""
-        return self.execute({"cmd": "bonus", "person": _text("person", person), "month": _text("month", month),
-                             "amount_fen": amount_fen})
+    def add_bonus(self, person: str, month: str, amount_fen: int, *, at: Optional[_dt.datetime] = None,
+                  actor: Optional[str] = None) -> int:
+        """A person's bonus for a month ("2026-11"), which caps their penalties.
+
+        With ``at``, corrects an existing bonus from then on; the month is
+        capped by its latest bonus at or before the assessment instant.
+        """
+        return self._directory_cmd({"cmd": "bonus", "person": _text("person", person),
+                                    "month": _text("month", month), "amount_fen": amount_fen}, at, actor)
+
+    def directory(self, as_of: Optional[_dt.datetime] = None) -> Directory:
+        """The directory as of ``as_of`` (None: every definition so far), typed, in :attr:`zone`.
+
+        ``directory().person("li")`` is the person in force, with their
+        earlier and later definitions in ``history``; :class:`Invalid` for a
+        naive datetime.
+        """
+        t = _NONE if as_of is None else _seconds("as_of", as_of)
+        return Directory._from(self._h.directory(t), self.zone)
 
     # -- batches
     def batch(self) -> "_Batch":

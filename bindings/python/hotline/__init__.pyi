@@ -1,7 +1,7 @@
 import datetime as _dt
 import enum
 import os
-from typing import Any, ContextManager, Dict, Iterator, List, Literal, Optional, Sequence, Tuple, Union
+from typing import Any, ContextManager, Dict, FrozenSet, Iterator, List, Literal, Optional, Sequence, Tuple, Union
 
 __version__: str
 __all__: List[str]
@@ -146,6 +146,42 @@ class Explanation:
     raw: Dict[str, Any]
     json: str
 
+class Person:
+    id: str
+    name: str
+    roles: FrozenSet[str]
+    since: Optional[_dt.datetime]
+    history: Tuple[Person, ...]
+    @property
+    def retired(self) -> bool: ...
+
+class Property:
+    id: str
+    name: str
+    manager: str
+    department_heads: Tuple[str, ...]
+    quality_supervisor: Optional[str]
+    since: Optional[_dt.datetime]
+    history: Tuple[Property, ...]
+
+class Bonus:
+    person: str
+    month: str
+    amount_fen: int
+    since: Optional[_dt.datetime]
+    history: Tuple[Bonus, ...]
+
+class Directory:
+    as_of: Optional[_dt.datetime]
+    persons: Tuple[Person, ...]
+    properties: Tuple[Property, ...]
+    bonuses: Tuple[Bonus, ...]
+    raw: Dict[str, Any]
+    json: str
+    def person(self, id: str) -> Optional[Person]: ...
+    def property(self, id: str) -> Optional[Property]: ...
+    def bonus(self, person: str, month: str) -> Optional[Bonus]: ...
+
 _T = _dt.datetime
 
 class Database:
@@ -192,14 +228,19 @@ class Database:
               expect_version: Optional[int] = ...) -> int: ...
     def record_finding(self, case: Optional[str] = ..., *, at: _T, actor: str, kind: str,
                        person: Optional[str] = ...) -> int: ...
-    def call(self, *, at: _T, actor: str, agent: str, rings: int, answered: bool, connected: bool = ...) -> int: ...
+    def call(self, *, at: _T, agent: str, rings: int, answered: bool, connected: bool = ...,
+             actor: Optional[str] = ...) -> int: ...
     def monthly_summary(self, *, at: _T, actor: str) -> int: ...
     def quarterly_meeting(self, *, at: _T, actor: str, absent: Sequence[str] = ...) -> int: ...
     def quarterly_report(self, *, at: _T, actor: str) -> int: ...
-    def add_person(self, id: str, name: str, roles: Sequence[str]) -> int: ...
+    def add_person(self, id: str, name: str, roles: Sequence[str], *, at: Optional[_T] = ...,
+                   actor: Optional[str] = ...) -> int: ...
     def add_property(self, id: str, name: str, manager: str, department_heads: Sequence[str] = ...,
-                     quality_supervisor: Optional[str] = ...) -> int: ...
-    def add_bonus(self, person: str, month: str, amount_fen: int) -> int: ...
+                     quality_supervisor: Optional[str] = ..., *, at: Optional[_T] = ...,
+                     actor: Optional[str] = ...) -> int: ...
+    def add_bonus(self, person: str, month: str, amount_fen: int, *, at: Optional[_T] = ...,
+                  actor: Optional[str] = ...) -> int: ...
+    def directory(self, as_of: Optional[_T] = ...) -> Directory: ...
     def batch(self) -> ContextManager[Database]: ...
     def case(self, case_id: str) -> Case: ...
     def cases(self, property: Optional[str] = ..., state: Union[State, str, None] = ...,
