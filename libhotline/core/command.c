@@ -11,6 +11,7 @@
 #include "core/command.h"
 #include "core/dirstore.h"
 #include "core/guards.h"
+#include "core/limits.h"
 #include "core/snapshot.h"
 #include "core/validate.h"
 #include "rules/eval.h"
@@ -294,6 +295,9 @@ int hotline_db_exec_json(hotline_db *db, const char *json, int64_t *seq_out)
 		return hotline__last_error_set(HOTLINE_EINVALID, "database handle is NULL");
 	if (!json)
 		return hotline__db_fail(db, HOTLINE_EINVALID, "command text is NULL");
+	/* DESIGN §6.3: refused before parsing, so that a 100 MB text costs nothing */
+	if (strnlen(json, HOTLINE__COMMAND_MAX_BYTES + 1) > HOTLINE__COMMAND_MAX_BYTES)
+		return hotline__db_fail(db, HOTLINE_EINVALID, "the command is larger than 1 MiB");
 	obj = json_loads(json, JSON_REJECT_DUPLICATES, &jerr);
 	if (!obj)
 		return hotline__db_fail(db, HOTLINE_EINVALID, "malformed JSON at column %d: %s", jerr.column, jerr.text);

@@ -340,6 +340,99 @@ static void test_policy_settings_reach_commands(void **state)
 	remove(path);
 }
 
+#define REG(extra) "{\"cmd\":\"register\",\"case\":\"L1\",\"at\":\"2026-11-02T09:05:00+08:00\",\"actor\":\"zhang\"," \
+	"\"property\":\"P1\",\"room\":\"1\",\"owner\":\"o\",\"phone\":\"1\",\"matter\":\"m\",\"call_taker\":\"zhang\"," \
+	"\"order_taker\":\"li\"" extra "}"
+
+/* Refused as invalid, naming the field; and nothing was stored. */
+static void expect_invalid(hotline_db *db, const char *json, const char *field)
+{
+	hotline_event_list *l;
+	size_t before, after;
+	assert_int_equal(hotline_db_history(&l, db, NULL), 0);
+	before = hotline_event_list_count(l);
+	hotline_event_list_free(l);
+	assert_int_equal(hotline_db_exec_json(db, json, NULL), HOTLINE_EINVALID);
+	if (!strstr(hotline_db_errmsg(db), field))
+		fail_msg("'%s' not named in: %s", field, hotline_db_errmsg(db));
+	assert_int_equal(hotline_db_history(&l, db, NULL), 0);
+	after = hotline_event_list_count(l);
+	hotline_event_list_free(l);
+	assert_int_equal(before, after);
+}
+
+/* DESIGN §5: an undefined field is invalid; decide_measures needs measures; property and call_taker never change. */
+static void test_field_rules(void **state)
+{
+	hotline_db *db = *state;
+	expect_invalid(db, REG(",\"colour\":\"red\""), "'colour'");
+	assert_int_equal(hotline_db_exec_json(db, REG(""), NULL), 0);
+	assert_int_equal(exec_fmt(db, "{\"cmd\":\"dispatch\",\"case\":\"L1\",\"at\":\"2026-11-02T09:20:00+08:00\",\"actor\":\"zhang\"}"), 0);
+	expect_invalid(db, "{\"cmd\":\"decide_measures\",\"case\":\"L1\",\"at\":\"2026-11-02T10:00:00+08:00\",\"actor\":\"li\"}",
+		"'measures'");
+	expect_invalid(db, "{\"cmd\":\"correct_record\",\"case\":\"L1\",\"at\":\"2026-11-02T10:00:00+08:00\",\"actor\":\"zhang\","
+		"\"fields\":[\"property\"]}", "'property'");
+	expect_invalid(db, "{\"cmd\":\"correct_record\",\"case\":\"L1\",\"at\":\"2026-11-02T10:00:00+08:00\",\"actor\":\"zhang\","
+		"\"fields\":[\"call_taker\"]}", "'call_taker'");
+	/* null means absent: an optional field, and a common one */
+	assert_int_equal(exec_fmt(db, "{\"cmd\":\"property\",\"id\":\"P9\",\"name\":\"n\",\"manager\":\"li\","
+		"\"quality_supervisor\":null,\"department_heads\":null}"), 0);
+	assert_int_equal(exec_fmt(db, "{\"cmd\":\"decide_measures\",\"case\":\"L1\",\"at\":\"2026-11-02T10:00:00+08:00\","
+		"\"actor\":\"li\",\"measures\":\"m\",\"department_head\":null,\"expect_version\":null}"), 0);
+	expect_invalid(db, "{\"cmd\":\"decide_measures\",\"case\":\"L1\",\"at\":\"2026-11-02T10:00:00+08:00\","
+		"\"actor\":\"li\",\"measures\":null}", "'measures'");
+	/* a call needs no role and no actor; a given actor must exist */
+	assert_int_equal(exec_fmt(db, "{\"cmd\":\"call\",\"at\":\"2026-11-02T10:00:00+08:00\",\"agent\":\"zhang\",\"rings\":4,"
+		"\"answered\":true}"), 0);
+	assert_int_equal(exec_fmt(db, "{\"cmd\":\"call\",\"at\":\"2026-11-02T10:01:00+08:00\",\"agent\":\"zhang\",\"rings\":1,"
+		"\"answered\":true,\"actor\":\"li\"}"), 0);
+	assert_int_equal(exec_fmt(db, "{\"cmd\":\"call\",\"at\":\"2026-11-02T10:02:00+08:00\",\"agent\":\"zhang\",\"rings\":1,"
+		"\"answered\":true,\"actor\":\"nobody\"}"), HOTLINE_ENOT_FOUND);
+	expect_invalid(db, "{\"cmd\":\"call\",\"at\":\"2026-11-02T10:02:00+08:00\",\"rings\":1,\"answered\":true}", "'agent'");
+}
+
+/* DESIGN §6.3: each limit, refused as invalid naming the field; the value at the limit passes. */
+static void test_limits(void **state)
+{
+	hotline_db *db = *state;
+	char *big;
+	size_t n;
+	expect_invalid(db, "{\"cmd\":\"person\",\"id\":\"a\\u0001b\",\"name\":\"n\",\"roles\":[\"qa_director\"]}", "'id'");
+	expect_invalid(db, "{\"cmd\":\"person\",\"id\":\"a\\u0085b\",\"name\":\"n\",\"roles\":[\"qa_director\"]}", "'id'");
+	expect_invalid(db, "{\"cmd\":\"person\",\"id\":\"   \",\"name\":\"n\",\"roles\":[\"qa_director\"]}", "'id'");
+	expect_invalid(db, "{\"cmd\":\"call\",\"at\":\"2026-11-02T10:00:00+08:00\",\"agent\":\"zhang\",\"rings\":1001,"
+		"\"answered\":true}", "'rings'");
+	assert_int_equal(exec_fmt(db, "{\"cmd\":\"call\",\"at\":\"2026-11-02T10:00:00+08:00\",\"agent\":\"zhang\",\"rings\":1000,"
+		"\"answered\":true}"), 0);
+	expect_invalid(db, "{\"cmd\":\"bonus\",\"person\":\"li2\",\"month\":\"2026-12\",\"amount_fen\":10000000001}", "'amount_fen'");
+	assert_int_equal(exec_fmt(db, "{\"cmd\":\"bonus\",\"person\":\"li2\",\"month\":\"2026-12\",\"amount_fen\":10000000000}"), 0);
+	expect_invalid(db, REG(",\"case\":\"L2\""), "duplicate object key near '\"case\"'"); /* a key given twice */
+	expect_invalid(db, "{\"cmd\":\"call\",\"at\":\"2100-01-01T08:00:00+08:00\",\"agent\":\"zhang\",\"rings\":1,"
+		"\"answered\":true}", "'at'");
+	expect_invalid(db, "{\"cmd\":\"call\",\"at\":\"1999-12-31T23:59:59Z\",\"agent\":\"zhang\",\"rings\":1,"
+		"\"answered\":true}", "'at'");
+	assert_int_equal(exec_fmt(db, "{\"cmd\":\"call\",\"at\":\"2000-01-01T00:00:00Z\",\"agent\":\"zhang\",\"rings\":1,"
+		"\"answered\":true}"), 0);
+	/* a string of 64 KiB + 1, and a command over 1 MiB */
+	n = 64 * 1024 + 1;
+	assert_non_null(big = malloc(2 * 1024 * 1024));
+	{
+		static const char head1[] = "{\"cmd\":\"person\",\"id\":\"big\",\"roles\":[\"qa_director\"],\"name\":\"";
+		static const char head2[] = "{\"cmd\":\"person\",\"id\":\"big\",\"name\":\"n\",\"roles\":[";
+		size_t at;
+		memcpy(big, head1, sizeof(head1) - 1);
+		memset(big + sizeof(head1) - 1, 'x', n);
+		memcpy(big + sizeof(head1) - 1 + n, "\"}", 3);
+		expect_invalid(db, big, "'name'");
+		memcpy(big, head2, sizeof(head2) - 1);
+		for (at = sizeof(head2) - 1; at < 1024 * 1024 + 100; at += 14)
+			memcpy(big + at, "\"qa_director\",", 14);
+		memcpy(big + at, "\"qa_director\"]}", 16);
+	}
+	expect_invalid(db, big, "1 MiB");
+	free(big);
+}
+
 typedef struct race_arg {
 	hotline_db *db;
 	int good;
@@ -394,6 +487,8 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_effects_in_snapshot, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_error_under_lock, setup, teardown),
 		cmocka_unit_test(test_paging),
+		cmocka_unit_test_setup_teardown(test_field_rules, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_limits, setup, teardown),
 		cmocka_unit_test(test_policy_settings_reach_commands),
 		cmocka_unit_test(test_paging_old_backend),
 	};
