@@ -103,6 +103,9 @@ COMMON = {
         ("actor", "person", "yes", "who gives the command"),
         ("at", "time", "yes", "when; for `register`, the call time"),
         ("expect_version", "count", "no", "`conflict` unless it is 0 (the case does not exist yet)"),
+        ("command_id", "string", "no", "the client's id for this command (1–128 bytes; a UUID is usual): a retry "
+         "with the same id and content is not applied again and returns the original seq; the same id with other "
+         "content is `duplicate`. Without it the library makes one (a UUID) and keeps it in the event"),
     ],
     "case": [
         ("case", "string", "yes", "an existing case's id; `not_found` otherwise"),
@@ -110,6 +113,9 @@ COMMON = {
         ("at", "time", "yes", "when; `invalid` if earlier than the case's last event"),
         ("expect_version", "count", "no", "`conflict` unless it equals the case's version "
          "(its number of accepted events)"),
+        ("command_id", "string", "no", "the client's id for this command (1–128 bytes; a UUID is usual): a retry "
+         "with the same id and content is not applied again and returns the original seq; the same id with other "
+         "content is `duplicate`. Without it the library makes one (a UUID) and keeps it in the event"),
     ],
     "case_or_organisation": [
         ("case", "string", "no", "an existing case's id; without it the command is organisation-level"),
@@ -117,11 +123,17 @@ COMMON = {
         ("at", "time", "yes", "when; with a case, `invalid` if earlier than the case's last event"),
         ("expect_version", "count", "no", "`conflict` unless it equals the case's version "
          "(0 without a case)"),
+        ("command_id", "string", "no", "the client's id for this command (1–128 bytes; a UUID is usual): a retry "
+         "with the same id and content is not applied again and returns the original seq; the same id with other "
+         "content is `duplicate`. Without it the library makes one (a UUID) and keeps it in the event"),
     ],
     "organisation": [
         ("actor", "person", "yes", "who gives the command"),
         ("at", "time", "yes", "when"),
         ("expect_version", "count", "no", "`conflict` unless it is 0 (there is no case)"),
+        ("command_id", "string", "no", "the client's id for this command (1–128 bytes; a UUID is usual): a retry "
+         "with the same id and content is not applied again and returns the original seq; the same id with other "
+         "content is `duplicate`. Without it the library makes one (a UUID) and keeps it in the event"),
     ],
     "directory": [
         ("actor", "person", "no", "who records the definition; once someone holds `administrator`, required "
@@ -129,6 +141,9 @@ COMMON = {
         ("at", "time", "no", "from when the definition holds: with it, defining an existing id again is an "
          "update from then on (`invalid` if earlier than that id's latest definition); without it, from the "
          "beginning of time, and defining an existing id again is `duplicate`"),
+        ("command_id", "string", "no", "the client's id for this command (1–128 bytes; a UUID is usual): a retry "
+         "with the same id and content is not applied again and returns the original seq; the same id with other "
+         "content is `duplicate`. Without it the library makes one (a UUID) and keeps it in the event"),
     ],
 }
 

@@ -94,6 +94,18 @@ HOTLINE_EXTERN(int) hotline_db_zone_offset(hotline_db *db, int *minutes_out);
 HOTLINE_EXTERN(int) hotline_db_exec_json(hotline_db *db, const char *json, int64_t *seq_out);
 
 /**
+ * hotline_db_exec_json, telling a retry apart (command ids). A command may
+ * carry "command_id" (the client's id for it, 1-128 bytes; a UUID is
+ * usual). When a command with that id was already accepted with the same
+ * content (the same JSON object, key order and top-level null fields
+ * aside), nothing is applied again: the call returns 0 with the original
+ * event's seq in *seq_out and 1 in *repeated_out (may be NULL; 0 when the
+ * command was applied). The same id with other content is
+ * HOTLINE_EDUPLICATE. A refused command's id is not remembered.
+ */
+HOTLINE_EXTERN(int) hotline_db_exec_json_v2(hotline_db *db, const char *json, int64_t *seq_out, int *repeated_out);
+
+/**
  * Batches: the commands applied between hotline_db_begin() and
  * hotline_db_commit() form one storage transaction, durable together when
  * commit returns 0 (much faster than one transaction per command). Inside
@@ -131,6 +143,8 @@ HOTLINE_EXTERN(int) hotline_command_expect_version(hotline_command *cmd, int64_t
 HOTLINE_EXTERN(int) hotline_command_json(char **out, const hotline_command *cmd);
 /** Apply a built command; same contract as hotline_db_exec_json. */
 HOTLINE_EXTERN(int) hotline_db_execute(hotline_db *db, const hotline_command *cmd, int64_t *seq_out);
+/** Apply a built command; same contract as hotline_db_exec_json_v2 (set "command_id" with hotline_command_set_string). */
+HOTLINE_EXTERN(int) hotline_db_execute_v2(hotline_db *db, const hotline_command *cmd, int64_t *seq_out, int *repeated_out);
 
 /* ------------------------------------------------------------------ */
 /* Cases                                                               */
@@ -229,6 +243,12 @@ HOTLINE_EXTERN(hotline_time) hotline_event_at(const hotline_event *e);
 HOTLINE_EXTERN(const char *) hotline_event_json(const hotline_event *e);
 HOTLINE_EXTERN(const char *) hotline_event_prev_hash(const hotline_event *e);
 HOTLINE_EXTERN(const char *) hotline_event_hash(const hotline_event *e);
+/**
+ * The event's id: its command's command_id, or the one the library made
+ * when the command came without (a UUID). NULL for events logged before
+ * the library gave events ids.
+ */
+HOTLINE_EXTERN(const char *) hotline_event_id(const hotline_event *e);
 
 /* ------------------------------------------------------------------ */
 /* The directory                                                       */

@@ -182,16 +182,23 @@ int hotline_command_json(char **out, const hotline_command *cmd)
 
 int hotline_db_execute(hotline_db *db, const hotline_command *cmd, int64_t *seq_out)
 {
+	return hotline_db_execute_v2(db, cmd, seq_out, NULL);
+}
+
+int hotline_db_execute_v2(hotline_db *db, const hotline_command *cmd, int64_t *seq_out, int *repeated_out)
+{
 	json_t *copy;
 	int rc;
 	if (!db)
 		return hotline__last_error_set(HOTLINE_EINVALID, "database handle is NULL");
 	if (!cmd)
 		return hotline__db_fail(db, HOTLINE_EINVALID, "command is NULL");
+	if (repeated_out)
+		*repeated_out = 0;
 	/* the library keeps parts of the accepted command; the caller may go on editing cmd */
 	if (!(copy = json_deep_copy(cmd->obj)))
 		return hotline__db_fail(db, HOTLINE_ENOMEM, "out of memory");
-	rc = hotline__db_exec_obj(db, copy, seq_out);
+	rc = hotline__db_exec_obj(db, copy, seq_out, repeated_out);
 	json_decref(copy);
 	return rc;
 }

@@ -19,6 +19,9 @@ typedef struct hotline__cmdctx {
 	int kind;                 /* hotline_command_kind, -1 until known */
 	const char *case_id;
 	const char *actor;
+	const char *command_id;   /* the client's id for the command, or NULL (one is made on apply) */
+	int repeated;             /* the same command was already accepted: nothing to apply */
+	int64_t repeat_seq;
 	hotline_time at;
 	int has_expect;
 	int64_t expect_version;

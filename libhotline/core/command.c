@@ -60,9 +60,6 @@ static int apply(hotline__cmdctx *c, int64_t *seq_out)
 	int state = 0, approval = 0, exempt = 0, rc;
 	hotline_storage_event ev;
 
-	body = hotline__json_canonical(c->obj);
-	if (!body)
-		return hotline__db_fail(c->db, HOTLINE_ENOMEM, "out of memory");
 	if (c->have_case) {
 		prev_seq = c->snap.version;
 		snprintf(prev, sizeof(prev), "%s", c->snap.head_hash);
@@ -70,8 +67,19 @@ static int apply(hotline__cmdctx *c, int64_t *seq_out)
 		prev_seq = 0;
 		prev[0] = '\0';
 	} else if ((rc = st->stream_head(st, "", &prev_seq, prev)) != 0) {
-		free(body);
 		return hotline__db_storage_fail(c->db, rc, "reading the organisation stream");
+	}
+	if (!(body = hotline__json_canonical(c->obj)))
+		return hotline__db_fail(c->db, HOTLINE_ENOMEM, "out of memory");
+	if (!c->command_id) {
+		/* every event carries an id (DESIGN §6.2): one is made, and kept in the body so the chain covers it */
+		char id[37];
+		hotline__event_make_id(stream, prev_seq + 1, body, id);
+		free(body);
+		if (json_object_set_new(c->obj, "command_id", json_string(id)) ||
+		    !(body = hotline__json_canonical(c->obj)))
+			return hotline__db_fail(c->db, HOTLINE_ENOMEM, "out of memory");
+		c->command_id = json_string_value(json_object_get(c->obj, "command_id"));
 	}
 	hotline__event_hash(stream, prev_seq + 1, hotline_command_name(c->kind), c->actor ? c->actor : "",
 		c->at, body, prev, hash);
@@ -84,6 +92,7 @@ static int apply(hotline__cmdctx *c, int64_t *seq_out)
 	ev.body = body;
 	ev.prev_hash = prev;
 	ev.hash = hash;
+	ev.id = c->command_id;
 
 	rc = st->event_append(st, &ev, &seq);
 	if (rc) {
@@ -223,7 +232,7 @@ int hotline_db_rollback(hotline_db *db)
 }
 
 /* Runs one command object; takes the handle's lock. */
-int hotline__db_exec_obj(hotline_db *db, json_t *obj, int64_t *seq_out)
+int hotline__db_exec_obj(hotline_db *db, json_t *obj, int64_t *seq_out, int *repeated_out)
 {
 	hotline__cmdctx c;
 	int rc;
@@ -247,7 +256,17 @@ int hotline__db_exec_obj(hotline_db *db, json_t *obj, int64_t *seq_out)
 			goto done;
 		}
 	}
-	if ((rc = hotline__validate_references(&c)) || (rc = hotline__validate_role(&c)) ||
+	if ((rc = hotline__validate_repeat(&c)) == 0 && c.repeated) {
+		/* a retry of a command already applied: its original seq, and nothing changes */
+		if (!db->in_batch)
+			db->st->rollback(db->st);
+		if (seq_out)
+			*seq_out = c.repeat_seq;
+		if (repeated_out)
+			*repeated_out = 1;
+		goto done;
+	}
+	if (rc || (rc = hotline__validate_references(&c)) || (rc = hotline__validate_role(&c)) ||
 	    (rc = hotline__validate_transition(&c)) || (rc = hotline__guards_check(&c)) ||
 	    (rc = hotline__validate_version(&c))) {
 		/* A refusal has written nothing: a batch goes on. */
@@ -288,6 +307,11 @@ done:
 
 int hotline_db_exec_json(hotline_db *db, const char *json, int64_t *seq_out)
 {
+	return hotline_db_exec_json_v2(db, json, seq_out, NULL);
+}
+
+int hotline_db_exec_json_v2(hotline_db *db, const char *json, int64_t *seq_out, int *repeated_out)
+{
 	json_error_t jerr;
 	json_t *obj;
 	int rc;
@@ -295,13 +319,15 @@ int hotline_db_exec_json(hotline_db *db, const char *json, int64_t *seq_out)
 		return hotline__last_error_set(HOTLINE_EINVALID, "database handle is NULL");
 	if (!json)
 		return hotline__db_fail(db, HOTLINE_EINVALID, "command text is NULL");
+	if (repeated_out)
+		*repeated_out = 0;
 	/* DESIGN §6.3: refused before parsing, so that a 100 MB text costs nothing */
 	if (strnlen(json, HOTLINE__COMMAND_MAX_BYTES + 1) > HOTLINE__COMMAND_MAX_BYTES)
 		return hotline__db_fail(db, HOTLINE_EINVALID, "the command is larger than 1 MiB");
 	obj = json_loads(json, JSON_REJECT_DUPLICATES, &jerr);
 	if (!obj)
 		return hotline__db_fail(db, HOTLINE_EINVALID, "malformed JSON at column %d: %s", jerr.column, jerr.text);
-	rc = hotline__db_exec_obj(db, obj, seq_out);
+	rc = hotline__db_exec_obj(db, obj, seq_out, repeated_out);
 	json_decref(obj);
 	return rc;
 }

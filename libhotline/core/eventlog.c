@@ -5,6 +5,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <uuid/uuid.h>
+
 #include "core/eventlog.h"
 #include "hotline/lifecycle.h"
 #include "util/mem.h"
@@ -68,6 +70,26 @@ void hotline__event_hash(const char *stream, int64_t stream_seq, const char *cmd
 	hash_part(&h, body, strlen(body));
 	hash_part(&h, prev_hash, strlen(prev_hash));
 	hotline__sha256_final_hex(&h, out);
+}
+
+void hotline__event_make_id(const char *stream, int64_t stream_seq, const char *body, char out[37])
+{
+	/* the namespace of libhotline's event ids (a fixed random UUID) */
+	static const uuid_t ns = { 0x6f, 0x0c, 0x1e, 0x5a, 0x9b, 0x2d, 0x4c, 0x61,
+		0x8e, 0x37, 0xa4, 0x50, 0xd2, 0x19, 0xc8, 0x7b };
+	hotline__sha256 h;
+	char num[24], digest[65];
+	size_t k;
+	uuid_t u;
+	/* the name: a digest of the length-prefixed parts, as the event hash is built */
+	hotline__sha256_init(&h);
+	hash_part(&h, stream, strlen(stream));
+	k = dec(num, (uint64_t)stream_seq);
+	hash_part(&h, num, k);
+	hash_part(&h, body, strlen(body));
+	hotline__sha256_final_hex(&h, digest);
+	uuid_generate_sha1(u, ns, digest, 64);
+	uuid_unparse_lower(u, out);
 }
 
 static char *vec_keep(hotline__event_vec *v, const char *s)

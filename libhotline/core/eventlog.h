@@ -15,6 +15,13 @@
 void hotline__event_hash(const char *stream, int64_t stream_seq, const char *cmd, const char *actor,
 	hotline_time at, const char *body, const char *prev_hash, char out[65]);
 
+/*
+ * An id for an event whose command came without a command_id: a name-based
+ * UUID (version 5, libuuid) of the stream, its position and the command, so
+ * that replaying the same scenario gives the same log. out: 37 bytes.
+ */
+void hotline__event_make_id(const char *stream, int64_t stream_seq, const char *body, char out[37]);
+
 /* A stream's events decoded (bodies parsed), and the strings they point to. */
 typedef struct hotline__event_vec {
 	hotline__event *ev;

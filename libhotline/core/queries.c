@@ -10,6 +10,7 @@
 struct hotline_event {
 	int64_t seq, stream_seq;
 	char *stream, *cmd_name, *actor, *body, *prev_hash, *hash;
+	char *id;             /* NULL for events logged before ids existed */
 	int cmd;
 	hotline_time at;
 };
@@ -207,6 +208,7 @@ void hotline_event_list_free(hotline_event_list *l)
 		free(e->body);
 		free(e->prev_hash);
 		free(e->hash);
+		free(e->id);
 	}
 	free(l->items);
 	free(l);
@@ -221,13 +223,33 @@ hotline_time hotline_event_at(const hotline_event *e) { return e ? e->at : HOTLI
 const char *hotline_event_json(const hotline_event *e) { return e ? e->body : NULL; }
 const char *hotline_event_prev_hash(const hotline_event *e) { return e ? e->prev_hash : NULL; }
 const char *hotline_event_hash(const hotline_event *e) { return e ? e->hash : NULL; }
+const char *hotline_event_id(const hotline_event *e) { return e ? e->id : NULL; }
 
 typedef struct event_page {
 	hotline_event_list *l;
+	int ids;                    /* the backend returns events' ids (version 4) */
 	int filter;                 /* the library skips and counts (no events_after) */
 	int64_t after_version;
 	size_t limit;
 } event_page;
+
+/*
+ * The event's id, copied: from the backend when it returns ids (a struct of
+ * version 4; an older backend's events are shorter and have no such
+ * member), else from the body's command_id. NULL when it has none.
+ */
+static char *event_id(const hotline_storage_event *se, int from_backend)
+{
+	json_t *b;
+	char *id = NULL;
+	if (from_backend)
+		return se->id ? hotline__strdup(se->id) : NULL;
+	if ((b = json_loads(se->body, 0, NULL)) != NULL) {
+		id = hotline__strdup(json_string_value(json_object_get(b, "command_id")));
+		json_decref(b);
+	}
+	return id;
+}
 
 static int list_event_cb(const hotline_storage_event *se, void *payload)
 {
@@ -251,6 +273,7 @@ static int list_event_cb(const hotline_storage_event *se, void *payload)
 	e->body = hotline__strdup_or_empty(se->body);
 	e->prev_hash = hotline__strdup_or_empty(se->prev_hash);
 	e->hash = hotline__strdup_or_empty(se->hash);
+	e->id = event_id(se, p->ids);
 	l->n++; /* counted even when a copy failed, so that hotline_event_list_free releases it */
 	if (!e->stream || !e->cmd_name || !e->actor || !e->body || !e->prev_hash || !e->hash)
 		return HOTLINE_ENOMEM;
@@ -286,6 +309,7 @@ int hotline_db_history_after(hotline_event_list **out, hotline_db *db, const cha
 		return hotline__db_fail(db, HOTLINE_ENOMEM, "out of memory");
 	st = db->st;
 	p.filter = st->version < 3 || !st->events_after;
+	p.ids = st->version >= 4;
 	pthread_mutex_lock(&db->mu);
 	if (*case_id) {
 		rc = st->case_get(st, case_id, exists_cb, NULL);

@@ -14,9 +14,6 @@
 #include "util/json.h"
 #include "util/time.h"
 
-/* Commands per transaction when replaying: durable in steps, fast. */
-#define REPLAY_BATCH 1000
-
 int hotline_replay_options_init(hotline_replay_options *opts, unsigned int version)
 {
 	if (!opts)
@@ -46,9 +43,16 @@ static int is_blank_or_comment(const char *line)
 }
 
 /* Applies one file; a malformed JSON line fails the whole replay with file:line. */
-static int replay_file(hotline_db *db, const char *path, int tag_file, json_t *refused, hotline_time *latest,
-	size_t *pending)
+/* What the lines did, for the document. */
+typedef struct replay_lists {
+	json_t *refused, *repeated;
+	hotline_time latest;       /* the latest `at` read */
+} replay_lists;
+
+static int replay_file(hotline_db *db, const char *path, int tag_file, replay_lists *out)
 {
+	int64_t seq = 0;
+	int repeated = 0;
 	FILE *f = fopen(path, "rb");
 	char *line = NULL;
 	size_t cap = 0;
@@ -76,28 +80,9 @@ static int replay_file(hotline_db *db, const char *path, int tag_file, json_t *r
 		}
 		at = json_object_get(obj, "at");
 		if (json_is_string(at) && hotline__time_parse(json_string_value(at), &t, NULL) == 0 &&
-		    (*latest == HOTLINE_TIME_NONE || t > *latest))
-			*latest = t;
-		/* Lines are applied in batches of REPLAY_BATCH commands per transaction. */
-		if (!db->in_batch && (rc = hotline_db_begin(db)) != 0) {
-			rc = hotline__last_error_set(rc, "%s:%ld: %s", path, lineno, hotline_db_errmsg(db));
-			json_decref(obj);
-			break;
-		}
-		if (++*pending >= REPLAY_BATCH) {
-			*pending = 0;
-			if ((rc = hotline_db_commit(db)) != 0) {
-				rc = hotline__last_error_set(rc, "%s:%ld: %s", path, lineno, hotline_db_errmsg(db));
-				json_decref(obj);
-				break;
-			}
-			if ((rc = hotline_db_begin(db)) != 0) {
-				rc = hotline__last_error_set(rc, "%s:%ld: %s", path, lineno, hotline_db_errmsg(db));
-				json_decref(obj);
-				break;
-			}
-		}
-		if (hotline__db_exec_obj(db, obj, NULL) != 0) {
+		    (out->latest == HOTLINE_TIME_NONE || t > out->latest))
+			out->latest = t;
+		if (hotline__db_exec_obj(db, obj, &seq, &repeated) != 0) {
 			int code = hotline_db_errcode(db);
 			json_t *r;
 			if (code == HOTLINE_ESTORAGE || code == HOTLINE_ENOMEM || code == HOTLINE_ECORRUPT) {
@@ -109,7 +94,13 @@ static int replay_file(hotline_db *db, const char *path, int tag_file, json_t *r
 				"message", hotline_db_errmsg(db));
 			if (tag_file)
 				json_object_set_new(r, "file", json_string(path));
-			json_array_append_new(refused, r);
+			json_array_append_new(out->refused, r);
+		} else if (repeated) {
+			/* a retried command (the same command_id and content): not applied again */
+			json_t *r = json_pack("{s:I,s:I}", "line", (json_int_t)lineno, "seq", (json_int_t)seq);
+			if (tag_file)
+				json_object_set_new(r, "file", json_string(path));
+			json_array_append_new(out->repeated, r);
 		}
 		json_decref(obj);
 	}
@@ -125,9 +116,10 @@ int hotline_replay(char **out, const char *const *files, size_t nfiles, const ho
 	hotline_db_options dbo = HOTLINE_DB_OPTIONS_INIT;
 	hotline_storage_query q = HOTLINE_STORAGE_QUERY_INIT;
 	hotline_db *db = NULL;
-	json_t *refused = NULL, *cases = NULL, *pen = NULL, *assessment = NULL, *doc;
-	hotline_time latest = HOTLINE_TIME_NONE, as_of;
-	size_t i, pending = 0;
+	json_t *cases = NULL, *pen = NULL, *assessment = NULL, *doc;
+	replay_lists lists;
+	hotline_time as_of;
+	size_t i;
 	int rc;
 
 	if (!out)
@@ -143,15 +135,29 @@ int hotline_replay(char **out, const char *const *files, size_t nfiles, const ho
 	dbo.policy = opts ? opts->policy : NULL;
 	if ((rc = hotline_db_open(&db, opts && opts->db_uri ? opts->db_uri : "memory:", &dbo)) != 0)
 		return rc;
-	refused = json_array();
+	lists.refused = json_array();
+	lists.repeated = json_array();
+	lists.latest = HOTLINE_TIME_NONE;
 	cases = json_array();
-	for (i = 0; i < nfiles && rc == 0; i++)
-		rc = replay_file(db, files[i], nfiles > 1, refused, &latest, &pending);
-	if (rc == 0 && db->in_batch && (rc = hotline_db_commit(db)) != 0)
+	/* all or nothing (DESIGN §6.3): the whole run is one transaction */
+	if ((rc = hotline_db_begin(db)) != 0)
 		hotline__last_error_set(rc, "%s", hotline_db_errmsg(db));
-	if (rc)
+	for (i = 0; i < nfiles && rc == 0; i++)
+		rc = replay_file(db, files[i], nfiles > 1, &lists);
+	if (rc == 0 && (rc = hotline_db_commit(db)) != 0)
+		hotline__last_error_set(rc, "%s", hotline_db_errmsg(db));
+	if (rc) {
+		char msg[600];
+		snprintf(msg, sizeof(msg), "%s", hotline_last_error());
+		if (db->in_batch)
+			hotline_db_rollback(db);
+		if (opts && opts->db_uri)
+			hotline__last_error_set(rc, "%s (nothing of this run was stored)", msg);
+		else
+			hotline__last_error_set(rc, "%s", msg);
 		goto out;
-	as_of = opts && opts->as_of != HOTLINE_TIME_NONE ? opts->as_of : latest;
+	}
+	as_of = opts && opts->as_of != HOTLINE_TIME_NONE ? opts->as_of : lists.latest;
 	pthread_mutex_lock(&db->mu);
 	rc = db->st->cases_foreach(db->st, &q, cases_cb, cases);
 	if (rc)
@@ -163,7 +169,7 @@ int hotline_replay(char **out, const char *const *files, size_t nfiles, const ho
 		hotline__last_error_set(rc, "%s", hotline_db_errmsg(db));
 		goto out;
 	}
-	doc = json_pack("{s:O,s:O,s:o,s:o}", "cases", cases, "refused", refused,
+	doc = json_pack("{s:O,s:O,s:O,s:o,s:o}", "cases", cases, "refused", lists.refused, "repeated", lists.repeated,
 		"penalties", pen ? json_incref(pen) : json_array(),
 		"assessment", assessment ? json_incref(assessment) : json_null());
 	*out = doc ? hotline__json_pretty(doc, 2) : NULL;
@@ -173,7 +179,8 @@ int hotline_replay(char **out, const char *const *files, size_t nfiles, const ho
 out:
 	json_decref(pen);
 	json_decref(assessment);
-	json_decref(refused);
+	json_decref(lists.refused);
+	json_decref(lists.repeated);
 	json_decref(cases);
 	hotline_db_close(db);
 	return rc;

@@ -5,10 +5,12 @@
  */
 #include <inttypes.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "core/limits.h"
 #include "core/validate.h"
+#include "util/json.h"
 #include "util/time.h"
 
 static int load_case_cb(const hotline_storage_case *sc, void *payload)
@@ -187,13 +189,20 @@ int hotline__validate_shape(hotline__cmdctx *c)
 		if (strcmp(key, "case") == 0 && (t->on == HOTLINE__ON_NEW_CASE || t->on == HOTLINE__ON_CASE ||
 			t->on == HOTLINE__ON_CASE_OR_ORG))
 			continue;
-		if ((strcmp(key, "actor") == 0 || strcmp(key, "at") == 0))
+		if (strcmp(key, "actor") == 0 || strcmp(key, "at") == 0 || strcmp(key, "command_id") == 0)
 			continue;
 		if (strcmp(key, "expect_version") == 0 && t->on != HOTLINE__ON_DIRECTORY)
 			continue;
 		if (!hotline__field_of(c->kind, key))
 			return hotline__cmd_fail(c, HOTLINE_EINVALID, "unknown field '%s'", key);
 	}
+	/* DESIGN §6.2: any command may carry the client's id for it */
+	v = json_object_get(c->obj, "command_id");
+	if (v && !json_is_string(v))
+		return hotline__cmd_fail(c, HOTLINE_EINVALID, "field 'command_id' must be a string");
+	if (v && check_id(c, "command_id", json_string_value(v)))
+		return c->db->err.code;
+	c->command_id = json_string_value(v);
 	v = json_object_get(c->obj, "actor");
 	if (!v && t->actor == HOTLINE__ACTOR_REQUIRED)
 		return hotline__cmd_fail(c, HOTLINE_EINVALID, "missing field 'actor'");
@@ -271,6 +280,88 @@ int hotline__validate_shape(hotline__cmdctx *c)
 	return 0;
 }
 
+/* The stored event with a given id, its seq and body (copied). */
+typedef struct prior {
+	const char *id;
+	int by_body;          /* an older backend: ids only in the bodies */
+	int found;
+	int64_t seq;
+	char *body;
+} prior;
+
+static int prior_cb(const hotline_storage_event *e, void *payload)
+{
+	prior *p = payload;
+	if (p->by_body) {
+		json_t *b = json_loads(e->body, 0, NULL);
+		int same = b && json_is_string(json_object_get(b, "command_id")) &&
+			strcmp(json_string_value(json_object_get(b, "command_id")), p->id) == 0;
+		json_decref(b);
+		if (!same)
+			return 0;
+	}
+	p->found = 1;
+	p->seq = e->seq;
+	if (!(p->body = strdup(e->body)))
+		return HOTLINE_ENOMEM;
+	return 1; /* stop */
+}
+
+int hotline__validate_repeat(hotline__cmdctx *c)
+{
+	hotline_storage *st = c->db->st;
+	prior p;
+	char *mine;
+	int rc, same;
+	if (!c->command_id)
+		return 0;
+	memset(&p, 0, sizeof(p));
+	p.id = c->command_id;
+	if (st->version >= 4 && st->event_by_id) {
+		rc = st->event_by_id(st, c->command_id, prior_cb, &p);
+	} else {
+		/* a backend without the index: the ids are in the events' bodies */
+		p.by_body = 1;
+		rc = st->events_foreach(st, NULL, prior_cb, &p);
+	}
+	if (rc == 1 || rc == HOTLINE_ENOT_FOUND)
+		rc = 0;
+	if (rc) {
+		free(p.body);
+		return hotline__db_storage_fail(c->db, rc, "looking up the command id");
+	}
+	if (!p.found)
+		return 0;
+	/* the same JSON object, key order aside, top-level nulls dropped (both are canonical text) */
+	mine = hotline__json_canonical(c->obj);
+	same = mine && strcmp(mine, p.body) == 0;
+	free(mine);
+	free(p.body);
+	if (!same)
+		return hotline__cmd_fail(c, HOTLINE_EDUPLICATE, "command_id '%s' was already used by another command (seq %" PRId64 ")",
+			c->command_id, p.seq);
+	c->repeated = 1;
+	c->repeat_seq = p.seq;
+	return 0;
+}
+
+/*
+ * A snapshot read from the storage must end where its stream ends: one
+ * edited behind the library's back is never extended (DESIGN §6.3).
+ */
+static int check_head(hotline__cmdctx *c)
+{
+	char hash[65];
+	int64_t seq = 0;
+	int rc = c->db->st->stream_head(c->db->st, c->case_id, &seq, hash);
+	if (rc)
+		return hotline__db_storage_fail(c->db, rc, "reading the case's stream");
+	if (seq != c->snap.version || strcmp(hash, c->snap.head_hash) != 0)
+		return hotline__cmd_fail(c, HOTLINE_ECORRUPT, "case '%s': its snapshot (version %" PRId64 ") disagrees with its "
+			"events (%" PRId64 "): refusing to act on it; run verify-log", c->case_id, c->snap.version, seq);
+	return 0;
+}
+
 /* Stage 2: the objects the command names exist (or, for definitions, don't). */
 int hotline__validate_references(hotline__cmdctx *c)
 {
@@ -285,6 +376,8 @@ int hotline__validate_references(hotline__cmdctx *c)
 			c->have_case = 1;
 		else if (rc != HOTLINE_ENOT_FOUND)
 			return hotline__db_storage_fail(c->db, rc, "reading the case");
+		if (c->have_case && !c->snap_cached && (rc = check_head(c)) != 0)
+			return rc;
 		if (c->t->on == HOTLINE__ON_NEW_CASE && c->have_case)
 			return hotline__cmd_fail(c, HOTLINE_EDUPLICATE, "case '%s' already exists", c->case_id);
 		if (c->t->on != HOTLINE__ON_NEW_CASE && !c->have_case)

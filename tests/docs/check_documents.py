@@ -313,7 +313,7 @@ def check_commands(events, rows, origin):
             error("history: event %s has no known cmd (%s)" % (ev.get("seq"), origin))
             continue
         r = by_cmd[c["cmd"]]
-        allowed = {"cmd", "actor", "at"} | {f["name"] for f in r["fields"]}
+        allowed = {"cmd", "actor", "at", "command_id"} | {f["name"] for f in r["fields"]}
         if r["on"] != "directory":
             allowed.add("expect_version")
         if r["on"] in ("new_case", "case", "case_or_organisation"):

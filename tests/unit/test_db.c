@@ -437,18 +437,29 @@ static void test_assess_write(void **state)
 	assert_null(c.text);
 }
 
+/* The stored log's format: the body, the event hash and the made id, computed independently (Python hashlib, uuid). */
 static void test_event_hash_pinned(void **state)
 {
 	fixture *f = *state;
 	hotline_event_list *l;
 	const hotline_event *e;
-	assert_int_equal(exec_fmt(f->db, "{\"cmd\":\"register\",\"case\":\"C1\",\"at\":\"2026-11-02T09:05:00+08:00\",\"actor\":\"zhang\",\"property\":\"P1\",\"room\":\"3-201\",\"owner\":\"王女士\",\"phone\":\"13800000000\",\"matter\":\"楼道灯不亮\",\"call_taker\":\"zhang\",\"order_taker\":\"li\"}"), 0);
+	assert_int_equal(exec_fmt(f->db, "{\"cmd\":\"register\",\"case\":\"C1\",\"at\":\"2026-11-02T09:05:00+08:00\",\"actor\":\"zhang\",\"property\":\"P1\",\"room\":\"3-201\",\"owner\":\"王女士\",\"phone\":\"13800000000\",\"matter\":\"楼道灯不亮\",\"call_taker\":\"zhang\",\"order_taker\":\"li\",\"command_id\":\"c-0001\"}"), 0);
 	assert_int_equal(hotline_db_history(&l, f->db, "C1"), 0);
 	e = hotline_event_list_get(l, 0);
 	assert_string_equal(hotline_event_json(e),
 		"{\"actor\":\"zhang\",\"at\":\"2026-11-02T09:05:00+08:00\",\"call_taker\":\"zhang\",\"case\":\"C1\",\"cmd\":\"register\","
-		"\"matter\":\"楼道灯不亮\",\"order_taker\":\"li\",\"owner\":\"王女士\",\"phone\":\"13800000000\",\"property\":\"P1\",\"room\":\"3-201\"}");
-	assert_string_equal(hotline_event_hash(e), "340d75348c7ad7eb411ed970a0d11654c14de6667b5c0c8b42c03faadc562c8a");
+		"\"command_id\":\"c-0001\",\"matter\":\"楼道灯不亮\",\"order_taker\":\"li\",\"owner\":\"王女士\",\"phone\":\"13800000000\","
+		"\"property\":\"P1\",\"room\":\"3-201\"}");
+	assert_string_equal(hotline_event_hash(e), "88c75536956dbb07e0972b73b757fb102d2f8b41a3e9cd52e096f372bfce41ac");
+	assert_string_equal(hotline_event_id(e), "c-0001");
+	hotline_event_list_free(l);
+	/* without a command_id the library makes a name-based UUID of the stream, position and command */
+	assert_int_equal(exec_fmt(f->db, "{\"cmd\":\"register\",\"case\":\"C1b\",\"at\":\"2026-11-02T09:05:00+08:00\",\"actor\":\"zhang\",\"property\":\"P1\",\"room\":\"3-201\",\"owner\":\"王女士\",\"phone\":\"13800000000\",\"matter\":\"楼道灯不亮\",\"call_taker\":\"zhang\",\"order_taker\":\"li\"}"), 0);
+	assert_int_equal(hotline_db_history(&l, f->db, "C1b"), 0);
+	e = hotline_event_list_get(l, 0);
+	/* uuid5(namespace, sha256-hex of the length-prefixed "C1b", "1" and the body without command_id) */
+	assert_string_equal(hotline_event_id(e), "9843bd41-663b-5fe1-a892-997c74149b58");
+	assert_non_null(strstr(hotline_event_json(e), "\"command_id\":\"9843bd41-663b-5fe1-a892-997c74149b58\""));
 	hotline_event_list_free(l);
 }
 
