@@ -268,7 +268,7 @@ static void test_snapshot_changed(void **state)
 {
 	fixture *f = *state;
 	json_t *r, *x;
-	sql(f, "UPDATE cases SET state = 9 WHERE id = 'C2'");
+	sql(f, "UPDATE cases SET state = 5 WHERE id = 'C2'");
 	sql(f, "UPDATE cases SET body = replace(body, '13700000000', '13700000001'), next_due = NULL WHERE id = 'C3'");
 	reopen(f);
 	assert_int_equal(hotline_db_verify_log(f->db, "C2", NULL), HOTLINE_ECORRUPT);
@@ -458,7 +458,7 @@ static void test_forged_event_not_allowed(void **state)
 	char hash[65], upd[300];
 	json_t *r;
 	forge(f, "close", "gm", "2026-11-05T15:00:00+08:00", "", 0, hash);
-	snprintf(upd, sizeof(upd), "UPDATE cases SET version = 4, head_hash = '%s', state = 9 WHERE id = 'C2'", hash);
+	snprintf(upd, sizeof(upd), "UPDATE cases SET version = 4, head_hash = '%s', state = 5 WHERE id = 'C2'", hash);
 	sql(f, upd);
 	reopen(f);
 	assert_int_equal(report(f, &r), HOTLINE_ECORRUPT);
