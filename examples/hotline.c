@@ -4,7 +4,8 @@
  *   hotline replay [--policy NAME|FILE] [--as-of INSTANT] [--db URI] FILE...
  *   hotline show CASE --db URI
  *   hotline history CASE --db URI
- *   hotline verify-log [CASE] --db URI
+ *   hotline verify-log [CASE] --db URI [--checkpoint FILE] [--public-key FILE] [--json]
+ *   hotline checkpoint --db URI [--key FILE] [--up-to SEQ] [--print-public-key]
  *   hotline assess --db URI --as-of INSTANT [--format json|csv] [--policy NAME|FILE]
  *   hotline explain CASE --db URI [--as-of INSTANT] [--policy NAME|FILE]
  *   hotline sweep --db URI --before INSTANT [--limit N]
@@ -29,7 +30,8 @@ static void usage(FILE *f)
 		"  hotline replay [--policy NAME|FILE] [--as-of INSTANT] [--db URI] FILE...\n"
 		"  hotline show CASE --db URI\n"
 		"  hotline history CASE --db URI\n"
-		"  hotline verify-log [CASE] --db URI\n"
+		"  hotline verify-log [CASE] --db URI [--checkpoint FILE] [--public-key FILE] [--json]\n"
+		"  hotline checkpoint --db URI [--key FILE] [--up-to SEQ] [--print-public-key]\n"
 		"  hotline assess --db URI --as-of INSTANT [--format json|csv] [--policy NAME|FILE]\n"
 		"  hotline explain CASE --db URI [--as-of INSTANT] [--policy NAME|FILE]\n"
 		"  hotline sweep --db URI --before INSTANT [--limit N]\n"
@@ -40,6 +42,8 @@ static void usage(FILE *f)
 
 typedef struct args {
 	const char *policy, *db, *as_of, *format, *before, *limit;
+	const char *checkpoint, *public_key, *key, *up_to;   /* files (keys never on the command line), a seq */
+	int json, print_public_key;
 	const char **pos;
 	int npos;
 } args;
@@ -65,6 +69,21 @@ static int parse_args(int argc, char **argv, args *a)
 			slot = &a->before;
 		else if (strcmp(argv[i], "--limit") == 0)
 			slot = &a->limit;
+		else if (strcmp(argv[i], "--checkpoint") == 0)
+			slot = &a->checkpoint;
+		else if (strcmp(argv[i], "--public-key") == 0)
+			slot = &a->public_key;
+		else if (strcmp(argv[i], "--key") == 0)
+			slot = &a->key;
+		else if (strcmp(argv[i], "--up-to") == 0)
+			slot = &a->up_to;
+		else if (strcmp(argv[i], "--json") == 0) {
+			a->json = 1;
+			continue;
+		} else if (strcmp(argv[i], "--print-public-key") == 0) {
+			a->print_public_key = 1;
+			continue;
+		}
 		else if (strncmp(argv[i], "--", 2) == 0 && argv[i][2]) {
 			fprintf(stderr, "hotline: unknown option %s\n", argv[i]);
 			return -1;
@@ -176,21 +195,176 @@ static int cmd_history(const args *a)
 	return rc;
 }
 
+/* A small file's contents with surrounding whitespace trimmed; *len its length. NULL when unreadable. */
+static char *read_small_file(const char *path, size_t *len)
+{
+	FILE *f = fopen(path, "rb");
+	char *buf, *p;
+	size_t n;
+	if (!f) {
+		fprintf(stderr, "hotline: cannot read %s\n", path);
+		return NULL;
+	}
+	buf = calloc(1, 4097);
+	n = buf ? fread(buf, 1, 4096, f) : 0;
+	fclose(f);
+	if (!buf)
+		return NULL;
+	p = buf;
+	while (n && (buf[n - 1] == '\n' || buf[n - 1] == '\r' || buf[n - 1] == ' ' || buf[n - 1] == '\t'))
+		buf[--n] = '\0';
+	while (n && (*p == ' ' || *p == '\t' || *p == '\n' || *p == '\r')) {
+		p++;
+		n--;
+	}
+	memmove(buf, p, n + 1);
+	*len = n;
+	return buf;
+}
+
+static int hex_value(char c)
+{
+	return c >= '0' && c <= '9' ? c - '0' : c >= 'a' && c <= 'f' ? c - 'a' + 10 : c >= 'A' && c <= 'F' ? c - 'A' + 10 : -1;
+}
+
+/*
+ * A key file: hex text (64 or 128 digits) or the raw bytes (32 or 64).
+ * Sizes accepted: `a` or `b` bytes. Returns the key's length, 0 when unusable.
+ */
+static size_t read_key(const char *path, unsigned char *out, size_t a, size_t b)
+{
+	size_t n = 0, i, len = 0;
+	char *t = read_small_file(path, &n);
+	if (!t)
+		return 0;
+	if (n == 2 * a || n == 2 * b) {
+		for (i = 0; i < n / 2; i++) {
+			int hi = hex_value(t[2 * i]), lo = hex_value(t[2 * i + 1]);
+			if (hi < 0 || lo < 0)
+				break;
+			out[i] = (unsigned char)(hi * 16 + lo);
+		}
+		if (i == n / 2)
+			len = n / 2;
+	}
+	if (!len && (n == a || n == b)) {
+		memcpy(out, t, n);
+		len = n;
+	}
+	memset(t, 0, n);
+	free(t);
+	if (!len)
+		fprintf(stderr, "hotline: %s is not a key (%zu or %zu bytes, raw or as hex)\n", path, a, b);
+	return len;
+}
+
 static int cmd_verify(const args *a)
 {
 	hotline_db *db;
+	unsigned char pk[HOTLINE_CHECKPOINT_PUBLIC_KEY_BYTES];
+	char *ckpt = NULL;
+	size_t n_ckpt = 0;
 	int64_t n = 0;
 	int rc;
-	if (a->npos > 1) {
+	if (a->npos > 1 || (a->public_key && !a->checkpoint)) {
 		usage(stderr);
 		return 2;
 	}
-	if ((rc = open_db(a, &db)) != 0)
+	if (a->checkpoint && !(ckpt = read_small_file(a->checkpoint, &n_ckpt)))
+		return 1;
+	if (a->public_key && read_key(a->public_key, pk, sizeof(pk), sizeof(pk)) == 0) {
+		free(ckpt);
+		return 1;
+	}
+	if ((rc = open_db(a, &db)) != 0) {
+		free(ckpt);
 		return rc;
-	if (hotline_db_verify_log(db, a->npos ? a->pos[0] : NULL, &n) != 0)
+	}
+	if (a->json) {
+		/* every finding, for machines */
+		hotline_verify_options o = HOTLINE_VERIFY_OPTIONS_INIT;
+		char *out = NULL;
+		int vrc;
+		o.case_id = a->npos ? a->pos[0] : NULL;
+		o.checkpoint = ckpt;
+		o.public_key = a->public_key ? pk : NULL;
+		vrc = hotline_db_verify_report(&out, db, &o);
+		if (out)
+			puts(out);
+		else
+			rc = fail(hotline_db_errmsg(db));
+		if (vrc)
+			rc = 1;
+		hotline_free(out);
+	} else {
+		if (hotline_db_verify_log(db, a->npos ? a->pos[0] : NULL, &n) != 0)
+			rc = fail(hotline_db_errmsg(db));
+		else
+			printf("ok: %" PRId64 " events, every hash chain intact, snapshots%s rebuilt from them alike\n", n,
+				a->npos ? "" : " and the directory");
+		if (ckpt) {
+			if (hotline_db_verify_checkpoint(db, ckpt, a->public_key ? pk : NULL) != 0)
+				rc = fail(hotline_db_errmsg(db));
+			else
+				printf("ok: the log holds what the checkpoint covers%s\n", a->public_key ? ", signed by that key" : "");
+		}
+	}
+	free(ckpt);
+	hotline_db_close(db);
+	return rc;
+}
+
+/* A checkpoint of the log (signed with --key), or the public key of --key. */
+static int cmd_checkpoint(const args *a)
+{
+	hotline_checkpoint_options o = HOTLINE_CHECKPOINT_OPTIONS_INIT;
+	unsigned char key[HOTLINE_CHECKPOINT_SECRET_KEY_BYTES];
+	size_t key_len = 0;
+	hotline_db *db;
+	char *out;
+	int rc;
+	if (a->npos || (a->print_public_key && !a->key)) {
+		usage(stderr);
+		return 2;
+	}
+	if (a->up_to) {
+		char *end;
+		long long v = strtoll(a->up_to, &end, 10);
+		if (*end || v <= 0) {
+			fputs("hotline: --up-to needs a seq of the log\n", stderr);
+			return 2;
+		}
+		o.up_to_seq = v;
+	}
+	if (a->key && (key_len = read_key(a->key, key, HOTLINE_CHECKPOINT_SEED_BYTES, HOTLINE_CHECKPOINT_SECRET_KEY_BYTES)) == 0)
+		return 1;
+	if (a->print_public_key) {
+		unsigned char pk[HOTLINE_CHECKPOINT_PUBLIC_KEY_BYTES];
+		size_t i;
+		rc = hotline_checkpoint_public_key(pk, key, key_len);
+		memset(key, 0, sizeof(key));
+		if (rc)
+			return fail(hotline_last_error());
+		for (i = 0; i < sizeof(pk); i++)
+			printf("%02x", pk[i]);
+		putchar('\n');
+		return 0;
+	}
+	if ((rc = open_db(a, &db)) != 0) {
+		memset(key, 0, sizeof(key));
+		return rc;
+	}
+	if (key_len) {
+		o.secret_key = key;
+		o.secret_key_len = key_len;
+	}
+	if (hotline_db_checkpoint(&out, db, &o) != 0) {
 		rc = fail(hotline_db_errmsg(db));
-	else
-		printf("ok: %" PRId64 " events, every hash chain intact\n", n);
+	} else {
+		puts(out);
+		hotline_free(out);
+	}
+	memset(key, 0, sizeof(key));
 	hotline_db_close(db);
 	return rc;
 }
@@ -355,6 +529,8 @@ int main(int argc, char **argv)
 		rc = cmd_history(&a);
 	else if (strcmp(argv[1], "verify-log") == 0)
 		rc = cmd_verify(&a);
+	else if (strcmp(argv[1], "checkpoint") == 0)
+		rc = cmd_checkpoint(&a);
 	else if (strcmp(argv[1], "assess") == 0)
 		rc = cmd_assess(&a);
 	else if (strcmp(argv[1], "explain") == 0)

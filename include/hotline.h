@@ -14,5 +14,6 @@
 #include "hotline/storage.h"
 #include "hotline/db.h"
 #include "hotline/assess.h"
+#include "hotline/checkpoint.h"
 
 #endif

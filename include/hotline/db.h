@@ -265,9 +265,13 @@ HOTLINE_EXTERN(const char *) hotline_event_id(const hotline_event *e);
 HOTLINE_EXTERN(int) hotline_db_directory(char **out, hotline_db *db, hotline_time as_of);
 
 /**
- * Verify the hash chain of one case (case_id) or of every stream (NULL),
- * and that each case snapshot's version and head hash match its events.
- * HOTLINE_ECORRUPT names the first event that fails. *checked_out (may be
+ * Verify the hash chain of one case (case_id) or of every stream (NULL);
+ * that each case snapshot's version and head hash match its events and that
+ * the snapshot rebuilt from its events equals the stored one; and, for the
+ * whole log, the directory table rebuilt from the directory lines and the
+ * storage's own protection of the log (SQLite's append-only triggers).
+ * HOTLINE_ECORRUPT names the first problem found (every one:
+ * hotline_db_verify_report, <hotline/checkpoint.h>). *checked_out (may be
  * NULL) receives the number of events checked.
  */
 HOTLINE_EXTERN(int) hotline_db_verify_log(hotline_db *db, const char *case_id, int64_t *checked_out);

@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "hotline/lifecycle.h"
+#include "util/mem.h"
 #include "util/time.h"
 
 #define UNIT_SEPARATOR '\x1f'
@@ -54,32 +55,32 @@ int hotline__dirstore_load(hotline__directory *d, hotline_storage *st, hotline__
 	return rc;
 }
 
-int hotline__dirstore_put(hotline_storage *st, int cmd, const json_t *obj, int first, int64_t seq,
-	const char *body, int64_t *seq_out)
+char *hotline__dirstore_key(int cmd, const json_t *obj, int first, int64_t seq)
 {
-	char *id = NULL, *key;
+	char *id, *key;
 	size_t n;
-	int rc;
 	if (cmd == HOTLINE_CMD_BONUS)
 		id = hotline__bonus_key(json_string_value(json_object_get(obj, "person")),
 			json_string_value(json_object_get(obj, "month")));
 	else
-		id = strdup(json_string_value(json_object_get(obj, "id")));
-	if (!id)
-		return HOTLINE_ENOMEM;
-	if (first) {
-		key = id;
-		*seq_out = 0;
-	} else {
-		n = strlen(id) + 24;
-		if (!(key = malloc(n))) {
-			free(id);
-			return HOTLINE_ENOMEM;
-		}
+		id = hotline__strdup(json_string_value(json_object_get(obj, "id")));
+	if (!id || first)
+		return id;
+	n = strlen(id) + 24;
+	if ((key = malloc(n)) != NULL)
 		snprintf(key, n, "%s%c%" PRId64, id, UNIT_SEPARATOR, seq);
-		free(id);
-		*seq_out = seq;
-	}
+	free(id);
+	return key;
+}
+
+int hotline__dirstore_put(hotline_storage *st, int cmd, const json_t *obj, int first, int64_t seq,
+	const char *body, int64_t *seq_out)
+{
+	char *key = hotline__dirstore_key(cmd, obj, first, seq);
+	int rc;
+	if (!key)
+		return HOTLINE_ENOMEM;
+	*seq_out = first ? 0 : seq;
 	rc = st->dir_put(st, hotline_command_name(cmd), key, body);
 	free(key);
 	return rc;

@@ -20,6 +20,12 @@
 /* Loads every stored definition into d (definitions already there are kept). */
 int hotline__dirstore_load(hotline__directory *d, hotline_storage *st, hotline__err *err);
 /*
+ * The key a definition is stored under: its id (a bonus: person and month)
+ * when it is the first of that id, else "id<US>seq". malloc'd; NULL when
+ * memory is short or the object lacks its id.
+ */
+char *hotline__dirstore_key(int cmd, const json_t *obj, int first, int64_t seq);
+/*
  * Stores a definition given by the event `seq`; `first` says whether its id
  * (or person and month) had no definition before. *seq_out receives the seq
  * the definition is ordered by (0 for a first one).

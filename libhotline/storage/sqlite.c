@@ -650,6 +650,50 @@ static int migrate(sq *s, const char *path)
 	return 0;
 }
 
+/* ---- version 4: the log's protection, checked by verify-log ---- */
+
+/* The append-only triggers exactly as migration 1 created them (migrations never change). */
+static const struct protection_trigger {
+	const char *name, *sql;
+} protection_triggers[] = {
+	{ "events_no_update",
+	  "CREATE TRIGGER events_no_update BEFORE UPDATE ON events BEGIN SELECT RAISE(ABORT, 'events are append-only'); END" },
+	{ "events_no_delete",
+	  "CREATE TRIGGER events_no_delete BEFORE DELETE ON events BEGIN SELECT RAISE(ABORT, 'events are append-only'); END" },
+};
+
+static int s_check_protection(hotline_storage *base, hotline_storage_finding_cb report, void *payload)
+{
+	sq *s = (sq *)base;
+	sqlite3_stmt *st;
+	size_t i;
+	int rc = 0;
+	if (sqlite3_prepare_v2(s->db, "SELECT sql FROM sqlite_master WHERE type = 'trigger' AND name = ?1", -1, &st, NULL)
+		!= SQLITE_OK)
+		return fail(s, HOTLINE_ESTORAGE, "reading the schema");
+	for (i = 0; i < sizeof(protection_triggers) / sizeof(protection_triggers[0]) && rc == 0; i++) {
+		const struct protection_trigger *t = &protection_triggers[i];
+		char msg[256];
+		int step;
+		sqlite3_bind_text(st, 1, t->name, -1, SQLITE_STATIC);
+		step = sqlite3_step(st);
+		if (step == SQLITE_ROW && strcmp(col_text(st, 0), t->sql) != 0) {
+			snprintf(msg, sizeof(msg), "trigger %s was replaced: events may be %s", t->name,
+				strstr(t->name, "update") ? "updated" : "deleted");
+			rc = report("trigger_changed", msg, payload);
+		} else if (step == SQLITE_DONE) {
+			snprintf(msg, sizeof(msg), "trigger %s is missing: events can be %s", t->name,
+				strstr(t->name, "update") ? "updated" : "deleted");
+			rc = report("trigger_missing", msg, payload);
+		} else if (step != SQLITE_ROW) {
+			rc = fail(s, HOTLINE_ESTORAGE, "reading the schema");
+		}
+		sqlite3_reset(st);
+	}
+	sqlite3_finalize(st);
+	return rc;
+}
+
 int hotline_storage_sqlite_new(hotline_storage **out, const char *path, const hotline_sqlite_options *opts)
 {
 	sq *s;
@@ -713,6 +757,7 @@ int hotline_storage_sqlite_new(hotline_storage **out, const char *path, const ho
 	s->parent.data_version = s_data_version;
 	s->parent.events_after = s_events_after;
 	s->parent.event_by_id = s_event_by_id;
+	s->parent.check_protection = s_check_protection;
 	*out = &s->parent;
 	return 0;
 }

@@ -98,6 +98,8 @@ typedef struct hotline_storage_query {
 typedef int (*hotline_storage_case_cb)(const hotline_storage_case *c, void *payload);
 typedef int (*hotline_storage_event_cb)(const hotline_storage_event *e, void *payload);
 typedef int (*hotline_storage_dir_cb)(const char *kind, const char *id, const char *body, void *payload);
+/** A problem found by check_protection: a short code ("trigger_missing") and a sentence. */
+typedef int (*hotline_storage_finding_cb)(const char *code, const char *message, void *payload);
 
 /* hotline_storage is declared in ../storage.h */
 struct hotline_storage {
@@ -178,6 +180,19 @@ struct hotline_storage {
 	 * a repeated command by reading the whole log.
 	 */
 	int (*event_by_id)(hotline_storage *st, const char *id, hotline_storage_event_cb cb, void *payload);
+
+	/**
+	 * may: check what the backend itself does to keep the log append-only
+	 * (SQLite: the triggers that refuse UPDATE and DELETE on events, exactly
+	 * as the schema created them) and call `report` once per problem found.
+	 * Codes: "trigger_missing", "trigger_changed" (or a backend's own, in
+	 * the same snake_case). Returns 0 when the check ran, whatever it
+	 * found; a non-zero value from `report` stops it and is returned; a
+	 * failure to look is HOTLINE_ESTORAGE. NULL (or a struct of an earlier
+	 * version): verify-log reports that the protection was not checked.
+	 * Called inside a read transaction.
+	 */
+	int (*check_protection)(hotline_storage *st, hotline_storage_finding_cb report, void *payload);
 };
 
 #define HOTLINE_STORAGE_VERSION 4
