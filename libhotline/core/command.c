@@ -13,8 +13,8 @@
 #include "core/guards.h"
 #include "core/limits.h"
 #include "core/snapshot.h"
+#include "core/snapshot_finish.h"
 #include "core/validate.h"
-#include "rules/eval.h"
 #include "util/json.h"
 #include "util/time.h"
 
@@ -25,7 +25,6 @@
 static int compute_next_due(hotline__cmdctx *c, const hotline_storage_event *ev, hotline_time *next_due)
 {
 	const hotline__event_vec *vec;
-	hotline__eval eval;
 	hotline__err err;
 	int rc;
 
@@ -34,18 +33,10 @@ static int compute_next_due(hotline__cmdctx *c, const hotline_storage_event *ev,
 		c->have_case ? c->snap.head_hash : "", ev, c->obj, &vec);
 	if (rc)
 		return hotline__db_storage_fail(c->db, rc, "reading the case's events");
-	memset(&eval, 0, sizeof(eval));
 	hotline__clearerr(&err);
-	rc = hotline__eval_case(c->db->policy, c->db->cal, &c->db->dir, vec->ev, vec->n, c->at, &eval, &err);
-	if (rc == 0) {
-		*next_due = eval.next_due;
-	} else if (rc == HOTLINE_ERANGE) {
-		/* A working-day clock beyond the loaded holiday years: accept the command, flag nothing due. */
-		rc = 0;
-	} else {
+	rc = hotline__snapshot_next_due(c->db->policy, c->db->cal, &c->db->dir, vec->ev, vec->n, c->at, next_due, &err);
+	if (rc)
 		hotline__db_fail_err(c->db, &err);
-	}
-	hotline__eval_free(&eval);
 	return rc;
 }
 
@@ -115,19 +106,10 @@ static int apply(hotline__cmdctx *c, int64_t *seq_out)
 			rc = hotline__db_fail(c->db, HOTLINE_ENOMEM, "out of memory");
 			goto out;
 		}
-		json_object_set_new(snap, "version", json_integer(prev_seq + 1));
 		if ((rc = compute_next_due(c, &ev, &next_due)) != 0)
 			goto out;
-		if (state == HOTLINE_STATE_CLOSED || (exempt && approval == HOTLINE_APPROVAL_APPROVED))
-			next_due = HOTLINE_TIME_NONE;
-		if (next_due == HOTLINE_TIME_NONE)
-			json_object_del(snap, "next_due");
-		else {
-			char due[32];
-			hotline__time_format(next_due, hotline__policy_zone_offset(c->db->policy), due);
-			json_object_set_new(snap, "next_due", json_string(due));
-		}
-		snap_text = hotline__json_canonical(snap);
+		snap_text = hotline__snapshot_finish(snap, prev_seq + 1, state, approval, exempt, &next_due,
+			hotline__policy_zone_offset(c->db->policy));
 		if (!snap_text) {
 			rc = hotline__db_fail(c->db, HOTLINE_ENOMEM, "out of memory");
 			goto out;
