@@ -174,6 +174,7 @@ done:
 /* The database handle as Python holds it: `db` is NULL once closed. */
 typedef struct hl_db {
 	hotline_db *db;
+	int repeated;      /* the last exec_json repeated an accepted command */
 } hl_db;
 
 static int hl_live(hl_db *h)
@@ -409,10 +410,12 @@ struct hl_db {};
 	long long exec_json(const char *json) {
 		int64_t seq = 0;
 		int rc;
-		if (hl_live($self) && (rc = hotline_db_exec_json($self->db, json, &seq)) != 0)
+		if (hl_live($self) && (rc = hotline_db_exec_json_v2($self->db, json, &seq, &$self->repeated)) != 0)
 			hl_db_fail($self, rc);
 		return seq;
 	}
+	/* Whether the last exec_json repeated a command already accepted (same command_id and content). */
+	bool last_repeated() { return $self->repeated != 0; }
 	void begin() {
 		int rc;
 		if (hl_live($self) && (rc = hotline_db_begin($self->db)) != 0)

@@ -23,7 +23,7 @@ from .lowlevel import (Conflict, Corrupt, Duplicate, Error, FileError, Forbidden
                        NoMemory, NotFound, OutOfRange, PolicyError, StorageError)
 
 __all__ = [
-    "Database", "Case", "Event", "State", "Approval",
+    "Database", "Applied", "Case", "Event", "State", "Approval",
     "Assessment", "Explanation", "Directory", "Person", "Property", "Bonus", "Penalty", "Deadline", "Rate", "PropertyRates", "PersonTotal", "Evidence",
     "replay", "replay_json", "lifecycle",
     "Error", "InvalidTransition", "Forbidden", "Invalid", "NotFound", "Conflict", "Duplicate",
@@ -150,14 +150,17 @@ class Event:
     fields: Dict[str, Any]
     prev_hash: str
     hash: str
+    #: the command's ``command_id``, or the UUID the library gave it; None for events logged before ids existed
+    id: Optional[str] = None
 
     @classmethod
     def _from(cls, raw: Any, zone: _dt.tzinfo) -> "Event":
         body = json.loads(raw.json())
-        fields = {k: v for k, v in body.items() if k not in ("cmd", "case", "actor", "at")}
+        fields = {k: v for k, v in body.items() if k not in ("cmd", "case", "actor", "at", "command_id")}
         return cls(seq=raw.seq(), case=raw.case_id() or None, version=raw.version(),
                    command=raw.command() or body.get("cmd"), actor=raw.actor() or None,
-                   at=_instant(raw.at(), zone), fields=fields, prev_hash=raw.prev_hash(), hash=raw.hash())
+                   at=_instant(raw.at(), zone), fields=fields, prev_hash=raw.prev_hash(), hash=raw.hash(),
+                   id=body.get("command_id"))
 
 
 # ---------------------------------------------------------------- assessments
@@ -484,6 +487,25 @@ class _Pages(Generic[_T]):
 _TIME_FIELDS = {"agreed_followup_at", "agreed_repair_at", "expected_completion_at", "promised_at"}
 
 
+class Applied(int):
+    """The sequence number of an accepted command's event (an int).
+
+    ``repeated`` is true when the command carried a ``command_id`` that was
+    already accepted with the same content: nothing was applied again, and
+    the number is the original event's (a retry after a timeout is safe).
+    """
+
+    repeated: bool
+
+    def __new__(cls, seq: int, repeated: bool = False) -> "Applied":
+        obj = super().__new__(cls, seq)
+        obj.repeated = bool(repeated)
+        return obj
+
+    def __repr__(self) -> str:
+        return "Applied(%d%s)" % (int(self), ", repeated=True" if self.repeated else "")
+
+
 class Database:
     """An open libhotline database. Use as a context manager; closing twice is harmless.
 
@@ -519,20 +541,26 @@ class Database:
         return self._h.closed()
 
     # -- commands
-    def execute(self, command: Dict[str, Any]) -> int:
-        """Apply one command given as a dict in the scenario format; returns the event's sequence number."""
+    def execute(self, command: Dict[str, Any]) -> "Applied":
+        """Apply one command given as a dict in the scenario format; returns the event's sequence number.
+
+        A command with a ``command_id`` already accepted with the same content is not applied
+        again: the original sequence number comes back, with ``.repeated`` true."""
         if not isinstance(command, dict):
             raise TypeError("command must be a dict")
         return self.execute_json(json.dumps(command, ensure_ascii=False))
 
-    def execute_json(self, text: str) -> int:
-        """Apply one command given as JSON text; returns the event's sequence number."""
-        return self._h.exec_json(_text("text", text))
+    def execute_json(self, text: str) -> "Applied":
+        """Apply one command given as JSON text; see :meth:`execute`."""
+        seq = self._h.exec_json(_text("text", text))
+        return Applied(seq, self._h.last_repeated())
 
     def _case_cmd(self, name: str, case: str, at: _dt.datetime, actor: str, expect_version: Optional[int],
-                  fields: Dict[str, Any]) -> int:
+                  command_id: Optional[str], fields: Dict[str, Any]) -> "Applied":
         cmd: Dict[str, Any] = {"cmd": name, "case": _text("case", case), "at": _iso("at", at),
                                "actor": _text("actor", actor)}
+        if command_id is not None:
+            cmd["command_id"] = _text("command_id", command_id)
         if expect_version is not None:
             if not isinstance(expect_version, int) or isinstance(expect_version, bool):
                 raise TypeError("expect_version must be an int")
@@ -544,129 +572,137 @@ class Database:
         return self.execute(cmd)
 
     def register(self, case: str, *, at, actor, property, room, owner, phone, matter, call_taker, order_taker,
-                 kind=None, severity=None, expect_version=None) -> int:
+                 kind=None, severity=None, expect_version=None, command_id=None) -> "Applied":
         """Register a call in the ledger (Art. 12)."""
-        return self._case_cmd("register", case, at, actor, expect_version, dict(
+        return self._case_cmd("register", case, at, actor, expect_version, command_id, dict(
             property=property, room=room, owner=owner, phone=phone, matter=matter, call_taker=call_taker,
             order_taker=order_taker, kind=kind, severity=severity))
 
     def correct_record(self, case, *, at, actor, fields: Sequence[str], values: Optional[Dict[str, str]] = None,
-                       expect_version=None) -> int:
+                       expect_version=None, command_id=None) -> "Applied":
         """Correct ledger fields of a case (``values``: the corrected values)."""
-        return self._case_cmd("correct_record", case, at, actor, expect_version,
+        return self._case_cmd("correct_record", case, at, actor, expect_version, command_id,
                               dict(fields=list(fields), values=values))
 
-    def dispatch(self, case, *, at, actor, expect_version=None) -> int:
+    def dispatch(self, case, *, at, actor, expect_version=None, command_id=None) -> "Applied":
         """Send the dossier to the property's manager (Art. 13)."""
-        return self._case_cmd("dispatch", case, at, actor, expect_version, {})
+        return self._case_cmd("dispatch", case, at, actor, expect_version, command_id, {})
 
-    def decide_measures(self, case, *, at, actor, measures, department_head=None, expect_version=None) -> int:
+    def decide_measures(self, case, *, at, actor, measures, department_head=None, expect_version=None, command_id=None) -> "Applied":
         """The property manager decides the measures (Art. 14)."""
-        return self._case_cmd("decide_measures", case, at, actor, expect_version,
+        return self._case_cmd("decide_measures", case, at, actor, expect_version, command_id,
                               dict(measures=measures, department_head=department_head))
 
-    def onsite_visit(self, case, *, at, actor, expect_version=None) -> int:
+    def onsite_visit(self, case, *, at, actor, expect_version=None, command_id=None) -> "Applied":
         """The department head is on site in person (Art. 14)."""
-        return self._case_cmd("onsite_visit", case, at, actor, expect_version, {})
+        return self._case_cmd("onsite_visit", case, at, actor, expect_version, command_id, {})
 
-    def submit_visit_form(self, case, *, at, actor, expect_version=None) -> int:
+    def submit_visit_form(self, case, *, at, actor, expect_version=None, command_id=None) -> "Applied":
         """The visit form reaches the quality office (Art. 14)."""
-        return self._case_cmd("submit_visit_form", case, at, actor, expect_version, {})
+        return self._case_cmd("submit_visit_form", case, at, actor, expect_version, command_id, {})
 
-    def report_progress(self, case, *, at, actor, text=None, expect_version=None) -> int:
+    def report_progress(self, case, *, at, actor, text=None, expect_version=None, command_id=None) -> "Applied":
         """A progress report on a case that takes more than three days (Art. 16)."""
-        return self._case_cmd("report_progress", case, at, actor, expect_version, dict(text=text))
+        return self._case_cmd("report_progress", case, at, actor, expect_version, command_id, dict(text=text))
 
-    def complete(self, case, *, at, actor, agreed_followup_at=None, expect_version=None) -> int:
+    def complete(self, case, *, at, actor, agreed_followup_at=None, expect_version=None, command_id=None) -> "Applied":
         """The property reports the work done."""
-        return self._case_cmd("complete", case, at, actor, expect_version,
+        return self._case_cmd("complete", case, at, actor, expect_version, command_id,
                               dict(agreed_followup_at=agreed_followup_at))
 
-    def followup(self, case, *, at, actor, satisfied: bool, expect_version=None) -> int:
+    def followup(self, case, *, at, actor, satisfied: bool, expect_version=None, command_id=None) -> "Applied":
         """The property manager calls the owner back; ``satisfied`` is the owner's answer."""
         if not isinstance(satisfied, bool):
             raise TypeError("satisfied must be a bool")
-        return self._case_cmd("followup", case, at, actor, expect_version, dict(satisfied=satisfied))
+        return self._case_cmd("followup", case, at, actor, expect_version, command_id, dict(satisfied=satisfied))
 
-    def supervisor_check(self, case, *, at, actor, expect_version=None) -> int:
+    def supervisor_check(self, case, *, at, actor, expect_version=None, command_id=None) -> "Applied":
         """The quality supervisor checks the work (Art. 15)."""
-        return self._case_cmd("supervisor_check", case, at, actor, expect_version, {})
+        return self._case_cmd("supervisor_check", case, at, actor, expect_version, command_id, {})
 
-    def verify(self, case, *, at, actor, outcome: str, expect_version=None) -> int:
+    def verify(self, case, *, at, actor, outcome: str, expect_version=None, command_id=None) -> "Applied":
         """The hotline specialist verifies with the owner (Art. 15)."""
-        return self._case_cmd("verify", case, at, actor, expect_version, dict(outcome=_text("outcome", outcome)))
+        return self._case_cmd("verify", case, at, actor, expect_version, command_id, dict(outcome=_text("outcome", outcome)))
 
-    def close_case(self, case, *, at, actor, expect_version=None) -> int:
+    def close_case(self, case, *, at, actor, expect_version=None, command_id=None) -> "Applied":
         """The group head closes a verified case (the `close` command)."""
-        return self._case_cmd("close", case, at, actor, expect_version, {})
+        return self._case_cmd("close", case, at, actor, expect_version, command_id, {})
 
-    def request_escalation(self, case, *, at, actor, report, expect_version=None) -> int:
+    def request_escalation(self, case, *, at, actor, report, expect_version=None, command_id=None) -> "Applied":
         """Report a case to the group head as not solvable (Art. 17)."""
-        return self._case_cmd("request_escalation", case, at, actor, expect_version, dict(report=report))
+        return self._case_cmd("request_escalation", case, at, actor, expect_version, command_id, dict(report=report))
 
     def request_stage_close(self, case, *, at, actor, measures, agreed_repair_at, expected_completion_at,
-                            expect_version=None) -> int:
+                            expect_version=None, command_id=None) -> "Applied":
         """Ask to close a long repair in stages, with its plan and dates (Art. 18)."""
-        return self._case_cmd("request_stage_close", case, at, actor, expect_version, dict(
+        return self._case_cmd("request_stage_close", case, at, actor, expect_version, command_id, dict(
             measures=measures, agreed_repair_at=agreed_repair_at, expected_completion_at=expected_completion_at))
 
-    def report_malicious(self, case, *, at, actor, explanation, expect_version=None) -> int:
+    def report_malicious(self, case, *, at, actor, explanation, expect_version=None, command_id=None) -> "Applied":
         """Report a complaint as malicious, with a written explanation (Art. 19)."""
-        return self._case_cmd("report_malicious", case, at, actor, expect_version, dict(explanation=explanation))
+        return self._case_cmd("report_malicious", case, at, actor, expect_version, command_id, dict(explanation=explanation))
 
-    def approve(self, case, *, at, actor, note=None, expect_version=None) -> int:
+    def approve(self, case, *, at, actor, note=None, expect_version=None, command_id=None) -> "Applied":
         """The group head approves the pending request (the case becomes exempt)."""
-        return self._case_cmd("approve", case, at, actor, expect_version, dict(note=note))
+        return self._case_cmd("approve", case, at, actor, expect_version, command_id, dict(note=note))
 
-    def reject(self, case, *, at, actor, note=None, expect_version=None) -> int:
+    def reject(self, case, *, at, actor, note=None, expect_version=None, command_id=None) -> "Applied":
         """The group head rejects the pending request (the case resumes)."""
-        return self._case_cmd("reject", case, at, actor, expect_version, dict(note=note))
+        return self._case_cmd("reject", case, at, actor, expect_version, command_id, dict(note=note))
 
-    def repeat_complaint(self, case, *, at, actor, matter=None, expect_version=None) -> int:
+    def repeat_complaint(self, case, *, at, actor, matter=None, expect_version=None, command_id=None) -> "Applied":
         """The owner calls again about the same matter."""
-        return self._case_cmd("repeat_complaint", case, at, actor, expect_version, dict(matter=matter))
+        return self._case_cmd("repeat_complaint", case, at, actor, expect_version, command_id, dict(matter=matter))
 
-    def reply(self, case, *, at, actor, text, promised_at=None, expect_version=None) -> int:
+    def reply(self, case, *, at, actor, text, promised_at=None, expect_version=None, command_id=None) -> "Applied":
         """A reply to the owner, possibly with a promised instant."""
-        return self._case_cmd("reply", case, at, actor, expect_version, dict(text=text, promised_at=promised_at))
+        return self._case_cmd("reply", case, at, actor, expect_version, command_id, dict(text=text, promised_at=promised_at))
 
-    def record_finding(self, case: Optional[str] = None, *, at, actor, kind, person=None) -> int:
+    def record_finding(self, case: Optional[str] = None, *, at, actor, kind, person=None,
+                       command_id=None) -> "Applied":
         """A finding on a case, or organisation-level when ``case`` is None."""
         cmd: Dict[str, Any] = {"cmd": "record_finding", "at": _iso("at", at), "actor": _text("actor", actor),
                                "kind": _text("kind", kind)}
+        if command_id is not None:
+            cmd["command_id"] = _text("command_id", command_id)
         if case is not None:
             cmd["case"] = _text("case", case)
         if person is not None:
             cmd["person"] = _text("person", person)
         return self.execute(cmd)
 
-    def _org(self, name: str, at, actor, optional_actor: bool = False, **fields) -> int:
+    def _org(self, name: str, at, actor, optional_actor: bool = False, command_id=None, **fields) -> "Applied":
         cmd = {"cmd": name, "at": _iso("at", at)}
+        if command_id is not None:
+            cmd["command_id"] = _text("command_id", command_id)
         if _text("actor", actor, optional=optional_actor) is not None:
             cmd["actor"] = actor
         cmd.update({k: v for k, v in fields.items() if v is not None})
         return self.execute(cmd)
 
     def call(self, *, at, agent, rings: int, answered: bool, connected: bool = True,
-             actor: Optional[str] = None) -> int:
+             actor: Optional[str] = None, command_id=None) -> "Applied":
         """A call on the hotline taken by ``agent`` (Art. 8); any role may record it, ``actor`` is optional."""
-        return self._org("call", at, actor, optional_actor=True, agent=_text("agent", agent), rings=rings,
-                         answered=answered, connected=connected)
+        return self._org("call", at, actor, optional_actor=True, command_id=command_id, agent=_text("agent", agent),
+                         rings=rings, answered=answered, connected=connected)
 
-    def monthly_summary(self, *, at, actor) -> int:
+    def monthly_summary(self, *, at, actor, command_id=None) -> "Applied":
         """The monthly summary was handed in."""
-        return self._org("monthly_summary", at, actor)
+        return self._org("monthly_summary", at, actor, command_id=command_id)
 
-    def quarterly_meeting(self, *, at, actor, absent: Sequence[str] = ()) -> int:
+    def quarterly_meeting(self, *, at, actor, absent: Sequence[str] = (), command_id=None) -> "Applied":
         """The quarterly meeting took place; ``absent`` lists who missed it."""
-        return self._org("quarterly_meeting", at, actor, absent=list(absent))
+        return self._org("quarterly_meeting", at, actor, command_id=command_id, absent=list(absent))
 
-    def quarterly_report(self, *, at, actor) -> int:
+    def quarterly_report(self, *, at, actor, command_id=None) -> "Applied":
         """The quarterly report was handed in."""
-        return self._org("quarterly_report", at, actor)
+        return self._org("quarterly_report", at, actor, command_id=command_id)
 
     # -- directory
-    def _directory_cmd(self, cmd: Dict[str, Any], at: Optional[_dt.datetime], actor: Optional[str]) -> int:
+    def _directory_cmd(self, cmd: Dict[str, Any], at: Optional[_dt.datetime], actor: Optional[str],
+                       command_id: Optional[str] = None) -> "Applied":
+        if command_id is not None:
+            cmd["command_id"] = _text("command_id", command_id)
         if at is not None:
             cmd["at"] = _iso("at", at)
         if _text("actor", actor, optional=True) is not None:
@@ -674,7 +710,7 @@ class Database:
         return self.execute(cmd)
 
     def add_person(self, id: str, name: str, roles: Sequence[str], *, at: Optional[_dt.datetime] = None,
-                   actor: Optional[str] = None) -> int:
+                   actor: Optional[str] = None, command_id: Optional[str] = None) -> "Applied":
         """Define a person and their roles.
 
         Without ``at`` the definition holds from the beginning; defining an
@@ -685,11 +721,11 @@ class Database:
         if isinstance(roles, str):
             raise TypeError("roles must be a list of role names")
         return self._directory_cmd({"cmd": "person", "id": _text("id", id), "name": _text("name", name),
-                                    "roles": list(roles)}, at, actor)
+                                    "roles": list(roles)}, at, actor, command_id)
 
     def add_property(self, id: str, name: str, manager: str, department_heads: Sequence[str] = (),
                      quality_supervisor: Optional[str] = None, *, at: Optional[_dt.datetime] = None,
-                     actor: Optional[str] = None) -> int:
+                     actor: Optional[str] = None, command_id: Optional[str] = None) -> "Applied":
         """Define a property with its manager, department heads and quality supervisor.
 
         ``at`` and ``actor`` as for :meth:`add_person`: with ``at``, an
@@ -701,17 +737,17 @@ class Database:
                "manager": _text("manager", manager), "department_heads": list(department_heads)}
         if quality_supervisor is not None:
             cmd["quality_supervisor"] = _text("quality_supervisor", quality_supervisor)
-        return self._directory_cmd(cmd, at, actor)
+        return self._directory_cmd(cmd, at, actor, command_id)
 
     def add_bonus(self, person: str, month: str, amount_fen: int, *, at: Optional[_dt.datetime] = None,
-                  actor: Optional[str] = None) -> int:
+                  actor: Optional[str] = None, command_id: Optional[str] = None) -> "Applied":
         """A person's bonus for a month ("2026-11"), which caps their penalties.
 
         With ``at``, corrects an existing bonus from then on; the month is
         capped by its latest bonus at or before the assessment instant.
         """
         return self._directory_cmd({"cmd": "bonus", "person": _text("person", person),
-                                    "month": _text("month", month), "amount_fen": amount_fen}, at, actor)
+                                    "month": _text("month", month), "amount_fen": amount_fen}, at, actor, command_id)
 
     def directory(self, as_of: Optional[_dt.datetime] = None) -> Directory:
         """The directory as of ``as_of`` (None: every definition so far), typed, in :attr:`zone`.

@@ -302,3 +302,26 @@ class DirectoryOverTime(unittest.TestCase):
 
 if __name__ == "__main__":
     unittest.main()
+
+
+class Retries(unittest.TestCase):
+    """A front end retries after a timeout: nothing is applied or charged twice (command ids)."""
+
+    def test_retry_is_safe(self):
+        with hotline.open() as db:
+            directory(db)
+            register(db)
+            db.dispatch("C1", at=t(2, 9, 20), actor="zhang")
+            first = db.repeat_complaint("C1", at=t(3, 9), actor="zhang", command_id="rc-1")
+            self.assertFalse(first.repeated)
+            again = db.repeat_complaint("C1", at=t(3, 9), actor="zhang", command_id="rc-1")
+            self.assertTrue(again.repeated)
+            self.assertEqual(int(again), int(first))
+            charged = [p for p in db.assess(dt.datetime(2026, 11, 10, tzinfo=CN)).penalties if p.rule == "R14c"]
+            self.assertEqual(sum(p.amount_fen for p in charged), 1500)
+            with self.assertRaises(hotline.Duplicate):
+                db.repeat_complaint("C1", at=t(3, 9), actor="zhang", matter="其他", command_id="rc-1")
+            events = list(db.history("C1"))
+            self.assertEqual(len(events), 3)
+            self.assertEqual(events[-1].id, "rc-1")
+            self.assertEqual(len(events[0].id), 36)  # made by the library: a UUID
