@@ -47,6 +47,20 @@ def iso(t):
     return t.isoformat()
 
 
+def with_command_ids(lines):
+    """Every command gets an id, as a front end gives each command it sends (DESIGN §6.2): replaying
+    the month again into its database then repeats every line instead of applying it twice."""
+    out, n = [], 0
+    for line in lines:
+        if line and not line.startswith("#"):
+            n += 1
+            obj = json.loads(line)
+            obj["command_id"] = "demo-2026-11-%04d" % n
+            line = json.dumps(obj, ensure_ascii=False, separators=(",", ":"))
+        out.append(line)
+    return out
+
+
 class Gen:
     def __init__(self, seed):
         self.r = random.Random(seed)
@@ -282,7 +296,7 @@ class Gen:
             if comment:
                 lines.append("# " + comment)
             lines.append(json.dumps(obj, ensure_ascii=False, separators=(",", ":")))
-        return "\n".join(lines) + "\n"
+        return "\n".join(with_command_ids(lines)) + "\n"
 
     def property_line(self, prop, manager, at=None):
         pid, pname, _, heads, (qs, _) = prop
