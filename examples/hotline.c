@@ -115,6 +115,7 @@ static int parse_instant(const char *s, hotline_time *t)
 	return 0;
 }
 
+/* Every subcommand but replay only reads: it opens read-only (never creates or writes the file). */
 static int open_db(const args *a, hotline_db **db)
 {
 	hotline_db_options o = HOTLINE_DB_OPTIONS_INIT;
@@ -123,6 +124,7 @@ static int open_db(const args *a, hotline_db **db)
 		return 2;
 	}
 	o.policy = a->policy;
+	o.mode = HOTLINE_OPEN_READ_ONLY;
 	if (hotline_db_open(db, a->db, &o) != 0)
 		return fail(hotline_last_error());
 	return 0;

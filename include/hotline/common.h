@@ -46,6 +46,25 @@ typedef int64_t hotline_time;
 /** Sentinel for "no instant" (e.g. a case with no pending deadline). */
 #define HOTLINE_TIME_NONE INT64_MAX
 
+/**
+ * How a database is opened (hotline_db_options.mode, hotline_sqlite_options.mode).
+ * Every mode refuses a file that holds other tables but no libhotline schema.
+ */
+typedef enum hotline_open_mode {
+	/** Read and write; a missing database is created (what 0.1 did, and what NULL options mean). */
+	HOTLINE_OPEN_DEFAULT = 0,
+	/**
+	 * Read only: never creates a file, never writes (not even the schema),
+	 * and reads a consistent snapshot without waiting for a writer. Every
+	 * command is refused (HOTLINE_EINVALID).
+	 */
+	HOTLINE_OPEN_READ_ONLY = 1,
+	/** Read and write an existing database: a missing one is an error, not an empty new one. */
+	HOTLINE_OPEN_READ_WRITE = 2,
+	/** Read and write, creating the database when it does not exist (said explicitly). */
+	HOTLINE_OPEN_CREATE = 3
+} hotline_open_mode;
+
 /** Run-time version of the library (may differ from the header's). */
 HOTLINE_EXTERN(const char *) hotline_version(int *major, int *minor, int *patch);
 

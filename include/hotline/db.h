@@ -33,10 +33,13 @@ typedef struct hotline_db_options {
 	int busy_timeout_ms;
 	/** SQLite durability: 1 = synchronous NORMAL (default, WAL), 2 = FULL. */
 	int synchronous;
+	/* ---- version 2 ---- */
+	/** hotline_open_mode: read-only, read-write on an existing database, or create (0: the default). */
+	int mode;
 } hotline_db_options;
 
-#define HOTLINE_DB_OPTIONS_VERSION 1
-#define HOTLINE_DB_OPTIONS_INIT { HOTLINE_DB_OPTIONS_VERSION, NULL, 0, 0 }
+#define HOTLINE_DB_OPTIONS_VERSION 2
+#define HOTLINE_DB_OPTIONS_INIT { HOTLINE_DB_OPTIONS_VERSION, NULL, 0, 0, HOTLINE_OPEN_DEFAULT }
 /** Initialise options (for bindings, which cannot use the macro). */
 HOTLINE_EXTERN(int) hotline_db_options_init(hotline_db_options *opts, unsigned int version);
 

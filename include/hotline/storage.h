@@ -21,10 +21,12 @@ typedef struct hotline_sqlite_options {
 	unsigned int version;
 	int busy_timeout_ms;   /**< default 5000 */
 	int synchronous;       /**< 1 = NORMAL (default, WAL), 2 = FULL */
+	/* ---- version 2 ---- */
+	int mode;              /**< hotline_open_mode (0: HOTLINE_OPEN_DEFAULT) */
 } hotline_sqlite_options;
 
-#define HOTLINE_SQLITE_OPTIONS_VERSION 1
-#define HOTLINE_SQLITE_OPTIONS_INIT { HOTLINE_SQLITE_OPTIONS_VERSION, 5000, 1 }
+#define HOTLINE_SQLITE_OPTIONS_VERSION 2
+#define HOTLINE_SQLITE_OPTIONS_INIT { HOTLINE_SQLITE_OPTIONS_VERSION, 5000, 1, HOTLINE_OPEN_DEFAULT }
 HOTLINE_EXTERN(int) hotline_sqlite_options_init(hotline_sqlite_options *opts, unsigned int version);
 
 /**

@@ -162,7 +162,9 @@ int hotline_db_begin(hotline_db *db)
 		return hotline__last_error_set(HOTLINE_EINVALID, "database handle is NULL");
 	pthread_mutex_lock(&db->mu);
 	hotline__clearerr(&db->err);
-	if (db->in_batch)
+	if (db->read_only)
+		rc = hotline__db_fail(db, HOTLINE_EINVALID, "the database was opened read-only");
+	else if (db->in_batch)
 		rc = hotline__db_fail(db, HOTLINE_EINVALID, "a batch is already open on this handle");
 	else if ((rc = db->st->begin(db->st, 1)) != 0)
 		rc = hotline__db_storage_fail(db, rc, "starting a batch");
@@ -225,6 +227,10 @@ int hotline__db_exec_obj(hotline_db *db, json_t *obj, int64_t *seq_out, int *rep
 	c.kind = -1;
 	pthread_mutex_lock(&db->mu);
 	hotline__clearerr(&db->err);
+	if (db->read_only) {
+		rc = hotline__db_fail(db, HOTLINE_EINVALID, "the database was opened read-only");
+		goto done;
+	}
 	if ((rc = hotline__validate_shape(&c)) != 0)
 		goto done;
 	/* One write transaction from the first read to the last write, so the checks see what the writes change. */

@@ -2,6 +2,7 @@
  * Opening and closing a database handle; errors; version.
  */
 #include <stdarg.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -114,7 +115,8 @@ int hotline_db_options_init(hotline_db_options *opts, unsigned int version)
 		return hotline__last_error_set(HOTLINE_EINVALID, "options pointer is NULL");
 	if (version == 0 || version > HOTLINE_DB_OPTIONS_VERSION)
 		return hotline__last_error_set(HOTLINE_EINVALID, "unsupported hotline_db_options version %u", version);
-	memset(opts, 0, sizeof(*opts));
+	/* only the members the caller's version has: an older caller's struct is shorter */
+	memset(opts, 0, version == 1 ? offsetof(hotline_db_options, mode) : sizeof(*opts));
 	opts->version = version;
 	return 0;
 }
@@ -231,6 +233,7 @@ int hotline_db_open_storage(hotline_db **out, hotline_storage *st, const hotline
 		return hotline__last_error_set(HOTLINE_ENOMEM, "cannot create the handle's mutex");
 	}
 	hotline__clearerr(&err);
+	db->read_only = opts && opts->version >= 2 && opts->mode == HOTLINE_OPEN_READ_ONLY;
 	rc = load_policy(&db->policy, opts ? opts->policy : NULL, &err);
 	if (rc) {
 		hotline__last_error_set(rc, "%s", err.msg);
@@ -283,6 +286,8 @@ int hotline_db_open(hotline_db **out, const char *uri, const hotline_db_options 
 			so.busy_timeout_ms = opts->busy_timeout_ms;
 		if (opts && opts->synchronous)
 			so.synchronous = opts->synchronous;
+		if (opts && opts->version >= 2)
+			so.mode = opts->mode;
 		rc = hotline_storage_sqlite_new(&st, path, &so);
 	}
 	if (rc)

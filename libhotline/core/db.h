@@ -22,6 +22,7 @@ struct hotline_db {
 	hotline__policy *policy;
 	hotline__calendar *cal;
 	int in_batch;                 /* between hotline_db_begin and commit/rollback */
+	int read_only;                /* opened HOTLINE_OPEN_READ_ONLY: every command is refused */
 	hotline__cache cache;
 };
 

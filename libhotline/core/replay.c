@@ -133,6 +133,7 @@ int hotline_replay(char **out, const char *const *files, size_t nfiles, const ho
 	if (opts && (opts->version == 0 || opts->version > HOTLINE_REPLAY_OPTIONS_VERSION))
 		return hotline__last_error_set(HOTLINE_EINVALID, "unsupported hotline_replay_options version %u", opts->version);
 	dbo.policy = opts ? opts->policy : NULL;
+	dbo.mode = HOTLINE_OPEN_CREATE;   /* replaying into a new database is what replay is for */
 	if ((rc = hotline_db_open(&db, opts && opts->db_uri ? opts->db_uri : "memory:", &dbo)) != 0)
 		return rc;
 	lists.refused = json_array();

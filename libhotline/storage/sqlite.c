@@ -607,8 +607,28 @@ static int pragma_int(sqlite3 *db, const char *sql, int *out)
 	return rc == SQLITE_ROW || rc == SQLITE_DONE ? 0 : -1;
 }
 
-/* Creates or upgrades the schema in one transaction. */
-static int migrate(sq *s, const char *path)
+/* Creates (when `create`) or upgrades the schema in one transaction. */
+/* Read-only: the file must already hold this library's schema, as it is; nothing is written. */
+static int check_schema(sq *s, const char *path)
+{
+	int version = 0, app = 0, tables = 0;
+	if (pragma_int(s->db, "PRAGMA application_id", &app) || pragma_int(s->db, "PRAGMA user_version", &version) ||
+	    pragma_int(s->db, "SELECT count(*) FROM sqlite_master", &tables))
+		return fail(s, HOTLINE_ESTORAGE, "reading the schema version");
+	if (app != APPLICATION_ID) {
+		snprintf(s->errmsg, sizeof(s->errmsg), "%s is not a libhotline database%s", path,
+			tables ? " (it holds other tables)" : "");
+		return HOTLINE_ESTORAGE;
+	}
+	if (version != SCHEMA_VERSION) {
+		snprintf(s->errmsg, sizeof(s->errmsg), "%s has schema version %d, this library reads %d: %s", path, version,
+			SCHEMA_VERSION, version < SCHEMA_VERSION ? "open it read-write once to migrate it" : "upgrade libhotline");
+		return HOTLINE_ESTORAGE;
+	}
+	return 0;
+}
+
+static int migrate(sq *s, const char *path, int create)
 {
 	int version = 0, app = 0, i;
 	char sql[64];
@@ -622,6 +642,20 @@ static int migrate(sq *s, const char *path)
 		sqlite3_exec(s->db, "ROLLBACK", NULL, NULL, NULL);
 		snprintf(s->errmsg, sizeof(s->errmsg), "%s is not a libhotline database (application_id 0x%08x)", path, (unsigned)app);
 		return HOTLINE_ESTORAGE;
+	}
+	if (app == 0 && version == 0) {
+		int tables = 0;
+		/* never install the schema into somebody else's database */
+		if (pragma_int(s->db, "SELECT count(*) FROM sqlite_master", &tables) || tables > 0) {
+			sqlite3_exec(s->db, "ROLLBACK", NULL, NULL, NULL);
+			snprintf(s->errmsg, sizeof(s->errmsg), "%s is not a libhotline database (it holds other tables)", path);
+			return HOTLINE_ESTORAGE;
+		}
+		if (!create) {
+			sqlite3_exec(s->db, "ROLLBACK", NULL, NULL, NULL);
+			snprintf(s->errmsg, sizeof(s->errmsg), "%s is not a libhotline database yet (open it with HOTLINE_OPEN_CREATE)", path);
+			return HOTLINE_ESTORAGE;
+		}
 	}
 	if (version > SCHEMA_VERSION) {
 		sqlite3_exec(s->db, "ROLLBACK", NULL, NULL, NULL);
@@ -697,7 +731,7 @@ static int s_check_protection(hotline_storage *base, hotline_storage_finding_cb 
 int hotline_storage_sqlite_new(hotline_storage **out, const char *path, const hotline_sqlite_options *opts)
 {
 	sq *s;
-	int busy = 5000, sync = 1, rc;
+	int busy = 5000, sync = 1, mode = HOTLINE_OPEN_DEFAULT, rc, flags, memory;
 	char sql[64];
 	if (!out)
 		return hotline__last_error_set(HOTLINE_EINVALID, "out is NULL");
@@ -712,32 +746,55 @@ int hotline_storage_sqlite_new(hotline_storage **out, const char *path, const ho
 		busy = opts->busy_timeout_ms;
 		if (opts->synchronous)
 			sync = opts->synchronous;
+		if (opts->version >= 2)
+			mode = opts->mode;
+		if (mode < HOTLINE_OPEN_DEFAULT || mode > HOTLINE_OPEN_CREATE)
+			return hotline__last_error_set(HOTLINE_EINVALID, "unknown open mode %d", mode);
 	}
+	memory = strcmp(path, ":memory:") == 0;
+	if (mode == HOTLINE_OPEN_READ_ONLY)
+		flags = SQLITE_OPEN_READONLY;
+	else if (mode == HOTLINE_OPEN_READ_WRITE && !memory)
+		flags = SQLITE_OPEN_READWRITE;
+	else
+		flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE;
 	s = calloc(1, sizeof(*s));
 	if (!s)
 		return hotline__last_error_set(HOTLINE_ENOMEM, "out of memory");
-	rc = sqlite3_open_v2(path, &s->db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX, NULL);
+	rc = sqlite3_open_v2(path, &s->db, flags | SQLITE_OPEN_NOMUTEX, NULL);
 	if (rc != SQLITE_OK) {
-		hotline__last_error_set(HOTLINE_ESTORAGE, "cannot open SQLite database '%s': %s", path,
-			s->db ? sqlite3_errmsg(s->db) : sqlite3_errstr(rc));
+		if ((rc & 0xff) == SQLITE_CANTOPEN && !(flags & SQLITE_OPEN_CREATE))
+			hotline__last_error_set(HOTLINE_ESTORAGE, "no libhotline database at '%s'", path);
+		else
+			hotline__last_error_set(HOTLINE_ESTORAGE, "cannot open SQLite database '%s': %s", path,
+				s->db ? sqlite3_errmsg(s->db) : sqlite3_errstr(rc));
 		s_free(&s->parent);
 		return HOTLINE_ESTORAGE;
 	}
 	sqlite3_extended_result_codes(s->db, 1);
 	sqlite3_busy_timeout(s->db, busy);
-	snprintf(sql, sizeof(sql), "PRAGMA synchronous = %s", sync == 2 ? "FULL" : "NORMAL");
-	/* WAL: readers never block the writer; NORMAL is durable across application crashes */
-	if (sqlite3_exec(s->db, "PRAGMA journal_mode = WAL", NULL, NULL, NULL) != SQLITE_OK ||
-	    sqlite3_exec(s->db, sql, NULL, NULL, NULL) != SQLITE_OK ||
-	    sqlite3_exec(s->db, "PRAGMA foreign_keys = ON", NULL, NULL, NULL) != SQLITE_OK) {
-		hotline__last_error_set(HOTLINE_ESTORAGE, "cannot configure SQLite database '%s': %s", path, sqlite3_errmsg(s->db));
-		s_free(&s->parent);
-		return HOTLINE_ESTORAGE;
-	}
-	if ((rc = migrate(s, path)) != 0) {
-		hotline__last_error_set(rc, "%s", s->errmsg);
-		s_free(&s->parent);
-		return rc;
+	if (mode == HOTLINE_OPEN_READ_ONLY) {
+		/* WAL readers see a snapshot and never wait for the writer; nothing is configured or written */
+		if ((rc = check_schema(s, path)) != 0) {
+			hotline__last_error_set(rc, "%s", s->errmsg);
+			s_free(&s->parent);
+			return rc;
+		}
+	} else {
+		snprintf(sql, sizeof(sql), "PRAGMA synchronous = %s", sync == 2 ? "FULL" : "NORMAL");
+		/* WAL: readers never block the writer; NORMAL is durable across application crashes */
+		if (sqlite3_exec(s->db, "PRAGMA journal_mode = WAL", NULL, NULL, NULL) != SQLITE_OK ||
+		    sqlite3_exec(s->db, sql, NULL, NULL, NULL) != SQLITE_OK ||
+		    sqlite3_exec(s->db, "PRAGMA foreign_keys = ON", NULL, NULL, NULL) != SQLITE_OK) {
+			hotline__last_error_set(HOTLINE_ESTORAGE, "cannot configure SQLite database '%s': %s", path, sqlite3_errmsg(s->db));
+			s_free(&s->parent);
+			return HOTLINE_ESTORAGE;
+		}
+		if ((rc = migrate(s, path, mode != HOTLINE_OPEN_READ_WRITE || memory)) != 0) {
+			hotline__last_error_set(rc, "%s", s->errmsg);
+			s_free(&s->parent);
+			return rc;
+		}
 	}
 	s->parent.version = HOTLINE_STORAGE_VERSION;
 	s->parent.begin = s_begin;

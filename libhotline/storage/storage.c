@@ -1,4 +1,5 @@
 /* Helpers shared by the built-in backends and offered to backend writers. */
+#include <stddef.h>
 #include <string.h>
 
 #include "hotline/sys/storage.h"
@@ -22,7 +23,8 @@ int hotline_sqlite_options_init(hotline_sqlite_options *opts, unsigned int versi
 		return hotline__last_error_set(HOTLINE_EINVALID, "options pointer is NULL");
 	if (version == 0 || version > HOTLINE_SQLITE_OPTIONS_VERSION)
 		return hotline__last_error_set(HOTLINE_EINVALID, "unsupported hotline_sqlite_options version %u", version);
-	memset(opts, 0, sizeof(*opts));
+	/* only the members the caller's version has: an older caller's struct is shorter */
+	memset(opts, 0, version == 1 ? offsetof(hotline_sqlite_options, mode) : sizeof(*opts));
 	opts->version = version;
 	opts->busy_timeout_ms = 5000;
 	opts->synchronous = 1;

@@ -1,0 +1,164 @@
+/*
+ * Open modes (DESIGN §6.3): read-only never creates or writes a file and
+ * does not wait for a writer; read-write needs an existing database; only
+ * an explicit create makes one; a foreign SQLite file is refused.
+ */
+#include <stdlib.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "core_fixture.h"
+#include <sqlite3.h>
+
+static char path[256], uri[300];
+
+static int setup(void **state)
+{
+	(void)state;
+	snprintf(path, sizeof(path), "%s/modes-%d.db", getenv("TMPDIR") ? getenv("TMPDIR") : "/tmp", (int)getpid());
+	snprintf(uri, sizeof(uri), "sqlite:%s", path);
+	remove(path);
+	return 0;
+}
+
+static int teardown(void **state)
+{
+	char side[300];
+	(void)state;
+	remove(path);
+	snprintf(side, sizeof(side), "%s-wal", path);
+	remove(side);
+	snprintf(side, sizeof(side), "%s-shm", path);
+	remove(side);
+	return 0;
+}
+
+static int open_mode(hotline_db **db, int mode)
+{
+	hotline_db_options o = HOTLINE_DB_OPTIONS_INIT;
+	o.mode = mode;
+	return hotline_db_open(db, uri, &o);
+}
+
+static int exists(const char *p)
+{
+	struct stat sb;
+	return stat(p, &sb) == 0;
+}
+
+/* A mistyped path never becomes an empty database unless creating was asked for. */
+static void test_missing_file(void **state)
+{
+	hotline_db *db = NULL;
+	(void)state;
+	assert_int_equal(open_mode(&db, HOTLINE_OPEN_READ_ONLY), HOTLINE_ESTORAGE);
+	assert_null(db);
+	assert_non_null(strstr(hotline_last_error(), "no libhotline database"));
+	assert_false(exists(path));
+	assert_int_equal(open_mode(&db, HOTLINE_OPEN_READ_WRITE), HOTLINE_ESTORAGE);
+	assert_false(exists(path));
+	assert_int_equal(open_mode(&db, HOTLINE_OPEN_CREATE), 0);
+	hotline_db_close(db);
+	assert_true(exists(path));
+	assert_int_equal(open_mode(&db, HOTLINE_OPEN_READ_WRITE), 0);
+	hotline_db_close(db);
+	assert_int_equal(open_mode(&db, 9), HOTLINE_EINVALID);
+}
+
+/* Read-only reads, refuses every command, and leaves the file's bytes as they were. */
+static void test_read_only(void **state)
+{
+	hotline_db *db, *ro;
+	hotline_case_list *l;
+	struct stat before, after;
+	char *text;
+	hotline_time t;
+	(void)state;
+	assert_int_equal(open_mode(&db, HOTLINE_OPEN_CREATE), 0);
+	fixture_load(db);
+	assert_int_equal(exec_fmt(db, "{\"cmd\":\"register\",\"case\":\"C1\",\"at\":\"2026-11-02T09:05:00+08:00\",\"actor\":\"zhang\","
+		"\"property\":\"P1\",\"room\":\"1\",\"owner\":\"o\",\"phone\":\"1\",\"matter\":\"m\",\"call_taker\":\"zhang\","
+		"\"order_taker\":\"li\"}"), 0);
+	hotline_db_close(db);
+	assert_int_equal(open_mode(&ro, HOTLINE_OPEN_READ_ONLY), 0);
+	assert_int_equal(case_state(ro, "C1", NULL, NULL), HOTLINE_STATE_RECEIVED);
+	assert_int_equal(hotline_time_parse(&t, "2026-11-03T00:00:00+08:00"), 0);
+	assert_int_equal(hotline_db_assess(&text, ro, t, HOTLINE_FORMAT_JSON), 0);
+	hotline_free(text);
+	assert_int_equal(hotline_db_verify_log(ro, NULL, NULL), 0);
+	assert_int_equal(exec_fmt(ro, "{\"cmd\":\"dispatch\",\"case\":\"C1\",\"at\":\"2026-11-02T09:20:00+08:00\",\"actor\":\"zhang\"}"),
+		HOTLINE_EINVALID);
+	assert_non_null(strstr(hotline_db_errmsg(ro), "read-only"));
+	assert_int_equal(hotline_db_begin(ro), HOTLINE_EINVALID);
+	/* a writer holds its transaction open: the reader does not wait, and sees the last commit */
+	assert_int_equal(open_mode(&db, HOTLINE_OPEN_READ_WRITE), 0);
+	assert_int_equal(hotline_db_begin(db), 0);
+	assert_int_equal(exec_fmt(db, "{\"cmd\":\"dispatch\",\"case\":\"C1\",\"at\":\"2026-11-02T09:20:00+08:00\",\"actor\":\"zhang\"}"), 0);
+	assert_int_equal(case_state(ro, "C1", NULL, NULL), HOTLINE_STATE_RECEIVED);
+	assert_int_equal(hotline_db_cases(&l, ro, NULL), 0);
+	assert_int_equal(hotline_case_list_count(l), 1);
+	hotline_case_list_free(l);
+	assert_int_equal(hotline_db_commit(db), 0);
+	assert_int_equal(case_state(ro, "C1", NULL, NULL), HOTLINE_STATE_DISPATCHED);
+	hotline_db_close(db);
+	hotline_db_close(ro);
+	/* the reader wrote nothing: the checkpointed file is the one the writer left */
+	assert_int_equal(stat(path, &before), 0);
+	assert_int_equal(open_mode(&ro, HOTLINE_OPEN_READ_ONLY), 0);
+	assert_int_equal(case_state(ro, "C1", NULL, NULL), HOTLINE_STATE_DISPATCHED);
+	hotline_db_close(ro);
+	assert_int_equal(stat(path, &after), 0);
+	assert_int_equal(before.st_size, after.st_size);
+	assert_int_equal(before.st_mtime, after.st_mtime);
+}
+
+/* Somebody else's SQLite file is refused in every mode, and left untouched. */
+static void test_foreign_file(void **state)
+{
+	static const int modes[] = { HOTLINE_OPEN_DEFAULT, HOTLINE_OPEN_READ_ONLY, HOTLINE_OPEN_READ_WRITE, HOTLINE_OPEN_CREATE };
+	sqlite3 *raw;
+	sqlite3_stmt *st;
+	hotline_db *db;
+	size_t i;
+	(void)state;
+	assert_int_equal(sqlite3_open(path, &raw), SQLITE_OK);
+	assert_int_equal(sqlite3_exec(raw, "CREATE TABLE invoices(id INTEGER PRIMARY KEY, total INTEGER)", NULL, NULL, NULL), SQLITE_OK);
+	sqlite3_close(raw);
+	for (i = 0; i < sizeof(modes) / sizeof(modes[0]); i++) {
+		assert_int_equal(open_mode(&db, modes[i]), HOTLINE_ESTORAGE);
+		assert_non_null(strstr(hotline_last_error(), "not a libhotline database"));
+	}
+	assert_int_equal(sqlite3_open(path, &raw), SQLITE_OK);
+	assert_int_equal(sqlite3_prepare_v2(raw, "SELECT count(*) FROM sqlite_master", -1, &st, NULL), SQLITE_OK);
+	assert_int_equal(sqlite3_step(st), SQLITE_ROW);
+	assert_int_equal(sqlite3_column_int(st, 0), 1);
+	sqlite3_finalize(st);
+	sqlite3_close(raw);
+}
+
+/* An options struct of version 1 (before modes) keeps its meaning: read-write, creating. */
+static void test_options_v1(void **state)
+{
+	hotline_db_options o;
+	hotline_db *db;
+	(void)state;
+	memset(&o, 0xAB, sizeof(o));
+	assert_int_equal(hotline_db_options_init(&o, 1), 0);
+	/* init of a version 1 struct writes no member past the version's end */
+	assert_int_equal(o.mode, (int)0xABABABAB);
+	assert_int_equal(hotline_db_open(&db, uri, &o), 0);
+	hotline_db_close(db);
+	assert_true(exists(path));
+	assert_int_equal(hotline_db_options_init(&o, 3), HOTLINE_EINVALID);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test_setup_teardown(test_missing_file, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_read_only, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_foreign_file, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_options_v1, setup, teardown),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
