@@ -787,6 +787,42 @@ static int parse_schedule(const json_t *r, const char *path, hotline__rule *out,
 
 /* ---- rule kinds: one row each, {name, keys, parser} ---- */
 
+/*
+ * When to remind whoever must act (DESIGN §6.6): {"before_hours": N} before
+ * the due instant, or {"fraction": F} of the way from the start to the due
+ * (0 < F < 1, kept in per-mille: the rules use no floating point).
+ */
+static int parse_remind(const json_t *r, const char *path, hotline__rule *out, hotline__err *err)
+{
+	static const char *const keys[] = { "before_hours", "fraction" };
+	json_t *m = json_object_get(r, "remind"), *f;
+	char p[PATH_MAX_LEN], q[PATH_MAX_LEN];
+	int64_t v = 0;
+	int rc;
+	if (!m)
+		return 0;
+	child(p, path, "remind");
+	if ((rc = need_object(m, p, err)) != 0 || (rc = check_keys(m, p, keys, N_OF(keys), err)) != 0)
+		return rc;
+	if (!!json_object_get(m, "before_hours") + !!json_object_get(m, "fraction") != 1)
+		return fail(err, p, "expected exactly one of before_hours, fraction");
+	if (json_object_get(m, "before_hours")) {
+		if ((rc = get_int(m, "before_hours", 1, p, 1, MAX_DUE_SECONDS / 3600, &v, err)) != 0)
+			return rc;
+		out->remind_before_seconds = v * 3600;
+		return 0;
+	}
+	f = json_object_get(m, "fraction");
+	child(q, p, "fraction");
+	if (!json_is_number(f) || json_number_value(f) <= 0 || json_number_value(f) >= 1)
+		return fail(err, q, "expected a number between 0 and 1 (exclusive)");
+	/* the one real number of a policy, turned into an integer at once */
+	out->remind_permille = (int)(json_number_value(f) * 1000 + 0.5);
+	if (out->remind_permille < 1 || out->remind_permille > 999)
+		return fail(err, q, "expected a number between 0.001 and 0.999");
+	return 0;
+}
+
 static int parse_deadline(const json_t *r, const char *path, hotline__rule *out, hotline__err *err)
 {
 	char p[PATH_MAX_LEN];
@@ -804,7 +840,7 @@ static int parse_deadline(const json_t *r, const char *path, hotline__rule *out,
 		return rc;
 	if ((rc = get_enum(r, "clock", 1, path, clock_names, N_OF(clock_names), &out->clock, err)) != 0)
 		return rc;
-	if ((rc = parse_due(r, path, out, err)) != 0)
+	if ((rc = parse_due(r, path, out, err)) != 0 || (rc = parse_remind(r, path, out, err)) != 0)
 		return rc;
 	if ((x = json_object_get(r, "repeat")) != NULL) {
 		static const char *const rkeys[] = { "until" };
@@ -889,7 +925,7 @@ typedef struct rule_kind {
 
 static const char *const common_keys[] = { "id", "article", "title", "source", "note", "kind", NULL };
 static const char *const deadline_keys[] = { "starts_at", "met_by", "clock", "due", "cost", "liable",
-	"repeat", "pairing", NULL };
+	"repeat", "pairing", "remind", NULL };
 static const char *const occurrence_keys[] = { "on", "cost", "liable", NULL };
 static const char *const periodic_keys[] = { "schedule", "met_by", "cost", "liable", NULL };
 static const char *const rate_keys[] = { "measure", "threshold_percent", "cost", "liable", NULL };

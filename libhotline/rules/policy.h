@@ -129,6 +129,8 @@ typedef struct hotline__rule {
 	int64_t due_working_days;  /* working_days count, 0 if none */
 	int due_end_of_day;        /* due at the end of the local day of the start */
 	char *due_field;           /* starting event's field carrying the due instant, or NULL */
+	int64_t remind_before_seconds;  /* remind this long before the due (DESIGN §6.6), 0 if not */
+	int remind_permille;       /* or at this fraction of the way from start to due, 0 if not */
 
 	/* occurrence */
 	hotline__matcher *on;
