@@ -47,6 +47,40 @@ HOTLINE_EXTERN(int) hotline_db_assess_write(hotline_db *db, hotline_time as_of, 
  */
 HOTLINE_EXTERN(int) hotline_db_explain(char **out, hotline_db *db, const char *case_id, hotline_time as_of);
 
+/** Filter of hotline_db_deadlines and hotline_db_reminders (versioned; NULL: everything). */
+typedef struct hotline_deadline_filter {
+	unsigned int version;
+	const char *person;     /**< only deadlines this person would be charged for; NULL: anyone */
+	const char *property;   /**< only deadlines of this property's cases; NULL: any (organisation deadlines have none) */
+} hotline_deadline_filter;
+#define HOTLINE_DEADLINE_FILTER_VERSION 1
+#define HOTLINE_DEADLINE_FILTER_INIT { HOTLINE_DEADLINE_FILTER_VERSION, NULL, NULL }
+/** Initialise a filter (for bindings, which cannot use the macro). */
+HOTLINE_EXTERN(int) hotline_deadline_filter_init(hotline_deadline_filter *filter, unsigned int version);
+
+/**
+ * Every open deadline due in [from, to), as the log stands (every event, also
+ * those after `from`): for
+ * each, the case (null: the organisation), property, rule, article, title,
+ * start and due instants, whether it is already overdue, and "liable": the
+ * person(s) who would be charged if it were missed, from the policy and the
+ * directory as of the due instant (null for a role nobody holds). Ordered
+ * by due, then case, then rule. JSON {"from","to","deadlines":[...]};
+ * free *out with hotline_free(). Keys: share/doc/hotline/documents.md.
+ */
+HOTLINE_EXTERN(int) hotline_db_deadlines(char **out, hotline_db *db, hotline_time from, hotline_time to,
+	const hotline_deadline_filter *filter);
+
+/**
+ * The reminders due in [from, to): for each open deadline whose rule has a
+ * `remind` lead in the policy, the same row as hotline_db_deadlines plus
+ * "remind_at" (before the due by the lead, or at the fraction of the way;
+ * moved back into duty hours when it falls outside them). Ordered by
+ * remind_at. JSON {"from","to","reminders":[...]}.
+ */
+HOTLINE_EXTERN(int) hotline_db_reminders(char **out, hotline_db *db, hotline_time from, hotline_time to,
+	const hotline_deadline_filter *filter);
+
 /** Options of hotline_replay (versioned). */
 typedef struct hotline_replay_options {
 	unsigned int version;

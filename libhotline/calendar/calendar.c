@@ -77,6 +77,18 @@ int hotline__calendar_in_duty(const hotline__calendar *c, int64_t t)
 	return sec >= (int64_t)c->duty_start * 60 && sec < (int64_t)c->duty_end * 60;
 }
 
+int64_t hotline__calendar_last_duty_instant(const hotline__calendar *c, int64_t t)
+{
+	int64_t day = hotline__calendar_local_day(c, t);
+	int64_t sec = t - hotline__calendar_day_start(c, day);
+	if (hotline__calendar_in_duty(c, t))
+		return t;
+	/* before today's window: yesterday's last second on duty; after it: today's */
+	if (sec < (int64_t)c->duty_start * 60)
+		day--;
+	return hotline__calendar_day_start(c, day) + (int64_t)c->duty_end * 60 - 1;
+}
+
 int hotline__calendar_years(const hotline__calendar *c, int *first, int *last)
 {
 	size_t i;

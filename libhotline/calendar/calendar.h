@@ -48,6 +48,8 @@ int64_t hotline__calendar_local_day(const hotline__calendar *cal, int64_t t);
 int64_t hotline__calendar_day_start(const hotline__calendar *cal, int64_t local_day);
 int hotline__calendar_offset(const hotline__calendar *cal);
 int hotline__calendar_in_duty(const hotline__calendar *cal, int64_t t);
+/* t when it is inside duty hours, else the last instant on duty before it (the second before a window's end). */
+int64_t hotline__calendar_last_duty_instant(const hotline__calendar *cal, int64_t t);
 int hotline__calendar_years(const hotline__calendar *cal, int *first, int *last);
 
 #endif

@@ -261,6 +261,36 @@ static int charge(ctx *c, const hotline__rule *r, const hotline__liable *liable,
 	return rc ? nomem(c->err) : 0;
 }
 
+int hotline__eval_liable(const hotline__policy *policy, const hotline__directory *dir, const hotline__rule *r,
+	const char *property, const char *call_taker, const json_t *body, int64_t at, json_t *persons)
+{
+	ctx c;
+	size_t i, j, k;
+	int rc = 0;
+	memset(&c, 0, sizeof(c));
+	c.policy = policy;
+	c.dir = dir;
+	c.property_id = property;
+	c.call_taker = call_taker;
+	for (i = 0; i < r->n_liable && !rc; i++) {
+		who w;
+		memset(&w, 0, sizeof(w));
+		if ((rc = who_resolve(&c, &r->liable[i], body, at, &w)) == 0 && w.n == 0)
+			rc = who_add(&w, NULL);
+		for (j = 0; j < w.n && !rc; j++) {
+			int seen = 0;
+			for (k = 0; k < json_array_size(persons) && !seen; k++) {
+				const json_t *x = json_array_get(persons, k);
+				seen = w.p[j] ? json_is_string(x) && strcmp(json_string_value(x), w.p[j]) == 0 : json_is_null(x);
+			}
+			if (!seen && json_array_append_new(persons, w.p[j] ? json_string(w.p[j]) : json_null()))
+				rc = HOTLINE_ENOMEM;
+		}
+		free(w.p);
+	}
+	return rc;
+}
+
 /* ---- matching events ---- */
 
 static int cond_holds(const hotline__cond *k, const json_t *body)

@@ -99,6 +99,15 @@ int hotline__eval_rate(const hotline__policy *policy, const hotline__calendar *c
 
 void hotline__eval_free(hotline__eval *ev);
 
+/*
+ * Who would be charged under rule r for an increment at `at` (DESIGN §6.6:
+ * the directory as of then): the persons its liability names, appended to
+ * the JSON array `persons` once each; null for a role nobody holds. body is
+ * the starting event's (for liability named by a field), may be NULL.
+ */
+int hotline__eval_liable(const hotline__policy *policy, const hotline__directory *dir, const hotline__rule *r,
+	const char *property, const char *call_taker, const json_t *body, int64_t at, json_t *persons);
+
 /* Event source for the assessment: streams cases one at a time (never all in memory). */
 typedef struct hotline__source {
 	void *ctx;
