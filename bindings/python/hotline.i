@@ -366,6 +366,7 @@ struct hl_db {};
 %newobject hl_db::assess;
 %newobject hl_db::explain;
 %newobject hl_db::directory;
+%newobject hl_db::deadlines;
 
 %extend hl_db {
 	/* Open "memory:", "sqlite:PATH" or a bare path; policy: a built-in name or a file (None: gm-hotline). */
@@ -519,6 +520,17 @@ struct hl_db {};
 		char *out = NULL;
 		int rc;
 		if (hl_live($self) && (rc = hotline_db_directory(&out, $self->db, as_of)) != 0)
+			hl_db_fail($self, rc);
+		return out;
+	}
+	/* Open deadlines (or, with reminders, the reminders) in [from, to) as JSON text; person/property may be NULL. */
+	char *deadlines(long long from, long long to, const char *person, const char *property, bool reminders) {
+		hotline_deadline_filter f = HOTLINE_DEADLINE_FILTER_INIT;
+		char *out = NULL;
+		int rc;
+		f.person = person;
+		f.property = property;
+		if (hl_live($self) && (rc = (reminders ? hotline_db_reminders : hotline_db_deadlines)(&out, $self->db, from, to, &f)) != 0)
 			hl_db_fail($self, rc);
 		return out;
 	}

@@ -23,7 +23,7 @@ from .lowlevel import (Conflict, Corrupt, Duplicate, Error, FileError, Forbidden
                        NoMemory, NotFound, OutOfRange, PolicyError, StorageError)
 
 __all__ = [
-    "Database", "Applied", "Case", "Event", "State", "Approval",
+    "Database", "Applied", "Due", "Case", "Event", "State", "Approval",
     "Assessment", "Explanation", "Directory", "Person", "Property", "Bonus", "Penalty", "Deadline", "Rate", "PropertyRates", "PersonTotal", "Evidence",
     "replay", "replay_json", "lifecycle",
     "Error", "InvalidTransition", "Forbidden", "Invalid", "NotFound", "Conflict", "Duplicate",
@@ -487,6 +487,31 @@ class _Pages(Generic[_T]):
 _TIME_FIELDS = {"agreed_followup_at", "agreed_repair_at", "expected_completion_at", "promised_at"}
 
 
+@dataclasses.dataclass(frozen=True)
+class Due:
+    """An open deadline someone must act on (DESIGN §6.6)."""
+    case: Optional[str]           #: None: an organisation-level obligation
+    property: Optional[str]
+    rule: str
+    article: int
+    title: str                    #: the rule's English title (``title_zh`` the Chinese one)
+    title_zh: str
+    started_at: Optional[_dt.datetime]
+    due: _dt.datetime
+    overdue: bool
+    liable: Tuple[Optional[str], ...]   #: who would be charged if it were missed; None: a role nobody holds
+    remind_at: Optional[_dt.datetime] = None
+
+    @classmethod
+    def _from(cls, row: Dict[str, Any], zone: _dt.tzinfo) -> "Due":
+        def when(s):
+            return None if s is None else _dt.datetime.fromisoformat(s).astimezone(zone)
+        return cls(case=row["case"], property=row["property"], rule=row["rule"], article=row["article"],
+                   title=row["title"]["en"], title_zh=row["title"]["zh"], started_at=when(row["started_at"]),
+                   due=when(row["due"]), overdue=row["overdue"], liable=tuple(row["liable"]),
+                   remind_at=when(row.get("remind_at")))
+
+
 class Applied(int):
     """The sequence number of an accepted command's event (an int).
 
@@ -758,6 +783,25 @@ class Database:
         """
         t = _NONE if as_of is None else _seconds("as_of", as_of)
         return Directory._from(self._h.directory(t), self.zone)
+
+    def deadlines(self, start: _dt.datetime, end: _dt.datetime, *, person: Optional[str] = None,
+                  property: Optional[str] = None) -> Iterator["Due"]:
+        """Every open deadline due in [start, end), earliest first, with who would be charged if it
+        were missed (the directory as of the due instant); filter by ``person`` or ``property``."""
+        return self._due(start, end, person, property, False)
+
+    def reminders(self, start: _dt.datetime, end: _dt.datetime, *, person: Optional[str] = None,
+                  property: Optional[str] = None) -> Iterator["Due"]:
+        """The reminders due in [start, end) (the policy's ``remind`` leads, moved into duty hours):
+        :class:`Due` rows with ``remind_at`` set, earliest first."""
+        return self._due(start, end, person, property, True)
+
+    def _due(self, start, end, person, property, reminders) -> Iterator["Due"]:
+        text = self._h.deadlines(_seconds("start", start), _seconds("end", end),
+                                 _text("person", person, optional=True), _text("property", property, optional=True),
+                                 reminders)
+        doc = json.loads(text)
+        return iter([Due._from(r, self.zone) for r in doc["reminders" if reminders else "deadlines"]])
 
     # -- batches
     def batch(self) -> "_Batch":

@@ -185,6 +185,19 @@ class Directory:
 
 _T = _dt.datetime
 
+class Due:
+    case: Optional[str]
+    property: Optional[str]
+    rule: str
+    article: int
+    title: str
+    title_zh: str
+    started_at: Optional[_dt.datetime]
+    due: _dt.datetime
+    overdue: bool
+    liable: Tuple[Optional[str], ...]
+    remind_at: Optional[_dt.datetime] = ...
+
 class Applied(int):
     repeated: bool
     def __new__(cls, seq: int, repeated: bool = ...) -> Applied: ...
@@ -266,6 +279,10 @@ class Database:
     def add_bonus(self, person: str, month: str, amount_fen: int, *, at: Optional[_T] = ...,
                   actor: Optional[str] = ..., command_id: Optional[str] = ...) -> Applied: ...
     def directory(self, as_of: Optional[_T] = ...) -> Directory: ...
+    def deadlines(self, start: _T, end: _T, *, person: Optional[str] = ...,
+                  property: Optional[str] = ...) -> Iterator[Due]: ...
+    def reminders(self, start: _T, end: _T, *, person: Optional[str] = ...,
+                  property: Optional[str] = ...) -> Iterator[Due]: ...
     def batch(self) -> ContextManager[Database]: ...
     def case(self, case_id: str) -> Case: ...
     def cases(self, property: Optional[str] = ..., state: Union[State, str, None] = ...,

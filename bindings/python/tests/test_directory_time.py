@@ -325,3 +325,26 @@ class Retries(unittest.TestCase):
             self.assertEqual(len(events), 3)
             self.assertEqual(events[-1].id, "rc-1")
             self.assertEqual(len(events[0].id), 36)  # made by the library: a UUID
+
+
+class DueDeadlines(unittest.TestCase):
+    """Who must act on an open deadline: the person the policy would charge (DESIGN §6.6)."""
+
+    def test_deadlines_and_reminders(self):
+        with hotline.open() as db:
+            directory(db)
+            register(db)
+            db.dispatch("C1", at=t(2, 9, 20), actor="zhang")
+            rows = list(db.deadlines(t(2, 9, 30), t(3, 10)))
+            r14a = next(d for d in rows if d.rule == "R14a")
+            self.assertEqual(r14a.liable, ("li",))
+            self.assertEqual(r14a.due, t(2, 11, 20))
+            self.assertEqual(r14a.article, 14)
+            self.assertFalse(r14a.overdue)
+            self.assertEqual([d.due for d in rows], sorted(d.due for d in rows))
+            self.assertEqual(list(db.deadlines(t(2, 9, 30), t(3, 10), person="nobody")), [])
+            reminders = list(db.reminders(t(2, 9), t(4, 0)))
+            r14a = next(d for d in reminders if d.rule == "R14a")
+            self.assertEqual(r14a.remind_at, t(2, 10, 20))
+            with self.assertRaises(hotline.Invalid):
+                list(db.deadlines(t(3, 0), t(2, 0)))
