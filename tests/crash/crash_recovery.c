@@ -733,7 +733,7 @@ int main(int argc, char **argv)
 	database dbs[2];
 	totals t;
 
-	for (i = 1; i < argc; i++) {
+	for (i = 1; i < argc; i += 2) {
 		const char *a = argv[i], *v = i + 1 < argc ? argv[i + 1] : NULL;
 		if (!v)
 			usage();
@@ -751,7 +751,6 @@ int main(int argc, char **argv)
 			seed = strtoull(v, NULL, 0);
 		else
 			usage();
-		i++;
 	}
 	if (min_kills < 0)
 		min_kills = kills;
@@ -802,6 +801,10 @@ int main(int argc, char **argv)
 		t.inflight_applied, t.inflight_absent, t.refused, t.zero_ack_rounds, now_s() - start);
 	printf("crash: %ld kills, %ld acknowledged commands checked, %ld lost, %ld torn\n",
 		t.kills, t.checked, t.lost, t.torn);
+	for (i = 0; i < 2; i++) {
+		free(dbs[i].acks.keys);
+		free(dbs[i].acks.vals);
+	}
 	if (t.failures)
 		return 1;
 	if (t.kills < min_kills) {
