@@ -285,6 +285,9 @@ static int says_work(const char *summary)
 	return strstr(summary, "班") || strstr(low, "working day") || strstr(low, "make-up") || strstr(low, "workday");
 }
 
+/* The longest holiday event accepted from a feed (the longest official break is about a week). */
+#define ICAL_MAX_EVENT_DAYS 62
+
 int hotline__calendar_load_ical(hotline__calendar *c, const char *text, size_t len, hotline__err *err)
 {
 	char *buf, *line, *next;
@@ -348,6 +351,13 @@ int hotline__calendar_load_ical(hotline__calendar *c, const char *text, size_t l
 			}
 			if (!have_end || work)
 				end = start + 1;
+			/* a holiday lasts days, not years: a feed with a decades-long event is wrong, and
+			 * walking it day by day would take forever */
+			if (end <= start || end - start > ICAL_MAX_EVENT_DAYS) {
+				rc = hotline__seterr(err, HOTLINE_EINVALID, "iCalendar line %d: event begun at line %d spans %lld days "
+					"(at most %d)", lineno, ev_line, (long long)(end - start), ICAL_MAX_EVENT_DAYS);
+				break;
+			}
 			for (d = start; d < end && rc == 0; d++) {
 				int y, m, dd;
 				hotline__civil_from_days(d, &y, &m, &dd);

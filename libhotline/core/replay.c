@@ -9,6 +9,7 @@
 
 #include "core/command.h"
 #include "core/db.h"
+#include "core/limits.h"
 #include "core/report.h"
 #include "hotline/assess.h"
 #include "util/json.h"
@@ -78,10 +79,13 @@ static int replay_file(hotline_db *db, const char *path, int tag_file, replay_li
 			json_decref(obj);
 			break;
 		}
+		/* the default as_of is the latest `at` of the file (DESIGN §5), among instants the library accepts
+		 * at all: a line dated beyond 2100 is malformed, not the end of the month */
 		at = json_object_get(obj, "at");
-		if (json_is_string(at) && hotline__time_parse(json_string_value(at), &t, NULL) == 0 &&
+		if (json_is_string(at) && hotline__time_parse(json_string_value(at), &t, NULL) == 0 && hotline__limits_time(t) &&
 		    (out->latest == HOTLINE_TIME_NONE || t > out->latest))
 			out->latest = t;
+		repeated = 0;
 		if (hotline__db_exec_obj(db, obj, &seq, &repeated) != 0) {
 			int code = hotline_db_errcode(db);
 			json_t *r;
