@@ -22,6 +22,8 @@
 
 #include <hotline.h>
 
+#include "report_html.h"
+
 #define ZONE_MIN 480
 
 static void usage(FILE *f)
@@ -519,6 +521,9 @@ int main(int argc, char **argv)
 		usage(stdout);
 		return 0;
 	}
+	/* the monthly report page takes options of its own (--lang, -o): docs/report.md */
+	if (strcmp(argv[1], "report") == 0)
+		return report_html_main(argc, argv);
 	if (parse_args(argc, argv, &a) != 0) {
 		free(a.pos);
 		return 2;

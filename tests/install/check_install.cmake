@@ -78,13 +78,14 @@ if(NOT rc EQUAL 0 OR NOT out MATCHES "# memory: [1-9][0-9]* passed, 0 failed")
 endif()
 # pkg-config: compile and link a program with the flags hotline.pc gives.
 set(ENV{PKG_CONFIG_PATH} "${WORK}/prefix/lib/pkgconfig:${WORK}/prefix/lib/x86_64-linux-gnu/pkgconfig")
-execute_process(COMMAND pkg-config --cflags --libs hotline OUTPUT_VARIABLE flags RESULT_VARIABLE rc
+# (the tool's report subcommand reads JSON with jansson itself)
+execute_process(COMMAND pkg-config --cflags --libs hotline jansson OUTPUT_VARIABLE flags RESULT_VARIABLE rc
 	OUTPUT_STRIP_TRAILING_WHITESPACE)
 if(NOT rc EQUAL 0)
 	message(FATAL_ERROR "pkg-config does not find hotline")
 endif()
 separate_arguments(flags UNIX_COMMAND "${FLAGS} ${flags}")
-execute_process(COMMAND ${CC} -o ${WORK}/pc-hotline ${SRC}/examples/hotline.c ${flags}
+execute_process(COMMAND ${CC} -o ${WORK}/pc-hotline ${SRC}/examples/hotline.c ${SRC}/examples/report_html.c ${flags}
 	RESULT_VARIABLE rc ERROR_VARIABLE err)
 if(NOT rc EQUAL 0)
 	message(FATAL_ERROR "building with pkg-config flags failed: ${err}")
