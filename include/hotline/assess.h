@@ -104,6 +104,18 @@ HOTLINE_EXTERN(int) hotline_replay_options_init(hotline_replay_options *opts, un
  */
 HOTLINE_EXTERN(int) hotline_replay(char **out, const char *const *files, size_t nfiles, const hotline_replay_options *opts);
 
+/**
+ * Compare a document (e.g. hotline_replay's) with expectations that hold
+ * only what a test cares about: an expected object's keys must be there
+ * and match (other keys are ignored); each element of an expected array
+ * must match a different element of the actual one, in any order; other
+ * values must be equal. Returns 0 with *differences NULL when everything
+ * matches, or 0 with a readable report (one difference per entry, with its
+ * JSON path, e.g. `penalties[rule=R14b].amount_fen: differs`) to free with
+ * hotline_free(); HOTLINE_EINVALID when either text is not JSON.
+ */
+HOTLINE_EXTERN(int) hotline_expect(char **differences, const char *document, const char *expected);
+
 HOTLINE_END_DECL
 
 #endif
