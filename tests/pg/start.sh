@@ -2,7 +2,7 @@
 # Starts a throw-away PostgreSQL cluster for the tests: data and Unix socket
 # in a new temporary directory, no TCP, run as an unprivileged user (when
 # started as root, as CI does: `nobody`), fsync off (nothing here must
-# survive a crash). Writes the libpq connection string to OUT/conninfo;
+# survive a crash; HOTLINE_PG_DURABLE=1 keeps it on, for benchmarks). Writes the libpq connection string to OUT/conninfo;
 # without PostgreSQL's server binaries it writes nothing and the tests that
 # need the server skip.
 #   start.sh OUT
@@ -29,8 +29,11 @@ fi
 chmod 700 "$dir"
 $as "$bin/initdb" -D "$dir/data" -U "$user" --auth=trust --encoding=UTF8 --locale=C.UTF-8 >"$dir/initdb.log" 2>&1 ||
 	{ cat "$dir/initdb.log"; exit 1; }
+# HOTLINE_PG_DURABLE=1 (benchmarks): the server's defaults, fsync on
+durability="-c fsync=off -c full_page_writes=off"
+[ -n "${HOTLINE_PG_DURABLE:-}" ] && durability=""
 $as "$bin/pg_ctl" -D "$dir/data" -l "$dir/server.log" -w -t 60 \
-	-o "-c listen_addresses='' -c unix_socket_directories='$dir' -c fsync=off -c full_page_writes=off -c max_connections=100" \
+	-o "-c listen_addresses='' -c unix_socket_directories='$dir' $durability -c max_connections=100" \
 	start >/dev/null || { cat "$dir/server.log"; exit 1; }
 # the cluster's directory, for stop.sh
 echo "$bin $dir $user" >"$out/cluster"
