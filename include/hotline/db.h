@@ -36,17 +36,30 @@ typedef struct hotline_db_options {
 	/* ---- version 2 ---- */
 	/** hotline_open_mode: read-only, read-write on an existing database, or create (0: the default). */
 	int mode;
+	/* ---- version 3 ---- */
+	/**
+	 * A second storage URI for the reading calls that scan many cases:
+	 * hotline_db_cases, hotline_db_sweep (and their _after pages) and the
+	 * assessments. Opened read-only; typically another connection to the
+	 * same PostgreSQL, or a streaming replica of it (which may lag behind
+	 * the primary by what it has not replayed yet). NULL: those calls read
+	 * through the handle's own storage. Everything else, and every read
+	 * inside a batch, uses the handle's own storage.
+	 */
+	const char *read_uri;
 } hotline_db_options;
 
-#define HOTLINE_DB_OPTIONS_VERSION 2
-#define HOTLINE_DB_OPTIONS_INIT { HOTLINE_DB_OPTIONS_VERSION, NULL, 0, 0, HOTLINE_OPEN_DEFAULT }
+#define HOTLINE_DB_OPTIONS_VERSION 3
+#define HOTLINE_DB_OPTIONS_INIT { HOTLINE_DB_OPTIONS_VERSION, NULL, 0, 0, HOTLINE_OPEN_DEFAULT, NULL }
 /** Initialise options (for bindings, which cannot use the macro). */
 HOTLINE_EXTERN(int) hotline_db_options_init(hotline_db_options *opts, unsigned int version);
 
 /**
- * Open a database. `uri` is "memory:", "sqlite:PATH", or a bare PATH
- * (SQLite). opts may be NULL. On failure *out is NULL and
- * hotline_last_error() says why.
+ * Open a database. `uri` is "memory:", "sqlite:PATH", a bare PATH
+ * (SQLite), or "postgres:CONNINFO" ("postgresql:" too; CONNINFO is a libpq
+ * connection string or URI: "postgres:host=/run/pg dbname=hotline").
+ * opts may be NULL. On failure *out is NULL and hotline_last_error() says
+ * why.
  */
 HOTLINE_EXTERN(int) hotline_db_open(hotline_db **out, const char *uri, const hotline_db_options *opts);
 
@@ -215,6 +228,22 @@ HOTLINE_EXTERN(int) hotline_db_cases_after(hotline_case_list **out, hotline_db *
 	const char *after_id);
 HOTLINE_EXTERN(int) hotline_db_sweep_after(hotline_case_list **out, hotline_db *db, hotline_time before,
 	hotline_time after_due, const char *after_id, size_t limit);
+
+/**
+ * Claims for sweep workers running at once: at most `limit` cases (0: all)
+ * whose next due instant is before `before`, earliest first, that no
+ * worker holds a lease on; each one returned is leased to `worker` (a name
+ * for diagnostics, 1-128 bytes) for `lease_seconds` (1 to 86400) by the
+ * storage's clock (PostgreSQL: the server's). Workers claiming at once,
+ * through any handles in any processes, get disjoint cases; a case comes
+ * back to a claim once its lease has expired (a worker that died gives its
+ * cases back that way), also to the same worker. Acting on a case does not
+ * end its lease. One write transaction (inside a batch: the batch's). The
+ * built-in backends support it (storage version 5, `claim_due`); another
+ * backend without it: HOTLINE_EINVALID.
+ */
+HOTLINE_EXTERN(int) hotline_db_claim_due(hotline_db *db, hotline_time before, size_t limit, int lease_seconds,
+	const char *worker, hotline_case_list **out);
 
 /* ------------------------------------------------------------------ */
 /* Events                                                              */

@@ -36,6 +36,34 @@ HOTLINE_EXTERN(int) hotline_sqlite_options_init(hotline_sqlite_options *opts, un
  */
 HOTLINE_EXTERN(int) hotline_storage_sqlite_new(struct hotline_storage **out, const char *path, const hotline_sqlite_options *opts);
 
+/** PostgreSQL options (versioned; grows only at the end). */
+typedef struct hotline_postgres_options {
+	unsigned int version;
+	/**
+	 * hotline_open_mode (0: HOTLINE_OPEN_DEFAULT, which creates the schema in
+	 * a database that has no tables). READ_ONLY sets
+	 * default_transaction_read_only and never migrates; READ_WRITE refuses a
+	 * database without the schema.
+	 */
+	int mode;
+} hotline_postgres_options;
+
+#define HOTLINE_POSTGRES_OPTIONS_VERSION 1
+#define HOTLINE_POSTGRES_OPTIONS_INIT { HOTLINE_POSTGRES_OPTIONS_VERSION, HOTLINE_OPEN_DEFAULT }
+HOTLINE_EXTERN(int) hotline_postgres_options_init(hotline_postgres_options *opts, unsigned int version);
+
+/**
+ * Create the PostgreSQL backend on `conninfo` (a libpq connection string,
+ * "host=/run/pg dbname=hotline", or URI, "postgresql://app@db/hotline"):
+ * one connection, statements prepared on it, a schema versioned by its
+ * schema_version table (in the first schema of the search path) with
+ * migrations. Many handles, in many processes and machines, may write at
+ * once (share/doc/hotline/storage-backend.md says how). opts may be NULL
+ * for the defaults. HOTLINE_EINVALID when this build has no PostgreSQL.
+ */
+HOTLINE_EXTERN(int) hotline_storage_postgres_new(struct hotline_storage **out, const char *conninfo,
+	const hotline_postgres_options *opts);
+
 HOTLINE_END_DECL
 
 #endif

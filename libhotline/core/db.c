@@ -109,6 +109,12 @@ int hotline__db_sync(hotline_db *db)
 	return 0;
 }
 
+hotline_storage *hotline__db_reader(hotline_db *db)
+{
+	/* a batch reads its own writes: only its own storage has them */
+	return db->rst && !db->in_batch ? db->rst : db->st;
+}
+
 int hotline_db_options_init(hotline_db_options *opts, unsigned int version)
 {
 	if (!opts)
@@ -116,7 +122,8 @@ int hotline_db_options_init(hotline_db_options *opts, unsigned int version)
 	if (version == 0 || version > HOTLINE_DB_OPTIONS_VERSION)
 		return hotline__last_error_set(HOTLINE_EINVALID, "unsupported hotline_db_options version %u", version);
 	/* only the members the caller's version has: an older caller's struct is shorter */
-	memset(opts, 0, version == 1 ? offsetof(hotline_db_options, mode) : sizeof(*opts));
+	memset(opts, 0, version == 1 ? offsetof(hotline_db_options, mode)
+		: version == 2 ? offsetof(hotline_db_options, read_uri) : sizeof(*opts));
 	opts->version = version;
 	return 0;
 }
@@ -198,6 +205,35 @@ static int init_mutex(pthread_mutex_t *mu)
 	return rc;
 }
 
+/* The backend a URI names, opened in `mode`. */
+static int open_uri(hotline_storage **st, const char *uri, const hotline_db_options *opts, int mode)
+{
+	if (strcmp(uri, "memory:") == 0) {
+		return hotline_storage_memory_new(st);
+	} else if (strncmp(uri, "postgres:", 9) == 0 || strncmp(uri, "postgresql:", 11) == 0) {
+		hotline_postgres_options po = HOTLINE_POSTGRES_OPTIONS_INIT;
+		/* "postgresql://..." is a libpq URI as it is; "postgres:CONNINFO" hands CONNINFO over */
+		const char *conninfo = strncmp(uri, "postgresql://", 13) == 0 || strncmp(uri, "postgres://", 11) == 0 ? uri
+			: strchr(uri, ':') + 1;
+		po.mode = mode;
+		return hotline_storage_postgres_new(st, conninfo, &po);
+	} else {
+		hotline_sqlite_options so = HOTLINE_SQLITE_OPTIONS_INIT;
+		const char *path = strncmp(uri, "sqlite:", 7) == 0 ? uri + 7 : uri;
+		if (strchr(path, ':') && strcmp(path, ":memory:") != 0 && path == uri)
+			return hotline__last_error_set(HOTLINE_EINVALID,
+				"unknown storage scheme in '%s' (memory:, sqlite:PATH, postgres:CONNINFO)", uri);
+		if (!*path)
+			return hotline__last_error_set(HOTLINE_EINVALID, "storage URI '%s' has no path", uri);
+		if (opts && opts->busy_timeout_ms > 0)
+			so.busy_timeout_ms = opts->busy_timeout_ms;
+		if (opts && opts->synchronous)
+			so.synchronous = opts->synchronous;
+		so.mode = mode;
+		return hotline_storage_sqlite_new(st, path, &so);
+	}
+}
+
 int hotline_db_open_storage(hotline_db **out, hotline_storage *st, const hotline_db_options *opts)
 {
 	hotline_db *db;
@@ -255,6 +291,13 @@ int hotline_db_open_storage(hotline_db **out, hotline_storage *st, const hotline
 		hotline_db_close(db);
 		return rc;
 	}
+	if (opts && opts->version >= 3 && opts->read_uri && *opts->read_uri &&
+	    (rc = open_uri(&db->rst, opts->read_uri, opts, HOTLINE_OPEN_READ_ONLY)) != 0) {
+		char msg[sizeof(err.msg)];
+		snprintf(msg, sizeof(msg), "%s", hotline_last_error());
+		hotline_db_close(db);
+		return hotline__last_error_set(rc, "read_uri: %s", msg);
+	}
 	*out = db;
 	return 0;
 }
@@ -271,25 +314,7 @@ int hotline_db_open(hotline_db **out, const char *uri, const hotline_db_options 
 		return hotline__last_error_set(HOTLINE_EINVALID, "storage URI is empty");
 	if (opts && (opts->version == 0 || opts->version > HOTLINE_DB_OPTIONS_VERSION))
 		return hotline__last_error_set(HOTLINE_EINVALID, "unsupported hotline_db_options version %u", opts->version);
-	if (strcmp(uri, "memory:") == 0) {
-		rc = hotline_storage_memory_new(&st);
-	} else if (strncmp(uri, "postgres:", 9) == 0 || strncmp(uri, "postgresql:", 11) == 0) {
-		return hotline__last_error_set(HOTLINE_EINVALID, "storage '%s': this build has no PostgreSQL backend", uri);
-	} else {
-		hotline_sqlite_options so = HOTLINE_SQLITE_OPTIONS_INIT;
-		const char *path = strncmp(uri, "sqlite:", 7) == 0 ? uri + 7 : uri;
-		if (strchr(path, ':') && strcmp(path, ":memory:") != 0 && path == uri)
-			return hotline__last_error_set(HOTLINE_EINVALID, "unknown storage scheme in '%s' (memory:, sqlite:PATH)", uri);
-		if (!*path)
-			return hotline__last_error_set(HOTLINE_EINVALID, "storage URI '%s' has no path", uri);
-		if (opts && opts->busy_timeout_ms > 0)
-			so.busy_timeout_ms = opts->busy_timeout_ms;
-		if (opts && opts->synchronous)
-			so.synchronous = opts->synchronous;
-		if (opts && opts->version >= 2)
-			so.mode = opts->mode;
-		rc = hotline_storage_sqlite_new(&st, path, &so);
-	}
+	rc = open_uri(&st, uri, opts, opts && opts->version >= 2 ? opts->mode : HOTLINE_OPEN_DEFAULT);
 	if (rc)
 		return rc;
 	return hotline_db_open_storage(out, st, opts);
@@ -301,6 +326,8 @@ void hotline_db_close(hotline_db *db)
 		return;
 	if (db->st)
 		db->st->free(db->st);
+	if (db->rst)
+		db->rst->free(db->rst);
 	hotline__cache_clear(&db->cache);
 	hotline__directory_clear(&db->dir);
 	if (db->policy)

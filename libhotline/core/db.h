@@ -14,6 +14,7 @@
 
 struct hotline_db {
 	hotline_storage *st;
+	hotline_storage *rst;         /* read_uri's storage for the scanning reads (NULL: st) */
 	/* Recursive, so that recording a failure can take it from anywhere:
 	 * the handle's error is only ever written under the lock. */
 	pthread_mutex_t mu;
@@ -42,6 +43,8 @@ int hotline__db_storage_fail(hotline_db *db, int code, const char *what);
  * tell). 0 or the loading failure, recorded on the handle.
  */
 int hotline__db_sync(hotline_db *db);
+/* The storage the scanning reads (cases, sweeps, assessments) use: read_uri's, except inside a batch. */
+hotline_storage *hotline__db_reader(hotline_db *db);
 /* Clears the handle's error (under its lock). */
 void hotline__db_clear_error(hotline_db *db);
 

@@ -93,15 +93,17 @@ static int list_case_cb(const hotline_storage_case *sc, void *payload)
 
 static int run_query(hotline_case_list **out, hotline_db *db, hotline_storage_query *q, case_page *p)
 {
+	hotline_storage *st;
 	int rc;
 	if (!(p->l = calloc(1, sizeof(*p->l))))
 		return hotline__db_fail(db, HOTLINE_ENOMEM, "out of memory");
-	p->filter = db->st->version < 3;
+	pthread_mutex_lock(&db->mu);
+	st = hotline__db_reader(db);
+	p->filter = st->version < 3;
 	q->limit = p->filter ? 0 : p->limit;
 	q->after_id = p->after_id;
 	q->after_due = p->after_due;
-	pthread_mutex_lock(&db->mu);
-	rc = db->st->cases_foreach(db->st, q, list_case_cb, p);
+	rc = st->cases_foreach(st, q, list_case_cb, p);
 	if (rc == PAGE_FULL)
 		rc = 0;
 	if (rc)

@@ -19,6 +19,7 @@
 
 typedef struct store_source {
 	hotline_db *db;
+	hotline_storage *st;          /* the handle's reader (read_uri's storage, if any) */
 	hotline__event_vec org;
 	int (*cb)(const hotline__event *ev, size_t n, void *payload);
 	void *payload;
@@ -31,7 +32,7 @@ static int source_case_cb(const hotline_storage_case *c, void *payload)
 	hotline__event_vec v;
 	int rc;
 	memset(&v, 0, sizeof(v));
-	if ((rc = hotline__event_vec_load(s->db->st, c->id, &v)) != 0)
+	if ((rc = hotline__event_vec_load(s->st, c->id, &v)) != 0)
 		return hotline__db_storage_fail(s->db, rc, "reading events");
 	rc = s->cb(v.ev, v.n, s->payload);
 	hotline__event_vec_free(&v);
@@ -44,7 +45,7 @@ static int source_foreach_case(void *ctx, int (*cb)(const hotline__event *ev, si
 	hotline_storage_query q = HOTLINE_STORAGE_QUERY_INIT;
 	s->cb = cb;
 	s->payload = payload;
-	return s->db->st->cases_foreach(s->db->st, &q, source_case_cb, s);
+	return s->st->cases_foreach(s->st, &q, source_case_cb, s);
 }
 
 static int source_org_events(void *ctx, const hotline__event **ev, size_t *n)
@@ -71,9 +72,10 @@ static int source_open(hotline_db *db, store_source *s, hotline__source *src)
 	memset(s, 0, sizeof(*s));
 	memset(src, 0, sizeof(*src));
 	s->db = db;
-	if ((rc = hotline__event_vec_load(db->st, "", &s->org)) != 0)
+	s->st = hotline__db_reader(db);
+	if ((rc = hotline__event_vec_load(s->st, "", &s->org)) != 0)
 		return hotline__db_storage_fail(db, rc, "reading events");
-	rc = db->st->events_foreach(db->st, NULL, first_at_cb, &first);
+	rc = s->st->events_foreach(s->st, NULL, first_at_cb, &first);
 	if (rc < 0) {
 		hotline__event_vec_free(&s->org);
 		return hotline__db_storage_fail(db, rc, "reading events");
@@ -92,16 +94,18 @@ int hotline__report_assess_locked(hotline_db *db, hotline_time as_of, json_t **p
 	hotline__err err;
 	int rc;
 
-	/* inside a batch, read the batch's own view; else one read transaction */
-	if (!db->in_batch && (rc = db->st->begin(db->st, 0)) != 0)
+	hotline_storage *rs = hotline__db_reader(db);
+
+	/* inside a batch, read the batch's own view; else one read transaction (on read_uri's storage if given) */
+	if (!db->in_batch && (rc = rs->begin(rs, 0)) != 0)
 		return hotline__db_storage_fail(db, rc, "starting a read transaction");
 	if (!db->in_batch && (rc = hotline__db_sync(db)) != 0) {
-		db->st->rollback(db->st);
+		rs->rollback(rs);
 		return rc;
 	}
 	if ((rc = source_open(db, &s, &src)) != 0) {
 		if (!db->in_batch)
-			db->st->rollback(db->st);
+			rs->rollback(rs);
 		return rc;
 	}
 	hotline__clearerr(&err);
@@ -113,7 +117,7 @@ int hotline__report_assess_locked(hotline_db *db, hotline_time as_of, json_t **p
 		hotline__db_fail_err(db, &err);
 	hotline__event_vec_free(&s.org);
 	if (!db->in_batch)
-		db->st->rollback(db->st);
+		rs->rollback(rs);
 	return rc;
 }
 

@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "hotline/sys/storage.h"
 #include "util/err.h"
@@ -42,11 +43,18 @@ typedef struct mdir {
 	char *kind, *id, *body;
 } mdir;
 
-enum { UNDO_CASE_INSERT, UNDO_CASE_UPDATE, UNDO_DIR_INSERT };
+/* A claim's lease (hotline_db_claim_due): unsorted, claims are few. */
+typedef struct mlease {
+	char *case_id, *worker;
+	int64_t until;
+} mlease;
+
+enum { UNDO_CASE_INSERT, UNDO_CASE_UPDATE, UNDO_DIR_INSERT, UNDO_LEASE };
 typedef struct undo {
 	int type;
 	mcase old;        /* UNDO_CASE_UPDATE: the previous record; INSERT: old.id names it */
-	char *kind, *id;  /* UNDO_DIR_INSERT */
+	char *kind, *id;  /* UNDO_DIR_INSERT; UNDO_LEASE: the previous worker (NULL: no lease) and the case */
+	int64_t until;    /* UNDO_LEASE: the previous lease's end */
 } undo;
 
 typedef struct mem {
@@ -61,6 +69,8 @@ typedef struct mem {
 	size_t n_dir, cap_dir;
 	mevent_id *ids;
 	size_t n_ids, cap_ids;
+	mlease *leases;
+	size_t n_leases, cap_leases;
 	int in_tx, write_tx;
 	size_t tx_events;  /* events[] length at begin */
 	undo *undo;
@@ -236,6 +246,15 @@ static void event_free(mevent *e)
 	free(e->hash);
 }
 
+static mlease *lease_of(mem *m, const char *case_id)
+{
+	size_t i;
+	for (i = 0; i < m->n_leases; i++)
+		if (strcmp(m->leases[i].case_id, case_id) == 0)
+			return &m->leases[i];
+	return NULL;
+}
+
 static int m_rollback(hotline_storage *st)
 {
 	mem *m = (mem *)st;
@@ -282,6 +301,18 @@ static int m_rollback(hotline_storage *st)
 				free(m->dir[p].body);
 				memmove(&m->dir[p], &m->dir[p + 1], (m->n_dir - p - 1) * sizeof(mdir));
 				m->n_dir--;
+			}
+		} else if (u->type == UNDO_LEASE) {
+			mlease *l = lease_of(m, u->id);
+			if (l && u->kind) {
+				free(l->worker);
+				l->worker = u->kind;
+				l->until = u->until;
+				u->kind = NULL; /* ownership moved back */
+			} else if (l) {
+				free(l->case_id);
+				free(l->worker);
+				*l = m->leases[--m->n_leases];
 			}
 		}
 	}
@@ -671,8 +702,13 @@ static void m_free(hotline_storage *st)
 	free(m->events);
 	free(m->ids);
 	free(m->streams);
+	for (i = 0; i < m->n_leases; i++) {
+		free(m->leases[i].case_id);
+		free(m->leases[i].worker);
+	}
 	free(m->dir);
 	free(m->undo);
+	free(m->leases);
 	free(m);
 }
 
@@ -682,6 +718,80 @@ static int m_data_version(hotline_storage *st, uint64_t *out)
 	(void)st;
 	*out = 0;
 	return 0;
+}
+
+/* Claims: the due cases in the sweep's order, those with a live lease skipped, by the wall clock. */
+typedef struct claim_ctx {
+	mem *m;
+	size_t limit, n;
+	int64_t now, lease;
+	const char *worker;
+	hotline_storage_case_cb cb;
+	void *payload;
+} claim_ctx;
+
+static int claim_cb(const hotline_storage_case *c, void *payload)
+{
+	claim_ctx *k = payload;
+	mem *m = k->m;
+	mlease *l = lease_of(m, c->id);
+	undo u;
+	char *worker;
+	int rc;
+	if (l && l->until > k->now)
+		return 0;
+	if (k->limit && k->n == k->limit)
+		return 1; /* the page is full: stop */
+	memset(&u, 0, sizeof(u));
+	u.type = UNDO_LEASE;
+	if (!(worker = hotline__strdup(k->worker)) || !(u.id = hotline__strdup(c->id))) {
+		free(worker);
+		return HOTLINE_ENOMEM;
+	}
+	if (!l) {
+		if (hotline__vec_grow((void **)&m->leases, &m->cap_leases, m->n_leases, sizeof(mlease)) ||
+		    !(m->leases[m->n_leases].case_id = hotline__strdup(c->id))) {
+			free(worker);
+			free(u.id);
+			return HOTLINE_ENOMEM;
+		}
+		l = &m->leases[m->n_leases++];
+		l->worker = NULL;
+	}
+	u.kind = l->worker; /* NULL for a new lease */
+	u.until = l->until;
+	l->worker = worker;
+	l->until = k->now + k->lease;
+	if ((rc = push_undo(m, &u)) != 0) {
+		free(u.id);
+		free(u.kind);
+		return rc;
+	}
+	if (!m->write_tx) {
+		free(u.id);
+		free(u.kind);
+	}
+	k->n++;
+	return k->cb(c, k->payload);
+}
+
+static int m_claim_due(hotline_storage *st, hotline_time before, size_t limit, int lease_seconds, const char *worker,
+	hotline_storage_case_cb cb, void *payload)
+{
+	hotline_storage_query q = HOTLINE_STORAGE_QUERY_INIT;
+	claim_ctx k;
+	int rc;
+	k.m = (mem *)st;
+	k.limit = limit;
+	k.n = 0;
+	k.now = (int64_t)time(NULL);
+	k.lease = lease_seconds;
+	k.worker = worker;
+	k.cb = cb;
+	k.payload = payload;
+	q.due_before = before;
+	rc = m_cases_foreach(st, &q, claim_cb, &k);
+	return rc == 1 && limit && k.n == limit ? 0 : rc;
 }
 
 int hotline_storage_memory_new(hotline_storage **out)
@@ -710,6 +820,7 @@ int hotline_storage_memory_new(hotline_storage **out)
 	m->parent.data_version = m_data_version;
 	m->parent.events_after = m_events_after;
 	m->parent.event_by_id = m_event_by_id;
+	m->parent.claim_due = m_claim_due;
 	*out = &m->parent;
 	return 0;
 }

@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include <sqlite3.h>
 
@@ -37,8 +38,11 @@ static const struct migration {
 	{ 2,
 	  "ALTER TABLE events ADD COLUMN id TEXT;"
 	  "CREATE UNIQUE INDEX events_id ON events(id) WHERE id IS NOT NULL;" },
+	/* leases of hotline_db_claim_due (until: seconds since the epoch) */
+	{ 3,
+	  "CREATE TABLE claims(case_id TEXT PRIMARY KEY, worker TEXT NOT NULL, until INTEGER NOT NULL);" },
 };
-#define SCHEMA_VERSION 2
+#define SCHEMA_VERSION 3
 
 enum {
 	Q_BEGIN_W, Q_BEGIN_R, Q_COMMIT, Q_ROLLBACK, Q_CASE_GET, Q_CASE_INSERT, Q_CASE_UPDATE, Q_CASE_UPDATE_SAME, Q_CASE_EXISTS,
@@ -728,6 +732,47 @@ static int s_check_protection(hotline_storage *base, hotline_storage_finding_cb 
 	return rc;
 }
 
+/* ---- version 5: claims; the write transaction (BEGIN IMMEDIATE) makes them exclusive ---- */
+
+static int s_claim_due(hotline_storage *base, hotline_time before, size_t limit, int lease_seconds, const char *worker,
+	hotline_storage_case_cb cb, void *payload)
+{
+	sq *s = (sq *)base;
+	sqlite3_stmt *sel = NULL, *ins = NULL;
+	sqlite3_int64 now = (sqlite3_int64)time(NULL);
+	int rc = 0, step;
+	if (sqlite3_prepare_v2(s->db, "SELECT id, property, state, approval, exempt, version, registered_at, last_at, next_due,"
+		" head_hash, body FROM cases c WHERE next_due IS NOT NULL AND next_due < ?1"
+		" AND NOT EXISTS (SELECT 1 FROM claims l WHERE l.case_id = c.id AND l.until > ?3)"
+		" ORDER BY next_due, id LIMIT ?2", -1, &sel, NULL) != SQLITE_OK ||
+	    sqlite3_prepare_v2(s->db, "INSERT OR REPLACE INTO claims(case_id, worker, until) VALUES(?1, ?2, ?3)", -1, &ins, NULL)
+		!= SQLITE_OK) {
+		rc = fail(s, HOTLINE_ESTORAGE, "preparing a claim");
+		goto out;
+	}
+	sqlite3_bind_int64(sel, 1, before);
+	sqlite3_bind_int64(sel, 2, limit ? (sqlite3_int64)limit : -1);
+	sqlite3_bind_int64(sel, 3, now);
+	sqlite3_bind_text(ins, 2, worker, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(ins, 3, now + lease_seconds);
+	while ((step = sqlite3_step(sel)) == SQLITE_ROW) {
+		hotline_storage_case c;
+		row_case(sel, &c);
+		sqlite3_bind_text(ins, 1, c.id, -1, SQLITE_TRANSIENT);
+		if ((rc = map_step(s, sqlite3_step(ins), "claiming a case")) != 0)
+			break;
+		sqlite3_reset(ins);
+		if ((rc = cb(&c, payload)) != 0)
+			break;
+	}
+	if (rc == 0 && step != SQLITE_DONE)
+		rc = map_step(s, step, "claiming due cases");
+out:
+	sqlite3_finalize(sel);
+	sqlite3_finalize(ins);
+	return rc;
+}
+
 int hotline_storage_sqlite_new(hotline_storage **out, const char *path, const hotline_sqlite_options *opts)
 {
 	sq *s;
@@ -815,6 +860,7 @@ int hotline_storage_sqlite_new(hotline_storage **out, const char *path, const ho
 	s->parent.events_after = s_events_after;
 	s->parent.event_by_id = s_event_by_id;
 	s->parent.check_protection = s_check_protection;
+	s->parent.claim_due = s_claim_due;
 	*out = &s->parent;
 	return 0;
 }

@@ -4,6 +4,7 @@
  * baseline and the ratio, all measured in this one run.
  *
  *   hotline-bench [--quick] [--cases N] [--lines N] [--sweep-max N] [--dir DIR]
+ *                 [--postgres CONNINFO [--postgres-cases N] [--postgres-only]]
  *
  * See tests/bench/README.md for what each figure means.
  */
@@ -20,8 +21,10 @@
 #include <unistd.h>
 
 #include <jansson.h>
+#include <libpq-fe.h>
 #include <sqlite3.h>
 #include <hotline.h>
+#include <hotline/sys/storage.h>
 
 #define CMDS_PER_CASE 10
 
@@ -465,6 +468,166 @@ static void run_replay(long unused)
 	rm_db(dbp);
 }
 
+/* ---- 5. PostgreSQL: the library beside raw libpq, 1 to 8 writer processes ---- */
+
+static const char *pg_base;
+
+static void pg_admin(const char *sql)
+{
+	PGconn *c = PQconnectdb(pg_base);
+	PGresult *r;
+	if (PQstatus(c) != CONNECTION_OK)
+		die("postgres", PQerrorMessage(c));
+	PQclear(PQexec(c, "SET client_min_messages = warning"));
+	r = PQexec(c, sql);
+	if (PQresultStatus(r) != PGRES_COMMAND_OK)
+		die(sql, PQresultErrorMessage(r));
+	PQclear(r);
+	PQfinish(c);
+}
+
+/* A new, empty schema holding the library's tables; its connection string into out. */
+static void pg_schema(char *out, size_t n, const char *name)
+{
+	char sql[256];
+	hotline_storage *st;
+	snprintf(sql, sizeof(sql), "DROP SCHEMA IF EXISTS %s CASCADE; CREATE SCHEMA %s", name, name);
+	pg_admin(sql);
+	snprintf(out, n, "%s options='-csearch_path=%s'", pg_base, name);
+	if (hotline_storage_postgres_new(&st, out, NULL) != 0)
+		die("postgres schema", hotline_last_error());
+	st->free(st);
+}
+
+/* Runs fn(w, per) in `writers` processes at once; the wall time of all of them. */
+static double pg_parallel(int writers, long per, void (*fn)(int, long))
+{
+	double t0 = now();
+	int w, failed = 0;
+	for (w = 0; w < writers; w++) {
+		pid_t pid = fork();
+		if (pid < 0)
+			die("fork", strerror(errno));
+		if (pid == 0) {
+			fn(w, per);
+			_exit(0);
+		}
+	}
+	for (w = 0; w < writers; w++) {
+		int status;
+		if (wait(&status) < 0 || !WIFEXITED(status) || WEXITSTATUS(status) != 0)
+			failed = 1;
+	}
+	if (failed)
+		die("postgres", "a writer failed");
+	return now() - t0;
+}
+
+static char pg_conninfo[1024];
+
+/* One writer: its own cases, one command per transaction, through the library. */
+static void pg_lib_writer(int w, long per)
+{
+	hotline_db_options o = HOTLINE_DB_OPTIONS_INIT;
+	hotline_db *db;
+	char uri[1100], line[1024];
+	long n;
+	int k;
+	snprintf(uri, sizeof(uri), "postgres:%s", pg_conninfo);
+	o.mode = HOTLINE_OPEN_READ_WRITE;
+	if (hotline_db_open(&db, uri, &o) != 0)
+		die("open", hotline_last_error());
+	for (n = w * per; n < (w + 1) * per; n++)
+		for (k = 0; k < CMDS_PER_CASE; k++) {
+			lifecycle_line(line, sizeof(line), n, k);
+			if (hotline_db_exec_json(db, line, NULL) != 0)
+				die(line, hotline_db_errmsg(db));
+		}
+	hotline_db_close(db);
+}
+
+static void pg_check(PGconn *c, PGresult *r, const char *what)
+{
+	if (PQresultStatus(r) != PGRES_COMMAND_OK && PQresultStatus(r) != PGRES_TUPLES_OK)
+		die(what, PQerrorMessage(c));
+	PQclear(r);
+}
+
+/*
+ * The same writes by hand: per command one transaction with one event
+ * insert (the command's text) and one case upsert (the library's snapshot of
+ * that step), prepared, into the same schema (tables, indexes, triggers).
+ */
+static void pg_raw_writer(int w, long per)
+{
+	PGconn *c = PQconnectdb(pg_conninfo);
+	char line[1024], hash[65], id[32], b[4][24];
+	long n;
+	int k;
+	if (PQstatus(c) != CONNECTION_OK)
+		die("raw connect", PQerrorMessage(c));
+	pg_check(c, PQprepare(c, "ins", "INSERT INTO events(stream, stream_seq, cmd, actor, at, body, prev_hash, hash, id)"
+		" VALUES($1, $2, 'cmd', 'actor', $3, $4, $5, $5, $6) RETURNING seq", 6, NULL), "prepare");
+	pg_check(c, PQprepare(c, "ups", "INSERT INTO cases(id, property, state, approval, exempt, version, registered_at,"
+		" last_at, next_due, head_hash, body) VALUES($1, 'P1', $2, 0, 0, $3, $4, $4, $4, $5, $6)"
+		" ON CONFLICT(id) DO UPDATE SET state = excluded.state, version = excluded.version, last_at = excluded.last_at,"
+		" next_due = excluded.next_due, head_hash = excluded.head_hash, body = excluded.body", 6, NULL), "prepare");
+	memset(hash, 'a', 64);
+	hash[64] = 0;
+	for (n = w * per; n < (w + 1) * per; n++) {
+		snprintf(id, sizeof(id), "C%ld", n);
+		for (k = 0; k < CMDS_PER_CASE; k++) {
+			char evid[48];
+			const char *pi[6], *pu[6];
+			lifecycle_line(line, sizeof(line), n, k);
+			snprintf(evid, sizeof(evid), "%s-%d", id, k);
+			snprintf(b[0], 24, "%d", k + 1);
+			snprintf(b[1], 24, "%ld", 1793581500 + n * 60 + k);
+			snprintf(b[2], 24, "%d", k);
+			pi[0] = id, pi[1] = b[0], pi[2] = b[1], pi[3] = line, pi[4] = hash, pi[5] = evid;
+			pu[0] = id, pu[1] = b[2], pu[2] = b[0], pu[3] = b[1], pu[4] = hash, pu[5] = snapshot_body[k];
+			pg_check(c, PQexec(c, "BEGIN"), "begin");
+			pg_check(c, PQexecPrepared(c, "ins", 6, pi, NULL, NULL, 0), "raw insert");
+			pg_check(c, PQexecPrepared(c, "ups", 6, pu, NULL, NULL, 0), "raw upsert");
+			pg_check(c, PQexec(c, "COMMIT"), "commit");
+		}
+	}
+	PQfinish(c);
+}
+
+static void pg_bench(long cases)
+{
+	static const int writer_counts[] = { 1, 2, 4, 8 };
+	double lib[4], raw[4];
+	size_t i;
+	printf("5. PostgreSQL, 1 tx/cmd, %ld cases (%ld commands) split between the writer processes\n", cases,
+		cases * CMDS_PER_CASE);
+	for (i = 0; i < sizeof(writer_counts) / sizeof(writer_counts[0]); i++) {
+		int w = writer_counts[i];
+		long per = cases / w;
+		double t;
+		hotline_db *db;
+		const char *const *d;
+		char uri[1100];
+		pg_schema(pg_conninfo, sizeof(pg_conninfo), "bench_lib");
+		snprintf(uri, sizeof(uri), "postgres:%s", pg_conninfo);
+		if (hotline_db_open(&db, uri, NULL) != 0)
+			die("open", hotline_last_error());
+		for (d = directory; *d; d++)
+			if (hotline_db_exec_json(db, *d, NULL) != 0)
+				die("directory", hotline_db_errmsg(db));
+		hotline_db_close(db);
+		t = pg_parallel(w, per, pg_lib_writer);
+		lib[i] = per * w * CMDS_PER_CASE / t;
+		pg_schema(pg_conninfo, sizeof(pg_conninfo), "bench_raw");
+		t = pg_parallel(w, per, pg_raw_writer);
+		raw[i] = per * w * CMDS_PER_CASE / t;
+		printf("   %d writer%s  library %8.0f cmd/s   raw libpq %8.0f cmd/s   ratio %5.1f%%   library x%.2f of 1 writer\n",
+			w, w > 1 ? "s" : " ", lib[i], raw[i], 100 * lib[i] / raw[i], lib[i] / lib[0]);
+	}
+	pg_admin("DROP SCHEMA IF EXISTS bench_lib CASCADE; DROP SCHEMA IF EXISTS bench_raw CASCADE");
+}
+
 int main(int argc, char **argv)
 {
 	long cases = 5000, assess_cases = 1000000, lines = 1000000, sweep_max = 1000000, sync_cases = 300;
@@ -472,7 +635,8 @@ int main(int argc, char **argv)
 	long sizes[3] = { 10000, 100000, 1000000 };
 	child_result ra, rr, fr, fp;
 	const char *tmp = getenv("TMPDIR");
-	int i, quick = 0;
+	int i, quick = 0, pg_only = 0;
+	long pg_cases = 400;
 	for (i = 1; i < argc; i++)
 		quick |= !strcmp(argv[i], "--quick");
 	if (quick) { /* smaller defaults; sizes given explicitly still win */
@@ -493,8 +657,15 @@ int main(int argc, char **argv)
 			sweep_max = atol(argv[++i]);
 		else if (!strcmp(argv[i], "--dir") && i + 1 < argc)
 			tmp = argv[++i];
+		else if (!strcmp(argv[i], "--postgres") && i + 1 < argc)
+			pg_base = argv[++i];
+		else if (!strcmp(argv[i], "--postgres-cases") && i + 1 < argc)
+			pg_cases = atol(argv[++i]);
+		else if (!strcmp(argv[i], "--postgres-only"))
+			pg_only = 1;
 		else {
-			fprintf(stderr, "usage: %s [--quick] [--cases N] [--lines N] [--sweep-max N] [--dir DIR]\n", argv[0]);
+			fprintf(stderr, "usage: %s [--quick] [--cases N] [--lines N] [--sweep-max N] [--dir DIR]"
+				" [--postgres CONNINFO [--postgres-cases N] [--postgres-only]]\n", argv[0]);
 			return 2;
 		}
 	}
@@ -507,6 +678,13 @@ int main(int argc, char **argv)
 
 	capture_snapshots();
 	printf("libhotline %s benchmark (%d commands per case: register ... close)\n\n", hotline_version(NULL, NULL, NULL), CMDS_PER_CASE);
+	if (pg_base) {
+		pg_bench(pg_cases);
+		if (pg_only) {
+			rmdir(dir);
+			return 0;
+		}
+	}
 	for (i = 0; i < 3; i++) {
 		long c = i == MODE_BATCHED ? cases : sync_cases;
 		lib[i] = lib_throughput(i, c);

@@ -149,7 +149,16 @@ static void test_options_v1(void **state)
 	assert_int_equal(hotline_db_open(&db, uri, &o), 0);
 	hotline_db_close(db);
 	assert_true(exists(path));
-	assert_int_equal(hotline_db_options_init(&o, 3), HOTLINE_EINVALID);
+	/* nor of a version 2 struct (before read_uri) */
+	memset(&o, 0xAB, sizeof(o));
+	assert_int_equal(hotline_db_options_init(&o, 2), 0);
+	assert_int_equal(o.mode, 0);
+	{
+		const char *untouched;
+		memset(&untouched, 0xAB, sizeof(untouched));
+		assert_ptr_equal(o.read_uri, untouched);
+	}
+	assert_int_equal(hotline_db_options_init(&o, HOTLINE_DB_OPTIONS_VERSION + 1), HOTLINE_EINVALID);
 }
 
 int main(void)

@@ -193,9 +193,26 @@ struct hotline_storage {
 	 * Called inside a read transaction.
 	 */
 	int (*check_protection)(hotline_storage *st, hotline_storage_finding_cb report, void *payload);
+
+	/* ---- version 5: claims of due cases (hotline_db_claim_due) ---- */
+
+	/**
+	 * may: claim at most `limit` (0: all) cases whose next_due is before
+	 * `before`, in the sweep's order (next_due, id), skipping every case
+	 * that holds an unexpired lease (whoever holds it), and lease each one
+	 * claimed to `worker` for `lease_seconds` (> 0) by the backend's clock;
+	 * call cb once per claimed case, in that order. Claims made at once
+	 * through any number of handles are disjoint. Called inside a write
+	 * transaction: the leases are taken when it commits. Without it
+	 * hotline_db_claim_due refuses with HOTLINE_EINVALID.
+	 */
+	int (*claim_due)(hotline_storage *st, hotline_time before, size_t limit, int lease_seconds, const char *worker,
+		hotline_storage_case_cb cb, void *payload);
+
+	/* ---- end of version 5 ---- */
 };
 
-#define HOTLINE_STORAGE_VERSION 4
+#define HOTLINE_STORAGE_VERSION 5
 #define HOTLINE_STORAGE_INIT { HOTLINE_STORAGE_VERSION }
 
 /** Initialise a backend struct (for bindings, which cannot use macros). */

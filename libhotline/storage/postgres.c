@@ -1,0 +1,990 @@
+/*
+ * The PostgreSQL backend: one database shared by many processes and
+ * machines. libpq, statements prepared once per connection, a schema
+ * versioned by the schema_version table with migrations, triggers that make
+ * the event log append-only, and claims of due cases for sweep workers.
+ *
+ * Concurrency (DESIGN §6.5). Write transactions run at READ COMMITTED and
+ * every write that could lose an update is conditional:
+ *   - event_append inserts with ON CONFLICT DO NOTHING: a (stream,
+ *     stream_seq) or id already taken, also by a transaction that commits
+ *     while we wait on the unique index, is HOTLINE_EDUPLICATE (the library
+ *     answers `conflict`); stream_seq stays unique and gap-free;
+ *   - case_put updates only the row whose version is the expected one;
+ *   - inside a write transaction case_get locks the case's row (FOR UPDATE),
+ *     so that writers of one case queue and each reads what the previous one
+ *     committed, and stream_head of the organisation stream "" first takes a
+ *     transaction-scoped advisory lock, so that calls and directory lines
+ *     appended at once queue instead of failing.
+ * Read transactions are REPEATABLE READ READ ONLY: one snapshot per
+ * assessment or verification, without waiting for writers.
+ */
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <libpq-fe.h>
+
+#include "hotline/sys/storage.h"
+#include "util/err.h"
+
+#define SCHEMA_VERSION 1
+#define APPLICATION "libhotline"
+/* advisory lock keys (pg_advisory_xact_lock): the schema, the organisation stream */
+#define LOCK_SCHEMA INT64_C(0x484C494E00000001)
+#define LOCK_ORG_STREAM INT64_C(0x484C494E00000002)
+
+/* The function the append-only triggers run; check_protection compares its body. */
+#define GUARD_BODY "BEGIN RAISE EXCEPTION 'events are append-only'; END"
+
+static const struct migration {
+	int version;
+	const char *sql;
+} migrations[] = {
+	{ 1,
+	  "CREATE TABLE events(seq BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY, stream TEXT COLLATE \"C\" NOT NULL,"
+	  " stream_seq BIGINT NOT NULL, cmd TEXT NOT NULL, actor TEXT NOT NULL, at BIGINT, body TEXT NOT NULL,"
+	  " prev_hash TEXT NOT NULL, hash TEXT NOT NULL, id TEXT UNIQUE, UNIQUE(stream, stream_seq));"
+	  "CREATE TABLE cases(id TEXT COLLATE \"C\" PRIMARY KEY, property TEXT COLLATE \"C\" NOT NULL, state INTEGER NOT NULL,"
+	  " approval INTEGER NOT NULL, exempt INTEGER NOT NULL, version BIGINT NOT NULL,"
+	  " registered_at BIGINT NOT NULL, last_at BIGINT NOT NULL, next_due BIGINT,"
+	  " head_hash TEXT NOT NULL, body TEXT NOT NULL);"
+	  "CREATE INDEX cases_next_due ON cases(next_due, id) WHERE next_due IS NOT NULL;"
+	  "CREATE INDEX cases_property_state ON cases(property, state);"
+	  "CREATE INDEX cases_property_registered ON cases(property, registered_at);"
+	  "CREATE TABLE directory(kind TEXT COLLATE \"C\" NOT NULL, id TEXT COLLATE \"C\" NOT NULL, body TEXT NOT NULL, PRIMARY KEY(kind, id));"
+	  /* leases of hotline_db_claim_due: until is in seconds since the epoch, the server's clock */
+	  "CREATE TABLE claims(case_id TEXT PRIMARY KEY, worker TEXT NOT NULL, until BIGINT NOT NULL);"
+	  "CREATE FUNCTION hotline_events_append_only() RETURNS trigger LANGUAGE plpgsql AS $$" GUARD_BODY "$$;"
+	  "CREATE TRIGGER events_no_update BEFORE UPDATE ON events FOR EACH ROW EXECUTE FUNCTION hotline_events_append_only();"
+	  "CREATE TRIGGER events_no_delete BEFORE DELETE ON events FOR EACH ROW EXECUTE FUNCTION hotline_events_append_only();"
+	  "CREATE TRIGGER events_no_truncate BEFORE TRUNCATE ON events FOR EACH STATEMENT"
+	  " EXECUTE FUNCTION hotline_events_append_only();" },
+};
+
+#define CASE_COLS "id, property, state, approval, exempt, version, registered_at, last_at, next_due, head_hash, body"
+#define EVENT_COLS "seq, stream, stream_seq, cmd, actor, at, body, prev_hash, hash, id"
+
+enum {
+	Q_CASE_GET, Q_CASE_GET_LOCK, Q_CASE_INSERT, Q_CASE_UPDATE, Q_CASE_EXISTS, Q_EVENT_APPEND, Q_EVENTS_STREAM,
+	Q_EVENTS_ALL, Q_STREAM_HEAD, Q_DIR_PUT, Q_DIR_GET, Q_DIR_ALL, Q_DIR_KIND, Q_EVENTS_AFTER, Q_EVENT_BY_ID,
+	Q_CLAIM, Q_FIXED_COUNT
+};
+
+static const struct fixed {
+	const char *sql;
+	int nparams;
+} fixed[Q_FIXED_COUNT] = {
+	{ "SELECT " CASE_COLS " FROM cases WHERE id = $1", 1 },
+	{ "SELECT " CASE_COLS " FROM cases WHERE id = $1 FOR UPDATE", 1 },
+	{ "INSERT INTO cases(" CASE_COLS ") VALUES($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) ON CONFLICT DO NOTHING", 11 },
+	{ "UPDATE cases SET property = $2, state = $3, approval = $4, exempt = $5, version = $6, registered_at = $7,"
+	  " last_at = $8, next_due = $9, head_hash = $10, body = $11 WHERE id = $1 AND version = $12", 12 },
+	{ "SELECT 1 FROM cases WHERE id = $1", 1 },
+	{ "INSERT INTO events(stream, stream_seq, cmd, actor, at, body, prev_hash, hash, id)"
+	  " VALUES($1, $2, $3, $4, $5, $6, $7, $8, $9) ON CONFLICT DO NOTHING RETURNING seq", 9 },
+	{ "SELECT " EVENT_COLS " FROM events WHERE stream = $1 ORDER BY stream_seq", 1 },
+	{ "SELECT " EVENT_COLS " FROM events ORDER BY seq", 0 },
+	{ "SELECT stream_seq, hash FROM events WHERE stream = $1 ORDER BY stream_seq DESC LIMIT 1", 1 },
+	{ "INSERT INTO directory(kind, id, body) VALUES($1, $2, $3) ON CONFLICT DO NOTHING", 3 },
+	{ "SELECT kind, id, body FROM directory WHERE kind = $1 AND id = $2", 2 },
+	{ "SELECT kind, id, body FROM directory ORDER BY kind, id", 0 },
+	{ "SELECT kind, id, body FROM directory WHERE kind = $1 ORDER BY id", 1 },
+	{ "SELECT " EVENT_COLS " FROM events WHERE stream = $1 AND stream_seq > $2 ORDER BY stream_seq LIMIT $3", 3 },
+	{ "SELECT " EVENT_COLS " FROM events WHERE id = $1", 1 },
+	/*
+	 * Claims: due cases without a live lease, in the sweep's order; rows
+	 * another worker is claiming right now are skipped, not waited for
+	 * (SKIP LOCKED). The upsert's WHERE keeps a lease another worker has just
+	 * committed: claims of two workers are disjoint whatever their timing.
+	 */
+	{ "WITH t AS (SELECT extract(epoch FROM now())::bigint AS now),"
+	  " due AS (SELECT c.id FROM cases c, t WHERE c.next_due IS NOT NULL AND c.next_due < $1"
+	  "   AND NOT EXISTS (SELECT 1 FROM claims l WHERE l.case_id = c.id AND l.until > t.now)"
+	  "   ORDER BY c.next_due, c.id LIMIT $2 FOR UPDATE OF c SKIP LOCKED),"
+	  " got AS (INSERT INTO claims(case_id, worker, until) SELECT due.id, $3, t.now + $4 FROM due, t"
+	  "   ON CONFLICT (case_id) DO UPDATE SET worker = EXCLUDED.worker, until = EXCLUDED.until"
+	  "   WHERE claims.until <= extract(epoch FROM now())::bigint RETURNING case_id)"
+	  " SELECT c.id, c.property, c.state, c.approval, c.exempt, c.version, c.registered_at, c.last_at, c.next_due,"
+	  " c.head_hash, c.body FROM cases c JOIN got ON got.case_id = c.id ORDER BY c.next_due, c.id", 4 },
+};
+
+/* Case queries: one prepared statement per combination of filters, prepared when first used. */
+enum { F_PROPERTY = 1, F_STATE = 2, F_DUE = 4, F_REG_FROM = 8, F_REG_TO = 16, F_LIMIT = 32, F_AFTER = 64,
+	F_COMBOS = 128 };
+
+typedef struct pg {
+	hotline_storage parent;
+	PGconn *conn;
+	unsigned char prepared[Q_FIXED_COUNT];
+	unsigned char prepared_q[F_COMBOS];
+	int in_tx, write_tx;
+	/* data_version: the snapshot seen last, the ids of our own transactions since */
+	int have_snap;
+	uint64_t snap_xmax, generation;
+	uint64_t *snap_xip, *own;
+	size_t n_xip, n_own, cap_own;
+	char errmsg[512];
+} pg;
+
+static int fail(pg *s, int code, const char *what, const PGresult *r)
+{
+	const char *m = r ? PQresultErrorMessage(r) : NULL;
+	size_t n;
+	if (!m || !*m)
+		m = PQerrorMessage(s->conn);
+	snprintf(s->errmsg, sizeof(s->errmsg), "%s: %s", what, m && *m ? m : "PostgreSQL failed");
+	n = strlen(s->errmsg);
+	while (n > 0 && (s->errmsg[n - 1] == '\n' || s->errmsg[n - 1] == ' '))
+		s->errmsg[--n] = '\0';
+	return code;
+}
+
+/* A failed statement's code: what a caller can act on, else HOTLINE_ESTORAGE. */
+static int result_code(pg *s, PGresult *r, const char *what)
+{
+	const char *state = r ? PQresultErrorField(r, PG_DIAG_SQLSTATE) : NULL;
+	int code = HOTLINE_ESTORAGE;
+	if (state && strcmp(state, "23505") == 0)
+		code = HOTLINE_EDUPLICATE;
+	else if (state && (strcmp(state, "40001") == 0 || strcmp(state, "40P01") == 0))
+		code = HOTLINE_ECONFLICT; /* serialisation failure, deadlock: the transaction may be retried */
+	return fail(s, code, what, r);
+}
+
+static int ok(PGresult *r)
+{
+	ExecStatusType t = r ? PQresultStatus(r) : PGRES_FATAL_ERROR;
+	return t == PGRES_COMMAND_OK || t == PGRES_TUPLES_OK;
+}
+
+/* Runs a statement without parameters; 0 or the code. */
+static int exec_simple(pg *s, const char *sql, const char *what)
+{
+	PGresult *r = PQexec(s->conn, sql);
+	int rc = ok(r) ? 0 : result_code(s, r, what);
+	PQclear(r);
+	return rc;
+}
+
+static const char *q_name(char *buf, size_t n, int combo, int idx)
+{
+	snprintf(buf, n, combo ? "hotline_q%d" : "hotline_f%d", idx);
+	return buf;
+}
+
+/* Runs a prepared statement, preparing it on first use on this connection. NULL on failure (errmsg set). */
+static PGresult *run(pg *s, int combo, int idx, const char *sql, int nparams, const char *const *params, int *rc_out,
+	const char *what)
+{
+	char name[32];
+	unsigned char *flag = combo ? &s->prepared_q[idx] : &s->prepared[idx];
+	PGresult *r;
+	q_name(name, sizeof(name), combo, idx);
+	if (!*flag) {
+		r = PQprepare(s->conn, name, sql, nparams, NULL);
+		if (!ok(r)) {
+			*rc_out = result_code(s, r, "preparing a statement");
+			PQclear(r);
+			return NULL;
+		}
+		PQclear(r);
+		*flag = 1;
+	}
+	r = PQexecPrepared(s->conn, name, nparams, params, NULL, NULL, 0);
+	if (!ok(r)) {
+		*rc_out = result_code(s, r, what);
+		PQclear(r);
+		return NULL;
+	}
+	*rc_out = 0;
+	return r;
+}
+
+static PGresult *run_fixed(pg *s, int q, const char *const *params, int *rc, const char *what)
+{
+	return run(s, 0, q, fixed[q].sql, fixed[q].nparams, params, rc, what);
+}
+
+static int64_t get_i64(const PGresult *r, int row, int col)
+{
+	return strtoll(PQgetvalue(r, row, col), NULL, 10);
+}
+
+static hotline_time get_time(const PGresult *r, int row, int col)
+{
+	return PQgetisnull(r, row, col) ? HOTLINE_TIME_NONE : get_i64(r, row, col);
+}
+
+/* Text of an int64 parameter; NULL (SQL NULL) for HOTLINE_TIME_NONE when `nullable`. */
+static const char *fmt_i64(char buf[24], int64_t v)
+{
+	snprintf(buf, 24, "%" PRId64, v);
+	return buf;
+}
+
+static const char *fmt_time(char buf[24], hotline_time t)
+{
+	return t == HOTLINE_TIME_NONE ? NULL : fmt_i64(buf, t);
+}
+
+/* ---- transactions ---- */
+
+/* A connection that broke between transactions is opened again (its statements are prepared again). */
+static int ensure_connection(pg *s)
+{
+	if (PQstatus(s->conn) == CONNECTION_OK)
+		return 0;
+	PQreset(s->conn);
+	if (PQstatus(s->conn) != CONNECTION_OK)
+		return fail(s, HOTLINE_ESTORAGE, "reconnecting to PostgreSQL", NULL);
+	memset(s->prepared, 0, sizeof(s->prepared));
+	memset(s->prepared_q, 0, sizeof(s->prepared_q));
+	s->have_snap = 0;
+	return 0;
+}
+
+static int p_begin(hotline_storage *base, int write)
+{
+	pg *s = (pg *)base;
+	int rc;
+	if (s->in_tx) {
+		snprintf(s->errmsg, sizeof(s->errmsg), "a transaction is already open");
+		return HOTLINE_ESTORAGE;
+	}
+	if ((rc = ensure_connection(s)) != 0)
+		return rc;
+	rc = exec_simple(s, write ? "BEGIN ISOLATION LEVEL READ COMMITTED" : "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY",
+		"beginning a transaction");
+	if (rc == 0) {
+		s->in_tx = 1;
+		s->write_tx = write != 0;
+	}
+	return rc;
+}
+
+static int note_own(pg *s, uint64_t xid)
+{
+	if (s->n_own == s->cap_own) {
+		size_t cap = s->cap_own ? s->cap_own * 2 : 16;
+		uint64_t *p = realloc(s->own, cap * sizeof(*p));
+		if (!p)
+			return HOTLINE_ENOMEM;
+		s->own = p;
+		s->cap_own = cap;
+	}
+	s->own[s->n_own++] = xid;
+	return 0;
+}
+
+static void end_aborted(pg *s)
+{
+	if (PQtransactionStatus(s->conn) == PQTRANS_INERROR || PQtransactionStatus(s->conn) == PQTRANS_INTRANS)
+		PQclear(PQexec(s->conn, "ROLLBACK"));
+}
+
+/*
+ * COMMIT, in the same round trip as reading the transaction's id: our own
+ * commits must not change data_version, so it has to know them.
+ */
+static int p_commit(hotline_storage *base)
+{
+	pg *s = (pg *)base;
+	PGresult *r;
+	int rc = 0, i = 0;
+	uint64_t xid = 0;
+	s->in_tx = 0;
+	if (!PQsendQuery(s->conn, "SELECT pg_current_xact_id_if_assigned()::text; COMMIT"))
+		return fail(s, HOTLINE_ESTORAGE, "committing", NULL);
+	while ((r = PQgetResult(s->conn)) != NULL) {
+		if (rc == 0 && !ok(r)) {
+			rc = result_code(s, r, "committing");
+		} else if (rc == 0 && i == 0) {
+			if (PQntuples(r) == 1 && !PQgetisnull(r, 0, 0))
+				xid = strtoull(PQgetvalue(r, 0, 0), NULL, 10);
+		} else if (rc == 0 && i == 1 && strcmp(PQcmdStatus(r), "COMMIT") != 0) {
+			/* COMMIT of a transaction that had failed answers ROLLBACK */
+			rc = HOTLINE_ESTORAGE;
+			snprintf(s->errmsg, sizeof(s->errmsg), "committing: the transaction had failed and was rolled back");
+		}
+		PQclear(r);
+		i++;
+	}
+	end_aborted(s);
+	if (xid && note_own(s, xid) != 0)
+		s->have_snap = 0; /* cannot remember it: the next data_version says "changed" */
+	return rc;
+}
+
+static int p_rollback(hotline_storage *base)
+{
+	pg *s = (pg *)base;
+	s->in_tx = 0;
+	if (PQtransactionStatus(s->conn) == PQTRANS_IDLE)
+		return 0;
+	return exec_simple(s, "ROLLBACK", "rolling back");
+}
+
+/* ---- data_version ---- */
+
+static int u64_cmp(const void *a, const void *b)
+{
+	uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
+	return x < y ? -1 : x > y;
+}
+
+static int is_own(const pg *s, uint64_t xid)
+{
+	size_t i;
+	for (i = 0; i < s->n_own; i++)
+		if (s->own[i] == xid)
+			return 1;
+	return 0;
+}
+
+/*
+ * A number that changes when another connection may have committed since
+ * the previous call, without writing anything (a counter row bumped by
+ * every commit would make every writer queue on that row). From the
+ * current snapshot: another transaction that committed in between either
+ * was running at the previous call (it was in xip then, it is not now) or
+ * took its id later (xmax moved past more ids than our own commits took).
+ * Aborted transactions, and those of other databases of the cluster, count
+ * too: that only costs a re-read, never a stale case.
+ */
+static int p_data_version(hotline_storage *base, uint64_t *out)
+{
+	pg *s = (pg *)base;
+	PGresult *r;
+	int rc, changed = 0;
+	uint64_t xmax, *xip = NULL, others;
+	size_t n = 0, i;
+	const char *list;
+	if (!s->in_tx && (rc = ensure_connection(s)) != 0)
+		return rc;
+	r = PQexec(s->conn, "SELECT pg_snapshot_xmax(s)::text, coalesce((SELECT string_agg(x::text, ',')"
+		" FROM pg_snapshot_xip(s) x), '') FROM pg_current_snapshot() s");
+	if (!ok(r) || PQntuples(r) != 1) {
+		rc = result_code(s, r, "reading the data version");
+		PQclear(r);
+		return rc;
+	}
+	xmax = strtoull(PQgetvalue(r, 0, 0), NULL, 10);
+	list = PQgetvalue(r, 0, 1);
+	if (*list) {
+		const char *p;
+		size_t cap = 1;
+		for (p = list; *p; p++)
+			cap += *p == ',';
+		if (!(xip = malloc(cap * sizeof(*xip)))) {
+			PQclear(r);
+			return HOTLINE_ENOMEM;
+		}
+		for (p = list; *p;) {
+			char *end;
+			xip[n++] = strtoull(p, &end, 10);
+			p = *end == ',' ? end + 1 : end;
+		}
+		qsort(xip, n, sizeof(*xip), u64_cmp);
+	}
+	PQclear(r);
+	if (!s->have_snap) {
+		changed = 1;
+	} else {
+		/* ids taken since the previous snapshot by others than us */
+		others = xmax - s->snap_xmax;
+		for (i = 0; i < s->n_own; i++)
+			if (s->own[i] >= s->snap_xmax && s->own[i] < xmax)
+				others--;
+		changed = others > 0;
+		/* transactions running then and finished now */
+		for (i = 0; i < s->n_xip && !changed; i++)
+			if (!is_own(s, s->snap_xip[i]) && !bsearch(&s->snap_xip[i], xip, n, sizeof(*xip), u64_cmp))
+				changed = 1;
+	}
+	if (changed)
+		s->generation++;
+	free(s->snap_xip);
+	s->snap_xip = xip;
+	s->n_xip = n;
+	s->snap_xmax = xmax;
+	s->have_snap = 1;
+	s->n_own = 0;
+	*out = s->generation;
+	return 0;
+}
+
+/* ---- cases ---- */
+
+static void row_case(const PGresult *r, int i, hotline_storage_case *c)
+{
+	c->id = PQgetvalue(r, i, 0);
+	c->property = PQgetvalue(r, i, 1);
+	c->state = (int)get_i64(r, i, 2);
+	c->approval = (int)get_i64(r, i, 3);
+	c->exempt = (int)get_i64(r, i, 4);
+	c->version = get_i64(r, i, 5);
+	c->registered_at = get_i64(r, i, 6);
+	c->last_at = get_i64(r, i, 7);
+	c->next_due = get_time(r, i, 8);
+	c->head_hash = PQgetvalue(r, i, 9);
+	c->body = PQgetvalue(r, i, 10);
+}
+
+static int each_case(const PGresult *r, hotline_storage_case_cb cb, void *payload)
+{
+	int i, rc = 0;
+	for (i = 0; i < PQntuples(r) && rc == 0; i++) {
+		hotline_storage_case c;
+		row_case(r, i, &c);
+		rc = cb(&c, payload);
+	}
+	return rc;
+}
+
+static int p_case_get(hotline_storage *base, const char *id, hotline_storage_case_cb cb, void *payload)
+{
+	pg *s = (pg *)base;
+	const char *params[1] = { id };
+	int rc;
+	/* a writer locks the case: writers of one case queue, each reading what the one before committed */
+	PGresult *r = run_fixed(s, s->in_tx && s->write_tx ? Q_CASE_GET_LOCK : Q_CASE_GET, params, &rc, "reading a case");
+	if (!r)
+		return rc;
+	rc = PQntuples(r) == 0 ? HOTLINE_ENOT_FOUND : each_case(r, cb, payload);
+	PQclear(r);
+	return rc;
+}
+
+static int p_case_put(hotline_storage *base, const hotline_storage_case *c, int64_t expected)
+{
+	pg *s = (pg *)base;
+	char b[6][24];
+	const char *params[12];
+	PGresult *r;
+	int rc;
+	params[0] = c->id;
+	params[1] = c->property;
+	params[2] = fmt_i64(b[0], c->state);
+	params[3] = fmt_i64(b[1], c->approval);
+	params[4] = fmt_i64(b[2], c->exempt);
+	params[5] = fmt_i64(b[3], c->version);
+	params[6] = fmt_i64(b[4], c->registered_at);
+	{
+		char la[24], nd[24];
+		params[7] = fmt_i64(la, c->last_at);
+		params[8] = fmt_time(nd, c->next_due);
+		params[9] = c->head_hash;
+		params[10] = c->body;
+		params[11] = fmt_i64(b[5], expected);
+		r = run_fixed(s, expected == 0 ? Q_CASE_INSERT : Q_CASE_UPDATE, params, &rc, "writing a case");
+	}
+	if (!r)
+		return rc;
+	rc = strcmp(PQcmdTuples(r), "0") == 0;
+	PQclear(r);
+	if (!rc)
+		return 0;
+	if (expected == 0)
+		return HOTLINE_EDUPLICATE;
+	/* no row updated: another version, or no such case */
+	if (!(r = run_fixed(s, Q_CASE_EXISTS, params, &rc, "reading a case")))
+		return rc;
+	rc = PQntuples(r) > 0 ? HOTLINE_ECONFLICT : HOTLINE_ENOT_FOUND;
+	PQclear(r);
+	return rc;
+}
+
+static int p_cases_foreach(hotline_storage *base, const hotline_storage_query *q, hotline_storage_case_cb cb, void *payload)
+{
+	pg *s = (pg *)base;
+	char sql[1024], b[6][24];
+	const char *params[8];
+	int mask = 0, n = 0, rc;
+	PGresult *r;
+	if (q->property)
+		mask |= F_PROPERTY;
+	if (q->state >= 0)
+		mask |= F_STATE;
+	if (q->due_before != HOTLINE_TIME_NONE)
+		mask |= F_DUE;
+	if (q->registered_from != INT64_MIN)
+		mask |= F_REG_FROM;
+	if (q->registered_to != HOTLINE_TIME_NONE)
+		mask |= F_REG_TO;
+	if (q->limit)
+		mask |= F_LIMIT;
+	if (q->version >= 2 && q->after_id)
+		mask |= F_AFTER;
+	snprintf(sql, sizeof(sql), "SELECT " CASE_COLS " FROM cases WHERE true");
+	/* parameters numbered in the order they are added */
+#define ADD(cond, value) do { \
+		char frag[96]; \
+		params[n++] = (value); \
+		snprintf(frag, sizeof(frag), cond, n); \
+		strcat(sql, frag); \
+	} while (0)
+	if (mask & F_DUE)
+		ADD(" AND next_due IS NOT NULL AND next_due < $%d", fmt_i64(b[0], q->due_before));
+	if (mask & F_PROPERTY)
+		ADD(" AND property = $%d", q->property);
+	if (mask & F_STATE)
+		ADD(" AND state = $%d", fmt_i64(b[1], q->state));
+	if (mask & F_REG_FROM)
+		ADD(" AND registered_at >= $%d", fmt_i64(b[2], q->registered_from));
+	if (mask & F_REG_TO)
+		ADD(" AND registered_at < $%d", fmt_i64(b[3], q->registered_to));
+	if ((mask & F_AFTER) && (mask & F_DUE)) {
+		/* a row comparison, so that the (next_due, id) index serves it */
+		params[n++] = fmt_i64(b[4], q->after_due);
+		params[n++] = q->after_id;
+		snprintf(sql + strlen(sql), sizeof(sql) - strlen(sql), " AND (next_due, id) > ($%d, $%d)", n - 1, n);
+	} else if (mask & F_AFTER) {
+		ADD(" AND id > $%d", q->after_id);
+	}
+	/* ids are COLLATE "C": they compare as bytes (strcmp), whatever the database's collation */
+	strcat(sql, mask & F_DUE ? " ORDER BY next_due, id" : " ORDER BY id");
+	if (mask & F_LIMIT)
+		ADD(" LIMIT $%d", fmt_i64(b[5], (int64_t)q->limit));
+#undef ADD
+	if (!(r = run(s, 1, mask, sql, n, params, &rc, "listing cases")))
+		return rc;
+	rc = each_case(r, cb, payload);
+	PQclear(r);
+	return rc;
+}
+
+/* ---- events ---- */
+
+static int p_event_append(hotline_storage *base, const hotline_storage_event *e, int64_t *seq_out)
+{
+	pg *s = (pg *)base;
+	char b[2][24];
+	const char *params[9];
+	PGresult *r;
+	int rc;
+	params[0] = e->stream;
+	params[1] = fmt_i64(b[0], e->stream_seq);
+	params[2] = e->cmd;
+	params[3] = e->actor;
+	params[4] = fmt_time(b[1], e->at);
+	params[5] = e->body;
+	params[6] = e->prev_hash;
+	params[7] = e->hash;
+	params[8] = e->id;
+	if (!(r = run_fixed(s, Q_EVENT_APPEND, params, &rc, "appending an event")))
+		return rc;
+	if (PQntuples(r) == 0) {
+		/* ON CONFLICT DO NOTHING: the position in the stream, or the id, is taken */
+		snprintf(s->errmsg, sizeof(s->errmsg), "appending an event: event %" PRId64 " of stream '%s' or id '%s' exists",
+			e->stream_seq, e->stream, e->id ? e->id : "");
+		rc = HOTLINE_EDUPLICATE;
+	} else if (seq_out) {
+		*seq_out = get_i64(r, 0, 0);
+	}
+	PQclear(r);
+	return rc;
+}
+
+static int each_event(const PGresult *r, hotline_storage_event_cb cb, void *payload)
+{
+	int i, rc = 0;
+	for (i = 0; i < PQntuples(r) && rc == 0; i++) {
+		hotline_storage_event e;
+		e.seq = get_i64(r, i, 0);
+		e.stream = PQgetvalue(r, i, 1);
+		e.stream_seq = get_i64(r, i, 2);
+		e.cmd = PQgetvalue(r, i, 3);
+		e.actor = PQgetvalue(r, i, 4);
+		e.at = get_time(r, i, 5);
+		e.body = PQgetvalue(r, i, 6);
+		e.prev_hash = PQgetvalue(r, i, 7);
+		e.hash = PQgetvalue(r, i, 8);
+		e.id = PQgetisnull(r, i, 9) ? NULL : PQgetvalue(r, i, 9);
+		rc = cb(&e, payload);
+	}
+	return rc;
+}
+
+static int p_events_foreach(hotline_storage *base, const char *stream, hotline_storage_event_cb cb, void *payload)
+{
+	pg *s = (pg *)base;
+	const char *params[1] = { stream };
+	int rc;
+	PGresult *r = run_fixed(s, stream ? Q_EVENTS_STREAM : Q_EVENTS_ALL, params, &rc, "reading events");
+	if (!r)
+		return rc;
+	rc = each_event(r, cb, payload);
+	PQclear(r);
+	return rc;
+}
+
+static int p_events_after(hotline_storage *base, const char *stream, int64_t after, size_t limit,
+	hotline_storage_event_cb cb, void *payload)
+{
+	pg *s = (pg *)base;
+	char b[2][24];
+	const char *params[3];
+	int rc;
+	PGresult *r;
+	params[0] = stream;
+	params[1] = fmt_i64(b[0], after);
+	params[2] = limit ? fmt_i64(b[1], (int64_t)limit) : NULL; /* LIMIT NULL: all */
+	if (!(r = run_fixed(s, Q_EVENTS_AFTER, params, &rc, "reading events")))
+		return rc;
+	rc = each_event(r, cb, payload);
+	PQclear(r);
+	return rc;
+}
+
+static int p_event_by_id(hotline_storage *base, const char *id, hotline_storage_event_cb cb, void *payload)
+{
+	pg *s = (pg *)base;
+	const char *params[1] = { id };
+	int rc;
+	PGresult *r = run_fixed(s, Q_EVENT_BY_ID, params, &rc, "reading an event");
+	if (!r)
+		return rc;
+	rc = PQntuples(r) == 0 ? HOTLINE_ENOT_FOUND : each_event(r, cb, payload);
+	PQclear(r);
+	return rc;
+}
+
+static int p_stream_head(hotline_storage *base, const char *stream, int64_t *seq_out, char hash_out[65])
+{
+	pg *s = (pg *)base;
+	const char *params[1] = { stream };
+	int rc;
+	PGresult *r;
+	*seq_out = 0;
+	hash_out[0] = '\0';
+	if (s->in_tx && s->write_tx && !*stream) {
+		/*
+		 * The organisation stream has no row to lock: a lock held to the end of
+		 * the transaction, taken before the head is read (READ COMMITTED: the
+		 * next statement sees what the previous holder committed).
+		 */
+		char sql[96];
+		snprintf(sql, sizeof(sql), "SELECT pg_advisory_xact_lock(%" PRId64 ")", LOCK_ORG_STREAM);
+		if ((rc = exec_simple(s, sql, "locking the organisation stream")) != 0)
+			return rc;
+	}
+	if (!(r = run_fixed(s, Q_STREAM_HEAD, params, &rc, "reading a stream head")))
+		return rc;
+	if (PQntuples(r) == 1) {
+		*seq_out = get_i64(r, 0, 0);
+		snprintf(hash_out, 65, "%s", PQgetvalue(r, 0, 1));
+	}
+	PQclear(r);
+	return 0;
+}
+
+/* ---- directory ---- */
+
+static int p_dir_put(hotline_storage *base, const char *kind, const char *id, const char *body)
+{
+	pg *s = (pg *)base;
+	const char *params[3] = { kind, id, body };
+	int rc;
+	PGresult *r = run_fixed(s, Q_DIR_PUT, params, &rc, "writing the directory");
+	if (!r)
+		return rc;
+	rc = strcmp(PQcmdTuples(r), "0") == 0 ? HOTLINE_EDUPLICATE : 0;
+	PQclear(r);
+	return rc;
+}
+
+static int dir_rows(pg *s, int q, const char *kind, const char *id, hotline_storage_dir_cb cb, void *payload, int need)
+{
+	const char *params[2] = { kind, id };
+	int rc = 0, i;
+	PGresult *r = run_fixed(s, q, params, &rc, "reading the directory");
+	if (!r)
+		return rc;
+	for (i = 0; i < PQntuples(r) && rc == 0; i++)
+		rc = cb(PQgetvalue(r, i, 0), PQgetvalue(r, i, 1), PQgetvalue(r, i, 2), payload);
+	if (rc == 0 && need && PQntuples(r) == 0)
+		rc = HOTLINE_ENOT_FOUND;
+	PQclear(r);
+	return rc;
+}
+
+static int p_dir_get(hotline_storage *base, const char *kind, const char *id, hotline_storage_dir_cb cb, void *payload)
+{
+	return dir_rows((pg *)base, Q_DIR_GET, kind, id, cb, payload, 1);
+}
+
+static int p_dir_foreach(hotline_storage *base, const char *kind, hotline_storage_dir_cb cb, void *payload)
+{
+	return dir_rows((pg *)base, kind ? Q_DIR_KIND : Q_DIR_ALL, kind, NULL, cb, payload, 0);
+}
+
+/* ---- claims (storage version 5) ---- */
+
+static int p_claim_due(hotline_storage *base, hotline_time before, size_t limit, int lease_seconds, const char *worker,
+	hotline_storage_case_cb cb, void *payload)
+{
+	pg *s = (pg *)base;
+	char b[3][24];
+	const char *params[4];
+	int rc;
+	PGresult *r;
+	params[0] = fmt_i64(b[0], before);
+	params[1] = limit ? fmt_i64(b[1], (int64_t)limit) : NULL;
+	params[2] = worker;
+	params[3] = fmt_i64(b[2], lease_seconds);
+	if (!(r = run_fixed(s, Q_CLAIM, params, &rc, "claiming due cases")))
+		return rc;
+	rc = each_case(r, cb, payload);
+	PQclear(r);
+	return rc;
+}
+
+/* ---- protection of the log (storage version 4) ---- */
+
+static const struct protection_trigger {
+	const char *name;
+	int type;       /* pg_trigger.tgtype: ROW 1, BEFORE 2, DELETE 8, UPDATE 16, TRUNCATE 32 */
+	const char *what;
+} protection_triggers[] = {
+	{ "events_no_update", 1 | 2 | 16, "updated" },
+	{ "events_no_delete", 1 | 2 | 8, "deleted" },
+	{ "events_no_truncate", 2 | 32, "truncated" },
+};
+
+static int p_check_protection(hotline_storage *base, hotline_storage_finding_cb report, void *payload)
+{
+	pg *s = (pg *)base;
+	PGresult *r;
+	size_t i;
+	int rc = 0, j;
+	/* each trigger: its events, whether it fires, and the body of the function it runs */
+	r = PQexec(s->conn, "SELECT t.tgname, t.tgtype, t.tgenabled, p.proname, p.prosrc FROM pg_trigger t"
+		" JOIN pg_proc p ON p.oid = t.tgfoid WHERE t.tgrelid = 'events'::regclass AND NOT t.tgisinternal");
+	if (!ok(r)) {
+		rc = result_code(s, r, "reading the schema");
+		PQclear(r);
+		return rc;
+	}
+	for (i = 0; i < sizeof(protection_triggers) / sizeof(protection_triggers[0]) && rc == 0; i++) {
+		const struct protection_trigger *t = &protection_triggers[i];
+		char msg[256];
+		for (j = 0; j < PQntuples(r); j++)
+			if (strcmp(PQgetvalue(r, j, 0), t->name) == 0)
+				break;
+		if (j == PQntuples(r)) {
+			snprintf(msg, sizeof(msg), "trigger %s is missing: events can be %s", t->name, t->what);
+			rc = report("trigger_missing", msg, payload);
+		} else if (atoi(PQgetvalue(r, j, 1)) != t->type || strcmp(PQgetvalue(r, j, 3), "hotline_events_append_only") != 0 ||
+			   strcmp(PQgetvalue(r, j, 4), GUARD_BODY) != 0) {
+			snprintf(msg, sizeof(msg), "trigger %s was replaced: events may be %s", t->name, t->what);
+			rc = report("trigger_changed", msg, payload);
+		} else if (strcmp(PQgetvalue(r, j, 2), "O") != 0 && strcmp(PQgetvalue(r, j, 2), "A") != 0) {
+			snprintf(msg, sizeof(msg), "trigger %s is disabled: events can be %s", t->name, t->what);
+			rc = report("trigger_disabled", msg, payload);
+		}
+	}
+	PQclear(r);
+	return rc;
+}
+
+static const char *p_errmsg(hotline_storage *base)
+{
+	return ((pg *)base)->errmsg;
+}
+
+static void p_free(hotline_storage *base)
+{
+	pg *s = (pg *)base;
+	if (!s)
+		return;
+	if (s->conn) {
+		if (PQstatus(s->conn) == CONNECTION_OK && PQtransactionStatus(s->conn) != PQTRANS_IDLE)
+			PQclear(PQexec(s->conn, "ROLLBACK"));
+		PQfinish(s->conn);
+	}
+	free(s->snap_xip);
+	free(s->own);
+	free(s);
+}
+
+/* ---- schema ---- */
+
+/* The schema version in the first schema of the search path: 0 when it has none; -1 on failure. */
+static int read_version(pg *s, int *tables_out)
+{
+	PGresult *r = PQexec(s->conn, "SELECT (SELECT count(*) FROM pg_tables WHERE schemaname = current_schema()),"
+		" to_regclass('schema_version') IS NOT NULL");
+	int version = 0;
+	if (!ok(r) || PQntuples(r) != 1) {
+		result_code(s, r, "reading the schema version");
+		PQclear(r);
+		return -1;
+	}
+	*tables_out = atoi(PQgetvalue(r, 0, 0));
+	if (strcmp(PQgetvalue(r, 0, 1), "t") != 0) {
+		PQclear(r);
+		return 0;
+	}
+	PQclear(r);
+	r = PQexec(s->conn, "SELECT version FROM schema_version WHERE application = '" APPLICATION "'");
+	if (!ok(r)) {
+		result_code(s, r, "reading the schema version");
+		PQclear(r);
+		return -1;
+	}
+	version = PQntuples(r) == 1 ? atoi(PQgetvalue(r, 0, 0)) : -2;
+	PQclear(r);
+	if (version == -2) {
+		snprintf(s->errmsg, sizeof(s->errmsg), "the database's schema_version table is not libhotline's");
+		return -1;
+	}
+	return version;
+}
+
+static int check_schema(pg *s, const char *where)
+{
+	int tables = 0, version = read_version(s, &tables);
+	if (version < 0)
+		return HOTLINE_ESTORAGE;
+	if (version == 0) {
+		snprintf(s->errmsg, sizeof(s->errmsg), "%s is not a libhotline database%s", where,
+			tables ? " (it holds other tables)" : " yet (open it with HOTLINE_OPEN_CREATE)");
+		return HOTLINE_ESTORAGE;
+	}
+	if (version != SCHEMA_VERSION) {
+		snprintf(s->errmsg, sizeof(s->errmsg), "%s has schema version %d, this library reads %d: %s", where, version,
+			SCHEMA_VERSION, version < SCHEMA_VERSION ? "open it read-write once to migrate it" : "upgrade libhotline");
+		return HOTLINE_ESTORAGE;
+	}
+	return 0;
+}
+
+/* Creates (when `create`) or upgrades the schema in one transaction; app servers starting at once queue on a lock. */
+static int migrate(pg *s, const char *where, int create)
+{
+	char sql[96];
+	int version, tables = 0, rc;
+	size_t i;
+	if ((rc = exec_simple(s, "BEGIN", "opening the schema")) != 0)
+		return rc;
+	snprintf(sql, sizeof(sql), "SELECT pg_advisory_xact_lock(%" PRId64 ")", LOCK_SCHEMA);
+	if ((rc = exec_simple(s, sql, "locking the schema")) != 0)
+		goto fail;
+	if ((version = read_version(s, &tables)) < 0) {
+		rc = HOTLINE_ESTORAGE;
+		goto fail;
+	}
+	if (version == 0 && tables > 0) {
+		/* never install the schema among somebody else's tables */
+		snprintf(s->errmsg, sizeof(s->errmsg), "%s is not a libhotline database (it holds other tables)", where);
+		rc = HOTLINE_ESTORAGE;
+		goto fail;
+	}
+	if (version == 0 && !create) {
+		snprintf(s->errmsg, sizeof(s->errmsg), "%s is not a libhotline database yet (open it with HOTLINE_OPEN_CREATE)", where);
+		rc = HOTLINE_ESTORAGE;
+		goto fail;
+	}
+	if (version > SCHEMA_VERSION) {
+		snprintf(s->errmsg, sizeof(s->errmsg), "%s has schema version %d, newer than this library's %d: upgrade libhotline",
+			where, version, SCHEMA_VERSION);
+		rc = HOTLINE_ESTORAGE;
+		goto fail;
+	}
+	if (version == 0 && (rc = exec_simple(s, "CREATE TABLE schema_version(application TEXT PRIMARY KEY, version INTEGER NOT NULL);"
+		"INSERT INTO schema_version VALUES('" APPLICATION "', 0)", "creating the schema")) != 0)
+		goto fail;
+	for (i = 0; i < sizeof(migrations) / sizeof(migrations[0]); i++) {
+		if (migrations[i].version <= version)
+			continue;
+		if ((rc = exec_simple(s, migrations[i].sql, "migrating the schema")) != 0)
+			goto fail;
+		snprintf(sql, sizeof(sql), "UPDATE schema_version SET version = %d WHERE application = '" APPLICATION "'",
+			migrations[i].version);
+		if ((rc = exec_simple(s, sql, "migrating the schema")) != 0)
+			goto fail;
+	}
+	return exec_simple(s, "COMMIT", "writing the schema");
+fail:
+	PQclear(PQexec(s->conn, "ROLLBACK"));
+	return rc ? rc : HOTLINE_ESTORAGE;
+}
+
+int hotline_postgres_options_init(hotline_postgres_options *opts, unsigned int version)
+{
+	if (!opts)
+		return hotline__last_error_set(HOTLINE_EINVALID, "options pointer is NULL");
+	if (version == 0 || version > HOTLINE_POSTGRES_OPTIONS_VERSION)
+		return hotline__last_error_set(HOTLINE_EINVALID, "unsupported hotline_postgres_options version %u", version);
+	memset(opts, 0, sizeof(*opts));
+	opts->version = version;
+	return 0;
+}
+
+int hotline_storage_postgres_new(hotline_storage **out, const char *conninfo, const hotline_postgres_options *opts)
+{
+	pg *s;
+	int mode = HOTLINE_OPEN_DEFAULT, rc;
+	const char *where;
+	if (!out)
+		return hotline__last_error_set(HOTLINE_EINVALID, "out is NULL");
+	*out = NULL;
+	if (!conninfo)
+		return hotline__last_error_set(HOTLINE_EINVALID, "PostgreSQL connection string is NULL");
+	if (opts) {
+		if (opts->version == 0 || opts->version > HOTLINE_POSTGRES_OPTIONS_VERSION)
+			return hotline__last_error_set(HOTLINE_EINVALID, "unsupported hotline_postgres_options version %u", opts->version);
+		mode = opts->mode;
+		if (mode < HOTLINE_OPEN_DEFAULT || mode > HOTLINE_OPEN_CREATE)
+			return hotline__last_error_set(HOTLINE_EINVALID, "unknown open mode %d", mode);
+	}
+	if (!(s = calloc(1, sizeof(*s))))
+		return hotline__last_error_set(HOTLINE_ENOMEM, "out of memory");
+	s->conn = PQconnectdb(conninfo);
+	if (!s->conn || PQstatus(s->conn) != CONNECTION_OK) {
+		char msg[400];
+		snprintf(msg, sizeof(msg), "%s", s->conn ? PQerrorMessage(s->conn) : "out of memory");
+		msg[strcspn(msg, "\n")] = '\0';
+		p_free(&s->parent);
+		return hotline__last_error_set(HOTLINE_ESTORAGE, "cannot connect to PostgreSQL: %s", msg);
+	}
+	where = PQdb(s->conn) ? PQdb(s->conn) : "the database";
+	/* quiet: a NOTICE per CREATE ... IF NOT EXISTS is not the application's business */
+	rc = exec_simple(s, "SET client_min_messages = warning", "configuring the connection");
+	if (rc == 0 && mode == HOTLINE_OPEN_READ_ONLY) {
+		/* never a write, never a migration: also a hot standby will do */
+		if ((rc = exec_simple(s, "SET default_transaction_read_only = on", "configuring the connection")) == 0)
+			rc = check_schema(s, where);
+	} else if (rc == 0) {
+		rc = migrate(s, where, mode != HOTLINE_OPEN_READ_WRITE);
+	}
+	if (rc) {
+		hotline__last_error_set(rc, "%s", s->errmsg);
+		p_free(&s->parent);
+		return rc;
+	}
+	s->parent.version = HOTLINE_STORAGE_VERSION;
+	s->parent.begin = p_begin;
+	s->parent.commit = p_commit;
+	s->parent.rollback = p_rollback;
+	s->parent.case_get = p_case_get;
+	s->parent.case_put = p_case_put;
+	s->parent.cases_foreach = p_cases_foreach;
+	s->parent.event_append = p_event_append;
+	s->parent.events_foreach = p_events_foreach;
+	s->parent.stream_head = p_stream_head;
+	s->parent.dir_put = p_dir_put;
+	s->parent.dir_get = p_dir_get;
+	s->parent.dir_foreach = p_dir_foreach;
+	s->parent.errmsg = p_errmsg;
+	s->parent.free = p_free;
+	s->parent.data_version = p_data_version;
+	s->parent.events_after = p_events_after;
+	s->parent.event_by_id = p_event_by_id;
+	s->parent.check_protection = p_check_protection;
+	s->parent.claim_due = p_claim_due;
+	*out = &s->parent;
+	return 0;
+}

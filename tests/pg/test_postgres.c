@@ -1,0 +1,669 @@
+/*
+ * The PostgreSQL backend against a real server (tests/pg/start.sh starts a
+ * throw-away cluster and writes its connection string): the conformance
+ * suite, the schema and its protection, open modes, the library's flows
+ * through "postgres:" URIs, read_uri, claims by several workers, and many
+ * processes and threads writing at once. Exits 77 (skipped) when no
+ * cluster was started (no PostgreSQL server binaries).
+ *
+ *   test_postgres CONNINFO_FILE [--concurrency-only]
+ */
+#include <inttypes.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <pthread.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+#include <cmocka.h>
+
+#include <libpq-fe.h>
+#include <hotline.h>
+#include <hotline/sys/conformance.h>
+#include <hotline/sys/storage.h>
+
+#include "core_fixture.h"
+
+static char base[512];   /* the cluster's connection string */
+static char workdir[512];
+
+/* ---- helpers ---- */
+
+static void admin(const char *fmt, ...)
+{
+	char sql[1024];
+	va_list ap;
+	PGconn *c = PQconnectdb(base);
+	PGresult *r;
+	va_start(ap, fmt);
+	vsnprintf(sql, sizeof(sql), fmt, ap);
+	va_end(ap);
+	if (PQstatus(c) != CONNECTION_OK)
+		fail_msg("cannot connect: %s", PQerrorMessage(c));
+	PQclear(PQexec(c, "SET client_min_messages = warning"));
+	r = PQexec(c, sql);
+	if (PQresultStatus(r) != PGRES_COMMAND_OK && PQresultStatus(r) != PGRES_TUPLES_OK)
+		fail_msg("%s: %s", sql, PQresultErrorMessage(r));
+	PQclear(r);
+	PQfinish(c);
+}
+
+/* A new, empty schema; its connection string into out (the search path names it). */
+static void fresh_schema(char *out, size_t n, const char *name)
+{
+	admin("DROP SCHEMA IF EXISTS %s CASCADE; CREATE SCHEMA %s", name, name);
+	snprintf(out, n, "%s options='-csearch_path=%s'", base, name);
+}
+
+static void uri_of(char *out, size_t n, const char *conninfo)
+{
+	snprintf(out, n, "postgres:%s", conninfo);
+}
+
+static hotline_db *open_db(const char *conninfo, int mode, const char *read_conninfo)
+{
+	hotline_db_options o = HOTLINE_DB_OPTIONS_INIT;
+	char uri[700], ruri[700];
+	hotline_db *db = NULL;
+	uri_of(uri, sizeof(uri), conninfo);
+	o.mode = mode;
+	if (read_conninfo) {
+		uri_of(ruri, sizeof(ruri), read_conninfo);
+		o.read_uri = ruri;
+	}
+	if (hotline_db_open(&db, uri, &o) != 0)
+		fail_msg("open %s: %s", uri, hotline_last_error());
+	return db;
+}
+
+static hotline_time T(const char *iso)
+{
+	hotline_time t;
+	assert_int_equal(hotline_time_parse(&t, iso), 0);
+	return t;
+}
+
+/* ---- the conformance suite ---- */
+
+typedef struct conf_ctx {
+	char conninfo[700];
+	int n;
+} conf_ctx;
+
+static hotline_storage *conf_make(void *p)
+{
+	conf_ctx *c = p;
+	hotline_storage *st = NULL;
+	char name[32];
+	/* a new schema per test case: the factory's backend starts empty */
+	snprintf(name, sizeof(name), "conf_%d", ++c->n);
+	fresh_schema(c->conninfo, sizeof(c->conninfo), name);
+	return hotline_storage_postgres_new(&st, c->conninfo, NULL) == 0 ? st : NULL;
+}
+
+static hotline_storage *conf_reopen(void *p)
+{
+	conf_ctx *c = p;
+	hotline_storage *st = NULL;
+	return hotline_storage_postgres_new(&st, c->conninfo, NULL) == 0 ? st : NULL;
+}
+
+static void test_conformance(void **state)
+{
+	conf_ctx c;
+	hotline_conformance_options o = HOTLINE_CONFORMANCE_OPTIONS_INIT;
+	(void)state;
+	memset(&c, 0, sizeof(c));
+	o.name = "postgres";
+	o.reopen = conf_reopen;
+	assert_int_equal(hotline_conformance_run(conf_make, &c, &o), 0);
+}
+
+/* ---- the schema, its protection, open modes ---- */
+
+static int count_findings(const char *code, const char *message, void *p)
+{
+	(void)code;
+	(void)message;
+	(*(int *)p)++;
+	return 0;
+}
+
+static void test_schema(void **state)
+{
+	char ci[700], sql[900];
+	hotline_storage *st = NULL, *ro = NULL;
+	hotline_postgres_options po = HOTLINE_POSTGRES_OPTIONS_INIT;
+	hotline_storage_event e;
+	PGconn *c;
+	PGresult *r;
+	int findings = 0;
+	(void)state;
+	fresh_schema(ci, sizeof(ci), "schema_t");
+	/* read-only and read-write never create the schema */
+	po.mode = HOTLINE_OPEN_READ_ONLY;
+	assert_int_equal(hotline_storage_postgres_new(&ro, ci, &po), HOTLINE_ESTORAGE);
+	assert_non_null(strstr(hotline_last_error(), "not a libhotline database"));
+	po.mode = HOTLINE_OPEN_READ_WRITE;
+	assert_int_equal(hotline_storage_postgres_new(&ro, ci, &po), HOTLINE_ESTORAGE);
+	po.mode = HOTLINE_OPEN_CREATE;
+	assert_int_equal(hotline_storage_postgres_new(&st, ci, &po), 0);
+	memset(&e, 0, sizeof(e));
+	e.stream = "C1";
+	e.stream_seq = 1;
+	e.cmd = "register";
+	e.actor = "zhang";
+	e.at = 100;
+	e.body = "{}";
+	e.prev_hash = "";
+	e.hash = "h1";
+	e.id = "ev-1";
+	assert_int_equal(st->begin(st, 1), 0);
+	assert_int_equal(st->event_append(st, &e, NULL), 0);
+	assert_int_equal(st->commit(st), 0);
+	/* the log is append-only at the SQL level */
+	c = PQconnectdb(ci);
+	assert_int_equal(PQstatus(c), CONNECTION_OK);
+	r = PQexec(c, "SELECT version FROM schema_version");
+	assert_string_equal(PQgetvalue(r, 0, 0), "1");
+	PQclear(r);
+	r = PQexec(c, "UPDATE events SET body = 'x'");
+	assert_int_equal(PQresultStatus(r), PGRES_FATAL_ERROR);
+	assert_non_null(strstr(PQresultErrorMessage(r), "append-only"));
+	PQclear(r);
+	r = PQexec(c, "DELETE FROM events");
+	assert_int_equal(PQresultStatus(r), PGRES_FATAL_ERROR);
+	PQclear(r);
+	r = PQexec(c, "TRUNCATE events");
+	assert_int_equal(PQresultStatus(r), PGRES_FATAL_ERROR);
+	PQclear(r);
+	/* the sweep uses its index (with sequential scans made expensive, as on a large table) */
+	r = PQexec(c, "SET enable_seqscan = off");
+	PQclear(r);
+	r = PQexec(c, "EXPLAIN SELECT id FROM cases WHERE next_due IS NOT NULL AND next_due < 5 ORDER BY next_due, id LIMIT 100");
+	sql[0] = '\0';
+	for (int i = 0; i < PQntuples(r); i++)
+		strncat(sql, PQgetvalue(r, i, 0), sizeof(sql) - strlen(sql) - 1);
+	PQclear(r);
+	assert_non_null(strstr(sql, "cases_next_due"));
+	/* a read-only handle reads, and refuses to write */
+	po.mode = HOTLINE_OPEN_READ_ONLY;
+	assert_int_equal(hotline_storage_postgres_new(&ro, ci, &po), 0);
+	assert_int_equal(ro->begin(ro, 1), 0);
+	e.stream_seq = 2;
+	e.id = "ev-2";
+	assert_int_equal(ro->event_append(ro, &e, NULL), HOTLINE_ESTORAGE);
+	assert_non_null(strstr(ro->errmsg(ro), "read-only"));
+	assert_int_equal(ro->rollback(ro), 0);
+	/* check_protection: nothing to say, then a dropped, a disabled and a replaced trigger */
+	assert_int_equal(st->check_protection(st, count_findings, &findings), 0);
+	assert_int_equal(findings, 0);
+	PQclear(PQexec(c, "DROP TRIGGER events_no_delete ON events"));
+	PQclear(PQexec(c, "ALTER TABLE events DISABLE TRIGGER events_no_update"));
+	PQclear(PQexec(c, "CREATE OR REPLACE FUNCTION hotline_events_append_only() RETURNS trigger LANGUAGE plpgsql"
+		" AS $$BEGIN RETURN NEW; END$$"));
+	assert_int_equal(st->check_protection(st, count_findings, &findings), 0);
+	assert_int_equal(findings, 3);
+	/* a newer schema is refused; so is a schema with somebody else's tables */
+	PQclear(PQexec(c, "UPDATE schema_version SET version = 99"));
+	PQfinish(c);
+	st->free(st);
+	ro->free(ro);
+	st = NULL;
+	assert_int_equal(hotline_storage_postgres_new(&st, ci, NULL), HOTLINE_ESTORAGE);
+	assert_non_null(strstr(hotline_last_error(), "newer"));
+	fresh_schema(ci, sizeof(ci), "schema_foreign");
+	snprintf(sql, sizeof(sql), "CREATE TABLE schema_foreign.invoices(id int)");
+	admin("%s", sql);
+	assert_int_equal(hotline_storage_postgres_new(&st, ci, NULL), HOTLINE_ESTORAGE);
+	assert_non_null(strstr(hotline_last_error(), "other tables"));
+	/* a server that is not there */
+	assert_int_equal(hotline_storage_postgres_new(&st, "host=/nonexistent dbname=x connect_timeout=2", NULL), HOTLINE_ESTORAGE);
+	assert_non_null(strstr(hotline_last_error(), "cannot connect"));
+}
+
+/* ---- the library's flows on a postgres: URI ---- */
+
+static void test_db_flow(void **state)
+{
+	char ci[700], ci_ro[700];
+	hotline_db *db, *db2, *ro;
+	hotline_case_list *l;
+	int64_t checked = 0, v = 0, seq = 0, seq2 = 0;
+	int repeated = 0;
+	(void)state;
+	fresh_schema(ci, sizeof(ci), "flow");
+	db = open_db(ci, HOTLINE_OPEN_CREATE, NULL);
+	fixture_load(db);
+	assert_int_equal(exec_fmt(db, "{\"cmd\":\"register\",\"case\":\"C1\",\"at\":\"2026-11-02T09:05:00+08:00\",\"actor\":\"zhang\","
+		"\"property\":\"P1\",\"room\":\"3-201\",\"owner\":\"王女士\",\"phone\":\"13800000000\",\"matter\":\"楼道灯不亮\","
+		"\"call_taker\":\"zhang\",\"order_taker\":\"li\"}"), 0);
+	assert_int_equal(exec_fmt(db, "{\"cmd\":\"dispatch\",\"case\":\"C1\",\"at\":\"2026-11-02T09:20:00+08:00\",\"actor\":\"zhang\"}"), 0);
+	/* a wrong transition is refused and changes nothing */
+	assert_int_equal(exec_fmt(db, "{\"cmd\":\"close\",\"case\":\"C1\",\"at\":\"2026-11-02T09:30:00+08:00\",\"actor\":\"gm\"}"),
+		HOTLINE_EINVALID_TRANSITION);
+	assert_int_equal(case_state(db, "C1", NULL, &v), HOTLINE_STATE_DISPATCHED);
+	assert_int_equal(v, 2);
+	/* a second handle (another app server) sees it and continues the case; the first notices */
+	db2 = open_db(ci, HOTLINE_OPEN_READ_WRITE, NULL);
+	assert_int_equal(exec_fmt(db2, "{\"cmd\":\"reply\",\"case\":\"C1\",\"at\":\"2026-11-02T10:00:00+08:00\",\"actor\":\"zhang\","
+		"\"text\":\"已安排\"}"), 0);
+	assert_int_equal(exec_fmt(db, "{\"cmd\":\"reply\",\"case\":\"C1\",\"at\":\"2026-11-02T10:05:00+08:00\",\"actor\":\"zhang\","
+		"\"text\":\"再次答复\"}"), 0);
+	assert_int_equal(event_count(db2, "C1"), 4);
+	/* a stale expect_version is a conflict */
+	assert_int_equal(exec_fmt(db2, "{\"cmd\":\"reply\",\"case\":\"C1\",\"at\":\"2026-11-02T10:06:00+08:00\",\"actor\":\"zhang\","
+		"\"text\":\"x\",\"expect_version\":3}"), HOTLINE_ECONFLICT);
+	/* a retried command is applied once, from whichever app server */
+	assert_int_equal(hotline_db_exec_json_v2(db, "{\"cmd\":\"call\",\"at\":\"2026-11-02T10:10:00+08:00\",\"agent\":\"zhang\","
+		"\"rings\":2,\"answered\":true,\"command_id\":\"call-1\"}", &seq, &repeated), 0);
+	assert_int_equal(repeated, 0);
+	assert_int_equal(hotline_db_exec_json_v2(db2, "{\"cmd\":\"call\",\"at\":\"2026-11-02T10:10:00+08:00\",\"agent\":\"zhang\","
+		"\"rings\":2,\"answered\":true,\"command_id\":\"call-1\"}", &seq2, &repeated), 0);
+	assert_int_equal(repeated, 1);
+	assert_int_equal(seq, seq2);
+	/* batches: all or nothing */
+	assert_int_equal(hotline_db_begin(db), 0);
+	assert_int_equal(exec_fmt(db, "{\"cmd\":\"register\",\"case\":\"C2\",\"at\":\"2026-11-03T09:05:00+08:00\",\"actor\":\"zhang\","
+		"\"property\":\"P2\",\"room\":\"1-101\",\"owner\":\"李先生\",\"phone\":\"13900000000\",\"matter\":\"漏水\","
+		"\"call_taker\":\"zhang\",\"order_taker\":\"li2\"}"), 0);
+	assert_int_equal(hotline_db_rollback(db), 0);
+	assert_int_equal(case_state(db2, "C2", NULL, NULL), -1);
+	/* sweeps and lists, also through a read-only connection given as read_uri */
+	snprintf(ci_ro, sizeof(ci_ro), "%s", ci);
+	ro = open_db(ci, HOTLINE_OPEN_READ_WRITE, ci_ro);
+	assert_int_equal(hotline_db_sweep(&l, ro, T("2027-01-01T00:00:00+08:00"), 0), 0);
+	assert_int_equal(hotline_case_list_count(l), 1);
+	hotline_case_list_free(l);
+	assert_int_equal(hotline_db_cases(&l, ro, NULL), 0);
+	assert_int_equal(hotline_case_list_count(l), 1);
+	hotline_case_list_free(l);
+	{
+		char *doc = NULL;
+		assert_int_equal(hotline_db_assess(&doc, ro, T("2026-11-30T00:00:00+08:00"), HOTLINE_FORMAT_JSON), 0);
+		assert_non_null(strstr(doc, "\"penalties\""));
+		hotline_free(doc);
+	}
+	hotline_db_close(ro);
+	/* a handle opened read-only refuses commands */
+	ro = open_db(ci, HOTLINE_OPEN_READ_ONLY, NULL);
+	assert_int_equal(exec_fmt(ro, "{\"cmd\":\"reply\",\"case\":\"C1\",\"at\":\"2026-11-02T11:00:00+08:00\",\"actor\":\"zhang\","
+		"\"text\":\"x\"}"), HOTLINE_EINVALID);
+	assert_int_equal(hotline_db_verify_log(ro, NULL, &checked), 0);
+	assert_true(checked >= 16);
+	hotline_db_close(ro);
+	hotline_db_close(db2);
+	hotline_db_close(db);
+}
+
+/* ---- claims: workers in several processes get disjoint cases ---- */
+
+#define CLAIM_CASES 30
+#define CLAIM_WORKERS 3
+
+static void register_cases(hotline_db *db, const char *prefix, int n)
+{
+	int i;
+	for (i = 0; i < n; i++)
+		if (exec_fmt(db, "{\"cmd\":\"register\",\"case\":\"%s%03d\",\"at\":\"2026-11-02T09:%02d:00+08:00\",\"actor\":\"zhang\","
+			"\"property\":\"P1\",\"room\":\"3-201\",\"owner\":\"王女士\",\"phone\":\"13800000000\",\"matter\":\"灯\","
+			"\"call_taker\":\"zhang\",\"order_taker\":\"li\"}", prefix, i, i % 60) != 0)
+			fail_msg("register: %s", hotline_db_errmsg(db));
+}
+
+static void test_claims(void **state)
+{
+	char ci[700], path[600], line[64];
+	hotline_db *db;
+	hotline_case_list *l;
+	int w, seen[CLAIM_CASES], total = 0, i;
+	hotline_time before = T("2027-01-01T00:00:00+08:00");
+	(void)state;
+	fresh_schema(ci, sizeof(ci), "claims");
+	db = open_db(ci, HOTLINE_OPEN_CREATE, NULL);
+	fixture_load(db);
+	register_cases(db, "K", CLAIM_CASES);
+	hotline_db_close(db);
+	for (w = 0; w < CLAIM_WORKERS; w++) {
+		pid_t pid = fork();
+		if (pid == 0) {
+			char name[16];
+			FILE *f;
+			hotline_db *wdb = NULL;
+			hotline_db_options o = HOTLINE_DB_OPTIONS_INIT;
+			char uri[700];
+			snprintf(name, sizeof(name), "w%d", w);
+			snprintf(path, sizeof(path), "%s/claims-%d", workdir, w);
+			f = fopen(path, "w");
+			uri_of(uri, sizeof(uri), ci);
+			o.mode = HOTLINE_OPEN_READ_WRITE;
+			if (!f || hotline_db_open(&wdb, uri, &o) != 0)
+				_exit(2);
+			/* small pages until nothing is left, all workers at once */
+			for (;;) {
+				size_t k, n;
+				if (hotline_db_claim_due(wdb, before, 4, 60, name, &l) != 0)
+					_exit(3);
+				n = hotline_case_list_count(l);
+				for (k = 0; k < n; k++)
+					fprintf(f, "%s\n", hotline_case_id(hotline_case_list_get(l, k)));
+				hotline_case_list_free(l);
+				if (n == 0)
+					break;
+				nanosleep(&(struct timespec){ 0, 1000000 }, NULL);
+			}
+			fclose(f);
+			hotline_db_close(wdb);
+			_exit(0);
+		}
+	}
+	for (w = 0; w < CLAIM_WORKERS; w++) {
+		int status;
+		wait(&status);
+		assert_true(WIFEXITED(status) && WEXITSTATUS(status) == 0);
+	}
+	memset(seen, 0, sizeof(seen));
+	for (w = 0; w < CLAIM_WORKERS; w++) {
+		FILE *f;
+		snprintf(path, sizeof(path), "%s/claims-%d", workdir, w);
+		assert_non_null(f = fopen(path, "r"));
+		while (fgets(line, sizeof(line), f)) {
+			i = atoi(line + 1);
+			assert_true(i >= 0 && i < CLAIM_CASES);
+			seen[i]++;
+			total++;
+		}
+		fclose(f);
+		unlink(path);
+	}
+	/* every due case claimed exactly once */
+	for (i = 0; i < CLAIM_CASES; i++)
+		assert_int_equal(seen[i], 1);
+	assert_int_equal(total, CLAIM_CASES);
+	/* leased cases are not claimed again until the lease ends */
+	db = open_db(ci, HOTLINE_OPEN_READ_WRITE, NULL);
+	assert_int_equal(hotline_db_claim_due(db, before, 0, 60, "late", &l), 0);
+	assert_int_equal(hotline_case_list_count(l), 0);
+	hotline_case_list_free(l);
+	admin("UPDATE claims.claims SET until = until - 120 WHERE case_id < 'K005'");
+	assert_int_equal(hotline_db_claim_due(db, before, 0, 60, "late", &l), 0);
+	assert_int_equal(hotline_case_list_count(l), 5);
+	assert_string_equal(hotline_case_id(hotline_case_list_get(l, 0)), "K000");
+	hotline_case_list_free(l);
+	assert_int_equal(hotline_db_claim_due(db, before, 0, 0, "late", &l), HOTLINE_EINVALID);
+	hotline_db_close(db);
+}
+
+/* ---- many processes and threads writing at once ---- */
+
+#define PROCS 4
+#define THREADS 3
+#define ROUNDS 25
+
+typedef struct worker {
+	char conninfo[700];
+	int proc, thread;
+	int done, conflicts, errors;
+	char err[256];
+} worker;
+
+static void *write_loop(void *p)
+{
+	worker *w = p;
+	hotline_db *db = NULL;
+	hotline_db_options o = HOTLINE_DB_OPTIONS_INIT;
+	char uri[760], path[600];
+	FILE *acks;
+	int k, rc;
+	uri_of(uri, sizeof(uri), w->conninfo);
+	o.mode = HOTLINE_OPEN_READ_WRITE;
+	snprintf(path, sizeof(path), "%s/acks-%d-%d", workdir, w->proc, w->thread);
+	if (!(acks = fopen(path, "w")) || hotline_db_open(&db, uri, &o) != 0) {
+		snprintf(w->err, sizeof(w->err), "open: %s", hotline_last_error());
+		w->errors++;
+		if (acks)
+			fclose(acks);
+		return NULL;
+	}
+	for (k = 0; k < ROUNDS; k++) {
+		char cmd[1024], id[64];
+		/* its own case: registered, then replies */
+		snprintf(id, sizeof(id), "own-%d-%d-%d", w->proc, w->thread, k);
+		if (k == 0)
+			snprintf(cmd, sizeof(cmd), "{\"cmd\":\"register\",\"case\":\"W%d-%d\",\"at\":\"2026-11-02T09:00:00+08:00\","
+				"\"actor\":\"zhang\",\"property\":\"P1\",\"room\":\"1\",\"owner\":\"王\",\"phone\":\"1\",\"matter\":\"m\","
+				"\"call_taker\":\"zhang\",\"order_taker\":\"li\",\"command_id\":\"%s\"}", w->proc, w->thread, id);
+		else
+			snprintf(cmd, sizeof(cmd), "{\"cmd\":\"reply\",\"case\":\"W%d-%d\",\"at\":\"2026-11-02T10:00:00+08:00\","
+				"\"actor\":\"zhang\",\"text\":\"%d\",\"command_id\":\"%s\"}", w->proc, w->thread, k, id);
+		rc = hotline_db_exec_json(db, cmd, NULL);
+		if (rc == 0) {
+			fprintf(acks, "%s\n", id);
+			w->done++;
+		} else {
+			snprintf(w->err, sizeof(w->err), "%s: %s", id, hotline_db_errmsg(db));
+			w->errors++;
+		}
+		/* the one case everybody writes to; every other time expecting the version just read (a race to lose) */
+		snprintf(id, sizeof(id), "shared-%d-%d-%d", w->proc, w->thread, k);
+		if (k % 2) {
+			int64_t v = 0;
+			hotline_case *c = NULL;
+			if (hotline_db_case(&c, db, "S") == 0)
+				v = hotline_case_version(c);
+			hotline_case_free(c);
+			snprintf(cmd, sizeof(cmd), "{\"cmd\":\"reply\",\"case\":\"S\",\"at\":\"2026-11-02T10:00:00+08:00\","
+				"\"actor\":\"zhang\",\"text\":\"%d\",\"command_id\":\"%s\",\"expect_version\":%" PRId64 "}", k, id, v);
+		} else {
+			snprintf(cmd, sizeof(cmd), "{\"cmd\":\"reply\",\"case\":\"S\",\"at\":\"2026-11-02T10:00:00+08:00\","
+				"\"actor\":\"zhang\",\"text\":\"%d\",\"command_id\":\"%s\"}", k, id);
+		}
+		rc = hotline_db_exec_json(db, cmd, NULL);
+		if (rc == 0) {
+			fprintf(acks, "%s\n", id);
+			w->done++;
+		} else if (rc == HOTLINE_ECONFLICT) {
+			w->conflicts++;
+		} else {
+			snprintf(w->err, sizeof(w->err), "%s: %s", id, hotline_db_errmsg(db));
+			w->errors++;
+		}
+		/* calls: the organisation stream, also written by everybody */
+		if (k % 5 == 0) {
+			snprintf(id, sizeof(id), "call-%d-%d-%d", w->proc, w->thread, k);
+			snprintf(cmd, sizeof(cmd), "{\"cmd\":\"call\",\"at\":\"2026-11-02T10:00:00+08:00\",\"agent\":\"zhang\","
+				"\"rings\":1,\"answered\":true,\"command_id\":\"%s\"}", id);
+			rc = hotline_db_exec_json(db, cmd, NULL);
+			if (rc == 0) {
+				fprintf(acks, "%s\n", id);
+				w->done++;
+			} else if (rc == HOTLINE_ECONFLICT) {
+				w->conflicts++;
+			} else {
+				snprintf(w->err, sizeof(w->err), "%s: %s", id, hotline_db_errmsg(db));
+				w->errors++;
+			}
+		}
+	}
+	fclose(acks);
+	hotline_db_close(db);
+	return NULL;
+}
+
+typedef struct ev_check {
+	char stream[64];
+	int64_t next;       /* the stream_seq expected next */
+	int gaps;
+	int64_t events;
+} ev_check;
+
+static int count_ev(const hotline_storage_event *e, void *p)
+{
+	ev_check *c = p;
+	if (e->stream_seq != c->next)
+		c->gaps++;
+	c->next = e->stream_seq + 1;
+	c->events++;
+	return 0;
+}
+
+static int found_ev(const hotline_storage_event *e, void *p)
+{
+	(void)e;
+	(*(int *)p)++;
+	return 0;
+}
+
+static int check_case(const hotline_storage_case *c, void *p)
+{
+	hotline_storage *st = ((void **)p)[0];
+	int *bad = ((void **)p)[1];
+	ev_check e;
+	memset(&e, 0, sizeof(e));
+	e.next = 1;
+	if (st->events_foreach(st, c->id, count_ev, &e) != 0 || e.gaps || e.events != c->version)
+		(*bad)++;
+	return 0;
+}
+
+static void test_concurrency(void **state)
+{
+	char ci[700], path[700], line[128];
+	hotline_db *db;
+	hotline_storage *st = NULL;
+	hotline_storage_query q = HOTLINE_STORAGE_QUERY_INIT;
+	int p, t, done = 0, conflicts = 0, errors = 0, acked = 0, missing = 0, bad = 0;
+	int64_t checked = 0;
+	ev_check org;
+	void *args[2];
+	struct timespec t0, t1;
+	(void)state;
+	fresh_schema(ci, sizeof(ci), "concurrency");
+	db = open_db(ci, HOTLINE_OPEN_CREATE, NULL);
+	fixture_load(db);
+	assert_int_equal(exec_fmt(db, "{\"cmd\":\"register\",\"case\":\"S\",\"at\":\"2026-11-02T09:00:00+08:00\",\"actor\":\"zhang\","
+		"\"property\":\"P1\",\"room\":\"1\",\"owner\":\"王\",\"phone\":\"1\",\"matter\":\"m\",\"call_taker\":\"zhang\","
+		"\"order_taker\":\"li\"}"), 0);
+	assert_int_equal(exec_fmt(db, "{\"cmd\":\"dispatch\",\"case\":\"S\",\"at\":\"2026-11-02T09:10:00+08:00\",\"actor\":\"zhang\"}"), 0);
+	hotline_db_close(db);
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	for (p = 0; p < PROCS; p++) {
+		if (fork() == 0) {
+			pthread_t th[THREADS];
+			worker ws[THREADS];
+			FILE *f;
+			for (t = 0; t < THREADS; t++) {
+				memset(&ws[t], 0, sizeof(ws[t]));
+				snprintf(ws[t].conninfo, sizeof(ws[t].conninfo), "%s", ci);
+				ws[t].proc = p;
+				ws[t].thread = t;
+				pthread_create(&th[t], NULL, write_loop, &ws[t]);
+			}
+			snprintf(path, sizeof(path), "%s/counts-%d", workdir, p);
+			f = fopen(path, "w");
+			for (t = 0; t < THREADS; t++) {
+				pthread_join(th[t], NULL);
+				fprintf(f, "%d %d %d\n", ws[t].done, ws[t].conflicts, ws[t].errors);
+				if (ws[t].errors)
+					fprintf(stderr, "# worker %d/%d: %s\n", p, t, ws[t].err);
+			}
+			fclose(f);
+			_exit(0);
+		}
+	}
+	for (p = 0; p < PROCS; p++) {
+		int status;
+		wait(&status);
+		assert_true(WIFEXITED(status) && WEXITSTATUS(status) == 0);
+	}
+	clock_gettime(CLOCK_MONOTONIC, &t1);
+	for (p = 0; p < PROCS; p++) {
+		FILE *f;
+		int d, c, e;
+		snprintf(path, sizeof(path), "%s/counts-%d", workdir, p);
+		assert_non_null(f = fopen(path, "r"));
+		while (fscanf(f, "%d %d %d", &d, &c, &e) == 3) {
+			done += d;
+			conflicts += c;
+			errors += e;
+		}
+		fclose(f);
+		unlink(path);
+	}
+	assert_int_equal(hotline_storage_postgres_new(&st, ci, NULL), 0);
+	/* every acknowledged command's event is there */
+	for (p = 0; p < PROCS; p++)
+		for (t = 0; t < THREADS; t++) {
+			FILE *f;
+			snprintf(path, sizeof(path), "%s/acks-%d-%d", workdir, p, t);
+			assert_non_null(f = fopen(path, "r"));
+			while (fgets(line, sizeof(line), f)) {
+				int n = 0;
+				line[strcspn(line, "\n")] = '\0';
+				acked++;
+				if (st->event_by_id(st, line, found_ev, &n) != 0 || n != 1)
+					missing++;
+			}
+			fclose(f);
+			unlink(path);
+		}
+	/* each case's version is its number of events, its stream and the organisation's gap-free */
+	args[0] = st;
+	args[1] = &bad;
+	assert_int_equal(st->cases_foreach(st, &q, check_case, args), 0);
+	memset(&org, 0, sizeof(org));
+	org.next = 1;
+	assert_int_equal(st->events_foreach(st, "", count_ev, &org), 0);
+	st->free(st);
+	db = open_db(ci, HOTLINE_OPEN_READ_ONLY, NULL);
+	assert_int_equal(hotline_db_verify_log(db, NULL, &checked), 0);
+	hotline_db_close(db);
+	print_message("# concurrency: %d processes x %d threads, %d commands acknowledged, %d conflicts, %d errors,"
+		" %d lost updates, %d bad cases, %" PRId64 " events verified, %.2f s\n", PROCS, THREADS, done, conflicts, errors,
+		missing, bad, checked, (t1.tv_sec - t0.tv_sec) + (t1.tv_nsec - t0.tv_nsec) / 1e9);
+	assert_int_equal(errors, 0);
+	assert_int_equal(acked, done);
+	assert_int_equal(missing, 0);
+	assert_int_equal(bad, 0);
+	assert_int_equal(org.gaps, 0);
+	/* own cases never conflict: ROUNDS commands each; the shared case and the calls, what was not a conflict */
+	assert_true(done + conflicts == PROCS * THREADS * (ROUNDS + ROUNDS + (ROUNDS + 4) / 5));
+	/* the log holds exactly the acknowledged commands, the directory lines and the shared case's first two */
+	assert_int_equal(checked, done + 11 + 2);
+}
+
+int main(int argc, char **argv)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_conformance),
+		cmocka_unit_test(test_schema),
+		cmocka_unit_test(test_db_flow),
+		cmocka_unit_test(test_claims),
+		cmocka_unit_test(test_concurrency),
+	};
+	FILE *f;
+	const char *tmp = getenv("TMPDIR");
+	if (argc < 2) {
+		fprintf(stderr, "usage: %s CONNINFO_FILE\n", argv[0]);
+		return 2;
+	}
+	if (!(f = fopen(argv[1], "r")) || !fgets(base, sizeof(base), f)) {
+		printf("# no PostgreSQL cluster (%s): skipped\n", argv[1]);
+		return 77;
+	}
+	fclose(f);
+	base[strcspn(base, "\n")] = '\0';
+	snprintf(workdir, sizeof(workdir), "%s/pg-work-XXXXXX", tmp ? tmp : "/tmp");
+	if (!mkdtemp(workdir))
+		return 2;
+	if (argc > 2 && strcmp(argv[2], "--concurrency-only") == 0)
+		cmocka_set_test_filter("test_concurrency");
+	int rc = cmocka_run_group_tests(tests, NULL, NULL);
+	rmdir(workdir);
+	return rc;
+}
