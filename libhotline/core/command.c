@@ -91,6 +91,8 @@ static int apply(hotline__cmdctx *c, int64_t *seq_out)
 		goto out;
 	}
 	ev.seq = seq;
+	if (!*stream)
+		hotline__db_org_appended(c->db, ev.stream_seq, prev, hash);
 	if (c->t->on == HOTLINE__ON_DIRECTORY) {
 		rc = hotline__dirstore_put(st, c->kind, c->obj, c->dir_first, seq, body, &c->dir_seq);
 		if (rc)
@@ -144,15 +146,11 @@ out:
 /* Ends a batch whose writes were rolled back: the directory cache may hold records that are gone. */
 static void batch_abort(hotline_db *db)
 {
-	hotline__err err;
-
 	db->in_batch = 0;
 	hotline__cache_clear(&db->cache);
-	hotline__directory_clear(&db->dir);
-	hotline__directory_init(&db->dir);
-	/* a record missing now is fetched from the storage when it is needed */
-	hotline__clearerr(&err);
-	hotline__dirstore_load(&db->dir, db->st, &err);
+	/* the batch's definitions are gone: the next sync reloads the directory */
+	db->dir_head_seq = -1;
+	db->cache.trusted = 0;
 }
 
 int hotline_db_begin(hotline_db *db)

@@ -94,25 +94,52 @@ int hotline_db_errcode(hotline_db *db)
 	return db ? db->err.code : HOTLINE_EINVALID;
 }
 
-int hotline__db_sync(hotline_db *db)
+int hotline__db_load_directory(hotline_db *db)
 {
 	hotline__err err;
 	int rc;
-	if (!hotline__cache_sync(&db->cache, db->st))
-		return 0;
-	/* another connection may have changed the directory too */
 	hotline__directory_clear(&db->dir);
 	hotline__directory_init(&db->dir);
 	hotline__clearerr(&err);
-	if ((rc = hotline__dirstore_load(&db->dir, db->st, &err)) != 0)
+	if ((rc = db->st->stream_head(db->st, "", &db->dir_head_seq, db->dir_head_hash)) != 0) {
+		db->dir_head_seq = -1;
+		return hotline__db_storage_fail(db, rc, "reading the organisation stream");
+	}
+	if ((rc = hotline__dirstore_load(&db->dir, db->st, &err)) != 0) {
+		db->dir_head_seq = -1;
 		return hotline__db_fail_err(db, &err);
+	}
 	return 0;
+}
+
+void hotline__db_org_appended(hotline_db *db, int64_t stream_seq, const char *prev_hash, const char *hash)
+{
+	/* the remembered head moves along only when this handle wrote right on top of it */
+	if (db->dir_head_seq == stream_seq - 1 && strcmp(db->dir_head_hash, prev_hash) == 0) {
+		db->dir_head_seq = stream_seq;
+		snprintf(db->dir_head_hash, sizeof(db->dir_head_hash), "%s", hash);
+	} else {
+		db->dir_head_seq = -1;
+	}
 }
 
 hotline_storage *hotline__db_reader(hotline_db *db)
 {
 	/* a batch reads its own writes: only its own storage has them */
 	return db->rst && !db->in_batch ? db->rst : db->st;
+}
+
+int hotline__db_sync(hotline_db *db)
+{
+	char hash[65];
+	int64_t seq = 0;
+	if (!hotline__cache_sync(&db->cache, db->st))
+		return 0;
+	/* another connection committed: the directory changed only if the organisation stream moved */
+	if (db->dir_head_seq >= 0 && db->st->stream_head(db->st, "", &seq, hash) == 0 &&
+	    seq == db->dir_head_seq && strcmp(hash, db->dir_head_hash) == 0)
+		return 0;
+	return hotline__db_load_directory(db);
 }
 
 int hotline_db_options_init(hotline_db_options *opts, unsigned int version)
@@ -286,8 +313,8 @@ int hotline_db_open_storage(hotline_db **out, hotline_storage *st, const hotline
 		hotline_db_close(db);
 		return rc;
 	}
-	if ((rc = hotline__dirstore_load(&db->dir, db->st, &err)) != 0) {
-		hotline__last_error_set(rc, "%s", err.msg);
+	if ((rc = hotline__db_load_directory(db)) != 0) {
+		hotline__last_error_set(rc, "%s", db->err.msg);
 		hotline_db_close(db);
 		return rc;
 	}

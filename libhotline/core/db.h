@@ -24,6 +24,10 @@ struct hotline_db {
 	hotline__calendar *cal;
 	int in_batch;                 /* between hotline_db_begin and commit/rollback */
 	int read_only;                /* opened HOTLINE_OPEN_READ_ONLY: every command is refused */
+	/* The organisation stream's head when the directory was loaded: directory lines are events of
+	 * that stream, so while it has not moved the directory has not changed */
+	int64_t dir_head_seq;
+	char dir_head_hash[65];
 	hotline__cache cache;
 };
 
@@ -43,6 +47,10 @@ int hotline__db_storage_fail(hotline_db *db, int code, const char *what);
  * tell). 0 or the loading failure, recorded on the handle.
  */
 int hotline__db_sync(hotline_db *db);
+/* (Re)loads the directory from the storage, remembering the organisation stream's head. */
+int hotline__db_load_directory(hotline_db *db);
+/* After this handle appended event (seq, hash) to the organisation stream on top of prev_hash. */
+void hotline__db_org_appended(hotline_db *db, int64_t stream_seq, const char *prev_hash, const char *hash);
 /* The storage the scanning reads (cases, sweeps, assessments) use: read_uri's, except inside a batch. */
 hotline_storage *hotline__db_reader(hotline_db *db);
 /* Clears the handle's error (under its lock). */
