@@ -1,4 +1,5 @@
-/*
+/**
+ * @file
  * libhotline — the complaint hotline of a property-management group as a
  * library: lifecycle, event log, rules and assessment.
  *

@@ -1,4 +1,5 @@
-/*
+/**
+ * @file
  * libhotline — rules: assessment, explanation, replay of scenario files.
  */
 #ifndef HOTLINE_ASSESS_H
@@ -11,8 +12,8 @@ HOTLINE_BEGIN_DECL
 
 /** Output formats of hotline_db_assess. */
 typedef enum hotline_format {
-	HOTLINE_FORMAT_JSON = 0,
-	HOTLINE_FORMAT_CSV = 1
+	HOTLINE_FORMAT_JSON = 0, /**< the JSON document (keys sorted) */
+	HOTLINE_FORMAT_CSV = 1   /**< one RFC 4180 table with a header row, CRLF line ends */
 } hotline_format;
 
 /**
@@ -83,13 +84,17 @@ HOTLINE_EXTERN(int) hotline_db_reminders(char **out, hotline_db *db, hotline_tim
 
 /** Options of hotline_replay (versioned). */
 typedef struct hotline_replay_options {
+	/** The struct's version: the _VERSION macro, set by the _INIT macro or the _init() function. */
 	unsigned int version;
 	const char *policy;     /**< built-in name or policy file; NULL: gm-hotline */
 	const char *db_uri;     /**< storage to replay into; NULL: "memory:" */
 	hotline_time as_of;     /**< HOTLINE_TIME_NONE: the latest `at` in the files */
 } hotline_replay_options;
+/** The version of hotline_replay_options these headers declare. */
 #define HOTLINE_REPLAY_OPTIONS_VERSION 1
+/** Initialiser of hotline_replay_options with every default. */
 #define HOTLINE_REPLAY_OPTIONS_INIT { HOTLINE_REPLAY_OPTIONS_VERSION, NULL, NULL, HOTLINE_TIME_NONE }
+/** Initialise options (for bindings, which cannot use the macro). */
 HOTLINE_EXTERN(int) hotline_replay_options_init(hotline_replay_options *opts, unsigned int version);
 
 /**

@@ -1,4 +1,5 @@
-/*
+/**
+ * @file
  * libhotline — a log that proves itself: the full
  * verification report, and checkpoints the host keeps elsewhere.
  *
@@ -21,13 +22,16 @@ HOTLINE_BEGIN_DECL
 
 /** Longest checkpoint text, without its terminating NUL. */
 #define HOTLINE_CHECKPOINT_MAX 200
-/** Sizes of Ed25519 keys: a seed, libsodium's secret key (seed and public key), a public key. */
+/** Size of an Ed25519 seed, one form of a signing key. */
 #define HOTLINE_CHECKPOINT_SEED_BYTES 32
+/** Size of libsodium's Ed25519 secret key (seed and public key), the other form. */
 #define HOTLINE_CHECKPOINT_SECRET_KEY_BYTES 64
+/** Size of an Ed25519 public key. */
 #define HOTLINE_CHECKPOINT_PUBLIC_KEY_BYTES 32
 
 /** Options for hotline_db_checkpoint (versioned: grows only at the end). */
 typedef struct hotline_checkpoint_options {
+	/** The struct's version: the _VERSION macro, set by the _INIT macro or the _init() function. */
 	unsigned int version;
 	/** The last global seq covered; 0: the log's last event now. Never beyond it. */
 	int64_t up_to_seq;
@@ -37,10 +41,13 @@ typedef struct hotline_checkpoint_options {
 	 * for the call only; the library keeps no copy.
 	 */
 	const unsigned char *secret_key;
+	/** The length of secret_key: HOTLINE_CHECKPOINT_SEED_BYTES or HOTLINE_CHECKPOINT_SECRET_KEY_BYTES. */
 	size_t secret_key_len;
 } hotline_checkpoint_options;
 
+/** The version of hotline_checkpoint_options these headers declare. */
 #define HOTLINE_CHECKPOINT_OPTIONS_VERSION 1
+/** Initialiser of hotline_checkpoint_options: unsigned, up to the log's last event. */
 #define HOTLINE_CHECKPOINT_OPTIONS_INIT { HOTLINE_CHECKPOINT_OPTIONS_VERSION, 0, NULL, 0 }
 /** Initialise options (for bindings, which cannot use the macro). */
 HOTLINE_EXTERN(int) hotline_checkpoint_options_init(hotline_checkpoint_options *opts, unsigned int version);
@@ -81,6 +88,7 @@ HOTLINE_EXTERN(int) hotline_checkpoint_public_key(unsigned char *public_key_out,
 
 /** Options for hotline_db_verify_report (versioned: grows only at the end). */
 typedef struct hotline_verify_options {
+	/** The struct's version: the _VERSION macro, set by the _INIT macro or the _init() function. */
 	unsigned int version;
 	/** One case (its stream and snapshot), or NULL: the whole log, every snapshot and the directory. */
 	const char *case_id;
@@ -92,8 +100,11 @@ typedef struct hotline_verify_options {
 	const unsigned char *public_key;
 } hotline_verify_options;
 
+/** The version of hotline_verify_options these headers declare. */
 #define HOTLINE_VERIFY_OPTIONS_VERSION 1
+/** Initialiser of hotline_verify_options: the whole log, no checkpoint. */
 #define HOTLINE_VERIFY_OPTIONS_INIT { HOTLINE_VERIFY_OPTIONS_VERSION, NULL, 0, NULL, NULL }
+/** Initialise options (for bindings, which cannot use the macro). */
 HOTLINE_EXTERN(int) hotline_verify_options_init(hotline_verify_options *opts, unsigned int version);
 
 /**

@@ -1,4 +1,5 @@
-/*
+/**
+ * @file
  * libhotline — common definitions: export macro, version, basic types.
  */
 #ifndef HOTLINE_COMMON_H
@@ -7,6 +8,11 @@
 #include <stddef.h>
 #include <stdint.h>
 
+/**
+ * @def HOTLINE_EXTERN(type)
+ * Declares a public function returning `type`: exported from the shared
+ * library (default visibility, or dllexport/dllimport on Windows).
+ */
 #if defined(_WIN32) && defined(HOTLINE_SHARED)
 #  ifdef HOTLINE_BUILDING
 #    define HOTLINE_EXTERN(type) __declspec(dllexport) type
@@ -19,6 +25,12 @@
 #  define HOTLINE_EXTERN(type) type
 #endif
 
+/**
+ * @def HOTLINE_BEGIN_DECL
+ * Opens the block of C declarations (`extern "C" {` in C++).
+ * @def HOTLINE_END_DECL
+ * Closes the block HOTLINE_BEGIN_DECL opened.
+ */
 #ifdef __cplusplus
 #  define HOTLINE_BEGIN_DECL extern "C" {
 #  define HOTLINE_END_DECL }
@@ -27,9 +39,13 @@
 #  define HOTLINE_END_DECL
 #endif
 
+/** Major version of these headers. */
 #define HOTLINE_VERSION_MAJOR 0
+/** Minor version of these headers (before 1.0 each minor release may break the API). */
 #define HOTLINE_VERSION_MINOR 1
+/** Patch version of these headers. */
 #define HOTLINE_VERSION_PATCH 0
+/** Version of these headers as text, "MAJOR.MINOR.PATCH". */
 #define HOTLINE_VERSION "0.1.0"
 /** Single number for compile-time comparisons: MAJOR*10000 + MINOR*100 + PATCH. */
 #define HOTLINE_VERSION_NUMBER \

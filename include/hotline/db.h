@@ -1,4 +1,5 @@
-/*
+/**
+ * @file
  * libhotline — opening a database, running commands, reading cases.
  *
  * Threads: a hotline_db handle may be shared between threads; every call
@@ -21,11 +22,13 @@
 
 HOTLINE_BEGIN_DECL
 
+/** An open database: a storage backend, a policy and the per-handle last error (opaque). */
 typedef struct hotline_db hotline_db;
 struct hotline_storage; /* <hotline/sys/storage.h> */
 
 /** Options for hotline_db_open (versioned: grows only at the end). */
 typedef struct hotline_db_options {
+	/** The struct's version: the _VERSION macro, set by the _INIT macro or the _init() function. */
 	unsigned int version;
 	/** Policy: a built-in name ("gm-hotline", the default when NULL) or a path to a policy JSON file. */
 	const char *policy;
@@ -49,7 +52,9 @@ typedef struct hotline_db_options {
 	const char *read_uri;
 } hotline_db_options;
 
+/** The version of hotline_db_options these headers declare. */
 #define HOTLINE_DB_OPTIONS_VERSION 3
+/** Initialiser of hotline_db_options with every default. */
 #define HOTLINE_DB_OPTIONS_INIT { HOTLINE_DB_OPTIONS_VERSION, NULL, 0, 0, HOTLINE_OPEN_DEFAULT, NULL }
 /** Initialise options (for bindings, which cannot use the macro). */
 HOTLINE_EXTERN(int) hotline_db_options_init(hotline_db_options *opts, unsigned int version);
@@ -131,7 +136,9 @@ HOTLINE_EXTERN(int) hotline_db_exec_json_v2(hotline_db *db, const char *json, in
  * Without a batch every command is its own transaction.
  */
 HOTLINE_EXTERN(int) hotline_db_begin(hotline_db *db);
+/** Commit the batch hotline_db_begin() opened: its commands become durable together. */
 HOTLINE_EXTERN(int) hotline_db_commit(hotline_db *db);
+/** Discard the batch hotline_db_begin() opened: none of its commands is stored. */
 HOTLINE_EXTERN(int) hotline_db_rollback(hotline_db *db);
 
 /** A command under construction (typed alternative to JSON). */
@@ -143,11 +150,15 @@ typedef struct hotline_command hotline_command;
  */
 HOTLINE_EXTERN(int) hotline_command_new(hotline_command **out, hotline_command_kind kind,
 	const char *case_id, const char *actor, hotline_time at);
+/** Free a command made by hotline_command_new(). NULL is allowed. */
 HOTLINE_EXTERN(void) hotline_command_free(hotline_command *cmd);
 /** Set a field (each command's fields and types: share/doc/hotline/commands.md). */
 HOTLINE_EXTERN(int) hotline_command_set_string(hotline_command *cmd, const char *field, const char *value);
+/** Set a boolean field (non-zero: true). */
 HOTLINE_EXTERN(int) hotline_command_set_bool(hotline_command *cmd, const char *field, int value);
+/** Set an integer field (a count, an amount in fen). */
 HOTLINE_EXTERN(int) hotline_command_set_int(hotline_command *cmd, const char *field, int64_t value);
+/** Set an instant field (written as ISO-8601 text). */
 HOTLINE_EXTERN(int) hotline_command_set_time(hotline_command *cmd, const char *field, hotline_time value);
 /** Append a string to a list field (roles, department_heads, fields, absent). */
 HOTLINE_EXTERN(int) hotline_command_add_string(hotline_command *cmd, const char *field, const char *value);
@@ -165,18 +176,28 @@ HOTLINE_EXTERN(int) hotline_db_execute_v2(hotline_db *db, const hotline_command 
 /* ------------------------------------------------------------------ */
 /* Cases                                                               */
 
+/** One case's snapshot, read by hotline_db_case() (opaque; free with hotline_case_free()). */
 typedef struct hotline_case hotline_case;
 
 /** Read a case's snapshot; HOTLINE_ENOT_FOUND if unknown. Free with hotline_case_free. */
 HOTLINE_EXTERN(int) hotline_db_case(hotline_case **out, hotline_db *db, const char *case_id);
+/** Free a snapshot from hotline_db_case(). NULL is allowed. */
 HOTLINE_EXTERN(void) hotline_case_free(hotline_case *c);
+/** The case's id (borrowed, valid while c lives). */
 HOTLINE_EXTERN(const char *) hotline_case_id(const hotline_case *c);
+/** The id of the case's property (borrowed). */
 HOTLINE_EXTERN(const char *) hotline_case_property(const hotline_case *c);
+/** The case's state after its latest event. */
 HOTLINE_EXTERN(hotline_state) hotline_case_state(const hotline_case *c);
+/** The approval of the case's open request (HOTLINE_APPROVAL_NONE without one). */
 HOTLINE_EXTERN(hotline_approval) hotline_case_approval(const hotline_case *c);
+/** 1 when an approved request took the case out of assessment, else 0. */
 HOTLINE_EXTERN(int) hotline_case_exempt(const hotline_case *c);
+/** The number of the case's accepted events (1 after register). */
 HOTLINE_EXTERN(int64_t) hotline_case_version(const hotline_case *c);
+/** The instant of the case's register command. */
 HOTLINE_EXTERN(hotline_time) hotline_case_registered_at(const hotline_case *c);
+/** The instant of the case's latest event. */
 HOTLINE_EXTERN(hotline_time) hotline_case_last_at(const hotline_case *c);
 /** Earliest pending deadline (HOTLINE_TIME_NONE if none). */
 HOTLINE_EXTERN(hotline_time) hotline_case_next_due(const hotline_case *c);
@@ -187,20 +208,26 @@ HOTLINE_EXTERN(const char *) hotline_case_json(const hotline_case *c);
 
 /** A list of case snapshots. */
 typedef struct hotline_case_list hotline_case_list;
+/** The number of cases in the list. */
 HOTLINE_EXTERN(size_t) hotline_case_list_count(const hotline_case_list *l);
 /** Borrowed; valid while the list lives. NULL when i is out of range. */
 HOTLINE_EXTERN(const hotline_case *) hotline_case_list_get(const hotline_case_list *l, size_t i);
+/** Free the list and every snapshot in it. NULL is allowed. */
 HOTLINE_EXTERN(void) hotline_case_list_free(hotline_case_list *l);
 
 /** Filter for hotline_db_cases (versioned). */
 typedef struct hotline_case_query {
+	/** The struct's version: the _VERSION macro, set by the _INIT macro or the _init() function. */
 	unsigned int version;
 	const char *property;   /**< NULL: any */
 	int state;              /**< -1: any */
 	size_t limit;           /**< 0: no limit */
 } hotline_case_query;
+/** The version of hotline_case_query these headers declare. */
 #define HOTLINE_CASE_QUERY_VERSION 1
+/** Initialiser of hotline_case_query that filters nothing. */
 #define HOTLINE_CASE_QUERY_INIT { HOTLINE_CASE_QUERY_VERSION, NULL, -1, 0 }
+/** Initialise a query (for bindings, which cannot use the macro). */
 HOTLINE_EXTERN(int) hotline_case_query_init(hotline_case_query *q, unsigned int version);
 
 /** Cases by property and/or state, ordered by id. q may be NULL (all cases). */
@@ -226,6 +253,7 @@ HOTLINE_EXTERN(int) hotline_db_sweep(hotline_case_list **out, hotline_db *db, ho
  */
 HOTLINE_EXTERN(int) hotline_db_cases_after(hotline_case_list **out, hotline_db *db, const hotline_case_query *q,
 	const char *after_id);
+/** One page of hotline_db_sweep(): the due cases after (after_due, after_id) in its order. */
 HOTLINE_EXTERN(int) hotline_db_sweep_after(hotline_case_list **out, hotline_db *db, hotline_time before,
 	hotline_time after_due, const char *after_id, size_t limit);
 
@@ -248,7 +276,9 @@ HOTLINE_EXTERN(int) hotline_db_claim_due(hotline_db *db, hotline_time before, si
 /* ------------------------------------------------------------------ */
 /* Events                                                              */
 
+/** One accepted event of the log (opaque; borrowed from its list). */
 typedef struct hotline_event hotline_event;
+/** The events of one stream, oldest first (free with hotline_event_list_free()). */
 typedef struct hotline_event_list hotline_event_list;
 
 /** Events of a case in order (case_id NULL or "": the organisation stream). */
@@ -260,20 +290,29 @@ HOTLINE_EXTERN(int) hotline_db_history(hotline_event_list **out, hotline_db *db,
  */
 HOTLINE_EXTERN(int) hotline_db_history_after(hotline_event_list **out, hotline_db *db, const char *case_id,
 	int64_t after_version, size_t limit);
+/** The number of events in the list. */
 HOTLINE_EXTERN(size_t) hotline_event_list_count(const hotline_event_list *l);
+/** The i-th event (borrowed, valid while the list lives); NULL when i is out of range. */
 HOTLINE_EXTERN(const hotline_event *) hotline_event_list_get(const hotline_event_list *l, size_t i);
+/** Free the list and its events. NULL is allowed. */
 HOTLINE_EXTERN(void) hotline_event_list_free(hotline_event_list *l);
+/** The event's global sequence number (increasing over the whole log). */
 HOTLINE_EXTERN(int64_t) hotline_event_seq(const hotline_event *e);
 /** Case id, or "" for organisation-level and directory events. */
 HOTLINE_EXTERN(const char *) hotline_event_case(const hotline_event *e);
 /** Position in its stream: the case's version after this event. */
 HOTLINE_EXTERN(int64_t) hotline_event_version(const hotline_event *e);
+/** The kind of the command the event holds. */
 HOTLINE_EXTERN(hotline_command_kind) hotline_event_command(const hotline_event *e);
+/** Who gave the command (a person's id); "" when none. */
 HOTLINE_EXTERN(const char *) hotline_event_actor(const hotline_event *e);
+/** The command's instant; HOTLINE_TIME_NONE for a directory line without one. */
 HOTLINE_EXTERN(hotline_time) hotline_event_at(const hotline_event *e);
 /** The accepted command as canonical JSON (keys sorted; see share/doc/hotline/commands.md). */
 HOTLINE_EXTERN(const char *) hotline_event_json(const hotline_event *e);
+/** The hash of the stream's previous event (hex SHA-256); "" for the first. */
 HOTLINE_EXTERN(const char *) hotline_event_prev_hash(const hotline_event *e);
+/** The event's hash (64 lower-case hex digits), chaining it to the previous one. */
 HOTLINE_EXTERN(const char *) hotline_event_hash(const hotline_event *e);
 /**
  * The event's id: its command's command_id, or the one the library made

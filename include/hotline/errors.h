@@ -1,4 +1,5 @@
-/*
+/**
+ * @file
  * libhotline — error codes.
  *
  * Every function that can fail returns 0 (HOTLINE_OK) or a negative
@@ -13,7 +14,7 @@
 
 HOTLINE_BEGIN_DECL
 
-/*
+/**
  * One list generates the enum, the snake-case names used in JSON and the
  * default messages. New codes are appended; values never change.
  * X(ENUM, value, "json_name", "default message")
@@ -32,11 +33,18 @@ HOTLINE_BEGIN_DECL
 	X(IO,                -11, "io",                 "file could not be read or written") \
 	X(POLICY,            -12, "policy",             "invalid policy")
 
+/**
+ * Error codes: 0 for success, a negative value for each failure (the
+ * members HOTLINE_EINVALID_TRANSITION ... HOTLINE_EPOLICY generated from
+ * HOTLINE_ERRORS). Values never change.
+ */
 typedef enum hotline_error {
+/** Success. */
 	HOTLINE_OK = 0,
 #define HOTLINE__ERR_ENUM(name, value, json, msg) HOTLINE_E##name = value,
 	HOTLINE_ERRORS(HOTLINE__ERR_ENUM)
 #undef HOTLINE__ERR_ENUM
+/** The lowest code defined; a new code is appended below it. */
 	HOTLINE_E__LAST = -12
 } hotline_error;
 

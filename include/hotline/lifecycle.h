@@ -1,4 +1,5 @@
-/*
+/**
+ * @file
  * libhotline — the complaint lifecycle: states, commands, roles.
  *
  * The transitions themselves are one table inside the library;
@@ -26,61 +27,64 @@ typedef enum hotline_state {
 	HOTLINE_STATE_STAGE_CLOSED = 7,    /**< 阶段性结案 (Art. 18) */
 	HOTLINE_STATE_MALICIOUS_EXEMPT = 8 /**< 恶意投诉免责 (Art. 19) */
 } hotline_state;
+/** Number of case states (one more than the highest hotline_state). */
 #define HOTLINE_STATE_COUNT 9
 
 /** Approval status of ESCALATED, STAGE_CLOSED and MALICIOUS_EXEMPT. */
 typedef enum hotline_approval {
-	HOTLINE_APPROVAL_NONE = 0,
-	HOTLINE_APPROVAL_PENDING = 1,
-	HOTLINE_APPROVAL_APPROVED = 2
+	HOTLINE_APPROVAL_NONE = 0, /**< no request open (every state but the three request states) */
+	HOTLINE_APPROVAL_PENDING = 1, /**< a request waits for approval */
+	HOTLINE_APPROVAL_APPROVED = 2 /**< the request was approved */
 } hotline_approval;
 
 /** Commands (JSON `cmd` names: share/doc/hotline/commands.md). Values are stable. */
 typedef enum hotline_command_kind {
-	HOTLINE_CMD_REGISTER = 0,
-	HOTLINE_CMD_CORRECT_RECORD,
-	HOTLINE_CMD_DISPATCH,
-	HOTLINE_CMD_DECIDE_MEASURES,
-	HOTLINE_CMD_ONSITE_VISIT,
-	HOTLINE_CMD_SUBMIT_VISIT_FORM,
-	HOTLINE_CMD_REPORT_PROGRESS,
-	HOTLINE_CMD_COMPLETE,
-	HOTLINE_CMD_FOLLOWUP,
-	HOTLINE_CMD_SUPERVISOR_CHECK,
-	HOTLINE_CMD_VERIFY,
-	HOTLINE_CMD_CLOSE,
-	HOTLINE_CMD_REQUEST_ESCALATION,
-	HOTLINE_CMD_REQUEST_STAGE_CLOSE,
-	HOTLINE_CMD_REPORT_MALICIOUS,
-	HOTLINE_CMD_APPROVE,
-	HOTLINE_CMD_REJECT,
-	HOTLINE_CMD_REPEAT_COMPLAINT,
-	HOTLINE_CMD_REPLY,
-	HOTLINE_CMD_RECORD_FINDING,
+	HOTLINE_CMD_REGISTER = 0, /**< `register` */
+	HOTLINE_CMD_CORRECT_RECORD, /**< `correct_record` */
+	HOTLINE_CMD_DISPATCH, /**< `dispatch` */
+	HOTLINE_CMD_DECIDE_MEASURES, /**< `decide_measures` */
+	HOTLINE_CMD_ONSITE_VISIT, /**< `onsite_visit` */
+	HOTLINE_CMD_SUBMIT_VISIT_FORM, /**< `submit_visit_form` */
+	HOTLINE_CMD_REPORT_PROGRESS, /**< `report_progress` */
+	HOTLINE_CMD_COMPLETE, /**< `complete` */
+	HOTLINE_CMD_FOLLOWUP, /**< `followup` */
+	HOTLINE_CMD_SUPERVISOR_CHECK, /**< `supervisor_check` */
+	HOTLINE_CMD_VERIFY, /**< `verify` */
+	HOTLINE_CMD_CLOSE, /**< `close` */
+	HOTLINE_CMD_REQUEST_ESCALATION, /**< `request_escalation` */
+	HOTLINE_CMD_REQUEST_STAGE_CLOSE, /**< `request_stage_close` */
+	HOTLINE_CMD_REPORT_MALICIOUS, /**< `report_malicious` */
+	HOTLINE_CMD_APPROVE, /**< `approve` */
+	HOTLINE_CMD_REJECT, /**< `reject` */
+	HOTLINE_CMD_REPEAT_COMPLAINT, /**< `repeat_complaint` */
+	HOTLINE_CMD_REPLY, /**< `reply` */
+	HOTLINE_CMD_RECORD_FINDING, /**< `record_finding` */
 	/* organisation-level events (no case) */
-	HOTLINE_CMD_CALL,
-	HOTLINE_CMD_MONTHLY_SUMMARY,
-	HOTLINE_CMD_QUARTERLY_MEETING,
-	HOTLINE_CMD_QUARTERLY_REPORT,
+	HOTLINE_CMD_CALL, /**< `call` */
+	HOTLINE_CMD_MONTHLY_SUMMARY, /**< `monthly_summary` */
+	HOTLINE_CMD_QUARTERLY_MEETING, /**< `quarterly_meeting` */
+	HOTLINE_CMD_QUARTERLY_REPORT, /**< `quarterly_report` */
 	/* directory */
-	HOTLINE_CMD_PERSON,
-	HOTLINE_CMD_PROPERTY,
-	HOTLINE_CMD_BONUS
+	HOTLINE_CMD_PERSON, /**< `person` */
+	HOTLINE_CMD_PROPERTY, /**< `property` */
+	HOTLINE_CMD_BONUS /**< `bonus` */
 } hotline_command_kind;
+/** Number of commands (one more than the highest hotline_command_kind). */
 #define HOTLINE_CMD_COUNT 27
 
 /** Roles (bit values, combinable). */
 typedef enum hotline_role {
-	HOTLINE_ROLE_HOTLINE_SPECIALIST = 1 << 0,
-	HOTLINE_ROLE_PROPERTY_MANAGER = 1 << 1,
-	HOTLINE_ROLE_DEPARTMENT_HEAD = 1 << 2,
-	HOTLINE_ROLE_QUALITY_SUPERVISOR = 1 << 3,
-	HOTLINE_ROLE_GROUP_HEAD = 1 << 4,
-	HOTLINE_ROLE_QA_DIRECTOR = 1 << 5,
-	HOTLINE_ROLE_SALES_DIRECTOR = 1 << 6,
-	HOTLINE_ROLE_DIRECTOR_ASSISTANT = 1 << 7,
+	HOTLINE_ROLE_HOTLINE_SPECIALIST = 1 << 0, /**< `hotline_specialist` */
+	HOTLINE_ROLE_PROPERTY_MANAGER = 1 << 1, /**< `property_manager`: a property's manager (named on the property) */
+	HOTLINE_ROLE_DEPARTMENT_HEAD = 1 << 2, /**< `department_head`: a department head (named on the property) */
+	HOTLINE_ROLE_QUALITY_SUPERVISOR = 1 << 3, /**< `quality_supervisor` (named on the property) */
+	HOTLINE_ROLE_GROUP_HEAD = 1 << 4, /**< `group_head`: closes cases, approves or rejects requests */
+	HOTLINE_ROLE_QA_DIRECTOR = 1 << 5, /**< `qa_director` */
+	HOTLINE_ROLE_SALES_DIRECTOR = 1 << 6, /**< `sales_director` */
+	HOTLINE_ROLE_DIRECTOR_ASSISTANT = 1 << 7, /**< `director_assistant` */
 	HOTLINE_ROLE_ADMINISTRATOR = 1 << 8     /**< keeps the directory (once one is defined, only they may change it) */
 } hotline_role;
+/** Number of roles (bits of hotline_role). */
 #define HOTLINE_ROLE_COUNT 9
 
 /** JSON name of a state ("received"...), NULL if out of range. */

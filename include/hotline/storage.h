@@ -1,4 +1,5 @@
-/*
+/**
+ * @file
  * libhotline — the built-in storage backends, for callers who open a
  * database on one of them explicitly (hotline_db_open_storage) rather than
  * by URI (hotline_db_open). Writing a backend of one's own is in
@@ -11,6 +12,7 @@
 
 HOTLINE_BEGIN_DECL
 
+/** A storage backend: a versioned struct of callbacks (declared in <hotline/sys/storage.h>). */
 typedef struct hotline_storage hotline_storage;
 
 /** Create the built-in in-memory backend (for tests; nothing survives close). */
@@ -18,6 +20,7 @@ HOTLINE_EXTERN(int) hotline_storage_memory_new(struct hotline_storage **out);
 
 /** SQLite options (versioned; grows only at the end). */
 typedef struct hotline_sqlite_options {
+	/** The struct's version: the _VERSION macro, set by the _INIT macro or the _init() function. */
 	unsigned int version;
 	int busy_timeout_ms;   /**< default 5000 */
 	int synchronous;       /**< 1 = NORMAL (default, WAL), 2 = FULL */
@@ -25,8 +28,11 @@ typedef struct hotline_sqlite_options {
 	int mode;              /**< hotline_open_mode (0: HOTLINE_OPEN_DEFAULT) */
 } hotline_sqlite_options;
 
+/** The version of hotline_sqlite_options these headers declare. */
 #define HOTLINE_SQLITE_OPTIONS_VERSION 2
+/** Initialiser of hotline_sqlite_options with every default. */
 #define HOTLINE_SQLITE_OPTIONS_INIT { HOTLINE_SQLITE_OPTIONS_VERSION, 5000, 1, HOTLINE_OPEN_DEFAULT }
+/** Initialise options (for bindings, which cannot use the macro). */
 HOTLINE_EXTERN(int) hotline_sqlite_options_init(hotline_sqlite_options *opts, unsigned int version);
 
 /**

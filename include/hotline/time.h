@@ -1,4 +1,5 @@
-/*
+/**
+ * @file
  * libhotline — instants: UTC seconds since 1970 (hotline_time, common.h)
  * and their ISO-8601 text with an offset, "2026-11-02T09:05:00+08:00".
  */

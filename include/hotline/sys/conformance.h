@@ -1,4 +1,5 @@
-/*
+/**
+ * @file
  * libhotline — storage conformance suite, for people who write backends.
  *
  * The tests every built-in backend passes, shipped as a small static
@@ -35,6 +36,7 @@ typedef hotline_storage *(*hotline_conformance_make_fn)(void *ctx);
 
 /** Options of hotline_conformance_run() (versioned; grows only at the end). */
 typedef struct hotline_conformance_options {
+	/** The struct's version: the _VERSION macro, set by the _INIT macro or the _init() function. */
 	unsigned int version;
 	/** Name printed in the report; NULL: "backend". */
 	const char *name;
@@ -58,7 +60,9 @@ typedef struct hotline_conformance_options {
 	void (*cleanup)(void *ctx);
 } hotline_conformance_options;
 
+/** The version of hotline_conformance_options these headers declare. */
 #define HOTLINE_CONFORMANCE_OPTIONS_VERSION 1
+/** Initialiser of hotline_conformance_options with every default. */
 #define HOTLINE_CONFORMANCE_OPTIONS_INIT { HOTLINE_CONFORMANCE_OPTIONS_VERSION, NULL, NULL, 0, NULL, NULL }
 
 /** Initialise an options struct (for bindings, which cannot use macros). */

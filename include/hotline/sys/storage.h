@@ -1,4 +1,5 @@
-/*
+/**
+ * @file
  * libhotline — storage backend interface, for people who write backends.
  *
  * A backend is a struct whose first member is `unsigned int version`,
@@ -43,7 +44,7 @@ typedef struct hotline_storage_case {
 	int approval;              /**< hotline_approval */
 	int exempt;                /**< 1 when out of assessment */
 	int64_t version;           /**< number of accepted events of the case */
-	hotline_time registered_at;
+	hotline_time registered_at;  /**< instant of the case's register command */
 	hotline_time last_at;      /**< instant of the case's latest event */
 	hotline_time next_due;     /**< earliest pending deadline, HOTLINE_TIME_NONE if none */
 	const char *head_hash;     /**< hash of the case's latest event (hex) */
@@ -56,9 +57,9 @@ typedef struct hotline_storage_case {
  */
 typedef struct hotline_storage_event {
 	int64_t seq;               /**< global order; assigned by the backend on append (ignored on input) */
-	const char *stream;
+	const char *stream;  /**< the case id, or "" for the organisation stream */
 	int64_t stream_seq;        /**< 1, 2, ... within the stream */
-	const char *cmd;
+	const char *cmd;  /**< the command's name ("register"...) */
 	const char *actor;         /**< "" when none */
 	hotline_time at;           /**< HOTLINE_TIME_NONE for directory events */
 	const char *body;          /**< the accepted command as canonical JSON */
@@ -74,6 +75,7 @@ typedef struct hotline_storage_event {
 
 /** Query over case snapshots. Fields left at their INIT values do not filter. */
 typedef struct hotline_storage_query {
+	/** The struct's version: the _VERSION macro, set by the _INIT macro or the _init() function. */
 	unsigned int version;
 	const char *property;        /**< NULL: any */
 	int state;                   /**< -1: any */
@@ -88,21 +90,33 @@ typedef struct hotline_storage_query {
 	 * cases whose (next_due, id) sorts after (after_due, after_id).
 	 */
 	const char *after_id;
+	/** With after_id in due order: the next_due of the key to start after. */
 	hotline_time after_due;
 } hotline_storage_query;
 
+/** The version of hotline_storage_query these headers declare. */
 #define HOTLINE_STORAGE_QUERY_VERSION 2
+/** Initialiser of hotline_storage_query that filters nothing. */
 #define HOTLINE_STORAGE_QUERY_INIT \
 	{ HOTLINE_STORAGE_QUERY_VERSION, NULL, -1, HOTLINE_TIME_NONE, INT64_MIN, HOTLINE_TIME_NONE, 0, NULL, HOTLINE_TIME_NONE }
 
+/** Called for each case a query yields; a non-zero return stops it and is returned. */
 typedef int (*hotline_storage_case_cb)(const hotline_storage_case *c, void *payload);
+/** Called for each event read; a non-zero return stops the read and is returned. */
 typedef int (*hotline_storage_event_cb)(const hotline_storage_event *e, void *payload);
+/** Called for each directory record (kind, id, JSON body); a non-zero return stops the read. */
 typedef int (*hotline_storage_dir_cb)(const char *kind, const char *id, const char *body, void *payload);
 /** A problem found by check_protection: a short code ("trigger_missing") and a sentence. */
 typedef int (*hotline_storage_finding_cb)(const char *code, const char *message, void *payload);
 
 /* hotline_storage is declared in ../storage.h */
+/**
+ * A storage backend: `version` first, then callbacks marked "must" (every
+ * backend provides them) or "may" (NULL: the library does without).
+ * Implementations embed it as their first member.
+ */
 struct hotline_storage {
+	/** The struct's version: HOTLINE_STORAGE_VERSION when built against these headers; callbacks beyond it are not read. */
 	unsigned int version;
 
 	/** must: start a transaction; write != 0 takes the write lock at once. */
@@ -212,7 +226,9 @@ struct hotline_storage {
 	/* ---- end of version 5 ---- */
 };
 
+/** The version of struct hotline_storage these headers declare. */
 #define HOTLINE_STORAGE_VERSION 5
+/** Initialiser of struct hotline_storage: the version, every callback NULL. */
 #define HOTLINE_STORAGE_INIT { HOTLINE_STORAGE_VERSION }
 
 /** Initialise a backend struct (for bindings, which cannot use macros). */
