@@ -50,11 +50,13 @@ HOTLINE_EXTERN(int) hotline_db_explain(char **out, hotline_db *db, const char *c
 
 /** Filter of hotline_db_deadlines and hotline_db_reminders (versioned; NULL: everything). */
 typedef struct hotline_deadline_filter {
-	unsigned int version;
+	unsigned int version;   /**< HOTLINE_DEADLINE_FILTER_VERSION */
 	const char *person;     /**< only deadlines this person would be charged for; NULL: anyone */
 	const char *property;   /**< only deadlines of this property's cases; NULL: any (organisation deadlines have none) */
 } hotline_deadline_filter;
+/** The version of hotline_deadline_filter these headers declare. */
 #define HOTLINE_DEADLINE_FILTER_VERSION 1
+/** Initialiser of hotline_deadline_filter: no filter. */
 #define HOTLINE_DEADLINE_FILTER_INIT { HOTLINE_DEADLINE_FILTER_VERSION, NULL, NULL }
 /** Initialise a filter (for bindings, which cannot use the macro). */
 HOTLINE_EXTERN(int) hotline_deadline_filter_init(hotline_deadline_filter *filter, unsigned int version);

@@ -44,7 +44,7 @@ HOTLINE_EXTERN(int) hotline_storage_sqlite_new(struct hotline_storage **out, con
 
 /** PostgreSQL options (versioned; grows only at the end). */
 typedef struct hotline_postgres_options {
-	unsigned int version;
+	unsigned int version;   /**< HOTLINE_POSTGRES_OPTIONS_VERSION */
 	/**
 	 * hotline_open_mode (0: HOTLINE_OPEN_DEFAULT, which creates the schema in
 	 * a database that has no tables). READ_ONLY sets
@@ -54,8 +54,11 @@ typedef struct hotline_postgres_options {
 	int mode;
 } hotline_postgres_options;
 
+/** The version of hotline_postgres_options these headers declare. */
 #define HOTLINE_POSTGRES_OPTIONS_VERSION 1
+/** Initialiser of hotline_postgres_options with every default. */
 #define HOTLINE_POSTGRES_OPTIONS_INIT { HOTLINE_POSTGRES_OPTIONS_VERSION, HOTLINE_OPEN_DEFAULT }
+/** Initialise PostgreSQL options (for bindings, which cannot use the macro); HOTLINE_EINVALID for an unknown version. */
 HOTLINE_EXTERN(int) hotline_postgres_options_init(hotline_postgres_options *opts, unsigned int version);
 
 /**
