@@ -60,6 +60,7 @@ static void hl_fail(int code, const char *msg)
 #define HL_PY_RANGE              "OutOfRange", NULL
 #define HL_PY_IO                 "FileError", &PyExc_OSError
 #define HL_PY_POLICY             "PolicyError", NULL
+#define HL_PY_KEY                "WrongKey", NULL
 
 typedef struct hl_error_class {
 	int code;

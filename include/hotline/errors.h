@@ -30,14 +30,15 @@ HOTLINE_BEGIN_DECL
 	X(CORRUPT,            -9, "corrupt",            "stored data failed an integrity check") \
 	X(RANGE,             -10, "range",              "outside the range of loaded calendar data") \
 	X(IO,                -11, "io",                 "file could not be read or written") \
-	X(POLICY,            -12, "policy",             "invalid policy")
+	X(POLICY,            -12, "policy",             "invalid policy") \
+	X(KEY,               -13, "key",                "no key, or not this database's key, for owners' personal data")
 
 typedef enum hotline_error {
 	HOTLINE_OK = 0,
 #define HOTLINE__ERR_ENUM(name, value, json, msg) HOTLINE_E##name = value,
 	HOTLINE_ERRORS(HOTLINE__ERR_ENUM)
 #undef HOTLINE__ERR_ENUM
-	HOTLINE_E__LAST = -12
+	HOTLINE_E__LAST = -13
 } hotline_error;
 
 /** Snake-case name of a code ("invalid_transition"...); "ok" for 0, "unknown" otherwise. */

@@ -65,9 +65,12 @@ typedef enum hotline_command_kind {
 	/* directory */
 	HOTLINE_CMD_PERSON,
 	HOTLINE_CMD_PROPERTY,
-	HOTLINE_CMD_BONUS
+	HOTLINE_CMD_BONUS,
+	/* owners' personal data (DESIGN §6.4) */
+	HOTLINE_CMD_FORGET,              /**< erase a case's personal data (its data key) */
+	HOTLINE_CMD_ENCRYPT_RECORD       /**< recorded by hotline_db_encrypt_existing only: a case's fields encrypted */
 } hotline_command_kind;
-#define HOTLINE_CMD_COUNT 27
+#define HOTLINE_CMD_COUNT 29
 
 /** Roles (bit values, combinable). */
 typedef enum hotline_role {

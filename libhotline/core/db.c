@@ -116,7 +116,8 @@ int hotline_db_options_init(hotline_db_options *opts, unsigned int version)
 	if (version == 0 || version > HOTLINE_DB_OPTIONS_VERSION)
 		return hotline__last_error_set(HOTLINE_EINVALID, "unsupported hotline_db_options version %u", version);
 	/* only the members the caller's version has: an older caller's struct is shorter */
-	memset(opts, 0, version == 1 ? offsetof(hotline_db_options, mode) : sizeof(*opts));
+	memset(opts, 0, version == 1 ? offsetof(hotline_db_options, mode)
+		: version == 2 ? offsetof(hotline_db_options, key) : sizeof(*opts));
 	opts->version = version;
 	return 0;
 }
@@ -198,7 +199,7 @@ static int init_mutex(pthread_mutex_t *mu)
 	return rc;
 }
 
-int hotline_db_open_storage(hotline_db **out, hotline_storage *st, const hotline_db_options *opts)
+static int open_storage(hotline_db **out, hotline_storage *st, const hotline_db_options *opts, int memory)
 {
 	hotline_db *db;
 	hotline__err err;
@@ -255,8 +256,17 @@ int hotline_db_open_storage(hotline_db **out, hotline_storage *st, const hotline
 		hotline_db_close(db);
 		return rc;
 	}
+	if ((rc = hotline__pii_open(db, opts, memory)) != 0) {
+		hotline_db_close(db);
+		return rc;
+	}
 	*out = db;
 	return 0;
+}
+
+int hotline_db_open_storage(hotline_db **out, hotline_storage *st, const hotline_db_options *opts)
+{
+	return open_storage(out, st, opts, 0);
 }
 
 int hotline_db_open(hotline_db **out, const char *uri, const hotline_db_options *opts)
@@ -292,7 +302,7 @@ int hotline_db_open(hotline_db **out, const char *uri, const hotline_db_options 
 	}
 	if (rc)
 		return rc;
-	return hotline_db_open_storage(out, st, opts);
+	return open_storage(out, st, opts, strcmp(uri, "memory:") == 0);
 }
 
 void hotline_db_close(hotline_db *db)
@@ -307,6 +317,7 @@ void hotline_db_close(hotline_db *db)
 		hotline__policy_free(db->policy);
 	if (db->cal)
 		hotline__calendar_free(db->cal);
+	hotline__pii_close(db);
 	pthread_mutex_destroy(&db->mu);
 	free(db);
 }

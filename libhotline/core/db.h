@@ -6,6 +6,7 @@
 
 #include "calendar/calendar.h"
 #include "core/cache.h"
+#include "core/keys.h"
 #include "hotline/db.h"
 #include "hotline/sys/storage.h"
 #include "model/directory.h"
@@ -24,6 +25,8 @@ struct hotline_db {
 	int in_batch;                 /* between hotline_db_begin and commit/rollback */
 	int read_only;                /* opened HOTLINE_OPEN_READ_ONLY: every command is refused */
 	hotline__cache cache;
+	hotline__keys keys;           /* owners' personal data (core/pii.c) */
+	int internal_cmd;             /* the library records a command of its own (encrypt_record) */
 };
 
 /* Records a failure on the handle (under its lock) and in the thread's last error; returns code. */

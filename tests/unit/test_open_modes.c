@@ -37,7 +37,7 @@ static int open_mode(hotline_db **db, int mode)
 {
 	hotline_db_options o = HOTLINE_DB_OPTIONS_INIT;
 	o.mode = mode;
-	return hotline_db_open(db, uri, &o);
+	return fixture_open(db, uri, &o);
 }
 
 static int exists(const char *p)
@@ -149,7 +149,7 @@ static void test_options_v1(void **state)
 	assert_int_equal(hotline_db_open(&db, uri, &o), 0);
 	hotline_db_close(db);
 	assert_true(exists(path));
-	assert_int_equal(hotline_db_options_init(&o, 3), HOTLINE_EINVALID);
+	assert_int_equal(hotline_db_options_init(&o, HOTLINE_DB_OPTIONS_VERSION + 1), HOTLINE_EINVALID);
 }
 
 int main(void)
