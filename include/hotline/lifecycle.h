@@ -66,7 +66,7 @@ typedef enum hotline_command_kind {
 	HOTLINE_CMD_PERSON,
 	HOTLINE_CMD_PROPERTY,
 	HOTLINE_CMD_BONUS,
-	/* owners' personal data (DESIGN §6.4) */
+	/* owners' personal data (share/doc/hotline/privacy.md) */
 	HOTLINE_CMD_FORGET,              /**< erase a case's personal data (its data key) */
 	HOTLINE_CMD_ENCRYPT_RECORD       /**< recorded by hotline_db_encrypt_existing only: a case's fields encrypted */
 } hotline_command_kind;

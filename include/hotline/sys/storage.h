@@ -194,7 +194,7 @@ struct hotline_storage {
 	 */
 	int (*check_protection)(hotline_storage *st, hotline_storage_finding_cb report, void *payload);
 
-	/* ==== version 5: owners' personal data (DESIGN §6.4) ================
+	/* ==== version 5: owners' personal data (share/doc/hotline/privacy.md) ====
 	 * Three small tables beside the log: settings (name -> value), the
 	 * wrapped data key of each case, and the phone blind index (one row per
 	 * case). All are written inside the command's transaction and rolled
