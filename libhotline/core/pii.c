@@ -406,7 +406,9 @@ static int load(hotline_db *db, const hotline_db_options *opts, hotline__err *er
 			goto out;
 		}
 		if (m == HOTLINE__PII_NOT_SET) {
-			if ((rc = st->cases_foreach(st, NULL, any_case_cb, &any)) != 0 && rc != 1) {
+			hotline_storage_query q = HOTLINE_STORAGE_QUERY_INIT;
+			q.limit = 1;
+			if ((rc = st->cases_foreach(st, &q, any_case_cb, &any)) != 0 && rc != 1) {
 				hotline__seterr(err, rc, "reading the cases");
 				goto out;
 			}
@@ -1043,6 +1045,7 @@ static void scan_free(clear_scan *s)
 int hotline_db_encrypt_existing(hotline_db *db, size_t *cases_out)
 {
 	hotline_storage *st;
+	hotline_storage_query all = HOTLINE_STORAGE_QUERY_INIT;
 	clear_scan s;
 	size_t i, done = 0;
 	int rc, old_mode;
@@ -1067,7 +1070,7 @@ int hotline_db_encrypt_existing(hotline_db *db, size_t *cases_out)
 		}
 		db->keys.mode = HOTLINE__PII_ENCRYPTED;
 	}
-	if ((rc = st->cases_foreach(st, NULL, scan_case_cb, &s)) != 0) {
+	if ((rc = st->cases_foreach(st, &all, scan_case_cb, &s)) != 0) {
 		rc = hotline__db_storage_fail(db, rc, "reading the cases");
 		goto out;
 	}
@@ -1108,6 +1111,7 @@ out:
 
 int hotline_db_encryption(char **out, hotline_db *db)
 {
+	hotline_storage_query all = HOTLINE_STORAGE_QUERY_INIT;
 	clear_scan s;
 	json_t *o;
 	char *kid = NULL;
@@ -1128,7 +1132,7 @@ int hotline_db_encryption(char **out, hotline_db *db)
 	if (db->keys.backend)
 		kid = setting(db->st, SET_KEY_ID, &rc);
 	if (rc == 0)
-		rc = db->st->cases_foreach(db->st, NULL, scan_case_cb, &s);
+		rc = db->st->cases_foreach(db->st, &all, scan_case_cb, &s);
 	if (rc == 0)
 		rc = db->st->events_foreach(db->st, NULL, scan_event_cb, &s);
 	db->st->rollback(db->st);

@@ -323,7 +323,7 @@ static const char *to_name(int to)
 
 static const char *const on_names[] = { "new_case", "case", "case_or_organisation", "organisation", "directory" };
 static const char *const approval_effects[] = { "keep", "request", "approve", "reject" };
-static const char *const effect_names[] = { "none", "open_ledger", "dispatched_at", "merge_ledger" };
+static const char *const effect_names[] = { "none", "open_ledger", "dispatched_at", "merge_ledger", "erase" };
 static const char *const type_names[] = { "string", "bool", "count", "time", "enum", "strings",
 	"object", "person", "persons", "property", "roles", "month", "id", "finding_kind" };
 
