@@ -6,9 +6,12 @@
  *
  *   hotline-demo SCENARIO.jsonl DATABASE.db
  */
+#define _POSIX_C_SOURCE 200809L /* fdopen */
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <jansson.h>
 #include <hotline.h>
@@ -320,6 +323,52 @@ static void directory_print(const directory *d)
 	free(sorted);
 }
 
+/*
+ * The demo encrypts owners' personal data like a real installation: its
+ * key-encryption key lives in a file beside the database (DATABASE.db.key,
+ * readable by its owner only), made from the system's random source when
+ * missing.
+ */
+static int demo_key(const char *db_path, unsigned char key[HOTLINE_KEY_BYTES], char id[65], char *path, size_t size)
+{
+	unsigned char raw[HOTLINE_KEY_BYTES];
+	FILE *f;
+	int fd;
+	size_t i;
+	snprintf(path, size, "%s.key", db_path);
+	fd = open(path, O_WRONLY | O_CREAT | O_EXCL, 0600);
+	if (fd >= 0) {
+		FILE *r = fopen("/dev/urandom", "rb");
+		int ok = r && fread(raw, 1, sizeof(raw), r) == sizeof(raw);
+		if (r)
+			fclose(r);
+		f = fdopen(fd, "w");
+		if (!ok || !f) {
+			if (f)
+				fclose(f);
+			else
+				close(fd);
+			remove(path);
+			fprintf(stderr, "hotline-demo: cannot make a key in %s\n", path);
+			return -1;
+		}
+		fputs("demo:", f);
+		for (i = 0; i < sizeof(raw); i++)
+			fprintf(f, "%02x", raw[i]);
+		fputc('\n', f);
+		memset(raw, 0, sizeof(raw));
+		if (fclose(f) != 0) {
+			fprintf(stderr, "hotline-demo: cannot write %s\n", path);
+			return -1;
+		}
+	}
+	if (hotline_key_file_read(path, key, id, 65) != 0) {
+		fprintf(stderr, "hotline-demo: %s\n", hotline_last_error());
+		return -1;
+	}
+	return 0;
+}
+
 int main(int argc, char **argv)
 {
 	hotline_replay_options ro = HOTLINE_REPLAY_OPTIONS_INIT;
@@ -330,6 +379,9 @@ int main(int argc, char **argv)
 	size_t i;
 	int counts[HOTLINE_STATE_COUNT] = { 0 }, s;
 	directory dir;
+	unsigned char key[HOTLINE_KEY_BYTES];
+	char key_id[65], key_path[4200];
+	int rc;
 
 	if (argc != 3) {
 		fprintf(stderr, "usage: %s SCENARIO.jsonl DATABASE.db\n", argv[0]);
@@ -339,7 +391,13 @@ int main(int argc, char **argv)
 	snprintf(uri, sizeof(uri), "sqlite:%s", argv[2]);
 	files[0] = argv[1];
 	ro.db_uri = uri;
-	if (hotline_replay(&out, files, 1, &ro) != 0) {
+	if (demo_key(argv[2], key, key_id, key_path, sizeof(key_path)) != 0)
+		return 1;
+	ro.key = key;
+	ro.key_id = key_id;
+	rc = hotline_replay(&out, files, 1, &ro);
+	memset(key, 0, sizeof(key));
+	if (rc != 0) {
 		fprintf(stderr, "hotline-demo: %s\n", hotline_last_error());
 		return 1;
 	}
@@ -355,7 +413,8 @@ int main(int argc, char **argv)
 		return 1;
 	}
 
-	printf("libhotline %s — replayed %s into %s\n\n", hotline_version(NULL, NULL, NULL), argv[1], argv[2]);
+	printf("libhotline %s — replayed %s into %s\n", hotline_version(NULL, NULL, NULL), argv[1], argv[2]);
+	printf("owners' names, phones and rooms are stored encrypted; the key is in %s (key id '%s')\n\n", key_path, key_id);
 	json_array_foreach(json_object_get(doc, "cases"), i, v) {
 		int st;
 		if (hotline_state_from_name(&st, json_string_value(json_object_get(v, "state"))) == 0)
@@ -429,6 +488,7 @@ int main(int argc, char **argv)
 	}
 	json_decref(doc);
 	directory_free(&dir);
-	printf("\nTry: hotline show CASE --db sqlite:%s   |   hotline verify-log --db sqlite:%s\n", argv[2], argv[2]);
+	printf("\nTry: hotline show CASE --db sqlite:%s --key-file %s   |   hotline verify-log --db sqlite:%s (no key needed)\n",
+		argv[2], key_path, argv[2]);
 	return 0;
 }

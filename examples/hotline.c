@@ -11,6 +11,16 @@
  *   hotline sweep --db URI --before INSTANT [--limit N]
  *   hotline directory --db URI [--as-of INSTANT]
  *   hotline lifecycle
+ *   hotline cases --phone NUMBER --db URI [--key-file FILE]
+ *   hotline encryption --db URI [--key-file FILE]
+ *   hotline encrypt --db URI [--key-file FILE]
+ *   hotline rotate-key --db URI [--key-file FILE] --new-key-file FILE
+ *
+ * Owners' personal data: the key-encryption key comes from --key-file FILE
+ * or the file named by HOTLINE_KEY_FILE (64 hex digits, optionally after
+ * "KEY_ID:"); never from the command line itself. Without it personal
+ * fields read masked. replay --unencrypted creates a database that keeps
+ * them in clear, on purpose.
  *
  * Exit status: 0 on success (replay also when some lines were refused),
  * 1 when the command failed, 2 on a usage error.
@@ -39,13 +49,19 @@ static void usage(FILE *f)
 		"  hotline sweep --db URI --before INSTANT [--limit N]\n"
 		"  hotline directory --db URI [--as-of INSTANT]\n"
 		"  hotline lifecycle\n"
+		"  hotline cases --phone NUMBER --db URI [--key-file FILE]\n"
+		"  hotline encryption --db URI [--key-file FILE]\n"
+		"  hotline encrypt --db URI [--key-file FILE]\n"
+		"  hotline rotate-key --db URI [--key-file FILE] --new-key-file FILE\n"
+		"  (the key file may also be named by HOTLINE_KEY_FILE; replay --db ... --unencrypted: personal data in clear)\n"
 		"  hotline --version\n", f);
 }
 
 typedef struct args {
 	const char *policy, *db, *as_of, *format, *before, *limit;
 	const char *checkpoint, *public_key, *key, *up_to;   /* files (keys never on the command line), a seq */
-	int json, print_public_key;
+	const char *key_file, *new_key_file, *phone;         /* owners' personal data */
+	int json, print_public_key, unencrypted;
 	const char **pos;
 	int npos;
 } args;
@@ -79,6 +95,16 @@ static int parse_args(int argc, char **argv, args *a)
 			slot = &a->key;
 		else if (strcmp(argv[i], "--up-to") == 0)
 			slot = &a->up_to;
+		else if (strcmp(argv[i], "--key-file") == 0)
+			slot = &a->key_file;
+		else if (strcmp(argv[i], "--new-key-file") == 0)
+			slot = &a->new_key_file;
+		else if (strcmp(argv[i], "--phone") == 0)
+			slot = &a->phone;
+		else if (strcmp(argv[i], "--unencrypted") == 0) {
+			a->unencrypted = 1;
+			continue;
+		}
 		else if (strcmp(argv[i], "--json") == 0) {
 			a->json = 1;
 			continue;
@@ -117,19 +143,55 @@ static int parse_instant(const char *s, hotline_time *t)
 	return 0;
 }
 
-/* Every subcommand but replay only reads: it opens read-only (never creates or writes the file). */
-static int open_db(const args *a, hotline_db **db)
+/* The key-encryption key: --key-file, else $HOTLINE_KEY_FILE; 0 none, 1 read, -1 unreadable (reported). */
+static int read_kek(const args *a, unsigned char key[HOTLINE_KEY_BYTES], char id[65])
+{
+	const char *path = a->key_file ? a->key_file : getenv("HOTLINE_KEY_FILE");
+	if (!path || !*path)
+		return 0;
+	if (hotline_key_file_read(path, key, id, 65) != 0) {
+		fprintf(stderr, "hotline: %s\n", hotline_last_error());
+		return -1;
+	}
+	return 1;
+}
+
+static void wipe(void *p, size_t n)
+{
+	volatile unsigned char *v = p;
+	while (n--)
+		*v++ = 0;
+}
+
+/* Opens --db with the key when one is given; read-only unless `mode` says otherwise. */
+static int open_db_mode(const args *a, hotline_db **db, int mode)
 {
 	hotline_db_options o = HOTLINE_DB_OPTIONS_INIT;
+	unsigned char key[HOTLINE_KEY_BYTES];
+	char id[65];
+	int k, rc = 0;
 	if (!a->db) {
 		fputs("hotline: --db URI is required\n", stderr);
 		return 2;
 	}
+	if ((k = read_kek(a, key, id)) < 0)
+		return 1;
 	o.policy = a->policy;
-	o.mode = HOTLINE_OPEN_READ_ONLY;
+	o.mode = mode;
+	if (k) {
+		o.key = key;
+		o.key_id = id;
+	}
 	if (hotline_db_open(db, a->db, &o) != 0)
-		return fail(hotline_last_error());
-	return 0;
+		rc = fail(hotline_last_error());
+	wipe(key, sizeof(key));
+	return rc;
+}
+
+/* Every subcommand but replay, encrypt and rotate-key only reads: it opens read-only (never creates or writes the file). */
+static int open_db(const args *a, hotline_db **db)
+{
+	return open_db_mode(a, db, HOTLINE_OPEN_READ_ONLY);
 }
 
 static int cmd_replay(const args *a)
@@ -140,11 +202,24 @@ static int cmd_replay(const args *a)
 		usage(stderr);
 		return 2;
 	}
+	unsigned char key[HOTLINE_KEY_BYTES];
+	char id[65];
+	int k, rc;
 	o.policy = a->policy;
 	o.db_uri = a->db;
 	if (a->as_of && parse_instant(a->as_of, &o.as_of) != 0)
 		return 2;
-	if (hotline_replay(&out, a->pos, (size_t)a->npos, &o) != 0)
+	if ((k = read_kek(a, key, id)) < 0)
+		return 1;
+	if (k) {
+		o.key = key;
+		o.key_id = id;
+	}
+	if (a->unencrypted)
+		o.db_flags = HOTLINE_DB_UNENCRYPTED;
+	rc = hotline_replay(&out, a->pos, (size_t)a->npos, &o);
+	wipe(key, sizeof(key));
+	if (rc != 0)
 		return fail(hotline_last_error());
 	puts(out);
 	hotline_free(out);
@@ -168,6 +243,104 @@ static int cmd_show(const args *a)
 		puts(hotline_case_json(c));
 		hotline_case_free(c);
 	}
+	hotline_db_close(db);
+	return rc;
+}
+
+/* An owner's earlier cases, found by phone through the blind index (needs the key). */
+static int cmd_cases(const args *a)
+{
+	hotline_db *db;
+	hotline_case_list *l;
+	size_t i;
+	int rc;
+	if (!a->phone || a->npos != 0) {
+		usage(stderr);
+		return 2;
+	}
+	if ((rc = open_db(a, &db)) != 0)
+		return rc;
+	if (hotline_db_cases_by_phone(&l, db, a->phone) != 0) {
+		rc = fail(hotline_db_errmsg(db));
+	} else {
+		for (i = 0; i < hotline_case_list_count(l); i++)
+			puts(hotline_case_json(hotline_case_list_get(l, i)));
+		hotline_case_list_free(l);
+	}
+	hotline_db_close(db);
+	return rc;
+}
+
+/* How the database keeps personal data, with a sentence for people and the JSON for machines. */
+static int cmd_encryption(const args *a)
+{
+	hotline_db *db;
+	char *out = NULL;
+	int rc;
+	if ((rc = open_db(a, &db)) != 0)
+		return rc;
+	if (hotline_db_encryption(&out, db) != 0) {
+		rc = fail(hotline_db_errmsg(db));
+	} else {
+		const char *m = strstr(out, "\"mode\":\"");
+		const char *ev = strstr(out, "\"clear_events\":");
+		long n = ev ? strtol(ev + strlen("\"clear_events\":"), NULL, 10) : 0;
+		if (a->json) {
+			puts(out);
+		} else {
+			if (m && strncmp(m + 8, "unencrypted", 11) == 0)
+				puts("personal data: NOT encrypted (this database was created unencrypted on purpose)");
+			else if (m && strncmp(m + 8, "encrypted", 9) == 0)
+				puts("personal data: encrypted (owner, phone, room)");
+			else
+				puts("personal data: no key has been given to this database yet");
+			if (n > 0)
+				printf("clear personal data in %ld events logged before encryption\n", n);
+			puts(out);
+		}
+		hotline_free(out);
+	}
+	hotline_db_close(db);
+	return rc;
+}
+
+/* Encrypts the personal data of a database made before encryption (snapshots; old events stay as logged). */
+static int cmd_encrypt(const args *a)
+{
+	hotline_db *db;
+	size_t n = 0;
+	int rc;
+	if ((rc = open_db_mode(a, &db, HOTLINE_OPEN_READ_WRITE)) != 0)
+		return rc;
+	if (hotline_db_encrypt_existing(db, &n) != 0)
+		rc = fail(hotline_db_errmsg(db));
+	else
+		printf("encrypted the personal data of %zu cases\n", n);
+	hotline_db_close(db);
+	return rc;
+}
+
+static int cmd_rotate_key(const args *a)
+{
+	hotline_db *db;
+	unsigned char key[HOTLINE_KEY_BYTES];
+	char id[65];
+	int rc;
+	if (!a->new_key_file) {
+		usage(stderr);
+		return 2;
+	}
+	if (hotline_key_file_read(a->new_key_file, key, id, sizeof(id)) != 0)
+		return fail(hotline_last_error());
+	if ((rc = open_db_mode(a, &db, HOTLINE_OPEN_READ_WRITE)) != 0) {
+		wipe(key, sizeof(key));
+		return rc;
+	}
+	if (hotline_db_rotate_key(db, key, id) != 0)
+		rc = fail(hotline_db_errmsg(db));
+	else
+		printf("every data key is now wrapped by key '%s'\n", id);
+	wipe(key, sizeof(key));
 	hotline_db_close(db);
 	return rc;
 }
@@ -546,6 +719,14 @@ int main(int argc, char **argv)
 		rc = cmd_sweep(&a);
 	else if (strcmp(argv[1], "directory") == 0)
 		rc = cmd_directory(&a);
+	else if (strcmp(argv[1], "cases") == 0)
+		rc = cmd_cases(&a);
+	else if (strcmp(argv[1], "encryption") == 0)
+		rc = cmd_encryption(&a);
+	else if (strcmp(argv[1], "encrypt") == 0)
+		rc = cmd_encrypt(&a);
+	else if (strcmp(argv[1], "rotate-key") == 0)
+		rc = cmd_rotate_key(&a);
 	else if (strcmp(argv[1], "lifecycle") == 0)
 		rc = cmd_lifecycle();
 	else {

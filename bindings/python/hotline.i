@@ -60,6 +60,7 @@ static void hl_fail(int code, const char *msg)
 #define HL_PY_RANGE              "OutOfRange", NULL
 #define HL_PY_IO                 "FileError", &PyExc_OSError
 #define HL_PY_POLICY             "PolicyError", NULL
+#define HL_PY_KEY                "WrongKey", NULL
 
 typedef struct hl_error_class {
 	int code;
@@ -176,6 +177,32 @@ typedef struct hl_db {
 	hotline_db *db;
 	int repeated;      /* the last exec_json repeated an accepted command */
 } hl_db;
+
+/* 64 hex digits into HOTLINE_KEY_BYTES bytes; 0 or -1. */
+static int hl_unhex(unsigned char *out, const char *hex)
+{
+	size_t i;
+	if (strlen(hex) != 2 * HOTLINE_KEY_BYTES)
+		return -1;
+	for (i = 0; i < 2 * HOTLINE_KEY_BYTES; i++) {
+		char c = hex[i];
+		int v = c >= '0' && c <= '9' ? c - '0' : c >= 'a' && c <= 'f' ? c - 'a' + 10 : c >= 'A' && c <= 'F' ? c - 'A' + 10 : -1;
+		if (v < 0)
+			return -1;
+		if (i % 2 == 0)
+			out[i / 2] = (unsigned char)(v << 4);
+		else
+			out[i / 2] |= (unsigned char)v;
+	}
+	return 0;
+}
+
+static void hl_wipe(void *p, size_t n)
+{
+	volatile unsigned char *v = p;
+	while (n--)
+		*v++ = 0;
+}
 
 static int hl_live(hl_db *h)
 {
@@ -367,15 +394,25 @@ struct hl_db {};
 %newobject hl_db::explain;
 %newobject hl_db::directory;
 %newobject hl_db::deadlines;
+%newobject hl_db::cases_by_phone;
+%newobject hl_db::encryption;
 
 %extend hl_db {
-	/* Open "memory:", "sqlite:PATH" or a bare path; policy: a built-in name or a file (None: gm-hotline). */
-	hl_db(const char *uri, const char *policy) {
+	/*
+	 * Open "memory:", "sqlite:PATH" or a bare path; policy: a built-in name or a file (None: gm-hotline).
+	 * key_hex: the key-encryption key as 64 hex digits (None: none); unencrypted: HOTLINE_DB_UNENCRYPTED.
+	 */
+	hl_db(const char *uri, const char *policy, const char *key_hex, const char *key_id, bool unencrypted) {
 		hotline_db_options o = HOTLINE_DB_OPTIONS_INIT;
+		unsigned char key[HOTLINE_KEY_BYTES];
 		hl_db *h;
 		int rc;
 		if (!uri) {
 			hl_fail(HOTLINE_EINVALID, "uri is required");
+			return NULL;
+		}
+		if (key_hex && hl_unhex(key, key_hex) != 0) {
+			hl_fail(HOTLINE_EINVALID, "key must be 32 bytes");
 			return NULL;
 		}
 		if (!(h = calloc(1, sizeof(*h)))) {
@@ -383,7 +420,12 @@ struct hl_db {};
 			return NULL;
 		}
 		o.policy = policy;
-		if ((rc = hotline_db_open(&h->db, uri, &o)) != 0) {
+		o.key = key_hex ? key : NULL;
+		o.key_id = key_id;
+		o.flags = unencrypted ? HOTLINE_DB_UNENCRYPTED : 0;
+		rc = hotline_db_open(&h->db, uri, &o);
+		hl_wipe(key, sizeof(key));
+		if (rc != 0) {
 			hl_fail(rc, hotline_last_error());
 			free(h);
 			return NULL;
@@ -531,6 +573,39 @@ struct hl_db {};
 		f.person = person;
 		f.property = property;
 		if (hl_live($self) && (rc = (reminders ? hotline_db_reminders : hotline_db_deadlines)(&out, $self->db, from, to, &f)) != 0)
+			hl_db_fail($self, rc);
+		return out;
+	}
+	/* Owners' personal data (share/doc/hotline/privacy.md). */
+	hotline_case_list *cases_by_phone(const char *phone) {
+		hotline_case_list *l = NULL;
+		int rc;
+		if (hl_live($self) && (rc = hotline_db_cases_by_phone(&l, $self->db, phone)) != 0)
+			hl_db_fail($self, rc);
+		return l;
+	}
+	void rotate_key(const char *key_hex, const char *key_id) {
+		unsigned char key[HOTLINE_KEY_BYTES];
+		int rc;
+		if (!key_hex || hl_unhex(key, key_hex) != 0) {
+			hl_fail(HOTLINE_EINVALID, "the new key must be 32 bytes");
+			return;
+		}
+		if (hl_live($self) && (rc = hotline_db_rotate_key($self->db, key, key_id)) != 0)
+			hl_db_fail($self, rc);
+		hl_wipe(key, sizeof(key));
+	}
+	size_t encrypt_existing() {
+		size_t n = 0;
+		int rc;
+		if (hl_live($self) && (rc = hotline_db_encrypt_existing($self->db, &n)) != 0)
+			hl_db_fail($self, rc);
+		return n;
+	}
+	char *encryption() {
+		char *out = NULL;
+		int rc;
+		if (hl_live($self) && (rc = hotline_db_encryption(&out, $self->db)) != 0)
 			hl_db_fail($self, rc);
 		return out;
 	}

@@ -91,11 +91,16 @@ typedef struct hotline_replay_options {
 	const char *policy;     /**< built-in name or policy file; NULL: gm-hotline */
 	const char *db_uri;     /**< storage to replay into; NULL: "memory:" */
 	hotline_time as_of;     /**< HOTLINE_TIME_NONE: the latest `at` in the files */
+	/* ---- version 2 ---- */
+	/** Owners' personal data: the key-encryption key (HOTLINE_KEY_BYTES bytes; NULL: none), as in hotline_db_options. */
+	const unsigned char *key;
+	const char *key_id;     /**< the key's id (NULL: "default") */
+	unsigned int db_flags;  /**< hotline_db_options flags (HOTLINE_DB_UNENCRYPTED) */
 } hotline_replay_options;
 /** The version of hotline_replay_options these headers declare. */
-#define HOTLINE_REPLAY_OPTIONS_VERSION 1
+#define HOTLINE_REPLAY_OPTIONS_VERSION 2
 /** Initialiser of hotline_replay_options with every default. */
-#define HOTLINE_REPLAY_OPTIONS_INIT { HOTLINE_REPLAY_OPTIONS_VERSION, NULL, NULL, HOTLINE_TIME_NONE }
+#define HOTLINE_REPLAY_OPTIONS_INIT { HOTLINE_REPLAY_OPTIONS_VERSION, NULL, NULL, HOTLINE_TIME_NONE, NULL, NULL, 0 }
 /** Initialise options (for bindings, which cannot use the macro). */
 HOTLINE_EXTERN(int) hotline_replay_options_init(hotline_replay_options *opts, unsigned int version);
 

@@ -50,12 +50,33 @@ typedef struct hotline_db_options {
 	 * inside a batch, uses the handle's own storage.
 	 */
 	const char *read_uri;
+	/* ---- version 4: owners' personal data (share/doc/hotline/privacy.md) ---- */
+	/**
+	 * The key-encryption key (HOTLINE_KEY_BYTES bytes, NULL: none) that
+	 * wraps every case's data key. The library copies it; the caller may
+	 * wipe its copy once the open returns. Without it personal fields
+	 * (owner, phone, room) read masked and writing them is HOTLINE_EKEY;
+	 * a key that is not the database's is HOTLINE_EKEY at open.
+	 */
+	const unsigned char *key;
+	/** The key's id (1-64 printable ASCII bytes; NULL: "default"), recorded beside what it wraps. */
+	const char *key_id;
+	/** HOTLINE_DB_* flags. */
+	unsigned int flags;
 } hotline_db_options;
 
 /** The version of hotline_db_options these headers declare. */
-#define HOTLINE_DB_OPTIONS_VERSION 3
+#define HOTLINE_DB_OPTIONS_VERSION 4
 /** Initialiser of hotline_db_options with every default. */
-#define HOTLINE_DB_OPTIONS_INIT { HOTLINE_DB_OPTIONS_VERSION, NULL, 0, 0, HOTLINE_OPEN_DEFAULT, NULL }
+#define HOTLINE_DB_OPTIONS_INIT { HOTLINE_DB_OPTIONS_VERSION, NULL, 0, 0, HOTLINE_OPEN_DEFAULT, NULL, NULL, NULL, 0 }
+/** Size of a key-encryption key. */
+#define HOTLINE_KEY_BYTES 32
+/**
+ * Flag: a database being created keeps personal fields in clear, on
+ * purpose (the database remembers it; hotline_db_encryption reports it).
+ * Refused on a database that already holds encrypted data.
+ */
+#define HOTLINE_DB_UNENCRYPTED 0x1u
 /** Initialise options (for bindings, which cannot use the macro). */
 HOTLINE_EXTERN(int) hotline_db_options_init(hotline_db_options *opts, unsigned int version);
 
@@ -272,6 +293,56 @@ HOTLINE_EXTERN(int) hotline_db_sweep_after(hotline_case_list **out, hotline_db *
  */
 HOTLINE_EXTERN(int) hotline_db_claim_due(hotline_db *db, hotline_time before, size_t limit, int lease_seconds,
 	const char *worker, hotline_case_list **out);
+
+/* ------------------------------------------------------------------ */
+/* Owners' personal data (share/doc/hotline/privacy.md)                */
+
+/**
+ * An owner's cases: every case whose phone (normalised: digits only,
+ * without a leading +86/86) is `phone`, found through the keyed blind
+ * index, ordered by id. Needs the key (HOTLINE_EKEY without it). Erased
+ * cases are not found.
+ */
+HOTLINE_EXTERN(int) hotline_db_cases_by_phone(hotline_case_list **out, hotline_db *db, const char *phone);
+
+/**
+ * Key rotation: re-wrap every case's data key (and the blind-index key)
+ * under `new_key` (HOTLINE_KEY_BYTES bytes) with id `new_key_id`, in one
+ * transaction; events are not touched. The handle goes on with the new
+ * key; opening with the old one is HOTLINE_EKEY from then on.
+ */
+HOTLINE_EXTERN(int) hotline_db_rotate_key(hotline_db *db, const unsigned char *new_key, const char *new_key_id);
+
+/**
+ * Migration of a database whose cases were registered before encryption
+ * (or created unencrypted): in one transaction, every case whose snapshot
+ * holds clear personal fields gets a data key, its blind-index row, and an
+ * `encrypt_record` event carrying its current personal fields encrypted,
+ * which its snapshot takes (so verify-log rebuilds it without the key).
+ * The events logged before stay as they were (the hash chain covers
+ * them): hotline_db_encryption counts them. Needs the key. *cases_out
+ * (may be NULL): the number of cases migrated.
+ */
+HOTLINE_EXTERN(int) hotline_db_encrypt_existing(hotline_db *db, size_t *cases_out);
+
+/**
+ * How the database keeps personal data, as JSON (caller frees with
+ * hotline_free): {"mode": "encrypted" | "unencrypted" | "not_set",
+ * "key_id": the id of the key that wraps the data keys or null,
+ * "key_given": whether this handle holds the key,
+ * "clear_events": events holding clear personal data (logged before
+ * encryption, or in an unencrypted database), "clear_cases": snapshots
+ * still holding clear personal data}.
+ */
+HOTLINE_EXTERN(int) hotline_db_encryption(char **out, hotline_db *db);
+
+/**
+ * Read a key file: 64 hexadecimal digits (the key), optionally preceded
+ * on the same line by "ID:" (the key id; default "default"); whitespace
+ * around is ignored. key_out receives HOTLINE_KEY_BYTES bytes; id_out
+ * (at least 65 bytes) the id.
+ */
+HOTLINE_EXTERN(int) hotline_key_file_read(const char *path, unsigned char *key_out, char *id_out, size_t id_size);
 
 /* ------------------------------------------------------------------ */
 /* Events                                                              */

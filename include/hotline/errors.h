@@ -31,7 +31,8 @@ HOTLINE_BEGIN_DECL
 	X(CORRUPT,            -9, "corrupt",            "stored data failed an integrity check") \
 	X(RANGE,             -10, "range",              "outside the range of loaded calendar data") \
 	X(IO,                -11, "io",                 "file could not be read or written") \
-	X(POLICY,            -12, "policy",             "invalid policy")
+	X(POLICY,            -12, "policy",             "invalid policy") \
+	X(KEY,               -13, "key",                "no key, or not this database's key, for owners' personal data")
 
 /**
  * Error codes: 0 for success, a negative value for each failure (the
@@ -45,7 +46,7 @@ typedef enum hotline_error {
 	HOTLINE_ERRORS(HOTLINE__ERR_ENUM)
 #undef HOTLINE__ERR_ENUM
 /** The lowest code defined; a new code is appended below it. */
-	HOTLINE_E__LAST = -12
+	HOTLINE_E__LAST = -13
 } hotline_error;
 
 /** Snake-case name of a code ("invalid_transition"...); "ok" for 0, "unknown" otherwise. */

@@ -67,10 +67,13 @@ typedef enum hotline_command_kind {
 	/* directory */
 	HOTLINE_CMD_PERSON, /**< `person` */
 	HOTLINE_CMD_PROPERTY, /**< `property` */
-	HOTLINE_CMD_BONUS /**< `bonus` */
+	HOTLINE_CMD_BONUS, /**< `bonus` */
+	/* owners' personal data (share/doc/hotline/privacy.md) */
+	HOTLINE_CMD_FORGET,              /**< `forget`: erase a case's personal data (its data key) */
+	HOTLINE_CMD_ENCRYPT_RECORD       /**< `encrypt_record`: recorded by hotline_db_encrypt_existing only */
 } hotline_command_kind;
 /** Number of commands (one more than the highest hotline_command_kind). */
-#define HOTLINE_CMD_COUNT 27
+#define HOTLINE_CMD_COUNT 29
 
 /** Roles (bit values, combinable). */
 typedef enum hotline_role {

@@ -12,6 +12,7 @@
 #include "core/dirstore.h"
 #include "core/guards.h"
 #include "core/limits.h"
+#include "core/pii.h"
 #include "core/snapshot.h"
 #include "core/snapshot_finish.h"
 #include "core/validate.h"
@@ -60,6 +61,9 @@ static int apply(hotline__cmdctx *c, int64_t *seq_out)
 	} else if ((rc = st->stream_head(st, "", &prev_seq, prev)) != 0) {
 		return hotline__db_storage_fail(c->db, rc, "reading the organisation stream");
 	}
+	/* personal fields encrypted before anything is derived from the body (the event id, the hash) */
+	if ((rc = hotline__pii_seal_command(c)) != 0)
+		return rc;
 	if (!(body = hotline__json_canonical(c->obj)))
 		return hotline__db_fail(c->db, HOTLINE_ENOMEM, "out of memory");
 	if (!c->command_id) {
@@ -254,7 +258,7 @@ int hotline__db_exec_obj(hotline_db *db, json_t *obj, int64_t *seq_out, int *rep
 	}
 	if (rc || (rc = hotline__validate_references(&c)) || (rc = hotline__validate_role(&c)) ||
 	    (rc = hotline__validate_transition(&c)) || (rc = hotline__guards_check(&c)) ||
-	    (rc = hotline__validate_version(&c))) {
+	    (rc = hotline__validate_version(&c)) || (rc = hotline__pii_check(&c))) {
 		/* A refusal has written nothing: a batch goes on. */
 		if (!db->in_batch)
 			db->st->rollback(db->st);

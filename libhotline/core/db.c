@@ -150,7 +150,8 @@ int hotline_db_options_init(hotline_db_options *opts, unsigned int version)
 		return hotline__last_error_set(HOTLINE_EINVALID, "unsupported hotline_db_options version %u", version);
 	/* only the members the caller's version has: an older caller's struct is shorter */
 	memset(opts, 0, version == 1 ? offsetof(hotline_db_options, mode)
-		: version == 2 ? offsetof(hotline_db_options, read_uri) : sizeof(*opts));
+		: version == 2 ? offsetof(hotline_db_options, read_uri)
+		: version == 3 ? offsetof(hotline_db_options, key) : sizeof(*opts));
 	opts->version = version;
 	return 0;
 }
@@ -261,7 +262,7 @@ static int open_uri(hotline_storage **st, const char *uri, const hotline_db_opti
 	}
 }
 
-int hotline_db_open_storage(hotline_db **out, hotline_storage *st, const hotline_db_options *opts)
+static int open_storage(hotline_db **out, hotline_storage *st, const hotline_db_options *opts, int memory)
 {
 	hotline_db *db;
 	hotline__err err;
@@ -325,8 +326,17 @@ int hotline_db_open_storage(hotline_db **out, hotline_storage *st, const hotline
 		hotline_db_close(db);
 		return hotline__last_error_set(rc, "read_uri: %s", msg);
 	}
+	if ((rc = hotline__pii_open(db, opts, memory)) != 0) {
+		hotline_db_close(db);
+		return rc;
+	}
 	*out = db;
 	return 0;
+}
+
+int hotline_db_open_storage(hotline_db **out, hotline_storage *st, const hotline_db_options *opts)
+{
+	return open_storage(out, st, opts, 0);
 }
 
 int hotline_db_open(hotline_db **out, const char *uri, const hotline_db_options *opts)
@@ -344,7 +354,7 @@ int hotline_db_open(hotline_db **out, const char *uri, const hotline_db_options 
 	rc = open_uri(&st, uri, opts, opts && opts->version >= 2 ? opts->mode : HOTLINE_OPEN_DEFAULT);
 	if (rc)
 		return rc;
-	return hotline_db_open_storage(out, st, opts);
+	return open_storage(out, st, opts, strcmp(uri, "memory:") == 0);
 }
 
 void hotline_db_close(hotline_db *db)
@@ -361,6 +371,7 @@ void hotline_db_close(hotline_db *db)
 		hotline__policy_free(db->policy);
 	if (db->cal)
 		hotline__calendar_free(db->cal);
+	hotline__pii_close(db);
 	pthread_mutex_destroy(&db->mu);
 	free(db);
 }

@@ -6,6 +6,7 @@
 
 #include "calendar/calendar.h"
 #include "core/cache.h"
+#include "core/keys.h"
 #include "hotline/db.h"
 #include "hotline/sys/storage.h"
 #include "model/directory.h"
@@ -29,6 +30,8 @@ struct hotline_db {
 	int64_t dir_head_seq;
 	char dir_head_hash[65];
 	hotline__cache cache;
+	hotline__keys keys;           /* owners' personal data (core/pii.c) */
+	int internal_cmd;             /* the library records a command of its own (encrypt_record) */
 };
 
 /* Records a failure on the handle (under its lock) and in the thread's last error; returns code. */

@@ -4,6 +4,7 @@
 
 #include "core/case.h"
 #include "core/db.h"
+#include "core/pii.h"
 #include "util/mem.h"
 #include "util/vec.h"
 
@@ -39,6 +40,9 @@ int hotline_db_case(hotline_case **out, hotline_db *db, const char *case_id)
 		return hotline__db_fail(db, HOTLINE_ENOMEM, "out of memory");
 	pthread_mutex_lock(&db->mu);
 	rc = db->st->case_get(db->st, case_id, get_case_cb, c);
+	/* owners' personal data: clear with the key, masked without (DESIGN §6.4) */
+	if (rc == 0 && (rc = hotline__pii_reveal_case(db, c)) != 0)
+		hotline__case_clear(c);
 	if (rc == HOTLINE_ENOT_FOUND)
 		hotline__db_fail(db, rc, "no case '%s'", case_id);
 	else if (rc)
@@ -106,6 +110,11 @@ static int run_query(hotline_case_list **out, hotline_db *db, hotline_storage_qu
 	rc = st->cases_foreach(st, q, list_case_cb, p);
 	if (rc == PAGE_FULL)
 		rc = 0;
+	if (rc == 0) {
+		size_t i;
+		for (i = 0; rc == 0 && i < p->l->n; i++)
+			rc = hotline__pii_reveal_case(db, &p->l->items[i]);
+	}
 	if (rc)
 		hotline__db_storage_fail(db, rc, "listing cases");
 	else
@@ -282,10 +291,10 @@ static int list_event_cb(const hotline_storage_event *se, void *payload)
 	return (p->filter && p->limit && l->n == p->limit) ? PAGE_FULL : 0;
 }
 
+/* The case exists; *payload: whether its personal data were erased. */
 static int exists_cb(const hotline_storage_case *sc, void *payload)
 {
-	(void)sc;
-	(void)payload;
+	*(int *)payload = sc->body && strstr(sc->body, "\"erased_at\"") != NULL;
 	return 0;
 }
 
@@ -294,7 +303,7 @@ int hotline_db_history_after(hotline_event_list **out, hotline_db *db, const cha
 {
 	hotline_storage *st;
 	event_page p;
-	int rc = 0;
+	int rc = 0, erased = 0;
 	if (!db)
 		return hotline__last_error_set(HOTLINE_EINVALID, "database handle is NULL");
 	if (!out)
@@ -314,7 +323,7 @@ int hotline_db_history_after(hotline_event_list **out, hotline_db *db, const cha
 	p.ids = st->version >= 4;
 	pthread_mutex_lock(&db->mu);
 	if (*case_id) {
-		rc = st->case_get(st, case_id, exists_cb, NULL);
+		rc = st->case_get(st, case_id, exists_cb, &erased);
 		if (rc == HOTLINE_ENOT_FOUND)
 			hotline__db_fail(db, rc, "no case '%s'", case_id);
 		else if (rc)
@@ -325,6 +334,11 @@ int hotline_db_history_after(hotline_event_list **out, hotline_db *db, const cha
 			: st->events_after(st, case_id, after_version, limit, list_event_cb, &p);
 		if (rc == PAGE_FULL)
 			rc = 0;
+		if (rc == 0 && *case_id) {
+			size_t i;
+			for (i = 0; rc == 0 && i < p.l->n; i++)
+				rc = hotline__pii_reveal_event(db, case_id, erased, &p.l->items[i].body);
+		}
 		if (rc)
 			hotline__db_storage_fail(db, rc, "reading events");
 		else

@@ -3,6 +3,7 @@
  * producing the document `hotline replay` prints.
  */
 #include <errno.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -21,7 +22,8 @@ int hotline_replay_options_init(hotline_replay_options *opts, unsigned int versi
 		return hotline__last_error_set(HOTLINE_EINVALID, "options pointer is NULL");
 	if (version == 0 || version > HOTLINE_REPLAY_OPTIONS_VERSION)
 		return hotline__last_error_set(HOTLINE_EINVALID, "unsupported hotline_replay_options version %u", version);
-	memset(opts, 0, sizeof(*opts));
+	/* only the members the caller's version has */
+	memset(opts, 0, version == 1 ? offsetof(hotline_replay_options, key) : sizeof(*opts));
 	opts->version = version;
 	opts->as_of = HOTLINE_TIME_NONE;
 	return 0;
@@ -138,6 +140,11 @@ int hotline_replay(char **out, const char *const *files, size_t nfiles, const ho
 		return hotline__last_error_set(HOTLINE_EINVALID, "unsupported hotline_replay_options version %u", opts->version);
 	dbo.policy = opts ? opts->policy : NULL;
 	dbo.mode = HOTLINE_OPEN_CREATE;   /* replaying into a new database is what replay is for */
+	if (opts && opts->version >= 2) {
+		dbo.key = opts->key;
+		dbo.key_id = opts->key_id;
+		dbo.flags = opts->db_flags;
+	}
 	if ((rc = hotline_db_open(&db, opts && opts->db_uri ? opts->db_uri : "memory:", &dbo)) != 0)
 		return rc;
 	lists.refused = json_array();

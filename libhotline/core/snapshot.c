@@ -42,11 +42,26 @@ static int merge_ledger(json_t *body, json_t *cmd)
 	return 0;
 }
 
+/* DESIGN §6.4: after forget nobody reads the owner's data again, not even from the snapshot. */
+static int erase(json_t *body, json_t *cmd)
+{
+	static const char *const personal[] = { "owner", "phone", "room", NULL };
+	json_t *ledger = json_object_get(body, "ledger");
+	const char *const *p;
+	for (p = personal; json_is_object(ledger) && *p; p++)
+		if (json_object_get(ledger, *p) && json_object_set_new(ledger, *p, json_string("[erased]")))
+			return -1;
+	if (!json_object_get(body, "erased_at"))
+		return json_object_set(body, "erased_at", json_object_get(cmd, "at"));
+	return 0;
+}
+
 static int (*const effects[])(json_t *body, json_t *cmd) = {
 	[HOTLINE__EFFECT_NONE] = NULL,
 	[HOTLINE__EFFECT_OPEN_LEDGER] = open_ledger,
 	[HOTLINE__EFFECT_DISPATCHED_AT] = dispatched_at,
 	[HOTLINE__EFFECT_MERGE_LEDGER] = merge_ledger,
+	[HOTLINE__EFFECT_ERASE] = erase,
 };
 
 /* ---- state and approval ---- */

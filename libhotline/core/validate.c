@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "core/limits.h"
+#include "core/pii.h"
 #include "core/validate.h"
 #include "util/json.h"
 #include "util/time.h"
@@ -179,6 +180,9 @@ int hotline__validate_shape(hotline__cmdctx *c)
 		return hotline__cmd_fail(c, HOTLINE_EINVALID, "unknown command '%s'", json_string_value(v));
 	}
 	t = c->t = hotline__transition_of(c->kind);
+	if (c->kind == HOTLINE_CMD_ENCRYPT_RECORD && !c->db->internal_cmd)
+		return hotline__cmd_fail(c, HOTLINE_EINVALID, "'encrypt_record' is recorded by the library only "
+			"(hotline_db_encrypt_existing)");
 	drop_nulls(c->obj);
 	if ((why = hotline__limits_sizes(c->obj, field, sizeof(field))) != NULL)
 		return hotline__cmd_fail(c, HOTLINE_EINVALID, "field '%s' %s", field, why);
@@ -287,6 +291,7 @@ typedef struct prior {
 	int found;
 	int64_t seq;
 	char *body;
+	char *stream;
 } prior;
 
 static int prior_cb(const hotline_storage_event *e, void *payload)
@@ -302,7 +307,7 @@ static int prior_cb(const hotline_storage_event *e, void *payload)
 	}
 	p->found = 1;
 	p->seq = e->seq;
-	if (!(p->body = strdup(e->body)))
+	if (!(p->body = strdup(e->body)) || !(p->stream = strdup(e->stream)))
 		return HOTLINE_ENOMEM;
 	return 1; /* stop */
 }
@@ -328,6 +333,7 @@ int hotline__validate_repeat(hotline__cmdctx *c)
 		rc = 0;
 	if (rc) {
 		free(p.body);
+		free(p.stream);
 		return hotline__db_storage_fail(c->db, rc, "looking up the command id");
 	}
 	if (!p.found)
@@ -335,6 +341,30 @@ int hotline__validate_repeat(hotline__cmdctx *c)
 	/* the same JSON object, key order aside, top-level nulls dropped (both are canonical text) */
 	mine = hotline__json_canonical(c->obj);
 	same = mine && strcmp(mine, p.body) == 0;
+	if (!same && mine && strstr(p.body, "\"enc\"")) {
+		/* personal fields are stored encrypted: compare them as they were given */
+		char *theirs = hotline__pii_clear_body(c->db, p.stream, p.body), *mine2 = NULL;
+		if (theirs && strstr(theirs, "\"" HOTLINE__ERASED "\"")) {
+			/* unreadable here (no key, or erased): the rest of the command must match */
+			json_t *o = json_deep_copy(c->obj), *h;
+			h = o ? json_object_get(o, "values") : NULL;
+			if (!json_is_object(h))
+				h = o;
+			if (h) {
+				const char *f[] = { "owner", "phone", "room" };
+				size_t k;
+				for (k = 0; k < 3; k++)
+					if (json_object_get(h, f[k]))
+						json_object_set_new(h, f[k], json_string(HOTLINE__ERASED));
+			}
+			mine2 = o ? hotline__json_canonical(o) : NULL;
+			json_decref(o);
+		}
+		same = theirs && strcmp(mine2 ? mine2 : mine, theirs) == 0;
+		free(theirs);
+		free(mine2);
+	}
+	free(p.stream);
 	free(mine);
 	free(p.body);
 	if (!same)

@@ -85,6 +85,12 @@ const hotline__transition hotline__transitions[] = {
 	{ CMD(PERSON), HOTLINE__ON_DIRECTORY, 0, SAME, NULL, NULL, 0, HOTLINE__APPROVAL_KEEP, R(ADMINISTRATOR), 0, "人员", "directory", HOTLINE__EFFECT_NONE, HOTLINE__ACTOR_OPTIONAL },
 	{ CMD(PROPERTY), HOTLINE__ON_DIRECTORY, 0, SAME, NULL, NULL, 0, HOTLINE__APPROVAL_KEEP, R(ADMINISTRATOR), 0, "楼盘", "directory", HOTLINE__EFFECT_NONE, HOTLINE__ACTOR_OPTIONAL },
 	{ CMD(BONUS), HOTLINE__ON_DIRECTORY, 0, SAME, NULL, NULL, 0, HOTLINE__APPROVAL_KEEP, R(ADMINISTRATOR), 0, "月度奖金", "Art. 22", HOTLINE__EFFECT_NONE, HOTLINE__ACTOR_OPTIONAL },
+	/* DESIGN §6.4, PIPL Art. 47: the case's data key is destroyed; events stay and verify */
+	{ CMD(FORGET), HOTLINE__ON_CASE, EVERY, SAME, NULL, NULL, 0, HOTLINE__APPROVAL_KEEP,
+	  R(ADMINISTRATOR), 0, "删除业主个人信息", "PIPL Art. 47: erasure", HOTLINE__EFFECT_ERASE, HOTLINE__ACTOR_REQUIRED },
+	/* recorded by the library when it encrypts a database made before encryption (never given by a client) */
+	{ CMD(ENCRYPT_RECORD), HOTLINE__ON_CASE, EVERY, SAME, NULL, NULL, 0, HOTLINE__APPROVAL_KEEP,
+	  0, 0, "台帐加密", "seed 003: 回访数据应加密存储", HOTLINE__EFFECT_MERGE_LEDGER, HOTLINE__ACTOR_OPTIONAL },
 };
 const size_t hotline__n_transitions = sizeof(hotline__transitions) / sizeof(hotline__transitions[0]);
 
@@ -112,6 +118,8 @@ const hotline__field hotline__fields[] = {
 	FE(REGISTER, "severity", 0, severities),
 	F(CORRECT_RECORD, "fields", STRINGS, 1),
 	F(CORRECT_RECORD, "values", OBJECT, 0),
+	F(FORGET, "reason", STRING, 0),
+	F(ENCRYPT_RECORD, "values", OBJECT, 1),
 	F(DECIDE_MEASURES, "measures", STRING, 1),
 	F(DECIDE_MEASURES, "department_head", PERSON, 0),
 	F(REPORT_PROGRESS, "text", STRING, 0),
@@ -197,7 +205,7 @@ static const char *const command_names[HOTLINE_CMD_COUNT] = {
 	"verify", "close", "request_escalation", "request_stage_close", "report_malicious",
 	"approve", "reject", "repeat_complaint", "reply", "record_finding",
 	"call", "monthly_summary", "quarterly_meeting", "quarterly_report",
-	"person", "property", "bonus"
+	"person", "property", "bonus", "forget", "encrypt_record"
 };
 static const char *const role_names[HOTLINE_ROLE_COUNT] = {
 	"hotline_specialist", "property_manager", "department_head", "quality_supervisor",
@@ -315,7 +323,7 @@ static const char *to_name(int to)
 
 static const char *const on_names[] = { "new_case", "case", "case_or_organisation", "organisation", "directory" };
 static const char *const approval_effects[] = { "keep", "request", "approve", "reject" };
-static const char *const effect_names[] = { "none", "open_ledger", "dispatched_at", "merge_ledger" };
+static const char *const effect_names[] = { "none", "open_ledger", "dispatched_at", "merge_ledger", "erase" };
 static const char *const type_names[] = { "string", "bool", "count", "time", "enum", "strings",
 	"object", "person", "persons", "property", "roles", "month", "id", "finding_kind" };
 

@@ -31,7 +31,8 @@ enum {
 	HOTLINE__EFFECT_NONE,
 	HOTLINE__EFFECT_OPEN_LEDGER,    /* the ledger of Art. 12 from the command's fields */
 	HOTLINE__EFFECT_DISPATCHED_AT,  /* the dispatch instant (Art. 18 counts from it) */
-	HOTLINE__EFFECT_MERGE_LEDGER    /* corrected values into the ledger */
+	HOTLINE__EFFECT_MERGE_LEDGER,   /* corrected values into the ledger */
+	HOTLINE__EFFECT_ERASE           /* personal fields read "[erased]" from now on (DESIGN §6.4) */
 };
 
 /* Whether a command names who gives it. */

@@ -57,8 +57,28 @@ typedef struct undo {
 	int64_t until;    /* UNDO_LEASE: the previous lease's end */
 } undo;
 
+/* A row of the small personal-data tables (version 5): key -> (a, b). */
+typedef struct mkv {
+	char *key, *a, *b;
+} mkv;
+
+typedef struct mkv_table {
+	mkv *rows;        /* sorted by key */
+	size_t n, cap;
+} mkv_table;
+
+/* What a write transaction changed in a table: the row as it was (had = 0: absent). */
+typedef struct mkv_undo {
+	mkv_table *t;
+	int had;
+	mkv old;          /* old.key always set */
+} mkv_undo;
+
 typedef struct mem {
 	hotline_storage parent;
+	mkv_table settings, keys, phone_index;
+	mkv_undo *kv_undo;
+	size_t n_kv_undo, cap_kv_undo;
 	mcase *cases;
 	size_t n_cases, cap_cases;
 	mevent *events;
@@ -193,6 +213,112 @@ static int push_undo(mem *m, const undo *u)
 	return 0;
 }
 
+static void kv_free(mkv *r)
+{
+	free(r->key);
+	free(r->a);
+	free(r->b);
+}
+
+static int cmp_kv(const void *key, const void *elem)
+{
+	return strcmp((const char *)key, ((const mkv *)elem)->key);
+}
+
+static size_t kv_pos(const mkv_table *t, const char *key, int *found)
+{
+	return hotline__vec_lower_bound(t->rows, t->n, sizeof(mkv), key, cmp_kv, found);
+}
+
+/* Sets the row in place (a == NULL: deletes it); takes ownership of nothing. */
+static int kv_set_raw(mkv_table *t, const char *key, const char *a, const char *b)
+{
+	int found;
+	size_t p = kv_pos(t, key, &found);
+	mkv r;
+	if (!a) {
+		if (found) {
+			kv_free(&t->rows[p]);
+			memmove(&t->rows[p], &t->rows[p + 1], (t->n - p - 1) * sizeof(mkv));
+			t->n--;
+		}
+		return 0;
+	}
+	r.key = hotline__strdup_or_empty(key);
+	r.a = hotline__strdup_or_empty(a);
+	r.b = b ? hotline__strdup_or_empty(b) : NULL;
+	if (!r.key || !r.a || (b && !r.b)) {
+		kv_free(&r);
+		return HOTLINE_ENOMEM;
+	}
+	if (found) {
+		kv_free(&t->rows[p]);
+		t->rows[p] = r;
+		return 0;
+	}
+	if (hotline__vec_grow((void **)&t->rows, &t->cap, t->n, sizeof(mkv))) {
+		kv_free(&r);
+		return HOTLINE_ENOMEM;
+	}
+	memmove(&t->rows[p + 1], &t->rows[p], (t->n - p) * sizeof(mkv));
+	t->rows[p] = r;
+	t->n++;
+	return 0;
+}
+
+/* Sets (or, a == NULL, deletes) a row, remembering the old one for a rollback. */
+static int kv_set(mem *m, mkv_table *t, const char *key, const char *a, const char *b)
+{
+	if (m->write_tx) {
+		int found;
+		size_t p = kv_pos(t, key, &found);
+		mkv_undo u;
+		memset(&u, 0, sizeof(u));
+		u.t = t;
+		u.had = found;
+		u.old.key = hotline__strdup_or_empty(key);
+		if (found) {
+			u.old.a = hotline__strdup_or_empty(t->rows[p].a);
+			u.old.b = t->rows[p].b ? hotline__strdup_or_empty(t->rows[p].b) : NULL;
+		}
+		if (!u.old.key || (found && (!u.old.a || (t->rows[p].b && !u.old.b))) ||
+		    hotline__vec_grow((void **)&m->kv_undo, &m->cap_kv_undo, m->n_kv_undo, sizeof(mkv_undo))) {
+			kv_free(&u.old);
+			return HOTLINE_ENOMEM;
+		}
+		m->kv_undo[m->n_kv_undo++] = u;
+	}
+	return kv_set_raw(t, key, a, b);
+}
+
+static void kv_undo_drop(mem *m)
+{
+	size_t i;
+	for (i = 0; i < m->n_kv_undo; i++)
+		kv_free(&m->kv_undo[i].old);
+	m->n_kv_undo = 0;
+}
+
+static void kv_undo_apply(mem *m)
+{
+	size_t i;
+	for (i = m->n_kv_undo; i-- > 0;) {
+		mkv_undo *u = &m->kv_undo[i];
+		/* restoring a copy cannot fail short of memory; a failed one leaves the newer row */
+		kv_set_raw(u->t, u->old.key, u->had ? u->old.a : NULL, u->had ? u->old.b : NULL);
+	}
+	kv_undo_drop(m);
+}
+
+static void kv_table_free(mkv_table *t)
+{
+	size_t i;
+	for (i = 0; i < t->n; i++)
+		kv_free(&t->rows[i]);
+	free(t->rows);
+	memset(t, 0, sizeof(*t));
+}
+
 static int m_begin(hotline_storage *st, int write)
 {
 	mem *m = (mem *)st;
@@ -204,6 +330,7 @@ static int m_begin(hotline_storage *st, int write)
 	m->write_tx = write != 0;
 	m->tx_events = m->n_events;
 	m->n_undo = 0;
+	kv_undo_drop(m);
 	return 0;
 }
 
@@ -226,6 +353,7 @@ static int m_commit(hotline_storage *st)
 {
 	mem *m = (mem *)st;
 	drop_undo(m);
+	kv_undo_drop(m);
 	m->in_tx = m->write_tx = 0;
 	return 0;
 }
@@ -317,6 +445,7 @@ static int m_rollback(hotline_storage *st)
 		}
 	}
 	drop_undo(m);
+	kv_undo_apply(m);
 	m->in_tx = m->write_tx = 0;
 	return 0;
 }
@@ -673,6 +802,73 @@ static int m_dir_foreach(hotline_storage *st, const char *kind, hotline_storage_
 	return rc;
 }
 
+/* ---- version 5: owners' personal data ---- */
+
+static int m_setting_get(hotline_storage *st, const char *name, int (*cb)(const char *value, void *payload), void *payload)
+{
+	mem *m = (mem *)st;
+	int found;
+	size_t p = kv_pos(&m->settings, name, &found);
+	return found ? cb(m->settings.rows[p].a, payload) : HOTLINE_ENOT_FOUND;
+}
+
+static int m_setting_put(hotline_storage *st, const char *name, const char *value)
+{
+	mem *m = (mem *)st;
+	return kv_set(m, &m->settings, name, value ? value : "", NULL);
+}
+
+static int m_case_key_put(hotline_storage *st, const char *case_id, const char *kek_id, const char *wrapped)
+{
+	mem *m = (mem *)st;
+	return kv_set(m, &m->keys, case_id, kek_id ? kek_id : "", wrapped ? wrapped : "");
+}
+
+static int m_case_key_get(hotline_storage *st, const char *case_id,
+	int (*cb)(const char *case_id, const char *kek_id, const char *wrapped, void *payload), void *payload)
+{
+	mem *m = (mem *)st;
+	int found;
+	size_t p = kv_pos(&m->keys, case_id, &found);
+	return found ? cb(m->keys.rows[p].key, m->keys.rows[p].a, m->keys.rows[p].b, payload) : HOTLINE_ENOT_FOUND;
+}
+
+static int m_case_keys_foreach(hotline_storage *st,
+	int (*cb)(const char *case_id, const char *kek_id, const char *wrapped, void *payload), void *payload)
+{
+	mem *m = (mem *)st;
+	size_t i;
+	int rc = 0;
+	for (i = 0; i < m->keys.n && rc == 0; i++)
+		rc = cb(m->keys.rows[i].key, m->keys.rows[i].a, m->keys.rows[i].b, payload);
+	return rc;
+}
+
+static int m_case_key_forget(hotline_storage *st, const char *case_id)
+{
+	mem *m = (mem *)st;
+	int rc = kv_set(m, &m->keys, case_id, NULL, NULL);
+	return rc ? rc : kv_set(m, &m->phone_index, case_id, NULL, NULL);
+}
+
+static int m_phone_index_put(hotline_storage *st, const char *case_id, const char *value)
+{
+	mem *m = (mem *)st;
+	return kv_set(m, &m->phone_index, case_id, value ? value : "", NULL);
+}
+
+static int m_phone_index_find(hotline_storage *st, const char *value, int (*cb)(const char *case_id, void *payload),
+	void *payload)
+{
+	mem *m = (mem *)st;
+	size_t i;
+	int rc = 0;
+	for (i = 0; i < m->phone_index.n && rc == 0; i++)
+		if (strcmp(m->phone_index.rows[i].a, value) == 0)
+			rc = cb(m->phone_index.rows[i].key, payload);
+	return rc;
+}
+
 static const char *m_errmsg(hotline_storage *st)
 {
 	return ((mem *)st)->errmsg;
@@ -709,6 +905,10 @@ static void m_free(hotline_storage *st)
 	free(m->dir);
 	free(m->undo);
 	free(m->leases);
+	kv_table_free(&m->settings);
+	kv_table_free(&m->keys);
+	kv_table_free(&m->phone_index);
+	free(m->kv_undo);
 	free(m);
 }
 
@@ -821,6 +1021,14 @@ int hotline_storage_memory_new(hotline_storage **out)
 	m->parent.events_after = m_events_after;
 	m->parent.event_by_id = m_event_by_id;
 	m->parent.claim_due = m_claim_due;
+	m->parent.setting_get = m_setting_get;
+	m->parent.setting_put = m_setting_put;
+	m->parent.case_key_put = m_case_key_put;
+	m->parent.case_key_get = m_case_key_get;
+	m->parent.case_keys_foreach = m_case_keys_foreach;
+	m->parent.case_key_forget = m_case_key_forget;
+	m->parent.phone_index_put = m_phone_index_put;
+	m->parent.phone_index_find = m_phone_index_find;
 	*out = &m->parent;
 	return 0;
 }

@@ -29,7 +29,7 @@
 #include "hotline/sys/storage.h"
 #include "util/err.h"
 
-#define SCHEMA_VERSION 1
+#define SCHEMA_VERSION 2
 #define APPLICATION "libhotline"
 /* advisory lock keys (pg_advisory_xact_lock): the schema, the organisation stream */
 #define LOCK_SCHEMA INT64_C(0x484C494E00000001)
@@ -61,6 +61,12 @@ static const struct migration {
 	  "CREATE TRIGGER events_no_delete BEFORE DELETE ON events FOR EACH ROW EXECUTE FUNCTION hotline_events_append_only();"
 	  "CREATE TRIGGER events_no_truncate BEFORE TRUNCATE ON events FOR EACH STATEMENT"
 	  " EXECUTE FUNCTION hotline_events_append_only();" },
+	/* owners' personal data (DESIGN §6.4): settings, wrapped data keys, the phone blind index */
+	{ 2,
+	  "CREATE TABLE settings(name TEXT COLLATE \"C\" PRIMARY KEY, value TEXT NOT NULL);"
+	  "CREATE TABLE case_keys(case_id TEXT COLLATE \"C\" PRIMARY KEY, kek_id TEXT NOT NULL, wrapped TEXT NOT NULL);"
+	  "CREATE TABLE phone_index(case_id TEXT COLLATE \"C\" PRIMARY KEY, value TEXT NOT NULL);"
+	  "CREATE INDEX phone_index_value ON phone_index(value, case_id);" },
 };
 
 #define CASE_COLS "id, property, state, approval, exempt, version, registered_at, last_at, next_due, head_hash, body"
@@ -69,7 +75,8 @@ static const struct migration {
 enum {
 	Q_CASE_GET, Q_CASE_GET_LOCK, Q_CASE_INSERT, Q_CASE_UPDATE, Q_CASE_EXISTS, Q_EVENT_APPEND, Q_EVENTS_STREAM,
 	Q_EVENTS_ALL, Q_STREAM_HEAD, Q_DIR_PUT, Q_DIR_GET, Q_DIR_ALL, Q_DIR_KIND, Q_EVENTS_AFTER, Q_EVENT_BY_ID,
-	Q_CLAIM, Q_FIXED_COUNT
+	Q_CLAIM, Q_SETTING_GET, Q_SETTING_PUT, Q_KEY_PUT, Q_KEY_GET, Q_KEYS_ALL, Q_KEY_FORGET, Q_INDEX_FORGET,
+	Q_INDEX_PUT, Q_INDEX_FIND, Q_FIXED_COUNT
 };
 
 static const struct fixed {
@@ -108,6 +115,16 @@ static const struct fixed {
 	  "   WHERE claims.until <= extract(epoch FROM now())::bigint RETURNING case_id)"
 	  " SELECT c.id, c.property, c.state, c.approval, c.exempt, c.version, c.registered_at, c.last_at, c.next_due,"
 	  " c.head_hash, c.body FROM cases c JOIN got ON got.case_id = c.id ORDER BY c.next_due, c.id", 4 },
+	{ "SELECT value FROM settings WHERE name = $1", 1 },
+	{ "INSERT INTO settings(name, value) VALUES($1, $2) ON CONFLICT (name) DO UPDATE SET value = EXCLUDED.value", 2 },
+	{ "INSERT INTO case_keys(case_id, kek_id, wrapped) VALUES($1, $2, $3)"
+	  " ON CONFLICT (case_id) DO UPDATE SET kek_id = EXCLUDED.kek_id, wrapped = EXCLUDED.wrapped", 3 },
+	{ "SELECT case_id, kek_id, wrapped FROM case_keys WHERE case_id = $1", 1 },
+	{ "SELECT case_id, kek_id, wrapped FROM case_keys ORDER BY case_id", 0 },
+	{ "DELETE FROM case_keys WHERE case_id = $1", 1 },
+	{ "DELETE FROM phone_index WHERE case_id = $1", 1 },
+	{ "INSERT INTO phone_index(case_id, value) VALUES($1, $2) ON CONFLICT (case_id) DO UPDATE SET value = EXCLUDED.value", 2 },
+	{ "SELECT case_id FROM phone_index WHERE value = $1 ORDER BY case_id", 1 },
 };
 
 /* Case queries: one prepared statement per combination of filters, prepared when first used. */
@@ -741,6 +758,99 @@ static int p_claim_due(hotline_storage *base, hotline_time before, size_t limit,
 	return rc;
 }
 
+/* ---- owners' personal data (storage version 6) ---- */
+
+/* Runs a statement that returns nothing to read. */
+static int exec_fixed(pg *s, int q, const char *const *params, const char *what)
+{
+	int rc;
+	PGresult *r = run_fixed(s, q, params, &rc, what);
+	if (!r)
+		return rc;
+	PQclear(r);
+	return 0;
+}
+
+static int p_setting_get(hotline_storage *base, const char *name, int (*cb)(const char *value, void *payload),
+	void *payload)
+{
+	const char *params[1] = { name };
+	int rc;
+	PGresult *r = run_fixed((pg *)base, Q_SETTING_GET, params, &rc, "reading a setting");
+	if (!r)
+		return rc;
+	rc = PQntuples(r) ? cb(PQgetvalue(r, 0, 0), payload) : HOTLINE_ENOT_FOUND;
+	PQclear(r);
+	return rc;
+}
+
+static int p_setting_put(hotline_storage *base, const char *name, const char *value)
+{
+	const char *params[2] = { name, value };
+	return exec_fixed((pg *)base, Q_SETTING_PUT, params, "writing a setting");
+}
+
+static int p_case_key_put(hotline_storage *base, const char *case_id, const char *kek_id, const char *wrapped)
+{
+	const char *params[3] = { case_id, kek_id, wrapped };
+	return exec_fixed((pg *)base, Q_KEY_PUT, params, "writing a data key");
+}
+
+static int key_rows(pg *s, int q, const char *case_id,
+	int (*cb)(const char *case_id, const char *kek_id, const char *wrapped, void *payload), void *payload, int need)
+{
+	const char *params[1] = { case_id };
+	int rc = 0, i;
+	PGresult *r = run_fixed(s, q, params, &rc, "reading data keys");
+	if (!r)
+		return rc;
+	for (i = 0; i < PQntuples(r) && rc == 0; i++)
+		rc = cb(PQgetvalue(r, i, 0), PQgetvalue(r, i, 1), PQgetvalue(r, i, 2), payload);
+	if (rc == 0 && need && PQntuples(r) == 0)
+		rc = HOTLINE_ENOT_FOUND;
+	PQclear(r);
+	return rc;
+}
+
+static int p_case_key_get(hotline_storage *base, const char *case_id,
+	int (*cb)(const char *case_id, const char *kek_id, const char *wrapped, void *payload), void *payload)
+{
+	return key_rows((pg *)base, Q_KEY_GET, case_id, cb, payload, 1);
+}
+
+static int p_case_keys_foreach(hotline_storage *base,
+	int (*cb)(const char *case_id, const char *kek_id, const char *wrapped, void *payload), void *payload)
+{
+	return key_rows((pg *)base, Q_KEYS_ALL, NULL, cb, payload, 0);
+}
+
+static int p_case_key_forget(hotline_storage *base, const char *case_id)
+{
+	const char *params[1] = { case_id };
+	int rc = exec_fixed((pg *)base, Q_KEY_FORGET, params, "erasing a data key");
+	return rc ? rc : exec_fixed((pg *)base, Q_INDEX_FORGET, params, "erasing a blind-index row");
+}
+
+static int p_phone_index_put(hotline_storage *base, const char *case_id, const char *value)
+{
+	const char *params[2] = { case_id, value };
+	return exec_fixed((pg *)base, Q_INDEX_PUT, params, "writing the blind index");
+}
+
+static int p_phone_index_find(hotline_storage *base, const char *value, int (*cb)(const char *case_id, void *payload),
+	void *payload)
+{
+	const char *params[1] = { value };
+	int rc = 0, i;
+	PGresult *r = run_fixed((pg *)base, Q_INDEX_FIND, params, &rc, "reading the blind index");
+	if (!r)
+		return rc;
+	for (i = 0; i < PQntuples(r) && rc == 0; i++)
+		rc = cb(PQgetvalue(r, i, 0), payload);
+	PQclear(r);
+	return rc;
+}
+
 /* ---- protection of the log (storage version 4) ---- */
 
 static const struct protection_trigger {
@@ -985,6 +1095,14 @@ int hotline_storage_postgres_new(hotline_storage **out, const char *conninfo, co
 	s->parent.event_by_id = p_event_by_id;
 	s->parent.check_protection = p_check_protection;
 	s->parent.claim_due = p_claim_due;
+	s->parent.setting_get = p_setting_get;
+	s->parent.setting_put = p_setting_put;
+	s->parent.case_key_put = p_case_key_put;
+	s->parent.case_key_get = p_case_key_get;
+	s->parent.case_keys_foreach = p_case_keys_foreach;
+	s->parent.case_key_forget = p_case_key_forget;
+	s->parent.phone_index_put = p_phone_index_put;
+	s->parent.phone_index_find = p_phone_index_find;
 	*out = &s->parent;
 	return 0;
 }

@@ -41,13 +41,21 @@ static const struct migration {
 	/* leases of hotline_db_claim_due (until: seconds since the epoch) */
 	{ 3,
 	  "CREATE TABLE claims(case_id TEXT PRIMARY KEY, worker TEXT NOT NULL, until INTEGER NOT NULL);" },
+	/* owners' personal data (DESIGN §6.4): settings, wrapped data keys, the phone blind index */
+	{ 4,
+	  "CREATE TABLE settings(name TEXT PRIMARY KEY, value TEXT NOT NULL);"
+	  "CREATE TABLE case_keys(case_id TEXT PRIMARY KEY, kek_id TEXT NOT NULL, wrapped TEXT NOT NULL);"
+	  "CREATE TABLE phone_index(case_id TEXT PRIMARY KEY, value TEXT NOT NULL);"
+	  "CREATE INDEX phone_index_value ON phone_index(value, case_id);" },
 };
-#define SCHEMA_VERSION 3
+#define SCHEMA_VERSION 4
 
 enum {
 	Q_BEGIN_W, Q_BEGIN_R, Q_COMMIT, Q_ROLLBACK, Q_CASE_GET, Q_CASE_INSERT, Q_CASE_UPDATE, Q_CASE_UPDATE_SAME, Q_CASE_EXISTS,
 	Q_EVENT_APPEND, Q_EVENTS_STREAM, Q_EVENTS_ALL, Q_STREAM_HEAD, Q_DIR_PUT, Q_DIR_GET, Q_DIR_ALL, Q_DIR_KIND,
-	Q_DATA_VERSION, Q_EVENTS_AFTER, Q_EVENT_BY_ID, Q_FIXED_COUNT
+	Q_DATA_VERSION, Q_EVENTS_AFTER, Q_EVENT_BY_ID,
+	Q_SETTING_GET, Q_SETTING_PUT, Q_KEY_PUT, Q_KEY_GET, Q_KEYS_ALL, Q_KEY_DELETE, Q_INDEX_DELETE, Q_INDEX_PUT,
+	Q_INDEX_FIND, Q_FIXED_COUNT
 };
 
 static const char *const fixed_sql[Q_FIXED_COUNT] = {
@@ -75,6 +83,15 @@ static const char *const fixed_sql[Q_FIXED_COUNT] = {
 	"SELECT seq, stream, stream_seq, cmd, actor, at, body, prev_hash, hash, id FROM events"
 	" WHERE stream = ?1 AND stream_seq > ?2 ORDER BY stream_seq LIMIT ?3",
 	"SELECT seq, stream, stream_seq, cmd, actor, at, body, prev_hash, hash, id FROM events WHERE id = ?1",
+	"SELECT value FROM settings WHERE name = ?1",
+	"INSERT OR REPLACE INTO settings(name, value) VALUES(?1, ?2)",
+	"INSERT OR REPLACE INTO case_keys(case_id, kek_id, wrapped) VALUES(?1, ?2, ?3)",
+	"SELECT case_id, kek_id, wrapped FROM case_keys WHERE case_id = ?1",
+	"SELECT case_id, kek_id, wrapped FROM case_keys ORDER BY case_id",
+	"DELETE FROM case_keys WHERE case_id = ?1",
+	"DELETE FROM phone_index WHERE case_id = ?1",
+	"INSERT OR REPLACE INTO phone_index(case_id, value) VALUES(?1, ?2)",
+	"SELECT case_id FROM phone_index WHERE value = ?1 ORDER BY case_id",
 };
 
 /* Case queries: one cached statement per combination of filters. */
@@ -578,6 +595,122 @@ static int s_dir_foreach(hotline_storage *base, const char *kind, hotline_storag
 	return dir_rows((sq *)base, kind ? Q_DIR_KIND : Q_DIR_ALL, kind, NULL, cb, payload, 0);
 }
 
+/* ---- version 5: owners' personal data ---- */
+
+/* Runs a fixed statement with up to three text parameters and no rows. */
+static int exec_text(sq *s, int q, const char *a, const char *b, const char *c, const char *what)
+{
+	int temp, rc;
+	sqlite3_stmt *st = acquire(s, &s->fixed[q], fixed_sql[q], &temp);
+	if (!st)
+		return HOTLINE_ESTORAGE;
+	if (a)
+		sqlite3_bind_text(st, 1, a, -1, SQLITE_STATIC);
+	if (b)
+		sqlite3_bind_text(st, 2, b, -1, SQLITE_STATIC);
+	if (c)
+		sqlite3_bind_text(st, 3, c, -1, SQLITE_STATIC);
+	rc = map_step(s, sqlite3_step(st), what);
+	release(&s->fixed[q], st, temp);
+	return rc;
+}
+
+static int s_setting_get(hotline_storage *base, const char *name, int (*cb)(const char *value, void *payload),
+	void *payload)
+{
+	sq *s = (sq *)base;
+	int temp, rc, step;
+	sqlite3_stmt *st = acquire(s, &s->fixed[Q_SETTING_GET], fixed_sql[Q_SETTING_GET], &temp);
+	if (!st)
+		return HOTLINE_ESTORAGE;
+	sqlite3_bind_text(st, 1, name, -1, SQLITE_STATIC);
+	step = sqlite3_step(st);
+	if (step == SQLITE_ROW)
+		rc = cb(col_text(st, 0), payload);
+	else if (step == SQLITE_DONE)
+		rc = HOTLINE_ENOT_FOUND;
+	else
+		rc = map_step(s, step, "reading a setting");
+	release(&s->fixed[Q_SETTING_GET], st, temp);
+	return rc;
+}
+
+static int s_setting_put(hotline_storage *base, const char *name, const char *value)
+{
+	return exec_text((sq *)base, Q_SETTING_PUT, name, value, NULL, "writing a setting");
+}
+
+static int s_case_key_put(hotline_storage *base, const char *case_id, const char *kek_id, const char *wrapped)
+{
+	return exec_text((sq *)base, Q_KEY_PUT, case_id, kek_id, wrapped, "writing a case's data key");
+}
+
+static int key_rows(sq *s, int q, const char *case_id,
+	int (*cb)(const char *case_id, const char *kek_id, const char *wrapped, void *payload), void *payload)
+{
+	int temp, rc = 0, step, seen = 0;
+	sqlite3_stmt *st = acquire(s, &s->fixed[q], fixed_sql[q], &temp);
+	if (!st)
+		return HOTLINE_ESTORAGE;
+	if (case_id)
+		sqlite3_bind_text(st, 1, case_id, -1, SQLITE_STATIC);
+	while ((step = sqlite3_step(st)) == SQLITE_ROW) {
+		seen = 1;
+		if ((rc = cb(col_text(st, 0), col_text(st, 1), col_text(st, 2), payload)) != 0)
+			break;
+	}
+	if (rc == 0 && step != SQLITE_DONE)
+		rc = map_step(s, step, "reading data keys");
+	release(&s->fixed[q], st, temp);
+	if (rc == 0 && case_id && !seen)
+		rc = HOTLINE_ENOT_FOUND;
+	return rc;
+}
+
+static int s_case_key_get(hotline_storage *base, const char *case_id,
+	int (*cb)(const char *case_id, const char *kek_id, const char *wrapped, void *payload), void *payload)
+{
+	return key_rows((sq *)base, Q_KEY_GET, case_id, cb, payload);
+}
+
+static int s_case_keys_foreach(hotline_storage *base,
+	int (*cb)(const char *case_id, const char *kek_id, const char *wrapped, void *payload), void *payload)
+{
+	return key_rows((sq *)base, Q_KEYS_ALL, NULL, cb, payload);
+}
+
+static int s_case_key_forget(hotline_storage *base, const char *case_id)
+{
+	sq *s = (sq *)base;
+	int rc = exec_text(s, Q_KEY_DELETE, case_id, NULL, NULL, "erasing a case's data key");
+	if (rc == 0)
+		rc = exec_text(s, Q_INDEX_DELETE, case_id, NULL, NULL, "erasing a case's phone index");
+	return rc;
+}
+
+static int s_phone_index_put(hotline_storage *base, const char *case_id, const char *value)
+{
+	return exec_text((sq *)base, Q_INDEX_PUT, case_id, value, NULL, "writing the phone index");
+}
+
+static int s_phone_index_find(hotline_storage *base, const char *value, int (*cb)(const char *case_id, void *payload),
+	void *payload)
+{
+	sq *s = (sq *)base;
+	int temp, rc = 0, step;
+	sqlite3_stmt *st = acquire(s, &s->fixed[Q_INDEX_FIND], fixed_sql[Q_INDEX_FIND], &temp);
+	if (!st)
+		return HOTLINE_ESTORAGE;
+	sqlite3_bind_text(st, 1, value, -1, SQLITE_STATIC);
+	while ((step = sqlite3_step(st)) == SQLITE_ROW)
+		if ((rc = cb(col_text(st, 0), payload)) != 0)
+			break;
+	if (rc == 0 && step != SQLITE_DONE)
+		rc = map_step(s, step, "reading the phone index");
+	release(&s->fixed[Q_INDEX_FIND], st, temp);
+	return rc;
+}
+
 static const char *s_errmsg(hotline_storage *base)
 {
 	return ((sq *)base)->errmsg;
@@ -830,7 +963,9 @@ int hotline_storage_sqlite_new(hotline_storage **out, const char *path, const ho
 		/* WAL: readers never block the writer; NORMAL is durable across application crashes */
 		if (sqlite3_exec(s->db, "PRAGMA journal_mode = WAL", NULL, NULL, NULL) != SQLITE_OK ||
 		    sqlite3_exec(s->db, sql, NULL, NULL, NULL) != SQLITE_OK ||
-		    sqlite3_exec(s->db, "PRAGMA foreign_keys = ON", NULL, NULL, NULL) != SQLITE_OK) {
+		    sqlite3_exec(s->db, "PRAGMA foreign_keys = ON", NULL, NULL, NULL) != SQLITE_OK ||
+		    /* a forgotten data key is overwritten, not merely unlinked (DESIGN §6.4) */
+		    sqlite3_exec(s->db, "PRAGMA secure_delete = ON", NULL, NULL, NULL) != SQLITE_OK) {
 			hotline__last_error_set(HOTLINE_ESTORAGE, "cannot configure SQLite database '%s': %s", path, sqlite3_errmsg(s->db));
 			s_free(&s->parent);
 			return HOTLINE_ESTORAGE;
@@ -861,6 +996,14 @@ int hotline_storage_sqlite_new(hotline_storage **out, const char *path, const ho
 	s->parent.event_by_id = s_event_by_id;
 	s->parent.check_protection = s_check_protection;
 	s->parent.claim_due = s_claim_due;
+	s->parent.setting_get = s_setting_get;
+	s->parent.setting_put = s_setting_put;
+	s->parent.case_key_put = s_case_key_put;
+	s->parent.case_key_get = s_case_key_get;
+	s->parent.case_keys_foreach = s_case_keys_foreach;
+	s->parent.case_key_forget = s_case_key_forget;
+	s->parent.phone_index_put = s_phone_index_put;
+	s->parent.phone_index_find = s_phone_index_find;
 	*out = &s->parent;
 	return 0;
 }

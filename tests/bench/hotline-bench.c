@@ -28,6 +28,18 @@
 
 #define CMDS_PER_CASE 10
 
+/* Owners' personal data are encrypted, as in a real installation: the benchmark's key-encryption key. */
+static const unsigned char bench_key[HOTLINE_KEY_BYTES] = { 0x62, 0x65, 0x6e, 0x63, 0x68, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11,
+	12, 13, 14, 15, 16, 17, 18, 19, 20, 21, 22, 23, 24, 25, 26, 27 };
+
+static int open_keyed(hotline_db **db, const char *uri)
+{
+	hotline_db_options o = HOTLINE_DB_OPTIONS_INIT;
+	o.key = bench_key;
+	o.key_id = "bench";
+	return hotline_db_open(db, uri, &o);
+}
+
 static double now(void)
 {
 	struct timespec ts;
@@ -96,7 +108,8 @@ static int lifecycle_line(char *buf, size_t size, long n, int k)
 enum { MODE_BATCHED, MODE_NORMAL, MODE_FULL };
 static const char *const mode_names[] = { "batched 1000/tx", "1 tx/cmd, WAL NORMAL", "1 tx/cmd, WAL FULL" };
 
-static double lib_throughput(int mode, long cases)
+/* clear: a database created unencrypted (HOTLINE_DB_UNENCRYPTED), the baseline of the encryption's cost */
+static double lib_throughput(int mode, long cases, int clear)
 {
 	hotline_db_options o = HOTLINE_DB_OPTIONS_INIT;
 	hotline_db *db;
@@ -109,6 +122,12 @@ static double lib_throughput(int mode, long cases)
 	rm_db(path);
 	snprintf(uri, sizeof(uri), "sqlite:%s", path);
 	o.synchronous = mode == MODE_FULL ? 2 : 1;
+	if (clear) {
+		o.flags = HOTLINE_DB_UNENCRYPTED;
+	} else {
+		o.key = bench_key;
+		o.key_id = "bench";
+	}
 	if (hotline_db_open(&db, uri, &o) != 0)
 		die("open", hotline_last_error());
 	for (d = directory; *d; d++)
@@ -262,7 +281,7 @@ static double sweep_latency(long n)
 	path_of(path, sizeof(path), "sweep.db");
 	rm_db(path);
 	snprintf(uri, sizeof(uri), "sqlite:%s", path);
-	if (hotline_db_open(&db, uri, NULL) != 0) /* creates the schema */
+	if (open_keyed(&db, uri) != 0) /* creates the schema */
 		die("open", hotline_last_error());
 	hotline_db_close(db);
 	sqlite3_open(path, &s);
@@ -281,7 +300,7 @@ static double sweep_latency(long n)
 	sqlite3_finalize(st);
 	sqlite3_exec(s, "COMMIT", NULL, NULL, NULL);
 	sqlite3_close(s);
-	if (hotline_db_open(&db, uri, NULL) != 0)
+	if (open_keyed(&db, uri) != 0)
 		die("open", hotline_last_error());
 	for (k = 0; k < 201; k++) {
 		hotline_case_list *l;
@@ -341,7 +360,7 @@ static void build_assess_db(long cases)
 	path_of(path, sizeof(path), "assess.db");
 	rm_db(path);
 	snprintf(uri, sizeof(uri), "sqlite:%s", path);
-	if (hotline_db_open(&db, uri, NULL) != 0)
+	if (open_keyed(&db, uri) != 0)
 		die("open", hotline_last_error());
 	for (d = directory; *d; d++)
 		hotline_db_exec_json(db, *d, NULL);
@@ -380,7 +399,7 @@ static void run_assess(long unused)
 	path_of(path, sizeof(path), "assess.db");
 	snprintf(uri, sizeof(uri), "sqlite:%s", path);
 	hotline_time_parse(&as_of, "2026-11-27T00:00:00+08:00");
-	if (hotline_db_open(&db, uri, NULL) != 0 ||
+	if (open_keyed(&db, uri) != 0 ||
 	    hotline_db_assess_write(db, as_of, HOTLINE_FORMAT_JSON, count_sink, &bytes) != 0)
 		die("assess", hotline_last_error());
 	printf("   (assessment document: %.1f MB)\n", bytes / 1e6);
@@ -462,6 +481,8 @@ static void run_replay(long unused)
 	snprintf(uri, sizeof(uri), "sqlite:%s", dbp);
 	files[0] = path;
 	o.db_uri = uri;
+	o.key = bench_key;
+	o.key_id = "bench";
 	if (hotline_replay(&out, files, 1, &o) != 0)
 		die("replay", hotline_last_error());
 	hotline_free(out);
@@ -631,7 +652,7 @@ static void pg_bench(long cases)
 int main(int argc, char **argv)
 {
 	long cases = 5000, assess_cases = 1000000, lines = 1000000, sweep_max = 1000000, sync_cases = 300;
-	double lib[3], raw[3], sweep[3];
+	double lib[3], raw[3], sweep[3], clear_lib[2];
 	long sizes[3] = { 10000, 100000, 1000000 };
 	child_result ra, rr, fr, fp;
 	const char *tmp = getenv("TMPDIR");
@@ -687,10 +708,18 @@ int main(int argc, char **argv)
 	}
 	for (i = 0; i < 3; i++) {
 		long c = i == MODE_BATCHED ? cases : sync_cases;
-		lib[i] = lib_throughput(i, c);
+		lib[i] = lib_throughput(i, c, 0);
 		raw[i] = raw_throughput(i, c);
 		printf("1. throughput %-22s library %9.0f cmd/s   raw SQLite %9.0f cmd/s   ratio %5.1f%%  (%ld cases)\n",
 			mode_names[i], lib[i], raw[i], 100 * lib[i] / raw[i], c);
+	}
+	/* what encrypting owners' personal data costs: the same workload into a database created unencrypted */
+	for (i = 0; i < 2; i++) {
+		long c = i == MODE_BATCHED ? cases : sync_cases;
+		clear_lib[i] = lib_throughput(i, c, 1);
+		printf("1e. encryption %-21s encrypted %9.0f cmd/s   unencrypted %9.0f cmd/s   ratio %5.1f%%   "
+			"+%.1f us per command (+%.1f us per register)\n", mode_names[i], lib[i], clear_lib[i],
+			100 * lib[i] / clear_lib[i], 1e6 / lib[i] - 1e6 / clear_lib[i], CMDS_PER_CASE * (1e6 / lib[i] - 1e6 / clear_lib[i]));
 	}
 	printf("c_commands_per_second_batched=%.0f\n", lib[0]);
 	for (i = 0; i < 3; i++) {
@@ -720,6 +749,11 @@ int main(int argc, char **argv)
 	for (i = 0; i < 3; i++)
 		printf("%-44s %14.0f %14.0f %7.1f%% %14s %5s\n", mode_names[i], lib[i], raw[i], 100 * lib[i] / raw[i],
 			">= 70% of raw", lib[i] >= 0.7 * raw[i] ? "yes" : "no");
+	for (i = 0; i < 2; i++) {
+		char name[64];
+		snprintf(name, sizeof(name), "encrypted vs unencrypted, %s", mode_names[i]);
+		printf("%-44s %14.0f %14.0f %7.1f%% %14s %5s\n", name, lib[i], clear_lib[i], 100 * lib[i] / clear_lib[i], "-", "-");
+	}
 	printf("%-44s %12.3fms %12.3fms %7.2fx %14s %5s\n", "sweep at the largest size vs smallest", sweep[2], sweep[0],
 		sweep[2] / sweep[0], "flat, < 1 ms", sweep[2] < 1.0 ? "yes" : "no");
 	printf("%-44s %13.2fs %14s %8s %14s %5s\n", "assessment time", ra.seconds, "-", "-", "< 2 s at 1M",

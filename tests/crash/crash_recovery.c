@@ -51,6 +51,9 @@
 #define ID_MAX 48
 #define LINE_MAX_LEN 3000  /* a pipe write below PIPE_BUF is atomic: no torn line */
 
+/* The databases keep owners' data encrypted, as a real installation does (any fixed key will do). */
+static const unsigned char crash_key[HOTLINE_KEY_BYTES] = "crash-test-key-0123456789abcdef";
+
 /* ------------------------------------------------------------------ */
 /* Small helpers                                                       */
 
@@ -313,6 +316,8 @@ static void writer(const char *path, int sync, int round, uint64_t seed, int fd,
 	long k, registered = 0;
 
 	opts.synchronous = sync;
+	opts.key = crash_key;
+	opts.key_id = "crash";
 	snprintf(uri, sizeof(uri), "sqlite:%s", path);
 	if (hotline_db_open(&db, uri, &opts) != 0)
 		die("writer: open %s: %s", uri, hotline_last_error());
@@ -477,6 +482,8 @@ static hotline_db *open_db(const database *d)
 	hotline_db *db;
 	char uri[1100];
 	opts.synchronous = d->sync;
+	opts.key = crash_key;
+	opts.key_id = "crash";
 	snprintf(uri, sizeof(uri), "sqlite:%s", d->path);
 	if (hotline_db_open(&db, uri, &opts) != 0)
 		die("reopen %s: %s", uri, hotline_last_error());

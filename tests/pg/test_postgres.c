@@ -24,6 +24,9 @@
 
 #include <libpq-fe.h>
 #include <hotline.h>
+
+/* Owners' data are kept encrypted here too, as a real installation does. */
+static const unsigned char pg_key[HOTLINE_KEY_BYTES] = "postgres-test-key-0123456789abcd";
 #include <hotline/sys/conformance.h>
 #include <hotline/sys/storage.h>
 
@@ -72,6 +75,8 @@ static hotline_db *open_db(const char *conninfo, int mode, const char *read_conn
 	hotline_db *db = NULL;
 	uri_of(uri, sizeof(uri), conninfo);
 	o.mode = mode;
+	o.key = pg_key;
+	o.key_id = "pg-test";
 	if (read_conninfo) {
 		uri_of(ruri, sizeof(ruri), read_conninfo);
 		o.read_uri = ruri;
@@ -170,7 +175,7 @@ static void test_schema(void **state)
 	c = PQconnectdb(ci);
 	assert_int_equal(PQstatus(c), CONNECTION_OK);
 	r = PQexec(c, "SELECT version FROM schema_version");
-	assert_string_equal(PQgetvalue(r, 0, 0), "1");
+	assert_string_equal(PQgetvalue(r, 0, 0), "2");
 	PQclear(r);
 	r = PQexec(c, "UPDATE events SET body = 'x'");
 	assert_int_equal(PQresultStatus(r), PGRES_FATAL_ERROR);
@@ -342,6 +347,8 @@ static void test_claims(void **state)
 			f = fopen(path, "w");
 			uri_of(uri, sizeof(uri), ci);
 			o.mode = HOTLINE_OPEN_READ_WRITE;
+			o.key = pg_key;
+			o.key_id = "pg-test";
 			if (!f || hotline_db_open(&wdb, uri, &o) != 0)
 				_exit(2);
 			/* small pages until nothing is left, all workers at once */
@@ -422,6 +429,8 @@ static void *write_loop(void *p)
 	int k, rc;
 	uri_of(uri, sizeof(uri), w->conninfo);
 	o.mode = HOTLINE_OPEN_READ_WRITE;
+	o.key = pg_key;
+	o.key_id = "pg-test";
 	snprintf(path, sizeof(path), "%s/acks-%d-%d", workdir, w->proc, w->thread);
 	if (!(acks = fopen(path, "w")) || hotline_db_open(&db, uri, &o) != 0) {
 		snprintf(w->err, sizeof(w->err), "open: %s", hotline_last_error());

@@ -28,7 +28,7 @@ static int setup(void **state, int sqlite)
 		snprintf(f->uri, sizeof(f->uri), "sqlite:%s/c.db", f->dir);
 	else
 		snprintf(f->uri, sizeof(f->uri), "memory:");
-	if (hotline_db_open(&f->db, f->uri, NULL) != 0)
+	if (fixture_open(&f->db, f->uri, NULL) != 0)
 		return -1;
 	fixture_load(f->db);
 	for (i = 0; i < 8; i++)
@@ -124,7 +124,7 @@ static void test_sqlite_leases(void **state)
 	ids(l, got, sizeof(got));
 	assert_string_equal(got, "C1 C2 ");
 	o.mode = HOTLINE_OPEN_READ_ONLY;
-	assert_int_equal(hotline_db_open(&ro, f->uri, &o), 0);
+	assert_int_equal(fixture_open(&ro, f->uri, &o), 0);
 	assert_int_equal(hotline_db_claim_due(ro, before(), 2, 60, "c", &l), HOTLINE_EINVALID);
 	hotline_db_close(ro);
 }

@@ -224,9 +224,9 @@ static void test_persisted_and_shared(void **state)
 	(void)state;
 	snprintf(path, sizeof(path), "sqlite:%s/dirtime-%d.db", getenv("TMPDIR") ? getenv("TMPDIR") : "/tmp", (int)getpid());
 	remove(path + 7);
-	assert_int_equal(hotline_db_open(&a, path, NULL), 0);
+	assert_int_equal(fixture_open(&a, path, NULL), 0);
 	fixture_load(a);
-	assert_int_equal(hotline_db_open(&b, path, NULL), 0);
+	assert_int_equal(fixture_open(&b, path, NULL), 0);
 	assert_int_equal(exec_fmt(a, "{\"cmd\":\"property\",\"id\":\"P1\",\"name\":\"翠苑\",\"manager\":\"li2\","
 		"\"at\":\"2026-11-15T00:00:00+08:00\"}"), 0);
 	/* b loaded its directory before the update: it sees it now */
@@ -236,7 +236,7 @@ static void test_persisted_and_shared(void **state)
 		"\"actor\":\"li\",\"measures\":\"m\"}"), HOTLINE_EFORBIDDEN);
 	hotline_db_close(a);
 	hotline_db_close(b);
-	assert_int_equal(hotline_db_open(&a, path, NULL), 0);
+	assert_int_equal(fixture_open(&a, path, NULL), 0);
 	assert_int_equal(exec_fmt(a, "{\"cmd\":\"decide_measures\",\"case\":\"A\",\"at\":\"2026-11-20T10:00:00+08:00\","
 		"\"actor\":\"li2\",\"measures\":\"m\"}"), 0);
 	assert_int_equal(exec_fmt(a, "{\"cmd\":\"property\",\"id\":\"P1\",\"name\":\"翠苑\",\"manager\":\"li\","

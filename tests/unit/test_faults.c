@@ -298,7 +298,12 @@ static void run_open(run *r, int sqlite, long fail_at)
 		assert_int_equal(hotline_storage_memory_new(&inner), 0);
 	}
 	r->f = faulty_new(inner);
-	assert_int_equal(hotline_db_open_storage(&r->db, &r->f->parent, NULL), 0);
+	{
+		/* storage failures, not encryption, are under test: a database kept in clear on purpose */
+		hotline_db_options o = HOTLINE_DB_OPTIONS_INIT;
+		o.flags = HOTLINE_DB_UNENCRYPTED;
+		assert_int_equal(hotline_db_open_storage(&r->db, &r->f->parent, &o), 0);
+	}
 	fixture_load(r->db);
 	/* the N-th write from here on fails */
 	r->f->writes = 0;

@@ -101,7 +101,7 @@ static void test_batch_builder_sqlite(void **state)
 	snprintf(path, sizeof(path), "%s/idem-%d.db", getenv("TMPDIR") ? getenv("TMPDIR") : "/tmp", (int)getpid());
 	snprintf(uri, sizeof(uri), "sqlite:%s", path);
 	remove(path);
-	assert_int_equal(hotline_db_open(&db, uri, NULL), 0);
+	assert_int_equal(fixture_open(&db, uri, NULL), 0);
 	fixture_load(db);
 	assert_int_equal(hotline_db_begin(db), 0);
 	assert_int_equal(hotline_db_exec_json_v2(db, REG, &seq, &repeated), 0);
@@ -110,7 +110,7 @@ static void test_batch_builder_sqlite(void **state)
 	assert_int_equal(again, seq);
 	assert_int_equal(hotline_db_commit(db), 0);
 	hotline_db_close(db);
-	assert_int_equal(hotline_db_open(&db, uri, NULL), 0);
+	assert_int_equal(fixture_open(&db, uri, NULL), 0);
 	assert_int_equal(hotline_time_parse(&at, "2026-11-02T09:20:00+08:00"), 0);
 	assert_int_equal(hotline_command_new(&cmd, HOTLINE_CMD_DISPATCH, "C1", "zhang", at), 0);
 	assert_int_equal(hotline_command_set_string(cmd, "command_id", "d-1"), 0);
@@ -149,11 +149,13 @@ static void test_replay_all_or_nothing(void **state)
 	fclose(f);
 	files[0] = scen;
 	o.db_uri = uri;
+	o.key = fixture_key;
+	o.key_id = FIXTURE_KEY_ID;
 	assert_int_equal(hotline_replay(&out, files, 1, &o), HOTLINE_EINVALID);
 	assert_null(out);
 	assert_non_null(strstr(hotline_last_error(), ":14:"));
 	assert_non_null(strstr(hotline_last_error(), "nothing of this run was stored"));
-	assert_int_equal(hotline_db_open(&db, uri, NULL), 0);
+	assert_int_equal(fixture_open(&db, uri, NULL), 0);
 	assert_int_equal(hotline_db_cases(&l, db, NULL), 0);
 	assert_int_equal(hotline_case_list_count(l), 0);
 	hotline_case_list_free(l);
@@ -163,7 +165,7 @@ static void test_replay_all_or_nothing(void **state)
 	assert_non_null(f = fopen(scen, "w"));
 	fprintf(f, "%s\n%s\n", REG, DISPATCH);
 	fclose(f);
-	assert_int_equal(hotline_db_open(&db, uri, NULL), 0);
+	assert_int_equal(fixture_open(&db, uri, NULL), 0);
 	fixture_load(db);
 	hotline_db_close(db);
 	assert_int_equal(hotline_replay(&out, files, 1, &o), 0);
@@ -187,7 +189,7 @@ static void test_edited_snapshot_refused(void **state)
 	snprintf(path, sizeof(path), "%s/edit-%d.db", getenv("TMPDIR") ? getenv("TMPDIR") : "/tmp", (int)getpid());
 	snprintf(uri, sizeof(uri), "sqlite:%s", path);
 	remove(path);
-	assert_int_equal(hotline_db_open(&db, uri, NULL), 0);
+	assert_int_equal(fixture_open(&db, uri, NULL), 0);
 	fixture_load(db);
 	assert_int_equal(hotline_db_exec_json(db, REG, NULL), 0);
 	assert_int_equal(sqlite3_open(path, &raw), SQLITE_OK);

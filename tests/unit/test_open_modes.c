@@ -37,7 +37,7 @@ static int open_mode(hotline_db **db, int mode)
 {
 	hotline_db_options o = HOTLINE_DB_OPTIONS_INIT;
 	o.mode = mode;
-	return hotline_db_open(db, uri, &o);
+	return fixture_open(db, uri, &o);
 }
 
 static int exists(const char *p)

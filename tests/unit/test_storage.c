@@ -176,7 +176,7 @@ static void test_sqlite_schema(void **state)
 	assert_int_equal(f->st->case_put(f->st, &c, 0), 0);
 	assert_int_equal(f->st->event_append(f->st, &e, NULL), 0);
 	assert_int_equal(f->st->commit(f->st), 0);
-	assert_int_equal(sql_int(f->path, "PRAGMA user_version"), 3);
+	assert_int_equal(sql_int(f->path, "PRAGMA user_version"), 4);
 	assert_int_equal(sql_int(f->path, "PRAGMA application_id"), 0x484C494E);
 	/* the log is append-only at the SQL level */
 	assert_int_equal(sql_int(f->path, "SELECT count(*) FROM sqlite_master WHERE type='trigger' AND tbl_name='events'"), 2);

@@ -20,14 +20,14 @@ from typing import (Any, Callable, Dict, FrozenSet, Generic, Iterator, List, Opt
 from . import lowlevel as _ll
 # The exception classes are made by the C module from the library's error list.
 from .lowlevel import (Conflict, Corrupt, Duplicate, Error, FileError, Forbidden, Invalid, InvalidTransition,
-                       NoMemory, NotFound, OutOfRange, PolicyError, StorageError)
+                       NoMemory, NotFound, OutOfRange, PolicyError, StorageError, WrongKey)
 
 __all__ = [
     "Database", "Applied", "Due", "Case", "Event", "State", "Approval",
     "Assessment", "Explanation", "Directory", "Person", "Property", "Bonus", "Penalty", "Deadline", "Rate", "PropertyRates", "PersonTotal", "Evidence",
     "replay", "replay_json", "lifecycle",
     "Error", "InvalidTransition", "Forbidden", "Invalid", "NotFound", "Conflict", "Duplicate",
-    "StorageError", "NoMemory", "Corrupt", "OutOfRange", "FileError", "PolicyError",
+    "StorageError", "NoMemory", "Corrupt", "OutOfRange", "FileError", "PolicyError", "WrongKey",
 ]
 
 __version__ = _ll.version()
@@ -69,6 +69,14 @@ def _text(name: str, value: Any, optional: bool = False) -> Optional[str]:
     if "\0" in value:
         raise ValueError("%s must not contain NUL characters" % name)
     return value
+
+
+def _key(key: Any) -> Optional[str]:
+    if key is None:
+        return None
+    if not isinstance(key, (bytes, bytearray)) or len(key) != 32:
+        raise Invalid("key must be 32 bytes")
+    return bytes(key).hex()
 
 
 def _aware(name: str, value: Any) -> _dt.datetime:
@@ -537,9 +545,15 @@ class Database:
     Instants come back in the zone of the database's policy (:attr:`zone`).
     """
 
-    def __init__(self, uri: str, policy: Optional[str] = None):
-        """Open ``uri`` ("memory:", "sqlite:PATH" or a path) with ``policy`` (a built-in name or a file)."""
-        self._h = _ll.Handle(_text("uri", uri), _text("policy", policy, optional=True))
+    def __init__(self, uri: str, policy: Optional[str] = None, key: Optional[bytes] = None,
+                 key_id: Optional[str] = None, unencrypted: bool = False):
+        """Open ``uri`` ("memory:", "sqlite:PATH" or a path) with ``policy`` (a built-in name or a file).
+
+        ``key``: the 32-byte key-encryption key of owners' personal data, ``key_id`` its id
+        (privacy.md); ``unencrypted=True`` creates a database that keeps them in clear on purpose.
+        """
+        self._h = _ll.Handle(_text("uri", uri), _text("policy", policy, optional=True), _key(key),
+                             _text("key_id", key_id, optional=True), bool(unencrypted))
         self.uri = uri
         #: The name of the database's policy ("gm-hotline"...).
         self.policy: str = self._h.policy()
@@ -837,6 +851,28 @@ class Database:
         return _Pages(lambda after, n: h.history(cid, after or 0, n), lambda raw: raw.version(),
                       lambda raw: Event._from(raw, zone), None)
 
+    # -- owners' personal data (privacy.md)
+    def forget(self, case, *, at, actor, reason=None, expect_version=None, command_id=None) -> "Applied":
+        """Erase the owner's personal data of a case (administrator; PIPL Art. 47): its data key is destroyed."""
+        return self._case_cmd("forget", case, at, actor, expect_version, command_id, dict(reason=reason))
+
+    def cases_by_phone(self, phone: str) -> List[Case]:
+        """The cases whose owner's phone is ``phone`` (normalised), through the blind index; needs the key."""
+        raw = self._h.cases_by_phone(_text("phone", phone))
+        return [Case._from(raw.get(i), self.zone) for i in range(len(raw))]
+
+    def rotate_key(self, key: bytes, key_id: str) -> None:
+        """Re-wrap every data key under ``key`` (32 bytes) with id ``key_id``; the old key stops working."""
+        self._h.rotate_key(_key(key), _text("key_id", key_id))
+
+    def encrypt_existing(self) -> int:
+        """Encrypt the personal data of cases registered before encryption; returns how many cases."""
+        return self._h.encrypt_existing()
+
+    def encryption(self) -> Dict[str, Any]:
+        """How the database keeps personal data: mode, key_id, key_given, clear_events, clear_cases."""
+        return json.loads(self._h.encryption())
+
     def verify_log(self, case_id: Optional[str] = None) -> int:
         """Check the hash chains; returns the number of events checked, raises :class:`Corrupt`."""
         return self._h.verify_log(_text("case_id", case_id, optional=True))
@@ -884,9 +920,11 @@ class _Batch:
             self.db._h.rollback()
 
 
-def open(uri: str = "memory:", policy: Optional[str] = None) -> Database:  # noqa: A001 - hotline.open, not exported
-    """Open a database: ``"memory:"``, ``"sqlite:PATH"`` or a bare path; ``policy`` a built-in name or a file."""
-    return Database(uri, policy)
+def open(uri: str = "memory:", policy: Optional[str] = None, key: Optional[bytes] = None,  # noqa: A001
+         key_id: Optional[str] = None, unencrypted: bool = False) -> Database:
+    """Open a database: ``"memory:"``, ``"sqlite:PATH"`` or a bare path; ``policy`` a built-in name or a file;
+    ``key``/``key_id`` the key of owners' personal data (32 bytes)."""
+    return Database(uri, policy, key, key_id, unencrypted)
 
 
 def replay_json(paths: Union[str, os.PathLike, Sequence[Union[str, os.PathLike]]], policy: Optional[str] = None,

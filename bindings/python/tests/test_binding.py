@@ -9,6 +9,9 @@ import unittest
 
 import hotline
 
+# owners' personal data are encrypted: the tests' key-encryption key
+TEST_KEY = bytes(range(32))
+
 CN = dt.timezone(dt.timedelta(hours=8))
 SRC = os.environ.get("HOTLINE_SOURCE_DIR", os.path.join(os.path.dirname(__file__), "..", "..", ".."))
 CLI = os.environ.get("HOTLINE_CLI")
@@ -221,12 +224,12 @@ class Misuse(unittest.TestCase):
     def test_chinese_text_round_trips(self):
         with tempfile.TemporaryDirectory() as d:
             uri = "sqlite:" + os.path.join(d, "h.db")
-            with hotline.open(uri) as db:
+            with hotline.open(uri, key=TEST_KEY, key_id="test") as db:
                 directory(db)
                 register(db)
                 db.dispatch("C1", at=t(2, 9, 20), actor="zhang")
                 db.reply("C1", at=t(2, 9, 30), actor="zhang", text="已安排师傅上门，预计两小时内到达。")
-            with hotline.open(uri) as db:  # persisted
+            with hotline.open(uri, key=TEST_KEY, key_id="test") as db:  # persisted
                 c = db.case("C1")
                 self.assertEqual(c.owner, "王女士")
                 self.assertEqual(c.state, hotline.State.DISPATCHED)
@@ -421,7 +424,7 @@ class Iterators(unittest.TestCase):
         self.assertEqual(len(list(self.db.sweep(t(30, 0), limit=150))), 150)
 
     def test_pages_on_sqlite(self):
-        with tempfile.TemporaryDirectory() as d, hotline.open("sqlite:" + os.path.join(d, "h.db")) as db:
+        with tempfile.TemporaryDirectory() as d, hotline.open("sqlite:" + os.path.join(d, "h.db"), key=TEST_KEY, key_id="test") as db:
             directory(db)
             with db.batch():
                 for i in range(300):

@@ -9,6 +9,9 @@ import unittest
 
 import hotline
 
+# owners' personal data are encrypted: the tests' key-encryption key
+TEST_KEY = bytes(range(32))
+
 from test_binding import CLI, CN, SRC, directory, register, t
 
 UTC = dt.timezone.utc
@@ -289,7 +292,7 @@ class DirectoryOverTime(unittest.TestCase):
     def test_same_document_as_the_tool(self):
         with tempfile.TemporaryDirectory() as d:
             uri = "sqlite:" + os.path.join(d, "h.db")
-            with hotline.open(uri) as db:
+            with hotline.open(uri, key=TEST_KEY, key_id="test") as db:
                 directory(db)
                 db.add_property("P1", "翠苑", "li2", ["wu"], at=t(15, 0))
                 as_of = db.directory(t(12, 0)).json

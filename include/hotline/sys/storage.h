@@ -224,10 +224,46 @@ struct hotline_storage {
 		hotline_storage_case_cb cb, void *payload);
 
 	/* ---- end of version 5 ---- */
+
+	/* ==== version 6: owners' personal data (share/doc/hotline/privacy.md) ====
+	 * Three small tables beside the log: settings (name -> value), the
+	 * wrapped data key of each case, and the phone blind index (one row per
+	 * case). All are written inside the command's transaction and rolled
+	 * back with it. All "may": a backend without them (NULL, or a struct of
+	 * an earlier version) serves only databases created unencrypted
+	 * (HOTLINE_DB_UNENCRYPTED); writing personal data then is HOTLINE_EKEY.
+	 * Callback functions return 0 to go on; any other value stops the
+	 * iteration and is returned. */
+
+	/** may: call cb with the value of setting `name`, or return HOTLINE_ENOT_FOUND. */
+	int (*setting_get)(hotline_storage *st, const char *name,
+		int (*cb)(const char *value, void *payload), void *payload);
+	/** may: insert or replace setting `name`. */
+	int (*setting_put)(hotline_storage *st, const char *name, const char *value);
+	/** may: insert or replace the wrapped data key of a case (kek_id: the key that wraps it). */
+	int (*case_key_put)(hotline_storage *st, const char *case_id, const char *kek_id, const char *wrapped);
+	/** may: call cb with the case's wrapped key, or return HOTLINE_ENOT_FOUND. */
+	int (*case_key_get)(hotline_storage *st, const char *case_id,
+		int (*cb)(const char *case_id, const char *kek_id, const char *wrapped, void *payload), void *payload);
+	/** may: every wrapped key, ordered by case id. */
+	int (*case_keys_foreach)(hotline_storage *st,
+		int (*cb)(const char *case_id, const char *kek_id, const char *wrapped, void *payload), void *payload);
+	/**
+	 * may: erase a case's personal data: delete its wrapped key and its
+	 * blind-index rows, so that no copy stays readable (SQLite:
+	 * secure_delete). 0 also when there was none.
+	 */
+	int (*case_key_forget)(hotline_storage *st, const char *case_id);
+	/** may: insert or replace the blind-index value of a case (one row per case). */
+	int (*phone_index_put)(hotline_storage *st, const char *case_id, const char *value);
+	/** may: call cb with every case whose blind-index value is `value`, ordered by case id. */
+	int (*phone_index_find)(hotline_storage *st, const char *value,
+		int (*cb)(const char *case_id, void *payload), void *payload);
+	/* ==== end of version 6 ============================================== */
 };
 
 /** The version of struct hotline_storage these headers declare. */
-#define HOTLINE_STORAGE_VERSION 5
+#define HOTLINE_STORAGE_VERSION 6
 /** Initialiser of struct hotline_storage: the version, every callback NULL. */
 #define HOTLINE_STORAGE_INIT { HOTLINE_STORAGE_VERSION }
 

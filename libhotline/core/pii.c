@@ -1,0 +1,1194 @@
+/*
+ * Owners' personal data at rest (DESIGN §6.4; seeds 001 热线信息保密, 003
+ * 回访数据应加密存储).
+ *
+ * - Each case has a random data key; its personal fields (owner, phone,
+ *   room) are stored as {"enc": "v1:<base64 nonce|ciphertext>", "masked":
+ *   "138****0000"}: XChaCha20-Poly1305 under the data key, the case id and
+ *   the field name bound as associated data. The event body the hash chain
+ *   covers holds that object, and so does the snapshot (copied from the
+ *   event), so verify-log rebuilds and compares snapshots without any key.
+ * - The data key is stored wrapped ("v1:<base64 nonce|ciphertext>",
+ *   XChaCha20-Poly1305, associated data the case id) by a subkey of the
+ *   host's key-encryption key (crypto_kdf, context "hlpiikey", id 1), in the
+ *   storage's case_keys table. Settings record the mode, the KEK's id and a
+ *   check value (BLAKE2b of the KEK's subkey 2), so a wrong key is told
+ *   apart at open.
+ * - The blind index: BLAKE2b keyed with a random index key (stored wrapped
+ *   like a data key, under associated data "index") over the normalised
+ *   phone number; rotating the KEK re-wraps it, the index rows stay.
+ * - forget deletes the wrapped data key and the index row: what the events
+ *   hold can no longer be opened by anybody.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <sodium.h>
+
+#include "core/case.h"
+#include "core/cmdctx.h"
+#include "core/db.h"
+#include "core/pii.h"
+#include "util/json.h"
+#include "util/mem.h"
+#include "util/time.h"
+
+static const char *const personal[] = { "owner", "phone", "room", NULL };
+
+#define KDF_CONTEXT "hlpiikey"
+#define WRAP_PREFIX "v1:"
+#define SET_MODE "pii.mode"
+#define SET_KEY_ID "pii.key_id"
+#define SET_CHECK "pii.key_check"
+#define SET_INDEX "pii.index_key"
+
+int hotline__pii_is_field(const char *name)
+{
+	const char *const *p;
+	for (p = personal; name && *p; p++)
+		if (strcmp(*p, name) == 0)
+			return 1;
+	return 0;
+}
+
+int hotline__pii_is_sealed(const json_t *v)
+{
+	return json_is_object(v) && json_is_string(json_object_get(v, "enc"));
+}
+
+/* ---- masks ---- */
+
+/* Length in bytes of the UTF-8 character starting at s (1 for a stray byte). */
+static size_t utf8_len(const unsigned char *s)
+{
+	if (*s >= 0xF0 && s[1] && s[2] && s[3])
+		return 4;
+	if (*s >= 0xE0 && s[1] && s[2])
+		return 3;
+	if (*s >= 0xC0 && s[1])
+		return 2;
+	return 1;
+}
+
+char *hotline__pii_mask(const char *field, const char *value)
+{
+	size_t n = 0, i, keep_head, keep_tail, len = strlen(value), pos = 0, out_len = 0;
+	size_t *starts;
+	char *out;
+
+	if (!(starts = malloc((len + 2) * sizeof(*starts))))
+		return NULL;
+	while (pos < len) {
+		starts[n++] = pos;
+		pos += utf8_len((const unsigned char *)value + pos);
+	}
+	starts[n] = len;
+	if (strcmp(field, "phone") == 0) {
+		/* the usual display: 138****0000 (first 3, last 4) */
+		keep_head = n >= 8 ? 3 : n > 1 ? 1 : 0;
+		keep_tail = n >= 8 ? 4 : 0;
+	} else if (strcmp(field, "room") == 0) {
+		keep_head = n / 2 + (n % 2); /* the first half: 3-201 -> 3-2** */
+		if (keep_head == n && n)
+			keep_head = n - 1;
+		keep_tail = 0;
+	} else {
+		keep_head = n ? 1 : 0; /* 王女士 -> 王** */
+		keep_tail = 0;
+	}
+	if (!(out = malloc(len + n + 2))) {
+		free(starts);
+		return NULL;
+	}
+	memcpy(out, value, starts[keep_head]);
+	out_len = starts[keep_head];
+	for (i = keep_head; i + keep_tail < n; i++)
+		out[out_len++] = '*';
+	if (n <= 1 && keep_head == 0)
+		out[out_len++] = '*';
+	memcpy(out + out_len, value + starts[n - keep_tail], len - starts[n - keep_tail]);
+	out_len += len - starts[n - keep_tail];
+	out[out_len] = '\0';
+	free(starts);
+	return out;
+}
+
+void hotline__pii_normalise_phone(const char *in, char *out, size_t size)
+{
+	size_t n = 0;
+	const char *d;
+	for (; *in && n + 1 < size; in++)
+		if (*in >= '0' && *in <= '9')
+			out[n++] = *in;
+	out[n] = '\0';
+	/* a leading country code of mainland China: 0086..., +86..., 86 + an 11-digit number */
+	d = out;
+	if (strncmp(d, "0086", 4) == 0 && n > 4)
+		d += 4;
+	else if (strncmp(d, "86", 2) == 0 && n >= 13)
+		d += 2;
+	if (d != out)
+		memmove(out, d, strlen(d) + 1);
+}
+
+/* ---- primitives ---- */
+
+static char *b64(const unsigned char *bin, size_t n, const char *prefix)
+{
+	size_t plen = strlen(prefix), blen = sodium_base64_encoded_len(n, sodium_base64_VARIANT_ORIGINAL);
+	char *out = malloc(plen + blen);
+	if (!out)
+		return NULL;
+	memcpy(out, prefix, plen);
+	sodium_bin2base64(out + plen, blen, bin, n, sodium_base64_VARIANT_ORIGINAL);
+	return out;
+}
+
+/* Seals `n` bytes: prefix + base64(nonce | ciphertext). */
+static char *seal(const unsigned char key[32], const unsigned char *ad, size_t ad_len, const unsigned char *m, size_t n)
+{
+	size_t total = crypto_aead_xchacha20poly1305_ietf_NPUBBYTES + n + crypto_aead_xchacha20poly1305_ietf_ABYTES;
+	unsigned char *buf = malloc(total);
+	unsigned long long clen;
+	char *out;
+	if (!buf)
+		return NULL;
+	randombytes_buf(buf, crypto_aead_xchacha20poly1305_ietf_NPUBBYTES);
+	crypto_aead_xchacha20poly1305_ietf_encrypt(buf + crypto_aead_xchacha20poly1305_ietf_NPUBBYTES, &clen, m, n,
+		ad, ad_len, NULL, buf, key);
+	out = b64(buf, total, WRAP_PREFIX);
+	free(buf);
+	return out;
+}
+
+/* Opens what seal() made; *out (malloc'd, NUL-terminated) and *n. 0 or HOTLINE_EKEY. */
+static int unseal(unsigned char **out, size_t *n, const unsigned char key[32], const unsigned char *ad, size_t ad_len,
+	const char *text)
+{
+	size_t tlen, blen;
+	unsigned char *bin;
+	unsigned long long mlen;
+	const size_t NB = crypto_aead_xchacha20poly1305_ietf_NPUBBYTES, AB = crypto_aead_xchacha20poly1305_ietf_ABYTES;
+	*out = NULL;
+	if (!text || strncmp(text, WRAP_PREFIX, strlen(WRAP_PREFIX)) != 0)
+		return HOTLINE_EKEY;
+	text += strlen(WRAP_PREFIX);
+	tlen = strlen(text);
+	if (!(bin = malloc(tlen + 1)))
+		return HOTLINE_ENOMEM;
+	if (sodium_base642bin(bin, tlen, text, tlen, NULL, &blen, NULL, sodium_base64_VARIANT_ORIGINAL) != 0 ||
+	    blen < NB + AB) {
+		free(bin);
+		return HOTLINE_EKEY;
+	}
+	if (!(*out = malloc(blen - NB - AB + 1))) {
+		free(bin);
+		return HOTLINE_ENOMEM;
+	}
+	if (crypto_aead_xchacha20poly1305_ietf_decrypt(*out, &mlen, NULL, bin + NB, blen - NB, ad, ad_len, bin, key) != 0) {
+		free(bin);
+		free(*out);
+		*out = NULL;
+		return HOTLINE_EKEY;
+	}
+	free(bin);
+	(*out)[mlen] = '\0';
+	*n = (size_t)mlen;
+	return 0;
+}
+
+static char *wrap_key(const unsigned char wrap[32], const char *ad, const unsigned char key[32])
+{
+	return seal(wrap, (const unsigned char *)ad, strlen(ad), key, 32);
+}
+
+static int unwrap_key(unsigned char key[32], const unsigned char wrap[32], const char *ad, const char *wrapped)
+{
+	unsigned char *m;
+	size_t n;
+	int rc = unseal(&m, &n, wrap, (const unsigned char *)ad, strlen(ad), wrapped);
+	if (rc)
+		return rc;
+	if (n != 32) {
+		sodium_memzero(m, n);
+		free(m);
+		return HOTLINE_EKEY;
+	}
+	memcpy(key, m, 32);
+	sodium_memzero(m, n);
+	free(m);
+	return 0;
+}
+
+/* Associated data of a field: "hotline-pii-v1", the case, the field, NUL-separated. */
+static size_t field_ad(unsigned char *buf, size_t size, const char *case_id, const char *field)
+{
+	int n = snprintf((char *)buf, size, "hotline-pii-v1%c%s%c%s", 0, case_id, 0, field);
+	return n < 0 ? 0 : (size_t)n < size ? (size_t)n : size - 1;
+}
+
+static json_t *seal_value(const unsigned char dk[32], const char *case_id, const char *field, const char *clear)
+{
+	unsigned char ad[400];
+	size_t ad_len = field_ad(ad, sizeof(ad), case_id, field);
+	char *enc = seal(dk, ad, ad_len, (const unsigned char *)clear, strlen(clear));
+	char *mask = hotline__pii_mask(field, clear);
+	json_t *v = NULL;
+	if (enc && mask)
+		v = json_pack("{s:s,s:s}", "enc", enc, "masked", mask);
+	free(enc);
+	free(mask);
+	return v;
+}
+
+static int open_value(char **out, const unsigned char dk[32], const char *case_id, const char *field, const json_t *v)
+{
+	unsigned char ad[400], *m;
+	size_t n, ad_len = field_ad(ad, sizeof(ad), case_id, field);
+	int rc = unseal(&m, &n, dk, ad, ad_len, json_string_value(json_object_get(v, "enc")));
+	*out = (char *)m;
+	return rc;
+}
+
+static void blind(const unsigned char index[32], const char *phone, char out[65])
+{
+	char norm[256];
+	unsigned char h[32];
+	hotline__pii_normalise_phone(phone, norm, sizeof(norm));
+	crypto_generichash(h, sizeof(h), (const unsigned char *)norm, strlen(norm), index, 32);
+	sodium_bin2hex(out, 65, h, sizeof(h));
+}
+
+/* ---- settings ---- */
+
+static int copy_cb(const char *value, void *payload)
+{
+	char **out = payload;
+	return (*out = hotline__strdup(value)) ? 0 : HOTLINE_ENOMEM;
+}
+
+/* A setting's value (caller frees), NULL when absent; *rc set on a failure. */
+static char *setting(hotline_storage *st, const char *name, int *rc)
+{
+	char *v = NULL;
+	int r = st->setting_get(st, name, copy_cb, &v);
+	if (r && r != HOTLINE_ENOT_FOUND)
+		*rc = r;
+	return v;
+}
+
+static void derive(hotline__keys *k, const unsigned char kek[32])
+{
+	crypto_kdf_derive_from_key(k->wrap, 32, 1, KDF_CONTEXT, kek);
+	crypto_kdf_derive_from_key(k->check, 32, 2, KDF_CONTEXT, kek);
+}
+
+static void check_value(const hotline__keys *k, char out[65])
+{
+	unsigned char h[32];
+	crypto_generichash(h, sizeof(h), k->check, 32, NULL, 0);
+	sodium_bin2hex(out, 65, h, sizeof(h));
+}
+
+static int has_backend(hotline_storage *st)
+{
+	return st->version >= 6 && st->setting_get && st->setting_put && st->case_key_put && st->case_key_get &&
+		st->case_keys_foreach && st->case_key_forget && st->phone_index_put && st->phone_index_find;
+}
+
+static int mode_of(const char *v)
+{
+	if (!v)
+		return HOTLINE__PII_NOT_SET;
+	if (strcmp(v, "encrypted") == 0)
+		return HOTLINE__PII_ENCRYPTED;
+	if (strcmp(v, "unencrypted") == 0)
+		return HOTLINE__PII_UNENCRYPTED;
+	return -1;
+}
+
+static int any_case_cb(const hotline_storage_case *c, void *payload)
+{
+	(void)c;
+	*(int *)payload = 1;
+	return 1;
+}
+
+/* Writes the settings a key brings to a database that has none (inside a write transaction). */
+static int init_settings(hotline_db *db, int set_mode)
+{
+	hotline_storage *st = db->st;
+	unsigned char index[32];
+	char check[65], *w;
+	int rc;
+	randombytes_buf(index, sizeof(index));
+	w = wrap_key(db->keys.wrap, "index", index);
+	check_value(&db->keys, check);
+	if (!w)
+		return HOTLINE_ENOMEM;
+	rc = st->setting_put(st, SET_KEY_ID, db->keys.id);
+	if (!rc)
+		rc = st->setting_put(st, SET_CHECK, check);
+	if (!rc)
+		rc = st->setting_put(st, SET_INDEX, w);
+	if (!rc && set_mode)
+		rc = st->setting_put(st, SET_MODE, "encrypted");
+	free(w);
+	if (!rc) {
+		memcpy(db->keys.index, index, 32);
+		db->keys.have_index = 1;
+		if (set_mode)
+			db->keys.mode = HOTLINE__PII_ENCRYPTED;
+	}
+	sodium_memzero(index, sizeof(index));
+	return rc;
+}
+
+static int valid_key_id(const char *id)
+{
+	size_t n = strlen(id), i;
+	if (n == 0 || n > 64)
+		return 0;
+	for (i = 0; i < n; i++)
+		if (id[i] <= ' ' || id[i] > '~')
+			return 0;
+	return 1;
+}
+
+/* Reads the settings and checks the key against them; then, when writable, records what is missing. */
+static int load(hotline_db *db, const hotline_db_options *opts, hotline__err *err)
+{
+	hotline_storage *st = db->st;
+	char *mode = NULL, *kid = NULL, *check = NULL, *index = NULL, mine[65];
+	unsigned flags = opts && opts->version >= 4 ? opts->flags : 0;
+	int rc = 0, write = !db->read_only, m, any = 0;
+
+	if ((rc = st->begin(st, write)) != 0)
+		return hotline__seterr(err, rc, "reading the database's key settings: %s",
+			st->errmsg && st->errmsg(st) ? st->errmsg(st) : hotline_error_describe(rc));
+	mode = setting(st, SET_MODE, &rc);
+	kid = setting(st, SET_KEY_ID, &rc);
+	check = setting(st, SET_CHECK, &rc);
+	index = setting(st, SET_INDEX, &rc);
+	if (rc) {
+		hotline__seterr(err, rc, "reading the database's key settings");
+		goto out;
+	}
+	if ((m = mode_of(mode)) < 0) {
+		rc = hotline__seterr(err, HOTLINE_ECORRUPT, "unknown personal-data mode '%s'", mode);
+		goto out;
+	}
+	db->keys.mode = m;
+	if (db->keys.have && kid) {
+		check_value(&db->keys, mine);
+		if (!check || strcmp(check, mine) != 0) {
+			if (strcmp(kid, db->keys.id) == 0)
+				rc = hotline__seterr(err, HOTLINE_EKEY, "the key given as '%s' is not the key '%s' this database's "
+					"data keys are wrapped by", db->keys.id, kid);
+			else
+				rc = hotline__seterr(err, HOTLINE_EKEY, "key '%s' is not this database's key: its data keys are "
+					"wrapped by key '%s'", db->keys.id, kid);
+			goto out;
+		}
+		/* the stored id is the one in force (a key file may name it differently) */
+		snprintf(db->keys.id, sizeof(db->keys.id), "%s", kid);
+		if (!index || unwrap_key(db->keys.index, db->keys.wrap, "index", index) != 0) {
+			rc = hotline__seterr(err, HOTLINE_ECORRUPT, "the stored blind-index key cannot be opened with key '%s'", kid);
+			goto out;
+		}
+		db->keys.have_index = 1;
+	}
+	if (flags & HOTLINE_DB_UNENCRYPTED) {
+		if (m == HOTLINE__PII_ENCRYPTED || kid) {
+			rc = hotline__seterr(err, HOTLINE_EINVALID, "HOTLINE_DB_UNENCRYPTED: this database already keeps personal "
+				"data encrypted");
+			goto out;
+		}
+		if (m == HOTLINE__PII_NOT_SET) {
+			hotline_storage_query q = HOTLINE_STORAGE_QUERY_INIT;
+			q.limit = 1;
+			if ((rc = st->cases_foreach(st, &q, any_case_cb, &any)) != 0 && rc != 1) {
+				hotline__seterr(err, rc, "reading the cases");
+				goto out;
+			}
+			rc = 0;
+			if (any) {
+				rc = hotline__seterr(err, HOTLINE_EINVALID, "HOTLINE_DB_UNENCRYPTED is a choice made when a database is "
+					"created: this one already holds cases");
+				goto out;
+			}
+			if (write) {
+				if ((rc = st->setting_put(st, SET_MODE, "unencrypted")) != 0) {
+					hotline__seterr(err, rc, "recording the personal-data mode");
+					goto out;
+				}
+				db->keys.mode = HOTLINE__PII_UNENCRYPTED;
+			}
+		}
+	}
+	if (write && db->keys.have && !kid) {
+		/* the first key this database sees: it wraps everything from now on */
+		if ((rc = init_settings(db, m == HOTLINE__PII_NOT_SET)) != 0) {
+			hotline__seterr(err, rc, "recording the database's key settings");
+			goto out;
+		}
+	}
+out:
+	if (rc)
+		st->rollback(st);
+	else if ((rc = st->commit(st)) != 0)
+		hotline__seterr(err, rc, "recording the database's key settings");
+	free(mode);
+	free(kid);
+	free(check);
+	free(index);
+	return rc;
+}
+
+int hotline__pii_open(hotline_db *db, const hotline_db_options *opts, int memory)
+{
+	const unsigned char *key = opts && opts->version >= 4 ? opts->key : NULL;
+	const char *kid = opts && opts->version >= 4 && opts->key_id ? opts->key_id : "default";
+	unsigned flags = opts && opts->version >= 4 ? opts->flags : 0;
+	unsigned char eph[32];
+	hotline__err err;
+	int rc;
+
+	if (sodium_init() < 0)
+		return hotline__last_error_set(HOTLINE_ENOMEM, "libsodium cannot be initialised");
+	memset(&db->keys, 0, sizeof(db->keys));
+	db->keys.backend = has_backend(db->st);
+	if (!valid_key_id(kid))
+		return hotline__last_error_set(HOTLINE_EINVALID, "key id must be 1-64 printable ASCII characters without spaces");
+	if (!key && memory && !(flags & HOTLINE_DB_UNENCRYPTED)) {
+		/* an in-memory database given no key: one that lives and dies with the handle, as the data do */
+		randombytes_buf(eph, sizeof(eph));
+		key = eph;
+		kid = "ephemeral";
+		db->keys.ephemeral = 1;
+	}
+	if (key) {
+		if (!db->keys.backend) {
+			sodium_memzero(eph, sizeof(eph));
+			return hotline__last_error_set(HOTLINE_EINVALID, "the storage backend cannot keep data keys (it needs "
+				"the callbacks of storage version 5)");
+		}
+		derive(&db->keys, key);
+		snprintf(db->keys.id, sizeof(db->keys.id), "%s", kid);
+		db->keys.have = 1;
+	}
+	sodium_memzero(eph, sizeof(eph));
+	if (!db->keys.backend) {
+		/* an older backend keeps no settings: only a database opened unencrypted each time */
+		db->keys.mode = (flags & HOTLINE_DB_UNENCRYPTED) ? HOTLINE__PII_UNENCRYPTED : HOTLINE__PII_NOT_SET;
+		return 0;
+	}
+	hotline__clearerr(&err);
+	if ((rc = load(db, opts, &err)) != 0) {
+		hotline__pii_close(db);
+		return hotline__last_error_set(rc, "%s", err.msg);
+	}
+	return 0;
+}
+
+void hotline__pii_close(hotline_db *db)
+{
+	sodium_memzero(&db->keys, sizeof(db->keys));
+}
+
+/* ---- data keys ---- */
+
+typedef struct key_row {
+	char *kek_id, *wrapped;
+} key_row;
+
+static int key_row_cb(const char *case_id, const char *kek_id, const char *wrapped, void *payload)
+{
+	key_row *r = payload;
+	(void)case_id;
+	r->kek_id = hotline__strdup(kek_id);
+	r->wrapped = hotline__strdup(wrapped);
+	return r->kek_id && r->wrapped ? 0 : HOTLINE_ENOMEM;
+}
+
+/* The case's data key: 0, HOTLINE_ENOT_FOUND (none stored), HOTLINE_EKEY or a storage failure. */
+static int data_key(hotline_db *db, const char *case_id, unsigned char dk[32])
+{
+	key_row r = { NULL, NULL };
+	int rc;
+	if (!db->keys.have)
+		return HOTLINE_EKEY;
+	rc = db->st->case_key_get(db->st, case_id, key_row_cb, &r);
+	if (rc == 0)
+		rc = unwrap_key(dk, db->keys.wrap, case_id, r.wrapped);
+	free(r.kek_id);
+	free(r.wrapped);
+	return rc;
+}
+
+/* ---- commands ---- */
+
+/* The personal values a command writes: the register's fields, or correct_record/encrypt_record's values. */
+static json_t *personal_holder(hotline__cmdctx *c)
+{
+	if (c->kind == HOTLINE_CMD_REGISTER)
+		return c->obj;
+	if (c->kind == HOTLINE_CMD_CORRECT_RECORD || c->kind == HOTLINE_CMD_ENCRYPT_RECORD)
+		return json_object_get(c->obj, "values");
+	return NULL;
+}
+
+static int writes_personal(hotline__cmdctx *c)
+{
+	json_t *h = personal_holder(c);
+	const char *const *p;
+	for (p = personal; h && *p; p++)
+		if (json_is_string(json_object_get(h, *p)))
+			return 1;
+	return 0;
+}
+
+int hotline__pii_check(hotline__cmdctx *c)
+{
+	hotline__keys *k = &c->db->keys;
+	int erased = c->have_case && json_object_get(c->snap.json, "erased_at") != NULL;
+	if (c->kind == HOTLINE_CMD_FORGET) {
+		if (k->mode == HOTLINE__PII_UNENCRYPTED)
+			return hotline__cmd_fail(c, HOTLINE_EINVALID, "this database keeps personal data in clear (created "
+				"unencrypted): there is no key to destroy");
+		if (!k->backend)
+			return hotline__cmd_fail(c, HOTLINE_EINVALID, "the storage backend keeps no data keys");
+		return 0;
+	}
+	if (!writes_personal(c))
+		return 0;
+	if (erased)
+		return hotline__cmd_fail(c, HOTLINE_EINVALID, "case '%s': its owner's personal data were erased (forget); "
+			"it takes none again", c->case_id);
+	if (k->mode == HOTLINE__PII_UNENCRYPTED)
+		return 0;
+	if (!k->have)
+		return hotline__cmd_fail(c, HOTLINE_EKEY, "owner, phone and room are stored encrypted: open the database with "
+			"its key to write them (or create it with HOTLINE_DB_UNENCRYPTED)");
+	return 0;
+}
+
+int hotline__pii_seal_command(hotline__cmdctx *c)
+{
+	hotline_db *db = c->db;
+	hotline_storage *st = db->st;
+	unsigned char dk[32];
+	char *wrapped = NULL, ix[65];
+	const char *const *p;
+	json_t *h;
+	int rc = 0, fresh = 0;
+
+	if (c->kind == HOTLINE_CMD_FORGET) {
+		if ((rc = st->case_key_forget(st, c->case_id)) != 0)
+			return hotline__db_storage_fail(db, rc, "erasing the case's data key");
+		return 0;
+	}
+	if (db->keys.mode == HOTLINE__PII_UNENCRYPTED || !writes_personal(c))
+		return 0;
+	h = personal_holder(c);
+	rc = c->kind == HOTLINE_CMD_REGISTER ? HOTLINE_ENOT_FOUND : data_key(db, c->case_id, dk);
+	if (rc == HOTLINE_ENOT_FOUND) {
+		/* a new case, or one registered before encryption: its own data key from now on */
+		randombytes_buf(dk, sizeof(dk));
+		fresh = 1;
+		rc = 0;
+	}
+	if (rc) {
+		sodium_memzero(dk, sizeof(dk));
+		return rc == HOTLINE_EKEY ? hotline__cmd_fail(c, rc, "case '%s': its data key cannot be opened with key '%s'",
+			c->case_id, db->keys.id) : hotline__db_storage_fail(db, rc, "reading the case's data key");
+	}
+	for (p = personal; *p && !rc; p++) {
+		json_t *v = json_object_get(h, *p), *sealed;
+		if (!json_is_string(v))
+			continue;
+		if (strcmp(*p, "phone") == 0 && db->keys.have_index) {
+			blind(db->keys.index, json_string_value(v), ix);
+			if ((rc = st->phone_index_put(st, c->case_id, ix)) != 0)
+				rc = hotline__db_storage_fail(db, rc, "writing the phone index");
+		}
+		sealed = rc ? NULL : seal_value(dk, c->case_id, *p, json_string_value(v));
+		if (!rc && (!sealed || json_object_set_new(h, *p, sealed)))
+			rc = hotline__db_fail(db, HOTLINE_ENOMEM, "out of memory");
+	}
+	if (!rc && fresh) {
+		if (!(wrapped = wrap_key(db->keys.wrap, c->case_id, dk)))
+			rc = hotline__db_fail(db, HOTLINE_ENOMEM, "out of memory");
+		else if ((rc = st->case_key_put(st, c->case_id, db->keys.id, wrapped)) != 0)
+			rc = hotline__db_storage_fail(db, rc, "storing the case's data key");
+	}
+	free(wrapped);
+	sodium_memzero(dk, sizeof(dk));
+	return rc;
+}
+
+/* ---- reads ---- */
+
+/*
+ * Personal values of `h` made readable in place: clear with the data key,
+ * else the mask; a clear value stored before encryption is masked for a
+ * handle without the key (unless the database is unencrypted by choice).
+ */
+static int reveal_holder(hotline_db *db, const char *case_id, json_t *h, int erased, int have_dk, const unsigned char dk[32])
+{
+	const char *const *p;
+	for (p = personal; *p; p++) {
+		json_t *v = json_object_get(h, *p);
+		char *text = NULL;
+		if (!v)
+			continue;
+		if (erased) {
+			if (json_object_set_new(h, *p, json_string(HOTLINE__ERASED)))
+				return HOTLINE_ENOMEM;
+			continue;
+		}
+		if (hotline__pii_is_sealed(v)) {
+			if (!(have_dk && open_value(&text, dk, case_id, *p, v) == 0))
+				text = hotline__strdup(json_string_value(json_object_get(v, "masked")));
+		} else if (json_is_string(v) && !db->keys.have && db->keys.mode != HOTLINE__PII_UNENCRYPTED &&
+			strcmp(json_string_value(v), HOTLINE__ERASED) != 0) {
+			text = hotline__pii_mask(*p, json_string_value(v));
+		} else {
+			continue;
+		}
+		if (!text || json_object_set_new(h, *p, json_string(text))) {
+			free(text);
+			return HOTLINE_ENOMEM;
+		}
+		sodium_memzero(text, strlen(text));
+		free(text);
+	}
+	return 0;
+}
+
+static int case_dk(hotline_db *db, const char *case_id, unsigned char dk[32])
+{
+	return db->keys.have && data_key(db, case_id, dk) == 0;
+}
+
+int hotline__pii_reveal_case(hotline_db *db, hotline_case *c)
+{
+	json_t *ledger = json_object_get(c->json, "ledger");
+	unsigned char dk[32];
+	int have, rc;
+	char *text;
+	if (!json_is_object(ledger))
+		return 0;
+	have = case_dk(db, c->id, dk);
+	rc = reveal_holder(db, c->id, ledger, json_object_get(c->json, "erased_at") != NULL, have, dk);
+	sodium_memzero(dk, sizeof(dk));
+	if (rc)
+		return rc;
+	if (!(text = hotline__json_canonical(c->json)))
+		return HOTLINE_ENOMEM;
+	free(c->body);
+	c->body = text;
+	return 0;
+}
+
+int hotline__pii_reveal_event(hotline_db *db, const char *stream, int erased, char **body)
+{
+	json_t *b, *h;
+	unsigned char dk[32];
+	int have = 0, rc = 0;
+	char *text;
+	if (!stream || !*stream || (!strstr(*body, "\"owner\"") && !strstr(*body, "\"phone\"") && !strstr(*body, "\"room\"")))
+		return 0;
+	if (!(b = json_loads(*body, 0, NULL)))
+		return 0;
+	h = json_object_get(b, "values");
+	if (!json_is_object(h))
+		h = b;
+	if (!erased)
+		have = case_dk(db, stream, dk);
+	rc = reveal_holder(db, stream, h, erased, have, dk);
+	sodium_memzero(dk, sizeof(dk));
+	if (!rc && !(text = hotline__json_canonical(b)))
+		rc = HOTLINE_ENOMEM;
+	if (!rc) {
+		free(*body);
+		*body = text;
+	}
+	json_decref(b);
+	return rc;
+}
+
+char *hotline__pii_clear_body(hotline_db *db, const char *stream, const char *body)
+{
+	json_t *b = json_loads(body, 0, NULL), *h;
+	const char *const *p;
+	unsigned char dk[32];
+	int have = 0, sealed = 0;
+	char *out;
+	if (!b)
+		return NULL;
+	h = json_object_get(b, "values");
+	if (!json_is_object(h))
+		h = b;
+	for (p = personal; *p; p++)
+		sealed |= hotline__pii_is_sealed(json_object_get(h, *p));
+	if (sealed && stream && *stream)
+		have = case_dk(db, stream, dk);
+	for (p = personal; sealed && *p; p++) {
+		json_t *v = json_object_get(h, *p);
+		char *text = NULL;
+		if (!hotline__pii_is_sealed(v))
+			continue;
+		/* unreadable (no key, erased): the value cannot be compared; the rest of the command still is */
+		if (have && open_value(&text, dk, stream, *p, v) == 0)
+			json_object_set_new(h, *p, json_string(text));
+		else
+			json_object_set_new(h, *p, json_string(HOTLINE__ERASED));
+		free(text);
+	}
+	sodium_memzero(dk, sizeof(dk));
+	out = hotline__json_canonical(b);
+	json_decref(b);
+	return out;
+}
+
+/* ---- public API ---- */
+
+typedef struct id_list {
+	char **ids;
+	size_t n, cap;
+} id_list;
+
+static int id_cb(const char *case_id, void *payload)
+{
+	id_list *l = payload;
+	char *s;
+	if (l->n == l->cap) {
+		size_t cap = l->cap ? l->cap * 2 : 8;
+		char **ids = realloc(l->ids, cap * sizeof(*ids));
+		if (!ids)
+			return HOTLINE_ENOMEM;
+		l->ids = ids;
+		l->cap = cap;
+	}
+	if (!(s = hotline__strdup(case_id)))
+		return HOTLINE_ENOMEM;
+	l->ids[l->n++] = s;
+	return 0;
+}
+
+static int add_case_cb(const hotline_storage_case *sc, void *payload)
+{
+	return hotline__case_list_add(payload, sc);
+}
+
+int hotline_db_cases_by_phone(hotline_case_list **out, hotline_db *db, const char *phone)
+{
+	hotline_case_list *l;
+	id_list ids = { NULL, 0, 0 };
+	char ix[65], norm[256];
+	size_t i;
+	int rc = 0;
+	if (!db)
+		return hotline__last_error_set(HOTLINE_EINVALID, "database handle is NULL");
+	if (!out || !phone)
+		return hotline__db_fail(db, HOTLINE_EINVALID, "out and a phone number are required");
+	*out = NULL;
+	hotline__pii_normalise_phone(phone, norm, sizeof(norm));
+	if (!*norm)
+		return hotline__db_fail(db, HOTLINE_EINVALID, "'%s' holds no digit", phone);
+	pthread_mutex_lock(&db->mu);
+	if (!db->keys.have || !db->keys.have_index) {
+		pthread_mutex_unlock(&db->mu);
+		return hotline__db_fail(db, HOTLINE_EKEY, "finding cases by phone needs the database's key");
+	}
+	if (!(l = calloc(1, sizeof(*l)))) {
+		pthread_mutex_unlock(&db->mu);
+		return hotline__db_fail(db, HOTLINE_ENOMEM, "out of memory");
+	}
+	blind(db->keys.index, phone, ix);
+	if ((rc = db->st->begin(db->st, 0)) != 0) {
+		hotline__db_storage_fail(db, rc, "starting a read");
+		goto out;
+	}
+	rc = db->st->phone_index_find(db->st, ix, id_cb, &ids);
+	for (i = 0; rc == 0 && i < ids.n; i++) {
+		rc = db->st->case_get(db->st, ids.ids[i], add_case_cb, l);
+		if (rc == HOTLINE_ENOT_FOUND)
+			rc = 0;
+	}
+	for (i = 0; rc == 0 && i < l->n; i++)
+		rc = hotline__pii_reveal_case(db, &l->items[i]);
+	db->st->rollback(db->st);
+	if (rc)
+		hotline__db_storage_fail(db, rc, "finding cases by phone");
+	else
+		hotline__clearerr(&db->err);
+out:
+	for (i = 0; i < ids.n; i++)
+		free(ids.ids[i]);
+	free(ids.ids);
+	pthread_mutex_unlock(&db->mu);
+	if (rc) {
+		hotline_case_list_free(l);
+		return rc;
+	}
+	*out = l;
+	return 0;
+}
+
+typedef struct rewrap {
+	hotline_db *db;
+	const hotline__keys *to;
+	char **case_ids, **wrapped;
+	size_t n, cap;
+	int failed;
+} rewrap;
+
+static int rewrap_cb(const char *case_id, const char *kek_id, const char *wrapped, void *payload)
+{
+	rewrap *r = payload;
+	unsigned char dk[32];
+	char *w;
+	(void)kek_id;
+	if (unwrap_key(dk, r->db->keys.wrap, case_id, wrapped) != 0) {
+		hotline__db_fail(r->db, HOTLINE_EKEY, "case '%s': its data key does not open with key '%s'", case_id,
+			r->db->keys.id);
+		return HOTLINE_EKEY;
+	}
+	w = wrap_key(r->to->wrap, case_id, dk);
+	sodium_memzero(dk, sizeof(dk));
+	if (!w)
+		return HOTLINE_ENOMEM;
+	if (r->n == r->cap) {
+		size_t cap = r->cap ? r->cap * 2 : 64;
+		char **a = realloc(r->case_ids, cap * sizeof(*a)), **b;
+		if (a)
+			r->case_ids = a;
+		b = a ? realloc(r->wrapped, cap * sizeof(*b)) : NULL;
+		if (!b) {
+			free(w);
+			return HOTLINE_ENOMEM;
+		}
+		r->wrapped = b;
+		r->cap = cap;
+	}
+	if (!(r->case_ids[r->n] = hotline__strdup(case_id))) {
+		free(w);
+		return HOTLINE_ENOMEM;
+	}
+	r->wrapped[r->n++] = w;
+	return 0;
+}
+
+int hotline_db_rotate_key(hotline_db *db, const unsigned char *new_key, const char *new_key_id)
+{
+	hotline_storage *st;
+	hotline__keys to;
+	rewrap r;
+	char check[65], *wi = NULL;
+	size_t i;
+	int rc;
+	if (!db)
+		return hotline__last_error_set(HOTLINE_EINVALID, "database handle is NULL");
+	if (!new_key || !new_key_id || !valid_key_id(new_key_id))
+		return hotline__db_fail(db, HOTLINE_EINVALID, "a new key and its id (1-64 printable ASCII characters) are required");
+	pthread_mutex_lock(&db->mu);
+	st = db->st;
+	hotline__clearerr(&db->err);
+	if (db->read_only || db->in_batch || !db->keys.have || db->keys.ephemeral || !db->keys.have_index) {
+		rc = hotline__db_fail(db, db->keys.have ? HOTLINE_EINVALID : HOTLINE_EKEY, "%s",
+			db->read_only ? "the database was opened read-only" : db->in_batch ? "a batch is open on this handle"
+			: !db->keys.have ? "rotating the key needs the current key" : "this database has no key to rotate");
+		pthread_mutex_unlock(&db->mu);
+		return rc;
+	}
+	memset(&to, 0, sizeof(to));
+	derive(&to, new_key);
+	snprintf(to.id, sizeof(to.id), "%s", new_key_id);
+	memset(&r, 0, sizeof(r));
+	r.db = db;
+	r.to = &to;
+	if ((rc = st->begin(st, 1)) != 0) {
+		rc = hotline__db_storage_fail(db, rc, "starting the rotation");
+		goto out;
+	}
+	rc = st->case_keys_foreach(st, rewrap_cb, &r);
+	for (i = 0; rc == 0 && i < r.n; i++)
+		rc = st->case_key_put(st, r.case_ids[i], to.id, r.wrapped[i]);
+	check_value(&to, check);
+	if (rc == 0 && !(wi = wrap_key(to.wrap, "index", db->keys.index)))
+		rc = HOTLINE_ENOMEM;
+	if (rc == 0 && (rc = st->setting_put(st, SET_INDEX, wi)) == 0 && (rc = st->setting_put(st, SET_KEY_ID, to.id)) == 0)
+		rc = st->setting_put(st, SET_CHECK, check);
+	if (rc) {
+		st->rollback(st);
+		if (rc != HOTLINE_EKEY)
+			hotline__db_storage_fail(db, rc, "rotating the key");
+		goto out;
+	}
+	if ((rc = st->commit(st)) != 0) {
+		hotline__db_storage_fail(db, rc, "committing the rotation");
+		goto out;
+	}
+	memcpy(db->keys.wrap, to.wrap, 32);
+	memcpy(db->keys.check, to.check, 32);
+	snprintf(db->keys.id, sizeof(db->keys.id), "%s", to.id);
+out:
+	for (i = 0; i < r.n; i++) {
+		free(r.case_ids[i]);
+		free(r.wrapped[i]);
+	}
+	free(r.case_ids);
+	free(r.wrapped);
+	free(wi);
+	sodium_memzero(&to, sizeof(to));
+	pthread_mutex_unlock(&db->mu);
+	return rc;
+}
+
+/* ---- migration and the report ---- */
+
+typedef struct clear_case {
+	char *id;
+	hotline_time last_at;
+	json_t *values;
+} clear_case;
+
+typedef struct clear_scan {
+	clear_case *items;
+	size_t n, cap;
+	size_t events;
+} clear_scan;
+
+/* The clear personal values of a snapshot's ledger (NULL when none, or erased). */
+static json_t *clear_values(const char *body)
+{
+	json_t *b = json_loads(body, 0, NULL), *ledger, *out = NULL;
+	const char *const *p;
+	if (!b)
+		return NULL;
+	ledger = json_object_get(b, "ledger");
+	if (json_is_object(ledger) && !json_object_get(b, "erased_at"))
+		for (p = personal; *p; p++) {
+			json_t *v = json_object_get(ledger, *p);
+			if (json_is_string(v) && strcmp(json_string_value(v), HOTLINE__ERASED) != 0) {
+				if (!out)
+					out = json_object();
+				json_object_set(out, *p, v);
+			}
+		}
+	json_decref(b);
+	return out;
+}
+
+static int scan_case_cb(const hotline_storage_case *sc, void *payload)
+{
+	clear_scan *s = payload;
+	json_t *v = clear_values(sc->body);
+	clear_case *c;
+	if (!v)
+		return 0;
+	if (s->n == s->cap) {
+		size_t cap = s->cap ? s->cap * 2 : 64;
+		clear_case *items = realloc(s->items, cap * sizeof(*items));
+		if (!items) {
+			json_decref(v);
+			return HOTLINE_ENOMEM;
+		}
+		s->items = items;
+		s->cap = cap;
+	}
+	c = &s->items[s->n];
+	c->id = hotline__strdup(sc->id);
+	c->last_at = sc->last_at;
+	c->values = v;
+	if (!c->id) {
+		json_decref(v);
+		return HOTLINE_ENOMEM;
+	}
+	s->n++;
+	return 0;
+}
+
+static int scan_event_cb(const hotline_storage_event *e, void *payload)
+{
+	clear_scan *s = payload;
+	json_t *b, *h;
+	const char *const *p;
+	if (!*e->stream || (strcmp(e->cmd, "register") != 0 && strcmp(e->cmd, "correct_record") != 0))
+		return 0;
+	if (!(b = json_loads(e->body, 0, NULL)))
+		return 0;
+	h = strcmp(e->cmd, "register") == 0 ? b : json_object_get(b, "values");
+	for (p = personal; json_is_object(h) && *p; p++)
+		if (json_is_string(json_object_get(h, *p))) {
+			s->events++;
+			break;
+		}
+	json_decref(b);
+	return 0;
+}
+
+static void scan_free(clear_scan *s)
+{
+	size_t i;
+	for (i = 0; i < s->n; i++) {
+		free(s->items[i].id);
+		json_decref(s->items[i].values);
+	}
+	free(s->items);
+	memset(s, 0, sizeof(*s));
+}
+
+int hotline_db_encrypt_existing(hotline_db *db, size_t *cases_out)
+{
+	hotline_storage *st;
+	hotline_storage_query all = HOTLINE_STORAGE_QUERY_INIT;
+	clear_scan s;
+	size_t i, done = 0;
+	int rc, old_mode;
+	if (cases_out)
+		*cases_out = 0;
+	if (!db)
+		return hotline__last_error_set(HOTLINE_EINVALID, "database handle is NULL");
+	if ((rc = hotline_db_begin(db)) != 0)
+		return rc;
+	pthread_mutex_lock(&db->mu);
+	st = db->st;
+	memset(&s, 0, sizeof(s));
+	old_mode = db->keys.mode;
+	if (!db->keys.have || !db->keys.have_index) {
+		rc = hotline__db_fail(db, HOTLINE_EKEY, "encrypting the personal data needs the database's key");
+		goto out;
+	}
+	if (db->keys.mode != HOTLINE__PII_ENCRYPTED) {
+		if ((rc = st->setting_put(st, SET_MODE, "encrypted")) != 0) {
+			rc = hotline__db_storage_fail(db, rc, "recording the personal-data mode");
+			goto out;
+		}
+		db->keys.mode = HOTLINE__PII_ENCRYPTED;
+	}
+	if ((rc = st->cases_foreach(st, &all, scan_case_cb, &s)) != 0) {
+		rc = hotline__db_storage_fail(db, rc, "reading the cases");
+		goto out;
+	}
+	for (i = 0; i < s.n && rc == 0; i++) {
+		char at[32], *text;
+		json_t *cmd;
+		hotline__time_format(s.items[i].last_at, 0, at);
+		cmd = json_pack("{s:s,s:s,s:s,s:O}", "cmd", "encrypt_record", "case", s.items[i].id, "at", at,
+			"values", s.items[i].values);
+		text = cmd ? hotline__json_canonical(cmd) : NULL;
+		json_decref(cmd);
+		db->internal_cmd = 1;
+		rc = text ? hotline_db_exec_json(db, text, NULL) : hotline__db_fail(db, HOTLINE_ENOMEM, "out of memory");
+		db->internal_cmd = 0;
+		if (text)
+			sodium_memzero(text, strlen(text));
+		free(text);
+		if (rc == 0)
+			done++;
+	}
+out:
+	scan_free(&s);
+	if (rc) {
+		char msg[sizeof(db->err.msg)];
+		snprintf(msg, sizeof(msg), "%s", db->err.msg);
+		if (db->in_batch)
+			hotline_db_rollback(db);
+		db->keys.mode = old_mode;
+		hotline__db_fail(db, rc, "%s", msg);
+	} else if ((rc = hotline_db_commit(db)) != 0) {
+		db->keys.mode = old_mode;
+	} else if (cases_out) {
+		*cases_out = done;
+	}
+	pthread_mutex_unlock(&db->mu);
+	return rc;
+}
+
+int hotline_db_encryption(char **out, hotline_db *db)
+{
+	hotline_storage_query all = HOTLINE_STORAGE_QUERY_INIT;
+	clear_scan s;
+	json_t *o;
+	char *kid = NULL;
+	int rc = 0;
+	static const char *const modes[] = { "not_set", "encrypted", "unencrypted" };
+	if (!db)
+		return hotline__last_error_set(HOTLINE_EINVALID, "database handle is NULL");
+	if (!out)
+		return hotline__db_fail(db, HOTLINE_EINVALID, "out is NULL");
+	*out = NULL;
+	memset(&s, 0, sizeof(s));
+	pthread_mutex_lock(&db->mu);
+	if ((rc = db->st->begin(db->st, 0)) != 0) {
+		hotline__db_storage_fail(db, rc, "starting a read");
+		pthread_mutex_unlock(&db->mu);
+		return rc;
+	}
+	if (db->keys.backend)
+		kid = setting(db->st, SET_KEY_ID, &rc);
+	if (rc == 0)
+		rc = db->st->cases_foreach(db->st, &all, scan_case_cb, &s);
+	if (rc == 0)
+		rc = db->st->events_foreach(db->st, NULL, scan_event_cb, &s);
+	db->st->rollback(db->st);
+	if (rc) {
+		hotline__db_storage_fail(db, rc, "reading the database");
+	} else {
+		o = json_pack("{s:s,s:s?,s:b,s:I,s:I}", "mode", modes[db->keys.mode], "key_id", kid,
+			"key_given", db->keys.have, "clear_events", (json_int_t)s.events, "clear_cases", (json_int_t)s.n);
+		*out = o ? hotline__json_canonical(o) : NULL;
+		json_decref(o);
+		if (!*out)
+			rc = hotline__db_fail(db, HOTLINE_ENOMEM, "out of memory");
+		else
+			hotline__clearerr(&db->err);
+	}
+	free(kid);
+	scan_free(&s);
+	pthread_mutex_unlock(&db->mu);
+	return rc;
+}
+
+int hotline_key_file_read(const char *path, unsigned char *key_out, char *id_out, size_t id_size)
+{
+	char buf[256], *p, *hex, *colon;
+	size_t n, bin_len;
+	FILE *f;
+	if (!path || !key_out || !id_out || id_size < 2)
+		return hotline__last_error_set(HOTLINE_EINVALID, "a path, a key buffer and an id buffer are required");
+	if (!(f = fopen(path, "rb")))
+		return hotline__last_error_set(HOTLINE_EIO, "cannot read key file '%s'", path);
+	n = fread(buf, 1, sizeof(buf) - 1, f);
+	fclose(f);
+	buf[n] = '\0';
+	for (p = buf; *p == ' ' || *p == '\t' || *p == '\n' || *p == '\r'; p++)
+		;
+	for (n = strlen(p); n && (p[n - 1] == ' ' || p[n - 1] == '\t' || p[n - 1] == '\n' || p[n - 1] == '\r'); n--)
+		p[n - 1] = '\0';
+	colon = strrchr(p, ':');
+	hex = colon ? colon + 1 : p;
+	if (colon) {
+		*colon = '\0';
+		if (!valid_key_id(p) || strlen(p) + 1 > id_size) {
+			sodium_memzero(buf, sizeof(buf));
+			return hotline__last_error_set(HOTLINE_EINVALID, "key file '%s': the key id before ':' must be 1-64 "
+				"printable ASCII characters", path);
+		}
+		snprintf(id_out, id_size, "%s", p);
+	} else {
+		snprintf(id_out, id_size, "default");
+	}
+	if (strlen(hex) != 64 || sodium_hex2bin(key_out, HOTLINE_KEY_BYTES, hex, 64, NULL, &bin_len, NULL) != 0 ||
+	    bin_len != HOTLINE_KEY_BYTES) {
+		sodium_memzero(buf, sizeof(buf));
+		return hotline__last_error_set(HOTLINE_EINVALID, "key file '%s' must hold 64 hexadecimal digits "
+			"(optionally after 'KEY_ID:')", path);
+	}
+	sodium_memzero(buf, sizeof(buf));
+	return 0;
+}
