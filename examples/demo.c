@@ -384,15 +384,22 @@ int main(int argc, char **argv)
 	int rc;
 
 	if (argc != 3) {
-		fprintf(stderr, "usage: %s SCENARIO.jsonl DATABASE.db\n", argv[0]);
+		fprintf(stderr, "usage: %s SCENARIO.jsonl DATABASE.db|postgres:CONNINFO\n", argv[0]);
 		return 2;
 	}
-	remove(argv[2]);
-	snprintf(uri, sizeof(uri), "sqlite:%s", argv[2]);
 	files[0] = argv[1];
+	if (strncmp(argv[2], "postgres:", 9) == 0 || strncmp(argv[2], "postgresql:", 11) == 0) {
+		/* a shared server: the month is replayed into it (a second run repeats every line: command ids) */
+		snprintf(uri, sizeof(uri), "%s", argv[2]);
+		if (demo_key("demo-postgres", key, key_id, key_path, sizeof(key_path)) != 0)
+			return 1;
+	} else {
+		remove(argv[2]);
+		snprintf(uri, sizeof(uri), "sqlite:%s", argv[2]);
+		if (demo_key(argv[2], key, key_id, key_path, sizeof(key_path)) != 0)
+			return 1;
+	}
 	ro.db_uri = uri;
-	if (demo_key(argv[2], key, key_id, key_path, sizeof(key_path)) != 0)
-		return 1;
 	ro.key = key;
 	ro.key_id = key_id;
 	rc = hotline_replay(&out, files, 1, &ro);
@@ -488,7 +495,7 @@ int main(int argc, char **argv)
 	}
 	json_decref(doc);
 	directory_free(&dir);
-	printf("\nTry: hotline show CASE --db sqlite:%s --key-file %s   |   hotline verify-log --db sqlite:%s (no key needed)\n",
-		argv[2], key_path, argv[2]);
+	printf("\nTry: hotline show CASE --db %s --key-file %s   |   hotline verify-log --db %s (no key needed)\n",
+		uri, key_path, uri);
 	return 0;
 }
