@@ -37,7 +37,7 @@ execute_process(COMMAND ${CMAKE_COMMAND} -E env HOTLINE_KEY_FILE=${WORK}/k1.key 
 if(NOT rc EQUAL 0 OR NOT o MATCHES "13800000000")
 	message(FATAL_ERROR "show with the key must read the phone: ${o}")
 endif()
-execute_process(COMMAND ${CLI} cases --phone "+86 138-0000-0000" --db sqlite:${WORK}/ex.db --key-file ${WORK}/k1.key
+execute_process(COMMAND ${CLI} cases --phone "+86 138-0000-0000" --db sqlite:${WORK}/ex.db --key-file ${WORK}/k1.key --json
 	OUTPUT_VARIABLE o RESULT_VARIABLE rc)
 if(NOT rc EQUAL 0 OR NOT o MATCHES "\"id\":\"C1\"")
 	message(FATAL_ERROR "cases --phone must find C1: ${o}")
@@ -103,7 +103,7 @@ execute_process(COMMAND ${CLI} replay --db sqlite:${WORK}/bad.db ${WORK}/bad.jso
 if(rc EQUAL 0 OR NOT e MATCHES "nothing of this run was stored")
 	message(FATAL_ERROR "replay --db of a bad file must fail and say nothing was stored: ${e}")
 endif()
-execute_process(COMMAND ${CLI} directory --db sqlite:${WORK}/bad.db OUTPUT_VARIABLE o RESULT_VARIABLE rc)
+execute_process(COMMAND ${CLI} directory --json --db sqlite:${WORK}/bad.db OUTPUT_VARIABLE o RESULT_VARIABLE rc)
 string(JSON npersons LENGTH "${o}" persons)
 if(NOT rc EQUAL 0 OR NOT npersons EQUAL 0)
 	message(FATAL_ERROR "the failed replay left ${npersons} persons: ${o}")
