@@ -92,7 +92,7 @@ static const command_help COMMANDS[] = {
 	  "  --property ID       only this property's cases\n"
 	  "  --reminders         the reminders due in the window instead of the deadlines\n"
 	  POLICY_OPT DB_OPT KEY_OPT JSON_OPT LANG_OPT,
-	  "hotline due --hours 8 --person wangli --db sqlite:hotline.db" },
+	  "hotline due --hours 8 --person wangwei --db sqlite:hotline.db" },
 	{ "sweep", "hotline sweep --before INSTANT [--limit N] [--db URI] [--json] [--lang zh|en]",
 	  "the cases due before an instant, earliest first",
 	  "  --before INSTANT    due before this instant\n"
