@@ -1,34 +1,34 @@
 /*
  * hotline — command-line tool over libhotline.
  *
- *   hotline replay [--policy NAME|FILE] [--as-of INSTANT] [--db URI] FILE...
- *   hotline show CASE --db URI
- *   hotline history CASE --db URI
- *   hotline verify-log [CASE] --db URI [--checkpoint FILE] [--public-key FILE] [--json]
- *   hotline checkpoint --db URI [--key FILE] [--up-to SEQ] [--print-public-key]
- *   hotline assess --db URI --as-of INSTANT [--format json|csv] [--policy NAME|FILE]
- *   hotline explain CASE --db URI [--as-of INSTANT] [--policy NAME|FILE]
- *   hotline sweep --db URI --before INSTANT [--limit N]
- *   hotline directory --db URI [--as-of INSTANT]
- *   hotline lifecycle
- *   hotline cases --phone NUMBER --db URI [--key-file FILE]
- *   hotline encryption --db URI [--key-file FILE]
- *   hotline encrypt --db URI [--key-file FILE]
- *   hotline rotate-key --db URI [--key-file FILE] --new-key-file FILE
+ * `hotline help` lists the subcommands; `hotline help CMD` or `hotline CMD
+ * --help` shows one with its options and an example (docs/cli.md).
  *
- * Owners' personal data: the key-encryption key comes from --key-file FILE
- * or the file named by HOTLINE_KEY_FILE (64 hex digits, optionally after
- * "KEY_ID:"); never from the command line itself. Without it personal
- * fields read masked. replay --unencrypted creates a database that keeps
- * them in clear, on purpose.
+ * --db URI defaults to $HOTLINE_DB. Owners' personal data: the
+ * key-encryption key comes from --key-file FILE or the file named by
+ * HOTLINE_KEY_FILE (64 hex digits, optionally after "KEY_ID:"); never from
+ * the command line itself. Without it personal fields read masked.
+ * replay --unencrypted creates a database that keeps them in clear, on
+ * purpose.
+ *
+ * show, history, cases, sweep, due and directory print tables for people
+ * (in Chinese or English: --lang zh|en, else the locale) and the library's
+ * JSON documents with --json; replay, assess, explain and lifecycle print
+ * their JSON documents.
  *
  * Exit status: 0 on success (replay also when some lines were refused),
- * 1 when the command failed, 2 on a usage error.
+ * 1 when the command failed or replay --expect found differences, 2 on a
+ * usage error.
  */
 #include <inttypes.h>
+#include <stdarg.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
+
+#include <jansson.h>
 
 #include <hotline.h>
 
@@ -36,97 +36,449 @@
 
 #define ZONE_MIN 480
 
+/* ---------------------------------------------------------------- help */
+
+typedef struct command_help {
+	const char *name, *synopsis, *summary, *options, *example;
+} command_help;
+
+#define DB_OPT "  --db URI            the database (sqlite:FILE, postgres:CONNINFO); default $HOTLINE_DB\n"
+#define KEY_OPT "  --key-file FILE     the key of owners' personal data; default the file $HOTLINE_KEY_FILE names\n"
+#define LANG_OPT "  --lang zh|en        the table's language; default the locale (LC_ALL, LC_MESSAGES, LANG)\n"
+#define JSON_OPT "  --json              the library's JSON document instead of a table\n"
+#define POLICY_OPT "  --policy NAME|FILE  a built-in policy or a policy file; default the database's\n"
+
+static const command_help COMMANDS[] = {
+	{ "replay", "hotline replay [--db URI] [--policy NAME|FILE] [--as-of INSTANT] [--expect FILE [--json]] FILE...",
+	  "apply scenario files (JSON Lines) and print the replay document",
+	  "  --db URI            store into this database (default $HOTLINE_DB, else memory:)\n"
+	  POLICY_OPT
+	  "  --as-of INSTANT     assess at this instant; default the latest `at` in the files\n"
+	  "  --expect FILE       compare the document with the expectations in FILE: print each\n"
+	  "                      difference and exit 1 on any; print nothing when all match\n"
+	  "  --json              with --expect: print the document too\n"
+	  KEY_OPT
+	  "  --unencrypted       create the database keeping personal data in clear, on purpose\n",
+	  "hotline replay --db sqlite:hotline.db --key-file hotline.key month.jsonl" },
+	{ "show", "hotline show CASE [--db URI] [--json] [--lang zh|en]",
+	  "a case's state and ledger",
+	  DB_OPT KEY_OPT JSON_OPT LANG_OPT,
+	  "hotline show 2026-11-0002 --db sqlite:hotline.db" },
+	{ "history", "hotline history (CASE | --org) [--db URI] [--json] [--lang zh|en]",
+	  "a case's events (or the organisation's) with their hashes",
+	  "  --org               the organisation's events (directory lines and organisation deadlines)\n"
+	  DB_OPT KEY_OPT JSON_OPT LANG_OPT,
+	  "hotline history 2026-11-0002 --db sqlite:hotline.db" },
+	{ "cases", "hotline cases [--property P] [--state S] [--registered-from INSTANT] [--registered-to INSTANT] "
+	  "[--overdue [--as-of INSTANT]] [--phone NUMBER] [--db URI] [--json] [--lang zh|en]",
+	  "the cases that match every filter given, by id",
+	  "  --property P        of this property\n"
+	  "  --state S           in this state (received, dispatched, handled, revisited, verified, closed,\n"
+	  "                      escalated, stage_closed, malicious_exempt)\n"
+	  "  --registered-from INSTANT  registered at or after INSTANT\n"
+	  "  --registered-to INSTANT    registered before INSTANT\n"
+	  "  --overdue           whose next due instant is before now (or --as-of)\n"
+	  "  --as-of INSTANT     the instant --overdue compares with; default now\n"
+	  "  --phone NUMBER      the owner's earlier cases, by phone (needs the key)\n"
+	  DB_OPT KEY_OPT JSON_OPT LANG_OPT,
+	  "hotline cases --property P01 --overdue --db sqlite:hotline.db" },
+	{ "due", "hotline due [--from INSTANT] [--to INSTANT | --hours N] [--person ID] [--property ID] [--reminders] "
+	  "[--db URI] [--json] [--lang zh|en]",
+	  "the open deadlines (or reminders) due in a window, with who must act",
+	  "  --from INSTANT      the window's start; default now\n"
+	  "  --to INSTANT        the window's end (excluded)\n"
+	  "  --hours N           or its length in hours; default 24\n"
+	  "  --person ID         only deadlines this person would be charged for\n"
+	  "  --property ID       only this property's cases\n"
+	  "  --reminders         the reminders due in the window instead of the deadlines\n"
+	  POLICY_OPT DB_OPT KEY_OPT JSON_OPT LANG_OPT,
+	  "hotline due --hours 8 --person wangwei --db sqlite:hotline.db" },
+	{ "sweep", "hotline sweep --before INSTANT [--limit N] [--db URI] [--json] [--lang zh|en]",
+	  "the cases due before an instant, earliest first",
+	  "  --before INSTANT    due before this instant\n"
+	  "  --limit N           at most N cases; 0 (default): all\n"
+	  DB_OPT KEY_OPT
+	  "  --json              one case snapshot (JSON) a line instead of a table\n"
+	  LANG_OPT,
+	  "hotline sweep --before 2026-11-26T20:00:00+08:00 --limit 20 --db sqlite:hotline.db" },
+	{ "explain", "hotline explain CASE [--as-of INSTANT] [--policy NAME|FILE] [--db URI]",
+	  "each deadline and penalty of a case with its article (JSON)",
+	  "  --as-of INSTANT     explain at this instant; default now\n"
+	  POLICY_OPT DB_OPT KEY_OPT
+	  "  --json              accepted: explain always prints its JSON document\n",
+	  "hotline explain 2026-11-0002 --as-of 2026-11-26T20:00:00+08:00 --db sqlite:hotline.db" },
+	{ "assess", "hotline assess --as-of INSTANT [--format json|csv] [--policy NAME|FILE] [--db URI]",
+	  "the monthly assessment: penalties, open deadlines, rates (JSON or CSV)",
+	  "  --as-of INSTANT     assess at this instant (required)\n"
+	  "  --format json|csv   the document's format; default json\n"
+	  POLICY_OPT DB_OPT KEY_OPT,
+	  "hotline assess --as-of 2026-11-27T00:00:00+08:00 --format csv --db sqlite:hotline.db" },
+	{ "report", "hotline report --as-of INSTANT -o FILE [--lang zh|en] [--policy NAME|FILE] [--db URI]",
+	  "the monthly report as a self-contained HTML page",
+	  "  --as-of INSTANT     the report's instant (required)\n"
+	  "  -o FILE             the page to write; - for standard output\n"
+	  "  --lang zh|en        the page's language; default the locale\n"
+	  POLICY_OPT DB_OPT,
+	  "hotline report --as-of 2026-11-27T00:00:00+08:00 --lang zh -o report.html --db sqlite:hotline.db" },
+	{ "directory", "hotline directory [--as-of INSTANT] [--db URI] [--json] [--lang zh|en]",
+	  "the people, properties and bonuses in force",
+	  "  --as-of INSTANT     as in force at this instant; default every definition so far\n"
+	  DB_OPT JSON_OPT LANG_OPT,
+	  "hotline directory --as-of 2026-11-15T00:00:00+08:00 --db sqlite:hotline.db" },
+	{ "lifecycle", "hotline lifecycle",
+	  "the case lifecycle table: states, commands, who may act (JSON)",
+	  "  (no options)\n",
+	  "hotline lifecycle" },
+	{ "verify-log", "hotline verify-log [CASE] [--checkpoint FILE [--public-key FILE]] [--json] [--db URI]",
+	  "check every hash chain and rebuild the snapshots from the events",
+	  "  CASE                only this case's stream\n"
+	  "  --checkpoint FILE   also check that the log holds what this checkpoint covers\n"
+	  "  --public-key FILE   and that the checkpoint is signed by this key\n"
+	  "  --json              every finding as a JSON report\n"
+	  DB_OPT,
+	  "hotline verify-log --db sqlite:hotline.db --checkpoint ckpt.txt --public-key signer.pub" },
+	{ "checkpoint", "hotline checkpoint [--key FILE] [--up-to SEQ] [--print-public-key] [--db URI]",
+	  "a checkpoint line of the log, signed with --key",
+	  "  --key FILE          the signing key (hex or raw; never on the command line)\n"
+	  "  --up-to SEQ         cover the log up to this seq; default all of it\n"
+	  "  --print-public-key  print the public key of --key and stop\n"
+	  DB_OPT,
+	  "hotline checkpoint --key signer.key --db sqlite:hotline.db > ckpt.txt" },
+	{ "encryption", "hotline encryption [--json] [--db URI]",
+	  "how the database keeps owners' personal data",
+	  "  --json              only the JSON document\n"
+	  DB_OPT KEY_OPT,
+	  "hotline encryption --db sqlite:hotline.db" },
+	{ "encrypt", "hotline encrypt [--key-file FILE] [--db URI]",
+	  "encrypt the personal data of a database made before encryption",
+	  DB_OPT KEY_OPT,
+	  "hotline encrypt --key-file hotline.key --db sqlite:hotline.db" },
+	{ "rotate-key", "hotline rotate-key --new-key-file FILE [--key-file FILE] [--db URI]",
+	  "wrap every data key with a new key-encryption key",
+	  "  --new-key-file FILE the new key\n"
+	  DB_OPT KEY_OPT,
+	  "hotline rotate-key --key-file old.key --new-key-file new.key --db sqlite:hotline.db" },
+	{ "help", "hotline help [CMD]", "this list, or one subcommand's options and example", "", "hotline help due" },
+};
+#define NCOMMANDS (sizeof(COMMANDS) / sizeof(COMMANDS[0]))
+
+static const command_help *find_command(const char *name)
+{
+	size_t i;
+	for (i = 0; name && i < NCOMMANDS; i++)
+		if (strcmp(COMMANDS[i].name, name) == 0)
+			return &COMMANDS[i];
+	return NULL;
+}
+
+static const char EXIT_CODES[] =
+	"exit status:\n"
+	"  0  success (replay also when some lines were refused)\n"
+	"  1  the command failed, or replay --expect found differences\n"
+	"  2  usage error\n";
+
+static void overview(FILE *f)
+{
+	size_t i;
+	fputs("usage: hotline COMMAND [OPTIONS]   (hotline help COMMAND, hotline COMMAND --help)\n\ncommands:\n", f);
+	for (i = 0; i < NCOMMANDS; i++)
+		fprintf(f, "  %-11s %s\n", COMMANDS[i].name, COMMANDS[i].summary);
+	fputs("\nenvironment:\n"
+		"  HOTLINE_DB        the database when --db is not given\n"
+		"  HOTLINE_KEY_FILE  the file holding the key of owners' personal data\n"
+		"  LC_ALL, LC_MESSAGES, LANG  a locale starting with \"zh\": tables in Chinese (else --lang)\n\n", f);
+	fputs(EXIT_CODES, f);
+	fputs("\nhotline --version prints the library's version. More: docs/cli.md\n", f);
+}
+
+static void command_help_print(FILE *f, const command_help *c)
+{
+	fprintf(f, "usage: %s\n\n%s\n\n", c->synopsis, c->summary);
+	if (*c->options)
+		fprintf(f, "options:\n%s\n", c->options);
+	fprintf(f, "example:\n  %s\n\n%s", c->example, EXIT_CODES);
+}
+
+static const char *g_cmd;   /* the subcommand being run, for usage errors */
+
+/* A usage error: the subcommand's synopsis (or the list) on stderr. */
 static void usage(FILE *f)
 {
-	fputs("usage:\n"
-		"  hotline replay [--policy NAME|FILE] [--as-of INSTANT] [--db URI] FILE...\n"
-		"  hotline show CASE --db URI\n"
-		"  hotline history CASE --db URI\n"
-		"  hotline verify-log [CASE] --db URI [--checkpoint FILE] [--public-key FILE] [--json]\n"
-		"  hotline checkpoint --db URI [--key FILE] [--up-to SEQ] [--print-public-key]\n"
-		"  hotline assess --db URI --as-of INSTANT [--format json|csv] [--policy NAME|FILE]\n"
-		"  hotline explain CASE --db URI [--as-of INSTANT] [--policy NAME|FILE]\n"
-		"  hotline sweep --db URI --before INSTANT [--limit N]\n"
-		"  hotline directory --db URI [--as-of INSTANT]\n"
-		"  hotline lifecycle\n"
-		"  hotline cases --phone NUMBER --db URI [--key-file FILE]\n"
-		"  hotline encryption --db URI [--key-file FILE]\n"
-		"  hotline encrypt --db URI [--key-file FILE]\n"
-		"  hotline rotate-key --db URI [--key-file FILE] --new-key-file FILE\n"
-		"  (the key file may also be named by HOTLINE_KEY_FILE; replay --db ... --unencrypted: personal data in clear)\n"
-		"  hotline --version\n", f);
+	const command_help *c = find_command(g_cmd);
+	if (c)
+		fprintf(f, "usage: %s\n(hotline %s --help: its options and an example)\n", c->synopsis, c->name);
+	else
+		overview(f);
 }
+
+/* ---------------------------------------------------------------- arguments */
 
 typedef struct args {
 	const char *policy, *db, *as_of, *format, *before, *limit;
 	const char *checkpoint, *public_key, *key, *up_to;   /* files (keys never on the command line), a seq */
 	const char *key_file, *new_key_file, *phone;         /* owners' personal data */
-	int json, print_public_key, unencrypted;
+	const char *lang, *property, *state, *registered_from, *registered_to;
+	const char *from, *to, *hours, *person, *expect;
+	int json, print_public_key, unencrypted, overdue, org, reminders, help;
 	const char **pos;
 	int npos;
 } args;
 
 static int parse_args(int argc, char **argv, args *a)
 {
+	static const struct { const char *name; size_t off; } valued[] = {
+		{ "--policy", offsetof(args, policy) }, { "--db", offsetof(args, db) },
+		{ "--as-of", offsetof(args, as_of) }, { "--format", offsetof(args, format) },
+		{ "--before", offsetof(args, before) }, { "--limit", offsetof(args, limit) },
+		{ "--checkpoint", offsetof(args, checkpoint) }, { "--public-key", offsetof(args, public_key) },
+		{ "--key", offsetof(args, key) }, { "--up-to", offsetof(args, up_to) },
+		{ "--key-file", offsetof(args, key_file) }, { "--new-key-file", offsetof(args, new_key_file) },
+		{ "--phone", offsetof(args, phone) }, { "--lang", offsetof(args, lang) },
+		{ "--property", offsetof(args, property) }, { "--state", offsetof(args, state) },
+		{ "--registered-from", offsetof(args, registered_from) },
+		{ "--registered-to", offsetof(args, registered_to) },
+		{ "--from", offsetof(args, from) }, { "--to", offsetof(args, to) }, { "--hours", offsetof(args, hours) },
+		{ "--person", offsetof(args, person) }, { "--expect", offsetof(args, expect) },
+	};
+	static const struct { const char *name; size_t off; } flags[] = {
+		{ "--json", offsetof(args, json) }, { "--print-public-key", offsetof(args, print_public_key) },
+		{ "--unencrypted", offsetof(args, unencrypted) }, { "--overdue", offsetof(args, overdue) },
+		{ "--org", offsetof(args, org) }, { "--reminders", offsetof(args, reminders) },
+		{ "--help", offsetof(args, help) }, { "-h", offsetof(args, help) },
+	};
 	int i;
 	memset(a, 0, sizeof(*a));
 	a->pos = calloc((size_t)argc + 1, sizeof(char *));
 	if (!a->pos)
 		return -1;
 	for (i = 2; i < argc; i++) {
-		const char **slot = NULL;
-		if (strcmp(argv[i], "--policy") == 0)
-			slot = &a->policy;
-		else if (strcmp(argv[i], "--db") == 0)
-			slot = &a->db;
-		else if (strcmp(argv[i], "--as-of") == 0)
-			slot = &a->as_of;
-		else if (strcmp(argv[i], "--format") == 0)
-			slot = &a->format;
-		else if (strcmp(argv[i], "--before") == 0)
-			slot = &a->before;
-		else if (strcmp(argv[i], "--limit") == 0)
-			slot = &a->limit;
-		else if (strcmp(argv[i], "--checkpoint") == 0)
-			slot = &a->checkpoint;
-		else if (strcmp(argv[i], "--public-key") == 0)
-			slot = &a->public_key;
-		else if (strcmp(argv[i], "--key") == 0)
-			slot = &a->key;
-		else if (strcmp(argv[i], "--up-to") == 0)
-			slot = &a->up_to;
-		else if (strcmp(argv[i], "--key-file") == 0)
-			slot = &a->key_file;
-		else if (strcmp(argv[i], "--new-key-file") == 0)
-			slot = &a->new_key_file;
-		else if (strcmp(argv[i], "--phone") == 0)
-			slot = &a->phone;
-		else if (strcmp(argv[i], "--unencrypted") == 0) {
-			a->unencrypted = 1;
+		size_t k;
+		int done = 0;
+		for (k = 0; !done && k < sizeof(flags) / sizeof(flags[0]); k++)
+			if (strcmp(argv[i], flags[k].name) == 0) {
+				*(int *)(void *)((char *)a + flags[k].off) = 1;
+				done = 1;
+			}
+		for (k = 0; !done && k < sizeof(valued) / sizeof(valued[0]); k++)
+			if (strcmp(argv[i], valued[k].name) == 0) {
+				if (i + 1 >= argc) {
+					fprintf(stderr, "hotline: %s needs a value\n", argv[i]);
+					return -1;
+				}
+				*(const char **)(void *)((char *)a + valued[k].off) = argv[++i];
+				done = 1;
+			}
+		if (done)
 			continue;
-		}
-		else if (strcmp(argv[i], "--json") == 0) {
-			a->json = 1;
-			continue;
-		} else if (strcmp(argv[i], "--print-public-key") == 0) {
-			a->print_public_key = 1;
-			continue;
-		}
-		else if (strncmp(argv[i], "--", 2) == 0 && argv[i][2]) {
+		if (strncmp(argv[i], "--", 2) == 0 && argv[i][2]) {
 			fprintf(stderr, "hotline: unknown option %s\n", argv[i]);
 			return -1;
-		} else {
-			a->pos[a->npos++] = argv[i];
-			continue;
 		}
-		if (i + 1 >= argc) {
-			fprintf(stderr, "hotline: %s needs a value\n", argv[i]);
-			return -1;
-		}
-		*slot = argv[++i];
+		a->pos[a->npos++] = argv[i];
+	}
+	if (!a->db) {
+		const char *env = getenv("HOTLINE_DB");
+		if (env && *env)
+			a->db = env;
+	}
+	if (a->lang && strcmp(a->lang, "zh") != 0 && strcmp(a->lang, "en") != 0) {
+		fputs("hotline: --lang is zh or en\n", stderr);
+		return -1;
 	}
 	return 0;
 }
+
+/* --lang, else the locale (LC_ALL, LC_MESSAGES, LANG: the first one set) starting with "zh". */
+static int zh(const args *a)
+{
+	static const char *const vars[] = { "LC_ALL", "LC_MESSAGES", "LANG" };
+	size_t i;
+	if (a->lang)
+		return strcmp(a->lang, "zh") == 0;
+	for (i = 0; i < sizeof(vars) / sizeof(vars[0]); i++) {
+		const char *v = getenv(vars[i]);
+		if (v && *v)
+			return strncmp(v, "zh", 2) == 0;
+	}
+	return 0;
+}
+
+/* ---------------------------------------------------------------- tables */
+
+/* Columns a UTF-8 string takes on a terminal: East Asian wide characters take two. */
+static size_t text_width(const char *s)
+{
+	const unsigned char *p = (const unsigned char *)s;
+	size_t w = 0;
+	while (*p) {
+		unsigned long c;
+		int n;
+		if (*p < 0x80) {
+			c = *p;
+			n = 1;
+		} else if ((*p & 0xe0) == 0xc0) {
+			c = *p & 0x1f;
+			n = 2;
+		} else if ((*p & 0xf0) == 0xe0) {
+			c = *p & 0x0f;
+			n = 3;
+		} else {
+			c = *p & 0x07;
+			n = 4;
+		}
+		p++;
+		while (--n > 0 && (*p & 0xc0) == 0x80)
+			c = (c << 6) | (*p++ & 0x3f);
+		w += (c >= 0x1100 && c <= 0x115f) || (c >= 0x2e80 && c <= 0xa4cf) || (c >= 0xac00 && c <= 0xd7a3) ||
+			(c >= 0xf900 && c <= 0xfaff) || (c >= 0xfe30 && c <= 0xfe4f) || (c >= 0xff00 && c <= 0xff60) ||
+			(c >= 0xffe0 && c <= 0xffe6) || (c >= 0x20000 && c <= 0x3fffd) ? 2 : 1;
+	}
+	return w;
+}
+
+typedef struct table {
+	size_t ncols, nrows, cap;
+	char **cells;   /* row-major; row 0 the headers */
+} table;
+
+static void table_init(table *t, size_t ncols)
+{
+	memset(t, 0, sizeof(*t));
+	t->ncols = ncols;
+}
+
+static char *xstrdup(const char *s)
+{
+	size_t n = strlen(s) + 1;
+	char *d = malloc(n);
+	if (!d) {
+		fputs("hotline: out of memory\n", stderr);
+		exit(1);
+	}
+	return memcpy(d, s, n);
+}
+
+static void table_free(table *t)
+{
+	size_t i;
+	for (i = 0; i < t->nrows * t->ncols; i++)
+		free(t->cells[i]);
+	free(t->cells);
+	t->cells = NULL;
+	t->nrows = t->cap = 0;
+}
+
+/* Appends a row of ncols cells (NULL: empty). */
+static void table_add(table *t, ...)
+{
+	va_list ap;
+	size_t i;
+	if (t->nrows == t->cap) {
+		size_t cap = t->cap ? 2 * t->cap : 16;
+		char **cells = realloc(t->cells, cap * t->ncols * sizeof(char *));
+		if (!cells) {
+			fputs("hotline: out of memory\n", stderr);
+			exit(1);
+		}
+		t->cells = cells;
+		t->cap = cap;
+	}
+	va_start(ap, t);
+	for (i = 0; i < t->ncols; i++) {
+		const char *s = va_arg(ap, const char *);
+		t->cells[t->nrows * t->ncols + i] = xstrdup(s ? s : "");
+	}
+	va_end(ap);
+	t->nrows++;
+}
+
+/* Prints the table with aligned columns (a rule under the headers) and frees it. */
+static void table_print(table *t)
+{
+	size_t *w = calloc(t->ncols, sizeof(size_t)), r, c;
+	for (r = 0; w && r < t->nrows; r++)
+		for (c = 0; c < t->ncols; c++) {
+			size_t n = text_width(t->cells[r * t->ncols + c]);
+			if (n > w[c])
+				w[c] = n;
+		}
+	for (r = 0; w && r < t->nrows; r++) {
+		for (c = 0; c < t->ncols; c++) {
+			const char *s = t->cells[r * t->ncols + c];
+			fputs(s, stdout);
+			if (c + 1 < t->ncols)
+				printf("%*s", (int)(w[c] - text_width(s) + 2), "");
+		}
+		putchar('\n');
+		if (r == 0) {
+			for (c = 0; c < t->ncols; c++) {
+				size_t k;
+				for (k = 0; k < w[c]; k++)
+					putchar('-');
+				if (c + 1 < t->ncols)
+					fputs("  ", stdout);
+			}
+			putchar('\n');
+		}
+	}
+	table_free(t);
+	free(w);
+}
+
+#define L(zh_text, en_text) (lang_zh ? (zh_text) : (en_text))
+
+/* A JSON value as a cell: strings as they are, arrays joined with ", ", null and absent as empty. */
+static void cell_text(char *buf, size_t size, const json_t *v)
+{
+	buf[0] = '\0';
+	if (json_is_string(v))
+		snprintf(buf, size, "%s", json_string_value(v));
+	else if (json_is_integer(v))
+		snprintf(buf, size, "%" JSON_INTEGER_FORMAT, json_integer_value(v));
+	else if (json_is_true(v))
+		snprintf(buf, size, "true");
+	else if (json_is_false(v))
+		snprintf(buf, size, "false");
+	else if (json_is_array(v)) {
+		size_t i, used = 0;
+		for (i = 0; i < json_array_size(v) && used + 1 < size; i++) {
+			char item[256];
+			cell_text(item, sizeof(item), json_array_get(v, i));
+			used += (size_t)snprintf(buf + used, size - used, "%s%s", i ? ", " : "", item);
+		}
+	}
+}
+
+static json_t *parse_doc(const char *text)
+{
+	json_error_t err;
+	json_t *doc = json_loads(text, 0, &err);
+	if (!doc)
+		fprintf(stderr, "hotline: unreadable document: %s\n", err.text);
+	return doc;
+}
+
+/* An instant in the database's zone; "" for none. */
+static void instant_text(char *buf, size_t size, hotline_time t, int zone)
+{
+	if (t == HOTLINE_TIME_NONE || hotline_time_format(buf, size, t, zone) != 0)
+		buf[0] = '\0';
+}
+
+/* A duration for people: "2d 3h 5m" / "2天3小时5分". */
+static void duration_text(char *buf, size_t size, int64_t s, int lang_zh)
+{
+	int64_t d = s / 86400, h = s % 86400 / 3600, m = s % 3600 / 60;
+	if (d)
+		snprintf(buf, size, lang_zh ? "%" PRId64 "天%" PRId64 "小时%" PRId64 "分" : "%" PRId64 "d %" PRId64 "h %" PRId64 "m",
+			d, h, m);
+	else if (h)
+		snprintf(buf, size, lang_zh ? "%" PRId64 "小时%" PRId64 "分" : "%" PRId64 "h %" PRId64 "m", h, m);
+	else
+		snprintf(buf, size, lang_zh ? "%" PRId64 "分" : "%" PRId64 "m", m);
+}
+
+/* ---------------------------------------------------------------- commands */
 
 static int fail(const char *what)
 {
@@ -194,23 +546,59 @@ static int open_db(const args *a, hotline_db **db)
 	return open_db_mode(a, db, HOTLINE_OPEN_READ_ONLY);
 }
 
+/* A whole file's text; NULL when unreadable (reported). */
+static char *read_file_text(const char *path)
+{
+	FILE *f = fopen(path, "rb");
+	char *buf = NULL;
+	size_t n = 0, cap = 0;
+	if (!f) {
+		fprintf(stderr, "hotline: cannot read %s\n", path);
+		return NULL;
+	}
+	for (;;) {
+		size_t got;
+		if (cap - n < 4096) {
+			char *b = realloc(buf, cap = cap ? 2 * cap : 65536);
+			if (!b) {
+				free(buf);
+				fclose(f);
+				fputs("hotline: out of memory\n", stderr);
+				return NULL;
+			}
+			buf = b;
+		}
+		got = fread(buf + n, 1, cap - n - 1, f);
+		n += got;
+		if (got == 0)
+			break;
+	}
+	fclose(f);
+	buf[n] = '\0';
+	return buf;
+}
+
 static int cmd_replay(const args *a)
 {
 	hotline_replay_options o = HOTLINE_REPLAY_OPTIONS_INIT;
-	char *out = NULL;
+	char *out = NULL, *expected = NULL;
+	unsigned char key[HOTLINE_KEY_BYTES];
+	char id[65];
+	int k, rc;
 	if (a->npos == 0) {
 		usage(stderr);
 		return 2;
 	}
-	unsigned char key[HOTLINE_KEY_BYTES];
-	char id[65];
-	int k, rc;
 	o.policy = a->policy;
 	o.db_uri = a->db;
 	if (a->as_of && parse_instant(a->as_of, &o.as_of) != 0)
 		return 2;
-	if ((k = read_kek(a, key, id)) < 0)
+	if (a->expect && !(expected = read_file_text(a->expect)))
 		return 1;
+	if ((k = read_kek(a, key, id)) < 0) {
+		free(expected);
+		return 1;
+	}
 	if (k) {
 		o.key = key;
 		o.key_id = id;
@@ -219,11 +607,71 @@ static int cmd_replay(const args *a)
 		o.db_flags = HOTLINE_DB_UNENCRYPTED;
 	rc = hotline_replay(&out, a->pos, (size_t)a->npos, &o);
 	wipe(key, sizeof(key));
-	if (rc != 0)
+	if (rc != 0) {
+		free(expected);
 		return fail(hotline_last_error());
-	puts(out);
+	}
+	if (!expected || a->json)
+		puts(out);
+	if (expected) {
+		char *differences = NULL;
+		if (hotline_expect(&differences, out, expected) != 0) {
+			fprintf(stderr, "hotline: %s: %s\n", a->expect, hotline_last_error());
+			rc = 1;
+		} else if (differences) {
+			fputs(differences, stdout);
+			if (*differences && differences[strlen(differences) - 1] != '\n')
+				putchar('\n');
+			hotline_free(differences);
+			rc = 1;
+		}
+		free(expected);
+	}
 	hotline_free(out);
-	return 0;
+	return rc;
+}
+
+/* A case snapshot as a table of fields, ledger included. */
+static void print_case_fields(const char *json, int lang_zh)
+{
+	static const struct { const char *key, *zh, *en; } fields[] = {
+		{ "id", "案件", "case" }, { "property", "楼盘", "property" }, { "state", "状态", "state" },
+		{ "approval", "审批", "approval" }, { "exempt", "不纳入考核", "exempt" },
+		{ "exempt_from", "不纳入考核自", "exempt from" }, { "version", "版本", "version" },
+		{ "registered_at", "登记时间", "registered at" }, { "dispatched_at", "派单时间", "dispatched at" },
+		{ "next_due", "下一期限", "next due" }, { "requested_at", "申请时间", "requested at" },
+		{ "erased_at", "个人信息删除时间", "erased at" },
+	};
+	static const struct { const char *key, *zh, *en; } ledger[] = {
+		{ "owner", "业主", "owner" }, { "phone", "电话", "phone" }, { "room", "房号", "room" },
+		{ "matter", "事项", "matter" }, { "kind", "类别", "kind" }, { "severity", "紧急程度", "severity" },
+		{ "call_taker", "接听人", "call taker" }, { "order_taker", "接单人", "order taker" },
+	};
+	json_t *doc = parse_doc(json), *lg;
+	table t;
+	size_t i;
+	char buf[1024];
+	if (!doc)
+		return;
+	table_init(&t, 2);
+	table_add(&t, L("字段", "field"), L("值", "value"));
+	for (i = 0; i < sizeof(fields) / sizeof(fields[0]); i++) {
+		json_t *v = json_object_get(doc, fields[i].key);
+		if (!v)
+			continue;
+		cell_text(buf, sizeof(buf), v);
+		table_add(&t, L(fields[i].zh, fields[i].en), buf);
+	}
+	lg = json_object_get(doc, "ledger");
+	for (i = 0; lg && i < sizeof(ledger) / sizeof(ledger[0]); i++) {
+		json_t *v = json_object_get(lg, ledger[i].key);
+		if (!v)
+			continue;
+		cell_text(buf, sizeof(buf), v);
+		table_add(&t, L(ledger[i].zh, ledger[i].en), buf);
+	}
+	table_print(&t);
+	json_decref(doc);
 }
 
 static int cmd_show(const args *a)
@@ -240,32 +688,122 @@ static int cmd_show(const args *a)
 	if (hotline_db_case(&c, db, a->pos[0]) != 0) {
 		rc = fail(hotline_db_errmsg(db));
 	} else {
-		puts(hotline_case_json(c));
+		if (a->json)
+			puts(hotline_case_json(c));
+		else
+			print_case_fields(hotline_case_json(c), zh(a));
 		hotline_case_free(c);
 	}
 	hotline_db_close(db);
 	return rc;
 }
 
-/* An owner's earlier cases, found by phone through the blind index (needs the key). */
+/* The filters of `hotline cases` the library does not apply itself. */
+typedef struct case_filter {
+	const char *property;
+	int state;
+	hotline_time registered_from, registered_to, overdue_at;   /* HOTLINE_TIME_NONE: no bound */
+} case_filter;
+
+static int case_matches(const hotline_case *c, const case_filter *f)
+{
+	hotline_time reg = hotline_case_registered_at(c), due = hotline_case_next_due(c);
+	if (f->property && strcmp(hotline_case_property(c), f->property) != 0)
+		return 0;
+	if (f->state >= 0 && (int)hotline_case_state(c) != f->state)
+		return 0;
+	if (f->registered_from != HOTLINE_TIME_NONE && reg < f->registered_from)
+		return 0;
+	if (f->registered_to != HOTLINE_TIME_NONE && reg >= f->registered_to)
+		return 0;
+	if (f->overdue_at != HOTLINE_TIME_NONE && (due == HOTLINE_TIME_NONE || due >= f->overdue_at))
+		return 0;
+	return 1;
+}
+
+static void case_row(table *t, const hotline_case *c, int zone)
+{
+	char reg[HOTLINE_TIME_TEXT_SIZE], due[HOTLINE_TIME_TEXT_SIZE];
+	instant_text(reg, sizeof(reg), hotline_case_registered_at(c), zone);
+	instant_text(due, sizeof(due), hotline_case_next_due(c), zone);
+	table_add(t, hotline_case_id(c), hotline_case_property(c), hotline_state_name(hotline_case_state(c)), reg, due);
+}
+
+static int db_zone(hotline_db *db)
+{
+	int zone = ZONE_MIN;
+	if (hotline_db_zone_offset(db, &zone) != 0)
+		zone = ZONE_MIN;
+	return zone;
+}
+
+/* Cases by property, state, registration and lateness; or an owner's earlier cases by phone (needs the key). */
 static int cmd_cases(const args *a)
 {
+	hotline_case_query q = HOTLINE_CASE_QUERY_INIT;
+	case_filter f = { NULL, -1, HOTLINE_TIME_NONE, HOTLINE_TIME_NONE, HOTLINE_TIME_NONE };
 	hotline_db *db;
-	hotline_case_list *l;
-	size_t i;
-	int rc;
-	if (!a->phone || a->npos != 0) {
+	hotline_case_list *l = NULL;
+	char *last = NULL;
+	table t;
+	int rc, lang_zh = zh(a), zone;
+	size_t i, shown = 0;
+	if (a->npos != 0) {
 		usage(stderr);
 		return 2;
 	}
+	f.property = a->property;
+	if (a->state && hotline_state_from_name(&f.state, a->state) != 0) {
+		fprintf(stderr, "hotline: no state '%s'\n", a->state);
+		return 2;
+	}
+	if ((a->registered_from && parse_instant(a->registered_from, &f.registered_from) != 0) ||
+		(a->registered_to && parse_instant(a->registered_to, &f.registered_to) != 0) ||
+		(a->as_of && parse_instant(a->as_of, &f.overdue_at) != 0))
+		return 2;
+	if (a->overdue && !a->as_of)
+		f.overdue_at = (hotline_time)time(NULL);
+	else if (!a->overdue)
+		f.overdue_at = HOTLINE_TIME_NONE;
 	if ((rc = open_db(a, &db)) != 0)
 		return rc;
-	if (hotline_db_cases_by_phone(&l, db, a->phone) != 0) {
-		rc = fail(hotline_db_errmsg(db));
-	} else {
-		for (i = 0; i < hotline_case_list_count(l); i++)
-			puts(hotline_case_json(hotline_case_list_get(l, i)));
+	zone = db_zone(db);
+	table_init(&t, 5);
+	table_add(&t, L("案件", "case"), L("楼盘", "property"), L("状态", "state"), L("登记时间", "registered at"),
+		L("下一期限", "next due"));
+	q.property = a->property;
+	q.state = f.state;
+	q.limit = 500;
+	for (;;) {
+		int got = a->phone ? hotline_db_cases_by_phone(&l, db, a->phone) : hotline_db_cases_after(&l, db, &q, last);
+		size_t n;
+		if (got != 0) {
+			rc = fail(hotline_db_errmsg(db));
+			break;
+		}
+		n = hotline_case_list_count(l);
+		for (i = 0; i < n; i++) {
+			const hotline_case *c = hotline_case_list_get(l, i);
+			if (!case_matches(c, &f))
+				continue;
+			shown++;
+			if (a->json)
+				puts(hotline_case_json(c));
+			else
+				case_row(&t, c, zone);
+		}
+		free(last);
+		last = n ? xstrdup(hotline_case_id(hotline_case_list_get(l, n - 1))) : NULL;
 		hotline_case_list_free(l);
+		if (a->phone || n < q.limit || !last)
+			break;
+	}
+	free(last);
+	if (!a->json && rc == 0) {
+		table_print(&t);
+		printf(lang_zh ? "共 %zu 件\n" : "%zu cases\n", shown);
+	} else {
+		table_free(&t);
 	}
 	hotline_db_close(db);
 	return rc;
@@ -350,22 +888,42 @@ static int cmd_history(const args *a)
 	hotline_db *db;
 	hotline_event_list *l;
 	size_t i;
-	int rc;
-	if (a->npos != 1) {
+	int rc, lang_zh = zh(a);
+	if (a->npos != (a->org ? 0 : 1)) {
 		usage(stderr);
 		return 2;
 	}
 	if ((rc = open_db(a, &db)) != 0)
 		return rc;
-	if (hotline_db_history(&l, db, a->pos[0]) != 0) {
+	if (hotline_db_history(&l, db, a->org ? "" : a->pos[0]) != 0) {
 		rc = fail(hotline_db_errmsg(db));
 	} else {
+		int zone = db_zone(db);
+		table t;
+		table_init(&t, 6);
+		table_add(&t, "seq", L("版本", "version"), L("时间", "at"), L("命令", "command"), L("操作人", "actor"),
+			L("哈希", "hash"));
 		for (i = 0; i < hotline_event_list_count(l); i++) {
 			const hotline_event *e = hotline_event_list_get(l, i);
-			printf("{\"version\":%" PRId64 ",\"seq\":%" PRId64 ",\"hash\":\"%s\",\"prev_hash\":\"%s\",\"command\":%s}\n",
-				hotline_event_version(e), hotline_event_seq(e), hotline_event_hash(e),
-				hotline_event_prev_hash(e), hotline_event_json(e));
+			if (a->json) {
+				printf("{\"version\":%" PRId64 ",\"seq\":%" PRId64 ",\"hash\":\"%s\",\"prev_hash\":\"%s\",\"command\":%s}\n",
+					hotline_event_version(e), hotline_event_seq(e), hotline_event_hash(e),
+					hotline_event_prev_hash(e), hotline_event_json(e));
+			} else {
+				char seq[24], ver[24], at[HOTLINE_TIME_TEXT_SIZE], hash[13];
+				const char *actor = hotline_event_actor(e);
+				snprintf(seq, sizeof(seq), "%" PRId64, hotline_event_seq(e));
+				snprintf(ver, sizeof(ver), "%" PRId64, hotline_event_version(e));
+				instant_text(at, sizeof(at), hotline_event_at(e), zone);
+				snprintf(hash, sizeof(hash), "%s", hotline_event_hash(e));
+				table_add(&t, seq, ver, at[0] ? at : "—", hotline_command_name((int)hotline_event_command(e)),
+					actor && *actor ? actor : "—", hash);
+			}
 		}
+		if (!a->json)
+			table_print(&t);
+		else
+			table_free(&t);
 		hotline_event_list_free(l);
 	}
 	hotline_db_close(db);
@@ -582,7 +1140,7 @@ static int cmd_assess(const args *a)
 static int cmd_explain(const args *a)
 {
 	hotline_db *db;
-	hotline_time as_of = HOTLINE_TIME_NONE;
+	hotline_time as_of = (hotline_time)time(NULL);   /* the library never reads the clock: the tool does */
 	char *out;
 	int rc;
 	if (a->npos != 1) {
@@ -603,13 +1161,112 @@ static int cmd_explain(const args *a)
 	return rc;
 }
 
+/* Open deadlines (or reminders) due in [from, to), with who must act. */
+static int cmd_due(const args *a)
+{
+	hotline_deadline_filter filter = HOTLINE_DEADLINE_FILTER_INIT;
+	hotline_time from = (hotline_time)time(NULL), to;
+	hotline_db *db;
+	char *out = NULL;
+	int rc, lang_zh = zh(a);
+	if (a->npos || (a->to && a->hours)) {
+		usage(stderr);
+		return 2;
+	}
+	if (a->from && parse_instant(a->from, &from) != 0)
+		return 2;
+	if (a->to) {
+		if (parse_instant(a->to, &to) != 0)
+			return 2;
+	} else {
+		double h = 24;
+		if (a->hours) {
+			char *end;
+			h = strtod(a->hours, &end);
+			if (*end || !(h > 0) || h > 24 * 366 * 10) {
+				fputs("hotline: --hours needs a positive number\n", stderr);
+				return 2;
+			}
+		}
+		to = from + (hotline_time)(h * 3600);
+	}
+	filter.person = a->person;
+	filter.property = a->property;
+	if ((rc = open_db(a, &db)) != 0)
+		return rc;
+	if ((a->reminders ? hotline_db_reminders(&out, db, from, to, &filter)
+			  : hotline_db_deadlines(&out, db, from, to, &filter)) != 0) {
+		rc = fail(hotline_db_errmsg(db));
+	} else if (a->json) {
+		puts(out);
+	} else {
+		json_t *doc = parse_doc(out), *rows;
+		size_t i;
+		table t;
+		if (!doc) {
+			rc = 1;
+		} else {
+			rows = json_object_get(doc, a->reminders ? "reminders" : "deadlines");
+			table_init(&t, a->reminders ? 8 : 7);
+			if (a->reminders)
+				table_add(&t, L("提醒时间", "remind at"), L("期限", "due"), L("案件", "case"), L("楼盘", "property"),
+					L("规则(条)", "rule (art.)"), L("内容", "title"), L("责任人", "who must act"),
+					L("已超时", "overdue by"));
+			else
+				table_add(&t, L("期限", "due"), L("案件", "case"), L("楼盘", "property"), L("规则(条)", "rule (art.)"),
+					L("内容", "title"), L("责任人", "who must act"), L("已超时", "overdue by"));
+			for (i = 0; i < json_array_size(rows); i++) {
+				json_t *r = json_array_get(rows, i);
+				char remind[64], due[64], kase[256], prop[256], rule[128], title[512], liable[512], late[64];
+				hotline_time d;
+				cell_text(remind, sizeof(remind), json_object_get(r, "remind_at"));
+				cell_text(due, sizeof(due), json_object_get(r, "due"));
+				cell_text(kase, sizeof(kase), json_object_get(r, "case"));
+				cell_text(prop, sizeof(prop), json_object_get(r, "property"));
+				snprintf(rule, sizeof(rule), "%s (%" JSON_INTEGER_FORMAT ")",
+					json_string_value(json_object_get(r, "rule")) ? json_string_value(json_object_get(r, "rule")) : "",
+					json_integer_value(json_object_get(r, "article")));
+				cell_text(title, sizeof(title), json_object_get(json_object_get(r, "title"), lang_zh ? "zh" : "en"));
+				{
+					json_t *who = json_object_get(r, "liable");
+					size_t k, used = 0;
+					liable[0] = '\0';
+					for (k = 0; k < json_array_size(who) && used + 1 < sizeof(liable); k++) {
+						const char *p = json_string_value(json_array_get(who, k));
+						if (p)
+							used += (size_t)snprintf(liable + used, sizeof(liable) - used, "%s%s", used ? ", " : "", p);
+					}
+					if (!liable[0])
+						snprintf(liable, sizeof(liable), "—");
+				}
+				late[0] = '\0';
+				if (json_is_true(json_object_get(r, "overdue")) && hotline_time_parse(&d, due) == 0 && from > d)
+					duration_text(late, sizeof(late), from - d, lang_zh);
+				if (!kase[0])
+					snprintf(kase, sizeof(kase), "%s", L("(机构)", "(organisation)"));
+				if (a->reminders)
+					table_add(&t, remind, due, kase, prop, rule, title, liable, late);
+				else
+					table_add(&t, due, kase, prop, rule, title, liable, late);
+			}
+			table_print(&t);
+			printf(lang_zh ? "%zu 项\n" : "%zu %s\n", json_array_size(rows),
+				a->reminders ? "reminders" : "deadlines");
+			json_decref(doc);
+		}
+	}
+	hotline_free(out);
+	hotline_db_close(db);
+	return rc;
+}
+
 static int cmd_sweep(const args *a)
 {
 	hotline_db *db;
 	hotline_case_list *l;
 	hotline_time before;
 	size_t i, limit = 0;
-	int rc;
+	int rc, lang_zh = zh(a);
 	if (!a->before || a->npos) {
 		usage(stderr);
 		return 2;
@@ -630,17 +1287,84 @@ static int cmd_sweep(const args *a)
 	if (hotline_db_sweep(&l, db, before, limit) != 0) {
 		rc = fail(hotline_db_errmsg(db));
 	} else {
+		int zone = db_zone(db);
+		table t;
+		table_init(&t, 4);
+		table_add(&t, L("期限", "due"), L("案件", "case"), L("楼盘", "property"), L("状态", "state"));
 		for (i = 0; i < hotline_case_list_count(l); i++) {
 			const hotline_case *c = hotline_case_list_get(l, i);
-			char due[32];
-			hotline_time_format(due, sizeof(due), hotline_case_next_due(c), ZONE_MIN);
-			printf("%s\t%s\t%s\t%s\n", due, hotline_case_id(c), hotline_case_property(c),
-				hotline_state_name(hotline_case_state(c)));
+			char due[HOTLINE_TIME_TEXT_SIZE];
+			if (a->json) {
+				puts(hotline_case_json(c));
+				continue;
+			}
+			instant_text(due, sizeof(due), hotline_case_next_due(c), zone);
+			table_add(&t, due, hotline_case_id(c), hotline_case_property(c), hotline_state_name(hotline_case_state(c)));
 		}
+		if (!a->json)
+			table_print(&t);
+		else
+			table_free(&t);
 		hotline_case_list_free(l);
 	}
 	hotline_db_close(db);
 	return rc;
+}
+
+/* The directory as tables: persons, properties, bonuses. */
+static void print_directory(const char *json, int lang_zh)
+{
+	json_t *doc = parse_doc(json), *v;
+	size_t i;
+	table t;
+	char c1[256], c2[256], c3[512], c4[512], c5[256];
+	if (!doc)
+		return;
+	v = json_object_get(doc, "persons");
+	printf("%s (%zu)\n", L("人员", "persons"), json_array_size(v));
+	table_init(&t, 4);
+	table_add(&t, "id", L("姓名", "name"), L("角色", "roles"), L("生效自", "from"));
+	for (i = 0; i < json_array_size(v); i++) {
+		json_t *p = json_array_get(v, i);
+		cell_text(c1, sizeof(c1), json_object_get(p, "id"));
+		cell_text(c2, sizeof(c2), json_object_get(p, "name"));
+		cell_text(c3, sizeof(c3), json_object_get(p, "roles"));
+		cell_text(c4, sizeof(c4), json_object_get(p, "from"));
+		table_add(&t, c1, c2, c3[0] ? c3 : L("(已离任)", "(retired)"), c4[0] ? c4 : "—");
+	}
+	table_print(&t);
+	v = json_object_get(doc, "properties");
+	printf("\n%s (%zu)\n", L("楼盘", "properties"), json_array_size(v));
+	table_init(&t, 6);
+	table_add(&t, "id", L("名称", "name"), L("楼盘负责人", "manager"), L("部门负责人", "department heads"),
+		L("品质督导", "quality supervisor"), L("生效自", "from"));
+	for (i = 0; i < json_array_size(v); i++) {
+		json_t *p = json_array_get(v, i);
+		char c6[256];
+		cell_text(c1, sizeof(c1), json_object_get(p, "id"));
+		cell_text(c2, sizeof(c2), json_object_get(p, "name"));
+		cell_text(c3, sizeof(c3), json_object_get(p, "manager"));
+		cell_text(c4, sizeof(c4), json_object_get(p, "department_heads"));
+		cell_text(c5, sizeof(c5), json_object_get(p, "quality_supervisor"));
+		cell_text(c6, sizeof(c6), json_object_get(p, "from"));
+		table_add(&t, c1, c2, c3, c4[0] ? c4 : "—", c5[0] ? c5 : "—", c6[0] ? c6 : "—");
+	}
+	table_print(&t);
+	v = json_object_get(doc, "bonuses");
+	printf("\n%s (%zu)\n", L("月度奖金", "bonuses"), json_array_size(v));
+	table_init(&t, 4);
+	table_add(&t, L("人员", "person"), L("月份", "month"), L("金额(元)", "amount (yuan)"), L("生效自", "from"));
+	for (i = 0; i < json_array_size(v); i++) {
+		json_t *p = json_array_get(v, i);
+		json_int_t fen = json_integer_value(json_object_get(p, "amount_fen"));
+		cell_text(c1, sizeof(c1), json_object_get(p, "person"));
+		cell_text(c2, sizeof(c2), json_object_get(p, "month"));
+		snprintf(c3, sizeof(c3), "%" JSON_INTEGER_FORMAT ".%02d", fen / 100, (int)(fen % 100 < 0 ? -(fen % 100) : fen % 100));
+		cell_text(c4, sizeof(c4), json_object_get(p, "from"));
+		table_add(&t, c1, c2, c3, c4[0] ? c4 : "—");
+	}
+	table_print(&t);
+	json_decref(doc);
 }
 
 /* The directory as of an instant (default: every definition so far), with each record's history. */
@@ -661,16 +1385,23 @@ static int cmd_directory(const args *a)
 	if (hotline_db_directory(&out, db, as_of) != 0) {
 		rc = fail(hotline_db_errmsg(db));
 	} else {
-		puts(out);
+		if (a->json)
+			puts(out);
+		else
+			print_directory(out, zh(a));
 		hotline_free(out);
 	}
 	hotline_db_close(db);
 	return rc;
 }
 
-static int cmd_lifecycle(void)
+static int cmd_lifecycle(const args *a)
 {
 	char *out;
+	if (a->npos) {
+		usage(stderr);
+		return 2;
+	}
 	if (hotline_lifecycle_json(&out) != 0)
 		return fail(hotline_last_error());
 	puts(out);
@@ -678,62 +1409,83 @@ static int cmd_lifecycle(void)
 	return 0;
 }
 
+/* `hotline report` parses its own options: give it $HOTLINE_DB as --db when none is given. */
+static int run_report(int argc, char **argv)
+{
+	const char *env = getenv("HOTLINE_DB");
+	char **v;
+	int i, rc;
+	for (i = 2; i < argc; i++)
+		if (strcmp(argv[i], "--db") == 0 || !env || !*env)
+			return report_html_main(argc, argv);
+	if (!(v = calloc((size_t)argc + 3, sizeof(char *))))
+		return fail("out of memory");
+	memcpy(v, argv, (size_t)argc * sizeof(char *));
+	v[argc] = (char *)"--db";
+	v[argc + 1] = (char *)env;
+	rc = report_html_main(argc + 2, v);
+	free(v);
+	return rc;
+}
+
 int main(int argc, char **argv)
 {
+	static const struct { const char *name; int (*run)(const args *); } run[] = {
+		{ "replay", cmd_replay }, { "show", cmd_show }, { "history", cmd_history }, { "verify-log", cmd_verify },
+		{ "checkpoint", cmd_checkpoint }, { "assess", cmd_assess }, { "explain", cmd_explain },
+		{ "sweep", cmd_sweep }, { "directory", cmd_directory }, { "cases", cmd_cases }, { "due", cmd_due },
+		{ "encryption", cmd_encryption }, { "encrypt", cmd_encrypt }, { "rotate-key", cmd_rotate_key },
+		{ "lifecycle", cmd_lifecycle },
+	};
 	args a;
-	int rc;
+	size_t i;
+	int rc = 2, k;
 	if (argc < 2) {
-		usage(stderr);
+		overview(stderr);
 		return 2;
 	}
 	if (strcmp(argv[1], "--version") == 0) {
 		printf("hotline %s\n", hotline_version(NULL, NULL, NULL));
 		return 0;
 	}
-	if (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0) {
-		usage(stdout);
+	if (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0 ||
+		(strcmp(argv[1], "help") == 0 && argc == 2)) {
+		overview(stdout);
 		return 0;
 	}
-	/* the monthly report page takes options of its own (--lang, -o): docs/report.md */
-	if (strcmp(argv[1], "report") == 0)
-		return report_html_main(argc, argv);
-	if (parse_args(argc, argv, &a) != 0) {
-		free(a.pos);
+	if (strcmp(argv[1], "help") == 0) {
+		const command_help *c = find_command(argv[2]);
+		if (!c || argc > 3) {
+			fprintf(stderr, "hotline: no command '%s'\n", argv[2]);
+			overview(stderr);
+			return 2;
+		}
+		command_help_print(stdout, c);
+		return 0;
+	}
+	g_cmd = argv[1];
+	if (!find_command(argv[1])) {
+		fprintf(stderr, "hotline: unknown command '%s'\n", argv[1]);
+		g_cmd = NULL;
+		overview(stderr);
 		return 2;
 	}
-	if (strcmp(argv[1], "replay") == 0)
-		rc = cmd_replay(&a);
-	else if (strcmp(argv[1], "show") == 0)
-		rc = cmd_show(&a);
-	else if (strcmp(argv[1], "history") == 0)
-		rc = cmd_history(&a);
-	else if (strcmp(argv[1], "verify-log") == 0)
-		rc = cmd_verify(&a);
-	else if (strcmp(argv[1], "checkpoint") == 0)
-		rc = cmd_checkpoint(&a);
-	else if (strcmp(argv[1], "assess") == 0)
-		rc = cmd_assess(&a);
-	else if (strcmp(argv[1], "explain") == 0)
-		rc = cmd_explain(&a);
-	else if (strcmp(argv[1], "sweep") == 0)
-		rc = cmd_sweep(&a);
-	else if (strcmp(argv[1], "directory") == 0)
-		rc = cmd_directory(&a);
-	else if (strcmp(argv[1], "cases") == 0)
-		rc = cmd_cases(&a);
-	else if (strcmp(argv[1], "encryption") == 0)
-		rc = cmd_encryption(&a);
-	else if (strcmp(argv[1], "encrypt") == 0)
-		rc = cmd_encrypt(&a);
-	else if (strcmp(argv[1], "rotate-key") == 0)
-		rc = cmd_rotate_key(&a);
-	else if (strcmp(argv[1], "lifecycle") == 0)
-		rc = cmd_lifecycle();
-	else {
-		fprintf(stderr, "hotline: unknown command '%s'\n", argv[1]);
+	for (k = 2; k < argc; k++)
+		if (strcmp(argv[k], "--help") == 0 || strcmp(argv[k], "-h") == 0) {
+			command_help_print(stdout, find_command(argv[1]));
+			return 0;
+		}
+	/* the monthly report page takes options of its own (--lang, -o): docs/report.md */
+	if (strcmp(argv[1], "report") == 0)
+		return run_report(argc, argv);
+	if (parse_args(argc, argv, &a) != 0) {
+		free(a.pos);
 		usage(stderr);
-		rc = 2;
+		return 2;
 	}
+	for (i = 0; i < sizeof(run) / sizeof(run[0]); i++)
+		if (strcmp(argv[1], run[i].name) == 0)
+			rc = run[i].run(&a);
 	free(a.pos);
 	return rc;
 }

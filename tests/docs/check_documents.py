@@ -420,9 +420,9 @@ def main():
                                         "replay --policy %s %s" % (pol, " ".join(rel)))
             cases = [c["id"] for c in doc["cases"]]
             for cid in cases:
-                seen["show"].document(json.loads(run("show", cid, "--db", uri)), "show %s (%s)" % (cid, name))
+                seen["show"].document(json.loads(run("show", cid, "--db", uri, "--json")), "show %s (%s)" % (cid, name))
             for cid in cases + [""]:
-                events = [json.loads(l) for l in run("history", cid, "--db", uri).splitlines() if l.strip()]
+                events = [json.loads(l) for l in run("history", cid, "--db", uri, "--json").splitlines() if l.strip()]
                 origin = "history %r (%s)" % (cid, name)
                 for ev in events:
                     seen["history"].document(ev, origin)
@@ -430,7 +430,7 @@ def main():
             for as_of in [None] + DIRECTORY_AS_OF:
                 args = ["directory", "--db", uri] + ([] if as_of is None else ["--as-of", as_of])
                 origin = "%s (%s)" % (" ".join(args[:1] + args[3:]), name)
-                d = json.loads(run(*args))
+                d = json.loads(run(*args, "--json"))
                 seen["directory"].document(d, origin)
                 check_directory(d, as_of, origin)
             for pol in POLICIES:

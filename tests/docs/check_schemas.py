@@ -285,14 +285,14 @@ def main():
                      "replay --policy %s %s" % (pol, " ".join(rel)))
             cases = [c["id"] for c in doc["cases"]]
             for cid in cases:
-                seen("show", json.loads(run("show", cid, "--db", uri)), "show %s (%s)" % (cid, name))
+                seen("show", json.loads(run("show", cid, "--db", uri, "--json")), "show %s (%s)" % (cid, name))
             for cid in cases + [""]:
-                for line in run("history", cid, "--db", uri).splitlines():
+                for line in run("history", cid, "--db", uri, "--json").splitlines():
                     if line.strip():
                         seen("event", json.loads(line), "history %r (%s)" % (cid, name))
             for as_of in [None] + DIRECTORY_AS_OF:
                 args = ["directory", "--db", uri] + ([] if as_of is None else ["--as-of", as_of])
-                seen("directory", json.loads(run(*args)), "%s (%s)" % (" ".join(args[:1] + args[3:]), name))
+                seen("directory", json.loads(run(*args, "--json")), "%s (%s)" % (" ".join(args[:1] + args[3:]), name))
             for pol in POLICIES:
                 for cid in cases:
                     seen("explain", json.loads(run("explain", cid, "--db", uri, "--policy", pol)),

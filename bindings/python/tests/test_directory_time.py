@@ -298,7 +298,7 @@ class DirectoryOverTime(unittest.TestCase):
                 as_of = db.directory(t(12, 0)).json
                 every = db.directory().json
             for args, text in ((["--as-of", "2026-11-12T00:00:00+08:00"], as_of), ([], every)):
-                out = subprocess.run([CLI, "directory", "--db", uri] + args, check=True,
+                out = subprocess.run([CLI, "directory", "--json", "--db", uri] + args, check=True,
                                      capture_output=True).stdout.decode("utf-8")
                 self.assertEqual(out, text + "\n")
 
