@@ -51,7 +51,7 @@ typedef struct command_help {
 static const command_help COMMANDS[] = {
 	{ "replay", "hotline replay [--db URI] [--policy NAME|FILE] [--as-of INSTANT] [--expect FILE [--json]] FILE...",
 	  "apply scenario files (JSON Lines) and print the replay document",
-	  "  --db URI            store into this database (default $HOTLINE_DB, else memory:)\n"
+	  "  --db URI            store into this database (default: memory:, a dry run; HOTLINE_DB is not used)\n"
 	  POLICY_OPT
 	  "  --as-of INSTANT     assess at this instant; default the latest `at` in the files\n"
 	  "  --expect FILE       compare the document with the expectations in FILE: print each\n"
@@ -276,7 +276,8 @@ static int parse_args(int argc, char **argv, args *a)
 		}
 		a->pos[a->npos++] = argv[i];
 	}
-	if (!a->db) {
+	/* replay without --db is a dry run in memory: an exported HOTLINE_DB never receives it unasked */
+	if (!a->db && strcmp(argv[1], "replay") != 0) {
 		const char *env = getenv("HOTLINE_DB");
 		if (env && *env)
 			a->db = env;
