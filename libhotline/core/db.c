@@ -62,13 +62,6 @@ int hotline__db_fail(hotline_db *db, int code, const char *fmt, ...)
 	return hotline__last_error_set(code, "%s", buf);
 }
 
-void hotline__db_clear_error(hotline_db *db)
-{
-	pthread_mutex_lock(&db->mu);
-	hotline__clearerr(&db->err);
-	pthread_mutex_unlock(&db->mu);
-}
-
 int hotline__db_fail_err(hotline_db *db, const hotline__err *e)
 {
 	return hotline__db_fail(db, e->code ? e->code : HOTLINE_EINVALID, "%s", e->msg);

@@ -56,7 +56,5 @@ int hotline__db_load_directory(hotline_db *db);
 void hotline__db_org_appended(hotline_db *db, int64_t stream_seq, const char *prev_hash, const char *hash);
 /* The storage the scanning reads (cases, sweeps, assessments) use: read_uri's, except inside a batch. */
 hotline_storage *hotline__db_reader(hotline_db *db);
-/* Clears the handle's error (under its lock). */
-void hotline__db_clear_error(hotline_db *db);
 
 #endif

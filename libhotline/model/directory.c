@@ -233,17 +233,6 @@ int64_t hotline__directory_latest_from(const hotline__directory *d, int cmd, con
 	return 0;
 }
 
-int hotline__directory_anyone_holds(const hotline__directory *d, unsigned roles, int64_t t)
-{
-	size_t i;
-	for (i = 0; i < d->n_persons; i++) {
-		const hotline__person *p = hotline__directory_person_walk(d, i, t);
-		if (p && (p->roles & roles) == roles)
-			return 1;
-	}
-	return 0;
-}
-
 int hotline__directory_ever_held(const hotline__directory *d, unsigned roles)
 {
 	size_t i;

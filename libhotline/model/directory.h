@@ -85,8 +85,6 @@ int hotline__directory_bonus_at(const hotline__directory *d, const char *person,
 int hotline__directory_bonus(const hotline__directory *d, const char *person, const char *month, int64_t *amount);
 /* The `from` of the latest definition of a person/property id or a bonus key; 0 and *found 0 when none. */
 int64_t hotline__directory_latest_from(const hotline__directory *d, int cmd, const json_t *obj, int *found);
-/* 1 if some person holds every bit of roles at t (HOTLINE__DIR_LATEST: in the latest definitions). */
-int hotline__directory_anyone_holds(const hotline__directory *d, unsigned roles, int64_t t);
 /* 1 if some definition, of any time, gives roles to someone (e.g. an administrator was ever defined). */
 int hotline__directory_ever_held(const hotline__directory *d, unsigned roles);
 /*
