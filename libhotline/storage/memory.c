@@ -552,7 +552,7 @@ static int m_cases_foreach(hotline_storage *st, const hotline_storage_query *q, 
 	int rc = 0;
 	if (m->n_cases == 0)
 		return 0;
-	sel = malloc(m->n_cases * sizeof(size_t));
+	sel = malloc((m->n_cases ? m->n_cases : 1) * sizeof(size_t));
 	if (!sel)
 		return HOTLINE_ENOMEM;
 	for (i = 0; i < m->n_cases; i++)

@@ -417,7 +417,8 @@ static int p_data_version(hotline_storage *base, uint64_t *out)
 		changed = others > 0;
 		/* transactions running then and finished now */
 		for (i = 0; i < s->n_xip && !changed; i++)
-			if (!is_own(s, s->snap_xip[i]) && !bsearch(&s->snap_xip[i], xip, n, sizeof(*xip), u64_cmp))
+			if (!is_own(s, s->snap_xip[i]) &&
+			    (n == 0 || !bsearch(&s->snap_xip[i], xip, n, sizeof(*xip), u64_cmp)))
 				changed = 1;
 	}
 	if (changed)
