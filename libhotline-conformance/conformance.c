@@ -9,12 +9,21 @@
  * case; the runner then frees the case's handles (free rolls back an open
  * transaction) and goes on with the next case.
  */
+#if !defined(_WIN32) && !defined(_POSIX_C_SOURCE)
+#define _POSIX_C_SOURCE 200809L /* nanosleep: lease expiry is measured by the backend's clock */
+#endif
 #include <inttypes.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
 
 #include "hotline/sys/conformance.h"
+
+#ifdef _WIN32
+#include <windows.h>
+#else
+#include <time.h>
+#endif
 
 typedef struct ct {
 	hotline_storage *st;      /* the test case's backend (from the factory) */
@@ -24,6 +33,7 @@ typedef struct ct {
 	const hotline_conformance_options *opts;
 	int failed;
 	const char *skip;         /* reason, when the case does not apply */
+	char skipbuf[160];        /* a formatted reason (skip_version) */
 	char msg[1024];
 } ct;
 
@@ -743,6 +753,357 @@ static void t_peer_data_version(ct *t)
 	CHECK(t, a != b);
 }
 
+/* ---- storage version 5: claims of due cases ---- */
+
+/*
+ * A test case for callbacks of storage version `need` skips a backend of a
+ * lower version with the same words every time, so that a vendor sees at a
+ * glance which version the suite took the backend for.
+ */
+static int skip_version(ct *t, unsigned int need, const char *what)
+{
+	if (t->st->version >= need)
+		return 0;
+	snprintf(t->skipbuf, sizeof(t->skipbuf), "skipped: backend version %u (%s is storage version %u)",
+		t->st->version, what, need);
+	t->skip = t->skipbuf;
+	return 1;
+}
+
+static void sleep_ms(unsigned int ms)
+{
+#ifdef _WIN32
+	Sleep(ms);
+#else
+	struct timespec ts;
+	ts.tv_sec = (time_t)(ms / 1000);
+	ts.tv_nsec = (long)(ms % 1000) * 1000000L;
+	while (nanosleep(&ts, &ts) != 0)
+		;
+#endif
+}
+
+/* Four cases due at 100, 200, 300 and 400, one never due, one due after the claims' bound. */
+static void put_due_cases(ct *t, hotline_storage *st)
+{
+	hotline_storage_case cs[6];
+	int i;
+	cs[0] = mk("D3", "P1", 1, 1, 300, 10);
+	cs[1] = mk("D1", "P1", 1, 1, 100, 10);
+	cs[2] = mk("N", "P1", 1, 1, HOTLINE_TIME_NONE, 10);
+	cs[3] = mk("D4", "P2", 1, 1, 400, 10);
+	cs[4] = mk("D2", "P2", 1, 1, 200, 10);
+	cs[5] = mk("LATE", "P2", 1, 1, 5000, 10);
+	CHECK_RC(t, st->begin(st, 1), 0);
+	for (i = 0; i < 6; i++)
+		CHECK_RC(t, st->case_put(st, &cs[i], 0), 0);
+	CHECK_RC(t, st->commit(st), 0);
+}
+
+/* claim_due in one write transaction, as the library calls it. */
+static int claim(hotline_storage *st, hotline_time before, size_t limit, int lease, const char *worker, got *g)
+{
+	int rc;
+	memset(g, 0, sizeof(*g));
+	if ((rc = st->begin(st, 1)) != 0)
+		return rc;
+	if ((rc = st->claim_due(st, before, limit, lease, worker, collect, g)) != 0) {
+		st->rollback(st);
+		return rc;
+	}
+	return st->commit(st);
+}
+
+/* Only due cases, in the sweep's order, at most `limit`; a leased case is not claimed again. */
+static void t_claim_due(ct *t)
+{
+	hotline_storage *st = t->st;
+	got g;
+	if (skip_version(t, 5, "claim_due"))
+		return;
+	if (!st->claim_due) {
+		t->skip = "no claim_due callback (optional, storage version 5)";
+		return;
+	}
+	put_due_cases(t, st);
+	if (t->failed)
+		return;
+	/* before 1000: D1..D4, never N (no deadline) nor LATE (due after the bound) */
+	CHECK_RC(t, claim(st, 1000, 2, 60, "w1", &g), 0);
+	CHECK_I64(t, g.n, 2);
+	CHECK_STR(t, g.ids[0], "D1");
+	CHECK_STR(t, g.ids[1], "D2");
+	/* the next claim, by another worker, gets the rest: claims are disjoint */
+	CHECK_RC(t, claim(st, 1000, 0, 60, "w2", &g), 0);
+	CHECK_I64(t, g.n, 2);
+	CHECK_STR(t, g.ids[0], "D3");
+	CHECK_STR(t, g.ids[1], "D4");
+	/* everything due is leased: nothing for anyone, the holder included */
+	CHECK_RC(t, claim(st, 1000, 0, 60, "w1", &g), 0);
+	CHECK_I64(t, g.n, 0);
+	CHECK_RC(t, claim(st, 1000000, 0, 60, "w3", &g), 0);
+	CHECK_I64(t, g.n, 1);
+	CHECK_STR(t, g.ids[0], "LATE");
+}
+
+/* A rolled-back claim takes no lease; claims through another handle are disjoint too. */
+static void t_claim_due_rollback(ct *t)
+{
+	hotline_storage *st = t->st;
+	got g;
+	if (skip_version(t, 5, "claim_due"))
+		return;
+	if (!st->claim_due) {
+		t->skip = "no claim_due callback (optional, storage version 5)";
+		return;
+	}
+	put_due_cases(t, st);
+	if (t->failed)
+		return;
+	memset(&g, 0, sizeof(g));
+	CHECK_RC(t, st->begin(st, 1), 0);
+	CHECK_RC(t, st->claim_due(st, 1000, 1, 60, "w1", collect, &g), 0);
+	CHECK_I64(t, g.n, 1);
+	CHECK_RC(t, st->rollback(st), 0);
+	CHECK_RC(t, claim(st, 1000, 1, 60, "w1", &g), 0);
+	CHECK_I64(t, g.n, 1);
+	CHECK_STR(t, g.ids[0], "D1");
+	/* the others, through a second handle when the store has one (as another process would) */
+	if (t->opts->reopen && open_peer(t) != 0)
+		return;
+	CHECK_RC(t, claim(t->peer ? t->peer : st, 1000, 0, 60, "w2", &g), 0);
+	CHECK_I64(t, g.n, 3);
+	CHECK_STR(t, g.ids[0], "D2");
+	CHECK_STR(t, g.ids[2], "D4");
+	CHECK_RC(t, claim(st, 1000, 0, 60, "w1", &g), 0);
+	CHECK_I64(t, g.n, 0);
+}
+
+/* A lease ends by the backend's clock: then the case comes back to a claim, also to its holder. */
+static void t_claim_due_lease(ct *t)
+{
+	hotline_storage *st = t->st;
+	got g;
+	if (skip_version(t, 5, "claim_due"))
+		return;
+	if (!st->claim_due) {
+		t->skip = "no claim_due callback (optional, storage version 5)";
+		return;
+	}
+	put_due_cases(t, st);
+	if (t->failed)
+		return;
+	CHECK_RC(t, claim(st, 250, 0, 1, "w1", &g), 0);   /* D1, D2 for one second */
+	CHECK_I64(t, g.n, 2);
+	CHECK_RC(t, claim(st, 1000, 1, 3600, "w2", &g), 0); /* D3 for an hour */
+	CHECK_I64(t, g.n, 1);
+	CHECK_STR(t, g.ids[0], "D3");
+	/* past the one-second lease (a backend keeping whole seconds needs two) */
+	sleep_ms(2200);
+	CHECK_RC(t, claim(st, 1000, 0, 60, "w1", &g), 0);
+	CHECK_I64(t, g.n, 3);
+	CHECK_STR(t, g.ids[0], "D1");
+	CHECK_STR(t, g.ids[1], "D2");
+	CHECK_STR(t, g.ids[2], "D4");
+}
+
+/* ---- storage version 6: settings, case keys, phone index ---- */
+
+typedef struct kv {
+	int n;
+	char a[8][48], b[8][48], c[8][48];
+} kv;
+
+static int kv_value(const char *value, void *p)
+{
+	kv *k = p;
+	if (k->n < 8)
+		snprintf(k->a[k->n], sizeof(k->a[0]), "%s", value ? value : "(null)");
+	k->n++;
+	return 0;
+}
+
+static int kv_key(const char *case_id, const char *kek_id, const char *wrapped, void *p)
+{
+	kv *k = p;
+	if (k->n < 8) {
+		snprintf(k->a[k->n], sizeof(k->a[0]), "%s", case_id ? case_id : "(null)");
+		snprintf(k->b[k->n], sizeof(k->b[0]), "%s", kek_id ? kek_id : "(null)");
+		snprintf(k->c[k->n], sizeof(k->c[0]), "%s", wrapped ? wrapped : "(null)");
+	}
+	k->n++;
+	return 0;
+}
+
+static int kv_key_stop(const char *case_id, const char *kek_id, const char *wrapped, void *p)
+{
+	kv_key(case_id, kek_id, wrapped, p);
+	return 9;
+}
+
+static int kv_case(const char *case_id, void *p)
+{
+	return kv_value(case_id, p);
+}
+
+/* Version 6 callbacks come as a set: a backend has all of them or none. */
+static int v6_present(ct *t)
+{
+	hotline_storage *st = t->st;
+	int n = !!st->setting_get + !!st->setting_put + !!st->case_key_put + !!st->case_key_get
+		+ !!st->case_keys_foreach + !!st->case_key_forget + !!st->phone_index_put + !!st->phone_index_find;
+	if (n == 0) {
+		t->skip = "no personal-data callbacks (optional, storage version 6)";
+		return 0;
+	}
+	if (n != 8) {
+		failf(t, __LINE__, "%d of the 8 storage version 6 callbacks are set: all or none", n);
+		return 0;
+	}
+	return 1;
+}
+
+/* Settings: absent, insert, replace, rolled back with their transaction, UTF-8 kept. */
+static void t_settings(ct *t)
+{
+	hotline_storage *st = t->st;
+	kv k;
+	if (skip_version(t, 6, "settings") || !v6_present(t))
+		return;
+	memset(&k, 0, sizeof(k));
+	CHECK_RC(t, st->setting_get(st, "mode", kv_value, &k), HOTLINE_ENOT_FOUND);
+	CHECK_I64(t, k.n, 0);
+	CHECK_RC(t, st->begin(st, 1), 0);
+	CHECK_RC(t, st->setting_put(st, "mode", "encrypted"), 0);
+	CHECK_RC(t, st->setting_put(st, "note", "王女士"), 0);
+	CHECK_RC(t, st->commit(st), 0);
+	CHECK_RC(t, st->setting_get(st, "mode", kv_value, &k), 0);
+	CHECK_I64(t, k.n, 1);
+	CHECK_STR(t, k.a[0], "encrypted");
+	memset(&k, 0, sizeof(k));
+	CHECK_RC(t, st->setting_get(st, "note", kv_value, &k), 0);
+	CHECK_STR(t, k.a[0], "王女士");
+	/* a second put replaces; a rolled-back put leaves the value as it was */
+	CHECK_RC(t, st->begin(st, 1), 0);
+	CHECK_RC(t, st->setting_put(st, "mode", "unencrypted"), 0);
+	CHECK_RC(t, st->commit(st), 0);
+	CHECK_RC(t, st->begin(st, 1), 0);
+	CHECK_RC(t, st->setting_put(st, "mode", "other"), 0);
+	CHECK_RC(t, st->setting_put(st, "fresh", "x"), 0);
+	CHECK_RC(t, st->rollback(st), 0);
+	memset(&k, 0, sizeof(k));
+	CHECK_RC(t, st->setting_get(st, "mode", kv_value, &k), 0);
+	CHECK_I64(t, k.n, 1);
+	CHECK_STR(t, k.a[0], "unencrypted");
+	CHECK_RC(t, st->setting_get(st, "fresh", kv_value, &k), HOTLINE_ENOT_FOUND);
+}
+
+/* Case keys: put, get, replace, foreach by case id, forget, rollback. */
+static void t_case_keys(ct *t)
+{
+	hotline_storage *st = t->st;
+	kv k;
+	if (skip_version(t, 6, "case keys") || !v6_present(t))
+		return;
+	memset(&k, 0, sizeof(k));
+	CHECK_RC(t, st->case_key_get(st, "C1", kv_key, &k), HOTLINE_ENOT_FOUND);
+	CHECK_RC(t, st->case_keys_foreach(st, kv_key, &k), 0);
+	CHECK_I64(t, k.n, 0);
+	CHECK_RC(t, st->begin(st, 1), 0);
+	CHECK_RC(t, st->case_key_put(st, "C2", "k1", "wrapped-2"), 0);
+	CHECK_RC(t, st->case_key_put(st, "C1", "k1", "wrapped-1"), 0);
+	CHECK_RC(t, st->case_key_put(st, "C3", "k1", "wrapped-3"), 0);
+	CHECK_RC(t, st->commit(st), 0);
+	CHECK_RC(t, st->case_key_get(st, "C1", kv_key, &k), 0);
+	CHECK_I64(t, k.n, 1);
+	CHECK_STR(t, k.a[0], "C1");
+	CHECK_STR(t, k.b[0], "k1");
+	CHECK_STR(t, k.c[0], "wrapped-1");
+	/* a second put replaces (key rotation re-wraps under another key) */
+	CHECK_RC(t, st->begin(st, 1), 0);
+	CHECK_RC(t, st->case_key_put(st, "C1", "k2", "rewrapped-1"), 0);
+	CHECK_RC(t, st->commit(st), 0);
+	memset(&k, 0, sizeof(k));
+	CHECK_RC(t, st->case_keys_foreach(st, kv_key, &k), 0);
+	CHECK_I64(t, k.n, 3);
+	CHECK_STR(t, k.a[0], "C1");
+	CHECK_STR(t, k.b[0], "k2");
+	CHECK_STR(t, k.c[0], "rewrapped-1");
+	CHECK_STR(t, k.a[1], "C2");
+	CHECK_STR(t, k.a[2], "C3");
+	/* a non-zero return stops the iteration and is returned */
+	memset(&k, 0, sizeof(k));
+	CHECK_RC(t, st->case_keys_foreach(st, kv_key_stop, &k), 9);
+	CHECK_I64(t, k.n, 1);
+	/* forget deletes; forgetting what is not there is not an error; rollback restores */
+	CHECK_RC(t, st->begin(st, 1), 0);
+	CHECK_RC(t, st->case_key_forget(st, "C2"), 0);
+	CHECK_RC(t, st->case_key_forget(st, "nobody"), 0);
+	CHECK_RC(t, st->commit(st), 0);
+	memset(&k, 0, sizeof(k));
+	CHECK_RC(t, st->case_key_get(st, "C2", kv_key, &k), HOTLINE_ENOT_FOUND);
+	CHECK_RC(t, st->begin(st, 1), 0);
+	CHECK_RC(t, st->case_key_forget(st, "C3"), 0);
+	CHECK_RC(t, st->case_key_put(st, "C4", "k2", "wrapped-4"), 0);
+	CHECK_RC(t, st->rollback(st), 0);
+	memset(&k, 0, sizeof(k));
+	CHECK_RC(t, st->case_keys_foreach(st, kv_key, &k), 0);
+	CHECK_I64(t, k.n, 2);
+	CHECK_STR(t, k.a[0], "C1");
+	CHECK_STR(t, k.a[1], "C3");
+	CHECK_STR(t, k.c[1], "wrapped-3");
+}
+
+/* The phone index: one row per case, found by value in case-id order, erased by case_key_forget. */
+static void t_phone_index(ct *t)
+{
+	hotline_storage *st = t->st;
+	kv k;
+	if (skip_version(t, 6, "the phone index") || !v6_present(t))
+		return;
+	memset(&k, 0, sizeof(k));
+	CHECK_RC(t, st->phone_index_find(st, "v1", kv_case, &k), 0);
+	CHECK_I64(t, k.n, 0);
+	CHECK_RC(t, st->begin(st, 1), 0);
+	CHECK_RC(t, st->case_key_put(st, "C3", "k1", "w3"), 0);
+	CHECK_RC(t, st->phone_index_put(st, "C3", "v1"), 0);
+	CHECK_RC(t, st->phone_index_put(st, "C1", "v1"), 0);
+	CHECK_RC(t, st->phone_index_put(st, "C2", "v2"), 0);
+	CHECK_RC(t, st->commit(st), 0);
+	CHECK_RC(t, st->phone_index_find(st, "v1", kv_case, &k), 0);
+	CHECK_I64(t, k.n, 2);
+	CHECK_STR(t, k.a[0], "C1");
+	CHECK_STR(t, k.a[1], "C3");
+	/* one row per case: a second put moves the case to its new value */
+	CHECK_RC(t, st->begin(st, 1), 0);
+	CHECK_RC(t, st->phone_index_put(st, "C1", "v2"), 0);
+	CHECK_RC(t, st->commit(st), 0);
+	memset(&k, 0, sizeof(k));
+	CHECK_RC(t, st->phone_index_find(st, "v1", kv_case, &k), 0);
+	CHECK_I64(t, k.n, 1);
+	CHECK_STR(t, k.a[0], "C3");
+	memset(&k, 0, sizeof(k));
+	CHECK_RC(t, st->phone_index_find(st, "v2", kv_case, &k), 0);
+	CHECK_I64(t, k.n, 2);
+	CHECK_STR(t, k.a[0], "C1");
+	CHECK_STR(t, k.a[1], "C2");
+	/* a rolled-back put leaves the index as it was */
+	CHECK_RC(t, st->begin(st, 1), 0);
+	CHECK_RC(t, st->phone_index_put(st, "C9", "v1"), 0);
+	CHECK_RC(t, st->rollback(st), 0);
+	memset(&k, 0, sizeof(k));
+	CHECK_RC(t, st->phone_index_find(st, "v1", kv_case, &k), 0);
+	CHECK_I64(t, k.n, 1);
+	/* forgetting a case erases its index row with its key */
+	CHECK_RC(t, st->begin(st, 1), 0);
+	CHECK_RC(t, st->case_key_forget(st, "C3"), 0);
+	CHECK_RC(t, st->commit(st), 0);
+	memset(&k, 0, sizeof(k));
+	CHECK_RC(t, st->phone_index_find(st, "v1", kv_case, &k), 0);
+	CHECK_I64(t, k.n, 0);
+	CHECK_RC(t, st->case_key_get(st, "C3", kv_key, &k), HOTLINE_ENOT_FOUND);
+}
+
 static const struct {
 	const char *name;
 	void (*fn)(ct *t);
@@ -759,6 +1120,12 @@ static const struct {
 	{ "data_version", t_data_version },
 	{ "peer_visibility", t_peer_visibility },
 	{ "peer_data_version", t_peer_data_version },
+	{ "claim_due", t_claim_due },
+	{ "claim_due_rollback", t_claim_due_rollback },
+	{ "claim_due_lease", t_claim_due_lease },
+	{ "settings", t_settings },
+	{ "case_keys", t_case_keys },
+	{ "phone_index", t_phone_index },
 };
 
 #define N_CASES (sizeof(cases) / sizeof(cases[0]))

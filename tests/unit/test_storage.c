@@ -273,7 +273,7 @@ static hotline_storage *null_make(void *p)
 	return NULL;
 }
 
-/* The memory backend with one callback broken, or claiming struct version 1. */
+/* The memory backend with one callback broken, or claiming an older struct version. */
 static int (*real_stream_head)(hotline_storage *, const char *, int64_t *, char[65]);
 static int wrong_stream_head(hotline_storage *st, const char *stream, int64_t *seq, char hash[65])
 {
@@ -282,15 +282,36 @@ static int wrong_stream_head(hotline_storage *st, const char *stream, int64_t *s
 	return rc;
 }
 
+/* Leases that end at once: claims are no longer disjoint. */
+static int (*real_claim_due)(hotline_storage *, hotline_time, size_t, int, const char *, hotline_storage_case_cb, void *);
+static int leaseless_claim_due(hotline_storage *st, hotline_time before, size_t limit, int lease_seconds,
+	const char *worker, hotline_storage_case_cb cb, void *payload)
+{
+	(void)lease_seconds;
+	return real_claim_due(st, before, limit, 0, worker, cb, payload);
+}
+
 static hotline_storage *mutant_make(void *p)
 {
 	hotline_storage *st = NULL;
 	if (hotline_storage_memory_new(&st) != 0)
 		return NULL;
-	if (*(int *)p == 1) {
+	switch (*(int *)p) {
+	case 1:
 		real_stream_head = st->stream_head;
 		st->stream_head = wrong_stream_head;
-	} else {
+		break;
+	case 3:
+		st->version = 4; /* before claims and personal data */
+		break;
+	case 4:
+		real_claim_due = st->claim_due;
+		st->claim_due = leaseless_claim_due;
+		break;
+	case 5:
+		st->case_keys_foreach = NULL; /* half a version 6 set */
+		break;
+	default:
 		st->version = 1;
 	}
 	return st;
@@ -330,6 +351,21 @@ static void test_conformance_runner(void **state)
 	o.quiet = 0;
 	mode = 2;
 	assert_int_equal(hotline_conformance_run(mutant_make, &mode, &o), 0);
+	/* version 4 skips the claim and personal-data cases ("skipped: backend version 4") */
+	o.name = "version 4";
+	mode = 3;
+	assert_int_equal(hotline_conformance_run(mutant_make, &mode, &o), 0);
+	/* leases that do not hold make every claim case fail */
+	o.name = "leases that end at once";
+	o.filter = "claim_due";
+	mode = 4;
+	assert_int_equal(hotline_conformance_run(mutant_make, &mode, &o), 3);
+	/* a backend with part of the version 6 callbacks fails the three personal-data cases */
+	o.name = "half of version 6";
+	o.filter = NULL;
+	o.quiet = 1;
+	mode = 5;
+	assert_int_equal(hotline_conformance_run(mutant_make, &mode, &o), 3);
 }
 
 int main(void)
