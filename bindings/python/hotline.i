@@ -197,6 +197,35 @@ static int hl_unhex(unsigned char *out, const char *hex)
 	return 0;
 }
 
+/* Hex digits into at most `cap` bytes: the number of bytes, or -1 (odd length, too long, not hex). */
+static long hl_unhex_n(unsigned char *out, size_t cap, const char *hex)
+{
+	size_t i, n = strlen(hex);
+	if (n % 2 || n / 2 > cap)
+		return -1;
+	for (i = 0; i < n; i++) {
+		char c = hex[i];
+		int v = c >= '0' && c <= '9' ? c - '0' : c >= 'a' && c <= 'f' ? c - 'a' + 10 : c >= 'A' && c <= 'F' ? c - 'A' + 10 : -1;
+		if (v < 0)
+			return -1;
+		if (i % 2 == 0)
+			out[i / 2] = (unsigned char)(v << 4);
+		else
+			out[i / 2] |= (unsigned char)v;
+	}
+	return (long)(n / 2);
+}
+
+/* A checkpoint's public key as hex (NULL: none) into pk; 0, or -1 with the failure set. */
+static int hl_public_key(unsigned char pk[HOTLINE_CHECKPOINT_PUBLIC_KEY_BYTES], const char *hex)
+{
+	if (hl_unhex_n(pk, HOTLINE_CHECKPOINT_PUBLIC_KEY_BYTES, hex) != HOTLINE_CHECKPOINT_PUBLIC_KEY_BYTES) {
+		hl_fail(HOTLINE_EINVALID, "public_key must be 32 bytes");
+		return -1;
+	}
+	return 0;
+}
+
 static void hl_wipe(void *p, size_t n)
 {
 	volatile unsigned char *v = p;
@@ -371,6 +400,8 @@ struct hotline_event_list {};
 	const char *c_json() { return hotline_event_json($self); }
 	const char *c_prev_hash() { return hotline_event_prev_hash($self); }
 	const char *c_hash() { return hotline_event_hash($self); }
+	/* The command_id, or the UUID the library gave the event; None before events had ids. */
+	const char *c_id() { return hotline_event_id($self); }
 }
 
 %extend hotline_event_list {
@@ -396,13 +427,17 @@ struct hl_db {};
 %newobject hl_db::deadlines;
 %newobject hl_db::cases_by_phone;
 %newobject hl_db::encryption;
+%newobject hl_db::claim_due;
+%newobject hl_db::checkpoint;
+%newobject hl_db::verify_report;
 
 %extend hl_db {
 	/*
 	 * Open "memory:", "sqlite:PATH" or a bare path; policy: a built-in name or a file (None: gm-hotline).
 	 * key_hex: the key-encryption key as 64 hex digits (None: none); unencrypted: HOTLINE_DB_UNENCRYPTED.
 	 */
-	hl_db(const char *uri, const char *policy, const char *key_hex, const char *key_id, bool unencrypted) {
+	hl_db(const char *uri, const char *policy, const char *key_hex, const char *key_id, bool unencrypted,
+		int mode, const char *read_uri, int busy_timeout_ms, int synchronous) {
 		hotline_db_options o = HOTLINE_DB_OPTIONS_INIT;
 		unsigned char key[HOTLINE_KEY_BYTES];
 		hl_db *h;
@@ -423,6 +458,10 @@ struct hl_db {};
 		o.key = key_hex ? key : NULL;
 		o.key_id = key_id;
 		o.flags = unencrypted ? HOTLINE_DB_UNENCRYPTED : 0;
+		o.mode = mode;
+		o.read_uri = read_uri;
+		o.busy_timeout_ms = busy_timeout_ms;
+		o.synchronous = synchronous;
 		rc = hotline_db_open(&h->db, uri, &o);
 		hl_wipe(key, sizeof(key));
 		if (rc != 0) {
@@ -609,6 +648,70 @@ struct hl_db {};
 			hl_db_fail($self, rc);
 		return out;
 	}
+	/* Holiday data (format "json" or "ical"), all or nothing. */
+	void load_holidays(const char *format, const char *data) {
+		int rc;
+		if (hl_live($self) && (rc = hotline_db_load_holidays($self->db, format, data, data ? strlen(data) : 0)) != 0)
+			hl_db_fail($self, rc);
+	}
+	/* Claims for sweep workers: the due cases nobody holds, leased to `worker`. */
+	hotline_case_list *claim_due(long long before, size_t limit, int lease_seconds, const char *worker) {
+		hotline_case_list *l = NULL;
+		int rc;
+		if (hl_live($self) && (rc = hotline_db_claim_due($self->db, before, limit, lease_seconds, worker, &l)) != 0)
+			hl_db_fail($self, rc);
+		return l;
+	}
+	/* secret_key_hex: a 32-byte seed or a 64-byte secret key as hex (None: unsigned). */
+	char *checkpoint(long long up_to_seq, const char *secret_key_hex) {
+		hotline_checkpoint_options o = HOTLINE_CHECKPOINT_OPTIONS_INIT;
+		unsigned char key[HOTLINE_CHECKPOINT_SECRET_KEY_BYTES];
+		char *out = NULL;
+		long n = 0;
+		int rc;
+		if (!hl_live($self))
+			return NULL;
+		if (secret_key_hex && (n = hl_unhex_n(key, sizeof(key), secret_key_hex)) != HOTLINE_CHECKPOINT_SEED_BYTES
+			&& n != HOTLINE_CHECKPOINT_SECRET_KEY_BYTES) {
+			hl_fail(HOTLINE_EINVALID, "key must be a 32-byte seed or a 64-byte secret key");
+			return NULL;
+		}
+		o.up_to_seq = up_to_seq;
+		o.secret_key = secret_key_hex ? key : NULL;
+		o.secret_key_len = secret_key_hex ? (size_t)n : 0;
+		if ((rc = hotline_db_checkpoint(&out, $self->db, &o)) != 0)
+			hl_db_fail($self, rc);
+		hl_wipe(key, sizeof(key));
+		return out;
+	}
+	void verify_checkpoint(const char *checkpoint, const char *public_key_hex) {
+		unsigned char pk[HOTLINE_CHECKPOINT_PUBLIC_KEY_BYTES];
+		int rc;
+		if (!hl_live($self) || (public_key_hex && hl_public_key(pk, public_key_hex) != 0))
+			return;
+		if ((rc = hotline_db_verify_checkpoint($self->db, checkpoint, public_key_hex ? pk : NULL)) != 0)
+			hl_db_fail($self, rc);
+	}
+	/* The report as JSON text, also when it found problems (HOTLINE_ECORRUPT is its answer, not a failure). */
+	char *verify_report(const char *case_id, size_t max_findings, const char *checkpoint, const char *public_key_hex) {
+		hotline_verify_options o = HOTLINE_VERIFY_OPTIONS_INIT;
+		unsigned char pk[HOTLINE_CHECKPOINT_PUBLIC_KEY_BYTES];
+		char *out = NULL;
+		int rc;
+		if (!hl_live($self) || (public_key_hex && hl_public_key(pk, public_key_hex) != 0))
+			return NULL;
+		o.case_id = case_id;
+		o.max_findings = max_findings;
+		o.checkpoint = checkpoint;
+		o.public_key = public_key_hex ? pk : NULL;
+		rc = hotline_db_verify_report(&out, $self->db, &o);
+		if (rc != 0 && !(rc == HOTLINE_ECORRUPT && out)) {
+			hotline_free(out);
+			out = NULL;
+			hl_db_fail($self, rc);
+		}
+		return out;
+	}
 }
 
 /* ------------------------------------------------------------------ */
@@ -616,6 +719,7 @@ struct hl_db {};
 
 %newobject replay;
 %newobject lifecycle_json;
+%newobject expect;
 
 %inline %{
 const char *version(void)
@@ -634,6 +738,59 @@ char *replay(const char *const *files, size_t nfiles, const char *policy, long l
 	o.as_of = as_of;
 	if ((rc = hotline_replay(&out, files, nfiles, &o)) != 0)
 		hl_fail(rc, hotline_last_error());
+	return out;
+}
+
+/* The differences between a document and expectations, one per line; None when everything matches. */
+char *expect(const char *document, const char *expected)
+{
+	char *out = NULL;
+	int rc = hotline_expect(&out, document, expected);
+	if (rc)
+		hl_fail(rc, hotline_last_error());
+	return out;
+}
+
+/* The public key (bytes) of a signing key given as hex (a 32-byte seed or a 64-byte secret key). */
+PyObject *checkpoint_public_key(const char *secret_key_hex)
+{
+	unsigned char key[HOTLINE_CHECKPOINT_SECRET_KEY_BYTES], pk[HOTLINE_CHECKPOINT_PUBLIC_KEY_BYTES];
+	PyObject *out;
+	long n = secret_key_hex ? hl_unhex_n(key, sizeof(key), secret_key_hex) : -1;
+	int rc;
+	if (n < 0) {
+		hl_fail(HOTLINE_EINVALID, "secret_key must be a 32-byte seed or a 64-byte secret key");
+		return NULL;
+	}
+	rc = hotline_checkpoint_public_key(pk, key, (size_t)n);
+	hl_wipe(key, sizeof(key));
+	if (rc) {
+		hl_fail(rc, hotline_last_error());
+		return NULL;
+	}
+	if (!(out = PyBytes_FromStringAndSize((const char *)pk, (Py_ssize_t)sizeof(pk))))
+		hl_code = HL_PYERR;
+	return out;
+}
+
+/* A key file: (the key as hex, its id). */
+PyObject *key_file_read(const char *path)
+{
+	unsigned char key[HOTLINE_KEY_BYTES];
+	char id[80], hex[2 * HOTLINE_KEY_BYTES + 1];
+	PyObject *out;
+	int rc, i;
+	if ((rc = hotline_key_file_read(path, key, id, sizeof(id))) != 0) {
+		hl_fail(rc, hotline_last_error());
+		return NULL;
+	}
+	for (i = 0; i < HOTLINE_KEY_BYTES; i++)
+		snprintf(hex + 2 * i, 3, "%02x", key[i]);
+	hl_wipe(key, sizeof(key));
+	out = Py_BuildValue("(ss)", hex, id);
+	hl_wipe(hex, sizeof(hex));
+	if (!out)
+		hl_code = HL_PYERR;
 	return out;
 }
 

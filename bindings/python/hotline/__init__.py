@@ -25,7 +25,8 @@ from .lowlevel import (Conflict, Corrupt, Duplicate, Error, FileError, Forbidden
 __all__ = [
     "Database", "Applied", "Due", "Case", "Event", "State", "Approval",
     "Assessment", "Explanation", "Directory", "Person", "Property", "Bonus", "Penalty", "Deadline", "Rate", "PropertyRates", "PersonTotal", "Evidence",
-    "replay", "replay_json", "lifecycle",
+    "Checkpoint", "VerifyReport", "Finding", "Difference", "CheckpointCheck",
+    "replay", "replay_json", "lifecycle", "expect", "checkpoint_public_key", "read_key_file",
     "Error", "InvalidTransition", "Forbidden", "Invalid", "NotFound", "Conflict", "Duplicate",
     "StorageError", "NoMemory", "Corrupt", "OutOfRange", "FileError", "PolicyError", "WrongKey",
 ]
@@ -168,7 +169,7 @@ class Event:
         return cls(seq=raw.seq(), case=raw.case_id() or None, version=raw.version(),
                    command=raw.command() or body.get("cmd"), actor=raw.actor() or None,
                    at=_instant(raw.at(), zone), fields=fields, prev_hash=raw.prev_hash(), hash=raw.hash(),
-                   id=body.get("command_id"))
+                   id=raw.id())
 
 
 # ---------------------------------------------------------------- assessments
@@ -443,6 +444,186 @@ class Directory:
         return next((p for p in self.properties if p.id == id), None)
 
 
+# ---------------------------------------------------------------- integrity (integrity.md)
+
+@dataclasses.dataclass(frozen=True)
+class Checkpoint:
+    """A checkpoint of the log: ``hlc1:<seq>:<count>:<digest>[:<signature>]``.
+
+    It commits to every event up to ``seq`` (``count`` of them) and to the
+    directory records they wrote; keep ``text`` (also ``str(checkpoint)``)
+    away from the database and verify against it later.
+    """
+    text: str
+    seq: int
+    count: int
+    digest: str
+    signature: Optional[str] = None
+
+    @property
+    def signed(self) -> bool:
+        """True when the checkpoint carries an Ed25519 signature."""
+        return self.signature is not None
+
+    def __str__(self) -> str:
+        return self.text
+
+    @classmethod
+    def parse(cls, text: str) -> "Checkpoint":
+        """Read a checkpoint's text; :class:`Invalid` when it does not have a checkpoint's shape."""
+        parts = _text("checkpoint", text).strip().split(":")
+        if (len(parts) not in (4, 5) or parts[0] != "hlc1" or not parts[1].isdigit() or not parts[2].isdigit()
+                or not all(parts[3:])):
+            raise Invalid("not a checkpoint (hlc1:<seq>:<count>:<digest>[:<signature>])")
+        return cls(text=text.strip(), seq=int(parts[1]), count=int(parts[2]), digest=parts[3],
+                   signature=parts[4] if len(parts) == 5 else None)
+
+
+@dataclasses.dataclass(frozen=True)
+class Difference:
+    """A field of a stored snapshot or directory record that differs from the one rebuilt from the events."""
+    field: str
+    stored: Any
+    rebuilt: Any
+
+
+@dataclasses.dataclass(frozen=True)
+class Finding:
+    """One problem a verification found; ``code`` is one of the finding codes of integrity.md."""
+    code: str
+    message: str
+    case: Optional[str] = None
+    organisation: bool = False
+    #: a directory record's (kind, key)
+    directory: Optional[Tuple[str, str]] = None
+    seq: Optional[int] = None
+    version: Optional[int] = None
+    differences: Tuple[Difference, ...] = ()
+
+    @classmethod
+    def _from(cls, d: Dict[str, Any]) -> "Finding":
+        dr = d.get("directory")
+        return cls(code=d["code"], message=d["message"], case=d.get("case"), organisation=bool(d.get("organisation")),
+                   directory=(dr["kind"], dr["key"]) if dr else None, seq=d.get("seq"), version=d.get("version"),
+                   differences=tuple(Difference(x["field"], x.get("stored"), x.get("rebuilt"))
+                                     for x in d.get("differences", ())))
+
+
+@dataclasses.dataclass(frozen=True)
+class CheckpointCheck:
+    """What a verification found of the checkpoint it was given."""
+    seq: int
+    count: int
+    signed: bool
+    signature: str        #: "valid" or "not_checked" (no public key given)
+    ok: bool
+
+
+@dataclasses.dataclass(frozen=True, repr=False)
+class VerifyReport:
+    """Everything :meth:`Database.verify_log` checks, with every problem found (not only the first).
+
+    ``ok`` is false when anything was found; ``findings`` lists at most
+    ``max_findings`` of the ``findings_total``. ``raw`` is the library's
+    document (verify-report.schema.json), ``json`` its text.
+    """
+    ok: bool
+    scope: str                    #: "log" or "case"
+    case: Optional[str]
+    events: int
+    streams: int
+    cases: int
+    directory_records: int
+    protection: str               #: "checked", "not_available" or "not_checked"
+    checkpoint: Optional[CheckpointCheck]
+    findings: Tuple[Finding, ...]
+    findings_total: int
+    truncated: bool
+    raw: Dict[str, Any] = dataclasses.field(repr=False, compare=False)
+    json: str = dataclasses.field(repr=False, compare=False)
+
+    @classmethod
+    def _from(cls, text: str) -> "VerifyReport":
+        raw = json.loads(text)
+        cp = raw.get("checkpoint")
+        return cls(ok=raw["ok"], scope=raw["scope"], case=raw.get("case"), events=raw["events"],
+                   streams=raw["streams"], cases=raw["cases"], directory_records=raw["directory_records"],
+                   protection=raw["protection"],
+                   checkpoint=CheckpointCheck(cp["seq"], cp["count"], cp["signed"], cp["signature"], cp["ok"])
+                   if cp else None,
+                   findings=tuple(Finding._from(f) for f in raw["findings"]), findings_total=raw["findings_total"],
+                   truncated=raw["truncated"], raw=raw, json=text)
+
+    def __repr__(self) -> str:
+        return "<hotline.VerifyReport %s of the %s: %d events, %d findings%s>" % (
+            "ok" if self.ok else "NOT ok", self.scope, self.events, self.findings_total,
+            ", checkpoint %s" % ("ok" if self.checkpoint.ok else "NOT ok") if self.checkpoint else "")
+
+
+def _signing_key(name: str, key: Any) -> Optional[str]:
+    if key is None:
+        return None
+    if not isinstance(key, (bytes, bytearray)) or len(key) not in (32, 64):
+        raise Invalid("%s must be a 32-byte seed or a 64-byte secret key" % name)
+    return bytes(key).hex()
+
+
+def _public_key(key: Any) -> Optional[str]:
+    if key is None:
+        return None
+    if not isinstance(key, (bytes, bytearray)) or len(key) != 32:
+        raise Invalid("public_key must be 32 bytes")
+    return bytes(key).hex()
+
+
+def _checkpoint_text(checkpoint: Any) -> Optional[str]:
+    if isinstance(checkpoint, Checkpoint):
+        return checkpoint.text
+    return _text("checkpoint", checkpoint, optional=True)
+
+
+def checkpoint_public_key(secret_key: bytes) -> bytes:
+    """The Ed25519 public key (32 bytes) of a signing key (a 32-byte seed or a 64-byte secret key):
+    what the host hands to whoever verifies its checkpoints."""
+    hexkey = _signing_key("secret_key", secret_key)
+    if hexkey is None:
+        raise TypeError("secret_key must be bytes, not None")
+    return _ll.checkpoint_public_key(hexkey)
+
+
+def read_key_file(path: Union[str, os.PathLike]) -> Tuple[bytes, str]:
+    """Read a key file (64 hex digits, optionally after ``ID:``): returns (key, key_id) for :func:`open`."""
+    hexkey, key_id = _ll.key_file_read(_text("path", os.fspath(path)))
+    return bytes.fromhex(hexkey), key_id
+
+
+def _json_text(name: str, value: Any) -> str:
+    if isinstance(value, str):
+        return _text(name, value)
+    if isinstance(value, (dict, list)):
+        return json.dumps(value, ensure_ascii=False)
+    raise TypeError("%s must be JSON text, a dict or a list, not %s" % (name, type(value).__name__))
+
+
+def expect(document: Union[str, Dict[str, Any], List[Any]], expected: Union[str, Dict[str, Any], List[Any]]) -> List[str]:
+    """Compare a document (a replay's, say) with expectations that hold only what a test cares about.
+
+    An expected object's keys must be there and match (others are ignored);
+    each element of an expected array must match a different element of the
+    actual one, in any order. Returns the differences, one string each
+    starting with its JSON path (``penalties[rule=R14b].amount_fen: differs``);
+    an empty list when everything matches. :class:`Invalid` when either is not JSON.
+    """
+    report = _ll.expect(_json_text("document", document), _json_text("expected", expected))
+    out: List[str] = []
+    for line in (report or "").splitlines():
+        if line.startswith((" ", "\t")) and out:
+            out[-1] += "\n" + line
+        elif line:
+            out.append(line)
+    return out
+
+
 # ---------------------------------------------------------------- iteration
 
 _T = TypeVar("_T")
@@ -539,6 +720,22 @@ class Applied(int):
         return "Applied(%d%s)" % (int(self), ", repeated=True" if self.repeated else "")
 
 
+# hotline_open_mode and the SQLite synchronous setting by name (0: the library's default).
+_MODES = {None: 0, "read_only": 1, "read_write": 2, "create": 3}
+_SYNCHRONOUS = {None: 0, "normal": 1, "full": 2}
+
+
+def _lease(value: Any) -> int:
+    if isinstance(value, _dt.timedelta):
+        seconds = value.total_seconds()
+        if seconds != int(seconds):
+            raise Invalid("lease must be whole seconds")
+        return int(seconds)
+    if isinstance(value, int) and not isinstance(value, bool):
+        return value
+    raise TypeError("lease must be a timedelta or a number of seconds")
+
+
 class Database:
     """An open libhotline database. Use as a context manager; closing twice is harmless.
 
@@ -546,14 +743,28 @@ class Database:
     """
 
     def __init__(self, uri: str, policy: Optional[str] = None, key: Optional[bytes] = None,
-                 key_id: Optional[str] = None, unencrypted: bool = False):
-        """Open ``uri`` ("memory:", "sqlite:PATH" or a path) with ``policy`` (a built-in name or a file).
+                 key_id: Optional[str] = None, unencrypted: bool = False, *, mode: Optional[str] = None,
+                 read_uri: Optional[str] = None, busy_timeout_ms: Optional[int] = None,
+                 synchronous: Optional[str] = None):
+        """Open ``uri`` ("memory:", "sqlite:PATH", a path or "postgres:CONNINFO") with ``policy``.
 
         ``key``: the 32-byte key-encryption key of owners' personal data, ``key_id`` its id
         (privacy.md); ``unencrypted=True`` creates a database that keeps them in clear on purpose.
+        ``mode``: "read_only" (never writes, every command refused), "read_write" (an existing
+        database only) or "create"; None creates a missing database. ``read_uri``: a second storage
+        (a replica, say) for the calls that scan many cases: :meth:`cases`, :meth:`sweep`, the
+        assessments. ``busy_timeout_ms`` and ``synchronous`` ("normal" or "full") tune SQLite.
         """
+        if mode not in _MODES:
+            raise Invalid("mode must be one of %s, or None" % ", ".join(repr(m) for m in _MODES if m))
+        if synchronous not in _SYNCHRONOUS:
+            raise Invalid("synchronous must be 'normal', 'full' or None")
+        timeout = _count("busy_timeout_ms", busy_timeout_ms) or 0
+        if timeout > 2 ** 31 - 1:
+            raise Invalid("busy_timeout_ms is too large")
         self._h = _ll.Handle(_text("uri", uri), _text("policy", policy, optional=True), _key(key),
-                             _text("key_id", key_id, optional=True), bool(unencrypted))
+                             _text("key_id", key_id, optional=True), bool(unencrypted), _MODES[mode],
+                             _text("read_uri", read_uri, optional=True), timeout, _SYNCHRONOUS[synchronous])
         self.uri = uri
         #: The name of the database's policy ("gm-hotline"...).
         self.policy: str = self._h.policy()
@@ -877,6 +1088,79 @@ class Database:
         """Check the hash chains; returns the number of events checked, raises :class:`Corrupt`."""
         return self._h.verify_log(_text("case_id", case_id, optional=True))
 
+    def verify_report(self, case_id: Optional[str] = None, *, checkpoint: Union[Checkpoint, str, None] = None,
+                      public_key: Optional[bytes] = None, max_findings: Optional[int] = None) -> VerifyReport:
+        """Everything :meth:`verify_log` checks, with every problem found, as a :class:`VerifyReport`.
+
+        Problems do not raise: they are the report's ``findings`` (``ok`` false).
+        ``checkpoint`` (and its signer's 32-byte ``public_key``) is checked too.
+        Raises when verification cannot run: :class:`Invalid` for a text that is
+        not a checkpoint or a key of the wrong size, :class:`NotFound` for an unknown case.
+        """
+        n = _count("max_findings", max_findings)
+        if n == 0:
+            raise ValueError("max_findings must be positive (None: the library's 1000)")
+        return VerifyReport._from(self._h.verify_report(_text("case_id", case_id, optional=True), n or 0,
+                                                        _checkpoint_text(checkpoint), _public_key(public_key)))
+
+    def checkpoint(self, up_to: Optional[int] = None, *, key: Optional[bytes] = None) -> Checkpoint:
+        """A checkpoint of the log up to the global seq ``up_to`` (None: its last event now).
+
+        ``key``: an Ed25519 signing key (a 32-byte seed or a 64-byte secret
+        key) to sign it with; :func:`checkpoint_public_key` gives the key that
+        verifies it. :class:`Invalid` when ``up_to`` is beyond the log.
+        """
+        seq = _count("up_to", up_to)
+        if seq == 0:
+            raise ValueError("up_to must be positive (None: the log's last event)")
+        return Checkpoint.parse(self._h.checkpoint(seq or 0, _signing_key("key", key)))
+
+    def verify_checkpoint(self, checkpoint: Union[Checkpoint, str], *, public_key: Optional[bytes] = None) -> None:
+        """Check that everything ``checkpoint`` covers is as it was.
+
+        Raises :class:`Corrupt` when anything covered changed or, with
+        ``public_key`` (32 bytes), when the checkpoint is unsigned or not
+        signed by that key; :class:`Invalid` when the text is not a checkpoint.
+        """
+        text = _checkpoint_text(checkpoint)
+        if text is None:
+            raise TypeError("checkpoint must be a Checkpoint or a str, not None")
+        self._h.verify_checkpoint(text, _public_key(public_key))
+
+    def claim_due(self, before: _dt.datetime, *, worker: str, lease: Union[_dt.timedelta, int],
+                  limit: Optional[int] = None) -> List[Case]:
+        """Claim due cases for a sweep worker: at most ``limit`` (None: all) whose next due instant
+        is before ``before``, earliest first, that no worker holds a lease on.
+
+        Each one returned is leased to ``worker`` (a name, 1-128 bytes) for
+        ``lease`` (a timedelta or seconds, 1 s to 1 day) by the storage's clock.
+        Workers claiming at once, through any handles, get disjoint cases; a
+        case whose lease ran out comes back to a claim. Inside :meth:`batch`
+        the leases are taken when the batch commits.
+        """
+        n = _count("limit", limit)
+        if n == 0:
+            raise ValueError("limit must be positive (None: every due case)")
+        raw = self._h.claim_due(_seconds("before", before), n or 0, _lease(lease),
+                                _text("worker", worker))
+        return [Case._from(raw.get(i), self.zone) for i in range(len(raw))]
+
+    def load_holidays(self, data: Union[str, bytes, Dict[str, Any]], format: str = "json") -> None:
+        """Load holiday data for the working-day clocks (beside the built-in 2024-2026 data).
+
+        ``format`` "json" (the cn-holidays shape: ``{"year", "days": [{"name", "date", "isOffDay"}]}``,
+        as text or a dict) or "ical" (iCalendar text). All or nothing: malformed data loads nothing.
+        """
+        if format not in ("json", "ical"):
+            raise ValueError("format is 'json' or 'ical'")
+        if isinstance(data, (bytes, bytearray)):
+            data = bytes(data).decode("utf-8")
+        if isinstance(data, dict):
+            if format != "json":
+                raise TypeError("a dict is JSON holiday data: use format='json'")
+            data = json.dumps(data, ensure_ascii=False)
+        self._h.load_holidays(format, _text("data", data))
+
     def assess(self, as_of: _dt.datetime) -> Assessment:
         """The monthly assessment at ``as_of``, typed; ``.raw``/``.json`` give the library's document."""
         return Assessment._from(self._h.assess(_seconds("as_of", as_of), False))
@@ -921,10 +1205,14 @@ class _Batch:
 
 
 def open(uri: str = "memory:", policy: Optional[str] = None, key: Optional[bytes] = None,  # noqa: A001
-         key_id: Optional[str] = None, unencrypted: bool = False) -> Database:
-    """Open a database: ``"memory:"``, ``"sqlite:PATH"`` or a bare path; ``policy`` a built-in name or a file;
-    ``key``/``key_id`` the key of owners' personal data (32 bytes)."""
-    return Database(uri, policy, key, key_id, unencrypted)
+         key_id: Optional[str] = None, unencrypted: bool = False, *, mode: Optional[str] = None,
+         read_uri: Optional[str] = None, busy_timeout_ms: Optional[int] = None,
+         synchronous: Optional[str] = None) -> Database:
+    """Open a database: ``"memory:"``, ``"sqlite:PATH"``, a bare path or ``"postgres:CONNINFO"``; ``policy`` a
+    built-in name or a file; ``key``/``key_id`` the key of owners' personal data (32 bytes); ``mode``
+    "read_only", "read_write" or "create"; ``read_uri`` a second storage for the scans (see :class:`Database`)."""
+    return Database(uri, policy, key, key_id, unencrypted, mode=mode, read_uri=read_uri,
+                    busy_timeout_ms=busy_timeout_ms, synchronous=synchronous)
 
 
 def replay_json(paths: Union[str, os.PathLike, Sequence[Union[str, os.PathLike]]], policy: Optional[str] = None,
