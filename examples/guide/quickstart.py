@@ -68,3 +68,20 @@ with hotline.open(uri, policy="gm-hotline") as db:
             print(d.rule, d.state, d.title["en"], d.late)
     print("total:", why.total_fen)
     # [/guide:assess]
+
+    # [guide:integrity]
+    seed = bytes(range(32))                 # the host's Ed25519 signing key: keep it secret
+    cp = db.checkpoint(key=seed)            # keep its text away from the database
+    print(cp.seq, cp.count, cp.signed)
+    public = hotline.checkpoint_public_key(seed)
+    db.verify_checkpoint(cp, public_key=public)    # raises hotline.Corrupt if anything it covers changed
+    report = db.verify_report(checkpoint=cp, public_key=public)
+    print(report.ok, report.events, report.checkpoint.signature, len(report.findings))
+    # [/guide:integrity]
+
+    # [guide:workers]
+    before = t0 + timedelta(days=2)
+    mine = db.claim_due(before, worker="sweeper-1", lease=timedelta(minutes=5), limit=10)
+    theirs = db.claim_due(before, worker="sweeper-2", lease=timedelta(minutes=5))
+    print([c.id for c in mine], [c.id for c in theirs])    # disjoint while the lease lasts
+    # [/guide:workers]
