@@ -946,7 +946,10 @@ static int kv_case(const char *case_id, void *p)
 	return kv_value(case_id, p);
 }
 
-/* Version 6 callbacks come as a set: a backend has all of them or none. */
+/*
+ * Version 6 callbacks come as a set: the library uses them only when all
+ * eight are there, so a backend with some of them has none in effect.
+ */
 static int v6_present(ct *t)
 {
 	hotline_storage *st = t->st;
@@ -957,7 +960,7 @@ static int v6_present(ct *t)
 		return 0;
 	}
 	if (n != 8) {
-		failf(t, __LINE__, "%d of the 8 storage version 6 callbacks are set: all or none", n);
+		failf(t, __LINE__, "%d of the 8 storage version 6 callbacks are set: the library uses them only all together", n);
 		return 0;
 	}
 	return 1;
