@@ -14,6 +14,7 @@ import datetime as _dt
 import enum
 import json
 import os
+import sys
 from typing import (Any, Callable, Dict, FrozenSet, Generic, Iterator, List, Optional, Sequence, Tuple, TypeVar,
                     Union)
 
@@ -730,10 +731,17 @@ def _lease(value: Any) -> int:
         seconds = value.total_seconds()
         if seconds != int(seconds):
             raise Invalid("lease must be whole seconds")
-        return int(seconds)
-    if isinstance(value, int) and not isinstance(value, bool):
-        return value
-    raise TypeError("lease must be a timedelta or a number of seconds")
+        value = int(seconds)
+    elif not isinstance(value, int) or isinstance(value, bool):
+        raise TypeError("lease must be a timedelta or a number of seconds")
+    if abs(value) > 2 ** 31 - 1:            # for C's int; the library's own check says what is allowed
+        raise Invalid("lease must be from 1 second to 1 day, not %d seconds" % value)
+    return value
+
+
+def _at_most(n: Optional[int]) -> int:
+    """A count for C's size_t: None is 0 (no limit); beyond what memory can hold is the same."""
+    return 0 if n is None else min(n, sys.maxsize)
 
 
 class Database:
@@ -1100,7 +1108,7 @@ class Database:
         n = _count("max_findings", max_findings)
         if n == 0:
             raise ValueError("max_findings must be positive (None: the library's 1000)")
-        return VerifyReport._from(self._h.verify_report(_text("case_id", case_id, optional=True), n or 0,
+        return VerifyReport._from(self._h.verify_report(_text("case_id", case_id, optional=True), _at_most(n),
                                                         _checkpoint_text(checkpoint), _public_key(public_key)))
 
     def checkpoint(self, up_to: Optional[int] = None, *, key: Optional[bytes] = None) -> Checkpoint:
@@ -1113,6 +1121,8 @@ class Database:
         seq = _count("up_to", up_to)
         if seq == 0:
             raise ValueError("up_to must be positive (None: the log's last event)")
+        if seq is not None and seq > 2 ** 63 - 1:
+            raise Invalid("up_to %d is beyond the log" % seq)
         return Checkpoint.parse(self._h.checkpoint(seq or 0, _signing_key("key", key)))
 
     def verify_checkpoint(self, checkpoint: Union[Checkpoint, str], *, public_key: Optional[bytes] = None) -> None:
@@ -1141,7 +1151,7 @@ class Database:
         n = _count("limit", limit)
         if n == 0:
             raise ValueError("limit must be positive (None: every due case)")
-        raw = self._h.claim_due(_seconds("before", before), n or 0, _lease(lease),
+        raw = self._h.claim_due(_seconds("before", before), _at_most(n), _lease(lease),
                                 _text("worker", worker))
         return [Case._from(raw.get(i), self.zone) for i in range(len(raw))]
 

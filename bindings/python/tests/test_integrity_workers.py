@@ -82,8 +82,9 @@ class CheckpointTest(unittest.TestCase):
     def test_bad_input_changes_nothing(self):
         with populated() as db:
             n = log_size(db)
-            with self.assertRaises(hotline.Invalid):
-                db.checkpoint(99)                     # beyond the log
+            for beyond in (99, 2 ** 70):
+                with self.assertRaises(hotline.Invalid):
+                    db.checkpoint(beyond)             # beyond the log
             with self.assertRaises(ValueError):
                 db.checkpoint(0)
             with self.assertRaises(ValueError):
@@ -129,6 +130,7 @@ class VerifyReportTest(unittest.TestCase):
             self.assertEqual((r.checkpoint.seq, r.checkpoint.signed, r.checkpoint.signature, r.checkpoint.ok),
                              (5, True, "valid", True))
             self.assertIn("ok", repr(r))
+            self.assertTrue(db.verify_report(max_findings=2 ** 70).ok)     # more than can exist: all
 
     def test_problems_are_findings_not_exceptions(self):
         with populated() as db, populated(cases=("C1", "X2")) as other:
@@ -222,7 +224,7 @@ class ClaimDueTest(unittest.TestCase):
     def test_bad_input_claims_nothing(self):
         with hotline.open(self.uri) as db:
             before = t(4, 0)
-            for lease in (0, -5, 86401):
+            for lease in (0, -5, 86401, 2 ** 40, dt.timedelta(days=-1)):
                 with self.assertRaises(hotline.Invalid):
                     db.claim_due(before, worker="w", lease=lease)
             with self.assertRaises(hotline.Invalid):
@@ -253,9 +255,9 @@ class OpenOptionsTest(unittest.TestCase):
     def test_modes(self):
         with tempfile.TemporaryDirectory() as d:
             path = os.path.join(d, "m.db")
-            with self.assertRaises(hotline.Error):
+            with self.assertRaises(hotline.StorageError):
                 hotline.open("sqlite:" + path, mode="read_only")
-            with self.assertRaises(hotline.Error):
+            with self.assertRaises(hotline.StorageError):
                 hotline.open("sqlite:" + path, mode="read_write")
             self.assertFalse(os.path.exists(path))            # neither created the file
             with populated("sqlite:" + path, mode="create") as db:
@@ -280,7 +282,7 @@ class OpenOptionsTest(unittest.TestCase):
                 self.assertEqual(db.case("C1").id, "C1")
                 with self.assertRaises(hotline.NotFound):
                     db.case("R1")
-            with self.assertRaises(hotline.Error):            # read-only: a missing replica is not created
+            with self.assertRaises(hotline.StorageError):     # read-only: a missing replica is not created
                 hotline.open("sqlite:" + main, read_uri="sqlite:" + os.path.join(d, "missing.db"))
             self.assertFalse(os.path.exists(os.path.join(d, "missing.db")))
 
