@@ -72,7 +72,10 @@ int hotline_conformance_options_init(hotline_conformance_options *opts, unsigned
  * Run the suite: each test case calls make(ctx) for a fresh backend, checks
  * it through its callbacks, and frees it. Prints a TAP report on stdout
  * ("ok 3 - events", "not ok 4 - queries" followed by "# " lines saying which
- * call returned what, "# SKIP" for optional features the backend lacks).
+ * call returned what, "# SKIP" for optional features the backend lacks, and
+ * "# SKIP skipped: backend version N ..." for the callbacks of a storage
+ * version above the backend's: claim_due (5), settings, case keys and the
+ * phone index (6)).
  * opts may be NULL for the defaults.
  *
  * Returns the number of failed test cases (0: the backend conforms), or
