@@ -150,6 +150,7 @@ class VerifyReportTest(unittest.TestCase):
             con = sqlite3.connect(path)
             con.execute("DROP TRIGGER events_no_update")
             con.execute("UPDATE events SET body = replace(body, '3-201', '9-999') WHERE stream = 'C2'")
+            con.execute("UPDATE directory SET body = replace(body, '李强', '王五') WHERE kind = 'person' AND id = 'li'")
             con.commit()
             con.close()
             with hotline.open("sqlite:" + path) as db:
@@ -161,8 +162,11 @@ class VerifyReportTest(unittest.TestCase):
                 self.assertGreaterEqual(r.findings_total, 3)   # altered event, missing trigger, checkpoint
                 full = db.verify_report(checkpoint=cp)
                 codes = {f.code for f in full.findings}
-                self.assertTrue({"event_altered", "trigger_missing", "checkpoint_mismatch"} <= codes, codes)
+                self.assertTrue({"event_altered", "trigger_missing", "checkpoint_mismatch", "directory_record_differs"} <= codes,
+                                codes)
                 self.assertIn("C2", {f.case for f in full.findings})
+                record = [f for f in full.findings if f.directory == ("person", "li")]
+                self.assertEqual([f.code for f in record], ["directory_record_differs"], full.findings)
                 with self.assertRaises(hotline.Corrupt):
                     db.verify_log()
 
