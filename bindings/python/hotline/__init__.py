@@ -1155,6 +1155,39 @@ class Database:
                                 _text("worker", worker))
         return [Case._from(raw.get(i), self.zone) for i in range(len(raw))]
 
+    def claims(self, before: _dt.datetime, *, worker: str, lease: Union[_dt.timedelta, int],
+               page: int = 16) -> Iterator[Case]:
+        """:meth:`claim_due` as an iterator: claims ``page`` cases at a time, each page only when
+        the previous one is used up, until no due case is left unclaimed.
+
+        A worker thus holds leases only on the cases it is about to handle.
+        Each case comes once per iteration, also when its lease ran out
+        meanwhile and it was claimed again; the arguments are checked at once.
+        """
+        n = _count("page", page)
+        if not n:
+            raise ValueError("page must be positive")
+        h, zone = self._h, self.zone
+        args = (_seconds("before", before), _at_most(n), _lease(lease), _text("worker", worker))
+
+        def walk() -> Iterator[Case]:
+            seen = set()
+            extra = 0
+            while True:
+                raw = h.claim_due(args[0], args[1] + extra, args[2], args[3])
+                fresh = [raw.get(i) for i in range(len(raw)) if raw.get(i).id() not in seen]
+                if not fresh:
+                    if len(raw) < args[1] + extra:
+                        return              # every due case is handled or held by someone
+                    # a page full of cases already handled whose leases ran out: claim past them
+                    extra = len(seen)
+                    continue
+                extra = 0
+                for r in fresh:
+                    seen.add(r.id())
+                    yield Case._from(r, zone)
+        return walk()
+
     def load_holidays(self, data: Union[str, bytes, Dict[str, Any]], format: str = "json") -> None:
         """Load holiday data for the working-day clocks (beside the built-in 2024-2026 data).
 

@@ -210,6 +210,41 @@ class ClaimDueTest(unittest.TestCase):
             self.assertEqual(w1.claim_due(before, worker="w1", lease=300), [])
             self.assertEqual([c.id for c in w2.claim_due(t(30, 0), worker="w2", lease=300)], ["E"])
 
+    def test_claims_iterator_takes_a_page_at_a_time(self):
+        with hotline.open(self.uri) as w1, hotline.open(self.uri) as w2:
+            it = w1.claims(t(4, 0), worker="w1", lease=300, page=2)
+            # nothing is claimed before the first case is asked for
+            self.assertEqual(len(w2.claim_due(t(4, 0), worker="w2", lease=300, limit=1)), 1)   # takes A
+            self.assertEqual(next(it).id, "B")
+            # only B and C are leased to w1 so far: D is still free for another worker
+            self.assertEqual([c.id for c in w2.claim_due(t(4, 0), worker="w2", lease=300)], ["D"])
+            self.assertEqual([c.id for c in it], ["C"])     # then nothing is left unclaimed
+            self.assertEqual(w1.claim_due(t(4, 0), worker="w1", lease=300), [])
+
+    def test_claims_iterator_yields_each_case_once(self):
+        with hotline.open(self.uri) as db:
+            ids = []
+            for case in db.claims(t(4, 0), worker="w1", lease=1, page=3):
+                ids.append(case.id)
+                # the page's one-second leases run out meanwhile: the next claim returns A, B, C again
+                time.sleep(2.1 if case.id == "A" else 0)
+            self.assertEqual(ids, ["A", "B", "C", "D"])
+
+    def test_claims_iterator_bad_input(self):
+        with hotline.open(self.uri) as db:
+            for page in (0, -1):
+                with self.assertRaises(ValueError):
+                    db.claims(t(4, 0), worker="w", lease=60, page=page)
+            with self.assertRaises(TypeError):
+                db.claims(t(4, 0), worker=None, lease=60)
+            with self.assertRaises(TypeError):
+                db.claims(t(4, 0), worker="w", lease="60")
+            with self.assertRaises(hotline.Invalid):
+                db.claims(dt.datetime(2026, 11, 4), worker="w", lease=60)
+            with self.assertRaises(hotline.Invalid):        # the library's checks come with the first page
+                next(db.claims(t(4, 0), worker="w", lease=0))
+            self.assertEqual(len(db.claim_due(t(4, 0), worker="w", lease=60)), 4)
+
     def test_lease_ends(self):
         with hotline.open(self.uri) as db:
             self.assertEqual(len(db.claim_due(t(4, 0), worker="w1", lease=1, limit=1)), 1)
