@@ -170,7 +170,15 @@ static void newline(hotline__sbuf *b, int indent, int depth)
 
 static void write_value(hotline__sbuf *b, const json_t *v, int indent, int depth);
 
-static void write_object(hotline__sbuf *b, const json_t *v, int indent, int depth)
+/* Where a member named key would go in an object being written (see hotline__json_canonical_slot). */
+typedef struct slot_req {
+	member key;
+	size_t at;         /* SLOT_NONE until found */
+} slot_req;
+
+#define SLOT_NONE ((size_t)-1)
+
+static void write_object(hotline__sbuf *b, const json_t *v, int indent, int depth, slot_req *slot)
 {
 	member stack[32], *m = stack;
 	size_t n = json_object_size(v), i = 0, j;
@@ -193,6 +201,8 @@ static void write_object(hotline__sbuf *b, const json_t *v, int indent, int dept
 	for (j = 0; j < i; j++) {
 		if (j)
 			hotline__sbuf_putc(b, ',');
+		if (slot && slot->at == SLOT_NONE && key_less(&slot->key, &m[j]))
+			slot->at = b->n;
 		if (indent)
 			newline(b, indent, depth + 1);
 		hotline__sbuf_str(b, m[j].key, m[j].len);
@@ -204,6 +214,8 @@ static void write_object(hotline__sbuf *b, const json_t *v, int indent, int dept
 	}
 	if (indent && i)
 		newline(b, indent, depth);
+	if (slot && slot->at == SLOT_NONE)
+		slot->at = b->n;
 	hotline__sbuf_putc(b, '}');
 	if (m != stack)
 		free(m);
@@ -214,7 +226,7 @@ static void write_value(hotline__sbuf *b, const json_t *v, int indent, int depth
 	size_t i;
 	switch (json_typeof(v)) {
 	case JSON_OBJECT:
-		write_object(b, v, indent, depth);
+		write_object(b, v, indent, depth, NULL);
 		break;
 	case JSON_ARRAY:
 		hotline__sbuf_putc(b, '[');
@@ -270,6 +282,53 @@ char *hotline__json_canonical(const json_t *v)
 	hotline__sbuf_init(&b, NULL, NULL);
 	hotline__json_write(&b, v);
 	return hotline__sbuf_take(&b);
+}
+
+char *hotline__json_canonical_slot(const json_t *v, const char *key, size_t *slot)
+{
+	hotline__sbuf b;
+	slot_req r;
+	*slot = SLOT_NONE;
+	if (!json_is_object(v) || json_object_get(v, key))
+		return NULL;
+	r.key.key = key;
+	r.key.len = strlen(key);
+	r.key.value = NULL;
+	r.at = SLOT_NONE;
+	hotline__sbuf_init(&b, NULL, NULL);
+	write_object(&b, v, 0, 0, &r);
+	if (b.err) {
+		hotline__sbuf_free(&b);
+		return NULL;
+	}
+	*slot = r.at;
+	return hotline__sbuf_take(&b);
+}
+
+int hotline__json_insert_str(char **text, size_t slot, const char *key, const char *value)
+{
+	hotline__sbuf m;
+	char *t = *text, *p;
+	size_t len = strlen(t);
+	/* the member's separator: before it when it goes last in a non-empty object, else after it */
+	int last = t[slot] == '}', first = slot > 0 && t[slot - 1] == '{';
+	hotline__sbuf_init(&m, NULL, NULL);
+	if (last && !first)
+		hotline__sbuf_putc(&m, ',');
+	hotline__sbuf_str(&m, key, strlen(key));
+	hotline__sbuf_putc(&m, ':');
+	hotline__sbuf_str(&m, value, strlen(value));
+	if (!last)
+		hotline__sbuf_putc(&m, ',');
+	if (m.err || !(p = realloc(t, len + m.n + 1))) {
+		hotline__sbuf_free(&m);
+		return HOTLINE_ENOMEM;
+	}
+	memmove(p + slot + m.n, p + slot, len - slot + 1);
+	memcpy(p + slot, m.p, m.n);
+	hotline__sbuf_free(&m);
+	*text = p;
+	return 0;
 }
 
 char *hotline__json_pretty(const json_t *v, int indent)
