@@ -96,10 +96,62 @@ void hotline__sbuf_int(hotline__sbuf *b, int64_t v)
 	hotline__sbuf_put(b, tmp + i, sizeof(tmp) - i);
 }
 
+/* Text kept in memory (no sink): the string's bytes copied in runs straight into the buffer. */
+static void str_direct(hotline__sbuf *b, const char *s, size_t n)
+{
+	static const char hex[] = "0123456789ABCDEF";
+	size_t i = 0, run;
+	char *o;
+	/* room for the quotes and the text unescaped; an escape makes more as it comes */
+	if (reserve(b, n + 2))
+		return;
+	o = b->p + b->n;
+	*o++ = '"';
+	for (;;) {
+		run = i;
+		while (i < n && (unsigned char)s[i] >= 0x20 && s[i] != '"' && s[i] != '\\')
+			i++;
+		memcpy(o, s + run, i - run);
+		o += i - run;
+		if (i == n)
+			break;
+		b->n = (size_t)(o - b->p);
+		/* the escape (at most 6 bytes) and the rest of the text, unescaped, and the closing quote */
+		if (reserve(b, 6 + (n - i - 1) + 1))
+			return;
+		o = b->p + b->n;
+		*o++ = '\\';
+		switch (s[i]) {
+		case '"': *o++ = '"'; break;
+		case '\\': *o++ = '\\'; break;
+		case '\b': *o++ = 'b'; break;
+		case '\f': *o++ = 'f'; break;
+		case '\n': *o++ = 'n'; break;
+		case '\r': *o++ = 'r'; break;
+		case '\t': *o++ = 't'; break;
+		default:
+			*o++ = 'u';
+			*o++ = '0';
+			*o++ = '0';
+			*o++ = hex[(unsigned char)s[i] >> 4];
+			*o++ = hex[(unsigned char)s[i] & 15];
+			break;
+		}
+		i++;
+	}
+	*o++ = '"';
+	b->n = (size_t)(o - b->p);
+}
+
 void hotline__sbuf_str(hotline__sbuf *b, const char *s, size_t n)
 {
 	static const char hex[] = "0123456789ABCDEF";
 	size_t i, run = 0;
+	if (!b->sink) {
+		str_direct(b, s, n);
+		return;
+	}
+	/* with a sink, piece by piece: the chunks it receives stay as they were */
 	hotline__sbuf_putc(b, '"');
 	for (i = 0; i < n; i++) {
 		unsigned char ch = (unsigned char)s[i];
