@@ -96,6 +96,20 @@ void hotline__sbuf_int(hotline__sbuf *b, int64_t v)
 	hotline__sbuf_put(b, tmp + i, sizeof(tmp) - i);
 }
 
+/*
+ * Whether any of the 8 bytes of w is below 0x20, '"' or '\\' (the bytes
+ * JSON escapes): the classic "has a zero / a smaller byte" bit tricks,
+ * exact as to whether one is there.
+ */
+static int needs_escape8(uint64_t w)
+{
+	const uint64_t ones = 0x0101010101010101ULL, highs = 0x8080808080808080ULL;
+	uint64_t q = w ^ (ones * '"'), bs = w ^ (ones * '\\');
+	uint64_t lt = (w - ones * 0x20) & ~w;
+	uint64_t zq = (q - ones) & ~q, zb = (bs - ones) & ~bs;
+	return ((lt | zq | zb) & highs) != 0;
+}
+
 /* Text kept in memory (no sink): the string's bytes copied in runs straight into the buffer. */
 static void str_direct(hotline__sbuf *b, const char *s, size_t n)
 {
@@ -109,6 +123,14 @@ static void str_direct(hotline__sbuf *b, const char *s, size_t n)
 	*o++ = '"';
 	for (;;) {
 		run = i;
+		/* eight bytes at a time while none of them needs an escape */
+		while (i + 8 <= n) {
+			uint64_t w;
+			memcpy(&w, s + i, 8);
+			if (needs_escape8(w))
+				break;
+			i += 8;
+		}
 		while (i < n && (unsigned char)s[i] >= 0x20 && s[i] != '"' && s[i] != '\\')
 			i++;
 		memcpy(o, s + run, i - run);

@@ -151,6 +151,28 @@ static void test_json_canonical_matches_jansson(void **state)
 			json_decref(v);
 		}
 	}
+	{
+		/* one byte to escape (or not) at every position of strings of every length around the 8-byte steps */
+		static const char specials[] = { '"', '\\', '\x1f', '\x01', '\n', '\x7f', ' ', '!', '#', '[', ']', '~' };
+		char str[41];
+		size_t len, pos, k;
+		for (len = 1; len < sizeof(str); len++)
+			for (pos = 0; pos < len; pos++)
+				for (k = 0; k < sizeof(specials); k++) {
+					json_t *v;
+					char *want, *got;
+					memset(str, 'x', len);
+					str[pos] = specials[k];
+					v = json_stringn(str, len);
+					want = json_dumps(v, JSON_COMPACT | JSON_ENCODE_ANY);
+					got = hotline__json_canonical(v);
+					assert_non_null(want);
+					assert_string_equal(got, want);
+					free(want);
+					free(got);
+					json_decref(v);
+				}
+	}
 	assert_null(hotline__json_canonical(NULL));
 }
 
