@@ -17,6 +17,7 @@
 #include "core/snapshot_finish.h"
 #include "core/validate.h"
 #include "util/json.h"
+#include "util/mem.h"
 #include "util/time.h"
 
 /*
@@ -54,7 +55,7 @@ static int apply(hotline__cmdctx *c, int64_t *seq_out)
 
 	if (c->have_case) {
 		prev_seq = c->snap.version;
-		snprintf(prev, sizeof(prev), "%s", c->snap.head_hash);
+		hotline__copy_str(prev, sizeof(prev), c->snap.head_hash);
 	} else if (c->t->on == HOTLINE__ON_NEW_CASE) {
 		prev_seq = 0;
 		prev[0] = '\0';

@@ -12,6 +12,7 @@
 #include "hotline/lifecycle.h"
 #include "model/directory.h"
 #include "util/json.h"
+#include "util/mem.h"
 #include "util/sha256.h"
 #include "util/time.h"
 
@@ -758,6 +759,25 @@ static void test_time_format_matches_printf(void **state)
 	}
 }
 
+/* hotline__copy_str writes what snprintf "%s" writes: cut to fit, always terminated. */
+static void test_copy_str(void **state)
+{
+	const char *src = "0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef";
+	size_t len, size;
+	(void)state;
+	for (len = 0; len <= 64; len += 1)
+		for (size = 1; size <= 70; size++) {
+			char s[65], want[72], got[72];
+			memcpy(s, src, len);
+			s[len] = '\0';
+			memset(want, '#', sizeof(want));
+			memset(got, '#', sizeof(got));
+			snprintf(want, size, "%s", s);
+			hotline__copy_str(got, size, s);
+			assert_memory_equal(got, want, sizeof(got));
+		}
+}
+
 static void test_time_invalid(void **state)
 {
 	static const char *const bad[] = {
@@ -850,6 +870,7 @@ int main(void)
 		cmocka_unit_test(test_directory_bonus_month),
 		cmocka_unit_test(test_time_parse_format),
 		cmocka_unit_test(test_time_format_matches_printf),
+		cmocka_unit_test(test_copy_str),
 		cmocka_unit_test(test_time_invalid),
 		cmocka_unit_test(test_civil),
 		cmocka_unit_test(test_json_pretty),
