@@ -12,6 +12,7 @@
 #include "util/vec.h"
 
 #define SINK_CHUNK 65536
+#define CANONICAL_START 1024
 
 void hotline__sbuf_init(hotline__sbuf *b, hotline__sink_fn sink, void *ctx)
 {
@@ -77,6 +78,11 @@ void hotline__sbuf_puts(hotline__sbuf *b, const char *s)
 
 void hotline__sbuf_putc(hotline__sbuf *b, char c)
 {
+	/* the usual case without a call: room left, no sink to hand chunks to */
+	if (!b->sink && !b->err && b->n + 2 <= b->cap) {
+		b->p[b->n++] = c;
+		return;
+	}
 	if (reserve(b, 1))
 		return;
 	b->p[b->n++] = c;
@@ -348,12 +354,19 @@ void hotline__json_write(hotline__sbuf *b, const json_t *v)
 	write_value(b, v, 0, 0);
 }
 
+/* A buffer for one canonical text: commands and snapshots fit in 1 KiB, grown once rather than twice. */
+static void canonical_init(hotline__sbuf *b)
+{
+	hotline__sbuf_init(b, NULL, NULL);
+	reserve(b, CANONICAL_START - 1);
+}
+
 char *hotline__json_canonical(const json_t *v)
 {
 	hotline__sbuf b;
 	if (!v)
 		return NULL;
-	hotline__sbuf_init(&b, NULL, NULL);
+	canonical_init(&b);
 	hotline__json_write(&b, v);
 	return hotline__sbuf_take(&b);
 }
@@ -369,7 +382,7 @@ char *hotline__json_canonical_slot(const json_t *v, const char *key, size_t *slo
 	r.key.len = strlen(key);
 	r.key.value = NULL;
 	r.at = SLOT_NONE;
-	hotline__sbuf_init(&b, NULL, NULL);
+	canonical_init(&b);
 	write_object(&b, v, 0, 0, &r);
 	if (b.err) {
 		hotline__sbuf_free(&b);
