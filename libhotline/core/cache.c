@@ -142,7 +142,7 @@ int hotline__cache_events(hotline__cache *c, hotline_storage *st, const char *ca
 		return rc;
 	}
 	s->version = ev->stream_seq;
-	snprintf(s->head_hash, sizeof(s->head_hash), "%s", ev->hash);
+	hotline__copy_str(s->head_hash, sizeof(s->head_hash), ev->hash);
 	*out = s->vec;
 	return 0;
 }

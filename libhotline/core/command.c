@@ -17,6 +17,7 @@
 #include "core/snapshot_finish.h"
 #include "core/validate.h"
 #include "util/json.h"
+#include "util/mem.h"
 #include "util/time.h"
 
 /*
@@ -54,7 +55,7 @@ static int apply(hotline__cmdctx *c, int64_t *seq_out)
 
 	if (c->have_case) {
 		prev_seq = c->snap.version;
-		snprintf(prev, sizeof(prev), "%s", c->snap.head_hash);
+		hotline__copy_str(prev, sizeof(prev), c->snap.head_hash);
 	} else if (c->t->on == HOTLINE__ON_NEW_CASE) {
 		prev_seq = 0;
 		prev[0] = '\0';
@@ -64,15 +65,13 @@ static int apply(hotline__cmdctx *c, int64_t *seq_out)
 	/* personal fields encrypted before anything is derived from the body (the event id, the hash) */
 	if ((rc = hotline__pii_seal_command(c)) != 0)
 		return rc;
-	if (!(body = hotline__json_canonical(c->obj)))
-		return hotline__db_fail(c->db, HOTLINE_ENOMEM, "out of memory");
-	if (!c->command_id) {
+	if (c->command_id) {
+		if (!(body = hotline__json_canonical(c->obj)))
+			return hotline__db_fail(c->db, HOTLINE_ENOMEM, "out of memory");
+	} else {
 		/* every event carries an id (DESIGN §6.2): one is made, and kept in the body so the chain covers it */
 		char id[37];
-		hotline__event_make_id(stream, prev_seq + 1, body, id);
-		free(body);
-		if (json_object_set_new(c->obj, "command_id", json_string(id)) ||
-		    !(body = hotline__json_canonical(c->obj)))
+		if (!(body = hotline__event_body_with_made_id(stream, prev_seq + 1, c->obj, id)))
 			return hotline__db_fail(c->db, HOTLINE_ENOMEM, "out of memory");
 		c->command_id = json_string_value(json_object_get(c->obj, "command_id"));
 	}

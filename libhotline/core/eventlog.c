@@ -9,6 +9,7 @@
 
 #include "core/eventlog.h"
 #include "hotline/lifecycle.h"
+#include "util/json.h"
 #include "util/mem.h"
 #include "util/sha256.h"
 #include "util/vec.h"
@@ -90,6 +91,32 @@ void hotline__event_make_id(const char *stream, int64_t stream_seq, const char *
 	hotline__sha256_final_hex(&h, digest);
 	uuid_generate_sha1(u, ns, digest, 64);
 	uuid_unparse_lower(u, out);
+}
+
+char *hotline__event_body_with_made_id(const char *stream, int64_t stream_seq, json_t *obj, char id[37])
+{
+	size_t slot;
+	char *body;
+	if (json_object_get(obj, "command_id")) {
+		/* a command_id member that is not the client's (never after validation): the general way, text written twice */
+		if (!(body = hotline__json_canonical(obj)))
+			return NULL;
+		hotline__event_make_id(stream, stream_seq, body, id);
+		free(body);
+		if (json_object_set_new(obj, "command_id", json_string(id)))
+			return NULL;
+		return hotline__json_canonical(obj);
+	}
+	/* the id is made from the text without it, then spliced in where sorting puts it: one serialisation */
+	if (!(body = hotline__json_canonical_slot(obj, "command_id", &slot)))
+		return NULL;
+	hotline__event_make_id(stream, stream_seq, body, id);
+	if (hotline__json_insert_str(&body, slot, "command_id", id) ||
+	    json_object_set_new(obj, "command_id", json_string(id))) {
+		free(body);
+		return NULL;
+	}
+	return body;
 }
 
 static char *vec_keep(hotline__event_vec *v, const char *s)

@@ -22,6 +22,15 @@ void hotline__event_hash(const char *stream, int64_t stream_seq, const char *cmd
  */
 void hotline__event_make_id(const char *stream, int64_t stream_seq, const char *body, char out[37]);
 
+/*
+ * The stored body of a command that came without a command_id: its
+ * canonical text with the made id as member "command_id", byte for byte
+ * what making the id from the text, setting it on obj and writing obj again
+ * gives. Sets the member on obj too; id receives it. malloc'd; NULL when
+ * memory is short.
+ */
+char *hotline__event_body_with_made_id(const char *stream, int64_t stream_seq, json_t *obj, char id[37]);
+
 /* A stream's events decoded (bodies parsed), and the strings they point to. */
 typedef struct hotline__event_vec {
 	hotline__event *ev;

@@ -67,14 +67,20 @@ const char *hotline__limits_sizes(const json_t *cmd, char *field, size_t field_s
 	const json_t *v;
 	size_t total = 2;
 	json_object_foreach((json_t *)cmd, key, v) {
-		snprintf(field, field_size, "%s", key);
-		if (strlen(key) > HOTLINE__STRING_MAX_BYTES)
-			return "is a key longer than 64 KiB";
-		total += strlen(key) + 4;
-		if ((why = walk(v, &total)) != NULL)
+		size_t len = strlen(key);
+		if (len > HOTLINE__STRING_MAX_BYTES) {
+			why = "is a key longer than 64 KiB";
+		} else {
+			total += len + 4;
+			why = walk(v, &total);
+			if (!why && total > HOTLINE__COMMAND_MAX_BYTES)
+				why = "makes the command larger than 1 MiB";
+		}
+		if (why) {
+			/* the field is named only when refused: formatting every key cost more than the walk */
+			snprintf(field, field_size, "%s", key);
 			return why;
-		if (total > HOTLINE__COMMAND_MAX_BYTES)
-			return "makes the command larger than 1 MiB";
+		}
 	}
 	return NULL;
 }

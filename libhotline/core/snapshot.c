@@ -170,6 +170,19 @@ static void apply_approval(const hotline__transition *t, json_t *body, json_t *c
 	}
 }
 
+/* Sets a string member; one already holding that text is left as it is (most commands keep these). */
+static int set_string(json_t *body, const char *key, const char *value)
+{
+	json_t *v = json_object_get(body, key);
+	size_t n;
+	if (!value)
+		return -1;   /* as json_string(NULL) failed before */
+	n = strlen(value);
+	if (json_is_string(v) && json_string_length(v) == n && memcmp(json_string_value(v), value, n) == 0)
+		return 0;
+	return json_object_set_new(body, key, json_string(value));
+}
+
 json_t *hotline__snapshot_next(const hotline__transition *t, json_t *cmd, const char *case_id,
 	const char *property_id, const hotline_case *old, int *state, int *approval, int *exempt)
 {
@@ -201,9 +214,9 @@ json_t *hotline__snapshot_next(const hotline__transition *t, json_t *cmd, const 
 		json_decref(body);
 		return NULL;
 	}
-	if (json_object_set_new(body, "property", json_string(property_id)) ||
-	    json_object_set_new(body, "state", json_string(hotline_state_name(*state))) ||
-	    json_object_set_new(body, "approval", json_string(hotline_approval_name(*approval))) ||
+	if (set_string(body, "property", property_id) ||
+	    set_string(body, "state", hotline_state_name(*state)) ||
+	    set_string(body, "approval", hotline_approval_name(*approval)) ||
 	    json_object_set_new(body, "exempt", json_boolean(*exempt))) {
 		json_decref(body);
 		return NULL;

@@ -12,6 +12,7 @@
 #include "util/vec.h"
 
 #define SINK_CHUNK 65536
+#define CANONICAL_START 1024
 
 void hotline__sbuf_init(hotline__sbuf *b, hotline__sink_fn sink, void *ctx)
 {
@@ -77,6 +78,11 @@ void hotline__sbuf_puts(hotline__sbuf *b, const char *s)
 
 void hotline__sbuf_putc(hotline__sbuf *b, char c)
 {
+	/* the usual case without a call: room left, no sink to hand chunks to */
+	if (!b->sink && !b->err && b->n + 2 <= b->cap) {
+		b->p[b->n++] = c;
+		return;
+	}
 	if (reserve(b, 1))
 		return;
 	b->p[b->n++] = c;
@@ -96,10 +102,84 @@ void hotline__sbuf_int(hotline__sbuf *b, int64_t v)
 	hotline__sbuf_put(b, tmp + i, sizeof(tmp) - i);
 }
 
+/*
+ * Whether any of the 8 bytes of w is below 0x20, '"' or '\\' (the bytes
+ * JSON escapes): the classic "has a zero / a smaller byte" bit tricks,
+ * exact as to whether one is there.
+ */
+static int needs_escape8(uint64_t w)
+{
+	const uint64_t ones = 0x0101010101010101ULL, highs = 0x8080808080808080ULL;
+	uint64_t q = w ^ (ones * '"'), bs = w ^ (ones * '\\');
+	uint64_t lt = (w - ones * 0x20) & ~w;
+	uint64_t zq = (q - ones) & ~q, zb = (bs - ones) & ~bs;
+	return ((lt | zq | zb) & highs) != 0;
+}
+
+/* Text kept in memory (no sink): the string's bytes copied in runs straight into the buffer. */
+static void str_direct(hotline__sbuf *b, const char *s, size_t n)
+{
+	static const char hex[] = "0123456789ABCDEF";
+	size_t i = 0, run;
+	char *o;
+	/* room for the quotes and the text unescaped; an escape makes more as it comes */
+	if (reserve(b, n + 2))
+		return;
+	o = b->p + b->n;
+	*o++ = '"';
+	for (;;) {
+		run = i;
+		/* eight bytes at a time while none of them needs an escape */
+		while (i + 8 <= n) {
+			uint64_t w;
+			memcpy(&w, s + i, 8);
+			if (needs_escape8(w))
+				break;
+			i += 8;
+		}
+		while (i < n && (unsigned char)s[i] >= 0x20 && s[i] != '"' && s[i] != '\\')
+			i++;
+		memcpy(o, s + run, i - run);
+		o += i - run;
+		if (i == n)
+			break;
+		b->n = (size_t)(o - b->p);
+		/* the escape (at most 6 bytes) and the rest of the text, unescaped, and the closing quote */
+		if (reserve(b, 6 + (n - i - 1) + 1))
+			return;
+		o = b->p + b->n;
+		*o++ = '\\';
+		switch (s[i]) {
+		case '"': *o++ = '"'; break;
+		case '\\': *o++ = '\\'; break;
+		case '\b': *o++ = 'b'; break;
+		case '\f': *o++ = 'f'; break;
+		case '\n': *o++ = 'n'; break;
+		case '\r': *o++ = 'r'; break;
+		case '\t': *o++ = 't'; break;
+		default:
+			*o++ = 'u';
+			*o++ = '0';
+			*o++ = '0';
+			*o++ = hex[(unsigned char)s[i] >> 4];
+			*o++ = hex[(unsigned char)s[i] & 15];
+			break;
+		}
+		i++;
+	}
+	*o++ = '"';
+	b->n = (size_t)(o - b->p);
+}
+
 void hotline__sbuf_str(hotline__sbuf *b, const char *s, size_t n)
 {
 	static const char hex[] = "0123456789ABCDEF";
 	size_t i, run = 0;
+	if (!b->sink) {
+		str_direct(b, s, n);
+		return;
+	}
+	/* with a sink, piece by piece: the chunks it receives stay as they were */
 	hotline__sbuf_putc(b, '"');
 	for (i = 0; i < n; i++) {
 		unsigned char ch = (unsigned char)s[i];
@@ -170,7 +250,15 @@ static void newline(hotline__sbuf *b, int indent, int depth)
 
 static void write_value(hotline__sbuf *b, const json_t *v, int indent, int depth);
 
-static void write_object(hotline__sbuf *b, const json_t *v, int indent, int depth)
+/* Where a member named key would go in an object being written (see hotline__json_canonical_slot). */
+typedef struct slot_req {
+	member key;
+	size_t at;         /* SLOT_NONE until found */
+} slot_req;
+
+#define SLOT_NONE ((size_t)-1)
+
+static void write_object(hotline__sbuf *b, const json_t *v, int indent, int depth, slot_req *slot)
 {
 	member stack[32], *m = stack;
 	size_t n = json_object_size(v), i = 0, j;
@@ -193,6 +281,8 @@ static void write_object(hotline__sbuf *b, const json_t *v, int indent, int dept
 	for (j = 0; j < i; j++) {
 		if (j)
 			hotline__sbuf_putc(b, ',');
+		if (slot && slot->at == SLOT_NONE && key_less(&slot->key, &m[j]))
+			slot->at = b->n;
 		if (indent)
 			newline(b, indent, depth + 1);
 		hotline__sbuf_str(b, m[j].key, m[j].len);
@@ -204,6 +294,8 @@ static void write_object(hotline__sbuf *b, const json_t *v, int indent, int dept
 	}
 	if (indent && i)
 		newline(b, indent, depth);
+	if (slot && slot->at == SLOT_NONE)
+		slot->at = b->n;
 	hotline__sbuf_putc(b, '}');
 	if (m != stack)
 		free(m);
@@ -214,7 +306,7 @@ static void write_value(hotline__sbuf *b, const json_t *v, int indent, int depth
 	size_t i;
 	switch (json_typeof(v)) {
 	case JSON_OBJECT:
-		write_object(b, v, indent, depth);
+		write_object(b, v, indent, depth, NULL);
 		break;
 	case JSON_ARRAY:
 		hotline__sbuf_putc(b, '[');
@@ -262,14 +354,68 @@ void hotline__json_write(hotline__sbuf *b, const json_t *v)
 	write_value(b, v, 0, 0);
 }
 
+/* A buffer for one canonical text: commands and snapshots fit in 1 KiB, grown once rather than twice. */
+static void canonical_init(hotline__sbuf *b)
+{
+	hotline__sbuf_init(b, NULL, NULL);
+	reserve(b, CANONICAL_START - 1);
+}
+
 char *hotline__json_canonical(const json_t *v)
 {
 	hotline__sbuf b;
 	if (!v)
 		return NULL;
-	hotline__sbuf_init(&b, NULL, NULL);
+	canonical_init(&b);
 	hotline__json_write(&b, v);
 	return hotline__sbuf_take(&b);
+}
+
+char *hotline__json_canonical_slot(const json_t *v, const char *key, size_t *slot)
+{
+	hotline__sbuf b;
+	slot_req r;
+	*slot = SLOT_NONE;
+	if (!json_is_object(v) || json_object_get(v, key))
+		return NULL;
+	r.key.key = key;
+	r.key.len = strlen(key);
+	r.key.value = NULL;
+	r.at = SLOT_NONE;
+	canonical_init(&b);
+	write_object(&b, v, 0, 0, &r);
+	if (b.err) {
+		hotline__sbuf_free(&b);
+		return NULL;
+	}
+	*slot = r.at;
+	return hotline__sbuf_take(&b);
+}
+
+int hotline__json_insert_str(char **text, size_t slot, const char *key, const char *value)
+{
+	hotline__sbuf m;
+	char *t = *text, *p;
+	size_t len = strlen(t);
+	/* the member's separator: before it when it goes last in a non-empty object, else after it */
+	int last = t[slot] == '}', first = slot > 0 && t[slot - 1] == '{';
+	hotline__sbuf_init(&m, NULL, NULL);
+	if (last && !first)
+		hotline__sbuf_putc(&m, ',');
+	hotline__sbuf_str(&m, key, strlen(key));
+	hotline__sbuf_putc(&m, ':');
+	hotline__sbuf_str(&m, value, strlen(value));
+	if (!last)
+		hotline__sbuf_putc(&m, ',');
+	if (m.err || !(p = realloc(t, len + m.n + 1))) {
+		hotline__sbuf_free(&m);
+		return HOTLINE_ENOMEM;
+	}
+	memmove(p + slot + m.n, p + slot, len - slot + 1);
+	memcpy(p + slot, m.p, m.n);
+	hotline__sbuf_free(&m);
+	*text = p;
+	return 0;
 }
 
 char *hotline__json_pretty(const json_t *v, int indent)

@@ -66,6 +66,20 @@ void hotline__json_write(hotline__sbuf *b, const json_t *v);
 /* The canonical text of v, malloc'd; NULL when memory is short. */
 char *hotline__json_canonical(const json_t *v);
 /*
+ * The canonical text of object v, and in *slot the offset in it where a
+ * member named key would go in sorted order: the start of the first member
+ * whose key sorts after it (past its comma), or the closing '}'. NULL when
+ * memory is short, v is not an object or already has key.
+ */
+char *hotline__json_canonical_slot(const json_t *v, const char *key, size_t *slot);
+/*
+ * Inserts the member "key":"value" at slot of *text, an object's canonical
+ * text from hotline__json_canonical_slot for that key: the result is the
+ * canonical text of the object with that member added, without writing it
+ * again. *text may move; 0 or HOTLINE_ENOMEM (*text unchanged).
+ */
+int hotline__json_insert_str(char **text, size_t slot, const char *key, const char *value);
+/*
  * The same text laid out for people: each member and element on its own
  * line, `indent` spaces per level, ": " after keys (byte for byte jansson's
  * JSON_INDENT(indent) | JSON_SORT_KEYS). Keys, escapes and numbers are the

@@ -21,3 +21,10 @@ char *hotline__strdup_or_empty(const char *s)
 {
 	return hotline__strdup(s ? s : "");
 }
+
+void hotline__copy_str(char *buf, size_t size, const char *s)
+{
+	size_t n = strnlen(s, size - 1);
+	memcpy(buf, s, n);
+	buf[n] = '\0';
+}

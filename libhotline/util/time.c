@@ -149,6 +149,13 @@ int hotline__time_parse(const char *iso, int64_t *out, int *offset_min_out)
 	return 0;
 }
 
+/* Two decimal digits of v (0..99). */
+static void put2(char *p, int v)
+{
+	p[0] = (char)('0' + v / 10);
+	p[1] = (char)('0' + v % 10);
+}
+
 void hotline__time_format(int64_t t, int offset_min, char buf[32])
 {
 	int64_t local = t + (int64_t)offset_min * 60;
@@ -157,6 +164,27 @@ void hotline__time_format(int64_t t, int offset_min, char buf[32])
 	int y, m, d, off = offset_min < 0 ? -offset_min : offset_min;
 	char tmp[96];
 	hotline__civil_from_days(days, &y, &m, &d);
+	if (y >= 0 && y <= 9999) {
+		/* the usual case, digit by digit: printf is a good part of a command's cost */
+		put2(buf, y / 100);
+		put2(buf + 2, y % 100);
+		buf[4] = '-';
+		put2(buf + 5, m);
+		buf[7] = '-';
+		put2(buf + 8, d);
+		buf[10] = 'T';
+		put2(buf + 11, (int)(secs / 3600));
+		buf[13] = ':';
+		put2(buf + 14, (int)(secs / 60 % 60));
+		buf[16] = ':';
+		put2(buf + 17, (int)(secs % 60));
+		buf[19] = offset_min < 0 ? '-' : '+';
+		put2(buf + 20, off / 60 % 100);
+		buf[22] = ':';
+		put2(buf + 23, off % 60);
+		buf[25] = '\0';
+		return;
+	}
 	/* years beyond 9999 do not fit ISO-8601's basic form; they are cut, never overflowed */
 	snprintf(tmp, sizeof(tmp), "%04d-%02d-%02dT%02d:%02d:%02d%c%02d:%02d", y, m, d, (int)(secs / 3600),
 		(int)(secs / 60 % 60), (int)(secs % 60), offset_min < 0 ? '-' : '+', off / 60 % 100, off % 60);

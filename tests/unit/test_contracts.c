@@ -426,7 +426,7 @@ static void test_limits(void **state)
 		memcpy(big, head1, sizeof(head1) - 1);
 		memset(big + sizeof(head1) - 1, 'x', n);
 		memcpy(big + sizeof(head1) - 1 + n, "\"}", 3);
-		expect_invalid(db, big, "'name'");
+		expect_invalid(db, big, "field 'name' holds a string longer than 64 KiB");
 		memcpy(big, head2, sizeof(head2) - 1);
 		for (at = sizeof(head2) - 1; at < 1024 * 1024 + 100; at += 14)
 			memcpy(big + at, "\"qa_director\",", 14);

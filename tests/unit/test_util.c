@@ -12,6 +12,7 @@
 #include "hotline/lifecycle.h"
 #include "model/directory.h"
 #include "util/json.h"
+#include "util/mem.h"
 #include "util/sha256.h"
 #include "util/time.h"
 
@@ -134,6 +135,45 @@ static void test_json_canonical_matches_jansson(void **state)
 		free(got);
 	}
 	json_decref(big);
+	{
+		/* long strings dense with escapes: the text grows up to six times as it is written */
+		char raw[3000];
+		for (i = 0; i < (int)sizeof(raw); i++)
+			raw[i] = "\x01\"a\\\n\x1f\xe6\x97\xa5" "b"[i % 10];
+		for (i = 0; i < 4; i++) {
+			/* whole characters only: runs start and end on a multiple of 10 */
+			json_t *v = json_pack("{s:s%,s:[s%]}", "k", raw + i * 10, sizeof(raw) - (size_t)i * 700 - (size_t)i * 10,
+				"\x02", raw, (size_t)i * 100);
+			char *want = json_dumps(v, JSON_COMPACT | JSON_SORT_KEYS), *got = hotline__json_canonical(v);
+			assert_non_null(want);
+			assert_string_equal(got, want);
+			free(want);
+			free(got);
+			json_decref(v);
+		}
+	}
+	{
+		/* one byte to escape (or not) at every position of strings of every length around the 8-byte steps */
+		static const char specials[] = { '"', '\\', '\x1f', '\x01', '\n', '\x7f', ' ', '!', '#', '[', ']', '~' };
+		char str[41];
+		size_t len, pos, k;
+		for (len = 1; len < sizeof(str); len++)
+			for (pos = 0; pos < len; pos++)
+				for (k = 0; k < sizeof(specials); k++) {
+					json_t *v;
+					char *want, *got;
+					memset(str, 'x', len);
+					str[pos] = specials[k];
+					v = json_stringn(str, len);
+					want = json_dumps(v, JSON_COMPACT | JSON_ENCODE_ANY);
+					got = hotline__json_canonical(v);
+					assert_non_null(want);
+					assert_string_equal(got, want);
+					free(want);
+					free(got);
+					json_decref(v);
+				}
+	}
 	assert_null(hotline__json_canonical(NULL));
 }
 
@@ -672,6 +712,72 @@ static void test_time_parse_format(void **state)
 	assert_string_equal(buf, "1969-12-31T23:59:59+00:00");
 }
 
+/* The printf layout the formatter replaced; years outside 0..9999 still go through it. */
+static void time_format_printf(int64_t t, int offset_min, char buf[32])
+{
+	int64_t local = t + (int64_t)offset_min * 60;
+	int64_t days = hotline__floor_div(local, 86400);
+	int64_t secs = local - days * 86400;
+	int y, m, d, off = offset_min < 0 ? -offset_min : offset_min;
+	char tmp[96];
+	hotline__civil_from_days(days, &y, &m, &d);
+	snprintf(tmp, sizeof(tmp), "%04d-%02d-%02dT%02d:%02d:%02d%c%02d:%02d", y, m, d, (int)(secs / 3600),
+		(int)(secs / 60 % 60), (int)(secs % 60), offset_min < 0 ? '-' : '+', off / 60 % 100, off % 60);
+	memcpy(buf, tmp, 31);
+	buf[31] = '\0';
+}
+
+/* The digit-by-digit formatter writes what printf wrote, over every field's range and the years' edges. */
+static void test_time_format_matches_printf(void **state)
+{
+	static const int offsets[] = { 0, 1, -1, 59, 60, -60, 330, 480, -300, 545, 1439, -1439, 6000, -6001 };
+	const int64_t edges[] = { hotline__days_from_civil(0, 1, 1) * 86400, hotline__days_from_civil(9999, 12, 31) * 86400 + 86399,
+		hotline__days_from_civil(10000, 1, 1) * 86400, hotline__days_from_civil(-1, 12, 31) * 86400, 0, -1, 1793581500 };
+	uint64_t x = 88172645463325252ULL;
+	size_t i, k;
+	(void)state;
+	for (i = 0; i < 200000; i++) {
+		char want[32], got[32];
+		int64_t t;
+		int off = offsets[i % (sizeof(offsets) / sizeof(offsets[0]))];
+		x ^= x << 13;
+		x ^= x >> 7;
+		x ^= x << 17;
+		if (i % 3 == 0)   /* anywhere from year -2000 to 12000 */
+			t = (int64_t)(x % (14000ULL * 366 * 86400)) - (int64_t)3700 * 366 * 86400 - 62167219200LL;
+		else              /* near an edge, to the second */
+			t = edges[x % (sizeof(edges) / sizeof(edges[0]))] + (int64_t)((x >> 20) % 200001) - 100000;
+		time_format_printf(t, off, want);
+		hotline__time_format(t, off, got);
+		assert_string_equal(got, want);
+	}
+	for (k = 0; k < sizeof(edges) / sizeof(edges[0]); k++) {
+		char want[32], got[32];
+		time_format_printf(edges[k], 0, want);
+		hotline__time_format(edges[k], 0, got);
+		assert_string_equal(got, want);
+	}
+}
+
+/* hotline__copy_str writes what snprintf "%s" writes: cut to fit, always terminated. */
+static void test_copy_str(void **state)
+{
+	const char *src = "0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef";
+	size_t len, size;
+	(void)state;
+	for (len = 0; len <= 64; len += 1)
+		for (size = 1; size <= 70; size++) {
+			char s[65], want[72], got[72];
+			memcpy(s, src, len);
+			s[len] = '\0';
+			memset(want, '#', sizeof(want));
+			memset(got, '#', sizeof(got));
+			snprintf(want, size, "%s", s);
+			hotline__copy_str(got, size, s);
+			assert_memory_equal(got, want, sizeof(got));
+		}
+}
+
 static void test_time_invalid(void **state)
 {
 	static const char *const bad[] = {
@@ -763,6 +869,8 @@ int main(void)
 		cmocka_unit_test(test_bonus_key_long_ids),
 		cmocka_unit_test(test_directory_bonus_month),
 		cmocka_unit_test(test_time_parse_format),
+		cmocka_unit_test(test_time_format_matches_printf),
+		cmocka_unit_test(test_copy_str),
 		cmocka_unit_test(test_time_invalid),
 		cmocka_unit_test(test_civil),
 		cmocka_unit_test(test_json_pretty),
