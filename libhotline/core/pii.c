@@ -2,23 +2,29 @@
  * Owners' personal data at rest (DESIGN §6.4; seeds 001 热线信息保密, 003
  * 回访数据应加密存储).
  *
- * - Each case has a random data key; its personal fields (owner, phone,
- *   room) are stored as {"enc": "v1:<base64 nonce|ciphertext>", "masked":
- *   "138****0000"}: XChaCha20-Poly1305 under the data key, the case id and
- *   the field name bound as associated data. The event body the hash chain
- *   covers holds that object, and so does the snapshot (copied from the
- *   event), so verify-log rebuilds and compares snapshots without any key.
- * - The data key is stored wrapped ("v1:<base64 nonce|ciphertext>",
- *   XChaCha20-Poly1305, associated data the case id) by a subkey of the
- *   host's key-encryption key (crypto_kdf, context "hlpiikey", id 1), in the
- *   storage's case_keys table. Settings record the mode, the KEK's id and a
- *   check value (BLAKE2b of the KEK's subkey 2), so a wrong key is told
- *   apart at open.
+ * - Each case has a random data key and a random mask key; its personal
+ *   fields (owner, phone, room) are stored as {"enc": "v1:<base64
+ *   nonce|ciphertext>", "mask": "v1:<base64 nonce|ciphertext>"}: the value
+ *   under the data key, its mask (138****0000) under the mask key, both
+ *   XChaCha20-Poly1305 with the case id and the field name bound as
+ *   associated data. The event body the hash chain covers holds that
+ *   object, and so does the snapshot (copied from the event), so verify-log
+ *   rebuilds and compares snapshots without any key.
+ * - Values written before mask keys existed are {"enc", "masked":
+ *   "138****0000"}: they read as before, but their masks outlive forget.
+ * - The case's key record (the storage's case_keys row) holds the data key
+ *   wrapped ("v1:<base64 nonce|ciphertext>", XChaCha20-Poly1305, associated
+ *   data the case id) by a subkey of the host's key-encryption key
+ *   (crypto_kdf, context "hlpiikey", id 1), then " m1:" and the mask key in
+ *   base64, not wrapped: masks are for readers without the KEK, and
+ *   deleting the record (forget) makes them unreadable too. Settings record
+ *   the mode, the KEK's id and a check value (BLAKE2b of the KEK's subkey
+ *   2), so a wrong key is told apart at open.
  * - The blind index: BLAKE2b keyed with a random index key (stored wrapped
  *   like a data key, under associated data "index") over the normalised
  *   phone number; rotating the KEK re-wraps it, the index rows stay.
- * - forget deletes the wrapped data key and the index row: what the events
- *   hold can no longer be opened by anybody.
+ * - forget deletes the key record and the index row: what the events hold,
+ *   values and masks, can no longer be opened by anybody.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -38,6 +44,7 @@ static const char *const personal[] = { "owner", "phone", "room", NULL };
 
 #define KDF_CONTEXT "hlpiikey"
 #define WRAP_PREFIX "v1:"
+#define MASK_KEY_SEP " m1:" /* in a key record, between the wrapped data key and the mask key */
 #define SET_MODE "pii.mode"
 #define SET_KEY_ID "pii.key_id"
 #define SET_CHECK "pii.key_check"
@@ -221,34 +228,59 @@ static int unwrap_key(unsigned char key[32], const unsigned char wrap[32], const
 	return 0;
 }
 
-/* Associated data of a field: "hotline-pii-v1", the case, the field, NUL-separated. */
-static size_t field_ad(unsigned char *buf, size_t size, const char *case_id, const char *field)
+/* Associated data of a field: the tag ("hotline-pii-v1" for values, "hotline-pii-mask-v1" for masks), the case, the field, NUL-separated. */
+static size_t field_ad(unsigned char *buf, size_t size, const char *tag, const char *case_id, const char *field)
 {
-	int n = snprintf((char *)buf, size, "hotline-pii-v1%c%s%c%s", 0, case_id, 0, field);
+	int n = snprintf((char *)buf, size, "%s%c%s%c%s", tag, 0, case_id, 0, field);
 	return n < 0 ? 0 : (size_t)n < size ? (size_t)n : size - 1;
 }
 
-static json_t *seal_value(const unsigned char dk[32], const char *case_id, const char *field, const char *clear)
+#define AD_VALUE "hotline-pii-v1"
+#define AD_MASK "hotline-pii-mask-v1"
+
+/* {"enc", "mask"} with a mask key; {"enc", "masked"} (the mask in clear) without one. */
+static json_t *seal_value(const unsigned char dk[32], const unsigned char *mk, const char *case_id, const char *field,
+	const char *clear)
 {
 	unsigned char ad[400];
-	size_t ad_len = field_ad(ad, sizeof(ad), case_id, field);
+	size_t ad_len = field_ad(ad, sizeof(ad), AD_VALUE, case_id, field);
 	char *enc = seal(dk, ad, ad_len, (const unsigned char *)clear, strlen(clear));
-	char *mask = hotline__pii_mask(field, clear);
+	char *mask = hotline__pii_mask(field, clear), *sealed_mask = NULL;
 	json_t *v = NULL;
-	if (enc && mask)
-		v = json_pack("{s:s,s:s}", "enc", enc, "masked", mask);
+	if (mk && mask) {
+		ad_len = field_ad(ad, sizeof(ad), AD_MASK, case_id, field);
+		sealed_mask = seal(mk, ad, ad_len, (const unsigned char *)mask, strlen(mask));
+	}
+	if (enc && mask && (!mk || sealed_mask))
+		v = mk ? json_pack("{s:s,s:s}", "enc", enc, "mask", sealed_mask)
+		       : json_pack("{s:s,s:s}", "enc", enc, "masked", mask);
 	free(enc);
 	free(mask);
+	free(sealed_mask);
 	return v;
 }
 
 static int open_value(char **out, const unsigned char dk[32], const char *case_id, const char *field, const json_t *v)
 {
 	unsigned char ad[400], *m;
-	size_t n, ad_len = field_ad(ad, sizeof(ad), case_id, field);
+	size_t n, ad_len = field_ad(ad, sizeof(ad), AD_VALUE, case_id, field);
 	int rc = unseal(&m, &n, dk, ad, ad_len, json_string_value(json_object_get(v, "enc")));
 	*out = (char *)m;
 	return rc;
+}
+
+/* The mask of a sealed value (caller frees): stored in clear (older values) or opened with the mask key; NULL when it cannot be. */
+static char *open_mask(const unsigned char *mk, const char *case_id, const char *field, const json_t *v)
+{
+	unsigned char ad[400], *m;
+	size_t n, ad_len;
+	const char *clear = json_string_value(json_object_get(v, "masked"));
+	if (clear)
+		return hotline__strdup(clear);
+	if (!mk)
+		return NULL;
+	ad_len = field_ad(ad, sizeof(ad), AD_MASK, case_id, field);
+	return unseal(&m, &n, mk, ad, ad_len, json_string_value(json_object_get(v, "mask"))) == 0 ? (char *)m : NULL;
 }
 
 static void blind(const unsigned char index[32], const char *phone, char out[65])
@@ -497,34 +529,94 @@ void hotline__pii_close(hotline_db *db)
 	sodium_memzero(&db->keys, sizeof(db->keys));
 }
 
-/* ---- data keys ---- */
+/* ---- key records ---- */
+
+/* What a case's key record opens to on this handle. */
+typedef struct case_keyset {
+	int have_dk, have_mk;
+	unsigned char dk[32];      /* the data key: with the KEK only */
+	unsigned char mk[32];      /* the mask key: for every reader */
+} case_keyset;
 
 typedef struct key_row {
-	char *kek_id, *wrapped;
+	char *wrapped;
 } key_row;
 
-static int key_row_cb(const char *case_id, const char *kek_id, const char *wrapped, void *payload)
+static int key_row_cb(const char *case_id, const char *kek_id, const char *record, void *payload)
 {
 	key_row *r = payload;
 	(void)case_id;
-	r->kek_id = hotline__strdup(kek_id);
-	r->wrapped = hotline__strdup(wrapped);
-	return r->kek_id && r->wrapped ? 0 : HOTLINE_ENOMEM;
+	(void)kek_id;
+	r->wrapped = hotline__strdup(record);
+	return r->wrapped ? 0 : HOTLINE_ENOMEM;
 }
 
-/* The case's data key: 0, HOTLINE_ENOT_FOUND (none stored), HOTLINE_EKEY or a storage failure. */
-static int data_key(hotline_db *db, const char *case_id, unsigned char dk[32])
+/*
+ * Splits a key record in place: *wrapped is left pointing at the wrapped
+ * data key (the record's text up to MASK_KEY_SEP), and the mask key after it,
+ * if any, is decoded into mk (*have_mk). A record written before mask keys
+ * existed is the wrapped data key alone.
+ */
+static void split_record(char *record, char **wrapped, unsigned char mk[32], int *have_mk)
 {
-	key_row r = { NULL, NULL };
+	char *sep = strstr(record, MASK_KEY_SEP);
+	size_t n = 0;
+	*have_mk = 0;
+	*wrapped = record;
+	if (!sep)
+		return;
+	*sep = '\0';
+	sep += strlen(MASK_KEY_SEP);
+	if (sodium_base642bin(mk, 32, sep, strlen(sep), NULL, &n, NULL, sodium_base64_VARIANT_ORIGINAL) == 0 && n == 32)
+		*have_mk = 1;
+	sodium_memzero(sep, strlen(sep));
+}
+
+/* A key record: the wrapped data key, then the mask key (caller frees). */
+static char *record_text(const char *wrapped, const unsigned char mk[32])
+{
+	char *tail = b64(mk, 32, MASK_KEY_SEP), *out = NULL;
+	size_t a = strlen(wrapped), b;
+	if (tail && (out = malloc(a + (b = strlen(tail)) + 1))) {
+		memcpy(out, wrapped, a);
+		memcpy(out + a, tail, b + 1);
+	}
+	if (tail)
+		sodium_memzero(tail, strlen(tail));
+	free(tail);
+	return out;
+}
+
+/*
+ * The case's keys: the mask key for any handle, the data key too when
+ * want_dk (which needs the KEK). 0, HOTLINE_ENOT_FOUND (no record),
+ * HOTLINE_EKEY (the data key does not open) or a storage failure.
+ */
+static int case_keys(hotline_db *db, const char *case_id, case_keyset *ks, int want_dk)
+{
+	key_row r = { NULL };
+	char *wrapped;
 	int rc;
-	if (!db->keys.have)
+	memset(ks, 0, sizeof(*ks));
+	if (!db->keys.backend)
+		return HOTLINE_ENOT_FOUND;
+	if (want_dk && !db->keys.have)
 		return HOTLINE_EKEY;
 	rc = db->st->case_key_get(db->st, case_id, key_row_cb, &r);
-	if (rc == 0)
-		rc = unwrap_key(dk, db->keys.wrap, case_id, r.wrapped);
-	free(r.kek_id);
+	if (rc == 0) {
+		split_record(r.wrapped, &wrapped, ks->mk, &ks->have_mk);
+		if (want_dk && (rc = unwrap_key(ks->dk, db->keys.wrap, case_id, wrapped)) == 0)
+			ks->have_dk = 1;
+	}
+	if (r.wrapped)
+		sodium_memzero(r.wrapped, strlen(r.wrapped));
 	free(r.wrapped);
 	return rc;
+}
+
+static void keyset_wipe(case_keyset *ks)
+{
+	sodium_memzero(ks, sizeof(*ks));
 }
 
 /* ---- commands ---- */
@@ -578,8 +670,8 @@ int hotline__pii_seal_command(hotline__cmdctx *c)
 {
 	hotline_db *db = c->db;
 	hotline_storage *st = db->st;
-	unsigned char dk[32];
-	char *wrapped = NULL, ix[65];
+	case_keyset ks;
+	char *wrapped = NULL, *record = NULL, ix[65];
 	const char *const *p;
 	json_t *h;
 	int rc = 0, fresh = 0;
@@ -592,17 +684,29 @@ int hotline__pii_seal_command(hotline__cmdctx *c)
 	if (db->keys.mode == HOTLINE__PII_UNENCRYPTED || !writes_personal(c))
 		return 0;
 	h = personal_holder(c);
-	rc = c->kind == HOTLINE_CMD_REGISTER ? HOTLINE_ENOT_FOUND : data_key(db, c->case_id, dk);
+	if (c->kind == HOTLINE_CMD_REGISTER) {
+		memset(&ks, 0, sizeof(ks));
+		rc = HOTLINE_ENOT_FOUND;
+	} else {
+		rc = case_keys(db, c->case_id, &ks, 1);
+	}
 	if (rc == HOTLINE_ENOT_FOUND) {
 		/* a new case, or one registered before encryption: its own data key from now on */
-		randombytes_buf(dk, sizeof(dk));
+		randombytes_buf(ks.dk, sizeof(ks.dk));
+		ks.have_dk = 1;
 		fresh = 1;
 		rc = 0;
 	}
 	if (rc) {
-		sodium_memzero(dk, sizeof(dk));
+		keyset_wipe(&ks);
 		return rc == HOTLINE_EKEY ? hotline__cmd_fail(c, rc, "case '%s': its data key cannot be opened with key '%s'",
 			c->case_id, db->keys.id) : hotline__db_storage_fail(db, rc, "reading the case's data key");
+	}
+	if (!ks.have_mk) {
+		/* a new case, or a key record from before mask keys: the masks written from now on are erasable */
+		randombytes_buf(ks.mk, sizeof(ks.mk));
+		ks.have_mk = 1;
+		fresh = 1;
 	}
 	for (p = personal; *p && !rc; p++) {
 		json_t *v = json_object_get(h, *p), *sealed;
@@ -613,18 +717,21 @@ int hotline__pii_seal_command(hotline__cmdctx *c)
 			if ((rc = st->phone_index_put(st, c->case_id, ix)) != 0)
 				rc = hotline__db_storage_fail(db, rc, "writing the phone index");
 		}
-		sealed = rc ? NULL : seal_value(dk, c->case_id, *p, json_string_value(v));
+		sealed = rc ? NULL : seal_value(ks.dk, ks.mk, c->case_id, *p, json_string_value(v));
 		if (!rc && (!sealed || json_object_set_new(h, *p, sealed)))
 			rc = hotline__db_fail(db, HOTLINE_ENOMEM, "out of memory");
 	}
 	if (!rc && fresh) {
-		if (!(wrapped = wrap_key(db->keys.wrap, c->case_id, dk)))
+		if (!(wrapped = wrap_key(db->keys.wrap, c->case_id, ks.dk)) || !(record = record_text(wrapped, ks.mk)))
 			rc = hotline__db_fail(db, HOTLINE_ENOMEM, "out of memory");
-		else if ((rc = st->case_key_put(st, c->case_id, db->keys.id, wrapped)) != 0)
+		else if ((rc = st->case_key_put(st, c->case_id, db->keys.id, record)) != 0)
 			rc = hotline__db_storage_fail(db, rc, "storing the case's data key");
 	}
 	free(wrapped);
-	sodium_memzero(dk, sizeof(dk));
+	if (record)
+		sodium_memzero(record, strlen(record));
+	free(record);
+	keyset_wipe(&ks);
 	return rc;
 }
 
@@ -635,7 +742,7 @@ int hotline__pii_seal_command(hotline__cmdctx *c)
  * else the mask; a clear value stored before encryption is masked for a
  * handle without the key (unless the database is unencrypted by choice).
  */
-static int reveal_holder(hotline_db *db, const char *case_id, json_t *h, int erased, int have_dk, const unsigned char dk[32])
+static int reveal_holder(hotline_db *db, const char *case_id, json_t *h, int erased, const case_keyset *ks)
 {
 	const char *const *p;
 	for (p = personal; *p; p++) {
@@ -649,8 +756,10 @@ static int reveal_holder(hotline_db *db, const char *case_id, json_t *h, int era
 			continue;
 		}
 		if (hotline__pii_is_sealed(v)) {
-			if (!(have_dk && open_value(&text, dk, case_id, *p, v) == 0))
-				text = hotline__strdup(json_string_value(json_object_get(v, "masked")));
+			if (!(ks->have_dk && open_value(&text, ks->dk, case_id, *p, v) == 0) &&
+			    !(text = open_mask(ks->have_mk ? ks->mk : NULL, case_id, *p, v)) &&
+			    !(text = hotline__strdup(HOTLINE__ERASED))) /* its key record is gone */
+				return HOTLINE_ENOMEM;
 		} else if (json_is_string(v) && !db->keys.have && db->keys.mode != HOTLINE__PII_UNENCRYPTED &&
 			strcmp(json_string_value(v), HOTLINE__ERASED) != 0) {
 			text = hotline__pii_mask(*p, json_string_value(v));
@@ -667,22 +776,27 @@ static int reveal_holder(hotline_db *db, const char *case_id, json_t *h, int era
 	return 0;
 }
 
-static int case_dk(hotline_db *db, const char *case_id, unsigned char dk[32])
+/* The keys a read uses: whatever opens on this handle (none on a failure: the value then reads masked or erased). */
+static void read_keys(hotline_db *db, const char *case_id, case_keyset *ks)
 {
-	return db->keys.have && data_key(db, case_id, dk) == 0;
+	if (case_keys(db, case_id, ks, db->keys.have) != 0)
+		keyset_wipe(ks);
 }
 
 int hotline__pii_reveal_case(hotline_db *db, hotline_case *c)
 {
 	json_t *ledger = json_object_get(c->json, "ledger");
-	unsigned char dk[32];
-	int have, rc;
+	case_keyset ks;
+	int rc, erased;
 	char *text;
 	if (!json_is_object(ledger))
 		return 0;
-	have = case_dk(db, c->id, dk);
-	rc = reveal_holder(db, c->id, ledger, json_object_get(c->json, "erased_at") != NULL, have, dk);
-	sodium_memzero(dk, sizeof(dk));
+	erased = json_object_get(c->json, "erased_at") != NULL;
+	memset(&ks, 0, sizeof(ks));
+	if (!erased)
+		read_keys(db, c->id, &ks);
+	rc = reveal_holder(db, c->id, ledger, erased, &ks);
+	keyset_wipe(&ks);
 	if (rc)
 		return rc;
 	if (!(text = hotline__json_canonical(c->json)))
@@ -695,8 +809,8 @@ int hotline__pii_reveal_case(hotline_db *db, hotline_case *c)
 int hotline__pii_reveal_event(hotline_db *db, const char *stream, int erased, char **body)
 {
 	json_t *b, *h;
-	unsigned char dk[32];
-	int have = 0, rc = 0;
+	case_keyset ks;
+	int rc = 0;
 	char *text;
 	if (!stream || !*stream || (!strstr(*body, "\"owner\"") && !strstr(*body, "\"phone\"") && !strstr(*body, "\"room\"")))
 		return 0;
@@ -705,10 +819,11 @@ int hotline__pii_reveal_event(hotline_db *db, const char *stream, int erased, ch
 	h = json_object_get(b, "values");
 	if (!json_is_object(h))
 		h = b;
+	memset(&ks, 0, sizeof(ks));
 	if (!erased)
-		have = case_dk(db, stream, dk);
-	rc = reveal_holder(db, stream, h, erased, have, dk);
-	sodium_memzero(dk, sizeof(dk));
+		read_keys(db, stream, &ks);
+	rc = reveal_holder(db, stream, h, erased, &ks);
+	keyset_wipe(&ks);
 	if (!rc && !(text = hotline__json_canonical(b)))
 		rc = HOTLINE_ENOMEM;
 	if (!rc) {
@@ -723,8 +838,8 @@ char *hotline__pii_clear_body(hotline_db *db, const char *stream, const char *bo
 {
 	json_t *b = json_loads(body, 0, NULL), *h;
 	const char *const *p;
-	unsigned char dk[32];
-	int have = 0, sealed = 0;
+	case_keyset ks;
+	int sealed = 0;
 	char *out;
 	if (!b)
 		return NULL;
@@ -733,21 +848,22 @@ char *hotline__pii_clear_body(hotline_db *db, const char *stream, const char *bo
 		h = b;
 	for (p = personal; *p; p++)
 		sealed |= hotline__pii_is_sealed(json_object_get(h, *p));
-	if (sealed && stream && *stream)
-		have = case_dk(db, stream, dk);
+	memset(&ks, 0, sizeof(ks));
+	if (sealed && stream && *stream && db->keys.have)
+		read_keys(db, stream, &ks);
 	for (p = personal; sealed && *p; p++) {
 		json_t *v = json_object_get(h, *p);
 		char *text = NULL;
 		if (!hotline__pii_is_sealed(v))
 			continue;
 		/* unreadable (no key, erased): the value cannot be compared; the rest of the command still is */
-		if (have && open_value(&text, dk, stream, *p, v) == 0)
+		if (ks.have_dk && open_value(&text, ks.dk, stream, *p, v) == 0)
 			json_object_set_new(h, *p, json_string(text));
 		else
 			json_object_set_new(h, *p, json_string(HOTLINE__ERASED));
 		free(text);
 	}
-	sodium_memzero(dk, sizeof(dk));
+	keyset_wipe(&ks);
 	out = hotline__json_canonical(b);
 	json_decref(b);
 	return out;
@@ -846,19 +962,33 @@ typedef struct rewrap {
 	int failed;
 } rewrap;
 
-static int rewrap_cb(const char *case_id, const char *kek_id, const char *wrapped, void *payload)
+static int rewrap_cb(const char *case_id, const char *kek_id, const char *record, void *payload)
 {
 	rewrap *r = payload;
-	unsigned char dk[32];
-	char *w;
+	unsigned char dk[32], mk[32];
+	char *copy = hotline__strdup(record), *wrapped, *w;
+	int have_mk;
 	(void)kek_id;
+	if (!copy)
+		return HOTLINE_ENOMEM;
+	split_record(copy, &wrapped, mk, &have_mk);
 	if (unwrap_key(dk, r->db->keys.wrap, case_id, wrapped) != 0) {
+		free(copy);
+		sodium_memzero(mk, sizeof(mk));
 		hotline__db_fail(r->db, HOTLINE_EKEY, "case '%s': its data key does not open with key '%s'", case_id,
 			r->db->keys.id);
 		return HOTLINE_EKEY;
 	}
+	free(copy);
 	w = wrap_key(r->to->wrap, case_id, dk);
 	sodium_memzero(dk, sizeof(dk));
+	/* the mask key stays as it is: it is not wrapped by the KEK */
+	if (w && have_mk) {
+		char *full = record_text(w, mk);
+		free(w);
+		w = full;
+	}
+	sodium_memzero(mk, sizeof(mk));
 	if (!w)
 		return HOTLINE_ENOMEM;
 	if (r->n == r->cap) {
