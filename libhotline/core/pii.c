@@ -152,8 +152,97 @@ static char *b64(const unsigned char *bin, size_t n, const char *prefix)
 	return out;
 }
 
-/* Seals `n` bytes: prefix + base64(nonce | ciphertext). */
-static char *seal(const unsigned char key[32], const unsigned char *ad, size_t ad_len, const unsigned char *m, size_t n)
+/* Random bytes drawn from one call to the system's generator (one system call rather than one per nonce and key). */
+typedef struct rnd_pool {
+	unsigned char buf[256];
+	size_t used;
+} rnd_pool;
+
+static const unsigned char *rnd_take(rnd_pool *p, size_t n)
+{
+	if (p->used == 0 || p->used + n > sizeof(p->buf)) {
+		randombytes_buf(p->buf, sizeof(p->buf));
+		p->used = 0;
+	}
+	p->used += n;
+	return p->buf + p->used - n;
+}
+
+static void rnd_wipe(rnd_pool *p)
+{
+	sodium_memzero(p, sizeof(*p));
+}
+
+/*
+ * Base64 (standard alphabet, padded) of public bytes: ciphertexts. The
+ * table-driven code is several times faster than libsodium's constant-time
+ * one, which stays for secret bytes (the mask key in a key record).
+ */
+static const char b64_chars[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+
+static char *b64_public(const unsigned char *bin, size_t n, const char *prefix)
+{
+	size_t plen = strlen(prefix), i;
+	char *out = malloc(plen + (n + 2) / 3 * 4 + 1), *o;
+	if (!out)
+		return NULL;
+	memcpy(out, prefix, plen);
+	o = out + plen;
+	for (i = 0; i + 2 < n; i += 3) {
+		unsigned long v = (unsigned long)bin[i] << 16 | (unsigned long)bin[i + 1] << 8 | bin[i + 2];
+		*o++ = b64_chars[v >> 18];
+		*o++ = b64_chars[(v >> 12) & 63];
+		*o++ = b64_chars[(v >> 6) & 63];
+		*o++ = b64_chars[v & 63];
+	}
+	if (i < n) {
+		unsigned long v = (unsigned long)bin[i] << 16 | (i + 1 < n ? (unsigned long)bin[i + 1] << 8 : 0);
+		*o++ = b64_chars[v >> 18];
+		*o++ = b64_chars[(v >> 12) & 63];
+		*o++ = i + 1 < n ? b64_chars[(v >> 6) & 63] : '=';
+		*o++ = '=';
+	}
+	*o = '\0';
+	return out;
+}
+
+/* Decodes what b64_public made (strictly: padded, nothing else); -1 when it is not that. */
+static int b64_public_decode(unsigned char *out, size_t size, const char *text, size_t len, size_t *n)
+{
+	static signed char map[256];
+	static int ready;
+	size_t i, o = 0, pad = 0;
+	if (!ready) {
+		memset(map, -1, sizeof(map));
+		for (i = 0; i < 64; i++)
+			map[(unsigned char)b64_chars[i]] = (signed char)i;
+		ready = 1; /* idempotent: racing initialisers write the same values */
+	}
+	if (len % 4)
+		return -1;
+	if (len && text[len - 1] == '=')
+		pad = len >= 2 && text[len - 2] == '=' ? 2 : 1;
+	if (len / 4 * 3 - pad > size)
+		return -1;
+	for (i = 0; i < len; i += 4) {
+		int a = map[(unsigned char)text[i]], b = map[(unsigned char)text[i + 1]];
+		int c = map[(unsigned char)text[i + 2]], d = map[(unsigned char)text[i + 3]];
+		int last = i + 4 == len;
+		if (a < 0 || b < 0 || ((c < 0 || d < 0) && !last) || (c < 0 && pad < 2) || (d < 0 && pad < 1))
+			return -1;
+		out[o++] = (unsigned char)(a << 2 | b >> 4);
+		if (!(last && pad == 2))
+			out[o++] = (unsigned char)((b & 15) << 4 | c >> 2);
+		if (!(last && pad >= 1))
+			out[o++] = (unsigned char)((c & 3) << 6 | d);
+	}
+	*n = o;
+	return 0;
+}
+
+/* Seals `n` bytes: prefix + base64(nonce | ciphertext). The nonce from `pool`, or fresh when NULL. */
+static char *seal(const unsigned char key[32], const unsigned char *ad, size_t ad_len, const unsigned char *m, size_t n,
+	rnd_pool *pool)
 {
 	size_t total = crypto_aead_xchacha20poly1305_ietf_NPUBBYTES + n + crypto_aead_xchacha20poly1305_ietf_ABYTES;
 	unsigned char *buf = malloc(total);
@@ -161,10 +250,13 @@ static char *seal(const unsigned char key[32], const unsigned char *ad, size_t a
 	char *out;
 	if (!buf)
 		return NULL;
-	randombytes_buf(buf, crypto_aead_xchacha20poly1305_ietf_NPUBBYTES);
+	if (pool)
+		memcpy(buf, rnd_take(pool, crypto_aead_xchacha20poly1305_ietf_NPUBBYTES), crypto_aead_xchacha20poly1305_ietf_NPUBBYTES);
+	else
+		randombytes_buf(buf, crypto_aead_xchacha20poly1305_ietf_NPUBBYTES);
 	crypto_aead_xchacha20poly1305_ietf_encrypt(buf + crypto_aead_xchacha20poly1305_ietf_NPUBBYTES, &clen, m, n,
 		ad, ad_len, NULL, buf, key);
-	out = b64(buf, total, WRAP_PREFIX);
+	out = b64_public(buf, total, WRAP_PREFIX);
 	free(buf);
 	return out;
 }
@@ -184,8 +276,7 @@ static int unseal(unsigned char **out, size_t *n, const unsigned char key[32], c
 	tlen = strlen(text);
 	if (!(bin = malloc(tlen + 1)))
 		return HOTLINE_ENOMEM;
-	if (sodium_base642bin(bin, tlen, text, tlen, NULL, &blen, NULL, sodium_base64_VARIANT_ORIGINAL) != 0 ||
-	    blen < NB + AB) {
+	if (b64_public_decode(bin, tlen, text, tlen, &blen) != 0 || blen < NB + AB) {
 		free(bin);
 		return HOTLINE_EKEY;
 	}
@@ -207,7 +298,7 @@ static int unseal(unsigned char **out, size_t *n, const unsigned char key[32], c
 
 static char *wrap_key(const unsigned char wrap[32], const char *ad, const unsigned char key[32])
 {
-	return seal(wrap, (const unsigned char *)ad, strlen(ad), key, 32);
+	return seal(wrap, (const unsigned char *)ad, strlen(ad), key, 32, NULL);
 }
 
 static int unwrap_key(unsigned char key[32], const unsigned char wrap[32], const char *ad, const char *wrapped)
@@ -231,8 +322,22 @@ static int unwrap_key(unsigned char key[32], const unsigned char wrap[32], const
 /* Associated data of a field: the tag ("hotline-pii-v1" for values, "hotline-pii-mask-v1" for masks), the case, the field, NUL-separated. */
 static size_t field_ad(unsigned char *buf, size_t size, const char *tag, const char *case_id, const char *field)
 {
-	int n = snprintf((char *)buf, size, "%s%c%s%c%s", tag, 0, case_id, 0, field);
-	return n < 0 ? 0 : (size_t)n < size ? (size_t)n : size - 1;
+	const char *text[3];
+	size_t n = 0, i, k;
+	text[0] = tag;
+	text[1] = case_id;
+	text[2] = field;
+	/* as snprintf("%s%c%s%c%s") would: at most size - 1 bytes */
+	for (i = 0; i < 3; i++) {
+		k = strlen(text[i]);
+		if (k > size - 1 - n)
+			k = size - 1 - n;
+		memcpy(buf + n, text[i], k);
+		n += k;
+		if (i < 2 && n < size - 1)
+			buf[n++] = 0;
+	}
+	return n;
 }
 
 #define AD_VALUE "hotline-pii-v1"
@@ -240,20 +345,23 @@ static size_t field_ad(unsigned char *buf, size_t size, const char *tag, const c
 
 /* {"enc", "mask"} with a mask key; {"enc", "masked"} (the mask in clear) without one. */
 static json_t *seal_value(const unsigned char dk[32], const unsigned char *mk, const char *case_id, const char *field,
-	const char *clear)
+	const char *clear, rnd_pool *pool)
 {
 	unsigned char ad[400];
 	size_t ad_len = field_ad(ad, sizeof(ad), AD_VALUE, case_id, field);
-	char *enc = seal(dk, ad, ad_len, (const unsigned char *)clear, strlen(clear));
+	char *enc = seal(dk, ad, ad_len, (const unsigned char *)clear, strlen(clear), pool);
 	char *mask = hotline__pii_mask(field, clear), *sealed_mask = NULL;
 	json_t *v = NULL;
 	if (mk && mask) {
 		ad_len = field_ad(ad, sizeof(ad), AD_MASK, case_id, field);
-		sealed_mask = seal(mk, ad, ad_len, (const unsigned char *)mask, strlen(mask));
+		sealed_mask = seal(mk, ad, ad_len, (const unsigned char *)mask, strlen(mask), pool);
 	}
-	if (enc && mask && (!mk || sealed_mask))
-		v = mk ? json_pack("{s:s,s:s}", "enc", enc, "mask", sealed_mask)
-		       : json_pack("{s:s,s:s}", "enc", enc, "masked", mask);
+	if (enc && mask && (!mk || sealed_mask) && (v = json_object()) &&
+	    (json_object_set_new_nocheck(v, "enc", json_string_nocheck(enc)) ||
+	     json_object_set_new_nocheck(v, mk ? "mask" : "masked", mk ? json_string_nocheck(sealed_mask) : json_string(mask)))) {
+		json_decref(v);
+		v = NULL;
+	}
 	free(enc);
 	free(mask);
 	free(sealed_mask);
@@ -526,6 +634,9 @@ int hotline__pii_open(hotline_db *db, const hotline_db_options *opts, int memory
 
 void hotline__pii_close(hotline_db *db)
 {
+	size_t i;
+	for (i = 0; i < HOTLINE__KEY_SLOTS; i++)
+		free(db->keys.slots[i].case_id);
 	sodium_memzero(&db->keys, sizeof(db->keys));
 }
 
@@ -588,6 +699,111 @@ static char *record_text(const char *wrapped, const unsigned char mk[32])
 }
 
 /*
+ * The handle's cache of opened case keys: one slot per hash of the case id.
+ * Only a record holding a mask key is cached: its keys never change while
+ * it exists (rotation re-wraps the same data key). A slot is used only
+ * while the handle's cache generation (bumped by every rollback and by
+ * another connection's commit seen at a write) and the storage's
+ * data_version are those it was filled at, so another handle's forget
+ * empties it at the next read; this handle's forget empties it at once.
+ * Slots are wiped on eviction and at close.
+ */
+#define NO_DATA_VERSION UINT64_MAX
+
+static uint64_t key_cache_version(hotline_db *db)
+{
+	hotline_storage *st = db->st;
+	uint64_t v;
+	if (st->version < 2 || !st->data_version || st->data_version(st, &v) != 0 || v == NO_DATA_VERSION)
+		return NO_DATA_VERSION; /* the storage cannot tell another's commits: nothing is cached */
+	return v;
+}
+
+static void slot_wipe(hotline__key_slot *s)
+{
+	free(s->case_id);
+	sodium_memzero(s, sizeof(*s));
+}
+
+#define KEY_PROBE 4 /* a case's slot is one of 4 consecutive ones from its hash */
+
+static uint32_t slot_hash(const char *case_id)
+{
+	uint32_t h = 2166136261u; /* FNV-1a */
+	for (; *case_id; case_id++)
+		h = (h ^ (unsigned char)*case_id) * 16777619u;
+	return h;
+}
+
+/* The slot holding the case, or NULL. */
+static hotline__key_slot *slot_find(hotline_db *db, const char *case_id)
+{
+	uint32_t h = slot_hash(case_id), i;
+	for (i = 0; i < KEY_PROBE; i++) {
+		hotline__key_slot *s = &db->keys.slots[(h + i) % HOTLINE__KEY_SLOTS];
+		if (s->case_id && strcmp(s->case_id, case_id) == 0)
+			return s;
+	}
+	return NULL;
+}
+
+static int key_cache_get(hotline_db *db, const char *case_id, case_keyset *ks, int want_dk, uint64_t dv)
+{
+	hotline__key_slot *s = slot_find(db, case_id);
+	if (!s)
+		return 0;
+	if (dv == NO_DATA_VERSION || s->generation != db->cache.generation || s->data_version != dv) {
+		slot_wipe(s);
+		return 0;
+	}
+	if (want_dk && !s->have_dk)
+		return 0;
+	memcpy(ks->mk, s->mk, 32);
+	ks->have_mk = 1;
+	if (want_dk) {
+		memcpy(ks->dk, s->dk, 32);
+		ks->have_dk = 1;
+	}
+	s->used = ++db->keys.clock;
+	return 1;
+}
+
+static void key_cache_put(hotline_db *db, const char *case_id, const case_keyset *ks, uint64_t dv)
+{
+	hotline__key_slot *s;
+	uint32_t h, i;
+	if (!ks->have_mk || dv == NO_DATA_VERSION)
+		return;
+	if (!(s = slot_find(db, case_id))) {
+		/* an empty slot among the case's, else the least recently used */
+		h = slot_hash(case_id);
+		for (i = 0; i < KEY_PROBE; i++) {
+			hotline__key_slot *t = &db->keys.slots[(h + i) % HOTLINE__KEY_SLOTS];
+			if (!s || !t->case_id || (s->case_id && t->used < s->used))
+				s = t;
+			if (!t->case_id)
+				break;
+		}
+	}
+	slot_wipe(s);
+	if (!(s->case_id = hotline__strdup(case_id)))
+		return;
+	memcpy(s->mk, ks->mk, 32);
+	if ((s->have_dk = ks->have_dk) != 0)
+		memcpy(s->dk, ks->dk, 32);
+	s->generation = db->cache.generation;
+	s->data_version = dv;
+	s->used = ++db->keys.clock;
+}
+
+static void key_cache_drop(hotline_db *db, const char *case_id)
+{
+	hotline__key_slot *s = slot_find(db, case_id);
+	if (s)
+		slot_wipe(s);
+}
+
+/*
  * The case's keys: the mask key for any handle, the data key too when
  * want_dk (which needs the KEK). 0, HOTLINE_ENOT_FOUND (no record),
  * HOTLINE_EKEY (the data key does not open) or a storage failure.
@@ -596,17 +812,23 @@ static int case_keys(hotline_db *db, const char *case_id, case_keyset *ks, int w
 {
 	key_row r = { NULL };
 	char *wrapped;
+	uint64_t dv;
 	int rc;
 	memset(ks, 0, sizeof(*ks));
 	if (!db->keys.backend)
 		return HOTLINE_ENOT_FOUND;
 	if (want_dk && !db->keys.have)
 		return HOTLINE_EKEY;
+	dv = key_cache_version(db);
+	if (key_cache_get(db, case_id, ks, want_dk, dv))
+		return 0;
 	rc = db->st->case_key_get(db->st, case_id, key_row_cb, &r);
 	if (rc == 0) {
 		split_record(r.wrapped, &wrapped, ks->mk, &ks->have_mk);
 		if (want_dk && (rc = unwrap_key(ks->dk, db->keys.wrap, case_id, wrapped)) == 0)
 			ks->have_dk = 1;
+		if (rc == 0)
+			key_cache_put(db, case_id, ks, dv);
 	}
 	if (r.wrapped)
 		sodium_memzero(r.wrapped, strlen(r.wrapped));
@@ -671,12 +893,14 @@ int hotline__pii_seal_command(hotline__cmdctx *c)
 	hotline_db *db = c->db;
 	hotline_storage *st = db->st;
 	case_keyset ks;
+	rnd_pool pool;
 	char *wrapped = NULL, *record = NULL, ix[65];
 	const char *const *p;
 	json_t *h;
 	int rc = 0, fresh = 0;
 
 	if (c->kind == HOTLINE_CMD_FORGET) {
+		key_cache_drop(db, c->case_id);
 		if ((rc = st->case_key_forget(st, c->case_id)) != 0)
 			return hotline__db_storage_fail(db, rc, "erasing the case's data key");
 		return 0;
@@ -684,6 +908,7 @@ int hotline__pii_seal_command(hotline__cmdctx *c)
 	if (db->keys.mode == HOTLINE__PII_UNENCRYPTED || !writes_personal(c))
 		return 0;
 	h = personal_holder(c);
+	pool.used = 0;
 	if (c->kind == HOTLINE_CMD_REGISTER) {
 		memset(&ks, 0, sizeof(ks));
 		rc = HOTLINE_ENOT_FOUND;
@@ -692,7 +917,7 @@ int hotline__pii_seal_command(hotline__cmdctx *c)
 	}
 	if (rc == HOTLINE_ENOT_FOUND) {
 		/* a new case, or one registered before encryption: its own data key from now on */
-		randombytes_buf(ks.dk, sizeof(ks.dk));
+		memcpy(ks.dk, rnd_take(&pool, sizeof(ks.dk)), sizeof(ks.dk));
 		ks.have_dk = 1;
 		fresh = 1;
 		rc = 0;
@@ -704,7 +929,7 @@ int hotline__pii_seal_command(hotline__cmdctx *c)
 	}
 	if (!ks.have_mk) {
 		/* a new case, or a key record from before mask keys: the masks written from now on are erasable */
-		randombytes_buf(ks.mk, sizeof(ks.mk));
+		memcpy(ks.mk, rnd_take(&pool, sizeof(ks.mk)), sizeof(ks.mk));
 		ks.have_mk = 1;
 		fresh = 1;
 	}
@@ -717,21 +942,26 @@ int hotline__pii_seal_command(hotline__cmdctx *c)
 			if ((rc = st->phone_index_put(st, c->case_id, ix)) != 0)
 				rc = hotline__db_storage_fail(db, rc, "writing the phone index");
 		}
-		sealed = rc ? NULL : seal_value(ks.dk, ks.mk, c->case_id, *p, json_string_value(v));
+		sealed = rc ? NULL : seal_value(ks.dk, ks.mk, c->case_id, *p, json_string_value(v), &pool);
 		if (!rc && (!sealed || json_object_set_new(h, *p, sealed)))
 			rc = hotline__db_fail(db, HOTLINE_ENOMEM, "out of memory");
 	}
 	if (!rc && fresh) {
-		if (!(wrapped = wrap_key(db->keys.wrap, c->case_id, ks.dk)) || !(record = record_text(wrapped, ks.mk)))
+		if (!(wrapped = seal(db->keys.wrap, (const unsigned char *)c->case_id, strlen(c->case_id), ks.dk, 32, &pool)) ||
+		    !(record = record_text(wrapped, ks.mk)))
 			rc = hotline__db_fail(db, HOTLINE_ENOMEM, "out of memory");
 		else if ((rc = st->case_key_put(st, c->case_id, db->keys.id, record)) != 0)
 			rc = hotline__db_storage_fail(db, rc, "storing the case's data key");
+		/* a rollback of this write bumps the cache generation, which empties the slot */
+		if (rc == 0)
+			key_cache_put(db, c->case_id, &ks, key_cache_version(db));
 	}
 	free(wrapped);
 	if (record)
 		sodium_memzero(record, strlen(record));
 	free(record);
 	keyset_wipe(&ks);
+	rnd_wipe(&pool);
 	return rc;
 }
 
@@ -776,10 +1006,16 @@ static int reveal_holder(hotline_db *db, const char *case_id, json_t *h, int era
 	return 0;
 }
 
-/* The keys a read uses: whatever opens on this handle (none on a failure: the value then reads masked or erased). */
-static void read_keys(hotline_db *db, const char *case_id, case_keyset *ks)
+/* The keys a read of `h` uses: whatever opens on this handle (none on a failure: the value then reads masked or erased). */
+static void read_keys(hotline_db *db, const char *case_id, const json_t *h, case_keyset *ks)
 {
-	if (case_keys(db, case_id, ks, db->keys.have) != 0)
+	const char *const *p;
+	int sealed = 0;
+	memset(ks, 0, sizeof(*ks));
+	for (p = personal; *p && !sealed; p++)
+		sealed = hotline__pii_is_sealed(json_object_get(h, *p));
+	/* nothing sealed (an unencrypted database, a case from before encryption): no key to look up */
+	if (sealed && case_keys(db, case_id, ks, db->keys.have) != 0)
 		keyset_wipe(ks);
 }
 
@@ -794,7 +1030,7 @@ int hotline__pii_reveal_case(hotline_db *db, hotline_case *c)
 	erased = json_object_get(c->json, "erased_at") != NULL;
 	memset(&ks, 0, sizeof(ks));
 	if (!erased)
-		read_keys(db, c->id, &ks);
+		read_keys(db, c->id, ledger, &ks);
 	rc = reveal_holder(db, c->id, ledger, erased, &ks);
 	keyset_wipe(&ks);
 	if (rc)
@@ -821,7 +1057,7 @@ int hotline__pii_reveal_event(hotline_db *db, const char *stream, int erased, ch
 		h = b;
 	memset(&ks, 0, sizeof(ks));
 	if (!erased)
-		read_keys(db, stream, &ks);
+		read_keys(db, stream, h, &ks);
 	rc = reveal_holder(db, stream, h, erased, &ks);
 	keyset_wipe(&ks);
 	if (!rc && !(text = hotline__json_canonical(b)))
@@ -850,7 +1086,7 @@ char *hotline__pii_clear_body(hotline_db *db, const char *stream, const char *bo
 		sealed |= hotline__pii_is_sealed(json_object_get(h, *p));
 	memset(&ks, 0, sizeof(ks));
 	if (sealed && stream && *stream && db->keys.have)
-		read_keys(db, stream, &ks);
+		read_keys(db, stream, h, &ks);
 	for (p = personal; sealed && *p; p++) {
 		json_t *v = json_object_get(h, *p);
 		char *text = NULL;
