@@ -206,29 +206,33 @@ static char *b64_public(const unsigned char *bin, size_t n, const char *prefix)
 	return out;
 }
 
+static int b64_value(unsigned char c)
+{
+	if (c >= 'A' && c <= 'Z')
+		return c - 'A';
+	if (c >= 'a' && c <= 'z')
+		return c - 'a' + 26;
+	if (c >= '0' && c <= '9')
+		return c - '0' + 52;
+	return c == '+' ? 62 : c == '/' ? 63 : -1;
+}
+
 /* Decodes what b64_public made (strictly: padded, nothing else); -1 when it is not that. */
 static int b64_public_decode(unsigned char *out, size_t size, const char *text, size_t len, size_t *n)
 {
-	static signed char map[256];
-	static int ready;
 	size_t i, o = 0, pad = 0;
-	if (!ready) {
-		memset(map, -1, sizeof(map));
-		for (i = 0; i < 64; i++)
-			map[(unsigned char)b64_chars[i]] = (signed char)i;
-		ready = 1; /* idempotent: racing initialisers write the same values */
-	}
 	if (len % 4)
 		return -1;
 	if (len && text[len - 1] == '=')
-		pad = len >= 2 && text[len - 2] == '=' ? 2 : 1;
+		pad = text[len - 2] == '=' ? 2 : 1;
 	if (len / 4 * 3 - pad > size)
 		return -1;
 	for (i = 0; i < len; i += 4) {
-		int a = map[(unsigned char)text[i]], b = map[(unsigned char)text[i + 1]];
-		int c = map[(unsigned char)text[i + 2]], d = map[(unsigned char)text[i + 3]];
+		int a = b64_value((unsigned char)text[i]), b = b64_value((unsigned char)text[i + 1]);
+		int c = b64_value((unsigned char)text[i + 2]), d = b64_value((unsigned char)text[i + 3]);
 		int last = i + 4 == len;
-		if (a < 0 || b < 0 || ((c < 0 || d < 0) && !last) || (c < 0 && pad < 2) || (d < 0 && pad < 1))
+		/* '=' only as the padding of the last group */
+		if (a < 0 || b < 0 || (c < 0 && !(last && pad == 2)) || (d < 0 && !(last && pad >= 1)))
 			return -1;
 		out[o++] = (unsigned char)(a << 2 | b >> 4);
 		if (!(last && pad == 2))
@@ -699,7 +703,8 @@ static char *record_text(const char *wrapped, const unsigned char mk[32])
 }
 
 /*
- * The handle's cache of opened case keys: one slot per hash of the case id.
+ * The handle's cache of opened case keys: a case goes in one of 4 slots
+ * from a hash of its id (the least recently used one gives way).
  * Only a record holding a mask key is cached: its keys never change while
  * it exists (rotation re-wraps the same data key). A slot is used only
  * while the handle's cache generation (bumped by every rollback and by
