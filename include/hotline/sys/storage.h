@@ -227,8 +227,9 @@ struct hotline_storage {
 
 	/* ==== version 6: owners' personal data (share/doc/hotline/privacy.md) ====
 	 * Three small tables beside the log: settings (name -> value), the key
-	 * record of each case (text the library composes: its wrapped data key
-	 * and its mask key; stored and returned verbatim), and the phone blind
+	 * record of each case (ASCII text the library composes, about 150
+	 * characters: its wrapped data key and its mask key; stored and returned
+	 * verbatim, whatever its length), and the phone blind
 	 * index (one row per case). All are written inside the command's transaction and rolled
 	 * back with it. All "may": a backend without them (NULL, or a struct of
 	 * an earlier version) serves only databases created unencrypted
