@@ -39,6 +39,7 @@ void hotline__cache_clear(hotline__cache *c)
 	size_t i;
 	for (i = 0; i < HOTLINE__CACHE_SLOTS; i++)
 		slot_clear(&c->slots[i]);
+	c->generation++;
 }
 
 int hotline__cache_sync(hotline__cache *c, hotline_storage *st)

@@ -30,6 +30,7 @@ typedef struct hotline__cache {
 	hotline__cache_slot slots[HOTLINE__CACHE_SLOTS];
 	int trusted;                /* snapshots held are current (this transaction) */
 	uint64_t data_version;      /* the backend's data_version when last checked */
+	unsigned long generation;   /* counts clears: what was cached beside it (core/pii.c's keys) is stale once it moves */
 } hotline__cache;
 
 /* Forgets every cached case (after a rollback, or when another writer committed). */

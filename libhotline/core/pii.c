@@ -2,23 +2,29 @@
  * Owners' personal data at rest (DESIGN §6.4; seeds 001 热线信息保密, 003
  * 回访数据应加密存储).
  *
- * - Each case has a random data key; its personal fields (owner, phone,
- *   room) are stored as {"enc": "v1:<base64 nonce|ciphertext>", "masked":
- *   "138****0000"}: XChaCha20-Poly1305 under the data key, the case id and
- *   the field name bound as associated data. The event body the hash chain
- *   covers holds that object, and so does the snapshot (copied from the
- *   event), so verify-log rebuilds and compares snapshots without any key.
- * - The data key is stored wrapped ("v1:<base64 nonce|ciphertext>",
- *   XChaCha20-Poly1305, associated data the case id) by a subkey of the
- *   host's key-encryption key (crypto_kdf, context "hlpiikey", id 1), in the
- *   storage's case_keys table. Settings record the mode, the KEK's id and a
- *   check value (BLAKE2b of the KEK's subkey 2), so a wrong key is told
- *   apart at open.
+ * - Each case has a random data key and a random mask key; its personal
+ *   fields (owner, phone, room) are stored as {"enc": "v1:<base64
+ *   nonce|ciphertext>", "mask": "v1:<base64 nonce|ciphertext>"}: the value
+ *   under the data key, its mask (138****0000) under the mask key, both
+ *   XChaCha20-Poly1305 with the case id and the field name bound as
+ *   associated data. The event body the hash chain covers holds that
+ *   object, and so does the snapshot (copied from the event), so verify-log
+ *   rebuilds and compares snapshots without any key.
+ * - Values written before mask keys existed are {"enc", "masked":
+ *   "138****0000"}: they read as before, but their masks outlive forget.
+ * - The case's key record (the storage's case_keys row) holds the data key
+ *   wrapped ("v1:<base64 nonce|ciphertext>", XChaCha20-Poly1305, associated
+ *   data the case id) by a subkey of the host's key-encryption key
+ *   (crypto_kdf, context "hlpiikey", id 1), then " m1:" and the mask key in
+ *   base64, not wrapped: masks are for readers without the KEK, and
+ *   deleting the record (forget) makes them unreadable too. Settings record
+ *   the mode, the KEK's id and a check value (BLAKE2b of the KEK's subkey
+ *   2), so a wrong key is told apart at open.
  * - The blind index: BLAKE2b keyed with a random index key (stored wrapped
  *   like a data key, under associated data "index") over the normalised
  *   phone number; rotating the KEK re-wraps it, the index rows stay.
- * - forget deletes the wrapped data key and the index row: what the events
- *   hold can no longer be opened by anybody.
+ * - forget deletes the key record and the index row: what the events hold,
+ *   values and masks, can no longer be opened by anybody.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -38,6 +44,7 @@ static const char *const personal[] = { "owner", "phone", "room", NULL };
 
 #define KDF_CONTEXT "hlpiikey"
 #define WRAP_PREFIX "v1:"
+#define MASK_KEY_SEP " m1:" /* in a key record, between the wrapped data key and the mask key */
 #define SET_MODE "pii.mode"
 #define SET_KEY_ID "pii.key_id"
 #define SET_CHECK "pii.key_check"
@@ -145,8 +152,101 @@ static char *b64(const unsigned char *bin, size_t n, const char *prefix)
 	return out;
 }
 
-/* Seals `n` bytes: prefix + base64(nonce | ciphertext). */
-static char *seal(const unsigned char key[32], const unsigned char *ad, size_t ad_len, const unsigned char *m, size_t n)
+/* Random bytes drawn from one call to the system's generator (one system call rather than one per nonce and key). */
+typedef struct rnd_pool {
+	unsigned char buf[256];
+	size_t used;
+} rnd_pool;
+
+static const unsigned char *rnd_take(rnd_pool *p, size_t n)
+{
+	if (p->used == 0 || p->used + n > sizeof(p->buf)) {
+		randombytes_buf(p->buf, sizeof(p->buf));
+		p->used = 0;
+	}
+	p->used += n;
+	return p->buf + p->used - n;
+}
+
+static void rnd_wipe(rnd_pool *p)
+{
+	sodium_memzero(p, sizeof(*p));
+}
+
+/*
+ * Base64 (standard alphabet, padded) of public bytes: ciphertexts. The
+ * table-driven code is several times faster than libsodium's constant-time
+ * one, which stays for secret bytes (the mask key in a key record).
+ */
+static const char b64_chars[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+
+static char *b64_public(const unsigned char *bin, size_t n, const char *prefix)
+{
+	size_t plen = strlen(prefix), i;
+	char *out = malloc(plen + (n + 2) / 3 * 4 + 1), *o;
+	if (!out)
+		return NULL;
+	memcpy(out, prefix, plen);
+	o = out + plen;
+	for (i = 0; i + 2 < n; i += 3) {
+		unsigned long v = (unsigned long)bin[i] << 16 | (unsigned long)bin[i + 1] << 8 | bin[i + 2];
+		*o++ = b64_chars[v >> 18];
+		*o++ = b64_chars[(v >> 12) & 63];
+		*o++ = b64_chars[(v >> 6) & 63];
+		*o++ = b64_chars[v & 63];
+	}
+	if (i < n) {
+		unsigned long v = (unsigned long)bin[i] << 16 | (i + 1 < n ? (unsigned long)bin[i + 1] << 8 : 0);
+		*o++ = b64_chars[v >> 18];
+		*o++ = b64_chars[(v >> 12) & 63];
+		*o++ = i + 1 < n ? b64_chars[(v >> 6) & 63] : '=';
+		*o++ = '=';
+	}
+	*o = '\0';
+	return out;
+}
+
+static int b64_value(unsigned char c)
+{
+	if (c >= 'A' && c <= 'Z')
+		return c - 'A';
+	if (c >= 'a' && c <= 'z')
+		return c - 'a' + 26;
+	if (c >= '0' && c <= '9')
+		return c - '0' + 52;
+	return c == '+' ? 62 : c == '/' ? 63 : -1;
+}
+
+/* Decodes what b64_public made (strictly: padded, nothing else); -1 when it is not that. */
+static int b64_public_decode(unsigned char *out, size_t size, const char *text, size_t len, size_t *n)
+{
+	size_t i, o = 0, pad = 0;
+	if (len % 4)
+		return -1;
+	if (len && text[len - 1] == '=')
+		pad = text[len - 2] == '=' ? 2 : 1;
+	if (len / 4 * 3 - pad > size)
+		return -1;
+	for (i = 0; i < len; i += 4) {
+		int a = b64_value((unsigned char)text[i]), b = b64_value((unsigned char)text[i + 1]);
+		int c = b64_value((unsigned char)text[i + 2]), d = b64_value((unsigned char)text[i + 3]);
+		int last = i + 4 == len;
+		/* '=' only as the padding of the last group */
+		if (a < 0 || b < 0 || (c < 0 && !(last && pad == 2)) || (d < 0 && !(last && pad >= 1)))
+			return -1;
+		out[o++] = (unsigned char)(a << 2 | b >> 4);
+		if (!(last && pad == 2))
+			out[o++] = (unsigned char)((b & 15) << 4 | c >> 2);
+		if (!(last && pad >= 1))
+			out[o++] = (unsigned char)((c & 3) << 6 | d);
+	}
+	*n = o;
+	return 0;
+}
+
+/* Seals `n` bytes: prefix + base64(nonce | ciphertext). The nonce from `pool`, or fresh when NULL. */
+static char *seal(const unsigned char key[32], const unsigned char *ad, size_t ad_len, const unsigned char *m, size_t n,
+	rnd_pool *pool)
 {
 	size_t total = crypto_aead_xchacha20poly1305_ietf_NPUBBYTES + n + crypto_aead_xchacha20poly1305_ietf_ABYTES;
 	unsigned char *buf = malloc(total);
@@ -154,10 +254,13 @@ static char *seal(const unsigned char key[32], const unsigned char *ad, size_t a
 	char *out;
 	if (!buf)
 		return NULL;
-	randombytes_buf(buf, crypto_aead_xchacha20poly1305_ietf_NPUBBYTES);
+	if (pool)
+		memcpy(buf, rnd_take(pool, crypto_aead_xchacha20poly1305_ietf_NPUBBYTES), crypto_aead_xchacha20poly1305_ietf_NPUBBYTES);
+	else
+		randombytes_buf(buf, crypto_aead_xchacha20poly1305_ietf_NPUBBYTES);
 	crypto_aead_xchacha20poly1305_ietf_encrypt(buf + crypto_aead_xchacha20poly1305_ietf_NPUBBYTES, &clen, m, n,
 		ad, ad_len, NULL, buf, key);
-	out = b64(buf, total, WRAP_PREFIX);
+	out = b64_public(buf, total, WRAP_PREFIX);
 	free(buf);
 	return out;
 }
@@ -177,8 +280,7 @@ static int unseal(unsigned char **out, size_t *n, const unsigned char key[32], c
 	tlen = strlen(text);
 	if (!(bin = malloc(tlen + 1)))
 		return HOTLINE_ENOMEM;
-	if (sodium_base642bin(bin, tlen, text, tlen, NULL, &blen, NULL, sodium_base64_VARIANT_ORIGINAL) != 0 ||
-	    blen < NB + AB) {
+	if (b64_public_decode(bin, tlen, text, tlen, &blen) != 0 || blen < NB + AB) {
 		free(bin);
 		return HOTLINE_EKEY;
 	}
@@ -200,7 +302,7 @@ static int unseal(unsigned char **out, size_t *n, const unsigned char key[32], c
 
 static char *wrap_key(const unsigned char wrap[32], const char *ad, const unsigned char key[32])
 {
-	return seal(wrap, (const unsigned char *)ad, strlen(ad), key, 32);
+	return seal(wrap, (const unsigned char *)ad, strlen(ad), key, 32, NULL);
 }
 
 static int unwrap_key(unsigned char key[32], const unsigned char wrap[32], const char *ad, const char *wrapped)
@@ -221,34 +323,76 @@ static int unwrap_key(unsigned char key[32], const unsigned char wrap[32], const
 	return 0;
 }
 
-/* Associated data of a field: "hotline-pii-v1", the case, the field, NUL-separated. */
-static size_t field_ad(unsigned char *buf, size_t size, const char *case_id, const char *field)
+/* Associated data of a field: the tag ("hotline-pii-v1" for values, "hotline-pii-mask-v1" for masks), the case, the field, NUL-separated. */
+static size_t field_ad(unsigned char *buf, size_t size, const char *tag, const char *case_id, const char *field)
 {
-	int n = snprintf((char *)buf, size, "hotline-pii-v1%c%s%c%s", 0, case_id, 0, field);
-	return n < 0 ? 0 : (size_t)n < size ? (size_t)n : size - 1;
+	const char *text[3];
+	size_t n = 0, i, k;
+	text[0] = tag;
+	text[1] = case_id;
+	text[2] = field;
+	/* as snprintf("%s%c%s%c%s") would: at most size - 1 bytes */
+	for (i = 0; i < 3; i++) {
+		k = strlen(text[i]);
+		if (k > size - 1 - n)
+			k = size - 1 - n;
+		memcpy(buf + n, text[i], k);
+		n += k;
+		if (i < 2 && n < size - 1)
+			buf[n++] = 0;
+	}
+	return n;
 }
 
-static json_t *seal_value(const unsigned char dk[32], const char *case_id, const char *field, const char *clear)
+#define AD_VALUE "hotline-pii-v1"
+#define AD_MASK "hotline-pii-mask-v1"
+
+/* {"enc", "mask"} with a mask key; {"enc", "masked"} (the mask in clear) without one. */
+static json_t *seal_value(const unsigned char dk[32], const unsigned char *mk, const char *case_id, const char *field,
+	const char *clear, rnd_pool *pool)
 {
 	unsigned char ad[400];
-	size_t ad_len = field_ad(ad, sizeof(ad), case_id, field);
-	char *enc = seal(dk, ad, ad_len, (const unsigned char *)clear, strlen(clear));
-	char *mask = hotline__pii_mask(field, clear);
+	size_t ad_len = field_ad(ad, sizeof(ad), AD_VALUE, case_id, field);
+	char *enc = seal(dk, ad, ad_len, (const unsigned char *)clear, strlen(clear), pool);
+	char *mask = hotline__pii_mask(field, clear), *sealed_mask = NULL;
 	json_t *v = NULL;
-	if (enc && mask)
-		v = json_pack("{s:s,s:s}", "enc", enc, "masked", mask);
+	if (mk && mask) {
+		ad_len = field_ad(ad, sizeof(ad), AD_MASK, case_id, field);
+		sealed_mask = seal(mk, ad, ad_len, (const unsigned char *)mask, strlen(mask), pool);
+	}
+	if (enc && mask && (!mk || sealed_mask) && (v = json_object()) &&
+	    (json_object_set_new_nocheck(v, "enc", json_string_nocheck(enc)) ||
+	     json_object_set_new_nocheck(v, mk ? "mask" : "masked", mk ? json_string_nocheck(sealed_mask) : json_string(mask)))) {
+		json_decref(v);
+		v = NULL;
+	}
 	free(enc);
 	free(mask);
+	free(sealed_mask);
 	return v;
 }
 
 static int open_value(char **out, const unsigned char dk[32], const char *case_id, const char *field, const json_t *v)
 {
 	unsigned char ad[400], *m;
-	size_t n, ad_len = field_ad(ad, sizeof(ad), case_id, field);
+	size_t n, ad_len = field_ad(ad, sizeof(ad), AD_VALUE, case_id, field);
 	int rc = unseal(&m, &n, dk, ad, ad_len, json_string_value(json_object_get(v, "enc")));
 	*out = (char *)m;
 	return rc;
+}
+
+/* The mask of a sealed value (caller frees): stored in clear (older values) or opened with the mask key; NULL when it cannot be. */
+static char *open_mask(const unsigned char *mk, const char *case_id, const char *field, const json_t *v)
+{
+	unsigned char ad[400], *m;
+	size_t n, ad_len;
+	const char *clear = json_string_value(json_object_get(v, "masked"));
+	if (clear)
+		return hotline__strdup(clear);
+	if (!mk)
+		return NULL;
+	ad_len = field_ad(ad, sizeof(ad), AD_MASK, case_id, field);
+	return unseal(&m, &n, mk, ad, ad_len, json_string_value(json_object_get(v, "mask"))) == 0 ? (char *)m : NULL;
 }
 
 static void blind(const unsigned char index[32], const char *phone, char out[65])
@@ -494,37 +638,212 @@ int hotline__pii_open(hotline_db *db, const hotline_db_options *opts, int memory
 
 void hotline__pii_close(hotline_db *db)
 {
+	size_t i;
+	for (i = 0; i < HOTLINE__KEY_SLOTS; i++)
+		free(db->keys.slots[i].case_id);
 	sodium_memzero(&db->keys, sizeof(db->keys));
 }
 
-/* ---- data keys ---- */
+/* ---- key records ---- */
+
+/* What a case's key record opens to on this handle. */
+typedef struct case_keyset {
+	int have_dk, have_mk;
+	unsigned char dk[32];      /* the data key: with the KEK only */
+	unsigned char mk[32];      /* the mask key: for every reader */
+} case_keyset;
 
 typedef struct key_row {
-	char *kek_id, *wrapped;
+	char *wrapped;
 } key_row;
 
-static int key_row_cb(const char *case_id, const char *kek_id, const char *wrapped, void *payload)
+static int key_row_cb(const char *case_id, const char *kek_id, const char *record, void *payload)
 {
 	key_row *r = payload;
 	(void)case_id;
-	r->kek_id = hotline__strdup(kek_id);
-	r->wrapped = hotline__strdup(wrapped);
-	return r->kek_id && r->wrapped ? 0 : HOTLINE_ENOMEM;
+	(void)kek_id;
+	r->wrapped = hotline__strdup(record);
+	return r->wrapped ? 0 : HOTLINE_ENOMEM;
 }
 
-/* The case's data key: 0, HOTLINE_ENOT_FOUND (none stored), HOTLINE_EKEY or a storage failure. */
-static int data_key(hotline_db *db, const char *case_id, unsigned char dk[32])
+/*
+ * Splits a key record in place: *wrapped is left pointing at the wrapped
+ * data key (the record's text up to MASK_KEY_SEP), and the mask key after it,
+ * if any, is decoded into mk (*have_mk). A record written before mask keys
+ * existed is the wrapped data key alone.
+ */
+static void split_record(char *record, char **wrapped, unsigned char mk[32], int *have_mk)
 {
-	key_row r = { NULL, NULL };
+	char *sep = strstr(record, MASK_KEY_SEP);
+	size_t n = 0;
+	*have_mk = 0;
+	*wrapped = record;
+	if (!sep)
+		return;
+	*sep = '\0';
+	sep += strlen(MASK_KEY_SEP);
+	if (sodium_base642bin(mk, 32, sep, strlen(sep), NULL, &n, NULL, sodium_base64_VARIANT_ORIGINAL) == 0 && n == 32)
+		*have_mk = 1;
+	sodium_memzero(sep, strlen(sep));
+}
+
+/* A key record: the wrapped data key, then the mask key (caller frees). */
+static char *record_text(const char *wrapped, const unsigned char mk[32])
+{
+	char *tail = b64(mk, 32, MASK_KEY_SEP), *out = NULL;
+	size_t a = strlen(wrapped), b;
+	if (tail && (out = malloc(a + (b = strlen(tail)) + 1))) {
+		memcpy(out, wrapped, a);
+		memcpy(out + a, tail, b + 1);
+	}
+	if (tail)
+		sodium_memzero(tail, strlen(tail));
+	free(tail);
+	return out;
+}
+
+/*
+ * The handle's cache of opened case keys: a case goes in one of 4 slots
+ * from a hash of its id (the least recently used one gives way).
+ * Only a record holding a mask key is cached: its keys never change while
+ * it exists (rotation re-wraps the same data key). A slot is used only
+ * while the handle's cache generation (bumped by every rollback and by
+ * another connection's commit seen at a write) and the storage's
+ * data_version are those it was filled at, so another handle's forget
+ * empties it at the next read; this handle's forget empties it at once.
+ * Slots are wiped on eviction and at close.
+ */
+#define NO_DATA_VERSION UINT64_MAX
+
+static uint64_t key_cache_version(hotline_db *db)
+{
+	hotline_storage *st = db->st;
+	uint64_t v;
+	if (st->version < 2 || !st->data_version || st->data_version(st, &v) != 0 || v == NO_DATA_VERSION)
+		return NO_DATA_VERSION; /* the storage cannot tell another's commits: nothing is cached */
+	return v;
+}
+
+static void slot_wipe(hotline__key_slot *s)
+{
+	free(s->case_id);
+	sodium_memzero(s, sizeof(*s));
+}
+
+#define KEY_PROBE 4 /* a case's slot is one of 4 consecutive ones from its hash */
+
+static uint32_t slot_hash(const char *case_id)
+{
+	uint32_t h = 2166136261u; /* FNV-1a */
+	for (; *case_id; case_id++)
+		h = (h ^ (unsigned char)*case_id) * 16777619u;
+	return h;
+}
+
+/* The slot holding the case, or NULL. */
+static hotline__key_slot *slot_find(hotline_db *db, const char *case_id)
+{
+	uint32_t h = slot_hash(case_id), i;
+	for (i = 0; i < KEY_PROBE; i++) {
+		hotline__key_slot *s = &db->keys.slots[(h + i) % HOTLINE__KEY_SLOTS];
+		if (s->case_id && strcmp(s->case_id, case_id) == 0)
+			return s;
+	}
+	return NULL;
+}
+
+static int key_cache_get(hotline_db *db, const char *case_id, case_keyset *ks, int want_dk, uint64_t dv)
+{
+	hotline__key_slot *s = slot_find(db, case_id);
+	if (!s)
+		return 0;
+	if (dv == NO_DATA_VERSION || s->generation != db->cache.generation || s->data_version != dv) {
+		slot_wipe(s);
+		return 0;
+	}
+	if (want_dk && !s->have_dk)
+		return 0;
+	memcpy(ks->mk, s->mk, 32);
+	ks->have_mk = 1;
+	if (want_dk) {
+		memcpy(ks->dk, s->dk, 32);
+		ks->have_dk = 1;
+	}
+	s->used = ++db->keys.clock;
+	return 1;
+}
+
+static void key_cache_put(hotline_db *db, const char *case_id, const case_keyset *ks, uint64_t dv)
+{
+	hotline__key_slot *s;
+	uint32_t h, i;
+	if (!ks->have_mk || dv == NO_DATA_VERSION)
+		return;
+	if (!(s = slot_find(db, case_id))) {
+		/* an empty slot among the case's, else the least recently used */
+		h = slot_hash(case_id);
+		for (i = 0; i < KEY_PROBE; i++) {
+			hotline__key_slot *t = &db->keys.slots[(h + i) % HOTLINE__KEY_SLOTS];
+			if (!s || !t->case_id || (s->case_id && t->used < s->used))
+				s = t;
+			if (!t->case_id)
+				break;
+		}
+	}
+	slot_wipe(s);
+	if (!(s->case_id = hotline__strdup(case_id)))
+		return;
+	memcpy(s->mk, ks->mk, 32);
+	if ((s->have_dk = ks->have_dk) != 0)
+		memcpy(s->dk, ks->dk, 32);
+	s->generation = db->cache.generation;
+	s->data_version = dv;
+	s->used = ++db->keys.clock;
+}
+
+static void key_cache_drop(hotline_db *db, const char *case_id)
+{
+	hotline__key_slot *s = slot_find(db, case_id);
+	if (s)
+		slot_wipe(s);
+}
+
+/*
+ * The case's keys: the mask key for any handle, the data key too when
+ * want_dk (which needs the KEK). 0, HOTLINE_ENOT_FOUND (no record),
+ * HOTLINE_EKEY (the data key does not open) or a storage failure.
+ */
+static int case_keys(hotline_db *db, const char *case_id, case_keyset *ks, int want_dk)
+{
+	key_row r = { NULL };
+	char *wrapped;
+	uint64_t dv;
 	int rc;
-	if (!db->keys.have)
+	memset(ks, 0, sizeof(*ks));
+	if (!db->keys.backend)
+		return HOTLINE_ENOT_FOUND;
+	if (want_dk && !db->keys.have)
 		return HOTLINE_EKEY;
+	dv = key_cache_version(db);
+	if (key_cache_get(db, case_id, ks, want_dk, dv))
+		return 0;
 	rc = db->st->case_key_get(db->st, case_id, key_row_cb, &r);
-	if (rc == 0)
-		rc = unwrap_key(dk, db->keys.wrap, case_id, r.wrapped);
-	free(r.kek_id);
+	if (rc == 0) {
+		split_record(r.wrapped, &wrapped, ks->mk, &ks->have_mk);
+		if (want_dk && (rc = unwrap_key(ks->dk, db->keys.wrap, case_id, wrapped)) == 0)
+			ks->have_dk = 1;
+		if (rc == 0)
+			key_cache_put(db, case_id, ks, dv);
+	}
+	if (r.wrapped)
+		sodium_memzero(r.wrapped, strlen(r.wrapped));
 	free(r.wrapped);
 	return rc;
+}
+
+static void keyset_wipe(case_keyset *ks)
+{
+	sodium_memzero(ks, sizeof(*ks));
 }
 
 /* ---- commands ---- */
@@ -578,13 +897,15 @@ int hotline__pii_seal_command(hotline__cmdctx *c)
 {
 	hotline_db *db = c->db;
 	hotline_storage *st = db->st;
-	unsigned char dk[32];
-	char *wrapped = NULL, ix[65];
+	case_keyset ks;
+	rnd_pool pool;
+	char *wrapped = NULL, *record = NULL, ix[65];
 	const char *const *p;
 	json_t *h;
 	int rc = 0, fresh = 0;
 
 	if (c->kind == HOTLINE_CMD_FORGET) {
+		key_cache_drop(db, c->case_id);
 		if ((rc = st->case_key_forget(st, c->case_id)) != 0)
 			return hotline__db_storage_fail(db, rc, "erasing the case's data key");
 		return 0;
@@ -592,17 +913,30 @@ int hotline__pii_seal_command(hotline__cmdctx *c)
 	if (db->keys.mode == HOTLINE__PII_UNENCRYPTED || !writes_personal(c))
 		return 0;
 	h = personal_holder(c);
-	rc = c->kind == HOTLINE_CMD_REGISTER ? HOTLINE_ENOT_FOUND : data_key(db, c->case_id, dk);
+	pool.used = 0;
+	if (c->kind == HOTLINE_CMD_REGISTER) {
+		memset(&ks, 0, sizeof(ks));
+		rc = HOTLINE_ENOT_FOUND;
+	} else {
+		rc = case_keys(db, c->case_id, &ks, 1);
+	}
 	if (rc == HOTLINE_ENOT_FOUND) {
 		/* a new case, or one registered before encryption: its own data key from now on */
-		randombytes_buf(dk, sizeof(dk));
+		memcpy(ks.dk, rnd_take(&pool, sizeof(ks.dk)), sizeof(ks.dk));
+		ks.have_dk = 1;
 		fresh = 1;
 		rc = 0;
 	}
 	if (rc) {
-		sodium_memzero(dk, sizeof(dk));
+		keyset_wipe(&ks);
 		return rc == HOTLINE_EKEY ? hotline__cmd_fail(c, rc, "case '%s': its data key cannot be opened with key '%s'",
 			c->case_id, db->keys.id) : hotline__db_storage_fail(db, rc, "reading the case's data key");
+	}
+	if (!ks.have_mk) {
+		/* a new case, or a key record from before mask keys: the masks written from now on are erasable */
+		memcpy(ks.mk, rnd_take(&pool, sizeof(ks.mk)), sizeof(ks.mk));
+		ks.have_mk = 1;
+		fresh = 1;
 	}
 	for (p = personal; *p && !rc; p++) {
 		json_t *v = json_object_get(h, *p), *sealed;
@@ -613,18 +947,26 @@ int hotline__pii_seal_command(hotline__cmdctx *c)
 			if ((rc = st->phone_index_put(st, c->case_id, ix)) != 0)
 				rc = hotline__db_storage_fail(db, rc, "writing the phone index");
 		}
-		sealed = rc ? NULL : seal_value(dk, c->case_id, *p, json_string_value(v));
+		sealed = rc ? NULL : seal_value(ks.dk, ks.mk, c->case_id, *p, json_string_value(v), &pool);
 		if (!rc && (!sealed || json_object_set_new(h, *p, sealed)))
 			rc = hotline__db_fail(db, HOTLINE_ENOMEM, "out of memory");
 	}
 	if (!rc && fresh) {
-		if (!(wrapped = wrap_key(db->keys.wrap, c->case_id, dk)))
+		if (!(wrapped = seal(db->keys.wrap, (const unsigned char *)c->case_id, strlen(c->case_id), ks.dk, 32, &pool)) ||
+		    !(record = record_text(wrapped, ks.mk)))
 			rc = hotline__db_fail(db, HOTLINE_ENOMEM, "out of memory");
-		else if ((rc = st->case_key_put(st, c->case_id, db->keys.id, wrapped)) != 0)
+		else if ((rc = st->case_key_put(st, c->case_id, db->keys.id, record)) != 0)
 			rc = hotline__db_storage_fail(db, rc, "storing the case's data key");
+		/* a rollback of this write bumps the cache generation, which empties the slot */
+		if (rc == 0)
+			key_cache_put(db, c->case_id, &ks, key_cache_version(db));
 	}
 	free(wrapped);
-	sodium_memzero(dk, sizeof(dk));
+	if (record)
+		sodium_memzero(record, strlen(record));
+	free(record);
+	keyset_wipe(&ks);
+	rnd_wipe(&pool);
 	return rc;
 }
 
@@ -635,7 +977,7 @@ int hotline__pii_seal_command(hotline__cmdctx *c)
  * else the mask; a clear value stored before encryption is masked for a
  * handle without the key (unless the database is unencrypted by choice).
  */
-static int reveal_holder(hotline_db *db, const char *case_id, json_t *h, int erased, int have_dk, const unsigned char dk[32])
+static int reveal_holder(hotline_db *db, const char *case_id, json_t *h, int erased, const case_keyset *ks)
 {
 	const char *const *p;
 	for (p = personal; *p; p++) {
@@ -649,8 +991,10 @@ static int reveal_holder(hotline_db *db, const char *case_id, json_t *h, int era
 			continue;
 		}
 		if (hotline__pii_is_sealed(v)) {
-			if (!(have_dk && open_value(&text, dk, case_id, *p, v) == 0))
-				text = hotline__strdup(json_string_value(json_object_get(v, "masked")));
+			if (!(ks->have_dk && open_value(&text, ks->dk, case_id, *p, v) == 0) &&
+			    !(text = open_mask(ks->have_mk ? ks->mk : NULL, case_id, *p, v)) &&
+			    !(text = hotline__strdup(HOTLINE__ERASED))) /* its key record is gone */
+				return HOTLINE_ENOMEM;
 		} else if (json_is_string(v) && !db->keys.have && db->keys.mode != HOTLINE__PII_UNENCRYPTED &&
 			strcmp(json_string_value(v), HOTLINE__ERASED) != 0) {
 			text = hotline__pii_mask(*p, json_string_value(v));
@@ -667,22 +1011,33 @@ static int reveal_holder(hotline_db *db, const char *case_id, json_t *h, int era
 	return 0;
 }
 
-static int case_dk(hotline_db *db, const char *case_id, unsigned char dk[32])
+/* The keys a read of `h` uses: whatever opens on this handle (none on a failure: the value then reads masked or erased). */
+static void read_keys(hotline_db *db, const char *case_id, const json_t *h, case_keyset *ks)
 {
-	return db->keys.have && data_key(db, case_id, dk) == 0;
+	const char *const *p;
+	int sealed = 0;
+	memset(ks, 0, sizeof(*ks));
+	for (p = personal; *p && !sealed; p++)
+		sealed = hotline__pii_is_sealed(json_object_get(h, *p));
+	/* nothing sealed (an unencrypted database, a case from before encryption): no key to look up */
+	if (sealed && case_keys(db, case_id, ks, db->keys.have) != 0)
+		keyset_wipe(ks);
 }
 
 int hotline__pii_reveal_case(hotline_db *db, hotline_case *c)
 {
 	json_t *ledger = json_object_get(c->json, "ledger");
-	unsigned char dk[32];
-	int have, rc;
+	case_keyset ks;
+	int rc, erased;
 	char *text;
 	if (!json_is_object(ledger))
 		return 0;
-	have = case_dk(db, c->id, dk);
-	rc = reveal_holder(db, c->id, ledger, json_object_get(c->json, "erased_at") != NULL, have, dk);
-	sodium_memzero(dk, sizeof(dk));
+	erased = json_object_get(c->json, "erased_at") != NULL;
+	memset(&ks, 0, sizeof(ks));
+	if (!erased)
+		read_keys(db, c->id, ledger, &ks);
+	rc = reveal_holder(db, c->id, ledger, erased, &ks);
+	keyset_wipe(&ks);
 	if (rc)
 		return rc;
 	if (!(text = hotline__json_canonical(c->json)))
@@ -695,8 +1050,8 @@ int hotline__pii_reveal_case(hotline_db *db, hotline_case *c)
 int hotline__pii_reveal_event(hotline_db *db, const char *stream, int erased, char **body)
 {
 	json_t *b, *h;
-	unsigned char dk[32];
-	int have = 0, rc = 0;
+	case_keyset ks;
+	int rc = 0;
 	char *text;
 	if (!stream || !*stream || (!strstr(*body, "\"owner\"") && !strstr(*body, "\"phone\"") && !strstr(*body, "\"room\"")))
 		return 0;
@@ -705,10 +1060,11 @@ int hotline__pii_reveal_event(hotline_db *db, const char *stream, int erased, ch
 	h = json_object_get(b, "values");
 	if (!json_is_object(h))
 		h = b;
+	memset(&ks, 0, sizeof(ks));
 	if (!erased)
-		have = case_dk(db, stream, dk);
-	rc = reveal_holder(db, stream, h, erased, have, dk);
-	sodium_memzero(dk, sizeof(dk));
+		read_keys(db, stream, h, &ks);
+	rc = reveal_holder(db, stream, h, erased, &ks);
+	keyset_wipe(&ks);
 	if (!rc && !(text = hotline__json_canonical(b)))
 		rc = HOTLINE_ENOMEM;
 	if (!rc) {
@@ -723,8 +1079,8 @@ char *hotline__pii_clear_body(hotline_db *db, const char *stream, const char *bo
 {
 	json_t *b = json_loads(body, 0, NULL), *h;
 	const char *const *p;
-	unsigned char dk[32];
-	int have = 0, sealed = 0;
+	case_keyset ks;
+	int sealed = 0;
 	char *out;
 	if (!b)
 		return NULL;
@@ -733,21 +1089,22 @@ char *hotline__pii_clear_body(hotline_db *db, const char *stream, const char *bo
 		h = b;
 	for (p = personal; *p; p++)
 		sealed |= hotline__pii_is_sealed(json_object_get(h, *p));
-	if (sealed && stream && *stream)
-		have = case_dk(db, stream, dk);
+	memset(&ks, 0, sizeof(ks));
+	if (sealed && stream && *stream && db->keys.have)
+		read_keys(db, stream, h, &ks);
 	for (p = personal; sealed && *p; p++) {
 		json_t *v = json_object_get(h, *p);
 		char *text = NULL;
 		if (!hotline__pii_is_sealed(v))
 			continue;
 		/* unreadable (no key, erased): the value cannot be compared; the rest of the command still is */
-		if (have && open_value(&text, dk, stream, *p, v) == 0)
+		if (ks.have_dk && open_value(&text, ks.dk, stream, *p, v) == 0)
 			json_object_set_new(h, *p, json_string(text));
 		else
 			json_object_set_new(h, *p, json_string(HOTLINE__ERASED));
 		free(text);
 	}
-	sodium_memzero(dk, sizeof(dk));
+	keyset_wipe(&ks);
 	out = hotline__json_canonical(b);
 	json_decref(b);
 	return out;
@@ -846,19 +1203,33 @@ typedef struct rewrap {
 	int failed;
 } rewrap;
 
-static int rewrap_cb(const char *case_id, const char *kek_id, const char *wrapped, void *payload)
+static int rewrap_cb(const char *case_id, const char *kek_id, const char *record, void *payload)
 {
 	rewrap *r = payload;
-	unsigned char dk[32];
-	char *w;
+	unsigned char dk[32], mk[32];
+	char *copy = hotline__strdup(record), *wrapped, *w;
+	int have_mk;
 	(void)kek_id;
+	if (!copy)
+		return HOTLINE_ENOMEM;
+	split_record(copy, &wrapped, mk, &have_mk);
 	if (unwrap_key(dk, r->db->keys.wrap, case_id, wrapped) != 0) {
+		free(copy);
+		sodium_memzero(mk, sizeof(mk));
 		hotline__db_fail(r->db, HOTLINE_EKEY, "case '%s': its data key does not open with key '%s'", case_id,
 			r->db->keys.id);
 		return HOTLINE_EKEY;
 	}
+	free(copy);
 	w = wrap_key(r->to->wrap, case_id, dk);
 	sodium_memzero(dk, sizeof(dk));
+	/* the mask key stays as it is: it is not wrapped by the KEK */
+	if (w && have_mk) {
+		char *full = record_text(w, mk);
+		free(w);
+		w = full;
+	}
+	sodium_memzero(mk, sizeof(mk));
 	if (!w)
 		return HOTLINE_ENOMEM;
 	if (r->n == r->cap) {

@@ -1,7 +1,8 @@
 /*
  * Owners' personal data (DESIGN §6.4): the fields owner, phone and room are
  * stored encrypted, each case under its own data key, the data keys wrapped
- * by the host's key-encryption key (KEK). The formats are described in
+ * by the host's key-encryption key (KEK); their masks under the case's mask
+ * key, which forget destroys with the data key. The formats are described in
  * docs/privacy.md.
  */
 #ifndef HOTLINE_CORE_PII_H
@@ -24,7 +25,7 @@ int hotline__pii_is_field(const char *name);
 char *hotline__pii_mask(const char *field, const char *value);
 /* Digits only, a leading 0086/+86/86 country code dropped; "" when no digit. */
 void hotline__pii_normalise_phone(const char *in, char *out, size_t size);
-/* 1 when a JSON value is a sealed personal value ({"enc", "masked"}). */
+/* 1 when a JSON value is a sealed personal value ({"enc", "mask"}, or {"enc", "masked"} written before mask keys). */
 int hotline__pii_is_sealed(const json_t *v);
 
 

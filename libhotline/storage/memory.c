@@ -213,11 +213,21 @@ static int push_undo(mem *m, const undo *u)
 	return 0;
 }
 
+/* Overwrites a string before it is freed: key rows hold data keys (wrapped) and mask keys. */
+static void wipe_free(char *p)
+{
+	volatile char *v = p;
+	size_t i, n = p ? strlen(p) : 0;
+	for (i = 0; i < n; i++)
+		v[i] = 0;
+	free(p);
+}
+
 static void kv_free(mkv *r)
 {
-	free(r->key);
-	free(r->a);
-	free(r->b);
+	wipe_free(r->key);
+	wipe_free(r->a);
+	wipe_free(r->b);
 }
 
 static int cmp_kv(const void *key, const void *elem)

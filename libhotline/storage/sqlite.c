@@ -110,6 +110,7 @@ typedef struct sq {
 	cached queries[F_COMBOS];
 	int in_tx;
 	char errmsg[512];
+	int erased_key;         /* this transaction deleted a key record: checkpoint the WAL when it commits */
 } sq;
 
 static int fail(sq *s, int code, const char *what)
@@ -237,6 +238,16 @@ static int s_commit(hotline_storage *base)
 			exec_fixed(s, Q_ROLLBACK, "rolling back");
 	}
 	s->in_tx = 0;
+	if (rc == 0 && s->erased_key) {
+		/*
+		 * The WAL still holds the page images from before the deletion (the
+		 * key record among them); copying them back and truncating the WAL
+		 * leaves only the secure_delete'd page. Best effort: a reader still
+		 * on an older snapshot keeps them until a later checkpoint.
+		 */
+		sqlite3_wal_checkpoint_v2(s->db, NULL, SQLITE_CHECKPOINT_TRUNCATE, NULL, NULL);
+	}
+	s->erased_key = 0;
 	return rc;
 }
 
@@ -244,6 +255,7 @@ static int s_rollback(hotline_storage *base)
 {
 	sq *s = (sq *)base;
 	s->in_tx = 0;
+	s->erased_key = 0;
 	if (sqlite3_get_autocommit(s->db))
 		return 0;
 	return exec_fixed(s, Q_ROLLBACK, "rolling back");
@@ -685,6 +697,8 @@ static int s_case_key_forget(hotline_storage *base, const char *case_id)
 	int rc = exec_text(s, Q_KEY_DELETE, case_id, NULL, NULL, "erasing a case's data key");
 	if (rc == 0)
 		rc = exec_text(s, Q_INDEX_DELETE, case_id, NULL, NULL, "erasing a case's phone index");
+	if (rc == 0)
+		s->erased_key = 1;
 	return rc;
 }
 

@@ -11,6 +11,8 @@
 #include <sqlite3.h>
 
 #include "core_fixture.h"
+#include <hotline/storage.h>
+#include <hotline/sys/storage.h>
 
 static const unsigned char other_key[HOTLINE_KEY_BYTES] = { 9, 9, 9, 9, 9, 9, 9, 9, 9, 9, 9, 9, 9, 9, 9, 9,
 	9, 9, 9, 9, 9, 9, 9, 9, 9, 9, 9, 9, 9, 9, 9, 9 };
@@ -451,6 +453,324 @@ static void test_masks_and_key_files(void **state)
 	hotline_db_close(db);
 }
 
+/* The forgotten case of the forget tests: values no other case shares, so any trace of them is its own. */
+#define REG_FORGOTTEN "{\"cmd\":\"register\",\"case\":\"F1\",\"at\":\"2026-11-02T09:05:00+08:00\",\"actor\":\"zhang\"," \
+	"\"property\":\"P1\",\"room\":\"7-808\",\"owner\":\"欧阳娜娜\",\"phone\":\"13612345678\",\"matter\":\"漏水\"," \
+	"\"call_taker\":\"zhang\",\"order_taker\":\"li\"}"
+#define CORRECT_FORGOTTEN "{\"cmd\":\"correct_record\",\"case\":\"F1\",\"at\":\"2026-11-02T10:00:00+08:00\"," \
+	"\"actor\":\"zhang\",\"fields\":[\"phone\"],\"values\":{\"phone\":\"13787654321\"}}"
+#define FORGET_F1 "{\"cmd\":\"forget\",\"case\":\"F1\",\"at\":\"2026-11-03T09:00:00+08:00\",\"actor\":\"adm\"}"
+
+/* What must not be found after F1 is forgotten: its clear values and the masks the library showed for them. */
+typedef struct traces {
+	char *items[16];
+	size_t n;
+} traces;
+
+static void traces_add(traces *t, const char *s)
+{
+	char esc[256];
+	assert_true(t->n + 3 <= sizeof(t->items) / sizeof(t->items[0]));
+	t->items[t->n++] = strdup(s);
+	/* an ASCII-only JSON encoder would write the non-ASCII characters as \u escapes */
+	u_escaped(s, esc, sizeof(esc), 0);
+	if (strcmp(esc, s) != 0) {
+		t->items[t->n++] = strdup(esc);
+		u_escaped(s, esc, sizeof(esc), 1);
+		t->items[t->n++] = strdup(esc);
+	}
+}
+
+static void traces_free(traces *t)
+{
+	size_t i;
+	for (i = 0; i < t->n; i++)
+		free(t->items[i]);
+	t->n = 0;
+}
+
+/*
+ * F1 registered and its phone corrected, then C2. The masks are the ones the
+ * library shows a reader without the key (checked through `nokey` when the
+ * backend lets a second handle read).
+ */
+static void forgotten_setup(hotline_db *db, hotline_db *nokey, traces *t)
+{
+	static const char *const fields[] = { "owner", "phone", "room" };
+	static const char *const masks[] = { "欧***", "136****5678", "7-8**" };
+	static const char *const clear[] = { "欧阳娜娜", "13612345678", "7-808", "13787654321" };
+	hotline_event_list *h;
+	hotline_case *c;
+	size_t i;
+	fixture_load(db);
+	assert_int_equal(hotline_db_exec_json(db, admin_line, NULL), 0);
+	assert_int_equal(exec_fmt(db, REG_FORGOTTEN), 0);
+	if (nokey) {
+		json_t *b;
+		assert_int_equal(hotline_db_history(&h, nokey, "F1"), 0);
+		b = json_loads(hotline_event_json(hotline_event_list_get(h, 0)), 0, NULL);
+		for (i = 0; i < 3; i++)
+			assert_string_equal(json_string_value(json_object_get(b, fields[i])), masks[i]);
+		json_decref(b);
+		hotline_event_list_free(h);
+	}
+	for (i = 0; i < 3; i++)
+		traces_add(t, masks[i]);
+	assert_int_equal(exec_fmt(db, CORRECT_FORGOTTEN), 0);
+	if (nokey) {
+		assert_int_equal(hotline_db_case(&c, nokey, "F1"), 0);
+		assert_string_equal(hotline_case_field(c, "phone"), "137****4321");
+		hotline_case_free(c);
+	}
+	traces_add(t, "137****4321");
+	for (i = 0; i < sizeof(clear) / sizeof(clear[0]); i++)
+		traces_add(t, clear[i]);
+	assert_int_equal(exec_fmt(db, REG("C2", "13911112222")), 0);
+}
+
+/* After forget the other case still reads masked without the key and clear with it; the log verifies. */
+static void others_intact(hotline_db *db, hotline_db *nokey)
+{
+	hotline_case *c;
+	hotline_event_list *h;
+	assert_int_equal(hotline_db_case(&c, nokey, "C2"), 0);
+	assert_string_equal(hotline_case_field(c, "phone"), "139****2222");
+	assert_string_equal(hotline_case_field(c, "owner"), "王**");
+	assert_string_equal(hotline_case_field(c, "room"), "3-2**");
+	hotline_case_free(c);
+	assert_int_equal(hotline_db_history(&h, nokey, "C2"), 0);
+	assert_non_null(strstr(hotline_event_json(hotline_event_list_get(h, 0)), "\"phone\":\"139****2222\""));
+	hotline_event_list_free(h);
+	assert_int_equal(hotline_db_case(&c, db, "C2"), 0);
+	assert_string_equal(hotline_case_field(c, "phone"), "13911112222");
+	assert_string_equal(hotline_case_field(c, "owner"), "王女士");
+	hotline_case_free(c);
+	assert_int_equal(hotline_db_case(&c, nokey, "F1"), 0);
+	assert_string_equal(hotline_case_field(c, "phone"), "[erased]");
+	assert_string_equal(hotline_case_field(c, "owner"), "[erased]");
+	hotline_case_free(c);
+	assert_int_equal(hotline_db_verify_log(db, NULL, NULL), 0);
+	assert_int_equal(hotline_db_verify_log(nokey, NULL, NULL), 0);
+}
+
+static void assert_no_trace(const char *what, const char *bytes, size_t n, const traces *t)
+{
+	size_t i;
+	for (i = 0; bytes && i < t->n; i++)
+		if (contains(bytes, n, t->items[i]))
+			fail_msg("'%s' of the forgotten case is still in %s", t->items[i], what);
+}
+
+/* forget leaves no mask (and no clear value) of the case in the SQLite file or its WAL. */
+static void test_forget_erases_masks_sqlite(void **state)
+{
+	char path[512], uri[600], side[600], *bytes[2], *record = NULL;
+	size_t n[2];
+	traces t = { { NULL }, 0 };
+	hotline_db *db, *nokey;
+	hotline_case *c;
+	hotline_event_list *h;
+	sqlite3 *s;
+	sqlite3_stmt *q;
+	(void)state;
+	tmp_path(path, sizeof(path), "forget");
+	snprintf(uri, sizeof(uri), "sqlite:%s", path);
+	assert_int_equal(fixture_open(&db, uri, NULL), 0);
+	assert_int_equal(open_key(&nokey, uri, NULL, NULL), 0);
+	forgotten_setup(db, nokey, &t);
+	/* the case's key record as stored: none of it may outlive forget */
+	assert_int_equal(sqlite3_open(path, &s), SQLITE_OK);
+	assert_int_equal(sqlite3_prepare_v2(s, "SELECT wrapped FROM case_keys WHERE case_id = 'F1'", -1, &q, NULL), SQLITE_OK);
+	assert_int_equal(sqlite3_step(q), SQLITE_ROW);
+	record = strdup((const char *)sqlite3_column_text(q, 0));
+	sqlite3_finalize(q);
+	sqlite3_close(s);
+	/* the handle with the key has F1's keys in hand; another handle forgets it */
+	assert_int_equal(hotline_db_case(&c, db, "F1"), 0);
+	assert_string_equal(hotline_case_field(c, "owner"), "欧阳娜娜");
+	hotline_case_free(c);
+	assert_int_equal(exec_fmt(nokey, FORGET_F1), 0);
+	assert_int_equal(hotline_db_case(&c, db, "F1"), 0);
+	assert_string_equal(hotline_case_field(c, "owner"), "[erased]");
+	hotline_case_free(c);
+	assert_int_equal(hotline_db_history(&h, db, "F1"), 0);
+	assert_non_null(strstr(hotline_event_json(hotline_event_list_get(h, 0)), "\"owner\":\"[erased]\""));
+	hotline_event_list_free(h);
+	others_intact(db, nokey);
+	/* both handles still open: the WAL is in place while the files are read */
+	bytes[0] = read_all(path, &n[0]);
+	snprintf(side, sizeof(side), "%s-wal", path);
+	bytes[1] = read_all(side, &n[1]);
+	assert_non_null(bytes[0]);
+	assert_no_trace("the database file", bytes[0], n[0], &t);
+	assert_no_trace("the WAL", bytes[1], n[1], &t);
+	assert_false(contains(bytes[0], n[0], record));
+	assert_false(bytes[1] && contains(bytes[1], n[1], record));
+	free(bytes[0]);
+	free(bytes[1]);
+	free(record);
+	hotline_db_close(nokey);
+	hotline_db_close(db);
+	/* and after a reopen */
+	assert_int_equal(fixture_open(&db, uri, NULL), 0);
+	assert_int_equal(open_key(&nokey, uri, NULL, NULL), 0);
+	others_intact(db, nokey);
+	hotline_db_close(nokey);
+	hotline_db_close(db);
+	bytes[0] = read_all(path, &n[0]);
+	assert_no_trace("the database file", bytes[0], n[0], &t);
+	free(bytes[0]);
+	traces_free(&t);
+	remove_db(path);
+}
+
+typedef struct mem_scan {
+	const traces *t;
+	size_t rows;
+} mem_scan;
+
+static void scan_text(mem_scan *m, const char *what, const char *text)
+{
+	if (text)
+		assert_no_trace(what, text, strlen(text), m->t);
+	m->rows++;
+}
+
+static int mem_event_cb(const hotline_storage_event *e, void *payload)
+{
+	scan_text(payload, "an event row", e->body);
+	return 0;
+}
+
+static int mem_case_cb(const hotline_storage_case *c, void *payload)
+{
+	scan_text(payload, "a case row", c->body);
+	return 0;
+}
+
+static int mem_key_cb(const char *case_id, const char *kek_id, const char *wrapped, void *payload)
+{
+	(void)kek_id;
+	assert_string_not_equal(case_id, "F1");
+	scan_text(payload, "a key row", wrapped);
+	return 0;
+}
+
+/* The same through the memory backend's rows (one handle: a memory database has no second reader). */
+static void test_forget_erases_masks_memory(void **state)
+{
+	hotline_storage_query all = HOTLINE_STORAGE_QUERY_INIT;
+	hotline_db_options o = HOTLINE_DB_OPTIONS_INIT;
+	hotline_storage *st;
+	hotline_db *db;
+	hotline_case *c;
+	traces t = { { NULL }, 0 };
+	mem_scan m;
+	(void)state;
+	assert_int_equal(hotline_storage_memory_new(&st), 0);
+	o.key = fixture_key;
+	o.key_id = FIXTURE_KEY_ID;
+	assert_int_equal(hotline_db_open_storage(&db, st, &o), 0);
+	forgotten_setup(db, NULL, &t);
+	assert_int_equal(exec_fmt(db, FORGET_F1), 0);
+	memset(&m, 0, sizeof(m));
+	m.t = &t;
+	assert_int_equal(st->begin(st, 0), 0);
+	assert_int_equal(st->events_foreach(st, NULL, mem_event_cb, &m), 0);
+	assert_int_equal(st->cases_foreach(st, &all, mem_case_cb, &m), 0);
+	assert_int_equal(st->case_keys_foreach(st, mem_key_cb, &m), 0);
+	st->rollback(st);
+	assert_true(m.rows > 10);
+	assert_int_equal(hotline_db_case(&c, db, "C2"), 0);
+	assert_string_equal(hotline_case_field(c, "owner"), "王女士");
+	hotline_case_free(c);
+	assert_int_equal(hotline_db_case(&c, db, "F1"), 0);
+	assert_string_equal(hotline_case_field(c, "owner"), "[erased]");
+	hotline_case_free(c);
+	assert_int_equal(hotline_db_verify_log(db, NULL, NULL), 0);
+	hotline_db_close(db);
+	traces_free(&t);
+}
+
+/*
+ * A database written before mask keys (tests/data/privacy-v1.db: the
+ * replay of privacy-v1.jsonl with tests/data/test.key by the previous
+ * release): its values {"enc", "masked"} read as before, a correction adds
+ * a mask key to the case's key record, forget erases, verify-log passes.
+ * The masks of the old events stay: they are in the clear (privacy.md).
+ */
+static void test_values_before_mask_keys(void **state)
+{
+	char path[512], uri[600], *bytes;
+	size_t n;
+	FILE *out;
+	hotline_db *db, *nokey;
+	hotline_case *c;
+	hotline_event_list *h;
+	(void)state;
+	tmp_path(path, sizeof(path), "v1");
+	assert_non_null(bytes = read_all(HOTLINE_SOURCE_DIR "/tests/data/privacy-v1.db", &n));
+	assert_non_null(out = fopen(path, "wb"));
+	assert_int_equal(fwrite(bytes, 1, n, out), n);
+	fclose(out);
+	free(bytes);
+	snprintf(uri, sizeof(uri), "sqlite:%s", path);
+	assert_int_equal(fixture_open(&db, uri, NULL), 0);
+	assert_int_equal(open_key(&nokey, uri, NULL, NULL), 0);
+	assert_int_equal(hotline_db_case(&c, db, "F1"), 0);
+	assert_string_equal(hotline_case_field(c, "phone"), "13612345678");
+	assert_string_equal(hotline_case_field(c, "owner"), "欧阳娜娜");
+	hotline_case_free(c);
+	assert_int_equal(hotline_db_case(&c, nokey, "F1"), 0);
+	assert_string_equal(hotline_case_field(c, "phone"), "136****5678");
+	assert_string_equal(hotline_case_field(c, "owner"), "欧***");
+	hotline_case_free(c);
+	/* a correction on the old case: its new values' masks are sealed under a mask key the record gains */
+	assert_int_equal(hotline_db_begin(db), 0);
+	assert_int_equal(exec_fmt(db, CORRECT_FORGOTTEN), 0);
+	assert_int_equal(hotline_db_rollback(db), 0); /* the mask key goes with the batch, and this handle knows it */
+	assert_int_equal(exec_fmt(db, CORRECT_FORGOTTEN), 0);
+	assert_int_equal(hotline_db_case(&c, nokey, "F1"), 0);
+	assert_string_equal(hotline_case_field(c, "phone"), "137****4321");
+	assert_string_equal(hotline_case_field(c, "owner"), "欧***");
+	hotline_case_free(c);
+	assert_int_equal(hotline_db_case(&c, db, "F1"), 0);
+	assert_string_equal(hotline_case_field(c, "phone"), "13787654321");
+	assert_string_equal(hotline_case_field(c, "owner"), "欧阳娜娜");
+	hotline_case_free(c);
+	assert_int_equal(hotline_db_history(&h, nokey, "F1"), 0);
+	assert_non_null(strstr(hotline_event_json(hotline_event_list_get(h, 0)), "\"phone\":\"136****5678\""));
+	assert_non_null(strstr(hotline_event_json(hotline_event_list_get(h, 1)), "\"phone\":\"137****4321\""));
+	hotline_event_list_free(h);
+	/* a rotation keeps the mask key */
+	assert_int_equal(hotline_db_rotate_key(db, other_key, "k2"), 0);
+	hotline_db_close(db);
+	assert_int_equal(open_key(&db, uri, other_key, "k2"), 0);
+	assert_int_equal(hotline_db_case(&c, nokey, "F1"), 0);
+	assert_string_equal(hotline_case_field(c, "phone"), "137****4321");
+	hotline_case_free(c);
+	assert_int_equal(hotline_db_case(&c, db, "C2"), 0);
+	assert_string_equal(hotline_case_field(c, "owner"), "王女士");
+	hotline_case_free(c);
+	assert_int_equal(exec_fmt(db, FORGET_F1), 0);
+	assert_int_equal(hotline_db_history(&h, db, "F1"), 0);
+	assert_non_null(strstr(hotline_event_json(hotline_event_list_get(h, 0)), "\"phone\":\"[erased]\""));
+	assert_non_null(strstr(hotline_event_json(hotline_event_list_get(h, 1)), "\"phone\":\"[erased]\""));
+	hotline_event_list_free(h);
+	assert_int_equal(hotline_db_case(&c, nokey, "C2"), 0);
+	assert_string_equal(hotline_case_field(c, "phone"), "139****2222");
+	hotline_case_free(c);
+	assert_int_equal(hotline_db_verify_log(db, NULL, NULL), 0);
+	hotline_db_close(nokey);
+	hotline_db_close(db);
+	/* what forget can and cannot take back: the corrected phone's mask is gone, the registered one's stays */
+	bytes = read_all(path, &n);
+	assert_false(contains(bytes, n, "137****4321"));
+	assert_true(contains(bytes, n, "136****5678"));
+	free(bytes);
+	remove_db(path);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -460,6 +780,9 @@ int main(void)
 		cmocka_unit_test(test_unencrypted_on_purpose),
 		cmocka_unit_test(test_migration),
 		cmocka_unit_test(test_masks_and_key_files),
+		cmocka_unit_test(test_forget_erases_masks_sqlite),
+		cmocka_unit_test(test_forget_erases_masks_memory),
+		cmocka_unit_test(test_values_before_mask_keys),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -226,9 +226,11 @@ struct hotline_storage {
 	/* ---- end of version 5 ---- */
 
 	/* ==== version 6: owners' personal data (share/doc/hotline/privacy.md) ====
-	 * Three small tables beside the log: settings (name -> value), the
-	 * wrapped data key of each case, and the phone blind index (one row per
-	 * case). All are written inside the command's transaction and rolled
+	 * Three small tables beside the log: settings (name -> value), the key
+	 * record of each case (ASCII text the library composes, about 150
+	 * characters: its wrapped data key and its mask key; stored and returned
+	 * verbatim, whatever its length), and the phone blind
+	 * index (one row per case). All are written inside the command's transaction and rolled
 	 * back with it. All "may": a backend without them (NULL, or a struct of
 	 * an earlier version) serves only databases created unencrypted
 	 * (HOTLINE_DB_UNENCRYPTED); writing personal data then is HOTLINE_EKEY.
@@ -240,18 +242,20 @@ struct hotline_storage {
 		int (*cb)(const char *value, void *payload), void *payload);
 	/** may: insert or replace setting `name`. */
 	int (*setting_put)(hotline_storage *st, const char *name, const char *value);
-	/** may: insert or replace the wrapped data key of a case (kek_id: the key that wraps it). */
+	/** may: insert or replace the key record of a case (`wrapped`, opaque text; kek_id: the key that wraps its data key). */
 	int (*case_key_put)(hotline_storage *st, const char *case_id, const char *kek_id, const char *wrapped);
-	/** may: call cb with the case's wrapped key, or return HOTLINE_ENOT_FOUND. */
+	/** may: call cb with the case's key record, or return HOTLINE_ENOT_FOUND. */
 	int (*case_key_get)(hotline_storage *st, const char *case_id,
 		int (*cb)(const char *case_id, const char *kek_id, const char *wrapped, void *payload), void *payload);
-	/** may: every wrapped key, ordered by case id. */
+	/** may: every key record, ordered by case id. */
 	int (*case_keys_foreach)(hotline_storage *st,
 		int (*cb)(const char *case_id, const char *kek_id, const char *wrapped, void *payload), void *payload);
 	/**
-	 * may: erase a case's personal data: delete its wrapped key and its
+	 * may: erase a case's personal data: delete its key record and its
 	 * blind-index rows, so that no copy stays readable (SQLite:
-	 * secure_delete). 0 also when there was none.
+	 * secure_delete and a WAL checkpoint after the commit; memory: the
+	 * rows overwritten). The record holds the key to the masks too, so a
+	 * copy left behind would make them readable. 0 also when there was none.
 	 */
 	int (*case_key_forget)(hotline_storage *st, const char *case_id);
 	/** may: insert or replace the blind-index value of a case (one row per case). */
