@@ -827,6 +827,28 @@ static void test_checkpoint_writers(void **state)
 	assert_int_equal(seq, s2);
 	assert_int_equal(hotline_db_verify_checkpoint(other, cw.text, NULL), 0);
 	hotline_free(cw.text);
+	/* inside a batch: its own writes count, and it does not wait for itself */
+	assert_int_equal(hotline_db_begin(other), 0);
+	assert_int_equal(hotline_db_exec_json(other, "{\"cmd\":\"reply\",\"case\":\"K1\",\"at\":\"2026-11-02T10:01:00+08:00\","
+		"\"actor\":\"zhang\",\"text\":\"in a batch\"}", &seq), 0);
+	memset(&cw, 0, sizeof(cw));
+	cw.db = other;
+	cw.o = (hotline_checkpoint_options)HOTLINE_CHECKPOINT_OPTIONS_INIT;
+	ck_one(&cw);
+	assert_int_equal(cw.rc, 0);
+	assert_int_equal(sscanf(cw.text, "hlc1:%" SCNd64 ":", &s1), 1);
+	assert_int_equal(s1, seq);
+	hotline_free(cw.text);
+	assert_int_equal(hotline_db_rollback(other), 0);
+	/* through a handle opened read-only (default_transaction_read_only) too */
+	memset(&cw, 0, sizeof(cw));
+	cw.db = open_db(ci, HOTLINE_OPEN_READ_ONLY, NULL);
+	cw.o = (hotline_checkpoint_options)HOTLINE_CHECKPOINT_OPTIONS_INIT;
+	ck_one(&cw);
+	assert_int_equal(cw.rc, 0);
+	assert_int_equal(hotline_db_verify_checkpoint(cw.db, cw.text, NULL), 0);
+	hotline_free(cw.text);
+	hotline_db_close(cw.db);
 	/* beyond the committed log: refused */
 	memset(&cw, 0, sizeof(cw));
 	cw.db = db;
