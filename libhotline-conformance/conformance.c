@@ -743,6 +743,32 @@ static void t_peer_data_version(ct *t)
 	CHECK(t, a != b);
 }
 
+/* stable_seq: the highest committed seq; inside its own write transaction, its events count and it does not wait for itself. */
+static void t_stable_seq(ct *t)
+{
+	hotline_storage *st = t->st;
+	hotline_storage_event e1 = mkev("C1", 1), e2 = mkev("C1", 2);
+	int64_t s1 = 0, s2 = 0, head = -1;
+	if (st->version < 7 || !st->stable_seq) {
+		t->skip = "no stable_seq callback (optional, struct version 7)";
+		return;
+	}
+	CHECK_RC(t, st->stable_seq(st, &head), 0);
+	CHECK_I64(t, head, 0);
+	CHECK_RC(t, st->begin(st, 1), 0);
+	CHECK_RC(t, st->event_append(st, &e1, &s1), 0);
+	CHECK_RC(t, st->commit(st), 0);
+	CHECK_RC(t, st->stable_seq(st, &head), 0);
+	CHECK_I64(t, head, s1);
+	CHECK_RC(t, st->begin(st, 1), 0);
+	CHECK_RC(t, st->event_append(st, &e2, &s2), 0);
+	CHECK_RC(t, st->stable_seq(st, &head), 0);
+	CHECK_I64(t, head, s2);
+	CHECK_RC(t, st->rollback(st), 0);
+	CHECK_RC(t, st->stable_seq(st, &head), 0);
+	CHECK_I64(t, head, s1);
+}
+
 static const struct {
 	const char *name;
 	void (*fn)(ct *t);
@@ -759,6 +785,7 @@ static const struct {
 	{ "data_version", t_data_version },
 	{ "peer_visibility", t_peer_visibility },
 	{ "peer_data_version", t_peer_data_version },
+	{ "stable_seq", t_stable_seq },
 };
 
 #define N_CASES (sizeof(cases) / sizeof(cases[0]))
