@@ -1107,6 +1107,34 @@ static void t_phone_index(ct *t)
 	CHECK_RC(t, st->case_key_get(st, "C3", kv_key, &k), HOTLINE_ENOT_FOUND);
 }
 
+/* ---- storage version 7: the stable head ---- */
+
+/* stable_seq: the highest committed seq; inside its own write transaction, its events count and it does not wait for itself. */
+static void t_stable_seq(ct *t)
+{
+	hotline_storage *st = t->st;
+	hotline_storage_event e1 = mkev("C1", 1), e2 = mkev("C1", 2);
+	int64_t s1 = 0, s2 = 0, head = -1;
+	if (st->version < 7 || !st->stable_seq) {
+		t->skip = "no stable_seq callback (optional, struct version 7)";
+		return;
+	}
+	CHECK_RC(t, st->stable_seq(st, &head), 0);
+	CHECK_I64(t, head, 0);
+	CHECK_RC(t, st->begin(st, 1), 0);
+	CHECK_RC(t, st->event_append(st, &e1, &s1), 0);
+	CHECK_RC(t, st->commit(st), 0);
+	CHECK_RC(t, st->stable_seq(st, &head), 0);
+	CHECK_I64(t, head, s1);
+	CHECK_RC(t, st->begin(st, 1), 0);
+	CHECK_RC(t, st->event_append(st, &e2, &s2), 0);
+	CHECK_RC(t, st->stable_seq(st, &head), 0);
+	CHECK_I64(t, head, s2);
+	CHECK_RC(t, st->rollback(st), 0);
+	CHECK_RC(t, st->stable_seq(st, &head), 0);
+	CHECK_I64(t, head, s1);
+}
+
 static const struct {
 	const char *name;
 	void (*fn)(ct *t);
@@ -1129,6 +1157,7 @@ static const struct {
 	{ "settings", t_settings },
 	{ "case_keys", t_case_keys },
 	{ "phone_index", t_phone_index },
+	{ "stable_seq", t_stable_seq },
 };
 
 #define N_CASES (sizeof(cases) / sizeof(cases[0]))

@@ -65,6 +65,11 @@ HOTLINE_EXTERN(int) hotline_checkpoint_options_init(hotline_checkpoint_options *
  * over the text before it (base64url, no padding). opts may be NULL
  * (unsigned, up to now). The caller frees *out with hotline_free().
  * HOTLINE_EINVALID when up_to_seq is beyond the log or a key has the wrong size.
+ * With writers that overlap (PostgreSQL) the call first waits until no
+ * write transaction that may hold a seq is in flight, so that it never
+ * covers a seq still being written; "the log" then ends at the last seq
+ * committed, and an up_to_seq beyond it is HOTLINE_EINVALID
+ * (share/doc/hotline/integrity.md).
  */
 HOTLINE_EXTERN(int) hotline_db_checkpoint(char **out, hotline_db *db, const hotline_checkpoint_options *opts);
 

@@ -144,6 +144,12 @@ HOTLINE_EXTERN(int) hotline_db_exec_json(hotline_db *db, const char *json, int64
  * event's seq in *seq_out and 1 in *repeated_out (may be NULL; 0 when the
  * command was applied). The same id with other content is
  * HOTLINE_EDUPLICATE. A refused command's id is not remembered.
+ * Retries sent at once through several handles (PostgreSQL) are answered
+ * the same way: one applies, the others return repeated with its seq (or
+ * HOTLINE_EDUPLICATE), never conflict. Inside a batch (hotline_db_begin)
+ * a command that loses such a race keeps its failure (conflict, say), and a
+ * lost write rolls the batch back as any failed write does: a batch cannot
+ * be retried in part; retry it whole.
  */
 HOTLINE_EXTERN(int) hotline_db_exec_json_v2(hotline_db *db, const char *json, int64_t *seq_out, int *repeated_out);
 

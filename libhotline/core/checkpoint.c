@@ -278,7 +278,7 @@ int hotline_db_checkpoint(char **out, hotline_db *db, const hotline_checkpoint_o
 	hotline__checkpoint c;
 	char text[HOTLINE_CHECKPOINT_MAX + 1], b64[sodium_base64_ENCODED_LEN(64, B64)];
 	unsigned char sk[64], pk[32];
-	int64_t last = 0;
+	int64_t last = 0, up_to;
 	int rc;
 
 	if (out)
@@ -294,17 +294,39 @@ int hotline_db_checkpoint(char **out, hotline_db *db, const hotline_checkpoint_o
 	}
 	if (o.up_to_seq < 0)
 		return hotline__db_fail(db, HOTLINE_EINVALID, "up_to_seq must be 0 (now) or a seq of the log");
+	up_to = o.up_to_seq ? o.up_to_seq : INT64_MAX;
 	if (o.secret_key && (rc = secret_key_of(sk, pk, o.secret_key, o.secret_key_len)) != 0)
 		return hotline__db_fail(db, rc, "a signing key is a 32-byte seed or a 64-byte secret key, not %zu bytes",
 			o.secret_key_len);
 	pthread_mutex_lock(&db->mu);
 	hotline__clearerr(&db->err);
+	if (db->st->version >= 7 && db->st->stable_seq) {
+		/*
+		 * Writers that overlap may commit out of seq order: cover only seqs no
+		 * transaction in flight can still add to (sys/storage.h, version 7).
+		 * Beyond that head the log has nothing yet that a checkpoint may
+		 * cover: refused, as a seq beyond the log's end is.
+		 */
+		int64_t stable = 0;
+		if ((rc = db->st->stable_seq(db->st, &stable)) != 0) {
+			hotline__db_storage_fail(db, rc, "waiting for the writers in flight");
+			goto out;
+		}
+		if (o.up_to_seq > stable) {
+			rc = hotline__db_fail(db, HOTLINE_EINVALID, "the log's committed events end at seq %" PRId64 ": no "
+				"checkpoint up to %" PRId64 " (it would cover events not written yet, or still being written)",
+				stable, o.up_to_seq);
+			goto out;
+		}
+		if (!o.up_to_seq)
+			up_to = stable;
+	}
 	rc = db->in_batch ? 0 : db->st->begin(db->st, 0);
 	if (rc) {
 		hotline__db_storage_fail(db, rc, "starting a read transaction");
 		goto out;
 	}
-	rc = hotline__checkpoint_compute(db->st, o.up_to_seq ? o.up_to_seq : INT64_MAX, &c, &last);
+	rc = hotline__checkpoint_compute(db->st, up_to, &c, &last);
 	if (!db->in_batch)
 		db->st->rollback(db->st);
 	if (rc) {

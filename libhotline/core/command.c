@@ -216,11 +216,55 @@ int hotline_db_rollback(hotline_db *db)
 	return rc;
 }
 
+/*
+ * A command with the client's command_id that failed (refused, or its write
+ * lost) while another handle applied the same command_id: two retries at
+ * once, on a backend whose writers overlap. The first check ran before the
+ * twin committed; this one, in a new transaction, sees it, and the command
+ * is answered as a retry (DESIGN §6.2): repeated with the twin's seq, or
+ * duplicate. Otherwise the failure stands as it was. `orig`: the command
+ * as given, when apply() sealed personal fields in c->obj. Not in a batch:
+ * its earlier commands are rolled back with it and cannot be retried apart.
+ */
+static int recheck_repeat(hotline__cmdctx *c, json_t *orig, int rc, int64_t *seq_out, int *repeated_out)
+{
+	hotline_db *db = c->db;
+	hotline__err failed = db->err;
+	json_t *obj = c->obj;
+	int rc2;
+	if (db->in_batch || !c->command_id || rc == HOTLINE_ENOMEM)
+		return rc;
+	if (db->st->begin(db->st, 1) != 0 || hotline__db_sync(db) != 0) {
+		db->st->rollback(db->st);
+		db->err = failed;
+		return rc;
+	}
+	if (orig)
+		c->obj = orig;
+	c->repeated = 0;
+	rc2 = hotline__validate_repeat(c);
+	c->obj = obj;
+	db->st->rollback(db->st);
+	if (rc2 == HOTLINE_EDUPLICATE)
+		return rc2;
+	if (rc2 == 0 && c->repeated) {
+		hotline__clearerr(&db->err);
+		if (seq_out)
+			*seq_out = c->repeat_seq;
+		if (repeated_out)
+			*repeated_out = 1;
+		return 0;
+	}
+	db->err = failed;
+	return rc;
+}
+
 /* Runs one command object; takes the handle's lock. */
 int hotline__db_exec_obj(hotline_db *db, json_t *obj, int64_t *seq_out, int *repeated_out)
 {
 	hotline__cmdctx c;
-	int rc;
+	json_t *orig = NULL;
+	int rc, repeat_failed, own_id;
 
 	memset(&c, 0, sizeof(c));
 	c.db = db;
@@ -255,12 +299,22 @@ int hotline__db_exec_obj(hotline_db *db, json_t *obj, int64_t *seq_out, int *rep
 			*repeated_out = 1;
 		goto done;
 	}
+	repeat_failed = rc != 0; /* then it has answered already */
+	own_id = c.command_id != NULL; /* apply() makes one when the client gave none */
 	if (rc || (rc = hotline__validate_references(&c)) || (rc = hotline__validate_role(&c)) ||
 	    (rc = hotline__validate_transition(&c)) || (rc = hotline__guards_check(&c)) ||
 	    (rc = hotline__validate_version(&c)) || (rc = hotline__pii_check(&c))) {
 		/* A refusal has written nothing: a batch goes on. */
 		if (!db->in_batch)
 			db->st->rollback(db->st);
+		if (!repeat_failed)
+			rc = recheck_repeat(&c, NULL, rc, seq_out, repeated_out);
+		goto done;
+	}
+	/* apply() seals personal fields in place: a recheck compares the command as given */
+	if (!db->in_batch && own_id && hotline__pii_will_seal(&c) && !(orig = json_deep_copy(obj))) {
+		rc = hotline__db_fail(db, HOTLINE_ENOMEM, "out of memory");
+		db->st->rollback(db->st);
 		goto done;
 	}
 	if ((rc = apply(&c, seq_out)) != 0) {
@@ -269,6 +323,8 @@ int hotline__db_exec_obj(hotline_db *db, json_t *obj, int64_t *seq_out, int *rep
 		hotline__cache_clear(&db->cache);
 		if (db->in_batch)
 			batch_abort(db);
+		else if (own_id)
+			rc = recheck_repeat(&c, orig, rc, seq_out, repeated_out);
 		goto done;
 	}
 	if (!db->in_batch && (rc = db->st->commit(db->st)) != 0) {
@@ -284,6 +340,7 @@ int hotline__db_exec_obj(hotline_db *db, json_t *obj, int64_t *seq_out, int *rep
 			rc = hotline__db_fail(db, arc, "out of memory");
 	}
 done:
+	json_decref(orig);
 	if (c.have_case) {
 		if (rc && c.snap_cached)
 			hotline__cache_return_snapshot(&db->cache, &c.snap);

@@ -893,6 +893,11 @@ int hotline__pii_check(hotline__cmdctx *c)
 	return 0;
 }
 
+int hotline__pii_will_seal(hotline__cmdctx *c)
+{
+	return c->kind != HOTLINE_CMD_FORGET && c->db->keys.mode != HOTLINE__PII_UNENCRYPTED && writes_personal(c);
+}
+
 int hotline__pii_seal_command(hotline__cmdctx *c)
 {
 	hotline_db *db = c->db;

@@ -33,6 +33,8 @@ int hotline__pii_is_sealed(const json_t *v);
 int hotline__pii_check(struct hotline__cmdctx *c);
 /* In apply(), inside the transaction: encrypts the command's personal fields, stores key and index rows. */
 int hotline__pii_seal_command(struct hotline__cmdctx *c);
+/* 1 when hotline__pii_seal_command would change the command object in place. */
+int hotline__pii_will_seal(struct hotline__cmdctx *c);
 
 /* Reads: a snapshot with personal fields clear (with the key), masked (without) or "[erased]". */
 int hotline__pii_reveal_case(hotline_db *db, hotline_case *c);

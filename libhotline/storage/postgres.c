@@ -15,7 +15,11 @@
  *     so that writers of one case queue and each reads what the previous one
  *     committed, and stream_head of the organisation stream "" first takes a
  *     transaction-scoped advisory lock, so that calls and directory lines
- *     appended at once queue instead of failing.
+ *     appended at once queue instead of failing;
+ *   - every write transaction holds the seq lock shared from its BEGIN, before
+ *     it can take a seq, to its end; stable_seq takes it exclusively to wait
+ *     out every transaction in flight, so that a checkpoint never covers a
+ *     seq that a transaction still running may yet commit.
  * Read transactions are REPEATABLE READ READ ONLY: one snapshot per
  * assessment or verification, without waiting for writers.
  */
@@ -31,9 +35,11 @@
 
 #define SCHEMA_VERSION 2
 #define APPLICATION "libhotline"
-/* advisory lock keys (pg_advisory_xact_lock): the schema, the organisation stream */
+/* advisory lock keys (pg_advisory_xact_lock): the schema, the organisation stream, seqs in flight */
 #define LOCK_SCHEMA INT64_C(0x484C494E00000001)
 #define LOCK_ORG_STREAM INT64_C(0x484C494E00000002)
+/* the seq lock's key, 0x484C494E00000003, as SQL text: it is only ever written into statements */
+#define LOCK_SEQ_SQL "5209619468317097987"
 
 /* The function the append-only triggers run; check_protection compares its body. */
 #define GUARD_BODY "BEGIN RAISE EXCEPTION 'events are append-only'; END"
@@ -262,6 +268,8 @@ static int ensure_connection(pg *s)
 	return 0;
 }
 
+static void end_aborted(pg *s);
+
 static int p_begin(hotline_storage *base, int write)
 {
 	pg *s = (pg *)base;
@@ -272,11 +280,18 @@ static int p_begin(hotline_storage *base, int write)
 	}
 	if ((rc = ensure_connection(s)) != 0)
 		return rc;
-	rc = exec_simple(s, write ? "BEGIN ISOLATION LEVEL READ COMMITTED" : "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY",
-		"beginning a transaction");
+	/*
+	 * A writer holds the seq lock shared from its first statement, before it
+	 * takes any seq or any other lock (so no cycle can form through it), to
+	 * its end: see p_stable_seq. Same round trip as the BEGIN.
+	 */
+	rc = exec_simple(s, write ? "BEGIN ISOLATION LEVEL READ COMMITTED; SELECT pg_advisory_xact_lock_shared(" LOCK_SEQ_SQL ")"
+		: "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY", "beginning a transaction");
 	if (rc == 0) {
 		s->in_tx = 1;
 		s->write_tx = write != 0;
+	} else {
+		end_aborted(s);
 	}
 	return rc;
 }
@@ -341,6 +356,55 @@ static int p_rollback(hotline_storage *base)
 	if (PQtransactionStatus(s->conn) == PQTRANS_IDLE)
 		return 0;
 	return exec_simple(s, "ROLLBACK", "rolling back");
+}
+
+/* ---- the stable head (storage version 7) ---- */
+
+/*
+ * Seqs come from a sequence: a transaction may take seq 10, another 11 and
+ * commit first. Taking the seq lock exclusively waits until every write
+ * transaction that held it shared (so every one that may have taken a seq)
+ * has ended, and keeps new ones from starting; the head read then, in a
+ * statement begun after the wait (READ COMMITTED), has every seq below it
+ * committed or gone for good, and any seq taken later is higher (the
+ * identity sequence is not cached per session). The lock is held for one
+ * more statement only; inside a batch, to the batch's end.
+ */
+static int p_stable_seq(hotline_storage *base, int64_t *seq_out)
+{
+	pg *s = (pg *)base;
+	PGresult *r;
+	int rc, own_tx = !s->in_tx;
+	*seq_out = 0;
+	if (s->in_tx && !s->write_tx) {
+		snprintf(s->errmsg, sizeof(s->errmsg), "the stable head cannot be read inside a read transaction");
+		return HOTLINE_ESTORAGE;
+	}
+	if (own_tx && ((rc = ensure_connection(s)) != 0 ||
+		       (rc = exec_simple(s, "BEGIN ISOLATION LEVEL READ COMMITTED", "beginning a transaction")) != 0)) {
+		end_aborted(s);
+		return rc;
+	}
+	rc = exec_simple(s, "SELECT pg_advisory_xact_lock(" LOCK_SEQ_SQL ")", "waiting for the writers in flight");
+	if (rc == 0) {
+		r = PQexec(s->conn, "SELECT coalesce(max(seq), 0)::text, pg_is_in_recovery() FROM events");
+		if (!ok(r) || PQntuples(r) != 1) {
+			rc = result_code(s, r, "reading the head of the log");
+		} else if (strcmp(PQgetvalue(r, 0, 1), "t") == 0) {
+			/* a standby cannot wait for the primary's writers */
+			snprintf(s->errmsg, sizeof(s->errmsg), "the head of the log is read on the primary, not on a standby");
+			rc = HOTLINE_ESTORAGE;
+		} else {
+			*seq_out = strtoll(PQgetvalue(r, 0, 0), NULL, 10);
+		}
+		PQclear(r);
+	}
+	if (own_tx) {
+		if (rc == 0)
+			rc = exec_simple(s, "COMMIT", "ending the transaction");
+		end_aborted(s);
+	}
+	return rc;
 }
 
 /* ---- data_version ---- */
@@ -1104,6 +1168,7 @@ int hotline_storage_postgres_new(hotline_storage **out, const char *conninfo, co
 	s->parent.case_key_forget = p_case_key_forget;
 	s->parent.phone_index_put = p_phone_index_put;
 	s->parent.phone_index_find = p_phone_index_find;
+	s->parent.stable_seq = p_stable_seq;
 	*out = &s->parent;
 	return 0;
 }

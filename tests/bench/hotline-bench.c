@@ -586,6 +586,9 @@ static void pg_lib_writer(int w, long per)
 	int k;
 	snprintf(uri, sizeof(uri), "postgres:%s", pg_conninfo);
 	o.mode = HOTLINE_OPEN_READ_WRITE;
+	/* encrypted, as every other figure: the owners' fields need the key */
+	o.key = bench_key;
+	o.key_id = "bench";
 	if (hotline_db_open(&db, uri, &o) != 0)
 		die("open", hotline_last_error());
 	for (n = w * per; n < (w + 1) * per; n++)

@@ -6,7 +6,7 @@
  * processes and threads writing at once. Exits 77 (skipped) when no
  * cluster was started (no PostgreSQL server binaries).
  *
- *   test_postgres CONNINFO_FILE [--concurrency-only]
+ *   test_postgres CONNINFO_FILE [--concurrency-only | --only=TEST_NAME_PATTERN]
  */
 #include <inttypes.h>
 #include <stdarg.h>
@@ -646,6 +646,394 @@ static void test_concurrency(void **state)
 	assert_int_equal(checked, done + 11 + 2);
 }
 
+/* ---- checkpoints while others write: never over a seq still in flight ---- */
+
+#define CK_WRITERS 4
+#define CK_ROUNDS 30
+#define CK_MAX 400
+
+typedef struct ck_shared {
+	char conninfo[700];
+	pthread_barrier_t quiet, go;
+	volatile int writers_left;
+	pthread_mutex_t mu;
+	char *taken[CK_MAX];
+	int n_taken, errors;
+	char err[256];
+} ck_shared;
+
+typedef struct ck_writer {
+	ck_shared *sh;
+	int id;
+} ck_writer;
+
+static hotline_db *open_thread_db(const char *conninfo)
+{
+	hotline_db_options o = HOTLINE_DB_OPTIONS_INIT;
+	char uri[760];
+	hotline_db *db = NULL;
+	uri_of(uri, sizeof(uri), conninfo);
+	o.mode = HOTLINE_OPEN_READ_WRITE;
+	o.key = pg_key;
+	o.key_id = "pg-test";
+	return hotline_db_open(&db, uri, &o) == 0 ? db : NULL;
+}
+
+static void ck_error(ck_shared *sh, const char *what, hotline_db *db)
+{
+	pthread_mutex_lock(&sh->mu);
+	sh->errors++;
+	snprintf(sh->err, sizeof(sh->err), "%s: %s", what, db ? hotline_db_errmsg(db) : hotline_last_error());
+	pthread_mutex_unlock(&sh->mu);
+}
+
+/*
+ * Its own case, in rounds that all writers start together after a quiet
+ * moment, as a burst of requests does: then none of them has seen another's
+ * commit since its last command, so none takes the organisation stream's
+ * lock (hotline__db_sync), and their seqs and commits interleave freely.
+ * Each round a batch of three replies, a pause inside it (a slow app
+ * server), or a single reply.
+ */
+static void *ck_write_loop(void *p)
+{
+	ck_writer *w = p;
+	hotline_db *db = open_thread_db(w->sh->conninfo);
+	int k, j;
+	if (!db)
+		ck_error(w->sh, "open", NULL);
+	else if (exec_fmt(db, "{\"cmd\":\"register\",\"case\":\"CK%d\",\"at\":\"2026-11-02T09:00:00+08:00\",\"actor\":\"zhang\","
+		"\"property\":\"P1\",\"room\":\"1\",\"owner\":\"王\",\"phone\":\"1\",\"matter\":\"m\",\"call_taker\":\"zhang\","
+		"\"order_taker\":\"li\"}", w->id) != 0)
+		ck_error(w->sh, "register", db);
+	for (k = 0; k < CK_ROUNDS; k++) {
+		int batch = (k + w->id) % 3 != 0, rc = 0;
+		pthread_barrier_wait(&w->sh->quiet);
+		/* a command refused before it locks anything: this handle has now seen every commit */
+		if (db && exec_fmt(db, "{\"cmd\":\"reply\",\"case\":\"NONE\",\"at\":\"2026-11-02T10:00:00+08:00\",\"actor\":\"zhang\","
+			"\"text\":\"x\"}") != HOTLINE_ENOT_FOUND)
+			ck_error(w->sh, "refresh", db);
+		pthread_barrier_wait(&w->sh->go);
+		if (!db)
+			continue;
+		if (batch && hotline_db_begin(db) != 0) {
+			ck_error(w->sh, "begin", db);
+			continue;
+		}
+		for (j = 0; j < (batch ? 3 : 1) && rc == 0; j++) {
+			rc = exec_fmt(db, "{\"cmd\":\"reply\",\"case\":\"CK%d\",\"at\":\"2026-11-02T10:00:00+08:00\",\"actor\":\"zhang\","
+				"\"text\":\"%d-%d\"}", w->id, k, j);
+			if (batch)
+				nanosleep(&(struct timespec){ 0, (long)(1 + (w->id + k + j) % 4) * 1000000L }, NULL);
+		}
+		if (rc != 0)
+			ck_error(w->sh, "reply", db);
+		if (batch && (rc ? hotline_db_rollback(db) : hotline_db_commit(db)) != 0)
+			ck_error(w->sh, "commit", db);
+	}
+	if (db)
+		hotline_db_close(db);
+	__atomic_sub_fetch(&w->sh->writers_left, 1, __ATOMIC_SEQ_CST);
+	return NULL;
+}
+
+static void *ck_checkpoint_loop(void *p)
+{
+	ck_shared *sh = p;
+	hotline_db *db = open_thread_db(sh->conninfo);
+	if (!db) {
+		ck_error(sh, "open", NULL);
+		return NULL;
+	}
+	while (__atomic_load_n(&sh->writers_left, __ATOMIC_SEQ_CST) > 0 && sh->n_taken < CK_MAX) {
+		char *text = NULL;
+		if (hotline_db_checkpoint(&text, db, NULL) != 0) {
+			ck_error(sh, "checkpoint", db);
+			break;
+		}
+		sh->taken[sh->n_taken++] = text;
+	}
+	hotline_db_close(db);
+	return NULL;
+}
+
+typedef struct ck_wait {
+	hotline_db *db;
+	hotline_checkpoint_options o;
+	char *text;
+	int rc;
+	volatile int done;
+} ck_wait;
+
+static void *ck_one(void *p)
+{
+	ck_wait *c = p;
+	c->rc = hotline_db_checkpoint(&c->text, c->db, &c->o);
+	__atomic_store_n(&c->done, 1, __ATOMIC_SEQ_CST);
+	return NULL;
+}
+
+static void test_checkpoint_writers(void **state)
+{
+	char ci[700];
+	hotline_db *db, *other;
+	PGconn *inflight;
+	PGresult *r;
+	ck_shared sh;
+	ck_writer ws[CK_WRITERS];
+	ck_wait cw;
+	pthread_t th[CK_WRITERS + 1];
+	int64_t s1 = 0, s2 = 0, seq = 0;
+	int i, verified = 0;
+	(void)state;
+	fresh_schema(ci, sizeof(ci), "ckpt");
+	db = open_db(ci, HOTLINE_OPEN_CREATE, NULL);
+	fixture_load(db);
+	for (i = 0; i < 2; i++)
+		assert_int_equal(exec_fmt(db, "{\"cmd\":\"register\",\"case\":\"K%d\",\"at\":\"2026-11-02T09:00:00+08:00\","
+			"\"actor\":\"zhang\",\"property\":\"P1\",\"room\":\"1\",\"owner\":\"王\",\"phone\":\"1\",\"matter\":\"m\","
+			"\"call_taker\":\"zhang\",\"order_taker\":\"li\"}", i), 0);
+
+	/*
+	 * seq s1 taken by a writer still in flight (a connection doing what a
+	 * write transaction of the library does: the seq lock shared, then a
+	 * seq), s2 > s1 committed by a handle
+	 */
+	inflight = PQconnectdb(ci);
+	assert_int_equal(PQstatus(inflight), CONNECTION_OK);
+	r = PQexec(inflight, "BEGIN; SELECT pg_advisory_xact_lock_shared(5209619468317097987);"
+		" SELECT nextval(pg_get_serial_sequence('events', 'seq'))");
+	assert_int_equal(PQresultStatus(r), PGRES_TUPLES_OK);
+	s1 = strtoll(PQgetvalue(r, 0, 0), NULL, 10);
+	PQclear(r);
+	other = open_db(ci, HOTLINE_OPEN_READ_WRITE, NULL);
+	assert_int_equal(hotline_db_exec_json(other, "{\"cmd\":\"reply\",\"case\":\"K1\",\"at\":\"2026-11-02T10:00:00+08:00\","
+		"\"actor\":\"zhang\",\"text\":\"committed\"}", &s2), 0);
+	assert_true(s2 > s1);
+	/* up to s2: waits for the batch, which may still commit s1 below it */
+	memset(&cw, 0, sizeof(cw));
+	cw.db = db;
+	cw.o = (hotline_checkpoint_options)HOTLINE_CHECKPOINT_OPTIONS_INIT;
+	cw.o.up_to_seq = s2;
+	assert_int_equal(pthread_create(&th[0], NULL, ck_one, &cw), 0);
+	nanosleep(&(struct timespec){ 0, 300000000 }, NULL);
+	assert_false(__atomic_load_n(&cw.done, __ATOMIC_SEQ_CST));
+	r = PQexec(inflight, "ROLLBACK");
+	PQclear(r);
+	PQfinish(inflight);
+	pthread_join(th[0], NULL);
+	assert_int_equal(cw.rc, 0);
+	assert_int_equal(sscanf(cw.text, "hlc1:%" SCNd64 ":", &seq), 1);
+	assert_int_equal(seq, s2);
+	assert_int_equal(hotline_db_verify_checkpoint(other, cw.text, NULL), 0);
+	hotline_free(cw.text);
+	/* inside a batch: its own writes count, and it does not wait for itself */
+	assert_int_equal(hotline_db_begin(other), 0);
+	assert_int_equal(hotline_db_exec_json(other, "{\"cmd\":\"reply\",\"case\":\"K1\",\"at\":\"2026-11-02T10:01:00+08:00\","
+		"\"actor\":\"zhang\",\"text\":\"in a batch\"}", &seq), 0);
+	memset(&cw, 0, sizeof(cw));
+	cw.db = other;
+	cw.o = (hotline_checkpoint_options)HOTLINE_CHECKPOINT_OPTIONS_INIT;
+	ck_one(&cw);
+	assert_int_equal(cw.rc, 0);
+	assert_int_equal(sscanf(cw.text, "hlc1:%" SCNd64 ":", &s1), 1);
+	assert_int_equal(s1, seq);
+	hotline_free(cw.text);
+	assert_int_equal(hotline_db_rollback(other), 0);
+	/* through a handle opened read-only (default_transaction_read_only) too */
+	memset(&cw, 0, sizeof(cw));
+	cw.db = open_db(ci, HOTLINE_OPEN_READ_ONLY, NULL);
+	cw.o = (hotline_checkpoint_options)HOTLINE_CHECKPOINT_OPTIONS_INIT;
+	ck_one(&cw);
+	assert_int_equal(cw.rc, 0);
+	assert_int_equal(hotline_db_verify_checkpoint(cw.db, cw.text, NULL), 0);
+	hotline_free(cw.text);
+	hotline_db_close(cw.db);
+	/* beyond the committed log: refused */
+	memset(&cw, 0, sizeof(cw));
+	cw.db = db;
+	cw.o = (hotline_checkpoint_options)HOTLINE_CHECKPOINT_OPTIONS_INIT;
+	cw.o.up_to_seq = s2 + 1;
+	ck_one(&cw);
+	assert_int_equal(cw.rc, HOTLINE_EINVALID);
+	assert_null(cw.text);
+	hotline_db_close(other);
+
+	/* writers and batches at full speed, checkpoints taken all the while */
+	memset(&sh, 0, sizeof(sh));
+	snprintf(sh.conninfo, sizeof(sh.conninfo), "%s", ci);
+	pthread_mutex_init(&sh.mu, NULL);
+	pthread_barrier_init(&sh.quiet, NULL, CK_WRITERS);
+	pthread_barrier_init(&sh.go, NULL, CK_WRITERS);
+	sh.writers_left = CK_WRITERS;
+	for (i = 0; i < CK_WRITERS; i++) {
+		ws[i].sh = &sh;
+		ws[i].id = i;
+		assert_int_equal(pthread_create(&th[i], NULL, ck_write_loop, &ws[i]), 0);
+	}
+	assert_int_equal(pthread_create(&th[CK_WRITERS], NULL, ck_checkpoint_loop, &sh), 0);
+	for (i = 0; i <= CK_WRITERS; i++)
+		pthread_join(th[i], NULL);
+	if (sh.errors)
+		fail_msg("%d errors, the last: %s", sh.errors, sh.err);
+	/* every checkpoint holds against the final log */
+	for (i = 0; i < sh.n_taken; i++) {
+		if (hotline_db_verify_checkpoint(db, sh.taken[i], NULL) == 0)
+			verified++;
+		else
+			print_message("# checkpoint %s: %s\n", sh.taken[i], hotline_db_errmsg(db));
+		hotline_free(sh.taken[i]);
+	}
+	print_message("# checkpoints beside %d writers: %d taken, %d verified against the final log\n", CK_WRITERS,
+		sh.n_taken, verified);
+	assert_true(sh.n_taken >= 5);
+	assert_int_equal(verified, sh.n_taken);
+	pthread_mutex_destroy(&sh.mu);
+	pthread_barrier_destroy(&sh.quiet);
+	pthread_barrier_destroy(&sh.go);
+	hotline_db_close(db);
+}
+
+/* ---- the same command_id sent by many handles at once ---- */
+
+#define TW_THREADS 6
+#define TW_ROUNDS 12
+
+typedef struct twin {
+	char conninfo[700];
+	pthread_barrier_t *go;
+	int idx;
+	int rc[TW_ROUNDS], repeated[TW_ROUNDS];
+	int64_t seq[TW_ROUNDS];
+	char err[TW_ROUNDS][160];
+} twin;
+
+/* Round r's command: a reply, a register with personal data, a call, a dispatch; odd threads of every fourth round send other content. */
+static void twin_command(char *out, size_t n, int r, int idx)
+{
+	int other = r % 4 == 3 && idx % 2;
+	switch (r % 4) {
+	case 0:
+		snprintf(out, n, "{\"cmd\":\"reply\",\"case\":\"T\",\"at\":\"2026-11-02T10:00:00+08:00\",\"actor\":\"zhang\","
+			"\"text\":\"r%d\",\"command_id\":\"twin-%d\"}", r, r);
+		break;
+	case 1:
+		snprintf(out, n, "{\"cmd\":\"register\",\"case\":\"TR%d\",\"at\":\"2026-11-02T09:00:00+08:00\",\"actor\":\"zhang\","
+			"\"property\":\"P1\",\"room\":\"3-201\",\"owner\":\"王女士\",\"phone\":\"13800000000\",\"matter\":\"m\","
+			"\"call_taker\":\"zhang\",\"order_taker\":\"li\",\"command_id\":\"twin-%d\"}", r, r);
+		break;
+	case 2:
+		snprintf(out, n, "{\"cmd\":\"call\",\"at\":\"2026-11-02T10:00:00+08:00\",\"agent\":\"zhang\",\"rings\":%d,"
+			"\"answered\":true,\"command_id\":\"twin-%d\"}", r % 5 + 1, r);
+		break;
+	default:
+		snprintf(out, n, "{\"cmd\":\"dispatch\",\"case\":\"TD%d\",\"at\":\"2026-11-02T09:%02d:00+08:00\",\"actor\":\"zhang\","
+			"\"command_id\":\"twin-%d\"}", r, other ? 30 : 20, r);
+		break;
+	}
+}
+
+static void *twin_loop(void *p)
+{
+	twin *t = p;
+	hotline_db *db = open_thread_db(t->conninfo);
+	char cmd[1024];
+	int r;
+	for (r = 0; r < TW_ROUNDS; r++) {
+		twin_command(cmd, sizeof(cmd), r, t->idx);
+		pthread_barrier_wait(t->go);
+		t->rc[r] = db ? hotline_db_exec_json_v2(db, cmd, &t->seq[r], &t->repeated[r]) : HOTLINE_ESTORAGE;
+		snprintf(t->err[r], sizeof(t->err[r]), "%s", db ? hotline_db_errmsg(db) : hotline_last_error());
+	}
+	if (db)
+		hotline_db_close(db);
+	return NULL;
+}
+
+static void test_concurrent_retries(void **state)
+{
+	char ci[700];
+	hotline_db *db;
+	pthread_t th[TW_THREADS];
+	pthread_barrier_t go;
+	static twin tw[TW_THREADS];
+	int r, i, repeated = 0, duplicates = 0, conflicts = 0, applied_total = 0;
+	int64_t v = 0;
+	(void)state;
+	fresh_schema(ci, sizeof(ci), "twins");
+	db = open_db(ci, HOTLINE_OPEN_CREATE, NULL);
+	fixture_load(db);
+	assert_int_equal(exec_fmt(db, "{\"cmd\":\"register\",\"case\":\"T\",\"at\":\"2026-11-02T09:00:00+08:00\",\"actor\":\"zhang\","
+		"\"property\":\"P1\",\"room\":\"1\",\"owner\":\"王\",\"phone\":\"1\",\"matter\":\"m\",\"call_taker\":\"zhang\","
+		"\"order_taker\":\"li\"}"), 0);
+	assert_int_equal(exec_fmt(db, "{\"cmd\":\"dispatch\",\"case\":\"T\",\"at\":\"2026-11-02T09:10:00+08:00\",\"actor\":\"zhang\"}"), 0);
+	for (r = 3; r < TW_ROUNDS; r += 4)
+		assert_int_equal(exec_fmt(db, "{\"cmd\":\"register\",\"case\":\"TD%d\",\"at\":\"2026-11-02T09:00:00+08:00\","
+			"\"actor\":\"zhang\",\"property\":\"P1\",\"room\":\"1\",\"owner\":\"王\",\"phone\":\"1\",\"matter\":\"m\","
+			"\"call_taker\":\"zhang\",\"order_taker\":\"li\"}", r), 0);
+	pthread_barrier_init(&go, NULL, TW_THREADS);
+	for (i = 0; i < TW_THREADS; i++) {
+		memset(&tw[i], 0, sizeof(tw[i]));
+		snprintf(tw[i].conninfo, sizeof(tw[i].conninfo), "%s", ci);
+		tw[i].go = &go;
+		tw[i].idx = i;
+		assert_int_equal(pthread_create(&th[i], NULL, twin_loop, &tw[i]), 0);
+	}
+	for (i = 0; i < TW_THREADS; i++)
+		pthread_join(th[i], NULL);
+	pthread_barrier_destroy(&go);
+	for (r = 0; r < TW_ROUNDS; r++) {
+		int winner = -1, applied = 0;
+		char line[1024];
+		for (i = 0; i < TW_THREADS; i++) {
+			if (tw[i].rc[r] == 0 && !tw[i].repeated[r]) {
+				applied++;
+				winner = i;
+			}
+			if (tw[i].rc[r] == HOTLINE_ECONFLICT)
+				conflicts++;
+		}
+		if (applied != 1) {
+			for (i = 0; i < TW_THREADS; i++)
+				print_message("# round %d thread %d: %d %s\n", r, i, tw[i].rc[r], tw[i].err[r]);
+			fail_msg("round %d: applied %d times", r, applied);
+		}
+		applied_total++;
+		twin_command(line, sizeof(line), r, winner);
+		for (i = 0; i < TW_THREADS; i++) {
+			char mine[1024];
+			if (i == winner)
+				continue;
+			twin_command(mine, sizeof(mine), r, i);
+			if (strcmp(mine, line) == 0) {
+				/* the same command: the winner's seq, nothing applied */
+				if (tw[i].rc[r] != 0 || !tw[i].repeated[r] || tw[i].seq[r] != tw[winner].seq[r])
+					fail_msg("round %d thread %d: %d (%s), repeated %d, seq %" PRId64 " (winner's %" PRId64 ")", r, i,
+						tw[i].rc[r], tw[i].err[r], tw[i].repeated[r], tw[i].seq[r], tw[winner].seq[r]);
+				repeated++;
+			} else {
+				/* other content under the same id */
+				if (tw[i].rc[r] != HOTLINE_EDUPLICATE)
+					fail_msg("round %d thread %d: %d (%s), expected duplicate", r, i, tw[i].rc[r], tw[i].err[r]);
+				duplicates++;
+			}
+		}
+	}
+	/* one event per round: the reply case grew by one per reply round, each dispatch case by one */
+	assert_int_equal(case_state(db, "T", NULL, &v), HOTLINE_STATE_DISPATCHED);
+	assert_int_equal(v, 2 + (TW_ROUNDS + 3) / 4);
+	for (r = 3; r < TW_ROUNDS; r += 4) {
+		char id[16];
+		snprintf(id, sizeof(id), "TD%d", r);
+		assert_int_equal(event_count(db, id), 2);
+	}
+	print_message("# concurrent retries: %d rounds x %d handles, %d applied once each, %d repeated, %d duplicate,"
+		" %d conflicts\n", TW_ROUNDS, TW_THREADS, applied_total, repeated, duplicates, conflicts);
+	assert_int_equal(conflicts, 0);
+	assert_true(duplicates > 0);
+	hotline_db_close(db);
+}
+
 int main(int argc, char **argv)
 {
 	const struct CMUnitTest tests[] = {
@@ -654,6 +1042,8 @@ int main(int argc, char **argv)
 		cmocka_unit_test(test_db_flow),
 		cmocka_unit_test(test_claims),
 		cmocka_unit_test(test_concurrency),
+		cmocka_unit_test(test_checkpoint_writers),
+		cmocka_unit_test(test_concurrent_retries),
 	};
 	FILE *f;
 	const char *tmp = getenv("TMPDIR");
@@ -672,6 +1062,8 @@ int main(int argc, char **argv)
 		return 2;
 	if (argc > 2 && strcmp(argv[2], "--concurrency-only") == 0)
 		cmocka_set_test_filter("test_concurrency");
+	else if (argc > 2 && strncmp(argv[2], "--only=", 7) == 0)
+		cmocka_set_test_filter(argv[2] + 7);
 	int rc = cmocka_run_group_tests(tests, NULL, NULL);
 	rmdir(workdir);
 	return rc;

@@ -264,10 +264,31 @@ struct hotline_storage {
 	int (*phone_index_find)(hotline_storage *st, const char *value,
 		int (*cb)(const char *case_id, void *payload), void *payload);
 	/* ==== end of version 6 ============================================== */
+
+	/* ---- version 7: checkpoints beside writers that overlap ---- */
+
+	/**
+	 * may: the log's stable head, for a backend whose write transactions
+	 * run at once and can commit out of seq order (PostgreSQL: one takes
+	 * seq 10, another 11 and commits first). Waits until no transaction
+	 * that may have taken a seq is in flight and sets *seq_out to the
+	 * highest seq then committed (0: none): from then on every event up to
+	 * it is committed or never will be, and later appends get higher seqs.
+	 * Called with no transaction open (a read transaction begun after it
+	 * returns sees every such event), or inside the library's own write
+	 * transaction (a batch), whose own events count as written. The wait
+	 * may make other writers wait too: keep it short. NULL (or a struct of
+	 * an earlier version): writers are serialised, so every read snapshot
+	 * holds all events up to its highest seq (SQLite, memory), and
+	 * checkpoints read the head in their read transaction.
+	 */
+	int (*stable_seq)(hotline_storage *st, int64_t *seq_out);
+
+	/* ---- end of version 7 ---- */
 };
 
 /** The version of struct hotline_storage these headers declare. */
-#define HOTLINE_STORAGE_VERSION 6
+#define HOTLINE_STORAGE_VERSION 7
 /** Initialiser of struct hotline_storage: the version, every callback NULL. */
 #define HOTLINE_STORAGE_INIT { HOTLINE_STORAGE_VERSION }
 
