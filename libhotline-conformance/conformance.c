@@ -814,19 +814,25 @@ static int claim(hotline_storage *st, hotline_time before, size_t limit, int lea
 	return st->commit(st);
 }
 
+/* Skips a backend without claims, else stores the due cases the claim tests share; 0 when the test must stop. */
+static int claims_ready(ct *t)
+{
+	if (skip_version(t, 5, "claim_due"))
+		return 0;
+	if (!t->st->claim_due) {
+		t->skip = "no claim_due callback (optional, storage version 5)";
+		return 0;
+	}
+	put_due_cases(t, t->st);
+	return !t->failed;
+}
+
 /* Only due cases, in the sweep's order, at most `limit`; a leased case is not claimed again. */
 static void t_claim_due(ct *t)
 {
 	hotline_storage *st = t->st;
 	got g;
-	if (skip_version(t, 5, "claim_due"))
-		return;
-	if (!st->claim_due) {
-		t->skip = "no claim_due callback (optional, storage version 5)";
-		return;
-	}
-	put_due_cases(t, st);
-	if (t->failed)
+	if (!claims_ready(t))
 		return;
 	/* before 1000: D1..D4, never N (no deadline) nor LATE (due after the bound) */
 	CHECK_RC(t, claim(st, 1000, 2, 60, "w1", &g), 0);
@@ -851,14 +857,7 @@ static void t_claim_due_rollback(ct *t)
 {
 	hotline_storage *st = t->st;
 	got g;
-	if (skip_version(t, 5, "claim_due"))
-		return;
-	if (!st->claim_due) {
-		t->skip = "no claim_due callback (optional, storage version 5)";
-		return;
-	}
-	put_due_cases(t, st);
-	if (t->failed)
+	if (!claims_ready(t))
 		return;
 	memset(&g, 0, sizeof(g));
 	CHECK_RC(t, st->begin(st, 1), 0);
@@ -884,14 +883,7 @@ static void t_claim_due_lease(ct *t)
 {
 	hotline_storage *st = t->st;
 	got g;
-	if (skip_version(t, 5, "claim_due"))
-		return;
-	if (!st->claim_due) {
-		t->skip = "no claim_due callback (optional, storage version 5)";
-		return;
-	}
-	put_due_cases(t, st);
-	if (t->failed)
+	if (!claims_ready(t))
 		return;
 	CHECK_RC(t, claim(st, 250, 0, 1, "w1", &g), 0);   /* D1, D2 for one second */
 	CHECK_I64(t, g.n, 2);
