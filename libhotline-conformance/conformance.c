@@ -1127,6 +1127,48 @@ static void t_stable_seq(ct *t)
 	CHECK_I64(t, head, s1);
 }
 
+/* ---- storage version 8: begin() told what a write transaction appends to ---- */
+
+/* begin(HOTLINE_STORAGE_BEGIN_ORG) is a write transaction; one begun with 1 reads the organisation stream it wrote. */
+static void t_begin_org(ct *t)
+{
+	hotline_storage *st = t->st;
+	hotline_storage_event o1 = mkev("", 1), o2 = mkev("", 2), c1 = mkev("C1", 1);
+	int64_t seq = 0, head = -1;
+	char hash[65];
+	if (st->version < 8) {
+		t->skip = "begin's HOTLINE_STORAGE_BEGIN_ORG is struct version 8";
+		return;
+	}
+	CHECK_RC(t, st->begin(st, HOTLINE_STORAGE_BEGIN_ORG), 0);
+	CHECK_RC(t, st->stream_head(st, "", &head, hash), 0);
+	CHECK_I64(t, head, 0);
+	CHECK_RC(t, st->event_append(st, &o1, &seq), 0);
+	CHECK_RC(t, st->dir_put(st, "person", "zhang", "{}"), 0);
+	CHECK_RC(t, st->begin(st, 1), HOTLINE_ESTORAGE);
+	CHECK_RC(t, st->commit(st), 0);
+	CHECK_RC(t, st->begin(st, 1), 0);
+	CHECK_RC(t, st->stream_head(st, "", &head, hash), 0);
+	CHECK_I64(t, head, 1);
+	CHECK_STR(t, hash, "hh");
+	CHECK_RC(t, st->event_append(st, &c1, NULL), 0);
+	CHECK_RC(t, st->commit(st), 0);
+	/* rolled back as any write transaction */
+	CHECK_RC(t, st->begin(st, HOTLINE_STORAGE_BEGIN_ORG), 0);
+	CHECK_RC(t, st->event_append(st, &o2, NULL), 0);
+	CHECK_RC(t, st->rollback(st), 0);
+	CHECK_RC(t, st->stream_head(st, "", &head, hash), 0);
+	CHECK_I64(t, head, 1);
+	if (st->stable_seq) {
+		/* the library's batches begin so, and may read the stable head inside */
+		CHECK_RC(t, st->begin(st, HOTLINE_STORAGE_BEGIN_ORG), 0);
+		CHECK_RC(t, st->event_append(st, &o2, &seq), 0);
+		CHECK_RC(t, st->stable_seq(st, &head), 0);
+		CHECK_I64(t, head, seq);
+		CHECK_RC(t, st->rollback(st), 0);
+	}
+}
+
 static const struct {
 	const char *name;
 	void (*fn)(ct *t);
@@ -1150,6 +1192,7 @@ static const struct {
 	{ "case_keys", t_case_keys },
 	{ "phone_index", t_phone_index },
 	{ "stable_seq", t_stable_seq },
+	{ "begin_org", t_begin_org },
 };
 
 #define N_CASES (sizeof(cases) / sizeof(cases[0]))

@@ -167,7 +167,7 @@ int hotline_db_begin(hotline_db *db)
 		rc = hotline__db_fail(db, HOTLINE_EINVALID, "the database was opened read-only");
 	else if (db->in_batch)
 		rc = hotline__db_fail(db, HOTLINE_EINVALID, "a batch is already open on this handle");
-	else if ((rc = db->st->begin(db->st, 1)) != 0)
+	else if ((rc = hotline__db_begin_write(db, 1)) != 0) /* any command may follow */
 		rc = hotline__db_storage_fail(db, rc, "starting a batch");
 	else if ((rc = hotline__db_sync(db)) != 0)
 		db->st->rollback(db->st);
@@ -234,7 +234,8 @@ static int recheck_repeat(hotline__cmdctx *c, json_t *orig, int rc, int64_t *seq
 	int rc2;
 	if (db->in_batch || !c->command_id || rc == HOTLINE_ENOMEM)
 		return rc;
-	if (db->st->begin(db->st, 1) != 0 || hotline__db_sync(db) != 0) {
+	/* it only reads */
+	if (hotline__db_begin_write(db, 0) != 0 || hotline__db_sync(db) != 0) {
 		db->st->rollback(db->st);
 		db->err = failed;
 		return rc;
@@ -280,7 +281,8 @@ int hotline__db_exec_obj(hotline_db *db, json_t *obj, int64_t *seq_out, int *rep
 		goto done;
 	/* One write transaction from the first read to the last write, so the checks see what the writes change. */
 	if (!db->in_batch) {
-		if ((rc = db->st->begin(db->st, 1)) != 0) {
+		/* a command without a case appends to the organisation stream (apply) */
+		if ((rc = hotline__db_begin_write(db, !c.case_id)) != 0) {
 			rc = hotline__db_storage_fail(db, rc, "starting a transaction");
 			goto done;
 		}

@@ -135,6 +135,11 @@ int hotline__db_sync(hotline_db *db)
 	return hotline__db_load_directory(db);
 }
 
+int hotline__db_begin_write(hotline_db *db, int org)
+{
+	return db->st->begin(db->st, org && db->st->version >= 8 ? HOTLINE_STORAGE_BEGIN_ORG : 1);
+}
+
 int hotline_db_options_init(hotline_db_options *opts, unsigned int version)
 {
 	if (!opts)

@@ -50,6 +50,12 @@ int hotline__db_storage_fail(hotline_db *db, int code, const char *what);
  * tell). 0 or the loading failure, recorded on the handle.
  */
 int hotline__db_sync(hotline_db *db);
+/*
+ * Begins a write transaction on the handle's storage: `org` when it may
+ * append to the organisation stream (HOTLINE_STORAGE_BEGIN_ORG, for backends
+ * of storage version 8 on; older ones are given 1). The backend's code.
+ */
+int hotline__db_begin_write(hotline_db *db, int org);
 /* (Re)loads the directory from the storage, remembering the organisation stream's head. */
 int hotline__db_load_directory(hotline_db *db);
 /* After this handle appended event (seq, hash) to the organisation stream on top of prev_hash. */

@@ -1286,7 +1286,8 @@ int hotline_db_rotate_key(hotline_db *db, const unsigned char *new_key, const ch
 	memset(&r, 0, sizeof(r));
 	r.db = db;
 	r.to = &to;
-	if ((rc = st->begin(st, 1)) != 0) {
+	/* as a batch: no writer in flight may add a data key under the old key while every key is re-wrapped */
+	if ((rc = hotline__db_begin_write(db, 1)) != 0) {
 		rc = hotline__db_storage_fail(db, rc, "starting the rotation");
 		goto out;
 	}

@@ -13,11 +13,15 @@
  *   - case_put updates only the row whose version is the expected one;
  *   - inside a write transaction case_get locks the case's row (FOR UPDATE),
  *     so that writers of one case queue and each reads what the previous one
- *     committed, and stream_head of the organisation stream "" first takes a
- *     transaction-scoped advisory lock, so that calls and directory lines
- *     appended at once queue instead of failing;
- *   - every write transaction holds the seq lock shared from its BEGIN, before
- *     it can take a seq, to its end; stable_seq takes it exclusively to wait
+ *     committed;
+ *   - the organisation stream "" has no row to lock: every write transaction
+ *     takes a transaction-scoped advisory lock on it at its BEGIN (storage
+ *     version 8), exclusive when it may append to it (calls, directory lines,
+ *     batches: HOTLINE_STORAGE_BEGIN_ORG), shared otherwise. Commands on
+ *     different cases run at once, against a directory that cannot change
+ *     under them; appenders to "" queue instead of failing;
+ *   - every write transaction then holds the seq lock shared, before it can
+ *     take a seq, to its end; stable_seq takes it exclusively to wait
  *     out every transaction in flight, so that a checkpoint never covers a
  *     seq that a transaction still running may yet commit.
  * Read transactions are REPEATABLE READ READ ONLY: one snapshot per
@@ -37,8 +41,8 @@
 #define APPLICATION "libhotline"
 /* advisory lock keys (pg_advisory_xact_lock): the schema, the organisation stream, seqs in flight */
 #define LOCK_SCHEMA INT64_C(0x484C494E00000001)
-#define LOCK_ORG_STREAM INT64_C(0x484C494E00000002)
-/* the seq lock's key, 0x484C494E00000003, as SQL text: it is only ever written into statements */
+/* the organisation stream's key, 0x484C494E00000002, and the seq lock's, 0x484C494E00000003, as SQL text */
+#define LOCK_ORG_SQL "5209619468317097986"
 #define LOCK_SEQ_SQL "5209619468317097987"
 
 /* The function the append-only triggers run; check_protection compares its body. */
@@ -281,11 +285,24 @@ static int p_begin(hotline_storage *base, int write)
 	if ((rc = ensure_connection(s)) != 0)
 		return rc;
 	/*
-	 * A writer holds the seq lock shared from its first statement, before it
-	 * takes any seq or any other lock (so no cycle can form through it), to
-	 * its end: see p_stable_seq. Same round trip as the BEGIN.
+	 * Same round trip as the BEGIN, in this order, each held to the end:
+	 *   - the organisation stream's lock, exclusive for a transaction that may
+	 *     append to it (HOTLINE_STORAGE_BEGIN_ORG), shared for any other
+	 *     writer: case writers run beside each other and the directory and
+	 *     the organisation stream cannot change under them (directory lines
+	 *     are appended to it); appenders to it queue. It is taken first, when
+	 *     the transaction holds no lock yet, and never asked for again (no
+	 *     upgrade), so no transaction waits for it while holding another;
+	 *   - the seq lock shared, before the transaction takes any seq or row
+	 *     lock: see p_stable_seq. A batch (exclusive here) may then take it
+	 *     exclusively: no other writer holds it then, as every writer takes
+	 *     it only once it holds the organisation stream's lock.
 	 */
-	rc = exec_simple(s, write ? "BEGIN ISOLATION LEVEL READ COMMITTED; SELECT pg_advisory_xact_lock_shared(" LOCK_SEQ_SQL ")"
+	rc = exec_simple(s, write == HOTLINE_STORAGE_BEGIN_ORG
+		? "BEGIN ISOLATION LEVEL READ COMMITTED; SELECT pg_advisory_xact_lock(" LOCK_ORG_SQL ");"
+		  " SELECT pg_advisory_xact_lock_shared(" LOCK_SEQ_SQL ")"
+		: write ? "BEGIN ISOLATION LEVEL READ COMMITTED; SELECT pg_advisory_xact_lock_shared(" LOCK_ORG_SQL ");"
+		  " SELECT pg_advisory_xact_lock_shared(" LOCK_SEQ_SQL ")"
 		: "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY", "beginning a transaction");
 	if (rc == 0) {
 		s->in_tx = 1;
@@ -741,17 +758,12 @@ static int p_stream_head(hotline_storage *base, const char *stream, int64_t *seq
 	PGresult *r;
 	*seq_out = 0;
 	hash_out[0] = '\0';
-	if (s->in_tx && s->write_tx && !*stream) {
-		/*
-		 * The organisation stream has no row to lock: a lock held to the end of
-		 * the transaction, taken before the head is read (READ COMMITTED: the
-		 * next statement sees what the previous holder committed).
-		 */
-		char sql[96];
-		snprintf(sql, sizeof(sql), "SELECT pg_advisory_xact_lock(%" PRId64 ")", LOCK_ORG_STREAM);
-		if ((rc = exec_simple(s, sql, "locking the organisation stream")) != 0)
-			return rc;
-	}
+	/*
+	 * The organisation stream has no row to lock: a write transaction holds
+	 * its lock from its BEGIN (p_begin), so this statement (READ COMMITTED)
+	 * sees what the previous appender committed and, in a transaction that
+	 * appends to it, no other appender is in flight.
+	 */
 	if (!(r = run_fixed(s, Q_STREAM_HEAD, params, &rc, "reading a stream head")))
 		return rc;
 	if (PQntuples(r) == 1) {

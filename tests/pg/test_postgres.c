@@ -689,9 +689,8 @@ static void ck_error(ck_shared *sh, const char *what, hotline_db *db)
 
 /*
  * Its own case, in rounds that all writers start together after a quiet
- * moment, as a burst of requests does: then none of them has seen another's
- * commit since its last command, so none takes the organisation stream's
- * lock (hotline__db_sync), and their seqs and commits interleave freely.
+ * moment, as a burst of requests does: single commands on their own cases
+ * run at once, so their seqs and commits interleave freely.
  * Each round a batch of three replies, a pause inside it (a slow app
  * server), or a single reply.
  */
@@ -1034,6 +1033,162 @@ static void test_concurrent_retries(void **state)
 	hotline_db_close(db);
 }
 
+/* ---- commands on different cases run beside each other (storage version 8) ---- */
+
+/* the organisation stream's advisory lock, as a writer of the library takes it */
+#define ORG_LOCK "5209619468317097986"
+#define SEQ_LOCK "5209619468317097987"
+
+typedef struct async_cmd {
+	pthread_t th;
+	hotline_db *db;
+	char cmd[512];
+	int rc;
+	volatile int done;
+} async_cmd;
+
+static void *async_run(void *p)
+{
+	async_cmd *a = p;
+	a->rc = hotline_db_exec_json(a->db, a->cmd, NULL);
+	__atomic_store_n(&a->done, 1, __ATOMIC_SEQ_CST);
+	return NULL;
+}
+
+static void async_start(async_cmd *a, hotline_db *db, const char *cmd)
+{
+	memset(a, 0, sizeof(*a));
+	a->db = db;
+	snprintf(a->cmd, sizeof(a->cmd), "%s", cmd);
+	assert_int_equal(pthread_create(&a->th, NULL, async_run, a), 0);
+}
+
+/* Whether the command ends within `ms` milliseconds. */
+static int async_done_within(async_cmd *a, int ms)
+{
+	int i;
+	for (i = 0; i < ms / 10 && !__atomic_load_n(&a->done, __ATOMIC_SEQ_CST); i++)
+		nanosleep(&(struct timespec){ 0, 10000000L }, NULL);
+	return __atomic_load_n(&a->done, __ATOMIC_SEQ_CST);
+}
+
+/* Waits (10 s at most) until some session waits for the organisation stream's lock: 1 when one does. */
+static int org_lock_awaited(PGconn *mon)
+{
+	int i, n = 0;
+	for (i = 0; i < 1000 && n == 0; i++) {
+		PGresult *r = PQexec(mon, "SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND NOT granted"
+			" AND classid = 1212959054 AND objid = 2 AND objsubid = 1");
+		assert_int_equal(PQresultStatus(r), PGRES_TUPLES_OK);
+		n = atoi(PQgetvalue(r, 0, 0));
+		PQclear(r);
+		if (n == 0)
+			nanosleep(&(struct timespec){ 0, 10000000L }, NULL);
+	}
+	return n > 0;
+}
+
+static void raw_exec(PGconn *c, const char *sql)
+{
+	PGresult *r = PQexec(c, sql);
+	if (PQresultStatus(r) != PGRES_COMMAND_OK && PQresultStatus(r) != PGRES_TUPLES_OK)
+		fail_msg("%s: %s", sql, PQresultErrorMessage(r));
+	PQclear(r);
+}
+
+#define REPLY_FMT "{\"cmd\":\"reply\",\"case\":\"%s\",\"at\":\"2026-11-02T10:00:00+08:00\",\"actor\":\"%s\",\"text\":\"%s\"}"
+
+static void test_case_writers_parallel(void **state)
+{
+	char ci[700], cmd[512];
+	hotline_db *db, *h, *d;
+	PGconn *holder, *mon;
+	async_cmd a;
+	int i, parallel;
+	(void)state;
+	fresh_schema(ci, sizeof(ci), "parallel");
+	db = open_db(ci, HOTLINE_OPEN_CREATE, NULL);
+	fixture_load(db);
+	for (i = 0; i < 2; i++)
+		assert_int_equal(exec_fmt(db, "{\"cmd\":\"register\",\"case\":\"%c\",\"at\":\"2026-11-02T09:00:00+08:00\","
+			"\"actor\":\"zhang\",\"property\":\"P1\",\"room\":\"1\",\"owner\":\"王\",\"phone\":\"1\",\"matter\":\"m\","
+			"\"call_taker\":\"zhang\",\"order_taker\":\"li\"}", 'A' + i), 0);
+	h = open_db(ci, HOTLINE_OPEN_READ_WRITE, NULL); /* writes case A */
+	d = open_db(ci, HOTLINE_OPEN_READ_WRITE, NULL); /* calls and directory lines */
+	mon = PQconnectdb(ci);
+	holder = PQconnectdb(ci);
+	assert_int_equal(PQstatus(mon), CONNECTION_OK);
+	assert_int_equal(PQstatus(holder), CONNECTION_OK);
+	assert_int_equal(exec_fmt(h, REPLY_FMT, "A", "zhang", "first"), 0);
+	/* another connection commits: h's next command looks at the organisation stream again */
+	assert_int_equal(exec_fmt(db, REPLY_FMT, "B", "zhang", "elsewhere"), 0);
+
+	/* a writer of case B in flight, holding what a case command of the library holds */
+	raw_exec(holder, "BEGIN; SELECT pg_advisory_xact_lock_shared(" ORG_LOCK "); SELECT pg_advisory_xact_lock_shared("
+		SEQ_LOCK "); SELECT 1 FROM cases WHERE id = 'B' FOR UPDATE");
+	/* a command on case A does not wait for it */
+	snprintf(cmd, sizeof(cmd), REPLY_FMT, "A", "zhang", "beside");
+	async_start(&a, h, cmd);
+	parallel = async_done_within(&a, 10000);
+	if (!parallel) {
+		raw_exec(holder, "ROLLBACK");
+		pthread_join(a.th, NULL);
+		fail_msg("a command on case A waited for a writer of case B");
+	}
+	pthread_join(a.th, NULL);
+	assert_int_equal(a.rc, 0);
+	/* a call (organisation stream) waits for it, and is applied once it ends */
+	async_start(&a, d, "{\"cmd\":\"call\",\"at\":\"2026-11-02T10:00:00+08:00\",\"agent\":\"zhang\",\"rings\":2,"
+		"\"answered\":true}");
+	assert_true(org_lock_awaited(mon));
+	assert_false(__atomic_load_n(&a.done, __ATOMIC_SEQ_CST));
+	raw_exec(holder, "COMMIT");
+	pthread_join(a.th, NULL);
+	assert_int_equal(a.rc, 0);
+
+	/*
+	 * Directory lines in a batch: a case command begun meanwhile waits for
+	 * the batch and then checks against all of its lines, or none.
+	 */
+	assert_int_equal(hotline_db_begin(d), 0);
+	assert_int_equal(hotline_db_exec_json(d, "{\"cmd\":\"person\",\"id\":\"wang\",\"name\":\"王五\","
+		"\"roles\":[\"hotline_specialist\"]}", NULL), 0);
+	snprintf(cmd, sizeof(cmd), REPLY_FMT, "A", "wang", "rolled back");
+	async_start(&a, h, cmd);
+	assert_true(org_lock_awaited(mon));
+	assert_false(__atomic_load_n(&a.done, __ATOMIC_SEQ_CST));
+	assert_int_equal(hotline_db_rollback(d), 0);
+	pthread_join(a.th, NULL);
+	assert_int_not_equal(a.rc, 0); /* nobody called wang */
+	assert_int_equal(hotline_db_begin(d), 0);
+	assert_int_equal(hotline_db_exec_json(d, "{\"cmd\":\"person\",\"id\":\"wang\",\"name\":\"王五\","
+		"\"roles\":[\"hotline_specialist\"]}", NULL), 0);
+	snprintf(cmd, sizeof(cmd), REPLY_FMT, "A", "wang", "committed");
+	async_start(&a, h, cmd);
+	assert_true(org_lock_awaited(mon));
+	assert_int_equal(hotline_db_exec_json(d, "{\"cmd\":\"person\",\"id\":\"wang2\",\"name\":\"王六\","
+		"\"roles\":[\"hotline_specialist\"]}", NULL), 0);
+	assert_false(__atomic_load_n(&a.done, __ATOMIC_SEQ_CST));
+	assert_int_equal(hotline_db_commit(d), 0);
+	pthread_join(a.th, NULL);
+	assert_int_equal(a.rc, 0);
+	assert_int_equal(exec_fmt(h, REPLY_FMT, "A", "wang2", "second line"), 0);
+	/* A: registered, then first, beside, committed, second line */
+	assert_int_equal(event_count(db, "A"), 5);
+	{
+		/* the organisation stream: the fixture's 11 lines, the call, wang and wang2 (not the rolled-back wang) */
+		PGresult *r = PQexec(mon, "SELECT count(*) FROM events WHERE stream = ''");
+		assert_int_equal(PQresultStatus(r), PGRES_TUPLES_OK);
+		assert_int_equal(atoi(PQgetvalue(r, 0, 0)), 11 + 1 + 2);
+		PQclear(r);
+	}
+	PQfinish(holder);
+	PQfinish(mon);
+	hotline_db_close(h);
+	hotline_db_close(d);
+	hotline_db_close(db);
+}
+
 int main(int argc, char **argv)
 {
 	const struct CMUnitTest tests[] = {
@@ -1044,6 +1199,7 @@ int main(int argc, char **argv)
 		cmocka_unit_test(test_concurrency),
 		cmocka_unit_test(test_checkpoint_writers),
 		cmocka_unit_test(test_concurrent_retries),
+		cmocka_unit_test(test_case_writers_parallel),
 	};
 	FILE *f;
 	const char *tmp = getenv("TMPDIR");

@@ -346,7 +346,7 @@ static void test_conformance_runner(void **state)
 	o.filter = NULL;
 	o.quiet = 1;
 	mode = 1;
-	assert_int_equal(hotline_conformance_run(mutant_make, &mode, &o), 4); /* empty, read_own_writes, rollback, events */
+	assert_int_equal(hotline_conformance_run(mutant_make, &mode, &o), 5); /* empty, read_own_writes, rollback, events, begin_org */
 	o.name = "version 1";
 	o.quiet = 0;
 	mode = 2;

@@ -119,7 +119,15 @@ struct hotline_storage {
 	/** The struct's version: HOTLINE_STORAGE_VERSION when built against these headers; callbacks beyond it are not read. */
 	unsigned int version;
 
-	/** must: start a transaction; write != 0 takes the write lock at once. */
+	/**
+	 * must: start a transaction; write != 0 takes the write lock at once.
+	 * From struct version 8 on, write is 1 for a write transaction that
+	 * appends to no stream but cases' (it may read the organisation stream
+	 * and the directory), HOTLINE_STORAGE_BEGIN_ORG for one that may append
+	 * to the organisation stream "" (calls, directory lines, batches): see
+	 * the version 8 note at the end. Backends of an earlier version are only
+	 * ever given 0 or 1.
+	 */
 	int (*begin)(hotline_storage *st, int write);
 	/** must: commit; on failure the transaction is rolled back. Durable when it returns 0. */
 	int (*commit)(hotline_storage *st);
@@ -285,10 +293,27 @@ struct hotline_storage {
 	int (*stable_seq)(hotline_storage *st, int64_t *seq_out);
 
 	/* ---- end of version 7 ---- */
+
+	/*
+	 * ---- version 8: case writers beside each other ----
+	 * No new callback: begin() learns what a write transaction will append
+	 * to. A backend whose write transactions overlap (PostgreSQL) lets the
+	 * transactions begun with 1 run at once and makes each one begun with
+	 * HOTLINE_STORAGE_BEGIN_ORG wait for every write transaction in flight
+	 * and keep new ones from starting until it ends: the directory and the
+	 * organisation stream do not change under a transaction begun with 1,
+	 * and appenders to "" queue instead of failing. A transaction begun with
+	 * 1 that appends to "" anyway may get HOTLINE_EDUPLICATE from
+	 * event_append (the stream stays gap-free). A backend whose writers are
+	 * serialised anyway (SQLite, memory) treats any non-zero value alike.
+	 */
 };
 
+/** begin()'s `write` for a transaction that may append to the organisation stream (struct version 8). */
+#define HOTLINE_STORAGE_BEGIN_ORG 2
+
 /** The version of struct hotline_storage these headers declare. */
-#define HOTLINE_STORAGE_VERSION 7
+#define HOTLINE_STORAGE_VERSION 8
 /** Initialiser of struct hotline_storage: the version, every callback NULL. */
 #define HOTLINE_STORAGE_INIT { HOTLINE_STORAGE_VERSION }
 
