@@ -1,7 +1,5 @@
 package org.libhotline;
 
-import static org.junit.jupiter.api.Assertions.*;
-
 import java.time.Instant;
 import org.junit.jupiter.api.Test;
 
@@ -19,15 +17,19 @@ class GuideExampleTest {
 				+ "\"phone\":\"13800000000\",\"matter\":\"楼道灯不亮\",\"call_taker\":\"zhang\",\"order_taker\":\"li\"}";
 			Applied first = db.exec(register, "req-42");
 			Applied again = db.exec(register, "req-42");   // a retry: nothing appended
-			assert again.repeated() && again.seq() == first.seq();
+			if (!again.repeated() || again.seq() != first.seq())
+				throw new IllegalStateException("a retry must not append");
 			try {
 				db.exec("{\"cmd\":\"dispatch\",\"case\":\"C9\",\"at\":\"2026-11-02T09:20:00+08:00\",\"actor\":\"zhang\"}");
+				throw new IllegalStateException("C9 does not exist");
 			} catch (NotFoundException e) {
 				System.out.println(e.errorName() + ": " + e.getMessage());   // not_found: ...
 			}
 			String snapshot = db.caseSnapshot("C1");                  // JSON text
 			String month = db.assess(Instant.parse("2026-11-27T00:00:00Z"));
 			System.out.println(snapshot + "\n" + month);
+			if (!snapshot.contains("王女士"))
+				throw new IllegalStateException("names round-trip as UTF-8");
 		}
 		// guide-example-end
 	}
