@@ -3,11 +3,11 @@ package org.libhotline;
 import java.time.Instant;
 import org.junit.jupiter.api.Test;
 
-/** The example of docs/guide-java.md, kept compiling and passing here (the code between the markers is the guide's). */
+/** The example of docs/guide-java.md, kept compiling and passing here (docs/guide-java.md shows the lines between its markers, and tests/docs/check_guides.py compares them). */
 class GuideExampleTest {
 	@Test
 	void guideExample() {
-		// guide-example-begin
+		// [guide:example]
 		try (Database db = Hotline.open("memory:", new OpenOptions().policy("gm-hotline"))) {
 			db.exec("{\"cmd\":\"person\",\"id\":\"zhang\",\"name\":\"张敏\",\"roles\":[\"hotline_specialist\"]}");
 			db.exec("{\"cmd\":\"person\",\"id\":\"li\",\"name\":\"李强\",\"roles\":[\"property_manager\"]}");
@@ -31,6 +31,6 @@ class GuideExampleTest {
 			if (!snapshot.contains("王女士"))
 				throw new IllegalStateException("names round-trip as UTF-8");
 		}
-		// guide-example-end
+		// [/guide:example]
 	}
 }
