@@ -129,6 +129,28 @@ static int hl_db_fail(hl_db *h, int rc)
 	hl_fail(rc, hotline_db_errmsg(h->db));
 	return rc;
 }
+
+/* The snapshots of a list as one JSON array (NULL with the failure set when out of memory); frees the list. */
+static char *hl_cases_json(hotline_case_list *l)
+{
+	size_t i, n = hotline_case_list_count(l), len = 3;
+	char *out;
+	for (i = 0; i < n; i++)
+		len += strlen(hotline_case_json(hotline_case_list_get(l, i))) + 1;
+	if ((out = malloc(len))) {
+		strcpy(out, "[");
+		for (i = 0; i < n; i++) {
+			if (i)
+				strcat(out, ",");
+			strcat(out, hotline_case_json(hotline_case_list_get(l, i)));
+		}
+		strcat(out, "]");
+	} else {
+		hl_fail(HOTLINE_ENOMEM, "out of memory");
+	}
+	hotline_case_list_free(l);
+	return out;
+}
 %}
 
 %exception {
@@ -151,6 +173,8 @@ struct hl_db {};
 %newobject hl_db::case_json;
 %newobject hl_db::history;
 %newobject hl_db::sweep;
+%newobject hl_db::cases;
+%newobject hl_db::directory;
 %newobject hl_db::assess;
 %newobject hl_db::explain;
 %newobject hl_db::deadlines;
@@ -267,30 +291,42 @@ struct hl_db {};
 		}
 		return out;
 	}
-	/* The ids of the cases with a deadline before `before`, due first, as a JSON array of snapshots. */
+	/* The snapshots of the cases with a deadline before `before`, due first, as a JSON array. */
 	char *sweep(long long before) {
 		hotline_case_list *l = NULL;
 		char *out = NULL;
 		int rc;
 		if (hl_live($self) && (rc = hotline_db_sweep_after(&l, $self->db, before, 0, NULL, 0)) != 0)
 			hl_db_fail($self, rc);
-		if (l) {
-			size_t i, n = hotline_case_list_count(l), len = 3;
-			for (i = 0; i < n; i++)
-				len += strlen(hotline_case_json(hotline_case_list_get(l, i))) + 1;
-			if ((out = malloc(len))) {
-				strcpy(out, "[");
-				for (i = 0; i < n; i++) {
-					if (i)
-						strcat(out, ",");
-					strcat(out, hotline_case_json(hotline_case_list_get(l, i)));
-				}
-				strcat(out, "]");
-			} else {
-				hl_fail(HOTLINE_ENOMEM, "out of memory");
-			}
-			hotline_case_list_free(l);
+		if (l)
+			out = hl_cases_json(l);
+		return out;
+	}
+	/* The snapshots of the cases matching property and state (null: any), by id, as a JSON array. */
+	char *cases(const char *property, const char *state) {
+		hotline_case_query q = HOTLINE_CASE_QUERY_INIT;
+		hotline_case_list *l = NULL;
+		char *out = NULL;
+		int rc;
+		if (!hl_live($self))
+			return NULL;
+		if (state && hotline_state_from_name(&q.state, state) != 0) {
+			hl_fail(HOTLINE_EINVALID, hotline_last_error());
+			return NULL;
 		}
+		q.property = property;
+		if ((rc = hotline_db_cases_after(&l, $self->db, &q, NULL)) != 0)
+			hl_db_fail($self, rc);
+		if (l)
+			out = hl_cases_json(l);
+		return out;
+	}
+	/* The directory as JSON text; as_of TIME_NONE: every definition so far. */
+	char *directory(long long as_of) {
+		char *out = NULL;
+		int rc;
+		if (hl_live($self) && (rc = hotline_db_directory(&out, $self->db, as_of)) != 0)
+			hl_db_fail($self, rc);
 		return out;
 	}
 	long long verify_log(const char *case_id) {

@@ -181,6 +181,26 @@ public final class Database implements AutoCloseable {
 		}
 	}
 
+	/** Snapshots of the cases of a property in a state (either null: any), by id, as a JSON array. */
+	public String cases(String property, String state) {
+		Handle h = live();
+		try {
+			return h.cases(property, state);
+		} finally {
+			done();
+		}
+	}
+
+	/** The people, properties and bonuses in force at {@code asOf} (null: every definition so far) as JSON text. */
+	public String directory(Instant asOf) {
+		Handle h = live();
+		try {
+			return h.directory(asOf == null ? HotlineNative.TIME_NONE : asOf.getEpochSecond());
+		} finally {
+			done();
+		}
+	}
+
 	/** The month's assessment containing {@code asOf} as JSON text. */
 	public String assess(Instant asOf) {
 		return assess(asOf, false);

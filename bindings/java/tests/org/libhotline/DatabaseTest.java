@@ -115,6 +115,14 @@ class DatabaseTest {
 			String month = db.assess(Instant.parse("2026-11-26T16:00:00Z"));
 			assertTrue(totalFen(month) > 0, month);
 			assertTrue(db.sweep(Instant.parse("2026-11-30T00:00:00Z")).contains("L1"));
+			db.exec(register("L2", "zhang", "06"));
+			db.exec("{\"cmd\":\"dispatch\",\"case\":\"L2\",\"at\":\"2026-11-02T09:20:00+08:00\",\"actor\":\"zhang\"}");
+			String dispatched = db.cases("P1", "dispatched");
+			assertTrue(dispatched.startsWith("[") && dispatched.contains("L2") && !dispatched.contains("L1"), dispatched);
+			assertTrue(db.cases(null, null).contains("L1"));
+			assertEquals("[]", db.cases("P9", null));
+			assertThrows(InvalidException.class, () -> db.cases(null, "no_such_state"));
+			assertTrue(db.directory(null).contains("翠苑"));
 			assertTrue(db.deadlines(Instant.parse("2026-11-01T00:00:00Z"), Instant.parse("2026-12-01T00:00:00Z"), null, null).contains("L1"));
 		}
 	}
