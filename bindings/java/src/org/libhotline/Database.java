@@ -1,0 +1,272 @@
+package org.libhotline;
+
+import java.time.Instant;
+import java.util.concurrent.locks.ReentrantReadWriteLock;
+import java.util.function.Consumer;
+import org.libhotline.internal.Handle;
+import org.libhotline.internal.HotlineNative;
+
+/**
+ * An open libhotline database. Documents (snapshots, assessments,
+ * explanations, ...) come back as JSON text: the JDK has no JSON parser, so
+ * parse them with the library of your choice; their keys are described in
+ * share/doc/hotline/documents.md.
+ *
+ * <p>Thread-safe: the C handle is, and many threads may call one Database at
+ * once. {@link #close} waits for the calls under way and makes every later
+ * call throw {@link InvalidException} instead of touching freed memory.
+ */
+public final class Database implements AutoCloseable {
+	private final Handle handle;
+	/* Calls share it; close() takes it alone, so no call runs on a freed handle. */
+	private final ReentrantReadWriteLock lock = new ReentrantReadWriteLock();
+	private boolean closed;
+
+	Database(Handle handle) {
+		this.handle = handle;
+	}
+
+	private Handle live() {
+		lock.readLock().lock();
+		if (closed) {
+			lock.readLock().unlock();
+			throw new InvalidException("the database is closed");
+		}
+		return handle;
+	}
+
+	private void done() {
+		lock.readLock().unlock();
+	}
+
+	/** Close the database; harmless when already closed. */
+	@Override
+	public void close() {
+		lock.writeLock().lock();
+		try {
+			if (!closed) {
+				closed = true;
+				handle.close();
+				handle.delete();
+			}
+		} finally {
+			lock.writeLock().unlock();
+		}
+	}
+
+	public boolean isClosed() {
+		lock.readLock().lock();
+		try {
+			return closed;
+		} finally {
+			lock.readLock().unlock();
+		}
+	}
+
+	/** Apply one command given as JSON (the lines of a .jsonl scenario). */
+	public Applied exec(String json) {
+		Handle h = live();
+		try {
+			long seq = h.exec_json(json);
+			// repeated is kept per thread by the native layer, so read it in the same thread.
+			return new Applied(seq, h.last_repeated());
+		} finally {
+			done();
+		}
+	}
+
+	/**
+	 * Apply a command with the client's id for it ("command_id", 1-128 bytes):
+	 * sending it again returns the first seq with {@code repeated} true. The
+	 * JSON must be an object without its own "command_id".
+	 */
+	public Applied exec(String json, String commandId) {
+		String t = json == null ? "" : json.strip();
+		if (!t.startsWith("{") || commandId == null)
+			throw new InvalidException("exec needs a JSON object and a command id");
+		String rest = t.substring(1).strip();
+		String field = "\"command_id\":" + quote(commandId);
+		return exec("{" + field + (rest.startsWith("}") ? "" : ",") + rest);
+	}
+
+	private static String quote(String s) {
+		StringBuilder b = new StringBuilder("\"");
+		for (char c : s.toCharArray()) {
+			if (c == '"' || c == '\\')
+				b.append('\\').append(c);
+			else if (c < 0x20)
+				b.append(String.format("\\u%04x", (int) c));
+			else
+				b.append(c);
+		}
+		return b.append('"').toString();
+	}
+
+	/** Start a batch: the commands until {@link #commit} are applied together or not at all. */
+	public void begin() {
+		Handle h = live();
+		try {
+			h.begin();
+		} finally {
+			done();
+		}
+	}
+
+	public void commit() {
+		Handle h = live();
+		try {
+			h.commit();
+		} finally {
+			done();
+		}
+	}
+
+	public void rollback() {
+		Handle h = live();
+		try {
+			h.rollback();
+		} finally {
+			done();
+		}
+	}
+
+	/** Run {@code body} in a batch: committed when it returns, rolled back when it throws. */
+	public void transaction(Consumer<Database> body) {
+		begin();
+		try {
+			body.accept(this);
+		} catch (RuntimeException | Error e) {
+			try {
+				rollback();
+			} catch (RuntimeException suppressed) {
+				e.addSuppressed(suppressed);
+			}
+			throw e;
+		}
+		commit();
+	}
+
+	/** The case's snapshot as JSON text; {@link NotFoundException} when there is no such case. */
+	public String caseSnapshot(String caseId) {
+		Handle h = live();
+		try {
+			return h.case_json(caseId);
+		} finally {
+			done();
+		}
+	}
+
+	/** Same as {@link #caseSnapshot}, named after the CLI's {@code show}. */
+	public String show(String caseId) {
+		return caseSnapshot(caseId);
+	}
+
+	/** A case's accepted commands in order as a JSON array; caseId null: the organisation stream. */
+	public String history(String caseId) {
+		Handle h = live();
+		try {
+			return h.history(caseId);
+		} finally {
+			done();
+		}
+	}
+
+	/** Snapshots of the cases with a deadline before {@code before}, the most overdue first, as a JSON array. */
+	public String sweep(Instant before) {
+		Handle h = live();
+		try {
+			return h.sweep(before.getEpochSecond());
+		} finally {
+			done();
+		}
+	}
+
+	/** Snapshots of the cases of a property in a state (either null: any), by id, as a JSON array. */
+	public String cases(String property, String state) {
+		Handle h = live();
+		try {
+			return h.cases(property, state);
+		} finally {
+			done();
+		}
+	}
+
+	/** The people, properties and bonuses in force at {@code asOf} (null: every definition so far) as JSON text. */
+	public String directory(Instant asOf) {
+		Handle h = live();
+		try {
+			return h.directory(asOf == null ? HotlineNative.TIME_NONE : asOf.getEpochSecond());
+		} finally {
+			done();
+		}
+	}
+
+	/** The month's assessment containing {@code asOf} as JSON text. */
+	public String assess(Instant asOf) {
+		return assess(asOf, false);
+	}
+
+	/** The assessment as JSON text, or CSV when {@code csv}. */
+	public String assess(Instant asOf, boolean csv) {
+		Handle h = live();
+		try {
+			return h.assess(asOf.getEpochSecond(), csv);
+		} finally {
+			done();
+		}
+	}
+
+	/** Why a case costs what it costs, as JSON text; asOf null: the case's latest instant. */
+	public String explain(String caseId, Instant asOf) {
+		Handle h = live();
+		try {
+			return h.explain(caseId, asOf == null ? HotlineNative.TIME_NONE : asOf.getEpochSecond());
+		} finally {
+			done();
+		}
+	}
+
+	/** Check the hash chain of one case (null: the whole log); the number of events checked. */
+	public long verifyLog(String caseId) {
+		Handle h = live();
+		try {
+			return h.verify_log(caseId);
+		} finally {
+			done();
+		}
+	}
+
+	public long verifyLog() {
+		return verifyLog(null);
+	}
+
+	/** Open deadlines in [from, to) as JSON text; person and property may be null (everyone, everywhere). */
+	public String deadlines(Instant from, Instant to, String person, String property) {
+		Handle h = live();
+		try {
+			return h.deadlines(from.getEpochSecond(), to.getEpochSecond(), person, property);
+		} finally {
+			done();
+		}
+	}
+
+	/** An unsigned checkpoint of the whole log as JSON text. */
+	public String checkpoint() {
+		Handle h = live();
+		try {
+			return h.checkpoint(0);
+		} finally {
+			done();
+		}
+	}
+
+	/** The encryption state (keys, counts) as JSON text. */
+	public String encryption() {
+		Handle h = live();
+		try {
+			return h.encryption();
+		} finally {
+			done();
+		}
+	}
+}
