@@ -3,6 +3,7 @@ package org.libhotline;
 import java.time.Instant;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
 import java.util.function.Consumer;
+import java.util.function.Function;
 import org.libhotline.internal.Handle;
 import org.libhotline.internal.HotlineNative;
 
@@ -39,6 +40,34 @@ public final class Database implements AutoCloseable {
 		lock.readLock().unlock();
 	}
 
+	/* One call on the live handle, under the shared lock. */
+	private <T> T with(Function<Handle, T> call) {
+		Handle h = live();
+		try {
+			return call.apply(h);
+		} finally {
+			done();
+		}
+	}
+
+	private void run(Consumer<Handle> call) {
+		with(h -> {
+			call.accept(h);
+			return null;
+		});
+	}
+
+	/* Seconds since the epoch; a missing instant is refused as the C library refuses bad input. */
+	private static long seconds(Instant t, String what) {
+		if (t == null)
+			throw new InvalidException(what + " is null");
+		return t.getEpochSecond();
+	}
+
+	private static long secondsOrNone(Instant t) {
+		return t == null ? HotlineNative.TIME_NONE : t.getEpochSecond();
+	}
+
 	/** Close the database; harmless when already closed. */
 	@Override
 	public void close() {
@@ -65,14 +94,8 @@ public final class Database implements AutoCloseable {
 
 	/** Apply one command given as JSON (the lines of a .jsonl scenario). */
 	public Applied exec(String json) {
-		Handle h = live();
-		try {
-			long seq = h.exec_json(json);
-			// repeated is kept per thread by the native layer, so read it in the same thread.
-			return new Applied(seq, h.last_repeated());
-		} finally {
-			done();
-		}
+		// repeated is kept per thread by the native layer, so read it in the same thread.
+		return with(h -> new Applied(h.exec_json(json), h.last_repeated()));
 	}
 
 	/**
@@ -104,30 +127,15 @@ public final class Database implements AutoCloseable {
 
 	/** Start a batch: the commands until {@link #commit} are applied together or not at all. */
 	public void begin() {
-		Handle h = live();
-		try {
-			h.begin();
-		} finally {
-			done();
-		}
+		run(Handle::begin);
 	}
 
 	public void commit() {
-		Handle h = live();
-		try {
-			h.commit();
-		} finally {
-			done();
-		}
+		run(Handle::commit);
 	}
 
 	public void rollback() {
-		Handle h = live();
-		try {
-			h.rollback();
-		} finally {
-			done();
-		}
+		run(Handle::rollback);
 	}
 
 	/** Run {@code body} in a batch: committed when it returns, rolled back when it throws. */
@@ -148,12 +156,7 @@ public final class Database implements AutoCloseable {
 
 	/** The case's snapshot as JSON text; {@link NotFoundException} when there is no such case. */
 	public String caseSnapshot(String caseId) {
-		Handle h = live();
-		try {
-			return h.case_json(caseId);
-		} finally {
-			done();
-		}
+		return with(h -> h.case_json(caseId));
 	}
 
 	/** Same as {@link #caseSnapshot}, named after the CLI's {@code show}. */
@@ -163,42 +166,22 @@ public final class Database implements AutoCloseable {
 
 	/** A case's accepted commands in order as a JSON array; caseId null: the organisation stream. */
 	public String history(String caseId) {
-		Handle h = live();
-		try {
-			return h.history(caseId);
-		} finally {
-			done();
-		}
+		return with(h -> h.history(caseId));
 	}
 
 	/** Snapshots of the cases with a deadline before {@code before}, the most overdue first, as a JSON array. */
 	public String sweep(Instant before) {
-		Handle h = live();
-		try {
-			return h.sweep(before.getEpochSecond());
-		} finally {
-			done();
-		}
+		return with(h -> h.sweep(seconds(before, "before")));
 	}
 
 	/** Snapshots of the cases of a property in a state (either null: any), by id, as a JSON array. */
 	public String cases(String property, String state) {
-		Handle h = live();
-		try {
-			return h.cases(property, state);
-		} finally {
-			done();
-		}
+		return with(h -> h.cases(property, state));
 	}
 
 	/** The people, properties and bonuses in force at {@code asOf} (null: every definition so far) as JSON text. */
 	public String directory(Instant asOf) {
-		Handle h = live();
-		try {
-			return h.directory(asOf == null ? HotlineNative.TIME_NONE : asOf.getEpochSecond());
-		} finally {
-			done();
-		}
+		return with(h -> h.directory(secondsOrNone(asOf)));
 	}
 
 	/** The month's assessment containing {@code asOf} as JSON text. */
@@ -208,32 +191,17 @@ public final class Database implements AutoCloseable {
 
 	/** The assessment as JSON text, or CSV when {@code csv}. */
 	public String assess(Instant asOf, boolean csv) {
-		Handle h = live();
-		try {
-			return h.assess(asOf.getEpochSecond(), csv);
-		} finally {
-			done();
-		}
+		return with(h -> h.assess(seconds(asOf, "asOf"), csv));
 	}
 
 	/** Why a case costs what it costs, as JSON text; asOf null: the case's latest instant. */
 	public String explain(String caseId, Instant asOf) {
-		Handle h = live();
-		try {
-			return h.explain(caseId, asOf == null ? HotlineNative.TIME_NONE : asOf.getEpochSecond());
-		} finally {
-			done();
-		}
+		return with(h -> h.explain(caseId, secondsOrNone(asOf)));
 	}
 
 	/** Check the hash chain of one case (null: the whole log); the number of events checked. */
 	public long verifyLog(String caseId) {
-		Handle h = live();
-		try {
-			return h.verify_log(caseId);
-		} finally {
-			done();
-		}
+		return with(h -> h.verify_log(caseId));
 	}
 
 	public long verifyLog() {
@@ -242,31 +210,16 @@ public final class Database implements AutoCloseable {
 
 	/** Open deadlines in [from, to) as JSON text; person and property may be null (everyone, everywhere). */
 	public String deadlines(Instant from, Instant to, String person, String property) {
-		Handle h = live();
-		try {
-			return h.deadlines(from.getEpochSecond(), to.getEpochSecond(), person, property);
-		} finally {
-			done();
-		}
+		return with(h -> h.deadlines(seconds(from, "from"), seconds(to, "to"), person, property));
 	}
 
-	/** An unsigned checkpoint of the whole log as JSON text. */
+	/** An unsigned checkpoint of the whole log (its text, hlc1:...). */
 	public String checkpoint() {
-		Handle h = live();
-		try {
-			return h.checkpoint(0);
-		} finally {
-			done();
-		}
+		return with(h -> h.checkpoint(0));
 	}
 
 	/** The encryption state (keys, counts) as JSON text. */
 	public String encryption() {
-		Handle h = live();
-		try {
-			return h.encryption();
-		} finally {
-			done();
-		}
+		return with(h -> h.encryption());
 	}
 }

@@ -92,6 +92,11 @@ class DatabaseTest {
 			assertTrue(db.explain("C1", null).contains("C1"));
 			assertTrue(db.checkpoint().length() > 0);
 			assertEquals("[]", db.sweep(Instant.parse("2026-12-01T00:00:00Z")));
+			// a missing instant is refused like any bad input, and nothing changes
+			assertThrows(InvalidException.class, () -> db.sweep(null));
+			assertThrows(InvalidException.class, () -> db.assess(null));
+			assertThrows(InvalidException.class, () -> db.deadlines(null, Instant.EPOCH, null, null));
+			assertEquals(10 + 8, db.verifyLog());
 		}
 	}
 
