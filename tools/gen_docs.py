@@ -137,7 +137,7 @@ COMMON = {
     ],
     "directory": [
         ("actor", "person", "no", "who records the definition; once someone holds `administrator`, required "
-         "and an administrator as of `at` (`forbidden` otherwise)"),
+         "and an administrator as of `at` and in the latest definitions (`forbidden` otherwise)"),
         ("at", "time", "no", "from when the definition holds: with it, defining an existing id again is an "
          "update from then on (`invalid` if earlier than that id's latest definition); without it, from the "
          "beginning of time, and defining an existing id again is `duplicate`"),
@@ -269,7 +269,12 @@ def commands_md(rows):
            "  or a manager or department head acting on another property) → `invalid_transition` (the",
            "  case's state) → `invalid` (guards on the values) → `conflict` (`expect_version`).",
            "- Roles marked * are scoped to the case's property: the person must be named on the",
-           "  property (as its manager, one of its department heads, or its quality supervisor).\n",
+           "  property (as its manager, one of its department heads, or its quality supervisor).",
+           "- Authority now as well as then: one role the command allows (with its property, when",
+           "  scoped) must be held by the actor both in the directory as of the command's `at` and in",
+           "  the latest definitions (every directory line so far). A role removed cannot be used with",
+           "  an earlier `at`; a change dated later removes a role as soon as it is recorded and gives",
+           "  one only from its `at` (`forbidden`).\n",
            "States, and where each command leads, are drawn in [lifecycle.md](lifecycle.md).\n",
            "## Types\n",
            "| type | a valid value |",
