@@ -50,8 +50,13 @@ static const char *type_label(int type)
 
 static int check_id(hotline__cmdctx *c, const char *field, const char *id)
 {
-	const char *why = hotline__limits_id(id);
-	return why ? hotline__cmd_fail(c, HOTLINE_EINVALID, "field '%s' %s", field, why) : 0;
+	uint32_t cp;
+	const char *why = hotline__limits_id(id, &cp);
+	if (!why)
+		return 0;
+	if (cp != HOTLINE__NO_CODE_POINT)
+		return hotline__cmd_fail(c, HOTLINE_EINVALID, "field '%s' %s (U+%04" PRIX32 ")", field, why, cp);
+	return hotline__cmd_fail(c, HOTLINE_EINVALID, "field '%s' %s", field, why);
 }
 
 static int check_time(hotline__cmdctx *c, const char *field, hotline_time t)
@@ -142,6 +147,9 @@ static int check_field_shape(hotline__cmdctx *c, const hotline__field *f, const 
 	case HOTLINE__F_MONTH:
 		if (!json_is_string(v) || !hotline__month_valid(json_string_value(v)))
 			goto bad;
+		if (!hotline__limits_month(json_string_value(v)))
+			return hotline__cmd_fail(c, HOTLINE_EINVALID, "field '%s' must be a month within 2000-01 and 2099-12",
+				f->name);
 		return 0;
 	case HOTLINE__F_FINDING_KIND:
 		if (!json_is_string(v) || !hotline__policy_is_finding_kind(c->db->policy, json_string_value(v))) {
