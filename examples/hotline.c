@@ -1033,17 +1033,25 @@ static int cmd_verify(const args *a)
 			rc = 1;
 		hotline_free(out);
 	} else {
+		/* both checks first: stdout leads with what failed, never with an "ok" of a run that fails */
+		char log_err[1024] = "", ckpt_err[1024] = "";
 		if (hotline_db_verify_log(db, a->npos ? a->pos[0] : NULL, &n) != 0)
-			rc = fail(hotline_db_errmsg(db));
-		else
+			snprintf(log_err, sizeof(log_err), "%s", *hotline_db_errmsg(db) ? hotline_db_errmsg(db) : "the log does not verify");
+		if (ckpt && hotline_db_verify_checkpoint(db, ckpt, a->public_key ? pk : NULL) != 0)
+			snprintf(ckpt_err, sizeof(ckpt_err), "%s", *hotline_db_errmsg(db) ? hotline_db_errmsg(db) : "it does not match");
+		if (log_err[0]) {
+			rc = fail(log_err);
+			printf("FAILED: %s\n", log_err);
+		}
+		if (ckpt_err[0]) {
+			rc = fail(ckpt_err);
+			printf("FAILED: the log does not hold what the checkpoint covers: %s\n", ckpt_err);
+		}
+		if (!log_err[0])
 			printf("ok: %" PRId64 " events, every hash chain intact, snapshots%s rebuilt from them alike\n", n,
 				a->npos ? "" : " and the directory");
-		if (ckpt) {
-			if (hotline_db_verify_checkpoint(db, ckpt, a->public_key ? pk : NULL) != 0)
-				rc = fail(hotline_db_errmsg(db));
-			else
-				printf("ok: the log holds what the checkpoint covers%s\n", a->public_key ? ", signed by that key" : "");
-		}
+		if (ckpt && !ckpt_err[0])
+			printf("ok: the log holds what the checkpoint covers%s\n", a->public_key ? ", signed by that key" : "");
 	}
 	free(ckpt);
 	hotline_db_close(db);

@@ -137,7 +137,7 @@ COMMON = {
     ],
     "directory": [
         ("actor", "person", "no", "who records the definition; once someone holds `administrator`, required "
-         "and an administrator as of `at` (`forbidden` otherwise)"),
+         "and an administrator as of `at` and in the latest definitions (`forbidden` otherwise)"),
         ("at", "time", "no", "from when the definition holds: with it, defining an existing id again is an "
          "update from then on (`invalid` if earlier than that id's latest definition); without it, from the "
          "beginning of time, and defining an existing id again is `duplicate`"),
@@ -227,6 +227,44 @@ FIELD_NOTES = {
 }
 
 
+# The limits of DESIGN §6.3 as the library checks them (libhotline/core/limits.c, core/validate.c).
+LIMITS = [
+    "## Limits\n",
+    "Beyond a limit a command is `invalid`, and the message names the key.\n",
+    "| what | limit |",
+    "|---|---|",
+    "| an id (`case`, `actor`, `command_id`, a person's or property's `id`, every `person`, "
+    "`property` and `persons` value) | 1–128 bytes of well-formed UTF-8 that shows what it holds "
+    "(below) |",
+    "| any string | at most 64 KiB |",
+    "| a command | at most 1 MiB as JSON text |",
+    "| `time` values (`at` and the others) | within [2000-01-01T00:00Z, 2100-01-01T00:00Z) |",
+    "| `month` | within `2000-01` and `2099-12`, the years of the instants |",
+    "| counts and amounts | as listed with the key (`rings` at most 1000, `amount_fen` at most "
+    "10^10) |",
+    "",
+    "An id is refused when it holds any of these code points (the message names it, `U+XXXX`):\n",
+    "| refused | code points | why |",
+    "|---|---|---|",
+    "| control characters (Cc) | U+0000–U+001F, U+007F–U+009F | not printable |",
+    "| format characters (Cf) | U+00AD, U+0600–U+0605, U+061C, U+06DD, U+070F, U+0890–U+0891, "
+    "U+08E2, U+180E, U+200B–U+200F, U+202A–U+202E, U+2060–U+206F, U+FEFF, U+FFF9–U+FFFB, U+110BD, "
+    "U+110CD, U+13430–U+1343F, U+1BCA0–U+1BCA3, U+1D173–U+1D17A, U+E0001, U+E0020–U+E007F | invisible; "
+    "some reverse or isolate the text around them (U+202E, U+2066), so an id would read as another |",
+    "| spaces other than U+0020 (Zs), line and paragraph separators | U+00A0, U+1680, U+2000–U+200A, "
+    "U+2028, U+2029, U+202F, U+205F, U+3000 | look like an ASCII space, or like nothing |",
+    "| invisible fillers | U+034F, U+115F, U+1160, U+3164, U+FFA0 | show nothing |",
+    "| private use (Co) | U+E000–U+F8FF, U+F0000–U+10FFFF | mean nothing outside one system |",
+    "| noncharacters | U+FDD0–U+FDEF, U+xFFFE and U+xFFFF of every plane | not for interchange |",
+    "| U+0020 at the start or the end | `\" C1\"`, `\"C1 \"` | invisible at the edges |",
+    "",
+    "Everything else is allowed: Chinese (`张三`), accents and combining marks, emoji, punctuation,",
+    "and ASCII spaces inside an id (`\"翠苑 二期\"`). Code points a Unicode version has not assigned",
+    "are not checked: a table of them would refuse characters a later version assigns.",
+    "",
+]
+
+
 def commands_md(rows):
     used_types = []
     for r in rows:
@@ -261,7 +299,9 @@ def commands_md(rows):
            "Rules that hold for every command:\n",
            "- `cmd` (a string, required) names the command.",
            "- A key the command does not define is refused as `invalid`: a misspelt key never passes",
-           "  silently. `null` is not accepted in place of a value: leave an optional key out.",
+           "  silently. A key given as `null` is taken as absent: for an optional key",
+           "  that is leaving it out, a required one is then missing (`invalid`). Inside an array or",
+           "  an object, `null` is not a value (`invalid`).",
            "- The order of the keys does not matter.",
            "- A refused command changes nothing. When several refusals apply, the first of this order",
            "  wins: `invalid` (malformed: a missing or ill-typed key, an unknown value) → `duplicate` /",
@@ -269,7 +309,12 @@ def commands_md(rows):
            "  or a manager or department head acting on another property) → `invalid_transition` (the",
            "  case's state) → `invalid` (guards on the values) → `conflict` (`expect_version`).",
            "- Roles marked * are scoped to the case's property: the person must be named on the",
-           "  property (as its manager, one of its department heads, or its quality supervisor).\n",
+           "  property (as its manager, one of its department heads, or its quality supervisor).",
+           "- Authority now as well as then: one role the command allows (with its property, when",
+           "  scoped) must be held by the actor both in the directory as of the command's `at` and in",
+           "  the latest definitions (every directory line so far). A role removed cannot be used with",
+           "  an earlier `at`; a change dated later removes a role as soon as it is recorded and gives",
+           "  one only from its `at` (`forbidden`).\n",
            "States, and where each command leads, are drawn in [lifecycle.md](lifecycle.md).\n",
            "## Types\n",
            "| type | a valid value |",
@@ -277,6 +322,7 @@ def commands_md(rows):
     for t in used_types:
         out.append("| `%s` | %s |" % (t, TYPES[t]))
     out.append("")
+    out.extend(LIMITS)
     out.append("## Summary\n")
     out.append("| cmd | applies to | required | optional |")
     out.append("|---|---|---|---|")

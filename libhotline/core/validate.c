@@ -50,8 +50,13 @@ static const char *type_label(int type)
 
 static int check_id(hotline__cmdctx *c, const char *field, const char *id)
 {
-	const char *why = hotline__limits_id(id);
-	return why ? hotline__cmd_fail(c, HOTLINE_EINVALID, "field '%s' %s", field, why) : 0;
+	uint32_t cp;
+	const char *why = hotline__limits_id(id, &cp);
+	if (!why)
+		return 0;
+	if (cp != HOTLINE__NO_CODE_POINT)
+		return hotline__cmd_fail(c, HOTLINE_EINVALID, "field '%s' %s (U+%04" PRIX32 ")", field, why, cp);
+	return hotline__cmd_fail(c, HOTLINE_EINVALID, "field '%s' %s", field, why);
 }
 
 static int check_time(hotline__cmdctx *c, const char *field, hotline_time t)
@@ -142,6 +147,9 @@ static int check_field_shape(hotline__cmdctx *c, const hotline__field *f, const 
 	case HOTLINE__F_MONTH:
 		if (!json_is_string(v) || !hotline__month_valid(json_string_value(v)))
 			goto bad;
+		if (!hotline__limits_month(json_string_value(v)))
+			return hotline__cmd_fail(c, HOTLINE_EINVALID, "field '%s' must be a month within 2000-01 and 2099-12",
+				f->name);
 		return 0;
 	case HOTLINE__F_FINDING_KIND:
 		if (!json_is_string(v) || !hotline__policy_is_finding_kind(c->db->policy, json_string_value(v))) {
@@ -468,31 +476,46 @@ static void roles_text(unsigned roles, char *buf, size_t size)
 }
 
 /*
+ * Authority now as well as then (DESIGN §6.1): a role counts only when the
+ * actor holds it (and, for a scoped role, is named on the property) both as
+ * of the command's instant and in the latest definitions. A role removed,
+ * or removed from a later date, cannot be used again with an earlier `at`;
+ * one given from a later date counts only from then.
+ */
+static int holds_role(const hotline__person *p, const hotline__property *prop, unsigned role, int scoped)
+{
+	return p && (p->roles & role) && (!scoped || hotline__property_names(prop, role, p->id));
+}
+
+/*
  * Directory lines: until somebody holds `administrator` they need no actor
- * (setting up); from then on the actor must hold it, as of the line's
- * instant (a line without one: in the latest definitions). So nobody can
- * back-date a change to before the first administrator.
+ * (setting up); from then on the actor must hold it as of the line's
+ * instant (a line without one: in the latest definitions) and in the
+ * latest definitions. So nobody can back-date a change to before the first
+ * administrator, nor to before losing the role.
  */
 static int check_authority(hotline__cmdctx *c)
 {
-	const hotline__person *p;
 	if (!hotline__directory_ever_held(&c->db->dir, HOTLINE_ROLE_ADMINISTRATOR))
 		return 0;
 	if (!c->actor)
 		return hotline__cmd_fail(c, HOTLINE_EFORBIDDEN,
 			"the directory has an administrator: a directory line needs an 'actor' who is one");
-	p = hotline__cmd_person(c, c->actor);
-	if (!p || !(p->roles & HOTLINE_ROLE_ADMINISTRATOR))
+	if (!holds_role(hotline__cmd_person(c, c->actor), NULL, HOTLINE_ROLE_ADMINISTRATOR, 0))
 		return hotline__cmd_fail(c, HOTLINE_EFORBIDDEN, "'%s' is not an administrator%s", c->actor,
 			c->at != HOTLINE_TIME_NONE ? " at the line's instant" : "");
+	if (!holds_role(hotline__directory_person(&c->db->dir, c->actor), NULL, HOTLINE_ROLE_ADMINISTRATOR, 0))
+		return hotline__cmd_fail(c, HOTLINE_EFORBIDDEN, "'%s' is not an administrator in the latest definitions "
+			"(a role removed cannot be used with an earlier 'at')", c->actor);
 	return 0;
 }
 
-/* Stage 3: role and property scope. */
+/* Stage 3: role and property scope, as of the command's instant and in the latest definitions. */
 int hotline__validate_role(hotline__cmdctx *c)
 {
-	const hotline__person *p;
-	unsigned have;
+	const hotline__person *then, *now;
+	const hotline__property *prop_now;
+	unsigned any_then = 0, any_now = 0, scoped_then = 0;
 	int i;
 	char need[160];
 
@@ -500,21 +523,35 @@ int hotline__validate_role(hotline__cmdctx *c)
 		return check_authority(c);
 	if (c->t->roles == 0)
 		return 0;
-	p = hotline__cmd_person(c, c->actor);
-	have = p->roles & c->t->roles;
-	roles_text(c->t->roles, need, sizeof(need));
-	if (!have)
-		return hotline__cmd_fail(c, HOTLINE_EFORBIDDEN, "'%s' is not a %s", c->actor, need);
+	then = hotline__cmd_person(c, c->actor);
+	now = hotline__directory_person(&c->db->dir, c->actor);
+	prop_now = c->property ? hotline__directory_property(&c->db->dir, c->property->id) : NULL;
 	for (i = 0; i < HOTLINE_ROLE_COUNT; i++) {
 		unsigned r = 1u << i;
-		if (!(have & r))
+		int scoped = (c->t->scoped & r) != 0;
+		if (!(c->t->roles & r) || !holds_role(then, NULL, r, 0))
 			continue;
-		if (!(c->t->scoped & r))
-			return 0;
-		if (hotline__property_names(c->property, r, c->actor))
+		any_then = 1;
+		if (!holds_role(now, NULL, r, 0))
+			continue;
+		any_now = 1;
+		if (!holds_role(then, c->property, r, scoped))
+			continue;
+		scoped_then = 1;
+		if (holds_role(now, prop_now, r, scoped))
 			return 0;
 	}
-	return hotline__cmd_fail(c, HOTLINE_EFORBIDDEN, "'%s' is not named as %s of property '%s'", c->actor, need,
+	roles_text(c->t->roles, need, sizeof(need));
+	if (!any_then)
+		return hotline__cmd_fail(c, HOTLINE_EFORBIDDEN, "'%s' is not a %s", c->actor, need);
+	if (!any_now)
+		return hotline__cmd_fail(c, HOTLINE_EFORBIDDEN, "'%s' is not a %s in the latest definitions "
+			"(a role removed cannot be used with an earlier 'at')", c->actor, need);
+	if (!scoped_then)
+		return hotline__cmd_fail(c, HOTLINE_EFORBIDDEN, "'%s' is not named as %s of property '%s'", c->actor, need,
+			c->property ? c->property->id : "?");
+	return hotline__cmd_fail(c, HOTLINE_EFORBIDDEN, "'%s' is not named as %s of property '%s' in the latest "
+		"definitions (a scope removed cannot be used with an earlier 'at')", c->actor, need,
 		c->property ? c->property->id : "?");
 }
 

@@ -13,6 +13,7 @@ key path of every document. Fails when
   - a value's JSON type is not one the page gives,
   - a CSV column or record kind differs from the page's CSV table,
   - an event's command carries a key that commands.md does not give its cmd,
+  - commands.md's rule for a key given as `null` is not what the library does,
   - a directory document disagrees with itself (order, `as_of`, a record
     that is not the latest of its history's definitions at `as_of`),
   - a public header refers to a page that is not installed (docs/*.md is
@@ -376,6 +377,26 @@ def check_header_refs():
                 error("%s:%d: refers to %r, which is not installed" % (rel, n, m.group(0)))
 
 
+def check_null_rule(run, work):
+    """commands.md says what the library does with a key given as null: an optional one is absent."""
+    rules = open(os.path.join(ROOT, "docs", "commands.md"), encoding="utf-8").read().split("## Types")[0]
+    said = " ".join(re.findall(r"[^.]*`null`[^.]*\.", rules.replace("\n", " ")))
+    path = os.path.join(work, "nulls.jsonl")
+    with open(path, "w", encoding="utf-8") as f:
+        f.write('{"cmd":"person","id":"zhang","name":"z","roles":["hotline_specialist"]}\n')
+        f.write('{"cmd":"call","at":"2026-11-02T09:00:00+08:00","agent":"zhang","rings":1,"answered":true,'
+                '"connected":null,"actor":null,"command_id":null}\n')
+        f.write('{"cmd":"call","at":"2026-11-02T09:01:00+08:00","agent":"zhang","rings":1,"answered":null}\n')
+    refused = {r["line"]: r for r in json.loads(run("replay", path))["refused"]}
+    optional_absent = 2 not in refused
+    required_missing = 3 in refused and refused[3]["code"] == "invalid" and "'answered'" in refused[3]["message"]
+    if not (optional_absent and required_missing):
+        error("replay of a key given as null: optional taken as absent %s, required refused as missing %s"
+              % (optional_absent, required_missing))
+    if "absent" not in said or "not accepted" in said:
+        error("commands.md must say that a key given as null is taken as absent; it says: %r" % said)
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--hotline", required=True, help="path to the built hotline tool")
@@ -399,6 +420,7 @@ def main():
     work = a.keep or tempfile.mkdtemp(prefix="hotline-docs-")
     os.makedirs(work, exist_ok=True)
     try:
+        check_null_rule(run, work)
         lifecycle = json.loads(run("lifecycle"))
         seen["lifecycle"].document(lifecycle, "hotline lifecycle")
 

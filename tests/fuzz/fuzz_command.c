@@ -6,6 +6,8 @@
  * batch that is then rolled back, so every input meets the same database.
  *   build-fuzz/tests/fuzz_command -max_total_time=60 tests/fuzz/corpus/command/
  */
+#include <jansson.h>
+
 #include "fuzz_common.h"
 
 static const char *const cases[] = {
@@ -35,6 +37,37 @@ static const char *const cases[] = {
 
 static hotline_db *db;
 
+/* An accepted command's ids show what they hold: none edged with a space, none with a control or an invisible character. */
+static int id_shows_itself(const char *s)
+{
+	static const char *const hidden[] = { "\xe2\x80\xae", "\xe2\x80\x8b", "\xe2\x80\x8f", "\xe2\x81\xa6",
+		"\xef\xbb\xbf", "\xc2\xad", "\xc2\xa0", "\xe3\x80\x80", "\xe3\x85\xa4", "\xee\x80\x80", NULL };
+	const char *const *h;
+	size_t n = strlen(s), i;
+	if (n == 0 || s[0] == ' ' || s[n - 1] == ' ')
+		return 0;
+	for (i = 0; i < n; i++)
+		if ((unsigned char)s[i] < 0x20 || s[i] == 0x7f)
+			return 0;
+	for (h = hidden; *h; h++)
+		if (strstr(s, *h))
+			return 0;
+	return 1;
+}
+
+static void check_ids(const char *json)
+{
+	static const char *const keys[] = { "case", "actor", "command_id", "id", "person", "agent", "property", NULL };
+	const char *const *k;
+	json_t *o = json_loads(json, 0, NULL);
+	for (k = keys; o && *k; k++) {
+		const json_t *v = json_object_get(o, *k);
+		if (json_is_string(v) && !id_shows_itself(json_string_value(v)))
+			__builtin_trap();
+	}
+	json_decref(o);
+}
+
 static void init(void)
 {
 	const char *const *l;
@@ -61,6 +94,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		__builtin_trap();   /* every refusal says why */
 	if (rc == 0 && seq <= 0)
 		__builtin_trap();
+	if (rc == 0)
+		check_ids(json);
 	fuzz_check_log(db);
 	if (hotline_db_rollback(db) != 0)
 		__builtin_trap();

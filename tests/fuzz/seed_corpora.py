@@ -102,6 +102,17 @@ for l in [
 ]:
     put("command", l)
 
+# ids that show less than they hold (refused) and ones that show what they hold (accepted)
+for bad in ["\u202eC1", "C\u200b1", "\ufeffzhang", " C1", "C1 ", "C\u00a01", "C\u30001", "C\u2066x\u2069",
+            "li\u00ad", "C\ue000", "C\U000e0041", "C\u3164"]:
+    put("command", json.dumps({"cmd": "dispatch", "case": bad, "at": "2026-11-10T10:30:00+08:00", "actor": "zhang"},
+                              ensure_ascii=False))
+    put("command", json.dumps({"cmd": "person", "id": bad, "name": "n", "roles": ["hotline_specialist"],
+                               "command_id": bad}, ensure_ascii=False))
+put("command", '{"cmd":"person","id":"张三 二","name":"张三","roles":["hotline_specialist"],"command_id":"req 1"}')
+for month in ["0000-01", "1999-12", "2100-01", "2000-01", "2099-12"]:
+    put("command", '{"cmd":"bonus","person":"li2","month":"%s","amount_fen":100}' % month)
+
 # ---- holidays -------------------------------------------------------------
 for y in (2024, 2025, 2026):
     with open(os.path.join(ROOT, "data", "cn-holidays-%d.json" % y), "rb") as f:

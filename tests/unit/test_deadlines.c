@@ -83,10 +83,18 @@ static void test_deadlines_with_liable(void **state)
 	a = rows(db, 0, "2026-11-02T09:30:00+08:00", "2026-11-10T00:00:00+08:00", &f);
 	assert_int_equal(json_array_size(a), 0);
 	json_decref(a);
-	/* met deadlines are gone */
-	assert_int_equal(exec_fmt(db, "{\"cmd\":\"decide_measures\",\"case\":\"C1\",\"at\":\"2026-11-02T10:00:00+08:00\","
-		"\"actor\":\"li\",\"measures\":\"m\"}"), 0);
-	a = rows(db, 0, "2026-11-02T10:00:00+08:00", "2026-11-03T10:00:00+08:00", NULL);
+	/* met deadlines are gone (on P2: P1's change is recorded, so li no longer acts there, DESIGN §6.1) */
+	assert_int_equal(exec_fmt(db, "{\"cmd\":\"register\",\"case\":\"C2\",\"at\":\"2026-11-02T09:05:00+08:00\",\"actor\":\"zhang\","
+		"\"property\":\"P2\",\"room\":\"1\",\"owner\":\"o\",\"phone\":\"1\",\"matter\":\"m\",\"call_taker\":\"zhang\","
+		"\"order_taker\":\"li2\"}"), 0);
+	assert_int_equal(exec_fmt(db, "{\"cmd\":\"dispatch\",\"case\":\"C2\",\"at\":\"2026-11-02T09:20:00+08:00\",\"actor\":\"zhang\"}"), 0);
+	f.property = "P2";
+	a = rows(db, 0, "2026-11-02T09:30:00+08:00", "2026-11-03T10:00:00+08:00", &f);
+	assert_non_null(find(a, "R14a"));
+	json_decref(a);
+	assert_int_equal(exec_fmt(db, "{\"cmd\":\"decide_measures\",\"case\":\"C2\",\"at\":\"2026-11-02T10:00:00+08:00\","
+		"\"actor\":\"li2\",\"measures\":\"m\"}"), 0);
+	a = rows(db, 0, "2026-11-02T10:00:00+08:00", "2026-11-03T10:00:00+08:00", &f);
 	assert_null(find(a, "R14a"));
 	json_decref(a);
 	hotline_db_close(db);

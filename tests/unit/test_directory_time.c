@@ -83,7 +83,7 @@ static void test_manager_change(void **state)
 	/* R14b (per started day from 11-11 09:20): A's increments before the 15th are li's, the rest li2's */
 	assert_int_equal(charged(db, "2026-11-21T00:00:00+08:00", "R14b", "li"), 4 * 300);
 	assert_int_equal(charged(db, "2026-11-21T00:00:00+08:00", "R14b", "li2"), 6 * 300);
-	/* scope follows the directory: li may act on P1 before the 15th, not after */
+	/* scope follows the directory: li no longer acts on P1 after the 15th */
 	assert_int_equal(exec_fmt(db, "{\"cmd\":\"decide_measures\",\"case\":\"B\",\"at\":\"2026-11-20T12:00:00+08:00\","
 		"\"actor\":\"li\",\"measures\":\"m\"}"), HOTLINE_EFORBIDDEN);
 	assert_int_equal(exec_fmt(db, "{\"cmd\":\"decide_measures\",\"case\":\"B\",\"at\":\"2026-11-20T12:00:00+08:00\","
@@ -96,11 +96,11 @@ static void test_retirement_and_existence(void **state)
 {
 	hotline_db *db = open_memory();
 	(void)state;
+	assert_int_equal(register_case(db, "A", "P1", "2026-11-09T09:05:00+08:00"), 0);
 	assert_int_equal(exec_fmt(db, "{\"cmd\":\"person\",\"id\":\"zhang\",\"name\":\"张敏\",\"roles\":[],"
 		"\"at\":\"2026-11-10T00:00:00+08:00\"}"), 0);
 	assert_int_equal(exec_fmt(db, "{\"cmd\":\"person\",\"id\":\"sun\",\"name\":\"孙\",\"roles\":[\"hotline_specialist\"],"
 		"\"at\":\"2026-11-12T00:00:00+08:00\"}"), 0);
-	assert_int_equal(register_case(db, "A", "P1", "2026-11-09T09:05:00+08:00"), 0);
 	assert_int_equal(register_case(db, "B", "P1", "2026-11-10T09:05:00+08:00"), HOTLINE_EFORBIDDEN);
 	assert_non_null(strstr(hotline_db_errmsg(db), "'zhang' is not a hotline_specialist"));
 	/* sun exists from the 12th on */
@@ -216,6 +216,144 @@ static void test_authority(void **state)
 	hotline_db_close(db);
 }
 
+/* The whole directory, every definition so far (a refusal must leave it as it was). */
+static char *directory_text(hotline_db *db)
+{
+	char *text;
+	assert_int_equal(hotline_db_directory(&text, db, HOTLINE_TIME_NONE), 0);
+	return text;
+}
+
+/* Refused with code and a message holding `why`; the directory and the named case's stream unchanged. */
+static void refused_unchanged(hotline_db *db, int code, const char *why, const char *case_id, const char *fmt, ...)
+{
+	char buf[2048], *before, *after;
+	size_t events = case_id ? event_count(db, case_id) : 0, org = event_count(db, "");
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(buf, sizeof(buf), fmt, ap);
+	va_end(ap);
+	before = directory_text(db);
+	assert_int_equal(hotline_db_exec_json(db, buf, NULL), code);
+	if (!strstr(hotline_db_errmsg(db), why))
+		fail_msg("'%s' does not say '%s'", hotline_db_errmsg(db), why);
+	after = directory_text(db);
+	assert_string_equal(before, after);
+	if (case_id)
+		assert_int_equal(event_count(db, case_id), events);
+	assert_int_equal(event_count(db, ""), org);
+	hotline_free(before);
+	hotline_free(after);
+}
+
+/*
+ * Authority now as well as then (DESIGN §6.1): a1 appoints a2, a2 demotes
+ * a1 from 05-01; a1 cannot define an administrator dated 04-30.
+ */
+static void test_demoted_administrator_backdating(void **state)
+{
+	hotline_db *db = open_memory();
+	(void)state;
+	assert_int_equal(exec_fmt(db, "{\"cmd\":\"person\",\"id\":\"a1\",\"name\":\"甲\",\"roles\":[\"administrator\"]}"), 0);
+	assert_int_equal(exec_fmt(db, "{\"cmd\":\"person\",\"id\":\"a2\",\"name\":\"乙\",\"roles\":[\"administrator\"],"
+		"\"actor\":\"a1\",\"at\":\"2026-04-01T00:00:00+08:00\"}"), 0);
+	assert_int_equal(exec_fmt(db, "{\"cmd\":\"person\",\"id\":\"a1\",\"name\":\"甲\",\"roles\":[],"
+		"\"actor\":\"a2\",\"at\":\"2026-05-01T00:00:00+08:00\"}"), 0);
+	refused_unchanged(db, HOTLINE_EFORBIDDEN, "'a1' is not an administrator in the latest definitions", NULL,
+		"{\"cmd\":\"person\",\"id\":\"z\",\"name\":\"z\",\"roles\":[\"administrator\"],"
+		"\"actor\":\"a1\",\"at\":\"2026-04-30T00:00:00+08:00\"}");
+	/* nor restore itself or correct a bonus, back-dated */
+	refused_unchanged(db, HOTLINE_EFORBIDDEN, "latest definitions", NULL,
+		"{\"cmd\":\"person\",\"id\":\"a1\",\"name\":\"甲\",\"roles\":[\"administrator\"],"
+		"\"actor\":\"a1\",\"at\":\"2026-04-30T00:00:00+08:00\"}");
+	refused_unchanged(db, HOTLINE_EFORBIDDEN, "latest definitions", NULL,
+		"{\"cmd\":\"bonus\",\"person\":\"li\",\"month\":\"2026-04\",\"amount_fen\":1,"
+		"\"actor\":\"a1\",\"at\":\"2026-04-30T00:00:00+08:00\"}");
+	/* as of the line's instant still comes first: after 05-01 a1 is not one then either */
+	refused_unchanged(db, HOTLINE_EFORBIDDEN, "'a1' is not an administrator at the line's instant", NULL,
+		"{\"cmd\":\"person\",\"id\":\"z\",\"name\":\"z\",\"roles\":[\"administrator\"],"
+		"\"actor\":\"a1\",\"at\":\"2026-05-02T00:00:00+08:00\"}");
+	/* a2 holds the role then and now */
+	assert_int_equal(exec_fmt(db, "{\"cmd\":\"person\",\"id\":\"z\",\"name\":\"z\",\"roles\":[\"administrator\"],"
+		"\"actor\":\"a2\",\"at\":\"2026-04-30T00:00:00+08:00\"}"), 0);
+	hotline_db_close(db);
+}
+
+/* A retired specialist cannot register a case, or act on one, dated before the retirement. */
+static void test_retired_specialist_backdating(void **state)
+{
+	hotline_db *db = open_memory();
+	(void)state;
+	assert_int_equal(register_case(db, "A", "P1", "2026-11-09T09:05:00+08:00"), 0);
+	assert_int_equal(exec_fmt(db, "{\"cmd\":\"person\",\"id\":\"zhang\",\"name\":\"张敏\",\"roles\":[],"
+		"\"at\":\"2026-11-10T00:00:00+08:00\"}"), 0);
+	refused_unchanged(db, HOTLINE_EFORBIDDEN, "'zhang' is not a hotline_specialist in the latest definitions", "B",
+		"{\"cmd\":\"register\",\"case\":\"B\",\"at\":\"2026-11-09T10:00:00+08:00\",\"actor\":\"zhang\",\"property\":\"P1\","
+		"\"room\":\"1\",\"owner\":\"o\",\"phone\":\"1\",\"matter\":\"m\",\"call_taker\":\"zhang\",\"order_taker\":\"li\"}");
+	assert_int_equal(case_state(db, "B", NULL, NULL), -1);
+	refused_unchanged(db, HOTLINE_EFORBIDDEN, "latest definitions", "A",
+		"{\"cmd\":\"dispatch\",\"case\":\"A\",\"at\":\"2026-11-09T09:20:00+08:00\",\"actor\":\"zhang\"}");
+	assert_int_equal(case_state(db, "A", NULL, NULL), HOTLINE_STATE_RECEIVED);
+	hotline_db_close(db);
+}
+
+/* A property's former manager cannot act on its cases with an earlier `at`; the new one only from the change. */
+static void test_former_manager_backdating(void **state)
+{
+	hotline_db *db = open_memory();
+	int64_t version = 0;
+	(void)state;
+	assert_int_equal(register_case(db, "A", "P1", "2026-11-10T09:05:00+08:00"), 0);
+	assert_int_equal(exec_fmt(db, "{\"cmd\":\"dispatch\",\"case\":\"A\",\"at\":\"2026-11-10T09:20:00+08:00\",\"actor\":\"zhang\"}"), 0);
+	assert_int_equal(exec_fmt(db, "{\"cmd\":\"property\",\"id\":\"P1\",\"name\":\"翠苑\",\"manager\":\"li2\","
+		"\"department_heads\":[\"wu\"],\"quality_supervisor\":\"zhao\",\"at\":\"2026-11-15T00:00:00+08:00\"}"), 0);
+	refused_unchanged(db, HOTLINE_EFORBIDDEN, "'li' is not named as property_manager of property 'P1' in the latest definitions",
+		"A", "{\"cmd\":\"decide_measures\",\"case\":\"A\",\"at\":\"2026-11-10T10:00:00+08:00\",\"actor\":\"li\",\"measures\":\"m\"}");
+	/* the new manager only from the change on */
+	refused_unchanged(db, HOTLINE_EFORBIDDEN, "'li2' is not named as property_manager of property 'P1'", "A",
+		"{\"cmd\":\"decide_measures\",\"case\":\"A\",\"at\":\"2026-11-10T10:00:00+08:00\",\"actor\":\"li2\",\"measures\":\"m\"}");
+	assert_int_equal(case_state(db, "A", NULL, &version), HOTLINE_STATE_DISPATCHED);
+	assert_int_equal(version, 2);
+	assert_int_equal(exec_fmt(db, "{\"cmd\":\"decide_measures\",\"case\":\"A\",\"at\":\"2026-11-15T10:00:00+08:00\","
+		"\"actor\":\"li2\",\"measures\":\"m\"}"), 0);
+	/* a role named per property: the department head who stays may still act back-dated */
+	assert_int_equal(exec_fmt(db, "{\"cmd\":\"onsite_visit\",\"case\":\"A\",\"at\":\"2026-11-15T11:00:00+08:00\",\"actor\":\"wu\"}"), 0);
+	hotline_db_close(db);
+}
+
+/* A change dated later than a command removes authority as soon as it is recorded, and gives it only from its `at`. */
+static void test_future_dated_change(void **state)
+{
+	hotline_db *db = open_memory();
+	(void)state;
+	/* zhang retires from January; sun becomes a specialist from December */
+	assert_int_equal(exec_fmt(db, "{\"cmd\":\"person\",\"id\":\"zhang\",\"name\":\"张敏\",\"roles\":[],"
+		"\"at\":\"2027-01-01T00:00:00+08:00\"}"), 0);
+	assert_int_equal(exec_fmt(db, "{\"cmd\":\"person\",\"id\":\"sun\",\"name\":\"孙\",\"roles\":[]}"), 0);
+	assert_int_equal(exec_fmt(db, "{\"cmd\":\"person\",\"id\":\"sun\",\"name\":\"孙\",\"roles\":[\"hotline_specialist\"],"
+		"\"at\":\"2026-12-01T00:00:00+08:00\"}"), 0);
+	refused_unchanged(db, HOTLINE_EFORBIDDEN, "'zhang' is not a hotline_specialist in the latest definitions", "A",
+		"{\"cmd\":\"register\",\"case\":\"A\",\"at\":\"2026-11-20T09:05:00+08:00\",\"actor\":\"zhang\",\"property\":\"P1\","
+		"\"room\":\"1\",\"owner\":\"o\",\"phone\":\"1\",\"matter\":\"m\",\"call_taker\":\"zhang\",\"order_taker\":\"li\"}");
+	refused_unchanged(db, HOTLINE_EFORBIDDEN, "'sun' is not a hotline_specialist", "A",
+		"{\"cmd\":\"register\",\"case\":\"A\",\"at\":\"2026-11-20T09:05:00+08:00\",\"actor\":\"sun\",\"property\":\"P1\","
+		"\"room\":\"1\",\"owner\":\"o\",\"phone\":\"1\",\"matter\":\"m\",\"call_taker\":\"zhang\",\"order_taker\":\"li\"}");
+	assert_int_equal(case_state(db, "A", NULL, NULL), -1);
+	assert_int_equal(exec_fmt(db, "{\"cmd\":\"register\",\"case\":\"A\",\"at\":\"2026-12-01T09:05:00+08:00\",\"actor\":\"sun\","
+		"\"property\":\"P1\",\"room\":\"1\",\"owner\":\"o\",\"phone\":\"1\",\"matter\":\"m\",\"call_taker\":\"zhang\","
+		"\"order_taker\":\"li\"}"), 0);
+	/* the same for an administrator demoted from a later date */
+	assert_int_equal(exec_fmt(db, "{\"cmd\":\"person\",\"id\":\"a1\",\"name\":\"甲\",\"roles\":[\"administrator\"]}"), 0);
+	assert_int_equal(exec_fmt(db, "{\"cmd\":\"person\",\"id\":\"a2\",\"name\":\"乙\",\"roles\":[\"administrator\"],"
+		"\"actor\":\"a1\"}"), 0);
+	assert_int_equal(exec_fmt(db, "{\"cmd\":\"person\",\"id\":\"a1\",\"name\":\"甲\",\"roles\":[],"
+		"\"actor\":\"a2\",\"at\":\"2027-01-01T00:00:00+08:00\"}"), 0);
+	refused_unchanged(db, HOTLINE_EFORBIDDEN, "'a1' is not an administrator in the latest definitions", NULL,
+		"{\"cmd\":\"bonus\",\"person\":\"li\",\"month\":\"2026-12\",\"amount_fen\":1,"
+		"\"actor\":\"a1\",\"at\":\"2026-12-01T00:00:00+08:00\"}");
+	hotline_db_close(db);
+}
+
 /* Every definition survives a reopen, and another handle's update is seen. */
 static void test_persisted_and_shared(void **state)
 {
@@ -294,6 +432,10 @@ int main(void)
 		cmocka_unit_test(test_bonus_correction),
 		cmocka_unit_test(test_r20_period_end),
 		cmocka_unit_test(test_authority),
+		cmocka_unit_test(test_demoted_administrator_backdating),
+		cmocka_unit_test(test_retired_specialist_backdating),
+		cmocka_unit_test(test_former_manager_backdating),
+		cmocka_unit_test(test_future_dated_change),
 		cmocka_unit_test(test_persisted_and_shared),
 		cmocka_unit_test(test_readback),
 	};

@@ -974,7 +974,7 @@ class Database:
         Without ``at`` the definition holds from the beginning; defining an
         existing person again with ``at`` updates them from then on (no roles:
         they retire). Once someone holds ``administrator``, ``actor`` must be
-        an administrator as of ``at``.
+        an administrator as of ``at`` and in the latest definitions.
         """
         if isinstance(roles, str):
             raise TypeError("roles must be a list of role names")

@@ -174,10 +174,12 @@ class DirectoryOverTime(unittest.TestCase):
 
     def test_retirement(self):
         db = self.db
-        db.add_person("zhang", "张敏", [], at=t(10, 0))
         register(db, "A", at=t(9, 9, 5))
+        db.add_person("zhang", "张敏", [], at=t(10, 0))
         with self.assertRaises(hotline.Forbidden):
             register(db, "B", at=t(10, 9, 5))
+        with self.assertRaises(hotline.Forbidden):   # authority now as well as then: not back-dated either
+            register(db, "C", at=t(9, 10))
         self.assertTrue(db.directory().person("zhang").retired)
         self.assertEqual(db.directory(t(9, 0)).person("zhang").roles, frozenset({"hotline_specialist"}))
 
