@@ -22,6 +22,7 @@
 
 %{
 #include <ctype.h>
+#include <pthread.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -172,11 +173,54 @@ done:
 	return rc;
 }
 
-/* The database handle as Python holds it: `db` is NULL once closed. */
+/*
+ * The database handle as Python holds it: `db` is NULL once closed. Its
+ * methods run without the GIL (a threaded server keeps serving while one
+ * thread waits on storage), so close() from another thread must wait for
+ * the calls in flight: `busy` counts them under `mu`, `idle` is signalled
+ * when it drops to 0.
+ */
 typedef struct hl_db {
 	hotline_db *db;
-	int repeated;      /* the last exec_json repeated an accepted command */
+	pthread_mutex_t mu;
+	pthread_cond_t idle;
+	int busy;
 } hl_db;
+
+/* Before a call on the handle: 1 with the call counted, or 0 (closed; the error is set). */
+static int hl_enter(hl_db *h)
+{
+	int live;
+	pthread_mutex_lock(&h->mu);
+	live = h->db != NULL;
+	if (live)
+		h->busy++;
+	pthread_mutex_unlock(&h->mu);
+	if (!live)
+		hl_fail(HOTLINE_EINVALID, "the database is closed");
+	return live;
+}
+
+static void hl_leave(hl_db *h)
+{
+	pthread_mutex_lock(&h->mu);
+	if (--h->busy == 0)
+		pthread_cond_broadcast(&h->idle);
+	pthread_mutex_unlock(&h->mu);
+}
+
+/* Closes once no call is in flight; later calls find it closed. */
+static void hl_close(hl_db *h)
+{
+	hotline_db *db;
+	pthread_mutex_lock(&h->mu);
+	while (h->busy > 0)
+		pthread_cond_wait(&h->idle, &h->mu);
+	db = h->db;
+	h->db = NULL;
+	pthread_mutex_unlock(&h->mu);
+	hotline_db_close(db);
+}
 
 /* 64 hex digits into HOTLINE_KEY_BYTES bytes; 0 or -1. */
 static int hl_unhex(unsigned char *out, const char *hex)
@@ -258,14 +302,19 @@ static int hl_file_sink(void *ctx, const char *data, size_t len)
 		return NULL;
 %}
 
-%exception {
-	hl_code = 0;
-	$action
+/* After a call: raise what it recorded. */
+%define HL_RAISE_RECORDED
 	if (hl_code) {
 		if (hl_code != HL_PYERR)
 			hl_raise(hl_code, hl_msg);
 		SWIG_fail;
 	}
+%enddef
+
+%exception {
+	hl_code = 0;
+	$action
+	HL_RAISE_RECORDED
 }
 
 /* Strings in: str or None (NULL), UTF-8, no embedded NUL (it would cut the text short). */
@@ -413,6 +462,15 @@ struct hotline_event_list {};
 /* ------------------------------------------------------------------ */
 /* The database handle                                                  */
 
+/* exec_json returns (seq, repeated) in one call: a second call could see another thread's command. */
+%typemap(in, numinputs=0) int *repeated_out (int repeated = 0) { $1 = &repeated; }
+%typemap(argout) int *repeated_out {
+	PyObject *pair = Py_BuildValue("(ON)", $result, PyBool_FromLong(*$1));
+	Py_DECREF($result);
+	if (!($result = pair))
+		SWIG_fail;
+}
+
 %rename(Handle) hl_db;
 %nodefaultctor hl_db;
 struct hl_db {};
@@ -430,6 +488,42 @@ struct hl_db {};
 %newobject hl_db::claim_due;
 %newobject hl_db::checkpoint;
 %newobject hl_db::verify_report;
+
+/*
+ * Every call on a handle may wait on storage (a lock, a disk, a server):
+ * it runs without the GIL and is counted, so that close() waits for it.
+ * Opening and closing run without the GIL too; closed() only reads a field.
+ */
+%exception hl_db::hl_db {
+	hl_code = 0;
+	Py_BEGIN_ALLOW_THREADS
+	$action
+	Py_END_ALLOW_THREADS
+	HL_RAISE_RECORDED
+}
+%exception hl_db::~hl_db {
+	Py_BEGIN_ALLOW_THREADS
+	$action
+	Py_END_ALLOW_THREADS
+}
+%exception hl_db::close {
+	Py_BEGIN_ALLOW_THREADS
+	$action
+	Py_END_ALLOW_THREADS
+}
+%exception hl_db::closed "$action"
+%exception {
+	hl_code = 0;
+	if (hl_enter(arg1)) {
+		Py_BEGIN_ALLOW_THREADS
+		$action
+		Py_END_ALLOW_THREADS
+		hl_leave(arg1);
+	}
+	HL_RAISE_RECORDED
+}
+
+%newobject hl_db::policy;
 
 %extend hl_db {
 	/*
@@ -454,6 +548,17 @@ struct hl_db {};
 			hl_fail(HOTLINE_ENOMEM, "out of memory");
 			return NULL;
 		}
+		if (pthread_mutex_init(&h->mu, NULL) != 0) {
+			free(h);
+			hl_fail(HOTLINE_ENOMEM, "cannot create the handle's mutex");
+			return NULL;
+		}
+		if (pthread_cond_init(&h->idle, NULL) != 0) {
+			pthread_mutex_destroy(&h->mu);
+			free(h);
+			hl_fail(HOTLINE_ENOMEM, "cannot create the handle's condition");
+			return NULL;
+		}
 		o.policy = policy;
 		o.key = key_hex ? key : NULL;
 		o.key_id = key_id;
@@ -466,22 +571,38 @@ struct hl_db {};
 		hl_wipe(key, sizeof(key));
 		if (rc != 0) {
 			hl_fail(rc, hotline_last_error());
+			pthread_cond_destroy(&h->idle);
+			pthread_mutex_destroy(&h->mu);
 			free(h);
 			return NULL;
 		}
 		return h;
 	}
 	~hl_db() {
-		hotline_db_close($self->db);
+		hl_close($self);
+		pthread_cond_destroy(&$self->idle);
+		pthread_mutex_destroy(&$self->mu);
 		free($self);
 	}
-	/* Harmless when already closed. */
-	void close() {
-		hotline_db_close($self->db);
-		$self->db = NULL;
+	/* Harmless when already closed; waits for the calls other threads have in flight. */
+	void close() { hl_close($self); }
+	bool closed() {
+		bool closed;
+		pthread_mutex_lock(&$self->mu);
+		closed = $self->db == NULL;
+		pthread_mutex_unlock(&$self->mu);
+		return closed;
 	}
-	bool closed() { return $self->db == NULL; }
-	const char *policy() { return hl_live($self) ? hotline_db_policy($self->db) : NULL; }
+	/* A copy: the name lives in the handle, which another thread may close once this call returns. */
+	char *policy() {
+		const char *name = hl_live($self) ? hotline_db_policy($self->db) : NULL;
+		char *out = name ? malloc(strlen(name) + 1) : NULL;
+		if (name && !out)
+			hl_fail(HOTLINE_ENOMEM, "out of memory");
+		else if (out)
+			strcpy(out, name);
+		return out;
+	}
 	/* Minutes east of UTC of the policy's zone. */
 	int zone_offset() {
 		int minutes = 0, rc;
@@ -489,15 +610,14 @@ struct hl_db {};
 			hl_db_fail($self, rc);
 		return minutes;
 	}
-	long long exec_json(const char *json) {
+	/* The event's seq, and whether the command repeated one already accepted (same command_id and content). */
+	long long exec_json(const char *json, int *repeated_out) {
 		int64_t seq = 0;
 		int rc;
-		if (hl_live($self) && (rc = hotline_db_exec_json_v2($self->db, json, &seq, &$self->repeated)) != 0)
+		if (hl_live($self) && (rc = hotline_db_exec_json_v2($self->db, json, &seq, repeated_out)) != 0)
 			hl_db_fail($self, rc);
 		return seq;
 	}
-	/* Whether the last exec_json repeated a command already accepted (same command_id and content). */
-	bool last_repeated() { return $self->repeated != 0; }
 	void begin() {
 		int rc;
 		if (hl_live($self) && (rc = hotline_db_begin($self->db)) != 0)
@@ -716,6 +836,20 @@ struct hl_db {};
 
 /* ------------------------------------------------------------------ */
 /* Functions without a handle                                           */
+
+/* Replaying reads files and writes a database: without the GIL. */
+%exception replay {
+	hl_code = 0;
+	Py_BEGIN_ALLOW_THREADS
+	$action
+	Py_END_ALLOW_THREADS
+	HL_RAISE_RECORDED
+}
+%exception {
+	hl_code = 0;
+	$action
+	HL_RAISE_RECORDED
+}
 
 %newobject replay;
 %newobject lifecycle_json;

@@ -810,8 +810,8 @@ class Database:
 
     def execute_json(self, text: str) -> "Applied":
         """Apply one command given as JSON text; see :meth:`execute`."""
-        seq = self._h.exec_json(_text("text", text))
-        return Applied(seq, self._h.last_repeated())
+        seq, repeated = self._h.exec_json(_text("text", text))
+        return Applied(seq, repeated)
 
     def _case_cmd(self, name: str, case: str, at: _dt.datetime, actor: str, expect_version: Optional[int],
                   command_id: Optional[str], fields: Dict[str, Any]) -> "Applied":
