@@ -579,6 +579,16 @@ static char *read_file_text(const char *path)
 	return buf;
 }
 
+/* A script that only checks the exit status still hears that lines were refused. */
+static void warn_refused(const char *document)
+{
+	json_t *doc = json_loads(document, 0, NULL);
+	size_t n = json_array_size(json_object_get(doc, "refused"));
+	if (n)
+		fprintf(stderr, "hotline: %zu line%s refused (listed under \"refused\")\n", n, n == 1 ? "" : "s");
+	json_decref(doc);
+}
+
 static int cmd_replay(const args *a)
 {
 	hotline_replay_options o = HOTLINE_REPLAY_OPTIONS_INIT;
@@ -614,6 +624,8 @@ static int cmd_replay(const args *a)
 	}
 	if (!expected || a->json)
 		puts(out);
+	if (!expected)
+		warn_refused(out);
 	if (expected) {
 		char *differences = NULL;
 		if (hotline_expect(&differences, out, expected) != 0) {

@@ -4,11 +4,16 @@ file(MAKE_DIRECTORY ${WORK})
 # Owners' personal data are encrypted: the key comes from a file, never from the command line.
 file(WRITE ${WORK}/k1.key "k1:000102030405060708090a0b0c0d0e0f101112131415161718191a1b1c1d1e1f\n")
 file(WRITE ${WORK}/k2.key "k2:f0f1f2f3f4f5f6f7f8f9fafbfcfdfeff000102030405060708090a0b0c0d0e0f\n")
+# Without the key every register would be refused: the run stops (exit 1, the line named) and
+# leaves nothing behind, rather than "succeeding" with nothing applied.
 execute_process(COMMAND ${CLI} replay --db sqlite:${WORK}/ex.db ${SRC}/tests/scenarios/design-example.jsonl
-	OUTPUT_VARIABLE nokey RESULT_VARIABLE rc)
-string(JSON nrefused LENGTH "${nokey}" refused)
-if(NOT rc EQUAL 0 OR NOT nokey MATCHES "\"key\"" OR nrefused EQUAL 0)
-	message(FATAL_ERROR "replay without a key must refuse the register line with code key: ${nokey}")
+	OUTPUT_VARIABLE nokey ERROR_VARIABLE e RESULT_VARIABLE rc)
+if(NOT rc EQUAL 1 OR NOT e MATCHES "design-example.jsonl:[0-9]+: .*key" OR NOT nokey STREQUAL "")
+	message(FATAL_ERROR "replay without a key must stop at the register line: rc=${rc} ${e} ${nokey}")
+endif()
+execute_process(COMMAND ${CLI} history --org --db sqlite:${WORK}/ex.db --json OUTPUT_VARIABLE o RESULT_VARIABLE rc)
+if(rc EQUAL 0 AND NOT o STREQUAL "")
+	message(FATAL_ERROR "the stopped replay left events behind: ${o}")
 endif()
 file(REMOVE ${WORK}/ex.db)
 execute_process(COMMAND ${CLI} replay --db sqlite:${WORK}/ex.db --key-file ${WORK}/k1.key ${SRC}/tests/scenarios/design-example.jsonl
@@ -244,6 +249,21 @@ file(WRITE ${WORK}/bad.json "{\"penalties\":[{\"rule\":\"R14b\",\"amount_fen\":9
 execute_process(COMMAND ${CLI} replay --expect ${WORK}/bad.json ${scenario} OUTPUT_VARIABLE o RESULT_VARIABLE rc)
 if(NOT rc EQUAL 1 OR NOT o MATCHES "penalties" OR NOT o MATCHES "amount_fen" OR o MATCHES "\"assessment\"")
 	message(FATAL_ERROR "a wrong expectation must fail naming its path: rc=${rc} ${o}")
+endif()
+# Refused lines are counted on stderr (exit 0: refusals are results); an empty list expects none.
+execute_process(COMMAND ${CLI} replay ${scenario} ERROR_VARIABLE e RESULT_VARIABLE rc OUTPUT_QUIET)
+if(NOT rc EQUAL 0 OR NOT e MATCHES "1 line refused")
+	message(FATAL_ERROR "replay must say on stderr that a line was refused: rc=${rc} ${e}")
+endif()
+file(WRITE ${WORK}/none.json "{\"refused\":[]}")
+execute_process(COMMAND ${CLI} replay --expect ${WORK}/none.json ${scenario} OUTPUT_VARIABLE o RESULT_VARIABLE rc)
+if(NOT rc EQUAL 1 OR NOT o MATCHES "refused: expected none")
+	message(FATAL_ERROR "\"refused\": [] must fail on a run with a refusal: rc=${rc} ${o}")
+endif()
+execute_process(COMMAND ${CLI} replay --expect ${WORK}/none.json --policy ${SRC}/examples/guide/onsite-policy.json
+	${SRC}/examples/guide/onsite-late.jsonl OUTPUT_VARIABLE o ERROR_VARIABLE e RESULT_VARIABLE rc)
+if(NOT rc EQUAL 0 OR NOT o STREQUAL "" OR NOT e STREQUAL "")
+	message(FATAL_ERROR "\"refused\": [] must pass on a run without refusals: rc=${rc} ${o} ${e}")
 endif()
 execute_process(COMMAND ${CLI} replay --expect ${WORK}/missing.json ${scenario} RESULT_VARIABLE rc OUTPUT_QUIET ERROR_QUIET)
 if(NOT rc EQUAL 1)

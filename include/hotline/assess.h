@@ -110,8 +110,10 @@ HOTLINE_EXTERN(int) hotline_replay_options_init(hotline_replay_options *opts, un
  * share/doc/hotline/documents.md). A scenario file is JSON Lines, one
  * command per line (share/doc/hotline/commands.md), applied in order; blank
  * lines and lines starting with '#' are skipped.
- * Refused lines do not fail the call; an unreadable file, unknown policy or
- * malformed JSON line does (message "file:line: ..."). *out is JSON text
+ * Lines refused by the rules do not fail the call; an unreadable file,
+ * unknown policy, malformed JSON line, storage failure or a database whose
+ * owners' data needs a key the options do not give (HOTLINE_EKEY) does
+ * (message "file:line: ..."; with db_uri nothing is written). *out is JSON text
  * with sorted keys; free it with hotline_free.
  */
 HOTLINE_EXTERN(int) hotline_replay(char **out, const char *const *files, size_t nfiles, const hotline_replay_options *opts);
@@ -120,8 +122,8 @@ HOTLINE_EXTERN(int) hotline_replay(char **out, const char *const *files, size_t 
  * Compare a document (e.g. hotline_replay's) with expectations that hold
  * only what a test cares about: an expected object's keys must be there
  * and match (other keys are ignored); each element of an expected array
- * must match a different element of the actual one, in any order; other
- * values must be equal. Returns 0 with *differences NULL when everything
+ * must match a different element of the actual one, in any order, and an
+ * empty array expects an empty one; other values must be equal. Returns 0 with *differences NULL when everything
  * matches, or 0 with a readable report (one difference per entry, with its
  * JSON path, e.g. `penalties[rule=R14b].amount_fen: differs`) to free with
  * hotline_free(); HOTLINE_EINVALID when either text is not JSON.

@@ -2,8 +2,8 @@
  * Comparing a document with expectations (front ends' tests): the
  * expectations hold only what a test cares about. An object expects its
  * keys (others are ignored); an array expects each of its elements to match
- * some element of the actual array (order aside, each matched once); other
- * values must be equal. Every difference is reported with its JSON path.
+ * some element of the actual array (order aside, each matched once), and an
+ * empty array expects an empty one; other values must be equal. Every difference is reported with its JSON path.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -57,6 +57,13 @@ static int match_array(const json_t *actual, const json_t *expected, const char 
 	const json_t *e;
 	if (!used) {
 		out->err = HOTLINE_ENOMEM;
+		return 1;
+	}
+	/* an empty list expects none: `"refused": []` is how a test says "nothing refused" */
+	if (json_array_size(expected) == 0 && n > 0) {
+		free(used);
+		if (out)
+			say(out, path, "expected none", NULL, actual);
 		return 1;
 	}
 	json_array_foreach(expected, i, e) {
