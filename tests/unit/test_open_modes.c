@@ -112,28 +112,84 @@ static void test_read_only(void **state)
 	assert_int_equal(before.st_mtime, after.st_mtime);
 }
 
-/* Somebody else's SQLite file is refused in every mode, and left untouched. */
+/* The whole content of a file (NULL if it does not exist); *len its size. */
+static unsigned char *slurp(const char *p, size_t *len)
+{
+	FILE *f = fopen(p, "rb");
+	unsigned char *buf;
+	long n;
+	if (!f)
+		return NULL;
+	fseek(f, 0, SEEK_END);
+	n = ftell(f);
+	fseek(f, 0, SEEK_SET);
+	buf = malloc((size_t)n + 1);
+	*len = fread(buf, 1, (size_t)n, f);
+	fclose(f);
+	return buf;
+}
+
+static int side_exists(const char *suffix)
+{
+	char side[300];
+	snprintf(side, sizeof(side), "%s%s", path, suffix);
+	return exists(side);
+}
+
+/*
+ * Somebody else's SQLite file is refused in every mode, and left byte for
+ * byte as it was: not switched to WAL (header bytes 18-19), no -wal or -shm
+ * beside it. So is an empty file that only creating may fill.
+ */
 static void test_foreign_file(void **state)
 {
 	static const int modes[] = { HOTLINE_OPEN_DEFAULT, HOTLINE_OPEN_READ_ONLY, HOTLINE_OPEN_READ_WRITE, HOTLINE_OPEN_CREATE };
 	sqlite3 *raw;
-	sqlite3_stmt *st;
 	hotline_db *db;
-	size_t i;
+	unsigned char *before, *after;
+	size_t i, n_before, n_after;
 	(void)state;
 	assert_int_equal(sqlite3_open(path, &raw), SQLITE_OK);
-	assert_int_equal(sqlite3_exec(raw, "CREATE TABLE invoices(id INTEGER PRIMARY KEY, total INTEGER)", NULL, NULL, NULL), SQLITE_OK);
+	assert_int_equal(sqlite3_exec(raw, "CREATE TABLE invoices(id INTEGER PRIMARY KEY, total INTEGER);"
+		"INSERT INTO invoices VALUES(1, 100)", NULL, NULL, NULL), SQLITE_OK);
 	sqlite3_close(raw);
+	assert_non_null(before = slurp(path, &n_before));
+	assert_int_equal(before[18], 1); /* a rollback journal */
 	for (i = 0; i < sizeof(modes) / sizeof(modes[0]); i++) {
 		assert_int_equal(open_mode(&db, modes[i]), HOTLINE_ESTORAGE);
+		assert_null(db);
 		assert_non_null(strstr(hotline_last_error(), "not a libhotline database"));
+		assert_non_null(after = slurp(path, &n_after));
+		assert_int_equal(n_after, n_before);
+		assert_memory_equal(after, before, n_before);
+		free(after);
+		assert_false(side_exists("-wal"));
+		assert_false(side_exists("-shm"));
+		assert_false(side_exists("-journal"));
 	}
-	assert_int_equal(sqlite3_open(path, &raw), SQLITE_OK);
-	assert_int_equal(sqlite3_prepare_v2(raw, "SELECT count(*) FROM sqlite_master", -1, &st, NULL), SQLITE_OK);
-	assert_int_equal(sqlite3_step(st), SQLITE_ROW);
-	assert_int_equal(sqlite3_column_int(st, 0), 1);
-	sqlite3_finalize(st);
-	sqlite3_close(raw);
+	/* without options: the default mode */
+	assert_int_equal(hotline_db_open(&db, uri, NULL), HOTLINE_ESTORAGE);
+	assert_non_null(after = slurp(path, &n_after));
+	assert_int_equal(n_after, n_before);
+	assert_memory_equal(after, before, n_before);
+	free(after);
+	free(before);
+	assert_false(side_exists("-wal"));
+	assert_false(side_exists("-shm"));
+	/* an empty file is not a database yet: only creating writes to it */
+	remove(path);
+	fclose(fopen(path, "wb"));
+	assert_int_equal(open_mode(&db, HOTLINE_OPEN_READ_WRITE), HOTLINE_ESTORAGE);
+	assert_non_null(strstr(hotline_last_error(), "not a libhotline database yet"));
+	assert_int_equal(open_mode(&db, HOTLINE_OPEN_READ_ONLY), HOTLINE_ESTORAGE);
+	assert_non_null(after = slurp(path, &n_after));
+	assert_int_equal(n_after, 0);
+	free(after);
+	assert_false(side_exists("-wal"));
+	assert_int_equal(open_mode(&db, HOTLINE_OPEN_CREATE), 0);
+	hotline_db_close(db);
+	assert_int_equal(open_mode(&db, HOTLINE_OPEN_READ_ONLY), 0);
+	hotline_db_close(db);
 }
 
 /* An options struct of version 1 (before modes) keeps its meaning: read-write, creating. */

@@ -21,7 +21,7 @@ from typing import (Any, Callable, Dict, FrozenSet, Generic, Iterator, List, Opt
 from . import lowlevel as _ll
 # The exception classes are made by the C module from the library's error list.
 from .lowlevel import (Conflict, Corrupt, Duplicate, Error, FileError, Forbidden, Invalid, InvalidTransition,
-                       NoMemory, NotFound, OutOfRange, PolicyError, StorageError, WrongKey)
+                       NoMemory, NotFound, OutOfRange, PolicyError, StorageError, WrongKey, Busy)
 
 __all__ = [
     "Database", "Applied", "Due", "Case", "Event", "State", "Approval",
@@ -30,6 +30,7 @@ __all__ = [
     "replay", "replay_json", "lifecycle", "expect", "checkpoint_public_key", "read_key_file",
     "Error", "InvalidTransition", "Forbidden", "Invalid", "NotFound", "Conflict", "Duplicate",
     "StorageError", "NoMemory", "Corrupt", "OutOfRange", "FileError", "PolicyError", "WrongKey",
+    "Busy",
 ]
 
 __version__ = _ll.version()
