@@ -91,7 +91,7 @@ static int replay_file(hotline_db *db, const char *path, int tag_file, replay_li
 		if (hotline__db_exec_obj(db, obj, &seq, &repeated) != 0) {
 			int code = hotline_db_errcode(db);
 			json_t *r;
-			if (code == HOTLINE_ESTORAGE || code == HOTLINE_ENOMEM || code == HOTLINE_ECORRUPT) {
+			if (code == HOTLINE_ESTORAGE || code == HOTLINE_EBUSY || code == HOTLINE_ENOMEM || code == HOTLINE_ECORRUPT) {
 				rc = hotline__last_error_set(code, "%s:%ld: %s", path, lineno, hotline_db_errmsg(db));
 				json_decref(obj);
 				break;
