@@ -156,11 +156,16 @@ static int map_step(sq *s, int rc, const char *what)
 	return fail(s, HOTLINE_ESTORAGE, what);
 }
 
+static int reopen_if_written(sq *s);
+
 /* Borrows a cached statement, or a fresh one when the cached one is mid-iteration. */
 static sqlite3_stmt *acquire(sq *s, cached *c, const char *sql, int *temp)
 {
 	sqlite3_stmt *st = NULL;
 	*temp = 0;
+	/* a read outside a transaction is a snapshot of its own: an immutable handle may switch before it */
+	if (s->immutable && !s->in_tx && reopen_if_written(s) != 0)
+		return NULL;
 	if (c->st && !c->busy) {
 		c->busy = 1;
 		return c->st;
@@ -218,8 +223,6 @@ static const char *col_text(sqlite3_stmt *st, int i)
 	const unsigned char *t = sqlite3_column_text(st, i);
 	return t ? (const char *)t : "";
 }
-
-static int reopen_if_written(sq *s);
 
 static int s_begin(hotline_storage *base, int write)
 {
