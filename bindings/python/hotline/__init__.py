@@ -762,7 +762,8 @@ class Database:
         ``mode``: "read_only" (never writes, every command refused), "read_write" (an existing
         database only) or "create"; None creates a missing database. ``read_uri``: a second storage
         (a replica, say) for the calls that scan many cases: :meth:`cases`, :meth:`sweep`, the
-        assessments. ``busy_timeout_ms`` and ``synchronous`` ("normal" or "full") tune SQLite.
+        assessments. ``busy_timeout_ms`` and ``synchronous`` ("normal" or "full") tune SQLite: a
+        write that waits for another writer longer than the timeout raises :class:`Busy`.
         """
         if mode not in _MODES:
             raise Invalid("mode must be one of %s, or None" % ", ".join(repr(m) for m in _MODES if m))
