@@ -1060,8 +1060,8 @@ static int open_read_only(sq *s)
 	if (rc && ((s->failed_ext & 0xff) == SQLITE_READONLY || (s->failed_ext & 0xff) == SQLITE_CANTOPEN)) {
 		if (side_file_used(s->path, "-wal") || side_file_used(s->path, "-journal")) {
 			snprintf(s->errmsg, sizeof(s->errmsg), "%s cannot be read from here: its write-ahead log holds changes not yet"
-				" in the database file, and this reader may not create the log's index beside it (open the database"
-				" read-write once, or let the reader write to its directory)", s->path);
+				" in the database file, and this reader can neither open nor create the log's index (-shm) beside it"
+				" (open the database read-write once, or let the reader write to its directory)", s->path);
 			return s->failed = HOTLINE_ESTORAGE;
 		}
 		disconnect(s);
