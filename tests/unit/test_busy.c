@@ -163,6 +163,11 @@ static void *work(void *arg)
 	hotline_db *db = NULL;
 	char id[16];
 	snprintf(id, sizeof(id), "W%02d", w->n);
+	{
+		/* staggered: later handles open while earlier ones write */
+		struct timespec ts = { 0, (long)w->n * 3 * 1000 * 1000 };
+		nanosleep(&ts, NULL);
+	}
 	if ((w->open_rc = open_with(&db, HOTLINE_OPEN_DEFAULT, 0)) != 0) {
 		snprintf(w->msg, sizeof(w->msg), "open: %s", hotline_last_error());
 		return NULL;
