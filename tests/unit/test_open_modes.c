@@ -180,6 +180,23 @@ static void test_foreign_file(void **state)
 	free(before);
 	assert_false(side_exists("-wal"));
 	assert_false(side_exists("-shm"));
+	/* somebody else's file in WAL mode: the same */
+	remove(path);
+	assert_int_equal(sqlite3_open(path, &raw), SQLITE_OK);
+	assert_int_equal(sqlite3_exec(raw, "PRAGMA journal_mode = WAL; CREATE TABLE invoices(id INTEGER PRIMARY KEY, total INTEGER);"
+		"INSERT INTO invoices VALUES(1, 100)", NULL, NULL, NULL), SQLITE_OK);
+	sqlite3_close(raw);
+	assert_non_null(before = slurp(path, &n_before));
+	assert_int_equal(before[18], 2);
+	for (i = 0; i < sizeof(modes) / sizeof(modes[0]); i++) {
+		assert_int_equal(open_mode(&db, modes[i]), HOTLINE_ESTORAGE);
+		assert_non_null(strstr(hotline_last_error(), "not a libhotline database"));
+		assert_non_null(after = slurp(path, &n_after));
+		assert_int_equal(n_after, n_before);
+		assert_memory_equal(after, before, n_before);
+		free(after);
+	}
+	free(before);
 	/* an empty file is not a database yet: only creating writes to it */
 	remove(path);
 	fclose(fopen(path, "wb"));
