@@ -1029,7 +1029,9 @@ static int connect(sq *s, int flags, int immutable)
 	rc = sqlite3_open_v2(uri ? uri : s->path, &s->db, flags | SQLITE_OPEN_NOMUTEX | (uri ? SQLITE_OPEN_URI : 0), NULL);
 	free(uri);
 	if (rc != SQLITE_OK) {
-		if ((rc & 0xff) == SQLITE_CANTOPEN && !(flags & SQLITE_OPEN_CREATE))
+		struct stat sb;
+		/* a file that is there but cannot be opened (a permission) is not a missing one */
+		if ((rc & 0xff) == SQLITE_CANTOPEN && !(flags & SQLITE_OPEN_CREATE) && stat(s->path, &sb) != 0)
 			snprintf(s->errmsg, sizeof(s->errmsg), "no libhotline database at '%s'", s->path);
 		else
 			snprintf(s->errmsg, sizeof(s->errmsg), "cannot open SQLite database '%s': %s", s->path,
