@@ -50,6 +50,7 @@ static void hl_fail(int code, const char *msg)
 #define HL_JAVA_IO                 "org/libhotline/FileException"
 #define HL_JAVA_POLICY             "org/libhotline/PolicyException"
 #define HL_JAVA_KEY                "org/libhotline/WrongKeyException"
+#define HL_JAVA_BUSY               "org/libhotline/BusyException"
 
 static const struct { int code; const char *cls; } hl_errors[] = {
 #define HL_ERROR_ROW(name, value, json, msg) { value, HL_JAVA_##name },

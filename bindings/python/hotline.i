@@ -62,6 +62,7 @@ static void hl_fail(int code, const char *msg)
 #define HL_PY_IO                 "FileError", &PyExc_OSError
 #define HL_PY_POLICY             "PolicyError", NULL
 #define HL_PY_KEY                "WrongKey", NULL
+#define HL_PY_BUSY               "Busy", NULL
 
 typedef struct hl_error_class {
 	int code;

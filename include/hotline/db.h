@@ -32,7 +32,11 @@ typedef struct hotline_db_options {
 	unsigned int version;
 	/** Policy: a built-in name ("gm-hotline", the default when NULL) or a path to a policy JSON file. */
 	const char *policy;
-	/** SQLite busy timeout in milliseconds (0: default 5000). */
+	/**
+	 * SQLite busy timeout in milliseconds (0: default 5000): how long a write,
+	 * or an open that must write, waits for another writer before it fails
+	 * with HOTLINE_EBUSY.
+	 */
 	int busy_timeout_ms;
 	/** SQLite durability: 1 = synchronous NORMAL (default, WAL), 2 = FULL. */
 	int synchronous;

@@ -32,11 +32,12 @@ HOTLINE_BEGIN_DECL
 	X(RANGE,             -10, "range",              "outside the range of loaded calendar data") \
 	X(IO,                -11, "io",                 "file could not be read or written") \
 	X(POLICY,            -12, "policy",             "invalid policy") \
-	X(KEY,               -13, "key",                "no key, or not this database's key, for owners' personal data")
+	X(KEY,               -13, "key",                "no key, or not this database's key, for owners' personal data") \
+	X(BUSY,              -14, "busy",               "the database is busy: another writer holds it past the timeout; retry")
 
 /**
  * Error codes: 0 for success, a negative value for each failure (the
- * members HOTLINE_EINVALID_TRANSITION ... HOTLINE_EPOLICY generated from
+ * members HOTLINE_EINVALID_TRANSITION ... HOTLINE_EBUSY generated from
  * HOTLINE_ERRORS). Values never change.
  */
 typedef enum hotline_error {
@@ -46,7 +47,7 @@ typedef enum hotline_error {
 	HOTLINE_ERRORS(HOTLINE__ERR_ENUM)
 #undef HOTLINE__ERR_ENUM
 /** The lowest code defined; a new code is appended below it. */
-	HOTLINE_E__LAST = -13
+	HOTLINE_E__LAST = -14
 } hotline_error;
 
 /** Snake-case name of a code ("invalid_transition"...); "ok" for 0, "unknown" otherwise. */

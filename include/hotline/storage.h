@@ -22,7 +22,7 @@ HOTLINE_EXTERN(int) hotline_storage_memory_new(struct hotline_storage **out);
 typedef struct hotline_sqlite_options {
 	/** The struct's version: the _VERSION macro, set by the _INIT macro or the _init() function. */
 	unsigned int version;
-	int busy_timeout_ms;   /**< default 5000 */
+	int busy_timeout_ms;   /**< default 5000; waiting longer for another writer is HOTLINE_EBUSY */
 	int synchronous;       /**< 1 = NORMAL (default, WAL), 2 = FULL */
 	/* ---- version 2 ---- */
 	int mode;              /**< hotline_open_mode (0: HOTLINE_OPEN_DEFAULT) */
@@ -38,7 +38,10 @@ HOTLINE_EXTERN(int) hotline_sqlite_options_init(hotline_sqlite_options *opts, un
 /**
  * Create the SQLite backend on `path` (":memory:" allowed): WAL journal,
  * prepared statements cached on the handle, versioned schema with
- * migrations, busy timeout. opts may be NULL for the defaults.
+ * migrations, busy timeout. opts may be NULL for the defaults. No mode
+ * writes to a file before it is known to hold this library's schema (or
+ * nothing, when creating); read-only needs no write access to the file or
+ * its directory (share/doc/hotline/integrity.md).
  */
 HOTLINE_EXTERN(int) hotline_storage_sqlite_new(struct hotline_storage **out, const char *path, const hotline_sqlite_options *opts);
 

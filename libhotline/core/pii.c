@@ -500,15 +500,22 @@ static int valid_key_id(const char *id)
 	return 1;
 }
 
-/* Reads the settings and checks the key against them; then, when writable, records what is missing. */
+/*
+ * Reads the settings and checks the key against them; then, when writable,
+ * records what is missing. A read transaction first: an open that has
+ * nothing to record takes no write lock, so handles opening at once do not
+ * queue behind each other's writers; one that does starts again in a write
+ * transaction, where another handle may have recorded it meanwhile.
+ */
 static int load(hotline_db *db, const hotline_db_options *opts, hotline__err *err)
 {
 	hotline_storage *st = db->st;
 	char *mode = NULL, *kid = NULL, *check = NULL, *index = NULL, mine[65];
 	unsigned flags = opts && opts->version >= 4 ? opts->flags : 0;
-	int rc = 0, write = !db->read_only, m, any = 0;
+	int rc = 0, write = !db->read_only, m, any = 0, tx = 0;
 
-	if ((rc = st->begin(st, write)) != 0)
+again:
+	if ((rc = st->begin(st, tx)) != 0)
 		return hotline__seterr(err, rc, "reading the database's key settings: %s",
 			st->errmsg && st->errmsg(st) ? st->errmsg(st) : hotline_error_describe(rc));
 	mode = setting(st, SET_MODE, &rc);
@@ -563,6 +570,8 @@ static int load(hotline_db *db, const hotline_db_options *opts, hotline__err *er
 				goto out;
 			}
 			if (write) {
+				if (!tx)
+					goto upgrade;
 				if ((rc = st->setting_put(st, SET_MODE, "unencrypted")) != 0) {
 					hotline__seterr(err, rc, "recording the personal-data mode");
 					goto out;
@@ -573,6 +582,8 @@ static int load(hotline_db *db, const hotline_db_options *opts, hotline__err *er
 	}
 	if (write && db->keys.have && !kid) {
 		/* the first key this database sees: it wraps everything from now on */
+		if (!tx)
+			goto upgrade;
 		if ((rc = init_settings(db, m == HOTLINE__PII_NOT_SET)) != 0) {
 			hotline__seterr(err, rc, "recording the database's key settings");
 			goto out;
@@ -588,6 +599,15 @@ out:
 	free(check);
 	free(index);
 	return rc;
+upgrade:
+	st->rollback(st);
+	free(mode);
+	free(kid);
+	free(check);
+	free(index);
+	mode = kid = check = index = NULL;
+	tx = 1;
+	goto again;
 }
 
 int hotline__pii_open(hotline_db *db, const hotline_db_options *opts, int memory)

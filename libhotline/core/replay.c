@@ -91,9 +91,10 @@ static int replay_file(hotline_db *db, const char *path, int tag_file, replay_li
 		if (hotline__db_exec_obj(db, obj, &seq, &repeated) != 0) {
 			int code = hotline_db_errcode(db);
 			json_t *r;
-			/* what no line can change stops the run: a broken store, or a database whose
+			/* what no line can change stops the run: a broken or busy store, or a database whose
 			 * owners' data needs a key the run was not given (every register would be refused) */
-			if (code == HOTLINE_ESTORAGE || code == HOTLINE_ENOMEM || code == HOTLINE_ECORRUPT || code == HOTLINE_EKEY) {
+			if (code == HOTLINE_ESTORAGE || code == HOTLINE_EBUSY || code == HOTLINE_ENOMEM || code == HOTLINE_ECORRUPT ||
+			    code == HOTLINE_EKEY) {
 				rc = hotline__last_error_set(code, "%s:%ld: %s", path, lineno, hotline_db_errmsg(db));
 				json_decref(obj);
 				break;

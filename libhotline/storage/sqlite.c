@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <sys/stat.h>
 
 #include <sqlite3.h>
 
@@ -111,16 +112,36 @@ typedef struct sq {
 	int in_tx;
 	char errmsg[512];
 	int erased_key;         /* this transaction deleted a key record: checkpoint the WAL when it commits */
+	int failed;             /* the code of the last failure (what an unprepared statement returns) */
+	int failed_ext;         /* and SQLite's extended result code of it */
+	int busy_ms;            /* the busy timeout */
+	int immutable;          /* read-only, opened as an immutable file: its WAL could not be opened (DESIGN §6.3) */
+	char *path;             /* the file, for reopening an immutable handle */
 } sq;
 
+static int is_busy(int ext)
+{
+	return (ext & 0xff) == SQLITE_BUSY || (ext & 0xff) == SQLITE_LOCKED;
+}
+
+/*
+ * Records the connection's last failure. Busy (or locked) here means the
+ * busy handler gave up: another connection held the lock past the timeout.
+ * That is HOTLINE_EBUSY, which a caller may retry; anything else stays `code`.
+ */
 static int fail(sq *s, int code, const char *what)
 {
 	int ext = sqlite3_extended_errcode(s->db);
-	if ((ext & 0xff) == SQLITE_BUSY || (ext & 0xff) == SQLITE_LOCKED)
-		snprintf(s->errmsg, sizeof(s->errmsg), "%s: database is busy (locked by another connection): %s", what,
+	s->failed_ext = ext;
+	if (code == HOTLINE_ESTORAGE && is_busy(ext)) {
+		code = HOTLINE_EBUSY;
+		snprintf(s->errmsg, sizeof(s->errmsg),
+			"%s: the database is busy: another connection held it past the busy timeout (%d ms): %s", what, s->busy_ms,
 			sqlite3_errmsg(s->db));
-	else
+	} else {
 		snprintf(s->errmsg, sizeof(s->errmsg), "%s: %s", what, sqlite3_errmsg(s->db));
+	}
+	s->failed = code;
 	return code;
 }
 
@@ -135,11 +156,16 @@ static int map_step(sq *s, int rc, const char *what)
 	return fail(s, HOTLINE_ESTORAGE, what);
 }
 
+static int reopen_if_written(sq *s);
+
 /* Borrows a cached statement, or a fresh one when the cached one is mid-iteration. */
 static sqlite3_stmt *acquire(sq *s, cached *c, const char *sql, int *temp)
 {
 	sqlite3_stmt *st = NULL;
 	*temp = 0;
+	/* a read outside a transaction is a snapshot of its own: an immutable handle may switch before it */
+	if (s->immutable && !s->in_tx && reopen_if_written(s) != 0)
+		return NULL;
 	if (c->st && !c->busy) {
 		c->busy = 1;
 		return c->st;
@@ -173,7 +199,7 @@ static int exec_fixed(sq *s, int q, const char *what)
 	int temp, rc;
 	sqlite3_stmt *st = acquire(s, &s->fixed[q], fixed_sql[q], &temp);
 	if (!st)
-		return HOTLINE_ESTORAGE;
+		return s->failed;
 	rc = map_step(s, sqlite3_step(st), what);
 	release(&s->fixed[q], st, temp);
 	return rc;
@@ -206,6 +232,8 @@ static int s_begin(hotline_storage *base, int write)
 		snprintf(s->errmsg, sizeof(s->errmsg), "a transaction is already open");
 		return HOTLINE_ESTORAGE;
 	}
+	if (s->immutable && !write && (rc = reopen_if_written(s)) != 0)
+		return rc;
 	rc = exec_fixed(s, write ? Q_BEGIN_W : Q_BEGIN_R, "beginning a transaction");
 	if (rc == 0)
 		s->in_tx = 1;
@@ -219,7 +247,7 @@ static int s_data_version(hotline_storage *base, uint64_t *out)
 	int temp, rc;
 	sqlite3_stmt *st = acquire(s, &s->fixed[Q_DATA_VERSION], fixed_sql[Q_DATA_VERSION], &temp);
 	if (!st)
-		return HOTLINE_ESTORAGE;
+		return s->failed;
 	rc = sqlite3_step(st);
 	if (rc == SQLITE_ROW)
 		*out = (uint64_t)sqlite3_column_int64(st, 0);
@@ -282,7 +310,7 @@ static int s_case_get(hotline_storage *base, const char *id, hotline_storage_cas
 	int temp, rc;
 	sqlite3_stmt *st = acquire(s, &s->fixed[Q_CASE_GET], fixed_sql[Q_CASE_GET], &temp);
 	if (!st)
-		return HOTLINE_ESTORAGE;
+		return s->failed;
 	sqlite3_bind_text(st, 1, id, -1, SQLITE_STATIC);
 	rc = sqlite3_step(st);
 	if (rc == SQLITE_ROW) {
@@ -319,7 +347,7 @@ static int s_case_put(hotline_storage *base, const hotline_storage_case *c, int6
 	int q = expected == 0 ? Q_CASE_INSERT : Q_CASE_UPDATE_SAME, temp, rc;
 	sqlite3_stmt *st = acquire(s, &s->fixed[q], fixed_sql[q], &temp);
 	if (!st)
-		return HOTLINE_ESTORAGE;
+		return s->failed;
 	bind_case(st, c);
 	if (expected)
 		sqlite3_bind_int64(st, 12, expected);
@@ -329,7 +357,7 @@ static int s_case_put(hotline_storage *base, const hotline_storage_case *c, int6
 		/* property or registered_at changed (or the version differs): the full update */
 		q = Q_CASE_UPDATE;
 		if (!(st = acquire(s, &s->fixed[q], fixed_sql[q], &temp)))
-			return HOTLINE_ESTORAGE;
+			return s->failed;
 		bind_case(st, c);
 		sqlite3_bind_int64(st, 12, expected);
 		rc = map_step(s, sqlite3_step(st), "writing a case");
@@ -339,7 +367,7 @@ static int s_case_put(hotline_storage *base, const hotline_storage_case *c, int6
 		/* no row updated: another version, or no such case */
 		st = acquire(s, &s->fixed[Q_CASE_EXISTS], fixed_sql[Q_CASE_EXISTS], &temp);
 		if (!st)
-			return HOTLINE_ESTORAGE;
+			return s->failed;
 		sqlite3_bind_text(st, 1, c->id, -1, SQLITE_STATIC);
 		rc = sqlite3_step(st);
 		rc = rc == SQLITE_ROW ? HOTLINE_ECONFLICT : rc == SQLITE_DONE ? HOTLINE_ENOT_FOUND : map_step(s, rc, "reading a case");
@@ -401,7 +429,7 @@ static int s_cases_foreach(hotline_storage *base, const hotline_storage_query *q
 	st = acquire(s, &s->queries[mask], sql, &temp);
 	free(sql);
 	if (!st)
-		return HOTLINE_ESTORAGE;
+		return s->failed;
 	if (mask & F_PROPERTY)
 		sqlite3_bind_text(st, 1, q->property, -1, SQLITE_STATIC);
 	if (mask & F_STATE)
@@ -437,7 +465,7 @@ static int s_event_append(hotline_storage *base, const hotline_storage_event *e,
 	int temp, rc;
 	sqlite3_stmt *st = acquire(s, &s->fixed[Q_EVENT_APPEND], fixed_sql[Q_EVENT_APPEND], &temp);
 	if (!st)
-		return HOTLINE_ESTORAGE;
+		return s->failed;
 	sqlite3_bind_text(st, 1, e->stream, -1, SQLITE_STATIC);
 	sqlite3_bind_int64(st, 2, e->stream_seq);
 	sqlite3_bind_text(st, 3, e->cmd, -1, SQLITE_STATIC);
@@ -487,7 +515,7 @@ static int s_events_foreach(hotline_storage *base, const char *stream, hotline_s
 	int q = stream ? Q_EVENTS_STREAM : Q_EVENTS_ALL, temp, rc;
 	sqlite3_stmt *st = acquire(s, &s->fixed[q], fixed_sql[q], &temp);
 	if (!st)
-		return HOTLINE_ESTORAGE;
+		return s->failed;
 	if (stream)
 		sqlite3_bind_text(st, 1, stream, -1, SQLITE_STATIC);
 	rc = run_events(s, st, cb, payload);
@@ -502,7 +530,7 @@ static int s_events_after(hotline_storage *base, const char *stream, int64_t aft
 	int temp, rc;
 	sqlite3_stmt *st = acquire(s, &s->fixed[Q_EVENTS_AFTER], fixed_sql[Q_EVENTS_AFTER], &temp);
 	if (!st)
-		return HOTLINE_ESTORAGE;
+		return s->failed;
 	sqlite3_bind_text(st, 1, stream, -1, SQLITE_STATIC);
 	sqlite3_bind_int64(st, 2, after);
 	sqlite3_bind_int64(st, 3, limit ? (sqlite3_int64)limit : -1);
@@ -532,7 +560,7 @@ static int s_event_by_id(hotline_storage *base, const char *id, hotline_storage_
 	int temp, rc;
 	sqlite3_stmt *st = acquire(s, &s->fixed[Q_EVENT_BY_ID], fixed_sql[Q_EVENT_BY_ID], &temp);
 	if (!st)
-		return HOTLINE_ESTORAGE;
+		return s->failed;
 	sqlite3_bind_text(st, 1, id, -1, SQLITE_STATIC);
 	rc = run_events(s, st, found_cb, &f);
 	release(&s->fixed[Q_EVENT_BY_ID], st, temp);
@@ -547,7 +575,7 @@ static int s_stream_head(hotline_storage *base, const char *stream, int64_t *seq
 	*seq_out = 0;
 	hash_out[0] = '\0';
 	if (!st)
-		return HOTLINE_ESTORAGE;
+		return s->failed;
 	sqlite3_bind_text(st, 1, stream, -1, SQLITE_STATIC);
 	rc = sqlite3_step(st);
 	if (rc == SQLITE_ROW) {
@@ -565,7 +593,7 @@ static int s_dir_put(hotline_storage *base, const char *kind, const char *id, co
 	int temp, rc;
 	sqlite3_stmt *st = acquire(s, &s->fixed[Q_DIR_PUT], fixed_sql[Q_DIR_PUT], &temp);
 	if (!st)
-		return HOTLINE_ESTORAGE;
+		return s->failed;
 	sqlite3_bind_text(st, 1, kind, -1, SQLITE_STATIC);
 	sqlite3_bind_text(st, 2, id, -1, SQLITE_STATIC);
 	sqlite3_bind_text(st, 3, body, -1, SQLITE_STATIC);
@@ -579,7 +607,7 @@ static int dir_rows(sq *s, int q, const char *kind, const char *id, hotline_stor
 	int temp, rc = 0, step, seen = 0;
 	sqlite3_stmt *st = acquire(s, &s->fixed[q], fixed_sql[q], &temp);
 	if (!st)
-		return HOTLINE_ESTORAGE;
+		return s->failed;
 	if (kind)
 		sqlite3_bind_text(st, 1, kind, -1, SQLITE_STATIC);
 	if (id)
@@ -615,7 +643,7 @@ static int exec_text(sq *s, int q, const char *a, const char *b, const char *c, 
 	int temp, rc;
 	sqlite3_stmt *st = acquire(s, &s->fixed[q], fixed_sql[q], &temp);
 	if (!st)
-		return HOTLINE_ESTORAGE;
+		return s->failed;
 	if (a)
 		sqlite3_bind_text(st, 1, a, -1, SQLITE_STATIC);
 	if (b)
@@ -634,7 +662,7 @@ static int s_setting_get(hotline_storage *base, const char *name, int (*cb)(cons
 	int temp, rc, step;
 	sqlite3_stmt *st = acquire(s, &s->fixed[Q_SETTING_GET], fixed_sql[Q_SETTING_GET], &temp);
 	if (!st)
-		return HOTLINE_ESTORAGE;
+		return s->failed;
 	sqlite3_bind_text(st, 1, name, -1, SQLITE_STATIC);
 	step = sqlite3_step(st);
 	if (step == SQLITE_ROW)
@@ -663,7 +691,7 @@ static int key_rows(sq *s, int q, const char *case_id,
 	int temp, rc = 0, step, seen = 0;
 	sqlite3_stmt *st = acquire(s, &s->fixed[q], fixed_sql[q], &temp);
 	if (!st)
-		return HOTLINE_ESTORAGE;
+		return s->failed;
 	if (case_id)
 		sqlite3_bind_text(st, 1, case_id, -1, SQLITE_STATIC);
 	while ((step = sqlite3_step(st)) == SQLITE_ROW) {
@@ -714,7 +742,7 @@ static int s_phone_index_find(hotline_storage *base, const char *value, int (*cb
 	int temp, rc = 0, step;
 	sqlite3_stmt *st = acquire(s, &s->fixed[Q_INDEX_FIND], fixed_sql[Q_INDEX_FIND], &temp);
 	if (!st)
-		return HOTLINE_ESTORAGE;
+		return s->failed;
 	sqlite3_bind_text(st, 1, value, -1, SQLITE_STATIC);
 	while ((step = sqlite3_step(st)) == SQLITE_ROW)
 		if ((rc = cb(col_text(st, 0), payload)) != 0)
@@ -730,19 +758,33 @@ static const char *s_errmsg(hotline_storage *base)
 	return ((sq *)base)->errmsg;
 }
 
+/* Finalizes the cached statements and closes the connection. */
+static void disconnect(sq *s)
+{
+	int i;
+	if (s->db && !sqlite3_get_autocommit(s->db))
+		sqlite3_exec(s->db, "ROLLBACK", NULL, NULL, NULL);
+	for (i = 0; i < Q_FIXED_COUNT; i++) {
+		sqlite3_finalize(s->fixed[i].st);
+		s->fixed[i].st = NULL;
+		s->fixed[i].busy = 0;
+	}
+	for (i = 0; i < F_COMBOS; i++) {
+		sqlite3_finalize(s->queries[i].st);
+		s->queries[i].st = NULL;
+		s->queries[i].busy = 0;
+	}
+	sqlite3_close(s->db);
+	s->db = NULL;
+}
+
 static void s_free(hotline_storage *base)
 {
 	sq *s = (sq *)base;
-	int i;
 	if (!s)
 		return;
-	if (s->db && !sqlite3_get_autocommit(s->db))
-		sqlite3_exec(s->db, "ROLLBACK", NULL, NULL, NULL);
-	for (i = 0; i < Q_FIXED_COUNT; i++)
-		sqlite3_finalize(s->fixed[i].st);
-	for (i = 0; i < F_COMBOS; i++)
-		sqlite3_finalize(s->queries[i].st);
-	sqlite3_close(s->db);
+	disconnect(s);
+	free(s->path);
 	free(s);
 }
 
@@ -758,69 +800,83 @@ static int pragma_int(sqlite3 *db, const char *sql, int *out)
 	return rc == SQLITE_ROW || rc == SQLITE_DONE ? 0 : -1;
 }
 
-/* Creates (when `create`) or upgrades the schema in one transaction. */
-/* Read-only: the file must already hold this library's schema, as it is; nothing is written. */
-static int check_schema(sq *s, const char *path)
+/* What a file holds. */
+enum { SCHEMA_EMPTY, SCHEMA_OLDER, SCHEMA_CURRENT };
+
+/* Reads the schema's marks (inside the caller's transaction); writes nothing. */
+static int read_schema(sq *s, const char *path, int *state)
 {
-	int version = 0, app = 0, tables = 0;
+	int app = 0, version = 0, tables = 0;
 	if (pragma_int(s->db, "PRAGMA application_id", &app) || pragma_int(s->db, "PRAGMA user_version", &version) ||
 	    pragma_int(s->db, "SELECT count(*) FROM sqlite_master", &tables))
 		return fail(s, HOTLINE_ESTORAGE, "reading the schema version");
-	if (app != APPLICATION_ID) {
-		snprintf(s->errmsg, sizeof(s->errmsg), "%s is not a libhotline database%s", path,
-			tables ? " (it holds other tables)" : "");
-		return HOTLINE_ESTORAGE;
+	if (app != 0 && app != APPLICATION_ID) {
+		snprintf(s->errmsg, sizeof(s->errmsg), "%s is not a libhotline database (application_id 0x%08x)", path,
+			(unsigned)app);
+		return s->failed = HOTLINE_ESTORAGE;
 	}
-	if (version != SCHEMA_VERSION) {
-		snprintf(s->errmsg, sizeof(s->errmsg), "%s has schema version %d, this library reads %d: %s", path, version,
-			SCHEMA_VERSION, version < SCHEMA_VERSION ? "open it read-write once to migrate it" : "upgrade libhotline");
-		return HOTLINE_ESTORAGE;
+	if (app == 0 && version == 0) {
+		/* never install the schema into somebody else's database */
+		if (tables > 0) {
+			snprintf(s->errmsg, sizeof(s->errmsg), "%s is not a libhotline database (it holds other tables)", path);
+			return s->failed = HOTLINE_ESTORAGE;
+		}
+		*state = SCHEMA_EMPTY;
+		return 0;
 	}
+	if (version > SCHEMA_VERSION) {
+		snprintf(s->errmsg, sizeof(s->errmsg), "%s has schema version %d, newer than this library's %d: upgrade libhotline",
+			path, version, SCHEMA_VERSION);
+		return s->failed = HOTLINE_ESTORAGE;
+	}
+	*state = app == APPLICATION_ID && version == SCHEMA_VERSION ? SCHEMA_CURRENT : SCHEMA_OLDER;
 	return 0;
 }
 
+/*
+ * The schema's state, read in a read transaction before anything is
+ * configured or written: a foreign file is refused exactly as it was found
+ * (DESIGN §6.3), and a current database needs no write lock to be opened.
+ */
+static int inspect(sq *s, const char *path, int *state)
+{
+	int rc;
+	if (sqlite3_exec(s->db, "BEGIN", NULL, NULL, NULL) != SQLITE_OK)
+		return fail(s, HOTLINE_ESTORAGE, "reading the schema version");
+	rc = read_schema(s, path, state);
+	sqlite3_exec(s->db, "ROLLBACK", NULL, NULL, NULL);
+	return rc;
+}
+
+/* Creates (when `create`) or upgrades the schema in one write transaction. */
 static int migrate(sq *s, const char *path, int create)
 {
-	int version = 0, app = 0, i;
+	int state = SCHEMA_EMPTY, version = 0, i, rc;
 	char sql[64];
 	if (sqlite3_exec(s->db, "BEGIN IMMEDIATE", NULL, NULL, NULL) != SQLITE_OK)
 		return fail(s, HOTLINE_ESTORAGE, "opening the schema");
-	if (pragma_int(s->db, "PRAGMA application_id", &app) || pragma_int(s->db, "PRAGMA user_version", &version)) {
+	/* again under the write lock: another handle may have created or upgraded it meanwhile */
+	if ((rc = read_schema(s, path, &state)) != 0 || state == SCHEMA_CURRENT) {
 		sqlite3_exec(s->db, "ROLLBACK", NULL, NULL, NULL);
-		return fail(s, HOTLINE_ESTORAGE, "reading the schema version");
+		return rc;
 	}
-	if (app != 0 && app != APPLICATION_ID) {
+	if (state == SCHEMA_EMPTY && !create) {
 		sqlite3_exec(s->db, "ROLLBACK", NULL, NULL, NULL);
-		snprintf(s->errmsg, sizeof(s->errmsg), "%s is not a libhotline database (application_id 0x%08x)", path, (unsigned)app);
-		return HOTLINE_ESTORAGE;
+		snprintf(s->errmsg, sizeof(s->errmsg), "%s is not a libhotline database yet (open it with HOTLINE_OPEN_CREATE)", path);
+		return s->failed = HOTLINE_ESTORAGE;
 	}
-	if (app == 0 && version == 0) {
-		int tables = 0;
-		/* never install the schema into somebody else's database */
-		if (pragma_int(s->db, "SELECT count(*) FROM sqlite_master", &tables) || tables > 0) {
-			sqlite3_exec(s->db, "ROLLBACK", NULL, NULL, NULL);
-			snprintf(s->errmsg, sizeof(s->errmsg), "%s is not a libhotline database (it holds other tables)", path);
-			return HOTLINE_ESTORAGE;
-		}
-		if (!create) {
-			sqlite3_exec(s->db, "ROLLBACK", NULL, NULL, NULL);
-			snprintf(s->errmsg, sizeof(s->errmsg), "%s is not a libhotline database yet (open it with HOTLINE_OPEN_CREATE)", path);
-			return HOTLINE_ESTORAGE;
-		}
-	}
-	if (version > SCHEMA_VERSION) {
+	if (state == SCHEMA_OLDER && pragma_int(s->db, "PRAGMA user_version", &version)) {
+		rc = fail(s, HOTLINE_ESTORAGE, "reading the schema version");
 		sqlite3_exec(s->db, "ROLLBACK", NULL, NULL, NULL);
-		snprintf(s->errmsg, sizeof(s->errmsg), "%s has schema version %d, newer than this library's %d: upgrade libhotline",
-			path, version, SCHEMA_VERSION);
-		return HOTLINE_ESTORAGE;
+		return rc;
 	}
 	for (i = 0; i < (int)(sizeof(migrations) / sizeof(migrations[0])); i++) {
 		if (migrations[i].version <= version)
 			continue;
 		if (sqlite3_exec(s->db, migrations[i].sql, NULL, NULL, NULL) != SQLITE_OK) {
-			fail(s, HOTLINE_ESTORAGE, "migrating the schema");
+			rc = fail(s, HOTLINE_ESTORAGE, "migrating the schema");
 			sqlite3_exec(s->db, "ROLLBACK", NULL, NULL, NULL);
-			return HOTLINE_ESTORAGE;
+			return rc;
 		}
 		snprintf(sql, sizeof(sql), "PRAGMA user_version = %d", migrations[i].version);
 		sqlite3_exec(s->db, sql, NULL, NULL, NULL);
@@ -828,9 +884,9 @@ static int migrate(sq *s, const char *path, int create)
 	snprintf(sql, sizeof(sql), "PRAGMA application_id = %d", APPLICATION_ID);
 	if (sqlite3_exec(s->db, sql, NULL, NULL, NULL) != SQLITE_OK ||
 	    sqlite3_exec(s->db, "COMMIT", NULL, NULL, NULL) != SQLITE_OK) {
-		fail(s, HOTLINE_ESTORAGE, "writing the schema");
+		rc = fail(s, HOTLINE_ESTORAGE, "writing the schema");
 		sqlite3_exec(s->db, "ROLLBACK", NULL, NULL, NULL);
-		return HOTLINE_ESTORAGE;
+		return rc;
 	}
 	return 0;
 }
@@ -920,10 +976,142 @@ out:
 	return rc;
 }
 
+/* ---- opening ---- */
+
+/* Whether PATH followed by `suffix` exists and holds something. */
+static int side_file_used(const char *path, const char *suffix)
+{
+	struct stat sb;
+	size_t n = strlen(path);
+	char *side = malloc(n + strlen(suffix) + 1);
+	int used;
+	if (!side)
+		return 1;
+	memcpy(side, path, n);
+	strcpy(side + n, suffix);
+	used = stat(side, &sb) == 0 && sb.st_size > 0;
+	free(side);
+	return used;
+}
+
+/* A "file:" URI naming path, with immutable=1: every byte but unreserved ones and '/' percent-encoded. */
+static char *immutable_uri(const char *path)
+{
+	static const char hex[] = "0123456789ABCDEF";
+	char *uri = malloc(strlen(path) * 3 + 32), *o;
+	const unsigned char *p;
+	if (!uri)
+		return NULL;
+	/* an empty authority: "file:///abs" and "file:rel" */
+	o = uri + sprintf(uri, "file:%s", path[0] == '/' ? "//" : "");
+	for (p = (const unsigned char *)path; *p; p++) {
+		if ((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') || (*p >= '0' && *p <= '9') || strchr("/-._~", *p)) {
+			*o++ = (char)*p;
+		} else {
+			*o++ = '%';
+			*o++ = hex[*p >> 4];
+			*o++ = hex[*p & 15];
+		}
+	}
+	strcpy(o, "?immutable=1");
+	return uri;
+}
+
+/* Opens s->path with `flags` (immutable: as a file nothing changes, read-only). */
+static int connect(sq *s, int flags, int immutable)
+{
+	char *uri = NULL;
+	int rc;
+	if (immutable && !(uri = immutable_uri(s->path))) {
+		snprintf(s->errmsg, sizeof(s->errmsg), "out of memory");
+		return s->failed = HOTLINE_ENOMEM;
+	}
+	rc = sqlite3_open_v2(uri ? uri : s->path, &s->db, flags | SQLITE_OPEN_NOMUTEX | (uri ? SQLITE_OPEN_URI : 0), NULL);
+	free(uri);
+	if (rc != SQLITE_OK) {
+		struct stat sb;
+		/* a file that is there but cannot be opened (a permission) is not a missing one */
+		if ((rc & 0xff) == SQLITE_CANTOPEN && !(flags & SQLITE_OPEN_CREATE) && stat(s->path, &sb) != 0)
+			snprintf(s->errmsg, sizeof(s->errmsg), "no libhotline database at '%s'", s->path);
+		else
+			snprintf(s->errmsg, sizeof(s->errmsg), "cannot open SQLite database '%s': %s", s->path,
+				s->db ? sqlite3_errmsg(s->db) : sqlite3_errstr(rc));
+		return s->failed = HOTLINE_ESTORAGE;
+	}
+	sqlite3_extended_result_codes(s->db, 1);
+	/* opens wait for a writer exactly as commands do */
+	sqlite3_busy_timeout(s->db, s->busy_ms);
+	s->immutable = immutable;
+	return 0;
+}
+
+/*
+ * Read-only: the file must hold this library's current schema; nothing is
+ * configured or written, and WAL readers see a snapshot without waiting for
+ * the writer. A WAL database needs its -wal and -shm files, which a reader
+ * that may not write to the directory (another user, a read-only mount, a
+ * backup copy) cannot create once the last writer has closed and removed
+ * them. Then the whole database is in the file itself, and it is opened as
+ * immutable (SQLite's immutable=1: no locks, no -shm). Not when a -wal or
+ * -journal file holds something: the file alone would then be out of date
+ * or half-written.
+ */
+static int open_read_only(sq *s)
+{
+	int state = SCHEMA_EMPTY, rc = inspect(s, s->path, &state);
+	if (rc && ((s->failed_ext & 0xff) == SQLITE_READONLY || (s->failed_ext & 0xff) == SQLITE_CANTOPEN)) {
+		if (side_file_used(s->path, "-wal") || side_file_used(s->path, "-journal")) {
+			snprintf(s->errmsg, sizeof(s->errmsg), "%s cannot be read from here: its write-ahead log holds changes not yet"
+				" in the database file, and this reader can neither open nor create the log's index (-shm) beside it"
+				" (open the database read-write once, or let the reader write to its directory)", s->path);
+			return s->failed = HOTLINE_ESTORAGE;
+		}
+		disconnect(s);
+		if ((rc = connect(s, SQLITE_OPEN_READONLY, 1)) == 0)
+			rc = inspect(s, s->path, &state);
+	}
+	if (rc == 0 && state != SCHEMA_CURRENT) {
+		if (state == SCHEMA_EMPTY)
+			snprintf(s->errmsg, sizeof(s->errmsg), "%s is not a libhotline database", s->path);
+		else
+			snprintf(s->errmsg, sizeof(s->errmsg), "%s has an older schema: open it read-write once to migrate it",
+				s->path);
+		rc = s->failed = HOTLINE_ESTORAGE;
+	}
+	return rc;
+}
+
+/*
+ * An immutable handle's file gained a write-ahead log: a writer has opened
+ * it since. The file alone may now be behind (or, during a checkpoint,
+ * changing): read through SQLite's WAL handling again, which works while the
+ * writer keeps its -wal and -shm.
+ */
+static int reopen_if_written(sq *s)
+{
+	int i, state = SCHEMA_EMPTY, rc;
+	if (!side_file_used(s->path, "-wal"))
+		return 0;
+	for (i = 0; i < Q_FIXED_COUNT; i++)
+		if (s->fixed[i].busy)
+			return 0;
+	for (i = 0; i < F_COMBOS; i++)
+		if (s->queries[i].busy)
+			return 0;
+	disconnect(s);
+	if ((rc = connect(s, SQLITE_OPEN_READONLY, 0)) == 0 && (rc = inspect(s, s->path, &state)) == 0)
+		return 0;
+	disconnect(s);
+	connect(s, SQLITE_OPEN_READONLY, 1);
+	snprintf(s->errmsg, sizeof(s->errmsg), "%s was opened read-only as an immutable file, and a writer has opened it"
+		" since: reopen it", s->path);
+	return s->failed = HOTLINE_ESTORAGE;
+}
+
 int hotline_storage_sqlite_new(hotline_storage **out, const char *path, const hotline_sqlite_options *opts)
 {
 	sq *s;
-	int busy = 5000, sync = 1, mode = HOTLINE_OPEN_DEFAULT, rc, flags, memory;
+	int busy = 5000, sync = 1, mode = HOTLINE_OPEN_DEFAULT, rc, flags, memory, state = SCHEMA_EMPTY;
 	char sql[64];
 	if (!out)
 		return hotline__last_error_set(HOTLINE_EINVALID, "out is NULL");
@@ -951,44 +1139,36 @@ int hotline_storage_sqlite_new(hotline_storage **out, const char *path, const ho
 	else
 		flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE;
 	s = calloc(1, sizeof(*s));
-	if (!s)
+	if (!s || !(s->path = strdup(path))) {
+		free(s);
 		return hotline__last_error_set(HOTLINE_ENOMEM, "out of memory");
-	rc = sqlite3_open_v2(path, &s->db, flags | SQLITE_OPEN_NOMUTEX, NULL);
-	if (rc != SQLITE_OK) {
-		if ((rc & 0xff) == SQLITE_CANTOPEN && !(flags & SQLITE_OPEN_CREATE))
-			hotline__last_error_set(HOTLINE_ESTORAGE, "no libhotline database at '%s'", path);
-		else
-			hotline__last_error_set(HOTLINE_ESTORAGE, "cannot open SQLite database '%s': %s", path,
-				s->db ? sqlite3_errmsg(s->db) : sqlite3_errstr(rc));
-		s_free(&s->parent);
-		return HOTLINE_ESTORAGE;
 	}
-	sqlite3_extended_result_codes(s->db, 1);
-	sqlite3_busy_timeout(s->db, busy);
-	if (mode == HOTLINE_OPEN_READ_ONLY) {
-		/* WAL readers see a snapshot and never wait for the writer; nothing is configured or written */
-		if ((rc = check_schema(s, path)) != 0) {
-			hotline__last_error_set(rc, "%s", s->errmsg);
-			s_free(&s->parent);
-			return rc;
+	s->busy_ms = busy;
+	if ((rc = connect(s, flags, 0)) == 0)
+		rc = mode == HOTLINE_OPEN_READ_ONLY ? open_read_only(s) : inspect(s, path, &state);
+	if (rc == 0 && mode != HOTLINE_OPEN_READ_ONLY) {
+		/* nothing was written so far: a file refused above is left exactly as it was */
+		if (state == SCHEMA_EMPTY && mode == HOTLINE_OPEN_READ_WRITE && !memory) {
+			snprintf(s->errmsg, sizeof(s->errmsg), "%s is not a libhotline database yet (open it with HOTLINE_OPEN_CREATE)",
+				path);
+			rc = HOTLINE_ESTORAGE;
 		}
-	} else {
 		snprintf(sql, sizeof(sql), "PRAGMA synchronous = %s", sync == 2 ? "FULL" : "NORMAL");
 		/* WAL: readers never block the writer; NORMAL is durable across application crashes */
-		if (sqlite3_exec(s->db, "PRAGMA journal_mode = WAL", NULL, NULL, NULL) != SQLITE_OK ||
+		if (rc == 0 && (sqlite3_exec(s->db, "PRAGMA journal_mode = WAL", NULL, NULL, NULL) != SQLITE_OK ||
 		    sqlite3_exec(s->db, sql, NULL, NULL, NULL) != SQLITE_OK ||
 		    sqlite3_exec(s->db, "PRAGMA foreign_keys = ON", NULL, NULL, NULL) != SQLITE_OK ||
 		    /* a forgotten data key is overwritten, not merely unlinked (DESIGN §6.4) */
-		    sqlite3_exec(s->db, "PRAGMA secure_delete = ON", NULL, NULL, NULL) != SQLITE_OK) {
-			hotline__last_error_set(HOTLINE_ESTORAGE, "cannot configure SQLite database '%s': %s", path, sqlite3_errmsg(s->db));
-			s_free(&s->parent);
-			return HOTLINE_ESTORAGE;
-		}
-		if ((rc = migrate(s, path, mode != HOTLINE_OPEN_READ_WRITE || memory)) != 0) {
-			hotline__last_error_set(rc, "%s", s->errmsg);
-			s_free(&s->parent);
-			return rc;
-		}
+		    sqlite3_exec(s->db, "PRAGMA secure_delete = ON", NULL, NULL, NULL) != SQLITE_OK))
+			rc = fail(s, HOTLINE_ESTORAGE, "configuring the database");
+		/* a current schema needs no write lock: many handles open at once without queueing */
+		if (rc == 0 && state != SCHEMA_CURRENT)
+			rc = migrate(s, path, mode != HOTLINE_OPEN_READ_WRITE || memory);
+	}
+	if (rc) {
+		hotline__last_error_set(rc, "%s", s->errmsg);
+		s_free(&s->parent);
+		return rc;
 	}
 	s->parent.version = HOTLINE_STORAGE_VERSION;
 	s->parent.begin = s_begin;

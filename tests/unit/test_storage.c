@@ -197,7 +197,7 @@ static void test_sqlite_schema(void **state)
 	o.synchronous = 2;
 	assert_int_equal(hotline_storage_sqlite_new(&other, f->path, &o), 0);
 	assert_int_equal(f->st->begin(f->st, 1), 0);
-	assert_int_equal(other->begin(other, 1), HOTLINE_ESTORAGE);
+	assert_int_equal(other->begin(other, 1), HOTLINE_EBUSY);
 	assert_non_null(strstr(other->errmsg(other), "busy"));
 	assert_int_equal(f->st->rollback(f->st), 0);
 	other->free(other);

@@ -21,7 +21,7 @@ from typing import (Any, Callable, Dict, FrozenSet, Generic, Iterator, List, Opt
 from . import lowlevel as _ll
 # The exception classes are made by the C module from the library's error list.
 from .lowlevel import (Conflict, Corrupt, Duplicate, Error, FileError, Forbidden, Invalid, InvalidTransition,
-                       NoMemory, NotFound, OutOfRange, PolicyError, StorageError, WrongKey)
+                       NoMemory, NotFound, OutOfRange, PolicyError, StorageError, WrongKey, Busy)
 
 __all__ = [
     "Database", "Applied", "Due", "Case", "Event", "State", "Approval",
@@ -30,6 +30,7 @@ __all__ = [
     "replay", "replay_json", "lifecycle", "expect", "checkpoint_public_key", "read_key_file",
     "Error", "InvalidTransition", "Forbidden", "Invalid", "NotFound", "Conflict", "Duplicate",
     "StorageError", "NoMemory", "Corrupt", "OutOfRange", "FileError", "PolicyError", "WrongKey",
+    "Busy",
 ]
 
 __version__ = _ll.version()
@@ -761,7 +762,8 @@ class Database:
         ``mode``: "read_only" (never writes, every command refused), "read_write" (an existing
         database only) or "create"; None creates a missing database. ``read_uri``: a second storage
         (a replica, say) for the calls that scan many cases: :meth:`cases`, :meth:`sweep`, the
-        assessments. ``busy_timeout_ms`` and ``synchronous`` ("normal" or "full") tune SQLite.
+        assessments. ``busy_timeout_ms`` and ``synchronous`` ("normal" or "full") tune SQLite: a
+        write that waits for another writer longer than the timeout raises :class:`Busy`.
         """
         if mode not in _MODES:
             raise Invalid("mode must be one of %s, or None" % ", ".join(repr(m) for m in _MODES if m))

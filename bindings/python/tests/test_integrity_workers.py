@@ -309,6 +309,29 @@ class OpenOptionsTest(unittest.TestCase):
                 db.dispatch("C1", at=t(2, 10), actor="zhang")
                 self.assertEqual(db.case("C1").version, 2)
 
+    def test_busy(self):
+        """Another writer holding the database past busy_timeout_ms: hotline.Busy, and nothing changed."""
+        self.assertTrue(issubclass(hotline.Busy, hotline.Error))
+        self.assertIn("Busy", hotline.__all__)
+        with tempfile.TemporaryDirectory() as d:
+            path = os.path.join(d, "b.db")
+            populated("sqlite:" + path, mode="create", cases=("C1",)).close()
+            other = sqlite3.connect(path, isolation_level=None)
+            try:
+                other.execute("BEGIN IMMEDIATE")
+                # the database is current: opening it does not need the writer's lock
+                with hotline.open("sqlite:" + path, mode="read_write", busy_timeout_ms=100, unencrypted=True) as db:
+                    with self.assertRaises(hotline.Busy) as cm:
+                        register(db, "C2", at=t(2, 11))
+                    self.assertEqual(cm.exception.code, "busy")
+                    self.assertIn("busy", cm.exception.message)
+                    other.execute("ROLLBACK")
+                    self.assertEqual([c.id for c in db.cases()], ["C1"])
+                    register(db, "C2", at=t(2, 11))
+                    self.assertEqual([c.id for c in db.cases()], ["C1", "C2"])
+            finally:
+                other.close()
+
     def test_read_uri_serves_the_scans(self):
         with tempfile.TemporaryDirectory() as d:
             main, other = os.path.join(d, "main.db"), os.path.join(d, "other.db")

@@ -23,7 +23,12 @@
  *   HOTLINE_ENOT_FOUND  the record does not exist,
  *   HOTLINE_EDUPLICATE  an insert met an existing key,
  *   HOTLINE_ECONFLICT   a conditional update found another version,
+ *   HOTLINE_EBUSY       another connection held a lock past the backend's
+ *                       wait (SQLite: its busy timeout); nothing was done,
+ *                       and the caller may retry,
  *   HOTLINE_ESTORAGE    anything else (then `errmsg` says what).
+ * The library passes every code on to its caller as it is. A backend of any
+ * version may return HOTLINE_EBUSY.
  * A callback of a foreach that returns non-zero stops the iteration, and the
  * foreach returns that value.
  */

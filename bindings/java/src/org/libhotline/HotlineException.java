@@ -38,6 +38,7 @@ public class HotlineException extends RuntimeException {
 		case -11: return "io";
 		case -12: return "policy";
 		case -13: return "key";
+		case -14: return "busy";
 		default: return "unknown";
 		}
 	}

@@ -237,6 +237,28 @@ class DatabaseTest {
 	}
 
 	@Test
+	void busyIsItsOwnException(@TempDir Path dir) {
+		BusyException named = new BusyException("x");
+		assertEquals(-14, named.code());
+		assertEquals("busy", named.errorName());
+		assertTrue(named instanceof HotlineException);
+		String uri = "sqlite:" + dir.resolve("busy.db");
+		OpenOptions clear = new OpenOptions().unencrypted(true);
+		try (Database writer = directory(Hotline.open(uri, clear)); Database other = Hotline.open(uri, clear)) {
+			writer.begin();   // a batch holds the write lock
+			writer.exec(register("C1", "zhang", "05"));
+			// the other handle waits out the busy timeout (5 s), then is told busy, not storage
+			BusyException e = assertThrows(BusyException.class, () -> other.exec(register("C2", "zhang", "06")));
+			assertEquals(-14, e.code());
+			assertEquals("busy", e.errorName());
+			assertTrue(e.getMessage().contains("busy"), e.getMessage());
+			writer.commit();
+			other.exec(register("C2", "zhang", "06"));
+			assertTrue(other.cases(null, null).contains("C1"));
+		}
+	}
+
+	@Test
 	void manyThreadsShareOneDatabase() throws Exception {
 		try (Database db = directory(Hotline.open("memory:"))) {
 			AtomicInteger refused = new AtomicInteger();
