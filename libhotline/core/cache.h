@@ -4,7 +4,11 @@
  * backend's data_version says no other connection has committed since the
  * cache was filled (checked as each write transaction begins); the events
  * only when the command's snapshot has the same version and head hash.
- * Another handle's writes are never missed.
+ * Another handle's writes are never missed. With a backend whose writers
+ * overlap (storage version 7's stable_seq) snapshots are never taken from
+ * the cache: a writer reads its case, which locks it, so that writers of one
+ * case queue instead of deadlocking (one holding the case's row, the other
+ * the stream's next position).
  */
 #ifndef HOTLINE_CORE_CACHE_H
 #define HOTLINE_CORE_CACHE_H
@@ -29,6 +33,7 @@ typedef struct hotline__cache_slot {
 typedef struct hotline__cache {
 	hotline__cache_slot slots[HOTLINE__CACHE_SLOTS];
 	int trusted;                /* snapshots held are current (this transaction) */
+	int overlap;                /* the backend's writers run at once: snapshots are read, never taken from here */
 	uint64_t data_version;      /* the backend's data_version when last checked */
 	unsigned long generation;   /* counts clears: what was cached beside it (core/pii.c's keys) is stale once it moves */
 } hotline__cache;

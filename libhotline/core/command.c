@@ -7,6 +7,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
+
+#include <sodium.h>
 
 #include "core/command.h"
 #include "core/dirstore.h"
@@ -260,8 +263,12 @@ static int recheck_repeat(hotline__cmdctx *c, json_t *orig, int rc, int64_t *seq
 	return rc;
 }
 
-/* Runs one command object; takes the handle's lock. */
-int hotline__db_exec_obj(hotline_db *db, json_t *obj, int64_t *seq_out, int *repeated_out)
+/*
+ * Runs one command object once, the handle's lock held. A failure that lost
+ * a race to another writer (db->lost_race) has rolled everything back and
+ * left obj as it was given, so that the command can run again.
+ */
+static int exec_once(hotline_db *db, json_t *obj, int64_t *seq_out, int *repeated_out)
 {
 	hotline__cmdctx c;
 	json_t *orig = NULL;
@@ -271,8 +278,6 @@ int hotline__db_exec_obj(hotline_db *db, json_t *obj, int64_t *seq_out, int *rep
 	c.db = db;
 	c.obj = obj;
 	c.kind = -1;
-	pthread_mutex_lock(&db->mu);
-	hotline__clearerr(&db->err);
 	if (db->read_only) {
 		rc = hotline__db_fail(db, HOTLINE_EINVALID, "the database was opened read-only");
 		goto done;
@@ -313,8 +318,8 @@ int hotline__db_exec_obj(hotline_db *db, json_t *obj, int64_t *seq_out, int *rep
 			rc = recheck_repeat(&c, NULL, rc, seq_out, repeated_out);
 		goto done;
 	}
-	/* apply() seals personal fields in place: a recheck compares the command as given */
-	if (!db->in_batch && own_id && hotline__pii_will_seal(&c) && !(orig = json_deep_copy(obj))) {
+	/* apply() seals personal fields in place: a recheck compares the command as given, a retry runs it */
+	if (!db->in_batch && hotline__pii_will_seal(&c) && !(orig = json_deep_copy(obj))) {
 		rc = hotline__db_fail(db, HOTLINE_ENOMEM, "out of memory");
 		db->st->rollback(db->st);
 		goto done;
@@ -327,6 +332,15 @@ int hotline__db_exec_obj(hotline_db *db, json_t *obj, int64_t *seq_out, int *rep
 			batch_abort(db);
 		else if (own_id)
 			rc = recheck_repeat(&c, orig, rc, seq_out, repeated_out);
+		if (rc && db->lost_race && !db->in_batch) {
+			/* to run again: the command as given (no made id, no sealed fields) */
+			if (orig) {
+				json_object_clear(obj);
+				json_object_update(obj, orig);
+			} else if (!own_id) {
+				json_object_del(obj, "command_id");
+			}
+		}
 		goto done;
 	}
 	if (!db->in_batch && (rc = db->st->commit(db->st)) != 0) {
@@ -349,6 +363,61 @@ done:
 		else
 			hotline__case_clear(&c.snap);
 	}
+	return rc;
+}
+
+/* Runs of a command that lose races to other writers (deadlocks, serialisation failures), and their time. */
+#define RETRY_ATTEMPTS 8
+#define RETRY_FIRST_US 2000
+#define RETRY_MAX_US 200000
+#define RETRY_BUDGET_US 10000000
+
+static int64_t now_us(void)
+{
+	struct timespec t;
+	clock_gettime(CLOCK_MONOTONIC, &t);
+	return (int64_t)t.tv_sec * 1000000 + t.tv_nsec / 1000;
+}
+
+/*
+ * Runs one command object; takes the handle's lock. A run that lost a race
+ * to another writer (the backend's deadlock or serialisation failure, or a
+ * stream position taken under it) changed nothing and runs again, after a
+ * pause that doubles each time, with jitter so that the losers do not meet
+ * again (DESIGN §6.5). Not in a batch: its earlier commands are gone with
+ * the transaction.
+ */
+int hotline__db_exec_obj(hotline_db *db, json_t *obj, int64_t *seq_out, int *repeated_out)
+{
+	int64_t start = 0, pause = RETRY_FIRST_US;
+	int rc, attempt;
+
+	pthread_mutex_lock(&db->mu);
+	for (attempt = 1;; attempt++) {
+		hotline__clearerr(&db->err);
+		db->lost_race = 0;
+		rc = exec_once(db, obj, seq_out, repeated_out);
+		if (rc == 0 || !db->lost_race || db->in_batch)
+			break;
+		if (!start)
+			start = now_us();
+		if (attempt == RETRY_ATTEMPTS || now_us() - start + pause > RETRY_BUDGET_US) {
+			/* not the caller's conflict (that is expect_version's): the storage stayed too busy */
+			char msg[sizeof(db->err.msg)];
+			snprintf(msg, sizeof(msg), "%s", db->err.msg);
+			rc = hotline__db_fail(db, HOTLINE_ESTORAGE, "%s (lost to other writers %d times: try again later)", msg,
+				attempt);
+			break;
+		}
+		{
+			/* between half the pause and the whole of it */
+			int64_t us = pause / 2 + (int64_t)randombytes_uniform((uint32_t)(pause / 2 + 1));
+			struct timespec ts = { (time_t)(us / 1000000), (long)(us % 1000000) * 1000 };
+			nanosleep(&ts, NULL);
+		}
+		pause = pause * 2 > RETRY_MAX_US ? RETRY_MAX_US : pause * 2;
+	}
+	db->lost_race = 0;
 	pthread_mutex_unlock(&db->mu);
 	return rc;
 }

@@ -9,11 +9,16 @@
  *   - event_append inserts with ON CONFLICT DO NOTHING: a (stream,
  *     stream_seq) or id already taken, also by a transaction that commits
  *     while we wait on the unique index, is HOTLINE_EDUPLICATE (the library
- *     answers `conflict`); stream_seq stays unique and gap-free;
+ *     runs the command again); stream_seq stays unique and gap-free;
+ *   - a deadlock, a serialisation failure or a lock timeout is
+ *     HOTLINE_ECONFLICT: the transaction is rolled back and the library runs
+ *     the command again, a bounded number of times;
  *   - case_put updates only the row whose version is the expected one;
  *   - inside a write transaction case_get locks the case's row (FOR UPDATE),
  *     so that writers of one case queue and each reads what the previous one
- *     committed;
+ *     committed (the library reads the case in every write transaction of a
+ *     backend with stable_seq, before it appends: never the stream's next
+ *     position first and the row second, which deadlocked);
  *   - the organisation stream "" has no row to lock: every write transaction
  *     takes a transaction-scoped advisory lock on it at its BEGIN (storage
  *     version 8), exclusive when it may append to it (calls, directory lines,
@@ -175,8 +180,8 @@ static int result_code(pg *s, PGresult *r, const char *what)
 	int code = HOTLINE_ESTORAGE;
 	if (state && strcmp(state, "23505") == 0)
 		code = HOTLINE_EDUPLICATE;
-	else if (state && (strcmp(state, "40001") == 0 || strcmp(state, "40P01") == 0))
-		code = HOTLINE_ECONFLICT; /* serialisation failure, deadlock: the transaction may be retried */
+	else if (state && (strcmp(state, "40001") == 0 || strcmp(state, "40P01") == 0 || strcmp(state, "55P03") == 0))
+		code = HOTLINE_ECONFLICT; /* serialisation failure, deadlock, lock timeout: the library runs the command again */
 	return fail(s, code, what, r);
 }
 
