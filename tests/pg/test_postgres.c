@@ -6,10 +6,11 @@
  * processes and threads writing at once. Exits 77 (skipped) when no
  * cluster was started (no PostgreSQL server binaries).
  *
- *   test_postgres CONNINFO_FILE [--concurrency-only | --only=TEST_NAME_PATTERN | --writers=P,T,N]
+ *   test_postgres CONNINFO_FILE [--concurrency-only | --only=TEST_NAME_PATTERN | --writers=P,T,N | --twins=ROUNDS]
  *
  * --writers measures P processes x T threads x N replies on one case against
- * the same on a case per thread (the suite runs 4,4,10).
+ * the same on a case per thread (the suite runs 4,4,10); --twins runs the
+ * same-command_id race ROUNDS times through 8 handles (the suite runs 48).
  */
 #include <inttypes.h>
 #include <stdarg.h>
@@ -898,8 +899,9 @@ static void test_checkpoint_writers(void **state)
 
 /* ---- the same command_id sent by many handles at once ---- */
 
-#define TW_THREADS 6
-#define TW_ROUNDS 12
+#define TW_THREADS 8
+#define TW_ROUNDS 400   /* at most; tw_rounds are run (--twins=ROUNDS) */
+static int tw_rounds = 48;
 
 typedef struct twin {
 	char conninfo[700];
@@ -941,7 +943,7 @@ static void *twin_loop(void *p)
 	hotline_db *db = open_thread_db(t->conninfo);
 	char cmd[1024];
 	int r;
-	for (r = 0; r < TW_ROUNDS; r++) {
+	for (r = 0; r < tw_rounds; r++) {
 		twin_command(cmd, sizeof(cmd), r, t->idx);
 		pthread_barrier_wait(t->go);
 		t->rc[r] = db ? hotline_db_exec_json_v2(db, cmd, &t->seq[r], &t->repeated[r]) : HOTLINE_ESTORAGE;
@@ -969,7 +971,7 @@ static void test_concurrent_retries(void **state)
 		"\"property\":\"P1\",\"room\":\"1\",\"owner\":\"王\",\"phone\":\"1\",\"matter\":\"m\",\"call_taker\":\"zhang\","
 		"\"order_taker\":\"li\"}"), 0);
 	assert_int_equal(exec_fmt(db, "{\"cmd\":\"dispatch\",\"case\":\"T\",\"at\":\"2026-11-02T09:10:00+08:00\",\"actor\":\"zhang\"}"), 0);
-	for (r = 3; r < TW_ROUNDS; r += 4)
+	for (r = 3; r < tw_rounds; r += 4)
 		assert_int_equal(exec_fmt(db, "{\"cmd\":\"register\",\"case\":\"TD%d\",\"at\":\"2026-11-02T09:00:00+08:00\","
 			"\"actor\":\"zhang\",\"property\":\"P1\",\"room\":\"1\",\"owner\":\"王\",\"phone\":\"1\",\"matter\":\"m\","
 			"\"call_taker\":\"zhang\",\"order_taker\":\"li\"}", r), 0);
@@ -984,7 +986,7 @@ static void test_concurrent_retries(void **state)
 	for (i = 0; i < TW_THREADS; i++)
 		pthread_join(th[i], NULL);
 	pthread_barrier_destroy(&go);
-	for (r = 0; r < TW_ROUNDS; r++) {
+	for (r = 0; r < tw_rounds; r++) {
 		int winner = -1, applied = 0;
 		char line[1024];
 		for (i = 0; i < TW_THREADS; i++) {
@@ -1023,14 +1025,14 @@ static void test_concurrent_retries(void **state)
 	}
 	/* one event per round: the reply case grew by one per reply round, each dispatch case by one */
 	assert_int_equal(case_state(db, "T", NULL, &v), HOTLINE_STATE_DISPATCHED);
-	assert_int_equal(v, 2 + (TW_ROUNDS + 3) / 4);
-	for (r = 3; r < TW_ROUNDS; r += 4) {
+	assert_int_equal(v, 2 + (tw_rounds + 3) / 4);
+	for (r = 3; r < tw_rounds; r += 4) {
 		char id[16];
 		snprintf(id, sizeof(id), "TD%d", r);
 		assert_int_equal(event_count(db, id), 2);
 	}
 	print_message("# concurrent retries: %d rounds x %d handles, %d applied once each, %d repeated, %d duplicate,"
-		" %d conflicts\n", TW_ROUNDS, TW_THREADS, applied_total, repeated, duplicates, conflicts);
+		" %d conflicts\n", tw_rounds, TW_THREADS, applied_total, repeated, duplicates, conflicts);
 	assert_int_equal(conflicts, 0);
 	assert_true(duplicates > 0);
 	hotline_db_close(db);
@@ -1380,33 +1382,40 @@ static void test_one_case_writers(void **state)
 	assert_int_equal(own.version, own.done);
 }
 
-/* Waits (10 s at most) until some session waits for a row lock: 1 when one does. */
-static int row_lock_awaited(PGconn *mon)
+/* Waits (10 s at most) until n sessions wait for a row lock: 1 when they do. */
+static int row_lock_awaited(PGconn *mon, int n)
 {
-	int i, n = 0;
-	for (i = 0; i < 1000 && n == 0; i++) {
-		PGresult *r = PQexec(mon, "SELECT count(*) FROM pg_locks WHERE NOT granted AND locktype IN ('transactionid', 'tuple')");
+	int i, got = 0;
+	for (i = 0; i < 1000 && got < n; i++) {
+		PGresult *r = PQexec(mon, "SELECT count(DISTINCT pid) FROM pg_locks WHERE NOT granted"
+			" AND locktype IN ('transactionid', 'tuple')");
 		assert_int_equal(PQresultStatus(r), PGRES_TUPLES_OK);
-		n = atoi(PQgetvalue(r, 0, 0));
+		got = atoi(PQgetvalue(r, 0, 0));
 		PQclear(r);
-		if (n == 0)
+		if (got < n)
 			nanosleep(&(struct timespec){ 0, 10000000L }, NULL);
 	}
-	return n > 0;
+	return got >= n;
 }
 
 /*
- * A deadlock between a command and another session: the server picks the
- * command's transaction to abort (40P01). The library rolls back and runs
- * the command again; the caller sees it succeed, never `conflict`.
+ * Deadlocks between commands and another session: the server aborts the
+ * commands' transactions (40P01). The library rolls back and runs each
+ * command again; the caller sees it succeed, never `conflict`. The two
+ * commands are one command sent twice (the same command_id): one applies
+ * it, the other answers repeated with its seq.
  */
 static void test_deadlock_retried(void **state)
 {
 	char ci[700];
-	hotline_db *db, *h;
+	const char *cmd = "{\"cmd\":\"reply\",\"case\":\"A\",\"at\":\"2026-11-02T10:00:00+08:00\",\"actor\":\"zhang\","
+		"\"text\":\"waits\",\"command_id\":\"deadlocked\"}";
+	hotline_db *db, *h[2];
 	PGconn *other, *mon;
 	PGresult *r;
-	async_cmd a;
+	async_cmd a[2];
+	int64_t seq[2];
+	int repeated[2], i;
 	long long dl0;
 	(void)state;
 	fresh_schema(ci, sizeof(ci), "deadlock");
@@ -1415,35 +1424,44 @@ static void test_deadlock_retried(void **state)
 	assert_int_equal(exec_fmt(db, "{\"cmd\":\"register\",\"case\":\"A\",\"at\":\"2026-11-02T09:00:00+08:00\","
 		"\"actor\":\"zhang\",\"property\":\"P1\",\"room\":\"1\",\"owner\":\"王\",\"phone\":\"1\",\"matter\":\"m\","
 		"\"call_taker\":\"zhang\",\"order_taker\":\"li\"}"), 0);
-	h = open_db(ci, HOTLINE_OPEN_READ_WRITE, NULL);
+	for (i = 0; i < 2; i++)
+		h[i] = open_db(ci, HOTLINE_OPEN_READ_WRITE, NULL);
 	other = PQconnectdb(ci);
 	mon = PQconnectdb(ci);
 	assert_int_equal(PQstatus(other), CONNECTION_OK);
 	assert_int_equal(PQstatus(mon), CONNECTION_OK);
 	dl0 = server_deadlocks();
-	/* the other session holds the case's row; it detects deadlocks late, so the command's session does */
+	/* the other session holds the case's row; it detects deadlocks late, so the commands' sessions do */
 	raw_exec(other, "SET deadlock_timeout = '20s'; BEGIN; SELECT 1 FROM cases WHERE id = 'A' FOR UPDATE");
-	/* the command holds the organisation stream's lock (shared) and waits for the row */
-	async_start(&a, h, "{\"cmd\":\"reply\",\"case\":\"A\",\"at\":\"2026-11-02T10:00:00+08:00\",\"actor\":\"zhang\","
-		"\"text\":\"waits\",\"command_id\":\"deadlocked\"}");
-	assert_true(row_lock_awaited(mon));
-	/* and the other session now waits for the organisation stream's lock: a cycle */
+	/* each command holds the organisation stream's lock (shared) and waits for the row */
+	for (i = 0; i < 2; i++)
+		async_start(&a[i], h[i], cmd);
+	assert_true(row_lock_awaited(mon, 2));
+	/* and the other session now waits for the organisation stream's lock: a cycle with each */
 	assert_true(PQsendQuery(other, "SELECT pg_advisory_xact_lock(" ORG_LOCK ")"));
 	while ((r = PQgetResult(other)) != NULL) {
 		assert_int_equal(PQresultStatus(r), PGRES_TUPLES_OK);
 		PQclear(r);
 	}
-	/* the command's transaction was the one aborted; its next run waits for this one */
-	assert_false(async_done_within(&a, 200));
+	/* both commands' transactions were aborted; their next runs wait for this one */
+	assert_false(async_done_within(&a[0], 100));
 	raw_exec(other, "COMMIT");
-	pthread_join(a.th, NULL);
-	if (a.rc != 0)
-		fail_msg("the command failed: %s", hotline_db_errmsg(h));
-	assert_true(server_deadlocks() > dl0);
+	for (i = 0; i < 2; i++) {
+		pthread_join(a[i].th, NULL);
+		if (a[i].rc != 0)
+			fail_msg("command %d failed: %s", i, hotline_db_errmsg(h[i]));
+	}
+	assert_true(server_deadlocks() >= dl0 + 2);
+	/* applied once; sent again, it is the same command: repeated, with its seq */
+	for (i = 0; i < 2; i++)
+		assert_int_equal(hotline_db_exec_json_v2(h[i], cmd, &seq[i], &repeated[i]), 0);
+	assert_true(repeated[0] && repeated[1]);
+	assert_true(seq[0] == seq[1]);
 	assert_int_equal(event_count(db, "A"), 2);
 	PQfinish(other);
 	PQfinish(mon);
-	hotline_db_close(h);
+	for (i = 0; i < 2; i++)
+		hotline_db_close(h[i]);
 	hotline_db_close(db);
 }
 
@@ -1488,6 +1506,14 @@ int main(int argc, char **argv)
 			return 2;
 		}
 		cmocka_set_test_filter("test_one_case_writers");
+	} else if (argc > 2 && strncmp(argv[2], "--twins=", 8) == 0) {
+		/* the same command_id sent through TW_THREADS handles at once, ROUNDS times */
+		tw_rounds = atoi(argv[2] + 8);
+		if (tw_rounds < 1 || tw_rounds > TW_ROUNDS) {
+			fprintf(stderr, "--twins=ROUNDS (1..%d)\n", TW_ROUNDS);
+			return 2;
+		}
+		cmocka_set_test_filter("test_concurrent_retries");
 	}
 	int rc = cmocka_run_group_tests(tests, NULL, NULL);
 	rmdir(workdir);
