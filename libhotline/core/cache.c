@@ -126,17 +126,29 @@ void hotline__cache_keep_snapshot(hotline__cache *c, const hotline_storage_case 
 	s->have_snap = 1;
 }
 
-/* Appends the stream's next event to the slot, when it links to the slot's last one. */
-static int extend_cb(const hotline_storage_event *e, void *payload)
+typedef struct loading {
+	hotline__cache_slot *s;
+	int ids;                    /* the backend stores ids (version 4) */
+	int extend;                 /* appending to the events cached: each must link to the one before */
+} loading;
+
+/* Decodes one event read into the slot. */
+static int load_cb(const hotline_storage_event *e, void *payload)
 {
-	hotline__cache_slot *s = payload;
+	loading *l = payload;
+	hotline__cache_slot *s = l->s;
 	int rc;
-	if (e->stream_seq != s->version + 1 || strcmp(e->prev_hash, s->head_hash) != 0)
+	if (l->extend && (e->stream_seq != s->version + 1 || strcmp(e->prev_hash, s->head_hash) != 0))
 		return HOTLINE_ECORRUPT;
 	if ((rc = hotline__event_vec_push(s->vec, e, NULL)) != 0)
 		return rc;
-	s->version = e->stream_seq;
-	hotline__copy_str(s->head_hash, sizeof(s->head_hash), e->hash);
+	/* an event whose id was edited: the case is not extended (a retry under the id would apply again) */
+	if (l->ids && !hotline__event_id_agrees(e->id, NULL, s->vec->ev[s->vec->n - 1].body, &s->ids_seen))
+		return HOTLINE_ECORRUPT;
+	if (l->extend) {
+		s->version = e->stream_seq;
+		hotline__copy_str(s->head_hash, sizeof(s->head_hash), e->hash);
+	}
 	return 0;
 }
 
@@ -154,9 +166,11 @@ int hotline__cache_events(hotline__cache *c, hotline_storage *st, const char *ca
 	 * re-read its whole stream while they hold it.
 	 */
 	if (prev_version > 0 && slot_holds(s, case_id) && s->vec && s->version > 0 && s->version < prev_version &&
-	    st->version >= 3 && st->events_after &&
-	    st->events_after(st, case_id, s->version, 0, extend_cb, s) != 0)
-		slot_clear(s);
+	    st->version >= 3 && st->events_after) {
+		loading l = { s, st->version >= 4, 1 };
+		if (st->events_after(st, case_id, s->version, 0, load_cb, &l) != 0)
+			slot_clear(s);
+	}
 	if (!(slot_holds(s, case_id) && prev_version > 0 && s->version == prev_version &&
 	      strcmp(s->head_hash, prev_hash) == 0)) {
 		slot_clear(s);
@@ -166,15 +180,20 @@ int hotline__cache_events(hotline__cache *c, hotline_storage *st, const char *ca
 			slot_clear(s);
 			return HOTLINE_ENOMEM;
 		}
-		if (prev_version > 0 && (rc = hotline__event_vec_load(st, case_id, s->vec)) != 0) {
-			slot_clear(s);
-			return rc;
+		if (prev_version > 0) {
+			loading l = { s, st->version >= 4, 0 };
+			if ((rc = st->events_foreach(st, case_id, load_cb, &l)) != 0) {
+				slot_clear(s);
+				return rc;
+			}
 		}
 	}
 	if ((rc = hotline__event_vec_push(s->vec, ev, body)) != 0) {
 		slot_clear(s);
 		return rc;
 	}
+	if (ev->id)
+		s->ids_seen = 1;
 	s->version = ev->stream_seq;
 	hotline__copy_str(s->head_hash, sizeof(s->head_hash), ev->hash);
 	*out = s->vec;

@@ -27,6 +27,7 @@ typedef struct hotline__cache_slot {
 	char head_hash[65];
 	hotline__event_vec *vec;
 	int have_snap;              /* snap is the case's stored snapshot at `version` */
+	int ids_seen;               /* an event in vec has an id (hotline__event_id_agrees) */
 	hotline_case *snap;
 } hotline__cache_slot;
 
@@ -57,7 +58,11 @@ void hotline__cache_keep_snapshot(hotline__cache *c, const hotline_storage_case 
  * The case's decoded events after appending `ev` (its body `body`, already
  * parsed): the cached events when they end at (prev_version, prev_hash),
  * else loaded from st (nothing to load for a new case: prev_version 0).
- * *out is borrowed from the cache. The storage's code on failure.
+ * *out is borrowed from the cache. The storage's code on failure;
+ * HOTLINE_ECORRUPT when an event read is stored under an id that is not
+ * the one its body holds (hotline__event_id_agrees), or cannot be read.
+ * With a backend of storage version 3 or later, events already cached stay
+ * and only the ones after them are read.
  */
 int hotline__cache_events(hotline__cache *c, hotline_storage *st, const char *case_id, int64_t prev_version,
 	const char *prev_hash, const hotline_storage_event *ev, json_t *body, const hotline__event_vec **out);

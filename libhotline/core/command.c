@@ -4,6 +4,7 @@
  * event and updates the case snapshot (or the directory). A refused command
  * changes nothing. Also the batch API.
  */
+#include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -36,6 +37,9 @@ static int compute_next_due(hotline__cmdctx *c, const hotline_storage_event *ev,
 	*next_due = HOTLINE_TIME_NONE;
 	rc = hotline__cache_events(&c->db->cache, c->db->st, c->case_id, c->have_case ? c->snap.version : 0,
 		c->have_case ? c->snap.head_hash : "", ev, c->obj, &vec);
+	if (rc == HOTLINE_ECORRUPT)
+		return hotline__db_fail(c->db, rc, "case '%s': an event of it is stored under an id that is not the one its "
+			"hashed body holds, or cannot be read: refusing to act on it; run verify-log", c->case_id);
 	if (rc)
 		return hotline__db_storage_fail(c->db, rc, "reading the case's events");
 	hotline__clearerr(&err);
@@ -149,6 +153,43 @@ out:
 	return rc;
 }
 
+typedef struct found_id {
+	int64_t seq;
+	int agrees;
+} found_id;
+
+static int found_id_cb(const hotline_storage_event *e, void *payload)
+{
+	found_id *f = payload;
+	int seen = 0;
+	f->seq = e->seq;
+	f->agrees = hotline__event_id_agrees(e->id, e->body, NULL, &seen);
+	return 1;
+}
+
+/*
+ * The event found under the command's id as a repeat (or as another
+ * command's: duplicate) must hold that id in its hashed body: an id column
+ * edited to it would otherwise answer for an event that is not the
+ * command's. `rc`: the lookup's outcome, kept when the id holds.
+ */
+static int confirm_id(hotline__cmdctx *c, int rc)
+{
+	hotline_storage *st = c->db->st;
+	found_id f = { 0, 1 };
+	int lrc;
+	if (!c->command_id || !(rc == HOTLINE_EDUPLICATE || (rc == 0 && c->repeated)) || st->version < 4 || !st->event_by_id)
+		return rc;
+	lrc = st->event_by_id(st, c->command_id, found_id_cb, &f);
+	if (lrc != 0 && lrc != 1)
+		return lrc == HOTLINE_ENOT_FOUND ? rc : hotline__db_storage_fail(c->db, lrc, "looking up the command id");
+	if (f.agrees)
+		return rc;
+	c->repeated = 0;
+	return hotline__db_fail(c->db, HOTLINE_ECORRUPT, "command_id '%s': the event stored under it (seq %" PRId64
+		") holds another id in its hashed body: the log was edited; run verify-log", c->command_id, f.seq);
+}
+
 /* Ends a batch whose writes were rolled back: the directory cache may hold records that are gone. */
 static void batch_abort(hotline_db *db)
 {
@@ -246,10 +287,10 @@ static int recheck_repeat(hotline__cmdctx *c, json_t *orig, int rc, int64_t *seq
 	if (orig)
 		c->obj = orig;
 	c->repeated = 0;
-	rc2 = hotline__validate_repeat(c);
+	rc2 = confirm_id(c, hotline__validate_repeat(c));
 	c->obj = obj;
 	db->st->rollback(db->st);
-	if (rc2 == HOTLINE_EDUPLICATE)
+	if (rc2 == HOTLINE_EDUPLICATE || rc2 == HOTLINE_ECORRUPT)
 		return rc2;
 	if (rc2 == 0 && c->repeated) {
 		hotline__clearerr(&db->err);
@@ -296,7 +337,7 @@ static int exec_once(hotline_db *db, json_t *obj, int64_t *seq_out, int *repeate
 			goto done;
 		}
 	}
-	if ((rc = hotline__validate_repeat(&c)) == 0 && c.repeated) {
+	if ((rc = confirm_id(&c, hotline__validate_repeat(&c))) == 0 && c.repeated) {
 		/* a retry of a command already applied: its original seq, and nothing changes */
 		if (!db->in_batch)
 			db->st->rollback(db->st);
