@@ -130,7 +130,10 @@ typedef struct loading {
 	hotline__cache_slot *s;
 	int ids;                    /* the backend stores ids (version 4) */
 	int extend;                 /* appending to the events cached: each must link to the one before */
+	int64_t upto;               /* the last position read: the command's own event, just appended, is pushed apart */
 } loading;
+
+#define LOADED 1                /* load_cb reached `upto` */
 
 /* Decodes one event read into the slot. */
 static int load_cb(const hotline_storage_event *e, void *payload)
@@ -138,6 +141,8 @@ static int load_cb(const hotline_storage_event *e, void *payload)
 	loading *l = payload;
 	hotline__cache_slot *s = l->s;
 	int rc;
+	if (e->stream_seq > l->upto)
+		return LOADED;
 	if (l->extend && (e->stream_seq != s->version + 1 || strcmp(e->prev_hash, s->head_hash) != 0))
 		return HOTLINE_ECORRUPT;
 	if ((rc = hotline__event_vec_push(s->vec, e, NULL)) != 0)
@@ -167,8 +172,9 @@ int hotline__cache_events(hotline__cache *c, hotline_storage *st, const char *ca
 	 */
 	if (prev_version > 0 && slot_holds(s, case_id) && s->vec && s->version > 0 && s->version < prev_version &&
 	    st->version >= 3 && st->events_after) {
-		loading l = { s, st->version >= 4, 1 };
-		if (st->events_after(st, case_id, s->version, 0, load_cb, &l) != 0)
+		loading l = { s, st->version >= 4, 1, prev_version };
+		rc = st->events_after(st, case_id, s->version, (size_t)(prev_version - s->version), load_cb, &l);
+		if (rc != 0 && rc != LOADED)
 			slot_clear(s);
 	}
 	if (!(slot_holds(s, case_id) && prev_version > 0 && s->version == prev_version &&
@@ -181,8 +187,8 @@ int hotline__cache_events(hotline__cache *c, hotline_storage *st, const char *ca
 			return HOTLINE_ENOMEM;
 		}
 		if (prev_version > 0) {
-			loading l = { s, st->version >= 4, 0 };
-			if ((rc = st->events_foreach(st, case_id, load_cb, &l)) != 0) {
+			loading l = { s, st->version >= 4, 0, prev_version };
+			if ((rc = st->events_foreach(st, case_id, load_cb, &l)) != 0 && rc != LOADED) {
 				slot_clear(s);
 				return rc;
 			}
