@@ -304,6 +304,17 @@ static int recheck_repeat(hotline__cmdctx *c, json_t *orig, int rc, int64_t *seq
 	return rc;
 }
 
+/* Puts back the command as given, to run it again: no made id, no sealed fields (orig: the copy taken before apply). */
+static void as_given(json_t *obj, json_t *orig, int own_id)
+{
+	if (orig) {
+		json_object_clear(obj);
+		json_object_update(obj, orig);
+	} else if (!own_id) {
+		json_object_del(obj, "command_id");
+	}
+}
+
 /*
  * Runs one command object once, the handle's lock held. A failure that lost
  * a race to another writer (db->lost_race) has rolled everything back and
@@ -373,20 +384,15 @@ static int exec_once(hotline_db *db, json_t *obj, int64_t *seq_out, int *repeate
 			batch_abort(db);
 		else if (own_id)
 			rc = recheck_repeat(&c, orig, rc, seq_out, repeated_out);
-		if (rc && db->lost_race && !db->in_batch) {
-			/* to run again: the command as given (no made id, no sealed fields) */
-			if (orig) {
-				json_object_clear(obj);
-				json_object_update(obj, orig);
-			} else if (!own_id) {
-				json_object_del(obj, "command_id");
-			}
-		}
+		if (rc && db->lost_race && !db->in_batch)
+			as_given(obj, orig, own_id);
 		goto done;
 	}
 	if (!db->in_batch && (rc = db->st->commit(db->st)) != 0) {
 		rc = hotline__db_storage_fail(db, rc, "committing");
 		hotline__cache_clear(&db->cache);
+		if (db->lost_race)
+			as_given(obj, orig, own_id);
 		goto done;
 	}
 	if (c.t->on == HOTLINE__ON_DIRECTORY) {

@@ -1410,10 +1410,14 @@ static void test_deadlock_retried(void **state)
 	char ci[700];
 	const char *cmd = "{\"cmd\":\"reply\",\"case\":\"A\",\"at\":\"2026-11-02T10:00:00+08:00\",\"actor\":\"zhang\","
 		"\"text\":\"waits\",\"command_id\":\"deadlocked\"}";
-	hotline_db *db, *h[2];
+	/* and a register with owners' data and no command_id: run again as given, a new id made, its fields sealed anew */
+	const char *reg = "{\"cmd\":\"register\",\"case\":\"B\",\"at\":\"2026-11-02T09:00:00+08:00\",\"actor\":\"zhang\","
+		"\"property\":\"P1\",\"room\":\"3-201\",\"owner\":\"王女士\",\"phone\":\"13800000000\",\"matter\":\"m\","
+		"\"call_taker\":\"zhang\",\"order_taker\":\"li\"}";
+	hotline_db *db, *h[3];
 	PGconn *other, *mon;
 	PGresult *r;
-	async_cmd a[2];
+	async_cmd a[3];
 	int64_t seq[2];
 	int repeated[2], i;
 	long long dl0;
@@ -1424,7 +1428,7 @@ static void test_deadlock_retried(void **state)
 	assert_int_equal(exec_fmt(db, "{\"cmd\":\"register\",\"case\":\"A\",\"at\":\"2026-11-02T09:00:00+08:00\","
 		"\"actor\":\"zhang\",\"property\":\"P1\",\"room\":\"1\",\"owner\":\"王\",\"phone\":\"1\",\"matter\":\"m\","
 		"\"call_taker\":\"zhang\",\"order_taker\":\"li\"}"), 0);
-	for (i = 0; i < 2; i++)
+	for (i = 0; i < 3; i++)
 		h[i] = open_db(ci, HOTLINE_OPEN_READ_WRITE, NULL);
 	other = PQconnectdb(ci);
 	mon = PQconnectdb(ci);
@@ -1437,6 +1441,11 @@ static void test_deadlock_retried(void **state)
 	for (i = 0; i < 2; i++)
 		async_start(&a[i], h[i], cmd);
 	assert_true(row_lock_awaited(mon, 2));
+	/* the register of B waits behind the case B row the other session inserts, holding its lock too */
+	raw_exec(other, "INSERT INTO cases(id, property, state, approval, exempt, version, registered_at, last_at, head_hash, body)"
+		" VALUES('B', 'P1', 0, 0, 0, 0, 0, 0, '', '{}')");
+	async_start(&a[2], h[2], reg);
+	assert_true(row_lock_awaited(mon, 3));
 	/* and the other session now waits for the organisation stream's lock: a cycle with each */
 	assert_true(PQsendQuery(other, "SELECT pg_advisory_xact_lock(" ORG_LOCK ")"));
 	while ((r = PQgetResult(other)) != NULL) {
@@ -1445,22 +1454,24 @@ static void test_deadlock_retried(void **state)
 	}
 	/* both commands' transactions were aborted; their next runs wait for this one */
 	assert_false(async_done_within(&a[0], 100));
-	raw_exec(other, "COMMIT");
-	for (i = 0; i < 2; i++) {
+	raw_exec(other, "DELETE FROM cases WHERE id = 'B'; COMMIT");
+	for (i = 0; i < 3; i++) {
 		pthread_join(a[i].th, NULL);
 		if (a[i].rc != 0)
 			fail_msg("command %d failed: %s", i, hotline_db_errmsg(h[i]));
 	}
-	assert_true(server_deadlocks() >= dl0 + 2);
+	assert_true(server_deadlocks() >= dl0 + 3);
 	/* applied once; sent again, it is the same command: repeated, with its seq */
 	for (i = 0; i < 2; i++)
 		assert_int_equal(hotline_db_exec_json_v2(h[i], cmd, &seq[i], &repeated[i]), 0);
 	assert_true(repeated[0] && repeated[1]);
 	assert_true(seq[0] == seq[1]);
 	assert_int_equal(event_count(db, "A"), 2);
+	assert_int_equal(event_count(db, "B"), 1);
+	assert_int_equal(hotline_db_verify_log(db, NULL, NULL), 0);
 	PQfinish(other);
 	PQfinish(mon);
-	for (i = 0; i < 2; i++)
+	for (i = 0; i < 3; i++)
 		hotline_db_close(h[i]);
 	hotline_db_close(db);
 }
