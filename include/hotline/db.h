@@ -150,10 +150,14 @@ HOTLINE_EXTERN(int) hotline_db_exec_json(hotline_db *db, const char *json, int64
  * HOTLINE_EDUPLICATE. A refused command's id is not remembered.
  * Retries sent at once through several handles (PostgreSQL) are answered
  * the same way: one applies, the others return repeated with its seq (or
- * HOTLINE_EDUPLICATE), never conflict. Inside a batch (hotline_db_begin)
- * a command that loses such a race keeps its failure (conflict, say), and a
- * lost write rolls the batch back as any failed write does: a batch cannot
- * be retried in part; retry it whole.
+ * HOTLINE_EDUPLICATE), never conflict. A command whose transaction loses
+ * a race to other writers (a deadlock, a serialisation failure) is rolled
+ * back and run again by the library, at most 8 times: conflict is only
+ * expect_version's; one still losing after that is HOTLINE_EBUSY (retry later).
+ * Inside a batch (hotline_db_begin) nothing is run again: a command that
+ * loses such a race keeps its failure (conflict, say), and a lost write
+ * rolls the batch back as any failed write does: a batch cannot be retried
+ * in part; retry it whole.
  */
 HOTLINE_EXTERN(int) hotline_db_exec_json_v2(hotline_db *db, const char *json, int64_t *seq_out, int *repeated_out);
 

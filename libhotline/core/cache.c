@@ -46,14 +46,23 @@ int hotline__cache_sync(hotline__cache *c, hotline_storage *st)
 {
 	uint64_t v;
 	int changed;
+	c->overlap = st->version >= 7 && st->stable_seq;
 	if (st->version < 2 || !st->data_version || st->data_version(st, &v) != 0) {
 		/* no way to tell another writer's commits: read every case from the storage */
 		c->trusted = 0;
 		return 1;
 	}
 	changed = !c->trusted || v != c->data_version;
-	if (changed)
-		hotline__cache_clear(c);
+	if (changed) {
+		/* snapshots may be stale; events never change, so the decoded ones stay (hotline__cache_events reads what follows them) */
+		size_t i;
+		for (i = 0; i < HOTLINE__CACHE_SLOTS; i++)
+			if (c->slots[i].have_snap) {
+				hotline__case_clear(c->slots[i].snap);
+				c->slots[i].have_snap = 0;
+			}
+		c->generation++;
+	}
 	c->data_version = v;
 	c->trusted = 1;
 	return changed;
@@ -62,7 +71,7 @@ int hotline__cache_sync(hotline__cache *c, hotline_storage *st)
 int hotline__cache_take_snapshot(hotline__cache *c, const char *case_id, hotline_case *out)
 {
 	hotline__cache_slot *s = slot_of(c, case_id);
-	if (!c->trusted || !s->have_snap || !slot_holds(s, case_id))
+	if (!c->trusted || c->overlap || !s->have_snap || !slot_holds(s, case_id))
 		return 0;
 	*out = *s->snap;
 	memset(s->snap, 0, sizeof(*s->snap));
@@ -117,6 +126,37 @@ void hotline__cache_keep_snapshot(hotline__cache *c, const hotline_storage_case 
 	s->have_snap = 1;
 }
 
+typedef struct loading {
+	hotline__cache_slot *s;
+	int ids;                    /* the backend stores ids (version 4) */
+	int extend;                 /* appending to the events cached: each must link to the one before */
+	int64_t upto;               /* the last position read: the command's own event, just appended, is pushed apart */
+} loading;
+
+#define LOADED 1                /* load_cb reached `upto` */
+
+/* Decodes one event read into the slot. */
+static int load_cb(const hotline_storage_event *e, void *payload)
+{
+	loading *l = payload;
+	hotline__cache_slot *s = l->s;
+	int rc;
+	if (e->stream_seq > l->upto)
+		return LOADED;
+	if (l->extend && (e->stream_seq != s->version + 1 || strcmp(e->prev_hash, s->head_hash) != 0))
+		return HOTLINE_ECORRUPT;
+	if ((rc = hotline__event_vec_push(s->vec, e, NULL)) != 0)
+		return rc;
+	/* an event whose id was edited: the case is not extended (a retry under the id would apply again) */
+	if (l->ids && !hotline__event_id_agrees(e->id, NULL, s->vec->ev[s->vec->n - 1].body, &s->ids_seen))
+		return HOTLINE_ECORRUPT;
+	if (l->extend) {
+		s->version = e->stream_seq;
+		hotline__copy_str(s->head_hash, sizeof(s->head_hash), e->hash);
+	}
+	return 0;
+}
+
 int hotline__cache_events(hotline__cache *c, hotline_storage *st, const char *case_id, int64_t prev_version,
 	const char *prev_hash, const hotline_storage_event *ev, json_t *body, const hotline__event_vec **out)
 {
@@ -124,6 +164,19 @@ int hotline__cache_events(hotline__cache *c, hotline_storage *st, const char *ca
 	int rc;
 
 	*out = NULL;
+	/*
+	 * Other writers appended to the case since its events were cached: the
+	 * cached ones are the stream's start (events never change), so only
+	 * the ones after them are read. Writers of one case then do not each
+	 * re-read its whole stream while they hold it.
+	 */
+	if (prev_version > 0 && slot_holds(s, case_id) && s->vec && s->version > 0 && s->version < prev_version &&
+	    st->version >= 3 && st->events_after) {
+		loading l = { s, st->version >= 4, 1, prev_version };
+		rc = st->events_after(st, case_id, s->version, (size_t)(prev_version - s->version), load_cb, &l);
+		if (rc != 0 && rc != LOADED)
+			slot_clear(s);
+	}
 	if (!(slot_holds(s, case_id) && prev_version > 0 && s->version == prev_version &&
 	      strcmp(s->head_hash, prev_hash) == 0)) {
 		slot_clear(s);
@@ -133,15 +186,20 @@ int hotline__cache_events(hotline__cache *c, hotline_storage *st, const char *ca
 			slot_clear(s);
 			return HOTLINE_ENOMEM;
 		}
-		if (prev_version > 0 && (rc = hotline__event_vec_load(st, case_id, s->vec)) != 0) {
-			slot_clear(s);
-			return rc;
+		if (prev_version > 0) {
+			loading l = { s, st->version >= 4, 0, prev_version };
+			if ((rc = st->events_foreach(st, case_id, load_cb, &l)) != 0 && rc != LOADED) {
+				slot_clear(s);
+				return rc;
+			}
 		}
 	}
 	if ((rc = hotline__event_vec_push(s->vec, ev, body)) != 0) {
 		slot_clear(s);
 		return rc;
 	}
+	if (ev->id)
+		s->ids_seen = 1;
 	s->version = ev->stream_seq;
 	hotline__copy_str(s->head_hash, sizeof(s->head_hash), ev->hash);
 	*out = s->vec;

@@ -4,7 +4,11 @@
  * backend's data_version says no other connection has committed since the
  * cache was filled (checked as each write transaction begins); the events
  * only when the command's snapshot has the same version and head hash.
- * Another handle's writes are never missed.
+ * Another handle's writes are never missed. With a backend whose writers
+ * overlap (storage version 7's stable_seq) snapshots are never taken from
+ * the cache: a writer reads its case, which locks it, so that writers of one
+ * case queue instead of deadlocking (one holding the case's row, the other
+ * the stream's next position).
  */
 #ifndef HOTLINE_CORE_CACHE_H
 #define HOTLINE_CORE_CACHE_H
@@ -23,12 +27,14 @@ typedef struct hotline__cache_slot {
 	char head_hash[65];
 	hotline__event_vec *vec;
 	int have_snap;              /* snap is the case's stored snapshot at `version` */
+	int ids_seen;               /* an event in vec has an id (hotline__event_id_agrees) */
 	hotline_case *snap;
 } hotline__cache_slot;
 
 typedef struct hotline__cache {
 	hotline__cache_slot slots[HOTLINE__CACHE_SLOTS];
 	int trusted;                /* snapshots held are current (this transaction) */
+	int overlap;                /* the backend's writers run at once: snapshots are read, never taken from here */
 	uint64_t data_version;      /* the backend's data_version when last checked */
 	unsigned long generation;   /* counts clears: what was cached beside it (core/pii.c's keys) is stale once it moves */
 } hotline__cache;
@@ -52,7 +58,11 @@ void hotline__cache_keep_snapshot(hotline__cache *c, const hotline_storage_case 
  * The case's decoded events after appending `ev` (its body `body`, already
  * parsed): the cached events when they end at (prev_version, prev_hash),
  * else loaded from st (nothing to load for a new case: prev_version 0).
- * *out is borrowed from the cache. The storage's code on failure.
+ * *out is borrowed from the cache. The storage's code on failure;
+ * HOTLINE_ECORRUPT when an event read is stored under an id that is not
+ * the one its body holds (hotline__event_id_agrees), or cannot be read.
+ * With a backend of storage version 3 or later, events already cached stay
+ * and only the ones after them are read.
  */
 int hotline__cache_events(hotline__cache *c, hotline_storage *st, const char *case_id, int64_t prev_version,
 	const char *prev_hash, const hotline_storage_event *ev, json_t *body, const hotline__event_vec **out);

@@ -45,6 +45,8 @@ static void part_int(hotline__sha256 *h, int64_t v)
 
 typedef struct fold {
 	int64_t up_to, seq, count, next_seq;
+	int ids, ids_seen;        /* the backend stores ids (version 4); one was read */
+	int64_t id_differs_seq;
 	hotline__sha256 events;
 	hotline__dir_rebuild dir;
 } fold;
@@ -62,6 +64,17 @@ static int fold_event(const hotline_storage_event *e, void *payload)
 	part_str(&f->events, e->stream);
 	part_int(&f->events, e->stream_seq);
 	part_str(&f->events, h);
+	/*
+	 * The id column is outside the hash; the body holds the id. An event
+	 * whose stored id is another one adds it: the digest changes, while
+	 * that of every log as the library writes it stays what it was.
+	 */
+	if (f->ids && !hotline__event_id_agrees(e->id, e->body, NULL, &f->ids_seen)) {
+		part_str(&f->events, "id");
+		part_str(&f->events, e->id ? e->id : "");
+		if (!f->id_differs_seq)
+			f->id_differs_seq = e->seq;
+	}
 	f->seq = e->seq;
 	f->count++;
 	if (!*e->stream) {
@@ -101,6 +114,7 @@ int hotline__checkpoint_compute(hotline_storage *st, int64_t up_to, hotline__che
 
 	memset(&f, 0, sizeof(f));
 	f.up_to = up_to;
+	f.ids = st->version >= 4;
 	hotline__sha256_init(&f.events);
 	hotline__dir_rebuild_init(&f.dir);
 	rc = st->events_foreach(st, NULL, fold_event, &f);
@@ -127,6 +141,7 @@ int hotline__checkpoint_compute(hotline_storage *st, int64_t up_to, hotline__che
 	memset(c, 0, sizeof(*c));
 	c->seq = up_to == INT64_MAX ? f.seq : up_to;
 	c->count = f.count;
+	c->id_differs_seq = f.id_differs_seq;
 	hotline__sha256_init(&all);
 	part(&all, tag, sizeof(tag) - 1);
 	part_int(&all, c->seq);
@@ -225,6 +240,10 @@ int hotline__checkpoint_check(hotline_storage *st, const char *text, const hotli
 			return hotline__seterr(err, HOTLINE_ECORRUPT, "the log up to seq %" PRId64 " has %" PRId64
 				" events, the checkpoint %" PRId64 ": events were %s", c->seq, now.count, c->count,
 				now.count < c->count ? "deleted" : "inserted");
+		if (now.id_differs_seq)
+			return hotline__seterr(err, HOTLINE_ECORRUPT, "the log up to seq %" PRId64 " differs from the checkpoint:"
+				" the event of seq %" PRId64 " is stored under an id that is not the one its hashed body holds",
+				c->seq, now.id_differs_seq);
 		return hotline__seterr(err, HOTLINE_ECORRUPT, "the log up to seq %" PRId64
 			" differs from the checkpoint: events or directory records it covers were changed", c->seq);
 	}

@@ -18,6 +18,7 @@ typedef struct hotline__checkpoint {
 	int is_signed;
 	unsigned char sig[64];
 	size_t signed_len;        /* length of the text the signature covers */
+	int64_t id_differs_seq;   /* computed: the first event stored under an id its body does not hold (0: none) */
 } hotline__checkpoint;
 
 /*

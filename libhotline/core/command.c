@@ -4,9 +4,13 @@
  * event and updates the case snapshot (or the directory). A refused command
  * changes nothing. Also the batch API.
  */
+#include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
+
+#include <sodium.h>
 
 #include "core/command.h"
 #include "core/dirstore.h"
@@ -33,6 +37,9 @@ static int compute_next_due(hotline__cmdctx *c, const hotline_storage_event *ev,
 	*next_due = HOTLINE_TIME_NONE;
 	rc = hotline__cache_events(&c->db->cache, c->db->st, c->case_id, c->have_case ? c->snap.version : 0,
 		c->have_case ? c->snap.head_hash : "", ev, c->obj, &vec);
+	if (rc == HOTLINE_ECORRUPT)
+		return hotline__db_fail(c->db, rc, "case '%s': an event of it is stored under an id that is not the one its "
+			"hashed body holds, or cannot be read: refusing to act on it; run verify-log", c->case_id);
 	if (rc)
 		return hotline__db_storage_fail(c->db, rc, "reading the case's events");
 	hotline__clearerr(&err);
@@ -146,6 +153,43 @@ out:
 	return rc;
 }
 
+typedef struct found_id {
+	int64_t seq;
+	int agrees;
+} found_id;
+
+static int found_id_cb(const hotline_storage_event *e, void *payload)
+{
+	found_id *f = payload;
+	int seen = 0;
+	f->seq = e->seq;
+	f->agrees = hotline__event_id_agrees(e->id, e->body, NULL, &seen);
+	return 1;
+}
+
+/*
+ * The event found under the command's id as a repeat (or as another
+ * command's: duplicate) must hold that id in its hashed body: an id column
+ * edited to it would otherwise answer for an event that is not the
+ * command's. `rc`: the lookup's outcome, kept when the id holds.
+ */
+static int confirm_id(hotline__cmdctx *c, int rc)
+{
+	hotline_storage *st = c->db->st;
+	found_id f = { 0, 1 };
+	int lrc;
+	if (!c->command_id || !(rc == HOTLINE_EDUPLICATE || (rc == 0 && c->repeated)) || st->version < 4 || !st->event_by_id)
+		return rc;
+	lrc = st->event_by_id(st, c->command_id, found_id_cb, &f);
+	if (lrc != 0 && lrc != 1)
+		return lrc == HOTLINE_ENOT_FOUND ? rc : hotline__db_storage_fail(c->db, lrc, "looking up the command id");
+	if (f.agrees)
+		return rc;
+	c->repeated = 0;
+	return hotline__db_fail(c->db, HOTLINE_ECORRUPT, "command_id '%s': the event stored under it (seq %" PRId64
+		") holds another id in its hashed body: the log was edited; run verify-log", c->command_id, f.seq);
+}
+
 /* Ends a batch whose writes were rolled back: the directory cache may hold records that are gone. */
 static void batch_abort(hotline_db *db)
 {
@@ -243,10 +287,10 @@ static int recheck_repeat(hotline__cmdctx *c, json_t *orig, int rc, int64_t *seq
 	if (orig)
 		c->obj = orig;
 	c->repeated = 0;
-	rc2 = hotline__validate_repeat(c);
+	rc2 = confirm_id(c, hotline__validate_repeat(c));
 	c->obj = obj;
 	db->st->rollback(db->st);
-	if (rc2 == HOTLINE_EDUPLICATE)
+	if (rc2 == HOTLINE_EDUPLICATE || rc2 == HOTLINE_ECORRUPT)
 		return rc2;
 	if (rc2 == 0 && c->repeated) {
 		hotline__clearerr(&db->err);
@@ -260,8 +304,23 @@ static int recheck_repeat(hotline__cmdctx *c, json_t *orig, int rc, int64_t *seq
 	return rc;
 }
 
-/* Runs one command object; takes the handle's lock. */
-int hotline__db_exec_obj(hotline_db *db, json_t *obj, int64_t *seq_out, int *repeated_out)
+/* Puts back the command as given, to run it again: no made id, no sealed fields (orig: the copy taken before apply). */
+static void as_given(json_t *obj, json_t *orig, int own_id)
+{
+	if (orig) {
+		json_object_clear(obj);
+		json_object_update(obj, orig);
+	} else if (!own_id) {
+		json_object_del(obj, "command_id");
+	}
+}
+
+/*
+ * Runs one command object once, the handle's lock held. A failure that lost
+ * a race to another writer (db->lost_race) has rolled everything back and
+ * left obj as it was given, so that the command can run again.
+ */
+static int exec_once(hotline_db *db, json_t *obj, int64_t *seq_out, int *repeated_out)
 {
 	hotline__cmdctx c;
 	json_t *orig = NULL;
@@ -271,8 +330,6 @@ int hotline__db_exec_obj(hotline_db *db, json_t *obj, int64_t *seq_out, int *rep
 	c.db = db;
 	c.obj = obj;
 	c.kind = -1;
-	pthread_mutex_lock(&db->mu);
-	hotline__clearerr(&db->err);
 	if (db->read_only) {
 		rc = hotline__db_fail(db, HOTLINE_EINVALID, "the database was opened read-only");
 		goto done;
@@ -291,7 +348,7 @@ int hotline__db_exec_obj(hotline_db *db, json_t *obj, int64_t *seq_out, int *rep
 			goto done;
 		}
 	}
-	if ((rc = hotline__validate_repeat(&c)) == 0 && c.repeated) {
+	if ((rc = confirm_id(&c, hotline__validate_repeat(&c))) == 0 && c.repeated) {
 		/* a retry of a command already applied: its original seq, and nothing changes */
 		if (!db->in_batch)
 			db->st->rollback(db->st);
@@ -313,8 +370,8 @@ int hotline__db_exec_obj(hotline_db *db, json_t *obj, int64_t *seq_out, int *rep
 			rc = recheck_repeat(&c, NULL, rc, seq_out, repeated_out);
 		goto done;
 	}
-	/* apply() seals personal fields in place: a recheck compares the command as given */
-	if (!db->in_batch && own_id && hotline__pii_will_seal(&c) && !(orig = json_deep_copy(obj))) {
+	/* apply() seals personal fields in place: a recheck compares the command as given, a retry runs it */
+	if (!db->in_batch && hotline__pii_will_seal(&c) && !(orig = json_deep_copy(obj))) {
 		rc = hotline__db_fail(db, HOTLINE_ENOMEM, "out of memory");
 		db->st->rollback(db->st);
 		goto done;
@@ -327,11 +384,15 @@ int hotline__db_exec_obj(hotline_db *db, json_t *obj, int64_t *seq_out, int *rep
 			batch_abort(db);
 		else if (own_id)
 			rc = recheck_repeat(&c, orig, rc, seq_out, repeated_out);
+		if (rc && db->lost_race && !db->in_batch)
+			as_given(obj, orig, own_id);
 		goto done;
 	}
 	if (!db->in_batch && (rc = db->st->commit(db->st)) != 0) {
 		rc = hotline__db_storage_fail(db, rc, "committing");
 		hotline__cache_clear(&db->cache);
+		if (db->lost_race)
+			as_given(obj, orig, own_id);
 		goto done;
 	}
 	if (c.t->on == HOTLINE__ON_DIRECTORY) {
@@ -349,6 +410,61 @@ done:
 		else
 			hotline__case_clear(&c.snap);
 	}
+	return rc;
+}
+
+/* Runs of a command that lose races to other writers (deadlocks, serialisation failures), and their time. */
+#define RETRY_ATTEMPTS 8
+#define RETRY_FIRST_US 2000
+#define RETRY_MAX_US 200000
+#define RETRY_BUDGET_US 10000000
+
+static int64_t now_us(void)
+{
+	struct timespec t;
+	clock_gettime(CLOCK_MONOTONIC, &t);
+	return (int64_t)t.tv_sec * 1000000 + t.tv_nsec / 1000;
+}
+
+/*
+ * Runs one command object; takes the handle's lock. A run that lost a race
+ * to another writer (the backend's deadlock or serialisation failure, or a
+ * stream position taken under it) changed nothing and runs again, after a
+ * pause that doubles each time, with jitter so that the losers do not meet
+ * again (DESIGN §6.5). Not in a batch: its earlier commands are gone with
+ * the transaction.
+ */
+int hotline__db_exec_obj(hotline_db *db, json_t *obj, int64_t *seq_out, int *repeated_out)
+{
+	int64_t start = 0, pause = RETRY_FIRST_US;
+	int rc, attempt;
+
+	pthread_mutex_lock(&db->mu);
+	for (attempt = 1;; attempt++) {
+		hotline__clearerr(&db->err);
+		db->lost_race = 0;
+		rc = exec_once(db, obj, seq_out, repeated_out);
+		if (rc == 0 || !db->lost_race || db->in_batch)
+			break;
+		if (!start)
+			start = now_us();
+		if (attempt == RETRY_ATTEMPTS || now_us() - start + pause > RETRY_BUDGET_US) {
+			/* not the caller's conflict (that is expect_version's): the storage stayed too busy */
+			char msg[sizeof(db->err.msg)];
+			snprintf(msg, sizeof(msg), "%s", db->err.msg);
+			rc = hotline__db_fail(db, HOTLINE_EBUSY, "%s (lost to other writers %d times: try again later)", msg,
+				attempt);
+			break;
+		}
+		{
+			/* between half the pause and the whole of it */
+			int64_t us = pause / 2 + (int64_t)randombytes_uniform((uint32_t)(pause / 2 + 1));
+			struct timespec ts = { (time_t)(us / 1000000), (long)(us % 1000000) * 1000 };
+			nanosleep(&ts, NULL);
+		}
+		pause = pause * 2 > RETRY_MAX_US ? RETRY_MAX_US : pause * 2;
+	}
+	db->lost_race = 0;
 	pthread_mutex_unlock(&db->mu);
 	return rc;
 }

@@ -72,6 +72,8 @@ int hotline__db_storage_fail(hotline_db *db, int code, const char *what)
 	const char *m = db->st->errmsg ? db->st->errmsg(db->st) : NULL;
 	if (code == HOTLINE_ENOMEM)
 		return hotline__db_fail(db, code, "%s: out of memory", what);
+	if (code == HOTLINE_ECONFLICT)
+		db->lost_race = 1;
 	return hotline__db_fail(db, code, "%s: %s", what, m && *m ? m : hotline_error_describe(code));
 }
 

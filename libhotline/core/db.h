@@ -32,6 +32,7 @@ struct hotline_db {
 	hotline__cache cache;
 	hotline__keys keys;           /* owners' personal data (core/pii.c) */
 	int internal_cmd;             /* the library records a command of its own (encrypt_record) */
+	int lost_race;                /* a storage call failed with HOTLINE_ECONFLICT: another writer won; the command may run again */
 };
 
 /* Records a failure on the handle (under its lock) and in the thread's last error; returns code. */
@@ -42,7 +43,11 @@ int hotline__db_fail(hotline_db *db, int code, const char *fmt, ...)
 	;
 /* Copies an internal error to the handle; returns its code. */
 int hotline__db_fail_err(hotline_db *db, const hotline__err *e);
-/* Maps a backend failure to the handle, with the backend's message. */
+/*
+ * Maps a backend failure to the handle, with the backend's message. A
+ * HOTLINE_ECONFLICT from the backend is a race lost to another writer (a
+ * deadlock, a serialisation failure, a position taken): it sets lost_race.
+ */
 int hotline__db_storage_fail(hotline_db *db, int code, const char *what);
 /*
  * At the start of a transaction or a read: forgets the cases and reloads the

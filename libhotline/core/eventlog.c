@@ -119,6 +119,24 @@ char *hotline__event_body_with_made_id(const char *stream, int64_t stream_seq, j
 	return body;
 }
 
+int hotline__event_id_agrees(const char *id, const char *body, const json_t *parsed, int *ids_seen)
+{
+	json_t *own = NULL;
+	const char *in_body;
+	int agrees;
+	if (!parsed)
+		parsed = own = json_loads(body, 0, NULL);
+	in_body = json_string_value(json_object_get(parsed, "command_id"));
+	if (id)
+		agrees = in_body && strcmp(in_body, id) == 0;
+	else
+		agrees = !*ids_seen && !json_object_get(parsed, "command_id");
+	if (id)
+		*ids_seen = 1;
+	json_decref(own);
+	return agrees;
+}
+
 static char *vec_keep(hotline__event_vec *v, const char *s)
 {
 	char *p;

@@ -31,6 +31,19 @@ void hotline__event_make_id(const char *stream, int64_t stream_seq, const char *
  */
 char *hotline__event_body_with_made_id(const char *stream, int64_t stream_seq, json_t *obj, char id[37]);
 
+/*
+ * Whether an event's stored id is the one its hashed body holds. The id
+ * column is outside the event hash; every event the library writes keeps
+ * its id in its body too ("command_id"), inside the hash. An event stored
+ * without an id is one logged before ids existed: its body has no
+ * command_id, and no event before it has an id. *ids_seen (0 before the
+ * first event read, in seq or stream order) records that one had. `body`
+ * is the event's text, or NULL with `parsed` its parsed body. 1 when they
+ * agree, 0 when the id was edited. Only for a backend that stores ids
+ * (storage version 4).
+ */
+int hotline__event_id_agrees(const char *id, const char *body, const json_t *parsed, int *ids_seen);
+
 /* A stream's events decoded (bodies parsed), and the strings they point to. */
 typedef struct hotline__event_vec {
 	hotline__event *ev;

@@ -38,6 +38,7 @@ typedef struct verify_ctx {
 	struct chain *chains;
 	size_t n, cap;            /* cap: a power of two, at most half full */
 	int64_t checked, cases, dir_records;
+	int ids_seen;             /* an event read so far had an id (hotline__event_id_agrees) */
 	hotline__dir_rebuild dir;
 	/* findings */
 	json_t *findings;
@@ -181,6 +182,11 @@ linked:
 	ch->seq = e->stream_seq;
 	memcpy(ch->hash, e->hash, 65);
 	v->checked++;
+	/* the id is outside the hash: it must be the one the body holds, or a retry of that command would apply again */
+	if (rc == 0 && v->db->st->version >= 4 && !hotline__event_id_agrees(e->id, e->body, NULL, &v->ids_seen))
+		rc = finding(v, "event_id_differs", &s, NULL, "stream %s: event %" PRId64 " (seq %" PRId64 ") is stored under"
+			" an id that is not the one its hashed body holds: its id was edited", label_of(e->stream), e->stream_seq,
+			e->seq);
 	return rc;
 }
 

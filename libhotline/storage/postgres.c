@@ -9,11 +9,16 @@
  *   - event_append inserts with ON CONFLICT DO NOTHING: a (stream,
  *     stream_seq) or id already taken, also by a transaction that commits
  *     while we wait on the unique index, is HOTLINE_EDUPLICATE (the library
- *     answers `conflict`); stream_seq stays unique and gap-free;
+ *     runs the command again); stream_seq stays unique and gap-free;
+ *   - a deadlock, a serialisation failure or a lock timeout is
+ *     HOTLINE_ECONFLICT: the transaction is rolled back and the library runs
+ *     the command again, a bounded number of times;
  *   - case_put updates only the row whose version is the expected one;
  *   - inside a write transaction case_get locks the case's row (FOR UPDATE),
  *     so that writers of one case queue and each reads what the previous one
- *     committed;
+ *     committed (the library reads the case in every write transaction of a
+ *     backend with stable_seq, before it appends: never the stream's next
+ *     position first and the row second, which deadlocked);
  *   - the organisation stream "" has no row to lock: every write transaction
  *     takes a transaction-scoped advisory lock on it at its BEGIN (storage
  *     version 8), exclusive when it may append to it (calls, directory lines,
@@ -147,6 +152,10 @@ typedef struct pg {
 	unsigned char prepared[Q_FIXED_COUNT];
 	unsigned char prepared_q[F_COMBOS];
 	int in_tx, write_tx;
+	/* the head of the stream whose case this write transaction locked, read with the lock (p_case_get) */
+	int have_head;
+	int64_t head_seq;
+	char head_hash[65], *head_stream;
 	/* data_version: the snapshot seen last, the ids of our own transactions since */
 	int have_snap;
 	uint64_t snap_xmax, generation;
@@ -175,8 +184,8 @@ static int result_code(pg *s, PGresult *r, const char *what)
 	int code = HOTLINE_ESTORAGE;
 	if (state && strcmp(state, "23505") == 0)
 		code = HOTLINE_EDUPLICATE;
-	else if (state && (strcmp(state, "40001") == 0 || strcmp(state, "40P01") == 0))
-		code = HOTLINE_ECONFLICT; /* serialisation failure, deadlock: the transaction may be retried */
+	else if (state && (strcmp(state, "40001") == 0 || strcmp(state, "40P01") == 0 || strcmp(state, "55P03") == 0))
+		code = HOTLINE_ECONFLICT; /* serialisation failure, deadlock, lock timeout: the library runs the command again */
 	return fail(s, code, what, r);
 }
 
@@ -201,6 +210,17 @@ static const char *q_name(char *buf, size_t n, int combo, int idx)
 	return buf;
 }
 
+/* Prepares a statement on this connection; 0 or the code. */
+static int prepare(pg *s, unsigned char *flag, const char *name, const char *sql, int nparams)
+{
+	PGresult *r = PQprepare(s->conn, name, sql, nparams, NULL);
+	int rc = ok(r) ? 0 : result_code(s, r, "preparing a statement");
+	PQclear(r);
+	if (rc == 0)
+		*flag = 1;
+	return rc;
+}
+
 /* Runs a prepared statement, preparing it on first use on this connection. NULL on failure (errmsg set). */
 static PGresult *run(pg *s, int combo, int idx, const char *sql, int nparams, const char *const *params, int *rc_out,
 	const char *what)
@@ -209,16 +229,8 @@ static PGresult *run(pg *s, int combo, int idx, const char *sql, int nparams, co
 	unsigned char *flag = combo ? &s->prepared_q[idx] : &s->prepared[idx];
 	PGresult *r;
 	q_name(name, sizeof(name), combo, idx);
-	if (!*flag) {
-		r = PQprepare(s->conn, name, sql, nparams, NULL);
-		if (!ok(r)) {
-			*rc_out = result_code(s, r, "preparing a statement");
-			PQclear(r);
-			return NULL;
-		}
-		PQclear(r);
-		*flag = 1;
-	}
+	if (!*flag && (*rc_out = prepare(s, flag, name, sql, nparams)) != 0)
+		return NULL;
 	r = PQexecPrepared(s->conn, name, nparams, params, NULL, NULL, 0);
 	if (!ok(r)) {
 		*rc_out = result_code(s, r, what);
@@ -304,6 +316,7 @@ static int p_begin(hotline_storage *base, int write)
 		: write ? "BEGIN ISOLATION LEVEL READ COMMITTED; SELECT pg_advisory_xact_lock_shared(" LOCK_ORG_SQL ");"
 		  " SELECT pg_advisory_xact_lock_shared(" LOCK_SEQ_SQL ")"
 		: "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY", "beginning a transaction");
+	s->have_head = 0;
 	if (rc == 0) {
 		s->in_tx = 1;
 		s->write_tx = write != 0;
@@ -344,6 +357,7 @@ static int p_commit(hotline_storage *base)
 	int rc = 0, i = 0;
 	uint64_t xid = 0;
 	s->in_tx = 0;
+	s->have_head = 0;
 	if (!PQsendQuery(s->conn, "SELECT pg_current_xact_id_if_assigned()::text; COMMIT"))
 		return fail(s, HOTLINE_ESTORAGE, "committing", NULL);
 	while ((r = PQgetResult(s->conn)) != NULL) {
@@ -370,6 +384,7 @@ static int p_rollback(hotline_storage *base)
 {
 	pg *s = (pg *)base;
 	s->in_tx = 0;
+	s->have_head = 0;
 	if (PQtransactionStatus(s->conn) == PQTRANS_IDLE)
 		return 0;
 	return exec_simple(s, "ROLLBACK", "rolling back");
@@ -542,14 +557,82 @@ static int each_case(const PGresult *r, hotline_storage_case_cb cb, void *payloa
 	return rc;
 }
 
+/*
+ * A writer's read of its case: the row locked, and in the same round trip
+ * (a pipeline: a second statement, so READ COMMITTED reads after the lock
+ * is held) the head of its stream, kept for p_stream_head until this
+ * transaction appends to the stream. Every writer of the case appends only
+ * while holding its row, so the head cannot move meanwhile; the lock is held
+ * for as few round trips as possible, since writers of one case queue on it.
+ * NULL when the pipeline could not run (*rc_out 0: read it the plain way).
+ */
+static PGresult *case_get_locked(pg *s, const char *id, int *rc_out)
+{
+	const char *params[1] = { id };
+	PGresult *r, *res[2] = { NULL, NULL };
+	char name[2][32];
+	int i, q[2] = { Q_CASE_GET_LOCK, Q_STREAM_HEAD };
+	*rc_out = 0;
+	for (i = 0; i < 2; i++) {
+		q_name(name[i], sizeof(name[i]), 0, q[i]);
+		if (!s->prepared[q[i]] && (*rc_out = prepare(s, &s->prepared[q[i]], name[i], fixed[q[i]].sql,
+			fixed[q[i]].nparams)) != 0)
+			return NULL;
+	}
+	if (!PQenterPipelineMode(s->conn))
+		return NULL;
+	if (!PQsendQueryPrepared(s->conn, name[0], 1, params, NULL, NULL, 0) ||
+	    !PQsendQueryPrepared(s->conn, name[1], 1, params, NULL, NULL, 0) || !PQpipelineSync(s->conn)) {
+		*rc_out = fail(s, HOTLINE_ESTORAGE, "reading a case", NULL);
+		PQexitPipelineMode(s->conn);
+		return NULL;
+	}
+	/* each statement's results up to a NULL, then the sync */
+	for (i = 0; i < 2; i++)
+		while ((r = PQgetResult(s->conn)) != NULL) {
+			if (!res[i])
+				res[i] = r;
+			else
+				PQclear(r);
+		}
+	if ((r = PQgetResult(s->conn)) != NULL)
+		PQclear(r);
+	PQexitPipelineMode(s->conn);
+	if (!ok(res[0])) {
+		*rc_out = result_code(s, res[0], "reading a case");
+		PQclear(res[0]);
+		PQclear(res[1]);
+		return NULL;
+	}
+	if (ok(res[1]) && (!s->head_stream || strlen(s->head_stream) < strlen(id))) {
+		free(s->head_stream);
+		s->head_stream = malloc(strlen(id) + 1);
+	}
+	if (ok(res[1]) && s->head_stream) {
+		strcpy(s->head_stream, id);
+		s->head_seq = 0;
+		s->head_hash[0] = '\0';
+		if (PQntuples(res[1]) == 1) {
+			s->head_seq = get_i64(res[1], 0, 0);
+			snprintf(s->head_hash, sizeof(s->head_hash), "%s", PQgetvalue(res[1], 0, 1));
+		}
+		s->have_head = 1;
+	}
+	PQclear(res[1]);
+	return res[0];
+}
+
 static int p_case_get(hotline_storage *base, const char *id, hotline_storage_case_cb cb, void *payload)
 {
 	pg *s = (pg *)base;
 	const char *params[1] = { id };
-	int rc;
+	int rc = 0;
+	PGresult *r = NULL;
 	/* a writer locks the case: writers of one case queue, each reading what the one before committed */
-	PGresult *r = run_fixed(s, s->in_tx && s->write_tx ? Q_CASE_GET_LOCK : Q_CASE_GET, params, &rc, "reading a case");
-	if (!r)
+	s->have_head = 0;
+	if (s->in_tx && s->write_tx && !(r = case_get_locked(s, id, &rc)) && rc)
+		return rc;
+	if (!r && !(r = run_fixed(s, s->in_tx && s->write_tx ? Q_CASE_GET_LOCK : Q_CASE_GET, params, &rc, "reading a case")))
 		return rc;
 	rc = PQntuples(r) == 0 ? HOTLINE_ENOT_FOUND : each_case(r, cb, payload);
 	PQclear(r);
@@ -672,6 +755,7 @@ static int p_event_append(hotline_storage *base, const hotline_storage_event *e,
 	params[6] = e->prev_hash;
 	params[7] = e->hash;
 	params[8] = e->id;
+	s->have_head = 0;
 	if (!(r = run_fixed(s, Q_EVENT_APPEND, params, &rc, "appending an event")))
 		return rc;
 	if (PQntuples(r) == 0) {
@@ -758,6 +842,11 @@ static int p_stream_head(hotline_storage *base, const char *stream, int64_t *seq
 	PGresult *r;
 	*seq_out = 0;
 	hash_out[0] = '\0';
+	if (s->have_head && strcmp(stream, s->head_stream) == 0) {
+		*seq_out = s->head_seq;
+		snprintf(hash_out, 65, "%s", s->head_hash);
+		return 0;
+	}
 	/*
 	 * The organisation stream has no row to lock: a write transaction holds
 	 * its lock from its BEGIN (p_begin), so this statement (READ COMMITTED)
@@ -993,6 +1082,7 @@ static void p_free(hotline_storage *base)
 	}
 	free(s->snap_xip);
 	free(s->own);
+	free(s->head_stream);
 	free(s);
 }
 

@@ -6,7 +6,11 @@
  * processes and threads writing at once. Exits 77 (skipped) when no
  * cluster was started (no PostgreSQL server binaries).
  *
- *   test_postgres CONNINFO_FILE [--concurrency-only | --only=TEST_NAME_PATTERN]
+ *   test_postgres CONNINFO_FILE [--concurrency-only | --only=TEST_NAME_PATTERN | --writers=P,T,N | --twins=ROUNDS]
+ *
+ * --writers measures P processes x T threads x N replies on one case against
+ * the same on a case per thread (the suite runs 4,4,10); --twins runs the
+ * same-command_id race ROUNDS times through 8 handles (the suite runs 48).
  */
 #include <inttypes.h>
 #include <stdarg.h>
@@ -895,8 +899,9 @@ static void test_checkpoint_writers(void **state)
 
 /* ---- the same command_id sent by many handles at once ---- */
 
-#define TW_THREADS 6
-#define TW_ROUNDS 12
+#define TW_THREADS 8
+#define TW_ROUNDS 400   /* at most; tw_rounds are run (--twins=ROUNDS) */
+static int tw_rounds = 48;
 
 typedef struct twin {
 	char conninfo[700];
@@ -938,7 +943,7 @@ static void *twin_loop(void *p)
 	hotline_db *db = open_thread_db(t->conninfo);
 	char cmd[1024];
 	int r;
-	for (r = 0; r < TW_ROUNDS; r++) {
+	for (r = 0; r < tw_rounds; r++) {
 		twin_command(cmd, sizeof(cmd), r, t->idx);
 		pthread_barrier_wait(t->go);
 		t->rc[r] = db ? hotline_db_exec_json_v2(db, cmd, &t->seq[r], &t->repeated[r]) : HOTLINE_ESTORAGE;
@@ -966,7 +971,7 @@ static void test_concurrent_retries(void **state)
 		"\"property\":\"P1\",\"room\":\"1\",\"owner\":\"王\",\"phone\":\"1\",\"matter\":\"m\",\"call_taker\":\"zhang\","
 		"\"order_taker\":\"li\"}"), 0);
 	assert_int_equal(exec_fmt(db, "{\"cmd\":\"dispatch\",\"case\":\"T\",\"at\":\"2026-11-02T09:10:00+08:00\",\"actor\":\"zhang\"}"), 0);
-	for (r = 3; r < TW_ROUNDS; r += 4)
+	for (r = 3; r < tw_rounds; r += 4)
 		assert_int_equal(exec_fmt(db, "{\"cmd\":\"register\",\"case\":\"TD%d\",\"at\":\"2026-11-02T09:00:00+08:00\","
 			"\"actor\":\"zhang\",\"property\":\"P1\",\"room\":\"1\",\"owner\":\"王\",\"phone\":\"1\",\"matter\":\"m\","
 			"\"call_taker\":\"zhang\",\"order_taker\":\"li\"}", r), 0);
@@ -981,7 +986,7 @@ static void test_concurrent_retries(void **state)
 	for (i = 0; i < TW_THREADS; i++)
 		pthread_join(th[i], NULL);
 	pthread_barrier_destroy(&go);
-	for (r = 0; r < TW_ROUNDS; r++) {
+	for (r = 0; r < tw_rounds; r++) {
 		int winner = -1, applied = 0;
 		char line[1024];
 		for (i = 0; i < TW_THREADS; i++) {
@@ -1020,14 +1025,14 @@ static void test_concurrent_retries(void **state)
 	}
 	/* one event per round: the reply case grew by one per reply round, each dispatch case by one */
 	assert_int_equal(case_state(db, "T", NULL, &v), HOTLINE_STATE_DISPATCHED);
-	assert_int_equal(v, 2 + (TW_ROUNDS + 3) / 4);
-	for (r = 3; r < TW_ROUNDS; r += 4) {
+	assert_int_equal(v, 2 + (tw_rounds + 3) / 4);
+	for (r = 3; r < tw_rounds; r += 4) {
 		char id[16];
 		snprintf(id, sizeof(id), "TD%d", r);
 		assert_int_equal(event_count(db, id), 2);
 	}
 	print_message("# concurrent retries: %d rounds x %d handles, %d applied once each, %d repeated, %d duplicate,"
-		" %d conflicts\n", TW_ROUNDS, TW_THREADS, applied_total, repeated, duplicates, conflicts);
+		" %d conflicts\n", tw_rounds, TW_THREADS, applied_total, repeated, duplicates, conflicts);
 	assert_int_equal(conflicts, 0);
 	assert_true(duplicates > 0);
 	hotline_db_close(db);
@@ -1189,6 +1194,288 @@ static void test_case_writers_parallel(void **state)
 	hotline_db_close(db);
 }
 
+/* ---- many writers on one case, and as many on cases of their own ---- */
+
+/*
+ * Every writer sends plain replies (no expect_version): none may fail.
+ * Writers of one case queue on its row; a deadlock or a serialisation
+ * failure is the library's to retry, never the caller's `conflict`.
+ */
+typedef struct mw_worker {
+	char conninfo[700];
+	int proc, thread, n, one_case;
+	int done, conflicts, deadlocks, errors;
+	char err[256];
+} mw_worker;
+
+static void *mw_loop(void *p)
+{
+	mw_worker *w = p;
+	hotline_db *db = open_thread_db(w->conninfo);
+	char c[32];
+	int k, rc;
+	if (!db) {
+		snprintf(w->err, sizeof(w->err), "open: %s", hotline_last_error());
+		w->errors += w->n;
+		return NULL;
+	}
+	if (w->one_case)
+		snprintf(c, sizeof(c), "M");
+	else
+		snprintf(c, sizeof(c), "M%d-%d", w->proc, w->thread);
+	for (k = 0; k < w->n; k++) {
+		rc = exec_fmt(db, "{\"cmd\":\"reply\",\"case\":\"%s\",\"at\":\"2026-11-02T10:00:00+08:00\",\"actor\":\"zhang\","
+			"\"text\":\"%d\",\"command_id\":\"mw-%d-%d-%d\"}", c, k, w->proc, w->thread, k);
+		if (rc == 0) {
+			w->done++;
+			continue;
+		}
+		if (rc == HOTLINE_ECONFLICT)
+			w->conflicts++;
+		else
+			w->errors++;
+		if (strstr(hotline_db_errmsg(db), "deadlock"))
+			w->deadlocks++;
+		snprintf(w->err, sizeof(w->err), "%s: %s", c, hotline_db_errmsg(db));
+	}
+	hotline_db_close(db);
+	return NULL;
+}
+
+/* The server's count of deadlocks detected in its databases so far. */
+static long long server_deadlocks(void)
+{
+	PGconn *c = PQconnectdb(base);
+	PGresult *r;
+	long long n = -1;
+	/* the sessions that ended have flushed their counts by the time they are gone */
+	nanosleep(&(struct timespec){ 0, 500000000L }, NULL);
+	r = PQexec(c, "SELECT sum(deadlocks)::bigint FROM pg_stat_database");
+	if (PQresultStatus(r) == PGRES_TUPLES_OK && PQntuples(r) == 1)
+		n = atoll(PQgetvalue(r, 0, 0));
+	PQclear(r);
+	PQfinish(c);
+	return n;
+}
+
+typedef struct mw_result {
+	double seconds;
+	int done, conflicts, deadlocks, errors;
+	long long server_deadlocks;
+	int64_t version;   /* the one case's version at the end, or the sum over the own cases */
+} mw_result;
+
+/* procs processes x threads handles x n replies, on one case or each on its own; a fresh schema each time. */
+static void mw_run(int procs, int threads, int n, int one_case, mw_result *res)
+{
+	char ci[700], path[700], name[32];
+	hotline_db *db;
+	struct timespec t0, t1;
+	long long dl0;
+	int p, t;
+	memset(res, 0, sizeof(*res));
+	snprintf(name, sizeof(name), "writers_%s", one_case ? "one" : "own");
+	fresh_schema(ci, sizeof(ci), name);
+	db = open_db(ci, HOTLINE_OPEN_CREATE, NULL);
+	fixture_load(db);
+	assert_int_equal(hotline_db_begin(db), 0);
+	for (p = 0; p < (one_case ? 1 : procs); p++)
+		for (t = 0; t < (one_case ? 1 : threads); t++) {
+			char c[32];
+			if (one_case)
+				snprintf(c, sizeof(c), "M");
+			else
+				snprintf(c, sizeof(c), "M%d-%d", p, t);
+			assert_int_equal(exec_fmt(db, "{\"cmd\":\"register\",\"case\":\"%s\",\"at\":\"2026-11-02T09:00:00+08:00\","
+				"\"actor\":\"zhang\",\"property\":\"P1\",\"room\":\"1\",\"owner\":\"王\",\"phone\":\"1\",\"matter\":\"m\","
+				"\"call_taker\":\"zhang\",\"order_taker\":\"li\"}", c), 0);
+			assert_int_equal(exec_fmt(db, "{\"cmd\":\"dispatch\",\"case\":\"%s\",\"at\":\"2026-11-02T09:10:00+08:00\","
+				"\"actor\":\"zhang\"}", c), 0);
+		}
+	assert_int_equal(hotline_db_commit(db), 0);
+	hotline_db_close(db);
+	dl0 = server_deadlocks();
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	for (p = 0; p < procs; p++) {
+		if (fork() == 0) {
+			pthread_t th[64];
+			static mw_worker ws[64];
+			FILE *f;
+			for (t = 0; t < threads; t++) {
+				memset(&ws[t], 0, sizeof(ws[t]));
+				snprintf(ws[t].conninfo, sizeof(ws[t].conninfo), "%s", ci);
+				ws[t].proc = p;
+				ws[t].thread = t;
+				ws[t].n = n;
+				ws[t].one_case = one_case;
+				pthread_create(&th[t], NULL, mw_loop, &ws[t]);
+			}
+			snprintf(path, sizeof(path), "%s/mw-%d", workdir, p);
+			f = fopen(path, "w");
+			for (t = 0; t < threads; t++) {
+				pthread_join(th[t], NULL);
+				fprintf(f, "%d %d %d %d\n", ws[t].done, ws[t].conflicts, ws[t].deadlocks, ws[t].errors);
+				if (ws[t].conflicts || ws[t].errors)
+					fprintf(stderr, "# writer %d/%d: %s\n", p, t, ws[t].err);
+			}
+			fclose(f);
+			_exit(0);
+		}
+	}
+	for (p = 0; p < procs; p++) {
+		int status;
+		wait(&status);
+		assert_true(WIFEXITED(status) && WEXITSTATUS(status) == 0);
+	}
+	clock_gettime(CLOCK_MONOTONIC, &t1);
+	res->seconds = (t1.tv_sec - t0.tv_sec) + (t1.tv_nsec - t0.tv_nsec) / 1e9;
+	for (p = 0; p < procs; p++) {
+		FILE *f;
+		int d, c, k, e;
+		snprintf(path, sizeof(path), "%s/mw-%d", workdir, p);
+		assert_non_null(f = fopen(path, "r"));
+		while (fscanf(f, "%d %d %d %d", &d, &c, &k, &e) == 4) {
+			res->done += d;
+			res->conflicts += c;
+			res->deadlocks += k;
+			res->errors += e;
+		}
+		fclose(f);
+		unlink(path);
+	}
+	res->server_deadlocks = server_deadlocks() - dl0;
+	db = open_db(ci, HOTLINE_OPEN_READ_ONLY, NULL);
+	assert_int_equal(hotline_db_verify_log(db, NULL, NULL), 0);
+	for (p = 0; p < (one_case ? 1 : procs); p++)
+		for (t = 0; t < (one_case ? 1 : threads); t++) {
+			char c[32];
+			int64_t v = 0;
+			if (one_case)
+				snprintf(c, sizeof(c), "M");
+			else
+				snprintf(c, sizeof(c), "M%d-%d", p, t);
+			case_state(db, c, NULL, &v);
+			res->version += v - 2;
+		}
+	hotline_db_close(db);
+	print_message("# writers on %s: %d processes x %d threads x %d replies: %.2f s, %d applied, %d conflicts"
+		" (%d of them deadlocks), %d other errors, %lld deadlocks detected by the server\n",
+		one_case ? "one case" : "their own cases", procs, threads, n, res->seconds, res->done, res->conflicts,
+		res->deadlocks, res->errors, res->server_deadlocks);
+}
+
+/* Sizes of the measuring run (--writers=P,T,N); the suite's own run is smaller. */
+static int mw_procs = 4, mw_threads = 4, mw_n = 10;
+
+static void test_one_case_writers(void **state)
+{
+	mw_result one, own;
+	(void)state;
+	mw_run(mw_procs, mw_threads, mw_n, 1, &one);
+	mw_run(mw_procs, mw_threads, mw_n, 0, &own);
+	print_message("# one case / own cases: %.2f\n", one.seconds / own.seconds);
+	/* every reply applied exactly once, none refused */
+	assert_int_equal(one.conflicts + one.errors, 0);
+	assert_int_equal(one.done, mw_procs * mw_threads * mw_n);
+	assert_int_equal(one.version, one.done);
+	assert_int_equal(own.conflicts + own.errors, 0);
+	assert_int_equal(own.version, own.done);
+}
+
+/* Waits (10 s at most) until n sessions wait for a row lock: 1 when they do. */
+static int row_lock_awaited(PGconn *mon, int n)
+{
+	int i, got = 0;
+	for (i = 0; i < 1000 && got < n; i++) {
+		PGresult *r = PQexec(mon, "SELECT count(DISTINCT pid) FROM pg_locks WHERE NOT granted"
+			" AND locktype IN ('transactionid', 'tuple')");
+		assert_int_equal(PQresultStatus(r), PGRES_TUPLES_OK);
+		got = atoi(PQgetvalue(r, 0, 0));
+		PQclear(r);
+		if (got < n)
+			nanosleep(&(struct timespec){ 0, 10000000L }, NULL);
+	}
+	return got >= n;
+}
+
+/*
+ * Deadlocks between commands and another session: the server aborts the
+ * commands' transactions (40P01). The library rolls back and runs each
+ * command again; the caller sees it succeed, never `conflict`. The two
+ * commands are one command sent twice (the same command_id): one applies
+ * it, the other answers repeated with its seq.
+ */
+static void test_deadlock_retried(void **state)
+{
+	char ci[700];
+	const char *cmd = "{\"cmd\":\"reply\",\"case\":\"A\",\"at\":\"2026-11-02T10:00:00+08:00\",\"actor\":\"zhang\","
+		"\"text\":\"waits\",\"command_id\":\"deadlocked\"}";
+	/* and a register with owners' data and no command_id: run again as given, a new id made, its fields sealed anew */
+	const char *reg = "{\"cmd\":\"register\",\"case\":\"B\",\"at\":\"2026-11-02T09:00:00+08:00\",\"actor\":\"zhang\","
+		"\"property\":\"P1\",\"room\":\"3-201\",\"owner\":\"王女士\",\"phone\":\"13800000000\",\"matter\":\"m\","
+		"\"call_taker\":\"zhang\",\"order_taker\":\"li\"}";
+	hotline_db *db, *h[3];
+	PGconn *other, *mon;
+	PGresult *r;
+	async_cmd a[3];
+	int64_t seq[2];
+	int repeated[2], i;
+	long long dl0;
+	(void)state;
+	fresh_schema(ci, sizeof(ci), "deadlock");
+	db = open_db(ci, HOTLINE_OPEN_CREATE, NULL);
+	fixture_load(db);
+	assert_int_equal(exec_fmt(db, "{\"cmd\":\"register\",\"case\":\"A\",\"at\":\"2026-11-02T09:00:00+08:00\","
+		"\"actor\":\"zhang\",\"property\":\"P1\",\"room\":\"1\",\"owner\":\"王\",\"phone\":\"1\",\"matter\":\"m\","
+		"\"call_taker\":\"zhang\",\"order_taker\":\"li\"}"), 0);
+	for (i = 0; i < 3; i++)
+		h[i] = open_db(ci, HOTLINE_OPEN_READ_WRITE, NULL);
+	other = PQconnectdb(ci);
+	mon = PQconnectdb(ci);
+	assert_int_equal(PQstatus(other), CONNECTION_OK);
+	assert_int_equal(PQstatus(mon), CONNECTION_OK);
+	dl0 = server_deadlocks();
+	/* the other session holds the case's row; it detects deadlocks late, so the commands' sessions do */
+	raw_exec(other, "SET deadlock_timeout = '20s'; BEGIN; SELECT 1 FROM cases WHERE id = 'A' FOR UPDATE");
+	/* each command holds the organisation stream's lock (shared) and waits for the row */
+	for (i = 0; i < 2; i++)
+		async_start(&a[i], h[i], cmd);
+	assert_true(row_lock_awaited(mon, 2));
+	/* the register of B waits behind the case B row the other session inserts, holding its lock too */
+	raw_exec(other, "INSERT INTO cases(id, property, state, approval, exempt, version, registered_at, last_at, head_hash, body)"
+		" VALUES('B', 'P1', 0, 0, 0, 0, 0, 0, '', '{}')");
+	async_start(&a[2], h[2], reg);
+	assert_true(row_lock_awaited(mon, 3));
+	/* and the other session now waits for the organisation stream's lock: a cycle with each */
+	assert_true(PQsendQuery(other, "SELECT pg_advisory_xact_lock(" ORG_LOCK ")"));
+	while ((r = PQgetResult(other)) != NULL) {
+		assert_int_equal(PQresultStatus(r), PGRES_TUPLES_OK);
+		PQclear(r);
+	}
+	/* both commands' transactions were aborted; their next runs wait for this one */
+	assert_false(async_done_within(&a[0], 100));
+	raw_exec(other, "DELETE FROM cases WHERE id = 'B'; COMMIT");
+	for (i = 0; i < 3; i++) {
+		pthread_join(a[i].th, NULL);
+		if (a[i].rc != 0)
+			fail_msg("command %d failed: %s", i, hotline_db_errmsg(h[i]));
+	}
+	assert_true(server_deadlocks() >= dl0 + 3);
+	/* applied once; sent again, it is the same command: repeated, with its seq */
+	for (i = 0; i < 2; i++)
+		assert_int_equal(hotline_db_exec_json_v2(h[i], cmd, &seq[i], &repeated[i]), 0);
+	assert_true(repeated[0] && repeated[1]);
+	assert_true(seq[0] == seq[1]);
+	assert_int_equal(event_count(db, "A"), 2);
+	assert_int_equal(event_count(db, "B"), 1);
+	assert_int_equal(hotline_db_verify_log(db, NULL, NULL), 0);
+	PQfinish(other);
+	PQfinish(mon);
+	for (i = 0; i < 3; i++)
+		hotline_db_close(h[i]);
+	hotline_db_close(db);
+}
+
 int main(int argc, char **argv)
 {
 	const struct CMUnitTest tests[] = {
@@ -1200,6 +1487,8 @@ int main(int argc, char **argv)
 		cmocka_unit_test(test_checkpoint_writers),
 		cmocka_unit_test(test_concurrent_retries),
 		cmocka_unit_test(test_case_writers_parallel),
+		cmocka_unit_test(test_one_case_writers),
+		cmocka_unit_test(test_deadlock_retried),
 	};
 	FILE *f;
 	const char *tmp = getenv("TMPDIR");
@@ -1220,6 +1509,23 @@ int main(int argc, char **argv)
 		cmocka_set_test_filter("test_concurrency");
 	else if (argc > 2 && strncmp(argv[2], "--only=", 7) == 0)
 		cmocka_set_test_filter(argv[2] + 7);
+	else if (argc > 2 && strncmp(argv[2], "--writers=", 10) == 0) {
+		/* the measuring run: P processes x T threads x N replies, on one case and on their own */
+		if (sscanf(argv[2] + 10, "%d,%d,%d", &mw_procs, &mw_threads, &mw_n) != 3 || mw_procs < 1 || mw_threads < 1 ||
+		    mw_threads > 64 || mw_n < 1) {
+			fprintf(stderr, "--writers=PROCESSES,THREADS,COMMANDS\n");
+			return 2;
+		}
+		cmocka_set_test_filter("test_one_case_writers");
+	} else if (argc > 2 && strncmp(argv[2], "--twins=", 8) == 0) {
+		/* the same command_id sent through TW_THREADS handles at once, ROUNDS times */
+		tw_rounds = atoi(argv[2] + 8);
+		if (tw_rounds < 1 || tw_rounds > TW_ROUNDS) {
+			fprintf(stderr, "--twins=ROUNDS (1..%d)\n", TW_ROUNDS);
+			return 2;
+		}
+		cmocka_set_test_filter("test_concurrent_retries");
+	}
 	int rc = cmocka_run_group_tests(tests, NULL, NULL);
 	rmdir(workdir);
 	return rc;

@@ -381,9 +381,13 @@ static void test_trigger_dropped(void **state)
 	assert_int_equal(hotline_db_verify_log(f->db, "C1", NULL), 0);
 }
 
-/* Appends a forged event to C2 with a valid chain link, computed as the library computes it; returns its hash. */
-static void forge(fixture *f, const char *cmd, const char *actor, const char *at, const char *extra, int64_t seq,
-	char hash[65])
+/*
+ * Appends a forged event to C2 with a valid chain link, computed as the
+ * library computes it, under the id `id` (kept in its body too, as the
+ * library keeps it; NULL: none, as events logged before ids); returns its hash.
+ */
+static void forge_id(fixture *f, const char *cmd, const char *actor, const char *at, const char *extra, int64_t seq,
+	const char *id, char hash[65])
 {
 	hotline_event_list *l;
 	char body[512], prev[65];
@@ -400,11 +404,12 @@ static void forge(fixture *f, const char *cmd, const char *actor, const char *at
 	f->db = NULL;
 	assert_int_equal(hotline_time_parse(&t, at), 0);
 	/* canonical: keys sorted */
-	snprintf(body, sizeof(body), "{\"actor\":\"%s\",\"at\":\"%s\",\"case\":\"C2\",\"cmd\":\"%s\"%s}", actor, at, cmd, extra);
+	snprintf(body, sizeof(body), "{\"actor\":\"%s\",\"at\":\"%s\",\"case\":\"C2\",\"cmd\":\"%s\"%s%s%s%s}", actor, at, cmd,
+		id ? ",\"command_id\":\"" : "", id ? id : "", id ? "\"" : "", extra);
 	hotline__event_hash("C2", n + 1, cmd, actor, t, body, prev, hash);
 	assert_int_equal(sqlite3_open(f->path, &s), SQLITE_OK);
-	assert_int_equal(sqlite3_prepare_v2(s, "INSERT INTO events(seq, stream, stream_seq, cmd, actor, at, body, prev_hash, hash)"
-		" VALUES(?1, 'C2', ?2, ?3, ?4, ?5, ?6, ?7, ?8)", -1, &st, NULL), SQLITE_OK);
+	assert_int_equal(sqlite3_prepare_v2(s, "INSERT INTO events(seq, stream, stream_seq, cmd, actor, at, body, prev_hash, hash, id)"
+		" VALUES(?1, 'C2', ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)", -1, &st, NULL), SQLITE_OK);
 	if (seq)
 		sqlite3_bind_int64(st, 1, seq);
 	sqlite3_bind_int64(st, 2, n + 1);
@@ -414,9 +419,17 @@ static void forge(fixture *f, const char *cmd, const char *actor, const char *at
 	sqlite3_bind_text(st, 6, body, -1, SQLITE_STATIC);
 	sqlite3_bind_text(st, 7, prev, -1, SQLITE_STATIC);
 	sqlite3_bind_text(st, 8, hash, -1, SQLITE_STATIC);
+	if (id)
+		sqlite3_bind_text(st, 9, id, -1, SQLITE_STATIC);
 	assert_int_equal(sqlite3_step(st), SQLITE_DONE);
 	sqlite3_finalize(st);
 	sqlite3_close(s);
+}
+
+static void forge(fixture *f, const char *cmd, const char *actor, const char *at, const char *extra, int64_t seq,
+	char hash[65])
+{
+	forge_id(f, cmd, actor, at, extra, seq, "forged-1", hash);
 }
 
 /*
@@ -476,6 +489,77 @@ static void test_forged_event_inside_checkpoint(void **state)
 	reopen(f);
 	expect_checkpoints_fail(f);
 	assert_non_null(strstr(hotline_db_errmsg(f->db), "inserted"));
+}
+
+/* The append-only triggers put back as the schema has them, so that not even their absence gives an edit away. */
+#define RESTORE_TRIGGERS \
+	"CREATE TRIGGER events_no_update BEFORE UPDATE ON events BEGIN SELECT RAISE(ABORT, 'events are append-only'); END;" \
+	"CREATE TRIGGER events_no_delete BEFORE DELETE ON events BEGIN SELECT RAISE(ABORT, 'events are append-only'); END;"
+
+/*
+ * Events' ids edited (the id column is outside the event hash; the body
+ * holds the id too): one renamed, one removed. verify-log names each event,
+ * a checkpoint covering one fails, and a command sent again under its id is
+ * not applied a second time; a command under the id an event was renamed
+ * to is not answered by that event.
+ */
+static void test_event_id_edited(void **state)
+{
+	fixture *f = *state;
+	const char *reply = "{\"cmd\":\"reply\",\"case\":\"C2\",\"at\":\"2026-11-05T11:00:00+08:00\",\"actor\":\"zhang\","
+		"\"text\":\"稍等\",\"command_id\":\"again\"}";
+	const char *other = "{\"cmd\":\"reply\",\"case\":\"C2\",\"at\":\"2026-11-05T11:00:00+08:00\",\"actor\":\"zhang\","
+		"\"text\":\"另一条\",\"command_id\":\"zzz\"}";
+	json_t *r, *x;
+	int64_t seq = 0, close_seq = 0, v0 = 0, v1 = 0;
+	hotline_event_list *l;
+	reopen(f);
+	assert_int_equal(hotline_db_exec_json(f->db, reply, &seq), 0);
+	assert_int_equal(hotline_db_history(&l, f->db, "C1"), 0);
+	close_seq = hotline_event_seq(hotline_event_list_get(l, hotline_event_list_count(l) - 1));
+	hotline_event_list_free(l);
+	case_state(f->db, "C2", NULL, &v0);
+	hotline_db_close(f->db);
+	f->db = NULL;
+	drop_triggers(f);
+	sql(f, "UPDATE events SET id = 'zzz' WHERE seq = (SELECT max(seq) FROM events WHERE stream = 'C1');"
+		"UPDATE events SET id = NULL WHERE id = 'again';" RESTORE_TRIGGERS);
+	reopen(f);
+	assert_int_equal(hotline_db_verify_log(f->db, NULL, NULL), HOTLINE_ECORRUPT);
+	assert_non_null(strstr(hotline_db_errmsg(f->db), "id"));
+	assert_int_equal(report(f, &r), HOTLINE_ECORRUPT);
+	assert_non_null(x = find(r, "event_id_differs", "C1"));
+	assert_int_equal(json_integer_value(json_object_get(x, "seq")), close_seq);
+	assert_non_null(x = find(r, "event_id_differs", "C2"));
+	assert_int_equal(json_integer_value(json_object_get(x, "seq")), seq);
+	assert_int_equal(n_findings(r), 2);
+	json_decref(r);
+	/* one case's verification too */
+	assert_int_equal(hotline_db_verify_log(f->db, "C1", NULL), HOTLINE_ECORRUPT);
+	/* the checkpoint covers C1's last event, not the reply after it */
+	expect_checkpoints_fail(f);
+	assert_non_null(strstr(hotline_db_errmsg(f->db), "id that is not"));
+	/* sent again, the reply is not applied a second time; another command under 'zzz' is not taken for C1's close */
+	assert_int_equal(hotline_db_exec_json(f->db, reply, NULL), HOTLINE_ECORRUPT);
+	assert_int_equal(hotline_db_exec_json(f->db, other, NULL), HOTLINE_ECORRUPT);
+	assert_non_null(strstr(hotline_db_errmsg(f->db), "zzz"));
+	case_state(f->db, "C2", NULL, &v1);
+	assert_int_equal(v1, v0);
+}
+
+/* An event given no id after events with ids (as a forger who leaves the column out): verify-log names it. */
+static void test_forged_event_without_id(void **state)
+{
+	fixture *f = *state;
+	char hash[65], upd[300];
+	json_t *r;
+	forge_id(f, "onsite_visit", "wu2", "2026-11-05T15:00:00+08:00", "", 0, NULL, hash);
+	snprintf(upd, sizeof(upd), "UPDATE cases SET version = 4, head_hash = '%s' WHERE id = 'C2'", hash);
+	sql(f, upd);
+	reopen(f);
+	assert_int_equal(report(f, &r), HOTLINE_ECORRUPT);
+	assert_non_null(find(r, "event_id_differs", "C2"));
+	json_decref(r);
 }
 
 /* Signatures: the right key verifies; another key, an edited text or signature, or no signature when one is required do not. */
@@ -594,6 +678,8 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_forged_event_appended, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_forged_event_not_allowed, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_forged_event_inside_checkpoint, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_event_id_edited, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_forged_event_without_id, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_signatures, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_checkpoint_up_to, setup, teardown),
 		cmocka_unit_test(test_memory_backend),

@@ -22,13 +22,17 @@
  * Return values: 0 on success, or a negative hotline_error:
  *   HOTLINE_ENOT_FOUND  the record does not exist,
  *   HOTLINE_EDUPLICATE  an insert met an existing key,
- *   HOTLINE_ECONFLICT   a conditional update found another version,
+ *   HOTLINE_ECONFLICT   a conditional update found another version, or the
+ *                       transaction lost a race to another writer that the
+ *                       backend could not serialise (a deadlock, a
+ *                       serialisation failure): outside a batch the library
+ *                       rolls back and runs the command again (bounded),
  *   HOTLINE_EBUSY       another connection held a lock past the backend's
  *                       wait (SQLite: its busy timeout); nothing was done,
  *                       and the caller may retry,
  *   HOTLINE_ESTORAGE    anything else (then `errmsg` says what).
- * The library passes every code on to its caller as it is. A backend of any
- * version may return HOTLINE_EBUSY.
+ * Apart from the lost races it runs again, the library passes every code on
+ * to its caller as it is. A backend of any version may return HOTLINE_EBUSY.
  * A callback of a foreach that returns non-zero stops the iteration, and the
  * foreach returns that value.
  */
