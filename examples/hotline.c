@@ -487,6 +487,21 @@ static int fail(const char *what)
 	return 1;
 }
 
+/*
+ * A document that counted a day of a year the database has no holiday data
+ * for marks it "provisional" (DESIGN §6.7): say so where people look.
+ */
+static void warn_provisional(void)
+{
+	fputs("hotline: warning: some deadlines are provisional: they count days of a year the database has no "
+		"holiday data for as Monday-Friday working days; adopt that year's calendar (hotline calendar adopt)\n", stderr);
+}
+
+static int says_provisional(const char *doc)
+{
+	return doc && strstr(doc, "\"provisional\"") != NULL;
+}
+
 static int parse_instant(const char *s, hotline_time *t)
 {
 	if (hotline_time_parse(t, s) != 0) {
@@ -614,6 +629,8 @@ static int cmd_replay(const args *a)
 	}
 	if (!expected || a->json)
 		puts(out);
+	if (says_provisional(out))
+		warn_provisional();
 	if (expected) {
 		char *differences = NULL;
 		if (hotline_expect(&differences, out, expected) != 0) {
@@ -1111,12 +1128,46 @@ static int write_stdout(void *ctx, const char *data, size_t len)
 	return fwrite(data, 1, len, stdout) == len ? 0 : -1;
 }
 
+static int contains(const char *data, size_t len, const char *what)
+{
+	size_t n = strlen(what), i;
+	for (i = 0; i + n <= len; i++)
+		if (data[i] == what[0] && memcmp(data + i, what, n) == 0)
+			return 1;
+	return 0;
+}
+
+/* Streams to stdout and notices "provisional", also when a chunk boundary cuts the key. */
+typedef struct watch {
+	char tail[16];
+	size_t n_tail;
+	int seen;
+} watch;
+
+static int write_watching(void *ctx, const char *data, size_t len)
+{
+	watch *w = ctx;
+	char probe[64];
+	size_t head = len < sizeof(probe) - w->n_tail - 1 ? len : sizeof(probe) - w->n_tail - 1;
+	if (!w->seen) {
+		memcpy(probe, w->tail, w->n_tail);
+		memcpy(probe + w->n_tail, data, head);
+		probe[w->n_tail + head] = '\0';
+		w->seen = strstr(probe, "\"provisional\"") != NULL || contains(data, len, "\"provisional\"");
+		w->n_tail = len < sizeof(w->tail) ? len : sizeof(w->tail);
+		memcpy(w->tail, data + len - w->n_tail, w->n_tail);
+	}
+	return write_stdout(NULL, data, len);
+}
+
 static int cmd_assess(const args *a)
 {
 	hotline_db *db;
 	hotline_time as_of;
 	hotline_format fmt = HOTLINE_FORMAT_JSON;
+	watch w;
 	int rc = 0;
+	memset(&w, 0, sizeof(w));
 	if (!a->as_of || a->npos) {
 		usage(stderr);
 		return 2;
@@ -1132,8 +1183,10 @@ static int cmd_assess(const args *a)
 	if ((rc = open_db(a, &db)) != 0)
 		return rc;
 	/* streamed: a month of any size goes out without being held in memory */
-	if (hotline_db_assess_write(db, as_of, fmt, write_stdout, NULL) != 0 || fflush(stdout) != 0)
+	if (hotline_db_assess_write(db, as_of, fmt, write_watching, &w) != 0 || fflush(stdout) != 0)
 		rc = fail(hotline_db_errmsg(db));
+	else if (w.seen)
+		warn_provisional();
 	hotline_db_close(db);
 	return rc;
 }
@@ -1156,6 +1209,8 @@ static int cmd_explain(const args *a)
 		rc = fail(hotline_db_errmsg(db));
 	} else {
 		puts(out);
+		if (says_provisional(out))
+			warn_provisional();
 		hotline_free(out);
 	}
 	hotline_db_close(db);
@@ -1245,6 +1300,8 @@ static int cmd_due(const args *a)
 					duration_text(late, sizeof(late), from - d, lang_zh);
 				if (!kase[0])
 					snprintf(kase, sizeof(kase), "%s", L("(机构)", "(organisation)"));
+				if (json_is_true(json_object_get(r, "provisional")))
+					strncat(due, L(" (暂定)", " (provisional)"), sizeof(due) - strlen(due) - 1);
 				if (a->reminders)
 					table_add(&t, remind, due, kase, prop, rule, title, liable, late);
 				else
@@ -1256,6 +1313,8 @@ static int cmd_due(const args *a)
 			json_decref(doc);
 		}
 	}
+	if (rc == 0 && says_provisional(out))
+		warn_provisional();
 	hotline_free(out);
 	hotline_db_close(db);
 	return rc;
@@ -1267,7 +1326,7 @@ static int cmd_sweep(const args *a)
 	hotline_case_list *l;
 	hotline_time before;
 	size_t i, limit = 0;
-	int rc, lang_zh = zh(a);
+	int rc, lang_zh = zh(a), provisional = 0;
 	if (!a->before || a->npos) {
 		usage(stderr);
 		return 2;
@@ -1294,18 +1353,25 @@ static int cmd_sweep(const args *a)
 		table_add(&t, L("期限", "due"), L("案件", "case"), L("楼盘", "property"), L("状态", "state"));
 		for (i = 0; i < hotline_case_list_count(l); i++) {
 			const hotline_case *c = hotline_case_list_get(l, i);
-			char due[HOTLINE_TIME_TEXT_SIZE];
+			char due[HOTLINE_TIME_TEXT_SIZE + 24];
 			if (a->json) {
 				puts(hotline_case_json(c));
+				provisional |= says_provisional(hotline_case_json(c));
 				continue;
 			}
 			instant_text(due, sizeof(due), hotline_case_next_due(c), zone);
+			if (says_provisional(hotline_case_json(c))) {
+				strncat(due, L(" (暂定)", " (provisional)"), sizeof(due) - strlen(due) - 1);
+				provisional = 1;
+			}
 			table_add(&t, due, hotline_case_id(c), hotline_case_property(c), hotline_state_name(hotline_case_state(c)));
 		}
 		if (!a->json)
 			table_print(&t);
 		else
 			table_free(&t);
+		if (provisional)
+			warn_provisional();
 		hotline_case_list_free(l);
 	}
 	hotline_db_close(db);

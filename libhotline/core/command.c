@@ -24,7 +24,8 @@
  * The snapshot's next due instant, from the rules evaluated at the command's
  * instant over the case's events (from the cache when it is current).
  */
-static int compute_next_due(hotline__cmdctx *c, const hotline_storage_event *ev, hotline_time *next_due)
+static int compute_next_due(hotline__cmdctx *c, const hotline_storage_event *ev, hotline_time *next_due,
+	int *provisional)
 {
 	const hotline__event_vec *vec;
 	hotline__err err;
@@ -36,7 +37,8 @@ static int compute_next_due(hotline__cmdctx *c, const hotline_storage_event *ev,
 	if (rc)
 		return hotline__db_storage_fail(c->db, rc, "reading the case's events");
 	hotline__clearerr(&err);
-	rc = hotline__snapshot_next_due(c->db->policy, c->db->cal, &c->db->dir, vec->ev, vec->n, c->at, next_due, &err);
+	rc = hotline__snapshot_next_due(c->db->policy, c->db->cal, &c->db->dir, vec->ev, vec->n, c->at, next_due,
+		provisional, &err);
 	if (rc)
 		hotline__db_fail_err(c->db, &err);
 	return rc;
@@ -100,20 +102,22 @@ static int apply(hotline__cmdctx *c, int64_t *seq_out)
 		rc = hotline__dirstore_put(st, c->kind, c->obj, c->dir_first, seq, body, &c->dir_seq);
 		if (rc)
 			rc = hotline__db_storage_fail(c->db, rc, "storing the directory record");
+
 		goto out;
 	}
 	if (c->case_id && c->t->on != HOTLINE__ON_ORG) {
 		hotline_storage_case sc;
 		hotline_time next_due;
+		int provisional = 0;
 		snap = hotline__snapshot_next(c->t, c->obj, c->case_id, c->have_case ? c->snap.property : c->property->id,
 			c->have_case ? &c->snap : NULL, &state, &approval, &exempt);
 		if (!snap) {
 			rc = hotline__db_fail(c->db, HOTLINE_ENOMEM, "out of memory");
 			goto out;
 		}
-		if ((rc = compute_next_due(c, &ev, &next_due)) != 0)
+		if ((rc = compute_next_due(c, &ev, &next_due, &provisional)) != 0)
 			goto out;
-		snap_text = hotline__snapshot_finish(snap, prev_seq + 1, state, approval, exempt, &next_due,
+		snap_text = hotline__snapshot_finish(snap, prev_seq + 1, state, approval, exempt, &next_due, provisional,
 			hotline__policy_zone_offset(c->db->policy));
 		if (!snap_text) {
 			rc = hotline__db_fail(c->db, HOTLINE_ENOMEM, "out of memory");

@@ -188,13 +188,15 @@ class Penalty:
     property: Optional[str] = None
     increments: Tuple[Tuple[_dt.datetime, int], ...] = ()
     evidence: Tuple[int, ...] = ()
+    #: True when it counted a day of a year the database has no holiday data for (Monday-Friday were taken).
+    provisional: bool = False
 
     @classmethod
     def _from(cls, d: Dict[str, Any]) -> "Penalty":
         return cls(rule=d["rule"], article=d["article"], case=d.get("case"), person=d.get("person"),
                    amount_fen=d["amount_fen"], incurred_at=_from_iso(d["incurred_at"]), property=d.get("property"),
                    increments=tuple((_from_iso(i["at"]), i["amount_fen"]) for i in d.get("increments", ())),
-                   evidence=tuple(d.get("evidence", ())))
+                   evidence=tuple(d.get("evidence", ())), provisional=bool(d.get("provisional")))
 
 
 @dataclasses.dataclass(frozen=True)
@@ -214,6 +216,8 @@ class Deadline:
     #: Explanations only: the rule's title (``{"zh":…, "en":…}``) and its clock.
     title: Optional[Dict[str, str]] = dataclasses.field(default=None, compare=False)
     clock: Optional[str] = None
+    #: True when its due (or lateness) counted a day of a year the database has no holiday data for.
+    provisional: bool = False
 
     @classmethod
     def _from(cls, d: Dict[str, Any], case: Optional[str] = None) -> "Deadline":
@@ -221,7 +225,7 @@ class Deadline:
                    started_at=_from_iso(d.get("started_at")), due=_from_iso(d.get("due")),
                    late=_dt.timedelta(seconds=d.get("late_seconds") or 0), met_at=_from_iso(d.get("met_at")),
                    stopped_at=_from_iso(d.get("stopped_at")), overdue=d.get("overdue"), title=d.get("title"),
-                   clock=d.get("clock"))
+                   clock=d.get("clock"), provisional=bool(d.get("provisional")))
 
 
 @dataclasses.dataclass(frozen=True)
