@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "core/command.h"
+#include "core/calendar_record.h"
 #include "core/dirstore.h"
 #include "core/guards.h"
 #include "core/limits.h"
@@ -42,6 +43,24 @@ static int compute_next_due(hotline__cmdctx *c, const hotline_storage_event *ev,
 	if (rc)
 		hotline__db_fail_err(c->db, &err);
 	return rc;
+}
+
+/*
+ * A calendar line changes the working days: every open case's next due is
+ * computed again under the new calendar in the same transaction (DESIGN
+ * §6.7). The handle takes the calendar on once the line is written.
+ */
+static int adopt_calendar(hotline__cmdctx *c)
+{
+	hotline__err err;
+	int rc;
+	hotline__clearerr(&err);
+	if (!(c->new_cal = hotline__calendar_copy(c->db->cal)))
+		return hotline__db_fail(c->db, HOTLINE_ENOMEM, "out of memory");
+	if ((rc = hotline__calendar_adopt_line(c->new_cal, c->obj, &err)) != 0 ||
+	    (rc = hotline__db_calendar_recompute(c->db, c->new_cal, &err)) != 0)
+		return hotline__db_fail_err(c->db, &err);
+	return 0;
 }
 
 static int apply(hotline__cmdctx *c, int64_t *seq_out)
@@ -102,7 +121,8 @@ static int apply(hotline__cmdctx *c, int64_t *seq_out)
 		rc = hotline__dirstore_put(st, c->kind, c->obj, c->dir_first, seq, body, &c->dir_seq);
 		if (rc)
 			rc = hotline__db_storage_fail(c->db, rc, "storing the directory record");
-
+		else if (c->kind == HOTLINE_CMD_CALENDAR)
+			rc = adopt_calendar(c);
 		goto out;
 	}
 	if (c->case_id && c->t->on != HOTLINE__ON_ORG) {
@@ -344,8 +364,14 @@ int hotline__db_exec_obj(hotline_db *db, json_t *obj, int64_t *seq_out, int *rep
 			c.at == HOTLINE_TIME_NONE ? HOTLINE__DIR_ALWAYS : c.at, c.dir_seq);
 		if (arc && arc != HOTLINE_EDUPLICATE)
 			rc = hotline__db_fail(db, arc, "out of memory");
+		if (c.new_cal) {
+			hotline__calendar_free(db->cal);
+			db->cal = c.new_cal;
+			c.new_cal = NULL;
+		}
 	}
 done:
+	hotline__calendar_free(c.new_cal);
 	json_decref(orig);
 	if (c.have_case) {
 		if (rc && c.snap_cached)
