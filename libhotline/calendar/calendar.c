@@ -279,14 +279,25 @@ static int parse_ymd(const char *s, int64_t *day)
 	return hotline__date_parse(buf, day);
 }
 
+/*
+ * A make-up working day's event says so: 补班, 上班 (调休上班) or the English
+ * words. 班 alone is no sign: 值班 (on duty), 班车 (a shuttle) are not
+ * working days, and 不上班 says the opposite.
+ */
 static int says_work(const char *summary)
 {
 	char low[512];
 	size_t i;
+	const char *p;
 	for (i = 0; summary[i] && i < sizeof(low) - 1; i++)
 		low[i] = (char)tolower((unsigned char)summary[i]);
 	low[i] = '\0';
-	return strstr(summary, "班") || strstr(low, "working day") || strstr(low, "make-up") || strstr(low, "workday");
+	if (strstr(summary, "补班"))
+		return 1;
+	for (p = strstr(summary, "上班"); p; p = strstr(p + 1, "上班"))
+		if (p - summary < 3 || strncmp(p - 3, "不", 3) != 0)
+			return 1;
+	return strstr(low, "working day") || strstr(low, "make-up") || strstr(low, "makeup") || strstr(low, "workday");
 }
 
 /* The longest holiday event accepted from a feed (the longest official break is about a week). */
@@ -299,7 +310,7 @@ int hotline__calendar_load_ical(hotline__calendar *c, const char *text, size_t l
 	year_data *ys = NULL;
 	int in_event = 0, rc = 0, lineno = 0, ev_line = 0;
 	int64_t start = 0, end = 0;
-	int have_start = 0, have_end = 0;
+	int have_start = 0, have_end = 0, end_timed = 0;
 	char summary[512] = "";
 
 	if (!c || !text)
@@ -343,7 +354,7 @@ int hotline__calendar_load_ical(hotline__calendar *c, const char *text, size_t l
 		if (strcmp(line, "BEGIN") == 0 && strcmp(colon + 1, "VEVENT") == 0) {
 			in_event = 1;
 			ev_line = lineno;
-			have_start = have_end = 0;
+			have_start = have_end = end_timed = 0;
 			summary[0] = '\0';
 		} else if (strcmp(line, "END") == 0 && strcmp(colon + 1, "VEVENT") == 0) {
 			int64_t d;
@@ -353,7 +364,9 @@ int hotline__calendar_load_ical(hotline__calendar *c, const char *text, size_t l
 				rc = hotline__seterr(err, HOTLINE_EINVALID, "iCalendar line %d: event begun at line %d has no DTSTART", lineno, ev_line);
 				break;
 			}
-			if (!have_end || work)
+			/* DTEND is exclusive: an event without one, or a timed one ending the day it starts, is that day;
+			 * a make-up event of several days is each of them, as a break is */
+			if (!have_end || (end <= start && end_timed))
 				end = start + 1;
 			/* a holiday lasts days, not years: a feed with a decades-long event is wrong, and
 			 * walking it day by day would take forever */
@@ -382,7 +395,10 @@ int hotline__calendar_load_ical(hotline__calendar *c, const char *text, size_t l
 				start = d;
 				have_start = 1;
 			} else {
-				end = d;
+				/* a timed end (…T093000) includes its day unless it is midnight */
+				const char *tpart = strchr(colon + 1, 'T');
+				end_timed = tpart != NULL;
+				end = d + (tpart && strncmp(tpart + 1, "000000", 6) != 0 ? 1 : 0);
 				have_end = 1;
 			}
 		} else if (in_event && strncmp(line, "SUMMARY", 7) == 0) {

@@ -225,6 +225,47 @@ static void test_ical(void **state)
 	assert_non_null(strstr(err.msg, "line 1"));
 }
 
+/* A make-up event of several days is each of them; 班 alone (值班, 班车) is no make-up day. */
+static void test_ical_makeup_spans_and_words(void **state)
+{
+	const char *feed =
+		"BEGIN:VCALENDAR\r\n"
+		"BEGIN:VEVENT\r\nDTSTART;VALUE=DATE:20270206\r\nDTEND;VALUE=DATE:20270208\r\nSUMMARY:春节补班\r\nEND:VEVENT\r\n"
+		"BEGIN:VEVENT\r\nDTSTART;VALUE=DATE:20270210\r\nSUMMARY:春节值班\r\nEND:VEVENT\r\n"
+		"BEGIN:VEVENT\r\nDTSTART;VALUE=DATE:20270211\r\nSUMMARY:班车停运\r\nEND:VEVENT\r\n"
+		"BEGIN:VEVENT\r\nDTSTART;VALUE=DATE:20270212\r\nSUMMARY:放假不上班\r\nEND:VEVENT\r\n"
+		"BEGIN:VEVENT\r\nDTSTART;VALUE=DATE:20270220\r\nSUMMARY:调休上班\r\nEND:VEVENT\r\n"
+		"BEGIN:VEVENT\r\nDTSTART;VALUE=DATE:20270221\r\nSUMMARY:Make-up working day\r\nEND:VEVENT\r\n"
+		"END:VCALENDAR\r\n";
+	hotline__calendar *c = *state;
+	hotline__err err;
+	assert_int_equal(hotline__calendar_load_ical(c, feed, strlen(feed), &err), 0);
+	assert_int_equal(working(c, "2027-02-06"), 1);  /* Saturday, first day of the make-up event */
+	assert_int_equal(working(c, "2027-02-07"), 1);  /* Sunday, its second day (DTEND 02-08 exclusive) */
+	assert_int_equal(working(c, "2027-02-08"), 1);  /* an ordinary Monday */
+	assert_int_equal(working(c, "2027-02-10"), 0);  /* 值班: an event of the feed like any other, a day off */
+	assert_int_equal(working(c, "2027-02-11"), 0);  /* 班车 */
+	assert_int_equal(working(c, "2027-02-12"), 0);  /* 不上班 */
+	assert_int_equal(working(c, "2027-02-20"), 1);  /* Saturday, 调休上班 */
+	assert_int_equal(working(c, "2027-02-21"), 1);  /* Sunday, in English */
+	assert_int_equal(working(c, "2027-02-27"), 0);  /* an ordinary Saturday */
+}
+
+/*
+ * The built-in data is the base every database computes with (DESIGN §6.7):
+ * a year added to it would change databases that never recorded it. A new
+ * year ships as data a database adopts, or is recorded when one is created.
+ */
+static void test_builtin_years_are_the_base(void **state)
+{
+	hotline__calendar *c = *state;
+	int first, last;
+	(void)state;
+	assert_int_equal(hotline__calendar_years(c, &first, &last), 0);
+	assert_int_equal(first, 2024);
+	assert_int_equal(last, 2026);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -235,6 +276,8 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_working_days_begun, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_json_loader_errors, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_ical, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_ical_makeup_spans_and_words, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_builtin_years_are_the_base, setup, teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
