@@ -2,7 +2,8 @@
  * Clocks and calendars (DESIGN §3.2): plain elapsed time, duty hours
  * (Art. 8: [08:30, 18:00) local, every day) and the working days of
  * mainland China (Monday-Friday, minus public holidays, plus make-up
- * working days 调休). A calendar belongs to a handle: no global state.
+ * working days 调休). No global state: a handle builds its calendar from
+ * what the database records (core/dirstore.h, DESIGN §6.7).
  */
 #ifndef HOTLINE_CALENDAR_H
 #define HOTLINE_CALENDAR_H
