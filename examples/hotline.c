@@ -20,6 +20,9 @@
  * 1 when the command failed or replay --expect found differences, 2 on a
  * usage error.
  */
+/* mkstemp, fdopen (replay --holidays) */
+#define _POSIX_C_SOURCE 200809L
+
 #include <inttypes.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -49,7 +52,8 @@ typedef struct command_help {
 #define POLICY_OPT "  --policy NAME|FILE  a built-in policy or a policy file; default the database's\n"
 
 static const command_help COMMANDS[] = {
-	{ "replay", "hotline replay [--db URI] [--policy NAME|FILE] [--as-of INSTANT] [--expect FILE [--json]] FILE...",
+	{ "replay", "hotline replay [--db URI] [--policy NAME|FILE] [--as-of INSTANT] [--expect FILE [--json]] "
+	  "[--holidays FILE] FILE...",
 	  "apply scenario files (JSON Lines) and print the replay document",
 	  "  --db URI            store into this database (default: memory:, a dry run; HOTLINE_DB is not used)\n"
 	  POLICY_OPT
@@ -57,6 +61,7 @@ static const command_help COMMANDS[] = {
 	  "  --expect FILE       compare the document with the expectations in FILE: print each\n"
 	  "                      difference and exit 1 on any; print nothing when all match\n"
 	  "  --json              with --expect: print the document too\n"
+	  "  --holidays FILE     first record the years of this holiday file (cn-holidays JSON, or .ics)\n"
 	  KEY_OPT
 	  "  --unencrypted       create the database keeping personal data in clear, on purpose\n",
 	  "hotline replay --db sqlite:hotline.db --key-file hotline.key month.jsonl" },
@@ -158,6 +163,17 @@ static const command_help COMMANDS[] = {
 	  "  --new-key-file FILE the new key\n"
 	  DB_OPT KEY_OPT,
 	  "hotline rotate-key --key-file old.key --new-key-file new.key --db sqlite:hotline.db" },
+	{ "calendar", "hotline calendar [--db URI] [--json] [--lang zh|en]  |  hotline calendar adopt YEAR "
+	  "(--file FILE [--format json|ical] | --builtin) [--actor ID] [--at INSTANT] [--policy NAME|FILE] [--db URI]",
+	  "the working-day calendar the database records; adopt a year's holidays",
+	  "  adopt YEAR          record YEAR's holidays and make-up working days (a `calendar` line)\n"
+	  "  --file FILE         from this file: cn-holidays JSON, or iCalendar (.ics)\n"
+	  "  --format json|ical  the file's format; default from its name (.ics: ical), else json\n"
+	  "  --builtin           from the library's own data for YEAR\n"
+	  "  --actor ID          the administrator who adopts it (none while the directory has none)\n"
+	  "  --at INSTANT        when it was adopted; default now\n"
+	  POLICY_OPT DB_OPT JSON_OPT LANG_OPT,
+	  "hotline calendar adopt 2027 --file cn-holidays-2027.json --actor admin --policy service-standard --db sqlite:hotline.db" },
 	{ "help", "hotline help [CMD]", "this list, or one subcommand's options and example", "", "hotline help due" },
 };
 #define NCOMMANDS (sizeof(COMMANDS) / sizeof(COMMANDS[0]))
@@ -219,7 +235,8 @@ typedef struct args {
 	const char *key_file, *new_key_file, *phone;         /* owners' personal data */
 	const char *lang, *property, *state, *registered_from, *registered_to;
 	const char *from, *to, *hours, *person, *expect;
-	int json, print_public_key, unencrypted, overdue, org, reminders, help;
+	const char *file, *holidays, *actor, *at;            /* the calendar */
+	int json, print_public_key, unencrypted, overdue, org, reminders, help, builtin;
 	const char **pos;
 	int npos;
 } args;
@@ -239,12 +256,15 @@ static int parse_args(int argc, char **argv, args *a)
 		{ "--registered-to", offsetof(args, registered_to) },
 		{ "--from", offsetof(args, from) }, { "--to", offsetof(args, to) }, { "--hours", offsetof(args, hours) },
 		{ "--person", offsetof(args, person) }, { "--expect", offsetof(args, expect) },
+		{ "--file", offsetof(args, file) }, { "--holidays", offsetof(args, holidays) },
+		{ "--actor", offsetof(args, actor) }, { "--at", offsetof(args, at) },
 	};
 	static const struct { const char *name; size_t off; } flags[] = {
 		{ "--json", offsetof(args, json) }, { "--print-public-key", offsetof(args, print_public_key) },
 		{ "--unencrypted", offsetof(args, unencrypted) }, { "--overdue", offsetof(args, overdue) },
 		{ "--org", offsetof(args, org) }, { "--reminders", offsetof(args, reminders) },
 		{ "--help", offsetof(args, help) }, { "-h", offsetof(args, help) },
+		{ "--builtin", offsetof(args, builtin) },
 	};
 	int i;
 	memset(a, 0, sizeof(*a));
@@ -487,6 +507,21 @@ static int fail(const char *what)
 	return 1;
 }
 
+/*
+ * A document that counted a day of a year the database has no holiday data
+ * for marks it "provisional" (DESIGN §6.7): say so where people look.
+ */
+static void warn_provisional(void)
+{
+	fputs("hotline: warning: some deadlines are provisional: they count days of a year the database has no "
+		"holiday data for as Monday-Friday working days; adopt that year's calendar (hotline calendar adopt)\n", stderr);
+}
+
+static int says_provisional(const char *doc)
+{
+	return doc && strstr(doc, "\"provisional\"") != NULL;
+}
+
 static int parse_instant(const char *s, hotline_time *t)
 {
 	if (hotline_time_parse(t, s) != 0) {
@@ -589,9 +624,44 @@ static void warn_refused(const char *document)
 	json_decref(doc);
 }
 
+static int holiday_lines(const args *a, const char *path, char **text);
+static void warn_calendar_end(hotline_db *db);
+
+/*
+ * replay --holidays: the file's `calendar` lines go first, as a scenario
+ * file of their own (a temporary file), so the rest computes with them.
+ */
+static int replay_holidays(const args *a, char *path, size_t size, const char ***files)
+{
+	const char *tmp = getenv("TMPDIR");
+	char *lines = NULL;
+	FILE *f;
+	int fd, i;
+	if (holiday_lines(a, a->holidays, &lines) != 0)
+		return -1;
+	snprintf(path, size, "%s/hotline-holidays-XXXXXX", tmp && *tmp ? tmp : "/tmp");
+	if ((fd = mkstemp(path)) < 0 || !(f = fdopen(fd, "w"))) {
+		fprintf(stderr, "hotline: cannot write a temporary file in %s\n", tmp && *tmp ? tmp : "/tmp");
+		free(lines);
+		return -1;
+	}
+	fputs(lines, f);
+	free(lines);
+	if (fclose(f) != 0 || !(*files = calloc((size_t)a->npos + 2, sizeof(char *)))) {
+		remove(path);
+		return -1;
+	}
+	(*files)[0] = path;
+	for (i = 0; i < a->npos; i++)
+		(*files)[i + 1] = a->pos[i];
+	return 0;
+}
+
 static int cmd_replay(const args *a)
 {
 	hotline_replay_options o = HOTLINE_REPLAY_OPTIONS_INIT;
+	char hol_path[512];
+	const char **files = NULL;
 	char *out = NULL, *expected = NULL;
 	unsigned char key[HOTLINE_KEY_BYTES];
 	char id[65];
@@ -606,6 +676,10 @@ static int cmd_replay(const args *a)
 		return 2;
 	if (a->expect && !(expected = read_file_text(a->expect)))
 		return 1;
+	if (a->holidays && replay_holidays(a, hol_path, sizeof(hol_path), &files) != 0) {
+		free(expected);
+		return 1;
+	}
 	if ((k = read_kek(a, key, id)) < 0) {
 		free(expected);
 		return 1;
@@ -616,8 +690,12 @@ static int cmd_replay(const args *a)
 	}
 	if (a->unencrypted)
 		o.db_flags = HOTLINE_DB_UNENCRYPTED;
-	rc = hotline_replay(&out, a->pos, (size_t)a->npos, &o);
+	rc = hotline_replay(&out, files ? files : a->pos, (size_t)a->npos + (files ? 1 : 0), &o);
 	wipe(key, sizeof(key));
+	if (files) {
+		remove(hol_path);
+		free(files);
+	}
 	if (rc != 0) {
 		free(expected);
 		return fail(hotline_last_error());
@@ -626,6 +704,8 @@ static int cmd_replay(const args *a)
 		puts(out);
 	if (!expected)
 		warn_refused(out);
+	if (says_provisional(out))
+		warn_provisional();
 	if (expected) {
 		char *differences = NULL;
 		if (hotline_expect(&differences, out, expected) != 0) {
@@ -1028,6 +1108,7 @@ static int cmd_verify(const args *a)
 		free(ckpt);
 		return rc;
 	}
+	warn_calendar_end(db);
 	if (a->json) {
 		/* every finding, for machines */
 		hotline_verify_options o = HOTLINE_VERIFY_OPTIONS_INIT;
@@ -1131,12 +1212,46 @@ static int write_stdout(void *ctx, const char *data, size_t len)
 	return fwrite(data, 1, len, stdout) == len ? 0 : -1;
 }
 
+static int contains(const char *data, size_t len, const char *what)
+{
+	size_t n = strlen(what), i;
+	for (i = 0; i + n <= len; i++)
+		if (data[i] == what[0] && memcmp(data + i, what, n) == 0)
+			return 1;
+	return 0;
+}
+
+/* Streams to stdout and notices "provisional", also when a chunk boundary cuts the key. */
+typedef struct watch {
+	char tail[16];
+	size_t n_tail;
+	int seen;
+} watch;
+
+static int write_watching(void *ctx, const char *data, size_t len)
+{
+	watch *w = ctx;
+	char probe[64];
+	size_t head = len < sizeof(probe) - w->n_tail - 1 ? len : sizeof(probe) - w->n_tail - 1;
+	if (!w->seen) {
+		memcpy(probe, w->tail, w->n_tail);
+		memcpy(probe + w->n_tail, data, head);
+		probe[w->n_tail + head] = '\0';
+		w->seen = strstr(probe, "\"provisional\"") != NULL || contains(data, len, "\"provisional\"");
+		w->n_tail = len < sizeof(w->tail) ? len : sizeof(w->tail);
+		memcpy(w->tail, data + len - w->n_tail, w->n_tail);
+	}
+	return write_stdout(NULL, data, len);
+}
+
 static int cmd_assess(const args *a)
 {
 	hotline_db *db;
 	hotline_time as_of;
 	hotline_format fmt = HOTLINE_FORMAT_JSON;
+	watch w;
 	int rc = 0;
+	memset(&w, 0, sizeof(w));
 	if (!a->as_of || a->npos) {
 		usage(stderr);
 		return 2;
@@ -1152,8 +1267,10 @@ static int cmd_assess(const args *a)
 	if ((rc = open_db(a, &db)) != 0)
 		return rc;
 	/* streamed: a month of any size goes out without being held in memory */
-	if (hotline_db_assess_write(db, as_of, fmt, write_stdout, NULL) != 0 || fflush(stdout) != 0)
+	if (hotline_db_assess_write(db, as_of, fmt, write_watching, &w) != 0 || fflush(stdout) != 0)
 		rc = fail(hotline_db_errmsg(db));
+	else if (w.seen)
+		warn_provisional();
 	hotline_db_close(db);
 	return rc;
 }
@@ -1176,6 +1293,8 @@ static int cmd_explain(const args *a)
 		rc = fail(hotline_db_errmsg(db));
 	} else {
 		puts(out);
+		if (says_provisional(out))
+			warn_provisional();
 		hotline_free(out);
 	}
 	hotline_db_close(db);
@@ -1265,6 +1384,8 @@ static int cmd_due(const args *a)
 					duration_text(late, sizeof(late), from - d, lang_zh);
 				if (!kase[0])
 					snprintf(kase, sizeof(kase), "%s", L("(机构)", "(organisation)"));
+				if (json_is_true(json_object_get(r, "provisional")))
+					strncat(due, L(" (暂定)", " (provisional)"), sizeof(due) - strlen(due) - 1);
 				if (a->reminders)
 					table_add(&t, remind, due, kase, prop, rule, title, liable, late);
 				else
@@ -1276,6 +1397,10 @@ static int cmd_due(const args *a)
 			json_decref(doc);
 		}
 	}
+	if (rc == 0 && says_provisional(out))
+		warn_provisional();
+	if (rc == 0)
+		warn_calendar_end(db);
 	hotline_free(out);
 	hotline_db_close(db);
 	return rc;
@@ -1287,7 +1412,7 @@ static int cmd_sweep(const args *a)
 	hotline_case_list *l;
 	hotline_time before;
 	size_t i, limit = 0;
-	int rc, lang_zh = zh(a);
+	int rc, lang_zh = zh(a), provisional = 0;
 	if (!a->before || a->npos) {
 		usage(stderr);
 		return 2;
@@ -1314,18 +1439,25 @@ static int cmd_sweep(const args *a)
 		table_add(&t, L("期限", "due"), L("案件", "case"), L("楼盘", "property"), L("状态", "state"));
 		for (i = 0; i < hotline_case_list_count(l); i++) {
 			const hotline_case *c = hotline_case_list_get(l, i);
-			char due[HOTLINE_TIME_TEXT_SIZE];
+			char due[HOTLINE_TIME_TEXT_SIZE + 24];
 			if (a->json) {
 				puts(hotline_case_json(c));
+				provisional |= says_provisional(hotline_case_json(c));
 				continue;
 			}
 			instant_text(due, sizeof(due), hotline_case_next_due(c), zone);
+			if (says_provisional(hotline_case_json(c))) {
+				strncat(due, L(" (暂定)", " (provisional)"), sizeof(due) - strlen(due) - 1);
+				provisional = 1;
+			}
 			table_add(&t, due, hotline_case_id(c), hotline_case_property(c), hotline_state_name(hotline_case_state(c)));
 		}
 		if (!a->json)
 			table_print(&t);
 		else
 			table_free(&t);
+		if (provisional)
+			warn_provisional();
 		hotline_case_list_free(l);
 	}
 	hotline_db_close(db);
@@ -1416,6 +1548,233 @@ static int cmd_directory(const args *a)
 	return rc;
 }
 
+/* ---------------------------------------------------------------- the calendar */
+
+/* The holiday file's format: --format, else its name (.ics, .ical: iCalendar), else JSON. */
+static const char *holiday_format(const args *a, const char *path)
+{
+	size_t n = strlen(path);
+	if (a->format)
+		return a->format;
+	if ((n > 4 && strcmp(path + n - 4, ".ics") == 0) || (n > 5 && strcmp(path + n - 5, ".ical") == 0))
+		return "ical";
+	return "json";
+}
+
+/*
+ * Every `calendar` line a holiday file holds, one per year, as JSON Lines
+ * appended to *text (malloc'd); the years tried are those instants may fall in.
+ */
+static int holiday_lines(const args *a, const char *path, char **text)
+{
+	char *data = read_file_text(path), *buf = NULL;
+	const char *fmt = holiday_format(a, path);
+	size_t used = 0;
+	int year, n = 0;
+	if (!data)
+		return -1;
+	if (strcmp(fmt, "json") != 0 && strcmp(fmt, "ical") != 0) {
+		free(data);
+		fputs("hotline: --format is json or ical\n", stderr);
+		return -1;
+	}
+	for (year = 2000; year < 2100; year++) {
+		char *line = NULL, *grown;
+		int rc = hotline_calendar_line(&line, year, fmt, data, strlen(data), NULL);
+		if (rc == HOTLINE_ENOT_FOUND)
+			continue;
+		if (rc != 0) {
+			fprintf(stderr, "hotline: %s: %s\n", path, hotline_last_error());
+			free(data);
+			free(buf);
+			return -1;
+		}
+		if (!(grown = realloc(buf, used + strlen(line) + 2))) {
+			hotline_free(line);
+			free(data);
+			free(buf);
+			return -1;
+		}
+		buf = grown;
+		used += (size_t)sprintf(buf + used, "%s\n", line);
+		hotline_free(line);
+		n++;
+	}
+	free(data);
+	if (!n) {
+		fprintf(stderr, "hotline: %s names no year from 2000 to 2099\n", path);
+		free(buf);
+		return -1;
+	}
+	*text = buf;
+	return 0;
+}
+
+/* The last year the database has holiday data for, and the days from now to its end (negative: past). */
+static int calendar_end(hotline_db *db, int *last_year, long *days_left)
+{
+	char *out = NULL, when[40];
+	json_t *doc;
+	hotline_time end;
+	int zone = db_zone(db);
+	if (hotline_db_calendar(&out, db) != 0 || !(doc = parse_doc(out))) {
+		hotline_free(out);
+		return -1;
+	}
+	hotline_free(out);
+	*last_year = (int)json_integer_value(json_object_get(doc, "last"));
+	json_decref(doc);
+	snprintf(when, sizeof(when), "%04d-01-01T00:00:00%c%02d:%02d", *last_year + 1, zone < 0 ? '-' : '+',
+		abs(zone) / 60, abs(zone) % 60);
+	if (hotline_time_parse(&end, when) != 0)
+		return -1;
+	*days_left = (long)((end - (hotline_time)time(NULL)) / 86400);
+	return 0;
+}
+
+/* On stderr when the data ends within 60 days: each November, next year must be adopted. */
+static void warn_calendar_end(hotline_db *db)
+{
+	int last;
+	long days;
+	if (calendar_end(db, &last, &days) != 0 || days > 60)
+		return;
+	if (days >= 0)
+		fprintf(stderr, "hotline: warning: the holiday data ends with %d (%ld days from now): adopt %d's calendar "
+			"when it is published (hotline calendar adopt %d --file FILE)\n", last, days, last + 1, last + 1);
+	else
+		fprintf(stderr, "hotline: warning: the holiday data ended with %d: working-day deadlines after it are "
+			"provisional until %d's calendar is adopted (hotline calendar adopt %d --file FILE)\n", last, last + 1,
+			last + 1);
+}
+
+/* Records YEAR's holidays: a `calendar` line from a file or the built-in data. */
+static int calendar_adopt(const args *a)
+{
+	hotline_db *db;
+	json_t *line;
+	char *text = NULL, *data = NULL, *cmd;
+	int64_t seq = 0;
+	long year;
+	char *end;
+	int rc;
+	year = strtol(a->pos[1], &end, 10);
+	if (*end || year < 2000 || year > 2099 || (!a->file == !a->builtin)) {
+		usage(stderr);
+		return 2;
+	}
+	if (a->at) {
+		hotline_time t;
+		if (parse_instant(a->at, &t) != 0)
+			return 2;
+	}
+	if (a->file) {
+		const char *fmt = holiday_format(a, a->file);
+		if (strcmp(fmt, "json") != 0 && strcmp(fmt, "ical") != 0) {
+			fputs("hotline: --format is json or ical\n", stderr);
+			return 2;
+		}
+		if (!(data = read_file_text(a->file)))
+			return 1;
+		rc = hotline_calendar_line(&text, (int)year, fmt, data, strlen(data), NULL);
+		free(data);
+	} else {
+		rc = hotline_calendar_line(&text, (int)year, "builtin", NULL, 0, NULL);
+	}
+	if (rc != 0)
+		return fail(hotline_last_error());
+	line = parse_doc(text);
+	hotline_free(text);
+	if (!line)
+		return 1;
+	if (a->actor)
+		json_object_set_new(line, "actor", json_string(a->actor));
+	if (a->at) {
+		json_object_set_new(line, "at", json_string(a->at));
+	} else {
+		char now[HOTLINE_TIME_TEXT_SIZE];
+		if (hotline_time_format(now, sizeof(now), (hotline_time)time(NULL), ZONE_MIN) == 0)
+			json_object_set_new(line, "at", json_string(now));
+	}
+	cmd = json_dumps(line, JSON_COMPACT | JSON_SORT_KEYS);
+	json_decref(line);
+	if (!cmd)
+		return 1;
+	if ((rc = open_db_mode(a, &db, HOTLINE_OPEN_READ_WRITE)) != 0) {
+		free(cmd);
+		return rc;
+	}
+	if (hotline_db_exec_json(db, cmd, &seq) != 0)
+		rc = fail(hotline_db_errmsg(db));
+	else
+		printf("%s %ld (seq %" PRId64 ")\n", zh(a) ? "已录入" : "recorded", year, seq);
+	free(cmd);
+	hotline_db_close(db);
+	return rc;
+}
+
+/* The years the database computes with, their sources and digests, and how long the data lasts. */
+static int cmd_calendar(const args *a)
+{
+	hotline_db *db;
+	char *out = NULL;
+	int rc, lang_zh = zh(a);
+	if (a->npos == 2 && strcmp(a->pos[0], "adopt") == 0)
+		return calendar_adopt(a);
+	if (a->npos || a->file || a->builtin || a->actor || a->at) {
+		usage(stderr);
+		return 2;
+	}
+	if ((rc = open_db(a, &db)) != 0)
+		return rc;
+	if (hotline_db_calendar(&out, db) != 0) {
+		rc = fail(hotline_db_errmsg(db));
+	} else if (a->json) {
+		puts(out);
+	} else {
+		json_t *doc = parse_doc(out), *years;
+		size_t i;
+		table t;
+		int last;
+		long days;
+		if (!doc) {
+			rc = 1;
+		} else {
+			years = json_object_get(doc, "years");
+			table_init(&t, 6);
+			table_add(&t, L("年份", "year"), L("来源", "source"), L("录入", "recorded"), L("休息日", "rest days"),
+				L("调休上班", "make-up days"), L("摘要", "digest"));
+			for (i = 0; i < json_array_size(years); i++) {
+				json_t *y = json_array_get(years, i);
+				char year[16], src[512], off[16], work[16], digest[24];
+				snprintf(year, sizeof(year), "%" JSON_INTEGER_FORMAT, json_integer_value(json_object_get(y, "year")));
+				cell_text(src, sizeof(src), json_object_get(y, "source"));
+				snprintf(off, sizeof(off), "%" JSON_INTEGER_FORMAT, json_integer_value(json_object_get(y, "holidays")));
+				snprintf(work, sizeof(work), "%" JSON_INTEGER_FORMAT, json_integer_value(json_object_get(y, "workdays")));
+				snprintf(digest, sizeof(digest), "%.16s…", json_string_value(json_object_get(y, "digest")));
+				table_add(&t, year, src[0] ? src : "—",
+					json_is_true(json_object_get(y, "recorded")) ? L("是", "yes") : L("基础数据", "base"), off, work,
+					digest);
+			}
+			table_print(&t);
+			if (calendar_end(db, &last, &days) == 0) {
+				if (days >= 0)
+					printf(lang_zh ? "节假日数据截至 %d-12-31，还剩 %ld 天\n" : "holiday data through %d-12-31: %ld days left\n",
+						last, days);
+				else
+					printf(lang_zh ? "节假日数据截至 %d-12-31，已过 %ld 天\n" : "holiday data through %d-12-31: ended %ld days ago\n",
+						last, -days);
+			}
+			json_decref(doc);
+		}
+	}
+	if (rc == 0)
+		warn_calendar_end(db);
+	hotline_free(out);
+	hotline_db_close(db);
+	return rc;
+}
+
 static int cmd_lifecycle(const args *a)
 {
 	char *out;
@@ -1456,7 +1815,7 @@ int main(int argc, char **argv)
 		{ "checkpoint", cmd_checkpoint }, { "assess", cmd_assess }, { "explain", cmd_explain },
 		{ "sweep", cmd_sweep }, { "directory", cmd_directory }, { "cases", cmd_cases }, { "due", cmd_due },
 		{ "encryption", cmd_encryption }, { "encrypt", cmd_encrypt }, { "rotate-key", cmd_rotate_key },
-		{ "lifecycle", cmd_lifecycle },
+		{ "lifecycle", cmd_lifecycle }, { "calendar", cmd_calendar },
 	};
 	args a;
 	size_t i;

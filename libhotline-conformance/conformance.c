@@ -595,6 +595,46 @@ static void t_directory(ct *t)
 	CHECK_I64(t, stopped, 1);
 }
 
+/*
+ * Recording a calendar year (DESIGN §6.7) rewrites open cases' snapshots
+ * at the same version (a new next due, no new event) and stores the year
+ * as a directory record of kind "calendar", later lines under "year<US>seq".
+ */
+static void t_calendar_record(ct *t)
+{
+	hotline_storage *st = t->st;
+	hotline_storage_query q = HOTLINE_STORAGE_QUERY_INIT;
+	hotline_storage_case c = mk("C1", "P1", 0, 4, 500, 100);
+	got g;
+	dirs d;
+	CHECK_RC(t, st->begin(st, 1), 0);
+	CHECK_RC(t, st->case_put(st, &c, 0), 0);
+	CHECK_RC(t, st->commit(st), 0);
+	c.next_due = 800;
+	c.body = "{\"id\":\"C1\",\"provisional\":true}";
+	CHECK_RC(t, st->begin(st, 1), 0);
+	CHECK_RC(t, st->case_put(st, &c, 4), 0);
+	CHECK_RC(t, st->dir_put(st, "calendar", "2027", "{\"year\":2027}"), 0);
+	CHECK_RC(t, st->dir_put(st, "calendar", "2027\x1f" "42", "{\"year\":2027,\"holidays\":[]}"), 0);
+	CHECK_RC(t, st->commit(st), 0);
+	memset(&g, 0, sizeof(g));
+	CHECK_RC(t, st->case_get(st, "C1", collect, &g), 0);
+	CHECK_I64(t, g.version, 4);
+	CHECK_I64(t, g.next_due, 800);
+	CHECK_STR(t, g.body, c.body);
+	/* the sweep's order follows the new due */
+	memset(&g, 0, sizeof(g));
+	q.due_before = 600;
+	CHECK_RC(t, st->cases_foreach(st, &q, collect, &g), 0);
+	CHECK_I64(t, g.n, 0);
+	q.due_before = 900;
+	CHECK_RC(t, st->cases_foreach(st, &q, collect, &g), 0);
+	CHECK_I64(t, g.n, 1);
+	memset(&d, 0, sizeof(d));
+	CHECK_RC(t, st->dir_foreach(st, "calendar", dir_cb, &d), 0);
+	CHECK_STR(t, d.text, "calendar/2027{\"year\":2027};calendar/2027\x1f" "42{\"year\":2027,\"holidays\":[]};");
+}
+
 /* data_version (struct version 2, may): unchanged by the handle's own commits. */
 /* Storage version 3: keyset paging over cases, and pages of a stream's events. */
 static void t_keyset(ct *t)
@@ -1193,6 +1233,7 @@ static const struct {
 	{ "phone_index", t_phone_index },
 	{ "stable_seq", t_stable_seq },
 	{ "begin_org", t_begin_org },
+	{ "calendar_record", t_calendar_record },
 };
 
 #define N_CASES (sizeof(cases) / sizeof(cases[0]))

@@ -164,6 +164,8 @@ TYPES = {
         "hotline_specialist", "property_manager", "department_head", "quality_supervisor",
         "group_head", "qa_director", "sales_director", "director_assistant", "administrator")),
     "object": "a JSON object whose values are strings",
+    "dates": "an array (possibly empty) of dates `\"YYYY-MM-DD\"` inside the line's `year`, none twice "
+             "([calendar.md](calendar.md))",
 }
 
 
@@ -171,6 +173,10 @@ TYPES = {
 # and whether a field is required; the meanings live here. A note for a field
 # the table no longer has fails the generation, so the page cannot go stale.
 FIELD_NOTES = {
+    ("calendar", "year"): "the year (2000 or later) whose working days the line gives",
+    ("calendar", "holidays"): "its rest days beyond Saturdays and Sundays (a weekend day of a break may be listed)",
+    ("calendar", "workdays"): "its make-up working days (调休), each a Saturday or Sunday; at most 366 dates in all",
+    ("calendar", "source"): "where the data comes from (the State Council's notice, a file, `built-in`)",
     ("register", "property"): "the property the owner lives in",
     ("register", "room"): "the owner's room (building-unit-room)",
     ("register", "owner"): "the owner's name",
@@ -360,6 +366,9 @@ def commands_md(rows):
         out.append("|---|---|---|---|")
         out.append("| `cmd` | — | yes | `\"%s\"` |" % r["cmd"])
         for name, t, req, meaning in COMMON[r["on"]]:
+            if r["cmd"] == "calendar" and name == "at":
+                meaning = ("when the year was adopted; the authority is checked as of it. A later line for the "
+                           "same year replaces it, with or without `at` (never `duplicate`)")
             if name == "actor":
                 req = "yes" if r["actor"] == "required" else "no"
                 if r["on"] != "directory" and req == "no":

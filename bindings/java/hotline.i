@@ -181,6 +181,8 @@ struct hl_db {};
 %newobject hl_db::deadlines;
 %newobject hl_db::checkpoint;
 %newobject hl_db::encryption;
+%newobject hl_db::calendar;
+%newobject calendar_line;
 
 %extend hl_db {
 	/* key_hex: the key-encryption key as 64 hex digits (null: none). */
@@ -380,12 +382,30 @@ struct hl_db {};
 			hl_db_fail($self, rc);
 		return out;
 	}
+	/* The calendar the database computes with (JSON). */
+	char *calendar() {
+		char *out = NULL;
+		int rc;
+		if (hl_live($self) && (rc = hotline_db_calendar(&out, $self->db)) != 0)
+			hl_db_fail($self, rc);
+		return out;
+	}
 }
 
 %inline %{
 const char *version(void)
 {
 	return hotline_version(NULL, NULL, NULL);
+}
+
+/* The `calendar` line of a year (JSON) from holiday data: format "json", "ical" or "builtin" (data null). */
+char *calendar_line(int year, const char *format, const char *data, const char *source)
+{
+	char *out = NULL;
+	int rc = hotline_calendar_line(&out, year, format, data, data ? strlen(data) : 0, source);
+	if (rc)
+		hl_fail(rc, hotline_last_error());
+	return out;
 }
 
 /* A key file's key as 64 hex digits followed by a space and its id. */

@@ -486,6 +486,7 @@ struct hl_db {};
 %newobject hl_db::deadlines;
 %newobject hl_db::cases_by_phone;
 %newobject hl_db::encryption;
+%newobject hl_db::calendar;
 %newobject hl_db::claim_due;
 %newobject hl_db::checkpoint;
 %newobject hl_db::verify_report;
@@ -769,11 +770,13 @@ struct hl_db {};
 			hl_db_fail($self, rc);
 		return out;
 	}
-	/* Holiday data (format "json" or "ical"), all or nothing. */
-	void load_holidays(const char *format, const char *data) {
+	/* The calendar the database computes with (JSON). */
+	char *calendar() {
+		char *out = NULL;
 		int rc;
-		if (hl_live($self) && (rc = hotline_db_load_holidays($self->db, format, data, data ? strlen(data) : 0)) != 0)
+		if (hl_live($self) && (rc = hotline_db_calendar(&out, $self->db)) != 0)
 			hl_db_fail($self, rc);
+		return out;
 	}
 	/* Claims for sweep workers: the due cases nobody holds, leased to `worker`. */
 	hotline_case_list *claim_due(long long before, size_t limit, int lease_seconds, const char *worker) {
@@ -855,6 +858,7 @@ struct hl_db {};
 %newobject replay;
 %newobject lifecycle_json;
 %newobject expect;
+%newobject calendar_line;
 
 %inline %{
 const char *version(void)
@@ -872,6 +876,16 @@ char *replay(const char *const *files, size_t nfiles, const char *policy, long l
 	o.db_uri = db_uri;
 	o.as_of = as_of;
 	if ((rc = hotline_replay(&out, files, nfiles, &o)) != 0)
+		hl_fail(rc, hotline_last_error());
+	return out;
+}
+
+/* The `calendar` line of a year (JSON) from holiday data: format "json", "ical" or "builtin" (data None). */
+char *calendar_line(int year, const char *format, const char *data, const char *source)
+{
+	char *out = NULL;
+	int rc = hotline_calendar_line(&out, year, format, data, data ? strlen(data) : 0, source);
+	if (rc)
 		hl_fail(rc, hotline_last_error());
 	return out;
 }

@@ -114,12 +114,34 @@ HOTLINE_EXTERN(const char *) hotline_db_policy(hotline_db *db);
 HOTLINE_EXTERN(void) hotline_free(void *p);
 
 /**
- * Load holiday data for working-day clocks into this handle, in addition to
- * the built-in 2024-2026 data. `format` is "json" (the cn-holidays shape:
- * {"year", "days":[{"name","date","isOffDay"}]}) or "ical" (iCalendar).
- * All or nothing: a malformed document loads nothing.
+ * The working-day calendar is part of the record (share/doc/hotline/calendar.md):
+ * no handle keeps one of its own. A database computes with the base years
+ * (the built-in 2024-2026 data, which every database has) and the years
+ * its log records with `calendar` lines, run like any command:
+ * `{"cmd":"calendar","year":2027,"holidays":[...],"workdays":[...],
+ * "source":"...","actor":...,"at":...}` (an administrator's, with the
+ * authority of directory lines). A day of a year with no data counts
+ * Monday-Friday, and what it decides is marked `"provisional": true`.
+ *
+ * hotline_calendar_line makes the `calendar` line of `year` (its JSON
+ * text, without actor or at: add them and run it) from holiday data:
+ * `format` "json" (the cn-holidays shape: {"year", "days":[{"name",
+ * "date","isOffDay"}]}, or an array of such), "ical" (iCalendar: all-day
+ * events are days off, events called 补班/上班/"working day" make-up
+ * working days) or "builtin" (the library's data; `data` may be NULL).
+ * `source` (may be NULL) is written into the line. HOTLINE_ENOT_FOUND
+ * when the data has nothing for `year`; free *out with hotline_free.
  */
-HOTLINE_EXTERN(int) hotline_db_load_holidays(hotline_db *db, const char *format, const char *data, size_t len);
+HOTLINE_EXTERN(int) hotline_calendar_line(char **out, int year, const char *format, const char *data, size_t len,
+	const char *source);
+
+/**
+ * What the database computes with, as JSON: {"years": [{"year", "source",
+ * "digest", "holidays", "workdays", "recorded", "at"?, "actor"?}], "first",
+ * "last"}, by year; `recorded` is false for a base year no line replaced.
+ * `digest` is the SHA-256 (hex) of "YEAR;H:date,...,;W:date,...,".
+ */
+HOTLINE_EXTERN(int) hotline_db_calendar(char **out, hotline_db *db);
 
 /**
  * The zone of the handle's policy (its `zone`: local days, duty hours and

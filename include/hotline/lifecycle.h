@@ -70,10 +70,12 @@ typedef enum hotline_command_kind {
 	HOTLINE_CMD_BONUS, /**< `bonus` */
 	/* owners' personal data (share/doc/hotline/privacy.md) */
 	HOTLINE_CMD_FORGET,              /**< `forget`: erase a case's personal data (its data key) */
-	HOTLINE_CMD_ENCRYPT_RECORD       /**< `encrypt_record`: recorded by hotline_db_encrypt_existing only */
+	HOTLINE_CMD_ENCRYPT_RECORD,      /**< `encrypt_record`: recorded by hotline_db_encrypt_existing only */
+	/* the rules in force (share/doc/hotline/calendar.md) */
+	HOTLINE_CMD_CALENDAR             /**< `calendar`: a year's holidays and make-up working days, adopted by an administrator */
 } hotline_command_kind;
 /** Number of commands (one more than the highest hotline_command_kind). */
-#define HOTLINE_CMD_COUNT 29
+#define HOTLINE_CMD_COUNT 30
 
 /** Roles (bit values, combinable). */
 typedef enum hotline_role {

@@ -1,7 +1,8 @@
 /*
  * Clocks and calendars. Holiday data is kept per year as one status per
- * day; a year that was never loaded is unknown, and any working-day
- * question about it fails with HOTLINE_ERANGE rather than guessing.
+ * day. A year that was never loaded counts Monday-Friday as working days
+ * (DESIGN §6.7): the answer is flagged provisional rather than refused, so
+ * that a deadline is never lost for want of next year's notice.
  */
 #include "calendar/calendar.h"
 
@@ -12,6 +13,7 @@
 
 #include <jansson.h>
 
+#include "util/sha256.h"
 #include "util/time.h"
 
 enum { DAY_DEFAULT = 0, DAY_OFF = 1, DAY_WORK = 2 };
@@ -113,24 +115,26 @@ static const year_data *find_year(const year_data *ys, size_t n, int year)
 	return NULL;
 }
 
-static int range_error(const hotline__calendar *c, int64_t day, hotline__err *err)
+int hotline__calendar_has_year(const hotline__calendar *c, int year)
 {
-	int y, m, d, first, last;
-	hotline__civil_from_days(day, &y, &m, &d);
-	if (hotline__calendar_years(c, &first, &last) != 0)
-		return hotline__seterr(err, HOTLINE_ERANGE, "no holiday data loaded: cannot tell whether %04d-%02d-%02d is a working day", y, m, d);
-	return hotline__seterr(err, HOTLINE_ERANGE,
-		"%04d-%02d-%02d is outside the loaded holiday data (%d-%d): load that year's calendar", y, m, d, first, last);
+	return find_year(c->years, c->n_years, year) != NULL;
 }
 
-int hotline__calendar_is_working_day(const hotline__calendar *c, int64_t day, int *out, hotline__err *err)
+int hotline__calendar_is_working_day(const hotline__calendar *c, int64_t day, int *out, int *provisional,
+	hotline__err *err)
 {
 	int y, m, d, wd;
 	const year_data *yd;
+	(void)err;
 	hotline__civil_from_days(day, &y, &m, &d);
 	yd = find_year(c->years, c->n_years, y);
-	if (!yd)
-		return range_error(c, day, err);
+	if (!yd) {
+		wd = hotline__weekday(day);
+		*out = wd >= 1 && wd <= 5;
+		if (provisional)
+			*provisional = 1;
+		return 0;
+	}
 	switch (yd->status[day - hotline__days_from_civil(y, 1, 1)]) {
 	case DAY_OFF:
 		*out = 0;
@@ -275,14 +279,25 @@ static int parse_ymd(const char *s, int64_t *day)
 	return hotline__date_parse(buf, day);
 }
 
+/*
+ * A make-up working day's event says so: 补班, 上班 (调休上班) or the English
+ * words. 班 alone is no sign: 值班 (on duty), 班车 (a shuttle) are not
+ * working days, and 不上班 says the opposite.
+ */
 static int says_work(const char *summary)
 {
 	char low[512];
 	size_t i;
+	const char *p;
 	for (i = 0; summary[i] && i < sizeof(low) - 1; i++)
 		low[i] = (char)tolower((unsigned char)summary[i]);
 	low[i] = '\0';
-	return strstr(summary, "班") || strstr(low, "working day") || strstr(low, "make-up") || strstr(low, "workday");
+	if (strstr(summary, "补班"))
+		return 1;
+	for (p = strstr(summary, "上班"); p; p = strstr(p + 1, "上班"))
+		if (p - summary < 3 || strncmp(p - 3, "不", 3) != 0)
+			return 1;
+	return strstr(low, "working day") || strstr(low, "make-up") || strstr(low, "makeup") || strstr(low, "workday");
 }
 
 /* The longest holiday event accepted from a feed (the longest official break is about a week). */
@@ -295,7 +310,7 @@ int hotline__calendar_load_ical(hotline__calendar *c, const char *text, size_t l
 	year_data *ys = NULL;
 	int in_event = 0, rc = 0, lineno = 0, ev_line = 0;
 	int64_t start = 0, end = 0;
-	int have_start = 0, have_end = 0;
+	int have_start = 0, have_end = 0, end_timed = 0;
 	char summary[512] = "";
 
 	if (!c || !text)
@@ -339,7 +354,7 @@ int hotline__calendar_load_ical(hotline__calendar *c, const char *text, size_t l
 		if (strcmp(line, "BEGIN") == 0 && strcmp(colon + 1, "VEVENT") == 0) {
 			in_event = 1;
 			ev_line = lineno;
-			have_start = have_end = 0;
+			have_start = have_end = end_timed = 0;
 			summary[0] = '\0';
 		} else if (strcmp(line, "END") == 0 && strcmp(colon + 1, "VEVENT") == 0) {
 			int64_t d;
@@ -349,7 +364,9 @@ int hotline__calendar_load_ical(hotline__calendar *c, const char *text, size_t l
 				rc = hotline__seterr(err, HOTLINE_EINVALID, "iCalendar line %d: event begun at line %d has no DTSTART", lineno, ev_line);
 				break;
 			}
-			if (!have_end || work)
+			/* DTEND is exclusive: an event without one, or a timed one ending the day it starts, is that day;
+			 * a make-up event of several days is each of them, as a break is */
+			if (!have_end || (end <= start && end_timed))
 				end = start + 1;
 			/* a holiday lasts days, not years: a feed with a decades-long event is wrong, and
 			 * walking it day by day would take forever */
@@ -378,7 +395,10 @@ int hotline__calendar_load_ical(hotline__calendar *c, const char *text, size_t l
 				start = d;
 				have_start = 1;
 			} else {
-				end = d;
+				/* a timed end (…T093000) includes its day unless it is midnight */
+				const char *tpart = strchr(colon + 1, 'T');
+				end_timed = tpart != NULL;
+				end = d + (tpart && strncmp(tpart + 1, "000000", 6) != 0 ? 1 : 0);
 				have_end = 1;
 			}
 		} else if (in_event && strncmp(line, "SUMMARY", 7) == 0) {
@@ -419,7 +439,7 @@ static int64_t duty_add(const hotline__calendar *c, int64_t t, int64_t amount)
 }
 
 int hotline__calendar_add(const hotline__calendar *c, hotline__clock clock, int64_t start, int64_t amount,
-	int64_t *due_out, hotline__err *err)
+	int64_t *due_out, int *provisional, hotline__err *err)
 {
 	if (amount < 0)
 		return hotline__seterr(err, HOTLINE_EINVALID, "negative duration");
@@ -439,7 +459,7 @@ int hotline__calendar_add(const hotline__calendar *c, hotline__clock clock, int6
 		}
 		while (left > 0) {
 			day++;
-			if ((rc = hotline__calendar_is_working_day(c, day, &w, err)) != 0)
+			if ((rc = hotline__calendar_is_working_day(c, day, &w, provisional, err)) != 0)
 				return rc;
 			left -= w;
 		}
@@ -451,7 +471,7 @@ int hotline__calendar_add(const hotline__calendar *c, hotline__clock clock, int6
 }
 
 int hotline__calendar_working_days_begun(const hotline__calendar *c, int64_t due, int64_t end, int64_t *count_out,
-	int64_t *instants, size_t cap, hotline__err *err)
+	int64_t *instants, size_t cap, int *provisional, hotline__err *err)
 {
 	int64_t day, count = 0;
 	*count_out = 0;
@@ -462,7 +482,7 @@ int hotline__calendar_working_days_begun(const hotline__calendar *c, int64_t due
 		int w, rc;
 		if (s + 86400 <= due)
 			continue;
-		if ((rc = hotline__calendar_is_working_day(c, day, &w, err)) != 0)
+		if ((rc = hotline__calendar_is_working_day(c, day, &w, provisional, err)) != 0)
 			return rc;
 		if (!w)
 			continue;
@@ -472,4 +492,201 @@ int hotline__calendar_working_days_begun(const hotline__calendar *c, int64_t due
 	}
 	*count_out = count;
 	return 0;
+}
+
+/* ---- calendar lines (DESIGN §6.7): one year's data as the record keeps it ---- */
+
+#define LINE_MAX_DATES 366
+
+static int line_dates(const json_t *line, const char *key, int year, int want_weekend, unsigned char *seen,
+	year_data *yd, size_t *total, hotline__err *err)
+{
+	const json_t *a = json_object_get(line, key), *v;
+	size_t i;
+	if (!a)
+		return 0;
+	if (!json_is_array(a))
+		return hotline__seterr(err, HOTLINE_EINVALID, "field '%s' must be an array of dates \"YYYY-MM-DD\"", key);
+	json_array_foreach(a, i, v) {
+		int64_t day, off;
+		int y, m, d, wd;
+		if (!json_is_string(v) || json_string_length(v) != 10 || hotline__date_parse(json_string_value(v), &day) != 0)
+			return hotline__seterr(err, HOTLINE_EINVALID, "field '%s[%zu]' must be a date \"YYYY-MM-DD\"", key, i);
+		hotline__civil_from_days(day, &y, &m, &d);
+		if (y != year)
+			return hotline__seterr(err, HOTLINE_EINVALID, "field '%s[%zu]': %s is not in year %d", key, i,
+				json_string_value(v), year);
+		if (++*total > LINE_MAX_DATES)
+			return hotline__seterr(err, HOTLINE_EINVALID, "a calendar line lists at most %d dates", LINE_MAX_DATES);
+		off = day - hotline__days_from_civil(year, 1, 1);
+		if (seen[off])
+			return hotline__seterr(err, HOTLINE_EINVALID, "field '%s[%zu]': %s is listed twice", key, i,
+				json_string_value(v));
+		seen[off] = 1;
+		wd = hotline__weekday(day);
+		if (want_weekend && wd >= 1 && wd <= 5)
+			return hotline__seterr(err, HOTLINE_EINVALID, "field '%s[%zu]': %s is not a Saturday or Sunday "
+				"(a make-up working day is a weekend day)", key, i, json_string_value(v));
+		if (yd)
+			yd->status[off] = want_weekend ? DAY_WORK : DAY_OFF;
+	}
+	return 0;
+}
+
+/* Reads a line's dates into yd (may be NULL: checking only). */
+static int line_read(const json_t *line, year_data *yd, hotline__err *err)
+{
+	const json_t *y = json_object_get(line, "year");
+	unsigned char seen[366];
+	size_t total = 0;
+	int year, rc;
+	if (!json_is_object(line))
+		return hotline__seterr(err, HOTLINE_EINVALID, "a calendar line must be a JSON object");
+	/* the years instants may fall in (DESIGN §6.3) */
+	if (!json_is_integer(y) || json_integer_value(y) < 2000 || json_integer_value(y) > 2099)
+		return hotline__seterr(err, HOTLINE_EINVALID, "field 'year' must be a year from 2000 to 2099");
+	year = (int)json_integer_value(y);
+	if (!json_object_get(line, "holidays"))
+		return hotline__seterr(err, HOTLINE_EINVALID, "missing field 'holidays'");
+	memset(seen, 0, sizeof(seen));
+	if (yd) {
+		memset(yd, 0, sizeof(*yd));
+		yd->year = year;
+	}
+	if ((rc = line_dates(line, "holidays", year, 0, seen, yd, &total, err)) != 0)
+		return rc;
+	return line_dates(line, "workdays", year, 1, seen, yd, &total, err);
+}
+
+int hotline__calendar_line_check(const json_t *line, hotline__err *err)
+{
+	return line_read(line, NULL, err);
+}
+
+int hotline__calendar_adopt_line(hotline__calendar *c, const json_t *line, hotline__err *err)
+{
+	year_data yd;
+	int rc = line_read(line, &yd, err);
+	if (rc)
+		return rc;
+	return merge_years(c, &yd, 1) ? hotline__seterr(err, HOTLINE_ENOMEM, "out of memory") : 0;
+}
+
+hotline__calendar *hotline__calendar_copy(const hotline__calendar *c)
+{
+	hotline__calendar *n = hotline__calendar_new(c->offset_min);
+	if (!n)
+		return NULL;
+	n->duty_start = c->duty_start;
+	n->duty_end = c->duty_end;
+	if (c->n_years && merge_years(n, c->years, c->n_years) != 0) {
+		hotline__calendar_free(n);
+		return NULL;
+	}
+	return n;
+}
+
+/* The line of one year of a calendar: what differs from Monday-Friday, in date order. */
+static json_t *year_line(const year_data *yd, const char *source)
+{
+	json_t *line = json_object(), *off = json_array(), *work = json_array();
+	int64_t first = hotline__days_from_civil(yd->year, 1, 1), n = hotline__days_from_civil(yd->year + 1, 1, 1) - first, i;
+	if (!line || !off || !work)
+		goto fail;
+	for (i = 0; i < n; i++) {
+		char buf[16];
+		int y, m, d, wd = hotline__weekday(first + i);
+		int weekend = wd == 0 || wd == 6;
+		hotline__civil_from_days(first + i, &y, &m, &d);
+		snprintf(buf, sizeof(buf), "%04d-%02d-%02d", y, m, d);
+		/* a rest day the feed lists is kept even on a weekend (a break's days read whole);
+		 * a "make-up" weekday changes nothing and is left out */
+		if (yd->status[i] == DAY_OFF && json_array_append_new(off, json_string(buf)))
+			goto fail;
+		if (yd->status[i] == DAY_WORK && weekend && json_array_append_new(work, json_string(buf)))
+			goto fail;
+	}
+	if (json_object_set_new(line, "cmd", json_string("calendar")) || json_object_set_new(line, "year", json_integer(yd->year)) ||
+	    json_object_set_new(line, "holidays", off) || json_object_set_new(line, "workdays", work))
+		goto fail_line;
+	if (source && *source && json_object_set_new(line, "source", json_string(source)))
+		goto fail_line;
+	return line;
+fail:
+	json_decref(off);
+	json_decref(work);
+fail_line:
+	json_decref(line);
+	return NULL;
+}
+
+static int year_cmp(const void *a, const void *b)
+{
+	const year_data *x = a, *y = b;
+	return (x->year > y->year) - (x->year < y->year);
+}
+
+/* Every year of a loaded scratch calendar as lines, in year order. */
+static int lines_of(hotline__calendar *c, const char *source, json_t **out, hotline__err *err)
+{
+	json_t *a = json_array();
+	size_t i;
+	if (!a)
+		return hotline__seterr(err, HOTLINE_ENOMEM, "out of memory");
+	if (c->n_years > 1)
+		qsort(c->years, c->n_years, sizeof(*c->years), year_cmp);
+	for (i = 0; i < c->n_years; i++)
+		if (json_array_append_new(a, year_line(&c->years[i], source))) {
+			json_decref(a);
+			return hotline__seterr(err, HOTLINE_ENOMEM, "out of memory");
+		}
+	*out = a;
+	return 0;
+}
+
+int hotline__calendar_lines(const char *format, const char *text, size_t len, const char *source, json_t **out,
+	hotline__err *err)
+{
+	hotline__calendar *c = hotline__calendar_new(0);
+	int rc;
+	*out = NULL;
+	if (!c)
+		return hotline__seterr(err, HOTLINE_ENOMEM, "out of memory");
+	if (format && strcmp(format, "builtin") == 0)
+		rc = hotline__calendar_load_builtin(c, err);
+	else if (format && strcmp(format, "json") == 0)
+		rc = hotline__calendar_load_json(c, text, len, err);
+	else if (format && strcmp(format, "ical") == 0)
+		rc = hotline__calendar_load_ical(c, text, len, err);
+	else
+		rc = hotline__seterr(err, HOTLINE_EINVALID, "unknown holiday format '%s' (json, ical, builtin)",
+			format ? format : "(null)");
+	if (rc == 0 && c->n_years == 0)
+		rc = hotline__seterr(err, HOTLINE_EINVALID, "the holiday data names no year");
+	if (rc == 0)
+		rc = lines_of(c, source, out, err);
+	hotline__calendar_free(c);
+	return rc;
+}
+
+void hotline__calendar_line_digest(const json_t *line, char hex[65])
+{
+	hotline__sha256 s;
+	const json_t *v;
+	size_t i;
+	char buf[32];
+	/* what decides the working days, never who adopted it or why: "year;H:date,…;W:date,…" */
+	hotline__sha256_init(&s);
+	snprintf(buf, sizeof(buf), "%" JSON_INTEGER_FORMAT ";H:", json_integer_value(json_object_get(line, "year")));
+	hotline__sha256_update(&s, buf, strlen(buf));
+	json_array_foreach(json_object_get(line, "holidays"), i, v) {
+		hotline__sha256_update(&s, json_string_value(v), json_string_length(v));
+		hotline__sha256_update(&s, ",", 1);
+	}
+	hotline__sha256_update(&s, ";W:", 3);
+	json_array_foreach(json_object_get(line, "workdays"), i, v) {
+		hotline__sha256_update(&s, json_string_value(v), json_string_length(v));
+		hotline__sha256_update(&s, ",", 1);
+	}
+	hotline__sha256_final_hex(&s, hex);
 }

@@ -34,6 +34,8 @@ typedef struct hotline__cmdctx {
 	int dir_first;
 	int64_t dir_latest_from;
 	int64_t dir_seq;          /* the seq the stored definition is ordered by */
+	/* a calendar line: the handle's calendar with it, taken on once the line is written */
+	hotline__calendar *new_cal;
 } hotline__cmdctx;
 
 /* Records a refusal of the command (prefixed with its name) on the handle; returns code. */

@@ -13,6 +13,7 @@
 #include <sodium.h>
 
 #include "core/command.h"
+#include "core/calendar_record.h"
 #include "core/dirstore.h"
 #include "core/guards.h"
 #include "core/limits.h"
@@ -28,7 +29,8 @@
  * The snapshot's next due instant, from the rules evaluated at the command's
  * instant over the case's events (from the cache when it is current).
  */
-static int compute_next_due(hotline__cmdctx *c, const hotline_storage_event *ev, hotline_time *next_due)
+static int compute_next_due(hotline__cmdctx *c, const hotline_storage_event *ev, hotline_time *next_due,
+	int *provisional)
 {
 	const hotline__event_vec *vec;
 	hotline__err err;
@@ -43,10 +45,29 @@ static int compute_next_due(hotline__cmdctx *c, const hotline_storage_event *ev,
 	if (rc)
 		return hotline__db_storage_fail(c->db, rc, "reading the case's events");
 	hotline__clearerr(&err);
-	rc = hotline__snapshot_next_due(c->db->policy, c->db->cal, &c->db->dir, vec->ev, vec->n, c->at, next_due, &err);
+	rc = hotline__snapshot_next_due(c->db->policy, c->db->cal, &c->db->dir, vec->ev, vec->n, c->at, next_due,
+		provisional, &err);
 	if (rc)
 		hotline__db_fail_err(c->db, &err);
 	return rc;
+}
+
+/*
+ * A calendar line changes the working days: every open case's next due is
+ * computed again under the new calendar in the same transaction (DESIGN
+ * §6.7). The handle takes the calendar on once the line is written.
+ */
+static int adopt_calendar(hotline__cmdctx *c)
+{
+	hotline__err err;
+	int rc;
+	hotline__clearerr(&err);
+	if (!(c->new_cal = hotline__calendar_copy(c->db->cal)))
+		return hotline__db_fail(c->db, HOTLINE_ENOMEM, "out of memory");
+	if ((rc = hotline__calendar_adopt_line(c->new_cal, c->obj, &err)) != 0 ||
+	    (rc = hotline__db_calendar_recompute(c->db, c->new_cal, &err)) != 0)
+		return hotline__db_fail_err(c->db, &err);
+	return 0;
 }
 
 static int apply(hotline__cmdctx *c, int64_t *seq_out)
@@ -107,20 +128,23 @@ static int apply(hotline__cmdctx *c, int64_t *seq_out)
 		rc = hotline__dirstore_put(st, c->kind, c->obj, c->dir_first, seq, body, &c->dir_seq);
 		if (rc)
 			rc = hotline__db_storage_fail(c->db, rc, "storing the directory record");
+		else if (c->kind == HOTLINE_CMD_CALENDAR)
+			rc = adopt_calendar(c);
 		goto out;
 	}
 	if (c->case_id && c->t->on != HOTLINE__ON_ORG) {
 		hotline_storage_case sc;
 		hotline_time next_due;
+		int provisional = 0;
 		snap = hotline__snapshot_next(c->t, c->obj, c->case_id, c->have_case ? c->snap.property : c->property->id,
 			c->have_case ? &c->snap : NULL, &state, &approval, &exempt);
 		if (!snap) {
 			rc = hotline__db_fail(c->db, HOTLINE_ENOMEM, "out of memory");
 			goto out;
 		}
-		if ((rc = compute_next_due(c, &ev, &next_due)) != 0)
+		if ((rc = compute_next_due(c, &ev, &next_due, &provisional)) != 0)
 			goto out;
-		snap_text = hotline__snapshot_finish(snap, prev_seq + 1, state, approval, exempt, &next_due,
+		snap_text = hotline__snapshot_finish(snap, prev_seq + 1, state, approval, exempt, &next_due, provisional,
 			hotline__policy_zone_offset(c->db->policy));
 		if (!snap_text) {
 			rc = hotline__db_fail(c->db, HOTLINE_ENOMEM, "out of memory");
@@ -401,8 +425,14 @@ static int exec_once(hotline_db *db, json_t *obj, int64_t *seq_out, int *repeate
 			c.at == HOTLINE_TIME_NONE ? HOTLINE__DIR_ALWAYS : c.at, c.dir_seq);
 		if (arc && arc != HOTLINE_EDUPLICATE)
 			rc = hotline__db_fail(db, arc, "out of memory");
+		if (c.new_cal) {
+			hotline__calendar_free(db->cal);
+			db->cal = c.new_cal;
+			c.new_cal = NULL;
+		}
 	}
 done:
+	hotline__calendar_free(c.new_cal);
 	json_decref(orig);
 	if (c.have_case) {
 		if (rc && c.snap_cached)

@@ -91,6 +91,7 @@ int hotline_db_errcode(hotline_db *db)
 
 int hotline__db_load_directory(hotline_db *db)
 {
+	hotline__calendar *cal = NULL;
 	hotline__err err;
 	int rc;
 	hotline__directory_clear(&db->dir);
@@ -104,6 +105,13 @@ int hotline__db_load_directory(hotline_db *db)
 		db->dir_head_seq = -1;
 		return hotline__db_fail_err(db, &err);
 	}
+	/* the calendar is recorded beside the directory (DESIGN §6.7): it is reloaded with it */
+	if ((rc = hotline__dirstore_calendar(hotline__policy_zone_offset(db->policy), &db->dir, &cal, &err)) != 0) {
+		db->dir_head_seq = -1;
+		return hotline__db_fail_err(db, &err);
+	}
+	hotline__calendar_free(db->cal);
+	db->cal = cal;
 	return 0;
 }
 
@@ -304,16 +312,7 @@ static int open_storage(hotline_db **out, hotline_storage *st, const hotline_db_
 		hotline_db_close(db);
 		return rc;
 	}
-	db->cal = hotline__calendar_new(hotline__policy_zone_offset(db->policy));
-	if (!db->cal) {
-		hotline_db_close(db);
-		return hotline__last_error_set(HOTLINE_ENOMEM, "out of memory");
-	}
-	if ((rc = hotline__calendar_load_builtin(db->cal, &err)) != 0) {
-		hotline__last_error_set(rc, "%s", err.msg);
-		hotline_db_close(db);
-		return rc;
-	}
+	/* the calendar comes with the directory: the base years and the database's recorded lines */
 	if ((rc = hotline__db_load_directory(db)) != 0) {
 		hotline__last_error_set(rc, "%s", db->err.msg);
 		hotline_db_close(db);
@@ -390,28 +389,4 @@ int hotline_db_zone_offset(hotline_db *db, int *minutes_out)
 const char *hotline_db_policy(hotline_db *db)
 {
 	return db ? hotline__policy_name(db->policy) : NULL;
-}
-
-int hotline_db_load_holidays(hotline_db *db, const char *format, const char *data, size_t len)
-{
-	hotline__err err;
-	int rc;
-	if (!db)
-		return hotline__last_error_set(HOTLINE_EINVALID, "database handle is NULL");
-	if (!format || !data)
-		return hotline__db_fail(db, HOTLINE_EINVALID, "format and data are required");
-	hotline__clearerr(&err);
-	pthread_mutex_lock(&db->mu);
-	if (strcmp(format, "json") == 0)
-		rc = hotline__calendar_load_json(db->cal, data, len, &err);
-	else if (strcmp(format, "ical") == 0)
-		rc = hotline__calendar_load_ical(db->cal, data, len, &err);
-	else
-		rc = hotline__seterr(&err, HOTLINE_EINVALID, "unknown holiday format '%s' (json, ical)", format);
-	if (rc)
-		hotline__db_fail_err(db, &err);
-	else
-		hotline__clearerr(&db->err);
-	pthread_mutex_unlock(&db->mu);
-	return rc;
 }

@@ -113,6 +113,8 @@ static int collect(window *w, const hotline__eval *ev, const hotline__event *eve
 			"due", instant(w->db, d->due), "overdue", d->due < w->from, "liable", liable);
 		if (row && w->reminders)
 			json_object_set_new(row, "remind_at", instant(w->db, key));
+		if (row && d->provisional)
+			json_object_set_new(row, "provisional", json_true());
 		if (!row || json_array_append_new(w->rows, row))
 			return HOTLINE_ENOMEM;
 	}
@@ -145,9 +147,7 @@ static int case_cb(const hotline_storage_case *sc, void *payload)
 	hotline__clearerr(&err);
 	hotline__case_facts_read(v.ev, v.n, as_of(w, &v), &f);
 	rc = hotline__eval_case(w->db->policy, w->db->cal, &w->db->dir, v.ev, v.n, as_of(w, &v), &ev, &err);
-	if (rc == HOTLINE_ERANGE)
-		rc = 0;   /* beyond the loaded holiday years: nothing to say about this case */
-	else if (rc)
+	if (rc)
 		hotline__db_fail_err(w->db, &err);
 	else if ((rc = collect(w, &ev, v.ev, v.n, f.property, f.call_taker)) != 0)
 		hotline__db_fail(w->db, rc, "out of memory");
@@ -159,7 +159,8 @@ static int case_cb(const hotline_storage_case *sc, void *payload)
 static int first_at_cb(const hotline_storage_event *e, void *payload)
 {
 	hotline_time *t = payload;
-	if (e->at == HOTLINE_TIME_NONE)
+	/* a calendar line is no event of the hotline's work (DESIGN §6.7, like directory lines) */
+	if (e->at == HOTLINE_TIME_NONE || strcmp(e->cmd, "calendar") == 0)
 		return 0;
 	*t = e->at;
 	return 1;
@@ -183,9 +184,7 @@ static int org_deadlines(window *w)
 	}
 	hotline__clearerr(&err);
 	rc = hotline__eval_org(w->db->policy, w->db->cal, &w->db->dir, v.ev, v.n, first, as_of(w, &v), &ev, &err);
-	if (rc == HOTLINE_ERANGE)
-		rc = 0;
-	else if (rc)
+	if (rc)
 		hotline__db_fail_err(w->db, &err);
 	else if ((rc = collect(w, &ev, v.ev, v.n, NULL, NULL)) != 0)
 		hotline__db_fail(w->db, rc, "out of memory");

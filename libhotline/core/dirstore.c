@@ -59,10 +59,16 @@ char *hotline__dirstore_key(int cmd, const json_t *obj, int first, int64_t seq)
 {
 	char *id, *key;
 	size_t n;
-	if (cmd == HOTLINE_CMD_BONUS)
+	if (cmd == HOTLINE_CMD_BONUS) {
 		id = hotline__bonus_key(json_string_value(json_object_get(obj, "person")),
 			json_string_value(json_object_get(obj, "month")));
-	else
+	} else if (cmd == HOTLINE_CMD_CALENDAR) {
+		char year[24];
+		if (!json_is_integer(json_object_get(obj, "year")))
+			return NULL;
+		snprintf(year, sizeof(year), "%" JSON_INTEGER_FORMAT, json_integer_value(json_object_get(obj, "year")));
+		id = hotline__strdup(year);
+	} else
 		id = hotline__strdup(json_string_value(json_object_get(obj, "id")));
 	if (!id || first)
 		return id;
@@ -84,4 +90,31 @@ int hotline__dirstore_put(hotline_storage *st, int cmd, const json_t *obj, int f
 	rc = st->dir_put(st, hotline_command_name(cmd), key, body);
 	free(key);
 	return rc;
+}
+
+int hotline__dirstore_calendar(int zone_offset_min, const hotline__directory *dir, hotline__calendar **out,
+	hotline__err *err)
+{
+	hotline__calendar *c = hotline__calendar_new(zone_offset_min);
+	size_t i;
+	int rc;
+	*out = NULL;
+	if (!c)
+		return hotline__seterr(err, HOTLINE_ENOMEM, "out of memory");
+	if ((rc = hotline__calendar_load_builtin(c, err)) != 0) {
+		hotline__calendar_free(c);
+		return rc;
+	}
+	for (i = 0; i < dir->n_calendars; i++) {
+		const json_t *line = hotline__directory_calendar_walk(dir, i);
+		hotline__err ignored;
+		/* a stored line was checked when it was recorded; one that no longer reads is
+		 * left to verify-log to report (it differs from its event) */
+		if (line && hotline__calendar_adopt_line(c, line, &ignored) == HOTLINE_ENOMEM) {
+			hotline__calendar_free(c);
+			return hotline__seterr(err, HOTLINE_ENOMEM, "out of memory");
+		}
+	}
+	*out = c;
+	return 0;
 }

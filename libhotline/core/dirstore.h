@@ -14,13 +14,22 @@
 #include <jansson.h>
 
 #include "hotline/sys/storage.h"
+#include "calendar/calendar.h"
 #include "model/directory.h"
 #include "util/err.h"
 
+/*
+ * The calendar a directory gives (DESIGN §6.7): the base years every
+ * database has (the built-in 2024-2026 data), then each year's latest
+ * recorded `calendar` line. *out is new.
+ */
+int hotline__dirstore_calendar(int zone_offset_min, const hotline__directory *dir, hotline__calendar **out,
+	hotline__err *err);
 /* Loads every stored definition into d (definitions already there are kept). */
 int hotline__dirstore_load(hotline__directory *d, hotline_storage *st, hotline__err *err);
 /*
- * The key a definition is stored under: its id (a bonus: person and month)
+ * The key a definition is stored under: its id (a bonus: person and month;
+ * a calendar: its year)
  * when it is the first of that id, else "id<US>seq". malloc'd; NULL when
  * memory is short or the object lacks its id.
  */

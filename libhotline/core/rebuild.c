@@ -122,6 +122,7 @@ int hotline__case_rebuild_event(hotline__case_rebuild *r, const hotline__policy 
 	const hotline__transition *t;
 	const char *property;
 	hotline_time next_due;
+	int provisional = 0;
 	json_t *cmd, *snap;
 	char *text;
 	int kind, state, approval, exempt, first = r->events.n == 0, rc;
@@ -160,8 +161,9 @@ int hotline__case_rebuild_event(hotline__case_rebuild *r, const hotline__policy 
 		json_decref(cmd);
 		return hotline__seterr(err, HOTLINE_ENOMEM, "out of memory");
 	}
-	rc = hotline__snapshot_next_due(policy, cal, dir, r->events.ev, r->events.n, e->at, &next_due, err);
-	text = rc ? NULL : hotline__snapshot_finish(snap, e->stream_seq, state, approval, exempt, &next_due,
+	rc = hotline__snapshot_next_due(policy, cal, dir, r->events.ev, r->events.n, e->at, &next_due, &provisional,
+		err);
+	text = rc ? NULL : hotline__snapshot_finish(snap, e->stream_seq, state, approval, exempt, &next_due, provisional,
 		hotline__policy_zone_offset(policy));
 	if (!rc && !text)
 		rc = hotline__seterr(err, HOTLINE_ENOMEM, "out of memory");

@@ -59,7 +59,8 @@ static int source_org_events(void *ctx, const hotline__event **ev, size_t *n)
 static int first_at_cb(const hotline_storage_event *e, void *payload)
 {
 	hotline_time *t = payload;
-	if (e->at == HOTLINE_TIME_NONE)
+	/* a calendar line is no event of the hotline's work (DESIGN §6.7, like directory lines) */
+	if (e->at == HOTLINE_TIME_NONE || strcmp(e->cmd, "calendar") == 0)
 		return 0;
 	*t = e->at;
 	return 1; /* stop: the first timed event of the log */

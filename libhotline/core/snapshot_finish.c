@@ -9,31 +9,34 @@
 
 int hotline__snapshot_next_due(const hotline__policy *policy, const hotline__calendar *cal,
 	const hotline__directory *dir, const hotline__event *ev, size_t n, hotline_time at,
-	hotline_time *next_due, hotline__err *err)
+	hotline_time *next_due, int *provisional, hotline__err *err)
 {
 	hotline__eval eval;
 	int rc;
 
 	*next_due = HOTLINE_TIME_NONE;
+	*provisional = 0;
 	memset(&eval, 0, sizeof(eval));
 	rc = hotline__eval_case(policy, cal, dir, ev, n, at, &eval, err);
 	if (rc == 0) {
 		*next_due = eval.next_due;
-	} else if (rc == HOTLINE_ERANGE) {
-		/* A working-day clock beyond the loaded holiday years: accept the command, flag nothing due. */
-		hotline__clearerr(err);
-		rc = 0;
+		*provisional = eval.next_due_provisional;
 	}
 	hotline__eval_free(&eval);
 	return rc;
 }
 
 char *hotline__snapshot_finish(json_t *snap, int64_t version, int state, int approval, int exempt,
-	hotline_time *next_due, int zone_offset_min)
+	hotline_time *next_due, int provisional, int zone_offset_min)
 {
 	json_object_set_new(snap, "version", json_integer(version));
 	if (state == HOTLINE_STATE_CLOSED || (exempt && approval == HOTLINE_APPROVAL_APPROVED))
 		*next_due = HOTLINE_TIME_NONE;
+	/* present only when true: snapshots without it stay as they were */
+	if (*next_due == HOTLINE_TIME_NONE || !provisional)
+		json_object_del(snap, "provisional");
+	else
+		json_object_set_new(snap, "provisional", json_true());
 	if (*next_due == HOTLINE_TIME_NONE) {
 		json_object_del(snap, "next_due");
 	} else {

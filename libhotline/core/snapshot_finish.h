@@ -18,22 +18,21 @@
 
 /*
  * The case's next due instant after an event at `at`: the rules over the
- * case's events (ev[0..n-1], the new one last) as of `at`. A working-day
- * clock beyond the loaded holiday years flags nothing due (the command is
- * still accepted): *next_due is then HOTLINE_TIME_NONE and 0 is returned.
- * Any other failure of the rules is returned with err set.
+ * case's events (ev[0..n-1], the new one last) as of `at`. *provisional is
+ * 1 when that due counted a day of a year without holiday data (DESIGN
+ * §6.7). A failure of the rules is returned with err set.
  */
 int hotline__snapshot_next_due(const hotline__policy *policy, const hotline__calendar *cal,
 	const hotline__directory *dir, const hotline__event *ev, size_t n, hotline_time at,
-	hotline_time *next_due, hotline__err *err);
+	hotline_time *next_due, int *provisional, hotline__err *err);
 
 /*
  * Completes a snapshot body (hotline__snapshot_next's result): its
  * "version", and "next_due" in the policy's zone, or none once the case is
  * closed or an approval exempts it (*next_due is set to HOTLINE_TIME_NONE
- * then). Returns the body's canonical text, malloc'd; NULL when memory is short.
+ * then), and "provisional": true when that due is provisional. Returns the body's canonical text, malloc'd; NULL when memory is short.
  */
 char *hotline__snapshot_finish(json_t *snap, int64_t version, int state, int approval, int exempt,
-	hotline_time *next_due, int zone_offset_min);
+	hotline_time *next_due, int provisional, int zone_offset_min);
 
 #endif

@@ -44,6 +44,7 @@ static const char *type_label(int type)
 		return "an array of non-empty strings";
 	case HOTLINE__F_OBJECT: return "an object of strings";
 	case HOTLINE__F_MONTH: return "a month \"YYYY-MM\"";
+	case HOTLINE__F_DATES: return "an array of dates \"YYYY-MM-DD\"";
 	default: return "a non-empty string";
 	}
 }
@@ -150,6 +151,11 @@ static int check_field_shape(hotline__cmdctx *c, const hotline__field *f, const 
 		if (!hotline__limits_month(json_string_value(v)))
 			return hotline__cmd_fail(c, HOTLINE_EINVALID, "field '%s' must be a month within 2000-01 and 2099-12",
 				f->name);
+		return 0;
+	case HOTLINE__F_DATES:
+		/* the dates themselves: with the whole calendar line (hotline__calendar_line_check) */
+		if (!json_is_array(v))
+			goto bad;
 		return 0;
 	case HOTLINE__F_FINDING_KIND:
 		if (!json_is_string(v) || !hotline__policy_is_finding_kind(c->db->policy, json_string_value(v))) {
@@ -269,6 +275,12 @@ int hotline__validate_shape(hotline__cmdctx *c)
 		}
 		if (check_field_shape(c, f, v))
 			return c->db->err.code;
+	}
+	if (c->kind == HOTLINE_CMD_CALENDAR) {
+		hotline__err err;
+		hotline__clearerr(&err);
+		if (hotline__calendar_line_check(c->obj, &err) != 0)
+			return hotline__cmd_fail(c, HOTLINE_EINVALID, "%s", err.msg);
 	}
 	if (c->kind == HOTLINE_CMD_CORRECT_RECORD) {
 		json_t *fields = json_object_get(c->obj, "fields"), *values = json_object_get(c->obj, "values");
@@ -434,8 +446,9 @@ int hotline__validate_references(hotline__cmdctx *c)
 		int found;
 		c->dir_latest_from = hotline__directory_latest_from(&c->db->dir, c->kind, c->obj, &found);
 		c->dir_first = !found;
-		/* without `at`, defining an existing id again is a duplicate; with `at`, an update */
-		if (found && c->at == HOTLINE_TIME_NONE) {
+		/* without `at`, defining an existing id again is a duplicate; with `at`, an update;
+		 * a calendar line for a year recorded before replaces it either way (DESIGN §6.7) */
+		if (found && c->at == HOTLINE_TIME_NONE && c->kind != HOTLINE_CMD_CALENDAR) {
 			if (c->kind == HOTLINE_CMD_BONUS)
 				return hotline__cmd_fail(c, HOTLINE_EDUPLICATE, "bonus of '%s' for %s is already defined (give 'at' to correct it)",
 					json_string_value(json_object_get(c->obj, "person")),

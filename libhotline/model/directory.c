@@ -35,6 +35,9 @@ void hotline__directory_clear(hotline__directory *d)
 	}
 	for (i = 0; i < d->n_bonuses; i++)
 		free(d->bonuses[i].person);
+	for (i = 0; i < d->n_calendars; i++)
+		json_decref(d->calendars[i].line);
+	free(d->calendars);
 	free(d->persons);
 	free(d->properties);
 	free(d->bonuses);
@@ -215,6 +218,14 @@ int64_t hotline__directory_latest_from(const hotline__directory *d, int cmd, con
 			*found = 1;
 			return p->from;
 		}
+	} else if (cmd == HOTLINE_CMD_CALENDAR) {
+		json_int_t year = json_integer_value(json_object_get(obj, "year"));
+		size_t i;
+		for (i = 0; i < d->n_calendars; i++)
+			if (d->calendars[i].year == year) {
+				*found = 1;
+				return HOTLINE__DIR_ALWAYS;
+			}
 	} else if (cmd == HOTLINE_CMD_BONUS) {
 		bonus_key k;
 		size_t i;
@@ -264,7 +275,8 @@ int hotline__directory_add(hotline__directory *d, int cmd, const json_t *obj, in
 	k.id = id;
 	k.from = from;
 	k.seq = seq;
-	if (from != HOTLINE__DIR_ALWAYS)
+	/* a calendar's `at` says nothing about who held what */
+	if (from != HOTLINE__DIR_ALWAYS && cmd != HOTLINE_CMD_CALENDAR)
 		d->dated = 1;
 	if (cmd == HOTLINE_CMD_PERSON) {
 		hotline__person p;
@@ -358,7 +370,41 @@ int hotline__directory_add(hotline__directory *d, int cmd, const json_t *obj, in
 		*(hotline__bonus *)slot = b;
 		return 0;
 	}
+	if (cmd == HOTLINE_CMD_CALENDAR) {
+		const json_t *y = json_object_get(obj, "year");
+		hotline__calendar_rec r, *slot2;
+		size_t i;
+		if (!json_is_integer(y) || json_integer_value(y) < 0 || json_integer_value(y) > 9999)
+			return HOTLINE_EINVALID;
+		memset(&r, 0, sizeof(r));
+		r.year = (int)json_integer_value(y);
+		r.from = from;
+		r.seq = seq;
+		/* few records (a year each, now and then): a walk keeps them in (year, seq) order */
+		for (i = 0; i < d->n_calendars; i++) {
+			const hotline__calendar_rec *x = &d->calendars[i];
+			if (x->year == r.year && x->seq == r.seq)
+				return HOTLINE_EDUPLICATE;
+			if (x->year > r.year || (x->year == r.year && x->seq > r.seq))
+				break;
+		}
+		if (!(r.line = json_deep_copy(obj)))
+			return HOTLINE_ENOMEM;
+		if (!(slot2 = hotline__vec_insert((void **)&d->calendars, &d->n_calendars, &d->cap_calendars, sizeof(r), i))) {
+			json_decref(r.line);
+			return HOTLINE_ENOMEM;
+		}
+		*slot2 = r;
+		return 0;
+	}
 	return HOTLINE_EINVALID;
+}
+
+const json_t *hotline__directory_calendar_walk(const hotline__directory *d, size_t i)
+{
+	if (i >= d->n_calendars || (i + 1 < d->n_calendars && d->calendars[i + 1].year == d->calendars[i].year))
+		return NULL;
+	return d->calendars[i].line;
 }
 
 int hotline__directory_add_json(hotline__directory *d, int cmd, const json_t *obj)

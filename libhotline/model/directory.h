@@ -40,6 +40,17 @@ typedef struct hotline__bonus {
 	int64_t amount_fen;
 } hotline__bonus;
 
+/*
+ * A recorded `calendar` line (DESIGN §6.7): a year's holidays and make-up
+ * working days. A later line for the same year replaces an earlier one
+ * whatever their `at`: the latest is the one with the highest seq.
+ */
+typedef struct hotline__calendar_rec {
+	int year;
+	int64_t from, seq;
+	json_t *line;         /* the line as recorded */
+} hotline__calendar_rec;
+
 /* `from` of a definition without `at`; and the instant that sees every definition ("as of now and ever"). */
 #define HOTLINE__DIR_ALWAYS INT64_MIN
 #define HOTLINE__DIR_LATEST INT64_MAX
@@ -56,6 +67,8 @@ typedef struct hotline__directory {
 	size_t n_properties, cap_properties;
 	hotline__bonus *bonuses;
 	size_t n_bonuses, cap_bonuses;
+	hotline__calendar_rec *calendars;   /* sorted by year, then seq */
+	size_t n_calendars, cap_calendars;
 	int dated;            /* some definition has an `at`: records differ over time */
 	int64_t auto_seq;     /* seq given by hotline__directory_add_json */
 } hotline__directory;
@@ -83,7 +96,11 @@ int hotline__directory_bonus_at(const hotline__directory *d, const char *person,
 	int64_t *amount);
 /* The same, over every definition so far. */
 int hotline__directory_bonus(const hotline__directory *d, const char *person, const char *month, int64_t *amount);
-/* The `from` of the latest definition of a person/property id or a bonus key; 0 and *found 0 when none. */
+/*
+ * The `from` of the latest definition of a person/property id or a bonus
+ * key; 0 and *found 0 when none. A calendar year recorded before: *found 1
+ * and HOTLINE__DIR_ALWAYS (a later line replaces it whatever its `at`).
+ */
 int64_t hotline__directory_latest_from(const hotline__directory *d, int cmd, const json_t *obj, int *found);
 /* 1 if some definition, of any time, gives roles to someone (e.g. an administrator was ever defined). */
 int hotline__directory_ever_held(const hotline__directory *d, unsigned roles);
@@ -103,6 +120,8 @@ char *hotline__bonus_key(const char *person, const char *month);
  * HOTLINE_EDUPLICATE when that (id, from, seq) is already there.
  */
 int hotline__directory_add(hotline__directory *d, int cmd, const json_t *obj, int64_t from, int64_t seq);
+/* The latest recorded calendar line of calendars[i]'s year when i is its last record, else NULL. */
+const json_t *hotline__directory_calendar_walk(const hotline__directory *d, size_t i);
 /* The same with `from` read from the object's "at" (none: always) and seq in the order of calls. */
 int hotline__directory_add_json(hotline__directory *d, int cmd, const json_t *obj);
 

@@ -91,6 +91,9 @@ const hotline__transition hotline__transitions[] = {
 	/* recorded by the library when it encrypts a database made before encryption (never given by a client) */
 	{ CMD(ENCRYPT_RECORD), HOTLINE__ON_CASE, EVERY, SAME, NULL, NULL, 0, HOTLINE__APPROVAL_KEEP,
 	  0, 0, "台帐加密", "seed 003: 回访数据应加密存储", HOTLINE__EFFECT_MERGE_LEDGER, HOTLINE__ACTOR_OPTIONAL },
+	/* DESIGN §6.7: the working-day calendar is part of the record; the authority of directory lines */
+	{ CMD(CALENDAR), HOTLINE__ON_DIRECTORY, 0, SAME, NULL, NULL, 0, HOTLINE__APPROVAL_KEEP, R(ADMINISTRATOR), 0,
+	  "节假日安排", "working-day calendar of a year", HOTLINE__EFFECT_NONE, HOTLINE__ACTOR_OPTIONAL },
 };
 const size_t hotline__n_transitions = sizeof(hotline__transitions) / sizeof(hotline__transitions[0]);
 
@@ -155,6 +158,10 @@ const hotline__field hotline__fields[] = {
 	F(BONUS, "person", PERSON, 1),
 	F(BONUS, "month", MONTH, 1),
 	FMAX(BONUS, "amount_fen", 1, INT64_C(10000000000)),
+	FMAX(CALENDAR, "year", 1, 2099),
+	F(CALENDAR, "holidays", DATES, 1),
+	F(CALENDAR, "workdays", DATES, 0),
+	F(CALENDAR, "source", STRING, 0),
 };
 const size_t hotline__n_fields = sizeof(hotline__fields) / sizeof(hotline__fields[0]);
 
@@ -205,7 +212,7 @@ static const char *const command_names[HOTLINE_CMD_COUNT] = {
 	"verify", "close", "request_escalation", "request_stage_close", "report_malicious",
 	"approve", "reject", "repeat_complaint", "reply", "record_finding",
 	"call", "monthly_summary", "quarterly_meeting", "quarterly_report",
-	"person", "property", "bonus", "forget", "encrypt_record"
+	"person", "property", "bonus", "forget", "encrypt_record", "calendar"
 };
 static const char *const role_names[HOTLINE_ROLE_COUNT] = {
 	"hotline_specialist", "property_manager", "department_head", "quality_supervisor",
@@ -325,7 +332,7 @@ static const char *const on_names[] = { "new_case", "case", "case_or_organisatio
 static const char *const approval_effects[] = { "keep", "request", "approve", "reject" };
 static const char *const effect_names[] = { "none", "open_ledger", "dispatched_at", "merge_ledger", "erase" };
 static const char *const type_names[] = { "string", "bool", "count", "time", "enum", "strings",
-	"object", "person", "persons", "property", "roles", "month", "id", "finding_kind" };
+	"object", "person", "persons", "property", "roles", "month", "id", "finding_kind", "dates" };
 
 int hotline_lifecycle_json(char **out)
 {

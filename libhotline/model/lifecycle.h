@@ -79,7 +79,8 @@ enum {
 	HOTLINE__F_ROLES,     /* non-empty array of role names */
 	HOTLINE__F_MONTH,     /* "YYYY-MM" */
 	HOTLINE__F_ID,        /* non-empty string: the id of a directory record */
-	HOTLINE__F_FINDING_KIND /* one of the policy's finding kinds */
+	HOTLINE__F_FINDING_KIND, /* one of the policy's finding kinds */
+	HOTLINE__F_DATES      /* array of dates "YYYY-MM-DD" (may be empty) */
 };
 
 typedef struct hotline__field {

@@ -36,6 +36,7 @@ typedef struct entry {
 	int64_t amount, last_at;
 	int64_t *ev;
 	size_t n_ev;
+	int provisional;          /* rests on a year without holiday data */
 } entry;
 
 typedef struct rate_acc {
@@ -54,6 +55,7 @@ typedef struct dl_row {
 	char *case_id;
 	int state;
 	int64_t started_at, due, met_at, stopped_at, late;
+	int provisional;
 } dl_row;
 
 typedef struct vec {
@@ -284,6 +286,7 @@ static int take_penalties(state *s, const hotline__eval *ev)
 		e->rule = r;
 		e->amount = p->amount_fen;
 		e->last_at = p->inc[p->n_inc - 1].at;
+		e->provisional = p->provisional;
 		{
 			int ok = 1;
 			e->case_id = arena_str(&s->mem, p->case_id, &ok);
@@ -336,6 +339,7 @@ static int take_deadlines(state *s, const hotline__eval *ev, vec *b, vec *o, int
 			row->met_at = d->met_at;
 			row->stopped_at = d->stopped_at;
 			row->late = d->late_seconds;
+			row->provisional = d->provisional;
 			row->case_id = copy ? arena_str(&s->mem, d->case_id, &ok) : (char *)d->case_id;
 			if (!ok)
 				return nomem(s->err);
@@ -600,6 +604,10 @@ static void write_row(hotline__jw *w, const state *s, const dl_row *r, int open)
 	jw_time(w, s, r->due);
 	hotline__jw_key(w, "late_seconds");
 	hotline__jw_int(w, r->late);
+	if (r->provisional) {
+		hotline__jw_key(w, "provisional");
+		hotline__jw_bool(w, 1);
+	}
 	if (open) {
 		hotline__jw_key(w, "overdue");
 		hotline__jw_bool(w, r->late > 0);
@@ -741,6 +749,10 @@ static void write_penalties(hotline__jw *w, const state *s)
 		hotline__jw_int(w, e[i].amount);
 		hotline__jw_key(w, "incurred_at");
 		jw_time(w, s, e[i].last_at);
+		if (e[i].provisional) {
+			hotline__jw_key(w, "provisional");
+			hotline__jw_bool(w, 1);
+		}
 		hotline__jw_end(w);
 	}
 	hotline__jw_end(w);

@@ -64,6 +64,7 @@ typedef struct ctx {
 	/* a case's stop: the earlier of the approved request and the closure */
 	int64_t exempt_from, exempt_seq, approve_seq;
 	int64_t closed_at, close_seq;
+	int provisional;                    /* what charge() adds now rests on a year without data */
 } ctx;
 
 /* ---- penalties ---- */
@@ -250,6 +251,8 @@ static int charge(ctx *c, const hotline__rule *r, const hotline__liable *liable,
 					rc = HOTLINE_ENOMEM;
 					break;
 				}
+				if (c->provisional)
+					p->provisional = 1;
 				rc = penalty_inc(p, at[k], liable[i].amount_fen * mult);
 				/* evidence is a set: adding it again for a person resolved again changes nothing */
 				for (e = 0; resolved && e < n_seqs && !rc; e++)
@@ -390,7 +393,8 @@ static int64_t local_day_end(const ctx *c, int64_t t)
 }
 
 /* Due of a deadline started at t; *have = 0 when it has none (a due field it lacks). */
-static int due_from(ctx *c, const hotline__rule *r, int64_t t, const json_t *body, int64_t *due, int *have)
+static int due_from(ctx *c, const hotline__rule *r, int64_t t, const json_t *body, int64_t *due, int *have,
+	int *provisional)
 {
 	*have = 1;
 	if (r->due_field) {
@@ -406,15 +410,17 @@ static int due_from(ctx *c, const hotline__rule *r, int64_t t, const json_t *bod
 		return 0;
 	}
 	if (r->due_seconds)
-		return hotline__calendar_add(c->cal, clock_of(r->clock), t, r->due_seconds, due, c->err);
+		return hotline__calendar_add(c->cal, clock_of(r->clock), t, r->due_seconds, due, provisional, c->err);
 	if (r->due_working_days)
-		return hotline__calendar_add(c->cal, HOTLINE__CLOCK_WORKING_DAYS, t, r->due_working_days, due, c->err);
+		return hotline__calendar_add(c->cal, HOTLINE__CLOCK_WORKING_DAYS, t, r->due_working_days, due, provisional,
+			c->err);
 	*have = 0;
 	return 0;
 }
 
 /* Instants of the increments of a miss: due < end. *at is malloc'd. */
-static int increments(ctx *c, const hotline__rule *r, int64_t due, int64_t end, int64_t **at, size_t *n)
+static int increments(ctx *c, const hotline__rule *r, int64_t due, int64_t end, int64_t **at, size_t *n,
+	int *provisional)
 {
 	int64_t late = end - due, k, i;
 	*at = NULL;
@@ -432,14 +438,14 @@ static int increments(ctx *c, const hotline__rule *r, int64_t due, int64_t end, 
 		return 0;
 	case HOTLINE__PER_WORKING_DAY: {
 		int64_t count = 0;
-		int rc = hotline__calendar_working_days_begun(c->cal, due, end, &count, NULL, 0, c->err);
+		int rc = hotline__calendar_working_days_begun(c->cal, due, end, &count, NULL, 0, provisional, c->err);
 		if (rc)
 			return rc;
 		if (count <= 0)
 			return 0;
 		if (!(*at = malloc((size_t)count * sizeof(**at))))
 			return nomem(c->err);
-		rc = hotline__calendar_working_days_begun(c->cal, due, end, &count, *at, (size_t)count, c->err);
+		rc = hotline__calendar_working_days_begun(c->cal, due, end, &count, *at, (size_t)count, NULL, c->err);
 		if (rc) {
 			free(*at);
 			*at = NULL;
@@ -467,6 +473,7 @@ typedef struct instance {
 	int current;
 	int missed;                    /* a chain's missed due, superseded by the next one */
 	int64_t missed_until;          /* what ended its wait */
+	int provisional;               /* its due rests on a year without holiday data */
 } instance;
 
 /* A chain of dues longer than this before as_of is a runaway input. */
@@ -500,6 +507,7 @@ static int settle(ctx *c, const hotline__rule *r, const instance *in)
 	d->met_at = NONE;
 	d->stopped_at = NONE;
 	d->current = in->current;
+	d->provisional = in->provisional;
 	if (in->missed) {
 		/* superseded by the next due of its chain: costs once, at its due */
 		d->state = HOTLINE__DL_MISSED;
@@ -518,11 +526,19 @@ static int settle(ctx *c, const hotline__rule *r, const instance *in)
 		end = c->as_of;
 	}
 	d->late_seconds = end > in->due ? end - in->due : 0;
-	if (d->state == HOTLINE__DL_PENDING || d->state == HOTLINE__DL_MISSED) {
-		if (d->current && in->due < o->next_due)
-			o->next_due = in->due;
+	if ((rc = increments(c, r, in->due, end, &at, &n_at, &d->provisional)) != 0) {
+		free(at);
+		return rc;
 	}
-	if ((rc = increments(c, r, in->due, end, &at, &n_at)) == 0 && n_at) {
+	if (d->state == HOTLINE__DL_PENDING || d->state == HOTLINE__DL_MISSED) {
+		if (d->current && in->due < o->next_due) {
+			o->next_due = in->due;
+			o->next_due_provisional = d->provisional;
+		} else if (d->current && in->due == o->next_due && d->provisional) {
+			o->next_due_provisional = 1;
+		}
+	}
+	if (n_at) {
 		int64_t seqs[4];
 		size_t ns = 0;
 		seqs[ns++] = in->start_seq;
@@ -533,7 +549,9 @@ static int settle(ctx *c, const hotline__rule *r, const instance *in)
 			if (in->stop_at == c->exempt_from)
 				seqs[ns++] = c->approve_seq;
 		}
+		c->provisional = d->provisional;
 		rc = charge(c, r, r->liable, r->n_liable, in->body, at, n_at, 1, seqs, ns);
+		c->provisional = 0;
 	}
 	free(at);
 	return rc;
@@ -573,7 +591,7 @@ static int run_chain(ctx *c, const hotline__rule *r, size_t i0)
 		in.met_at = NONE;
 		in.current = 1;
 		stop_for(c, &in);
-		if ((rc = due_from(c, r, s, s0->body, &in.due, &have)) != 0 || !have)
+		if ((rc = due_from(c, r, s, s0->body, &in.due, &have, &in.provisional)) != 0 || !have)
 			return rc;
 		for (j = pos; j < c->n; j++)
 			if (matches_any(c, r->met_by, r->n_met_by, c->ev[j])) {
@@ -645,7 +663,7 @@ static int run_deadline(ctx *c, const hotline__rule *r)
 		in.met_at = NONE;
 		in.current = 1;
 		stop_for(c, &in);
-		if ((rc = due_from(c, r, e->at, e->body, &in.due, &have)) != 0 || !have)
+		if ((rc = due_from(c, r, e->at, e->body, &in.due, &have, &in.provisional)) != 0 || !have)
 			continue;
 		for (j = i + 1; j < c->n; j++) {
 			if (used && used[j])
@@ -866,6 +884,16 @@ static int ctx_start(ctx *c, const hotline__policy *policy, const hotline__calen
 	return 0;
 }
 
+/* One rule's clock that cannot be computed (a runaway chain) never drops the other rules' deadlines. */
+static int rule_failed(ctx *c, int rc)
+{
+	if (rc != HOTLINE_ERANGE)
+		return rc;
+	hotline__clearerr(c->err);
+	c->out->incomplete = 1;
+	return 0;
+}
+
 int hotline__eval_case(const hotline__policy *policy, const hotline__calendar *cal,
 	const hotline__directory *dir, const hotline__event *events, size_t n, int64_t as_of,
 	hotline__eval *out, hotline__err *err)
@@ -898,6 +926,7 @@ int hotline__eval_case(const hotline__policy *policy, const hotline__calendar *c
 			rc = run_deadline(&c, r);
 		else if (r->kind == HOTLINE__RULE_OCCURRENCE)
 			rc = run_occurrence(&c, r);
+		rc = rule_failed(&c, rc);
 	}
 	free(c.ev);
 	if (rc)
@@ -927,6 +956,7 @@ int hotline__eval_org(const hotline__policy *policy, const hotline__calendar *ca
 			rc = run_occurrence(&c, r);
 		else if (r->kind == HOTLINE__RULE_PERIODIC)
 			rc = run_periodic(&c, r, first_event_at);
+		rc = rule_failed(&c, rc);
 	}
 	free(c.ev);
 	if (rc)

@@ -37,6 +37,7 @@ typedef struct hotline__penalty {
 	int64_t *evidence;          /* global seqs of the events that prove it, ascending */
 	size_t n_evidence;
 	size_t cap_inc, cap_evidence;   /* allocated lengths (util/vec.h) */
+	int provisional;            /* an increment rests on a year without holiday data */
 } hotline__penalty;
 
 enum {
@@ -57,6 +58,7 @@ typedef struct hotline__deadline {
 	int64_t start_seq, met_seq; /* 0 when none (periodic obligations have no starting event) */
 	int64_t late_seconds;       /* max(0, (met, stop or as_of) - due) */
 	int current;                /* 1 unless superseded by the next due of its chain (Art. 16) */
+	int provisional;            /* due or lateness counted a day of a year without holiday data */
 } hotline__deadline;
 
 typedef struct hotline__eval {
@@ -67,6 +69,8 @@ typedef struct hotline__eval {
 	/* earliest due among deadlines neither met nor stopped as of as_of (for
 	 * repeating ones: the current pending due); HOTLINE_TIME_NONE if none */
 	int64_t next_due;
+	int next_due_provisional;   /* that due rests on a year without holiday data */
+	int incomplete;             /* a rule's clock could not be computed (its deadlines are left out) */
 	int exempt;                 /* an approved request */
 	int64_t exempt_from;        /* its request instant, or HOTLINE_TIME_NONE */
 	/* internal bookkeeping */

@@ -49,6 +49,8 @@ static json_t *deadline_json(const hotline__policy *p, const hotline__deadline *
 	json_object_set_new(o, "stopped_at", hotline__time_json(p, d->stopped_at));
 	json_object_set_new(o, "late_seconds", json_integer(d->late_seconds));
 	json_object_set_new(o, "current", json_boolean(d->current));
+	if (d->provisional)
+		json_object_set_new(o, "provisional", json_true());
 	return o;
 }
 
@@ -79,6 +81,8 @@ static json_t *penalty_json(const hotline__policy *p, const hotline__penalty *x)
 	json_object_set_new(o, "incurred_at", x->n_inc ? hotline__time_json(p, x->inc[x->n_inc - 1].at) : json_null());
 	json_object_set_new(o, "increments", inc);
 	json_object_set_new(o, "evidence", ev);
+	if (x->provisional)
+		json_object_set_new(o, "provisional", json_true());
 	return o;
 }
 
@@ -106,6 +110,8 @@ int hotline__explain_case(const hotline__policy *policy, const hotline__calendar
 		json_object_set_new(doc, "exempt", json_boolean(ev.exempt));
 		json_object_set_new(doc, "exempt_from", hotline__time_json(policy, ev.exempt_from));
 		json_object_set_new(doc, "next_due", hotline__time_json(policy, ev.next_due));
+		if (ev.next_due != HOTLINE_TIME_NONE && ev.next_due_provisional)
+			json_object_set_new(doc, "provisional", json_true());
 		for (i = 0; i < ev.n_dl; i++)
 			if (json_array_append_new(dls, deadline_json(policy, &ev.dl[i])))
 				break;

@@ -3,7 +3,7 @@
 
 Replays the demo month and the test scenarios (tests/scenarios/*.jsonl, then
 tests/docs/*.jsonl after them) into temporary SQLite files, runs show,
-history, explain, assess (JSON and CSV), directory (with and without
+history, explain, assess (JSON and CSV), calendar, directory (with and without
 --as-of) and lifecycle on them under every shipped policy, and collects every
 key path of every document. Fails when
 
@@ -405,7 +405,7 @@ def main():
     a = ap.parse_args()
     check_header_refs()
     specs, csvs = parse_page(a.page)
-    for need in ("show", "history", "replay", "assess", "explain", "directory", "lifecycle"):
+    for need in ("show", "history", "replay", "assess", "explain", "directory", "lifecycle", "calendar"):
         if need not in specs:
             error("docs/documents.md has no table for %s" % need)
     if "assess" not in csvs:
@@ -455,6 +455,7 @@ def main():
                 d = json.loads(run(*args, "--json"))
                 seen["directory"].document(d, origin)
                 check_directory(d, as_of, origin)
+            seen["calendar"].document(json.loads(run("calendar", "--db", uri, "--json")), "calendar (%s)" % name)
             for pol in POLICIES:
                 for cid in cases:
                     seen["explain"].document(json.loads(run("explain", cid, "--db", uri, "--policy", pol)),

@@ -35,6 +35,7 @@ static const unsigned char pg_key[HOTLINE_KEY_BYTES] = "postgres-test-key-012345
 #include <hotline/sys/storage.h>
 
 #include "core_fixture.h"
+#include "calendar_month.h"
 
 static char base[512];   /* the cluster's connection string */
 static char workdir[512];
@@ -90,12 +91,7 @@ static hotline_db *open_db(const char *conninfo, int mode, const char *read_conn
 	return db;
 }
 
-static hotline_time T(const char *iso)
-{
-	hotline_time t;
-	assert_int_equal(hotline_time_parse(&t, iso), 0);
-	return t;
-}
+/* T(): calendar_month.h */
 
 /* ---- the conformance suite ---- */
 
@@ -1476,6 +1472,35 @@ static void test_deadlock_retried(void **state)
 	hotline_db_close(db);
 }
 
+/* The New Year month (tests/unit/calendar_month.h) on a fresh schema, then one of its tests. */
+static void run_month(void (*test)(void **), const char *schema)
+{
+	char ci[700];
+	fx f;
+	void *state = &f;
+	memset(&f, 0, sizeof(f));
+	fresh_schema(ci, sizeof(ci), schema);
+	uri_of(f.uri, sizeof(f.uri), ci);
+	open_service_standard(&f, &f.db);
+	fixture_load(f.db);
+	month(f.db);
+	test(&state);
+	hotline_db_close(f.db);
+}
+
+/* DESIGN §6.7 on PostgreSQL: no deadline lost without 2027, then the year adopted in the record. */
+static void test_calendar_month(void **state)
+{
+	(void)state;
+	run_month(test_no_deadline_is_lost, "calmonth");
+	run_month(test_sweep_and_claims_hand_them_out, "calmonth");
+	run_month(test_documents_mark_it, "calmonth");
+	run_month(test_adopting_the_year, "calmonth");
+	run_month(test_two_handles_agree, "calmonth");
+	run_month(test_who_may_adopt, "calmonth");
+	run_month(test_rolled_back_adoption, "calmonth");
+}
+
 int main(int argc, char **argv)
 {
 	const struct CMUnitTest tests[] = {
@@ -1489,6 +1514,7 @@ int main(int argc, char **argv)
 		cmocka_unit_test(test_case_writers_parallel),
 		cmocka_unit_test(test_one_case_writers),
 		cmocka_unit_test(test_deadlock_retried),
+		cmocka_unit_test(test_calendar_month),
 	};
 	FILE *f;
 	const char *tmp = getenv("TMPDIR");

@@ -454,7 +454,7 @@ static void *racer(void *p)
 			hotline_db_exec_json(a->db, "{not json", NULL);
 			hotline_db_exec_json(a->db, NULL, NULL);
 			hotline_db_case(NULL, a->db, "x");
-			hotline_db_load_holidays(a->db, NULL, NULL, 0);
+			hotline_db_calendar(NULL, a->db);
 		}
 	}
 	return NULL;

@@ -601,10 +601,13 @@ static void test_bad_input(void **state)
 	assert_int_equal(hotline_db_assess(&out, f->db, 0, (hotline_format)7), HOTLINE_EINVALID);
 	assert_int_equal(hotline_db_explain(&out, f->db, NULL, 0), HOTLINE_EINVALID);
 	assert_int_equal(hotline_db_explain(&out, f->db, "nope", 0), HOTLINE_ENOT_FOUND);
-	assert_int_equal(hotline_db_load_holidays(NULL, "json", "{}", 2), HOTLINE_EINVALID);
-	assert_int_equal(hotline_db_load_holidays(f->db, "xml", "<x/>", 4), HOTLINE_EINVALID);
-	assert_int_equal(hotline_db_load_holidays(f->db, "json", "{\"year\":2027,\"days\":[{\"name\":\"x\",\"date\":\"2027-13-01\",\"isOffDay\":true}]}", 73), HOTLINE_EINVALID);
-	assert_int_equal(hotline_db_load_holidays(f->db, "json", NULL, 0), HOTLINE_EINVALID);
+	assert_int_equal(hotline_db_calendar(&out, NULL), HOTLINE_EINVALID);
+	assert_int_equal(hotline_db_calendar(NULL, f->db), HOTLINE_EINVALID);
+	assert_int_equal(hotline_calendar_line(&out, 2027, "xml", "<x/>", 4, NULL), HOTLINE_EINVALID);
+	assert_int_equal(hotline_calendar_line(&out, 2027, "json", "{\"year\":2027,\"days\":[{\"name\":\"x\",\"date\":\"2027-13-01\",\"isOffDay\":true}]}", 73, NULL), HOTLINE_EINVALID);
+	assert_int_equal(hotline_calendar_line(&out, 2027, "json", NULL, 0, NULL), HOTLINE_EINVALID);
+	assert_int_equal(hotline_calendar_line(&out, 2031, "builtin", NULL, 0, NULL), HOTLINE_ENOT_FOUND);
+	assert_int_equal(hotline_calendar_line(NULL, 2026, "builtin", NULL, 0, NULL), HOTLINE_EINVALID);
 	assert_string_equal(hotline_db_errmsg(NULL), "database handle is NULL");
 	assert_string_equal(hotline_db_policy(f->db), "gm-hotline");
 	assert_null(hotline_db_policy(NULL));

@@ -140,13 +140,16 @@ class Case:
     order_taker: Optional[str] = None
     kind: Optional[str] = None
     severity: Optional[str] = None
+    #: True when ``next_due`` counted a day of a year the database has no holiday data for.
+    provisional: bool = False
 
     @classmethod
     def _from(cls, raw: Any, zone: _dt.tzinfo) -> "Case":
         return cls(id=raw.id(), property=raw.property_id(), state=State(raw.state()),
                    approval=Approval(raw.approval()), exempt=raw.exempt(), version=raw.version(),
                    registered_at=_instant(raw.registered_at(), zone), last_at=_instant(raw.last_at(), zone),
-                   next_due=_instant(raw.next_due(), zone), **{k: raw.field(k) for k in _LEDGER})
+                   next_due=_instant(raw.next_due(), zone), **{k: raw.field(k) for k in _LEDGER},
+                   provisional="\"provisional\"" in raw.json())
 
 
 @dataclasses.dataclass(frozen=True)
@@ -189,13 +192,15 @@ class Penalty:
     property: Optional[str] = None
     increments: Tuple[Tuple[_dt.datetime, int], ...] = ()
     evidence: Tuple[int, ...] = ()
+    #: True when it counted a day of a year the database has no holiday data for (Monday-Friday were taken).
+    provisional: bool = False
 
     @classmethod
     def _from(cls, d: Dict[str, Any]) -> "Penalty":
         return cls(rule=d["rule"], article=d["article"], case=d.get("case"), person=d.get("person"),
                    amount_fen=d["amount_fen"], incurred_at=_from_iso(d["incurred_at"]), property=d.get("property"),
                    increments=tuple((_from_iso(i["at"]), i["amount_fen"]) for i in d.get("increments", ())),
-                   evidence=tuple(d.get("evidence", ())))
+                   evidence=tuple(d.get("evidence", ())), provisional=bool(d.get("provisional")))
 
 
 @dataclasses.dataclass(frozen=True)
@@ -215,6 +220,8 @@ class Deadline:
     #: Explanations only: the rule's title (``{"zh":…, "en":…}``) and its clock.
     title: Optional[Dict[str, str]] = dataclasses.field(default=None, compare=False)
     clock: Optional[str] = None
+    #: True when its due (or lateness) counted a day of a year the database has no holiday data for.
+    provisional: bool = False
 
     @classmethod
     def _from(cls, d: Dict[str, Any], case: Optional[str] = None) -> "Deadline":
@@ -222,7 +229,7 @@ class Deadline:
                    started_at=_from_iso(d.get("started_at")), due=_from_iso(d.get("due")),
                    late=_dt.timedelta(seconds=d.get("late_seconds") or 0), met_at=_from_iso(d.get("met_at")),
                    stopped_at=_from_iso(d.get("stopped_at")), overdue=d.get("overdue"), title=d.get("title"),
-                   clock=d.get("clock"))
+                   clock=d.get("clock"), provisional=bool(d.get("provisional")))
 
 
 @dataclasses.dataclass(frozen=True)
@@ -1190,21 +1197,51 @@ class Database:
                     yield Case._from(r, zone)
         return walk()
 
-    def load_holidays(self, data: Union[str, bytes, Dict[str, Any]], format: str = "json") -> None:
-        """Load holiday data for the working-day clocks (beside the built-in 2024-2026 data).
+    def calendar(self) -> Dict[str, Any]:
+        """The working-day calendar the database computes with: ``{"years": [{"year", "source", "digest",
+        "holidays", "workdays", "recorded", …}], "first", "last"}`` (a base year is not ``recorded``)."""
+        return json.loads(self._h.calendar())
 
-        ``format`` "json" (the cn-holidays shape: ``{"year", "days": [{"name", "date", "isOffDay"}]}``,
-        as text or a dict) or "ical" (iCalendar text). All or nothing: malformed data loads nothing.
-        """
-        if format not in ("json", "ical"):
-            raise ValueError("format is 'json' or 'ical'")
-        if isinstance(data, (bytes, bytearray)):
-            data = bytes(data).decode("utf-8")
-        if isinstance(data, dict):
-            if format != "json":
-                raise TypeError("a dict is JSON holiday data: use format='json'")
-            data = json.dumps(data, ensure_ascii=False)
-        self._h.load_holidays(format, _text("data", data))
+    def adopt_calendar(self, year: int, data: Union[str, bytes, Dict[str, Any], None] = None, *,
+                       file: Optional[str] = None, format: Optional[str] = None, builtin: bool = False,
+                       source: Optional[str] = None, actor: Optional[str] = None,
+                       at: Optional[_dt.datetime] = None, command_id: Optional[str] = None) -> "Applied":
+        """Record ``year``'s holidays and make-up working days in the database (a ``calendar`` line).
+
+        From ``data`` (cn-holidays JSON as text or a dict, or iCalendar text), a ``file`` (its format
+        from ``format``, else ``.ics`` is iCalendar and anything else JSON) or ``builtin=True`` (the
+        library's own data). ``actor``: an administrator (none while the directory has none).
+        Every open case's next due is recomputed in the same transaction."""
+        if not isinstance(year, int) or isinstance(year, bool):
+            raise TypeError("year must be an int")
+        if sum(x is not None for x in (data, file)) + bool(builtin) != 1:
+            raise TypeError("give exactly one of data, file= or builtin=True")
+        if builtin:
+            fmt, text = "builtin", None
+        else:
+            if file is not None:
+                with open(os.fspath(file), "rb") as f:
+                    data = f.read()
+                fmt = format or ("ical" if str(file).lower().endswith((".ics", ".ical")) else "json")
+            else:
+                fmt = format or "json"
+            if fmt not in ("json", "ical"):
+                raise ValueError("format is 'json' or 'ical'")
+            if isinstance(data, (bytes, bytearray)):
+                data = bytes(data).decode("utf-8")
+            if isinstance(data, dict):
+                if fmt != "json":
+                    raise TypeError("a dict is JSON holiday data: use format='json'")
+                data = json.dumps(data, ensure_ascii=False)
+            text = _text("data", data)
+        line = json.loads(_ll.calendar_line(year, fmt, text, None if source is None else _text("source", source)))
+        if actor is not None:
+            line["actor"] = _text("actor", actor)
+        if at is not None:
+            line["at"] = _iso("at", at)
+        if command_id is not None:
+            line["command_id"] = _text("command_id", command_id)
+        return self.execute(line)
 
     def assess(self, as_of: _dt.datetime) -> Assessment:
         """The monthly assessment at ``as_of``, typed; ``.raw``/``.json`` give the library's document."""

@@ -60,6 +60,7 @@ class Case:
     order_taker: Optional[str]
     kind: Optional[str]
     severity: Optional[str]
+    provisional: bool
 
 class Event:
     seq: int
@@ -83,6 +84,7 @@ class Penalty:
     property: Optional[str]
     increments: Tuple[Tuple[_dt.datetime, int], ...]
     evidence: Tuple[int, ...]
+    provisional: bool
 
 class Deadline:
     rule: str
@@ -97,6 +99,7 @@ class Deadline:
     overdue: Optional[bool]
     title: Optional[Dict[str, str]]
     clock: Optional[str]
+    provisional: bool
 
 class Rate:
     num: int
@@ -352,7 +355,11 @@ class Database:
     def claim_due(self, before: _T, *, worker: str, lease: Union[_dt.timedelta, int],
                   limit: Optional[int] = ...) -> List[Case]: ...
     def claims(self, before: _T, *, worker: str, lease: Union[_dt.timedelta, int], page: int = ...) -> Iterator[Case]: ...
-    def load_holidays(self, data: Union[str, bytes, Dict[str, Any]], format: Literal["json", "ical"] = ...) -> None: ...
+    def calendar(self) -> Dict[str, Any]: ...
+    def adopt_calendar(self, year: int, data: Union[str, bytes, Dict[str, Any], None] = ..., *,
+                       file: Optional[Union[str, os.PathLike[str]]] = ..., format: Optional[Literal["json", "ical"]] = ...,
+                       builtin: bool = ..., source: Optional[str] = ..., actor: Optional[str] = ...,
+                       at: Optional[_dt.datetime] = ..., command_id: Optional[str] = ...) -> Applied: ...
     def forget(self, case: str, *, at: _T, actor: str, reason: Optional[str] = ..., expect_version: Optional[int] = ...,
                command_id: Optional[str] = ...) -> Applied: ...
     def cases_by_phone(self, phone: str) -> List[Case]: ...

@@ -364,51 +364,87 @@ class OpenOptionsTest(unittest.TestCase):
 
 
 class HolidaysTest(unittest.TestCase):
-    HOLIDAY = {"year": 2027, "days": [{"name": "测试", "date": "2027-03-02", "isOffDay": True}]}
+    HOLIDAY = {"year": 2027, "source": "测试数据", "days": [{"name": "测试", "date": "2027-03-02", "isOffDay": True}]}
 
-    def due(self, db):
+    def deadline(self, db):
         db.register("S1", at=dt.datetime(2027, 3, 1, 10, tzinfo=CN), actor="zhang", property="P1", room="1",
                     owner="王", phone="13800000000", matter="漏水", call_taker="zhang", order_taker="li",
                     severity="serious")
-        return next(d.due for d in db.explain("S1").deadlines if d.rule == "S3b")
+        return next(d for d in db.explain("S1").deadlines if d.rule == "S3b")
+
+    def due(self, db):
+        return self.deadline(db).due
 
     def db(self):
-        db = hotline.open(policy="service-standard", unencrypted=True)
-        directory(db)
-        return db
+        return hotline.open(policy="service-standard", unencrypted=True)
 
     def test_an_off_day_moves_working_day_deadlines(self):
         with self.db() as db:
-            with self.assertRaises(hotline.OutOfRange):     # 2027 is beyond the built-in data
-                self.due(db)
+            directory(db)
+            # 2027 is beyond the built-in data: Monday-Friday count, and the deadline says so
+            guessed = self.deadline(db)
+            self.assertTrue(guessed.provisional)
         with self.db() as db:
-            db.load_holidays('{"year": 2027, "days": []}')
-            plain = self.due(db)
+            directory(db)
+            db.adopt_calendar(2027, {"year": 2027, "days": []})
+            d = self.deadline(db)
+            plain = d.due
+            self.assertFalse(d.provisional)
+            self.assertEqual(plain, guessed.due)
         with self.db() as db:
-            db.load_holidays(self.HOLIDAY)
+            directory(db)
+            db.adopt_calendar(2027, self.HOLIDAY)
             self.assertEqual(self.due(db) - plain, dt.timedelta(days=1))
+            year = db.calendar()["years"][-1]
+            self.assertEqual((year["year"], year["source"], year["recorded"]), (2027, "测试数据", True))
         ical = ("BEGIN:VCALENDAR\r\nBEGIN:VEVENT\r\nDTSTART;VALUE=DATE:20270302\r\nSUMMARY:测试\r\n"
                 "END:VEVENT\r\nEND:VCALENDAR\r\n")
         with self.db() as db:
-            db.load_holidays(ical.encode("utf-8"), format="ical")
+            directory(db)
+            db.adopt_calendar(2027, ical.encode("utf-8"), format="ical", source="feed")
             self.assertEqual(self.due(db) - plain, dt.timedelta(days=1))
 
-    def test_malformed_data_loads_nothing(self):
+    def test_adopting_recomputes_open_cases_and_belongs_to_the_database(self):
+        with tempfile.TemporaryDirectory() as tmp:
+            uri = "sqlite:" + os.path.join(tmp, "h.db")
+            with hotline.open(uri, policy="service-standard", unencrypted=True, mode="create") as db:
+                directory(db)
+                self.assertTrue(self.deadline(db).provisional)
+                self.assertFalse(db.case("S1").provisional)     # its next due is the 1-hour visit
+            with hotline.open(uri, policy="service-standard") as db:
+                db.adopt_calendar(2027, self.HOLIDAY)
+            # another handle computes with what the database recorded
+            with hotline.open(uri, policy="service-standard") as db:
+                d = next(x for x in db.explain("S1").deadlines if x.rule == "S3b")
+                self.assertFalse(d.provisional)
+                self.assertEqual(d.due, dt.datetime(2027, 3, 10, tzinfo=CN))   # 03-02 is off
+                self.assertTrue(db.verify_report().ok)
+                years = [y["year"] for y in db.calendar()["years"]]
+                self.assertEqual(years, [2024, 2025, 2026, 2027])
+
+    def test_malformed_data_records_nothing(self):
         bad = {"year": 2027, "days": [dict(self.HOLIDAY["days"][0]), {"name": "x", "date": "2027-13-01",
                                                                        "isOffDay": True}]}
         with self.db() as db:
+            directory(db)
             with self.assertRaises(hotline.Invalid):
-                db.load_holidays(bad)                 # the good day of it is not loaded either
+                db.adopt_calendar(2027, bad)                 # the good day of it is not recorded either
             with self.assertRaises(hotline.Invalid):
-                db.load_holidays("{not json")
+                db.adopt_calendar(2027, "{not json")
+            with self.assertRaises(hotline.NotFound):
+                db.adopt_calendar(2028, self.HOLIDAY)        # the data has nothing for 2028
             with self.assertRaises(ValueError):
-                db.load_holidays(self.HOLIDAY, format="xml")
+                db.adopt_calendar(2027, self.HOLIDAY, format="xml")
             with self.assertRaises(TypeError):
-                db.load_holidays(self.HOLIDAY, format="ical")
+                db.adopt_calendar(2027, self.HOLIDAY, format="ical")
             with self.assertRaises(TypeError):
-                db.load_holidays(None)
-            with self.assertRaises(hotline.OutOfRange):     # still no 2027 data at all
-                self.due(db)
+                db.adopt_calendar(2027)
+            with self.assertRaises(TypeError):
+                db.adopt_calendar(2027, self.HOLIDAY, builtin=True)
+            self.assertEqual(db.calendar()["last"], 2026)
+            self.assertTrue(self.deadline(db).provisional)     # still no 2027 data at all
+            db.adopt_calendar(2026, builtin=True)            # the library's own data, recorded
+            self.assertEqual(db.calendar()["years"][2]["source"], "built-in")
 
 
 class ExpectTest(unittest.TestCase):

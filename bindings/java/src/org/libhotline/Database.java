@@ -222,4 +222,33 @@ public final class Database implements AutoCloseable {
 	public String encryption() {
 		return with(h -> h.encryption());
 	}
+
+	/**
+	 * The working-day calendar the database computes with (share/doc/hotline/calendar.md)
+	 * as JSON text: {"years": [{"year", "source", "digest", "holidays", "workdays",
+	 * "recorded", ...}], "first", "last"}.
+	 */
+	public String calendar() {
+		return with(h -> h.calendar());
+	}
+
+	/**
+	 * Record {@code year}'s holidays and make-up working days in the database (a
+	 * `calendar` line): {@code format} "json" (the cn-holidays shape), "ical" or
+	 * "builtin" (the library's own data; {@code data} null). {@code actor}: an
+	 * administrator (null while the directory has none); {@code at} may be null.
+	 * Every open case's next due is recomputed in the same transaction.
+	 */
+	public Applied adoptCalendar(int year, String format, String data, String actor, Instant at) {
+		if (format == null)
+			throw new InvalidException("adoptCalendar needs a format: json, ical or builtin");
+		String line = Hotline.loaded().calendar_line(year, format, data, null);
+		StringBuilder extra = new StringBuilder();
+		if (actor != null)
+			extra.append("\"actor\":").append(quote(actor)).append(',');
+		if (at != null)
+			extra.append("\"at\":").append(quote(at.toString())).append(',');
+		// the line is a JSON object: the extra keys go first
+		return exec("{" + extra + line.strip().substring(1));
+	}
 }

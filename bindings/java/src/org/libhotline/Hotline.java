@@ -42,5 +42,9 @@ public final class Hotline {
 		String key_file_read(String path) {
 			return HotlineNative.key_file_read(path);
 		}
+
+		String calendar_line(int year, String format, String data, String source) {
+			return HotlineNative.calendar_line(year, format, data, source);
+		}
 	}
 }

@@ -294,4 +294,39 @@ class DatabaseTest {
 			assertEquals(3 + 200, db.verifyLog());
 		}
 	}
+
+	/** A serious complaint registered on 2027-03-01: its S3b due (5 working days), and whether it is provisional. */
+	static String s3b(Database db) {
+		// spaces dropped: enough to find keys and values in the pretty document
+		String e = db.explain("S1", null).replaceAll("\\s+", "");
+		int at = e.indexOf("\"rule\":\"S3b\"");
+		assertTrue(at >= 0, e);
+		int start = e.lastIndexOf('{', at), end = e.indexOf("\"title\"", at);
+		String dl = e.substring(start, e.indexOf('}', e.indexOf("\"state\"", start)) + 1);
+		int d = dl.indexOf("\"due\":\"") + 7;
+		return dl.substring(d, dl.indexOf('"', d)) + (dl.contains("\"provisional\":true") ? " provisional" : "");
+	}
+
+	@Test
+	void calendarBelongsToTheDatabase(@TempDir Path dir) {
+		String uri = "sqlite:" + dir.resolve("cal.db");
+		String serious = register("S1", "zhang", "05").replace("2026-11-02", "2027-03-01")
+			.replace("}", ",\"severity\":\"serious\"}");
+		try (Database db = directory(Hotline.open(uri, new OpenOptions().policy("service-standard").key(new byte[32], "k")))) {
+			db.exec(serious);
+			// no 2027 data: Monday-Friday counted, and the deadline says so
+			assertEquals("2027-03-09T00:00:00+08:00 provisional", s3b(db));
+			db.adoptCalendar(2027, "json", "{\"year\":2027,\"source\":\"test\",\"days\":[{\"name\":\"x\","
+				+ "\"date\":\"2027-03-02\",\"isOffDay\":true}]}", null, Instant.parse("2026-12-07T01:00:00Z"));
+			assertEquals("2027-03-10T00:00:00+08:00", s3b(db));
+			assertTrue(db.calendar().replaceAll("\\s+", "").contains("\"last\":2027"), db.calendar());
+			assertThrows(InvalidException.class, () -> db.adoptCalendar(2027, "xml", "<x/>", null, null));
+			assertThrows(NotFoundException.class, () -> db.adoptCalendar(2031, "builtin", null, null, null));
+		}
+		// another handle computes with what the database recorded
+		try (Database db = Hotline.open(uri, new OpenOptions().policy("service-standard").key(new byte[32], "k"))) {
+			assertEquals("2027-03-10T00:00:00+08:00", s3b(db));
+			assertTrue(db.verifyLog() > 0);
+		}
+	}
 }
