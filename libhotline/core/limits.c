@@ -71,6 +71,11 @@ const char *hotline__limits_id(const char *s, uint32_t *cp)
 	if (p[n - 1] == ' ')
 		return "ends with a space";
 	for (; *p; p += len) {
+		/* printable ASCII, the usual id, needs none of the checks below */
+		if (*p >= 0x20 && *p < 0x7f) {
+			len = 1;
+			continue;
+		}
 		if ((len = utf8_next(p, &c)) == 0)
 			return "is not well-formed UTF-8";
 		*cp = c;
