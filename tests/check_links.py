@@ -6,7 +6,7 @@ sees what it calls. It reads the library's object files with `nm` (the
 global symbols each defines, and the ones it leaves undefined), joins each
 undefined symbol to the file defining it, and so builds the file-level
 call graph. A node is a source file under libhotline/ without its
-extension (core/pii). Two rules:
+extension (core/pii). Three rules:
 
   (a) no upward call: folders are layered, lowest first,
 
@@ -17,7 +17,11 @@ extension (core/pii). Two rules:
       must not be called back by it, directly or through others.
       ALLOWED_CYCLES below lists the cycles known when the check came; it
       may only shrink: a listed cycle that is gone, or that grew, fails too
-      (remove the entry, or break the new cycle).
+      (remove the entry, or break the new cycle);
+  (c) no call back into the public command path: the public functions of
+      PUBLIC_COMMAND_PATH (hotline_db_exec_json, hotline_db_begin...) are
+      for applications; the library runs its own commands and batches
+      through the internal ones (hotline__db_exec_obj, hotline__db_batch_*).
 
 An object file outside libhotline/, or in a folder missing from the order,
 fails, so a new folder has to be given its place in FOLDERS.
@@ -44,6 +48,9 @@ RANK = {name: i for i, name in enumerate(FOLDERS)}
 # the file that owns its data, or down to a lower file).
 ALLOWED_CYCLES = [
 ]
+
+# Files whose public (hotline_, not hotline__) functions no other file of the library may call.
+PUBLIC_COMMAND_PATH = {"core/command", "core/builder"}
 
 # Global symbols a file may leave undefined because another object of the
 # library defines them: anything else (libc, jansson, libsodium...) is outside.
@@ -202,6 +209,11 @@ def problems_of(objects, nm="nm", allowed=None):
         if fa in RANK and fb in RANK and RANK[fb] > RANK[fa]:
             problems.append("upward call, %s/ may not call into %s/ (%s):\n%s"
                             % (fa, fb, " < ".join(FOLDERS), show(edges, a, b)))
+    for (a, b) in sorted(edges):
+        public = [n for n in edges[(a, b)] if n.startswith("hotline_") and not n.startswith("hotline__")]
+        if b in PUBLIC_COMMAND_PATH and public:
+            problems.append("%s calls the public command path of %s (%s): use the internal one"
+                            % (a, b, ", ".join(public)))
     comps, graph = components(edges)
     allowed_sets = [sorted(c) for c in allowed]
     for comp in comps:
@@ -242,7 +254,9 @@ def self_test(cc, nm):
         "storage/memory.c": "int hotline__strdup(void);\nint mem_open(void) { return hotline__strdup(); }\n",
         "core/db.c": "int mem_open(void);\nint hotline__db_fail(void) { return mem_open(); }\n",
         "core/command.c": "int hotline__db_fail(void);\nint hotline__pii_seal(void);\n"
-                          "int hotline__exec(void) { return hotline__db_fail() + hotline__pii_seal(); }\n",
+                          "int hotline__exec(void) { return hotline__db_fail() + hotline__pii_seal(); }\n"
+                          "int hotline_db_exec_json(void) { return hotline__exec(); }\n",
+        "core/migrate.c": "int hotline__exec(void);\nint hotline_db_encrypt(void) { return hotline__exec(); }\n",
         "core/pii.c": "int hotline__db_fail(void);\nint hotline__pii_seal(void) { return hotline__db_fail(); }\n",
     }
     planted = "int hotline__exec(void);\nint hotline__db_fail(void);\n" \
@@ -276,6 +290,10 @@ def self_test(cc, nm):
           r"allowed cycle core/command, core/pii no longer exists as listed"]),
         ("allowed cycle that is gone", {}, [["core/command", "core/pii"]], 1,
          [r"allowed cycle core/command, core/pii no longer exists as listed: remove it"]),
+        ("public command path called from inside", {
+            "core/migrate.c": "int hotline_db_exec_json(void);\n"
+                              "int hotline_db_encrypt(void) { return hotline_db_exec_json(); }\n"}, [], 1,
+         [r"core/migrate calls the public command path of core/command \(hotline_db_exec_json\): use the internal one"]),
         ("unknown folder", {"extra/q.c": "int hotline__seterr(void);\nint q(void) { return hotline__seterr(); }\n"},
          [], 1, [r"libhotline/extra/q: folder 'extra' has no place in the layer order"]),
     ]
@@ -322,7 +340,8 @@ def main():
         ap.error("no object files given")
     rc = check(objects, args.nm)
     if rc == 0:
-        print("check_links: %d files, no cycle, no upward call (%s)" % (len(objects), " < ".join(FOLDERS)))
+        print("check_links: %d files, no cycle, no upward call (%s), no call into the public command path"
+              % (len(objects), " < ".join(FOLDERS)))
     return rc
 
 
