@@ -230,6 +230,14 @@ int hotline_db_begin(hotline_db *db)
 	if (!db)
 		return hotline__last_error_set(HOTLINE_EINVALID, "database handle is NULL");
 	pthread_mutex_lock(&db->mu);
+	rc = hotline__db_batch_begin(db);
+	pthread_mutex_unlock(&db->mu);
+	return rc;
+}
+
+int hotline__db_batch_begin(hotline_db *db)
+{
+	int rc;
 	hotline__clearerr(&db->err);
 	if (db->read_only)
 		rc = hotline__db_fail(db, HOTLINE_EINVALID, "the database was opened read-only");
@@ -241,7 +249,6 @@ int hotline_db_begin(hotline_db *db)
 		db->st->rollback(db->st);
 	else
 		db->in_batch = 1;
-	pthread_mutex_unlock(&db->mu);
 	return rc;
 }
 
@@ -251,6 +258,14 @@ int hotline_db_commit(hotline_db *db)
 	if (!db)
 		return hotline__last_error_set(HOTLINE_EINVALID, "database handle is NULL");
 	pthread_mutex_lock(&db->mu);
+	rc = hotline__db_batch_commit(db);
+	pthread_mutex_unlock(&db->mu);
+	return rc;
+}
+
+int hotline__db_batch_commit(hotline_db *db)
+{
+	int rc;
 	hotline__clearerr(&db->err);
 	if (!db->in_batch) {
 		rc = hotline__db_fail(db, HOTLINE_EINVALID, "no batch is open on this handle");
@@ -263,16 +278,23 @@ int hotline_db_commit(hotline_db *db)
 	} else {
 		db->in_batch = 0;
 	}
-	pthread_mutex_unlock(&db->mu);
 	return rc;
 }
 
 int hotline_db_rollback(hotline_db *db)
 {
-	int rc = 0;
+	int rc;
 	if (!db)
 		return hotline__last_error_set(HOTLINE_EINVALID, "database handle is NULL");
 	pthread_mutex_lock(&db->mu);
+	rc = hotline__db_batch_rollback(db);
+	pthread_mutex_unlock(&db->mu);
+	return rc;
+}
+
+int hotline__db_batch_rollback(hotline_db *db)
+{
+	int rc = 0;
 	hotline__clearerr(&db->err);
 	if (!db->in_batch) {
 		rc = hotline__db_fail(db, HOTLINE_EINVALID, "no batch is open on this handle");
@@ -280,7 +302,6 @@ int hotline_db_rollback(hotline_db *db)
 		db->st->rollback(db->st);
 		batch_abort(db);
 	}
-	pthread_mutex_unlock(&db->mu);
 	return rc;
 }
 

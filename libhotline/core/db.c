@@ -22,26 +22,6 @@ const char *hotline_version(int *major, int *minor, int *patch)
 	return HOTLINE_VERSION;
 }
 
-const char *hotline_error_name(int code)
-{
-	if (code == 0)
-		return "ok";
-#define HOTLINE__ERR_NAME(name, value, json, msg) if (code == value) return json;
-	HOTLINE_ERRORS(HOTLINE__ERR_NAME)
-#undef HOTLINE__ERR_NAME
-	return "unknown";
-}
-
-const char *hotline_error_describe(int code)
-{
-	if (code == 0)
-		return "success";
-#define HOTLINE__ERR_MSG(name, value, json, msg) if (code == value) return msg;
-	HOTLINE_ERRORS(HOTLINE__ERR_MSG)
-#undef HOTLINE__ERR_MSG
-	return "unknown error";
-}
-
 void hotline_free(void *p)
 {
 	free(p);

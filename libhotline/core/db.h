@@ -30,7 +30,7 @@ struct hotline_db {
 	int64_t dir_head_seq;
 	char dir_head_hash[65];
 	hotline__cache cache;
-	hotline__keys keys;           /* owners' personal data (core/pii.c) */
+	hotline__keys keys;           /* owners' personal data (core/keystore.c) */
 	int internal_cmd;             /* the library records a command of its own (encrypt_record) */
 	int lost_race;                /* a storage call failed with HOTLINE_ECONFLICT: another writer won; the command may run again */
 };

@@ -19,6 +19,8 @@
 
 struct hotline__cmdctx;
 
+/* The personal fields: owner, phone, room, then NULL. */
+extern const char *const hotline__pii_fields[];
 /* 1 for owner, phone, room. */
 int hotline__pii_is_field(const char *name);
 /* The masked form of a personal value (caller frees): 138****0000, 王**, 3-2**. */

@@ -154,18 +154,20 @@ int hotline_replay(char **out, const char *const *files, size_t nfiles, const ho
 	lists.repeated = json_array();
 	lists.latest = HOTLINE_TIME_NONE;
 	cases = json_array();
-	/* all or nothing (DESIGN §6.3): the whole run is one transaction */
-	if ((rc = hotline_db_begin(db)) != 0)
+	/* all or nothing (DESIGN §6.3): the whole run is one transaction, a batch of the internal path */
+	pthread_mutex_lock(&db->mu);
+	if ((rc = hotline__db_batch_begin(db)) != 0)
 		hotline__last_error_set(rc, "%s", hotline_db_errmsg(db));
 	for (i = 0; i < nfiles && rc == 0; i++)
 		rc = replay_file(db, files[i], nfiles > 1, &lists);
-	if (rc == 0 && (rc = hotline_db_commit(db)) != 0)
+	if (rc == 0 && (rc = hotline__db_batch_commit(db)) != 0)
 		hotline__last_error_set(rc, "%s", hotline_db_errmsg(db));
 	if (rc) {
 		char msg[600];
 		snprintf(msg, sizeof(msg), "%s", hotline_last_error());
 		if (db->in_batch)
-			hotline_db_rollback(db);
+			hotline__db_batch_rollback(db);
+		pthread_mutex_unlock(&db->mu);
 		if (opts && opts->db_uri)
 			hotline__last_error_set(rc, "%s (nothing of this run was stored)", msg);
 		else
@@ -173,7 +175,6 @@ int hotline_replay(char **out, const char *const *files, size_t nfiles, const ho
 		goto out;
 	}
 	as_of = opts && opts->as_of != HOTLINE_TIME_NONE ? opts->as_of : lists.latest;
-	pthread_mutex_lock(&db->mu);
 	rc = db->st->cases_foreach(db->st, &q, cases_cb, cases);
 	if (rc)
 		hotline__db_storage_fail(db, rc, "listing cases");

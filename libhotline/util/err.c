@@ -39,3 +39,24 @@ const char *hotline_last_error(void)
 {
 	return last_error;
 }
+
+/* The names and messages of the codes (hotline/errors.h), here so that every layer may describe a failure. */
+const char *hotline_error_name(int code)
+{
+	if (code == 0)
+		return "ok";
+#define HOTLINE__ERR_NAME(name, value, json, msg) if (code == value) return json;
+	HOTLINE_ERRORS(HOTLINE__ERR_NAME)
+#undef HOTLINE__ERR_NAME
+	return "unknown";
+}
+
+const char *hotline_error_describe(int code)
+{
+	if (code == 0)
+		return "success";
+#define HOTLINE__ERR_MSG(name, value, json, msg) if (code == value) return msg;
+	HOTLINE_ERRORS(HOTLINE__ERR_MSG)
+#undef HOTLINE__ERR_MSG
+	return "unknown error";
+}
