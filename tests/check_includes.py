@@ -29,6 +29,8 @@ import re
 import sys
 import tempfile
 
+from check_links import components, example_cycle
+
 FOLDERS = ["util", "calendar", "model", "storage", "rules", "core"]
 RANK = {name: i for i, name in enumerate(FOLDERS)}
 INCLUDE = re.compile(r'^\s*#\s*include\s*"([^"]+)"')
@@ -93,87 +95,10 @@ def scan(root):
 
 
 def cycles(edges):
-    """Strongly connected components with more than one module (Tarjan), each as
-    one example cycle through all its members where possible, sorted."""
-    graph = {}
-    for (a, b) in edges:
-        graph.setdefault(a, set()).add(b)
-        graph.setdefault(b, set())
-    index, low, on_stack, stack, comps = {}, {}, set(), [], []
-    counter = [0]
-
-    def strong(v):
-        # iterative Tarjan, so deep trees do not hit the recursion limit
-        work = [(v, iter(sorted(graph[v])))]
-        index[v] = low[v] = counter[0]
-        counter[0] += 1
-        stack.append(v)
-        on_stack.add(v)
-        while work:
-            node, it = work[-1]
-            advanced = False
-            for w in it:
-                if w not in index:
-                    index[w] = low[w] = counter[0]
-                    counter[0] += 1
-                    stack.append(w)
-                    on_stack.add(w)
-                    work.append((w, iter(sorted(graph[w]))))
-                    advanced = True
-                    break
-                if w in on_stack:
-                    low[node] = min(low[node], index[w])
-            if advanced:
-                continue
-            work.pop()
-            if work:
-                parent = work[-1][0]
-                low[parent] = min(low[parent], low[node])
-            if low[node] == index[node]:
-                comp = []
-                while True:
-                    w = stack.pop()
-                    on_stack.discard(w)
-                    comp.append(w)
-                    if w == node:
-                        break
-                if len(comp) > 1:
-                    comps.append(sorted(comp))
-
-    for v in sorted(graph):
-        if v not in index:
-            strong(v)
-    result = []
-    for comp in sorted(comps):
-        members = set(comp)
-        # shortest cycle back to the first member, by breadth-first search
-        start = comp[0]
-        prev = {start: None}
-        queue = [start]
-        found = None
-        while queue and found is None:
-            nxt = []
-            for u in queue:
-                for w in sorted(graph[u]):
-                    if w not in members:
-                        continue
-                    if w == start:
-                        found = u
-                        break
-                    if w not in prev:
-                        prev[w] = u
-                        nxt.append(w)
-                if found is not None:
-                    break
-            queue = nxt
-        path = [start]
-        u = found
-        while u is not None and u != start:
-            path.insert(1, u)
-            u = prev[u]
-        path.append(start)
-        result.append((comp, path))
-    return result
+    """Strongly connected components with more than one module, each with one
+    example cycle through its first member, sorted (the link check's graph code)."""
+    comps, graph = components(edges)
+    return [(comp, example_cycle(comp, graph)) for comp in comps]
 
 
 def problems_of(root):

@@ -15,6 +15,8 @@ import glob
 import os
 import sys
 
+from generated_file import write_or_check
+
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 DEFAULT_OUT = os.path.join(ROOT, "libhotline", "calendar", "builtin_holidays.c")
 
@@ -50,21 +52,7 @@ def main():
     args = ap.parse_args()
     files = args.files or sorted(glob.glob(os.path.join(ROOT, "data", "cn-holidays-*.json")))
     text = generate(files)
-    if args.check:
-        try:
-            with open(args.out, encoding="utf-8") as f:
-                current = f.read()
-        except OSError:
-            current = None
-        if current != text:
-            print("%s is stale: run tools/embed_holidays.py" % args.out, file=sys.stderr)
-            return 1
-        return 0
-    tmp = args.out + ".tmp"
-    with open(tmp, "w", encoding="utf-8", newline="\n") as f:
-        f.write(text)
-    os.replace(tmp, args.out)
-    return 0
+    return write_or_check(args.out, text, args.check, "tools/embed_holidays.py")
 
 
 if __name__ == "__main__":

@@ -17,6 +17,8 @@ import json
 import os
 import sys
 
+from generated_file import write_or_check
+
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 DEFAULT_OUT = os.path.join(ROOT, "libhotline", "rules", "builtin_policies.c")
 MAX_PIECE = 2000  # bytes per literal, well under 4095 after escaping
@@ -123,21 +125,7 @@ def main():
         d = os.path.join(ROOT, "policies")
         paths = sorted(os.path.join(d, f) for f in os.listdir(d) if f.endswith(".json"))
     text = generate(paths)
-    if args.check:
-        try:
-            with open(args.out, encoding="utf-8") as f:
-                current = f.read()
-        except OSError:
-            current = None
-        if current != text:
-            print("%s is stale: run tools/embed_policies.py" % args.out, file=sys.stderr)
-            return 1
-        return 0
-    tmp = args.out + ".tmp"
-    with open(tmp, "w", encoding="utf-8", newline="\n") as f:
-        f.write(text)
-    os.replace(tmp, args.out)
-    return 0
+    return write_or_check(args.out, text, args.check, "tools/embed_policies.py")
 
 
 if __name__ == "__main__":
