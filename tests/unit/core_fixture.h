@@ -7,7 +7,9 @@
 #include <setjmp.h>
 #include <stdint.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 #include <cmocka.h>
 
 #include <hotline.h>
@@ -95,6 +97,25 @@ static inline size_t event_count(hotline_db *db, const char *id)
 	n = hotline_event_list_count(l);
 	hotline_event_list_free(l);
 	return n;
+}
+
+/* A scratch SQLite database under $TMPDIR named after the test and the process: its path and URI. */
+static inline void fixture_sqlite_file(char *path, size_t path_size, char *uri, size_t uri_size, const char *name)
+{
+	snprintf(path, path_size, "%s/%s-%d.db", getenv("TMPDIR") ? getenv("TMPDIR") : "/tmp", name, (int)getpid());
+	snprintf(uri, uri_size, "sqlite:%s", path);
+	remove(path);
+}
+
+/* Removes it with its WAL and shared-memory files. */
+static inline void fixture_sqlite_remove(const char *path)
+{
+	char side[300];
+	remove(path);
+	snprintf(side, sizeof(side), "%s-wal", path);
+	remove(side);
+	snprintf(side, sizeof(side), "%s-shm", path);
+	remove(side);
 }
 
 #endif

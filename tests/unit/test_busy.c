@@ -16,21 +16,14 @@ static char path[256], uri[300];
 static int setup(void **state)
 {
 	(void)state;
-	snprintf(path, sizeof(path), "%s/busy-%d.db", getenv("TMPDIR") ? getenv("TMPDIR") : "/tmp", (int)getpid());
-	snprintf(uri, sizeof(uri), "sqlite:%s", path);
-	remove(path);
+	fixture_sqlite_file(path, sizeof(path), uri, sizeof(uri), "busy");
 	return 0;
 }
 
 static int teardown(void **state)
 {
-	char side[300];
 	(void)state;
-	remove(path);
-	snprintf(side, sizeof(side), "%s-wal", path);
-	remove(side);
-	snprintf(side, sizeof(side), "%s-shm", path);
-	remove(side);
+	fixture_sqlite_remove(path);
 	return 0;
 }
 
