@@ -114,6 +114,16 @@ HOTLINE_EXTERN(const char *) hotline_db_errmsg(hotline_db *db);
 /** Code of this handle's last failure (0 when none). */
 HOTLINE_EXTERN(int) hotline_db_errcode(hotline_db *db);
 
+/**
+ * The policy in the record (share/doc/hotline/policy-record.md), as JSON:
+ * {"in_use": {"name", "digest"}, "recorded": {"name", "digest"} or null,
+ * "what_if": bool}. `digest` is the SHA-256 (hex) of the policy's text;
+ * `recorded` is null for a database whose log began before policies were
+ * recorded (or that has no event yet); `what_if` is true when the handle
+ * reads under another policy than the recorded one. Free *out with hotline_free.
+ */
+HOTLINE_EXTERN(int) hotline_db_policy_json(char **out, hotline_db *db);
+
 /** Name of the policy the handle computes with ("gm-hotline"...): the database's, or a what-if's. */
 HOTLINE_EXTERN(const char *) hotline_db_policy(hotline_db *db);
 

@@ -174,3 +174,37 @@ void hotline__db_policy_settle(hotline_db *db, int ok)
 		db->rec_digest[0] = '\0'; /* out of memory: the next sync reads it back */
 	choose(db);
 }
+
+int hotline_db_policy_json(char **out, hotline_db *db)
+{
+	json_t *doc;
+	int rc = 0;
+	if (!db)
+		return hotline__last_error_set(HOTLINE_EINVALID, "database handle is NULL");
+	if (!out)
+		return hotline__db_fail(db, HOTLINE_EINVALID, "out is NULL");
+	*out = NULL;
+	pthread_mutex_lock(&db->mu);
+	hotline__clearerr(&db->err);
+	/* a read transaction, so that a policy another connection recorded is seen */
+	if (!db->in_batch && (rc = db->st->begin(db->st, 0)) != 0) {
+		rc = hotline__db_storage_fail(db, rc, "starting a read transaction");
+	} else {
+		if (!db->in_batch) {
+			rc = hotline__db_sync(db);
+			db->st->rollback(db->st);
+		}
+	}
+	if (rc == 0) {
+		const char *dig = db->policy == db->given ? db->given_digest : db->rec_digest;
+		doc = json_pack("{s:{s:s, s:s}, s:o, s:b}", "in_use", "name", hotline__policy_name(db->policy), "digest", dig,
+			"recorded", db->rec_name ? json_pack("{s:s, s:s}", "name", db->rec_name, "digest", db->rec_digest)
+				: json_null(),
+			"what_if", hotline__db_what_if(db));
+		if (!doc || !(*out = json_dumps(doc, JSON_INDENT(2) | JSON_SORT_KEYS)))
+			rc = hotline__db_fail(db, HOTLINE_ENOMEM, "out of memory");
+		json_decref(doc);
+	}
+	pthread_mutex_unlock(&db->mu);
+	return rc;
+}
