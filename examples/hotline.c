@@ -173,7 +173,12 @@ static const command_help COMMANDS[] = {
 	  "  --actor ID          the administrator who adopts it (none while the directory has none)\n"
 	  "  --at INSTANT        when it was adopted; default now\n"
 	  POLICY_OPT DB_OPT JSON_OPT LANG_OPT,
-	  "hotline calendar adopt 2027 --file cn-holidays-2027.json --actor admin --policy service-standard --db sqlite:hotline.db" },
+	  "hotline calendar adopt 2027 --file cn-holidays-2027.json --actor admin --db sqlite:hotline.db" },
+	{ "policy", "hotline policy [--policy NAME|FILE] [--db URI] [--json] [--lang zh|en]",
+	  "the policy the database records, and the one a reading call would use",
+	  "  --policy NAME|FILE  a what-if: the policy a reading call would use instead\n"
+	  DB_OPT JSON_OPT LANG_OPT,
+	  "hotline policy --db sqlite:hotline.db" },
 	{ "help", "hotline help [CMD]", "this list, or one subcommand's options and example", "", "hotline help due" },
 };
 #define NCOMMANDS (sizeof(COMMANDS) / sizeof(COMMANDS[0]))
@@ -1785,6 +1790,46 @@ static int cmd_calendar(const args *a)
 	return rc;
 }
 
+/* The policy in the record (DESIGN §6.7): what the database records, what a reading call uses. */
+static int cmd_policy(const args *a)
+{
+	hotline_db *db;
+	char *out = NULL;
+	int rc = 0, lang_zh = zh(a);
+	if (a->npos) {
+		usage(stderr);
+		return 2;
+	}
+	if ((rc = open_db(a, &db)) != 0)
+		return rc;
+	if (hotline_db_policy_json(&out, db) != 0) {
+		rc = fail(hotline_db_errmsg(db));
+	} else if (a->json) {
+		puts(out);
+	} else {
+		json_t *doc = parse_doc(out), *rec, *use;
+		if (!doc) {
+			rc = 1;
+		} else {
+			rec = json_object_get(doc, "recorded");
+			use = json_object_get(doc, "in_use");
+			if (json_is_object(rec))
+				printf(lang_zh ? "数据库记录的制度: %s  sha256 %s\n" : "recorded policy: %s  sha256 %s\n",
+					json_string_value(json_object_get(rec, "name")), json_string_value(json_object_get(rec, "digest")));
+			else
+				printf(lang_zh ? "数据库未记录制度（早于记录制度的数据库）\n"
+					: "recorded policy: none (a database made before policies were recorded)\n");
+			printf(lang_zh ? "读取使用: %s  sha256 %s%s\n" : "reads use:       %s  sha256 %s%s\n",
+				json_string_value(json_object_get(use, "name")), json_string_value(json_object_get(use, "digest")),
+				json_is_true(json_object_get(doc, "what_if")) ? L("（假设，仅可读取）", " (a what-if: reading only)") : "");
+			json_decref(doc);
+		}
+	}
+	hotline_free(out);
+	hotline_db_close(db);
+	return rc;
+}
+
 static int cmd_lifecycle(const args *a)
 {
 	char *out;
@@ -1825,7 +1870,7 @@ int main(int argc, char **argv)
 		{ "checkpoint", cmd_checkpoint }, { "assess", cmd_assess }, { "explain", cmd_explain },
 		{ "sweep", cmd_sweep }, { "directory", cmd_directory }, { "cases", cmd_cases }, { "due", cmd_due },
 		{ "encryption", cmd_encryption }, { "encrypt", cmd_encrypt }, { "rotate-key", cmd_rotate_key },
-		{ "lifecycle", cmd_lifecycle }, { "calendar", cmd_calendar },
+		{ "lifecycle", cmd_lifecycle }, { "calendar", cmd_calendar }, { "policy", cmd_policy },
 	};
 	args a;
 	size_t i;

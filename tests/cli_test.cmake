@@ -309,6 +309,25 @@ execute_process(COMMAND ${CLI} calendar adopt 2031 --builtin --db ${NY} RESULT_V
 if(NOT rc EQUAL 1 OR NOT e MATCHES "2031")
 	message(FATAL_ERROR "a year the library does not ship must fail naming it: rc=${rc} ${e}")
 endif()
+# The policy belongs to the record (DESIGN §6.7): without --policy the tool reads the database's;
+# another policy only reads (a what-if) and writes nothing.
+execute_process(COMMAND ${CLI} due --db ${NY} ${WINDOW} OUTPUT_VARIABLE o ERROR_VARIABLE e RESULT_VARIABLE rc)
+if(NOT rc EQUAL 0 OR NOT o MATCHES "S3b" OR o MATCHES "R1[4-7]")
+	message(FATAL_ERROR "due with no --policy on a service-standard database must show its S-rules: rc=${rc} ${o} ${e}")
+endif()
+execute_process(COMMAND ${CLI} due --json --policy gm-hotline --db ${NY} ${WINDOW} OUTPUT_VARIABLE o RESULT_VARIABLE rc)
+if(NOT rc EQUAL 0 OR NOT o MATCHES "\"policy\": \"gm-hotline\"" OR NOT o MATCHES "\"policy_digest\": \"[0-9a-f]+\"")
+	message(FATAL_ERROR "due under another policy is a what-if naming it: rc=${rc} ${o}")
+endif()
+execute_process(COMMAND ${CLI} calendar adopt 2027 --file ${Y2027} --policy gm-hotline --db ${NY}
+	OUTPUT_VARIABLE o ERROR_VARIABLE e RESULT_VARIABLE rc)
+if(rc EQUAL 0 OR NOT e MATCHES "service-standard" OR NOT e MATCHES "gm-hotline")
+	message(FATAL_ERROR "a writer under another policy must be refused naming both: rc=${rc} ${o} ${e}")
+endif()
+execute_process(COMMAND ${CLI} policy --policy gm-hotline --db ${NY} --lang en OUTPUT_VARIABLE o RESULT_VARIABLE rc)
+if(NOT rc EQUAL 0 OR NOT o MATCHES "recorded policy: service-standard  sha256 [0-9a-f]+" OR NOT o MATCHES "gm-hotline.*what-if")
+	message(FATAL_ERROR "policy must show the recorded policy and the what-if: rc=${rc} ${o}")
+endif()
 # replay --holidays: the file's years are recorded first
 execute_process(COMMAND ${CLI} replay --policy service-standard --holidays ${Y2027} ${SRC}/tests/scenarios/new-year.jsonl
 	OUTPUT_VARIABLE o ERROR_VARIABLE e RESULT_VARIABLE rc)

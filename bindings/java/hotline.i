@@ -182,6 +182,7 @@ struct hl_db {};
 %newobject hl_db::checkpoint;
 %newobject hl_db::encryption;
 %newobject hl_db::calendar;
+%newobject hl_db::policy_json;
 %newobject calendar_line;
 
 %extend hl_db {
@@ -379,6 +380,14 @@ struct hl_db {};
 		char *out = NULL;
 		int rc;
 		if (hl_live($self) && (rc = hotline_db_encryption(&out, $self->db)) != 0)
+			hl_db_fail($self, rc);
+		return out;
+	}
+	/* The policy the database records and the one the handle reads under (JSON). */
+	char *policy_json() {
+		char *out = NULL;
+		int rc;
+		if (hl_live($self) && (rc = hotline_db_policy_json(&out, $self->db)) != 0)
 			hl_db_fail($self, rc);
 		return out;
 	}

@@ -133,7 +133,7 @@ HOTLINE_EXTERN(int) hotline_verify_options_init(hotline_verify_options *opts, un
  * event_not_allowed, case_unrebuildable, snapshot_stale, snapshot_differs,
  * snapshot_without_events, events_without_snapshot, directory_event_unreadable,
  * directory_record_missing, directory_record_differs,
- * directory_record_unexplained, trigger_missing, trigger_changed (or a
+ * directory_record_unexplained, policy_record_differs, trigger_missing, trigger_changed (or a
  * backend's own protection codes), checkpoint_mismatch, checkpoint_ahead,
  * checkpoint_unsigned, checkpoint_signature_invalid.
  */

@@ -30,7 +30,14 @@ struct hotline_storage; /* <hotline/sys/storage.h> */
 typedef struct hotline_db_options {
 	/** The struct's version: the _VERSION macro, set by the _INIT macro or the _init() function. */
 	unsigned int version;
-	/** Policy: a built-in name ("gm-hotline", the default when NULL) or a path to a policy JSON file. */
+	/**
+	 * Policy: a built-in name or a path to a policy JSON file. NULL: the
+	 * policy the database records (share/doc/hotline/policies.md), or
+	 * "gm-hotline" for a database that records none. A database records the
+	 * handle's policy with the first event of its log. Another policy than
+	 * the recorded one is a what-if: reading calls use it (their documents
+	 * say "policy_digest"), every command is refused with HOTLINE_EPOLICY.
+	 */
 	const char *policy;
 	/**
 	 * SQLite busy timeout in milliseconds (0: default 5000): how long a write,
@@ -107,7 +114,17 @@ HOTLINE_EXTERN(const char *) hotline_db_errmsg(hotline_db *db);
 /** Code of this handle's last failure (0 when none). */
 HOTLINE_EXTERN(int) hotline_db_errcode(hotline_db *db);
 
-/** Name of the handle's policy ("gm-hotline"...). */
+/**
+ * The policy in the record (share/doc/hotline/policy-record.md), as JSON:
+ * {"in_use": {"name", "digest"}, "recorded": {"name", "digest"} or null,
+ * "what_if": bool}. `digest` is the SHA-256 (hex) of the policy's text;
+ * `recorded` is null for a database whose log began before policies were
+ * recorded (or that has no event yet); `what_if` is true when the handle
+ * reads under another policy than the recorded one. Free *out with hotline_free.
+ */
+HOTLINE_EXTERN(int) hotline_db_policy_json(char **out, hotline_db *db);
+
+/** Name of the policy the handle computes with ("gm-hotline"...): the database's, or a what-if's. */
 HOTLINE_EXTERN(const char *) hotline_db_policy(hotline_db *db);
 
 /** Free memory the library handed to the caller (strings). NULL is allowed. */

@@ -121,6 +121,13 @@ int hotline__checkpoint_compute(hotline_storage *st, int64_t up_to, hotline__che
 	if (rc == STOP)
 		rc = 0;
 	hotline__sha256_init(&dir);
+	/* the policy the database was created under, which no event wrote (core/policy_record.c) */
+	if (rc == 0) {
+		dir_fold d = { &dir, 0 };
+		rc = st->dir_get(st, "policy", "created", dir_row_cb, &d);
+		if (rc == HOTLINE_ENOT_FOUND)
+			rc = 0;
+	}
 	/* in the order the events wrote them */
 	for (i = 0; rc == 0 && i < f.dir.n_rows; i++) {
 		const hotline__dir_row *row = &f.dir.rows[i];

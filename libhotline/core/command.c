@@ -218,6 +218,7 @@ static int confirm_id(hotline__cmdctx *c, int rc)
 static void batch_abort(hotline_db *db)
 {
 	db->in_batch = 0;
+	hotline__db_policy_settle(db, 0);
 	hotline__cache_clear(&db->cache);
 	/* the batch's definitions are gone: the next sync reloads the directory */
 	db->dir_head_seq = -1;
@@ -277,6 +278,7 @@ int hotline__db_batch_commit(hotline_db *db)
 		hotline__db_fail(db, rc, "%s", msg);
 	} else {
 		db->in_batch = 0;
+		hotline__db_policy_settle(db, 1);
 	}
 	return rc;
 }
@@ -393,6 +395,12 @@ static int exec_once(hotline_db *db, json_t *obj, int64_t *seq_out, int *repeate
 			goto done;
 		}
 	}
+	/* a handle reading under another policy (a what-if) writes nothing (DESIGN §6.7) */
+	if ((rc = hotline__db_policy_check_write(db)) != 0) {
+		if (!db->in_batch)
+			db->st->rollback(db->st);
+		goto done;
+	}
 	if ((rc = confirm_id(&c, hotline__validate_repeat(&c))) == 0 && c.repeated) {
 		/* a retry of a command already applied: its original seq, and nothing changes */
 		if (!db->in_batch)
@@ -421,9 +429,12 @@ static int exec_once(hotline_db *db, json_t *obj, int64_t *seq_out, int *repeate
 		db->st->rollback(db->st);
 		goto done;
 	}
-	if ((rc = apply(&c, seq_out)) != 0) {
+	/* the first event of a log records the policy the database runs under (DESIGN §6.7) */
+	if ((rc = hotline__db_policy_record(db)) != 0 || (rc = apply(&c, seq_out)) != 0) {
 		/* A write failed half-way: nothing of the command (or of its batch) may stay. */
 		db->st->rollback(db->st);
+		if (!db->in_batch)
+			hotline__db_policy_settle(db, 0);
 		hotline__cache_clear(&db->cache);
 		if (db->in_batch)
 			batch_abort(db);
@@ -434,12 +445,15 @@ static int exec_once(hotline_db *db, json_t *obj, int64_t *seq_out, int *repeate
 		goto done;
 	}
 	if (!db->in_batch && (rc = db->st->commit(db->st)) != 0) {
+		hotline__db_policy_settle(db, 0);
 		rc = hotline__db_storage_fail(db, rc, "committing");
 		hotline__cache_clear(&db->cache);
 		if (db->lost_race)
 			as_given(obj, orig, own_id);
 		goto done;
 	}
+	if (!db->in_batch)
+		hotline__db_policy_settle(db, 1);
 	if (c.t->on == HOTLINE__ON_DIRECTORY) {
 		/* Cached once written; a batch that rolls back reloads the cache. */
 		int arc = hotline__directory_add(&db->dir, c.kind, obj,

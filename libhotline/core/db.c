@@ -10,6 +10,7 @@
 #include "core/db.h"
 #include "core/dirstore.h"
 #include "hotline/errors.h"
+#include "util/sha256.h"
 
 const char *hotline_version(int *major, int *minor, int *patch)
 {
@@ -85,6 +86,11 @@ int hotline__db_load_directory(hotline_db *db)
 		db->dir_head_seq = -1;
 		return hotline__db_fail_err(db, &err);
 	}
+	/* so is the policy, which gives the calendar its zone */
+	if ((rc = hotline__db_policy_load(db, &err)) != 0) {
+		db->dir_head_seq = -1;
+		return hotline__db_fail_err(db, &err);
+	}
 	/* the calendar is recorded beside the directory (DESIGN §6.7): it is reloaded with it */
 	if ((rc = hotline__dirstore_calendar(hotline__policy_zone_offset(db->policy), &db->dir, &cal, &err)) != 0) {
 		db->dir_head_seq = -1;
@@ -120,8 +126,19 @@ int hotline__db_sync(hotline_db *db)
 		return 0;
 	/* another connection committed: the directory changed only if the organisation stream moved */
 	if (db->dir_head_seq >= 0 && db->st->stream_head(db->st, "", &seq, hash) == 0 &&
-	    seq == db->dir_head_seq && strcmp(hash, db->dir_head_hash) == 0)
+	    seq == db->dir_head_seq && strcmp(hash, db->dir_head_hash) == 0) {
+		/* a database's first event (a case's, maybe) records its policy */
+		if (!db->rec_name && !db->rec_legacy) {
+			const hotline__policy *was = db->policy;
+			hotline__err err;
+			hotline__clearerr(&err);
+			if (hotline__db_policy_load(db, &err) != 0)
+				return hotline__db_fail_err(db, &err);
+			if (db->policy != was)
+				return hotline__db_load_directory(db); /* the calendar in its zone */
+		}
 		return 0;
+	}
 	return hotline__db_load_directory(db);
 }
 
@@ -169,16 +186,27 @@ static int check_backend(hotline_storage *st)
 	return 0;
 }
 
-static int load_policy(hotline__policy **out, const char *spec, hotline__err *err)
+/* Loads the policy spec names into *out; *text_out is its full text (malloc'd). */
+static int load_policy(hotline__policy **out, char **text_out, const char *spec, hotline__err *err)
 {
 	FILE *f;
 	char *buf;
 	long len;
 	int rc;
+	*text_out = NULL;
 	if (!spec || !*spec)
 		spec = "gm-hotline";
-	if (!strchr(spec, '/') && !strstr(spec, ".json"))
-		return hotline__policy_builtin(out, spec, err);
+	if (!strchr(spec, '/') && !strstr(spec, ".json")) {
+		size_t n = 0;
+		if ((rc = hotline__policy_builtin(out, spec, err)) != 0)
+			return rc;
+		if (!(*text_out = hotline__policy_builtin_text(spec, &n))) {
+			hotline__policy_free(*out);
+			*out = NULL;
+			return hotline__seterr(err, HOTLINE_ENOMEM, "out of memory");
+		}
+		return 0;
+	}
 	f = fopen(spec, "rb");
 	if (!f)
 		return hotline__seterr(err, HOTLINE_EIO, "cannot read policy file '%s'", spec);
@@ -203,9 +231,11 @@ static int load_policy(hotline__policy **out, const char *spec, hotline__err *er
 		char msg[sizeof(err->msg)];
 		snprintf(msg, sizeof(msg), "%s", err->msg);
 		hotline__seterr(err, rc, "%s: %s", spec, msg);
+		free(buf);
+		return rc;
 	}
-	free(buf);
-	return rc;
+	*text_out = buf;
+	return 0;
 }
 
 static int init_mutex(pthread_mutex_t *mu)
@@ -286,7 +316,13 @@ static int open_storage(hotline_db **out, hotline_storage *st, const hotline_db_
 	}
 	hotline__clearerr(&err);
 	db->read_only = opts && opts->version >= 2 && opts->mode == HOTLINE_OPEN_READ_ONLY;
-	rc = load_policy(&db->policy, opts ? opts->policy : NULL, &err);
+	/* the caller's policy; the database's recorded one, if any, is loaded with the directory */
+	db->given_explicit = opts && opts->policy && *opts->policy;
+	rc = load_policy(&db->given, &db->given_text, opts ? opts->policy : NULL, &err);
+	if (rc == 0) {
+		hotline__sha256_hex(db->given_text, strlen(db->given_text), db->given_digest);
+		db->policy = db->given;
+	}
 	if (rc) {
 		hotline__last_error_set(rc, "%s", err.msg);
 		hotline_db_close(db);
@@ -346,8 +382,12 @@ void hotline_db_close(hotline_db *db)
 		db->rst->free(db->rst);
 	hotline__cache_clear(&db->cache);
 	hotline__directory_clear(&db->dir);
-	if (db->policy)
-		hotline__policy_free(db->policy);
+	if (db->given)
+		hotline__policy_free(db->given);
+	if (db->rec_policy)
+		hotline__policy_free(db->rec_policy);
+	free(db->given_text);
+	free(db->rec_name);
 	if (db->cal)
 		hotline__calendar_free(db->cal);
 	hotline__pii_close(db);

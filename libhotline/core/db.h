@@ -21,7 +21,16 @@ struct hotline_db {
 	pthread_mutex_t mu;
 	hotline__err err;
 	hotline__directory dir;       /* cache of the stored directory (immutable records) */
-	hotline__policy *policy;
+	hotline__policy *policy;      /* the policy in use: the recorded one, or a what-if (core/policy_record.c) */
+	hotline__policy *given;       /* the caller's options.policy, or gm-hotline when none was given */
+	int given_explicit;           /* options.policy was given */
+	char *given_text;             /* its full text, recorded when the database is created */
+	char given_digest[65];
+	hotline__policy *rec_policy;  /* the recorded policy when its text differs from the given one */
+	char *rec_name;               /* the recorded policy's name (NULL: none recorded) */
+	char rec_digest[65];
+	int rec_pending;              /* recorded in the open transaction, not committed yet */
+	int rec_legacy;               /* the log had events before any policy was recorded */
 	hotline__calendar *cal;
 	int in_batch;                 /* between hotline_db_begin and commit/rollback */
 	int read_only;                /* opened HOTLINE_OPEN_READ_ONLY: every command is refused */
@@ -65,6 +74,19 @@ int hotline__db_begin_write(hotline_db *db, int org);
 int hotline__db_load_directory(hotline_db *db);
 /* After this handle appended event (seq, hash) to the organisation stream on top of prev_hash. */
 void hotline__db_org_appended(hotline_db *db, int64_t stream_seq, const char *prev_hash, const char *hash);
+/*
+ * The policy in the record (DESIGN §6.7, core/policy_record.c). Loads the
+ * recorded policy (if any) and chooses the one in use. 0 or the failure in err.
+ */
+int hotline__db_policy_load(hotline_db *db, hotline__err *err);
+/* Before a write: HOTLINE_EPOLICY (recorded on the handle) when the handle's policy is not the recorded one. */
+int hotline__db_policy_check_write(hotline_db *db);
+/* Inside the write transaction, before the first event of the log: records the handle's policy. */
+int hotline__db_policy_record(hotline_db *db);
+/* After a commit (ok 1) or a rollback (ok 0) of the transaction that recorded it. */
+void hotline__db_policy_settle(hotline_db *db, int ok);
+/* 1 when the handle reads under a policy other than the recorded one (a what-if). */
+int hotline__db_what_if(const hotline_db *db);
 /* The storage the scanning reads (cases, sweeps, assessments) use: read_uri's, except inside a batch. */
 hotline_storage *hotline__db_reader(hotline_db *db);
 

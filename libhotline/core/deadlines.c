@@ -269,6 +269,13 @@ static int list(char **out, hotline_db *db, hotline_time from, hotline_time to, 
 				json_array_append(sorted, rows[i]);
 			doc = sorted ? json_pack("{s:o,s:o,s:O}", "from", instant(db, from), "to", instant(db, to),
 				reminders ? "reminders" : "deadlines", sorted) : NULL;
+			/* a what-if names the policy it was read under (DESIGN §6.7) */
+			if (doc && hotline__db_what_if(db) && (json_object_set_new(doc, "policy",
+				json_string(hotline__policy_name(db->policy))) != 0 ||
+				json_object_set_new(doc, "policy_digest", json_string(db->given_digest)) != 0)) {
+				json_decref(doc);
+				doc = NULL;
+			}
 			if (!doc || !(*out = hotline__json_pretty(doc, 2)))
 				rc = hotline__db_fail(db, HOTLINE_ENOMEM, "out of memory");
 		}

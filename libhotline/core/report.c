@@ -93,6 +93,7 @@ int hotline__report_assess_locked(hotline_db *db, hotline_time as_of, json_t **p
 	store_source s;
 	hotline__source src;
 	hotline__err err;
+	const char *what_if;
 	int rc;
 
 	hotline_storage *rs = hotline__db_reader(db);
@@ -110,10 +111,12 @@ int hotline__report_assess_locked(hotline_db *db, hotline_time as_of, json_t **p
 		return rc;
 	}
 	hotline__clearerr(&err);
+	/* a what-if names the text it was read under (DESIGN §6.7) */
+	what_if = hotline__db_what_if(db) ? db->given_digest : NULL;
 	if (doc)
-		rc = hotline__assess_write(db->policy, db->cal, &db->dir, &src, as_of, doc, NULL, &err);
+		rc = hotline__assess_write(db->policy, db->cal, &db->dir, &src, as_of, what_if, doc, NULL, &err);
 	else
-		rc = hotline__assess(db->policy, db->cal, &db->dir, &src, as_of, pen, assessment, &err);
+		rc = hotline__assess(db->policy, db->cal, &db->dir, &src, as_of, what_if, pen, assessment, &err);
 	if (rc && !db->err.code)
 		hotline__db_fail_err(db, &err);
 	hotline__event_vec_free(&s.org);
@@ -232,6 +235,8 @@ int hotline_db_explain(char **out, hotline_db *db, const char *case_id, hotline_
 		rc = hotline__explain_case(db->policy, db->cal, &db->dir, v.ev, v.n, as_of, &doc, &err);
 		if (rc)
 			hotline__db_fail_err(db, &err);
+		else if (hotline__db_what_if(db) && json_object_set_new(doc, "policy_digest", json_string(db->given_digest)) != 0)
+			rc = hotline__db_fail(db, HOTLINE_ENOMEM, "out of memory");
 		else if (!(*out = hotline__json_pretty(doc, 2)))
 			rc = hotline__db_fail(db, HOTLINE_ENOMEM, "out of memory");
 	}

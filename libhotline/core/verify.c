@@ -19,6 +19,7 @@
 #include "model/lifecycle.h"
 #include "util/json.h"
 #include "util/mem.h"
+#include "util/sha256.h"
 #include "util/time.h"
 
 #define DEFAULT_MAX_FINDINGS 1000
@@ -391,15 +392,45 @@ static int verify_case_cb(const hotline_storage_case *c, void *payload)
 
 /* ---- the directory ---- */
 
+/*
+ * The policy the database was created under (core/policy_record.c) has no
+ * event: its text must load and give the digest it was recorded with.
+ */
+static int verify_policy_record(verify_ctx *v, const subject *s, const char *body)
+{
+	json_t *o = json_loads(body, 0, NULL);
+	const char *name = json_string_value(json_object_get(o, "name"));
+	const char *digest = json_string_value(json_object_get(o, "digest"));
+	const char *text = json_string_value(json_object_get(o, "text"));
+	hotline__policy *p = NULL;
+	hotline__err err;
+	char hex[65];
+	int rc = 0;
+	hotline__clearerr(&err);
+	if (!name || !digest || !text)
+		rc = finding(v, "policy_record_differs", s, NULL, "the recorded policy is not readable");
+	else if (hotline__sha256_hex(text, strlen(text), hex), strcmp(hex, digest) != 0)
+		rc = finding(v, "policy_record_differs", s, NULL, "the recorded policy '%s': its text does not give its"
+			" digest %.12s…", name, digest);
+	else if (hotline__policy_load(&p, text, strlen(text), &err) != 0 || strcmp(hotline__policy_name(p), name) != 0)
+		rc = finding(v, "policy_record_differs", s, NULL, "the recorded policy '%s' does not load under its name", name);
+	if (p)
+		hotline__policy_free(p);
+	json_decref(o);
+	return rc;
+}
+
 static int verify_dir_cb(const char *kind, const char *key, const char *body, void *payload)
 {
 	verify_ctx *v = payload;
 	hotline__dir_row *row = hotline__dir_rebuild_find(&v->dir, kind, key);
 	subject s;
-	v->dir_records++;
 	memset(&s, 0, sizeof(s));
 	s.kind = kind;
 	s.key = key;
+	if (strcmp(kind, "policy") == 0 && strcmp(key, "created") == 0)
+		return verify_policy_record(v, &s, body);
+	v->dir_records++;
 	if (!row)
 		return finding(v, "directory_record_unexplained", &s, NULL, "directory %s '%s': no event wrote this record",
 			kind, key);

@@ -73,6 +73,7 @@ typedef struct arena {
 
 typedef struct state {
 	const hotline__policy *policy;
+	const char *what_if_digest;   /* a what-if's policy digest (DESIGN §6.7), else NULL */
 	const hotline__calendar *cal;
 	const hotline__directory *dir;
 	int64_t as_of;
@@ -813,6 +814,11 @@ static int write_assessment(hotline__jw *w, state *s)
 	hotline__jw_end(w);
 	hotline__jw_key(w, "policy");
 	hotline__jw_str(w, s->policy->name);
+	if (s->what_if_digest) {
+		/* read under a policy other than the database's: which text it was */
+		hotline__jw_key(w, "policy_digest");
+		hotline__jw_str(w, s->what_if_digest);
+	}
 	hotline__jw_key(w, "properties");
 	if ((rc = write_properties(w, s)) != 0)
 		return rc;
@@ -912,12 +918,13 @@ static int run(state *s, const hotline__policy *policy, const hotline__calendar 
 }
 
 int hotline__assess_write(const hotline__policy *policy, const hotline__calendar *cal,
-	const hotline__directory *dir, const hotline__source *src, int64_t as_of,
+	const hotline__directory *dir, const hotline__source *src, int64_t as_of, const char *what_if_digest,
 	hotline__sbuf *out, hotline__sbuf *penalties, hotline__err *err)
 {
 	state s;
 	hotline__jw w, pw;
 	int rc = run(&s, policy, cal, dir, src, as_of, err);
+	s.what_if_digest = what_if_digest;
 	if (rc == 0 && !out)
 		rc = hotline__seterr(err, HOTLINE_EINVALID, "assessment: missing argument");
 	if (rc == 0) {
@@ -953,7 +960,7 @@ int hotline__assess_write(const hotline__policy *policy, const hotline__calendar
 }
 
 int hotline__assess(const hotline__policy *policy, const hotline__calendar *cal,
-	const hotline__directory *dir, const hotline__source *src, int64_t as_of,
+	const hotline__directory *dir, const hotline__source *src, int64_t as_of, const char *what_if_digest,
 	json_t **penalties_out, json_t **assessment_out, hotline__err *err)
 {
 	hotline__sbuf a, p;
@@ -966,7 +973,7 @@ int hotline__assess(const hotline__policy *policy, const hotline__calendar *cal,
 		return hotline__seterr(err, HOTLINE_EINVALID, "assessment: missing argument");
 	hotline__sbuf_init(&a, NULL, NULL);
 	hotline__sbuf_init(&p, NULL, NULL);
-	rc = hotline__assess_write(policy, cal, dir, src, as_of, &a, &p, err);
+	rc = hotline__assess_write(policy, cal, dir, src, as_of, what_if_digest, &a, &p, err);
 	if (rc == 0) {
 		char *at = hotline__sbuf_take(&a), *pt = hotline__sbuf_take(&p);
 		*assessment_out = at ? json_loads(at, 0, NULL) : NULL;

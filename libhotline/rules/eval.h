@@ -125,9 +125,11 @@ typedef struct hotline__source {
 /*
  * The monthly assessment at as_of (DESIGN §3.3, §5): *penalties_out is the
  * §5 "penalties" array, *assessment_out the "assessment" object.
+ * what_if_digest: the policy's digest when it is not the database's (the
+ * object then says "policy_digest"), else NULL.
  */
 int hotline__assess(const hotline__policy *policy, const hotline__calendar *cal,
-	const hotline__directory *dir, const hotline__source *src, int64_t as_of,
+	const hotline__directory *dir, const hotline__source *src, int64_t as_of, const char *what_if_digest,
 	json_t **penalties_out, json_t **assessment_out, hotline__err *err);
 
 /*
@@ -138,7 +140,7 @@ int hotline__assess(const hotline__policy *policy, const hotline__calendar *cal,
  */
 struct hotline__sbuf;
 int hotline__assess_write(const hotline__policy *policy, const hotline__calendar *cal,
-	const hotline__directory *dir, const hotline__source *src, int64_t as_of,
+	const hotline__directory *dir, const hotline__source *src, int64_t as_of, const char *what_if_digest,
 	struct hotline__sbuf *out, struct hotline__sbuf *penalties, hotline__err *err);
 
 /* The assessment as CSV (RFC 4180); *out is malloc'd. 0 or a negative code. */

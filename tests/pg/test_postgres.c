@@ -36,6 +36,7 @@ static const unsigned char pg_key[HOTLINE_KEY_BYTES] = "postgres-test-key-012345
 
 #include "core_fixture.h"
 #include "calendar_month.h"
+#include "policy_record.h"
 
 static char base[512];   /* the cluster's connection string */
 static char workdir[512];
@@ -1501,6 +1502,29 @@ static void test_calendar_month(void **state)
 	run_month(test_rolled_back_adoption, "calmonth");
 }
 
+/* The policy in the record (tests/unit/policy_record.h) on a fresh schema, then one of its tests. */
+static void run_policy(void (*test)(void **), const char *schema)
+{
+	char ci[700];
+	pfx f;
+	void *state = &f;
+	memset(&f, 0, sizeof(f));
+	fresh_schema(ci, sizeof(ci), schema);
+	uri_of(f.uri, sizeof(f.uri), ci);
+	p_create(&f);
+	test(&state);
+	hotline_db_close(f.db);
+}
+
+/* DESIGN §6.7 on PostgreSQL: the recorded policy is every handle's; another one only reads, as a what-if. */
+static void test_policy_record(void **state)
+{
+	(void)state;
+	run_policy(test_recorded_policy_is_the_default, "polrec");
+	run_policy(test_writer_refuses_another_policy, "polrec");
+	run_policy(test_what_if_documents_name_the_policy, "polrec");
+}
+
 int main(int argc, char **argv)
 {
 	const struct CMUnitTest tests[] = {
@@ -1515,6 +1539,7 @@ int main(int argc, char **argv)
 		cmocka_unit_test(test_one_case_writers),
 		cmocka_unit_test(test_deadlock_retried),
 		cmocka_unit_test(test_calendar_month),
+		cmocka_unit_test(test_policy_record),
 	};
 	FILE *f;
 	const char *tmp = getenv("TMPDIR");

@@ -899,7 +899,7 @@ static void assess_at(int64_t as_of)
 	json_decref(PEN);
 	json_decref(ASM);
 	PEN = ASM = NULL;
-	if (hotline__assess(P, cal, &fx.dir, &src, as_of, &PEN, &ASM, &err) != 0)
+	if (hotline__assess(P, cal, &fx.dir, &src, as_of, NULL, &PEN, &ASM, &err) != 0)
 		fail_msg("assess: %s", err.msg);
 }
 
@@ -1328,7 +1328,7 @@ static void test_deterministic(void **state)
 		hotline__err err = { 0, "" };
 		json_decref(PEN);
 		json_decref(ASM);
-		assert_int_equal(hotline__assess(P, cal, &fx.dir, &src, as_of, &PEN, &ASM, &err), 0);
+		assert_int_equal(hotline__assess(P, cal, &fx.dir, &src, as_of, NULL, &PEN, &ASM, &err), 0);
 	}
 	c = json_dumps(PEN, JSON_SORT_KEYS | JSON_COMPACT);
 	d = rows_sorted(ASM);

@@ -1197,6 +1197,13 @@ class Database:
                     yield Case._from(r, zone)
         return walk()
 
+    def policy_record(self) -> Dict[str, Any]:
+        """The policy the database records and the one this handle reads under: ``{"recorded": {"name",
+        "digest"} or None, "in_use": {"name", "digest"}, "what_if": bool}``. A handle opened without
+        ``policy`` computes with the recorded one (:attr:`policy` names it); with another, it only
+        reads (a what-if) and every command is refused with ``policy``."""
+        return json.loads(self._h.policy_json())
+
     def calendar(self) -> Dict[str, Any]:
         """The working-day calendar the database computes with: ``{"years": [{"year", "source", "digest",
         "holidays", "workdays", "recorded", …}], "first", "last"}`` (a base year is not ``recorded``)."""

@@ -447,6 +447,31 @@ class HolidaysTest(unittest.TestCase):
             self.assertEqual(db.calendar()["years"][2]["source"], "built-in")
 
 
+class PolicyRecordTest(unittest.TestCase):
+    """The policy belongs to the record (DESIGN §6.7): every handle's default, another one only reads."""
+
+    def test_the_recorded_policy_is_the_default(self):
+        with tempfile.TemporaryDirectory() as tmp:
+            uri = "sqlite:" + os.path.join(tmp, "h.db")
+            with hotline.open(uri, policy="service-standard", unencrypted=True, mode="create") as db:
+                directory(db)
+            with hotline.open(uri) as db:
+                self.assertEqual(db.policy, "service-standard")
+                rec = db.policy_record()
+                self.assertEqual(rec["recorded"], rec["in_use"])
+                self.assertEqual(rec["recorded"]["name"], "service-standard")
+                self.assertEqual(len(rec["recorded"]["digest"]), 64)
+                self.assertFalse(rec["what_if"])
+            with hotline.open(uri, policy="gm-hotline") as db:
+                self.assertEqual(db.policy, "gm-hotline")
+                self.assertTrue(db.policy_record()["what_if"])
+                with self.assertRaises(hotline.PolicyError) as e:
+                    db.add_person("x", "x", ["hotline_specialist"])
+                self.assertIn("service-standard", str(e.exception))
+            with hotline.open(uri) as db:
+                self.assertNotIn("x", [p.id for p in db.directory().persons])
+
+
 class ExpectTest(unittest.TestCase):
     def test_differences(self):
         doc = {"cases": [{"id": "C1", "state": "closed"}, {"id": "C2", "state": "handled"}], "total": 5}

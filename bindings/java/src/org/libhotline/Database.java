@@ -224,6 +224,17 @@ public final class Database implements AutoCloseable {
 	}
 
 	/**
+	 * The policy the database records (share/doc/hotline/policy-record.md) and the one
+	 * this handle reads under, as JSON text: {"recorded": {"name", "digest"} or null,
+	 * "in_use": {"name", "digest"}, "what_if"}. Opened without a policy, a handle
+	 * computes with the recorded one; opened with another, it only reads (a what-if)
+	 * and every command throws {@link PolicyException}.
+	 */
+	public String policyRecord() {
+		return with(h -> h.policy_json());
+	}
+
+	/**
 	 * The working-day calendar the database computes with (share/doc/hotline/calendar.md)
 	 * as JSON text: {"years": [{"year", "source", "digest", "holidays", "workdays",
 	 * "recorded", ...}], "first", "last"}.

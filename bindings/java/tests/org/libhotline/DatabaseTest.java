@@ -329,4 +329,24 @@ class DatabaseTest {
 			assertTrue(db.verifyLog() > 0);
 		}
 	}
+
+	@Test
+	void policyBelongsToTheDatabase(@TempDir Path dir) {
+		String uri = "sqlite:" + dir.resolve("pol.db");
+		try (Database db = directory(Hotline.open(uri, new OpenOptions().policy("service-standard").key(new byte[32], "k")))) {
+			assertTrue(db.policyRecord().replaceAll("\\s+", "").contains("\"what_if\":false"), db.policyRecord());
+		}
+		// opened without a policy: the recorded one
+		try (Database db = Hotline.open(uri, new OpenOptions().key(new byte[32], "k"))) {
+			String r = db.policyRecord().replaceAll("\\s+", "");
+			assertTrue(r.contains("\"in_use\":{\"digest\":") && r.contains("\"name\":\"service-standard\""), r);
+			assertTrue(r.contains("\"what_if\":false"), r);
+		}
+		// another policy only reads
+		try (Database db = Hotline.open(uri, new OpenOptions().policy("gm-hotline").key(new byte[32], "k"))) {
+			assertTrue(db.policyRecord().replaceAll("\\s+", "").contains("\"what_if\":true"), db.policyRecord());
+			PolicyException e = assertThrows(PolicyException.class, () -> db.exec(register("S9", "zhang", "05")));
+			assertTrue(e.getMessage().contains("service-standard"), e.getMessage());
+		}
+	}
 }

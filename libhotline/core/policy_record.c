@@ -1,0 +1,210 @@
+/*
+ * The policy belongs to the record (DESIGN §6.7): a database records the
+ * policy it runs under (name, full text, SHA-256 of the text) with the first
+ * event of its log, and every handle computes with it. A handle given another
+ * policy reads under it as a what-if and writes nothing.
+ *
+ * The record is a directory row of kind "policy", key "created", with no
+ * event of its own: the log's seqs and event ids stay those of a database
+ * made before (replayed scenarios are unchanged). verify-log checks that its
+ * text loads and has its digest; checkpoints cover it. A database whose log
+ * began before policies were recorded has none: it runs under the caller's
+ * policy, as it always did, and nothing is written for it.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/db.h"
+#include "hotline/errors.h"
+#include "util/mem.h"
+#include "util/sha256.h"
+
+#define KIND "policy"
+#define KEY "created"
+
+typedef struct rec_read {
+	json_t *body;
+	int bad;
+} rec_read;
+
+static int rec_cb(const char *kind, const char *id, const char *body, void *payload)
+{
+	rec_read *r = payload;
+	(void)kind;
+	(void)id;
+	if (!(r->body = json_loads(body, 0, NULL)))
+		r->bad = 1;
+	return 0;
+}
+
+static void choose(hotline_db *db)
+{
+	if (!db->rec_name || (db->given_explicit && strcmp(db->given_digest, db->rec_digest) != 0))
+		db->policy = db->given;
+	else
+		db->policy = db->rec_policy ? db->rec_policy : db->given;
+}
+
+int hotline__db_what_if(const hotline_db *db)
+{
+	return db->rec_name && db->policy == db->given && strcmp(db->given_digest, db->rec_digest) != 0;
+}
+
+int hotline__db_policy_load(hotline_db *db, hotline__err *err)
+{
+	rec_read r = { NULL, 0 };
+	const char *name, *digest, *text;
+	hotline__policy *p = NULL;
+	int rc;
+	if (db->rec_pending)
+		return 0;
+	rc = db->st->dir_get(db->st, KIND, KEY, rec_cb, &r);
+	if (rc == HOTLINE_ENOT_FOUND) {
+		free(db->rec_name);
+		db->rec_name = NULL;
+		db->rec_digest[0] = '\0';
+		choose(db);
+		return 0;
+	}
+	if (rc)
+		return hotline__seterr(err, rc, "reading the recorded policy");
+	name = json_string_value(json_object_get(r.body, "name"));
+	digest = json_string_value(json_object_get(r.body, "digest"));
+	text = json_string_value(json_object_get(r.body, "text"));
+	if (r.bad || !name || !digest || !text || strlen(digest) != 64) {
+		json_decref(r.body);
+		return hotline__seterr(err, HOTLINE_ECORRUPT, "the recorded policy is not readable");
+	}
+	if (db->rec_name && strcmp(digest, db->rec_digest) == 0) {
+		json_decref(r.body);
+		return 0; /* known already */
+	}
+	if (strcmp(digest, db->given_digest) != 0) {
+		/* the text is what runs; verify-log checks it against its digest */
+		if ((rc = hotline__policy_load(&p, text, strlen(text), err)) != 0) {
+			json_decref(r.body);
+			return hotline__seterr(err, HOTLINE_ECORRUPT, "the recorded policy '%s' does not load", name);
+		}
+	}
+	free(db->rec_name);
+	if (!(db->rec_name = hotline__strdup(name))) {
+		hotline__policy_free(p);
+		json_decref(r.body);
+		return hotline__seterr(err, HOTLINE_ENOMEM, "out of memory");
+	}
+	memcpy(db->rec_digest, digest, 65);
+	if (db->rec_policy)
+		hotline__policy_free(db->rec_policy);
+	db->rec_policy = p;
+	json_decref(r.body);
+	choose(db);
+	return 0;
+}
+
+int hotline__db_policy_check_write(hotline_db *db)
+{
+	if (!hotline__db_what_if(db))
+		return 0;
+	return hotline__db_fail(db, HOTLINE_EPOLICY, "the database runs under policy '%s' (sha256 %.12s…); this handle"
+		" was opened with policy '%s' (sha256 %.12s…): only reading calls may use another policy (a what-if);"
+		" change the database's policy with a policy line", db->rec_name, db->rec_digest,
+		hotline__policy_name(db->given), db->given_digest);
+}
+
+static int case_cb(const hotline_storage_case *c, void *payload)
+{
+	(void)c;
+	*(int *)payload = 1;
+	return 1;
+}
+
+int hotline__db_policy_record(hotline_db *db)
+{
+	hotline_storage *st = db->st;
+	hotline_storage_query q = HOTLINE_STORAGE_QUERY_INIT;
+	hotline__err err;
+	char hash[65];
+	int64_t head = 0;
+	int any = 0, rc;
+	char *body;
+	json_t *o;
+	if (db->rec_name || db->rec_pending || db->rec_legacy)
+		return 0;
+	hotline__clearerr(&err);
+	/* another handle may have created the database since this one loaded */
+	if ((rc = hotline__db_policy_load(db, &err)) != 0)
+		return hotline__db_fail_err(db, &err);
+	if (db->rec_name)
+		return hotline__db_policy_check_write(db);
+	/* only a log with no event yet is being created */
+	if ((rc = st->stream_head(st, "", &head, hash)) != 0)
+		return hotline__db_storage_fail(db, rc, "reading the organisation stream");
+	q.limit = 1;
+	if (head == 0 && (rc = st->cases_foreach(st, &q, case_cb, &any)) != 0 && rc != 1)
+		return hotline__db_storage_fail(db, rc, "reading the cases");
+	if (head > 0 || any) {
+		db->rec_legacy = 1;
+		return 0;
+	}
+	o = json_pack("{s:s, s:s, s:s}", "name", hotline__policy_name(db->given), "digest", db->given_digest,
+		"text", db->given_text);
+	body = o ? json_dumps(o, JSON_COMPACT) : NULL;
+	json_decref(o);
+	if (!body)
+		return hotline__db_fail(db, HOTLINE_ENOMEM, "out of memory");
+	rc = st->dir_put(st, KIND, KEY, body);
+	free(body);
+	if (rc)
+		return hotline__db_storage_fail(db, rc, "recording the policy");
+	db->rec_pending = 1;
+	return 0;
+}
+
+void hotline__db_policy_settle(hotline_db *db, int ok)
+{
+	if (!db->rec_pending)
+		return;
+	db->rec_pending = 0;
+	if (!ok)
+		return;
+	free(db->rec_name);
+	db->rec_name = hotline__strdup(hotline__policy_name(db->given));
+	memcpy(db->rec_digest, db->given_digest, 65);
+	if (!db->rec_name)
+		db->rec_digest[0] = '\0'; /* out of memory: the next sync reads it back */
+	choose(db);
+}
+
+int hotline_db_policy_json(char **out, hotline_db *db)
+{
+	json_t *doc;
+	int rc = 0;
+	if (!db)
+		return hotline__last_error_set(HOTLINE_EINVALID, "database handle is NULL");
+	if (!out)
+		return hotline__db_fail(db, HOTLINE_EINVALID, "out is NULL");
+	*out = NULL;
+	pthread_mutex_lock(&db->mu);
+	hotline__clearerr(&db->err);
+	/* a read transaction, so that a policy another connection recorded is seen */
+	if (!db->in_batch && (rc = db->st->begin(db->st, 0)) != 0) {
+		rc = hotline__db_storage_fail(db, rc, "starting a read transaction");
+	} else {
+		if (!db->in_batch) {
+			rc = hotline__db_sync(db);
+			db->st->rollback(db->st);
+		}
+	}
+	if (rc == 0) {
+		const char *dig = db->policy == db->given ? db->given_digest : db->rec_digest;
+		doc = json_pack("{s:{s:s, s:s}, s:o, s:b}", "in_use", "name", hotline__policy_name(db->policy), "digest", dig,
+			"recorded", db->rec_name ? json_pack("{s:s, s:s}", "name", db->rec_name, "digest", db->rec_digest)
+				: json_null(),
+			"what_if", hotline__db_what_if(db));
+		if (!doc || !(*out = json_dumps(doc, JSON_INDENT(2) | JSON_SORT_KEYS)))
+			rc = hotline__db_fail(db, HOTLINE_ENOMEM, "out of memory");
+		json_decref(doc);
+	}
+	pthread_mutex_unlock(&db->mu);
+	return rc;
+}
