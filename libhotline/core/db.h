@@ -79,6 +79,11 @@ void hotline__db_org_appended(hotline_db *db, int64_t stream_seq, const char *pr
  * recorded policy (if any) and chooses the one in use. 0 or the failure in err.
  */
 int hotline__db_policy_load(hotline_db *db, hotline__err *err);
+/* The directory row that holds it. */
+#define HOTLINE__POLICY_RECORD_KIND "policy"
+#define HOTLINE__POLICY_RECORD_KEY "created"
+/* Sets db->policy: the recorded policy, unless the caller gave another (a what-if) or none is recorded. */
+void hotline__db_policy_choose(hotline_db *db);
 /* Before a write: HOTLINE_EPOLICY (recorded on the handle) when the handle's policy is not the recorded one. */
 int hotline__db_policy_check_write(hotline_db *db);
 /* Inside the write transaction, before the first event of the log: records the handle's policy. */

@@ -19,88 +19,6 @@
 #include "util/mem.h"
 #include "util/sha256.h"
 
-#define KIND "policy"
-#define KEY "created"
-
-typedef struct rec_read {
-	json_t *body;
-	int bad;
-} rec_read;
-
-static int rec_cb(const char *kind, const char *id, const char *body, void *payload)
-{
-	rec_read *r = payload;
-	(void)kind;
-	(void)id;
-	if (!(r->body = json_loads(body, 0, NULL)))
-		r->bad = 1;
-	return 0;
-}
-
-static void choose(hotline_db *db)
-{
-	if (!db->rec_name || (db->given_explicit && strcmp(db->given_digest, db->rec_digest) != 0))
-		db->policy = db->given;
-	else
-		db->policy = db->rec_policy ? db->rec_policy : db->given;
-}
-
-int hotline__db_what_if(const hotline_db *db)
-{
-	return db->rec_name && db->policy == db->given && strcmp(db->given_digest, db->rec_digest) != 0;
-}
-
-int hotline__db_policy_load(hotline_db *db, hotline__err *err)
-{
-	rec_read r = { NULL, 0 };
-	const char *name, *digest, *text;
-	hotline__policy *p = NULL;
-	int rc;
-	if (db->rec_pending)
-		return 0;
-	rc = db->st->dir_get(db->st, KIND, KEY, rec_cb, &r);
-	if (rc == HOTLINE_ENOT_FOUND) {
-		free(db->rec_name);
-		db->rec_name = NULL;
-		db->rec_digest[0] = '\0';
-		choose(db);
-		return 0;
-	}
-	if (rc)
-		return hotline__seterr(err, rc, "reading the recorded policy");
-	name = json_string_value(json_object_get(r.body, "name"));
-	digest = json_string_value(json_object_get(r.body, "digest"));
-	text = json_string_value(json_object_get(r.body, "text"));
-	if (r.bad || !name || !digest || !text || strlen(digest) != 64) {
-		json_decref(r.body);
-		return hotline__seterr(err, HOTLINE_ECORRUPT, "the recorded policy is not readable");
-	}
-	if (db->rec_name && strcmp(digest, db->rec_digest) == 0) {
-		json_decref(r.body);
-		return 0; /* known already */
-	}
-	if (strcmp(digest, db->given_digest) != 0) {
-		/* the text is what runs; verify-log checks it against its digest */
-		if ((rc = hotline__policy_load(&p, text, strlen(text), err)) != 0) {
-			json_decref(r.body);
-			return hotline__seterr(err, HOTLINE_ECORRUPT, "the recorded policy '%s' does not load", name);
-		}
-	}
-	free(db->rec_name);
-	if (!(db->rec_name = hotline__strdup(name))) {
-		hotline__policy_free(p);
-		json_decref(r.body);
-		return hotline__seterr(err, HOTLINE_ENOMEM, "out of memory");
-	}
-	memcpy(db->rec_digest, digest, 65);
-	if (db->rec_policy)
-		hotline__policy_free(db->rec_policy);
-	db->rec_policy = p;
-	json_decref(r.body);
-	choose(db);
-	return 0;
-}
-
 int hotline__db_policy_check_write(hotline_db *db)
 {
 	if (!hotline__db_what_if(db))
@@ -152,7 +70,7 @@ int hotline__db_policy_record(hotline_db *db)
 	json_decref(o);
 	if (!body)
 		return hotline__db_fail(db, HOTLINE_ENOMEM, "out of memory");
-	rc = st->dir_put(st, KIND, KEY, body);
+	rc = st->dir_put(st, HOTLINE__POLICY_RECORD_KIND, HOTLINE__POLICY_RECORD_KEY, body);
 	free(body);
 	if (rc)
 		return hotline__db_storage_fail(db, rc, "recording the policy");
@@ -172,7 +90,7 @@ void hotline__db_policy_settle(hotline_db *db, int ok)
 	memcpy(db->rec_digest, db->given_digest, 65);
 	if (!db->rec_name)
 		db->rec_digest[0] = '\0'; /* out of memory: the next sync reads it back */
-	choose(db);
+	hotline__db_policy_choose(db);
 }
 
 int hotline_db_policy_json(char **out, hotline_db *db)
