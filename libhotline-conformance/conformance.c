@@ -925,13 +925,14 @@ static void t_claim_due_lease(ct *t)
 	got g;
 	if (!claims_ready(t))
 		return;
-	CHECK_RC(t, claim(st, 250, 0, 1, "w1", &g), 0);   /* D1, D2 for one second */
+	/* D1, D2 for two seconds: time enough for the next claim on a loaded machine */
+	CHECK_RC(t, claim(st, 250, 0, 2, "w1", &g), 0);
 	CHECK_I64(t, g.n, 2);
 	CHECK_RC(t, claim(st, 1000, 1, 3600, "w2", &g), 0); /* D3 for an hour */
 	CHECK_I64(t, g.n, 1);
 	CHECK_STR(t, g.ids[0], "D3");
-	/* past the one-second lease (a backend keeping whole seconds needs two) */
-	sleep_ms(2200);
+	/* past the two-second lease (a backend keeping whole seconds needs three) */
+	sleep_ms(3200);
 	CHECK_RC(t, claim(st, 1000, 0, 60, "w1", &g), 0);
 	CHECK_I64(t, g.n, 3);
 	CHECK_STR(t, g.ids[0], "D1");
