@@ -316,14 +316,19 @@ def self_test(cc, nm):
                     built[(rel, text)] = obj
                 objects.append(built[(rel, text)])
             problems = problems_of(expand([";".join(objects)]), nm, allowed)  # as CMake passes them
-            text = "\n".join(problems)
-            ok = len(problems) == count and all(re.search(e, text) for e in expected)
-            print("%-5s %s" % ("ok" if ok else "FAIL", name))
-            if not ok:
-                failed += 1
-                print("  expected %d problem(s) matching %s, got %d:\n%s" % (count, expected, len(problems), text))
+            failed += not self_test_case(name, problems, count, expected)
     print("self-test: %d of %d cases failed" % (failed, len(cases)) if failed else "self-test: all %d cases pass" % len(cases))
     return 1 if failed else 0
+
+
+def self_test_case(name, problems, count, expected):
+    """One self-test case's verdict, printed: `count` problems, matching every pattern of `expected`."""
+    text = "\n".join(problems)
+    ok = len(problems) == count and all(re.search(e, text) for e in expected)
+    print("%-5s %s" % ("ok" if ok else "FAIL", name))
+    if not ok:
+        print("  expected %d problem(s) matching %s, got %d:\n%s" % (count, expected, len(problems), text))
+    return ok
 
 
 def main():

@@ -118,4 +118,13 @@ static inline void fixture_sqlite_remove(const char *path)
 	remove(side);
 }
 
+/* Closes a test's database and removes its scratch directory: 0, or -1 when the removal failed. */
+static inline int fixture_close_dir(hotline_db *db, const char *dir)
+{
+	char cmd[300];
+	hotline_db_close(db);
+	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", dir);
+	return system(cmd) != 0 ? -1 : 0;
+}
+
 #endif

@@ -33,13 +33,9 @@ static int setup_sqlite(void **state) { return setup(state, 1); }
 static int teardown(void **state)
 {
 	pfx *f = *state;
-	char cmd[300];
-	hotline_db_close(f->db);
-	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", f->dir);
-	if (system(cmd) != 0)
-		return -1;
+	int rc = fixture_close_dir(f->db, f->dir);
 	free(f);
-	return 0;
+	return rc;
 }
 
 static void sql(const pfx *f, const char *stmt, int changes)
