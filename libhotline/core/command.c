@@ -21,6 +21,7 @@
 #include "core/snapshot.h"
 #include "core/snapshot_finish.h"
 #include "core/validate.h"
+#include "storage/caps.h"
 #include "util/json.h"
 #include "util/mem.h"
 #include "util/time.h"
@@ -202,7 +203,7 @@ static int confirm_id(hotline__cmdctx *c, int rc)
 	hotline_storage *st = c->db->st;
 	found_id f = { 0, 1 };
 	int lrc;
-	if (!c->command_id || !(rc == HOTLINE_EDUPLICATE || (rc == 0 && c->repeated)) || st->version < 4 || !st->event_by_id)
+	if (!c->command_id || !(rc == HOTLINE_EDUPLICATE || (rc == 0 && c->repeated)) )
 		return rc;
 	lrc = st->event_by_id(st, c->command_id, found_id_cb, &f);
 	if (lrc != 0 && lrc != 1)

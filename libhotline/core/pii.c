@@ -268,7 +268,7 @@ int hotline__pii_seal_command(hotline__cmdctx *c)
 
 	if (c->kind == HOTLINE_CMD_FORGET) {
 		hotline__case_keys_forget(db, c->case_id);
-		if ((rc = st->case_key_forget(st, c->case_id)) != 0)
+		if ((rc = st->keys->case_key_forget(st, c->case_id)) != 0)
 			return hotline__db_storage_fail(db, rc, "erasing the case's data key");
 		return 0;
 	}
@@ -306,7 +306,7 @@ int hotline__pii_seal_command(hotline__cmdctx *c)
 			continue;
 		if (strcmp(*p, "phone") == 0 && db->keys.have_index) {
 			blind(db->keys.index, json_string_value(v), ix);
-			if ((rc = st->phone_index_put(st, c->case_id, ix)) != 0)
+			if ((rc = st->keys->phone_index_put(st, c->case_id, ix)) != 0)
 				rc = hotline__db_storage_fail(db, rc, "writing the phone index");
 		}
 		sealed = rc ? NULL : seal_value(ks.dk, ks.mk, c->case_id, *p, json_string_value(v), &pool);
@@ -317,7 +317,7 @@ int hotline__pii_seal_command(hotline__cmdctx *c)
 		if (!(wrapped = hotline__aead_seal(db->keys.wrap, (const unsigned char *)c->case_id, strlen(c->case_id), ks.dk, 32, &pool)) ||
 		    !(record = hotline__key_record_text(wrapped, ks.mk)))
 			rc = hotline__db_fail(db, HOTLINE_ENOMEM, "out of memory");
-		else if ((rc = st->case_key_put(st, c->case_id, db->keys.id, record)) != 0)
+		else if ((rc = st->keys->case_key_put(st, c->case_id, db->keys.id, record)) != 0)
 			rc = hotline__db_storage_fail(db, rc, "storing the case's data key");
 		/* a rollback of this write bumps the cache generation, which empties the slot */
 		if (rc == 0)
@@ -531,7 +531,7 @@ int hotline_db_cases_by_phone(hotline_case_list **out, hotline_db *db, const cha
 		hotline__db_storage_fail(db, rc, "starting a read");
 		goto out;
 	}
-	rc = db->st->phone_index_find(db->st, ix, id_cb, &ids);
+	rc = db->st->keys->phone_index_find(db->st, ix, id_cb, &ids);
 	for (i = 0; rc == 0 && i < ids.n; i++) {
 		rc = db->st->case_get(db->st, ids.ids[i], add_case_cb, l);
 		if (rc == HOTLINE_ENOT_FOUND)

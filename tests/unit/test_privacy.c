@@ -678,7 +678,7 @@ static void test_forget_erases_masks_memory(void **state)
 	assert_int_equal(st->begin(st, 0), 0);
 	assert_int_equal(st->events_foreach(st, NULL, mem_event_cb, &m), 0);
 	assert_int_equal(st->cases_foreach(st, &all, mem_case_cb, &m), 0);
-	assert_int_equal(st->case_keys_foreach(st, mem_key_cb, &m), 0);
+	assert_int_equal(st->keys->case_keys_foreach(st, mem_key_cb, &m), 0);
 	st->rollback(st);
 	assert_true(m.rows > 10);
 	assert_int_equal(hotline_db_case(&c, db, "C2"), 0);
