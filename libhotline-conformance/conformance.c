@@ -22,6 +22,7 @@
 #ifdef _WIN32
 #include <windows.h>
 #else
+#include <pthread.h>
 #include <time.h>
 #endif
 
@@ -908,6 +909,164 @@ static void t_peer_data_version(ct *t)
 	CHECK(t, a != b);
 }
 
+/* ---- abilities that two handles show: overlapping writers, case locks ---- */
+
+#ifndef _WIN32
+/* One call made on the peer handle from another thread, so that the test can see whether it waits. */
+typedef struct waiter {
+	hotline_storage *st;
+	int write;              /* begin(st, write) */
+	const char *case_id;    /* then case_get of it, when set */
+	int rc;
+	int64_t version;        /* of the case read */
+	int done;
+	pthread_mutex_t mu;
+} waiter;
+
+static int waiter_case(const hotline_storage_case *c, void *p)
+{
+	((waiter *)p)->version = c->version;
+	return 0;
+}
+
+static void *waiter_run(void *p)
+{
+	waiter *w = p;
+	int rc = w->st->begin(w->st, w->write);
+	if (rc == 0 && w->case_id)
+		rc = w->st->case_get(w->st, w->case_id, waiter_case, w);
+	pthread_mutex_lock(&w->mu);
+	w->rc = rc;
+	w->done = 1;
+	pthread_mutex_unlock(&w->mu);
+	return NULL;
+}
+
+static int waiter_done(waiter *w)
+{
+	int d;
+	pthread_mutex_lock(&w->mu);
+	d = w->done;
+	pthread_mutex_unlock(&w->mu);
+	return d;
+}
+#endif
+
+static void sleep_ms(unsigned int ms);
+
+/*
+ * HOTLINE_STORAGE_CAP_OVERLAPPING_WRITERS: two write transactions begun
+ * with 1 run at once on two handles and both commit; one begun with
+ * HOTLINE_STORAGE_BEGIN_ORG waits until the other write transaction ends.
+ */
+static void t_overlapping_writers(ct *t)
+{
+	hotline_storage *st = t->st;
+	hotline_storage_event a1 = mkev("A", 1), b1 = mkev("B", 1), o1 = mkev("", 1);
+	int64_t sa = 0, sb = 0, head = -1;
+	evs v;
+	if (!(st->capabilities & HOTLINE_STORAGE_CAP_OVERLAPPING_WRITERS)) {
+		t->skip = "no HOTLINE_STORAGE_CAP_OVERLAPPING_WRITERS (optional ability)";
+		return;
+	}
+	if (open_peer(t) != 0)
+		return;
+	CHECK_RC(t, st->begin(st, 1), 0);
+	CHECK_RC(t, st->event_append(st, &a1, &sa), 0);
+	CHECK_RC(t, t->peer->begin(t->peer, 1), 0);
+	CHECK_RC(t, t->peer->event_append(t->peer, &b1, &sb), 0);
+	CHECK_RC(t, t->peer->commit(t->peer), 0);
+	CHECK_RC(t, st->commit(st), 0);
+	memset(&v, 0, sizeof(v));
+	CHECK_RC(t, st->events_since(st, 0, 0, collect_ev, &v), 0);
+	CHECK_I64(t, v.n, 2);
+	CHECK_RC(t, st->stable_seq(st, &head), 0);
+	CHECK_I64(t, head, sa > sb ? sa : sb);
+#ifdef _WIN32
+	(void)o1;
+#else
+	{
+		waiter w;
+		pthread_t th;
+		memset(&w, 0, sizeof(w));
+		pthread_mutex_init(&w.mu, NULL);
+		w.st = t->peer;
+		w.write = HOTLINE_STORAGE_BEGIN_ORG;
+		CHECK_RC(t, st->begin(st, 1), 0);
+		CHECK(t, pthread_create(&th, NULL, waiter_run, &w) == 0);
+		sleep_ms(300);
+		if (waiter_done(&w)) {
+			st->rollback(st);
+			pthread_join(th, NULL);
+			failf(t, __LINE__, "begin(peer, HOTLINE_STORAGE_BEGIN_ORG) returned %d while another write transaction was open: "
+				"it must wait for it", w.rc);
+			return;
+		}
+		CHECK_RC(t, st->commit(st), 0);
+		pthread_join(th, NULL);
+		pthread_mutex_destroy(&w.mu);
+		CHECK_RC(t, w.rc, 0);
+		CHECK_RC(t, t->peer->event_append(t->peer, &o1, NULL), 0);
+		CHECK_RC(t, t->peer->commit(t->peer), 0);
+	}
+#endif
+}
+
+/*
+ * HOTLINE_STORAGE_CAP_CASE_LOCKS: case_get inside a write transaction locks
+ * the case; another handle's write transaction that reads it waits, and
+ * then reads what the first one committed.
+ */
+static void t_case_locks(ct *t)
+{
+	hotline_storage *st = t->st;
+	hotline_storage_case c = mk("C1", "P1", 0, 1, 500, 100);
+	got g;
+	if (!(st->capabilities & HOTLINE_STORAGE_CAP_CASE_LOCKS)) {
+		t->skip = "no HOTLINE_STORAGE_CAP_CASE_LOCKS (optional ability)";
+		return;
+	}
+#ifdef _WIN32
+	(void)c, (void)g;
+	t->skip = "the case lock test needs threads";
+#else
+	if (open_peer(t) != 0)
+		return;
+	CHECK_RC(t, st->begin(st, 1), 0);
+	CHECK_RC(t, st->case_put(st, &c, 0), 0);
+	CHECK_RC(t, st->commit(st), 0);
+	{
+		waiter w;
+		pthread_t th;
+		memset(&w, 0, sizeof(w));
+		pthread_mutex_init(&w.mu, NULL);
+		w.st = t->peer;
+		w.write = 1;
+		w.case_id = "C1";
+		memset(&g, 0, sizeof(g));
+		CHECK_RC(t, st->begin(st, 1), 0);
+		CHECK_RC(t, st->case_get(st, "C1", collect, &g), 0);
+		CHECK(t, pthread_create(&th, NULL, waiter_run, &w) == 0);
+		sleep_ms(300);
+		if (waiter_done(&w)) {
+			st->rollback(st);
+			pthread_join(th, NULL);
+			failf(t, __LINE__, "the peer's case_get of a case locked by a write transaction returned %d at once: "
+				"it must wait for the lock", w.rc);
+			return;
+		}
+		c.version = 2;
+		CHECK_RC(t, st->case_put(st, &c, 1), 0);
+		CHECK_RC(t, st->commit(st), 0);
+		pthread_join(th, NULL);
+		pthread_mutex_destroy(&w.mu);
+		CHECK_RC(t, w.rc, 0);
+		CHECK_I64(t, w.version, 2);
+		CHECK_RC(t, t->peer->rollback(t->peer), 0);
+	}
+#endif
+}
+
 /* ---- group claims: claims of due cases ---- */
 
 static void sleep_ms(unsigned int ms)
@@ -1320,6 +1479,8 @@ static const struct {
 	{ "phone_index", t_phone_index },
 	{ "stable_seq", t_stable_seq },
 	{ "begin_org", t_begin_org },
+	{ "overlapping_writers", t_overlapping_writers },
+	{ "case_locks", t_case_locks },
 	{ "calendar_record", t_calendar_record },
 };
 
