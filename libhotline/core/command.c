@@ -535,12 +535,7 @@ int hotline__db_exec_obj(hotline_db *db, json_t *obj, int64_t *seq_out, int *rep
 	return rc;
 }
 
-int hotline_db_exec_json(hotline_db *db, const char *json, int64_t *seq_out)
-{
-	return hotline_db_exec_json_v2(db, json, seq_out, NULL);
-}
-
-int hotline_db_exec_json_v2(hotline_db *db, const char *json, int64_t *seq_out, int *repeated_out)
+int hotline_db_exec_json(hotline_db *db, const char *json, int64_t *seq_out, int *repeated_out)
 {
 	json_error_t jerr;
 	json_t *obj;

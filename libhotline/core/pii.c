@@ -147,8 +147,8 @@ static size_t field_ad(unsigned char *buf, size_t size, const char *tag, const c
 #define AD_VALUE "hotline-pii-v1"
 #define AD_MASK "hotline-pii-mask-v1"
 
-/* {"enc", "mask"} with a mask key; {"enc", "masked"} (the mask in clear) without one. */
-static json_t *seal_value(const unsigned char dk[32], const unsigned char *mk, const char *case_id, const char *field,
+/* {"enc", "mask"}: the only shape written (a case gets its mask key before its first sealed value). */
+static json_t *seal_value(const unsigned char dk[32], const unsigned char mk[32], const char *case_id, const char *field,
 	const char *clear, hotline__rnd_pool *pool)
 {
 	unsigned char ad[400];
@@ -156,13 +156,13 @@ static json_t *seal_value(const unsigned char dk[32], const unsigned char *mk, c
 	char *enc = hotline__aead_seal(dk, ad, ad_len, (const unsigned char *)clear, strlen(clear), pool);
 	char *mask = hotline__pii_mask(field, clear), *sealed_mask = NULL;
 	json_t *v = NULL;
-	if (mk && mask) {
+	if (mask) {
 		ad_len = field_ad(ad, sizeof(ad), AD_MASK, case_id, field);
 		sealed_mask = hotline__aead_seal(mk, ad, ad_len, (const unsigned char *)mask, strlen(mask), pool);
 	}
-	if (enc && mask && (!mk || sealed_mask) && (v = json_object()) &&
+	if (enc && sealed_mask && (v = json_object()) &&
 	    (json_object_set_new_nocheck(v, "enc", json_string_nocheck(enc)) ||
-	     json_object_set_new_nocheck(v, mk ? "mask" : "masked", mk ? json_string_nocheck(sealed_mask) : json_string(mask)))) {
+	     json_object_set_new_nocheck(v, "mask", json_string_nocheck(sealed_mask)))) {
 		json_decref(v);
 		v = NULL;
 	}
@@ -181,12 +181,18 @@ static int open_value(char **out, const unsigned char dk[32], const char *case_i
 	return rc;
 }
 
-/* The mask of a sealed value (caller frees): stored in clear (older values) or opened with the mask key; NULL when it cannot be. */
+/*
+ * The mask of a sealed value (caller frees), opened with the mask key; NULL
+ * when it cannot be. 0.x wrote values before mask keys existed as {"enc",
+ * "masked": "138****0000"}, the mask in clear, and such values sit in
+ * hash-chained events that no migration may rewrite: this is the one place
+ * that reads that shape, and nothing writes it any more.
+ */
 static char *open_mask(const unsigned char *mk, const char *case_id, const char *field, const json_t *v)
 {
 	unsigned char ad[400], *m;
 	size_t n, ad_len;
-	const char *clear = json_string_value(json_object_get(v, "masked"));
+	const char *clear = json_string_value(json_object_get(v, "masked")); /* the 0.x shape */
 	if (clear)
 		return hotline__strdup(clear);
 	if (!mk)

@@ -357,7 +357,7 @@ static void expect_invalid(hotline_db *db, const char *json, const char *field)
 	assert_int_equal(hotline_db_history(&l, db, NULL), 0);
 	before = hotline_event_list_count(l);
 	hotline_event_list_free(l);
-	assert_int_equal(hotline_db_exec_json(db, json, NULL), HOTLINE_EINVALID);
+	assert_int_equal(hotline_db_exec_json(db, json, NULL, NULL), HOTLINE_EINVALID);
 	if (!strstr(hotline_db_errmsg(db), field))
 		fail_msg("'%s' not named in: %s", field, hotline_db_errmsg(db));
 	assert_int_equal(hotline_db_history(&l, db, NULL), 0);
@@ -371,7 +371,7 @@ static void test_field_rules(void **state)
 {
 	hotline_db *db = *state;
 	expect_invalid(db, REG(",\"colour\":\"red\""), "'colour'");
-	assert_int_equal(hotline_db_exec_json(db, REG(""), NULL), 0);
+	assert_int_equal(hotline_db_exec_json(db, REG(""), NULL, NULL), 0);
 	assert_int_equal(exec_fmt(db, "{\"cmd\":\"dispatch\",\"case\":\"L1\",\"at\":\"2026-11-02T09:20:00+08:00\",\"actor\":\"zhang\"}"), 0);
 	expect_invalid(db, "{\"cmd\":\"decide_measures\",\"case\":\"L1\",\"at\":\"2026-11-02T10:00:00+08:00\",\"actor\":\"li\"}",
 		"'measures'");
@@ -453,8 +453,8 @@ static void *racer(void *p)
 			exec_fmt(a->db, "{\"cmd\":\"call\",\"at\":\"2026-11-02T09:05:00+08:00\",\"agent\":\"zhang\","
 				"\"rings\":1,\"answered\":true}");
 		else {
-			hotline_db_exec_json(a->db, "{not json", NULL);
-			hotline_db_exec_json(a->db, NULL, NULL);
+			hotline_db_exec_json(a->db, "{not json", NULL, NULL);
+			hotline_db_exec_json(a->db, NULL, NULL, NULL);
 			hotline_db_case(NULL, a->db, "x");
 			hotline_db_calendar(NULL, a->db);
 		}

@@ -371,7 +371,7 @@ static long run_sequence(run *r, size_t batch, seen *end)
 		if (batch > 1)
 			assert_int_equal(hotline_db_begin(r->db), 0);
 		for (j = i; j < stop && !failed; j++) {
-			int rc = hotline_db_exec_json(r->db, sequence[j], NULL);
+			int rc = hotline_db_exec_json(r->db, sequence[j], NULL, NULL);
 			if (r->f->injected != injected) {
 				/* the failure reaches the caller as a storage error */
 				if (rc != HOTLINE_ESTORAGE)
