@@ -317,7 +317,8 @@ HOTLINE_EXTERN(int) hotline_db_sweep(hotline_case_list **out, hotline_db *db, ho
  * (after_due, after_id) in the sweep's order (after_id NULL: from the
  * first). A case changed between two calls is seen where it then sorts.
  * The built-in backends start each page at its key (an index seek); a
- * backend older than storage version 3 is read from the start and skipped.
+ * backend without HOTLINE_STORAGE_CAP_KEYSET is read from the start and
+ * skipped.
  */
 HOTLINE_EXTERN(int) hotline_db_cases_after(hotline_case_list **out, hotline_db *db, const hotline_case_query *q,
 	const char *after_id);
@@ -335,7 +336,7 @@ HOTLINE_EXTERN(int) hotline_db_sweep_after(hotline_case_list **out, hotline_db *
  * back to a claim once its lease has expired (a worker that died gives its
  * cases back that way), also to the same worker. Acting on a case does not
  * end its lease. One write transaction (inside a batch: the batch's). The
- * built-in backends support it (storage version 5, `claim_due`); another
+ * built-in backends support it (the storage's `claims` group); another
  * backend without it: HOTLINE_EINVALID.
  */
 HOTLINE_EXTERN(int) hotline_db_claim_due(hotline_db *db, hotline_time before, size_t limit, int lease_seconds,
