@@ -49,8 +49,8 @@ typedef enum hotline_error {
 #define HOTLINE__ERR_ENUM(name, value, json, msg) HOTLINE_E##name = value,
 	HOTLINE_ERRORS(HOTLINE__ERR_ENUM)
 #undef HOTLINE__ERR_ENUM
-/** The lowest code defined (the last line of HOTLINE_ERRORS): minus the number of codes. */
 #define HOTLINE__ERR_COUNT(name, value, json, msg) - 1
+/** The lowest code defined (the last line of HOTLINE_ERRORS): minus the number of codes. */
 	HOTLINE_E__LAST = 0 HOTLINE_ERRORS(HOTLINE__ERR_COUNT)
 #undef HOTLINE__ERR_COUNT
 } hotline_error;

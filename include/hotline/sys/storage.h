@@ -135,7 +135,7 @@ typedef int (*hotline_storage_key_cb)(const char *case_id, const char *kek_id, c
 typedef int (*hotline_storage_id_cb)(const char *case_id, void *payload);
 
 /**
- * Group `keys`: owners' personal data (docs/privacy.md). Three small tables
+ * Group `keys`: owners' personal data (share/doc/hotline/privacy.md). Three small tables
  * beside the log: settings (name -> value), the key record of each case
  * (ASCII text the library composes, about 150 characters: its wrapped data
  * key and its mask key; stored and returned verbatim, whatever its length)
