@@ -231,7 +231,7 @@ struct hl_db {};
 		int64_t seq = 0;
 		int rc;
 		hl_repeated = 0;
-		if (hl_live($self) && (rc = hotline_db_exec_json_v2($self->db, json, &seq, &hl_repeated)) != 0)
+		if (hl_live($self) && (rc = hotline_db_exec_json($self->db, json, &seq, &hl_repeated)) != 0)
 			hl_db_fail($self, rc);
 		return seq;
 	}

@@ -617,7 +617,7 @@ struct hl_db {};
 	long long exec_json(const char *json, int *repeated_out) {
 		int64_t seq = 0;
 		int rc;
-		if (hl_live($self) && (rc = hotline_db_exec_json_v2($self->db, json, &seq, repeated_out)) != 0)
+		if (hl_live($self) && (rc = hotline_db_exec_json($self->db, json, &seq, repeated_out)) != 0)
 			hl_db_fail($self, rc);
 		return seq;
 	}

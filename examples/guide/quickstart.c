@@ -47,7 +47,7 @@ int main(int argc, char **argv)
 	if (check(db, hotline_db_begin(db), "begin"))
 		goto fail;
 	for (size_t i = 0; i < sizeof(lines) / sizeof(lines[0]); i++)
-		if (check(db, hotline_db_exec_json(db, lines[i], NULL), "directory")) {
+		if (check(db, hotline_db_exec_json(db, lines[i], NULL, NULL), "directory")) {
 			hotline_db_rollback(db);
 			goto fail;
 		}
@@ -65,7 +65,7 @@ int main(int argc, char **argv)
 	int64_t seq = 0;
 	int repeated = 0;
 	for (int attempt = 0; attempt < 2; attempt++) {     /* the second time is a retry */
-		if (check(db, hotline_db_exec_json_v2(db, reg, &seq, &repeated), "register"))
+		if (check(db, hotline_db_exec_json(db, reg, &seq, &repeated), "register"))
 			goto fail;
 		printf("register: seq %lld%s\n", (long long)seq, repeated ? " (repeated, not applied again)" : "");
 	}
@@ -79,7 +79,7 @@ int main(int argc, char **argv)
 	    check(db, hotline_command_new(&cmd, HOTLINE_CMD_DISPATCH, "C1", "zhang", at), "dispatch"))
 		goto fail;
 	hotline_command_expect_version(cmd, 1);             /* refused with HOTLINE_ECONFLICT otherwise */
-	int rc = hotline_db_execute(db, cmd, &seq);
+	int rc = hotline_db_execute(db, cmd, &seq, NULL);
 	hotline_command_free(cmd);
 	if (check(db, rc, "dispatch"))
 		goto fail;
@@ -87,7 +87,7 @@ int main(int argc, char **argv)
 
 	/* [guide:refused] */
 	/* A refused command changes nothing; its code says why. */
-	rc = hotline_db_exec_json(db, "{\"cmd\":\"close\",\"case\":\"C1\",\"at\":\"2026-11-02T10:00:00+08:00\",\"actor\":\"zhang\"}", NULL);
+	rc = hotline_db_exec_json(db, "{\"cmd\":\"close\",\"case\":\"C1\",\"at\":\"2026-11-02T10:00:00+08:00\",\"actor\":\"zhang\"}", NULL, NULL);
 	printf("close: %s: %s\n", hotline_error_name(rc), hotline_db_errmsg(db));
 	/* [/guide:refused] */
 

@@ -175,13 +175,9 @@ HOTLINE_EXTERN(int) hotline_db_zone_offset(hotline_db *db, int *minutes_out);
  * command and its keys: share/doc/hotline/commands.md). On success the event's global
  * sequence number goes to *seq_out (may be NULL). A refused command changes
  * nothing and returns its code; hotline_db_errmsg() says why.
- */
-HOTLINE_EXTERN(int) hotline_db_exec_json(hotline_db *db, const char *json, int64_t *seq_out);
-
-/**
- * hotline_db_exec_json, telling a retry apart (command ids). A command may
- * carry "command_id" (the client's id for it, 1-128 bytes; a UUID is
- * usual). When a command with that id was already accepted with the same
+ *
+ * Retries (command ids): a command may carry "command_id" (the client's
+ * id for it, 1-128 bytes; a UUID is usual). When a command with that id was already accepted with the same
  * content (the same JSON object, key order and top-level null fields
  * aside), nothing is applied again: the call returns 0 with the original
  * event's seq in *seq_out and 1 in *repeated_out (may be NULL; 0 when the
@@ -198,7 +194,7 @@ HOTLINE_EXTERN(int) hotline_db_exec_json(hotline_db *db, const char *json, int64
  * rolls the batch back as any failed write does: a batch cannot be retried
  * in part; retry it whole.
  */
-HOTLINE_EXTERN(int) hotline_db_exec_json_v2(hotline_db *db, const char *json, int64_t *seq_out, int *repeated_out);
+HOTLINE_EXTERN(int) hotline_db_exec_json(hotline_db *db, const char *json, int64_t *seq_out, int *repeated_out);
 
 /**
  * Batches: the commands applied between hotline_db_begin() and
@@ -242,10 +238,8 @@ HOTLINE_EXTERN(int) hotline_command_set_entry(hotline_command *cmd, const char *
 HOTLINE_EXTERN(int) hotline_command_expect_version(hotline_command *cmd, int64_t version);
 /** The command as JSON text (caller frees with hotline_free). */
 HOTLINE_EXTERN(int) hotline_command_json(char **out, const hotline_command *cmd);
-/** Apply a built command; same contract as hotline_db_exec_json. */
-HOTLINE_EXTERN(int) hotline_db_execute(hotline_db *db, const hotline_command *cmd, int64_t *seq_out);
-/** Apply a built command; same contract as hotline_db_exec_json_v2 (set "command_id" with hotline_command_set_string). */
-HOTLINE_EXTERN(int) hotline_db_execute_v2(hotline_db *db, const hotline_command *cmd, int64_t *seq_out, int *repeated_out);
+/** Apply a built command; same contract as hotline_db_exec_json (set "command_id" with hotline_command_set_string). */
+HOTLINE_EXTERN(int) hotline_db_execute(hotline_db *db, const hotline_command *cmd, int64_t *seq_out, int *repeated_out);
 
 /* ------------------------------------------------------------------ */
 /* Cases                                                               */
@@ -323,7 +317,8 @@ HOTLINE_EXTERN(int) hotline_db_sweep(hotline_case_list **out, hotline_db *db, ho
  * (after_due, after_id) in the sweep's order (after_id NULL: from the
  * first). A case changed between two calls is seen where it then sorts.
  * The built-in backends start each page at its key (an index seek); a
- * backend older than storage version 3 is read from the start and skipped.
+ * backend without HOTLINE_STORAGE_CAP_KEYSET is read from the start and
+ * skipped.
  */
 HOTLINE_EXTERN(int) hotline_db_cases_after(hotline_case_list **out, hotline_db *db, const hotline_case_query *q,
 	const char *after_id);
@@ -341,7 +336,7 @@ HOTLINE_EXTERN(int) hotline_db_sweep_after(hotline_case_list **out, hotline_db *
  * back to a claim once its lease has expired (a worker that died gives its
  * cases back that way), also to the same worker. Acting on a case does not
  * end its lease. One write transaction (inside a batch: the batch's). The
- * built-in backends support it (storage version 5, `claim_due`); another
+ * built-in backends support it (the storage's `claims` group); another
  * backend without it: HOTLINE_EINVALID.
  */
 HOTLINE_EXTERN(int) hotline_db_claim_due(hotline_db *db, hotline_time before, size_t limit, int lease_seconds,

@@ -15,8 +15,10 @@
 HOTLINE_BEGIN_DECL
 
 /**
- * One list generates the enum, the snake-case names used in JSON and the
- * default messages. New codes are appended; values never change.
+ * One list generates the enum, the snake-case names used in JSON, the
+ * default messages and HOTLINE_E__LAST. New codes are appended with the
+ * next value down (-1, -2, ... with no gap: the library checks it when it is
+ * built); values never change.
  * X(ENUM, value, "json_name", "default message")
  */
 #define HOTLINE_ERRORS(X) \
@@ -36,9 +38,10 @@ HOTLINE_BEGIN_DECL
 	X(BUSY,              -14, "busy",               "the database is busy: another writer holds it past the timeout; retry")
 
 /**
- * Error codes: 0 for success, a negative value for each failure (the
- * members HOTLINE_EINVALID_TRANSITION ... HOTLINE_EBUSY generated from
- * HOTLINE_ERRORS). Values never change.
+ * Error codes: 0 for success, a negative value for each failure (one
+ * member HOTLINE_E<ENUM> per line of HOTLINE_ERRORS, from
+ * HOTLINE_EINVALID_TRANSITION = -1 down to HOTLINE_E__LAST). Values never
+ * change.
  */
 typedef enum hotline_error {
 /** Success. */
@@ -46,8 +49,10 @@ typedef enum hotline_error {
 #define HOTLINE__ERR_ENUM(name, value, json, msg) HOTLINE_E##name = value,
 	HOTLINE_ERRORS(HOTLINE__ERR_ENUM)
 #undef HOTLINE__ERR_ENUM
-/** The lowest code defined; a new code is appended below it. */
-	HOTLINE_E__LAST = -14
+#define HOTLINE__ERR_COUNT(name, value, json, msg) - 1
+/** The lowest code defined (the last line of HOTLINE_ERRORS): minus the number of codes. */
+	HOTLINE_E__LAST = 0 HOTLINE_ERRORS(HOTLINE__ERR_COUNT)
+#undef HOTLINE__ERR_COUNT
 } hotline_error;
 
 /** Snake-case name of a code ("invalid_transition"...); "ok" for 0, "unknown" otherwise. */

@@ -180,12 +180,7 @@ int hotline_command_json(char **out, const hotline_command *cmd)
 	return *out ? 0 : hotline__last_error_set(HOTLINE_ENOMEM, "out of memory");
 }
 
-int hotline_db_execute(hotline_db *db, const hotline_command *cmd, int64_t *seq_out)
-{
-	return hotline_db_execute_v2(db, cmd, seq_out, NULL);
-}
-
-int hotline_db_execute_v2(hotline_db *db, const hotline_command *cmd, int64_t *seq_out, int *repeated_out)
+int hotline_db_execute(hotline_db *db, const hotline_command *cmd, int64_t *seq_out, int *repeated_out)
 {
 	json_t *copy;
 	int rc;

@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "storage/caps.h"
 #include "util/mem.h"
 
 static hotline__cache_slot *slot_of(hotline__cache *c, const char *id)
@@ -46,8 +47,8 @@ int hotline__cache_sync(hotline__cache *c, hotline_storage *st)
 {
 	uint64_t v;
 	int changed;
-	c->overlap = st->version >= 7 && st->stable_seq;
-	if (st->version < 2 || !st->data_version || st->data_version(st, &v) != 0) {
+	c->overlap = hotline__storage_case_locks(st) || hotline__storage_overlapping(st);
+	if (!st->data_version || st->data_version(st, &v) != 0) {
 		/* no way to tell another writer's commits: read every case from the storage */
 		c->trusted = 0;
 		return 1;
@@ -128,7 +129,7 @@ void hotline__cache_keep_snapshot(hotline__cache *c, const hotline_storage_case 
 
 typedef struct loading {
 	hotline__cache_slot *s;
-	int ids;                    /* the backend stores ids (version 4) */
+	int ids;                    /* the backend stores ids */
 	int extend;                 /* appending to the events cached: each must link to the one before */
 	int64_t upto;               /* the last position read: the command's own event, just appended, is pushed apart */
 } loading;
@@ -171,8 +172,8 @@ int hotline__cache_events(hotline__cache *c, hotline_storage *st, const char *ca
 	 * re-read its whole stream while they hold it.
 	 */
 	if (prev_version > 0 && slot_holds(s, case_id) && s->vec && s->version > 0 && s->version < prev_version &&
-	    st->version >= 3 && st->events_after) {
-		loading l = { s, st->version >= 4, 1, prev_version };
+	    st->events_after) {
+		loading l = { s, 1, 1, prev_version };
 		rc = st->events_after(st, case_id, s->version, (size_t)(prev_version - s->version), load_cb, &l);
 		if (rc != 0 && rc != LOADED)
 			slot_clear(s);
@@ -187,7 +188,7 @@ int hotline__cache_events(hotline__cache *c, hotline_storage *st, const char *ca
 			return HOTLINE_ENOMEM;
 		}
 		if (prev_version > 0) {
-			loading l = { s, st->version >= 4, 0, prev_version };
+			loading l = { s, 1, 0, prev_version };
 			if ((rc = st->events_foreach(st, case_id, load_cb, &l)) != 0 && rc != LOADED) {
 				slot_clear(s);
 				return rc;

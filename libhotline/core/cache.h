@@ -5,7 +5,8 @@
  * cache was filled (checked as each write transaction begins); the events
  * only when the command's snapshot has the same version and head hash.
  * Another handle's writes are never missed. With a backend whose writers
- * overlap (storage version 7's stable_seq) snapshots are never taken from
+ * overlap (HOTLINE_STORAGE_CAP_OVERLAPPING_WRITERS, or a backend with
+ * HOTLINE_STORAGE_CAP_CASE_LOCKS) snapshots are never taken from
  * the cache: a writer reads its case, which locks it, so that writers of one
  * case queue instead of deadlocking (one holding the case's row, the other
  * the stream's next position).
@@ -61,7 +62,7 @@ void hotline__cache_keep_snapshot(hotline__cache *c, const hotline_storage_case 
  * *out is borrowed from the cache. The storage's code on failure;
  * HOTLINE_ECORRUPT when an event read is stored under an id that is not
  * the one its body holds (hotline__event_id_agrees), or cannot be read.
- * With a backend of storage version 3 or later, events already cached stay
+ * With a backend that has events_after, events already cached stay
  * and only the ones after them are read.
  */
 int hotline__cache_events(hotline__cache *c, hotline_storage *st, const char *case_id, int64_t prev_version,

@@ -16,6 +16,7 @@
 #include "core/db.h"
 #include "core/eventlog.h"
 #include "core/rebuild.h"
+#include "storage/caps.h"
 #include "util/mem.h"
 #include "util/sha256.h"
 
@@ -45,7 +46,7 @@ static void part_int(hotline__sha256 *h, int64_t v)
 
 typedef struct fold {
 	int64_t up_to, seq, count, next_seq;
-	int ids, ids_seen;        /* the backend stores ids (version 4); one was read */
+	int ids, ids_seen;        /* the backend stores ids; one was read */
 	int64_t id_differs_seq;
 	hotline__sha256 events;
 	hotline__dir_rebuild dir;
@@ -114,7 +115,7 @@ int hotline__checkpoint_compute(hotline_storage *st, int64_t up_to, hotline__che
 
 	memset(&f, 0, sizeof(f));
 	f.up_to = up_to;
-	f.ids = st->version >= 4;
+	f.ids = 1;
 	hotline__sha256_init(&f.events);
 	hotline__dir_rebuild_init(&f.dir);
 	rc = st->events_foreach(st, NULL, fold_event, &f);
@@ -326,10 +327,10 @@ int hotline_db_checkpoint(char **out, hotline_db *db, const hotline_checkpoint_o
 			o.secret_key_len);
 	pthread_mutex_lock(&db->mu);
 	hotline__clearerr(&db->err);
-	if (db->st->version >= 7 && db->st->stable_seq) {
+	if (hotline__storage_overlapping(db->st)) {
 		/*
 		 * Writers that overlap may commit out of seq order: cover only seqs no
-		 * transaction in flight can still add to (sys/storage.h, version 7).
+		 * transaction in flight can still add to (sys/storage.h, HOTLINE_STORAGE_CAP_OVERLAPPING_WRITERS).
 		 * Beyond that head the log has nothing yet that a checkpoint may
 		 * cover: refused, as a seq beyond the log's end is.
 		 */

@@ -1,13 +1,14 @@
 /*
  * Claims of due cases for sweep workers running at once (DESIGN §6.5): one
  * write transaction in which the backend picks the due cases nobody holds a
- * lease on and leases them to the worker (storage version 5, claim_due).
+ * lease on and leases them to the worker (the storage's claims group).
  */
 #include <stdlib.h>
 #include <string.h>
 
 #include "core/case.h"
 #include "core/db.h"
+#include "storage/caps.h"
 
 #define LEASE_MAX_SECONDS 86400
 #define WORKER_MAX_BYTES 128
@@ -41,12 +42,12 @@ int hotline_db_claim_due(hotline_db *db, hotline_time before, size_t limit, int 
 	st = db->st;
 	if (db->read_only) {
 		rc = hotline__db_fail(db, HOTLINE_EINVALID, "the database was opened read-only");
-	} else if (st->version < 5 || !st->claim_due) {
-		rc = hotline__db_fail(db, HOTLINE_EINVALID, "this storage cannot claim cases (no claim_due)");
+	} else if (!hotline__storage_has_claims(st)) {
+		rc = hotline__db_fail(db, HOTLINE_EINVALID, "this storage cannot claim cases (no 'claims' group)");
 	} else if (!db->in_batch && (rc = st->begin(st, 1)) != 0) {
 		rc = hotline__db_storage_fail(db, rc, "starting a transaction");
 	} else {
-		rc = st->claim_due(st, before, limit, lease_seconds, worker, claim_cb, l);
+		rc = st->claims->claim_due(st, before, limit, lease_seconds, worker, claim_cb, l);
 		if (rc) {
 			rc = hotline__db_storage_fail(db, rc, "claiming due cases");
 			if (!db->in_batch)

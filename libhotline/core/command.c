@@ -21,6 +21,7 @@
 #include "core/snapshot.h"
 #include "core/snapshot_finish.h"
 #include "core/validate.h"
+#include "storage/caps.h"
 #include "util/json.h"
 #include "util/mem.h"
 #include "util/time.h"
@@ -202,7 +203,7 @@ static int confirm_id(hotline__cmdctx *c, int rc)
 	hotline_storage *st = c->db->st;
 	found_id f = { 0, 1 };
 	int lrc;
-	if (!c->command_id || !(rc == HOTLINE_EDUPLICATE || (rc == 0 && c->repeated)) || st->version < 4 || !st->event_by_id)
+	if (!c->command_id || !(rc == HOTLINE_EDUPLICATE || (rc == 0 && c->repeated)) )
 		return rc;
 	lrc = st->event_by_id(st, c->command_id, found_id_cb, &f);
 	if (lrc != 0 && lrc != 1)
@@ -534,12 +535,7 @@ int hotline__db_exec_obj(hotline_db *db, json_t *obj, int64_t *seq_out, int *rep
 	return rc;
 }
 
-int hotline_db_exec_json(hotline_db *db, const char *json, int64_t *seq_out)
-{
-	return hotline_db_exec_json_v2(db, json, seq_out, NULL);
-}
-
-int hotline_db_exec_json_v2(hotline_db *db, const char *json, int64_t *seq_out, int *repeated_out)
+int hotline_db_exec_json(hotline_db *db, const char *json, int64_t *seq_out, int *repeated_out)
 {
 	json_error_t jerr;
 	json_t *obj;

@@ -10,6 +10,7 @@
 #include "core/db.h"
 #include "core/dirstore.h"
 #include "hotline/errors.h"
+#include "storage/caps.h"
 #include "util/sha256.h"
 
 const char *hotline_version(int *major, int *minor, int *patch)
@@ -144,7 +145,7 @@ int hotline__db_sync(hotline_db *db)
 
 int hotline__db_begin_write(hotline_db *db, int org)
 {
-	return db->st->begin(db->st, org && db->st->version >= 8 ? HOTLINE_STORAGE_BEGIN_ORG : 1);
+	return db->st->begin(db->st, org ? HOTLINE_STORAGE_BEGIN_ORG : 1);
 }
 
 int hotline_db_options_init(hotline_db_options *opts, unsigned int version)
@@ -158,31 +159,6 @@ int hotline_db_options_init(hotline_db_options *opts, unsigned int version)
 		: version == 2 ? offsetof(hotline_db_options, read_uri)
 		: version == 3 ? offsetof(hotline_db_options, key) : sizeof(*opts));
 	opts->version = version;
-	return 0;
-}
-
-static int check_backend(hotline_storage *st)
-{
-	if (!st)
-		return hotline__last_error_set(HOTLINE_EINVALID, "storage backend is NULL");
-	if (st->version == 0 || st->version > HOTLINE_STORAGE_VERSION)
-		return hotline__last_error_set(HOTLINE_EINVALID, "unsupported storage backend version %u (this library knows 1..%d)",
-			st->version, HOTLINE_STORAGE_VERSION);
-#define REQUIRE(cb) if (!st->cb) return hotline__last_error_set(HOTLINE_EINVALID, "storage backend lacks required callback '%s'", #cb)
-	REQUIRE(begin);
-	REQUIRE(commit);
-	REQUIRE(rollback);
-	REQUIRE(case_get);
-	REQUIRE(case_put);
-	REQUIRE(cases_foreach);
-	REQUIRE(event_append);
-	REQUIRE(events_foreach);
-	REQUIRE(stream_head);
-	REQUIRE(dir_put);
-	REQUIRE(dir_get);
-	REQUIRE(dir_foreach);
-	REQUIRE(free);
-#undef REQUIRE
 	return 0;
 }
 
@@ -286,18 +262,18 @@ static int open_storage(hotline_db **out, hotline_storage *st, const hotline_db_
 	hotline__err err;
 	int rc;
 
-	if (!out) {
-		if (st && check_backend(st) == 0)
+	int free_ok;
+
+	/* the one check of the backend; the handle owns it from the call on: free it when its free can be trusted */
+	rc = hotline__storage_check(st, 1, &free_ok);
+	if (rc || !out) {
+		if (free_ok)
 			st->free(st);
-		return hotline__last_error_set(HOTLINE_EINVALID, "out is NULL");
-	}
-	*out = NULL;
-	if ((rc = check_backend(st)) != 0) {
-		/* The handle owns the backend from the call on; free it when we can trust its free. */
-		if (st && st->free && st->version >= 1 && st->version <= HOTLINE_STORAGE_VERSION)
-			st->free(st);
+		if (!out)
+			return hotline__last_error_set(HOTLINE_EINVALID, "out is NULL");
 		return rc;
 	}
+	*out = NULL;
 	if (opts && (opts->version == 0 || opts->version > HOTLINE_DB_OPTIONS_VERSION)) {
 		st->free(st);
 		return hotline__last_error_set(HOTLINE_EINVALID, "unsupported hotline_db_options version %u", opts->version);
@@ -335,7 +311,8 @@ static int open_storage(hotline_db **out, hotline_storage *st, const hotline_db_
 		return rc;
 	}
 	if (opts && opts->version >= 3 && opts->read_uri && *opts->read_uri &&
-	    (rc = open_uri(&db->rst, opts->read_uri, opts, HOTLINE_OPEN_READ_ONLY)) != 0) {
+	    ((rc = open_uri(&db->rst, opts->read_uri, opts, HOTLINE_OPEN_READ_ONLY)) != 0 ||
+	     (rc = hotline__storage_check(db->rst, 1, NULL)) != 0)) {
 		char msg[sizeof(err.msg)];
 		snprintf(msg, sizeof(msg), "%s", hotline_last_error());
 		hotline_db_close(db);

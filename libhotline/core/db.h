@@ -66,8 +66,8 @@ int hotline__db_storage_fail(hotline_db *db, int code, const char *what);
 int hotline__db_sync(hotline_db *db);
 /*
  * Begins a write transaction on the handle's storage: `org` when it may
- * append to the organisation stream (HOTLINE_STORAGE_BEGIN_ORG, for backends
- * of storage version 8 on; older ones are given 1). The backend's code.
+ * append to the organisation stream (HOTLINE_STORAGE_BEGIN_ORG, else 1).
+ * The backend's code.
  */
 int hotline__db_begin_write(hotline_db *db, int org);
 /* (Re)loads the directory from the storage, remembering the organisation stream's head. */

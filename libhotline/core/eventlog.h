@@ -39,8 +39,7 @@ char *hotline__event_body_with_made_id(const char *stream, int64_t stream_seq, j
  * command_id, and no event before it has an id. *ids_seen (0 before the
  * first event read, in seq or stream order) records that one had. `body`
  * is the event's text, or NULL with `parsed` its parsed body. 1 when they
- * agree, 0 when the id was edited. Only for a backend that stores ids
- * (storage version 4).
+ * agree, 0 when the id was edited.
  */
 int hotline__event_id_agrees(const char *id, const char *body, const json_t *parsed, int *ids_seen);
 

@@ -33,7 +33,7 @@ typedef struct hotline__keys {
 	int have;                  /* the handle holds the database's key-encryption key */
 	int ephemeral;             /* made at open for a "memory:" database given none */
 	int mode;                  /* HOTLINE__PII_* */
-	int backend;               /* the storage has the version 5 callbacks */
+	int backend;               /* the storage has the keys group */
 	char id[65];               /* the KEK's id */
 	unsigned char wrap[32];    /* KEK subkey that wraps data keys */
 	unsigned char check[32];   /* KEK subkey whose digest is the stored key check value */

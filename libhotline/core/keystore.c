@@ -21,6 +21,7 @@
 
 #include "core/db.h"
 #include "core/keys.h"
+#include "storage/caps.h"
 #include "util/aead.h"
 #include "util/base64.h"
 #include "util/mem.h"
@@ -40,7 +41,7 @@ static int copy_cb(const char *value, void *payload)
 char *hotline__keys_setting(hotline_storage *st, const char *name, int *rc)
 {
 	char *v = NULL;
-	int r = st->setting_get(st, name, copy_cb, &v);
+	int r = st->keys->setting_get(st, name, copy_cb, &v);
 	if (r && r != HOTLINE_ENOT_FOUND)
 		*rc = r;
 	return v;
@@ -57,12 +58,6 @@ void hotline__keys_check_value(const hotline__keys *k, char out[65])
 	unsigned char h[32];
 	crypto_generichash(h, sizeof(h), k->check, 32, NULL, 0);
 	sodium_bin2hex(out, 65, h, sizeof(h));
-}
-
-static int has_backend(hotline_storage *st)
-{
-	return st->version >= 6 && st->setting_get && st->setting_put && st->case_key_put && st->case_key_get &&
-		st->case_keys_foreach && st->case_key_forget && st->phone_index_put && st->phone_index_find;
 }
 
 static int mode_of(const char *v)
@@ -95,13 +90,13 @@ static int init_settings(hotline_db *db, int set_mode)
 	hotline__keys_check_value(&db->keys, check);
 	if (!w)
 		return HOTLINE_ENOMEM;
-	rc = st->setting_put(st, HOTLINE__SET_PII_KEY_ID, db->keys.id);
+	rc = st->keys->setting_put(st, HOTLINE__SET_PII_KEY_ID, db->keys.id);
 	if (!rc)
-		rc = st->setting_put(st, HOTLINE__SET_PII_CHECK, check);
+		rc = st->keys->setting_put(st, HOTLINE__SET_PII_CHECK, check);
 	if (!rc)
-		rc = st->setting_put(st, HOTLINE__SET_PII_INDEX, w);
+		rc = st->keys->setting_put(st, HOTLINE__SET_PII_INDEX, w);
 	if (!rc && set_mode)
-		rc = st->setting_put(st, HOTLINE__SET_PII_MODE, "encrypted");
+		rc = st->keys->setting_put(st, HOTLINE__SET_PII_MODE, "encrypted");
 	free(w);
 	if (!rc) {
 		memcpy(db->keys.index, index, 32);
@@ -196,7 +191,7 @@ again:
 			if (write) {
 				if (!tx)
 					goto upgrade;
-				if ((rc = st->setting_put(st, HOTLINE__SET_PII_MODE, "unencrypted")) != 0) {
+				if ((rc = st->keys->setting_put(st, HOTLINE__SET_PII_MODE, "unencrypted")) != 0) {
 					hotline__seterr(err, rc, "recording the personal-data mode");
 					goto out;
 				}
@@ -246,7 +241,7 @@ int hotline__pii_open(hotline_db *db, const hotline_db_options *opts, int memory
 	if (sodium_init() < 0)
 		return hotline__last_error_set(HOTLINE_ENOMEM, "libsodium cannot be initialised");
 	memset(&db->keys, 0, sizeof(db->keys));
-	db->keys.backend = has_backend(db->st);
+	db->keys.backend = hotline__storage_has_keys(db->st);
 	if (!hotline__key_id_valid(kid))
 		return hotline__last_error_set(HOTLINE_EINVALID, "key id must be 1-64 printable ASCII characters without spaces");
 	if (!key && memory && !(flags & HOTLINE_DB_UNENCRYPTED)) {
@@ -259,8 +254,8 @@ int hotline__pii_open(hotline_db *db, const hotline_db_options *opts, int memory
 	if (key) {
 		if (!db->keys.backend) {
 			sodium_memzero(eph, sizeof(eph));
-			return hotline__last_error_set(HOTLINE_EINVALID, "the storage backend cannot keep data keys (it needs "
-				"the callbacks of storage version 5)");
+			return hotline__last_error_set(HOTLINE_EINVALID, "the storage backend cannot keep data keys (it has "
+				"no 'keys' group)");
 		}
 		hotline__keys_derive(&db->keys, key);
 		snprintf(db->keys.id, sizeof(db->keys.id), "%s", kid);
@@ -350,7 +345,7 @@ static uint64_t key_cache_version(hotline_db *db)
 {
 	hotline_storage *st = db->st;
 	uint64_t v;
-	if (st->version < 2 || !st->data_version || st->data_version(st, &v) != 0 || v == NO_DATA_VERSION)
+	if (!st->data_version || st->data_version(st, &v) != 0 || v == NO_DATA_VERSION)
 		return NO_DATA_VERSION; /* the storage cannot tell another's commits: nothing is cached */
 	return v;
 }
@@ -468,7 +463,7 @@ int hotline__case_keys(hotline_db *db, const char *case_id, hotline__case_keyset
 	dv = key_cache_version(db);
 	if (key_cache_get(db, case_id, ks, want_dk, dv))
 		return 0;
-	rc = db->st->case_key_get(db->st, case_id, key_row_cb, &r);
+	rc = db->st->keys->case_key_get(db->st, case_id, key_row_cb, &r);
 	if (rc == 0) {
 		hotline__key_record_split(r.wrapped, &wrapped, ks->mk, &ks->have_mk);
 		if (want_dk && (rc = hotline__key_unwrap(ks->dk, db->keys.wrap, case_id, wrapped)) == 0)

@@ -147,8 +147,8 @@ static size_t field_ad(unsigned char *buf, size_t size, const char *tag, const c
 #define AD_VALUE "hotline-pii-v1"
 #define AD_MASK "hotline-pii-mask-v1"
 
-/* {"enc", "mask"} with a mask key; {"enc", "masked"} (the mask in clear) without one. */
-static json_t *seal_value(const unsigned char dk[32], const unsigned char *mk, const char *case_id, const char *field,
+/* {"enc", "mask"}: the only shape written (a case gets its mask key before its first sealed value). */
+static json_t *seal_value(const unsigned char dk[32], const unsigned char mk[32], const char *case_id, const char *field,
 	const char *clear, hotline__rnd_pool *pool)
 {
 	unsigned char ad[400];
@@ -156,13 +156,13 @@ static json_t *seal_value(const unsigned char dk[32], const unsigned char *mk, c
 	char *enc = hotline__aead_seal(dk, ad, ad_len, (const unsigned char *)clear, strlen(clear), pool);
 	char *mask = hotline__pii_mask(field, clear), *sealed_mask = NULL;
 	json_t *v = NULL;
-	if (mk && mask) {
+	if (mask) {
 		ad_len = field_ad(ad, sizeof(ad), AD_MASK, case_id, field);
 		sealed_mask = hotline__aead_seal(mk, ad, ad_len, (const unsigned char *)mask, strlen(mask), pool);
 	}
-	if (enc && mask && (!mk || sealed_mask) && (v = json_object()) &&
+	if (enc && sealed_mask && (v = json_object()) &&
 	    (json_object_set_new_nocheck(v, "enc", json_string_nocheck(enc)) ||
-	     json_object_set_new_nocheck(v, mk ? "mask" : "masked", mk ? json_string_nocheck(sealed_mask) : json_string(mask)))) {
+	     json_object_set_new_nocheck(v, "mask", json_string_nocheck(sealed_mask)))) {
 		json_decref(v);
 		v = NULL;
 	}
@@ -181,12 +181,18 @@ static int open_value(char **out, const unsigned char dk[32], const char *case_i
 	return rc;
 }
 
-/* The mask of a sealed value (caller frees): stored in clear (older values) or opened with the mask key; NULL when it cannot be. */
+/*
+ * The mask of a sealed value (caller frees), opened with the mask key; NULL
+ * when it cannot be. 0.x wrote values before mask keys existed as {"enc",
+ * "masked": "138****0000"}, the mask in clear, and such values sit in
+ * hash-chained events that no migration may rewrite: this is the one place
+ * that reads that shape, and nothing writes it any more.
+ */
 static char *open_mask(const unsigned char *mk, const char *case_id, const char *field, const json_t *v)
 {
 	unsigned char ad[400], *m;
 	size_t n, ad_len;
-	const char *clear = json_string_value(json_object_get(v, "masked"));
+	const char *clear = json_string_value(json_object_get(v, "masked")); /* the 0.x shape */
 	if (clear)
 		return hotline__strdup(clear);
 	if (!mk)
@@ -268,7 +274,7 @@ int hotline__pii_seal_command(hotline__cmdctx *c)
 
 	if (c->kind == HOTLINE_CMD_FORGET) {
 		hotline__case_keys_forget(db, c->case_id);
-		if ((rc = st->case_key_forget(st, c->case_id)) != 0)
+		if ((rc = st->keys->case_key_forget(st, c->case_id)) != 0)
 			return hotline__db_storage_fail(db, rc, "erasing the case's data key");
 		return 0;
 	}
@@ -306,7 +312,7 @@ int hotline__pii_seal_command(hotline__cmdctx *c)
 			continue;
 		if (strcmp(*p, "phone") == 0 && db->keys.have_index) {
 			blind(db->keys.index, json_string_value(v), ix);
-			if ((rc = st->phone_index_put(st, c->case_id, ix)) != 0)
+			if ((rc = st->keys->phone_index_put(st, c->case_id, ix)) != 0)
 				rc = hotline__db_storage_fail(db, rc, "writing the phone index");
 		}
 		sealed = rc ? NULL : seal_value(ks.dk, ks.mk, c->case_id, *p, json_string_value(v), &pool);
@@ -317,7 +323,7 @@ int hotline__pii_seal_command(hotline__cmdctx *c)
 		if (!(wrapped = hotline__aead_seal(db->keys.wrap, (const unsigned char *)c->case_id, strlen(c->case_id), ks.dk, 32, &pool)) ||
 		    !(record = hotline__key_record_text(wrapped, ks.mk)))
 			rc = hotline__db_fail(db, HOTLINE_ENOMEM, "out of memory");
-		else if ((rc = st->case_key_put(st, c->case_id, db->keys.id, record)) != 0)
+		else if ((rc = st->keys->case_key_put(st, c->case_id, db->keys.id, record)) != 0)
 			rc = hotline__db_storage_fail(db, rc, "storing the case's data key");
 		/* a rollback of this write bumps the cache generation, which empties the slot */
 		if (rc == 0)
@@ -531,7 +537,7 @@ int hotline_db_cases_by_phone(hotline_case_list **out, hotline_db *db, const cha
 		hotline__db_storage_fail(db, rc, "starting a read");
 		goto out;
 	}
-	rc = db->st->phone_index_find(db->st, ix, id_cb, &ids);
+	rc = db->st->keys->phone_index_find(db->st, ix, id_cb, &ids);
 	for (i = 0; rc == 0 && i < ids.n; i++) {
 		rc = db->st->case_get(db->st, ids.ids[i], add_case_cb, l);
 		if (rc == HOTLINE_ENOT_FOUND)

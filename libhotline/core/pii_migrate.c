@@ -113,14 +113,14 @@ int hotline_db_rotate_key(hotline_db *db, const unsigned char *new_key, const ch
 		rc = hotline__db_storage_fail(db, rc, "starting the rotation");
 		goto out;
 	}
-	rc = st->case_keys_foreach(st, rewrap_cb, &r);
+	rc = st->keys->case_keys_foreach(st, rewrap_cb, &r);
 	for (i = 0; rc == 0 && i < r.n; i++)
-		rc = st->case_key_put(st, r.case_ids[i], to.id, r.wrapped[i]);
+		rc = st->keys->case_key_put(st, r.case_ids[i], to.id, r.wrapped[i]);
 	hotline__keys_check_value(&to, check);
 	if (rc == 0 && !(wi = hotline__key_wrap(to.wrap, "index", db->keys.index)))
 		rc = HOTLINE_ENOMEM;
-	if (rc == 0 && (rc = st->setting_put(st, HOTLINE__SET_PII_INDEX, wi)) == 0 && (rc = st->setting_put(st, HOTLINE__SET_PII_KEY_ID, to.id)) == 0)
-		rc = st->setting_put(st, HOTLINE__SET_PII_CHECK, check);
+	if (rc == 0 && (rc = st->keys->setting_put(st, HOTLINE__SET_PII_INDEX, wi)) == 0 && (rc = st->keys->setting_put(st, HOTLINE__SET_PII_KEY_ID, to.id)) == 0)
+		rc = st->keys->setting_put(st, HOTLINE__SET_PII_CHECK, check);
 	if (rc) {
 		st->rollback(st);
 		if (rc != HOTLINE_EKEY)
@@ -266,7 +266,7 @@ int hotline_db_encrypt_existing(hotline_db *db, size_t *cases_out)
 		goto out;
 	}
 	if (db->keys.mode != HOTLINE__PII_ENCRYPTED) {
-		if ((rc = st->setting_put(st, HOTLINE__SET_PII_MODE, "encrypted")) != 0) {
+		if ((rc = st->keys->setting_put(st, HOTLINE__SET_PII_MODE, "encrypted")) != 0) {
 			rc = hotline__db_storage_fail(db, rc, "recording the personal-data mode");
 			goto out;
 		}

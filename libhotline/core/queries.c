@@ -5,6 +5,7 @@
 #include "core/case.h"
 #include "core/db.h"
 #include "core/pii.h"
+#include "storage/caps.h"
 #include "util/mem.h"
 #include "util/vec.h"
 
@@ -62,13 +63,13 @@ int hotline_db_case(hotline_case **out, hotline_db *db, const char *case_id)
 #define PAGE_FULL 1
 
 /*
- * One page of cases. A backend of storage version 3 or later starts after
- * the key itself (keyset paging); for an older one the callback skips what
+ * One page of cases. A backend with HOTLINE_STORAGE_CAP_KEYSET starts after
+ * the key itself (keyset paging); for another one the callback skips what
  * sorts before the key and counts the page.
  */
 typedef struct case_page {
 	hotline_case_list *l;
-	int filter;                 /* the library skips and counts (older backend) */
+	int filter;                 /* the library skips and counts (no keyset ability) */
 	int by_due;                 /* keyed on (next_due, id), the sweep's order; else on id */
 	hotline_time after_due;
 	const char *after_id;       /* NULL: from the first */
@@ -103,9 +104,9 @@ static int run_query(hotline_case_list **out, hotline_db *db, hotline_storage_qu
 		return hotline__db_fail(db, HOTLINE_ENOMEM, "out of memory");
 	pthread_mutex_lock(&db->mu);
 	st = hotline__db_reader(db);
-	p->filter = st->version < 3;
+	p->filter = !hotline__storage_keyset(st);
 	q->limit = p->filter ? 0 : p->limit;
-	q->after_id = p->after_id;
+	q->after_id = p->filter ? NULL : p->after_id;
 	q->after_due = p->after_due;
 	rc = st->cases_foreach(st, q, list_case_cb, p);
 	if (rc == PAGE_FULL)
@@ -238,16 +239,15 @@ const char *hotline_event_id(const hotline_event *e) { return e ? e->id : NULL; 
 
 typedef struct event_page {
 	hotline_event_list *l;
-	int ids;                    /* the backend returns events' ids (version 4) */
+	int ids;                    /* the backend returns events' ids */
 	int filter;                 /* the library skips and counts (no events_after) */
 	int64_t after_version;
 	size_t limit;
 } event_page;
 
 /*
- * The event's id, copied: from the backend when it returns ids (a struct of
- * version 4; an older backend's events are shorter and have no such
- * member), else from the body's command_id. NULL when it has none.
+ * The event's id, copied: from the backend when it returns ids, else from
+ * the body's command_id. NULL when it has none.
  */
 static char *event_id(const hotline_storage_event *se, int from_backend)
 {
@@ -319,8 +319,8 @@ int hotline_db_history_after(hotline_event_list **out, hotline_db *db, const cha
 	if (!(p.l = calloc(1, sizeof(*p.l))))
 		return hotline__db_fail(db, HOTLINE_ENOMEM, "out of memory");
 	st = db->st;
-	p.filter = st->version < 3 || !st->events_after;
-	p.ids = st->version >= 4;
+	p.filter = !st->events_after;
+	p.ids = 1;
 	pthread_mutex_lock(&db->mu);
 	if (*case_id) {
 		rc = st->case_get(st, case_id, exists_cb, &erased);

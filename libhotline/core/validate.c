@@ -307,7 +307,6 @@ int hotline__validate_shape(hotline__cmdctx *c)
 /* The stored event with a given id, its seq and body (copied). */
 typedef struct prior {
 	const char *id;
-	int by_body;          /* an older backend: ids only in the bodies */
 	int found;
 	int64_t seq;
 	char *body;
@@ -317,14 +316,6 @@ typedef struct prior {
 static int prior_cb(const hotline_storage_event *e, void *payload)
 {
 	prior *p = payload;
-	if (p->by_body) {
-		json_t *b = json_loads(e->body, 0, NULL);
-		int same = b && json_is_string(json_object_get(b, "command_id")) &&
-			strcmp(json_string_value(json_object_get(b, "command_id")), p->id) == 0;
-		json_decref(b);
-		if (!same)
-			return 0;
-	}
 	p->found = 1;
 	p->seq = e->seq;
 	if (!(p->body = strdup(e->body)) || !(p->stream = strdup(e->stream)))
@@ -342,13 +333,7 @@ int hotline__validate_repeat(hotline__cmdctx *c)
 		return 0;
 	memset(&p, 0, sizeof(p));
 	p.id = c->command_id;
-	if (st->version >= 4 && st->event_by_id) {
-		rc = st->event_by_id(st, c->command_id, prior_cb, &p);
-	} else {
-		/* a backend without the index: the ids are in the events' bodies */
-		p.by_body = 1;
-		rc = st->events_foreach(st, NULL, prior_cb, &p);
-	}
+	rc = st->event_by_id(st, c->command_id, prior_cb, &p);
 	if (rc == 1 || rc == HOTLINE_ENOT_FOUND)
 		rc = 0;
 	if (rc) {

@@ -184,7 +184,7 @@ linked:
 	memcpy(ch->hash, e->hash, 65);
 	v->checked++;
 	/* the id is outside the hash: it must be the one the body holds, or a retry of that command would apply again */
-	if (rc == 0 && v->db->st->version >= 4 && !hotline__event_id_agrees(e->id, e->body, NULL, &v->ids_seen))
+	if (rc == 0 && !hotline__event_id_agrees(e->id, e->body, NULL, &v->ids_seen))
 		rc = finding(v, "event_id_differs", &s, NULL, "stream %s: event %" PRId64 " (seq %" PRId64 ") is stored under"
 			" an id that is not the one its hashed body holds: its id was edited", label_of(e->stream), e->stream_seq,
 			e->seq);
@@ -519,7 +519,7 @@ static int run_checks(verify_ctx *v, const run_opts *o, int *protection_checked,
 	}
 	*protection_checked = o->case_id ? -1 : 0;
 	/* the log's protection is the whole database's: checked with the whole log */
-	if (rc == 0 && !o->case_id && st->version >= 4 && st->check_protection) {
+	if (rc == 0 && !o->case_id && st->check_protection) {
 		rc = st->check_protection(st, protection_cb, v);
 		*protection_checked = rc == 0;
 	}

@@ -57,7 +57,7 @@ typedef struct undo {
 	int64_t until;    /* UNDO_LEASE: the previous lease's end */
 } undo;
 
-/* A row of the small personal-data tables (version 5): key -> (a, b). */
+/* A row of the small personal-data tables (the keys group): key -> (a, b). */
 typedef struct mkv {
 	char *key, *a, *b;
 } mkv;
@@ -532,7 +532,7 @@ static int case_matches(const mcase *c, const hotline_storage_query *q)
 		return 0;
 	if (q->registered_to != HOTLINE_TIME_NONE && c->registered_at >= q->registered_to)
 		return 0;
-	if (q->version >= 2 && q->after_id) {
+	if (q->after_id) {
 		if (q->due_before != HOTLINE_TIME_NONE && c->next_due != q->after_due)
 			return c->next_due > q->after_due;
 		return strcmp(c->id, q->after_id) > 0;
@@ -742,6 +742,21 @@ static int m_events_after(hotline_storage *st, const char *stream, int64_t after
 	return rc;
 }
 
+static int m_events_since(hotline_storage *st, int64_t after_seq, size_t limit, hotline_storage_event_cb cb,
+	void *payload)
+{
+	mem *m = (mem *)st;
+	hotline_storage_event v;
+	size_t i, sent = 0;
+	int rc = 0;
+	/* the event of seq n sits at n - 1 */
+	for (i = after_seq > 0 ? (size_t)after_seq : 0; i < m->n_events && rc == 0 && (!limit || sent < limit); i++, sent++) {
+		event_view(&m->events[i], &v);
+		rc = cb(&v, payload);
+	}
+	return rc;
+}
+
 static int m_stream_head(hotline_storage *st, const char *stream, int64_t *seq_out, char hash_out[65])
 {
 	mem *m = (mem *)st;
@@ -812,7 +827,7 @@ static int m_dir_foreach(hotline_storage *st, const char *kind, hotline_storage_
 	return rc;
 }
 
-/* ---- version 5: owners' personal data ---- */
+/* ---- group keys: owners' personal data ---- */
 
 static int m_setting_get(hotline_storage *st, const char *name, int (*cb)(const char *value, void *payload), void *payload)
 {
@@ -1012,7 +1027,19 @@ int hotline_storage_memory_new(hotline_storage **out)
 	m = calloc(1, sizeof(*m));
 	if (!m)
 		return hotline__last_error_set(HOTLINE_ENOMEM, "out of memory");
+	static const hotline_storage_keys keys = {
+		.setting_get = m_setting_get,
+		.setting_put = m_setting_put,
+		.case_key_put = m_case_key_put,
+		.case_key_get = m_case_key_get,
+		.case_keys_foreach = m_case_keys_foreach,
+		.case_key_forget = m_case_key_forget,
+		.phone_index_put = m_phone_index_put,
+		.phone_index_find = m_phone_index_find,
+	};
+	static const hotline_storage_claims claims = { .claim_due = m_claim_due };
 	m->parent.version = HOTLINE_STORAGE_VERSION;
+	m->parent.capabilities = HOTLINE_STORAGE_CAP_KEYSET;
 	m->parent.begin = m_begin;
 	m->parent.commit = m_commit;
 	m->parent.rollback = m_rollback;
@@ -1021,24 +1048,18 @@ int hotline_storage_memory_new(hotline_storage **out)
 	m->parent.cases_foreach = m_cases_foreach;
 	m->parent.event_append = m_event_append;
 	m->parent.events_foreach = m_events_foreach;
+	m->parent.events_since = m_events_since;
+	m->parent.event_by_id = m_event_by_id;
 	m->parent.stream_head = m_stream_head;
 	m->parent.dir_put = m_dir_put;
 	m->parent.dir_get = m_dir_get;
 	m->parent.dir_foreach = m_dir_foreach;
-	m->parent.errmsg = m_errmsg;
 	m->parent.free = m_free;
+	m->parent.errmsg = m_errmsg;
 	m->parent.data_version = m_data_version;
 	m->parent.events_after = m_events_after;
-	m->parent.event_by_id = m_event_by_id;
-	m->parent.claim_due = m_claim_due;
-	m->parent.setting_get = m_setting_get;
-	m->parent.setting_put = m_setting_put;
-	m->parent.case_key_put = m_case_key_put;
-	m->parent.case_key_get = m_case_key_get;
-	m->parent.case_keys_foreach = m_case_keys_foreach;
-	m->parent.case_key_forget = m_case_key_forget;
-	m->parent.phone_index_put = m_phone_index_put;
-	m->parent.phone_index_find = m_phone_index_find;
+	m->parent.keys = &keys;
+	m->parent.claims = &claims;
 	*out = &m->parent;
 	return 0;
 }

@@ -20,8 +20,8 @@
  *     backend with stable_seq, before it appends: never the stream's next
  *     position first and the row second, which deadlocked);
  *   - the organisation stream "" has no row to lock: every write transaction
- *     takes a transaction-scoped advisory lock on it at its BEGIN (storage
- *     version 8), exclusive when it may append to it (calls, directory lines,
+ *     takes a transaction-scoped advisory lock on it at its BEGIN,
+ *     exclusive when it may append to it (calls, directory lines,
  *     batches: HOTLINE_STORAGE_BEGIN_ORG), shared otherwise. Commands on
  *     different cases run at once, against a directory that cannot change
  *     under them; appenders to "" queue instead of failing;
@@ -91,7 +91,7 @@ enum {
 	Q_CASE_GET, Q_CASE_GET_LOCK, Q_CASE_INSERT, Q_CASE_UPDATE, Q_CASE_EXISTS, Q_EVENT_APPEND, Q_EVENTS_STREAM,
 	Q_EVENTS_ALL, Q_STREAM_HEAD, Q_DIR_PUT, Q_DIR_GET, Q_DIR_ALL, Q_DIR_KIND, Q_EVENTS_AFTER, Q_EVENT_BY_ID,
 	Q_CLAIM, Q_SETTING_GET, Q_SETTING_PUT, Q_KEY_PUT, Q_KEY_GET, Q_KEYS_ALL, Q_KEY_FORGET, Q_INDEX_FORGET,
-	Q_INDEX_PUT, Q_INDEX_FIND, Q_FIXED_COUNT
+	Q_INDEX_PUT, Q_INDEX_FIND, Q_EVENTS_SINCE, Q_FIXED_COUNT
 };
 
 static const struct fixed {
@@ -140,6 +140,7 @@ static const struct fixed {
 	{ "DELETE FROM phone_index WHERE case_id = $1", 1 },
 	{ "INSERT INTO phone_index(case_id, value) VALUES($1, $2) ON CONFLICT (case_id) DO UPDATE SET value = EXCLUDED.value", 2 },
 	{ "SELECT case_id FROM phone_index WHERE value = $1 ORDER BY case_id", 1 },
+	{ "SELECT " EVENT_COLS " FROM events WHERE seq > $1 ORDER BY seq LIMIT $2", 2 },
 };
 
 /* Case queries: one prepared statement per combination of filters, prepared when first used. */
@@ -390,7 +391,7 @@ static int p_rollback(hotline_storage *base)
 	return exec_simple(s, "ROLLBACK", "rolling back");
 }
 
-/* ---- the stable head (storage version 7) ---- */
+/* ---- the stable head (HOTLINE_STORAGE_CAP_OVERLAPPING_WRITERS) ---- */
 
 /*
  * Seqs come from a sequence: a transaction may take seq 10, another 11 and
@@ -697,7 +698,7 @@ static int p_cases_foreach(hotline_storage *base, const hotline_storage_query *q
 		mask |= F_REG_TO;
 	if (q->limit)
 		mask |= F_LIMIT;
-	if (q->version >= 2 && q->after_id)
+	if (q->after_id)
 		mask |= F_AFTER;
 	snprintf(sql, sizeof(sql), "SELECT " CASE_COLS " FROM cases WHERE true");
 	/* parameters numbered in the order they are added */
@@ -821,6 +822,23 @@ static int p_events_after(hotline_storage *base, const char *stream, int64_t aft
 	return rc;
 }
 
+static int p_events_since(hotline_storage *base, int64_t after_seq, size_t limit, hotline_storage_event_cb cb,
+	void *payload)
+{
+	pg *s = (pg *)base;
+	char b[2][24];
+	const char *params[2];
+	int rc;
+	PGresult *r;
+	params[0] = fmt_i64(b[0], after_seq);
+	params[1] = limit ? fmt_i64(b[1], (int64_t)limit) : NULL; /* LIMIT NULL: all */
+	if (!(r = run_fixed(s, Q_EVENTS_SINCE, params, &rc, "reading events")))
+		return rc;
+	rc = each_event(r, cb, payload);
+	PQclear(r);
+	return rc;
+}
+
 static int p_event_by_id(hotline_storage *base, const char *id, hotline_storage_event_cb cb, void *payload)
 {
 	pg *s = (pg *)base;
@@ -903,7 +921,7 @@ static int p_dir_foreach(hotline_storage *base, const char *kind, hotline_storag
 	return dir_rows((pg *)base, kind ? Q_DIR_KIND : Q_DIR_ALL, kind, NULL, cb, payload, 0);
 }
 
-/* ---- claims (storage version 5) ---- */
+/* ---- group claims ---- */
 
 static int p_claim_due(hotline_storage *base, hotline_time before, size_t limit, int lease_seconds, const char *worker,
 	hotline_storage_case_cb cb, void *payload)
@@ -924,7 +942,7 @@ static int p_claim_due(hotline_storage *base, hotline_time before, size_t limit,
 	return rc;
 }
 
-/* ---- owners' personal data (storage version 6) ---- */
+/* ---- group keys: owners' personal data ---- */
 
 /* Runs a statement that returns nothing to read. */
 static int exec_fixed(pg *s, int q, const char *const *params, const char *what)
@@ -1017,7 +1035,7 @@ static int p_phone_index_find(hotline_storage *base, const char *value, int (*cb
 	return rc;
 }
 
-/* ---- protection of the log (storage version 4) ---- */
+/* ---- check_protection: the log's protection ---- */
 
 static const struct protection_trigger {
 	const char *name;
@@ -1242,7 +1260,21 @@ int hotline_storage_postgres_new(hotline_storage **out, const char *conninfo, co
 		p_free(&s->parent);
 		return rc;
 	}
+	static const hotline_storage_keys keys = {
+		.setting_get = p_setting_get,
+		.setting_put = p_setting_put,
+		.case_key_put = p_case_key_put,
+		.case_key_get = p_case_key_get,
+		.case_keys_foreach = p_case_keys_foreach,
+		.case_key_forget = p_case_key_forget,
+		.phone_index_put = p_phone_index_put,
+		.phone_index_find = p_phone_index_find,
+	};
+	static const hotline_storage_claims claims = { .claim_due = p_claim_due };
 	s->parent.version = HOTLINE_STORAGE_VERSION;
+	/* writers of different cases run at once; each case's writers queue on its row */
+	s->parent.capabilities = HOTLINE_STORAGE_CAP_KEYSET | HOTLINE_STORAGE_CAP_OVERLAPPING_WRITERS |
+		HOTLINE_STORAGE_CAP_CASE_LOCKS;
 	s->parent.begin = p_begin;
 	s->parent.commit = p_commit;
 	s->parent.rollback = p_rollback;
@@ -1251,26 +1283,20 @@ int hotline_storage_postgres_new(hotline_storage **out, const char *conninfo, co
 	s->parent.cases_foreach = p_cases_foreach;
 	s->parent.event_append = p_event_append;
 	s->parent.events_foreach = p_events_foreach;
+	s->parent.events_since = p_events_since;
+	s->parent.event_by_id = p_event_by_id;
 	s->parent.stream_head = p_stream_head;
 	s->parent.dir_put = p_dir_put;
 	s->parent.dir_get = p_dir_get;
 	s->parent.dir_foreach = p_dir_foreach;
-	s->parent.errmsg = p_errmsg;
 	s->parent.free = p_free;
+	s->parent.errmsg = p_errmsg;
 	s->parent.data_version = p_data_version;
 	s->parent.events_after = p_events_after;
-	s->parent.event_by_id = p_event_by_id;
 	s->parent.check_protection = p_check_protection;
-	s->parent.claim_due = p_claim_due;
-	s->parent.setting_get = p_setting_get;
-	s->parent.setting_put = p_setting_put;
-	s->parent.case_key_put = p_case_key_put;
-	s->parent.case_key_get = p_case_key_get;
-	s->parent.case_keys_foreach = p_case_keys_foreach;
-	s->parent.case_key_forget = p_case_key_forget;
-	s->parent.phone_index_put = p_phone_index_put;
-	s->parent.phone_index_find = p_phone_index_find;
 	s->parent.stable_seq = p_stable_seq;
+	s->parent.keys = &keys;
+	s->parent.claims = &claims;
 	*out = &s->parent;
 	return 0;
 }

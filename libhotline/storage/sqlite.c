@@ -56,7 +56,7 @@ enum {
 	Q_EVENT_APPEND, Q_EVENTS_STREAM, Q_EVENTS_ALL, Q_STREAM_HEAD, Q_DIR_PUT, Q_DIR_GET, Q_DIR_ALL, Q_DIR_KIND,
 	Q_DATA_VERSION, Q_EVENTS_AFTER, Q_EVENT_BY_ID,
 	Q_SETTING_GET, Q_SETTING_PUT, Q_KEY_PUT, Q_KEY_GET, Q_KEYS_ALL, Q_KEY_DELETE, Q_INDEX_DELETE, Q_INDEX_PUT,
-	Q_INDEX_FIND, Q_FIXED_COUNT
+	Q_INDEX_FIND, Q_EVENTS_SINCE, Q_FIXED_COUNT
 };
 
 static const char *const fixed_sql[Q_FIXED_COUNT] = {
@@ -93,6 +93,8 @@ static const char *const fixed_sql[Q_FIXED_COUNT] = {
 	"DELETE FROM phone_index WHERE case_id = ?1",
 	"INSERT OR REPLACE INTO phone_index(case_id, value) VALUES(?1, ?2)",
 	"SELECT case_id FROM phone_index WHERE value = ?1 ORDER BY case_id",
+	"SELECT seq, stream, stream_seq, cmd, actor, at, body, prev_hash, hash, id FROM events"
+	" WHERE seq > ?1 ORDER BY seq LIMIT ?2",
 };
 
 /* Case queries: one cached statement per combination of filters. */
@@ -422,7 +424,7 @@ static int s_cases_foreach(hotline_storage *base, const hotline_storage_query *q
 		mask |= F_REG_TO;
 	if (q->limit)
 		mask |= F_LIMIT;
-	if (q->version >= 2 && q->after_id)
+	if (q->after_id)
 		mask |= F_AFTER;
 	if (!(sql = query_sql(mask)))
 		return HOTLINE_ENOMEM;
@@ -539,6 +541,21 @@ static int s_events_after(hotline_storage *base, const char *stream, int64_t aft
 	return rc;
 }
 
+static int s_events_since(hotline_storage *base, int64_t after_seq, size_t limit, hotline_storage_event_cb cb,
+	void *payload)
+{
+	sq *s = (sq *)base;
+	int temp, rc;
+	sqlite3_stmt *st = acquire(s, &s->fixed[Q_EVENTS_SINCE], fixed_sql[Q_EVENTS_SINCE], &temp);
+	if (!st)
+		return s->failed;
+	sqlite3_bind_int64(st, 1, after_seq);
+	sqlite3_bind_int64(st, 2, limit ? (sqlite3_int64)limit : -1);
+	rc = run_events(s, st, cb, payload);
+	release(&s->fixed[Q_EVENTS_SINCE], st, temp);
+	return rc;
+}
+
 /* Forwards the one event found, and notes that there was one. */
 typedef struct found_ctx {
 	hotline_storage_event_cb cb;
@@ -635,7 +652,7 @@ static int s_dir_foreach(hotline_storage *base, const char *kind, hotline_storag
 	return dir_rows((sq *)base, kind ? Q_DIR_KIND : Q_DIR_ALL, kind, NULL, cb, payload, 0);
 }
 
-/* ---- version 5: owners' personal data ---- */
+/* ---- group keys: owners' personal data ---- */
 
 /* Runs a fixed statement with up to three text parameters and no rows. */
 static int exec_text(sq *s, int q, const char *a, const char *b, const char *c, const char *what)
@@ -891,7 +908,7 @@ static int migrate(sq *s, const char *path, int create)
 	return 0;
 }
 
-/* ---- version 4: the log's protection, checked by verify-log ---- */
+/* ---- check_protection: the log's protection, checked by verify-log ---- */
 
 /* The append-only triggers exactly as migration 1 created them (migrations never change). */
 static const struct protection_trigger {
@@ -935,7 +952,7 @@ static int s_check_protection(hotline_storage *base, hotline_storage_finding_cb 
 	return rc;
 }
 
-/* ---- version 5: claims; the write transaction (BEGIN IMMEDIATE) makes them exclusive ---- */
+/* ---- group claims: the write transaction (BEGIN IMMEDIATE) makes them exclusive ---- */
 
 static int s_claim_due(hotline_storage *base, hotline_time before, size_t limit, int lease_seconds, const char *worker,
 	hotline_storage_case_cb cb, void *payload)
@@ -1170,7 +1187,19 @@ int hotline_storage_sqlite_new(hotline_storage **out, const char *path, const ho
 		s_free(&s->parent);
 		return rc;
 	}
+	static const hotline_storage_keys keys = {
+		.setting_get = s_setting_get,
+		.setting_put = s_setting_put,
+		.case_key_put = s_case_key_put,
+		.case_key_get = s_case_key_get,
+		.case_keys_foreach = s_case_keys_foreach,
+		.case_key_forget = s_case_key_forget,
+		.phone_index_put = s_phone_index_put,
+		.phone_index_find = s_phone_index_find,
+	};
+	static const hotline_storage_claims claims = { .claim_due = s_claim_due };
 	s->parent.version = HOTLINE_STORAGE_VERSION;
+	s->parent.capabilities = HOTLINE_STORAGE_CAP_KEYSET;
 	s->parent.begin = s_begin;
 	s->parent.commit = s_commit;
 	s->parent.rollback = s_rollback;
@@ -1179,25 +1208,19 @@ int hotline_storage_sqlite_new(hotline_storage **out, const char *path, const ho
 	s->parent.cases_foreach = s_cases_foreach;
 	s->parent.event_append = s_event_append;
 	s->parent.events_foreach = s_events_foreach;
+	s->parent.events_since = s_events_since;
+	s->parent.event_by_id = s_event_by_id;
 	s->parent.stream_head = s_stream_head;
 	s->parent.dir_put = s_dir_put;
 	s->parent.dir_get = s_dir_get;
 	s->parent.dir_foreach = s_dir_foreach;
-	s->parent.errmsg = s_errmsg;
 	s->parent.free = s_free;
+	s->parent.errmsg = s_errmsg;
 	s->parent.data_version = s_data_version;
 	s->parent.events_after = s_events_after;
-	s->parent.event_by_id = s_event_by_id;
 	s->parent.check_protection = s_check_protection;
-	s->parent.claim_due = s_claim_due;
-	s->parent.setting_get = s_setting_get;
-	s->parent.setting_put = s_setting_put;
-	s->parent.case_key_put = s_case_key_put;
-	s->parent.case_key_get = s_case_key_get;
-	s->parent.case_keys_foreach = s_case_keys_foreach;
-	s->parent.case_key_forget = s_case_key_forget;
-	s->parent.phone_index_put = s_phone_index_put;
-	s->parent.phone_index_find = s_phone_index_find;
+	s->parent.keys = &keys;
+	s->parent.claims = &claims;
 	*out = &s->parent;
 	return 0;
 }

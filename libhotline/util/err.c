@@ -40,6 +40,21 @@ const char *hotline_last_error(void)
 	return last_error;
 }
 
+/*
+ * HOTLINE_E__LAST counts the codes, which holds while the list goes down
+ * one at a time from -1: each code's value is minus its position.
+ */
+enum {
+	HOTLINE__ERR_POS_0 = 0,
+#define HOTLINE__ERR_POS(name, value, json, msg) HOTLINE__ERR_POS_##name,
+	HOTLINE_ERRORS(HOTLINE__ERR_POS)
+#undef HOTLINE__ERR_POS
+};
+#define HOTLINE__ERR_CHECK(name, value, json, msg) \
+	_Static_assert(value == -HOTLINE__ERR_POS_##name, "HOTLINE_ERRORS: " #name " must be the next value down");
+HOTLINE_ERRORS(HOTLINE__ERR_CHECK)
+#undef HOTLINE__ERR_CHECK
+
 /* The names and messages of the codes (hotline/errors.h), here so that every layer may describe a failure. */
 const char *hotline_error_name(int code)
 {

@@ -131,7 +131,7 @@ static double lib_throughput(int mode, long cases, int clear)
 	if (hotline_db_open(&db, uri, &o) != 0)
 		die("open", hotline_last_error());
 	for (d = directory; *d; d++)
-		if (hotline_db_exec_json(db, *d, NULL) != 0)
+		if (hotline_db_exec_json(db, *d, NULL, NULL) != 0)
 			die("directory", hotline_db_errmsg(db));
 	t0 = now();
 	if (mode == MODE_BATCHED)
@@ -139,7 +139,7 @@ static double lib_throughput(int mode, long cases, int clear)
 	for (n = 0; n < cases; n++)
 		for (k = 0; k < CMDS_PER_CASE; k++) {
 			lifecycle_line(line, sizeof(line), n, k);
-			if (hotline_db_exec_json(db, line, NULL) != 0)
+			if (hotline_db_exec_json(db, line, NULL, NULL) != 0)
 				die(line, hotline_db_errmsg(db));
 			if (mode == MODE_BATCHED && ++done % 1000 == 0) {
 				if (hotline_db_commit(db) != 0 || hotline_db_begin(db) != 0)
@@ -169,11 +169,11 @@ static void capture_snapshots(void)
 	if (hotline_db_open(&db, "memory:", NULL) != 0)
 		die("open", hotline_last_error());
 	for (d = directory; *d; d++)
-		hotline_db_exec_json(db, *d, NULL);
+		hotline_db_exec_json(db, *d, NULL, NULL);
 	for (k = 0; k < CMDS_PER_CASE; k++) {
 		hotline_case *c;
 		lifecycle_line(line, sizeof(line), 0, k);
-		if (hotline_db_exec_json(db, line, NULL) != 0 || hotline_db_case(&c, db, "C0") != 0)
+		if (hotline_db_exec_json(db, line, NULL, NULL) != 0 || hotline_db_case(&c, db, "C0") != 0)
 			die(line, hotline_db_errmsg(db));
 		snapshot_body[k] = strdup(hotline_case_json(c));
 		hotline_case_free(c);
@@ -393,13 +393,13 @@ static void build_assess_db(long cases)
 	if (open_keyed(&db, uri) != 0)
 		die("open", hotline_last_error());
 	for (d = directory; *d; d++)
-		hotline_db_exec_json(db, *d, NULL);
+		hotline_db_exec_json(db, *d, NULL, NULL);
 	hotline_db_begin(db);
 	for (n = 0; n < cases; n++) {
 		/* most cases closed on time, every tenth left open after dispatch (penalties accrue) */
 		for (k = 0; k < (n % 10 ? CMDS_PER_CASE : 2); k++) {
 			lifecycle_line(line, sizeof(line), n, k);
-			if (hotline_db_exec_json(db, line, NULL) != 0)
+			if (hotline_db_exec_json(db, line, NULL, NULL) != 0)
 				die(line, hotline_db_errmsg(db));
 		}
 		if (n % 1000 == 999) {
@@ -594,7 +594,7 @@ static void pg_lib_writer(int w, long per)
 	for (n = w * per; n < (w + 1) * per; n++)
 		for (k = 0; k < CMDS_PER_CASE; k++) {
 			lifecycle_line(line, sizeof(line), n, k);
-			if (hotline_db_exec_json(db, line, NULL) != 0)
+			if (hotline_db_exec_json(db, line, NULL, NULL) != 0)
 				die(line, hotline_db_errmsg(db));
 		}
 	hotline_db_close(db);
@@ -668,7 +668,7 @@ static void pg_bench(long cases)
 		if (hotline_db_open(&db, uri, NULL) != 0)
 			die("open", hotline_last_error());
 		for (d = directory; *d; d++)
-			if (hotline_db_exec_json(db, *d, NULL) != 0)
+			if (hotline_db_exec_json(db, *d, NULL, NULL) != 0)
 				die("directory", hotline_db_errmsg(db));
 		hotline_db_close(db);
 		t = pg_parallel(w, per, pg_lib_writer);

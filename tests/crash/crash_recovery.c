@@ -323,7 +323,7 @@ static void writer(const char *path, int sync, int round, uint64_t seed, int fd,
 		die("writer: open %s: %s", uri, hotline_last_error());
 	/* A writer killed during the first round may have left part of the directory. */
 	for (d = directory_lines; *d; d++) {
-		int rc = hotline_db_exec_json(db, *d, NULL);
+		int rc = hotline_db_exec_json(db, *d, NULL, NULL);
 		if (rc != 0 && rc != HOTLINE_EDUPLICATE)
 			die("writer: directory line failed (%d): %s", rc, hotline_db_errmsg(db));
 	}
@@ -383,7 +383,7 @@ static void writer(const char *path, int sync, int round, uint64_t seed, int fd,
 		snprintf(line, sizeof(line), "P %s %" PRId64 " %s\n", *case_id ? case_id : "-", pre, cmd);
 		if (wputs(fd, line) != 0)
 			die("writer: pipe: %s", strerror(errno));
-		rc = hotline_db_exec_json(db, cmd, &seq);
+		rc = hotline_db_exec_json(db, cmd, &seq, NULL);
 		if (rc == 0)
 			snprintf(line, sizeof(line), "A %s %" PRId64 " %" PRId64 "\n", *case_id ? case_id : "-",
 				*case_id ? pre + 1 : 0, seq);
@@ -676,7 +676,7 @@ static void round_run(database *d, int round, uint64_t seed, int delay_ms, long 
 				d->name, round, pending_case, before, pending_pre, pending_pre + 1);
 			t->torn++;
 		}
-		rc = hotline_db_exec_json(db, pending_cmd, NULL);
+		rc = hotline_db_exec_json(db, pending_cmd, NULL, NULL);
 		after = version_of(db, pending_case);
 		if (before == pending_pre + 1) {
 			t->inflight_applied++;

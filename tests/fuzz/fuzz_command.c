@@ -75,7 +75,7 @@ static void init(void)
 		abort();
 	fuzz_load_directory(db);
 	for (l = cases; *l; l++)
-		if (hotline_db_exec_json(db, *l, NULL) != 0)
+		if (hotline_db_exec_json(db, *l, NULL, NULL) != 0)
 			abort();
 }
 
@@ -89,7 +89,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		init();
 	if (hotline_db_begin(db) != 0)
 		__builtin_trap();
-	rc = hotline_db_exec_json(db, json, &seq);
+	rc = hotline_db_exec_json(db, json, &seq, NULL);
 	if (rc != 0 && hotline_db_errmsg(db)[0] == '\0')
 		__builtin_trap();   /* every refusal says why */
 	if (rc == 0 && seq <= 0)

@@ -44,7 +44,7 @@ static inline void fuzz_load_directory(hotline_db *db)
 {
 	const char *const *l;
 	for (l = fuzz_directory; *l; l++)
-		if (hotline_db_exec_json(db, *l, NULL) != 0)
+		if (hotline_db_exec_json(db, *l, NULL, NULL) != 0)
 			abort();
 }
 

@@ -42,7 +42,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		if (r != 0)
 			continue;
 		/* a line made from data that loaded is a line the database takes (setting up: no actor) */
-		if (hotline_db_exec_json(db, line, NULL) != 0)
+		if (hotline_db_exec_json(db, line, NULL, NULL) != 0)
 			__builtin_trap();
 		hotline_free(line);
 		rc = 0;
@@ -52,7 +52,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		char *out = NULL;
 		fuzz_load_directory(db);
 		for (l = lines; *l; l++)
-			hotline_db_exec_json(db, *l, NULL);
+			hotline_db_exec_json(db, *l, NULL, NULL);
 		hotline_time_parse(&as_of, "2026-12-31T00:00:00+08:00");
 		if (hotline_db_explain(&out, db, "C1", as_of) == 0)
 			hotline_free(out);

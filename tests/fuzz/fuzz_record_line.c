@@ -36,9 +36,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		abort();
 	fuzz_load_directory(db);
 	for (l = cases; *l; l++)
-		if (hotline_db_exec_json(db, *l, NULL) != 0)
+		if (hotline_db_exec_json(db, *l, NULL, NULL) != 0)
 			abort();
-	rc = hotline_db_exec_json(db, line, NULL);
+	rc = hotline_db_exec_json(db, line, NULL, NULL);
 	if (rc != 0 && hotline_db_errmsg(db)[0] == '\0')
 		__builtin_trap();   /* every refusal says why */
 	for (l = kinds; *l && rc == 0; l++)

@@ -28,7 +28,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			*next++ = '\0';
 		if (*line == '\0' || *line == '#')
 			continue;
-		if (hotline_db_exec_json(db, line, NULL) != 0 && hotline_db_errmsg(db)[0] == '\0')
+		if (hotline_db_exec_json(db, line, NULL, NULL) != 0 && hotline_db_errmsg(db)[0] == '\0')
 			__builtin_trap();
 	}
 	fuzz_check_log(db);

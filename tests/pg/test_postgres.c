@@ -266,10 +266,10 @@ static void test_db_flow(void **state)
 	assert_int_equal(exec_fmt(db2, "{\"cmd\":\"reply\",\"case\":\"C1\",\"at\":\"2026-11-02T10:06:00+08:00\",\"actor\":\"zhang\","
 		"\"text\":\"x\",\"expect_version\":3}"), HOTLINE_ECONFLICT);
 	/* a retried command is applied once, from whichever app server */
-	assert_int_equal(hotline_db_exec_json_v2(db, "{\"cmd\":\"call\",\"at\":\"2026-11-02T10:10:00+08:00\",\"agent\":\"zhang\","
+	assert_int_equal(hotline_db_exec_json(db, "{\"cmd\":\"call\",\"at\":\"2026-11-02T10:10:00+08:00\",\"agent\":\"zhang\","
 		"\"rings\":2,\"answered\":true,\"command_id\":\"call-1\"}", &seq, &repeated), 0);
 	assert_int_equal(repeated, 0);
-	assert_int_equal(hotline_db_exec_json_v2(db2, "{\"cmd\":\"call\",\"at\":\"2026-11-02T10:10:00+08:00\",\"agent\":\"zhang\","
+	assert_int_equal(hotline_db_exec_json(db2, "{\"cmd\":\"call\",\"at\":\"2026-11-02T10:10:00+08:00\",\"agent\":\"zhang\","
 		"\"rings\":2,\"answered\":true,\"command_id\":\"call-1\"}", &seq2, &repeated), 0);
 	assert_int_equal(repeated, 1);
 	assert_int_equal(seq, seq2);
@@ -451,7 +451,7 @@ static void *write_loop(void *p)
 		else
 			snprintf(cmd, sizeof(cmd), "{\"cmd\":\"reply\",\"case\":\"W%d-%d\",\"at\":\"2026-11-02T10:00:00+08:00\","
 				"\"actor\":\"zhang\",\"text\":\"%d\",\"command_id\":\"%s\"}", w->proc, w->thread, k, id);
-		rc = hotline_db_exec_json(db, cmd, NULL);
+		rc = hotline_db_exec_json(db, cmd, NULL, NULL);
 		if (rc == 0) {
 			fprintf(acks, "%s\n", id);
 			w->done++;
@@ -473,7 +473,7 @@ static void *write_loop(void *p)
 			snprintf(cmd, sizeof(cmd), "{\"cmd\":\"reply\",\"case\":\"S\",\"at\":\"2026-11-02T10:00:00+08:00\","
 				"\"actor\":\"zhang\",\"text\":\"%d\",\"command_id\":\"%s\"}", k, id);
 		}
-		rc = hotline_db_exec_json(db, cmd, NULL);
+		rc = hotline_db_exec_json(db, cmd, NULL, NULL);
 		if (rc == 0) {
 			fprintf(acks, "%s\n", id);
 			w->done++;
@@ -488,7 +488,7 @@ static void *write_loop(void *p)
 			snprintf(id, sizeof(id), "call-%d-%d-%d", w->proc, w->thread, k);
 			snprintf(cmd, sizeof(cmd), "{\"cmd\":\"call\",\"at\":\"2026-11-02T10:00:00+08:00\",\"agent\":\"zhang\","
 				"\"rings\":1,\"answered\":true,\"command_id\":\"%s\"}", id);
-			rc = hotline_db_exec_json(db, cmd, NULL);
+			rc = hotline_db_exec_json(db, cmd, NULL, NULL);
 			if (rc == 0) {
 				fprintf(acks, "%s\n", id);
 				w->done++;
@@ -808,7 +808,7 @@ static void test_checkpoint_writers(void **state)
 	PQclear(r);
 	other = open_db(ci, HOTLINE_OPEN_READ_WRITE, NULL);
 	assert_int_equal(hotline_db_exec_json(other, "{\"cmd\":\"reply\",\"case\":\"K1\",\"at\":\"2026-11-02T10:00:00+08:00\","
-		"\"actor\":\"zhang\",\"text\":\"committed\"}", &s2), 0);
+		"\"actor\":\"zhang\",\"text\":\"committed\"}", &s2, NULL), 0);
 	assert_true(s2 > s1);
 	/* up to s2: waits for the batch, which may still commit s1 below it */
 	memset(&cw, 0, sizeof(cw));
@@ -830,7 +830,7 @@ static void test_checkpoint_writers(void **state)
 	/* inside a batch: its own writes count, and it does not wait for itself */
 	assert_int_equal(hotline_db_begin(other), 0);
 	assert_int_equal(hotline_db_exec_json(other, "{\"cmd\":\"reply\",\"case\":\"K1\",\"at\":\"2026-11-02T10:01:00+08:00\","
-		"\"actor\":\"zhang\",\"text\":\"in a batch\"}", &seq), 0);
+		"\"actor\":\"zhang\",\"text\":\"in a batch\"}", &seq, NULL), 0);
 	memset(&cw, 0, sizeof(cw));
 	cw.db = other;
 	cw.o = (hotline_checkpoint_options)HOTLINE_CHECKPOINT_OPTIONS_INIT;
@@ -943,7 +943,7 @@ static void *twin_loop(void *p)
 	for (r = 0; r < tw_rounds; r++) {
 		twin_command(cmd, sizeof(cmd), r, t->idx);
 		pthread_barrier_wait(t->go);
-		t->rc[r] = db ? hotline_db_exec_json_v2(db, cmd, &t->seq[r], &t->repeated[r]) : HOTLINE_ESTORAGE;
+		t->rc[r] = db ? hotline_db_exec_json(db, cmd, &t->seq[r], &t->repeated[r]) : HOTLINE_ESTORAGE;
 		snprintf(t->err[r], sizeof(t->err[r]), "%s", db ? hotline_db_errmsg(db) : hotline_last_error());
 	}
 	if (db)
@@ -1052,7 +1052,7 @@ typedef struct async_cmd {
 static void *async_run(void *p)
 {
 	async_cmd *a = p;
-	a->rc = hotline_db_exec_json(a->db, a->cmd, NULL);
+	a->rc = hotline_db_exec_json(a->db, a->cmd, NULL, NULL);
 	__atomic_store_n(&a->done, 1, __ATOMIC_SEQ_CST);
 	return NULL;
 }
@@ -1154,7 +1154,7 @@ static void test_case_writers_parallel(void **state)
 	 */
 	assert_int_equal(hotline_db_begin(d), 0);
 	assert_int_equal(hotline_db_exec_json(d, "{\"cmd\":\"person\",\"id\":\"wang\",\"name\":\"王五\","
-		"\"roles\":[\"hotline_specialist\"]}", NULL), 0);
+		"\"roles\":[\"hotline_specialist\"]}", NULL, NULL), 0);
 	snprintf(cmd, sizeof(cmd), REPLY_FMT, "A", "wang", "rolled back");
 	async_start(&a, h, cmd);
 	assert_true(org_lock_awaited(mon));
@@ -1164,12 +1164,12 @@ static void test_case_writers_parallel(void **state)
 	assert_int_not_equal(a.rc, 0); /* nobody called wang */
 	assert_int_equal(hotline_db_begin(d), 0);
 	assert_int_equal(hotline_db_exec_json(d, "{\"cmd\":\"person\",\"id\":\"wang\",\"name\":\"王五\","
-		"\"roles\":[\"hotline_specialist\"]}", NULL), 0);
+		"\"roles\":[\"hotline_specialist\"]}", NULL, NULL), 0);
 	snprintf(cmd, sizeof(cmd), REPLY_FMT, "A", "wang", "committed");
 	async_start(&a, h, cmd);
 	assert_true(org_lock_awaited(mon));
 	assert_int_equal(hotline_db_exec_json(d, "{\"cmd\":\"person\",\"id\":\"wang2\",\"name\":\"王六\","
-		"\"roles\":[\"hotline_specialist\"]}", NULL), 0);
+		"\"roles\":[\"hotline_specialist\"]}", NULL, NULL), 0);
 	assert_false(__atomic_load_n(&a.done, __ATOMIC_SEQ_CST));
 	assert_int_equal(hotline_db_commit(d), 0);
 	pthread_join(a.th, NULL);
@@ -1460,7 +1460,7 @@ static void test_deadlock_retried(void **state)
 	assert_true(server_deadlocks() >= dl0 + 3);
 	/* applied once; sent again, it is the same command: repeated, with its seq */
 	for (i = 0; i < 2; i++)
-		assert_int_equal(hotline_db_exec_json_v2(h[i], cmd, &seq[i], &repeated[i]), 0);
+		assert_int_equal(hotline_db_exec_json(h[i], cmd, &seq[i], &repeated[i]), 0);
 	assert_true(repeated[0] && repeated[1]);
 	assert_true(seq[0] == seq[1]);
 	assert_int_equal(event_count(db, "A"), 2);

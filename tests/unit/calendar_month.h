@@ -45,7 +45,7 @@ static void run(hotline_db *db, const char *fmt, ...)
 	va_start(ap, fmt);
 	vsnprintf(buf, sizeof(buf), fmt, ap);
 	va_end(ap);
-	if (hotline_db_exec_json(db, buf, NULL) != 0)
+	if (hotline_db_exec_json(db, buf, NULL, NULL) != 0)
 		fail_msg("%s: %s", buf, hotline_db_errmsg(db));
 }
 
@@ -253,7 +253,7 @@ static char *line_2027(const char *extra)
 static void adopt(hotline_db *db, const char *extra)
 {
 	char *line = line_2027(extra);
-	if (hotline_db_exec_json(db, line, NULL) != 0)
+	if (hotline_db_exec_json(db, line, NULL, NULL) != 0)
 		fail_msg("%s: %s", line, hotline_db_errmsg(db));
 	free(line);
 }
@@ -344,26 +344,26 @@ static void test_who_may_adopt(void **state)
 	/* setting up: no administrator yet, no actor needed; from the first one on, an administrator */
 	run(f->db, "{\"cmd\":\"person\",\"id\":\"admin\",\"name\":\"管理员\",\"roles\":[\"administrator\"]}");
 	line = line_2027("");
-	assert_int_equal(hotline_db_exec_json(f->db, line, NULL), HOTLINE_EFORBIDDEN);
+	assert_int_equal(hotline_db_exec_json(f->db, line, NULL, NULL), HOTLINE_EFORBIDDEN);
 	free(line);
 	line = line_2027(",\"actor\":\"zhang\"");
-	assert_int_equal(hotline_db_exec_json(f->db, line, NULL), HOTLINE_EFORBIDDEN);
+	assert_int_equal(hotline_db_exec_json(f->db, line, NULL, NULL), HOTLINE_EFORBIDDEN);
 	free(line);
 	line = line_2027(",\"actor\":\"nobody\"");
-	assert_int_equal(hotline_db_exec_json(f->db, line, NULL), HOTLINE_ENOT_FOUND);
+	assert_int_equal(hotline_db_exec_json(f->db, line, NULL, NULL), HOTLINE_ENOT_FOUND);
 	free(line);
 	/* malformed first, whoever gives it */
 	assert_int_equal(hotline_db_exec_json(f->db, "{\"cmd\":\"calendar\",\"year\":2027,\"holidays\":[\"2027-02-30\"],"
-		"\"actor\":\"nobody\"}", NULL), HOTLINE_EINVALID);
+		"\"actor\":\"nobody\"}", NULL, NULL), HOTLINE_EINVALID);
 	assert_int_equal(hotline_db_exec_json(f->db, "{\"cmd\":\"calendar\",\"year\":2027,\"holidays\":[\"2028-01-01\"],"
-		"\"actor\":\"zhang\"}", NULL), HOTLINE_EINVALID);
+		"\"actor\":\"zhang\"}", NULL, NULL), HOTLINE_EINVALID);
 	assert_int_equal(hotline_db_exec_json(f->db, "{\"cmd\":\"calendar\",\"year\":2027,\"holidays\":[],"
-		"\"workdays\":[\"2027-01-04\"],\"actor\":\"admin\"}", NULL), HOTLINE_EINVALID);   /* a Monday */
+		"\"workdays\":[\"2027-01-04\"],\"actor\":\"admin\"}", NULL, NULL), HOTLINE_EINVALID);   /* a Monday */
 	assert_int_equal(hotline_db_exec_json(f->db, "{\"cmd\":\"calendar\",\"year\":2027,\"holidays\":[\"2027-01-01\"],"
-		"\"workdays\":[\"2027-01-01\"],\"actor\":\"admin\"}", NULL), HOTLINE_EINVALID);
+		"\"workdays\":[\"2027-01-01\"],\"actor\":\"admin\"}", NULL, NULL), HOTLINE_EINVALID);
 	assert_int_equal(hotline_db_exec_json(f->db, "{\"cmd\":\"calendar\",\"year\":1999,\"holidays\":[],"
-		"\"actor\":\"admin\"}", NULL), HOTLINE_EINVALID);
-	assert_int_equal(hotline_db_exec_json(f->db, "{\"cmd\":\"calendar\",\"year\":2027,\"actor\":\"admin\"}", NULL),
+		"\"actor\":\"admin\"}", NULL, NULL), HOTLINE_EINVALID);
+	assert_int_equal(hotline_db_exec_json(f->db, "{\"cmd\":\"calendar\",\"year\":2027,\"actor\":\"admin\"}", NULL, NULL),
 		HOTLINE_EINVALID);
 	/* nothing of the refused lines changed anything */
 	assert_due(f->db, "B", "S3b", "2027-01-07T00:00:00+08:00", 1);
@@ -378,7 +378,7 @@ static void test_rolled_back_adoption(void **state)
 	fx *f = *state;
 	char *line = line_2027("");
 	assert_int_equal(hotline_db_begin(f->db), 0);
-	assert_int_equal(hotline_db_exec_json(f->db, line, NULL), 0);
+	assert_int_equal(hotline_db_exec_json(f->db, line, NULL, NULL), 0);
 	assert_due(f->db, "B", "S3b", "2027-01-08T00:00:00+08:00", 0);
 	assert_int_equal(hotline_db_rollback(f->db), 0);
 	free(line);

@@ -56,7 +56,7 @@ static inline void fixture_load(hotline_db *db)
 {
 	const char *const *l;
 	for (l = fixture_directory; *l; l++) {
-		int rc = hotline_db_exec_json(db, *l, NULL);
+		int rc = hotline_db_exec_json(db, *l, NULL, NULL);
 		if (rc != 0)
 			fail_msg("directory line failed: %s: %s", *l, hotline_db_errmsg(db));
 	}
@@ -70,7 +70,7 @@ static inline int exec_fmt(hotline_db *db, const char *fmt, ...)
 	va_start(ap, fmt);
 	vsnprintf(buf, sizeof(buf), fmt, ap);
 	va_end(ap);
-	return hotline_db_exec_json(db, buf, NULL);
+	return hotline_db_exec_json(db, buf, NULL, NULL);
 }
 
 static inline int case_state(hotline_db *db, const char *id, int *approval, int64_t *version)

@@ -53,7 +53,7 @@ static void p_create(pfx *f)
 	f->db = p_open(f, "service-standard", 0);
 	fixture_load(f->db);
 	snprintf(line, sizeof(line), P_REG, "A");
-	if (hotline_db_exec_json(f->db, line, NULL) != 0)
+	if (hotline_db_exec_json(f->db, line, NULL, NULL) != 0)
 		fail_msg("register: %s", hotline_db_errmsg(f->db));
 }
 
@@ -115,14 +115,14 @@ static void test_writer_refuses_another_policy(void **state)
 	hotline_case *c = NULL;
 	char line[1024];
 	snprintf(line, sizeof(line), P_REG, "B");
-	assert_int_equal(hotline_db_exec_json(db, line, NULL), HOTLINE_EPOLICY);
+	assert_int_equal(hotline_db_exec_json(db, line, NULL, NULL), HOTLINE_EPOLICY);
 	assert_non_null(strstr(hotline_db_errmsg(db), "service-standard"));
 	assert_non_null(strstr(hotline_db_errmsg(db), "gm-hotline"));
 	assert_int_equal(hotline_db_case(&c, f->db, "B"), HOTLINE_ENOT_FOUND);
 	hotline_db_close(db);
 	/* naming the recorded policy is no what-if: it writes */
 	db = p_open(f, "service-standard", 0);
-	assert_int_equal(hotline_db_exec_json(db, line, NULL), 0);
+	assert_int_equal(hotline_db_exec_json(db, line, NULL, NULL), 0);
 	hotline_db_close(db);
 	assert_int_equal(hotline_db_verify_log(f->db, NULL, NULL), 0);
 }

@@ -208,14 +208,14 @@ static void test_version_conflict(void **state)
 	assert_int_equal(event_count(f->db, "V1"), 1);
 	assert_int_equal(hotline_command_new(&cmd, HOTLINE_CMD_DISPATCH, "V1", "zhang", 1793664000 /* 2026-11-03T00:00Z */), 0);
 	assert_int_equal(hotline_command_expect_version(cmd, 1), 0);
-	assert_int_equal(hotline_db_execute(f->db, cmd, NULL), 0);
+	assert_int_equal(hotline_db_execute(f->db, cmd, NULL, NULL), 0);
 	hotline_command_free(cmd);
 	/* a reply expecting version 2 goes through once; sent again, the case has moved on */
 	assert_int_equal(hotline_command_new(&cmd, HOTLINE_CMD_REPLY, "V1", "zhang", 1793664000 + 60), 0);
 	assert_int_equal(hotline_command_set_string(cmd, "text", "已派单"), 0);
 	assert_int_equal(hotline_command_expect_version(cmd, 2), 0);
-	assert_int_equal(hotline_db_execute(f->db, cmd, NULL), 0);
-	assert_int_equal(hotline_db_execute(f->db, cmd, NULL), HOTLINE_ECONFLICT);
+	assert_int_equal(hotline_db_execute(f->db, cmd, NULL, NULL), 0);
+	assert_int_equal(hotline_db_execute(f->db, cmd, NULL, NULL), HOTLINE_ECONFLICT);
 	assert_int_equal(event_count(f->db, "V1"), 3);
 	hotline_command_free(cmd);
 	assert_int_equal(case_state(f->db, "V1", NULL, NULL), HOTLINE_STATE_DISPATCHED);
@@ -241,7 +241,7 @@ static void test_builder(void **state)
 	assert_int_equal(hotline_command_json(&json, cmd), 0);
 	assert_non_null(strstr(json, "\"at\":\"2026-11-02T09:05:00+08:00\""));
 	hotline_free(json);
-	assert_int_equal(hotline_db_execute(f->db, cmd, &seq), 0);
+	assert_int_equal(hotline_db_execute(f->db, cmd, &seq, NULL), 0);
 	assert_true(seq > 0);
 	hotline_command_free(cmd);
 	assert_int_equal(hotline_db_case(&c, f->db, "K1"), 0);
@@ -255,7 +255,7 @@ static void test_builder(void **state)
 	assert_int_equal(hotline_command_new(&cmd, HOTLINE_CMD_CORRECT_RECORD, "K1", "zhang", t + 60), 0);
 	assert_int_equal(hotline_command_add_string(cmd, "fields", "phone"), 0);
 	assert_int_equal(hotline_command_set_entry(cmd, "values", "phone", "13900000002"), 0);
-	assert_int_equal(hotline_db_execute(f->db, cmd, NULL), 0);
+	assert_int_equal(hotline_db_execute(f->db, cmd, NULL, NULL), 0);
 	hotline_command_free(cmd);
 	assert_int_equal(hotline_db_case(&c, f->db, "K1"), 0);
 	assert_string_equal(hotline_case_field(c, "phone"), "13900000002");
@@ -265,7 +265,7 @@ static void test_builder(void **state)
 	assert_int_equal(hotline_command_set_string(cmd, "agent", "zhang"), 0);
 	assert_int_equal(hotline_command_set_int(cmd, "rings", 4), 0);
 	assert_int_equal(hotline_command_set_bool(cmd, "answered", 1), 0);
-	assert_int_equal(hotline_db_execute(f->db, cmd, NULL), 0);
+	assert_int_equal(hotline_db_execute(f->db, cmd, NULL, NULL), 0);
 	hotline_command_free(cmd);
 	/* bad input on the builder */
 	assert_int_equal(hotline_command_new(NULL, HOTLINE_CMD_CALL, NULL, "qa", t), HOTLINE_EINVALID);
@@ -282,9 +282,9 @@ static void test_builder(void **state)
 	assert_int_equal(hotline_command_add_string(cmd, "text", "x"), HOTLINE_EINVALID);
 	assert_int_equal(hotline_command_set_entry(cmd, "text", "k", "v"), HOTLINE_EINVALID);
 	assert_int_equal(hotline_command_set_time(cmd, "promised_at", t + 3600), 0);
-	assert_int_equal(hotline_db_execute(f->db, cmd, NULL), 0);
-	assert_int_equal(hotline_db_execute(NULL, cmd, NULL), HOTLINE_EINVALID);
-	assert_int_equal(hotline_db_execute(f->db, NULL, NULL), HOTLINE_EINVALID);
+	assert_int_equal(hotline_db_execute(f->db, cmd, NULL, NULL), 0);
+	assert_int_equal(hotline_db_execute(NULL, cmd, NULL, NULL), HOTLINE_EINVALID);
+	assert_int_equal(hotline_db_execute(f->db, NULL, NULL, NULL), HOTLINE_EINVALID);
 	hotline_command_free(cmd);
 	hotline_command_free(NULL);
 }
@@ -508,7 +508,7 @@ static void *worker(void *p)
 	for (i = 0; i < 25; i++) {
 		char buf[600];
 		snprintf(buf, sizeof(buf), "{\"cmd\":\"register\",\"case\":\"T%d-%d\",\"at\":\"2026-11-02T09:05:00+08:00\",\"actor\":\"zhang\",\"property\":\"P1\",\"room\":\"1\",\"owner\":\"o\",\"phone\":\"p\",\"matter\":\"m\",\"call_taker\":\"zhang\",\"order_taker\":\"li\"}", a->base, i);
-		if (hotline_db_exec_json(a->db, buf, NULL) != 0)
+		if (hotline_db_exec_json(a->db, buf, NULL, NULL) != 0)
 			a->failures++;
 	}
 	return NULL;
@@ -583,8 +583,8 @@ static void test_bad_input(void **state)
 	}
 	hotline_db_close(NULL);
 
-	assert_int_equal(hotline_db_exec_json(NULL, "{}", NULL), HOTLINE_EINVALID);
-	assert_int_equal(hotline_db_exec_json(f->db, NULL, NULL), HOTLINE_EINVALID);
+	assert_int_equal(hotline_db_exec_json(NULL, "{}", NULL, NULL), HOTLINE_EINVALID);
+	assert_int_equal(hotline_db_exec_json(f->db, NULL, NULL, NULL), HOTLINE_EINVALID);
 	assert_int_equal(hotline_db_case(NULL, f->db, "C1"), HOTLINE_EINVALID);
 	assert_int_equal(hotline_db_case(&c, NULL, "C1"), HOTLINE_EINVALID);
 	assert_int_equal(hotline_db_case(&c, f->db, NULL), HOTLINE_EINVALID);

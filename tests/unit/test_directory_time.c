@@ -234,7 +234,7 @@ static void refused_unchanged(hotline_db *db, int code, const char *why, const c
 	vsnprintf(buf, sizeof(buf), fmt, ap);
 	va_end(ap);
 	before = directory_text(db);
-	assert_int_equal(hotline_db_exec_json(db, buf, NULL), code);
+	assert_int_equal(hotline_db_exec_json(db, buf, NULL, NULL), code);
 	if (!strstr(hotline_db_errmsg(db), why))
 		fail_msg("'%s' does not say '%s'", hotline_db_errmsg(db), why);
 	after = directory_text(db);

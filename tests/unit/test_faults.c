@@ -89,6 +89,17 @@ static int w_events_foreach(hotline_storage *st, const char *stream, hotline_sto
 	return FAULTY(st)->inner->events_foreach(FAULTY(st)->inner, stream, cb, payload);
 }
 
+static int w_events_since(hotline_storage *st, int64_t after_seq, size_t limit, hotline_storage_event_cb cb,
+	void *payload)
+{
+	return FAULTY(st)->inner->events_since(FAULTY(st)->inner, after_seq, limit, cb, payload);
+}
+
+static int w_event_by_id(hotline_storage *st, const char *id, hotline_storage_event_cb cb, void *payload)
+{
+	return FAULTY(st)->inner->event_by_id(FAULTY(st)->inner, id, cb, payload);
+}
+
 static int w_stream_head(hotline_storage *st, const char *stream, int64_t *stream_seq_out, char hash_out[65])
 {
 	return FAULTY(st)->inner->stream_head(FAULTY(st)->inner, stream, stream_seq_out, hash_out);
@@ -142,7 +153,7 @@ static faulty *faulty_new(hotline_storage *inner)
 {
 	faulty *f = calloc(1, sizeof(*f));
 	assert_non_null(f);
-	assert_int_equal(hotline_storage_init(&f->parent, inner->version), 0);
+	assert_int_equal(hotline_storage_init(&f->parent, HOTLINE_STORAGE_VERSION), 0);
 	f->inner = inner;
 	f->parent.begin = w_begin;
 	f->parent.commit = w_commit;
@@ -152,15 +163,17 @@ static faulty *faulty_new(hotline_storage *inner)
 	f->parent.cases_foreach = w_cases_foreach;
 	f->parent.event_append = w_event_append;
 	f->parent.events_foreach = w_events_foreach;
+	f->parent.events_since = w_events_since;
+	f->parent.event_by_id = w_event_by_id;
 	f->parent.stream_head = w_stream_head;
 	f->parent.dir_put = w_dir_put;
 	f->parent.dir_get = w_dir_get;
 	f->parent.dir_foreach = w_dir_foreach;
 	f->parent.errmsg = w_errmsg;
 	f->parent.free = w_free;
-	if (inner->version >= 2 && inner->data_version)
+	if (inner->data_version)
 		f->parent.data_version = w_data_version;
-	if (inner->version >= 3 && inner->events_after)
+	if (inner->events_after)
 		f->parent.events_after = w_events_after;
 	return f;
 }
@@ -358,7 +371,7 @@ static long run_sequence(run *r, size_t batch, seen *end)
 		if (batch > 1)
 			assert_int_equal(hotline_db_begin(r->db), 0);
 		for (j = i; j < stop && !failed; j++) {
-			int rc = hotline_db_exec_json(r->db, sequence[j], NULL);
+			int rc = hotline_db_exec_json(r->db, sequence[j], NULL, NULL);
 			if (r->f->injected != injected) {
 				/* the failure reaches the caller as a storage error */
 				if (rc != HOTLINE_ESTORAGE)

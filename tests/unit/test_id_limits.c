@@ -104,7 +104,7 @@ static void test_invisible_ids_refused(void **state)
 		cmds[8].field = "person";
 		for (k = 0; k < sizeof(cmds) / sizeof(cmds[0]); k++) {
 			char named[64];
-			int rc = hotline_db_exec_json(db, cmds[k].json, NULL);
+			int rc = hotline_db_exec_json(db, cmds[k].json, NULL, NULL);
 			snprintf(named, sizeof(named), "field '%s'", cmds[k].field);
 			if (rc != HOTLINE_EINVALID || !strstr(hotline_db_errmsg(db), named) ||
 			    (bad_ids[i].code_point && !strstr(hotline_db_errmsg(db), bad_ids[i].code_point)))

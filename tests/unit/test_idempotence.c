@@ -45,27 +45,27 @@ static void test_retry_applied_once(void **state)
 	(void)state;
 	assert_int_equal(hotline_db_open(&db, "memory:", NULL), 0);
 	fixture_load(db);
-	assert_int_equal(hotline_db_exec_json_v2(db, REG, &seq, &repeated), 0);
+	assert_int_equal(hotline_db_exec_json(db, REG, &seq, &repeated), 0);
 	assert_int_equal(repeated, 0);
-	assert_int_equal(hotline_db_exec_json(db, DISPATCH, NULL), 0);
-	assert_int_equal(hotline_db_exec_json_v2(db, REPEAT, &seq, &repeated), 0);
+	assert_int_equal(hotline_db_exec_json(db, DISPATCH, NULL, NULL), 0);
+	assert_int_equal(hotline_db_exec_json(db, REPEAT, &seq, &repeated), 0);
 	assert_int_equal(repeated, 0);
 	/* the front end timed out and sends it again: same seq, nothing charged twice */
-	assert_int_equal(hotline_db_exec_json_v2(db, REPEAT, &again, &repeated), 0);
+	assert_int_equal(hotline_db_exec_json(db, REPEAT, &again, &repeated), 0);
 	assert_int_equal(repeated, 1);
 	assert_int_equal(again, seq);
 	assert_int_equal(r14c(db), 1500);
 	assert_int_equal(case_state(db, "C1", NULL, NULL), HOTLINE_STATE_DISPATCHED);
 	assert_int_equal(event_count(db, "C1"), 3);
 	/* key order and top-level nulls do not make another command */
-	assert_int_equal(hotline_db_exec_json_v2(db, "{\"command_id\":\"rc-1\",\"actor\":\"zhang\",\"at\":\"2026-11-03T09:00:00+08:00\","
+	assert_int_equal(hotline_db_exec_json(db, "{\"command_id\":\"rc-1\",\"actor\":\"zhang\",\"at\":\"2026-11-03T09:00:00+08:00\","
 		"\"case\":\"C1\",\"cmd\":\"repeat_complaint\",\"matter\":null}", &again, &repeated), 0);
 	assert_int_equal(repeated, 1);
 	/* a repeat is recognised before any other check: the register's case exists now, yet its retry succeeds */
-	assert_int_equal(hotline_db_exec_json_v2(db, REG, &again, &repeated), 0);
+	assert_int_equal(hotline_db_exec_json(db, REG, &again, &repeated), 0);
 	assert_int_equal(repeated, 1);
 	/* the same id with other content */
-	assert_int_equal(hotline_db_exec_json_v2(db, "{\"cmd\":\"repeat_complaint\",\"case\":\"C1\",\"at\":\"2026-11-03T09:00:00+08:00\","
+	assert_int_equal(hotline_db_exec_json(db, "{\"cmd\":\"repeat_complaint\",\"case\":\"C1\",\"at\":\"2026-11-03T09:00:00+08:00\","
 		"\"actor\":\"zhang\",\"command_id\":\"rc-1\",\"matter\":\"again\"}", &again, &repeated), HOTLINE_EDUPLICATE);
 	assert_non_null(strstr(hotline_db_errmsg(db), "rc-1"));
 	assert_int_equal(r14c(db), 1500);
@@ -82,8 +82,8 @@ static void test_retry_applied_once(void **state)
 	assert_int_equal(exec_fmt(db, "{\"cmd\":\"reply\",\"case\":\"C1\",\"at\":\"2026-11-04T09:00:00+08:00\",\"actor\":\"zhang\","
 		"\"text\":\"t\",\"command_id\":7}"), HOTLINE_EINVALID);
 	/* bad input */
-	assert_int_equal(hotline_db_exec_json_v2(NULL, REG, &seq, &repeated), HOTLINE_EINVALID);
-	assert_int_equal(hotline_db_exec_json_v2(db, NULL, &seq, &repeated), HOTLINE_EINVALID);
+	assert_int_equal(hotline_db_exec_json(NULL, REG, &seq, &repeated), HOTLINE_EINVALID);
+	assert_int_equal(hotline_db_exec_json(db, NULL, &seq, &repeated), HOTLINE_EINVALID);
 	assert_int_equal(hotline_db_verify_log(db, NULL, NULL), 0);
 	hotline_db_close(db);
 }
@@ -104,8 +104,8 @@ static void test_batch_builder_sqlite(void **state)
 	assert_int_equal(fixture_open(&db, uri, NULL), 0);
 	fixture_load(db);
 	assert_int_equal(hotline_db_begin(db), 0);
-	assert_int_equal(hotline_db_exec_json_v2(db, REG, &seq, &repeated), 0);
-	assert_int_equal(hotline_db_exec_json_v2(db, REG, &again, &repeated), 0);
+	assert_int_equal(hotline_db_exec_json(db, REG, &seq, &repeated), 0);
+	assert_int_equal(hotline_db_exec_json(db, REG, &again, &repeated), 0);
 	assert_int_equal(repeated, 1);
 	assert_int_equal(again, seq);
 	assert_int_equal(hotline_db_commit(db), 0);
@@ -114,12 +114,12 @@ static void test_batch_builder_sqlite(void **state)
 	assert_int_equal(hotline_time_parse(&at, "2026-11-02T09:20:00+08:00"), 0);
 	assert_int_equal(hotline_command_new(&cmd, HOTLINE_CMD_DISPATCH, "C1", "zhang", at), 0);
 	assert_int_equal(hotline_command_set_string(cmd, "command_id", "d-1"), 0);
-	assert_int_equal(hotline_db_execute_v2(db, cmd, &seq, &repeated), 0);
+	assert_int_equal(hotline_db_execute(db, cmd, &seq, &repeated), 0);
 	assert_int_equal(repeated, 0);
-	assert_int_equal(hotline_db_execute_v2(db, cmd, &again, &repeated), 0);
+	assert_int_equal(hotline_db_execute(db, cmd, &again, &repeated), 0);
 	assert_int_equal(repeated, 1);
 	assert_int_equal(again, seq);
-	assert_int_equal(hotline_db_exec_json_v2(db, REG, &again, &repeated), 0);
+	assert_int_equal(hotline_db_exec_json(db, REG, &again, &repeated), 0);
 	assert_int_equal(repeated, 1);
 	hotline_command_free(cmd);
 	assert_int_equal(event_count(db, "C1"), 2);
@@ -191,7 +191,7 @@ static void test_edited_snapshot_refused(void **state)
 	remove(path);
 	assert_int_equal(fixture_open(&db, uri, NULL), 0);
 	fixture_load(db);
-	assert_int_equal(hotline_db_exec_json(db, REG, NULL), 0);
+	assert_int_equal(hotline_db_exec_json(db, REG, NULL, NULL), 0);
 	assert_int_equal(sqlite3_open(path, &raw), SQLITE_OK);
 	/* the case made VERIFIED behind the library's back, one version on */
 	assert_int_equal(sqlite3_exec(raw, "UPDATE cases SET state = 4, version = 2 WHERE id = 'C1'", NULL, NULL, NULL), SQLITE_OK);

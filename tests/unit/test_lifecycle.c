@@ -264,7 +264,7 @@ static void test_wrong_role(void **state)
 		case_state(db, id, NULL, &v0);
 		snprintf(buf, sizeof(buf), "{\"cmd\":\"%s\",\"case\":\"%s\",\"actor\":\"%s\",\"at\":\"2026-11-05T09:00:00+08:00\"%s}",
 			cases[i].cmd, id, cases[i].bad_actor, s->payload);
-		if (hotline_db_exec_json(db, buf, NULL) != HOTLINE_EFORBIDDEN)
+		if (hotline_db_exec_json(db, buf, NULL, NULL) != HOTLINE_EFORBIDDEN)
 			fail_msg("%s by %s should be forbidden: %s", cases[i].cmd, cases[i].bad_actor, hotline_db_errmsg(db));
 		case_state(db, id, NULL, &v1);
 		assert_int_equal(v0, v1);
@@ -289,7 +289,7 @@ static void test_wrong_property(void **state)
 		reach(db, id, cases[i].slot);
 		snprintf(buf, sizeof(buf), "{\"cmd\":\"%s\",\"case\":\"%s\",\"actor\":\"%s\",\"at\":\"2026-11-05T09:00:00+08:00\"%s}",
 			cases[i].cmd, id, cases[i].actor, s->payload);
-		if (hotline_db_exec_json(db, buf, NULL) != HOTLINE_EFORBIDDEN)
+		if (hotline_db_exec_json(db, buf, NULL, NULL) != HOTLINE_EFORBIDDEN)
 			fail_msg("%s by %s on P1 should be forbidden: %s", cases[i].cmd, cases[i].actor, hotline_db_errmsg(db));
 		assert_non_null(strstr(hotline_db_errmsg(db), "P1"));
 	}
@@ -352,7 +352,7 @@ static void test_register_ledger_fields(void **state)
 			if (j != i)
 				snprintf(buf + strlen(buf), sizeof(buf) - strlen(buf), ",\"%s\":\"%s\"", fields[j], values[j]);
 		strcat(buf, "}");
-		assert_int_equal(hotline_db_exec_json(db, buf, NULL), HOTLINE_EINVALID);
+		assert_int_equal(hotline_db_exec_json(db, buf, NULL, NULL), HOTLINE_EINVALID);
 		assert_non_null(strstr(hotline_db_errmsg(db), fields[i]));
 	}
 	assert_int_equal(hotline_db_case(&(hotline_case *){0}, db, "L1"), HOTLINE_ENOT_FOUND);
@@ -394,7 +394,7 @@ static void test_malformed(void **state)
 	reach(db, "M1", H);
 	case_state(db, "M1", NULL, &v0);
 	for (b = bad; *b; b++) {
-		int rc = hotline_db_exec_json(db, *b, NULL);
+		int rc = hotline_db_exec_json(db, *b, NULL, NULL);
 		if (rc != HOTLINE_EINVALID)
 			fail_msg("expected invalid for %s, got %s: %s", *b, hotline_error_name(rc), hotline_db_errmsg(db));
 		assert_true(strlen(hotline_db_errmsg(db)) > 0);

@@ -106,12 +106,12 @@ static void test_database_without_record(void **state)
 	assert_null(json_object_get(doc, "policy"));
 	json_decref(doc);
 	snprintf(line, sizeof(line), P_REG, "B");
-	assert_int_equal(hotline_db_exec_json(db, line, NULL), 0);
+	assert_int_equal(hotline_db_exec_json(db, line, NULL, NULL), 0);
 	hotline_db_close(db);
 	db = p_open(f, "service-standard", 0);
 	assert_string_equal(hotline_db_policy(db), "service-standard");
 	snprintf(line, sizeof(line), P_REG, "C");
-	assert_int_equal(hotline_db_exec_json(db, line, NULL), 0);
+	assert_int_equal(hotline_db_exec_json(db, line, NULL, NULL), 0);
 	doc = p_deadlines(db);
 	assert_int_equal(p_s_rules(doc), 1);
 	assert_null(json_object_get(doc, "policy"));

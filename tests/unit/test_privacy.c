@@ -161,7 +161,7 @@ static void run_basics(const char *uri)
 	char *text;
 	assert_int_equal(fixture_open(&db, uri, NULL), 0);
 	fixture_load(db);
-	assert_int_equal(hotline_db_exec_json(db, admin_line, NULL), 0);
+	assert_int_equal(hotline_db_exec_json(db, admin_line, NULL, NULL), 0);
 	assert_int_equal(exec_fmt(db, REG("C1", "13800000000")), 0);
 	assert_int_equal(exec_fmt(db, REG("C2", "+86 138-0000-0000")), 0);
 	assert_int_equal(exec_fmt(db, REG("C3", "13911112222")), 0);
@@ -198,9 +198,9 @@ static void run_basics(const char *uri)
 		const char *cmd = "{\"cmd\":\"register\",\"case\":\"C4\",\"at\":\"2026-11-02T09:05:00+08:00\",\"actor\":\"zhang\","
 			"\"property\":\"P1\",\"room\":\"1\",\"owner\":\"赵先生\",\"phone\":\"13512345678\",\"matter\":\"m\","
 			"\"call_taker\":\"zhang\",\"order_taker\":\"li\",\"command_id\":\"reg-c4\"}";
-		assert_int_equal(hotline_db_exec_json_v2(db, cmd, &s1, &rep), 0);
+		assert_int_equal(hotline_db_exec_json(db, cmd, &s1, &rep), 0);
 		assert_int_equal(rep, 0);
-		assert_int_equal(hotline_db_exec_json_v2(db, cmd, &s2, &rep), 0);
+		assert_int_equal(hotline_db_exec_json(db, cmd, &s2, &rep), 0);
 		assert_int_equal(rep, 1);
 		assert_true(s1 == s2);
 	}
@@ -301,7 +301,7 @@ static void test_memory(void **state)
 	/* a memory database given no key makes one of its own */
 	assert_int_equal(hotline_db_open(&db, "memory:", NULL), 0);
 	fixture_load(db);
-	assert_int_equal(hotline_db_exec_json(db, admin_line, NULL), 0);
+	assert_int_equal(hotline_db_exec_json(db, admin_line, NULL, NULL), 0);
 	assert_int_equal(exec_fmt(db, REG("C1", "13800000000")), 0);
 	assert_int_equal(hotline_db_cases_by_phone(&l, db, "13800000000"), 0);
 	assert_int_equal(hotline_case_list_count(l), 1);
@@ -332,7 +332,7 @@ static void test_unencrypted_on_purpose(void **state)
 	o.flags = HOTLINE_DB_UNENCRYPTED;
 	assert_int_equal(hotline_db_open(&db, uri, &o), 0);
 	fixture_load(db);
-	assert_int_equal(hotline_db_exec_json(db, admin_line, NULL), 0);
+	assert_int_equal(hotline_db_exec_json(db, admin_line, NULL, NULL), 0);
 	assert_int_equal(exec_fmt(db, REG("C1", "13800000000")), 0);
 	assert_int_equal(exec_fmt(db, "{\"cmd\":\"forget\",\"case\":\"C1\",\"at\":\"2026-11-03T09:00:00+08:00\",\"actor\":\"adm\"}"),
 		HOTLINE_EINVALID);
@@ -503,7 +503,7 @@ static void forgotten_setup(hotline_db *db, hotline_db *nokey, traces *t)
 	hotline_case *c;
 	size_t i;
 	fixture_load(db);
-	assert_int_equal(hotline_db_exec_json(db, admin_line, NULL), 0);
+	assert_int_equal(hotline_db_exec_json(db, admin_line, NULL, NULL), 0);
 	assert_int_equal(exec_fmt(db, REG_FORGOTTEN), 0);
 	if (nokey) {
 		json_t *b;
@@ -678,7 +678,7 @@ static void test_forget_erases_masks_memory(void **state)
 	assert_int_equal(st->begin(st, 0), 0);
 	assert_int_equal(st->events_foreach(st, NULL, mem_event_cb, &m), 0);
 	assert_int_equal(st->cases_foreach(st, &all, mem_case_cb, &m), 0);
-	assert_int_equal(st->case_keys_foreach(st, mem_key_cb, &m), 0);
+	assert_int_equal(st->keys->case_keys_foreach(st, mem_key_cb, &m), 0);
 	st->rollback(st);
 	assert_true(m.rows > 10);
 	assert_int_equal(hotline_db_case(&c, db, "C2"), 0);

@@ -38,10 +38,10 @@ static hotline_db *open_case(int a_approved, const char *b)
 	assert_int_equal(hotline_db_open(&db, "memory:", NULL), 0);
 	fixture_load(db);
 	for (l = opening; *l; l++)
-		assert_int_equal(hotline_db_exec_json(db, *l, NULL), 0);
+		assert_int_equal(hotline_db_exec_json(db, *l, NULL, NULL), 0);
 	if (a_approved)
-		assert_int_equal(hotline_db_exec_json(db, approve_a, NULL), 0);
-	assert_int_equal(hotline_db_exec_json(db, b, NULL), 0);
+		assert_int_equal(hotline_db_exec_json(db, approve_a, NULL, NULL), 0);
+	assert_int_equal(hotline_db_exec_json(db, b, NULL, NULL), 0);
 	return db;
 }
 
@@ -99,13 +99,13 @@ static void test_pending_then_approve(void **state)
 {
 	hotline_db *db = open_case(0, malicious_b);
 	(void)state;
-	assert_int_equal(hotline_db_exec_json(db, approve_b, NULL), 0);
+	assert_int_equal(hotline_db_exec_json(db, approve_b, NULL, NULL), 0);
 	expect_case(db, HOTLINE_STATE_MALICIOUS_EXEMPT, HOTLINE_APPROVAL_APPROVED, 1, AT("12:00"));
 	assert_int_equal(charged(db, "R14a"), 500);
 	assert_int_equal(charged(db, "R14b"), 0);
 	assert_int_equal(charged(db, "R17"), 0);
 	/* closed for good: no second answer */
-	assert_int_equal(hotline_db_exec_json(db, reject_again, NULL), HOTLINE_EINVALID_TRANSITION);
+	assert_int_equal(hotline_db_exec_json(db, reject_again, NULL, NULL), HOTLINE_EINVALID_TRANSITION);
 	hotline_db_close(db);
 }
 
@@ -114,9 +114,9 @@ static void test_pending_then_reject(void **state)
 {
 	hotline_db *db = open_case(0, malicious_b);
 	(void)state;
-	assert_int_equal(hotline_db_exec_json(db, reject_b, NULL), 0);
+	assert_int_equal(hotline_db_exec_json(db, reject_b, NULL, NULL), 0);
 	expect_case(db, HOTLINE_STATE_ESCALATED, HOTLINE_APPROVAL_PENDING, 0, NULL);
-	assert_int_equal(hotline_db_exec_json(db, reject_again, NULL), 0);
+	assert_int_equal(hotline_db_exec_json(db, reject_again, NULL, NULL), 0);
 	expect_case(db, HOTLINE_STATE_DISPATCHED, HOTLINE_APPROVAL_NONE, 0, NULL);
 	/* rejected requests pause nothing (every deadline runs), yet count as Art. 17's written report */
 	assert_int_equal(charged(db, "R14a"), 500);
@@ -124,7 +124,7 @@ static void test_pending_then_reject(void **state)
 	assert_true(charged(db, "R14f") >= 300 * 17);
 	assert_true(charged(db, "R16") > 0);
 	assert_int_equal(charged(db, "R17"), 0);
-	assert_int_equal(hotline_db_exec_json(db, reject_again, NULL), HOTLINE_EINVALID_TRANSITION);
+	assert_int_equal(hotline_db_exec_json(db, reject_again, NULL, NULL), HOTLINE_EINVALID_TRANSITION);
 	hotline_db_close(db);
 }
 
@@ -133,8 +133,8 @@ static void test_pending_reject_then_approve_first(void **state)
 {
 	hotline_db *db = open_case(0, malicious_b);
 	(void)state;
-	assert_int_equal(hotline_db_exec_json(db, reject_b, NULL), 0);
-	assert_int_equal(hotline_db_exec_json(db, approve_again, NULL), 0);
+	assert_int_equal(hotline_db_exec_json(db, reject_b, NULL, NULL), 0);
+	assert_int_equal(hotline_db_exec_json(db, approve_again, NULL, NULL), 0);
 	expect_case(db, HOTLINE_STATE_ESCALATED, HOTLINE_APPROVAL_APPROVED, 1, AT("10:00"));
 	expect_exempt_from_a(db);
 	hotline_db_close(db);
@@ -146,7 +146,7 @@ static void test_approved_then_approve(void **state)
 	hotline_db *db = open_case(1, malicious_b);
 	(void)state;
 	expect_case(db, HOTLINE_STATE_MALICIOUS_EXEMPT, HOTLINE_APPROVAL_PENDING, 1, AT("10:00"));
-	assert_int_equal(hotline_db_exec_json(db, approve_b, NULL), 0);
+	assert_int_equal(hotline_db_exec_json(db, approve_b, NULL, NULL), 0);
 	expect_case(db, HOTLINE_STATE_MALICIOUS_EXEMPT, HOTLINE_APPROVAL_APPROVED, 1, AT("10:00"));
 	expect_exempt_from_a(db);
 	hotline_db_close(db);
@@ -157,11 +157,11 @@ static void test_approved_then_reject(void **state)
 {
 	hotline_db *db = open_case(1, malicious_b);
 	(void)state;
-	assert_int_equal(hotline_db_exec_json(db, reject_b, NULL), 0);
+	assert_int_equal(hotline_db_exec_json(db, reject_b, NULL, NULL), 0);
 	expect_case(db, HOTLINE_STATE_ESCALATED, HOTLINE_APPROVAL_APPROVED, 1, AT("10:00"));
 	expect_exempt_from_a(db);
 	/* nothing pending now */
-	assert_int_equal(hotline_db_exec_json(db, reject_again, NULL), HOTLINE_EINVALID_TRANSITION);
+	assert_int_equal(hotline_db_exec_json(db, reject_again, NULL, NULL), HOTLINE_EINVALID_TRANSITION);
 	hotline_db_close(db);
 }
 
@@ -170,12 +170,12 @@ static void test_stage_close_on_approved(void **state)
 {
 	hotline_db *db = open_case(1, stage_close_b);
 	(void)state;
-	assert_int_equal(hotline_db_exec_json(db, reject_b, NULL), 0);
+	assert_int_equal(hotline_db_exec_json(db, reject_b, NULL, NULL), 0);
 	expect_case(db, HOTLINE_STATE_ESCALATED, HOTLINE_APPROVAL_APPROVED, 1, AT("10:00"));
 	expect_exempt_from_a(db);
 	hotline_db_close(db);
 	db = open_case(1, stage_close_b);
-	assert_int_equal(hotline_db_exec_json(db, approve_b, NULL), 0);
+	assert_int_equal(hotline_db_exec_json(db, approve_b, NULL, NULL), 0);
 	expect_case(db, HOTLINE_STATE_STAGE_CLOSED, HOTLINE_APPROVAL_APPROVED, 1, AT("10:00"));
 	expect_exempt_from_a(db);
 	hotline_db_close(db);
@@ -187,7 +187,7 @@ static void test_leaving_ends_requests(void **state)
 	hotline_db *db = open_case(1, malicious_b);
 	hotline_case *c;
 	(void)state;
-	assert_int_equal(hotline_db_exec_json(db, reject_b, NULL), 0);
+	assert_int_equal(hotline_db_exec_json(db, reject_b, NULL, NULL), 0);
 	assert_int_equal(exec_fmt(db, "{\"cmd\":\"complete\",\"case\":\"C1\",\"at\":\"" AT("14:00") "\",\"actor\":\"li\"}"), 0);
 	assert_int_equal(hotline_db_case(&c, db, "C1"), 0);
 	assert_null(strstr(hotline_case_json(c), "\"requests\""));

@@ -14,6 +14,7 @@
 #include <cmocka.h>
 
 #include <sqlite3.h>
+#include <hotline.h>
 #include <hotline/sys/conformance.h>
 #include <hotline/sys/storage.h>
 
@@ -273,7 +274,7 @@ static hotline_storage *null_make(void *p)
 	return NULL;
 }
 
-/* The memory backend with one callback broken, or claiming an older struct version. */
+/* The memory backend with one callback broken, with only what is required, or refused at attach. */
 static int (*real_stream_head)(hotline_storage *, const char *, int64_t *, char[65]);
 static int wrong_stream_head(hotline_storage *st, const char *stream, int64_t *seq, char hash[65])
 {
@@ -290,6 +291,22 @@ static int leaseless_claim_due(hotline_storage *st, hotline_time before, size_t 
 	(void)lease_seconds;
 	return real_claim_due(st, before, limit, 0, worker, cb, payload);
 }
+static const hotline_storage_claims leaseless = { leaseless_claim_due };
+
+static int no_seq(hotline_storage *st, int64_t *seq_out)
+{
+	(void)st;
+	*seq_out = 0;
+	return 0;
+}
+
+static hotline_storage_keys half_keys;
+
+enum {
+	M_STREAM_HEAD = 1, M_REQUIRED_ONLY, M_LEASELESS, /* run, and judged by the suite */
+	M_HALF_KEYS, M_VERSION, M_NO_EVENTS_SINCE, M_OVERLAP_NO_SEQ, M_SEQ_NO_OVERLAP, M_UNKNOWN_BIT, M_HALF_CLAIMS
+};
+static const hotline_storage_claims no_claim = { NULL };
 
 static hotline_storage *mutant_make(void *p)
 {
@@ -297,24 +314,107 @@ static hotline_storage *mutant_make(void *p)
 	if (hotline_storage_memory_new(&st) != 0)
 		return NULL;
 	switch (*(int *)p) {
-	case 1:
+	case M_STREAM_HEAD:
 		real_stream_head = st->stream_head;
 		st->stream_head = wrong_stream_head;
 		break;
-	case 3:
-		st->version = 4; /* before claims and personal data */
+	case M_REQUIRED_ONLY:
+		/* no ability, no optional callback, no group */
+		st->capabilities = 0;
+		st->errmsg = NULL;
+		st->data_version = NULL;
+		st->events_after = NULL;
+		st->keys = NULL;
+		st->claims = NULL;
 		break;
-	case 4:
-		real_claim_due = st->claim_due;
-		st->claim_due = leaseless_claim_due;
+	case M_LEASELESS:
+		real_claim_due = st->claims->claim_due;
+		st->claims = &leaseless;
 		break;
-	case 5:
-		st->case_keys_foreach = NULL; /* half a version 6 set */
+	case M_HALF_KEYS:
+		half_keys = *st->keys;
+		half_keys.case_keys_foreach = NULL;
+		st->keys = &half_keys;
 		break;
-	default:
-		st->version = 1;
+	case M_VERSION:
+		st->version = 2;
+		break;
+	case M_NO_EVENTS_SINCE:
+		st->events_since = NULL;
+		break;
+	case M_OVERLAP_NO_SEQ:
+		st->capabilities |= HOTLINE_STORAGE_CAP_OVERLAPPING_WRITERS;
+		break;
+	case M_SEQ_NO_OVERLAP:
+		st->stable_seq = no_seq;
+		break;
+	case M_UNKNOWN_BIT:
+		st->capabilities |= 1u << 20;
+		break;
+	case M_HALF_CLAIMS:
+		st->claims = &no_claim;
+		break;
 	}
 	return st;
+}
+
+/* What attaching each broken backend says: exactly what is missing or wrong. */
+static const struct {
+	int mode;
+	const char *message;
+} refused[] = {
+	{ M_HALF_KEYS, "storage backend: group 'keys' lacks case_keys_foreach" },
+	{ M_HALF_CLAIMS, "storage backend: group 'claims' lacks claim_due" },
+	{ M_VERSION, "storage backend: unsupported hotline_storage version 2 (this library knows 1)" },
+	{ M_NO_EVENTS_SINCE, "storage backend lacks required callback 'events_since'" },
+	{ M_OVERLAP_NO_SEQ, "storage backend: HOTLINE_STORAGE_CAP_OVERLAPPING_WRITERS needs the stable_seq callback" },
+	{ M_SEQ_NO_OVERLAP, "storage backend: stable_seq is set without HOTLINE_STORAGE_CAP_OVERLAPPING_WRITERS "
+		"(it serves only backends whose writers overlap)" },
+	{ M_UNKNOWN_BIT, "storage backend: unknown capability bits 0x100000" },
+};
+
+/*
+ * Every check is made when a backend is attached: a broken one is refused
+ * there, before any command, with a message naming what is wrong (and the
+ * handle frees it when its free can be trusted), hotline_storage_check says
+ * the same, and the conformance suite fails its struct case with it.
+ */
+static void test_attach_refuses(void **state)
+{
+	hotline_conformance_options o = HOTLINE_CONFORMANCE_OPTIONS_INIT;
+	size_t i;
+	(void)state;
+	o.quiet = 1;
+	for (i = 0; i < sizeof(refused) / sizeof(refused[0]); i++) {
+		int mode = refused[i].mode;
+		hotline_storage *st = mutant_make(&mode);
+		hotline_db *db = NULL;
+		hotline_db_options dbo = HOTLINE_DB_OPTIONS_INIT;
+		assert_non_null(st);
+		assert_int_equal(hotline_storage_check(st), HOTLINE_EINVALID);
+		assert_string_equal(hotline_last_error(), refused[i].message);
+		dbo.flags = HOTLINE_DB_UNENCRYPTED;
+		assert_int_equal(hotline_db_open_storage(&db, st, &dbo), HOTLINE_EINVALID);
+		assert_null(db);
+		assert_string_equal(hotline_last_error(), refused[i].message);
+		if (mode == M_VERSION) {
+			/* a struct of another version is not trusted, not even its free: the caller keeps it */
+			st->version = HOTLINE_STORAGE_VERSION;
+			st->free(st);
+		}
+		/* the suite: its struct case fails with the message, the others are skipped */
+		o.name = refused[i].message;
+		assert_int_equal(hotline_conformance_run(mutant_make, &mode, &o), 1);
+	}
+	assert_int_equal(hotline_storage_check(NULL), HOTLINE_EINVALID);
+	assert_string_equal(hotline_last_error(), "storage backend is NULL");
+	/* the built-in backends pass */
+	{
+		hotline_storage *st;
+		assert_int_equal(hotline_storage_memory_new(&st), 0);
+		assert_int_equal(hotline_storage_check(st), 0);
+		st->free(st);
+	}
 }
 
 static void test_conformance_runner(void **state)
@@ -341,31 +441,28 @@ static void test_conformance_runner(void **state)
 	failures = hotline_conformance_run(null_make, &calls, NULL);
 	assert_true(calls >= 11);
 	assert_int_equal(failures, calls);
-	/* a backend that breaks the contract fails; a version 1 struct skips data_version */
+	/* a backend that breaks the contract fails */
 	o.name = "broken stream_head";
 	o.filter = NULL;
 	o.quiet = 1;
-	mode = 1;
+	mode = M_STREAM_HEAD;
 	assert_int_equal(hotline_conformance_run(mutant_make, &mode, &o), 5); /* empty, read_own_writes, rollback, events, begin_org */
-	o.name = "version 1";
+	/* only the required callbacks: every optional case is skipped, none fails */
+	o.name = "required only";
 	o.quiet = 0;
-	mode = 2;
-	assert_int_equal(hotline_conformance_run(mutant_make, &mode, &o), 0);
-	/* version 4 skips the claim and personal-data cases ("skipped: backend version 4") */
-	o.name = "version 4";
-	mode = 3;
+	mode = M_REQUIRED_ONLY;
 	assert_int_equal(hotline_conformance_run(mutant_make, &mode, &o), 0);
 	/* leases that do not hold make every claim case fail */
 	o.name = "leases that end at once";
 	o.filter = "claim_due";
-	mode = 4;
+	mode = M_LEASELESS;
 	assert_int_equal(hotline_conformance_run(mutant_make, &mode, &o), 3);
-	/* a backend with part of the version 6 callbacks fails the three personal-data cases */
-	o.name = "half of version 6";
+	/* half a group is refused at attach: the struct case fails, the rest is skipped */
+	o.name = "half of the keys group";
 	o.filter = NULL;
-	o.quiet = 1;
-	mode = 5;
-	assert_int_equal(hotline_conformance_run(mutant_make, &mode, &o), 3);
+	o.quiet = 0;
+	mode = M_HALF_KEYS;
+	assert_int_equal(hotline_conformance_run(mutant_make, &mode, &o), 1);
 }
 
 int main(void)
@@ -373,6 +470,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_init),
 		cmocka_unit_test(test_conformance_runner),
+		cmocka_unit_test(test_attach_refuses),
 		cmocka_unit_test_setup_teardown(test_conformance, setup_memory, teardown),
 		cmocka_unit_test_setup_teardown(test_conformance, setup_sqlite, teardown),
 		cmocka_unit_test_setup_teardown(test_sqlite_schema, setup_sqlite, teardown),

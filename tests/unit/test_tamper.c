@@ -65,7 +65,7 @@ static int setup(void **state)
 		return -1;
 	fixture_load(f->db);
 	for (l = case_lines; *l; l++)
-		if (hotline_db_exec_json(f->db, *l, NULL) != 0)
+		if (hotline_db_exec_json(f->db, *l, NULL, NULL) != 0)
 			fail_msg("%s: %s", *l, hotline_db_errmsg(f->db));
 	assert_int_equal(hotline_db_verify_log(f->db, NULL, NULL), 0);
 	assert_int_equal(hotline_db_checkpoint(&f->ckpt, f->db, NULL), 0);
@@ -514,7 +514,7 @@ static void test_event_id_edited(void **state)
 	int64_t seq = 0, close_seq = 0, v0 = 0, v1 = 0;
 	hotline_event_list *l;
 	reopen(f);
-	assert_int_equal(hotline_db_exec_json(f->db, reply, &seq), 0);
+	assert_int_equal(hotline_db_exec_json(f->db, reply, &seq, NULL), 0);
 	assert_int_equal(hotline_db_history(&l, f->db, "C1"), 0);
 	close_seq = hotline_event_seq(hotline_event_list_get(l, hotline_event_list_count(l) - 1));
 	hotline_event_list_free(l);
@@ -540,8 +540,8 @@ static void test_event_id_edited(void **state)
 	expect_checkpoints_fail(f);
 	assert_non_null(strstr(hotline_db_errmsg(f->db), "id that is not"));
 	/* sent again, the reply is not applied a second time; another command under 'zzz' is not taken for C1's close */
-	assert_int_equal(hotline_db_exec_json(f->db, reply, NULL), HOTLINE_ECORRUPT);
-	assert_int_equal(hotline_db_exec_json(f->db, other, NULL), HOTLINE_ECORRUPT);
+	assert_int_equal(hotline_db_exec_json(f->db, reply, NULL, NULL), HOTLINE_ECORRUPT);
+	assert_int_equal(hotline_db_exec_json(f->db, other, NULL, NULL), HOTLINE_ECORRUPT);
 	assert_non_null(strstr(hotline_db_errmsg(f->db), "zzz"));
 	case_state(f->db, "C2", NULL, &v1);
 	assert_int_equal(v1, v0);
@@ -648,7 +648,7 @@ static void test_memory_backend(void **state)
 	(void)state;
 	assert_int_equal(hotline_db_open(&db, "memory:", NULL), 0);
 	fixture_load(db);
-	assert_int_equal(hotline_db_exec_json(db, case_lines[0], NULL), 0);
+	assert_int_equal(hotline_db_exec_json(db, case_lines[0], NULL, NULL), 0);
 	assert_int_equal(hotline_db_verify_report(&t, db, NULL), 0);
 	r = json_loads(t, 0, NULL);
 	assert_string_equal(json_string_value(json_object_get(r, "protection")), "not_available");

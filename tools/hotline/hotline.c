@@ -1719,7 +1719,7 @@ static int calendar_adopt(const args *a)
 		free(cmd);
 		return rc;
 	}
-	if (hotline_db_exec_json(db, cmd, &seq) != 0)
+	if (hotline_db_exec_json(db, cmd, &seq, NULL) != 0)
 		rc = fail(hotline_db_errmsg(db));
 	else
 		printf("%s %ld (seq %" PRId64 ")\n", zh(a) ? "已录入" : "recorded", year, seq);

@@ -14,9 +14,11 @@
  *     o.name = "my-backend";
  *     return hotline_conformance_run(make, NULL, &o) == 0 ? 0 : 1;
  *
- * The suite calls only the backend's callbacks: it needs nothing from the
- * library but its headers, and links against neither libhotline flavour,
- * so a program can pair it with the shared or the static library.
+ * The suite calls the backend's callbacks and hotline_storage_check() (its
+ * `struct` case: a backend that attaching would refuse fails it with the
+ * library's message, and every other case is skipped). It links against
+ * neither libhotline flavour, so a program pairs it with the shared or the
+ * static library.
  *
  * This header is stable within a minor release, like storage.h. The options
  * struct grows only at the end; its version says which fields exist.
@@ -48,8 +50,9 @@ typedef struct hotline_conformance_options {
 	 * may: a second, independent handle on the store that the latest call
 	 * of the factory created (another connection, as another process would
 	 * open it). With it the suite also checks that commits are visible from
-	 * another handle and survive the first handle's close, and that
-	 * data_version notices another connection's commit. NULL: those test
+	 * another handle and survive the first handle's close, that
+	 * data_version notices another connection's commit, and the abilities
+	 * two handles show (overlapping writers, case locks). NULL: those test
 	 * cases are skipped (right for a store that lives in one handle only).
 	 */
 	hotline_storage *(*reopen)(void *ctx);
