@@ -13,19 +13,9 @@ static uint32_t rol(uint32_t x, int n)
 	return (x << n) | (x >> (32 - n));
 }
 
-/* Rounds in runs of twenty, each with its own function and constant: no test per round. */
-#define ROUND(f, k) do { \
-		uint32_t t = rol(a, 5) + (f) + e + (k) + w[i]; \
-		e = d; \
-		d = c; \
-		c = rol(b, 30); \
-		b = a; \
-		a = t; \
-	} while (0)
-
 static void block(uint32_t h[5], const uint8_t *p)
 {
-	uint32_t w[80], a, b, c, d, e;
+	uint32_t w[80], a, b, c, d, e, f, k, t;
 	int i;
 	for (i = 0; i < 16; i++)
 		w[i] = (uint32_t)p[4 * i] << 24 | (uint32_t)p[4 * i + 1] << 16 | (uint32_t)p[4 * i + 2] << 8 | p[4 * i + 3];
@@ -36,14 +26,27 @@ static void block(uint32_t h[5], const uint8_t *p)
 	c = h[2];
 	d = h[3];
 	e = h[4];
-	for (i = 0; i < 20; i++)
-		ROUND(d ^ (b & (c ^ d)), 0x5A827999);
-	for (; i < 40; i++)
-		ROUND(b ^ c ^ d, 0x6ED9EBA1);
-	for (; i < 60; i++)
-		ROUND((b & c) | (d & (b | c)), 0x8F1BBCDC);
-	for (; i < 80; i++)
-		ROUND(b ^ c ^ d, 0xCA62C1D6);
+	for (i = 0; i < 80; i++) {
+		if (i < 20) {
+			f = (b & c) | (~b & d);
+			k = 0x5A827999;
+		} else if (i < 40) {
+			f = b ^ c ^ d;
+			k = 0x6ED9EBA1;
+		} else if (i < 60) {
+			f = (b & c) | (b & d) | (c & d);
+			k = 0x8F1BBCDC;
+		} else {
+			f = b ^ c ^ d;
+			k = 0xCA62C1D6;
+		}
+		t = rol(a, 5) + f + e + k + w[i];
+		e = d;
+		d = c;
+		c = rol(b, 30);
+		b = a;
+		a = t;
+	}
 	h[0] += a;
 	h[1] += b;
 	h[2] += c;
