@@ -5,12 +5,13 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <uuid/uuid.h>
+
 #include "core/eventlog.h"
 #include "hotline/lifecycle.h"
 #include "util/json.h"
 #include "util/mem.h"
 #include "util/sha256.h"
-#include "util/uuid5.h"
 #include "util/vec.h"
 
 /* Decimal text of v into buf (at least 21 bytes), not terminated; returns its length. */
@@ -75,11 +76,12 @@ void hotline__event_hash(const char *stream, int64_t stream_seq, const char *cmd
 void hotline__event_make_id(const char *stream, int64_t stream_seq, const char *body, char out[37])
 {
 	/* the namespace of libhotline's event ids (a fixed random UUID) */
-	static const uint8_t ns[16] = { 0x6f, 0x0c, 0x1e, 0x5a, 0x9b, 0x2d, 0x4c, 0x61,
+	static const uuid_t ns = { 0x6f, 0x0c, 0x1e, 0x5a, 0x9b, 0x2d, 0x4c, 0x61,
 		0x8e, 0x37, 0xa4, 0x50, 0xd2, 0x19, 0xc8, 0x7b };
 	hotline__sha256 h;
 	char num[24], digest[65];
 	size_t k;
+	uuid_t u;
 	/* the name: a digest of the length-prefixed parts, as the event hash is built */
 	hotline__sha256_init(&h);
 	hash_part(&h, stream, strlen(stream));
@@ -87,7 +89,8 @@ void hotline__event_make_id(const char *stream, int64_t stream_seq, const char *
 	hash_part(&h, num, k);
 	hash_part(&h, body, strlen(body));
 	hotline__sha256_final_hex(&h, digest);
-	hotline__uuid5(ns, digest, 64, out);
+	uuid_generate_sha1(u, ns, digest, 64);
+	uuid_unparse_lower(u, out);
 }
 
 char *hotline__event_body_with_made_id(const char *stream, int64_t stream_seq, json_t *obj, char id[37])
