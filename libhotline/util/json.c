@@ -7,10 +7,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#if defined(__SSE2__)
-#include <emmintrin.h>
-#endif
-
 #include "hotline/errors.h"
 #include "util/json.h"
 #include "util/vec.h"
@@ -133,20 +129,6 @@ static void str_direct(hotline__sbuf *b, const char *s, size_t n)
 	*o++ = '"';
 	for (;;) {
 		run = i;
-#if defined(__SSE2__)
-		/* sixteen bytes at a time, up to the first that needs an escape */
-		while (i + 16 <= n) {
-			__m128i x = _mm_loadu_si128((const __m128i *)(const void *)(s + i));
-			__m128i ctl = _mm_cmpeq_epi8(_mm_min_epu8(x, _mm_set1_epi8(0x1F)), x);
-			__m128i q = _mm_cmpeq_epi8(x, _mm_set1_epi8('"')), bs = _mm_cmpeq_epi8(x, _mm_set1_epi8('\\'));
-			unsigned m = (unsigned)_mm_movemask_epi8(_mm_or_si128(ctl, _mm_or_si128(q, bs)));
-			if (m) {
-				i += (size_t)__builtin_ctz(m);
-				break;
-			}
-			i += 16;
-		}
-#endif
 		/* eight bytes at a time while none of them needs an escape */
 		while (i + 8 <= n) {
 			uint64_t w;
