@@ -549,7 +549,7 @@ int hotline_db_exec_json(hotline_db *db, const char *json, int64_t *seq_out, int
 	/* DESIGN §6.3: refused before parsing, so that a 100 MB text costs nothing */
 	if (strnlen(json, HOTLINE__COMMAND_MAX_BYTES + 1) > HOTLINE__COMMAND_MAX_BYTES)
 		return hotline__db_fail(db, HOTLINE_EINVALID, "the command is larger than 1 MiB");
-	obj = json_loads(json, JSON_REJECT_DUPLICATES, &jerr);
+	obj = hotline__json_loads(json, JSON_REJECT_DUPLICATES, &jerr);
 	if (!obj)
 		return hotline__db_fail(db, HOTLINE_EINVALID, "malformed JSON at column %d: %s", jerr.column, jerr.text);
 	rc = hotline__db_exec_obj(db, obj, seq_out, repeated_out);

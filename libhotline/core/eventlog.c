@@ -125,7 +125,7 @@ int hotline__event_id_agrees(const char *id, const char *body, const json_t *par
 	const char *in_body;
 	int agrees;
 	if (!parsed)
-		parsed = own = json_loads(body, 0, NULL);
+		parsed = own = hotline__json_loads(body, 0, NULL);
 	in_body = json_string_value(json_object_get(parsed, "command_id"));
 	if (id)
 		agrees = in_body && strcmp(in_body, id) == 0;
@@ -162,7 +162,7 @@ int hotline__event_vec_push(hotline__event_vec *v, const hotline_storage_event *
 		return HOTLINE_ECORRUPT;
 	e->stream = vec_keep(v, se->stream);
 	e->actor = vec_keep(v, se->actor);
-	e->body = body ? json_incref(body) : json_loads(se->body, 0, NULL);
+	e->body = body ? json_incref(body) : hotline__json_loads(se->body, 0, NULL);
 	if (!e->stream || !e->actor || !e->body) {
 		json_decref(e->body);
 		return e->body ? HOTLINE_ENOMEM : HOTLINE_ECORRUPT;

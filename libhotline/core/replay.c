@@ -74,7 +74,7 @@ static int replay_file(hotline_db *db, const char *path, int tag_file, replay_li
 			memmove(line, line + 3, (size_t)len - 2); /* UTF-8 byte order mark */
 		if (is_blank_or_comment(line))
 			continue;
-		obj = json_loads(line, JSON_REJECT_DUPLICATES, &jerr);
+		obj = hotline__json_loads(line, JSON_REJECT_DUPLICATES, &jerr);
 		if (!obj || !json_is_object(obj)) {
 			rc = hotline__last_error_set(HOTLINE_EINVALID, "%s:%ld: %s", path, lineno,
 				obj ? "a line must hold a JSON object" : jerr.text);

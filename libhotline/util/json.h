@@ -61,6 +61,14 @@ int hotline__sbuf_flush(hotline__sbuf *b);
 /* The buffer as a NUL-terminated string owned by the caller (NULL on failure); b is reset. */
 char *hotline__sbuf_take(hotline__sbuf *b);
 
+/*
+ * json_loads(text, flags, err) with the same result in every case (value,
+ * member order, refusal and message), reading the usual text without
+ * jansson's lexer (util/json_parse.c). flags: 0 or JSON_REJECT_DUPLICATES;
+ * others go to jansson as they are.
+ */
+json_t *hotline__json_loads(const char *text, size_t flags, json_error_t *err);
+
 /* Appends the canonical text of v. */
 void hotline__json_write(hotline__sbuf *b, const json_t *v);
 /* The canonical text of v, malloc'd; NULL when memory is short. */

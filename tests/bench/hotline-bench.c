@@ -690,7 +690,8 @@ int main(int argc, char **argv)
 	child_result ra, rr, fr, fp;
 	const char *tmp = getenv("TMPDIR");
 	int i, quick = 0, pg_only = 0;
-	long pg_cases = 400;
+	long pg_cases = 400, only_cases = -1;
+	const char *only = NULL;
 	for (i = 1; i < argc; i++)
 		quick |= !strcmp(argv[i], "--quick");
 	if (quick) { /* smaller defaults; sizes given explicitly still win */
@@ -717,9 +718,13 @@ int main(int argc, char **argv)
 			pg_cases = atol(argv[++i]);
 		else if (!strcmp(argv[i], "--postgres-only"))
 			pg_only = 1;
-		else {
+		else if (!strcmp(argv[i], "--only") && i + 2 < argc) {
+			only = argv[++i];
+			only_cases = atol(argv[++i]);
+		} else {
 			fprintf(stderr, "usage: %s [--quick] [--cases N] [--lines N] [--sweep-max N] [--dir DIR]"
-				" [--postgres CONNINFO [--postgres-cases N] [--postgres-only]]\n", argv[0]);
+				" [--postgres CONNINFO [--postgres-cases N] [--postgres-only]]"
+				" [--only batched|batched-clear|raw|replay N]\n", argv[0]);
 			return 2;
 		}
 	}
@@ -731,6 +736,33 @@ int main(int argc, char **argv)
 			sizes[i] = sweep_max;
 
 	capture_snapshots();
+	if (only) {
+		/* one workload alone, for a profiler: N cases (batched, 1000 commands a transaction) or N lines */
+		if (!strcmp(only, "batched"))
+			printf("%.0f cmd/s\n", lib_throughput(MODE_BATCHED, only_cases, 0));
+		else if (!strcmp(only, "batched-clear"))
+			printf("%.0f cmd/s\n", lib_throughput(MODE_BATCHED, only_cases, 1));
+		else if (!strcmp(only, "raw"))
+			printf("%.0f cmd/s\n", raw_throughput(MODE_BATCHED, only_cases));
+		else if (!strcmp(only, "replay")) {
+			double t0;
+			write_scenario(only_cases);
+			t0 = now();
+			run_replay(0);
+			printf("%.0f lines/s\n", only_cases / (now() - t0));
+		} else {
+			fprintf(stderr, "--only: batched, batched-clear, raw or replay\n");
+			rmdir(dir);
+			return 2;
+		}
+		{
+			char p[600];
+			path_of(p, sizeof(p), "replay.jsonl");
+			unlink(p);
+		}
+		rmdir(dir);
+		return 0;
+	}
 	printf("libhotline %s benchmark (%d commands per case: register ... close)\n\n", hotline_version(NULL, NULL, NULL), CMDS_PER_CASE);
 	if (pg_base) {
 		pg_bench(pg_cases);
