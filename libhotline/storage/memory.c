@@ -742,6 +742,20 @@ static int m_events_after(hotline_storage *st, const char *stream, int64_t after
 	return rc;
 }
 
+/* Events are kept in seq order and seq is their position + 1. */
+static int m_events_since(hotline_storage *st, int64_t after, size_t limit, hotline_storage_event_cb cb, void *payload)
+{
+	mem *m = (mem *)st;
+	hotline_storage_event v;
+	size_t k, sent = 0;
+	int rc = 0;
+	for (k = after > 0 ? (size_t)after : 0; k < m->n_events && rc == 0 && (!limit || sent < limit); k++, sent++) {
+		event_view(&m->events[k], &v);
+		rc = cb(&v, payload);
+	}
+	return rc;
+}
+
 static int m_stream_head(hotline_storage *st, const char *stream, int64_t *seq_out, char hash_out[65])
 {
 	mem *m = (mem *)st;
@@ -1029,6 +1043,7 @@ int hotline_storage_memory_new(hotline_storage **out)
 	m->parent.free = m_free;
 	m->parent.data_version = m_data_version;
 	m->parent.events_after = m_events_after;
+	m->parent.events_since = m_events_since;
 	m->parent.event_by_id = m_event_by_id;
 	m->parent.claim_due = m_claim_due;
 	m->parent.setting_get = m_setting_get;

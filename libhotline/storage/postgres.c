@@ -33,6 +33,7 @@
  * assessment or verification, without waiting for writers.
  */
 #include <inttypes.h>
+#include <poll.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -40,6 +41,7 @@
 #include <libpq-fe.h>
 
 #include "hotline/sys/storage.h"
+#include "storage/notify.h"
 #include "util/err.h"
 
 #define SCHEMA_VERSION 2
@@ -91,7 +93,7 @@ enum {
 	Q_CASE_GET, Q_CASE_GET_LOCK, Q_CASE_INSERT, Q_CASE_UPDATE, Q_CASE_EXISTS, Q_EVENT_APPEND, Q_EVENTS_STREAM,
 	Q_EVENTS_ALL, Q_STREAM_HEAD, Q_DIR_PUT, Q_DIR_GET, Q_DIR_ALL, Q_DIR_KIND, Q_EVENTS_AFTER, Q_EVENT_BY_ID,
 	Q_CLAIM, Q_SETTING_GET, Q_SETTING_PUT, Q_KEY_PUT, Q_KEY_GET, Q_KEYS_ALL, Q_KEY_FORGET, Q_INDEX_FORGET,
-	Q_INDEX_PUT, Q_INDEX_FIND, Q_FIXED_COUNT
+	Q_INDEX_PUT, Q_INDEX_FIND, Q_EVENTS_SINCE, Q_FIXED_COUNT
 };
 
 static const struct fixed {
@@ -140,6 +142,7 @@ static const struct fixed {
 	{ "DELETE FROM phone_index WHERE case_id = $1", 1 },
 	{ "INSERT INTO phone_index(case_id, value) VALUES($1, $2) ON CONFLICT (case_id) DO UPDATE SET value = EXCLUDED.value", 2 },
 	{ "SELECT case_id FROM phone_index WHERE value = $1 ORDER BY case_id", 1 },
+	{ "SELECT " EVENT_COLS " FROM events WHERE seq > $1 ORDER BY seq LIMIT $2", 2 },
 };
 
 /* Case queries: one prepared statement per combination of filters, prepared when first used. */
@@ -161,6 +164,8 @@ typedef struct pg {
 	uint64_t snap_xmax, generation;
 	uint64_t *snap_xip, *own;
 	size_t n_xip, n_own, cap_own;
+	int appended;   /* the transaction appended an event: its commit notifies the feed's listeners */
+	int listening;  /* this connection has run LISTEN (hotline__pg_listen) */
 	char errmsg[512];
 } pg;
 
@@ -281,6 +286,7 @@ static int ensure_connection(pg *s)
 	memset(s->prepared, 0, sizeof(s->prepared));
 	memset(s->prepared_q, 0, sizeof(s->prepared_q));
 	s->have_snap = 0;
+	s->listening = 0;
 	return 0;
 }
 
@@ -317,6 +323,7 @@ static int p_begin(hotline_storage *base, int write)
 		  " SELECT pg_advisory_xact_lock_shared(" LOCK_SEQ_SQL ")"
 		: "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY", "beginning a transaction");
 	s->have_head = 0;
+	s->appended = 0;
 	if (rc == 0) {
 		s->in_tx = 1;
 		s->write_tx = write != 0;
@@ -356,9 +363,13 @@ static int p_commit(hotline_storage *base)
 	PGresult *r;
 	int rc = 0, i = 0;
 	uint64_t xid = 0;
+	/* a transaction that appended tells the feed's listeners (delivered when it commits) */
+	int notify = s->appended, last = notify ? 2 : 1;
 	s->in_tx = 0;
 	s->have_head = 0;
-	if (!PQsendQuery(s->conn, "SELECT pg_current_xact_id_if_assigned()::text; COMMIT"))
+	s->appended = 0;
+	if (!PQsendQuery(s->conn, notify ? "SELECT pg_current_xact_id_if_assigned()::text; NOTIFY " HOTLINE__PG_CHANNEL "; COMMIT"
+		: "SELECT pg_current_xact_id_if_assigned()::text; COMMIT"))
 		return fail(s, HOTLINE_ESTORAGE, "committing", NULL);
 	while ((r = PQgetResult(s->conn)) != NULL) {
 		if (rc == 0 && !ok(r)) {
@@ -366,7 +377,7 @@ static int p_commit(hotline_storage *base)
 		} else if (rc == 0 && i == 0) {
 			if (PQntuples(r) == 1 && !PQgetisnull(r, 0, 0))
 				xid = strtoull(PQgetvalue(r, 0, 0), NULL, 10);
-		} else if (rc == 0 && i == 1 && strcmp(PQcmdStatus(r), "COMMIT") != 0) {
+		} else if (rc == 0 && i == last && strcmp(PQcmdStatus(r), "COMMIT") != 0) {
 			/* COMMIT of a transaction that had failed answers ROLLBACK */
 			rc = HOTLINE_ESTORAGE;
 			snprintf(s->errmsg, sizeof(s->errmsg), "committing: the transaction had failed and was rolled back");
@@ -385,6 +396,7 @@ static int p_rollback(hotline_storage *base)
 	pg *s = (pg *)base;
 	s->in_tx = 0;
 	s->have_head = 0;
+	s->appended = 0;
 	if (PQtransactionStatus(s->conn) == PQTRANS_IDLE)
 		return 0;
 	return exec_simple(s, "ROLLBACK", "rolling back");
@@ -763,8 +775,10 @@ static int p_event_append(hotline_storage *base, const hotline_storage_event *e,
 		snprintf(s->errmsg, sizeof(s->errmsg), "appending an event: event %" PRId64 " of stream '%s' or id '%s' exists",
 			e->stream_seq, e->stream, e->id ? e->id : "");
 		rc = HOTLINE_EDUPLICATE;
-	} else if (seq_out) {
-		*seq_out = get_i64(r, 0, 0);
+	} else {
+		s->appended = 1;
+		if (seq_out)
+			*seq_out = get_i64(r, 0, 0);
 	}
 	PQclear(r);
 	return rc;
@@ -815,6 +829,22 @@ static int p_events_after(hotline_storage *base, const char *stream, int64_t aft
 	params[1] = fmt_i64(b[0], after);
 	params[2] = limit ? fmt_i64(b[1], (int64_t)limit) : NULL; /* LIMIT NULL: all */
 	if (!(r = run_fixed(s, Q_EVENTS_AFTER, params, &rc, "reading events")))
+		return rc;
+	rc = each_event(r, cb, payload);
+	PQclear(r);
+	return rc;
+}
+
+static int p_events_since(hotline_storage *base, int64_t after, size_t limit, hotline_storage_event_cb cb, void *payload)
+{
+	pg *s = (pg *)base;
+	char b[2][24];
+	const char *params[2];
+	int rc;
+	PGresult *r;
+	params[0] = fmt_i64(b[0], after);
+	params[1] = limit ? fmt_i64(b[1], (int64_t)limit) : NULL; /* LIMIT NULL: all */
+	if (!(r = run_fixed(s, Q_EVENTS_SINCE, params, &rc, "reading events")))
 		return rc;
 	rc = each_event(r, cb, payload);
 	PQclear(r);
@@ -1065,6 +1095,58 @@ static int p_check_protection(hotline_storage *base, hotline_storage_finding_cb 
 	return rc;
 }
 
+/* ---- the feed's wake-ups (storage/notify.h) ---- */
+
+static void p_free(hotline_storage *base);
+
+int hotline__pg_listen(hotline_storage *base)
+{
+	pg *s = (pg *)base;
+	int rc;
+	if (!base || base->free != p_free)
+		return HOTLINE_EINVALID;
+	if (s->in_tx) {
+		snprintf(s->errmsg, sizeof(s->errmsg), "cannot listen inside a transaction");
+		return HOTLINE_ESTORAGE;
+	}
+	if ((rc = ensure_connection(s)) != 0)
+		return rc;
+	if (s->listening)
+		return 0;
+	if ((rc = exec_simple(s, "LISTEN " HOTLINE__PG_CHANNEL, "listening for commits")) == 0)
+		s->listening = 1;
+	return rc;
+}
+
+int hotline__pg_wait(hotline_storage *base, int timeout_ms)
+{
+	pg *s = (pg *)base;
+	PGnotify *n;
+	struct pollfd p;
+	int got = 0;
+	if (!base || base->free != p_free)
+		return HOTLINE_EINVALID;
+	/* what came with earlier results first, then the socket */
+	for (;;) {
+		if (!PQconsumeInput(s->conn))
+			return fail(s, HOTLINE_ESTORAGE, "waiting for commits", NULL);
+		while ((n = PQnotifies(s->conn)) != NULL) {
+			got = 1;
+			PQfreemem(n);
+		}
+		if (got || timeout_ms <= 0)
+			return got;
+		p.fd = PQsocket(s->conn);
+		p.events = POLLIN;
+		p.revents = 0;
+		if (p.fd < 0)
+			return fail(s, HOTLINE_ESTORAGE, "waiting for commits", NULL);
+		if (poll(&p, 1, timeout_ms) <= 0)
+			return 0; /* timed out (or a signal: the caller looks again) */
+		timeout_ms = 0;
+	}
+}
+
 static const char *p_errmsg(hotline_storage *base)
 {
 	return ((pg *)base)->errmsg;
@@ -1259,6 +1341,7 @@ int hotline_storage_postgres_new(hotline_storage **out, const char *conninfo, co
 	s->parent.free = p_free;
 	s->parent.data_version = p_data_version;
 	s->parent.events_after = p_events_after;
+	s->parent.events_since = p_events_since;
 	s->parent.event_by_id = p_event_by_id;
 	s->parent.check_protection = p_check_protection;
 	s->parent.claim_due = p_claim_due;

@@ -56,7 +56,7 @@ enum {
 	Q_EVENT_APPEND, Q_EVENTS_STREAM, Q_EVENTS_ALL, Q_STREAM_HEAD, Q_DIR_PUT, Q_DIR_GET, Q_DIR_ALL, Q_DIR_KIND,
 	Q_DATA_VERSION, Q_EVENTS_AFTER, Q_EVENT_BY_ID,
 	Q_SETTING_GET, Q_SETTING_PUT, Q_KEY_PUT, Q_KEY_GET, Q_KEYS_ALL, Q_KEY_DELETE, Q_INDEX_DELETE, Q_INDEX_PUT,
-	Q_INDEX_FIND, Q_FIXED_COUNT
+	Q_INDEX_FIND, Q_EVENTS_SINCE, Q_FIXED_COUNT
 };
 
 static const char *const fixed_sql[Q_FIXED_COUNT] = {
@@ -93,6 +93,8 @@ static const char *const fixed_sql[Q_FIXED_COUNT] = {
 	"DELETE FROM phone_index WHERE case_id = ?1",
 	"INSERT OR REPLACE INTO phone_index(case_id, value) VALUES(?1, ?2)",
 	"SELECT case_id FROM phone_index WHERE value = ?1 ORDER BY case_id",
+	"SELECT seq, stream, stream_seq, cmd, actor, at, body, prev_hash, hash, id FROM events"
+	" WHERE seq > ?1 ORDER BY seq LIMIT ?2",
 };
 
 /* Case queries: one cached statement per combination of filters. */
@@ -536,6 +538,20 @@ static int s_events_after(hotline_storage *base, const char *stream, int64_t aft
 	sqlite3_bind_int64(st, 3, limit ? (sqlite3_int64)limit : -1);
 	rc = run_events(s, st, cb, payload);
 	release(&s->fixed[Q_EVENTS_AFTER], st, temp);
+	return rc;
+}
+
+static int s_events_since(hotline_storage *base, int64_t after, size_t limit, hotline_storage_event_cb cb, void *payload)
+{
+	sq *s = (sq *)base;
+	int temp, rc;
+	sqlite3_stmt *st = acquire(s, &s->fixed[Q_EVENTS_SINCE], fixed_sql[Q_EVENTS_SINCE], &temp);
+	if (!st)
+		return s->failed;
+	sqlite3_bind_int64(st, 1, after);
+	sqlite3_bind_int64(st, 2, limit ? (sqlite3_int64)limit : -1);
+	rc = run_events(s, st, cb, payload);
+	release(&s->fixed[Q_EVENTS_SINCE], st, temp);
 	return rc;
 }
 
@@ -1187,6 +1203,7 @@ int hotline_storage_sqlite_new(hotline_storage **out, const char *path, const ho
 	s->parent.free = s_free;
 	s->parent.data_version = s_data_version;
 	s->parent.events_after = s_events_after;
+	s->parent.events_since = s_events_since;
 	s->parent.event_by_id = s_event_by_id;
 	s->parent.check_protection = s_check_protection;
 	s->parent.claim_due = s_claim_due;

@@ -316,13 +316,25 @@ struct hotline_storage {
 	 * event_append (the stream stays gap-free). A backend whose writers are
 	 * serialised anyway (SQLite, memory) treats any non-zero value alike.
 	 */
+
+	/* ---- version 9: the feed (hotline_db_feed) ---- */
+
+	/**
+	 * may: the events of every stream whose global seq is greater than
+	 * after_seq, in seq order, at most `limit` (0: all). Without it the
+	 * library reads the whole log and skips. A backend whose writers
+	 * overlap also has stable_seq: the feed reads only up to it.
+	 */
+	int (*events_since)(hotline_storage *st, int64_t after_seq, size_t limit, hotline_storage_event_cb cb, void *payload);
+
+	/* ---- end of version 9 ---- */
 };
 
 /** begin()'s `write` for a transaction that may append to the organisation stream (struct version 8). */
 #define HOTLINE_STORAGE_BEGIN_ORG 2
 
 /** The version of struct hotline_storage these headers declare. */
-#define HOTLINE_STORAGE_VERSION 8
+#define HOTLINE_STORAGE_VERSION 9
 /** Initialiser of struct hotline_storage: the version, every callback NULL. */
 #define HOTLINE_STORAGE_INIT { HOTLINE_STORAGE_VERSION }
 
