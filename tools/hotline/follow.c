@@ -34,7 +34,7 @@ static int failed(const char *msg)
 static int usage_error(const char *msg)
 {
 	fprintf(stderr, "hotline: %s\nusage: hotline follow [--notifications] [--from CURSOR] [--until INSTANT] [--once] "
-		"[--limit N] [--db URI]\n(hotline follow --help: its options and an example)\n", msg);
+		"[--limit N] [--pages] [--db URI]\n(hotline follow --help: its options and an example)\n", msg);
 	return 2;
 }
 
@@ -69,7 +69,7 @@ static char *note_cursor(const char *instant, const char *id)
 }
 
 /* Prints each item of the page's array as one line, with the cursor after it; *cursor becomes the page's. */
-static int print_page(const char *text, const char *key, int notifications, char **cursor, int *more)
+static int print_page(const char *text, const char *key, int notifications, int pages, char **cursor, int *more)
 {
 	json_error_t e;
 	json_t *doc = json_loads(text, 0, &e), *items, *it;
@@ -77,6 +77,17 @@ static int print_page(const char *text, const char *key, int notifications, char
 	if (!doc)
 		return failed("the library's document is not JSON");
 	items = json_object_get(doc, key);
+	if (pages) {
+		/* the library's document as it is, one a line */
+		char *line = json_dumps(doc, JSON_COMPACT | JSON_SORT_KEYS);
+		if (!line) {
+			json_decref(doc);
+			return failed("out of memory");
+		}
+		puts(line);
+		free(line);
+		items = NULL;
+	}
 	json_array_foreach(items, i, it) {
 		char *line, *c;
 		/* the cursor after this item: a consumer that stores it resumes right after it */
@@ -114,7 +125,7 @@ int follow_main(int argc, char **argv)
 {
 	const char *db_uri = getenv("HOTLINE_DB"), *from = NULL, *until_text = NULL, *limit_text = NULL;
 	const char *key_path = getenv("HOTLINE_KEY_FILE"), *policy = NULL;
-	int notifications = 0, once = 0, i, rc = 0, more = 0;
+	int notifications = 0, once = 0, pages = 0, i, rc = 0, more = 0;
 	hotline_time until = HOTLINE_TIME_NONE;
 	hotline_db_options o = HOTLINE_DB_OPTIONS_INIT;
 	unsigned char key[HOTLINE_KEY_BYTES];
@@ -128,6 +139,8 @@ int follow_main(int argc, char **argv)
 			notifications = 1;
 		else if (strcmp(argv[i], "--once") == 0)
 			once = 1;
+		else if (strcmp(argv[i], "--pages") == 0)
+			pages = 1;
 		else if (strcmp(argv[i], "--db") == 0)
 			v = &db_uri;
 		else if (strcmp(argv[i], "--from") == 0)
@@ -191,7 +204,7 @@ int follow_main(int argc, char **argv)
 			rc = failed(hotline_db_errmsg(db));
 			break;
 		}
-		rc = print_page(page, notifications ? "notifications" : "events", notifications, &cursor, &more);
+		rc = print_page(page, notifications ? "notifications" : "events", notifications, pages, &cursor, &more);
 		hotline_free(page);
 		page = NULL;
 		if (rc || more)

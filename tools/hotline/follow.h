@@ -7,7 +7,7 @@
 
 /**
  * `hotline follow [--notifications] [--from CURSOR] [--until INSTANT] [--once]
- * [--limit N] [--db URI]` (argv[1] is "follow"). Exit status as the other
+ * [--limit N] [--pages] [--db URI]` (argv[1] is "follow"). Exit status as the other
  * subcommands: 0 done (Ctrl-C, --once, --until), 1 failed, 2 usage error.
  */
 int follow_main(int argc, char **argv);
