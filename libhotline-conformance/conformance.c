@@ -701,6 +701,42 @@ static void t_keyset(ct *t)
 	CHECK_I64(t, v.n, 0);
 }
 
+/* Storage version 9: events of every stream after a global seq, in seq order (the feed). */
+static void t_events_since(ct *t)
+{
+	hotline_storage *st = t->st;
+	int64_t seq[6];
+	evs v;
+	int i;
+	if (st->version < 9 || !st->events_since) {
+		t->skip = "no events_since callback (optional, struct version 9)";
+		return;
+	}
+	CHECK_RC(t, st->begin(st, HOTLINE_STORAGE_BEGIN_ORG), 0);
+	for (i = 0; i < 6; i++) {
+		hotline_storage_event e = mkev(i % 3 == 2 ? "" : i % 3 ? "B" : "A", i / 3 + 1);
+		CHECK_RC(t, st->event_append(st, &e, &seq[i]), 0);
+	}
+	CHECK_RC(t, st->commit(st), 0);
+	memset(&v, 0, sizeof(v));
+	CHECK_RC(t, st->events_since(st, 0, 0, collect_ev, &v), 0);
+	CHECK_I64(t, v.n, 6);
+	for (i = 0; i < 6; i++)
+		CHECK_I64(t, v.seqs[i], seq[i]);
+	CHECK_STR(t, v.streams[2], "");
+	/* a page: after the second event, at most three, across streams */
+	memset(&v, 0, sizeof(v));
+	CHECK_RC(t, st->events_since(st, seq[1], 3, collect_ev, &v), 0);
+	CHECK_I64(t, v.n, 3);
+	CHECK_I64(t, v.seqs[0], seq[2]);
+	CHECK_I64(t, v.seqs[2], seq[4]);
+	CHECK_STR(t, v.streams[1], "A");
+	CHECK_I64(t, v.stream_seqs[1], 2);
+	memset(&v, 0, sizeof(v));
+	CHECK_RC(t, st->events_since(st, seq[5], 0, collect_ev, &v), 0);
+	CHECK_I64(t, v.n, 0);
+}
+
 static void t_data_version(ct *t)
 {
 	hotline_storage *st = t->st;
@@ -1235,6 +1271,7 @@ static const struct {
 	{ "stable_seq", t_stable_seq },
 	{ "begin_org", t_begin_org },
 	{ "calendar_record", t_calendar_record },
+	{ "events_since", t_events_since },
 };
 
 #define N_CASES (sizeof(cases) / sizeof(cases[0]))
