@@ -46,7 +46,9 @@ HOTLINE_EXTERN(int) hotline_db_feed(char **out, hotline_db *db, const char *curs
  * `timeout_ms` milliseconds (0: just look). Returns 1 when there is one, 0
  * when the time ran out, or a failure's code. PostgreSQL: the handle
  * LISTENs on its connection and every commit that appended sends NOTIFY;
- * SQLite: PRAGMA data_version, polled with a backoff up to 25 ms. Calls
+ * SQLite: PRAGMA data_version, polled with a backoff up to 25 ms; and
+ * it looks anyway every 500 ms (a commit through this same handle from
+ * another thread, or a pooler that keeps NOTIFY away). Calls
  * through the same handle from other threads wait meanwhile (at most a
  * slice of 100 ms each): give the waiting consumer a handle of its own.
  * HOTLINE_EINVALID inside a batch, or for a bad cursor or a negative timeout.

@@ -248,11 +248,14 @@ static void sleep_ms(int ms)
 
 #define WAIT_SLICE_MS 100   /* the longest the handle's lock is held while waiting */
 #define POLL_MAX_MS 25      /* the polling backoff's cap: a commit is seen within it */
+/* Looks anyway this often: a commit through this very handle (another thread) leaves data_version
+ * as it was, and a connection pooler may keep NOTIFY from reaching the handle */
+#define RECHECK_MS 500
 
 int hotline_db_feed_wait(hotline_db *db, const char *cursor, int timeout_ms)
 {
 	hotline_storage *st;
-	int64_t after, deadline;
+	int64_t after, deadline, checked;
 	uint64_t seen = 0, v;
 	int rc, pg, backoff = 1, have_version;
 	if (!db)
@@ -281,11 +284,18 @@ int hotline_db_feed_wait(hotline_db *db, const char *cursor, int timeout_ms)
 	have_version = !pg && st->version >= 2 && st->data_version && st->data_version(st, &seen) == 0;
 	rc = feed_has(db, after);
 	pthread_mutex_unlock(&db->mu);
+	checked = now_ms();
 	while (rc == 0) {
 		int64_t left = deadline - now_ms();
 		if (left <= 0)
 			break;
 		pthread_mutex_lock(&db->mu);
+		if (now_ms() - checked >= RECHECK_MS) {
+			checked = now_ms();
+			rc = feed_has(db, after);
+			pthread_mutex_unlock(&db->mu);
+			continue;
+		}
 		if (pg) {
 			/* woken by NOTIFY; a slice at a time, so that other threads get the handle */
 			rc = hotline__pg_wait(st, left < WAIT_SLICE_MS ? (int)left : WAIT_SLICE_MS);

@@ -2,6 +2,8 @@
  * The event feed and notifications (DESIGN §6.8) on memory and SQLite
  * (PostgreSQL: tests/pg/test_postgres.c runs the same checks).
  */
+#include <pthread.h>
+
 #include "core_fixture.h"
 #include "feed_fixture.h"
 
@@ -70,6 +72,50 @@ static void test_feed_memory(void **state)
 	}
 	json_decref(doc);
 	free(cursor);
+	hotline_db_close(db);
+}
+
+typedef struct waiter {
+	hotline_db *db;
+	const char *cursor;
+	int rc;
+	int64_t ms;
+} waiter;
+
+static void *wait_thread(void *p)
+{
+	waiter *w = p;
+	int64_t t0 = feed_now_ms();
+	w->rc = hotline_db_feed_wait(w->db, w->cursor, 5000);
+	w->ms = feed_now_ms() - t0;
+	return NULL;
+}
+
+/* A commit through the same handle, from another thread, wakes a waiter too (data_version ignores it). */
+static void test_feed_wait_same_handle(void **state)
+{
+	hotline_db *db = memory_db();
+	pthread_t th;
+	waiter w;
+	char *out;
+	json_t *doc;
+	char cursor[32];
+	(void)state;
+	fixture_load(db);
+	assert_int_equal(hotline_db_feed(&out, db, NULL, 0), 0);
+	doc = parse(out);
+	snprintf(cursor, sizeof(cursor), "%s", json_string_value(json_object_get(doc, "cursor")));
+	json_decref(doc);
+	memset(&w, 0, sizeof(w));
+	w.db = db;
+	w.cursor = cursor;
+	assert_int_equal(pthread_create(&th, NULL, wait_thread, &w), 0);
+	feed_sleep_ms(100);
+	assert_int_equal(exec_fmt(db, "{\"cmd\":\"call\",\"at\":\"2026-11-03T10:00:00+08:00\",\"agent\":\"zhang\","
+		"\"rings\":1,\"answered\":true,\"connected\":true}"), 0);
+	pthread_join(th, NULL);
+	assert_int_equal(w.rc, 1);
+	assert_true(w.ms < 2000);
 	hotline_db_close(db);
 }
 
@@ -311,6 +357,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_feed_memory),
 		cmocka_unit_test(test_feed_masked),
+		cmocka_unit_test(test_feed_wait_same_handle),
 		cmocka_unit_test(test_feed_bad_input),
 		cmocka_unit_test(test_feed_sqlite_writers),
 		cmocka_unit_test(test_feed_sqlite_wait),
