@@ -16,5 +16,6 @@
 #include "hotline/db.h"
 #include "hotline/assess.h"
 #include "hotline/checkpoint.h"
+#include "hotline/feed.h"
 
 #endif

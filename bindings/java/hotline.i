@@ -179,6 +179,8 @@ struct hl_db {};
 %newobject hl_db::assess;
 %newobject hl_db::explain;
 %newobject hl_db::deadlines;
+%newobject hl_db::feed;
+%newobject hl_db::notifications;
 %newobject hl_db::checkpoint;
 %newobject hl_db::encryption;
 %newobject hl_db::calendar;
@@ -363,6 +365,27 @@ struct hl_db {};
 		f.person = person;
 		f.property = property;
 		if (hl_live($self) && (rc = hotline_db_deadlines(&out, $self->db, from, to, &f)) != 0)
+			hl_db_fail($self, rc);
+		return out;
+	}
+	/* The feed and notifications (share/doc/hotline/guide-feed.md): JSON text; the wait returns 1 or 0. */
+	char *feed(const char *cursor, long long limit) {
+		char *out = NULL;
+		int rc;
+		if (hl_live($self) && (rc = hotline_db_feed(&out, $self->db, cursor, limit > 0 ? (size_t)limit : 0)) != 0)
+			hl_db_fail($self, rc);
+		return out;
+	}
+	int feed_wait(const char *cursor, int timeout_ms) {
+		int rc = 0;
+		if (hl_live($self) && (rc = hotline_db_feed_wait($self->db, cursor, timeout_ms)) < 0)
+			hl_db_fail($self, rc);
+		return rc > 0;
+	}
+	char *notifications(const char *cursor, long long until, long long limit) {
+		char *out = NULL;
+		int rc;
+		if (hl_live($self) && (rc = hotline_db_notifications(&out, $self->db, cursor, until, limit > 0 ? (size_t)limit : 0)) != 0)
 			hl_db_fail($self, rc);
 		return out;
 	}

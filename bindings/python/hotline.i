@@ -491,6 +491,8 @@ struct hl_db {};
 %newobject hl_db::claim_due;
 %newobject hl_db::checkpoint;
 %newobject hl_db::verify_report;
+%newobject hl_db::feed;
+%newobject hl_db::notifications;
 
 /*
  * Every call on a handle may wait on storage (a lock, a disk, a server):
@@ -735,6 +737,27 @@ struct hl_db {};
 		f.person = person;
 		f.property = property;
 		if (hl_live($self) && (rc = (reminders ? hotline_db_reminders : hotline_db_deadlines)(&out, $self->db, from, to, &f)) != 0)
+			hl_db_fail($self, rc);
+		return out;
+	}
+	/* The feed and notifications (share/doc/hotline/guide-feed.md): JSON text; the wait returns 1 or 0. */
+	char *feed(const char *cursor, size_t limit) {
+		char *out = NULL;
+		int rc;
+		if (hl_live($self) && (rc = hotline_db_feed(&out, $self->db, cursor, limit)) != 0)
+			hl_db_fail($self, rc);
+		return out;
+	}
+	int feed_wait(const char *cursor, int timeout_ms) {
+		int rc = 0;
+		if (hl_live($self) && (rc = hotline_db_feed_wait($self->db, cursor, timeout_ms)) < 0)
+			hl_db_fail($self, rc);
+		return rc > 0;
+	}
+	char *notifications(const char *cursor, long long until, size_t limit) {
+		char *out = NULL;
+		int rc;
+		if (hl_live($self) && (rc = hotline_db_notifications(&out, $self->db, cursor, until, limit)) != 0)
 			hl_db_fail($self, rc);
 		return out;
 	}

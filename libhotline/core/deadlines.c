@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "core/db.h"
+#include "core/deadlines.h"
 #include "core/eventlog.h"
 #include "hotline/assess.h"
 #include "rules/eval.h"
@@ -33,8 +34,7 @@ int hotline_deadline_filter_init(hotline_deadline_filter *f, unsigned int versio
 	return 0;
 }
 
-/* The reminder instant of a deadline, moved back into duty hours; HOTLINE_TIME_NONE when the rule has none. */
-static hotline_time remind_at(const hotline_db *db, const hotline__rule *r, const hotline__deadline *d)
+hotline_time hotline__remind_at(const hotline_db *db, const hotline__rule *r, const hotline__deadline *d)
 {
 	hotline_time t;
 	if (r->remind_before_seconds)
@@ -87,7 +87,7 @@ static int collect(window *w, const hotline__eval *ev, const hotline__event *eve
 		if (!r || !d->current || d->met_at != HOTLINE_TIME_NONE || d->stopped_at != HOTLINE_TIME_NONE ||
 		    (d->state != HOTLINE__DL_PENDING && d->state != HOTLINE__DL_MISSED))
 			continue;
-		key = w->reminders ? remind_at(w->db, r, d) : d->due;
+		key = w->reminders ? hotline__remind_at(w->db, r, d) : d->due;
 		/* an instant in the window; the deadline still open as the log stands */
 		if (key == HOTLINE_TIME_NONE || key < w->from || key >= w->to)
 			continue;

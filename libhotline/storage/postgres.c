@@ -33,6 +33,7 @@
  * assessment or verification, without waiting for writers.
  */
 #include <inttypes.h>
+#include <poll.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -40,6 +41,7 @@
 #include <libpq-fe.h>
 
 #include "hotline/sys/storage.h"
+#include "storage/notify.h"
 #include "util/err.h"
 
 #define SCHEMA_VERSION 2
@@ -162,6 +164,8 @@ typedef struct pg {
 	uint64_t snap_xmax, generation;
 	uint64_t *snap_xip, *own;
 	size_t n_xip, n_own, cap_own;
+	int appended;   /* the transaction appended an event: its commit notifies the feed's listeners */
+	int listening;  /* this connection has run LISTEN (hotline__pg_listen) */
 	char errmsg[512];
 } pg;
 
@@ -282,6 +286,7 @@ static int ensure_connection(pg *s)
 	memset(s->prepared, 0, sizeof(s->prepared));
 	memset(s->prepared_q, 0, sizeof(s->prepared_q));
 	s->have_snap = 0;
+	s->listening = 0;
 	return 0;
 }
 
@@ -318,6 +323,7 @@ static int p_begin(hotline_storage *base, int write)
 		  " SELECT pg_advisory_xact_lock_shared(" LOCK_SEQ_SQL ")"
 		: "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY", "beginning a transaction");
 	s->have_head = 0;
+	s->appended = 0;
 	if (rc == 0) {
 		s->in_tx = 1;
 		s->write_tx = write != 0;
@@ -357,9 +363,13 @@ static int p_commit(hotline_storage *base)
 	PGresult *r;
 	int rc = 0, i = 0;
 	uint64_t xid = 0;
+	/* a transaction that appended tells the feed's listeners (delivered when it commits) */
+	int notify = s->appended, last = notify ? 2 : 1;
 	s->in_tx = 0;
 	s->have_head = 0;
-	if (!PQsendQuery(s->conn, "SELECT pg_current_xact_id_if_assigned()::text; COMMIT"))
+	s->appended = 0;
+	if (!PQsendQuery(s->conn, notify ? "SELECT pg_current_xact_id_if_assigned()::text; NOTIFY " HOTLINE__PG_CHANNEL "; COMMIT"
+		: "SELECT pg_current_xact_id_if_assigned()::text; COMMIT"))
 		return fail(s, HOTLINE_ESTORAGE, "committing", NULL);
 	while ((r = PQgetResult(s->conn)) != NULL) {
 		if (rc == 0 && !ok(r)) {
@@ -367,7 +377,7 @@ static int p_commit(hotline_storage *base)
 		} else if (rc == 0 && i == 0) {
 			if (PQntuples(r) == 1 && !PQgetisnull(r, 0, 0))
 				xid = strtoull(PQgetvalue(r, 0, 0), NULL, 10);
-		} else if (rc == 0 && i == 1 && strcmp(PQcmdStatus(r), "COMMIT") != 0) {
+		} else if (rc == 0 && i == last && strcmp(PQcmdStatus(r), "COMMIT") != 0) {
 			/* COMMIT of a transaction that had failed answers ROLLBACK */
 			rc = HOTLINE_ESTORAGE;
 			snprintf(s->errmsg, sizeof(s->errmsg), "committing: the transaction had failed and was rolled back");
@@ -386,6 +396,7 @@ static int p_rollback(hotline_storage *base)
 	pg *s = (pg *)base;
 	s->in_tx = 0;
 	s->have_head = 0;
+	s->appended = 0;
 	if (PQtransactionStatus(s->conn) == PQTRANS_IDLE)
 		return 0;
 	return exec_simple(s, "ROLLBACK", "rolling back");
@@ -764,8 +775,10 @@ static int p_event_append(hotline_storage *base, const hotline_storage_event *e,
 		snprintf(s->errmsg, sizeof(s->errmsg), "appending an event: event %" PRId64 " of stream '%s' or id '%s' exists",
 			e->stream_seq, e->stream, e->id ? e->id : "");
 		rc = HOTLINE_EDUPLICATE;
-	} else if (seq_out) {
-		*seq_out = get_i64(r, 0, 0);
+	} else {
+		s->appended = 1;
+		if (seq_out)
+			*seq_out = get_i64(r, 0, 0);
 	}
 	PQclear(r);
 	return rc;
@@ -1081,6 +1094,58 @@ static int p_check_protection(hotline_storage *base, hotline_storage_finding_cb 
 	}
 	PQclear(r);
 	return rc;
+}
+
+/* ---- the feed's wake-ups (storage/notify.h) ---- */
+
+static void p_free(hotline_storage *base);
+
+int hotline__pg_listen(hotline_storage *base)
+{
+	pg *s = (pg *)base;
+	int rc;
+	if (!base || base->free != p_free)
+		return HOTLINE_EINVALID;
+	if (s->in_tx) {
+		snprintf(s->errmsg, sizeof(s->errmsg), "cannot listen inside a transaction");
+		return HOTLINE_ESTORAGE;
+	}
+	if ((rc = ensure_connection(s)) != 0)
+		return rc;
+	if (s->listening)
+		return 0;
+	if ((rc = exec_simple(s, "LISTEN " HOTLINE__PG_CHANNEL, "listening for commits")) == 0)
+		s->listening = 1;
+	return rc;
+}
+
+int hotline__pg_wait(hotline_storage *base, int timeout_ms)
+{
+	pg *s = (pg *)base;
+	PGnotify *n;
+	struct pollfd p;
+	int got = 0;
+	if (!base || base->free != p_free)
+		return HOTLINE_EINVALID;
+	/* what came with earlier results first, then the socket */
+	for (;;) {
+		if (!PQconsumeInput(s->conn))
+			return fail(s, HOTLINE_ESTORAGE, "waiting for commits", NULL);
+		while ((n = PQnotifies(s->conn)) != NULL) {
+			got = 1;
+			PQfreemem(n);
+		}
+		if (got || timeout_ms <= 0)
+			return got;
+		p.fd = PQsocket(s->conn);
+		p.events = POLLIN;
+		p.revents = 0;
+		if (p.fd < 0)
+			return fail(s, HOTLINE_ESTORAGE, "waiting for commits", NULL);
+		if (poll(&p, 1, timeout_ms) <= 0)
+			return 0; /* timed out (or a signal: the caller looks again) */
+		timeout_ms = 0;
+	}
 }
 
 static const char *p_errmsg(hotline_storage *base)

@@ -18,6 +18,8 @@ SQLite files and validates, under every shipped policy:
   lifecycle       hotline lifecycle                   lifecycle.schema.json
   verify report   hotline verify-log [CASE] --json    verify-report.schema.json
   checkpoint      hotline checkpoint [--key F]        checkpoint.schema.json (the line as a string)
+  feed            hotline follow --once [--pages]     feed.schema.json (each page; each line: $defs/line)
+  notifications   hotline follow --notifications ...  notifications.schema.json (idem)
 
 The verify report is also taken on copies of a database edited behind the
 library's back (a snapshot, an event, a directory record, the triggers), so
@@ -77,6 +79,16 @@ class Schemas:
             header = self.validators["assess-csv"].schema["$defs"]["header"]
             self.validators["assess-csv-header"] = jsonschema.Draft202012Validator(header)
             self.counts["assess-csv-header"] = 0
+        # the lines of `hotline follow`: one item of a page with the cursor after it
+        for name in ("feed", "notifications"):
+            if name in self.validators:
+                schema = dict(self.validators[name].schema)
+                schema["$ref"] = "#/$defs/line"
+                for k in ("properties", "required", "additionalProperties", "title", "description", "type"):
+                    schema.pop(k, None)
+                self.validators[name + "-line"] = jsonschema.Draft202012Validator(
+                    schema, format_checker=jsonschema.Draft202012Validator.FORMAT_CHECKER)
+                self.counts[name + "-line"] = 0
 
     def problems(self, name, doc):
         return sorted(self.validators[name].iter_errors(doc), key=lambda e: list(e.absolute_path))
@@ -161,6 +173,18 @@ def mutations(name, doc):
     if name == "verify-report":
         mutate("ok with a finding counted", lambda d: d.__setitem__("findings_total", 1) if d["ok"] else d.__setitem__("ok", True))
         mutate("a protection that does not exist", lambda d: d.__setitem__("protection", "maybe"))
+    if name in ("feed", "feed-line"):
+        mutate("a cursor of notifications", lambda d: d.__setitem__("cursor", "n1.5"))
+    if name == "feed":
+        mutate("an event without its seq", lambda d: d["events"][0].pop("seq"))
+    if name in ("notifications", "notifications-line"):
+        mutate("a cursor of the feed", lambda d: d.__setitem__("cursor", "f1.5"))
+    if name == "notifications":
+        mutate("a kind that does not exist", lambda d: d["notifications"][0].__setitem__("kind", "praise"))
+        mutate("a penalty without its amount", lambda d: [n.pop("amount_fen") for n in d["notifications"]
+                                                            if n["kind"] == "penalty"][:1])
+    if name == "notifications-line":
+        mutate("a breach with an amount", lambda d: (d.__setitem__("kind", "breach"), d.__setitem__("amount_fen", 5)))
     if name == "assess-csv":
         mutate("a person row with a rule", lambda d: (d.__setitem__("record", "person"), d.__setitem__("rule", "R14b")))
         mutate("an amount with a decimal point", lambda d: (d.__setitem__("record", "penalty"),
@@ -241,7 +265,7 @@ def main():
     a = ap.parse_args()
     schemas = Schemas()
     needed = ["show", "event", "replay", "assess", "assess-csv", "explain", "directory", "lifecycle",
-              "verify-report", "checkpoint"]
+              "verify-report", "checkpoint", "feed", "notifications"]
     for n in needed:
         if n not in schemas.validators:
             errors.append("docs/schema/%s.schema.json is missing" % n)
@@ -305,6 +329,17 @@ def main():
                     seen("assess-csv-header", header, origin + " --format csv (header)")
                     for n, row in enumerate(rows, 2):
                         seen("assess-csv", row, "%s --format csv (row %d)" % (origin, n))
+            # the feed and the notifications, as pages and as lines
+            for line in run("follow", "--once", "--pages", "--limit", "500", "--db", uri).splitlines():
+                seen("feed", json.loads(line), "follow --once --pages (%s)" % name)
+            for line in run("follow", "--once", "--db", uri).splitlines():
+                seen("feed-line", json.loads(line), "follow --once (%s)" % name)
+            until = doc["assessment"]["as_of"]
+            for line in run("follow", "--notifications", "--until", until, "--once", "--pages", "--limit", "300",
+                            "--db", uri).splitlines():
+                seen("notifications", json.loads(line), "follow --notifications --pages (%s)" % name)
+            for line in run("follow", "--notifications", "--until", until, "--once", "--db", uri).splitlines():
+                seen("notifications-line", json.loads(line), "follow --notifications (%s)" % name)
             # integrity: the report on the whole log and on single cases, checkpoints signed and not
             seen("verify-report", json.loads(run("verify-log", "--db", uri, "--json")), "verify-log --json (%s)" % name)
             for cid in cases[:3]:

@@ -37,6 +37,7 @@ static const unsigned char pg_key[HOTLINE_KEY_BYTES] = "postgres-test-key-012345
 #include "core_fixture.h"
 #include "calendar_month.h"
 #include "policy_record.h"
+#include "feed_fixture.h"
 
 static char base[512];   /* the cluster's connection string */
 static char workdir[512];
@@ -1525,6 +1526,131 @@ static void test_policy_record(void **state)
 	run_policy(test_what_if_documents_name_the_policy, "polrec");
 }
 
+/* ---- the feed and notifications (DESIGN §6.8; tests/unit/feed_fixture.h) ---- */
+
+typedef struct feed_call {
+	hotline_db *db;
+	const char *cursor;
+	char *out;
+	int rc, done;
+} feed_call;
+
+static void *feed_one(void *p)
+{
+	feed_call *c = p;
+	c->rc = hotline_db_feed(&c->out, c->db, c->cursor, 0);
+	__atomic_store_n(&c->done, 1, __ATOMIC_SEQ_CST);
+	return NULL;
+}
+
+/*
+ * A seq taken by a transaction still in flight, a higher one committed: the
+ * feed waits for the first instead of handing out the second (a consumer
+ * storing that cursor would skip the first for ever); four writer processes
+ * with overlapping transactions beside a paging consumer and a killed one.
+ */
+static void test_feed_writers(void **state)
+{
+	char ci[700], uri[800], journal[600], cursor[32];
+	feed_target t = { NULL, pg_key, "pg-test" };
+	hotline_db *db;
+	PGconn *inflight;
+	PGresult *r;
+	feed_call fc;
+	pthread_t th;
+	json_t *doc;
+	int64_t s1, s2 = 0, head = 0;
+	(void)state;
+	fresh_schema(ci, sizeof(ci), "feed");
+	db = open_db(ci, HOTLINE_OPEN_CREATE, NULL);
+	fixture_load(db);
+	assert_int_equal(exec_fmt(db, "{\"cmd\":\"register\",\"case\":\"K1\",\"at\":\"2026-11-02T09:00:00+08:00\","
+		"\"actor\":\"zhang\",\"property\":\"P1\",\"room\":\"1\",\"owner\":\"王\",\"phone\":\"1\",\"matter\":\"m\","
+		"\"call_taker\":\"zhang\",\"order_taker\":\"li\"}"), 0);
+	assert_int_equal(hotline_db_exec_json(db, "{\"cmd\":\"reply\",\"case\":\"K1\",\"at\":\"2026-11-02T09:30:00+08:00\","
+		"\"actor\":\"zhang\",\"text\":\"first\"}", &head, NULL), 0);
+	inflight = PQconnectdb(ci);
+	assert_int_equal(PQstatus(inflight), CONNECTION_OK);
+	r = PQexec(inflight, "BEGIN; SELECT pg_advisory_xact_lock_shared(5209619468317097987);"
+		" INSERT INTO events(stream, stream_seq, cmd, actor, at, body, prev_hash, hash)"
+		" VALUES('ZZ', 1, 'reply', '', NULL, '{}', '', 'x') RETURNING seq");
+	assert_int_equal(PQresultStatus(r), PGRES_TUPLES_OK);
+	s1 = strtoll(PQgetvalue(r, 0, 0), NULL, 10);
+	PQclear(r);
+	assert_int_equal(hotline_db_exec_json(db, "{\"cmd\":\"reply\",\"case\":\"K1\",\"at\":\"2026-11-02T10:00:00+08:00\","
+		"\"actor\":\"zhang\",\"text\":\"committed\"}", &s2, NULL), 0);
+	assert_true(s2 > s1);
+	snprintf(cursor, sizeof(cursor), "f1.%" PRId64, head);
+	memset(&fc, 0, sizeof(fc));
+	fc.db = open_db(ci, HOTLINE_OPEN_READ_ONLY, NULL);
+	fc.cursor = cursor;
+	assert_int_equal(pthread_create(&th, NULL, feed_one, &fc), 0);
+	nanosleep(&(struct timespec){ 0, 300000000 }, NULL);
+	assert_false(__atomic_load_n(&fc.done, __ATOMIC_SEQ_CST));
+	r = PQexec(inflight, "COMMIT");
+	PQclear(r);
+	PQfinish(inflight);
+	pthread_join(th, NULL);
+	assert_int_equal(fc.rc, 0);
+	doc = json_loads(fc.out, 0, NULL);
+	assert_int_equal(json_array_size(json_object_get(doc, "events")), 2);
+	assert_int_equal(json_integer_value(json_object_get(json_array_get(json_object_get(doc, "events"), 0), "seq")), s1);
+	assert_int_equal(json_integer_value(json_object_get(json_array_get(json_object_get(doc, "events"), 1), "seq")), s2);
+	json_decref(doc);
+	hotline_free(fc.out);
+	hotline_db_close(fc.db);
+	hotline_db_close(db);
+
+	/* the writers: a schema of their own */
+	fresh_schema(ci, sizeof(ci), "feedw");
+	db = open_db(ci, HOTLINE_OPEN_CREATE, NULL);
+	fixture_load(db);
+	hotline_db_close(db);
+	uri_of(uri, sizeof(uri), ci);
+	t.uri = uri;
+	snprintf(journal, sizeof(journal), "%s/feed.journal", workdir);
+	feed_check_writers(&t, 4, 60, 3, journal);
+}
+
+/* A consumer waiting on PostgreSQL (LISTEN) woken by another process's commit (NOTIFY) within 100 ms. */
+static void test_feed_wait(void **state)
+{
+	char ci[700], uri[800];
+	feed_target t = { NULL, pg_key, "pg-test" };
+	hotline_db *db;
+	(void)state;
+	fresh_schema(ci, sizeof(ci), "feedwait");
+	db = open_db(ci, HOTLINE_OPEN_CREATE, NULL);
+	fixture_load(db);
+	hotline_db_close(db);
+	uri_of(uri, sizeof(uri), ci);
+	t.uri = uri;
+	feed_check_wait(&t);
+}
+
+/* The demo month's notifications on PostgreSQL: byte for byte those of memory. */
+static void test_notifications_demo(void **state)
+{
+	char ci[700], *a, *b;
+	hotline_db *db, *mem = NULL;
+	hotline_db_options o = HOTLINE_DB_OPTIONS_INIT;
+	(void)state;
+	fresh_schema(ci, sizeof(ci), "feeddemo");
+	db = open_db(ci, HOTLINE_OPEN_CREATE, NULL);
+	feed_load_demo(db);
+	o.mode = HOTLINE_OPEN_CREATE;
+	assert_int_equal(fixture_open(&mem, "memory:", &o), 0);
+	feed_load_demo(mem);
+	a = feed_demo_notifications(db);
+	b = feed_demo_notifications(mem);
+	assert_string_equal(a, b);
+	print_message("# demo month on PostgreSQL: %zu bytes of notifications, the same as memory's\n", strlen(a));
+	hotline_free(a);
+	hotline_free(b);
+	hotline_db_close(mem);
+	hotline_db_close(db);
+}
+
 int main(int argc, char **argv)
 {
 	const struct CMUnitTest tests[] = {
@@ -1540,6 +1666,9 @@ int main(int argc, char **argv)
 		cmocka_unit_test(test_deadlock_retried),
 		cmocka_unit_test(test_calendar_month),
 		cmocka_unit_test(test_policy_record),
+		cmocka_unit_test(test_feed_writers),
+		cmocka_unit_test(test_feed_wait),
+		cmocka_unit_test(test_notifications_demo),
 	};
 	FILE *f;
 	const char *tmp = getenv("TMPDIR");

@@ -35,6 +35,7 @@
 
 #include <hotline.h>
 
+#include "follow.h"
 #include "report_html.h"
 
 #define ZONE_MIN 480
@@ -179,6 +180,16 @@ static const command_help COMMANDS[] = {
 	  "  --policy NAME|FILE  a what-if: the policy a reading call would use instead\n"
 	  DB_OPT JSON_OPT LANG_OPT,
 	  "hotline policy --db sqlite:hotline.db" },
+	{ "follow", "hotline follow [--notifications] [--from CURSOR] [--until INSTANT] [--once] [--limit N] [--pages] [--db URI]",
+	  "the events (or notifications) after a cursor as JSON lines, waiting for more",
+	  "  --notifications     reminders, breaches and penalties instead of the events\n"
+	  "  --from CURSOR       start after this cursor (every line carries the cursor after it)\n"
+	  "  --until INSTANT     stop once the clock passes INSTANT (notifications: those up to it)\n"
+	  "  --once              print what there is and stop\n"
+	  "  --limit N           the page size; default 100\n"
+	  "  --pages             each page's whole JSON document on a line instead of one line per item\n"
+	  DB_OPT KEY_OPT,
+	  "hotline follow --notifications --until 2026-11-27T00:00:00+08:00 --db sqlite:hotline.db" },
 	{ "help", "hotline help [CMD]", "this list, or one subcommand's options and example", "", "hotline help due" },
 };
 #define NCOMMANDS (sizeof(COMMANDS) / sizeof(COMMANDS[0]))
@@ -1913,6 +1924,8 @@ int main(int argc, char **argv)
 	/* the monthly report page takes options of its own (--lang, -o): docs/report.md */
 	if (strcmp(argv[1], "report") == 0)
 		return run_report(argc, argv);
+	if (strcmp(argv[1], "follow") == 0)
+		return follow_main(argc, argv);
 	if (parse_args(argc, argv, &a) != 0) {
 		free(a.pos);
 		usage(stderr);

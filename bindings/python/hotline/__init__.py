@@ -24,7 +24,7 @@ from .lowlevel import (Conflict, Corrupt, Duplicate, Error, FileError, Forbidden
                        NoMemory, NotFound, OutOfRange, PolicyError, StorageError, WrongKey, Busy)
 
 __all__ = [
-    "Database", "Applied", "Due", "Case", "Event", "State", "Approval",
+    "Database", "Applied", "Due", "FeedEvent", "Notification", "Case", "Event", "State", "Approval",
     "Assessment", "Explanation", "Directory", "Person", "Property", "Bonus", "Penalty", "Deadline", "Rate", "PropertyRates", "PersonTotal", "Evidence",
     "Checkpoint", "VerifyReport", "Finding", "Difference", "CheckpointCheck",
     "replay", "replay_json", "lifecycle", "expect", "checkpoint_public_key", "read_key_file",
@@ -680,6 +680,83 @@ class _Pages(Generic[_T]):
         return self._convert(raw)
 
 
+# ---------------------------------------------------------------- the feed and notifications
+
+@dataclasses.dataclass(frozen=True)
+class FeedEvent:
+    """An event of the feed (DESIGN §6.8), with the cursor that comes after it."""
+    seq: int
+    stream: str                   #: the case id; "" for the organisation stream
+    stream_seq: int               #: its position in the stream (a case's version)
+    cmd: str
+    actor: str
+    at: Optional[_dt.datetime]    #: None for a directory line
+    id: Optional[str]
+    hash: str
+    body: Dict[str, Any]          #: the command as stored (personal fields clear, masked or "[erased]")
+    cursor: str                   #: store it once the event is handled
+
+    @classmethod
+    def _from(cls, row: Dict[str, Any], zone: _dt.tzinfo) -> "FeedEvent":
+        at = row["at"]
+        return cls(seq=row["seq"], stream=row["stream"], stream_seq=row["stream_seq"], cmd=row["cmd"],
+                   actor=row["actor"], at=None if at is None else _dt.datetime.fromisoformat(at).astimezone(zone),
+                   id=row["id"], hash=row["hash"], body=row["body"], cursor="f1.%d" % row["seq"])
+
+
+@dataclasses.dataclass(frozen=True)
+class Notification:
+    """A reminder, breach or penalty to tell people about, with its stable id and the cursor after it."""
+    id: str                       #: case, rule, kind and instant (UTC) joined by '/'
+    kind: str                     #: "reminder", "breach" or "penalty"
+    instant: _dt.datetime
+    case: Optional[str]           #: None: an organisation-level obligation
+    property: Optional[str]
+    rule: str
+    article: int
+    title: str
+    title_zh: str
+    liable: Tuple[Optional[str], ...]   #: who is (or would be) charged as of the instant
+    due: Optional[_dt.datetime]         #: reminders and breaches: the deadline's due instant
+    amount_fen: Optional[int]           #: penalties: the increment
+    cursor: str
+    raw: Dict[str, Any] = dataclasses.field(repr=False, compare=False, default_factory=dict)
+
+    @classmethod
+    def _from(cls, row: Dict[str, Any], zone: _dt.tzinfo) -> "Notification":
+        def when(s):
+            return None if s is None else _dt.datetime.fromisoformat(s).astimezone(zone)
+        instant = when(row["instant"])
+        t = (instant - _EPOCH) // _SECOND
+        return cls(id=row["id"], kind=row["kind"], instant=instant, case=row["case"], property=row["property"],
+                   rule=row["rule"], article=row["article"], title=row["title"]["en"], title_zh=row["title"]["zh"],
+                   liable=tuple(row["liable"]), due=when(row.get("due")), amount_fen=row.get("amount_fen"),
+                   cursor="n1.%d.%s" % (t, row["id"].encode("utf-8").hex()), raw=row)
+
+
+class _NotificationPages:
+    """Notifications read a page at a time; ``last_cursor`` is the latest page's cursor."""
+
+    def __init__(self, db: "Database", cursor: Optional[str], until: int, limit: int):
+        self._db, self._until, self._limit = db, until, limit
+        self.last_cursor = cursor
+        self._page: List[Dict[str, Any]] = []
+        self._more = True
+
+    def __iter__(self) -> "_NotificationPages":
+        return self
+
+    def __next__(self) -> "Notification":
+        while not self._page:
+            if not self._more:
+                raise StopIteration
+            doc = json.loads(self._db._h.notifications(self.last_cursor, self._until, self._limit))
+            self._page = doc["notifications"]
+            self._more = doc["more"]
+            self.last_cursor = doc["cursor"]
+        return Notification._from(self._page.pop(0), self._db.zone)
+
+
 # ---------------------------------------------------------------- database
 
 _TIME_FIELDS = {"agreed_followup_at", "agreed_repair_at", "expected_completion_at", "promised_at"}
@@ -1044,6 +1121,43 @@ class Database:
                                  reminders)
         doc = json.loads(text)
         return iter([Due._from(r, self.zone) for r in doc["reminders" if reminders else "deadlines"]])
+
+    # -- the feed and notifications (share/doc/hotline/guide-feed.md)
+    def follow(self, cursor: Optional[str] = None, *, limit: int = 100, wait: bool = True,
+               poll: float = 1.0) -> Iterator["FeedEvent"]:
+        """The events committed after ``cursor`` (None: from the first), every stream in seq order,
+        read a page of ``limit`` at a time: ``for ev in db.follow(cursor)``. Each event carries
+        ``cursor``, the cursor after it: store it once the event is handled, and a restart goes on
+        from there without skipping one. With ``wait`` (the default) the iterator keeps waiting for
+        the next commit, like ``tail -f`` (PostgreSQL: LISTEN/NOTIFY; SQLite: polling), looking up
+        at least every ``poll`` seconds; without it, it stops once it has caught up."""
+        if not isinstance(limit, int) or isinstance(limit, bool) or limit < 1:
+            raise ValueError("limit must be a positive int")
+        return self._follow(_text("cursor", cursor, optional=True), limit, wait, max(1, int(poll * 1000)))
+
+    def _follow(self, cursor, limit, wait, poll_ms) -> Iterator["FeedEvent"]:
+        while True:
+            doc = json.loads(self._h.feed(cursor, limit))
+            for row in doc["events"]:
+                yield FeedEvent._from(row, self.zone)
+            cursor = doc["cursor"]
+            if doc["more"]:
+                continue
+            if not wait:
+                return
+            self._h.feed_wait(cursor, poll_ms)
+
+    def notifications(self, cursor: Optional[str] = None, until: Optional[_dt.datetime] = None, *,
+                      limit: int = 100) -> Iterator["Notification"]:
+        """What people must be told (``reminder``, ``breach``, ``penalty``), derived from the rules,
+        with an instant after ``cursor`` and up to ``until`` (None: now), in instant order, read a
+        page at a time. Each carries a stable ``id`` and ``cursor``, the cursor after it; the same
+        log gives the same notifications. ``last_cursor`` of the iterator, once it is exhausted,
+        says that everything up to ``until`` was handed out."""
+        if not isinstance(limit, int) or isinstance(limit, bool) or limit < 1:
+            raise ValueError("limit must be a positive int")
+        t = _seconds("until", until if until is not None else _dt.datetime.now(_dt.timezone.utc))
+        return _NotificationPages(self, _text("cursor", cursor, optional=True), t, limit)
 
     # -- batches
     def batch(self) -> "_Batch":

@@ -203,6 +203,34 @@ class Due:
     liable: Tuple[Optional[str], ...]
     remind_at: Optional[_dt.datetime] = ...
 
+class FeedEvent:
+    seq: int
+    stream: str
+    stream_seq: int
+    cmd: str
+    actor: str
+    at: Optional[_dt.datetime]
+    id: Optional[str]
+    hash: str
+    body: Dict[str, Any]
+    cursor: str
+
+class Notification:
+    id: str
+    kind: str
+    instant: _dt.datetime
+    case: Optional[str]
+    property: Optional[str]
+    rule: str
+    article: int
+    title: str
+    title_zh: str
+    liable: Tuple[Optional[str], ...]
+    due: Optional[_dt.datetime]
+    amount_fen: Optional[int]
+    cursor: str
+    raw: Dict[str, Any]
+
 class Checkpoint:
     text: str
     seq: int
@@ -341,6 +369,10 @@ class Database:
                   property: Optional[str] = ...) -> Iterator[Due]: ...
     def reminders(self, start: _T, end: _T, *, person: Optional[str] = ...,
                   property: Optional[str] = ...) -> Iterator[Due]: ...
+    def follow(self, cursor: Optional[str] = ..., *, limit: int = ..., wait: bool = ...,
+               poll: float = ...) -> Iterator[FeedEvent]: ...
+    def notifications(self, cursor: Optional[str] = ..., until: Optional[_dt.datetime] = ..., *,
+                      limit: int = ...) -> Iterator[Notification]: ...
     def batch(self) -> ContextManager[Database]: ...
     def case(self, case_id: str) -> Case: ...
     def cases(self, property: Optional[str] = ..., state: Union[State, str, None] = ...,

@@ -50,6 +50,11 @@ public final class Database implements AutoCloseable {
 		}
 	}
 
+	/* For the classes of this package that add calls of their own (Feed). */
+	<T> T call(Function<Handle, T> call) {
+		return with(call);
+	}
+
 	private void run(Consumer<Handle> call) {
 		with(h -> {
 			call.accept(h);

@@ -1,0 +1,708 @@
+/*
+ * Push, not poll (DESIGN §6.8): the event feed after a cursor, waiting for
+ * the next commit, and the notifications the rules derive from the log.
+ *
+ * The feed's cursor "f1.N" means "every event up to global seq N was handed
+ * out". With writers that overlap (PostgreSQL) a later seq may commit before
+ * an earlier one; the feed therefore lists only events up to the storage's
+ * stable head (stable_seq), below which every seq is committed or never
+ * will be. The notifications' cursor "n1.T[.HEX]" means "every notification
+ * with an instant before T was handed out, and at T those whose id sorts at
+ * or before the one HEX spells (all of them without it)".
+ */
+#include <errno.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "core/db.h"
+#include "core/deadlines.h"
+#include "core/eventlog.h"
+#include "core/pii.h"
+#include "hotline/feed.h"
+#include "rules/eval.h"
+#include "storage/caps.h"
+#include "storage/notify.h"
+#include "util/json.h"
+#include "util/mem.h"
+#include "util/time.h"
+#include "util/vec.h"
+
+#define STOP 1          /* a callback's "page full" (storage codes are negative) */
+
+/* ---- reading by global seq: the one place that knows the storage's callback ---- */
+
+/* Events of every stream with seq > after, in seq order, at most limit (0: all). */
+static int events_since(hotline_storage *st, int64_t after, size_t limit, hotline_storage_event_cb cb, void *payload)
+{
+	return st->events_since(st, after, limit, cb, payload);
+}
+
+/* The stable head: every seq up to it is committed or never will be (INT64_MAX: writers are serialised). */
+static int stable_head(hotline_storage *st, int64_t *out)
+{
+	*out = INT64_MAX;
+	if (hotline__storage_overlapping(st))
+		return st->stable_seq(st, out);
+	return 0;
+}
+
+/* ---- cursors ---- */
+
+static int parse_seq(const char *s, int64_t *out)
+{
+	char *end;
+	long long v;
+	if (*s < '0' || *s > '9')
+		return -1;
+	errno = 0;
+	v = strtoll(s, &end, 10);
+	if (errno || *end || v < 0)
+		return -1;
+	*out = v;
+	return 0;
+}
+
+static int feed_cursor_parse(hotline_db *db, const char *cursor, int64_t *after)
+{
+	*after = 0;
+	if (!cursor || !*cursor)
+		return 0;
+	if (strncmp(cursor, "f1.", 3) != 0 || parse_seq(cursor + 3, after) != 0)
+		return hotline__db_fail(db, HOTLINE_EINVALID, "not a feed cursor: '%.80s'", cursor);
+	return 0;
+}
+
+/* ---- the feed ---- */
+
+typedef struct feed_page {
+	hotline_db *db;
+	int64_t stable;
+	json_t *events;
+	int64_t last;
+	size_t n, limit;
+	int rc;
+} feed_page;
+
+static int erased_cb(const hotline_storage_case *sc, void *payload)
+{
+	*(int *)payload = sc->body && strstr(sc->body, "\"erased_at\"") != NULL;
+	return 0;
+}
+
+static int feed_cb(const hotline_storage_event *e, void *payload)
+{
+	feed_page *p = payload;
+	char *body = NULL;
+	json_t *row, *parsed;
+	int rc, erased = 0;
+	if (e->seq > p->stable)
+		return STOP; /* not yet stable: the next page */
+	if (!(body = hotline__strdup_or_empty(e->body)))
+		return HOTLINE_ENOMEM;
+	/* owners' personal data as any reader sees it (DESIGN §6.4) */
+	if (e->stream && *e->stream) {
+		rc = p->db->st->case_get(p->db->st, e->stream, erased_cb, &erased);
+		if ((rc && rc != HOTLINE_ENOT_FOUND) || (rc = hotline__pii_reveal_event(p->db, e->stream, erased, &body)) != 0) {
+			free(body);
+			return rc;
+		}
+	}
+	parsed = json_loads(body, 0, NULL);
+	free(body);
+	row = json_pack("{s:I,s:s,s:I,s:s,s:s,s:o,s:o,s:s,s:o}", "seq", (json_int_t)e->seq, "stream",
+		e->stream ? e->stream : "", "stream_seq", (json_int_t)e->stream_seq, "cmd", e->cmd ? e->cmd : "",
+		"actor", e->actor ? e->actor : "", "at", hotline__time_json(p->db->policy, e->at), "id",
+		e->id ? json_string(e->id) : json_null(), "hash", e->hash ? e->hash : "",
+		"body", parsed ? parsed : json_null());
+	if (!row || json_array_append_new(p->events, row))
+		return HOTLINE_ENOMEM;
+	p->last = e->seq;
+	return (p->limit && ++p->n == p->limit) ? STOP : 0;
+}
+
+int hotline_db_feed(char **out, hotline_db *db, const char *cursor, size_t limit)
+{
+	hotline_storage *st;
+	feed_page p;
+	json_t *doc;
+	char next[32];
+	int rc;
+	if (!db)
+		return hotline__last_error_set(HOTLINE_EINVALID, "database handle is NULL");
+	if (!out)
+		return hotline__db_fail(db, HOTLINE_EINVALID, "out is NULL");
+	*out = NULL;
+	memset(&p, 0, sizeof(p));
+	if ((rc = feed_cursor_parse(db, cursor, &p.last)) != 0)
+		return rc;
+	p.db = db;
+	p.limit = limit;
+	if (!(p.events = json_array()))
+		return hotline__db_fail(db, HOTLINE_ENOMEM, "out of memory");
+	st = db->st;
+	pthread_mutex_lock(&db->mu);
+	hotline__clearerr(&db->err);
+	if (db->in_batch)
+		rc = hotline__db_fail(db, HOTLINE_EINVALID, "the feed lists committed events: not inside a batch");
+	/* the stable head first, then a read transaction that sees every event up to it */
+	else if ((rc = stable_head(st, &p.stable)) != 0)
+		hotline__db_storage_fail(db, rc, "reading the stable head of the log");
+	else if ((rc = st->begin(st, 0)) != 0)
+		hotline__db_storage_fail(db, rc, "starting a read transaction");
+	else {
+		rc = events_since(st, p.last, limit, feed_cb, &p);
+		if (rc == STOP)
+			rc = 0;
+		if (rc == HOTLINE_ENOMEM)
+			hotline__db_fail(db, rc, "out of memory");
+		else if (rc && !db->err.code)
+			hotline__db_storage_fail(db, rc, "reading events");
+		st->rollback(st);
+	}
+	if (rc == 0) {
+		snprintf(next, sizeof(next), "f1.%" PRId64, p.last);
+		doc = json_pack("{s:s,s:b,s:O}", "cursor", next, "more", limit && p.n == limit, "events", p.events);
+		if (!doc || !(*out = hotline__json_pretty(doc, 2)))
+			rc = hotline__db_fail(db, HOTLINE_ENOMEM, "out of memory");
+		json_decref(doc);
+	}
+	json_decref(p.events);
+	pthread_mutex_unlock(&db->mu);
+	return rc;
+}
+
+/* ---- waiting for the next commit ---- */
+
+static int found_cb(const hotline_storage_event *e, void *payload)
+{
+	int64_t *stable = payload;
+	return e->seq <= *stable ? 2 : STOP;
+}
+
+/* 1 when the feed would list an event after `after`, 0 when not; the failure is recorded. */
+static int feed_has(hotline_db *db, int64_t after)
+{
+	hotline_storage *st = db->st;
+	int64_t stable;
+	int rc;
+	if ((rc = stable_head(st, &stable)) != 0)
+		return hotline__db_storage_fail(db, rc, "reading the stable head of the log");
+	if ((rc = st->begin(st, 0)) != 0)
+		return hotline__db_storage_fail(db, rc, "starting a read transaction");
+	rc = events_since(st, after, 1, found_cb, &stable);
+	st->rollback(st);
+	if (rc < 0)
+		return hotline__db_storage_fail(db, rc, "reading events");
+	return rc == 2;
+}
+
+static int64_t now_ms(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+static void sleep_ms(int ms)
+{
+	struct timespec ts;
+	ts.tv_sec = ms / 1000;
+	ts.tv_nsec = (long)(ms % 1000) * 1000000L;
+	while (nanosleep(&ts, &ts) != 0 && errno == EINTR)
+		;
+}
+
+#define WAIT_SLICE_MS 100   /* the longest the handle's lock is held while waiting */
+#define POLL_MAX_MS 25      /* the polling backoff's cap: a commit is seen within it */
+/* Looks anyway this often: a commit through this very handle (another thread) leaves data_version
+ * as it was, and a connection pooler may keep NOTIFY from reaching the handle */
+#define RECHECK_MS 500
+
+int hotline_db_feed_wait(hotline_db *db, const char *cursor, int timeout_ms)
+{
+	hotline_storage *st;
+	int64_t after, deadline, checked;
+	uint64_t seen = 0, v;
+	int rc, pg, backoff = 1, have_version;
+	if (!db)
+		return hotline__last_error_set(HOTLINE_EINVALID, "database handle is NULL");
+	if (timeout_ms < 0)
+		return hotline__db_fail(db, HOTLINE_EINVALID, "timeout_ms is negative");
+	if ((rc = feed_cursor_parse(db, cursor, &after)) != 0)
+		return rc;
+	deadline = now_ms() + timeout_ms;
+	st = db->st;
+	pthread_mutex_lock(&db->mu);
+	hotline__clearerr(&db->err);
+	if (db->in_batch) {
+		rc = hotline__db_fail(db, HOTLINE_EINVALID, "cannot wait for commits inside a batch");
+		pthread_mutex_unlock(&db->mu);
+		return rc;
+	}
+	/* listen before looking, so that a commit in between still wakes us */
+	rc = hotline__pg_listen(st);
+	pg = rc == 0;
+	if (rc && rc != HOTLINE_EINVALID) {
+		hotline__db_storage_fail(db, rc, "listening for commits");
+		pthread_mutex_unlock(&db->mu);
+		return rc;
+	}
+	have_version = !pg && st->data_version && st->data_version(st, &seen) == 0;
+	rc = feed_has(db, after);
+	pthread_mutex_unlock(&db->mu);
+	checked = now_ms();
+	while (rc == 0) {
+		int64_t left = deadline - now_ms();
+		if (left <= 0)
+			break;
+		pthread_mutex_lock(&db->mu);
+		if (now_ms() - checked >= RECHECK_MS) {
+			checked = now_ms();
+			rc = feed_has(db, after);
+			pthread_mutex_unlock(&db->mu);
+			continue;
+		}
+		if (pg) {
+			/* woken by NOTIFY; a slice at a time, so that other threads get the handle */
+			rc = hotline__pg_wait(st, left < WAIT_SLICE_MS ? (int)left : WAIT_SLICE_MS);
+			if (rc < 0)
+				hotline__db_storage_fail(db, rc, "waiting for commits");
+			else if (rc > 0)
+				rc = feed_has(db, after);
+			pthread_mutex_unlock(&db->mu);
+			continue;
+		}
+		/* SQLite: PRAGMA data_version changes when another connection commits */
+		if (have_version) {
+			if ((rc = st->data_version(st, &v)) != 0)
+				hotline__db_storage_fail(db, rc, "reading the data version");
+			else if (v != seen) {
+				seen = v;
+				backoff = 1;
+				rc = feed_has(db, after);
+			}
+		} else {
+			rc = feed_has(db, after);
+		}
+		pthread_mutex_unlock(&db->mu);
+		if (rc == 0) {
+			sleep_ms(backoff < left ? backoff : (int)left);
+			if ((backoff *= 2) > POLL_MAX_MS)
+				backoff = POLL_MAX_MS;
+		}
+	}
+	return rc;
+}
+
+/* ---- notifications ---- */
+
+enum { K_REMINDER, K_BREACH, K_PENALTY };
+static const char *const KIND[] = { "reminder", "breach", "penalty" };
+
+typedef struct note {
+	hotline_time t;
+	char *id;
+	json_t *row;
+} note;
+
+typedef struct notes {
+	hotline_db *db;
+	hotline_time until;
+	note *a;
+	size_t n, cap;
+} notes;
+
+static const json_t *body_of(const hotline__event *ev, size_t n, int64_t seq)
+{
+	size_t i;
+	for (i = 0; i < n; i++)
+		if (ev[i].seq == seq)
+			return ev[i].body;
+	return NULL;
+}
+
+/* The id: case, rule, kind and instant (UTC), joined by '/'. */
+static char *note_id(const char *case_id, const char *rule, int kind, hotline_time t)
+{
+	char utc[32], *s;
+	size_t n;
+	hotline__time_format(t, 0, utc);
+	/* "+00:00" reads as Z */
+	n = strlen(utc);
+	if (n > 6 && strcmp(utc + n - 6, "+00:00") == 0)
+		strcpy(utc + n - 6, "Z");
+	n = strlen(case_id ? case_id : "") + strlen(rule) + strlen(KIND[kind]) + strlen(utc) + 4;
+	if (!(s = malloc(n)))
+		return NULL;
+	snprintf(s, n, "%s/%s/%s/%s", case_id ? case_id : "", rule, KIND[kind], utc);
+	return s;
+}
+
+static int add_note(notes *ns, const hotline__rule *r, const char *case_id, const char *property, int kind,
+	hotline_time t, json_t *liable, const hotline__deadline *d, int64_t amount, int provisional)
+{
+	const hotline__policy *pol = ns->db->policy;
+	note *x;
+	json_t *row;
+	if (!liable)
+		return HOTLINE_ENOMEM;
+	row = json_pack("{s:o,s:o,s:o,s:s,s:i,s:{s:s,s:s},s:o}", "case", case_id ? json_string(case_id) : json_null(),
+		"property", property ? json_string(property) : json_null(), "instant", hotline__time_json(pol, t),
+		"rule", r->id, "article", r->article, "title", "zh", r->title_zh ? r->title_zh : "", "en",
+		r->title_en ? r->title_en : "", "liable", liable);
+	if (!row)
+		return HOTLINE_ENOMEM;
+	if (json_object_set_new(row, "kind", json_string(KIND[kind])) != 0 ||
+	    (d && (json_object_set_new(row, "due", hotline__time_json(pol, d->due)) != 0 ||
+		   json_object_set_new(row, "started_at", hotline__time_json(pol, d->started_at)) != 0)) ||
+	    (kind == K_PENALTY && json_object_set_new(row, "amount_fen", json_integer(amount)) != 0) ||
+	    (provisional && json_object_set_new(row, "provisional", json_true()) != 0) ||
+	    !(x = hotline__vec_push((void **)&ns->a, &ns->n, &ns->cap, sizeof(*ns->a)))) {
+		json_decref(row);
+		return HOTLINE_ENOMEM;
+	}
+	x->t = t;
+	x->row = row;
+	if (!(x->id = note_id(case_id, r->id, kind, t)) || json_object_set_new(row, "id", json_string(x->id)) != 0)
+		return HOTLINE_ENOMEM;
+	return 0;
+}
+
+/* The notifications of one stream's evaluation at `until`. */
+static int collect(notes *ns, const hotline__eval *ev, const hotline__event *events, size_t n, const char *property,
+	const char *call_taker)
+{
+	hotline_db *db = ns->db;
+	size_t i, k;
+	int rc;
+	for (i = 0; i < ev->n_dl; i++) {
+		const hotline__deadline *d = &ev->dl[i];
+		const hotline__rule *r = hotline__policy_rule(db->policy, d->rule);
+		const json_t *start = body_of(events, n, d->start_seq);
+		hotline_time ra;
+		json_t *liable;
+		if (!r)
+			continue;
+		/* a reminder: its instant passed while the deadline was open */
+		ra = hotline__remind_at(db, r, d);
+		if (ra != HOTLINE_TIME_NONE && ra <= ns->until && (d->met_at == HOTLINE_TIME_NONE || d->met_at > ra) &&
+		    (d->stopped_at == HOTLINE_TIME_NONE || d->stopped_at > ra)) {
+			/* who would be charged: the directory as of the due instant, as hotline_db_reminders says */
+			liable = json_array();
+			if (liable && hotline__eval_liable(db->policy, &db->dir, r, property, call_taker, start, d->due, liable)) {
+				json_decref(liable);
+				return HOTLINE_ENOMEM;
+			}
+			if ((rc = add_note(ns, r, d->case_id, property, K_REMINDER, ra, liable, d, 0, d->provisional)) != 0)
+				return rc;
+		}
+		/* a breach: the due passed unmet (late, as the assessment counts it) */
+		if (d->late_seconds > 0 && d->due <= ns->until) {
+			liable = json_array();
+			if (liable && hotline__eval_liable(db->policy, &db->dir, r, property, call_taker, start, d->due, liable)) {
+				json_decref(liable);
+				return HOTLINE_ENOMEM;
+			}
+			if ((rc = add_note(ns, r, d->case_id, property, K_BREACH, d->due, liable, d, 0, d->provisional)) != 0)
+				return rc;
+		}
+	}
+	/* a penalty: each increment, charged to whom the assessment charges it */
+	for (i = 0; i < ev->n_pen; i++) {
+		const hotline__penalty *p = &ev->pen[i];
+		const hotline__rule *r = hotline__policy_rule(db->policy, p->rule);
+		if (!r)
+			continue;
+		for (k = 0; k < p->n_inc; k++) {
+			json_t *liable;
+			if (p->inc[k].at > ns->until)
+				continue;
+			liable = json_array();
+			if (liable && json_array_append_new(liable, p->person ? json_string(p->person) : json_null())) {
+				json_decref(liable);
+				return HOTLINE_ENOMEM;
+			}
+			if ((rc = add_note(ns, r, p->case_id, p->property ? p->property : property, K_PENALTY, p->inc[k].at,
+				liable, NULL, p->inc[k].amount_fen, p->provisional)) != 0)
+				return rc;
+		}
+	}
+	return 0;
+}
+
+static int note_case_cb(const hotline_storage_case *sc, void *payload)
+{
+	notes *ns = payload;
+	hotline__event_vec v;
+	hotline__eval ev;
+	hotline__case_facts f;
+	hotline__err err;
+	int rc;
+	memset(&v, 0, sizeof(v));
+	memset(&ev, 0, sizeof(ev));
+	if ((rc = hotline__event_vec_load(ns->db->st, sc->id, &v)) != 0)
+		return hotline__db_storage_fail(ns->db, rc, "reading events");
+	hotline__clearerr(&err);
+	hotline__case_facts_read(v.ev, v.n, ns->until, &f);
+	rc = hotline__eval_case(ns->db->policy, ns->db->cal, &ns->db->dir, v.ev, v.n, ns->until, &ev, &err);
+	if (rc)
+		hotline__db_fail_err(ns->db, &err);
+	else if ((rc = collect(ns, &ev, v.ev, v.n, f.property, f.call_taker)) != 0)
+		hotline__db_fail(ns->db, rc, "out of memory");
+	hotline__eval_free(&ev);
+	hotline__event_vec_free(&v);
+	return rc;
+}
+
+static int first_at_cb(const hotline_storage_event *e, void *payload)
+{
+	hotline_time *t = payload;
+	/* a calendar line is no event of the hotline's work (DESIGN §6.7, like directory lines) */
+	if (e->at == HOTLINE_TIME_NONE || strcmp(e->cmd, "calendar") == 0)
+		return 0;
+	*t = e->at;
+	return 1;
+}
+
+static int note_org(notes *ns)
+{
+	hotline_db *db = ns->db;
+	hotline__event_vec v;
+	hotline__eval ev;
+	hotline__err err;
+	hotline_time first = HOTLINE_TIME_NONE;
+	int rc;
+	memset(&v, 0, sizeof(v));
+	memset(&ev, 0, sizeof(ev));
+	if ((rc = hotline__event_vec_load(db->st, "", &v)) != 0)
+		return hotline__db_storage_fail(db, rc, "reading events");
+	if ((rc = db->st->events_foreach(db->st, NULL, first_at_cb, &first)) < 0) {
+		hotline__event_vec_free(&v);
+		return hotline__db_storage_fail(db, rc, "reading events");
+	}
+	hotline__clearerr(&err);
+	rc = hotline__eval_org(db->policy, db->cal, &db->dir, v.ev, v.n, first, ns->until, &ev, &err);
+	if (rc)
+		hotline__db_fail_err(db, &err);
+	else if ((rc = collect(ns, &ev, v.ev, v.n, NULL, NULL)) != 0)
+		hotline__db_fail(db, rc, "out of memory");
+	hotline__eval_free(&ev);
+	hotline__event_vec_free(&v);
+	return rc;
+}
+
+static int note_cmp(const void *x, const void *y)
+{
+	const note *a = x, *b = y;
+	if (a->t != b->t)
+		return a->t < b->t ? -1 : 1;
+	return strcmp(a->id, b->id);
+}
+
+/* Two increments of one rule at one instant (people charged together): one notification, amounts added. */
+static int merge_same(notes *ns)
+{
+	size_t i, j = 0;
+	for (i = 0; i < ns->n; i++) {
+		if (j && strcmp(ns->a[j - 1].id, ns->a[i].id) == 0) {
+			json_t *into = ns->a[j - 1].row, *from = ns->a[i].row;
+			json_t *liable = json_object_get(into, "liable"), *p;
+			size_t k;
+			json_array_foreach(json_object_get(from, "liable"), k, p)
+				if (json_array_append(liable, p))
+					return HOTLINE_ENOMEM;
+			if (json_object_get(into, "amount_fen"))
+				json_object_set_new(into, "amount_fen", json_integer(json_integer_value(json_object_get(into, "amount_fen")) +
+					json_integer_value(json_object_get(from, "amount_fen"))));
+			json_decref(from);
+			free(ns->a[i].id);
+			continue;
+		}
+		ns->a[j++] = ns->a[i];
+	}
+	ns->n = j;
+	return 0;
+}
+
+static char *hex_of(const char *s)
+{
+	static const char digits[] = "0123456789abcdef";
+	size_t i, n = strlen(s);
+	char *h = malloc(2 * n + 1);
+	if (!h)
+		return NULL;
+	for (i = 0; i < n; i++) {
+		h[2 * i] = digits[(unsigned char)s[i] >> 4];
+		h[2 * i + 1] = digits[(unsigned char)s[i] & 15];
+	}
+	h[2 * n] = '\0';
+	return h;
+}
+
+static char *unhex(const char *h)
+{
+	size_t i, n = strlen(h);
+	char *s;
+	if (n == 0 || n % 2 || !(s = malloc(n / 2 + 1)))
+		return NULL;
+	for (i = 0; i < n / 2; i++) {
+		int hi = h[2 * i], lo = h[2 * i + 1];
+		hi = hi >= '0' && hi <= '9' ? hi - '0' : hi >= 'a' && hi <= 'f' ? hi - 'a' + 10 : -1;
+		lo = lo >= '0' && lo <= '9' ? lo - '0' : lo >= 'a' && lo <= 'f' ? lo - 'a' + 10 : -1;
+		if (hi < 0 || lo < 0 || (hi == 0 && lo == 0)) {
+			free(s);
+			return NULL;
+		}
+		s[i] = (char)(hi << 4 | lo);
+	}
+	s[n / 2] = '\0';
+	return s;
+}
+
+/* "n1.T" or "n1.T.HEX": *t and *id (malloc'd, NULL: every notification at T). */
+static int note_cursor_parse(hotline_db *db, const char *cursor, hotline_time *t, char **id)
+{
+	const char *p;
+	char num[24];
+	size_t n;
+	int64_t v;
+	*t = HOTLINE_TIME_NONE;
+	*id = NULL;
+	if (!cursor || !*cursor)
+		return 0;
+	if (strncmp(cursor, "n1.", 3) != 0)
+		goto bad;
+	p = cursor + 3;
+	n = strcspn(p, ".");
+	if (n == 0 || n >= sizeof(num))
+		goto bad;
+	memcpy(num, p, n);
+	num[n] = '\0';
+	if (num[0] == '-') {
+		if (parse_seq(num + 1, &v) != 0)
+			goto bad;
+		v = -v;
+	} else if (parse_seq(num, &v) != 0) {
+		goto bad;
+	}
+	if (v < HOTLINE__MIN_INSTANT || v > HOTLINE__MAX_INSTANT)
+		goto bad;
+	*t = v;
+	if (p[n] == '.' && !(*id = unhex(p + n + 1)))
+		goto bad;
+	return 0;
+bad:
+	return hotline__db_fail(db, HOTLINE_EINVALID, "not a notifications cursor: '%.80s'", cursor);
+}
+
+/* Whether a notification comes after the cursor. */
+static int after_cursor(const note *x, hotline_time t, const char *id)
+{
+	if (t == HOTLINE_TIME_NONE || x->t > t)
+		return 1;
+	return x->t == t && id && strcmp(x->id, id) > 0;
+}
+
+int hotline_db_notifications(char **out, hotline_db *db, const char *cursor, hotline_time until, size_t limit)
+{
+	hotline_storage_query q = HOTLINE_STORAGE_QUERY_INIT;
+	hotline_storage *st;
+	notes ns;
+	hotline_time ct;
+	char *cid = NULL, *next = NULL;
+	json_t *list = NULL, *doc = NULL;
+	size_t i, sent = 0;
+	int rc;
+	if (!db)
+		return hotline__last_error_set(HOTLINE_EINVALID, "database handle is NULL");
+	if (!out)
+		return hotline__db_fail(db, HOTLINE_EINVALID, "out is NULL");
+	*out = NULL;
+	if (until == HOTLINE_TIME_NONE || until < HOTLINE__MIN_INSTANT || until > HOTLINE__MAX_INSTANT)
+		return hotline__db_fail(db, HOTLINE_EINVALID, "until is not an instant the library takes");
+	if ((rc = note_cursor_parse(db, cursor, &ct, &cid)) != 0)
+		return rc;
+	memset(&ns, 0, sizeof(ns));
+	ns.db = db;
+	ns.until = until;
+	st = db->st;
+	pthread_mutex_lock(&db->mu);
+	hotline__clearerr(&db->err);
+	rc = db->in_batch ? 0 : st->begin(st, 0);
+	if (rc)
+		hotline__db_storage_fail(db, rc, "starting a read transaction");
+	else {
+		if (!db->in_batch)
+			rc = hotline__db_sync(db);
+		if (rc == 0 && (rc = st->cases_foreach(st, &q, note_case_cb, &ns)) != 0 && !db->err.code)
+			hotline__db_storage_fail(db, rc, "listing cases");
+		if (rc == 0)
+			rc = note_org(&ns);
+		if (!db->in_batch)
+			st->rollback(st);
+	}
+	if (rc == 0) {
+		qsort(ns.a, ns.n, sizeof(*ns.a), note_cmp);
+		if ((rc = merge_same(&ns)) != 0)
+			hotline__db_fail(db, rc, "out of memory");
+	}
+	if (rc == 0 && !(list = json_array()))
+		rc = hotline__db_fail(db, HOTLINE_ENOMEM, "out of memory");
+	for (i = 0; rc == 0 && i < ns.n && (!limit || sent < limit); i++) {
+		if (!after_cursor(&ns.a[i], ct, cid))
+			continue;
+		if (json_array_append(list, ns.a[i].row))
+			rc = hotline__db_fail(db, HOTLINE_ENOMEM, "out of memory");
+		else
+			sent++;
+		if (rc == 0 && limit && sent == limit) {
+			char *h = hex_of(ns.a[i].id);
+			size_t n = h ? strlen(h) + 32 : 0;
+			if (!h || !(next = malloc(n)))
+				rc = hotline__db_fail(db, HOTLINE_ENOMEM, "out of memory");
+			else
+				snprintf(next, n, "n1.%" PRId64 ".%s", ns.a[i].t, h);
+			free(h);
+		}
+	}
+	if (rc == 0) {
+		/* more only when the page is full and one is left after it */
+		int more = limit && sent == limit && i < ns.n;
+		if (!more) {
+			free(next);
+			/* everything up to until was handed out; a cursor beyond until stays where it was */
+			if ((next = malloc(32)) != NULL && ct != HOTLINE_TIME_NONE && ct > until) {
+				if (cid) {
+					char *h = hex_of(cid);
+					free(next);
+					next = h ? malloc(strlen(h) + 32) : NULL;
+					if (next)
+						snprintf(next, strlen(h) + 32, "n1.%" PRId64 ".%s", ct, h);
+					free(h);
+				} else {
+					snprintf(next, 32, "n1.%" PRId64, ct);
+				}
+			} else if (next) {
+				snprintf(next, 32, "n1.%" PRId64, until);
+			}
+		}
+		doc = next ? json_pack("{s:s,s:o,s:b,s:O}", "cursor", next, "until", hotline__time_json(db->policy, until),
+			"more", more, "notifications", list) : NULL;
+		if (!doc || !(*out = hotline__json_pretty(doc, 2)))
+			rc = hotline__db_fail(db, HOTLINE_ENOMEM, "out of memory");
+	}
+	for (i = 0; i < ns.n; i++) {
+		free(ns.a[i].id);
+		json_decref(ns.a[i].row);
+	}
+	free(ns.a);
+	free(cid);
+	free(next);
+	json_decref(list);
+	json_decref(doc);
+	pthread_mutex_unlock(&db->mu);
+	return rc;
+}
