@@ -232,6 +232,23 @@ execute_process(COMMAND ${CLI} due --db ${D} OUTPUT_VARIABLE o RESULT_VARIABLE r
 if(NOT rc EQUAL 0)
 	message(FATAL_ERROR "due from now must work: ${o}")
 endif()
+# overdue: judged against now (--as-of, or the clock), not against the window's start
+execute_process(COMMAND ${CLI} due --db ${D} --from 2026-11-01T00:00:00+08:00 --to 2026-11-27T00:00:00+08:00
+	--as-of 2026-11-27T00:00:00+08:00 --json OUTPUT_VARIABLE o RESULT_VARIABLE rc)
+string(JSON asof ERROR_VARIABLE jerr GET "${o}" as_of)
+if(NOT rc EQUAL 0 OR NOT o MATCHES "\"overdue\": true" OR NOT asof STREQUAL "2026-11-27T00:00:00+08:00")
+	message(FATAL_ERROR "due --as-of: deadlines due weeks before must be overdue: ${o}")
+endif()
+execute_process(COMMAND ${CLI} due --db ${D} --from 2026-11-01T00:00:00+08:00 --to 2026-11-27T00:00:00+08:00
+	--as-of 2026-11-27T00:00:00+08:00 --lang en OUTPUT_VARIABLE t RESULT_VARIABLE rc)
+if(NOT rc EQUAL 0 OR NOT t MATCHES "[0-9]+d [0-9]+h [0-9]+m\n")
+	message(FATAL_ERROR "due: the overdue-by column must say how long: ${t}")
+endif()
+execute_process(COMMAND ${CLI} due --db ${D} --from 2026-11-01T00:00:00+08:00 --to 2026-11-27T00:00:00+08:00
+	--json OUTPUT_VARIABLE o RESULT_VARIABLE rc)
+if(NOT rc EQUAL 0 OR NOT o MATCHES "\"overdue\": true")
+	message(FATAL_ERROR "due without --as-of: the clock (after November 2026) makes them overdue: ${o}")
+endif()
 # replay --expect: a subset of the document (a case's state, a penalty's amount, a refusal's line).
 file(WRITE ${WORK}/refused.jsonl "{\"cmd\":\"dispatch\",\"case\":\"NOPE\",\"at\":\"2026-11-05T09:00:00+08:00\",\"actor\":\"zhang\"}\n")
 set(scenario --policy ${SRC}/examples/guide/onsite-policy.json ${SRC}/examples/guide/onsite-late.jsonl ${WORK}/refused.jsonl)

@@ -5,9 +5,11 @@
  */
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "core/db.h"
 #include "core/eventlog.h"
+#include "core/limits.h"
 #include "hotline/assess.h"
 #include "rules/eval.h"
 #include "util/json.h"
@@ -16,6 +18,7 @@
 typedef struct window {
 	hotline_db *db;
 	hotline_time from, to;
+	hotline_time now;                 /* what "overdue" is judged against */
 	int reminders;                    /* list reminder instants instead of dues */
 	const hotline_deadline_filter *filter;
 	json_t *rows;
@@ -30,6 +33,8 @@ int hotline_deadline_filter_init(hotline_deadline_filter *f, unsigned int versio
 		return hotline__last_error_set(HOTLINE_EINVALID, "unsupported hotline_deadline_filter version %u", version);
 	memset(f, 0, sizeof(*f));
 	f->version = version;
+	if (version >= 2)
+		f->as_of = HOTLINE_TIME_NONE;
 	return 0;
 }
 
@@ -110,7 +115,7 @@ static int collect(window *w, const hotline__eval *ev, const hotline__event *eve
 			"property", property ? json_string(property) : json_null(),
 			"rule", d->rule, "article", d->article, "title", "zh", r->title_zh ? r->title_zh : "",
 			"en", r->title_en ? r->title_en : "", "started_at", instant(w->db, d->started_at),
-			"due", instant(w->db, d->due), "overdue", d->due < w->from, "liable", liable);
+			"due", instant(w->db, d->due), "overdue", d->due < w->now, "liable", liable);
 		if (row && w->reminders)
 			json_object_set_new(row, "remind_at", instant(w->db, key));
 		if (row && d->provisional)
@@ -229,12 +234,16 @@ static int list(char **out, hotline_db *db, hotline_time from, hotline_time to, 
 		return hotline__db_fail(db, HOTLINE_EINVALID, "a window needs two instants, from before to");
 	if (f && (f->version == 0 || f->version > HOTLINE_DEADLINE_FILTER_VERSION))
 		return hotline__db_fail(db, HOTLINE_EINVALID, "unsupported hotline_deadline_filter version %u", f->version);
+	if (f && f->version >= 2 && f->as_of != HOTLINE_TIME_NONE && !hotline__limits_time(f->as_of))
+		return hotline__db_fail(db, HOTLINE_EINVALID, "filter as_of: an instant within [2000-01-01, 2100-01-01) or HOTLINE_TIME_NONE");
 	memset(&w, 0, sizeof(w));
 	w.db = db;
 	w.from = from;
 	w.to = to;
 	w.reminders = reminders;
 	w.filter = f;
+	/* overdue is about an instant, not about the window: a window in the past lists what is overdue now */
+	w.now = f && f->version >= 2 && f->as_of != HOTLINE_TIME_NONE ? f->as_of : (hotline_time)time(NULL);
 	if (!(w.rows = json_array()))
 		return hotline__db_fail(db, HOTLINE_ENOMEM, "out of memory");
 	/* a case with a deadline due before `to` has a next due before it; a reminder comes before its due,
@@ -267,8 +276,8 @@ static int list(char **out, hotline_db *db, hotline_time from, hotline_time to, 
 			sorted = json_array();
 			for (i = 0; sorted && i < n; i++)
 				json_array_append(sorted, rows[i]);
-			doc = sorted ? json_pack("{s:o,s:o,s:O}", "from", instant(db, from), "to", instant(db, to),
-				reminders ? "reminders" : "deadlines", sorted) : NULL;
+			doc = sorted ? json_pack("{s:o,s:o,s:o,s:O}", "from", instant(db, from), "to", instant(db, to),
+				"as_of", instant(db, w.now), reminders ? "reminders" : "deadlines", sorted) : NULL;
 			/* a what-if names the policy it was read under (DESIGN §6.7) */
 			if (doc && hotline__db_what_if(db) && (json_object_set_new(doc, "policy",
 				json_string(hotline__policy_name(db->policy))) != 0 ||

@@ -87,9 +87,10 @@ static const command_help COMMANDS[] = {
 	  "  --phone NUMBER      the owner's earlier cases, by phone (needs the key)\n"
 	  DB_OPT KEY_OPT JSON_OPT LANG_OPT,
 	  "hotline cases --property P01 --overdue --db sqlite:hotline.db" },
-	{ "due", "hotline due [--from INSTANT] [--to INSTANT | --hours N] [--person ID] [--property ID] [--reminders] "
-	  "[--db URI] [--json] [--lang zh|en]",
+	{ "due", "hotline due [--from INSTANT] [--to INSTANT | --hours N] [--as-of INSTANT] [--person ID] [--property ID] "
+	  "[--reminders] [--db URI] [--json] [--lang zh|en]",
 	  "the open deadlines (or reminders) due in a window, with who must act",
+	  "  --as-of INSTANT     now: what is due before it is overdue; default the clock\n"
 	  "  --from INSTANT      the window's start; default now\n"
 	  "  --to INSTANT        the window's end (excluded)\n"
 	  "  --hours N           or its length in hours; default 24\n"
@@ -1320,7 +1321,7 @@ static int cmd_explain(const args *a)
 static int cmd_due(const args *a)
 {
 	hotline_deadline_filter filter = HOTLINE_DEADLINE_FILTER_INIT;
-	hotline_time from = (hotline_time)time(NULL), to;
+	hotline_time now = (hotline_time)time(NULL), from, to;
 	hotline_db *db;
 	char *out = NULL;
 	int rc, lang_zh = zh(a);
@@ -1328,6 +1329,10 @@ static int cmd_due(const args *a)
 		usage(stderr);
 		return 2;
 	}
+	/* "overdue" is judged against now (the clock, or --as-of), whatever the window */
+	if (a->as_of && parse_instant(a->as_of, &now) != 0)
+		return 2;
+	from = now;
 	if (a->from && parse_instant(a->from, &from) != 0)
 		return 2;
 	if (a->to) {
@@ -1347,6 +1352,7 @@ static int cmd_due(const args *a)
 	}
 	filter.person = a->person;
 	filter.property = a->property;
+	filter.as_of = now;
 	if ((rc = open_db(a, &db)) != 0)
 		return rc;
 	if ((a->reminders ? hotline_db_reminders(&out, db, from, to, &filter)
@@ -1395,8 +1401,8 @@ static int cmd_due(const args *a)
 						snprintf(liable, sizeof(liable), "—");
 				}
 				late[0] = '\0';
-				if (json_is_true(json_object_get(r, "overdue")) && hotline_time_parse(&d, due) == 0 && from > d)
-					duration_text(late, sizeof(late), from - d, lang_zh);
+				if (json_is_true(json_object_get(r, "overdue")) && hotline_time_parse(&d, due) == 0 && now > d)
+					duration_text(late, sizeof(late), now - d, lang_zh);
 				if (!kase[0])
 					snprintf(kase, sizeof(kase), "%s", L("(机构)", "(organisation)"));
 				if (json_is_true(json_object_get(r, "provisional")))

@@ -1027,21 +1027,22 @@ class Database:
         return Directory._from(self._h.directory(t), self.zone)
 
     def deadlines(self, start: _dt.datetime, end: _dt.datetime, *, person: Optional[str] = None,
-                  property: Optional[str] = None) -> Iterator["Due"]:
+                  property: Optional[str] = None, as_of: Optional[_dt.datetime] = None) -> Iterator["Due"]:
         """Every open deadline due in [start, end), earliest first, with who would be charged if it
-        were missed (the directory as of the due instant); filter by ``person`` or ``property``."""
-        return self._due(start, end, person, property, False)
+        were missed (the directory as of the due instant); filter by ``person`` or ``property``.
+        :attr:`Due.overdue` is true when the due instant is before ``as_of`` (None: now, the clock)."""
+        return self._due(start, end, person, property, False, as_of)
 
     def reminders(self, start: _dt.datetime, end: _dt.datetime, *, person: Optional[str] = None,
-                  property: Optional[str] = None) -> Iterator["Due"]:
+                  property: Optional[str] = None, as_of: Optional[_dt.datetime] = None) -> Iterator["Due"]:
         """The reminders due in [start, end) (the policy's ``remind`` leads, moved into duty hours):
-        :class:`Due` rows with ``remind_at`` set, earliest first."""
-        return self._due(start, end, person, property, True)
+        :class:`Due` rows with ``remind_at`` set, earliest first; ``as_of`` as for :meth:`deadlines`."""
+        return self._due(start, end, person, property, True, as_of)
 
-    def _due(self, start, end, person, property, reminders) -> Iterator["Due"]:
+    def _due(self, start, end, person, property, reminders, as_of) -> Iterator["Due"]:
         text = self._h.deadlines(_seconds("start", start), _seconds("end", end),
                                  _text("person", person, optional=True), _text("property", property, optional=True),
-                                 reminders)
+                                 reminders, _NONE if as_of is None else _seconds("as_of", as_of))
         doc = json.loads(text)
         return iter([Due._from(r, self.zone) for r in doc["reminders" if reminders else "deadlines"]])
 
