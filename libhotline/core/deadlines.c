@@ -5,7 +5,6 @@
  */
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
 #include "core/db.h"
 #include "core/eventlog.h"
@@ -18,7 +17,7 @@
 typedef struct window {
 	hotline_db *db;
 	hotline_time from, to;
-	hotline_time now;                 /* what "overdue" is judged against */
+	hotline_time now;                 /* what "overdue" is judged against; NONE: the log as each stream stands */
 	int reminders;                    /* list reminder instants instead of dues */
 	const hotline_deadline_filter *filter;
 	json_t *rows;
@@ -81,8 +80,10 @@ static int names(const json_t *liable, const char *person)
 
 /* Adds the open deadlines of one stream's evaluation that fall in the window. */
 static int collect(window *w, const hotline__eval *ev, const hotline__event *events, size_t n,
-	const char *property, const char *call_taker)
+	const char *property, const char *call_taker, hotline_time evaluated_at)
 {
+	/* the library never reads the clock: without the caller's "now", the instant the stream was evaluated at */
+	hotline_time now = w->now != HOTLINE_TIME_NONE ? w->now : evaluated_at;
 	size_t i;
 	for (i = 0; i < ev->n_dl; i++) {
 		const hotline__deadline *d = &ev->dl[i];
@@ -115,7 +116,7 @@ static int collect(window *w, const hotline__eval *ev, const hotline__event *eve
 			"property", property ? json_string(property) : json_null(),
 			"rule", d->rule, "article", d->article, "title", "zh", r->title_zh ? r->title_zh : "",
 			"en", r->title_en ? r->title_en : "", "started_at", instant(w->db, d->started_at),
-			"due", instant(w->db, d->due), "overdue", d->due < w->now, "liable", liable);
+			"due", instant(w->db, d->due), "overdue", d->due < now, "liable", liable);
 		if (row && w->reminders)
 			json_object_set_new(row, "remind_at", instant(w->db, key));
 		if (row && d->provisional)
@@ -154,7 +155,7 @@ static int case_cb(const hotline_storage_case *sc, void *payload)
 	rc = hotline__eval_case(w->db->policy, w->db->cal, &w->db->dir, v.ev, v.n, as_of(w, &v), &ev, &err);
 	if (rc)
 		hotline__db_fail_err(w->db, &err);
-	else if ((rc = collect(w, &ev, v.ev, v.n, f.property, f.call_taker)) != 0)
+	else if ((rc = collect(w, &ev, v.ev, v.n, f.property, f.call_taker, as_of(w, &v))) != 0)
 		hotline__db_fail(w->db, rc, "out of memory");
 	hotline__eval_free(&ev);
 	hotline__event_vec_free(&v);
@@ -191,7 +192,7 @@ static int org_deadlines(window *w)
 	rc = hotline__eval_org(w->db->policy, w->db->cal, &w->db->dir, v.ev, v.n, first, as_of(w, &v), &ev, &err);
 	if (rc)
 		hotline__db_fail_err(w->db, &err);
-	else if ((rc = collect(w, &ev, v.ev, v.n, NULL, NULL)) != 0)
+	else if ((rc = collect(w, &ev, v.ev, v.n, NULL, NULL, as_of(w, &v))) != 0)
 		hotline__db_fail(w->db, rc, "out of memory");
 	hotline__eval_free(&ev);
 	hotline__event_vec_free(&v);
@@ -243,7 +244,7 @@ static int list(char **out, hotline_db *db, hotline_time from, hotline_time to, 
 	w.reminders = reminders;
 	w.filter = f;
 	/* overdue is about an instant, not about the window: a window in the past lists what is overdue now */
-	w.now = f && f->version >= 2 && f->as_of != HOTLINE_TIME_NONE ? f->as_of : (hotline_time)time(NULL);
+	w.now = f && f->version >= 2 ? f->as_of : HOTLINE_TIME_NONE;
 	if (!(w.rows = json_array()))
 		return hotline__db_fail(db, HOTLINE_ENOMEM, "out of memory");
 	/* a case with a deadline due before `to` has a next due before it; a reminder comes before its due,

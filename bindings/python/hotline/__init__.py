@@ -15,6 +15,7 @@ import enum
 import json
 import os
 import sys
+import time as _time
 from typing import (Any, Callable, Dict, FrozenSet, Generic, Iterator, List, Optional, Sequence, Tuple, TypeVar,
                     Union)
 
@@ -1042,7 +1043,7 @@ class Database:
     def _due(self, start, end, person, property, reminders, as_of) -> Iterator["Due"]:
         text = self._h.deadlines(_seconds("start", start), _seconds("end", end),
                                  _text("person", person, optional=True), _text("property", property, optional=True),
-                                 reminders, _NONE if as_of is None else _seconds("as_of", as_of))
+                                 reminders, int(_time.time()) if as_of is None else _seconds("as_of", as_of))
         doc = json.loads(text)
         return iter([Due._from(r, self.zone) for r in doc["reminders" if reminders else "deadlines"]])
 
