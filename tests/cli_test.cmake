@@ -249,6 +249,24 @@ execute_process(COMMAND ${CLI} due --db ${D} --from 2026-11-01T00:00:00+08:00 --
 if(NOT rc EQUAL 0 OR NOT o MATCHES "\"overdue\": true")
 	message(FATAL_ERROR "due without --as-of: the clock (after November 2026) makes them overdue: ${o}")
 endif()
+# explain: a page people read by default (zh/en), the document with --json
+execute_process(COMMAND ${CLI} explain 2026-11-0170 --db ${D} --as-of 2026-11-27T00:00:00+08:00 --lang zh
+	OUTPUT_VARIABLE t RESULT_VARIABLE rc)
+if(NOT rc EQUAL 0 OR NOT t MATCHES "扣罚合计 ¥115.00" OR NOT t MATCHES "R14a 第14条" OR NOT t MATCHES "王伟 \\(wangwei\\)"
+		OR NOT t MATCHES "依据：#[0-9]+ 2026-11-14 15:25 派单" OR NOT t MATCHES "已超时 12天6小时35分" OR t MATCHES "\"as_of\"")
+	message(FATAL_ERROR "explain --lang zh must be a readable page: ${t}")
+endif()
+execute_process(COMMAND ${CLI} explain 2026-11-0170 --db ${D} --as-of 2026-11-27T00:00:00+08:00 --lang en
+	OUTPUT_VARIABLE t RESULT_VARIABLE rc)
+if(NOT rc EQUAL 0 OR NOT t MATCHES "Penalties in total: ¥115.00" OR NOT t MATCHES "charged ¥36.00 \\(¥3.00 per started day late\\)")
+	message(FATAL_ERROR "explain --lang en must be a readable page: ${t}")
+endif()
+execute_process(COMMAND ${CLI} explain 2026-11-0170 --db ${D} --as-of 2026-11-27T00:00:00+08:00 --json
+	OUTPUT_VARIABLE o RESULT_VARIABLE rc)
+string(JSON total ERROR_VARIABLE jerr GET "${o}" total_fen)
+if(NOT rc EQUAL 0 OR NOT total EQUAL 11500)
+	message(FATAL_ERROR "explain --json must print the document: ${o}")
+endif()
 # replay --expect: a subset of the document (a case's state, a penalty's amount, a refusal's line).
 file(WRITE ${WORK}/refused.jsonl "{\"cmd\":\"dispatch\",\"case\":\"NOPE\",\"at\":\"2026-11-05T09:00:00+08:00\",\"actor\":\"zhang\"}\n")
 set(scenario --policy ${SRC}/examples/guide/onsite-policy.json ${SRC}/examples/guide/onsite-late.jsonl ${WORK}/refused.jsonl)

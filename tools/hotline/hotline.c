@@ -35,6 +35,7 @@
 
 #include <hotline.h>
 
+#include "explain_text.h"
 #include "report_html.h"
 
 #define ZONE_MIN 480
@@ -107,11 +108,12 @@ static const command_help COMMANDS[] = {
 	  "  --json              one case snapshot (JSON) a line instead of a table\n"
 	  LANG_OPT,
 	  "hotline sweep --before 2026-11-26T20:00:00+08:00 --limit 20 --db sqlite:hotline.db" },
-	{ "explain", "hotline explain CASE [--as-of INSTANT] [--policy NAME|FILE] [--db URI]",
-	  "each deadline and penalty of a case with its article (JSON)",
+	{ "explain", "hotline explain CASE [--as-of INSTANT] [--policy NAME|FILE] [--db URI] [--json] [--lang zh|en]",
+	  "each deadline and penalty of a case with its article, who and why",
 	  "  --as-of INSTANT     explain at this instant; default now\n"
 	  POLICY_OPT DB_OPT KEY_OPT
-	  "  --json              accepted: explain always prints its JSON document\n",
+	  "  --json              the library's explanation document instead of the page\n"
+	  LANG_OPT,
 	  "hotline explain 2026-11-0002 --as-of 2026-11-26T20:00:00+08:00 --db sqlite:hotline.db" },
 	{ "assess", "hotline assess --as-of INSTANT [--format json|csv] [--policy NAME|FILE] [--db URI]",
 	  "the monthly assessment: penalties, open deadlines, rates (JSON or CSV)",
@@ -1308,7 +1310,10 @@ static int cmd_explain(const args *a)
 	if (hotline_db_explain(&out, db, a->pos[0], as_of) != 0) {
 		rc = fail(hotline_db_errmsg(db));
 	} else {
-		puts(out);
+		if (a->json)
+			puts(out);
+		else
+			rc = explain_text_print(stdout, db, out, a->pos[0], zh(a));
 		if (says_provisional(out))
 			warn_provisional();
 		hotline_free(out);
