@@ -40,7 +40,7 @@ int hotline_deadline_filter_init(hotline_deadline_filter *f, unsigned int versio
 /* The reminder instant of a deadline, moved back into duty hours; HOTLINE_TIME_NONE when the rule has none. */
 static hotline_time remind_at(const hotline_db *db, const hotline__rule *r, const hotline__deadline *d)
 {
-	hotline_time t;
+	hotline_time t, moved;
 	if (r->remind_before_seconds)
 		t = d->due - r->remind_before_seconds;
 	else if (r->remind_permille && d->started_at != HOTLINE_TIME_NONE && d->due > d->started_at)
@@ -48,7 +48,11 @@ static hotline_time remind_at(const hotline_db *db, const hotline__rule *r, cons
 			(d->due - d->started_at) % 1000 * r->remind_permille / 1000;
 	else
 		return HOTLINE_TIME_NONE;
-	return hotline__calendar_last_duty_instant(db->cal, t);
+	/* the last duty-hour instant is a second before closing (duty hours are [08:30, 18:00)); a
+	 * reminder moved there is given at the start of that last minute, 17:59, not at 17:59:59
+	 * (zone offsets are whole minutes, so a UTC minute is a local one) */
+	moved = hotline__calendar_last_duty_instant(db->cal, t);
+	return moved == t ? t : moved - (moved % 60 + 60) % 60;
 }
 
 static const json_t *body_of(const hotline__event *ev, size_t n, int64_t seq)

@@ -114,9 +114,9 @@ static void test_reminders(void **state)
 	/* R14a: 1 h before 11:20 */
 	assert_non_null(r = find(a, "R14a"));
 	assert_string_equal(json_string_value(json_object_get(r, "remind_at")), "2026-11-02T10:20:00+08:00");
-	/* R14b: 4 h before 09:20 on the 3rd is 05:20, outside duty hours: back to the 2nd's last second on duty */
+	/* R14b: 4 h before 09:20 on the 3rd is 05:20, outside duty hours: back to the 2nd's last minute on duty */
 	assert_non_null(r = find(a, "R14b"));
-	assert_string_equal(json_string_value(json_object_get(r, "remind_at")), "2026-11-02T17:59:59+08:00");
+	assert_string_equal(json_string_value(json_object_get(r, "remind_at")), "2026-11-02T17:59:00+08:00");
 	assert_string_equal(json_string_value(json_object_get(r, "due")), "2026-11-03T09:20:00+08:00");
 	json_decref(a);
 	hotline_db_close(db);
