@@ -36,6 +36,7 @@
 #include <hotline.h>
 
 #include "explain_text.h"
+#include "labels.h"
 #include "report_html.h"
 
 #define ZONE_MIN 480
@@ -487,11 +488,47 @@ static json_t *parse_doc(const char *text)
 	return doc;
 }
 
-/* An instant in the database's zone; "" for none. */
+/* An instant in the database's zone as people read it in a table, "2026-11-05 11:05"; "" for none. */
 static void instant_text(char *buf, size_t size, hotline_time t, int zone)
 {
-	if (t == HOTLINE_TIME_NONE || hotline_time_format(buf, size, t, zone) != 0)
+	char iso[HOTLINE_TIME_TEXT_SIZE];
+	if (t == HOTLINE_TIME_NONE || hotline_time_format(iso, sizeof(iso), t, zone) != 0)
 		buf[0] = '\0';
+	else
+		label_local_time(buf, size, iso);
+}
+
+/* People's and properties' names beside their ids in tables: the directory's latest definitions. */
+static label_names g_names;
+
+static void names_load(hotline_db *db)
+{
+	char *dir = NULL;
+	label_names_free(&g_names);
+	label_names_load(&g_names, hotline_db_directory(&dir, db, HOTLINE_TIME_NONE) == 0 ? dir : NULL);
+	hotline_free(dir);
+}
+
+/* "王伟 (wangwei)" in a buffer the caller gives; "—" for none. */
+static const char *person_text(char *buf, size_t size, const char *id)
+{
+	label_person(buf, size, &g_names, id && *id ? id : NULL);
+	return buf;
+}
+
+static const char *property_text(char *buf, size_t size, const char *id)
+{
+	label_property(buf, size, &g_names, id && *id ? id : NULL);
+	return buf;
+}
+
+/* "1 case" / "2 cases"; Chinese has no plural: "共 2 件". */
+static void print_count(size_t n, int lang_zh, const char *zh_unit, const char *one, const char *many)
+{
+	if (lang_zh)
+		printf("共 %zu %s\n", n, zh_unit);
+	else
+		printf("%zu %s\n", n, n == 1 ? one : many);
 }
 
 /* A duration for people: "2d 3h 5m" / "2天3小时5分". */
@@ -743,6 +780,37 @@ static int cmd_replay(const args *a)
 }
 
 /* A case snapshot as a table of fields, ledger included. */
+/* A field of the case snapshot as people read it: words for enums, names beside ids, local times. */
+static void field_text(char *buf, size_t size, const char *key, const json_t *v, int lang_zh)
+{
+	static const char *const enums[] = { "state", "approval", "kind", "severity" };
+	static const char *const persons[] = { "call_taker", "order_taker" };
+	static const char *const times[] = { "exempt_from", "registered_at", "dispatched_at", "next_due", "requested_at",
+		"erased_at" };
+	size_t i;
+	for (i = 0; json_is_string(v) && i < sizeof(enums) / sizeof(enums[0]); i++)
+		if (strcmp(key, enums[i]) == 0) {
+			snprintf(buf, size, "%s", label_of(json_string_value(v), lang_zh));
+			return;
+		}
+	for (i = 0; json_is_string(v) && i < sizeof(persons) / sizeof(persons[0]); i++)
+		if (strcmp(key, persons[i]) == 0) {
+			person_text(buf, size, json_string_value(v));
+			return;
+		}
+	for (i = 0; json_is_string(v) && i < sizeof(times) / sizeof(times[0]); i++)
+		if (strcmp(key, times[i]) == 0) {
+			label_local_time(buf, size, json_string_value(v));
+			return;
+		}
+	if (json_is_string(v) && strcmp(key, "property") == 0)
+		property_text(buf, size, json_string_value(v));
+	else if (json_is_boolean(v) && lang_zh)
+		snprintf(buf, size, "%s", json_is_true(v) ? "是" : "否");
+	else
+		cell_text(buf, size, v);
+}
+
 static void print_case_fields(const char *json, int lang_zh)
 {
 	static const struct { const char *key, *zh, *en; } fields[] = {
@@ -770,7 +838,7 @@ static void print_case_fields(const char *json, int lang_zh)
 		json_t *v = json_object_get(doc, fields[i].key);
 		if (!v)
 			continue;
-		cell_text(buf, sizeof(buf), v);
+		field_text(buf, sizeof(buf), fields[i].key, v, lang_zh);
 		table_add(&t, L(fields[i].zh, fields[i].en), buf);
 	}
 	lg = json_object_get(doc, "ledger");
@@ -778,7 +846,7 @@ static void print_case_fields(const char *json, int lang_zh)
 		json_t *v = json_object_get(lg, ledger[i].key);
 		if (!v)
 			continue;
-		cell_text(buf, sizeof(buf), v);
+		field_text(buf, sizeof(buf), ledger[i].key, v, lang_zh);
 		table_add(&t, L(ledger[i].zh, ledger[i].en), buf);
 	}
 	table_print(&t);
@@ -801,8 +869,10 @@ static int cmd_show(const args *a)
 	} else {
 		if (a->json)
 			puts(hotline_case_json(c));
-		else
+		else {
+			names_load(db);
 			print_case_fields(hotline_case_json(c), zh(a));
+		}
 		hotline_case_free(c);
 	}
 	hotline_db_close(db);
@@ -832,12 +902,13 @@ static int case_matches(const hotline_case *c, const case_filter *f)
 	return 1;
 }
 
-static void case_row(table *t, const hotline_case *c, int zone)
+static void case_row(table *t, const hotline_case *c, int zone, int lang_zh)
 {
-	char reg[HOTLINE_TIME_TEXT_SIZE], due[HOTLINE_TIME_TEXT_SIZE];
+	char reg[HOTLINE_TIME_TEXT_SIZE], due[HOTLINE_TIME_TEXT_SIZE], prop[256];
 	instant_text(reg, sizeof(reg), hotline_case_registered_at(c), zone);
 	instant_text(due, sizeof(due), hotline_case_next_due(c), zone);
-	table_add(t, hotline_case_id(c), hotline_case_property(c), hotline_state_name(hotline_case_state(c)), reg, due);
+	table_add(t, hotline_case_id(c), property_text(prop, sizeof(prop), hotline_case_property(c)),
+		label_of(hotline_state_name(hotline_case_state(c)), lang_zh), reg, due);
 }
 
 static int db_zone(hotline_db *db)
@@ -879,6 +950,8 @@ static int cmd_cases(const args *a)
 	if ((rc = open_db(a, &db)) != 0)
 		return rc;
 	zone = db_zone(db);
+	if (!a->json)
+		names_load(db);
 	table_init(&t, 5);
 	table_add(&t, L("案件", "case"), L("楼盘", "property"), L("状态", "state"), L("登记时间", "registered at"),
 		L("下一期限", "next due"));
@@ -901,7 +974,7 @@ static int cmd_cases(const args *a)
 			if (a->json)
 				puts(hotline_case_json(c));
 			else
-				case_row(&t, c, zone);
+				case_row(&t, c, zone, lang_zh);
 		}
 		free(last);
 		last = n ? xstrdup(hotline_case_id(hotline_case_list_get(l, n - 1))) : NULL;
@@ -912,7 +985,7 @@ static int cmd_cases(const args *a)
 	free(last);
 	if (!a->json && rc == 0) {
 		table_print(&t);
-		printf(lang_zh ? "共 %zu 件\n" : "%zu cases\n", shown);
+		print_count(shown, lang_zh, "件", "case", "cases");
 	} else {
 		table_free(&t);
 	}
@@ -1011,6 +1084,8 @@ static int cmd_history(const args *a)
 	} else {
 		int zone = db_zone(db);
 		table t;
+		if (!a->json)
+			names_load(db);
 		table_init(&t, 6);
 		table_add(&t, "seq", L("版本", "version"), L("时间", "at"), L("命令", "command"), L("操作人", "actor"),
 			L("哈希", "hash"));
@@ -1021,14 +1096,15 @@ static int cmd_history(const args *a)
 					hotline_event_version(e), hotline_event_seq(e), hotline_event_hash(e),
 					hotline_event_prev_hash(e), hotline_event_json(e));
 			} else {
-				char seq[24], ver[24], at[HOTLINE_TIME_TEXT_SIZE], hash[13];
+				char seq[24], ver[24], at[HOTLINE_TIME_TEXT_SIZE], hash[13], who[256];
 				const char *actor = hotline_event_actor(e);
 				snprintf(seq, sizeof(seq), "%" PRId64, hotline_event_seq(e));
 				snprintf(ver, sizeof(ver), "%" PRId64, hotline_event_version(e));
 				instant_text(at, sizeof(at), hotline_event_at(e), zone);
 				snprintf(hash, sizeof(hash), "%s", hotline_event_hash(e));
-				table_add(&t, seq, ver, at[0] ? at : "—", hotline_command_name((int)hotline_event_command(e)),
-					actor && *actor ? actor : "—", hash);
+				table_add(&t, seq, ver, at[0] ? at : "—",
+					label_of(hotline_command_name((int)hotline_event_command(e)), lang_zh),
+					person_text(who, sizeof(who), actor), hash);
 			}
 		}
 		if (!a->json)
@@ -1372,6 +1448,7 @@ static int cmd_due(const args *a)
 		if (!doc) {
 			rc = 1;
 		} else {
+			names_load(db);
 			rows = json_object_get(doc, a->reminders ? "reminders" : "deadlines");
 			table_init(&t, a->reminders ? 8 : 7);
 			if (a->reminders)
@@ -1385,10 +1462,13 @@ static int cmd_due(const args *a)
 				json_t *r = json_array_get(rows, i);
 				char remind[64], due[64], kase[256], prop[256], rule[128], title[512], liable[512], late[64];
 				hotline_time d;
-				cell_text(remind, sizeof(remind), json_object_get(r, "remind_at"));
-				cell_text(due, sizeof(due), json_object_get(r, "due"));
+				label_local_time(remind, sizeof(remind), json_string_value(json_object_get(r, "remind_at")));
+				label_local_time(due, sizeof(due), json_string_value(json_object_get(r, "due")));
 				cell_text(kase, sizeof(kase), json_object_get(r, "case"));
-				cell_text(prop, sizeof(prop), json_object_get(r, "property"));
+				if (json_string_value(json_object_get(r, "property")))
+					property_text(prop, sizeof(prop), json_string_value(json_object_get(r, "property")));
+				else
+					prop[0] = '\0';
 				snprintf(rule, sizeof(rule), "%s (%" JSON_INTEGER_FORMAT ")",
 					json_string_value(json_object_get(r, "rule")) ? json_string_value(json_object_get(r, "rule")) : "",
 					json_integer_value(json_object_get(r, "article")));
@@ -1399,14 +1479,17 @@ static int cmd_due(const args *a)
 					liable[0] = '\0';
 					for (k = 0; k < json_array_size(who) && used + 1 < sizeof(liable); k++) {
 						const char *p = json_string_value(json_array_get(who, k));
+						char name[256];
 						if (p)
-							used += (size_t)snprintf(liable + used, sizeof(liable) - used, "%s%s", used ? ", " : "", p);
+							used += (size_t)snprintf(liable + used, sizeof(liable) - used, "%s%s", used ? ", " : "",
+								person_text(name, sizeof(name), p));
 					}
 					if (!liable[0])
 						snprintf(liable, sizeof(liable), "—");
 				}
 				late[0] = '\0';
-				if (json_is_true(json_object_get(r, "overdue")) && hotline_time_parse(&d, due) == 0 && now > d)
+				if (json_is_true(json_object_get(r, "overdue")) &&
+				    hotline_time_parse(&d, json_string_value(json_object_get(r, "due"))) == 0 && now > d)
 					duration_text(late, sizeof(late), now - d, lang_zh);
 				if (!kase[0])
 					snprintf(kase, sizeof(kase), "%s", L("(机构)", "(organisation)"));
@@ -1418,7 +1501,7 @@ static int cmd_due(const args *a)
 					table_add(&t, due, kase, prop, rule, title, liable, late);
 			}
 			table_print(&t);
-			printf(lang_zh ? "%zu 项\n" : "%zu %s\n", json_array_size(rows),
+			print_count(json_array_size(rows), lang_zh, "项", a->reminders ? "reminder" : "deadline",
 				a->reminders ? "reminders" : "deadlines");
 			json_decref(doc);
 		}
@@ -1461,11 +1544,13 @@ static int cmd_sweep(const args *a)
 	} else {
 		int zone = db_zone(db);
 		table t;
+		if (!a->json)
+			names_load(db);
 		table_init(&t, 4);
 		table_add(&t, L("期限", "due"), L("案件", "case"), L("楼盘", "property"), L("状态", "state"));
 		for (i = 0; i < hotline_case_list_count(l); i++) {
 			const hotline_case *c = hotline_case_list_get(l, i);
-			char due[HOTLINE_TIME_TEXT_SIZE + 24];
+			char due[HOTLINE_TIME_TEXT_SIZE + 24], prop[256];
 			if (a->json) {
 				puts(hotline_case_json(c));
 				provisional |= says_provisional(hotline_case_json(c));
@@ -1476,7 +1561,8 @@ static int cmd_sweep(const args *a)
 				strncat(due, L(" (暂定)", " (provisional)"), sizeof(due) - strlen(due) - 1);
 				provisional = 1;
 			}
-			table_add(&t, due, hotline_case_id(c), hotline_case_property(c), hotline_state_name(hotline_case_state(c)));
+			table_add(&t, due, hotline_case_id(c), property_text(prop, sizeof(prop), hotline_case_property(c)),
+				label_of(hotline_state_name(hotline_case_state(c)), lang_zh));
 		}
 		if (!a->json)
 			table_print(&t);
@@ -1499,6 +1585,8 @@ static void print_directory(const char *json, int lang_zh)
 	char c1[256], c2[256], c3[512], c4[512], c5[256];
 	if (!doc)
 		return;
+	label_names_free(&g_names);
+	label_names_load(&g_names, json);   /* the names in force at the directory's instant */
 	v = json_object_get(doc, "persons");
 	printf("%s (%zu)\n", L("人员", "persons"), json_array_size(v));
 	table_init(&t, 4);
@@ -1507,8 +1595,15 @@ static void print_directory(const char *json, int lang_zh)
 		json_t *p = json_array_get(v, i);
 		cell_text(c1, sizeof(c1), json_object_get(p, "id"));
 		cell_text(c2, sizeof(c2), json_object_get(p, "name"));
-		cell_text(c3, sizeof(c3), json_object_get(p, "roles"));
-		cell_text(c4, sizeof(c4), json_object_get(p, "from"));
+		{
+			json_t *roles = json_object_get(p, "roles");
+			size_t k, used = 0;
+			c3[0] = '\0';
+			for (k = 0; k < json_array_size(roles) && used + 1 < sizeof(c3); k++)
+				used += (size_t)snprintf(c3 + used, sizeof(c3) - used, "%s%s", k ? ", " : "",
+					label_of(json_string_value(json_array_get(roles, k)), lang_zh));
+		}
+		label_local_time(c4, sizeof(c4), json_string_value(json_object_get(p, "from")));
 		table_add(&t, c1, c2, c3[0] ? c3 : L("(已离任)", "(retired)"), c4[0] ? c4 : "—");
 	}
 	table_print(&t);
@@ -1522,10 +1617,21 @@ static void print_directory(const char *json, int lang_zh)
 		char c6[256];
 		cell_text(c1, sizeof(c1), json_object_get(p, "id"));
 		cell_text(c2, sizeof(c2), json_object_get(p, "name"));
-		cell_text(c3, sizeof(c3), json_object_get(p, "manager"));
-		cell_text(c4, sizeof(c4), json_object_get(p, "department_heads"));
-		cell_text(c5, sizeof(c5), json_object_get(p, "quality_supervisor"));
-		cell_text(c6, sizeof(c6), json_object_get(p, "from"));
+		person_text(c3, sizeof(c3), json_string_value(json_object_get(p, "manager")));
+		{
+			json_t *heads = json_object_get(p, "department_heads");
+			size_t k, used = 0;
+			char name[256];
+			c4[0] = '\0';
+			for (k = 0; k < json_array_size(heads) && used + 1 < sizeof(c4); k++)
+				used += (size_t)snprintf(c4 + used, sizeof(c4) - used, "%s%s", k ? ", " : "",
+					person_text(name, sizeof(name), json_string_value(json_array_get(heads, k))));
+		}
+		if (json_string_value(json_object_get(p, "quality_supervisor")))
+			person_text(c5, sizeof(c5), json_string_value(json_object_get(p, "quality_supervisor")));
+		else
+			c5[0] = '\0';
+		label_local_time(c6, sizeof(c6), json_string_value(json_object_get(p, "from")));
 		table_add(&t, c1, c2, c3, c4[0] ? c4 : "—", c5[0] ? c5 : "—", c6[0] ? c6 : "—");
 	}
 	table_print(&t);
@@ -1536,10 +1642,10 @@ static void print_directory(const char *json, int lang_zh)
 	for (i = 0; i < json_array_size(v); i++) {
 		json_t *p = json_array_get(v, i);
 		json_int_t fen = json_integer_value(json_object_get(p, "amount_fen"));
-		cell_text(c1, sizeof(c1), json_object_get(p, "person"));
+		person_text(c1, sizeof(c1), json_string_value(json_object_get(p, "person")));
 		cell_text(c2, sizeof(c2), json_object_get(p, "month"));
 		snprintf(c3, sizeof(c3), "%" JSON_INTEGER_FORMAT ".%02d", fen / 100, (int)(fen % 100 < 0 ? -(fen % 100) : fen % 100));
-		cell_text(c4, sizeof(c4), json_object_get(p, "from"));
+		label_local_time(c4, sizeof(c4), json_string_value(json_object_get(p, "from")));
 		table_add(&t, c1, c2, c3, c4[0] ? c4 : "—");
 	}
 	table_print(&t);
