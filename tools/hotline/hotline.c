@@ -567,8 +567,42 @@ static int says_provisional(const char *doc)
 	return doc && strstr(doc, "\"provisional\"") != NULL;
 }
 
+/*
+ * A date alone ("2026-11-27") is the start of that day in the database's
+ * zone: `--as-of 2026-11-27` assesses November, whose period ends then. It
+ * is read at +08:00 first and moved to the database's zone once it is open.
+ */
+static hotline_time *g_dates[16];
+static size_t g_ndates;
+
+static int date_only(const char *s)
+{
+	int i;
+	for (i = 0; i < 10; i++)
+		if (!s[i] || ((i == 4 || i == 7) ? s[i] != '-' : (s[i] < '0' || s[i] > '9')))
+			return 0;
+	return s[10] == '\0';
+}
+
+static void dates_to_zone(int zone)
+{
+	size_t i;
+	for (i = 0; i < g_ndates; i++)
+		*g_dates[i] += (hotline_time)(ZONE_MIN - zone) * 60;
+	g_ndates = 0;
+}
+
 static int parse_instant(const char *s, hotline_time *t)
 {
+	if (s && date_only(s)) {
+		char full[32];
+		snprintf(full, sizeof(full), "%sT00:00:00+08:00", s);
+		if (hotline_time_parse(t, full) == 0) {
+			if (g_ndates < sizeof(g_dates) / sizeof(g_dates[0]))
+				g_dates[g_ndates++] = t;
+			return 0;
+		}
+	}
 	if (hotline_time_parse(t, s) != 0) {
 		fprintf(stderr, "hotline: %s\n", hotline_last_error());
 		return -1;
@@ -597,6 +631,8 @@ static void wipe(void *p, size_t n)
 }
 
 /* Opens --db with the key when one is given; read-only unless `mode` says otherwise. */
+static int db_zone(hotline_db *db);
+
 static int open_db_mode(const args *a, hotline_db **db, int mode)
 {
 	hotline_db_options o = HOTLINE_DB_OPTIONS_INIT;
@@ -617,6 +653,8 @@ static int open_db_mode(const args *a, hotline_db **db, int mode)
 	}
 	if (hotline_db_open(db, a->db, &o) != 0)
 		rc = fail(hotline_last_error());
+	else
+		dates_to_zone(db_zone(*db));
 	wipe(key, sizeof(key));
 	return rc;
 }
