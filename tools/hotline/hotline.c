@@ -55,7 +55,7 @@ typedef struct command_help {
 
 static const command_help COMMANDS[] = {
 	{ "replay", "hotline replay [--db URI] [--policy NAME|FILE] [--as-of INSTANT] [--expect FILE [--json]] "
-	  "[--holidays FILE] FILE...",
+	  "[--strict] [--holidays FILE] FILE...",
 	  "apply scenario files (JSON Lines) and print the replay document",
 	  "  --db URI            store into this database (default: memory:, a dry run; HOTLINE_DB is not used)\n"
 	  POLICY_OPT
@@ -63,6 +63,7 @@ static const command_help COMMANDS[] = {
 	  "  --expect FILE       compare the document with the expectations in FILE: print each\n"
 	  "                      difference and exit 1 on any; print nothing when all match\n"
 	  "  --json              with --expect: print the document too\n"
+	  "  --strict            exit 1 when any line was refused\n"
 	  "  --holidays FILE     first record the years of this holiday file (cn-holidays JSON, or .ics)\n"
 	  KEY_OPT
 	  "  --unencrypted       create the database keeping personal data in clear, on purpose\n",
@@ -245,7 +246,7 @@ typedef struct args {
 	const char *lang, *property, *state, *registered_from, *registered_to;
 	const char *from, *to, *hours, *person, *expect;
 	const char *file, *holidays, *actor, *at;            /* the calendar */
-	int json, print_public_key, unencrypted, overdue, org, reminders, help, builtin;
+	int json, print_public_key, unencrypted, overdue, org, reminders, help, builtin, strict;
 	const char **pos;
 	int npos;
 } args;
@@ -271,7 +272,7 @@ static int parse_args(int argc, char **argv, args *a)
 	static const struct { const char *name; size_t off; } flags[] = {
 		{ "--json", offsetof(args, json) }, { "--print-public-key", offsetof(args, print_public_key) },
 		{ "--unencrypted", offsetof(args, unencrypted) }, { "--overdue", offsetof(args, overdue) },
-		{ "--org", offsetof(args, org) }, { "--reminders", offsetof(args, reminders) },
+		{ "--org", offsetof(args, org) }, { "--strict", offsetof(args, strict) }, { "--reminders", offsetof(args, reminders) },
 		{ "--help", offsetof(args, help) }, { "-h", offsetof(args, help) },
 		{ "--builtin", offsetof(args, builtin) },
 	};
@@ -698,23 +699,69 @@ static char *read_file_text(const char *path)
 }
 
 /* A script that only checks the exit status still hears that lines were refused. */
-static void warn_refused(const char *document)
+/* The commands in the scenario files: their non-blank lines (an unreadable file counts none). */
+static size_t count_lines(const char *const *files, int n)
+{
+	size_t count = 0;
+	int i, c, blank;
+	for (i = 0; i < n; i++) {
+		FILE *f = fopen(files[i], "rb");
+		if (!f)
+			continue;
+		for (blank = 1; (c = getc(f)) != EOF;) {
+			if (c == '\n') {
+				count += !blank;
+				blank = 1;
+			} else if (c != ' ' && c != '\t' && c != '\r')
+				blank = 0;
+		}
+		count += !blank;
+		fclose(f);
+	}
+	return count;
+}
+
+/*
+ * Says on stderr how many lines were refused and why, "12 of 40 lines
+ * refused: forbidden ×10, not_found ×2"; returns how many.
+ */
+static size_t warn_refused(const char *document, size_t lines)
 {
 	const char *p = strstr(document, "\"refused\":");
-	json_t *doc;
-	size_t n;
+	json_t *doc, *codes, *r;
+	size_t n, i, used = 0;
+	char summary[512];
 	if (!p)
-		return;
+		return 0;
 	/* the usual answer, an empty list, without parsing the whole document */
 	for (p += strlen("\"refused\":"); *p == ' ' || *p == '\n' || *p == '['; p++)
 		;
 	if (*p == ']')
-		return;
+		return 0;
 	doc = json_loads(document, 0, NULL);
 	n = json_array_size(json_object_get(doc, "refused"));
+	/* the codes in the order they first appear, each with its count */
+	codes = json_object();
+	json_array_foreach(json_object_get(doc, "refused"), i, r) {
+		const char *code = json_string_value(json_object_get(r, "code"));
+		json_t *k = json_object_get(codes, code ? code : "?");
+		json_object_set_new(codes, code ? code : "?", json_integer(k ? json_integer_value(k) + 1 : 1));
+	}
+	summary[0] = '\0';
+	{
+		const char *code;
+		json_t *k;
+		json_object_foreach(codes, code, k)
+			if (used + 1 < sizeof(summary))
+				used += (size_t)snprintf(summary + used, sizeof(summary) - used, "%s%s ×%" JSON_INTEGER_FORMAT,
+					used ? ", " : "", code, json_integer_value(k));
+	}
 	if (n)
-		fprintf(stderr, "hotline: %zu line%s refused (listed under \"refused\")\n", n, n == 1 ? "" : "s");
+		fprintf(stderr, "hotline: %zu of %zu line%s refused: %s (listed under \"refused\")\n", n, lines < n ? n : lines,
+			(lines < n ? n : lines) == 1 ? "" : "s", summary);
+	json_decref(codes);
 	json_decref(doc);
+	return n;
 }
 
 static int holiday_lines(const args *a, const char *path, char **text);
@@ -759,6 +806,8 @@ static int cmd_replay(const args *a)
 	unsigned char key[HOTLINE_KEY_BYTES];
 	char id[65];
 	int k, rc;
+	size_t refused = 0;
+	json_t *doc_refused = NULL;
 	if (a->npos == 0) {
 		usage(stderr);
 		return 2;
@@ -796,7 +845,10 @@ static int cmd_replay(const args *a)
 	if (!expected || a->json)
 		puts(out);
 	if (!expected)
-		warn_refused(out);
+		refused = warn_refused(out, count_lines(a->pos, a->npos));
+	else if (a->strict)
+		refused = json_array_size(json_object_get(doc_refused = json_loads(out, 0, NULL), "refused"));
+	json_decref(doc_refused);
 	if (says_provisional(out))
 		warn_provisional();
 	if (expected) {
@@ -813,6 +865,9 @@ static int cmd_replay(const args *a)
 		}
 		free(expected);
 	}
+	/* --strict: a script that must not go on after any refusal */
+	if (rc == 0 && a->strict && refused)
+		rc = 1;
 	hotline_free(out);
 	return rc;
 }
