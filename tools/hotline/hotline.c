@@ -37,6 +37,7 @@
 
 #include "explain_text.h"
 #include "labels.h"
+#include "messages.h"
 #include "report_html.h"
 
 #define ZONE_MIN 480
@@ -232,7 +233,7 @@ static void usage(FILE *f)
 {
 	const command_help *c = find_command(g_cmd);
 	if (c)
-		fprintf(f, "usage: %s\n(hotline %s --help: its options and an example)\n", c->synopsis, c->name);
+		fprintf(f, T("usage: %s\n(hotline %s --help: its options and an example)\n"), c->synopsis, c->name);
 	else
 		overview(f);
 }
@@ -292,7 +293,7 @@ static int parse_args(int argc, char **argv, args *a)
 		for (k = 0; !done && k < sizeof(valued) / sizeof(valued[0]); k++)
 			if (strcmp(argv[i], valued[k].name) == 0) {
 				if (i + 1 >= argc) {
-					fprintf(stderr, "hotline: %s needs a value\n", argv[i]);
+					fprintf(stderr, T("hotline: %s needs a value\n"), argv[i]);
 					return -1;
 				}
 				*(const char **)(void *)((char *)a + valued[k].off) = argv[++i];
@@ -301,7 +302,7 @@ static int parse_args(int argc, char **argv, args *a)
 		if (done)
 			continue;
 		if (strncmp(argv[i], "--", 2) == 0 && argv[i][2]) {
-			fprintf(stderr, "hotline: unknown option %s\n", argv[i]);
+			fprintf(stderr, T("hotline: unknown option %s\n"), argv[i]);
 			return -1;
 		}
 		a->pos[a->npos++] = argv[i];
@@ -313,7 +314,7 @@ static int parse_args(int argc, char **argv, args *a)
 			a->db = env;
 	}
 	if (a->lang && strcmp(a->lang, "zh") != 0 && strcmp(a->lang, "en") != 0) {
-		fputs("hotline: --lang is zh or en\n", stderr);
+		fputs(T("hotline: --lang is zh or en\n"), stderr);
 		return -1;
 	}
 	return 0;
@@ -553,14 +554,26 @@ static int fail(const char *what)
 	return 1;
 }
 
+/* A refusal or failure of the library, its code's words first: "hotline: 未找到：no case 'C9'". */
+static int fail_db(hotline_db *db)
+{
+	const char *code = hotline_error_name(hotline_db_errcode(db));
+	const char *words = code ? T(code) : NULL;
+	if (words && words != code && strcmp(words, code) != 0)
+		fprintf(stderr, T("hotline: %s: %s\n"), words, hotline_db_errmsg(db));
+	else
+		fprintf(stderr, "hotline: %s\n", hotline_db_errmsg(db));
+	return 1;
+}
+
 /*
  * A document that counted a day of a year the database has no holiday data
  * for marks it "provisional" (DESIGN §6.7): say so where people look.
  */
 static void warn_provisional(void)
 {
-	fputs("hotline: warning: some deadlines are provisional: they count days of a year the database has no "
-		"holiday data for as Monday-Friday working days; adopt that year's calendar (hotline calendar adopt)\n", stderr);
+	fputs(T("hotline: warning: some deadlines are provisional: they count days of a year the database has no "
+		"holiday data for as Monday-Friday working days; adopt that year's calendar (hotline calendar adopt)\n"), stderr);
 }
 
 static int says_provisional(const char *doc)
@@ -641,7 +654,7 @@ static int open_db_mode(const args *a, hotline_db **db, int mode)
 	char id[65];
 	int k, rc = 0;
 	if (!a->db) {
-		fputs("hotline: --db URI is required\n", stderr);
+		fputs(T("hotline: --db URI is required\n"), stderr);
 		return 2;
 	}
 	if ((k = read_kek(a, key, id)) < 0)
@@ -673,7 +686,7 @@ static char *read_file_text(const char *path)
 	char *buf = NULL;
 	size_t n = 0, cap = 0;
 	if (!f) {
-		fprintf(stderr, "hotline: cannot read %s\n", path);
+		fprintf(stderr, T("hotline: cannot read %s\n"), path);
 		return NULL;
 	}
 	for (;;) {
@@ -958,7 +971,7 @@ static int cmd_show(const args *a)
 	if ((rc = open_db(a, &db)) != 0)
 		return rc;
 	if (hotline_db_case(&c, db, a->pos[0]) != 0) {
-		rc = fail(hotline_db_errmsg(db));
+		rc = fail_db(db);
 	} else {
 		if (a->json)
 			puts(hotline_case_json(c));
@@ -1029,7 +1042,7 @@ static int cmd_cases(const args *a)
 	}
 	f.property = a->property;
 	if (a->state && hotline_state_from_name(&f.state, a->state) != 0) {
-		fprintf(stderr, "hotline: no state '%s'\n", a->state);
+		fprintf(stderr, T("hotline: no state '%s'\n"), a->state);
 		return 2;
 	}
 	if ((a->registered_from && parse_instant(a->registered_from, &f.registered_from) != 0) ||
@@ -1055,7 +1068,7 @@ static int cmd_cases(const args *a)
 		int got = a->phone ? hotline_db_cases_by_phone(&l, db, a->phone) : hotline_db_cases_after(&l, db, &q, last);
 		size_t n;
 		if (got != 0) {
-			rc = fail(hotline_db_errmsg(db));
+			rc = fail_db(db);
 			break;
 		}
 		n = hotline_case_list_count(l);
@@ -1095,7 +1108,7 @@ static int cmd_encryption(const args *a)
 	if ((rc = open_db(a, &db)) != 0)
 		return rc;
 	if (hotline_db_encryption(&out, db) != 0) {
-		rc = fail(hotline_db_errmsg(db));
+		rc = fail_db(db);
 	} else {
 		const char *m = strstr(out, "\"mode\":\"");
 		const char *ev = strstr(out, "\"clear_events\":");
@@ -1128,7 +1141,7 @@ static int cmd_encrypt(const args *a)
 	if ((rc = open_db_mode(a, &db, HOTLINE_OPEN_READ_WRITE)) != 0)
 		return rc;
 	if (hotline_db_encrypt_existing(db, &n) != 0)
-		rc = fail(hotline_db_errmsg(db));
+		rc = fail_db(db);
 	else
 		printf("encrypted the personal data of %zu cases\n", n);
 	hotline_db_close(db);
@@ -1152,7 +1165,7 @@ static int cmd_rotate_key(const args *a)
 		return rc;
 	}
 	if (hotline_db_rotate_key(db, key, id) != 0)
-		rc = fail(hotline_db_errmsg(db));
+		rc = fail_db(db);
 	else
 		printf("every data key is now wrapped by key '%s'\n", id);
 	wipe(key, sizeof(key));
@@ -1173,7 +1186,7 @@ static int cmd_history(const args *a)
 	if ((rc = open_db(a, &db)) != 0)
 		return rc;
 	if (hotline_db_history(&l, db, a->org ? "" : a->pos[0]) != 0) {
-		rc = fail(hotline_db_errmsg(db));
+		rc = fail_db(db);
 	} else {
 		int zone = db_zone(db);
 		table t;
@@ -1217,7 +1230,7 @@ static char *read_small_file(const char *path, size_t *len)
 	char *buf, *p;
 	size_t n;
 	if (!f) {
-		fprintf(stderr, "hotline: cannot read %s\n", path);
+		fprintf(stderr, T("hotline: cannot read %s\n"), path);
 		return NULL;
 	}
 	buf = calloc(1, 4097);
@@ -1308,7 +1321,7 @@ static int cmd_verify(const args *a)
 		if (out)
 			puts(out);
 		else
-			rc = fail(hotline_db_errmsg(db));
+			rc = fail_db(db);
 		if (vrc)
 			rc = 1;
 		hotline_free(out);
@@ -1383,7 +1396,7 @@ static int cmd_checkpoint(const args *a)
 		o.secret_key_len = key_len;
 	}
 	if (hotline_db_checkpoint(&out, db, &o) != 0) {
-		rc = fail(hotline_db_errmsg(db));
+		rc = fail_db(db);
 	} else {
 		puts(out);
 		hotline_free(out);
@@ -1455,7 +1468,7 @@ static int cmd_assess(const args *a)
 		return rc;
 	/* streamed: a month of any size goes out without being held in memory */
 	if (hotline_db_assess_write(db, as_of, fmt, write_watching, &w) != 0 || fflush(stdout) != 0)
-		rc = fail(hotline_db_errmsg(db));
+		rc = fail_db(db);
 	else if (w.seen)
 		warn_provisional();
 	hotline_db_close(db);
@@ -1477,7 +1490,7 @@ static int cmd_explain(const args *a)
 	if ((rc = open_db(a, &db)) != 0)
 		return rc;
 	if (hotline_db_explain(&out, db, a->pos[0], as_of) != 0) {
-		rc = fail(hotline_db_errmsg(db));
+		rc = fail_db(db);
 	} else {
 		if (a->json)
 			puts(out);
@@ -1518,7 +1531,7 @@ static int cmd_due(const args *a)
 			char *end;
 			h = strtod(a->hours, &end);
 			if (*end || !(h > 0) || h > 24 * 366 * 10) {
-				fputs("hotline: --hours needs a positive number\n", stderr);
+				fputs(T("hotline: --hours needs a positive number\n"), stderr);
 				return 2;
 			}
 		}
@@ -1531,7 +1544,7 @@ static int cmd_due(const args *a)
 		return rc;
 	if ((a->reminders ? hotline_db_reminders(&out, db, from, to, &filter)
 			  : hotline_db_deadlines(&out, db, from, to, &filter)) != 0) {
-		rc = fail(hotline_db_errmsg(db));
+		rc = fail_db(db);
 	} else if (a->json) {
 		puts(out);
 	} else {
@@ -1625,7 +1638,7 @@ static int cmd_sweep(const args *a)
 		char *end;
 		long long v = strtoll(a->limit, &end, 10);
 		if (*end || v < 0) {
-			fputs("hotline: --limit needs a non-negative integer\n", stderr);
+			fputs(T("hotline: --limit needs a non-negative integer\n"), stderr);
 			return 2;
 		}
 		limit = (size_t)v;
@@ -1633,7 +1646,7 @@ static int cmd_sweep(const args *a)
 	if ((rc = open_db(a, &db)) != 0)
 		return rc;
 	if (hotline_db_sweep(&l, db, before, limit) != 0) {
-		rc = fail(hotline_db_errmsg(db));
+		rc = fail_db(db);
 	} else {
 		int zone = db_zone(db);
 		table t;
@@ -1761,7 +1774,7 @@ static int cmd_directory(const args *a)
 	if ((rc = open_db(a, &db)) != 0)
 		return rc;
 	if (hotline_db_directory(&out, db, as_of) != 0) {
-		rc = fail(hotline_db_errmsg(db));
+		rc = fail_db(db);
 	} else {
 		if (a->json)
 			puts(out);
@@ -1865,8 +1878,8 @@ static void warn_calendar_end(hotline_db *db)
 	if (calendar_end(db, &last, &days) != 0 || days > 60)
 		return;
 	if (days >= 0)
-		fprintf(stderr, "hotline: warning: the holiday data ends with %d (%ld days from now): adopt %d's calendar "
-			"when it is published (hotline calendar adopt %d --file FILE)\n", last, days, last + 1, last + 1);
+		fprintf(stderr, T("hotline: warning: the holiday data ends with %d (%ld days from now): adopt %d's calendar "
+			"when it is published (hotline calendar adopt %d --file FILE)\n"), last, days, last + 1, last + 1);
 	else
 		fprintf(stderr, "hotline: warning: the holiday data ended with %d: working-day deadlines after it are "
 			"provisional until %d's calendar is adopted (hotline calendar adopt %d --file FILE)\n", last, last + 1,
@@ -1930,7 +1943,7 @@ static int calendar_adopt(const args *a)
 		return rc;
 	}
 	if (hotline_db_exec_json(db, cmd, &seq) != 0)
-		rc = fail(hotline_db_errmsg(db));
+		rc = fail_db(db);
 	else
 		printf("%s %ld (seq %" PRId64 ")\n", zh(a) ? "已录入" : "recorded", year, seq);
 	free(cmd);
@@ -1953,7 +1966,7 @@ static int cmd_calendar(const args *a)
 	if ((rc = open_db(a, &db)) != 0)
 		return rc;
 	if (hotline_db_calendar(&out, db) != 0) {
-		rc = fail(hotline_db_errmsg(db));
+		rc = fail_db(db);
 	} else if (a->json) {
 		puts(out);
 	} else {
@@ -2013,7 +2026,7 @@ static int cmd_policy(const args *a)
 	if ((rc = open_db(a, &db)) != 0)
 		return rc;
 	if (hotline_db_policy_json(&out, db) != 0) {
-		rc = fail(hotline_db_errmsg(db));
+		rc = fail_db(db);
 	} else if (a->json) {
 		puts(out);
 	} else {
@@ -2085,6 +2098,8 @@ int main(int argc, char **argv)
 	args a;
 	size_t i;
 	int rc = 2, k;
+	memset(&a, 0, sizeof(a));
+	messages_init(zh(&a));   /* the locale's language; --lang, once read, decides */
 	if (argc < 2) {
 		overview(stderr);
 		return 2;
@@ -2101,7 +2116,7 @@ int main(int argc, char **argv)
 	if (strcmp(argv[1], "help") == 0) {
 		const command_help *c = find_command(argv[2]);
 		if (!c || argc > 3) {
-			fprintf(stderr, "hotline: no command '%s'\n", argv[2]);
+			fprintf(stderr, T("hotline: no command '%s'\n"), argv[2]);
 			overview(stderr);
 			return 2;
 		}
@@ -2110,7 +2125,7 @@ int main(int argc, char **argv)
 	}
 	g_cmd = argv[1];
 	if (!find_command(argv[1])) {
-		fprintf(stderr, "hotline: unknown command '%s'\n", argv[1]);
+		fprintf(stderr, T("hotline: unknown command '%s'\n"), argv[1]);
 		g_cmd = NULL;
 		overview(stderr);
 		return 2;
@@ -2128,6 +2143,8 @@ int main(int argc, char **argv)
 		usage(stderr);
 		return 2;
 	}
+	if (a.lang)
+		messages_init(zh(&a));
 	for (i = 0; i < sizeof(run) / sizeof(run[0]); i++)
 		if (strcmp(argv[1], run[i].name) == 0)
 			rc = run[i].run(&a);
