@@ -279,6 +279,11 @@ execute_process(COMMAND ${CLI} assess --db ${D} --as-of 2026-11-27T00:00:00+08:0
 if(NOT rc1 EQUAL 0 OR NOT rc2 EQUAL 0 OR NOT a1 STREQUAL a2)
 	message(FATAL_ERROR "assess --as-of 2026-11-27 must be the start of the 27th: rc=${rc1} ${a1}")
 endif()
+execute_process(COMMAND ${CLI} report --db ${D} --as-of 2026-11-27 -o - OUTPUT_VARIABLE r1 RESULT_VARIABLE rc1 ERROR_QUIET)
+execute_process(COMMAND ${CLI} report --db ${D} --as-of 2026-11-27T00:00:00+08:00 -o - OUTPUT_VARIABLE r2 RESULT_VARIABLE rc2 ERROR_QUIET)
+if(NOT rc1 EQUAL 0 OR NOT r1 STREQUAL r2)
+	message(FATAL_ERROR "report --as-of 2026-11-27 must be the start of the 27th: rc=${rc1}")
+endif()
 execute_process(COMMAND ${CLI} due --db ${D} --as-of 2026-11-27 --from 2026-11-01 --to 2026-11-27 --json
 	OUTPUT_VARIABLE o RESULT_VARIABLE rc)
 string(JSON asof ERROR_VARIABLE jerr GET "${o}" as_of)

@@ -1004,7 +1004,8 @@ int report_html_main(int argc, char **argv)
 	hotline_db_options o = HOTLINE_DB_OPTIONS_INIT;
 	hotline_db *db = NULL;
 	hotline_time as_of;
-	char *assessment = NULL, *directory = NULL, *html = NULL, *case_props = NULL, err[256];
+	char *assessment = NULL, *directory = NULL, *html = NULL, *case_props = NULL, err[256], when[64];
+	int date_only;
 	int i, rc = 1;
 
 	for (i = 2; i < argc; i++) {
@@ -1040,7 +1041,11 @@ int report_html_main(int argc, char **argv)
 		fputs("hotline: --lang is zh or en\n", stderr);
 		return 2;
 	}
-	if (hotline_time_parse(&as_of, as_of_text) != 0) {
+	/* a date alone is the start of that day in the database's zone, as for the other subcommands */
+	date_only = strlen(as_of_text) == 10 && strspn(as_of_text, "0123456789") == 4 && as_of_text[4] == '-' &&
+		strspn(as_of_text + 5, "0123456789") == 2 && as_of_text[7] == '-' && strspn(as_of_text + 8, "0123456789") == 2;
+	snprintf(when, sizeof(when), date_only ? "%sT00:00:00+00:00" : "%s", as_of_text);
+	if (hotline_time_parse(&as_of, when) != 0) {
 		fprintf(stderr, "hotline: %s\n", hotline_last_error());
 		return 2;
 	}
@@ -1050,6 +1055,12 @@ int report_html_main(int argc, char **argv)
 	if (hotline_db_open(&db, db_uri, &o) != 0) {
 		fprintf(stderr, "hotline: %s\n", hotline_last_error());
 		return 1;
+	}
+	if (date_only) {
+		int zone = 480;
+		if (hotline_db_zone_offset(db, &zone) != 0)
+			zone = 480;
+		as_of -= (hotline_time)zone * 60;
 	}
 	if (hotline_db_assess(&assessment, db, as_of, HOTLINE_FORMAT_JSON) != 0
 	    || hotline_db_directory(&directory, db, as_of) != 0) {
