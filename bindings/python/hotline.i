@@ -729,13 +729,16 @@ struct hl_db {};
 			hl_db_fail($self, rc);
 		return out;
 	}
-	/* Open deadlines (or, with reminders, the reminders) in [from, to) as JSON text; person/property may be NULL. */
-	char *deadlines(long long from, long long to, const char *person, const char *property, bool reminders) {
+	/* Open deadlines (or, with reminders, the reminders) in [from, to) as JSON text; person/property may be NULL;
+	 * as_of: what overdue is judged against (TIME_NONE: the clock). */
+	char *deadlines(long long from, long long to, const char *person, const char *property, bool reminders,
+		long long as_of) {
 		hotline_deadline_filter f = HOTLINE_DEADLINE_FILTER_INIT;
 		char *out = NULL;
 		int rc;
 		f.person = person;
 		f.property = property;
+		f.as_of = as_of;
 		if (hl_live($self) && (rc = (reminders ? hotline_db_reminders : hotline_db_deadlines)(&out, $self->db, from, to, &f)) != 0)
 			hl_db_fail($self, rc);
 		return out;

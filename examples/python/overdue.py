@@ -26,7 +26,7 @@ def main():
     a = ap.parse_args()
     with hotline.open(a.db) as db:
         now = a.now or dt.datetime.now(db.zone).replace(microsecond=0)
-        overdue = list(db.deadlines(now - dt.timedelta(days=a.days), now))
+        overdue = [d for d in db.deadlines(now - dt.timedelta(days=a.days), now, as_of=now) if d.overdue]
         for d in overdue:
             print("%s  %-14s %-4s %-5s Art. %-2d overdue %-16s -> %s" % (
                 d.due.strftime("%Y-%m-%d %H:%M"), d.case or "(organisation)", d.property or "", d.rule, d.article,

@@ -53,11 +53,18 @@ typedef struct hotline_deadline_filter {
 	unsigned int version;   /**< HOTLINE_DEADLINE_FILTER_VERSION */
 	const char *person;     /**< only deadlines this person would be charged for; NULL: anyone */
 	const char *property;   /**< only deadlines of this property's cases; NULL: any (organisation deadlines have none) */
+	/* ---- version 2 ---- */
+	/**
+	 * "Now": a row is overdue when its due instant is before it (the tool passes the clock or
+	 * --as-of). HOTLINE_TIME_NONE: the log as it stands, the later of `from` and the latest
+	 * event of the row's case (or of the organisation); the library never reads the clock.
+	 */
+	hotline_time as_of;
 } hotline_deadline_filter;
 /** The version of hotline_deadline_filter these headers declare. */
-#define HOTLINE_DEADLINE_FILTER_VERSION 1
-/** Initialiser of hotline_deadline_filter: no filter. */
-#define HOTLINE_DEADLINE_FILTER_INIT { HOTLINE_DEADLINE_FILTER_VERSION, NULL, NULL }
+#define HOTLINE_DEADLINE_FILTER_VERSION 2
+/** Initialiser of hotline_deadline_filter: no filter, overdue judged as the log stands. */
+#define HOTLINE_DEADLINE_FILTER_INIT { HOTLINE_DEADLINE_FILTER_VERSION, NULL, NULL, HOTLINE_TIME_NONE }
 /** Initialise a filter (for bindings, which cannot use the macro). */
 HOTLINE_EXTERN(int) hotline_deadline_filter_init(hotline_deadline_filter *filter, unsigned int version);
 
@@ -65,10 +72,13 @@ HOTLINE_EXTERN(int) hotline_deadline_filter_init(hotline_deadline_filter *filter
  * Every open deadline due in [from, to), as the log stands (every event, also
  * those after `from`): for
  * each, the case (null: the organisation), property, rule, article, title,
- * start and due instants, whether it is already overdue, and "liable": the
+ * start and due instants, whether it is already overdue (its due instant is
+ * before the filter's as_of; without one — also a NULL or version 1 filter —
+ * before the log as it stands: see hotline_deadline_filter.as_of), and "liable": the
  * person(s) who would be charged if it were missed, from the policy and the
  * directory as of the due instant (null for a role nobody holds). Ordered
- * by due, then case, then rule. JSON {"from","to","deadlines":[...]};
+ * by due, then case, then rule. JSON {"from","to","as_of","deadlines":[...]}
+ * ("as_of": the instant overdue was judged against, null without one);
  * free *out with hotline_free(). Keys: share/doc/hotline/documents.md.
  */
 HOTLINE_EXTERN(int) hotline_db_deadlines(char **out, hotline_db *db, hotline_time from, hotline_time to,

@@ -9,6 +9,7 @@
 #include "core/db.h"
 #include "core/deadlines.h"
 #include "core/eventlog.h"
+#include "core/limits.h"
 #include "hotline/assess.h"
 #include "rules/eval.h"
 #include "util/json.h"
@@ -17,6 +18,7 @@
 typedef struct window {
 	hotline_db *db;
 	hotline_time from, to;
+	hotline_time now;                 /* what "overdue" is judged against; NONE: the log as each stream stands */
 	int reminders;                    /* list reminder instants instead of dues */
 	const hotline_deadline_filter *filter;
 	json_t *rows;
@@ -31,12 +33,14 @@ int hotline_deadline_filter_init(hotline_deadline_filter *f, unsigned int versio
 		return hotline__last_error_set(HOTLINE_EINVALID, "unsupported hotline_deadline_filter version %u", version);
 	memset(f, 0, sizeof(*f));
 	f->version = version;
+	if (version >= 2)
+		f->as_of = HOTLINE_TIME_NONE;
 	return 0;
 }
 
 hotline_time hotline__remind_at(const hotline_db *db, const hotline__rule *r, const hotline__deadline *d)
 {
-	hotline_time t;
+	hotline_time t, moved;
 	if (r->remind_before_seconds)
 		t = d->due - r->remind_before_seconds;
 	else if (r->remind_permille && d->started_at != HOTLINE_TIME_NONE && d->due > d->started_at)
@@ -44,7 +48,11 @@ hotline_time hotline__remind_at(const hotline_db *db, const hotline__rule *r, co
 			(d->due - d->started_at) % 1000 * r->remind_permille / 1000;
 	else
 		return HOTLINE_TIME_NONE;
-	return hotline__calendar_last_duty_instant(db->cal, t);
+	/* the last duty-hour instant is a second before closing (duty hours are [08:30, 18:00)); a
+	 * reminder moved there is given at the start of that last minute, 17:59, not at 17:59:59
+	 * (zone offsets are whole minutes, so a UTC minute is a local one) */
+	moved = hotline__calendar_last_duty_instant(db->cal, t);
+	return moved == t ? t : moved - (moved % 60 + 60) % 60;
 }
 
 static const json_t *body_of(const hotline__event *ev, size_t n, int64_t seq)
@@ -76,8 +84,10 @@ static int names(const json_t *liable, const char *person)
 
 /* Adds the open deadlines of one stream's evaluation that fall in the window. */
 static int collect(window *w, const hotline__eval *ev, const hotline__event *events, size_t n,
-	const char *property, const char *call_taker)
+	const char *property, const char *call_taker, hotline_time evaluated_at)
 {
+	/* the library never reads the clock: without the caller's "now", the instant the stream was evaluated at */
+	hotline_time now = w->now != HOTLINE_TIME_NONE ? w->now : evaluated_at;
 	size_t i;
 	for (i = 0; i < ev->n_dl; i++) {
 		const hotline__deadline *d = &ev->dl[i];
@@ -110,7 +120,7 @@ static int collect(window *w, const hotline__eval *ev, const hotline__event *eve
 			"property", property ? json_string(property) : json_null(),
 			"rule", d->rule, "article", d->article, "title", "zh", r->title_zh ? r->title_zh : "",
 			"en", r->title_en ? r->title_en : "", "started_at", instant(w->db, d->started_at),
-			"due", instant(w->db, d->due), "overdue", d->due < w->from, "liable", liable);
+			"due", instant(w->db, d->due), "overdue", d->due < now, "liable", liable);
 		if (row && w->reminders)
 			json_object_set_new(row, "remind_at", instant(w->db, key));
 		if (row && d->provisional)
@@ -149,7 +159,7 @@ static int case_cb(const hotline_storage_case *sc, void *payload)
 	rc = hotline__eval_case(w->db->policy, w->db->cal, &w->db->dir, v.ev, v.n, as_of(w, &v), &ev, &err);
 	if (rc)
 		hotline__db_fail_err(w->db, &err);
-	else if ((rc = collect(w, &ev, v.ev, v.n, f.property, f.call_taker)) != 0)
+	else if ((rc = collect(w, &ev, v.ev, v.n, f.property, f.call_taker, as_of(w, &v))) != 0)
 		hotline__db_fail(w->db, rc, "out of memory");
 	hotline__eval_free(&ev);
 	hotline__event_vec_free(&v);
@@ -186,7 +196,7 @@ static int org_deadlines(window *w)
 	rc = hotline__eval_org(w->db->policy, w->db->cal, &w->db->dir, v.ev, v.n, first, as_of(w, &v), &ev, &err);
 	if (rc)
 		hotline__db_fail_err(w->db, &err);
-	else if ((rc = collect(w, &ev, v.ev, v.n, NULL, NULL)) != 0)
+	else if ((rc = collect(w, &ev, v.ev, v.n, NULL, NULL, as_of(w, &v))) != 0)
 		hotline__db_fail(w->db, rc, "out of memory");
 	hotline__eval_free(&ev);
 	hotline__event_vec_free(&v);
@@ -229,12 +239,16 @@ static int list(char **out, hotline_db *db, hotline_time from, hotline_time to, 
 		return hotline__db_fail(db, HOTLINE_EINVALID, "a window needs two instants, from before to");
 	if (f && (f->version == 0 || f->version > HOTLINE_DEADLINE_FILTER_VERSION))
 		return hotline__db_fail(db, HOTLINE_EINVALID, "unsupported hotline_deadline_filter version %u", f->version);
+	if (f && f->version >= 2 && f->as_of != HOTLINE_TIME_NONE && !hotline__limits_time(f->as_of))
+		return hotline__db_fail(db, HOTLINE_EINVALID, "filter as_of: an instant within [2000-01-01, 2100-01-01) or HOTLINE_TIME_NONE");
 	memset(&w, 0, sizeof(w));
 	w.db = db;
 	w.from = from;
 	w.to = to;
 	w.reminders = reminders;
 	w.filter = f;
+	/* overdue is about an instant, not about the window: a window in the past lists what is overdue now */
+	w.now = f && f->version >= 2 ? f->as_of : HOTLINE_TIME_NONE;
 	if (!(w.rows = json_array()))
 		return hotline__db_fail(db, HOTLINE_ENOMEM, "out of memory");
 	/* a case with a deadline due before `to` has a next due before it; a reminder comes before its due,
@@ -267,8 +281,8 @@ static int list(char **out, hotline_db *db, hotline_time from, hotline_time to, 
 			sorted = json_array();
 			for (i = 0; sorted && i < n; i++)
 				json_array_append(sorted, rows[i]);
-			doc = sorted ? json_pack("{s:o,s:o,s:O}", "from", instant(db, from), "to", instant(db, to),
-				reminders ? "reminders" : "deadlines", sorted) : NULL;
+			doc = sorted ? json_pack("{s:o,s:o,s:o,s:O}", "from", instant(db, from), "to", instant(db, to),
+				"as_of", instant(db, w.now), reminders ? "reminders" : "deadlines", sorted) : NULL;
 			/* a what-if names the policy it was read under (DESIGN §6.7) */
 			if (doc && hotline__db_what_if(db) && (json_object_set_new(doc, "policy",
 				json_string(hotline__policy_name(db->policy))) != 0 ||

@@ -458,7 +458,7 @@ def main():
             seen["calendar"].document(json.loads(run("calendar", "--db", uri, "--json")), "calendar (%s)" % name)
             for pol in POLICIES:
                 for cid in cases:
-                    seen["explain"].document(json.loads(run("explain", cid, "--db", uri, "--policy", pol)),
+                    seen["explain"].document(json.loads(run("explain", cid, "--db", uri, "--policy", pol, "--json")),
                                              "explain %s --policy %s (%s)" % (cid, pol, name))
                 for as_of in sorted({doc["assessment"]["as_of"], AS_OF_EXTRA}):
                     origin = "assess --as-of %s --policy %s (%s)" % (as_of, pol, name)

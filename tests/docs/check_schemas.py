@@ -319,7 +319,7 @@ def main():
                 seen("directory", json.loads(run(*args, "--json")), "%s (%s)" % (" ".join(args[:1] + args[3:]), name))
             for pol in POLICIES:
                 for cid in cases:
-                    seen("explain", json.loads(run("explain", cid, "--db", uri, "--policy", pol)),
+                    seen("explain", json.loads(run("explain", cid, "--db", uri, "--policy", pol, "--json")),
                          "explain %s --policy %s (%s)" % (cid, pol, name))
                 for as_of in sorted({doc["assessment"]["as_of"], AS_OF_EXTRA}):
                     origin = "assess --as-of %s --policy %s (%s)" % (as_of, pol, name)

@@ -99,7 +99,8 @@ foreach(layout usr opt)
 		endif()
 		separate_arguments(flags UNIX_COMMAND "${FLAGS} ${flags}")
 		set(exe ${dir}/pc-${link})
-		execute_process(COMMAND ${CC} -o ${exe} ${SRC}/tools/hotline/hotline.c ${SRC}/tools/hotline/report_html.c ${SRC}/tools/hotline/follow.c ${flags}
+		file(GLOB tool_sources ${SRC}/tools/hotline/*.c)   # every file of the tool, as its CMakeLists lists them
+		execute_process(COMMAND ${CC} -o ${exe} ${tool_sources} ${flags}
 			-Wl,-rpath,${libdir} RESULT_VARIABLE rc ERROR_VARIABLE err)
 		if(NOT rc EQUAL 0)
 			message(FATAL_ERROR "${layout}: linking ${link} with pkg-config's flags failed: ${err}")

@@ -74,6 +74,32 @@ def check_page(html, doc, lang, what):
             r = p[m]
             if r["den"] and "%d/%d = " % (r["num"], r["den"]) not in html:
                 fail("%s: %s rate of %s (%d/%d) not shown" % (what, m, p["id"], r["num"], r["den"]))
+    # rates near 100 % look different: 96 % and 100 % bars differ by far more than 4 % of the track
+    rates = html.split('<section id="rates">', 1)[1].split("</section>", 1)[0]
+    bars = [int(w) for w in re.findall(r'<rect class="(?:good|bad|neutral)" x="\d+" y="\d+" width="(\d+)"', rates)]
+    track = int(re.search(r'<rect class="track" x="\d+" y="\d+" width="(\d+)"', rates).group(1))
+    sats = [(p["satisfaction"]["num"], p["satisfaction"]["den"]) for p in doc["assessment"]["properties"]
+            if p["satisfaction"]["den"]]
+    lo_hi = [w for w, (n, d) in zip(bars[1::2], sats)]
+    if sats and max(n / d for n, d in sats) - min(n / d for n, d in sats) > 0.02:
+        spread = max(lo_hi) - min(lo_hi)
+        if spread < 0.2 * track:
+            fail("%s: satisfaction rates %s drawn %s px wide on a %d px track: they look the same"
+                 % (what, sats, lo_hi, track))
+    # the overdue table says where and whom
+    deadlines = html.split('<section id="deadlines">', 1)[1].split("</section>", 1)[0]
+    over = [d for d in doc["assessment"]["open_deadlines"] if d["late_seconds"] > 0 and d["case"]]
+    if over:
+        head = deadlines.split("<thead>", 1)[1].split("</thead>", 1)[0]
+        want = ("楼盘", "被扣罚人") if lang == "zh" else ("Property", "Charged")
+        if not all(w in head for w in want):
+            fail("%s: the overdue table has no property or charged person column: %s" % (what, head))
+        body = deadlines.split("<tbody>", 1)[1].split("</tbody>", 1)[0]
+        charged = {(p["case"], p["rule"]): p["person"] for p in doc["penalties"] if p["person"]}
+        for d in over:
+            who = charged.get((d["case"], d["rule"]))
+            if who and "(%s)" % who not in body:
+                fail("%s: overdue %s %s: its charged person %s is not in the table" % (what, d["case"], d["rule"], who))
     # the refused commands are not stored: the page says where to find them
     if "hotline replay" not in html:
         fail("%s: the note on refused commands is missing" % what)

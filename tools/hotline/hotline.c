@@ -35,7 +35,10 @@
 
 #include <hotline.h>
 
+#include "explain_text.h"
 #include "follow.h"
+#include "labels.h"
+#include "messages.h"
 #include "report_html.h"
 
 #define ZONE_MIN 480
@@ -54,7 +57,7 @@ typedef struct command_help {
 
 static const command_help COMMANDS[] = {
 	{ "replay", "hotline replay [--db URI] [--policy NAME|FILE] [--as-of INSTANT] [--expect FILE [--json]] "
-	  "[--holidays FILE] FILE...",
+	  "[--strict] [--holidays FILE] FILE...",
 	  "apply scenario files (JSON Lines) and print the replay document",
 	  "  --db URI            store into this database (default: memory:, a dry run; HOTLINE_DB is not used)\n"
 	  POLICY_OPT
@@ -62,6 +65,7 @@ static const command_help COMMANDS[] = {
 	  "  --expect FILE       compare the document with the expectations in FILE: print each\n"
 	  "                      difference and exit 1 on any; print nothing when all match\n"
 	  "  --json              with --expect: print the document too\n"
+	  "  --strict            exit 1 when any line was refused\n"
 	  "  --holidays FILE     first record the years of this holiday file (cn-holidays JSON, or .ics)\n"
 	  KEY_OPT
 	  "  --unencrypted       create the database keeping personal data in clear, on purpose\n",
@@ -88,9 +92,10 @@ static const command_help COMMANDS[] = {
 	  "  --phone NUMBER      the owner's earlier cases, by phone (needs the key)\n"
 	  DB_OPT KEY_OPT JSON_OPT LANG_OPT,
 	  "hotline cases --property P01 --overdue --db sqlite:hotline.db" },
-	{ "due", "hotline due [--from INSTANT] [--to INSTANT | --hours N] [--person ID] [--property ID] [--reminders] "
-	  "[--db URI] [--json] [--lang zh|en]",
+	{ "due", "hotline due [--from INSTANT] [--to INSTANT | --hours N] [--as-of INSTANT] [--person ID] [--property ID] "
+	  "[--reminders] [--db URI] [--json] [--lang zh|en]",
 	  "the open deadlines (or reminders) due in a window, with who must act",
+	  "  --as-of INSTANT     now: what is due before it is overdue; default the clock\n"
 	  "  --from INSTANT      the window's start; default now\n"
 	  "  --to INSTANT        the window's end (excluded)\n"
 	  "  --hours N           or its length in hours; default 24\n"
@@ -107,11 +112,12 @@ static const command_help COMMANDS[] = {
 	  "  --json              one case snapshot (JSON) a line instead of a table\n"
 	  LANG_OPT,
 	  "hotline sweep --before 2026-11-26T20:00:00+08:00 --limit 20 --db sqlite:hotline.db" },
-	{ "explain", "hotline explain CASE [--as-of INSTANT] [--policy NAME|FILE] [--db URI]",
-	  "each deadline and penalty of a case with its article (JSON)",
+	{ "explain", "hotline explain CASE [--as-of INSTANT] [--policy NAME|FILE] [--db URI] [--json] [--lang zh|en]",
+	  "each deadline and penalty of a case with its article, who and why",
 	  "  --as-of INSTANT     explain at this instant; default now\n"
 	  POLICY_OPT DB_OPT KEY_OPT
-	  "  --json              accepted: explain always prints its JSON document\n",
+	  "  --json              the library's explanation document instead of the page\n"
+	  LANG_OPT,
 	  "hotline explain 2026-11-0002 --as-of 2026-11-26T20:00:00+08:00 --db sqlite:hotline.db" },
 	{ "assess", "hotline assess --as-of INSTANT [--format json|csv] [--policy NAME|FILE] [--db URI]",
 	  "the monthly assessment: penalties, open deadlines, rates (JSON or CSV)",
@@ -238,7 +244,7 @@ static void usage(FILE *f)
 {
 	const command_help *c = find_command(g_cmd);
 	if (c)
-		fprintf(f, "usage: %s\n(hotline %s --help: its options and an example)\n", c->synopsis, c->name);
+		fprintf(f, T("usage: %s\n(hotline %s --help: its options and an example)\n"), c->synopsis, c->name);
 	else
 		overview(f);
 }
@@ -252,7 +258,7 @@ typedef struct args {
 	const char *lang, *property, *state, *registered_from, *registered_to;
 	const char *from, *to, *hours, *person, *expect;
 	const char *file, *holidays, *actor, *at;            /* the calendar */
-	int json, print_public_key, unencrypted, overdue, org, reminders, help, builtin;
+	int json, print_public_key, unencrypted, overdue, org, reminders, help, builtin, strict;
 	const char **pos;
 	int npos;
 } args;
@@ -278,7 +284,7 @@ static int parse_args(int argc, char **argv, args *a)
 	static const struct { const char *name; size_t off; } flags[] = {
 		{ "--json", offsetof(args, json) }, { "--print-public-key", offsetof(args, print_public_key) },
 		{ "--unencrypted", offsetof(args, unencrypted) }, { "--overdue", offsetof(args, overdue) },
-		{ "--org", offsetof(args, org) }, { "--reminders", offsetof(args, reminders) },
+		{ "--org", offsetof(args, org) }, { "--strict", offsetof(args, strict) }, { "--reminders", offsetof(args, reminders) },
 		{ "--help", offsetof(args, help) }, { "-h", offsetof(args, help) },
 		{ "--builtin", offsetof(args, builtin) },
 	};
@@ -298,7 +304,7 @@ static int parse_args(int argc, char **argv, args *a)
 		for (k = 0; !done && k < sizeof(valued) / sizeof(valued[0]); k++)
 			if (strcmp(argv[i], valued[k].name) == 0) {
 				if (i + 1 >= argc) {
-					fprintf(stderr, "hotline: %s needs a value\n", argv[i]);
+					fprintf(stderr, T("hotline: %s needs a value\n"), argv[i]);
 					return -1;
 				}
 				*(const char **)(void *)((char *)a + valued[k].off) = argv[++i];
@@ -307,7 +313,7 @@ static int parse_args(int argc, char **argv, args *a)
 		if (done)
 			continue;
 		if (strncmp(argv[i], "--", 2) == 0 && argv[i][2]) {
-			fprintf(stderr, "hotline: unknown option %s\n", argv[i]);
+			fprintf(stderr, T("hotline: unknown option %s\n"), argv[i]);
 			return -1;
 		}
 		a->pos[a->npos++] = argv[i];
@@ -319,7 +325,7 @@ static int parse_args(int argc, char **argv, args *a)
 			a->db = env;
 	}
 	if (a->lang && strcmp(a->lang, "zh") != 0 && strcmp(a->lang, "en") != 0) {
-		fputs("hotline: --lang is zh or en\n", stderr);
+		fputs(T("hotline: --lang is zh or en\n"), stderr);
 		return -1;
 	}
 	return 0;
@@ -495,11 +501,47 @@ static json_t *parse_doc(const char *text)
 	return doc;
 }
 
-/* An instant in the database's zone; "" for none. */
+/* An instant in the database's zone as people read it in a table, "2026-11-05 11:05"; "" for none. */
 static void instant_text(char *buf, size_t size, hotline_time t, int zone)
 {
-	if (t == HOTLINE_TIME_NONE || hotline_time_format(buf, size, t, zone) != 0)
+	char iso[HOTLINE_TIME_TEXT_SIZE];
+	if (t == HOTLINE_TIME_NONE || hotline_time_format(iso, sizeof(iso), t, zone) != 0)
 		buf[0] = '\0';
+	else
+		label_local_time(buf, size, iso);
+}
+
+/* People's and properties' names beside their ids in tables: the directory's latest definitions. */
+static label_names g_names;
+
+static void names_load(hotline_db *db)
+{
+	char *dir = NULL;
+	label_names_free(&g_names);
+	label_names_load(&g_names, hotline_db_directory(&dir, db, HOTLINE_TIME_NONE) == 0 ? dir : NULL);
+	hotline_free(dir);
+}
+
+/* "王伟 (wangwei)" in a buffer the caller gives; "—" for none. */
+static const char *person_text(char *buf, size_t size, const char *id)
+{
+	label_person(buf, size, &g_names, id && *id ? id : NULL);
+	return buf;
+}
+
+static const char *property_text(char *buf, size_t size, const char *id)
+{
+	label_property(buf, size, &g_names, id && *id ? id : NULL);
+	return buf;
+}
+
+/* "1 case" / "2 cases"; Chinese has no plural: "共 2 件". */
+static void print_count(size_t n, int lang_zh, const char *zh_unit, const char *one, const char *many)
+{
+	if (lang_zh)
+		printf("共 %zu %s\n", n, zh_unit);
+	else
+		printf("%zu %s\n", n, n == 1 ? one : many);
 }
 
 /* A duration for people: "2d 3h 5m" / "2天3小时5分". */
@@ -523,14 +565,26 @@ static int fail(const char *what)
 	return 1;
 }
 
+/* A refusal or failure of the library, its code's words first: "hotline: 未找到：no case 'C9'". */
+static int fail_db(hotline_db *db)
+{
+	const char *code = hotline_error_name(hotline_db_errcode(db));
+	const char *words = code ? T(code) : NULL;
+	if (words && words != code && strcmp(words, code) != 0)
+		fprintf(stderr, T("hotline: %s: %s\n"), words, hotline_db_errmsg(db));
+	else
+		fprintf(stderr, "hotline: %s\n", hotline_db_errmsg(db));
+	return 1;
+}
+
 /*
  * A document that counted a day of a year the database has no holiday data
  * for marks it "provisional" (DESIGN §6.7): say so where people look.
  */
 static void warn_provisional(void)
 {
-	fputs("hotline: warning: some deadlines are provisional: they count days of a year the database has no "
-		"holiday data for as Monday-Friday working days; adopt that year's calendar (hotline calendar adopt)\n", stderr);
+	fputs(T("hotline: warning: some deadlines are provisional: they count days of a year the database has no "
+		"holiday data for as Monday-Friday working days; adopt that year's calendar (hotline calendar adopt)\n"), stderr);
 }
 
 static int says_provisional(const char *doc)
@@ -538,8 +592,42 @@ static int says_provisional(const char *doc)
 	return doc && strstr(doc, "\"provisional\"") != NULL;
 }
 
+/*
+ * A date alone ("2026-11-27") is the start of that day in the database's
+ * zone: `--as-of 2026-11-27` assesses November, whose period ends then. It
+ * is read at +08:00 first and moved to the database's zone once it is open.
+ */
+static hotline_time *g_dates[16];
+static size_t g_ndates;
+
+static int date_only(const char *s)
+{
+	int i;
+	for (i = 0; i < 10; i++)
+		if (!s[i] || ((i == 4 || i == 7) ? s[i] != '-' : (s[i] < '0' || s[i] > '9')))
+			return 0;
+	return s[10] == '\0';
+}
+
+static void dates_to_zone(int zone)
+{
+	size_t i;
+	for (i = 0; i < g_ndates; i++)
+		*g_dates[i] += (hotline_time)(ZONE_MIN - zone) * 60;
+	g_ndates = 0;
+}
+
 static int parse_instant(const char *s, hotline_time *t)
 {
+	if (s && date_only(s)) {
+		char full[32];
+		snprintf(full, sizeof(full), "%sT00:00:00+08:00", s);
+		if (hotline_time_parse(t, full) == 0) {
+			if (g_ndates < sizeof(g_dates) / sizeof(g_dates[0]))
+				g_dates[g_ndates++] = t;
+			return 0;
+		}
+	}
 	if (hotline_time_parse(t, s) != 0) {
 		fprintf(stderr, "hotline: %s\n", hotline_last_error());
 		return -1;
@@ -568,6 +656,8 @@ static void wipe(void *p, size_t n)
 }
 
 /* Opens --db with the key when one is given; read-only unless `mode` says otherwise. */
+static int db_zone(hotline_db *db);
+
 static int open_db_mode(const args *a, hotline_db **db, int mode)
 {
 	hotline_db_options o = HOTLINE_DB_OPTIONS_INIT;
@@ -575,7 +665,7 @@ static int open_db_mode(const args *a, hotline_db **db, int mode)
 	char id[65];
 	int k, rc = 0;
 	if (!a->db) {
-		fputs("hotline: --db URI is required\n", stderr);
+		fputs(T("hotline: --db URI is required\n"), stderr);
 		return 2;
 	}
 	if ((k = read_kek(a, key, id)) < 0)
@@ -588,6 +678,8 @@ static int open_db_mode(const args *a, hotline_db **db, int mode)
 	}
 	if (hotline_db_open(db, a->db, &o) != 0)
 		rc = fail(hotline_last_error());
+	else
+		dates_to_zone(db_zone(*db));
 	wipe(key, sizeof(key));
 	return rc;
 }
@@ -605,7 +697,7 @@ static char *read_file_text(const char *path)
 	char *buf = NULL;
 	size_t n = 0, cap = 0;
 	if (!f) {
-		fprintf(stderr, "hotline: cannot read %s\n", path);
+		fprintf(stderr, T("hotline: cannot read %s\n"), path);
 		return NULL;
 	}
 	for (;;) {
@@ -631,23 +723,69 @@ static char *read_file_text(const char *path)
 }
 
 /* A script that only checks the exit status still hears that lines were refused. */
-static void warn_refused(const char *document)
+/* The commands in the scenario files: their non-blank lines (an unreadable file counts none). */
+static size_t count_lines(const char *const *files, int n)
+{
+	size_t count = 0;
+	int i, c, blank;
+	for (i = 0; i < n; i++) {
+		FILE *f = fopen(files[i], "rb");
+		if (!f)
+			continue;
+		for (blank = 1; (c = getc(f)) != EOF;) {
+			if (c == '\n') {
+				count += !blank;
+				blank = 1;
+			} else if (c != ' ' && c != '\t' && c != '\r')
+				blank = 0;
+		}
+		count += !blank;
+		fclose(f);
+	}
+	return count;
+}
+
+/*
+ * Says on stderr how many lines were refused and why, "12 of 40 lines
+ * refused: forbidden ×10, not_found ×2"; returns how many.
+ */
+static size_t warn_refused(const char *document, size_t lines)
 {
 	const char *p = strstr(document, "\"refused\":");
-	json_t *doc;
-	size_t n;
+	json_t *doc, *codes, *r;
+	size_t n, i, used = 0;
+	char summary[512];
 	if (!p)
-		return;
+		return 0;
 	/* the usual answer, an empty list, without parsing the whole document */
 	for (p += strlen("\"refused\":"); *p == ' ' || *p == '\n' || *p == '['; p++)
 		;
 	if (*p == ']')
-		return;
+		return 0;
 	doc = json_loads(document, 0, NULL);
 	n = json_array_size(json_object_get(doc, "refused"));
+	/* the codes in the order they first appear, each with its count */
+	codes = json_object();
+	json_array_foreach(json_object_get(doc, "refused"), i, r) {
+		const char *code = json_string_value(json_object_get(r, "code"));
+		json_t *k = json_object_get(codes, code ? code : "?");
+		json_object_set_new(codes, code ? code : "?", json_integer(k ? json_integer_value(k) + 1 : 1));
+	}
+	summary[0] = '\0';
+	{
+		const char *code;
+		json_t *k;
+		json_object_foreach(codes, code, k)
+			if (used + 1 < sizeof(summary))
+				used += (size_t)snprintf(summary + used, sizeof(summary) - used, "%s%s ×%" JSON_INTEGER_FORMAT,
+					used ? ", " : "", code, json_integer_value(k));
+	}
 	if (n)
-		fprintf(stderr, "hotline: %zu line%s refused (listed under \"refused\")\n", n, n == 1 ? "" : "s");
+		fprintf(stderr, "hotline: %zu of %zu line%s refused: %s (listed under \"refused\")\n", n, lines < n ? n : lines,
+			(lines < n ? n : lines) == 1 ? "" : "s", summary);
+	json_decref(codes);
 	json_decref(doc);
+	return n;
 }
 
 static int holiday_lines(const args *a, const char *path, char **text);
@@ -692,6 +830,8 @@ static int cmd_replay(const args *a)
 	unsigned char key[HOTLINE_KEY_BYTES];
 	char id[65];
 	int k, rc;
+	size_t refused = 0;
+	json_t *doc_refused = NULL;
 	if (a->npos == 0) {
 		usage(stderr);
 		return 2;
@@ -729,7 +869,10 @@ static int cmd_replay(const args *a)
 	if (!expected || a->json)
 		puts(out);
 	if (!expected)
-		warn_refused(out);
+		refused = warn_refused(out, count_lines(a->pos, a->npos));
+	else if (a->strict)
+		refused = json_array_size(json_object_get(doc_refused = json_loads(out, 0, NULL), "refused"));
+	json_decref(doc_refused);
 	if (says_provisional(out))
 		warn_provisional();
 	if (expected) {
@@ -746,11 +889,45 @@ static int cmd_replay(const args *a)
 		}
 		free(expected);
 	}
+	/* --strict: a script that must not go on after any refusal */
+	if (rc == 0 && a->strict && refused)
+		rc = 1;
 	hotline_free(out);
 	return rc;
 }
 
 /* A case snapshot as a table of fields, ledger included. */
+/* A field of the case snapshot as people read it: words for enums, names beside ids, local times. */
+static void field_text(char *buf, size_t size, const char *key, const json_t *v, int lang_zh)
+{
+	static const char *const enums[] = { "state", "approval", "kind", "severity" };
+	static const char *const persons[] = { "call_taker", "order_taker" };
+	static const char *const times[] = { "exempt_from", "registered_at", "dispatched_at", "next_due", "requested_at",
+		"erased_at" };
+	size_t i;
+	for (i = 0; json_is_string(v) && i < sizeof(enums) / sizeof(enums[0]); i++)
+		if (strcmp(key, enums[i]) == 0) {
+			snprintf(buf, size, "%s", label_of(json_string_value(v), lang_zh));
+			return;
+		}
+	for (i = 0; json_is_string(v) && i < sizeof(persons) / sizeof(persons[0]); i++)
+		if (strcmp(key, persons[i]) == 0) {
+			person_text(buf, size, json_string_value(v));
+			return;
+		}
+	for (i = 0; json_is_string(v) && i < sizeof(times) / sizeof(times[0]); i++)
+		if (strcmp(key, times[i]) == 0) {
+			label_local_time(buf, size, json_string_value(v));
+			return;
+		}
+	if (json_is_string(v) && strcmp(key, "property") == 0)
+		property_text(buf, size, json_string_value(v));
+	else if (json_is_boolean(v) && lang_zh)
+		snprintf(buf, size, "%s", json_is_true(v) ? "是" : "否");
+	else
+		cell_text(buf, size, v);
+}
+
 static void print_case_fields(const char *json, int lang_zh)
 {
 	static const struct { const char *key, *zh, *en; } fields[] = {
@@ -778,7 +955,7 @@ static void print_case_fields(const char *json, int lang_zh)
 		json_t *v = json_object_get(doc, fields[i].key);
 		if (!v)
 			continue;
-		cell_text(buf, sizeof(buf), v);
+		field_text(buf, sizeof(buf), fields[i].key, v, lang_zh);
 		table_add(&t, L(fields[i].zh, fields[i].en), buf);
 	}
 	lg = json_object_get(doc, "ledger");
@@ -786,7 +963,7 @@ static void print_case_fields(const char *json, int lang_zh)
 		json_t *v = json_object_get(lg, ledger[i].key);
 		if (!v)
 			continue;
-		cell_text(buf, sizeof(buf), v);
+		field_text(buf, sizeof(buf), ledger[i].key, v, lang_zh);
 		table_add(&t, L(ledger[i].zh, ledger[i].en), buf);
 	}
 	table_print(&t);
@@ -805,12 +982,14 @@ static int cmd_show(const args *a)
 	if ((rc = open_db(a, &db)) != 0)
 		return rc;
 	if (hotline_db_case(&c, db, a->pos[0]) != 0) {
-		rc = fail(hotline_db_errmsg(db));
+		rc = fail_db(db);
 	} else {
 		if (a->json)
 			puts(hotline_case_json(c));
-		else
+		else {
+			names_load(db);
 			print_case_fields(hotline_case_json(c), zh(a));
+		}
 		hotline_case_free(c);
 	}
 	hotline_db_close(db);
@@ -840,12 +1019,13 @@ static int case_matches(const hotline_case *c, const case_filter *f)
 	return 1;
 }
 
-static void case_row(table *t, const hotline_case *c, int zone)
+static void case_row(table *t, const hotline_case *c, int zone, int lang_zh)
 {
-	char reg[HOTLINE_TIME_TEXT_SIZE], due[HOTLINE_TIME_TEXT_SIZE];
+	char reg[HOTLINE_TIME_TEXT_SIZE], due[HOTLINE_TIME_TEXT_SIZE], prop[256];
 	instant_text(reg, sizeof(reg), hotline_case_registered_at(c), zone);
 	instant_text(due, sizeof(due), hotline_case_next_due(c), zone);
-	table_add(t, hotline_case_id(c), hotline_case_property(c), hotline_state_name(hotline_case_state(c)), reg, due);
+	table_add(t, hotline_case_id(c), property_text(prop, sizeof(prop), hotline_case_property(c)),
+		label_of(hotline_state_name(hotline_case_state(c)), lang_zh), reg, due);
 }
 
 static int db_zone(hotline_db *db)
@@ -873,7 +1053,7 @@ static int cmd_cases(const args *a)
 	}
 	f.property = a->property;
 	if (a->state && hotline_state_from_name(&f.state, a->state) != 0) {
-		fprintf(stderr, "hotline: no state '%s'\n", a->state);
+		fprintf(stderr, T("hotline: no state '%s'\n"), a->state);
 		return 2;
 	}
 	if ((a->registered_from && parse_instant(a->registered_from, &f.registered_from) != 0) ||
@@ -887,6 +1067,8 @@ static int cmd_cases(const args *a)
 	if ((rc = open_db(a, &db)) != 0)
 		return rc;
 	zone = db_zone(db);
+	if (!a->json)
+		names_load(db);
 	table_init(&t, 5);
 	table_add(&t, L("案件", "case"), L("楼盘", "property"), L("状态", "state"), L("登记时间", "registered at"),
 		L("下一期限", "next due"));
@@ -897,7 +1079,7 @@ static int cmd_cases(const args *a)
 		int got = a->phone ? hotline_db_cases_by_phone(&l, db, a->phone) : hotline_db_cases_after(&l, db, &q, last);
 		size_t n;
 		if (got != 0) {
-			rc = fail(hotline_db_errmsg(db));
+			rc = fail_db(db);
 			break;
 		}
 		n = hotline_case_list_count(l);
@@ -909,7 +1091,7 @@ static int cmd_cases(const args *a)
 			if (a->json)
 				puts(hotline_case_json(c));
 			else
-				case_row(&t, c, zone);
+				case_row(&t, c, zone, lang_zh);
 		}
 		free(last);
 		last = n ? xstrdup(hotline_case_id(hotline_case_list_get(l, n - 1))) : NULL;
@@ -920,7 +1102,7 @@ static int cmd_cases(const args *a)
 	free(last);
 	if (!a->json && rc == 0) {
 		table_print(&t);
-		printf(lang_zh ? "共 %zu 件\n" : "%zu cases\n", shown);
+		print_count(shown, lang_zh, "件", "case", "cases");
 	} else {
 		table_free(&t);
 	}
@@ -937,7 +1119,7 @@ static int cmd_encryption(const args *a)
 	if ((rc = open_db(a, &db)) != 0)
 		return rc;
 	if (hotline_db_encryption(&out, db) != 0) {
-		rc = fail(hotline_db_errmsg(db));
+		rc = fail_db(db);
 	} else {
 		const char *m = strstr(out, "\"mode\":\"");
 		const char *ev = strstr(out, "\"clear_events\":");
@@ -970,7 +1152,7 @@ static int cmd_encrypt(const args *a)
 	if ((rc = open_db_mode(a, &db, HOTLINE_OPEN_READ_WRITE)) != 0)
 		return rc;
 	if (hotline_db_encrypt_existing(db, &n) != 0)
-		rc = fail(hotline_db_errmsg(db));
+		rc = fail_db(db);
 	else
 		printf("encrypted the personal data of %zu cases\n", n);
 	hotline_db_close(db);
@@ -994,7 +1176,7 @@ static int cmd_rotate_key(const args *a)
 		return rc;
 	}
 	if (hotline_db_rotate_key(db, key, id) != 0)
-		rc = fail(hotline_db_errmsg(db));
+		rc = fail_db(db);
 	else
 		printf("every data key is now wrapped by key '%s'\n", id);
 	wipe(key, sizeof(key));
@@ -1015,10 +1197,12 @@ static int cmd_history(const args *a)
 	if ((rc = open_db(a, &db)) != 0)
 		return rc;
 	if (hotline_db_history(&l, db, a->org ? "" : a->pos[0]) != 0) {
-		rc = fail(hotline_db_errmsg(db));
+		rc = fail_db(db);
 	} else {
 		int zone = db_zone(db);
 		table t;
+		if (!a->json)
+			names_load(db);
 		table_init(&t, 6);
 		table_add(&t, "seq", L("版本", "version"), L("时间", "at"), L("命令", "command"), L("操作人", "actor"),
 			L("哈希", "hash"));
@@ -1029,14 +1213,15 @@ static int cmd_history(const args *a)
 					hotline_event_version(e), hotline_event_seq(e), hotline_event_hash(e),
 					hotline_event_prev_hash(e), hotline_event_json(e));
 			} else {
-				char seq[24], ver[24], at[HOTLINE_TIME_TEXT_SIZE], hash[13];
+				char seq[24], ver[24], at[HOTLINE_TIME_TEXT_SIZE], hash[13], who[256];
 				const char *actor = hotline_event_actor(e);
 				snprintf(seq, sizeof(seq), "%" PRId64, hotline_event_seq(e));
 				snprintf(ver, sizeof(ver), "%" PRId64, hotline_event_version(e));
 				instant_text(at, sizeof(at), hotline_event_at(e), zone);
 				snprintf(hash, sizeof(hash), "%s", hotline_event_hash(e));
-				table_add(&t, seq, ver, at[0] ? at : "—", hotline_command_name((int)hotline_event_command(e)),
-					actor && *actor ? actor : "—", hash);
+				table_add(&t, seq, ver, at[0] ? at : "—",
+					label_of(hotline_command_name((int)hotline_event_command(e)), lang_zh),
+					person_text(who, sizeof(who), actor), hash);
 			}
 		}
 		if (!a->json)
@@ -1056,7 +1241,7 @@ static char *read_small_file(const char *path, size_t *len)
 	char *buf, *p;
 	size_t n;
 	if (!f) {
-		fprintf(stderr, "hotline: cannot read %s\n", path);
+		fprintf(stderr, T("hotline: cannot read %s\n"), path);
 		return NULL;
 	}
 	buf = calloc(1, 4097);
@@ -1147,7 +1332,7 @@ static int cmd_verify(const args *a)
 		if (out)
 			puts(out);
 		else
-			rc = fail(hotline_db_errmsg(db));
+			rc = fail_db(db);
 		if (vrc)
 			rc = 1;
 		hotline_free(out);
@@ -1222,7 +1407,7 @@ static int cmd_checkpoint(const args *a)
 		o.secret_key_len = key_len;
 	}
 	if (hotline_db_checkpoint(&out, db, &o) != 0) {
-		rc = fail(hotline_db_errmsg(db));
+		rc = fail_db(db);
 	} else {
 		puts(out);
 		hotline_free(out);
@@ -1294,7 +1479,7 @@ static int cmd_assess(const args *a)
 		return rc;
 	/* streamed: a month of any size goes out without being held in memory */
 	if (hotline_db_assess_write(db, as_of, fmt, write_watching, &w) != 0 || fflush(stdout) != 0)
-		rc = fail(hotline_db_errmsg(db));
+		rc = fail_db(db);
 	else if (w.seen)
 		warn_provisional();
 	hotline_db_close(db);
@@ -1316,9 +1501,12 @@ static int cmd_explain(const args *a)
 	if ((rc = open_db(a, &db)) != 0)
 		return rc;
 	if (hotline_db_explain(&out, db, a->pos[0], as_of) != 0) {
-		rc = fail(hotline_db_errmsg(db));
+		rc = fail_db(db);
 	} else {
-		puts(out);
+		if (a->json)
+			puts(out);
+		else
+			rc = explain_text_print(stdout, db, out, a->pos[0], zh(a));
 		if (says_provisional(out))
 			warn_provisional();
 		hotline_free(out);
@@ -1331,7 +1519,7 @@ static int cmd_explain(const args *a)
 static int cmd_due(const args *a)
 {
 	hotline_deadline_filter filter = HOTLINE_DEADLINE_FILTER_INIT;
-	hotline_time from = (hotline_time)time(NULL), to;
+	hotline_time now = (hotline_time)time(NULL), from, to;
 	hotline_db *db;
 	char *out = NULL;
 	int rc, lang_zh = zh(a);
@@ -1339,6 +1527,10 @@ static int cmd_due(const args *a)
 		usage(stderr);
 		return 2;
 	}
+	/* "overdue" is judged against now (the clock, or --as-of), whatever the window */
+	if (a->as_of && parse_instant(a->as_of, &now) != 0)
+		return 2;
+	from = now;
 	if (a->from && parse_instant(a->from, &from) != 0)
 		return 2;
 	if (a->to) {
@@ -1350,7 +1542,7 @@ static int cmd_due(const args *a)
 			char *end;
 			h = strtod(a->hours, &end);
 			if (*end || !(h > 0) || h > 24 * 366 * 10) {
-				fputs("hotline: --hours needs a positive number\n", stderr);
+				fputs(T("hotline: --hours needs a positive number\n"), stderr);
 				return 2;
 			}
 		}
@@ -1358,11 +1550,12 @@ static int cmd_due(const args *a)
 	}
 	filter.person = a->person;
 	filter.property = a->property;
+	filter.as_of = now;
 	if ((rc = open_db(a, &db)) != 0)
 		return rc;
 	if ((a->reminders ? hotline_db_reminders(&out, db, from, to, &filter)
 			  : hotline_db_deadlines(&out, db, from, to, &filter)) != 0) {
-		rc = fail(hotline_db_errmsg(db));
+		rc = fail_db(db);
 	} else if (a->json) {
 		puts(out);
 	} else {
@@ -1372,6 +1565,7 @@ static int cmd_due(const args *a)
 		if (!doc) {
 			rc = 1;
 		} else {
+			names_load(db);
 			rows = json_object_get(doc, a->reminders ? "reminders" : "deadlines");
 			table_init(&t, a->reminders ? 8 : 7);
 			if (a->reminders)
@@ -1385,10 +1579,13 @@ static int cmd_due(const args *a)
 				json_t *r = json_array_get(rows, i);
 				char remind[64], due[64], kase[256], prop[256], rule[128], title[512], liable[512], late[64];
 				hotline_time d;
-				cell_text(remind, sizeof(remind), json_object_get(r, "remind_at"));
-				cell_text(due, sizeof(due), json_object_get(r, "due"));
+				label_local_time(remind, sizeof(remind), json_string_value(json_object_get(r, "remind_at")));
+				label_local_time(due, sizeof(due), json_string_value(json_object_get(r, "due")));
 				cell_text(kase, sizeof(kase), json_object_get(r, "case"));
-				cell_text(prop, sizeof(prop), json_object_get(r, "property"));
+				if (json_string_value(json_object_get(r, "property")))
+					property_text(prop, sizeof(prop), json_string_value(json_object_get(r, "property")));
+				else
+					prop[0] = '\0';
 				snprintf(rule, sizeof(rule), "%s (%" JSON_INTEGER_FORMAT ")",
 					json_string_value(json_object_get(r, "rule")) ? json_string_value(json_object_get(r, "rule")) : "",
 					json_integer_value(json_object_get(r, "article")));
@@ -1399,15 +1596,18 @@ static int cmd_due(const args *a)
 					liable[0] = '\0';
 					for (k = 0; k < json_array_size(who) && used + 1 < sizeof(liable); k++) {
 						const char *p = json_string_value(json_array_get(who, k));
+						char name[256];
 						if (p)
-							used += (size_t)snprintf(liable + used, sizeof(liable) - used, "%s%s", used ? ", " : "", p);
+							used += (size_t)snprintf(liable + used, sizeof(liable) - used, "%s%s", used ? ", " : "",
+								person_text(name, sizeof(name), p));
 					}
 					if (!liable[0])
 						snprintf(liable, sizeof(liable), "—");
 				}
 				late[0] = '\0';
-				if (json_is_true(json_object_get(r, "overdue")) && hotline_time_parse(&d, due) == 0 && from > d)
-					duration_text(late, sizeof(late), from - d, lang_zh);
+				if (json_is_true(json_object_get(r, "overdue")) &&
+				    hotline_time_parse(&d, json_string_value(json_object_get(r, "due"))) == 0 && now > d)
+					duration_text(late, sizeof(late), now - d, lang_zh);
 				if (!kase[0])
 					snprintf(kase, sizeof(kase), "%s", L("(机构)", "(organisation)"));
 				if (json_is_true(json_object_get(r, "provisional")))
@@ -1418,7 +1618,7 @@ static int cmd_due(const args *a)
 					table_add(&t, due, kase, prop, rule, title, liable, late);
 			}
 			table_print(&t);
-			printf(lang_zh ? "%zu 项\n" : "%zu %s\n", json_array_size(rows),
+			print_count(json_array_size(rows), lang_zh, "项", a->reminders ? "reminder" : "deadline",
 				a->reminders ? "reminders" : "deadlines");
 			json_decref(doc);
 		}
@@ -1449,7 +1649,7 @@ static int cmd_sweep(const args *a)
 		char *end;
 		long long v = strtoll(a->limit, &end, 10);
 		if (*end || v < 0) {
-			fputs("hotline: --limit needs a non-negative integer\n", stderr);
+			fputs(T("hotline: --limit needs a non-negative integer\n"), stderr);
 			return 2;
 		}
 		limit = (size_t)v;
@@ -1457,15 +1657,17 @@ static int cmd_sweep(const args *a)
 	if ((rc = open_db(a, &db)) != 0)
 		return rc;
 	if (hotline_db_sweep(&l, db, before, limit) != 0) {
-		rc = fail(hotline_db_errmsg(db));
+		rc = fail_db(db);
 	} else {
 		int zone = db_zone(db);
 		table t;
+		if (!a->json)
+			names_load(db);
 		table_init(&t, 4);
 		table_add(&t, L("期限", "due"), L("案件", "case"), L("楼盘", "property"), L("状态", "state"));
 		for (i = 0; i < hotline_case_list_count(l); i++) {
 			const hotline_case *c = hotline_case_list_get(l, i);
-			char due[HOTLINE_TIME_TEXT_SIZE + 24];
+			char due[HOTLINE_TIME_TEXT_SIZE + 24], prop[256];
 			if (a->json) {
 				puts(hotline_case_json(c));
 				provisional |= says_provisional(hotline_case_json(c));
@@ -1476,7 +1678,8 @@ static int cmd_sweep(const args *a)
 				strncat(due, L(" (暂定)", " (provisional)"), sizeof(due) - strlen(due) - 1);
 				provisional = 1;
 			}
-			table_add(&t, due, hotline_case_id(c), hotline_case_property(c), hotline_state_name(hotline_case_state(c)));
+			table_add(&t, due, hotline_case_id(c), property_text(prop, sizeof(prop), hotline_case_property(c)),
+				label_of(hotline_state_name(hotline_case_state(c)), lang_zh));
 		}
 		if (!a->json)
 			table_print(&t);
@@ -1499,6 +1702,8 @@ static void print_directory(const char *json, int lang_zh)
 	char c1[256], c2[256], c3[512], c4[512], c5[256];
 	if (!doc)
 		return;
+	label_names_free(&g_names);
+	label_names_load(&g_names, json);   /* the names in force at the directory's instant */
 	v = json_object_get(doc, "persons");
 	printf("%s (%zu)\n", L("人员", "persons"), json_array_size(v));
 	table_init(&t, 4);
@@ -1507,8 +1712,15 @@ static void print_directory(const char *json, int lang_zh)
 		json_t *p = json_array_get(v, i);
 		cell_text(c1, sizeof(c1), json_object_get(p, "id"));
 		cell_text(c2, sizeof(c2), json_object_get(p, "name"));
-		cell_text(c3, sizeof(c3), json_object_get(p, "roles"));
-		cell_text(c4, sizeof(c4), json_object_get(p, "from"));
+		{
+			json_t *roles = json_object_get(p, "roles");
+			size_t k, used = 0;
+			c3[0] = '\0';
+			for (k = 0; k < json_array_size(roles) && used + 1 < sizeof(c3); k++)
+				used += (size_t)snprintf(c3 + used, sizeof(c3) - used, "%s%s", k ? ", " : "",
+					label_of(json_string_value(json_array_get(roles, k)), lang_zh));
+		}
+		label_local_time(c4, sizeof(c4), json_string_value(json_object_get(p, "from")));
 		table_add(&t, c1, c2, c3[0] ? c3 : L("(已离任)", "(retired)"), c4[0] ? c4 : "—");
 	}
 	table_print(&t);
@@ -1522,10 +1734,21 @@ static void print_directory(const char *json, int lang_zh)
 		char c6[256];
 		cell_text(c1, sizeof(c1), json_object_get(p, "id"));
 		cell_text(c2, sizeof(c2), json_object_get(p, "name"));
-		cell_text(c3, sizeof(c3), json_object_get(p, "manager"));
-		cell_text(c4, sizeof(c4), json_object_get(p, "department_heads"));
-		cell_text(c5, sizeof(c5), json_object_get(p, "quality_supervisor"));
-		cell_text(c6, sizeof(c6), json_object_get(p, "from"));
+		person_text(c3, sizeof(c3), json_string_value(json_object_get(p, "manager")));
+		{
+			json_t *heads = json_object_get(p, "department_heads");
+			size_t k, used = 0;
+			char name[256];
+			c4[0] = '\0';
+			for (k = 0; k < json_array_size(heads) && used + 1 < sizeof(c4); k++)
+				used += (size_t)snprintf(c4 + used, sizeof(c4) - used, "%s%s", k ? ", " : "",
+					person_text(name, sizeof(name), json_string_value(json_array_get(heads, k))));
+		}
+		if (json_string_value(json_object_get(p, "quality_supervisor")))
+			person_text(c5, sizeof(c5), json_string_value(json_object_get(p, "quality_supervisor")));
+		else
+			c5[0] = '\0';
+		label_local_time(c6, sizeof(c6), json_string_value(json_object_get(p, "from")));
 		table_add(&t, c1, c2, c3, c4[0] ? c4 : "—", c5[0] ? c5 : "—", c6[0] ? c6 : "—");
 	}
 	table_print(&t);
@@ -1536,10 +1759,10 @@ static void print_directory(const char *json, int lang_zh)
 	for (i = 0; i < json_array_size(v); i++) {
 		json_t *p = json_array_get(v, i);
 		json_int_t fen = json_integer_value(json_object_get(p, "amount_fen"));
-		cell_text(c1, sizeof(c1), json_object_get(p, "person"));
+		person_text(c1, sizeof(c1), json_string_value(json_object_get(p, "person")));
 		cell_text(c2, sizeof(c2), json_object_get(p, "month"));
 		snprintf(c3, sizeof(c3), "%" JSON_INTEGER_FORMAT ".%02d", fen / 100, (int)(fen % 100 < 0 ? -(fen % 100) : fen % 100));
-		cell_text(c4, sizeof(c4), json_object_get(p, "from"));
+		label_local_time(c4, sizeof(c4), json_string_value(json_object_get(p, "from")));
 		table_add(&t, c1, c2, c3, c4[0] ? c4 : "—");
 	}
 	table_print(&t);
@@ -1562,7 +1785,7 @@ static int cmd_directory(const args *a)
 	if ((rc = open_db(a, &db)) != 0)
 		return rc;
 	if (hotline_db_directory(&out, db, as_of) != 0) {
-		rc = fail(hotline_db_errmsg(db));
+		rc = fail_db(db);
 	} else {
 		if (a->json)
 			puts(out);
@@ -1666,8 +1889,8 @@ static void warn_calendar_end(hotline_db *db)
 	if (calendar_end(db, &last, &days) != 0 || days > 60)
 		return;
 	if (days >= 0)
-		fprintf(stderr, "hotline: warning: the holiday data ends with %d (%ld days from now): adopt %d's calendar "
-			"when it is published (hotline calendar adopt %d --file FILE)\n", last, days, last + 1, last + 1);
+		fprintf(stderr, T("hotline: warning: the holiday data ends with %d (%ld days from now): adopt %d's calendar "
+			"when it is published (hotline calendar adopt %d --file FILE)\n"), last, days, last + 1, last + 1);
 	else
 		fprintf(stderr, "hotline: warning: the holiday data ended with %d: working-day deadlines after it are "
 			"provisional until %d's calendar is adopted (hotline calendar adopt %d --file FILE)\n", last, last + 1,
@@ -1731,7 +1954,7 @@ static int calendar_adopt(const args *a)
 		return rc;
 	}
 	if (hotline_db_exec_json(db, cmd, &seq, NULL) != 0)
-		rc = fail(hotline_db_errmsg(db));
+		rc = fail_db(db);
 	else
 		printf("%s %ld (seq %" PRId64 ")\n", zh(a) ? "已录入" : "recorded", year, seq);
 	free(cmd);
@@ -1754,7 +1977,7 @@ static int cmd_calendar(const args *a)
 	if ((rc = open_db(a, &db)) != 0)
 		return rc;
 	if (hotline_db_calendar(&out, db) != 0) {
-		rc = fail(hotline_db_errmsg(db));
+		rc = fail_db(db);
 	} else if (a->json) {
 		puts(out);
 	} else {
@@ -1814,7 +2037,7 @@ static int cmd_policy(const args *a)
 	if ((rc = open_db(a, &db)) != 0)
 		return rc;
 	if (hotline_db_policy_json(&out, db) != 0) {
-		rc = fail(hotline_db_errmsg(db));
+		rc = fail_db(db);
 	} else if (a->json) {
 		puts(out);
 	} else {
@@ -1886,6 +2109,8 @@ int main(int argc, char **argv)
 	args a;
 	size_t i;
 	int rc = 2, k;
+	memset(&a, 0, sizeof(a));
+	messages_init(zh(&a));   /* the locale's language; --lang, once read, decides */
 	if (argc < 2) {
 		overview(stderr);
 		return 2;
@@ -1902,7 +2127,7 @@ int main(int argc, char **argv)
 	if (strcmp(argv[1], "help") == 0) {
 		const command_help *c = find_command(argv[2]);
 		if (!c || argc > 3) {
-			fprintf(stderr, "hotline: no command '%s'\n", argv[2]);
+			fprintf(stderr, T("hotline: no command '%s'\n"), argv[2]);
 			overview(stderr);
 			return 2;
 		}
@@ -1911,7 +2136,7 @@ int main(int argc, char **argv)
 	}
 	g_cmd = argv[1];
 	if (!find_command(argv[1])) {
-		fprintf(stderr, "hotline: unknown command '%s'\n", argv[1]);
+		fprintf(stderr, T("hotline: unknown command '%s'\n"), argv[1]);
 		g_cmd = NULL;
 		overview(stderr);
 		return 2;
@@ -1931,6 +2156,8 @@ int main(int argc, char **argv)
 		usage(stderr);
 		return 2;
 	}
+	if (a.lang)
+		messages_init(zh(&a));
 	for (i = 0; i < sizeof(run) / sizeof(run[0]); i++)
 		if (strcmp(argv[1], run[i].name) == 0)
 			rc = run[i].run(&a);

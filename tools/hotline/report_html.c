@@ -30,6 +30,7 @@ typedef struct texts {
 	const char *sec_penalties, *col_incurred, *col_rule, *col_article, *col_case, *col_person, *col_amount;
 	const char *organisation, *nobody, *total, *none;
 	const char *sec_refused, *refused_note, *footer;
+	const char *col_property, *col_liable, *zoom_note;
 } texts;
 
 static const texts TEXTS[] = {
@@ -61,7 +62,9 @@ static const texts TEXTS[] = {
 		"Refused commands",
 		"The library does not store refused commands: they change nothing. The month's refused "
 		"commands are listed by <code>hotline replay</code> when the commands are applied.",
-		"Built from the library's assessment (hotline_db_assess) and directory (hotline_db_directory)."
+		"Built from the library's assessment (hotline_db_assess) and directory (hotline_db_directory).",
+		"Property", "Charged", "A rate's bar runs over the range written after it (its left end is not 0 %), "
+		"so that 96 % and 100 % look different; the dashed line is the threshold."
 	},
 	{
 		"zh", "zh-CN", "热线月度考核报告", "考核月份", "考核期间", "截至", "考核制度",
@@ -88,7 +91,8 @@ static const texts TEXTS[] = {
 		"被拒绝的指令",
 		"程序库不保存被拒绝的指令(被拒绝的指令不改变任何数据)。本月被拒绝的指令在应用指令时由 "
 		"<code>hotline replay</code> 列出。",
-		"依据程序库的考核结果(hotline_db_assess)与人员名录(hotline_db_directory)生成。"
+		"依据程序库的考核结果(hotline_db_assess)与人员名录(hotline_db_directory)生成。",
+		"楼盘", "被扣罚人", "各比率条形图的范围见其后所注(左端不是 0 %),以便区分 96 % 与 100 %;虚线为标准。"
 	}
 };
 
@@ -335,7 +339,7 @@ static void section_rates(sbuf *b, const texts *t, const json_t *asmt, const jso
 	static const char *const axis[5] = { "0 %", "25 %", "50 %", "75 %", "100 %" };
 	size_t i, n = json_array_size(props);
 	json_t *p;
-	int top = 28, block = 86, height = top + (int)n * block + 8, y;
+	int top = 28, block = 86, height = top + (int)n * block + 8, y, lo[2] = { 0, 0 };
 
 	sb_puts(b, "<section id=\"rates\">\n<h2>");
 	sb_esc(b, t->sec_rates);
@@ -345,13 +349,33 @@ static void section_rates(sbuf *b, const texts *t, const json_t *asmt, const jso
 		sb_puts(b, " ");
 		sb_esc(b, t->no_threshold);
 	}
+	sb_puts(b, " ");
+	sb_esc(b, t->zoom_note);
 	sb_puts(b, "</p>\n");
 	if (n == 0) {
 		sb_puts(b, "</section>\n");
 		return;
 	}
+	/* each metric's axis starts 5 points below its lowest rate or threshold (a multiple of 5): on a
+	 * 0-100 % axis 96 % and 100 % cannot be told apart */
+	{
+		int m;
+		for (m = 0; m < 2; m++) {
+			int low = threshold_of(policy, m) >= 0 ? threshold_of(policy, m) : 100;
+			json_array_foreach(props, i, p) {
+				const json_t *r = json_object_get(p, m == 0 ? "closure" : "satisfaction");
+				long long num = jint(r, "num"), den = jint(r, "den");
+				if (den > 0 && (int)(num * 100 / den) < low)
+					low = (int)(num * 100 / den);
+			}
+			lo[m] = low >= 100 ? 90 : low - 5 - (low - 5) % 5;
+			if (lo[m] < 0)
+				lo[m] = 0;
+		}
+	}
+	(void)axis;
 	svg_open(b, height, t->sec_rates);
-	svg_grid(b, top, height - 8, axis);
+	svg_grid(b, top, height - 8, NULL);
 	y = top;
 	json_array_foreach(props, i, p) {
 		const char *id = jstr(p, "id");
@@ -371,9 +395,10 @@ static void section_rates(sbuf *b, const texts *t, const json_t *asmt, const jso
 			sb_printf(b, "<rect class=\"track\" x=\"%d\" y=\"%d\" width=\"%d\" height=\"20\"/>", BAR_X, by, BAR_W);
 			if (den > 0)
 				sb_printf(b, "<rect class=\"%s\" x=\"%d\" y=\"%d\" width=\"%d\" height=\"20\"/>",
-					thr < 0 ? "neutral" : ok ? "good" : "bad", BAR_X, by, scale(num, den));
+					thr < 0 ? "neutral" : ok ? "good" : "bad", BAR_X, by,
+					scale(num * 1000 - (long long)lo[m] * den * 10, (long long)(100 - lo[m]) * den * 10));
 			if (thr >= 0) {
-				int tx = BAR_X + BAR_W * thr / 100;
+				int tx = BAR_X + BAR_W * (thr - lo[m]) / (100 - lo[m]);
 				sb_printf(b, "<line class=\"threshold\" x1=\"%d\" y1=\"%d\" x2=\"%d\" y2=\"%d\"/>",
 					tx, by - 3, tx, by + 23);
 			}
@@ -386,6 +411,8 @@ static void section_rates(sbuf *b, const texts *t, const json_t *asmt, const jso
 					sb_esc(b, ok ? t->meets : t->below);
 					sb_puts(b, ")");
 				}
+				/* the axis of this metric: lo[m] % at the bar's left end, 100 % at its right */
+				sb_printf(b, " · %d–100 %%", lo[m]);
 			} else {
 				sb_esc(b, t->no_cases);
 			}
@@ -603,7 +630,35 @@ static int late_cmp(const void *a, const void *b)
 	return (x < y) - (x > y);
 }
 
-static void section_deadlines(sbuf *b, const texts *t, const json_t *asmt)
+/* Who is charged for an overdue deadline: the persons of the case's penalties under its rule. */
+static void sb_charged(sbuf *b, const texts *t, const json_t *pens, const json_t *dir, const char *kase,
+	const char *rule)
+{
+	size_t i, shown = 0;
+	const json_t *p;
+	json_t *seen = json_object();
+	json_array_foreach(pens, i, p) {
+		const char *c = jstr(p, "case"), *r = jstr(p, "rule"), *who = jstr(p, "person");
+		if (!r || !rule || strcmp(r, rule) != 0 || (c == NULL) != (kase == NULL) || (c && strcmp(c, kase) != 0))
+			continue;
+		if (seen && json_object_get(seen, who ? who : ""))
+			continue;
+		if (seen)
+			json_object_set_new(seen, who ? who : "", json_true());
+		if (shown++)
+			sb_puts(b, ", ");
+		if (who)
+			sb_who(b, person_name(dir, who), who);
+		else
+			sb_esc(b, t->nobody);
+	}
+	if (!shown)
+		sb_puts(b, "—");
+	json_decref(seen);
+}
+
+static void section_deadlines(sbuf *b, const texts *t, const json_t *asmt, const json_t *pens, const json_t *dir,
+	const json_t *case_props)
 {
 	const json_t *open = json_object_get(asmt, "open_deadlines");
 	size_t i, n = json_array_size(open), nover = 0;
@@ -657,6 +712,10 @@ static void section_deadlines(sbuf *b, const texts *t, const json_t *asmt)
 		sb_puts(b, "</th><th>");
 		sb_esc(b, t->col_case);
 		sb_puts(b, "</th><th>");
+		sb_esc(b, t->col_property);
+		sb_puts(b, "</th><th>");
+		sb_esc(b, t->col_liable);
+		sb_puts(b, "</th><th>");
 		sb_esc(b, t->due);
 		sb_puts(b, "</th><th class=\"num\">");
 		sb_esc(b, t->late);
@@ -672,6 +731,16 @@ static void section_deadlines(sbuf *b, const texts *t, const json_t *asmt)
 			sb_esc(b, art);
 			sb_puts(b, "</td><td>");
 			sb_esc(b, c ? c : t->organisation);
+			sb_puts(b, "</td><td>");
+			{
+				const char *prop = c ? jstr(case_props, c) : NULL;
+				if (prop)
+					sb_who(b, property_name(dir, prop), prop);
+				else
+					sb_puts(b, "—");
+			}
+			sb_puts(b, "</td><td>");
+			sb_charged(b, t, pens, dir, c, rule);
 			sb_puts(b, "</td><td>");
 			sb_esc(b, due);
 			sb_puts(b, "</td><td class=\"num\">");
@@ -842,13 +911,23 @@ static void header(sbuf *b, const texts *t, const json_t *pens, const json_t *as
 int report_html_render(char **out, const char *assessment_json, const char *directory_json,
 	const char *lang, char *err, size_t errsize)
 {
+	return report_html_render_with(out, assessment_json, directory_json, NULL, lang, err, errsize);
+}
+
+int report_html_render_with(char **out, const char *assessment_json, const char *directory_json,
+	const char *case_properties_json, const char *lang, char *err, size_t errsize)
+{
 	const texts *t = &TEXTS[lang && strcmp(lang, "zh") == 0 ? 1 : 0];
 	json_error_t je;
-	json_t *doc = NULL, *dir = NULL, *pens, *asmt;
+	json_t *doc = NULL, *dir = NULL, *pens, *asmt, *props = NULL;
 	sbuf b = { NULL, 0, 0, 0 };
 	int rc = -1;
 
 	*out = NULL;
+	if (case_properties_json && !(props = json_loads(case_properties_json, 0, &je))) {
+		snprintf(err, errsize, "case properties: %s", je.text);
+		goto done;
+	}
 	if (!(doc = json_loads(assessment_json, 0, &je))) {
 		snprintf(err, errsize, "assessment: %s", je.text);
 		goto done;
@@ -876,7 +955,7 @@ int report_html_render(char **out, const char *assessment_json, const char *dire
 	section_rates(&b, t, asmt, dir);
 	section_people(&b, t, asmt, dir);
 	section_articles(&b, t, pens);
-	section_deadlines(&b, t, asmt);
+	section_deadlines(&b, t, asmt, pens, dir, props);
 	section_penalties(&b, t, pens, dir);
 	sb_puts(&b, "<section id=\"refused\">\n<h2>");
 	sb_esc(&b, t->sec_refused);
@@ -895,6 +974,7 @@ done:
 	free(b.p);
 	json_decref(doc);
 	json_decref(dir);
+	json_decref(props);
 	return rc;
 }
 
@@ -924,7 +1004,8 @@ int report_html_main(int argc, char **argv)
 	hotline_db_options o = HOTLINE_DB_OPTIONS_INIT;
 	hotline_db *db = NULL;
 	hotline_time as_of;
-	char *assessment = NULL, *directory = NULL, *html = NULL, err[256];
+	char *assessment = NULL, *directory = NULL, *html = NULL, *case_props = NULL, err[256], when[64];
+	int date_only;
 	int i, rc = 1;
 
 	for (i = 2; i < argc; i++) {
@@ -960,7 +1041,11 @@ int report_html_main(int argc, char **argv)
 		fputs("hotline: --lang is zh or en\n", stderr);
 		return 2;
 	}
-	if (hotline_time_parse(&as_of, as_of_text) != 0) {
+	/* a date alone is the start of that day in the database's zone, as for the other subcommands */
+	date_only = strlen(as_of_text) == 10 && strspn(as_of_text, "0123456789") == 4 && as_of_text[4] == '-' &&
+		strspn(as_of_text + 5, "0123456789") == 2 && as_of_text[7] == '-' && strspn(as_of_text + 8, "0123456789") == 2;
+	snprintf(when, sizeof(when), date_only ? "%sT00:00:00+00:00" : "%s", as_of_text);
+	if (hotline_time_parse(&as_of, when) != 0) {
 		fprintf(stderr, "hotline: %s\n", hotline_last_error());
 		return 2;
 	}
@@ -971,12 +1056,37 @@ int report_html_main(int argc, char **argv)
 		fprintf(stderr, "hotline: %s\n", hotline_last_error());
 		return 1;
 	}
+	if (date_only) {
+		int zone = 480;
+		if (hotline_db_zone_offset(db, &zone) != 0)
+			zone = 480;
+		as_of -= (hotline_time)zone * 60;
+	}
 	if (hotline_db_assess(&assessment, db, as_of, HOTLINE_FORMAT_JSON) != 0
 	    || hotline_db_directory(&directory, db, as_of) != 0) {
 		fprintf(stderr, "hotline: %s\n", hotline_db_errmsg(db));
 		goto done;
 	}
-	if (report_html_render(&html, assessment, directory, lang, err, sizeof(err)) != 0) {
+	/* the overdue deadlines' properties, from their cases' snapshots */
+	{
+		json_t *a = json_loads(assessment, 0, NULL), *d, *props = json_object();
+		size_t k;
+		json_array_foreach(json_object_get(json_object_get(a, "assessment"), "open_deadlines"), k, d) {
+			const char *c = jstr(d, "case");
+			hotline_case *hc;
+			if (!c || jint(d, "late_seconds") <= 0 || !props || json_object_get(props, c))
+				continue;
+			if (hotline_db_case(&hc, db, c) == 0) {
+				if (hotline_case_property(hc))
+					json_object_set_new(props, c, json_string(hotline_case_property(hc)));
+				hotline_case_free(hc);
+			}
+		}
+		case_props = props ? json_dumps(props, JSON_COMPACT) : NULL;
+		json_decref(props);
+		json_decref(a);
+	}
+	if (report_html_render_with(&html, assessment, directory, case_props, lang, err, sizeof(err)) != 0) {
 		fprintf(stderr, "hotline: report: %s\n", err);
 		goto done;
 	}
@@ -1004,6 +1114,7 @@ int report_html_main(int argc, char **argv)
 	}
 	rc = 0;
 done:
+	free(case_props);
 	free(html);
 	hotline_free(assessment);
 	hotline_free(directory);

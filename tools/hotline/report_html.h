@@ -21,4 +21,11 @@ int report_html_main(int argc, char **argv);
 int report_html_render(char **out, const char *assessment_json, const char *directory_json,
 	const char *lang, char *err, size_t errsize);
 
+/**
+ * The same, with the overdue deadlines' properties: case_properties_json is
+ * {"CASE": "PROPERTY", …} (NULL: none known, shown as "—").
+ */
+int report_html_render_with(char **out, const char *assessment_json, const char *directory_json,
+	const char *case_properties_json, const char *lang, char *err, size_t errsize);
+
 #endif

@@ -15,6 +15,7 @@ import enum
 import json
 import os
 import sys
+import time as _time
 from typing import (Any, Callable, Dict, FrozenSet, Generic, Iterator, List, Optional, Sequence, Tuple, TypeVar,
                     Union)
 
@@ -82,16 +83,18 @@ def _key(key: Any) -> Optional[str]:
     return bytes(key).hex()
 
 
-def _aware(name: str, value: Any) -> _dt.datetime:
+def _aware(name: str, value: Any, cmd: Optional[str] = None) -> _dt.datetime:
+    # a command's message starts with the command's name, as the library's own refusals do
+    where = "%s: " % cmd if cmd else ""
     if not isinstance(value, _dt.datetime):
-        raise TypeError("%s must be a datetime, not %s" % (name, type(value).__name__))
+        raise TypeError("%s%s must be a datetime, not %s" % (where, name, type(value).__name__))
     if value.tzinfo is None or value.utcoffset() is None:
-        raise Invalid("%s must be timezone-aware (a naive datetime is ambiguous)" % name)
+        raise Invalid("%s%s must be timezone-aware (a naive datetime is ambiguous)" % (where, name))
     return value
 
 
-def _iso(name: str, value: Any) -> str:
-    return _aware(name, value).replace(microsecond=0).isoformat()
+def _iso(name: str, value: Any, cmd: Optional[str] = None) -> str:
+    return _aware(name, value, cmd).replace(microsecond=0).isoformat()
 
 
 def _seconds(name: str, value: Any) -> int:
@@ -901,7 +904,7 @@ class Database:
 
     def _case_cmd(self, name: str, case: str, at: _dt.datetime, actor: str, expect_version: Optional[int],
                   command_id: Optional[str], fields: Dict[str, Any]) -> "Applied":
-        cmd: Dict[str, Any] = {"cmd": name, "case": _text("case", case), "at": _iso("at", at),
+        cmd: Dict[str, Any] = {"cmd": name, "case": _text("case", case), "at": _iso("at", at, name),
                                "actor": _text("actor", actor)}
         if command_id is not None:
             cmd["command_id"] = _text("command_id", command_id)
@@ -912,7 +915,7 @@ class Database:
         for k, v in fields.items():
             if v is None:
                 continue
-            cmd[k] = _iso(k, v) if k in _TIME_FIELDS else v
+            cmd[k] = _iso(k, v, name) if k in _TIME_FIELDS else v
         return self.execute(cmd)
 
     def register(self, case: str, *, at, actor, property, room, owner, phone, matter, call_taker, order_taker,
@@ -1002,11 +1005,13 @@ class Database:
         """A reply to the owner, possibly with a promised instant."""
         return self._case_cmd("reply", case, at, actor, expect_version, command_id, dict(text=text, promised_at=promised_at))
 
-    def record_finding(self, case: Optional[str] = None, *, at, actor, kind, person=None,
+    def record_finding(self, case: Optional[str] = None, *, at, actor, kind, person=None, note=None,
                        command_id=None) -> "Applied":
-        """A finding on a case, or organisation-level when ``case`` is None."""
-        cmd: Dict[str, Any] = {"cmd": "record_finding", "at": _iso("at", at), "actor": _text("actor", actor),
-                               "kind": _text("kind", kind)}
+        """A finding on a case, or organisation-level when ``case`` is None; ``note``: a remark."""
+        cmd: Dict[str, Any] = {"cmd": "record_finding", "at": _iso("at", at, "record_finding"),
+                               "actor": _text("actor", actor), "kind": _text("kind", kind)}
+        if note is not None:
+            cmd["note"] = _text("note", note)
         if command_id is not None:
             cmd["command_id"] = _text("command_id", command_id)
         if case is not None:
@@ -1016,7 +1021,7 @@ class Database:
         return self.execute(cmd)
 
     def _org(self, name: str, at, actor, optional_actor: bool = False, command_id=None, **fields) -> "Applied":
-        cmd = {"cmd": name, "at": _iso("at", at)}
+        cmd = {"cmd": name, "at": _iso("at", at, name)}
         if command_id is not None:
             cmd["command_id"] = _text("command_id", command_id)
         if _text("actor", actor, optional=optional_actor) is not None:
@@ -1048,7 +1053,7 @@ class Database:
         if command_id is not None:
             cmd["command_id"] = _text("command_id", command_id)
         if at is not None:
-            cmd["at"] = _iso("at", at)
+            cmd["at"] = _iso("at", at, cmd.get("cmd"))
         if _text("actor", actor, optional=True) is not None:
             cmd["actor"] = actor
         return self.execute(cmd)
@@ -1104,21 +1109,22 @@ class Database:
         return Directory._from(self._h.directory(t), self.zone)
 
     def deadlines(self, start: _dt.datetime, end: _dt.datetime, *, person: Optional[str] = None,
-                  property: Optional[str] = None) -> Iterator["Due"]:
+                  property: Optional[str] = None, as_of: Optional[_dt.datetime] = None) -> Iterator["Due"]:
         """Every open deadline due in [start, end), earliest first, with who would be charged if it
-        were missed (the directory as of the due instant); filter by ``person`` or ``property``."""
-        return self._due(start, end, person, property, False)
+        were missed (the directory as of the due instant); filter by ``person`` or ``property``.
+        :attr:`Due.overdue` is true when the due instant is before ``as_of`` (None: now, the clock)."""
+        return self._due(start, end, person, property, False, as_of)
 
     def reminders(self, start: _dt.datetime, end: _dt.datetime, *, person: Optional[str] = None,
-                  property: Optional[str] = None) -> Iterator["Due"]:
+                  property: Optional[str] = None, as_of: Optional[_dt.datetime] = None) -> Iterator["Due"]:
         """The reminders due in [start, end) (the policy's ``remind`` leads, moved into duty hours):
-        :class:`Due` rows with ``remind_at`` set, earliest first."""
-        return self._due(start, end, person, property, True)
+        :class:`Due` rows with ``remind_at`` set, earliest first; ``as_of`` as for :meth:`deadlines`."""
+        return self._due(start, end, person, property, True, as_of)
 
-    def _due(self, start, end, person, property, reminders) -> Iterator["Due"]:
+    def _due(self, start, end, person, property, reminders, as_of) -> Iterator["Due"]:
         text = self._h.deadlines(_seconds("start", start), _seconds("end", end),
                                  _text("person", person, optional=True), _text("property", property, optional=True),
-                                 reminders)
+                                 reminders, int(_time.time()) if as_of is None else _seconds("as_of", as_of))
         doc = json.loads(text)
         return iter([Due._from(r, self.zone) for r in doc["reminders" if reminders else "deadlines"]])
 
@@ -1359,7 +1365,7 @@ class Database:
         if actor is not None:
             line["actor"] = _text("actor", actor)
         if at is not None:
-            line["at"] = _iso("at", at)
+            line["at"] = _iso("at", at, "calendar")
         if command_id is not None:
             line["command_id"] = _text("command_id", command_id)
         return self.execute(line)

@@ -311,6 +311,50 @@ class PolicyZone(unittest.TestCase):
             self.assertEqual(db.zone.utcoffset(None), dt.timedelta(hours=8))
 
 
+class GuidePromises(unittest.TestCase):
+    """What guide-python.md and commands.md promise of the methods."""
+
+    def test_naive_message_starts_with_the_command(self):
+        naive = dt.datetime(2026, 11, 2, 9, 5)
+        with hotline.open() as db:
+            directory(db)
+            for name, call in (("register", lambda: register(db, at=naive)),
+                               ("record_finding", lambda: db.record_finding(at=naive, actor="qa",
+                                                                            kind="assessment_misreport")),
+                               ("call", lambda: db.call(at=naive, agent="zhang", rings=1, answered=True))):
+                with self.assertRaises(hotline.Invalid) as cm:
+                    call()
+                self.assertTrue(str(cm.exception).startswith(name + ":"), str(cm.exception))
+            register(db)
+            with self.assertRaises(hotline.Invalid) as cm:
+                db.complete("C1", at=t(2, 10), actor="li", agreed_followup_at=naive)
+            self.assertTrue(str(cm.exception).startswith("complete:"), str(cm.exception))
+
+    def test_record_finding_takes_a_note(self):
+        with hotline.open() as db:
+            directory(db)
+            register(db)
+            db.record_finding("C1", at=t(2, 10), actor="zhang", kind="falsified_form", note="回访表签名不符")
+            last = list(db.history("C1"))[-1]
+            self.assertEqual(last.command, "record_finding")
+            self.assertEqual(last.fields.get("note"), "回访表签名不符")
+
+    def test_every_case_command_has_its_method(self):
+        # the guide: every command is a method named like its cmd, but close is close_case
+        commands = ("register correct_record dispatch decide_measures onsite_visit submit_visit_form report_progress "
+                    "complete followup supervisor_check verify request_escalation request_stage_close "
+                    "report_malicious approve reject repeat_complaint reply record_finding call monthly_summary "
+                    "quarterly_meeting quarterly_report forget").split()
+        for name in commands:
+            self.assertTrue(callable(getattr(hotline.Database, name, None)), name)
+        self.assertTrue(callable(hotline.Database.close_case))
+        here = os.path.dirname(os.path.abspath(__file__))
+        guide = os.path.join(here, "..", "..", "..", "docs", "guide-python.md")
+        if os.path.exists(guide):
+            with open(guide, encoding="utf-8") as f:
+                self.assertIn("`close_case()`", f.read())
+
+
 class NaiveAndClosed(unittest.TestCase):
     def test_naive_datetime_is_invalid(self):
         naive = dt.datetime(2026, 11, 2, 9, 5)

@@ -340,7 +340,7 @@ class DueDeadlines(unittest.TestCase):
             directory(db)
             register(db)
             db.dispatch("C1", at=t(2, 9, 20), actor="zhang")
-            rows = list(db.deadlines(t(2, 9, 30), t(3, 10)))
+            rows = list(db.deadlines(t(2, 9, 30), t(3, 10), as_of=t(2, 9, 30)))
             r14a = next(d for d in rows if d.rule == "R14a")
             self.assertEqual(r14a.liable, ("li",))
             self.assertEqual(r14a.due, t(2, 11, 20))
@@ -353,3 +353,19 @@ class DueDeadlines(unittest.TestCase):
             self.assertEqual(r14a.remind_at, t(2, 10, 20))
             with self.assertRaises(hotline.Invalid):
                 list(db.deadlines(t(3, 0), t(2, 0)))
+
+    def test_overdue_against_now(self):
+        """Overdue means due before now (``as_of``, or the clock), whatever the window."""
+        with hotline.open() as db:
+            directory(db)
+            register(db)
+            db.dispatch("C1", at=t(2, 9, 20), actor="zhang")
+            rows = {d.rule: d for d in db.deadlines(t(2, 9, 30), t(3, 10), as_of=t(2, 12))}
+            self.assertTrue(rows["R14a"].overdue)
+            self.assertFalse(rows["R14b"].overdue)
+            # without as_of, the clock: 2026-11-02 11:20 is long past (or not yet) as the clock says
+            late = dt.datetime.now(dt.timezone.utc) > t(2, 11, 20)
+            rows = {d.rule: d for d in db.deadlines(t(2, 9, 30), t(3, 10))}
+            self.assertEqual(rows["R14a"].overdue, late)
+            with self.assertRaises(hotline.Invalid):
+                list(db.deadlines(t(2, 9, 30), t(3, 10), as_of=dt.datetime(2026, 11, 2)))

@@ -1,0 +1,18 @@
+/*
+ * The tool's messages in the language of its tables: a GNU gettext
+ * catalogue (po/zh_CN.po, built into hotline.mo at build time). English is
+ * the message itself; a missing catalogue falls back to it.
+ */
+#ifndef HOTLINE_TOOL_MESSAGES_H
+#define HOTLINE_TOOL_MESSAGES_H
+
+/* Chooses the language (1: Chinese) and finds the catalogue beside the program or where it is installed. */
+void messages_init(int lang_zh);
+
+/* The message in the chosen language. */
+const char *T(const char *msgid);
+
+/* A marker for messages whose translation is looked up later (xgettext's keyword). */
+#define N_(s) (s)
+
+#endif
