@@ -909,6 +909,27 @@ static void t_peer_data_version(ct *t)
 	CHECK(t, a != b);
 }
 
+/* wait_commit (optional): a peer's commit that appended wakes a waiting handle; nothing: a time-out. */
+static void t_wait_commit(ct *t)
+{
+	hotline_storage *st = t->st, *other;
+	hotline_storage_event e = mkev("W1", 1);
+	int64_t seq;
+	if (!st->wait_commit) {
+		t->skip = "no wait_commit callback (optional)";
+		return;
+	}
+	if (open_peer(t) != 0)
+		return;
+	other = t->peer;
+	CHECK(t, st->wait_commit(st, 0) >= 0);   /* starts listening */
+	CHECK_RC(t, st->wait_commit(st, 50), 0);
+	CHECK_RC(t, other->begin(other, 1), 0);
+	CHECK_RC(t, other->event_append(other, &e, &seq), 0);
+	CHECK_RC(t, other->commit(other), 0);
+	CHECK_RC(t, st->wait_commit(st, 5000), 1);
+}
+
 /* ---- abilities that two handles show: overlapping writers, case locks ---- */
 
 #ifndef _WIN32
@@ -1471,6 +1492,7 @@ static const struct {
 	{ "data_version", t_data_version },
 	{ "peer_visibility", t_peer_visibility },
 	{ "peer_data_version", t_peer_data_version },
+	{ "wait_commit", t_wait_commit },
 	{ "claim_due", t_claim_due },
 	{ "claim_due_rollback", t_claim_due_rollback },
 	{ "claim_due_lease", t_claim_due_lease },

@@ -24,7 +24,6 @@
 #include "hotline/feed.h"
 #include "rules/eval.h"
 #include "storage/caps.h"
-#include "storage/notify.h"
 #include "util/json.h"
 #include "util/mem.h"
 #include "util/time.h"
@@ -226,7 +225,7 @@ int hotline_db_feed_wait(hotline_db *db, const char *cursor, int timeout_ms)
 	hotline_storage *st;
 	int64_t after, deadline, checked;
 	uint64_t seen = 0, v;
-	int rc, pg, backoff = 1, have_version;
+	int rc, pushed, backoff = 1, have_version;
 	if (!db)
 		return hotline__last_error_set(HOTLINE_EINVALID, "database handle is NULL");
 	if (timeout_ms < 0)
@@ -243,14 +242,13 @@ int hotline_db_feed_wait(hotline_db *db, const char *cursor, int timeout_ms)
 		return rc;
 	}
 	/* listen before looking, so that a commit in between still wakes us */
-	rc = hotline__pg_listen(st);
-	pg = rc == 0;
-	if (rc && rc != HOTLINE_EINVALID) {
+	pushed = st->wait_commit != NULL;
+	if (pushed && (rc = st->wait_commit(st, 0)) < 0) {
 		hotline__db_storage_fail(db, rc, "listening for commits");
 		pthread_mutex_unlock(&db->mu);
 		return rc;
 	}
-	have_version = !pg && st->data_version && st->data_version(st, &seen) == 0;
+	have_version = !pushed && st->data_version && st->data_version(st, &seen) == 0;
 	rc = feed_has(db, after);
 	pthread_mutex_unlock(&db->mu);
 	checked = now_ms();
@@ -265,9 +263,9 @@ int hotline_db_feed_wait(hotline_db *db, const char *cursor, int timeout_ms)
 			pthread_mutex_unlock(&db->mu);
 			continue;
 		}
-		if (pg) {
-			/* woken by NOTIFY; a slice at a time, so that other threads get the handle */
-			rc = hotline__pg_wait(st, left < WAIT_SLICE_MS ? (int)left : WAIT_SLICE_MS);
+		if (pushed) {
+			/* woken by the backend (NOTIFY); a slice at a time, so that other threads get the handle */
+			rc = st->wait_commit(st, left < WAIT_SLICE_MS ? (int)left : WAIT_SLICE_MS);
 			if (rc < 0)
 				hotline__db_storage_fail(db, rc, "waiting for commits");
 			else if (rc > 0)

@@ -41,11 +41,12 @@
 #include <libpq-fe.h>
 
 #include "hotline/sys/storage.h"
-#include "storage/notify.h"
 #include "util/err.h"
 
 #define SCHEMA_VERSION 2
 #define APPLICATION "libhotline"
+/* The channel of the feed's wake-ups (hotline_db_feed_wait), one per database. */
+#define FEED_CHANNEL "hotline_feed"
 /* advisory lock keys (pg_advisory_xact_lock): the schema, the organisation stream, seqs in flight */
 #define LOCK_SCHEMA INT64_C(0x484C494E00000001)
 /* the organisation stream's key, 0x484C494E00000002, and the seq lock's, 0x484C494E00000003, as SQL text */
@@ -165,7 +166,7 @@ typedef struct pg {
 	uint64_t *snap_xip, *own;
 	size_t n_xip, n_own, cap_own;
 	int appended;   /* the transaction appended an event: its commit notifies the feed's listeners */
-	int listening;  /* this connection has run LISTEN (hotline__pg_listen) */
+	int listening;  /* this connection has run LISTEN (p_wait_commit) */
 	char errmsg[512];
 } pg;
 
@@ -368,7 +369,7 @@ static int p_commit(hotline_storage *base)
 	s->in_tx = 0;
 	s->have_head = 0;
 	s->appended = 0;
-	if (!PQsendQuery(s->conn, notify ? "SELECT pg_current_xact_id_if_assigned()::text; NOTIFY " HOTLINE__PG_CHANNEL "; COMMIT"
+	if (!PQsendQuery(s->conn, notify ? "SELECT pg_current_xact_id_if_assigned()::text; NOTIFY " FEED_CHANNEL "; COMMIT"
 		: "SELECT pg_current_xact_id_if_assigned()::text; COMMIT"))
 		return fail(s, HOTLINE_ESTORAGE, "committing", NULL);
 	while ((r = PQgetResult(s->conn)) != NULL) {
@@ -1096,37 +1097,26 @@ static int p_check_protection(hotline_storage *base, hotline_storage_finding_cb 
 	return rc;
 }
 
-/* ---- the feed's wake-ups (storage/notify.h) ---- */
+/* ---- the feed's wake-ups: a commit that appended sends NOTIFY, a waiting handle LISTENs ---- */
 
-static void p_free(hotline_storage *base);
-
-int hotline__pg_listen(hotline_storage *base)
-{
-	pg *s = (pg *)base;
-	int rc;
-	if (!base || base->free != p_free)
-		return HOTLINE_EINVALID;
-	if (s->in_tx) {
-		snprintf(s->errmsg, sizeof(s->errmsg), "cannot listen inside a transaction");
-		return HOTLINE_ESTORAGE;
-	}
-	if ((rc = ensure_connection(s)) != 0)
-		return rc;
-	if (s->listening)
-		return 0;
-	if ((rc = exec_simple(s, "LISTEN " HOTLINE__PG_CHANNEL, "listening for commits")) == 0)
-		s->listening = 1;
-	return rc;
-}
-
-int hotline__pg_wait(hotline_storage *base, int timeout_ms)
+/* LISTEN once per connection (outside a transaction), then wait for a NOTIFY up to timeout_ms. */
+static int p_wait_commit(hotline_storage *base, int timeout_ms)
 {
 	pg *s = (pg *)base;
 	PGnotify *n;
 	struct pollfd p;
-	int got = 0;
-	if (!base || base->free != p_free)
-		return HOTLINE_EINVALID;
+	int got = 0, rc;
+	if (!s->listening) {
+		if (s->in_tx) {
+			snprintf(s->errmsg, sizeof(s->errmsg), "cannot listen inside a transaction");
+			return HOTLINE_ESTORAGE;
+		}
+		if ((rc = ensure_connection(s)) != 0)
+			return rc;
+		if ((rc = exec_simple(s, "LISTEN " FEED_CHANNEL, "listening for commits")) != 0)
+			return rc;
+		s->listening = 1;
+	}
 	/* what came with earlier results first, then the socket */
 	for (;;) {
 		if (!PQconsumeInput(s->conn))
@@ -1360,6 +1350,7 @@ int hotline_storage_postgres_new(hotline_storage **out, const char *conninfo, co
 	s->parent.events_after = p_events_after;
 	s->parent.check_protection = p_check_protection;
 	s->parent.stable_seq = p_stable_seq;
+	s->parent.wait_commit = p_wait_commit;
 	s->parent.keys = &keys;
 	s->parent.claims = &claims;
 	*out = &s->parent;

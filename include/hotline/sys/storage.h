@@ -337,6 +337,15 @@ struct hotline_storage {
 	 * writers wait too: keep it short.
 	 */
 	int (*stable_seq)(hotline_storage *st, int64_t *seq_out);
+	/**
+	 * wait up to timeout_ms for a commit by another connection: 1 when one
+	 * may have come, 0 when none came, or a failure's code. The first call
+	 * starts listening (PostgreSQL: LISTEN; the backend's commits that
+	 * appended send NOTIFY), so the library calls it once with timeout 0,
+	 * outside a transaction, before it looks at the log. Without it
+	 * hotline_db_feed_wait polls data_version with a backoff.
+	 */
+	int (*wait_commit)(hotline_storage *st, int timeout_ms);
 
 	/* ---- optional groups: NULL, or a table with every callback set ---- */
 
