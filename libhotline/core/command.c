@@ -70,6 +70,24 @@ static int adopt_calendar(hotline__cmdctx *c)
 	return 0;
 }
 
+/*
+ * A policy line changes the rules from its `at` on: every open case's next
+ * due is computed again under the new history in the same transaction
+ * (DESIGN §6.7). The handle takes the history on once the line is written.
+ */
+static int adopt_policy(hotline__cmdctx *c)
+{
+	hotline__err err;
+	hotline__policy *p = c->new_policy;
+	int rc;
+	hotline__clearerr(&err);
+	c->new_policy = NULL;
+	if ((rc = hotline__db_policy_history(c->db, c->obj, c->at, p, &c->new_hist, &err)) != 0 ||
+	    (rc = hotline__db_recompute_open(c->db, c->new_hist->top, c->db->cal, &err)) != 0)
+		return hotline__db_fail_err(c->db, &err);
+	return 0;
+}
+
 static int apply(hotline__cmdctx *c, int64_t *seq_out)
 {
 	hotline_storage *st = c->db->st;
@@ -130,6 +148,8 @@ static int apply(hotline__cmdctx *c, int64_t *seq_out)
 			rc = hotline__db_storage_fail(c->db, rc, "storing the directory record");
 		else if (c->kind == HOTLINE_CMD_CALENDAR)
 			rc = adopt_calendar(c);
+		else if (c->kind == HOTLINE_CMD_POLICY)
+			rc = adopt_policy(c);
 		goto out;
 	}
 	if (c->case_id && c->t->on != HOTLINE__ON_ORG) {
@@ -465,9 +485,17 @@ static int exec_once(hotline_db *db, json_t *obj, int64_t *seq_out, int *repeate
 			db->cal = c.new_cal;
 			c.new_cal = NULL;
 		}
+		if (c.new_hist) {
+			/* the handle that changed the policy follows the record from then on, as one opened without one */
+			db->given_explicit = 0;
+			hotline__db_policy_history_install(db, c.new_hist);
+			c.new_hist = NULL;
+		}
 	}
 done:
 	hotline__calendar_free(c.new_cal);
+	hotline__policy_free(c.new_policy);
+	hotline__policy_history_free(c.new_hist);
 	json_decref(orig);
 	if (c.have_case) {
 		if (rc && c.snap_cached)
