@@ -57,6 +57,18 @@ static int compute_next_due(hotline__cmdctx *c, const hotline_storage_event *ev,
  * computed again under the new calendar in the same transaction (DESIGN
  * §6.7). The handle takes the calendar on once the line is written.
  */
+/*
+ * A recomputation that lost a race to a case's writer (PostgreSQL: the
+ * snapshot moved under it, or a serialisation failure) changed nothing:
+ * the line runs again, as a command whose own write lost does.
+ */
+static int recompute_failed(hotline__cmdctx *c, const hotline__err *err)
+{
+	if (err->code == HOTLINE_ECONFLICT)
+		c->db->lost_race = 1;
+	return hotline__db_fail_err(c->db, err);
+}
+
 static int adopt_calendar(hotline__cmdctx *c)
 {
 	hotline__err err;
@@ -66,7 +78,7 @@ static int adopt_calendar(hotline__cmdctx *c)
 		return hotline__db_fail(c->db, HOTLINE_ENOMEM, "out of memory");
 	if ((rc = hotline__calendar_adopt_line(c->new_cal, c->obj, &err)) != 0 ||
 	    (rc = hotline__db_calendar_recompute(c->db, c->new_cal, &err)) != 0)
-		return hotline__db_fail_err(c->db, &err);
+		return recompute_failed(c, &err);
 	return 0;
 }
 
@@ -84,7 +96,7 @@ static int adopt_policy(hotline__cmdctx *c)
 	c->new_policy = NULL;
 	if ((rc = hotline__db_policy_history(c->db, c->obj, c->at, p, &c->new_hist, &err)) != 0 ||
 	    (rc = hotline__db_recompute_open(c->db, c->new_hist->top, c->db->cal, &err)) != 0)
-		return hotline__db_fail_err(c->db, &err);
+		return recompute_failed(c, &err);
 	return 0;
 }
 
