@@ -213,10 +213,13 @@ static void test_next_due_recomputed(void **state)
 	pfx *f = *state;
 	hotline_case *c = NULL;
 	hotline_db *db;
+	char *slow;
 	assert_int_equal(hotline_db_case(&c, f->db, "A"), 0);
 	assert_int_equal(hotline_case_next_due(c), p_T("2026-11-10T11:00:00+08:00"));
 	hotline_case_free(c);
-	assert_int_equal(pc_run(f->db, pc_line_of(pc_slow_line(), "admin", "2026-11-10T09:00:00+08:00")), 0);
+	slow = pc_slow_line();
+	assert_int_equal(pc_run(f->db, pc_line_of(slow, "admin", "2026-11-10T09:00:00+08:00")), 0);
+	free(slow);
 	/* S1b now 3 hours: S1c's 4 hours come after it */
 	db = pc_shared(f) ? p_open(f, NULL, 1) : f->db;
 	assert_int_equal(hotline_db_case(&c, db, "A"), 0);
