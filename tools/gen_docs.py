@@ -177,6 +177,9 @@ FIELD_NOTES = {
     ("calendar", "holidays"): "its rest days beyond Saturdays and Sundays (a weekend day of a break may be listed)",
     ("calendar", "workdays"): "its make-up working days (调休), each a Saturday or Sunday; at most 366 dates in all",
     ("calendar", "source"): "where the data comes from (the State Council's notice, a file, `built-in`)",
+    ("policy", "name"): "the policy's name, as its text gives it",
+    ("policy", "text"): "the policy's full JSON text ([policy-format.md](policy-format.md)), kept in the record",
+    ("policy", "digest"): "the SHA-256 (hex) of `text`, checked when given (`hotline_policy_line` adds it)",
     ("register", "property"): "the property the owner lives in",
     ("register", "room"): "the owner's room (building-unit-room)",
     ("register", "owner"): "the owner's name",
@@ -369,6 +372,10 @@ def commands_md(rows):
             if r["cmd"] == "calendar" and name == "at":
                 meaning = ("when the year was adopted; the authority is checked as of it. A later line for the "
                            "same year replaces it, with or without `at` (never `duplicate`)")
+            if r["cmd"] == "policy" and name == "at":
+                req = "yes"
+                meaning = ("from when the policy is in force ([policy-record.md](policy-record.md)); not earlier "
+                           "than the latest `policy` line's (`invalid`)")
             if name == "actor":
                 req = "yes" if r["actor"] == "required" else "no"
                 if r["on"] != "directory" and req == "no":

@@ -186,6 +186,7 @@ struct hl_db {};
 %newobject hl_db::calendar;
 %newobject hl_db::policy_json;
 %newobject calendar_line;
+%newobject policy_line;
 
 %extend hl_db {
 	/* key_hex: the key-encryption key as 64 hex digits (null: none). */
@@ -428,6 +429,16 @@ struct hl_db {};
 const char *version(void)
 {
 	return hotline_version(NULL, NULL, NULL);
+}
+
+/* The `policy` line (JSON: name, text, digest) of a built-in policy or a policy file. */
+char *policy_line(const char *policy)
+{
+	char *out = NULL;
+	int rc = hotline_policy_line(&out, policy);
+	if (rc)
+		hl_fail(rc, hotline_last_error());
+	return out;
 }
 
 /* The `calendar` line of a year (JSON) from holiday data: format "json", "ical" or "builtin" (data null). */

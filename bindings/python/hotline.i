@@ -894,6 +894,7 @@ struct hl_db {};
 %newobject lifecycle_json;
 %newobject expect;
 %newobject calendar_line;
+%newobject policy_line;
 
 %inline %{
 const char *version(void)
@@ -911,6 +912,16 @@ char *replay(const char *const *files, size_t nfiles, const char *policy, long l
 	o.db_uri = db_uri;
 	o.as_of = as_of;
 	if ((rc = hotline_replay(&out, files, nfiles, &o)) != 0)
+		hl_fail(rc, hotline_last_error());
+	return out;
+}
+
+/* The `policy` line (JSON: name, text, digest) of a built-in policy or a policy file. */
+char *policy_line(const char *policy)
+{
+	char *out = NULL;
+	int rc = hotline_policy_line(&out, policy);
+	if (rc)
 		hl_fail(rc, hotline_last_error());
 	return out;
 }

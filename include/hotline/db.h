@@ -117,10 +117,13 @@ HOTLINE_EXTERN(int) hotline_db_errcode(hotline_db *db);
 /**
  * The policy in the record (share/doc/hotline/policy-record.md), as JSON:
  * {"in_use": {"name", "digest"}, "recorded": {"name", "digest"} or null,
- * "what_if": bool}. `digest` is the SHA-256 (hex) of the policy's text;
+ * "what_if": bool, "history"?}. `digest` is the SHA-256 (hex) of the policy's text;
  * `recorded` is null for a database whose log began before policies were
- * recorded (or that has no event yet); `what_if` is true when the handle
- * reads under another policy than the recorded one. Free *out with hotline_free.
+ * recorded (or that has no event yet), and after a `policy` line names the
+ * policy in force now (the latest line's); `what_if` is true when the handle
+ * reads under another policy than that one. `history` (only once the policy
+ * changed): [{"name", "digest", "from" (null: since creation), "actor"?}],
+ * oldest first. Free *out with hotline_free.
  */
 HOTLINE_EXTERN(int) hotline_db_policy_json(char **out, hotline_db *db);
 
@@ -151,6 +154,21 @@ HOTLINE_EXTERN(void) hotline_free(void *p);
  */
 HOTLINE_EXTERN(int) hotline_calendar_line(char **out, int year, const char *format, const char *data, size_t len,
 	const char *source);
+
+/**
+ * The policy can change (share/doc/hotline/policy-record.md): a `policy`
+ * line, `{"cmd":"policy","name":...,"text":...,"digest":...,"actor":...,
+ * "at":...}` (an administrator's, with the authority of directory lines;
+ * `at` required), puts its policy in force from `at` on. Each deadline and
+ * occurrence is judged under the policy in force when its clock started;
+ * periodic obligations, rates and the cap under the one in force just
+ * before the period's end. A writer must then be opened with the new
+ * policy (or none). hotline_policy_line makes that line (its JSON text,
+ * without actor or at: add them and run it) from `policy`, a built-in name
+ * or a policy JSON file's path, as hotline_db_options.policy takes it.
+ * Free *out with hotline_free.
+ */
+HOTLINE_EXTERN(int) hotline_policy_line(char **out, const char *policy);
 
 /**
  * What the database computes with, as JSON: {"years": [{"year", "source",

@@ -72,10 +72,11 @@ typedef enum hotline_command_kind {
 	HOTLINE_CMD_FORGET,              /**< `forget`: erase a case's personal data (its data key) */
 	HOTLINE_CMD_ENCRYPT_RECORD,      /**< `encrypt_record`: recorded by hotline_db_encrypt_existing only */
 	/* the rules in force (share/doc/hotline/calendar.md) */
-	HOTLINE_CMD_CALENDAR             /**< `calendar`: a year's holidays and make-up working days, adopted by an administrator */
+	HOTLINE_CMD_CALENDAR,            /**< `calendar`: a year's holidays and make-up working days, adopted by an administrator */
+	HOTLINE_CMD_POLICY               /**< `policy`: the database's policy from `at` on, changed by an administrator */
 } hotline_command_kind;
 /** Number of commands (one more than the highest hotline_command_kind). */
-#define HOTLINE_CMD_COUNT 30
+#define HOTLINE_CMD_COUNT 31
 
 /** Roles (bit values, combinable). */
 typedef enum hotline_role {

@@ -74,7 +74,8 @@ static int collect_cb(const hotline_storage_case *sc, void *payload)
 }
 
 /* One case's snapshot as the command that wrote it would have computed it under cal. */
-static int recompute_one(hotline_db *db, const hotline__calendar *cal, const open_case *o, hotline__err *err)
+static int recompute_one(hotline_db *db, const hotline__policy *policy, const hotline__calendar *cal,
+	const open_case *o, hotline__err *err)
 {
 	hotline__event_vec v;
 	hotline_time next_due;
@@ -84,14 +85,14 @@ static int recompute_one(hotline_db *db, const hotline__calendar *cal, const ope
 	memset(&v, 0, sizeof(v));
 	if ((rc = hotline__event_vec_load(db->st, o->id, &v)) != 0)
 		return hotline__seterr(err, rc, "reading the events of case '%s'", o->id);
-	rc = hotline__snapshot_next_due(db->policy, cal, &db->dir, v.ev, v.n, o->last_at, &next_due, &provisional, err);
+	rc = hotline__snapshot_next_due(policy, cal, &db->dir, v.ev, v.n, o->last_at, &next_due, &provisional, err);
 	hotline__event_vec_free(&v);
 	if (rc)
 		return rc;
 	if (!(snap = json_loads(o->body, 0, NULL)))
 		return hotline__seterr(err, HOTLINE_ECORRUPT, "the snapshot of case '%s' is not JSON", o->id);
 	text = hotline__snapshot_finish(snap, o->version, o->state, o->approval, o->exempt, &next_due, provisional,
-		hotline__policy_zone_offset(db->policy));
+		hotline__policy_zone_offset(policy));
 	json_decref(snap);
 	if (!text)
 		return hotline__seterr(err, HOTLINE_ENOMEM, "out of memory");
@@ -119,6 +120,12 @@ static int recompute_one(hotline_db *db, const hotline__calendar *cal, const ope
 
 int hotline__db_calendar_recompute(hotline_db *db, const hotline__calendar *cal, hotline__err *err)
 {
+	return hotline__db_recompute_open(db, db->policy, cal, err);
+}
+
+int hotline__db_recompute_open(hotline_db *db, const hotline__policy *policy, const hotline__calendar *cal,
+	hotline__err *err)
+{
 	hotline_storage_query q = HOTLINE_STORAGE_QUERY_INIT;
 	open_cases l;
 	size_t i;
@@ -129,7 +136,7 @@ int hotline__db_calendar_recompute(hotline_db *db, const hotline__calendar *cal,
 	if (rc)
 		hotline__seterr(err, rc, "listing the open cases");
 	for (i = 0; rc == 0 && i < l.n; i++)
-		rc = recompute_one(db, cal, &l.a[i], err);
+		rc = recompute_one(db, policy, cal, &l.a[i], err);
 	open_cases_free(&l);
 	/* the snapshots the handle holds may be the ones rewritten */
 	hotline__cache_clear(&db->cache);

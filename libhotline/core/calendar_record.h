@@ -24,6 +24,9 @@
  * snapshots that change (same version). Clears the handle's cache.
  */
 int hotline__db_calendar_recompute(hotline_db *db, const hotline__calendar *cal, hotline__err *err);
+/* The same under policy: a `policy` line's recomputation (core/policy_change.c). */
+int hotline__db_recompute_open(hotline_db *db, const hotline__policy *policy, const hotline__calendar *cal,
+	hotline__err *err);
 /* {"years": [{year, source, digest, holidays, workdays, recorded, at?, actor?}], "first", "last"}. */
 int hotline__db_calendar_json(hotline_db *db, json_t **out, hotline__err *err);
 

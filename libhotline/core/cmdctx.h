@@ -36,6 +36,9 @@ typedef struct hotline__cmdctx {
 	int64_t dir_seq;          /* the seq the stored definition is ordered by */
 	/* a calendar line: the handle's calendar with it, taken on once the line is written */
 	hotline__calendar *new_cal;
+	/* a policy line: its policy (checked with the line), then the handle's history with it */
+	hotline__policy *new_policy;
+	hotline__policy_history *new_hist;
 } hotline__cmdctx;
 
 /* Records a refusal of the command (prefixed with its name) on the handle; returns code. */

@@ -58,6 +58,18 @@ static int compute_next_due(hotline__cmdctx *c, const hotline_storage_event *ev,
  * computed again under the new calendar in the same transaction (DESIGN
  * §6.7). The handle takes the calendar on once the line is written.
  */
+/*
+ * A recomputation that lost a race to a case's writer (PostgreSQL: the
+ * snapshot moved under it, or a serialisation failure) changed nothing:
+ * the line runs again, as a command whose own write lost does.
+ */
+static int recompute_failed(hotline__cmdctx *c, const hotline__err *err)
+{
+	if (err->code == HOTLINE_ECONFLICT)
+		c->db->lost_race = 1;
+	return hotline__db_fail_err(c->db, err);
+}
+
 static int adopt_calendar(hotline__cmdctx *c)
 {
 	hotline__err err;
@@ -67,7 +79,25 @@ static int adopt_calendar(hotline__cmdctx *c)
 		return hotline__db_fail(c->db, HOTLINE_ENOMEM, "out of memory");
 	if ((rc = hotline__calendar_adopt_line(c->new_cal, c->obj, &err)) != 0 ||
 	    (rc = hotline__db_calendar_recompute(c->db, c->new_cal, &err)) != 0)
-		return hotline__db_fail_err(c->db, &err);
+		return recompute_failed(c, &err);
+	return 0;
+}
+
+/*
+ * A policy line changes the rules from its `at` on: every open case's next
+ * due is computed again under the new history in the same transaction
+ * (DESIGN §6.7). The handle takes the history on once the line is written.
+ */
+static int adopt_policy(hotline__cmdctx *c)
+{
+	hotline__err err;
+	hotline__policy *p = c->new_policy;
+	int rc;
+	hotline__clearerr(&err);
+	c->new_policy = NULL;
+	if ((rc = hotline__db_policy_history(c->db, c->obj, c->at, p, &c->new_hist, &err)) != 0 ||
+	    (rc = hotline__db_recompute_open(c->db, c->new_hist->top, c->db->cal, &err)) != 0)
+		return recompute_failed(c, &err);
 	return 0;
 }
 
@@ -131,6 +161,8 @@ static int apply(hotline__cmdctx *c, int64_t *seq_out)
 			rc = hotline__db_storage_fail(c->db, rc, "storing the directory record");
 		else if (c->kind == HOTLINE_CMD_CALENDAR)
 			rc = adopt_calendar(c);
+		else if (c->kind == HOTLINE_CMD_POLICY)
+			rc = adopt_policy(c);
 		goto out;
 	}
 	if (c->case_id && c->t->on != HOTLINE__ON_ORG) {
@@ -466,9 +498,17 @@ static int exec_once(hotline_db *db, json_t *obj, int64_t *seq_out, int *repeate
 			db->cal = c.new_cal;
 			c.new_cal = NULL;
 		}
+		if (c.new_hist) {
+			/* the handle that changed the policy follows the record from then on, as one opened without one */
+			db->given_explicit = 0;
+			hotline__db_policy_history_install(db, c.new_hist);
+			c.new_hist = NULL;
+		}
 	}
 done:
 	hotline__calendar_free(c.new_cal);
+	hotline__policy_free(c.new_policy);
+	hotline__policy_history_free(c.new_hist);
 	json_decref(orig);
 	if (c.have_case) {
 		if (rc && c.snap_cached)

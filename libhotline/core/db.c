@@ -74,6 +74,7 @@ int hotline_db_errcode(hotline_db *db)
 int hotline__db_load_directory(hotline_db *db)
 {
 	hotline__calendar *cal = NULL;
+	hotline__policy_history *hist = NULL;
 	hotline__err err;
 	int rc;
 	hotline__directory_clear(&db->dir);
@@ -87,11 +88,12 @@ int hotline__db_load_directory(hotline_db *db)
 		db->dir_head_seq = -1;
 		return hotline__db_fail_err(db, &err);
 	}
-	/* so is the policy, which gives the calendar its zone */
-	if ((rc = hotline__db_policy_load(db, &err)) != 0) {
+	/* so is the policy, which gives the calendar its zone, and the policy lines */
+	if ((rc = hotline__db_policy_load(db, &err)) != 0 || (rc = hotline__db_policy_history(db, NULL, 0, NULL, &hist, &err)) != 0) {
 		db->dir_head_seq = -1;
 		return hotline__db_fail_err(db, &err);
 	}
+	hotline__db_policy_history_install(db, hist);
 	/* the calendar is recorded beside the directory (DESIGN §6.7): it is reloaded with it */
 	if ((rc = hotline__dirstore_calendar(hotline__policy_zone_offset(db->policy), &db->dir, &cal, &err)) != 0) {
 		db->dir_head_seq = -1;
@@ -163,56 +165,6 @@ int hotline_db_options_init(hotline_db_options *opts, unsigned int version)
 }
 
 /* Loads the policy spec names into *out; *text_out is its full text (malloc'd). */
-static int load_policy(hotline__policy **out, char **text_out, const char *spec, hotline__err *err)
-{
-	FILE *f;
-	char *buf;
-	long len;
-	int rc;
-	*text_out = NULL;
-	if (!spec || !*spec)
-		spec = "gm-hotline";
-	if (!strchr(spec, '/') && !strstr(spec, ".json")) {
-		size_t n = 0;
-		if ((rc = hotline__policy_builtin(out, spec, err)) != 0)
-			return rc;
-		if (!(*text_out = hotline__policy_builtin_text(spec, &n))) {
-			hotline__policy_free(*out);
-			*out = NULL;
-			return hotline__seterr(err, HOTLINE_ENOMEM, "out of memory");
-		}
-		return 0;
-	}
-	f = fopen(spec, "rb");
-	if (!f)
-		return hotline__seterr(err, HOTLINE_EIO, "cannot read policy file '%s'", spec);
-	if (fseek(f, 0, SEEK_END) != 0 || (len = ftell(f)) < 0 || fseek(f, 0, SEEK_SET) != 0) {
-		fclose(f);
-		return hotline__seterr(err, HOTLINE_EIO, "cannot read policy file '%s'", spec);
-	}
-	buf = malloc((size_t)len + 1);
-	if (!buf) {
-		fclose(f);
-		return hotline__seterr(err, HOTLINE_ENOMEM, "out of memory");
-	}
-	if (fread(buf, 1, (size_t)len, f) != (size_t)len) {
-		free(buf);
-		fclose(f);
-		return hotline__seterr(err, HOTLINE_EIO, "cannot read policy file '%s'", spec);
-	}
-	fclose(f);
-	buf[len] = '\0';
-	rc = hotline__policy_load(out, buf, (size_t)len, err);
-	if (rc) {
-		char msg[sizeof(err->msg)];
-		snprintf(msg, sizeof(msg), "%s", err->msg);
-		hotline__seterr(err, rc, "%s: %s", spec, msg);
-		free(buf);
-		return rc;
-	}
-	*text_out = buf;
-	return 0;
-}
 
 static int init_mutex(pthread_mutex_t *mu)
 {
@@ -294,7 +246,7 @@ static int open_storage(hotline_db **out, hotline_storage *st, const hotline_db_
 	db->read_only = opts && opts->version >= 2 && opts->mode == HOTLINE_OPEN_READ_ONLY;
 	/* the caller's policy; the database's recorded one, if any, is loaded with the directory */
 	db->given_explicit = opts && opts->policy && *opts->policy;
-	rc = load_policy(&db->given, &db->given_text, opts ? opts->policy : NULL, &err);
+	rc = hotline__db_load_policy_spec(&db->given, &db->given_text, opts ? opts->policy : NULL, &err);
 	if (rc == 0) {
 		hotline__sha256_hex(db->given_text, strlen(db->given_text), db->given_digest);
 		db->policy = db->given;
@@ -361,6 +313,7 @@ void hotline_db_close(hotline_db *db)
 	hotline__directory_clear(&db->dir);
 	if (db->given)
 		hotline__policy_free(db->given);
+	hotline__policy_history_free(db->hist);
 	if (db->rec_policy)
 		hotline__policy_free(db->rec_policy);
 	free(db->given_text);

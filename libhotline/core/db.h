@@ -13,6 +13,21 @@
 #include "rules/policy.h"
 #include "util/err.h"
 
+/*
+ * A database whose log holds `policy` lines (DESIGN §6.7,
+ * core/policy_change.c): its policies over time. `top` is what the handle
+ * computes with: a copy of the latest policy's struct (sharing its rules)
+ * whose eras are these.
+ */
+typedef struct hotline__policy_history {
+	hotline__policy_era *eras;    /* eras[0]: the policy the database was created under (borrowed) */
+	size_t n;
+	hotline__policy **owned;      /* the lines' policies, eras[1..n-1] */
+	hotline__policy *top;         /* malloc'd; freed with free() */
+	char *name;                   /* the latest line's policy: the one in force now */
+	char digest[65];
+} hotline__policy_history;
+
 struct hotline_db {
 	hotline_storage *st;
 	hotline_storage *rst;         /* read_uri's storage for the scanning reads (NULL: st) */
@@ -31,6 +46,7 @@ struct hotline_db {
 	char rec_digest[65];
 	int rec_pending;              /* recorded in the open transaction, not committed yet */
 	int rec_legacy;               /* the log had events before any policy was recorded */
+	hotline__policy_history *hist; /* the policy lines, NULL when none (core/policy_change.c) */
 	hotline__calendar *cal;
 	int in_batch;                 /* between hotline_db_begin and commit/rollback */
 	int read_only;                /* opened HOTLINE_OPEN_READ_ONLY: every command is refused */
@@ -92,6 +108,29 @@ int hotline__db_policy_record(hotline_db *db);
 void hotline__db_policy_settle(hotline_db *db, int ok);
 /* 1 when the handle reads under a policy other than the recorded one (a what-if). */
 int hotline__db_what_if(const hotline_db *db);
+/*
+ * The database's policy history with the lines of db->dir, plus `line`
+ * (in force from `from`, its policy `p` already loaded, taken over) when
+ * not NULL. *out is NULL when there is no line.
+ */
+int hotline__db_policy_history(hotline_db *db, const json_t *line, int64_t from, hotline__policy *p,
+	hotline__policy_history **out, hotline__err *err);
+void hotline__policy_history_free(hotline__policy_history *h);
+/* Takes h on (the previous one is freed) and chooses the policy in use. */
+void hotline__db_policy_history_install(hotline_db *db, hotline__policy_history *h);
+/* The name and digest of the policy in force now: the latest line's, else the recorded one's (NULL: none). */
+const char *hotline__db_policy_now(const hotline_db *db, const char **digest);
+
+/* A policy given as a built-in name or a JSON file's path (NULL or "": gm-hotline), with its text. */
+int hotline__db_load_policy_spec(hotline__policy **out, char **text_out, const char *spec, hotline__err *err);
+/*
+ * A `policy` line's own checks (malformed: HOTLINE_EINVALID in err): its
+ * text loads, under its name, with its digest when one is given, in the
+ * zone and with the assessment periods of `current`. *out: the policy.
+ */
+int hotline__policy_line_load(const json_t *line, const hotline__policy *current, hotline__policy **out,
+	hotline__err *err);
+
 /* The storage the scanning reads (cases, sweeps, assessments) use: read_uri's, except inside a batch. */
 hotline_storage *hotline__db_reader(hotline_db *db);
 

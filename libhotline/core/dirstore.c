@@ -73,6 +73,9 @@ char *hotline__dirstore_key(int cmd, const json_t *obj, int first, int64_t seq)
 			return NULL;
 		snprintf(year, sizeof(year), "%" JSON_INTEGER_FORMAT, json_integer_value(json_object_get(obj, "year")));
 		id = hotline__strdup(year);
+	} else if (cmd == HOTLINE_CMD_POLICY) {
+		/* beside the policy the database was created under ("created") */
+		id = hotline__strdup("changed");
 	} else
 		id = hotline__strdup(json_string_value(json_object_get(obj, "id")));
 	if (!id || first)

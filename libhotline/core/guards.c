@@ -131,6 +131,16 @@ static int property_in_order(hotline__cmdctx *c)
 	return rc ? rc : update_in_order(c);
 }
 
+/* Policies follow each other: a change never takes effect before the latest one (DESIGN §6.7). */
+static int policy_in_order(hotline__cmdctx *c)
+{
+	char latest[32];
+	if (c->dir_first || c->at >= c->dir_latest_from)
+		return 0;
+	hotline__time_format(c->dir_latest_from, hotline__policy_zone_offset(c->db->policy), latest);
+	return hotline__cmd_fail(c, HOTLINE_EINVALID, "'at' is earlier than the latest policy line's (%s)", latest);
+}
+
 const hotline__guard hotline__guards[] = {
 	{ HOTLINE_CMD_REQUEST_STAGE_CLOSE, stage_close_long_enough, "Art. 18" },
 	{ HOTLINE_CMD_RECORD_FINDING, finding_names_its_person, "Art. 7, Art. 9" },
@@ -139,6 +149,7 @@ const hotline__guard hotline__guards[] = {
 	{ HOTLINE_CMD_PERSON, person_in_order, "directory" },
 	{ HOTLINE_CMD_PROPERTY, property_in_order, "directory" },
 	{ HOTLINE_CMD_BONUS, update_in_order, "Art. 22" },
+	{ HOTLINE_CMD_POLICY, policy_in_order, "DESIGN §6.7" },
 };
 const size_t hotline__n_guards = sizeof(hotline__guards) / sizeof(hotline__guards[0]);
 

@@ -28,15 +28,20 @@ static int rec_cb(const char *kind, const char *id, const char *body, void *payl
 
 void hotline__db_policy_choose(hotline_db *db)
 {
-	if (!db->rec_name || (db->given_explicit && strcmp(db->given_digest, db->rec_digest) != 0))
+	const char *digest = NULL;
+	/* a writer must name the policy in force now: the latest policy line's (core/policy_change.c) */
+	if (!hotline__db_policy_now(db, &digest) || (db->given_explicit && strcmp(db->given_digest, digest) != 0))
 		db->policy = db->given;
+	else if (db->hist)
+		db->policy = db->hist->top;
 	else
 		db->policy = db->rec_policy ? db->rec_policy : db->given;
 }
 
 int hotline__db_what_if(const hotline_db *db)
 {
-	return db->rec_name && db->policy == db->given && strcmp(db->given_digest, db->rec_digest) != 0;
+	const char *digest = NULL;
+	return hotline__db_policy_now(db, &digest) && db->policy == db->given && strcmp(db->given_digest, digest) != 0;
 }
 
 int hotline__db_policy_load(hotline_db *db, hotline__err *err)
@@ -90,3 +95,22 @@ int hotline__db_policy_load(hotline_db *db, hotline__err *err)
 	return 0;
 }
 
+void hotline__db_policy_history_install(hotline_db *db, hotline__policy_history *h)
+{
+	hotline__policy_history *was = db->hist;
+	db->hist = h;
+	hotline__db_policy_choose(db);
+	hotline__policy_history_free(was);
+}
+
+const char *hotline__db_policy_now(const hotline_db *db, const char **digest)
+{
+	if (db->hist) {
+		if (digest)
+			*digest = db->hist->digest;
+		return db->hist->name;
+	}
+	if (digest)
+		*digest = db->rec_digest;
+	return db->rec_name;
+}

@@ -18,15 +18,18 @@
 #include "hotline/errors.h"
 #include "util/mem.h"
 #include "util/sha256.h"
+#include "util/time.h"
 
 int hotline__db_policy_check_write(hotline_db *db)
 {
+	const char *digest = NULL, *name;
 	if (!hotline__db_what_if(db))
 		return 0;
-	return hotline__db_fail(db, HOTLINE_EPOLICY, "the database runs under policy '%s' (sha256 %.12s…); this handle"
+	name = hotline__db_policy_now(db, &digest);
+	return hotline__db_fail(db, HOTLINE_EPOLICY, "the database runs under policy '%s' (sha256 %.12s…)%s; this handle"
 		" was opened with policy '%s' (sha256 %.12s…): only reading calls may use another policy (a what-if);"
-		" change the database's policy with a policy line", db->rec_name, db->rec_digest,
-		hotline__policy_name(db->given), db->given_digest);
+		" change the database's policy with a policy line", name, digest,
+		db->hist ? " since its latest policy line" : "", hotline__policy_name(db->given), db->given_digest);
 }
 
 static int case_cb(const hotline_storage_case *c, void *payload)
@@ -93,6 +96,34 @@ void hotline__db_policy_settle(hotline_db *db, int ok)
 	hotline__db_policy_choose(db);
 }
 
+/* "history": [{name, digest, from (null: since creation), at?, actor?}], oldest first. */
+static int history_json(hotline_db *db, json_t *doc)
+{
+	json_t *a = json_array(), *row;
+	size_t i;
+	int off = hotline__policy_zone_offset(db->policy);
+	if (!a || json_object_set_new(doc, "history", a))
+		return HOTLINE_ENOMEM;
+	row = json_pack("{s:s, s:s, s:n}", "name", db->rec_name ? db->rec_name : hotline__policy_name(db->given),
+		"digest", db->rec_name ? db->rec_digest : db->given_digest, "from");
+	if (!row || json_array_append_new(a, row))
+		return HOTLINE_ENOMEM;
+	for (i = 0; i < db->dir.n_policies; i++) {
+		const json_t *l = db->dir.policies[i].line;
+		const char *text = json_string_value(json_object_get(l, "text"));
+		char hex[65], from[40];
+		hotline__sha256_hex(text, strlen(text), hex);
+		hotline__time_format(db->dir.policies[i].from, off, from);
+		row = json_pack("{s:s?, s:s, s:s}", "name", json_string_value(json_object_get(l, "name")), "digest", hex,
+			"from", from);
+		if (row && json_is_string(json_object_get(l, "actor")))
+			json_object_set(row, "actor", json_object_get(l, "actor"));
+		if (!row || json_array_append_new(a, row))
+			return HOTLINE_ENOMEM;
+	}
+	return 0;
+}
+
 int hotline_db_policy_json(char **out, hotline_db *db)
 {
 	json_t *doc;
@@ -114,11 +145,16 @@ int hotline_db_policy_json(char **out, hotline_db *db)
 		}
 	}
 	if (rc == 0) {
-		const char *dig = db->policy == db->given ? db->given_digest : db->rec_digest;
+		const char *now_digest = NULL, *now = hotline__db_policy_now(db, &now_digest);
+		const char *dig = db->policy == db->given ? db->given_digest : now_digest;
 		doc = json_pack("{s:{s:s, s:s}, s:o, s:b}", "in_use", "name", hotline__policy_name(db->policy), "digest", dig,
-			"recorded", db->rec_name ? json_pack("{s:s, s:s}", "name", db->rec_name, "digest", db->rec_digest)
-				: json_null(),
+			"recorded", now ? json_pack("{s:s, s:s}", "name", now, "digest", now_digest) : json_null(),
 			"what_if", hotline__db_what_if(db));
+		/* a database whose policy changed lists its policies over time (absent otherwise) */
+		if (doc && db->hist && history_json(db, doc) != 0) {
+			json_decref(doc);
+			doc = NULL;
+		}
 		if (!doc || !(*out = json_dumps(doc, JSON_INDENT(2) | JSON_SORT_KEYS)))
 			rc = hotline__db_fail(db, HOTLINE_ENOMEM, "out of memory");
 		json_decref(doc);

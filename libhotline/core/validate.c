@@ -282,6 +282,17 @@ int hotline__validate_shape(hotline__cmdctx *c)
 		if (hotline__calendar_line_check(c->obj, &err) != 0)
 			return hotline__cmd_fail(c, HOTLINE_EINVALID, "%s", err.msg);
 	}
+	if (c->kind == HOTLINE_CMD_POLICY) {
+		hotline__err err;
+		hotline__clearerr(&err);
+		/* a change takes effect at an instant: there is no "from the beginning" for it */
+		if (c->at == HOTLINE_TIME_NONE)
+			return hotline__cmd_fail(c, HOTLINE_EINVALID, "missing field 'at' (the instant the policy is in force from)");
+		hotline__policy_free(c->new_policy);
+		c->new_policy = NULL;
+		if (hotline__policy_line_load(c->obj, c->db->policy, &c->new_policy, &err) != 0)
+			return hotline__cmd_fail(c, err.code, "%s", err.msg);
+	}
 	if (c->kind == HOTLINE_CMD_CORRECT_RECORD) {
 		json_t *fields = json_object_get(c->obj, "fields"), *values = json_object_get(c->obj, "values");
 		const char *key2;

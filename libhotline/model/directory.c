@@ -38,6 +38,9 @@ void hotline__directory_clear(hotline__directory *d)
 	for (i = 0; i < d->n_calendars; i++)
 		json_decref(d->calendars[i].line);
 	free(d->calendars);
+	for (i = 0; i < d->n_policies; i++)
+		json_decref(d->policies[i].line);
+	free(d->policies);
 	free(d->persons);
 	free(d->properties);
 	free(d->bonuses);
@@ -226,6 +229,11 @@ int64_t hotline__directory_latest_from(const hotline__directory *d, int cmd, con
 				*found = 1;
 				return HOTLINE__DIR_ALWAYS;
 			}
+	} else if (cmd == HOTLINE_CMD_POLICY) {
+		if (d->n_policies) {
+			*found = 1;
+			return d->policies[d->n_policies - 1].from;
+		}
 	} else if (cmd == HOTLINE_CMD_BONUS) {
 		bonus_key k;
 		size_t i;
@@ -276,7 +284,7 @@ int hotline__directory_add(hotline__directory *d, int cmd, const json_t *obj, in
 	k.from = from;
 	k.seq = seq;
 	/* a calendar's `at` says nothing about who held what */
-	if (from != HOTLINE__DIR_ALWAYS && cmd != HOTLINE_CMD_CALENDAR)
+	if (from != HOTLINE__DIR_ALWAYS && cmd != HOTLINE_CMD_CALENDAR && cmd != HOTLINE_CMD_POLICY)
 		d->dated = 1;
 	if (cmd == HOTLINE_CMD_PERSON) {
 		hotline__person p;
@@ -395,6 +403,29 @@ int hotline__directory_add(hotline__directory *d, int cmd, const json_t *obj, in
 			return HOTLINE_ENOMEM;
 		}
 		*slot2 = r;
+		return 0;
+	}
+	if (cmd == HOTLINE_CMD_POLICY) {
+		hotline__policy_rec r, *slot3;
+		size_t i;
+		if (!json_is_string(json_object_get(obj, "text")))
+			return HOTLINE_EINVALID;
+		r.from = from;
+		r.seq = seq;
+		for (i = 0; i < d->n_policies; i++) {
+			const hotline__policy_rec *x = &d->policies[i];
+			if (x->from == from && x->seq == seq)
+				return HOTLINE_EDUPLICATE;
+			if (x->from > from || (x->from == from && x->seq > seq))
+				break;
+		}
+		if (!(r.line = json_deep_copy(obj)))
+			return HOTLINE_ENOMEM;
+		if (!(slot3 = hotline__vec_insert((void **)&d->policies, &d->n_policies, &d->cap_policies, sizeof(r), i))) {
+			json_decref(r.line);
+			return HOTLINE_ENOMEM;
+		}
+		*slot3 = r;
 		return 0;
 	}
 	return HOTLINE_EINVALID;

@@ -51,6 +51,16 @@ typedef struct hotline__calendar_rec {
 	json_t *line;         /* the line as recorded */
 } hotline__calendar_rec;
 
+/*
+ * A recorded `policy` line (DESIGN §6.7): the policy in force from `from`
+ * (its `at`, always given) on. Lines come in `from` order (a later line's
+ * `at` is never earlier), seq breaking ties.
+ */
+typedef struct hotline__policy_rec {
+	int64_t from, seq;
+	json_t *line;         /* the line as recorded (name, text, digest?) */
+} hotline__policy_rec;
+
 /* `from` of a definition without `at`; and the instant that sees every definition ("as of now and ever"). */
 #define HOTLINE__DIR_ALWAYS INT64_MIN
 #define HOTLINE__DIR_LATEST INT64_MAX
@@ -69,6 +79,8 @@ typedef struct hotline__directory {
 	size_t n_bonuses, cap_bonuses;
 	hotline__calendar_rec *calendars;   /* sorted by year, then seq */
 	size_t n_calendars, cap_calendars;
+	hotline__policy_rec *policies;      /* sorted by from, then seq */
+	size_t n_policies, cap_policies;
 	int dated;            /* some definition has an `at`: records differ over time */
 	int64_t auto_seq;     /* seq given by hotline__directory_add_json */
 } hotline__directory;
@@ -100,6 +112,7 @@ int hotline__directory_bonus(const hotline__directory *d, const char *person, co
  * The `from` of the latest definition of a person/property id or a bonus
  * key; 0 and *found 0 when none. A calendar year recorded before: *found 1
  * and HOTLINE__DIR_ALWAYS (a later line replaces it whatever its `at`).
+ * A policy line: *found 1 and the latest line's `from` when one was recorded.
  */
 int64_t hotline__directory_latest_from(const hotline__directory *d, int cmd, const json_t *obj, int *found);
 /* 1 if some definition, of any time, gives roles to someone (e.g. an administrator was ever defined). */

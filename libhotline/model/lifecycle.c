@@ -94,6 +94,9 @@ const hotline__transition hotline__transitions[] = {
 	/* DESIGN §6.7: the working-day calendar is part of the record; the authority of directory lines */
 	{ CMD(CALENDAR), HOTLINE__ON_DIRECTORY, 0, SAME, NULL, NULL, 0, HOTLINE__APPROVAL_KEEP, R(ADMINISTRATOR), 0,
 	  "节假日安排", "working-day calendar of a year", HOTLINE__EFFECT_NONE, HOTLINE__ACTOR_OPTIONAL },
+	/* DESIGN §6.7: the policy is part of the record; changed from `at` on, with the authority of directory lines */
+	{ CMD(POLICY), HOTLINE__ON_DIRECTORY, 0, SAME, NULL, NULL, 0, HOTLINE__APPROVAL_KEEP, R(ADMINISTRATOR), 0,
+	  "考核办法变更", "the policy in force from `at` on", HOTLINE__EFFECT_NONE, HOTLINE__ACTOR_OPTIONAL },
 };
 const size_t hotline__n_transitions = sizeof(hotline__transitions) / sizeof(hotline__transitions[0]);
 
@@ -162,6 +165,9 @@ const hotline__field hotline__fields[] = {
 	F(CALENDAR, "holidays", DATES, 1),
 	F(CALENDAR, "workdays", DATES, 0),
 	F(CALENDAR, "source", STRING, 0),
+	F(POLICY, "name", STRING, 1),
+	F(POLICY, "text", STRING, 1),
+	F(POLICY, "digest", STRING, 0),
 };
 const size_t hotline__n_fields = sizeof(hotline__fields) / sizeof(hotline__fields[0]);
 
@@ -212,7 +218,8 @@ static const char *const command_names[HOTLINE_CMD_COUNT] = {
 	"verify", "close", "request_escalation", "request_stage_close", "report_malicious",
 	"approve", "reject", "repeat_complaint", "reply", "record_finding",
 	"call", "monthly_summary", "quarterly_meeting", "quarterly_report",
-	"person", "property", "bonus", "forget", "encrypt_record", "calendar"
+	"person", "property", "bonus", "forget", "encrypt_record", "calendar",
+	"policy"
 };
 static const char *const role_names[HOTLINE_ROLE_COUNT] = {
 	"hotline_specialist", "property_manager", "department_head", "quality_supervisor",

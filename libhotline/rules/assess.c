@@ -468,8 +468,10 @@ static int price_rates(state *s, hotline__eval *org)
 		int64_t e = period_end(s, a[i].period);
 		if (e > s->as_of)
 			continue;
-		for (j = 0; j < s->policy->n_rules && !rc; j++) {
-			const hotline__rule *r = &s->policy->rules[j];
+		/* the rates of a period under the policy in force just before its end (DESIGN §6.7) */
+		const hotline__policy *pe = hotline__policy_at(s->policy, e - 1);
+		for (j = 0; j < pe->n_rules && !rc; j++) {
+			const hotline__rule *r = &pe->rules[j];
 			int64_t pts;
 			if (r->kind != HOTLINE__RULE_RATE)
 				continue;
@@ -477,7 +479,7 @@ static int price_rates(state *s, hotline__eval *org)
 				pts = hotline__rate_points(r->threshold_percent, a[i].cl_num, a[i].cl_den);
 			else
 				pts = hotline__rate_points(r->threshold_percent, a[i].sat_num, a[i].sat_den);
-			rc = hotline__eval_rate(s->policy, s->cal, s->dir, r, a[i].property, e, pts, org, s->err);
+			rc = hotline__eval_rate(pe, s->cal, s->dir, r, a[i].property, e, pts, org, s->err);
 		}
 	}
 	return rc;
@@ -710,7 +712,7 @@ static void write_people(hotline__jw *w, const state *s)
 		int64_t bonus = 0, capped = p[i].raw;
 		/* Art. 22: deducted from that month's bonus, until the bonus is used up; the bonus is
 		 * the month's latest definition as of as_of (a correction counts from its instant) */
-		int has = s->policy->cap_by_bonus && s->month_ok &&
+		int has = hotline__policy_at(s->policy, s->rep_to - 1)->cap_by_bonus && s->month_ok &&
 			hotline__directory_bonus_at(s->dir, p[i].person, s->month, s->as_of, &bonus);
 		if (has && bonus < capped)
 			capped = bonus < 0 ? 0 : bonus;

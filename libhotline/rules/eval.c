@@ -65,7 +65,14 @@ typedef struct ctx {
 	int64_t exempt_from, exempt_seq, approve_seq;
 	int64_t closed_at, close_seq;
 	int provisional;                    /* what charge() adds now rests on a year without data */
+	/* the policy's era (DESIGN §6.7): only clocks started (occurrences, period ends) in [win_from, win_to) */
+	int64_t win_from, win_to;
 } ctx;
+
+static int in_window(const ctx *c, int64_t t)
+{
+	return t >= c->win_from && t < c->win_to;
+}
 
 /* ---- penalties ---- */
 
@@ -653,7 +660,8 @@ static int run_deadline(ctx *c, const hotline__rule *r)
 			break;
 		started = 1;
 		if (r->repeat) {
-			rc = run_chain(c, r, i);
+			if (in_window(c, e->at))
+				rc = run_chain(c, r, i);
 			continue;
 		}
 		memset(&in, 0, sizeof(in));
@@ -663,7 +671,10 @@ static int run_deadline(ctx *c, const hotline__rule *r)
 		in.met_at = NONE;
 		in.current = 1;
 		stop_for(c, &in);
-		if ((rc = due_from(c, r, e->at, e->body, &in.due, &have, &in.provisional)) != 0 || !have)
+		/* a clock started under another policy is judged by that one (its era's run);
+		 * it still takes its met-by event from the later ones */
+		have = !in_window(c, e->at);
+		if (!have && ((rc = due_from(c, r, e->at, e->body, &in.due, &have, &in.provisional)) != 0 || !have))
 			continue;
 		for (j = i + 1; j < c->n; j++) {
 			if (used && used[j])
@@ -676,7 +687,8 @@ static int run_deadline(ctx *c, const hotline__rule *r)
 				break;
 			}
 		}
-		rc = settle(c, r, &in);
+		if (in_window(c, e->at))
+			rc = settle(c, r, &in);
 	}
 	free(used);
 	return rc;
@@ -693,6 +705,8 @@ static int run_occurrence(ctx *c, const hotline__rule *r)
 		/* Exemption: nothing that happens from the request instant on costs. */
 		if (e->at >= c->exempt_from)
 			break;
+		if (!in_window(c, e->at))
+			continue;
 		for (k = 0; k < r->n_on; k++) {
 			const hotline__matcher *m = &r->on[k];
 			if (!matches(c, m, e))
@@ -755,6 +769,9 @@ static int run_periodic(ctx *c, const hotline__rule *r, int64_t first_event_at)
 		}
 		/* an obligation counts only when due after the log began */
 		if (in.due <= first_event_at || in.started_at > c->as_of)
+			continue;
+		/* judged under the policy in force just before the period's end */
+		if (!in_window(c, in.due - 1))
 			continue;
 		in.met_at = NONE;
 		in.stop_at = NONE;
@@ -881,7 +898,24 @@ static int ctx_start(ctx *c, const hotline__policy *policy, const hotline__calen
 	c->as_of = as_of;
 	c->out = out;
 	c->err = err;
+	c->win_from = INT64_MIN;
+	c->win_to = INT64_MAX;
 	return 0;
+}
+
+/* The k-th era of a policy with a history (k < n_eras_of(policy)): its policy and window. */
+static size_t n_eras_of(const hotline__policy *policy)
+{
+	return policy->n_eras ? policy->n_eras : 1;
+}
+
+static const hotline__policy *era(ctx *c, const hotline__policy *policy, size_t k)
+{
+	if (!policy->n_eras)
+		return policy;
+	c->win_from = k == 0 ? INT64_MIN : policy->eras[k].from;
+	c->win_to = k + 1 < policy->n_eras ? policy->eras[k + 1].from : INT64_MAX;
+	return c->policy = policy->eras[k].policy;
 }
 
 /* One rule's clock that cannot be computed (a runaway chain) never drops the other rules' deadlines. */
@@ -900,7 +934,7 @@ int hotline__eval_case(const hotline__policy *policy, const hotline__calendar *c
 {
 	hotline__case_facts f;
 	ctx c;
-	size_t i;
+	size_t i, k;
 	int rc = 0;
 
 	if ((rc = ctx_start(&c, policy, cal, dir, events, n, as_of, out, err)) != 0)
@@ -920,13 +954,16 @@ int hotline__eval_case(const hotline__policy *policy, const hotline__calendar *c
 	out->exempt_from = f.exempt_from;
 	if ((rc = collect_visible(&c, events, n)) != 0)
 		return rc;
-	for (i = 0; i < policy->n_rules && !rc; i++) {
-		const hotline__rule *r = &policy->rules[i];
-		if (r->kind == HOTLINE__RULE_DEADLINE && scope_of(r->starts_at.cmd) != 1)
-			rc = run_deadline(&c, r);
-		else if (r->kind == HOTLINE__RULE_OCCURRENCE)
-			rc = run_occurrence(&c, r);
-		rc = rule_failed(&c, rc);
+	for (k = 0; k < n_eras_of(policy) && !rc; k++) {
+		const hotline__policy *p = era(&c, policy, k);
+		for (i = 0; i < p->n_rules && !rc; i++) {
+			const hotline__rule *r = &p->rules[i];
+			if (r->kind == HOTLINE__RULE_DEADLINE && scope_of(r->starts_at.cmd) != 1)
+				rc = run_deadline(&c, r);
+			else if (r->kind == HOTLINE__RULE_OCCURRENCE)
+				rc = run_occurrence(&c, r);
+			rc = rule_failed(&c, rc);
+		}
 	}
 	free(c.ev);
 	if (rc)
@@ -939,7 +976,7 @@ int hotline__eval_org(const hotline__policy *policy, const hotline__calendar *ca
 	int64_t first_event_at, int64_t as_of, hotline__eval *out, hotline__err *err)
 {
 	ctx c;
-	size_t i;
+	size_t i, k;
 	int rc = 0;
 
 	if ((rc = ctx_start(&c, policy, cal, dir, events, n, as_of, out, err)) != 0)
@@ -948,15 +985,18 @@ int hotline__eval_org(const hotline__policy *policy, const hotline__calendar *ca
 	c.closed_at = NONE;
 	if ((rc = collect_visible(&c, events, n)) != 0)
 		return rc;
-	for (i = 0; i < policy->n_rules && !rc; i++) {
-		const hotline__rule *r = &policy->rules[i];
-		if (r->kind == HOTLINE__RULE_DEADLINE && scope_of(r->starts_at.cmd) != 0)
-			rc = run_deadline(&c, r);
-		else if (r->kind == HOTLINE__RULE_OCCURRENCE)
-			rc = run_occurrence(&c, r);
-		else if (r->kind == HOTLINE__RULE_PERIODIC)
-			rc = run_periodic(&c, r, first_event_at);
-		rc = rule_failed(&c, rc);
+	for (k = 0; k < n_eras_of(policy) && !rc; k++) {
+		const hotline__policy *p = era(&c, policy, k);
+		for (i = 0; i < p->n_rules && !rc; i++) {
+			const hotline__rule *r = &p->rules[i];
+			if (r->kind == HOTLINE__RULE_DEADLINE && scope_of(r->starts_at.cmd) != 0)
+				rc = run_deadline(&c, r);
+			else if (r->kind == HOTLINE__RULE_OCCURRENCE)
+				rc = run_occurrence(&c, r);
+			else if (r->kind == HOTLINE__RULE_PERIODIC)
+				rc = run_periodic(&c, r, first_event_at);
+			rc = rule_failed(&c, rc);
+		}
 	}
 	free(c.ev);
 	if (rc)
@@ -989,10 +1029,12 @@ int hotline__eval_rate(const hotline__policy *policy, const hotline__calendar *c
 {
 	ctx c;
 	memset(&c, 0, sizeof(c));
-	c.policy = policy;
+	c.policy = hotline__policy_at(policy, at - 1);
 	c.cal = cal;
 	c.dir = dir;
 	c.as_of = at;
+	c.win_from = INT64_MIN;
+	c.win_to = INT64_MAX;
 	c.out = out;
 	c.err = err;
 	c.property_id = property;

@@ -1339,13 +1339,45 @@ int hotline__policy_zone_offset(const hotline__policy *p)
 	return p ? p->zone_offset : 480;
 }
 
-const hotline__rule *hotline__policy_rule(const hotline__policy *p, const char *id)
+static const hotline__rule *rule_by_name(const hotline__policy *p, const char *id)
 {
 	size_t i;
 	for (i = 0; p && id && i < p->n_rules; i++)
 		if (strcmp(p->rules[i].id, id) == 0)
 			return &p->rules[i];
 	return NULL;
+}
+
+const hotline__rule *hotline__policy_rule(const hotline__policy *p, const char *id)
+{
+	const hotline__rule *r;
+	size_t i, k;
+	if (!p || !id)
+		return NULL;
+	if (!p->n_eras)
+		return rule_by_name(p, id);
+	/* an evaluation's rule ids are borrowed from the policy that ran them */
+	for (k = p->n_eras; k-- > 0;)
+		for (i = 0; i < p->eras[k].policy->n_rules; i++)
+			if (p->eras[k].policy->rules[i].id == id)
+				return &p->eras[k].policy->rules[i];
+	if ((r = rule_by_name(p, id)) != NULL)
+		return r;
+	for (k = p->n_eras; k-- > 0;)
+		if ((r = rule_by_name(p->eras[k].policy, id)) != NULL)
+			return r;
+	return NULL;
+}
+
+const hotline__policy *hotline__policy_at(const hotline__policy *p, int64_t t)
+{
+	size_t k;
+	if (!p || !p->n_eras)
+		return p;
+	for (k = p->n_eras; k-- > 1;)
+		if (p->eras[k].from <= t)
+			return p->eras[k].policy;
+	return p->eras[0].policy;
 }
 
 int hotline__policy_is_finding_kind(const hotline__policy *p, const char *kind)

@@ -153,6 +153,14 @@ typedef struct hotline__rule {
 	size_t n_liable;
 } hotline__rule;
 
+struct hotline__policy;
+
+/* One policy of a database's history (DESIGN §6.7): in force from `from` on. */
+typedef struct hotline__policy_era {
+	int64_t from;                       /* INT64_MIN for the policy the database was created under */
+	const struct hotline__policy *policy;
+} hotline__policy_era;
+
 typedef struct hotline__policy {
 	char *name;
 	char *title_zh, *title_en;
@@ -166,6 +174,10 @@ typedef struct hotline__policy {
 	char **finding_kinds;      /* kinds a record_finding may carry; NULL-terminated */
 	size_t n_finding_kinds;
 	int64_t stage_close_min_seconds;   /* Art. 18: least planned duration of a stage closure */
+	/* A database whose policy changed: its policies over time, the last being this one's rules
+	 * (the database's handle sets them on a copy of the struct); NULL: this policy for all time */
+	const hotline__policy_era *eras;
+	size_t n_eras;
 } hotline__policy;
 
 /*
@@ -185,7 +197,13 @@ char *hotline__policy_builtin_text(const char *name, size_t *len);
 
 const char *hotline__policy_name(const hotline__policy *p);
 int hotline__policy_zone_offset(const hotline__policy *p);
+/*
+ * A rule by id: first the very rule whose id string that is (of p or of
+ * one of its eras), then by name in p, then in its eras, latest first.
+ */
 const hotline__rule *hotline__policy_rule(const hotline__policy *p, const char *id);
+/* The policy in force at t: p itself unless p has eras. */
+const hotline__policy *hotline__policy_at(const hotline__policy *p, int64_t t);
 void hotline__policy_free(hotline__policy *p);
 
 /*

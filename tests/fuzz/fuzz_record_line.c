@@ -5,8 +5,8 @@
  * clocks reach 2027. Any bytes are refused with a message or accepted;
  * a line of one of the kinds below that is accepted must leave a log that
  * verifies (the next due of every open case recomputed in its transaction)
- * and an assessment that runs. Another kind of line (`policy`, when it
- * exists) is one more entry in `kinds`.
+ * and an assessment that runs. `policy` lines (their text a whole policy,
+ * fuzzed with the rest) are checked the same way.
  *   build-fuzz/tests/fuzz_record_line -max_total_time=60 tests/fuzz/corpus/record_line/
  */
 #include "fuzz_common.h"
@@ -14,7 +14,7 @@
 #include <hotline/assess.h>
 
 /* The kinds of line this target is about: others are run too, but only these are checked after. */
-static const char *const kinds[] = { "\"cmd\":\"calendar\"", NULL };
+static const char *const kinds[] = { "\"cmd\":\"calendar\"", "\"cmd\":\"policy\"", NULL };
 
 static const char *const cases[] = {
 	"{\"cmd\":\"register\",\"case\":\"C1\",\"at\":\"2026-12-30T10:00:00+08:00\",\"actor\":\"zhang\",\"property\":\"P1\",\"room\":\"3-201\",\"owner\":\"王女士\",\"phone\":\"13800000000\",\"matter\":\"电梯\",\"call_taker\":\"zhang\",\"order_taker\":\"li\",\"severity\":\"serious\"}",

@@ -113,6 +113,23 @@ put("command", '{"cmd":"person","id":"张三 二","name":"张三","roles":["hotl
 for month in ["0000-01", "1999-12", "2100-01", "2000-01", "2099-12"]:
     put("command", '{"cmd":"bonus","person":"li2","month":"%s","amount_fen":100}' % month)
 
+# ---- lines that change the rules in force (fuzz_record_line) -----------------
+def policy_text(name):
+    with open(os.path.join(ROOT, "policies", name + ".json"), encoding="utf-8") as f:
+        return f.read()
+
+
+for name, at, actor in (("service-standard", "2026-12-31T00:00:00+08:00", "admin"),
+                        ("sales-office", "2026-12-31T00:00:00+08:00", "admin"),
+                        ("sales-office", "2026-12-31T00:00:00+08:00", "zhang"),
+                        ("service-standard", "2026-11-01T00:00:00+08:00", "admin"),
+                        ("service-standard", None, "admin")):
+    line = {"cmd": "policy", "name": name, "text": policy_text(name), "actor": actor}
+    if at:
+        line["at"] = at
+    put("record_line", json.dumps(line, ensure_ascii=False, separators=(",", ":")))
+put("record_line", '{"cmd":"policy","name":"x","text":"{\\"format\\":1}","actor":"admin","at":"2026-12-31T00:00:00+08:00"}')
+
 # ---- holidays -------------------------------------------------------------
 for y in (2024, 2025, 2026):
     with open(os.path.join(ROOT, "data", "cn-holidays-%d.json" % y), "rb") as f:

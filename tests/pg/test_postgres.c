@@ -38,6 +38,7 @@ static const unsigned char pg_key[HOTLINE_KEY_BYTES] = "postgres-test-key-012345
 #include "calendar_month.h"
 #include "policy_record.h"
 #include "feed_fixture.h"
+#include "policy_change.h"
 
 static char base[512];   /* the cluster's connection string */
 static char workdir[512];
@@ -1651,6 +1652,116 @@ static void test_notifications_demo(void **state)
 	hotline_db_close(db);
 }
 
+/* A policy line (tests/unit/policy_change.h) on a fresh schema with an administrator, then one of its tests. */
+static void run_policy_change(void (*test)(void **), const char *schema)
+{
+	char ci[700];
+	pfx f;
+	void *state = &f;
+	memset(&f, 0, sizeof(f));
+	fresh_schema(ci, sizeof(ci), schema);
+	uri_of(f.uri, sizeof(f.uri), ci);
+	p_create(&f);
+	pc_admin(&f);
+	test(&state);
+	hotline_db_close(f.db);
+}
+
+/* A case writer beside the lines that recompute every open case. */
+typedef struct beside {
+	const char *uri;
+	volatile int stop;
+	int done, errors;
+	char err[512];
+} beside;
+
+static void *beside_writer(void *arg)
+{
+	beside *b = arg;
+	hotline_db *db = NULL;
+	int k = 0;
+	if (fixture_open(&db, b->uri, NULL) != 0) {
+		snprintf(b->err, sizeof(b->err), "open: %s", hotline_last_error());
+		b->errors++;
+		return NULL;
+	}
+	while (!b->stop) {
+		int rc = exec_fmt(db, "{\"cmd\":\"reply\",\"case\":\"K%d\",\"at\":\"2026-11-20T10:00:00+08:00\","
+			"\"actor\":\"zhang\",\"text\":\"%d\"}", k % 32, k);
+		if (rc == 0) {
+			b->done++;
+		} else {
+			snprintf(b->err, sizeof(b->err), "%s", hotline_db_errmsg(db));
+			b->errors++;
+		}
+		k++;
+	}
+	hotline_db_close(db);
+	return NULL;
+}
+
+/*
+ * DESIGN §6.5, §6.7: a calendar or policy line recomputes every open case
+ * while a case's writer moves them on; a race it loses runs it again in the
+ * library, as commands do, instead of failing with `conflict`.
+ */
+static void test_lines_beside_a_case_writer(void **state)
+{
+	char ci[700], line[1024], *cal = NULL, at[64];
+	pthread_t th;
+	beside b;
+	pfx f;
+	int i;
+	(void)state;
+	memset(&f, 0, sizeof(f));
+	memset(&b, 0, sizeof(b));
+	fresh_schema(ci, sizeof(ci), "beside");
+	uri_of(f.uri, sizeof(f.uri), ci);
+	p_create(&f);
+	pc_admin(&f);
+	for (i = 0; i < 32; i++) {
+		char id[8];
+		snprintf(id, sizeof(id), "K%d", i);
+		snprintf(line, sizeof(line), PC_REG, id, "2026-11-20T09:00:00+08:00");
+		assert_int_equal(hotline_db_exec_json(f.db, line, NULL, NULL), 0);
+	}
+	assert_int_equal(hotline_calendar_line(&cal, 2026, "builtin", NULL, 0, NULL), 0);
+	b.uri = f.uri;
+	assert_int_equal(pthread_create(&th, NULL, beside_writer, &b), 0);
+	/* the writer under way first */
+	while (b.done < 3 && !b.errors) {
+		struct timespec ts = { 0, 10 * 1000 * 1000 };
+		nanosleep(&ts, NULL);
+	}
+	for (i = 0; i < 12; i++) {
+		char *l;
+		snprintf(at, sizeof(at), "2026-11-%02dT08:00:00+08:00", 15 + i);
+		l = pc_line_of(cal, "admin", at);
+		if (hotline_db_exec_json(f.db, l, NULL, NULL) != 0)
+			fail_msg("calendar line %d: %s", i, hotline_db_errmsg(f.db));
+		free(l);
+		if (pc_run(f.db, pc_line("service-standard", "admin", at)) != 0)
+			fail_msg("policy line %d: %s", i, hotline_db_errmsg(f.db));
+	}
+	b.stop = 1;
+	pthread_join(th, NULL);
+	hotline_free(cal);
+	if (b.errors)
+		fail_msg("the case writer failed %d times: %s", b.errors, b.err);
+	print_message("# 12 calendar and 12 policy lines beside a case writer (%d replies)\n", b.done);
+	assert_int_equal(hotline_db_verify_log(f.db, NULL, NULL), 0);
+	hotline_db_close(f.db);
+}
+
+/* DESIGN §6.7 on PostgreSQL: a policy line changes the policy from its `at` on. */
+static void test_policy_change(void **state)
+{
+	(void)state;
+	run_policy_change(test_mid_month_change, "polchg");
+	run_policy_change(test_next_due_recomputed, "polchg");
+	run_policy_change(test_bad_policy_lines, "polchg");
+}
+
 int main(int argc, char **argv)
 {
 	const struct CMUnitTest tests[] = {
@@ -1669,6 +1780,8 @@ int main(int argc, char **argv)
 		cmocka_unit_test(test_feed_writers),
 		cmocka_unit_test(test_feed_wait),
 		cmocka_unit_test(test_notifications_demo),
+		cmocka_unit_test(test_policy_change),
+		cmocka_unit_test(test_lines_beside_a_case_writer),
 	};
 	FILE *f;
 	const char *tmp = getenv("TMPDIR");

@@ -39,6 +39,7 @@
 #include "follow.h"
 #include "labels.h"
 #include "messages.h"
+#include "policy_set.h"
 #include "report_html.h"
 
 #define ZONE_MIN 480
@@ -181,9 +182,13 @@ static const command_help COMMANDS[] = {
 	  "  --at INSTANT        when it was adopted; default now\n"
 	  POLICY_OPT DB_OPT JSON_OPT LANG_OPT,
 	  "hotline calendar adopt 2027 --file cn-holidays-2027.json --actor admin --db sqlite:hotline.db" },
-	{ "policy", "hotline policy [--policy NAME|FILE] [--db URI] [--json] [--lang zh|en]",
-	  "the policy the database records, and the one a reading call would use",
+	{ "policy", "hotline policy [--policy NAME|FILE] [--db URI] [--json] [--lang zh|en]  |  hotline policy set "
+	  "NAME|FILE --at INSTANT [--actor ID] [--db URI]",
+	  "the policy the database records, and the one a reading call would use; change it from an instant on",
 	  "  --policy NAME|FILE  a what-if: the policy a reading call would use instead\n"
+	  "  set NAME|FILE       record a `policy` line: this policy in force from --at on\n"
+	  "  --at INSTANT        from when it is in force (required with set)\n"
+	  "  --actor ID          the administrator who changes it (none while the directory has none)\n"
 	  DB_OPT JSON_OPT LANG_OPT,
 	  "hotline policy --db sqlite:hotline.db" },
 	{ "follow", "hotline follow [--notifications] [--from CURSOR] [--until INSTANT] [--once] [--limit N] [--pages] [--db URI]",
@@ -2024,13 +2029,36 @@ static int cmd_calendar(const args *a)
 	return rc;
 }
 
+/* `hotline policy set FILE|NAME`: a policy line (tools/hotline/policy_set.c). */
+static int policy_set(const args *a)
+{
+	hotline_db *db;
+	hotline_time t;
+	int rc;
+	/* the handle writes under the database's own policy; the new one is the argument */
+	if (a->policy || !a->at) {
+		fputs(a->policy ? "hotline: policy set takes the new policy as its argument, not --policy\n"
+			: "hotline: policy set needs --at INSTANT (from when the policy is in force)\n", stderr);
+		return 2;
+	}
+	if (parse_instant(a->at, &t) != 0)
+		return 2;
+	if ((rc = open_db_mode(a, &db, HOTLINE_OPEN_READ_WRITE)) != 0)
+		return rc;
+	rc = policy_set_run(db, a->pos[1], a->actor, a->at, zh(a));
+	hotline_db_close(db);
+	return rc;
+}
+
 /* The policy in the record (DESIGN §6.7): what the database records, what a reading call uses. */
 static int cmd_policy(const args *a)
 {
 	hotline_db *db;
 	char *out = NULL;
 	int rc = 0, lang_zh = zh(a);
-	if (a->npos) {
+	if (a->npos == 2 && strcmp(a->pos[0], "set") == 0)
+		return policy_set(a);
+	if (a->npos || a->actor || a->at) {
 		usage(stderr);
 		return 2;
 	}
@@ -2056,6 +2084,7 @@ static int cmd_policy(const args *a)
 			printf(lang_zh ? "读取使用: %s  sha256 %s%s\n" : "reads use:       %s  sha256 %s%s\n",
 				json_string_value(json_object_get(use, "name")), json_string_value(json_object_get(use, "digest")),
 				json_is_true(json_object_get(doc, "what_if")) ? L("（假设，仅可读取）", " (a what-if: reading only)") : "");
+			policy_history_print(doc, lang_zh);
 			json_decref(doc);
 		}
 	}

@@ -1319,10 +1319,30 @@ class Database:
 
     def policy_record(self) -> Dict[str, Any]:
         """The policy the database records and the one this handle reads under: ``{"recorded": {"name",
-        "digest"} or None, "in_use": {"name", "digest"}, "what_if": bool}``. A handle opened without
-        ``policy`` computes with the recorded one (:attr:`policy` names it); with another, it only
-        reads (a what-if) and every command is refused with ``policy``."""
+        "digest"} or None, "in_use": {"name", "digest"}, "what_if": bool}``, and once the policy changed
+        ``"history": [{"name", "digest", "from"}, …]`` (``from`` None for the one it was created under).
+        A handle opened without ``policy`` computes with the recorded one (:attr:`policy` names it);
+        with another, it only reads (a what-if) and every command is refused with ``policy``."""
         return json.loads(self._h.policy_json())
+
+    def set_policy(self, policy: str, *, at: _dt.datetime, actor: Optional[str] = None,
+                   command_id: Optional[str] = None) -> "Applied":
+        """Change the database's policy from ``at`` on (a ``policy`` line): ``policy`` is a built-in
+        name or a policy JSON file's path. ``actor``: an administrator (none while the directory has
+        none). Clocks that started before ``at`` keep the policy they started under; every open
+        case's next due is recomputed in the same transaction. This handle follows the new policy;
+        another opened with the old one only reads from then on."""
+        if at is None:
+            raise TypeError("set_policy needs at: the instant the policy is in force from")
+        line = json.loads(_ll.policy_line(_text("policy", os.fspath(policy))))
+        if actor is not None:
+            line["actor"] = _text("actor", actor)
+        line["at"] = _iso("at", at)
+        if command_id is not None:
+            line["command_id"] = _text("command_id", command_id)
+        applied = self.execute(line)
+        self.policy = self._h.policy()
+        return applied
 
     def calendar(self) -> Dict[str, Any]:
         """The working-day calendar the database computes with: ``{"years": [{"year", "source", "digest",

@@ -472,6 +472,42 @@ class PolicyRecordTest(unittest.TestCase):
                 self.assertNotIn("x", [p.id for p in db.directory().persons])
 
 
+class PolicyChangeTest(unittest.TestCase):
+    """A policy line changes the policy from its ``at`` on: each clock keeps the policy it started under."""
+
+    def test_set_policy_mid_month(self):
+        with tempfile.TemporaryDirectory() as tmp:
+            uri = "sqlite:" + os.path.join(tmp, "h.db")
+            with hotline.open(uri, policy="service-standard", unencrypted=True, mode="create") as db:
+                directory(db)
+                db.add_person("admin", "管理员", ["administrator"])
+                register(db, "A", at=t(10, 10))
+                with self.assertRaises(hotline.Forbidden):
+                    db.set_policy("gm-hotline", at=t(15, 0), actor="zhang")
+                with self.assertRaises(hotline.PolicyError):
+                    db.set_policy("no-such-policy", at=t(15, 0), actor="admin")
+                with self.assertRaises(TypeError):
+                    db.set_policy("gm-hotline", at=None, actor="admin")
+                self.assertNotIn("history", db.policy_record())
+                db.set_policy("gm-hotline", at=t(15, 0), actor="admin")
+                self.assertEqual(db.policy, "gm-hotline")
+                register(db, "B", at=t(16, 10))
+                rules = {(d.case, d.rule) for d in db.deadlines(t(1, 0), t(30, 0))}
+                self.assertIn(("A", "S4"), rules)             # started on the 10th: service-standard
+                self.assertIn(("B", "R13"), rules)            # started on the 16th: gm-hotline
+                self.assertNotIn(("A", "R13"), rules)
+                self.assertNotIn(("B", "S4"), rules)
+                with self.assertRaises(hotline.Invalid):      # not before the latest change
+                    db.set_policy("service-standard", at=t(14, 0), actor="admin")
+            with hotline.open(uri) as db:
+                rec = db.policy_record()
+                self.assertEqual(rec["recorded"]["name"], "gm-hotline")
+                self.assertEqual([h["name"] for h in rec["history"]], ["service-standard", "gm-hotline"])
+            with hotline.open(uri, policy="service-standard") as db:    # the policy before the change only reads
+                with self.assertRaises(hotline.PolicyError):
+                    register(db, "C", at=t(17, 10))
+
+
 class ExpectTest(unittest.TestCase):
     def test_differences(self):
         doc = {"cases": [{"id": "C1", "state": "closed"}, {"id": "C2", "state": "handled"}], "total": 5}

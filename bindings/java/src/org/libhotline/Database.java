@@ -240,6 +240,27 @@ public final class Database implements AutoCloseable {
 	}
 
 	/**
+	 * Change the database's policy from {@code at} on (a `policy` line,
+	 * share/doc/hotline/policy-record.md): {@code policy} is a built-in name or a
+	 * policy JSON file's path. {@code actor}: an administrator (null while the
+	 * directory has none). Clocks that started before {@code at} keep the policy they
+	 * started under; every open case's next due is recomputed in the same
+	 * transaction. This handle follows the new policy; another opened with the old
+	 * one only reads from then on.
+	 */
+	public Applied setPolicy(String policy, String actor, Instant at) {
+		if (policy == null || at == null)
+			throw new InvalidException("setPolicy needs a policy and the instant it is in force from");
+		String line = Hotline.loaded().policy_line(policy);
+		StringBuilder extra = new StringBuilder();
+		if (actor != null)
+			extra.append("\"actor\":").append(quote(actor)).append(',');
+		extra.append("\"at\":").append(quote(at.toString())).append(',');
+		// the line is a JSON object: the extra keys go first
+		return exec("{" + extra + line.strip().substring(1));
+	}
+
+	/**
 	 * The working-day calendar the database computes with (share/doc/hotline/calendar.md)
 	 * as JSON text: {"years": [{"year", "source", "digest", "holidays", "workdays",
 	 * "recorded", ...}], "first", "last"}.

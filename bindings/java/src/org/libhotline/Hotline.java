@@ -46,5 +46,9 @@ public final class Hotline {
 		String calendar_line(int year, String format, String data, String source) {
 			return HotlineNative.calendar_line(year, format, data, source);
 		}
+
+		String policy_line(String policy) {
+			return HotlineNative.policy_line(policy);
+		}
 	}
 }

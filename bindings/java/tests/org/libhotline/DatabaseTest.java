@@ -331,6 +331,32 @@ class DatabaseTest {
 	}
 
 	@Test
+	void policyChangesFromItsInstant(@TempDir Path dir) {
+		String uri = "sqlite:" + dir.resolve("polchg.db");
+		try (Database db = directory(Hotline.open(uri, new OpenOptions().policy("service-standard").key(new byte[32], "k")))) {
+			db.exec("{\"cmd\":\"person\",\"id\":\"admin\",\"name\":\"管理员\",\"roles\":[\"administrator\"]}");
+			db.exec(register("A", "zhang", "05"));
+			Instant mid = Instant.parse("2026-11-02T02:00:00Z");
+			assertThrows(ForbiddenException.class, () -> db.setPolicy("gm-hotline", "zhang", mid));
+			assertThrows(PolicyException.class, () -> db.setPolicy("no-such-policy", "admin", mid));
+			assertTrue(db.policyRecord().replaceAll("\\s+", "").contains("\"name\":\"service-standard\""));
+			db.setPolicy("gm-hotline", "admin", mid);
+			db.exec(register("B", "zhang", "30").replace("T09:30", "T10:30"));
+			String d = db.deadlines(Instant.parse("2026-11-01T00:00:00Z"), Instant.parse("2026-12-01T00:00:00Z"),
+				null, null).replaceAll("\\s+", "");
+			// A's clocks started before the change (service-standard), B's after it (gm-hotline)
+			assertTrue(d.contains("\"case\":\"A\"") && d.contains("\"rule\":\"S4\""), d);
+			assertTrue(d.contains("\"rule\":\"R13\""), d);
+			assertTrue(db.policyRecord().replaceAll("\\s+", "").contains("\"history\""), db.policyRecord());
+		}
+		// the policy recorded before the change only reads now
+		try (Database db = Hotline.open(uri, new OpenOptions().policy("service-standard").key(new byte[32], "k"))) {
+			PolicyException e = assertThrows(PolicyException.class, () -> db.exec(register("C", "zhang", "40")));
+			assertTrue(e.getMessage().contains("gm-hotline"), e.getMessage());
+		}
+	}
+
+	@Test
 	void policyBelongsToTheDatabase(@TempDir Path dir) {
 		String uri = "sqlite:" + dir.resolve("pol.db");
 		try (Database db = directory(Hotline.open(uri, new OpenOptions().policy("service-standard").key(new byte[32], "k")))) {
