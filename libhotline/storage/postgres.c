@@ -44,11 +44,16 @@
 
 #define SCHEMA_VERSION 2
 #define APPLICATION "libhotline"
-/* advisory lock keys (pg_advisory_xact_lock): the schema, the organisation stream, seqs in flight */
-#define LOCK_SCHEMA INT64_C(0x484C494E00000001)
-/* the organisation stream's key, 0x484C494E00000002, and the seq lock's, 0x484C494E00000003, as SQL text */
-#define LOCK_ORG_SQL "5209619468317097986"
-#define LOCK_SEQ_SQL "5209619468317097987"
+/*
+ * Advisory locks (pg_advisory_xact_lock(key1, key2)) are per database; a
+ * group per schema must never wait on another's (DESIGN §6.9), so key1 is
+ * the OID of the schema the library works in (the first of the search path,
+ * unique in its database and the same on every replica) and key2 says which
+ * lock: the schema (migrations), the organisation stream, seqs in flight.
+ */
+#define LOCK_SCHEMA 1
+#define LOCK_ORG 2
+#define LOCK_SEQ 3
 
 /* The function the append-only triggers run; check_protection compares its body. */
 #define GUARD_BODY "BEGIN RAISE EXCEPTION 'events are append-only'; END"
@@ -152,6 +157,9 @@ typedef struct pg {
 	unsigned char prepared[Q_FIXED_COUNT];
 	unsigned char prepared_q[F_COMBOS];
 	int in_tx, write_tx;
+	/* the schema's OID as the advisory locks' first key, and the statements that take them */
+	int32_t lock_key;
+	char sql_begin_org[200], sql_begin_write[200], sql_seq_lock[80];
 	/* the head of the stream whose case this write transaction locked, read with the lock (p_case_get) */
 	int have_head;
 	int64_t head_seq;
@@ -310,11 +318,8 @@ static int p_begin(hotline_storage *base, int write)
 	 *     exclusively: no other writer holds it then, as every writer takes
 	 *     it only once it holds the organisation stream's lock.
 	 */
-	rc = exec_simple(s, write == HOTLINE_STORAGE_BEGIN_ORG
-		? "BEGIN ISOLATION LEVEL READ COMMITTED; SELECT pg_advisory_xact_lock(" LOCK_ORG_SQL ");"
-		  " SELECT pg_advisory_xact_lock_shared(" LOCK_SEQ_SQL ")"
-		: write ? "BEGIN ISOLATION LEVEL READ COMMITTED; SELECT pg_advisory_xact_lock_shared(" LOCK_ORG_SQL ");"
-		  " SELECT pg_advisory_xact_lock_shared(" LOCK_SEQ_SQL ")"
+	rc = exec_simple(s, write == HOTLINE_STORAGE_BEGIN_ORG ? s->sql_begin_org
+		: write ? s->sql_begin_write
 		: "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY", "beginning a transaction");
 	s->have_head = 0;
 	if (rc == 0) {
@@ -417,7 +422,7 @@ static int p_stable_seq(hotline_storage *base, int64_t *seq_out)
 		end_aborted(s);
 		return rc;
 	}
-	rc = exec_simple(s, "SELECT pg_advisory_xact_lock(" LOCK_SEQ_SQL ")", "waiting for the writers in flight");
+	rc = exec_simple(s, s->sql_seq_lock, "waiting for the writers in flight");
 	if (rc == 0) {
 		r = PQexec(s->conn, "SELECT coalesce(max(seq), 0)::text, pg_is_in_recovery() FROM events");
 		if (!ok(r) || PQntuples(r) != 1) {
@@ -1138,6 +1143,35 @@ static int check_schema(pg *s, const char *where)
 	return 0;
 }
 
+/* The schema the library works in (the first of the search path) and its locks' statements. */
+static int schema_locks(pg *s)
+{
+	PGresult *r = PQexec(s->conn, "SELECT oid::int8 FROM pg_namespace WHERE nspname = current_schema()");
+	int32_t key;
+	if (!ok(r)) {
+		int rc = result_code(s, r, "reading the schema");
+		PQclear(r);
+		return rc;
+	}
+	if (PQntuples(r) != 1) {
+		PQclear(r);
+		snprintf(s->errmsg, sizeof(s->errmsg), "the search path names no existing schema (create the group's schema first)");
+		return HOTLINE_ESTORAGE;
+	}
+	/* an OID is unsigned 32 bits, the lock's key a signed int4 */
+	key = (int32_t)(uint32_t)strtoull(PQgetvalue(r, 0, 0), NULL, 10);
+	PQclear(r);
+	s->lock_key = key;
+	snprintf(s->sql_begin_org, sizeof(s->sql_begin_org), "BEGIN ISOLATION LEVEL READ COMMITTED%s;"
+		" SELECT pg_advisory_xact_lock(%" PRId32 ", %d); SELECT pg_advisory_xact_lock_shared(%" PRId32 ", %d)",
+		"", key, LOCK_ORG, key, LOCK_SEQ);
+	snprintf(s->sql_begin_write, sizeof(s->sql_begin_write), "BEGIN ISOLATION LEVEL READ COMMITTED%s;"
+		" SELECT pg_advisory_xact_lock_shared(%" PRId32 ", %d); SELECT pg_advisory_xact_lock_shared(%" PRId32 ", %d)",
+		"", key, LOCK_ORG, key, LOCK_SEQ);
+	snprintf(s->sql_seq_lock, sizeof(s->sql_seq_lock), "SELECT pg_advisory_xact_lock(%" PRId32 ", %d)", key, LOCK_SEQ);
+	return 0;
+}
+
 /* Creates (when `create`) or upgrades the schema in one transaction; app servers starting at once queue on a lock. */
 static int migrate(pg *s, const char *where, int create)
 {
@@ -1146,7 +1180,7 @@ static int migrate(pg *s, const char *where, int create)
 	size_t i;
 	if ((rc = exec_simple(s, "BEGIN", "opening the schema")) != 0)
 		return rc;
-	snprintf(sql, sizeof(sql), "SELECT pg_advisory_xact_lock(%" PRId64 ")", LOCK_SCHEMA);
+	snprintf(sql, sizeof(sql), "SELECT pg_advisory_xact_lock(%" PRId32 ", %d)", s->lock_key, LOCK_SCHEMA);
 	if ((rc = exec_simple(s, sql, "locking the schema")) != 0)
 		goto fail;
 	if ((version = read_version(s, &tables)) < 0) {
@@ -1230,6 +1264,8 @@ int hotline_storage_postgres_new(hotline_storage **out, const char *conninfo, co
 	where = PQdb(s->conn) ? PQdb(s->conn) : "the database";
 	/* quiet: a NOTICE per CREATE ... IF NOT EXISTS is not the application's business */
 	rc = exec_simple(s, "SET client_min_messages = warning", "configuring the connection");
+	if (rc == 0)
+		rc = schema_locks(s);
 	if (rc == 0 && mode == HOTLINE_OPEN_READ_ONLY) {
 		/* never a write, never a migration: also a hot standby will do */
 		if ((rc = exec_simple(s, "SET default_transaction_read_only = on", "configuring the connection")) == 0)
