@@ -36,6 +36,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include <libpq-fe.h>
 
@@ -157,6 +158,12 @@ typedef struct pg {
 	unsigned char prepared[Q_FIXED_COUNT];
 	unsigned char prepared_q[F_COMBOS];
 	int in_tx, write_tx;
+	/* hotline_statements=unnamed: no statement outlives its transaction (PgBouncer's transaction pooling) */
+	int unnamed;
+	/* READ_ONLY: every transaction READ ONLY (a transaction's property, not the session's: poolers) */
+	int read_only;
+	/* the connection was lost: the next call connects again */
+	int lost;
 	/* the schema's OID as the advisory locks' first key, and the statements that take them */
 	int32_t lock_key;
 	char sql_begin_org[200], sql_begin_write[200], sql_seq_lock[80];
@@ -172,13 +179,37 @@ typedef struct pg {
 	char errmsg[512];
 } pg;
 
+/*
+ * The server went away (it stopped, crashed, or failed over): SQLSTATE
+ * class 08, the shutdown codes, or a connection libpq marked bad.
+ */
+static int connection_lost(pg *s, const PGresult *r)
+{
+	const char *state = r ? PQresultErrorField(r, PG_DIAG_SQLSTATE) : NULL;
+	return PQstatus(s->conn) == CONNECTION_BAD ||
+	       (state && (strncmp(state, "08", 2) == 0 || strcmp(state, "57P01") == 0 || strcmp(state, "57P02") == 0 ||
+			  strcmp(state, "57P03") == 0));
+}
+
 static int fail(pg *s, int code, const char *what, const PGresult *r)
 {
 	const char *m = r ? PQresultErrorMessage(r) : NULL;
 	size_t n;
 	if (!m || !*m)
 		m = PQerrorMessage(s->conn);
-	snprintf(s->errmsg, sizeof(s->errmsg), "%s: %s", what, m && *m ? m : "PostgreSQL failed");
+	if (connection_lost(s, r)) {
+		/*
+		 * Whatever was in flight may or may not have committed (a COMMIT
+		 * whose answer was lost): only the command's id tells, when it is
+		 * sent again. The next call connects again.
+		 */
+		s->lost = 1;
+		snprintf(s->errmsg, sizeof(s->errmsg), "connection lost, retry with the same command_id (%s: %s)", what,
+			m && *m ? m : "PostgreSQL failed");
+		code = HOTLINE_ESTORAGE;
+	} else {
+		snprintf(s->errmsg, sizeof(s->errmsg), "%s: %s", what, m && *m ? m : "PostgreSQL failed");
+	}
 	n = strlen(s->errmsg);
 	while (n > 0 && (s->errmsg[n - 1] == '\n' || s->errmsg[n - 1] == ' '))
 		s->errmsg[--n] = '\0';
@@ -192,7 +223,8 @@ static int result_code(pg *s, PGresult *r, const char *what)
 	int code = HOTLINE_ESTORAGE;
 	if (state && strcmp(state, "23505") == 0)
 		code = HOTLINE_EDUPLICATE;
-	else if (state && (strcmp(state, "40001") == 0 || strcmp(state, "40P01") == 0 || strcmp(state, "55P03") == 0))
+	else if (state && (strcmp(state, "40001") == 0 || strcmp(state, "40P01") == 0 || strcmp(state, "55P03") == 0) &&
+		 !connection_lost(s, r))
 		code = HOTLINE_ECONFLICT; /* serialisation failure, deadlock, lock timeout: the library runs the command again */
 	return fail(s, code, what, r);
 }
@@ -237,9 +269,10 @@ static PGresult *run(pg *s, int combo, int idx, const char *sql, int nparams, co
 	unsigned char *flag = combo ? &s->prepared_q[idx] : &s->prepared[idx];
 	PGresult *r;
 	q_name(name, sizeof(name), combo, idx);
-	if (!*flag && (*rc_out = prepare(s, flag, name, sql, nparams)) != 0)
+	if (!s->unnamed && !*flag && (*rc_out = prepare(s, flag, name, sql, nparams)) != 0)
 		return NULL;
-	r = PQexecPrepared(s->conn, name, nparams, params, NULL, NULL, 0);
+	r = s->unnamed ? PQexecParams(s->conn, sql, nparams, NULL, params, NULL, NULL, 0)
+		: PQexecPrepared(s->conn, name, nparams, params, NULL, NULL, 0);
 	if (!ok(r)) {
 		*rc_out = result_code(s, r, what);
 		PQclear(r);
@@ -278,18 +311,46 @@ static const char *fmt_time(char buf[24], hotline_time t)
 
 /* ---- transactions ---- */
 
-/* A connection that broke between transactions is opened again (its statements are prepared again). */
+static int schema_locks(pg *s);
+
+/*
+ * A connection that broke is opened again at the next call, with the same
+ * connection string: with several hosts and target_session_attrs=read-write
+ * that is whichever server is the primary now. A few attempts with growing
+ * pauses (about 4 s in all, plus libpq's connect_timeout per host tried),
+ * then HOTLINE_ESTORAGE: a caller is never kept waiting without end, and
+ * its next call tries again. Statements are prepared again on the new
+ * connection; data_version says "changed" once (another server's snapshot).
+ */
 static int ensure_connection(pg *s)
 {
-	if (PQstatus(s->conn) == CONNECTION_OK)
+	static const long pause_ms[] = { 0, 100, 250, 500, 1000, 2000 };
+	size_t i;
+	if (!s->lost && PQstatus(s->conn) == CONNECTION_OK)
 		return 0;
-	PQreset(s->conn);
-	if (PQstatus(s->conn) != CONNECTION_OK)
-		return fail(s, HOTLINE_ESTORAGE, "reconnecting to PostgreSQL", NULL);
+	s->in_tx = 0;
+	s->have_head = 0;
+	for (i = 0; i < sizeof(pause_ms) / sizeof(pause_ms[0]); i++) {
+		if (pause_ms[i])
+			nanosleep(&(struct timespec){ pause_ms[i] / 1000, (pause_ms[i] % 1000) * 1000000L }, NULL);
+		PQreset(s->conn);
+		if (PQstatus(s->conn) == CONNECTION_OK)
+			break;
+	}
+	if (PQstatus(s->conn) != CONNECTION_OK) {
+		char m[300];
+		snprintf(m, sizeof(m), "%s", PQerrorMessage(s->conn));
+		m[strcspn(m, "\n")] = '\0';
+		snprintf(s->errmsg, sizeof(s->errmsg), "connection lost, retry with the same command_id (cannot reconnect to"
+			" PostgreSQL after %zu attempts: %s)", i, m);
+		return HOTLINE_ESTORAGE;
+	}
+	s->lost = 0;
 	memset(s->prepared, 0, sizeof(s->prepared));
 	memset(s->prepared_q, 0, sizeof(s->prepared_q));
 	s->have_snap = 0;
-	return 0;
+	s->n_own = 0;
+	return schema_locks(s);
 }
 
 static void end_aborted(pg *s);
@@ -390,7 +451,8 @@ static int p_rollback(hotline_storage *base)
 	pg *s = (pg *)base;
 	s->in_tx = 0;
 	s->have_head = 0;
-	if (PQtransactionStatus(s->conn) == PQTRANS_IDLE)
+	/* a lost connection's transaction is gone with it */
+	if (s->lost || PQstatus(s->conn) != CONNECTION_OK || PQtransactionStatus(s->conn) == PQTRANS_IDLE)
 		return 0;
 	return exec_simple(s, "ROLLBACK", "rolling back");
 }
@@ -580,14 +642,16 @@ static PGresult *case_get_locked(pg *s, const char *id, int *rc_out)
 	*rc_out = 0;
 	for (i = 0; i < 2; i++) {
 		q_name(name[i], sizeof(name[i]), 0, q[i]);
-		if (!s->prepared[q[i]] && (*rc_out = prepare(s, &s->prepared[q[i]], name[i], fixed[q[i]].sql,
+		if (!s->unnamed && !s->prepared[q[i]] && (*rc_out = prepare(s, &s->prepared[q[i]], name[i], fixed[q[i]].sql,
 			fixed[q[i]].nparams)) != 0)
 			return NULL;
 	}
 	if (!PQenterPipelineMode(s->conn))
 		return NULL;
-	if (!PQsendQueryPrepared(s->conn, name[0], 1, params, NULL, NULL, 0) ||
-	    !PQsendQueryPrepared(s->conn, name[1], 1, params, NULL, NULL, 0) || !PQpipelineSync(s->conn)) {
+	if (s->unnamed ? !PQsendQueryParams(s->conn, fixed[q[0]].sql, 1, NULL, params, NULL, NULL, 0) ||
+			 !PQsendQueryParams(s->conn, fixed[q[1]].sql, 1, NULL, params, NULL, NULL, 0) || !PQpipelineSync(s->conn)
+		       : !PQsendQueryPrepared(s->conn, name[0], 1, params, NULL, NULL, 0) ||
+			 !PQsendQueryPrepared(s->conn, name[1], 1, params, NULL, NULL, 0) || !PQpipelineSync(s->conn)) {
 		*rc_out = fail(s, HOTLINE_ESTORAGE, "reading a case", NULL);
 		PQexitPipelineMode(s->conn);
 		return NULL;
@@ -1164,10 +1228,10 @@ static int schema_locks(pg *s)
 	s->lock_key = key;
 	snprintf(s->sql_begin_org, sizeof(s->sql_begin_org), "BEGIN ISOLATION LEVEL READ COMMITTED%s;"
 		" SELECT pg_advisory_xact_lock(%" PRId32 ", %d); SELECT pg_advisory_xact_lock_shared(%" PRId32 ", %d)",
-		"", key, LOCK_ORG, key, LOCK_SEQ);
+		s->read_only ? " READ ONLY" : "", key, LOCK_ORG, key, LOCK_SEQ);
 	snprintf(s->sql_begin_write, sizeof(s->sql_begin_write), "BEGIN ISOLATION LEVEL READ COMMITTED%s;"
 		" SELECT pg_advisory_xact_lock_shared(%" PRId32 ", %d); SELECT pg_advisory_xact_lock_shared(%" PRId32 ", %d)",
-		"", key, LOCK_ORG, key, LOCK_SEQ);
+		s->read_only ? " READ ONLY" : "", key, LOCK_ORG, key, LOCK_SEQ);
 	snprintf(s->sql_seq_lock, sizeof(s->sql_seq_lock), "SELECT pg_advisory_xact_lock(%" PRId32 ", %d)", key, LOCK_SEQ);
 	return 0;
 }
@@ -1178,7 +1242,8 @@ static int migrate(pg *s, const char *where, int create)
 	char sql[96];
 	int version, tables = 0, rc;
 	size_t i;
-	if ((rc = exec_simple(s, "BEGIN", "opening the schema")) != 0)
+	/* quiet, for this transaction only (no session state: poolers hand the session on) */
+	if ((rc = exec_simple(s, "BEGIN; SET LOCAL client_min_messages = warning", "opening the schema")) != 0)
 		return rc;
 	snprintf(sql, sizeof(sql), "SELECT pg_advisory_xact_lock(%" PRId32 ", %d)", s->lock_key, LOCK_SCHEMA);
 	if ((rc = exec_simple(s, sql, "locking the schema")) != 0)
@@ -1223,6 +1288,127 @@ fail:
 	return rc ? rc : HOTLINE_ESTORAGE;
 }
 
+/* ---- the connection string ---- */
+
+#define KW_STATEMENTS "hotline_statements"
+
+/* The value of hotline_statements: 0 named (the default), 1 unnamed, -1 neither. */
+static int statements_value(const char *v, size_t n)
+{
+	if (n == 5 && strncmp(v, "named", 5) == 0)
+		return 0;
+	if (n == 7 && strncmp(v, "unnamed", 7) == 0)
+		return 1;
+	return -1;
+}
+
+/*
+ * The connection string without the library's own keyword,
+ * hotline_statements=named|unnamed (libpq refuses keywords it does not
+ * know), into *out (malloc'd); *unnamed from its value. Both forms: a
+ * libpq URI's query parameter, or a "keyword=value" pair (values quoted
+ * and escaped as libpq reads them). HOTLINE_EINVALID for another value.
+ */
+static int split_conninfo(const char *in, char **out, int *unnamed)
+{
+	size_t n = strlen(in), kw = strlen(KW_STATEMENTS);
+	char *o = malloc(n + 1), *w = o;
+	const char *p = in;
+	*unnamed = 0;
+	*out = o;
+	if (!o)
+		return hotline__last_error_set(HOTLINE_ENOMEM, "out of memory");
+	if (strncmp(in, "postgresql://", 13) == 0 || strncmp(in, "postgres://", 11) == 0) {
+		const char *q = strchr(in, '?');
+		int first = 1;
+		if (!q) {
+			memcpy(o, in, n + 1);
+			return 0;
+		}
+		memcpy(w, in, (size_t)(q - in));
+		w += q - in;
+		for (p = q + 1; *p;) {
+			size_t len = strcspn(p, "&");
+			if (len > kw && strncmp(p, KW_STATEMENTS "=", kw + 1) == 0) {
+				if ((*unnamed = statements_value(p + kw + 1, len - kw - 1)) < 0)
+					goto bad;
+			} else if (len) {
+				*w++ = first ? '?' : '&';
+				memcpy(w, p, len);
+				w += len;
+				first = 0;
+			}
+			p += len + (p[len] == '&');
+		}
+		*w = '\0';
+		return 0;
+	}
+	while (*p) {
+		const char *start = p, *key, *val;
+		char v[16];
+		size_t key_len, nv = 0;
+		while (*p == ' ' || *p == '\t' || *p == '\n' || *p == '\r')
+			p++;
+		key = p;
+		while (*p && *p != '=' && *p != ' ' && *p != '\t' && *p != '\n' && *p != '\r')
+			p++;
+		key_len = (size_t)(p - key);
+		while (*p == ' ' || *p == '\t' || *p == '\n' || *p == '\r')
+			p++;
+		if (*p == '=') {
+			p++;
+			while (*p == ' ' || *p == '\t' || *p == '\n' || *p == '\r')
+				p++;
+		}
+		val = p;
+		if (*p == '\'') {
+			for (p++; *p && *p != '\''; p++) {
+				if (*p == '\\' && p[1])
+					p++;
+				if (nv < sizeof(v))
+					v[nv++] = *p;
+			}
+			if (*p)
+				p++;
+		} else {
+			for (; *p && *p != ' ' && *p != '\t' && *p != '\n' && *p != '\r'; p++) {
+				if (*p == '\\' && p[1])
+					p++;
+				if (nv < sizeof(v))
+					v[nv++] = *p;
+			}
+		}
+		(void)val;
+		if (key_len == kw && strncmp(key, KW_STATEMENTS, kw) == 0) {
+			if ((*unnamed = statements_value(v, nv)) < 0)
+				goto bad;
+		} else {
+			memcpy(w, start, (size_t)(p - start));
+			w += p - start;
+		}
+	}
+	*w = '\0';
+	return 0;
+bad:
+	free(o);
+	*out = NULL;
+	return hotline__last_error_set(HOTLINE_EINVALID, KW_STATEMENTS " is 'named' or 'unnamed'");
+}
+
+/*
+ * Connects with defaults the connection string may override: a host that
+ * does not answer is given up on after connect_timeout, and a server that
+ * vanished without closing the connection is noticed by TCP keepalives,
+ * instead of a call waiting on it for the system's two hours.
+ */
+static PGconn *connect_pg(const char *conninfo)
+{
+	const char *const kw[] = { "connect_timeout", "keepalives_idle", "keepalives_interval", "keepalives_count", "dbname",
+		NULL };
+	const char *const val[] = { "10", "30", "10", "3", conninfo, NULL };
+	return PQconnectdbParams(kw, val, 1);
+}
+
 int hotline_postgres_options_init(hotline_postgres_options *opts, unsigned int version)
 {
 	if (!opts)
@@ -1237,8 +1423,9 @@ int hotline_postgres_options_init(hotline_postgres_options *opts, unsigned int v
 int hotline_storage_postgres_new(hotline_storage **out, const char *conninfo, const hotline_postgres_options *opts)
 {
 	pg *s;
-	int mode = HOTLINE_OPEN_DEFAULT, rc;
+	int mode = HOTLINE_OPEN_DEFAULT, rc, unnamed = 0;
 	const char *where;
+	char *libpq_conninfo = NULL;
 	if (!out)
 		return hotline__last_error_set(HOTLINE_EINVALID, "out is NULL");
 	*out = NULL;
@@ -1251,9 +1438,16 @@ int hotline_storage_postgres_new(hotline_storage **out, const char *conninfo, co
 		if (mode < HOTLINE_OPEN_DEFAULT || mode > HOTLINE_OPEN_CREATE)
 			return hotline__last_error_set(HOTLINE_EINVALID, "unknown open mode %d", mode);
 	}
-	if (!(s = calloc(1, sizeof(*s))))
+	if ((rc = split_conninfo(conninfo, &libpq_conninfo, &unnamed)) != 0)
+		return rc;
+	if (!(s = calloc(1, sizeof(*s)))) {
+		free(libpq_conninfo);
 		return hotline__last_error_set(HOTLINE_ENOMEM, "out of memory");
-	s->conn = PQconnectdb(conninfo);
+	}
+	s->unnamed = unnamed;
+	s->read_only = mode == HOTLINE_OPEN_READ_ONLY;
+	s->conn = connect_pg(libpq_conninfo);
+	free(libpq_conninfo);
 	if (!s->conn || PQstatus(s->conn) != CONNECTION_OK) {
 		char msg[400];
 		snprintf(msg, sizeof(msg), "%s", s->conn ? PQerrorMessage(s->conn) : "out of memory");
@@ -1262,14 +1456,11 @@ int hotline_storage_postgres_new(hotline_storage **out, const char *conninfo, co
 		return hotline__last_error_set(HOTLINE_ESTORAGE, "cannot connect to PostgreSQL: %s", msg);
 	}
 	where = PQdb(s->conn) ? PQdb(s->conn) : "the database";
-	/* quiet: a NOTICE per CREATE ... IF NOT EXISTS is not the application's business */
-	rc = exec_simple(s, "SET client_min_messages = warning", "configuring the connection");
-	if (rc == 0)
-		rc = schema_locks(s);
+	/* no SET: a session's state does not survive a pooler handing the session on (PgBouncer's transaction pooling) */
+	rc = schema_locks(s);
 	if (rc == 0 && mode == HOTLINE_OPEN_READ_ONLY) {
-		/* never a write, never a migration: also a hot standby will do */
-		if ((rc = exec_simple(s, "SET default_transaction_read_only = on", "configuring the connection")) == 0)
-			rc = check_schema(s, where);
+		/* never a write (every transaction READ ONLY), never a migration: also a hot standby will do */
+		rc = check_schema(s, where);
 	} else if (rc == 0) {
 		rc = migrate(s, where, mode != HOTLINE_OPEN_READ_WRITE);
 	}

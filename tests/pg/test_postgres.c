@@ -94,6 +94,11 @@ static hotline_db *open_db(const char *conninfo, int mode, const char *read_conn
 
 /* T(): calendar_month.h */
 
+/* the advisory locks' keys as the library's writers take them: the schema's OID, then the organisation stream's or the seq lock's */
+#define SCHEMA_KEY "(SELECT oid::int8::int4 FROM pg_namespace WHERE nspname = current_schema())"
+#define ORG_LOCK SCHEMA_KEY ", 2"
+#define SEQ_LOCK SCHEMA_KEY ", 3"
+
 /* ---- the conformance suite ---- */
 
 typedef struct conf_ctx {
@@ -801,7 +806,7 @@ static void test_checkpoint_writers(void **state)
 	 */
 	inflight = PQconnectdb(ci);
 	assert_int_equal(PQstatus(inflight), CONNECTION_OK);
-	r = PQexec(inflight, "BEGIN; SELECT pg_advisory_xact_lock_shared(5209619468317097987);"
+	r = PQexec(inflight, "BEGIN; SELECT pg_advisory_xact_lock_shared(" SEQ_LOCK ");"
 		" SELECT nextval(pg_get_serial_sequence('events', 'seq'))");
 	assert_int_equal(PQresultStatus(r), PGRES_TUPLES_OK);
 	s1 = strtoll(PQgetvalue(r, 0, 0), NULL, 10);
@@ -1037,9 +1042,6 @@ static void test_concurrent_retries(void **state)
 
 /* ---- commands on different cases run beside each other (storage version 8) ---- */
 
-/* the organisation stream's advisory lock, as a writer of the library takes it */
-#define ORG_LOCK "5209619468317097986"
-#define SEQ_LOCK "5209619468317097987"
 
 typedef struct async_cmd {
 	pthread_t th;
@@ -1080,7 +1082,7 @@ static int org_lock_awaited(PGconn *mon)
 	int i, n = 0;
 	for (i = 0; i < 1000 && n == 0; i++) {
 		PGresult *r = PQexec(mon, "SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND NOT granted"
-			" AND classid = 1212959054 AND objid = 2 AND objsubid = 1");
+			" AND classid = (SELECT oid FROM pg_namespace WHERE nspname = current_schema()) AND objid = 2 AND objsubid = 2");
 		assert_int_equal(PQresultStatus(r), PGRES_TUPLES_OK);
 		n = atoi(PQgetvalue(r, 0, 0));
 		PQclear(r);
