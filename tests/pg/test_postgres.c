@@ -39,6 +39,7 @@ static const unsigned char pg_key[HOTLINE_KEY_BYTES] = "postgres-test-key-012345
 #include "policy_record.h"
 
 static char base[512];   /* the cluster's connection string */
+static char pooler[512]; /* --pooler: PgBouncer's, without dbname (a database entry per schema) */
 static char workdir[512];
 
 /* ---- helpers ---- */
@@ -66,7 +67,10 @@ static void admin(const char *fmt, ...)
 static void fresh_schema(char *out, size_t n, const char *name)
 {
 	admin("DROP SCHEMA IF EXISTS %s CASCADE; CREATE SCHEMA %s", name, name);
-	snprintf(out, n, "%s options='-csearch_path=%s'", base, name);
+	if (*pooler)
+		snprintf(out, n, "%s dbname=%s", pooler, name);
+	else
+		snprintf(out, n, "%s options='-csearch_path=%s'", base, name);
 }
 
 static void uri_of(char *out, size_t n, const char *conninfo)
@@ -156,6 +160,18 @@ static void test_schema(void **state)
 	int findings = 0;
 	(void)state;
 	fresh_schema(ci, sizeof(ci), "schema_t");
+	/* the library's own keyword: checked before connecting, and taken out of what libpq reads, in both forms */
+	assert_int_equal(hotline_storage_postgres_new(&st, "host=/nonexistent hotline_statements=maybe", NULL), HOTLINE_EINVALID);
+	assert_non_null(strstr(hotline_last_error(), "hotline_statements is 'named' or 'unnamed'"));
+	assert_int_equal(hotline_storage_postgres_new(&st, "postgresql:///x?hotline_statements=&sslmode=disable", NULL),
+		HOTLINE_EINVALID);
+	assert_null(st);
+	snprintf(sql, sizeof(sql), "%s hotline_statements = 'unnamed'", ci);
+	po.mode = HOTLINE_OPEN_CREATE;
+	assert_int_equal(hotline_storage_postgres_new(&st, sql, &po), 0);
+	st->free(st);
+	admin("DROP SCHEMA schema_t CASCADE; CREATE SCHEMA schema_t");
+	st = NULL;
 	/* read-only and read-write never create the schema */
 	po.mode = HOTLINE_OPEN_READ_ONLY;
 	assert_int_equal(hotline_storage_postgres_new(&ro, ci, &po), HOTLINE_ESTORAGE);
@@ -1829,7 +1845,17 @@ int main(int argc, char **argv)
 	snprintf(workdir, sizeof(workdir), "%s/pg-work-XXXXXX", tmp ? tmp : "/tmp");
 	if (!mkdtemp(workdir))
 		return 2;
-	if (argc > 2 && strcmp(argv[2], "--concurrency-only") == 0)
+	if (argc > 2 && strncmp(argv[2], "--pooler=", 9) == 0) {
+		/* through PgBouncer (tests/pg/pgbouncer.sh): the conformance suite and the concurrency tests */
+		if (!(f = fopen(argv[2] + 9, "r")) || !fgets(pooler, sizeof(pooler), f)) {
+			printf("# no PgBouncer (%s): skipped\n", argv[2] + 9);
+			rmdir(workdir);
+			return 77;
+		}
+		fclose(f);
+		pooler[strcspn(pooler, "\n")] = '\0';
+		cmocka_set_test_filter("test_con*");
+	} else if (argc > 2 && strcmp(argv[2], "--concurrency-only") == 0)
 		cmocka_set_test_filter("test_concurrency");
 	else if (argc > 2 && strncmp(argv[2], "--only=", 7) == 0)
 		cmocka_set_test_filter(argv[2] + 7);
