@@ -1401,12 +1401,22 @@ bad:
  * vanished without closing the connection is noticed by TCP keepalives,
  * instead of a call waiting on it for the system's two hours.
  */
+static void quiet(void *arg, const char *message)
+{
+	(void)arg;
+	(void)message;
+}
+
 static PGconn *connect_pg(const char *conninfo)
 {
 	const char *const kw[] = { "connect_timeout", "keepalives_idle", "keepalives_interval", "keepalives_count", "dbname",
 		NULL };
 	const char *const val[] = { "10", "30", "10", "3", conninfo, NULL };
-	return PQconnectdbParams(kw, val, 1);
+	PGconn *c = PQconnectdbParams(kw, val, 1);
+	/* a library prints nothing: the server's notices and warnings (a shutdown's) are not the application's output */
+	if (c)
+		PQsetNoticeProcessor(c, quiet, NULL);
+	return c;
 }
 
 int hotline_postgres_options_init(hotline_postgres_options *opts, unsigned int version)
