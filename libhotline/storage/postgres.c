@@ -31,6 +31,14 @@
  *     seq that a transaction still running may yet commit.
  * Read transactions are REPEATABLE READ READ ONLY: one snapshot per
  * assessment or verification, without waiting for writers.
+ *
+ * Past one server (DESIGN §6.9): every advisory lock is keyed by the
+ * schema's OID (a group per schema waits on no other group); nothing is
+ * kept in the server session between transactions (PgBouncer's transaction
+ * pooling; hotline_statements=unnamed when the pooler keeps no prepared
+ * statements); a lost connection fails the call with "connection lost, retry
+ * with the same command_id" and the next call connects again, to whichever
+ * host of a multi-host string is the primary then.
  */
 #include <inttypes.h>
 #include <stdio.h>
