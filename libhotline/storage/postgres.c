@@ -270,6 +270,8 @@ static int prepare(pg *s, unsigned char *flag, const char *name, const char *sql
 }
 
 /* Runs a prepared statement, preparing it on first use on this connection. NULL on failure (errmsg set). */
+static int ensure_connection(pg *s);
+
 static PGresult *run(pg *s, int combo, int idx, const char *sql, int nparams, const char *const *params, int *rc_out,
 	const char *what)
 {
@@ -277,6 +279,9 @@ static PGresult *run(pg *s, int combo, int idx, const char *sql, int nparams, co
 	unsigned char *flag = combo ? &s->prepared_q[idx] : &s->prepared[idx];
 	PGresult *r;
 	q_name(name, sizeof(name), combo, idx);
+	/* a read outside a transaction after the connection was lost connects again too */
+	if (!s->in_tx && (*rc_out = ensure_connection(s)) != 0)
+		return NULL;
 	if (!s->unnamed && !*flag && (*rc_out = prepare(s, flag, name, sql, nparams)) != 0)
 		return NULL;
 	r = s->unnamed ? PQexecParams(s->conn, sql, nparams, NULL, params, NULL, NULL, 0)

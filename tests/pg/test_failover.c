@@ -8,7 +8,10 @@
  * the old primary rebuilt as the new standby. At the end every acknowledged
  * command is in the log exactly once, each writer's case holds each of its
  * commands once, the streams are gap-free and the log verifies. Prints the
- * commands lost (0) and the longest stall a writer saw. Exits 77 (skipped)
+ * commands lost (0) and the longest stall a writer saw. Before the first
+ * failover, a handle whose read_uri is the standby lists cases there while
+ * the writers write to the primary (printed: how soon a case registered
+ * through the primary is listed on the standby). Exits 77 (skipped)
  * without PostgreSQL's server binaries.
  *
  *   test_failover REPLICA_SH
@@ -144,6 +147,58 @@ typedef struct stream_check {
 	int gaps, events;
 } stream_check;
 
+/* Whether case `id` is in the list hotline_db_cases gives (through the handle's read_uri). */
+static int lists_case(hotline_db *db, const char *id, int *reads)
+{
+	hotline_case_list *l = NULL;
+	size_t i;
+	int found = 0;
+	assert_int_equal(hotline_db_cases(&l, db, NULL), 0);
+	(*reads)++;
+	for (i = 0; i < hotline_case_list_count(l); i++)
+		found |= strcmp(hotline_case_id(hotline_case_list_get(l, i)), id) == 0;
+	hotline_case_list_free(l);
+	return found;
+}
+
+/*
+ * read_uri on the standby while the writers write to the primary: case
+ * lists read there work, and a case registered through the primary shows up
+ * in them after the standby has replayed it (synchronous_commit = on: the
+ * standby has the WAL at the acknowledgement, replay follows). Returns that
+ * delay in seconds.
+ */
+static double read_on_standby(int *reads)
+{
+	char ruri[800];
+	hotline_db_options o = HOTLINE_DB_OPTIONS_INIT;
+	hotline_db *db = NULL;
+	double t, lag;
+	const char *u = strstr(conninfo, " dbname=");
+	snprintf(ruri, sizeof(ruri), "postgres:host=%s/b port=5432%s", dir, u);
+	*strstr(ruri, " target_session_attrs") = '\0';
+	o.mode = HOTLINE_OPEN_READ_WRITE;
+	o.key = fixture_key;
+	o.key_id = FIXTURE_KEY_ID;
+	o.read_uri = ruri;
+	if (hotline_db_open(&db, uri, &o) != 0)
+		fail_msg("open with read_uri: %s", hotline_last_error());
+	assert_int_equal(exec_fmt(db, "{\"cmd\":\"register\",\"case\":\"R\",\"at\":\"2026-11-02T09:00:00+08:00\","
+		"\"actor\":\"zhang\",\"property\":\"P1\",\"room\":\"1\",\"owner\":\"王\",\"phone\":\"1\",\"matter\":\"m\","
+		"\"call_taker\":\"zhang\",\"order_taker\":\"li\",\"command_id\":\"read-R\"}"), 0);
+	t = now_s();
+	while (!lists_case(db, "R", reads)) {
+		assert_true(now_s() - t < 10);
+		nanosleep(&(struct timespec){ 0, 1000000L }, NULL);
+	}
+	lag = now_s() - t;
+	/* and it goes on reading there for a while, beside the writers */
+	while (now_s() - t < 1)
+		assert_true(lists_case(db, "R", reads));
+	hotline_db_close(db);
+	return lag;
+}
+
 static int count_ev(const hotline_storage_event *e, void *p)
 {
 	stream_check *c = p;
@@ -169,6 +224,8 @@ static void test_failover(void **state)
 	pid_t pids[WRITERS];
 	double t0, stall = 0;
 	long storage = 0, no_hint = 0;
+	double lag;
+	int reads = 0;
 	int w, i, acked = 0, lost = 0, twice = 0, calls[WRITERS], cmds[WRITERS];
 	int64_t checked = 0;
 	stream_check org;
@@ -182,6 +239,7 @@ static void test_failover(void **state)
 	for (w = 0; w < WRITERS; w++)
 		if ((pids[w] = fork()) == 0)
 			writer(w);
+	lag = read_on_standby(&reads);
 	/* a, then b, then a again is the primary; each time the other is rebuilt as the synchronous standby */
 	for (i = 0; i < FAILOVERS; i++) {
 		const char *old = i % 2 ? "b" : "a", *new = i % 2 ? "a" : "b";
@@ -243,6 +301,8 @@ static void test_failover(void **state)
 	assert_non_null(db = open_db(HOTLINE_OPEN_READ_ONLY));
 	assert_int_equal(hotline_db_verify_log(db, NULL, &checked), 0);
 	hotline_db_close(db);
+	print_message("# read_uri on the standby beside the writers: %d case lists read there, a registered case listed"
+		" %.3f s after its acknowledgement\n", reads, lag);
 	print_message("# failover: %d writers, %d failovers (stop -m immediate, promote, rebuild), %d commands acknowledged,"
 		" %d lost, %d applied twice, %ld storage answers retried, longest stall %.2f s, %" PRId64 " events verified,"
 		" %.1f s\n", WRITERS, FAILOVERS, acked, lost, twice, storage, stall, checked, now_s() - t0);
