@@ -189,12 +189,15 @@ typedef struct pg {
 
 /*
  * The server went away (it stopped, crashed, or failed over): SQLSTATE
- * class 08, the shutdown codes, or a connection libpq marked bad.
+ * class 08, the shutdown codes, a connection libpq marked bad, or a failure
+ * with no SQLSTATE at all (libpq's own "server closed the connection
+ * unexpectedly", reported before it marks the connection bad when the
+ * write failed first).
  */
 static int connection_lost(pg *s, const PGresult *r)
 {
 	const char *state = r ? PQresultErrorField(r, PG_DIAG_SQLSTATE) : NULL;
-	return PQstatus(s->conn) == CONNECTION_BAD ||
+	return PQstatus(s->conn) == CONNECTION_BAD || (!state && (!r || PQresultStatus(r) == PGRES_FATAL_ERROR)) ||
 	       (state && (strncmp(state, "08", 2) == 0 || strcmp(state, "57P01") == 0 || strcmp(state, "57P02") == 0 ||
 			  strcmp(state, "57P03") == 0));
 }
