@@ -50,9 +50,9 @@ typedef struct hotline_postgres_options {
 	unsigned int version;   /**< HOTLINE_POSTGRES_OPTIONS_VERSION */
 	/**
 	 * hotline_open_mode (0: HOTLINE_OPEN_DEFAULT, which creates the schema in
-	 * a database that has no tables). READ_ONLY sets
-	 * default_transaction_read_only and never migrates; READ_WRITE refuses a
-	 * database without the schema.
+	 * a database that has no tables). READ_ONLY runs every transaction READ
+	 * ONLY and never migrates; READ_WRITE refuses a database without the
+	 * schema.
 	 */
 	int mode;
 } hotline_postgres_options;
@@ -70,7 +70,11 @@ HOTLINE_EXTERN(int) hotline_postgres_options_init(hotline_postgres_options *opts
  * one connection, statements prepared on it, a schema versioned by its
  * schema_version table (in the first schema of the search path) with
  * migrations. Many handles, in many processes and machines, may write at
- * once (share/doc/hotline/storage-backend.md says how). opts may be NULL
+ * once (share/doc/hotline/storage-backend.md says how). The library's own
+ * keyword hotline_statements=unnamed (taken out before libpq reads the
+ * string) sends statements unnamed, for PgBouncer's transaction pooling; a
+ * lost connection fails the call with HOTLINE_ESTORAGE and the next call
+ * reconnects (share/doc/hotline/deploying.md). opts may be NULL
  * for the defaults. HOTLINE_EINVALID when this build has no PostgreSQL.
  */
 HOTLINE_EXTERN(int) hotline_storage_postgres_new(struct hotline_storage **out, const char *conninfo,

@@ -60,8 +60,11 @@ int hotline__db_policy_load(hotline_db *db, hotline__err *err)
 		hotline__db_policy_choose(db);
 		return 0;
 	}
-	if (rc)
-		return hotline__seterr(err, rc, "reading the recorded policy");
+	if (rc) {
+		/* the backend's word: a lost connection says to retry */
+		const char *m = db->st->errmsg ? db->st->errmsg(db->st) : NULL;
+		return hotline__seterr(err, rc, "reading the recorded policy: %s", m && *m ? m : hotline_error_describe(rc));
+	}
 	name = json_string_value(json_object_get(r.body, "name"));
 	digest = json_string_value(json_object_get(r.body, "digest"));
 	text = json_string_value(json_object_get(r.body, "text"));

@@ -31,12 +31,21 @@
  *     seq that a transaction still running may yet commit.
  * Read transactions are REPEATABLE READ READ ONLY: one snapshot per
  * assessment or verification, without waiting for writers.
+ *
+ * Past one server (DESIGN §6.9): every advisory lock is keyed by the
+ * schema's OID (a group per schema waits on no other group); nothing is
+ * kept in the server session between transactions (PgBouncer's transaction
+ * pooling; hotline_statements=unnamed when the pooler keeps no prepared
+ * statements); a lost connection fails the call with "connection lost, retry
+ * with the same command_id" and the next call connects again, to whichever
+ * host of a multi-host string is the primary then.
  */
 #include <inttypes.h>
 #include <poll.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include <libpq-fe.h>
 
@@ -45,13 +54,18 @@
 
 #define SCHEMA_VERSION 2
 #define APPLICATION "libhotline"
-/* The channel of the feed's wake-ups (hotline_db_feed_wait), one per database. */
-#define FEED_CHANNEL "hotline_feed"
-/* advisory lock keys (pg_advisory_xact_lock): the schema, the organisation stream, seqs in flight */
-#define LOCK_SCHEMA INT64_C(0x484C494E00000001)
-/* the organisation stream's key, 0x484C494E00000002, and the seq lock's, 0x484C494E00000003, as SQL text */
-#define LOCK_ORG_SQL "5209619468317097986"
-#define LOCK_SEQ_SQL "5209619468317097987"
+/* The channel of the feed's wake-ups (hotline_db_feed_wait): this prefix and the schema's OID, one per group. */
+#define FEED_CHANNEL "hotline_feed_"
+/*
+ * Advisory locks (pg_advisory_xact_lock(key1, key2)) are per database; a
+ * group per schema must never wait on another's (DESIGN §6.9), so key1 is
+ * the OID of the schema the library works in (the first of the search path,
+ * unique in its database and the same on every replica) and key2 says which
+ * lock: the schema (migrations), the organisation stream, seqs in flight.
+ */
+#define LOCK_SCHEMA 1
+#define LOCK_ORG 2
+#define LOCK_SEQ 3
 
 /* The function the append-only triggers run; check_protection compares its body. */
 #define GUARD_BODY "BEGIN RAISE EXCEPTION 'events are append-only'; END"
@@ -156,6 +170,16 @@ typedef struct pg {
 	unsigned char prepared[Q_FIXED_COUNT];
 	unsigned char prepared_q[F_COMBOS];
 	int in_tx, write_tx;
+	/* hotline_statements=unnamed: no statement outlives its transaction (PgBouncer's transaction pooling) */
+	int unnamed;
+	/* READ_ONLY: every transaction READ ONLY (a transaction's property, not the session's: poolers) */
+	int read_only;
+	/* the connection was lost: the next call connects again */
+	int lost;
+	/* the schema's OID as the advisory locks' first key, and the statements that take them */
+	int32_t lock_key;
+	char sql_begin_org[200], sql_begin_write[200], sql_seq_lock[80];
+	char sql_commit_notify[128], sql_listen[64]; /* the schema's feed channel: NOTIFY with a COMMIT, LISTEN */
 	/* the head of the stream whose case this write transaction locked, read with the lock (p_case_get) */
 	int have_head;
 	int64_t head_seq;
@@ -170,13 +194,40 @@ typedef struct pg {
 	char errmsg[512];
 } pg;
 
+/*
+ * The server went away (it stopped, crashed, or failed over): SQLSTATE
+ * class 08, the shutdown codes, a connection libpq marked bad, or a failure
+ * with no SQLSTATE at all (libpq's own "server closed the connection
+ * unexpectedly", reported before it marks the connection bad when the
+ * write failed first).
+ */
+static int connection_lost(pg *s, const PGresult *r)
+{
+	const char *state = r ? PQresultErrorField(r, PG_DIAG_SQLSTATE) : NULL;
+	return PQstatus(s->conn) == CONNECTION_BAD || (!state && (!r || PQresultStatus(r) == PGRES_FATAL_ERROR)) ||
+	       (state && (strncmp(state, "08", 2) == 0 || strcmp(state, "57P01") == 0 || strcmp(state, "57P02") == 0 ||
+			  strcmp(state, "57P03") == 0));
+}
+
 static int fail(pg *s, int code, const char *what, const PGresult *r)
 {
 	const char *m = r ? PQresultErrorMessage(r) : NULL;
 	size_t n;
 	if (!m || !*m)
 		m = PQerrorMessage(s->conn);
-	snprintf(s->errmsg, sizeof(s->errmsg), "%s: %s", what, m && *m ? m : "PostgreSQL failed");
+	if (connection_lost(s, r)) {
+		/*
+		 * Whatever was in flight may or may not have committed (a COMMIT
+		 * whose answer was lost): only the command's id tells, when it is
+		 * sent again. The next call connects again.
+		 */
+		s->lost = 1;
+		snprintf(s->errmsg, sizeof(s->errmsg), "connection lost, retry with the same command_id (%s: %s)", what,
+			m && *m ? m : "PostgreSQL failed");
+		code = HOTLINE_ESTORAGE;
+	} else {
+		snprintf(s->errmsg, sizeof(s->errmsg), "%s: %s", what, m && *m ? m : "PostgreSQL failed");
+	}
 	n = strlen(s->errmsg);
 	while (n > 0 && (s->errmsg[n - 1] == '\n' || s->errmsg[n - 1] == ' '))
 		s->errmsg[--n] = '\0';
@@ -190,7 +241,8 @@ static int result_code(pg *s, PGresult *r, const char *what)
 	int code = HOTLINE_ESTORAGE;
 	if (state && strcmp(state, "23505") == 0)
 		code = HOTLINE_EDUPLICATE;
-	else if (state && (strcmp(state, "40001") == 0 || strcmp(state, "40P01") == 0 || strcmp(state, "55P03") == 0))
+	else if (state && (strcmp(state, "40001") == 0 || strcmp(state, "40P01") == 0 || strcmp(state, "55P03") == 0) &&
+		 !connection_lost(s, r))
 		code = HOTLINE_ECONFLICT; /* serialisation failure, deadlock, lock timeout: the library runs the command again */
 	return fail(s, code, what, r);
 }
@@ -228,6 +280,8 @@ static int prepare(pg *s, unsigned char *flag, const char *name, const char *sql
 }
 
 /* Runs a prepared statement, preparing it on first use on this connection. NULL on failure (errmsg set). */
+static int ensure_connection(pg *s);
+
 static PGresult *run(pg *s, int combo, int idx, const char *sql, int nparams, const char *const *params, int *rc_out,
 	const char *what)
 {
@@ -235,9 +289,13 @@ static PGresult *run(pg *s, int combo, int idx, const char *sql, int nparams, co
 	unsigned char *flag = combo ? &s->prepared_q[idx] : &s->prepared[idx];
 	PGresult *r;
 	q_name(name, sizeof(name), combo, idx);
-	if (!*flag && (*rc_out = prepare(s, flag, name, sql, nparams)) != 0)
+	/* a read outside a transaction after the connection was lost connects again too */
+	if (!s->in_tx && (*rc_out = ensure_connection(s)) != 0)
 		return NULL;
-	r = PQexecPrepared(s->conn, name, nparams, params, NULL, NULL, 0);
+	if (!s->unnamed && !*flag && (*rc_out = prepare(s, flag, name, sql, nparams)) != 0)
+		return NULL;
+	r = s->unnamed ? PQexecParams(s->conn, sql, nparams, NULL, params, NULL, NULL, 0)
+		: PQexecPrepared(s->conn, name, nparams, params, NULL, NULL, 0);
 	if (!ok(r)) {
 		*rc_out = result_code(s, r, what);
 		PQclear(r);
@@ -276,19 +334,47 @@ static const char *fmt_time(char buf[24], hotline_time t)
 
 /* ---- transactions ---- */
 
-/* A connection that broke between transactions is opened again (its statements are prepared again). */
+static int schema_locks(pg *s);
+
+/*
+ * A connection that broke is opened again at the next call, with the same
+ * connection string: with several hosts and target_session_attrs=read-write
+ * that is whichever server is the primary now. A few attempts with growing
+ * pauses (about 4 s in all, plus libpq's connect_timeout per host tried),
+ * then HOTLINE_ESTORAGE: a caller is never kept waiting without end, and
+ * its next call tries again. Statements are prepared again on the new
+ * connection; data_version says "changed" once (another server's snapshot).
+ */
 static int ensure_connection(pg *s)
 {
-	if (PQstatus(s->conn) == CONNECTION_OK)
+	static const long pause_ms[] = { 0, 100, 250, 500, 1000, 2000 };
+	size_t i;
+	if (!s->lost && PQstatus(s->conn) == CONNECTION_OK)
 		return 0;
-	PQreset(s->conn);
-	if (PQstatus(s->conn) != CONNECTION_OK)
-		return fail(s, HOTLINE_ESTORAGE, "reconnecting to PostgreSQL", NULL);
+	s->in_tx = 0;
+	s->have_head = 0;
+	for (i = 0; i < sizeof(pause_ms) / sizeof(pause_ms[0]); i++) {
+		if (pause_ms[i])
+			nanosleep(&(struct timespec){ pause_ms[i] / 1000, (pause_ms[i] % 1000) * 1000000L }, NULL);
+		PQreset(s->conn);
+		if (PQstatus(s->conn) == CONNECTION_OK)
+			break;
+	}
+	if (PQstatus(s->conn) != CONNECTION_OK) {
+		char m[300];
+		snprintf(m, sizeof(m), "%s", PQerrorMessage(s->conn));
+		m[strcspn(m, "\n")] = '\0';
+		snprintf(s->errmsg, sizeof(s->errmsg), "connection lost, retry with the same command_id (cannot reconnect to"
+			" PostgreSQL after %zu attempts: %s)", i, m);
+		return HOTLINE_ESTORAGE;
+	}
+	s->lost = 0;
 	memset(s->prepared, 0, sizeof(s->prepared));
 	memset(s->prepared_q, 0, sizeof(s->prepared_q));
 	s->have_snap = 0;
 	s->listening = 0;
-	return 0;
+	s->n_own = 0;
+	return schema_locks(s);
 }
 
 static void end_aborted(pg *s);
@@ -317,11 +403,8 @@ static int p_begin(hotline_storage *base, int write)
 	 *     exclusively: no other writer holds it then, as every writer takes
 	 *     it only once it holds the organisation stream's lock.
 	 */
-	rc = exec_simple(s, write == HOTLINE_STORAGE_BEGIN_ORG
-		? "BEGIN ISOLATION LEVEL READ COMMITTED; SELECT pg_advisory_xact_lock(" LOCK_ORG_SQL ");"
-		  " SELECT pg_advisory_xact_lock_shared(" LOCK_SEQ_SQL ")"
-		: write ? "BEGIN ISOLATION LEVEL READ COMMITTED; SELECT pg_advisory_xact_lock_shared(" LOCK_ORG_SQL ");"
-		  " SELECT pg_advisory_xact_lock_shared(" LOCK_SEQ_SQL ")"
+	rc = exec_simple(s, write == HOTLINE_STORAGE_BEGIN_ORG ? s->sql_begin_org
+		: write ? s->sql_begin_write
 		: "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY", "beginning a transaction");
 	s->have_head = 0;
 	s->appended = 0;
@@ -369,8 +452,7 @@ static int p_commit(hotline_storage *base)
 	s->in_tx = 0;
 	s->have_head = 0;
 	s->appended = 0;
-	if (!PQsendQuery(s->conn, notify ? "SELECT pg_current_xact_id_if_assigned()::text; NOTIFY " FEED_CHANNEL "; COMMIT"
-		: "SELECT pg_current_xact_id_if_assigned()::text; COMMIT"))
+	if (!PQsendQuery(s->conn, notify ? s->sql_commit_notify : "SELECT pg_current_xact_id_if_assigned()::text; COMMIT"))
 		return fail(s, HOTLINE_ESTORAGE, "committing", NULL);
 	while ((r = PQgetResult(s->conn)) != NULL) {
 		if (rc == 0 && !ok(r)) {
@@ -398,7 +480,8 @@ static int p_rollback(hotline_storage *base)
 	s->in_tx = 0;
 	s->have_head = 0;
 	s->appended = 0;
-	if (PQtransactionStatus(s->conn) == PQTRANS_IDLE)
+	/* a lost connection's transaction is gone with it */
+	if (s->lost || PQstatus(s->conn) != CONNECTION_OK || PQtransactionStatus(s->conn) == PQTRANS_IDLE)
 		return 0;
 	return exec_simple(s, "ROLLBACK", "rolling back");
 }
@@ -430,7 +513,7 @@ static int p_stable_seq(hotline_storage *base, int64_t *seq_out)
 		end_aborted(s);
 		return rc;
 	}
-	rc = exec_simple(s, "SELECT pg_advisory_xact_lock(" LOCK_SEQ_SQL ")", "waiting for the writers in flight");
+	rc = exec_simple(s, s->sql_seq_lock, "waiting for the writers in flight");
 	if (rc == 0) {
 		r = PQexec(s->conn, "SELECT coalesce(max(seq), 0)::text, pg_is_in_recovery() FROM events");
 		if (!ok(r) || PQntuples(r) != 1) {
@@ -588,14 +671,16 @@ static PGresult *case_get_locked(pg *s, const char *id, int *rc_out)
 	*rc_out = 0;
 	for (i = 0; i < 2; i++) {
 		q_name(name[i], sizeof(name[i]), 0, q[i]);
-		if (!s->prepared[q[i]] && (*rc_out = prepare(s, &s->prepared[q[i]], name[i], fixed[q[i]].sql,
+		if (!s->unnamed && !s->prepared[q[i]] && (*rc_out = prepare(s, &s->prepared[q[i]], name[i], fixed[q[i]].sql,
 			fixed[q[i]].nparams)) != 0)
 			return NULL;
 	}
 	if (!PQenterPipelineMode(s->conn))
 		return NULL;
-	if (!PQsendQueryPrepared(s->conn, name[0], 1, params, NULL, NULL, 0) ||
-	    !PQsendQueryPrepared(s->conn, name[1], 1, params, NULL, NULL, 0) || !PQpipelineSync(s->conn)) {
+	if (s->unnamed ? !PQsendQueryParams(s->conn, fixed[q[0]].sql, 1, NULL, params, NULL, NULL, 0) ||
+			 !PQsendQueryParams(s->conn, fixed[q[1]].sql, 1, NULL, params, NULL, NULL, 0) || !PQpipelineSync(s->conn)
+		       : !PQsendQueryPrepared(s->conn, name[0], 1, params, NULL, NULL, 0) ||
+			 !PQsendQueryPrepared(s->conn, name[1], 1, params, NULL, NULL, 0) || !PQpipelineSync(s->conn)) {
 		*rc_out = fail(s, HOTLINE_ESTORAGE, "reading a case", NULL);
 		PQexitPipelineMode(s->conn);
 		return NULL;
@@ -1113,7 +1198,7 @@ static int p_wait_commit(hotline_storage *base, int timeout_ms)
 		}
 		if ((rc = ensure_connection(s)) != 0)
 			return rc;
-		if ((rc = exec_simple(s, "LISTEN " FEED_CHANNEL, "listening for commits")) != 0)
+		if ((rc = exec_simple(s, s->sql_listen, "listening for commits")) != 0)
 			return rc;
 		s->listening = 1;
 	}
@@ -1211,15 +1296,48 @@ static int check_schema(pg *s, const char *where)
 	return 0;
 }
 
+/* The schema the library works in (the first of the search path) and its locks' statements. */
+static int schema_locks(pg *s)
+{
+	PGresult *r = PQexec(s->conn, "SELECT oid::int8 FROM pg_namespace WHERE nspname = current_schema()");
+	int32_t key;
+	if (!ok(r)) {
+		int rc = result_code(s, r, "reading the schema");
+		PQclear(r);
+		return rc;
+	}
+	if (PQntuples(r) != 1) {
+		PQclear(r);
+		snprintf(s->errmsg, sizeof(s->errmsg), "the search path names no existing schema (create the group's schema first)");
+		return HOTLINE_ESTORAGE;
+	}
+	/* an OID is unsigned 32 bits, the lock's key a signed int4 */
+	key = (int32_t)(uint32_t)strtoull(PQgetvalue(r, 0, 0), NULL, 10);
+	PQclear(r);
+	s->lock_key = key;
+	snprintf(s->sql_begin_org, sizeof(s->sql_begin_org), "BEGIN ISOLATION LEVEL READ COMMITTED%s;"
+		" SELECT pg_advisory_xact_lock(%" PRId32 ", %d); SELECT pg_advisory_xact_lock_shared(%" PRId32 ", %d)",
+		s->read_only ? " READ ONLY" : "", key, LOCK_ORG, key, LOCK_SEQ);
+	snprintf(s->sql_begin_write, sizeof(s->sql_begin_write), "BEGIN ISOLATION LEVEL READ COMMITTED%s;"
+		" SELECT pg_advisory_xact_lock_shared(%" PRId32 ", %d); SELECT pg_advisory_xact_lock_shared(%" PRId32 ", %d)",
+		s->read_only ? " READ ONLY" : "", key, LOCK_ORG, key, LOCK_SEQ);
+	snprintf(s->sql_seq_lock, sizeof(s->sql_seq_lock), "SELECT pg_advisory_xact_lock(%" PRId32 ", %d)", key, LOCK_SEQ);
+	snprintf(s->sql_commit_notify, sizeof(s->sql_commit_notify),
+		"SELECT pg_current_xact_id_if_assigned()::text; NOTIFY " FEED_CHANNEL "%" PRIu32 "; COMMIT", (uint32_t)key);
+	snprintf(s->sql_listen, sizeof(s->sql_listen), "LISTEN " FEED_CHANNEL "%" PRIu32, (uint32_t)key);
+	return 0;
+}
+
 /* Creates (when `create`) or upgrades the schema in one transaction; app servers starting at once queue on a lock. */
 static int migrate(pg *s, const char *where, int create)
 {
 	char sql[96];
 	int version, tables = 0, rc;
 	size_t i;
-	if ((rc = exec_simple(s, "BEGIN", "opening the schema")) != 0)
+	/* quiet, for this transaction only (no session state: poolers hand the session on) */
+	if ((rc = exec_simple(s, "BEGIN; SET LOCAL client_min_messages = warning", "opening the schema")) != 0)
 		return rc;
-	snprintf(sql, sizeof(sql), "SELECT pg_advisory_xact_lock(%" PRId64 ")", LOCK_SCHEMA);
+	snprintf(sql, sizeof(sql), "SELECT pg_advisory_xact_lock(%" PRId32 ", %d)", s->lock_key, LOCK_SCHEMA);
 	if ((rc = exec_simple(s, sql, "locking the schema")) != 0)
 		goto fail;
 	if ((version = read_version(s, &tables)) < 0) {
@@ -1262,6 +1380,137 @@ fail:
 	return rc ? rc : HOTLINE_ESTORAGE;
 }
 
+/* ---- the connection string ---- */
+
+#define KW_STATEMENTS "hotline_statements"
+
+/* The value of hotline_statements: 0 named (the default), 1 unnamed, -1 neither. */
+static int statements_value(const char *v, size_t n)
+{
+	if (n == 5 && strncmp(v, "named", 5) == 0)
+		return 0;
+	if (n == 7 && strncmp(v, "unnamed", 7) == 0)
+		return 1;
+	return -1;
+}
+
+/*
+ * The connection string without the library's own keyword,
+ * hotline_statements=named|unnamed (libpq refuses keywords it does not
+ * know), into *out (malloc'd); *unnamed from its value. Both forms: a
+ * libpq URI's query parameter, or a "keyword=value" pair (values quoted
+ * and escaped as libpq reads them). HOTLINE_EINVALID for another value.
+ */
+static int split_conninfo(const char *in, char **out, int *unnamed)
+{
+	size_t n = strlen(in), kw = strlen(KW_STATEMENTS);
+	char *o = malloc(n + 1), *w = o;
+	const char *p = in;
+	*unnamed = 0;
+	*out = o;
+	if (!o)
+		return hotline__last_error_set(HOTLINE_ENOMEM, "out of memory");
+	if (strncmp(in, "postgresql://", 13) == 0 || strncmp(in, "postgres://", 11) == 0) {
+		const char *q = strchr(in, '?');
+		int first = 1;
+		if (!q) {
+			memcpy(o, in, n + 1);
+			return 0;
+		}
+		memcpy(w, in, (size_t)(q - in));
+		w += q - in;
+		for (p = q + 1; *p;) {
+			size_t len = strcspn(p, "&");
+			if (len > kw && strncmp(p, KW_STATEMENTS "=", kw + 1) == 0) {
+				if ((*unnamed = statements_value(p + kw + 1, len - kw - 1)) < 0)
+					goto bad;
+			} else if (len) {
+				*w++ = first ? '?' : '&';
+				memcpy(w, p, len);
+				w += len;
+				first = 0;
+			}
+			p += len + (p[len] == '&');
+		}
+		*w = '\0';
+		return 0;
+	}
+	while (*p) {
+		const char *start = p, *key, *val;
+		char v[16];
+		size_t key_len, nv = 0;
+		while (*p == ' ' || *p == '\t' || *p == '\n' || *p == '\r')
+			p++;
+		key = p;
+		while (*p && *p != '=' && *p != ' ' && *p != '\t' && *p != '\n' && *p != '\r')
+			p++;
+		key_len = (size_t)(p - key);
+		while (*p == ' ' || *p == '\t' || *p == '\n' || *p == '\r')
+			p++;
+		if (*p == '=') {
+			p++;
+			while (*p == ' ' || *p == '\t' || *p == '\n' || *p == '\r')
+				p++;
+		}
+		val = p;
+		if (*p == '\'') {
+			for (p++; *p && *p != '\''; p++) {
+				if (*p == '\\' && p[1])
+					p++;
+				if (nv < sizeof(v))
+					v[nv++] = *p;
+			}
+			if (*p)
+				p++;
+		} else {
+			for (; *p && *p != ' ' && *p != '\t' && *p != '\n' && *p != '\r'; p++) {
+				if (*p == '\\' && p[1])
+					p++;
+				if (nv < sizeof(v))
+					v[nv++] = *p;
+			}
+		}
+		(void)val;
+		if (key_len == kw && strncmp(key, KW_STATEMENTS, kw) == 0) {
+			if ((*unnamed = statements_value(v, nv)) < 0)
+				goto bad;
+		} else {
+			memcpy(w, start, (size_t)(p - start));
+			w += p - start;
+		}
+	}
+	*w = '\0';
+	return 0;
+bad:
+	free(o);
+	*out = NULL;
+	return hotline__last_error_set(HOTLINE_EINVALID, KW_STATEMENTS " is 'named' or 'unnamed'");
+}
+
+/*
+ * Connects with defaults the connection string may override: a host that
+ * does not answer is given up on after connect_timeout, and a server that
+ * vanished without closing the connection is noticed by TCP keepalives,
+ * instead of a call waiting on it for the system's two hours.
+ */
+static void quiet(void *arg, const char *message)
+{
+	(void)arg;
+	(void)message;
+}
+
+static PGconn *connect_pg(const char *conninfo)
+{
+	const char *const kw[] = { "connect_timeout", "keepalives_idle", "keepalives_interval", "keepalives_count", "dbname",
+		NULL };
+	const char *const val[] = { "10", "30", "10", "3", conninfo, NULL };
+	PGconn *c = PQconnectdbParams(kw, val, 1);
+	/* a library prints nothing: the server's notices and warnings (a shutdown's) are not the application's output */
+	if (c)
+		PQsetNoticeProcessor(c, quiet, NULL);
+	return c;
+}
+
 int hotline_postgres_options_init(hotline_postgres_options *opts, unsigned int version)
 {
 	if (!opts)
@@ -1276,8 +1525,9 @@ int hotline_postgres_options_init(hotline_postgres_options *opts, unsigned int v
 int hotline_storage_postgres_new(hotline_storage **out, const char *conninfo, const hotline_postgres_options *opts)
 {
 	pg *s;
-	int mode = HOTLINE_OPEN_DEFAULT, rc;
+	int mode = HOTLINE_OPEN_DEFAULT, rc, unnamed = 0;
 	const char *where;
+	char *libpq_conninfo = NULL;
 	if (!out)
 		return hotline__last_error_set(HOTLINE_EINVALID, "out is NULL");
 	*out = NULL;
@@ -1290,9 +1540,16 @@ int hotline_storage_postgres_new(hotline_storage **out, const char *conninfo, co
 		if (mode < HOTLINE_OPEN_DEFAULT || mode > HOTLINE_OPEN_CREATE)
 			return hotline__last_error_set(HOTLINE_EINVALID, "unknown open mode %d", mode);
 	}
-	if (!(s = calloc(1, sizeof(*s))))
+	if ((rc = split_conninfo(conninfo, &libpq_conninfo, &unnamed)) != 0)
+		return rc;
+	if (!(s = calloc(1, sizeof(*s)))) {
+		free(libpq_conninfo);
 		return hotline__last_error_set(HOTLINE_ENOMEM, "out of memory");
-	s->conn = PQconnectdb(conninfo);
+	}
+	s->unnamed = unnamed;
+	s->read_only = mode == HOTLINE_OPEN_READ_ONLY;
+	s->conn = connect_pg(libpq_conninfo);
+	free(libpq_conninfo);
 	if (!s->conn || PQstatus(s->conn) != CONNECTION_OK) {
 		char msg[400];
 		snprintf(msg, sizeof(msg), "%s", s->conn ? PQerrorMessage(s->conn) : "out of memory");
@@ -1301,12 +1558,11 @@ int hotline_storage_postgres_new(hotline_storage **out, const char *conninfo, co
 		return hotline__last_error_set(HOTLINE_ESTORAGE, "cannot connect to PostgreSQL: %s", msg);
 	}
 	where = PQdb(s->conn) ? PQdb(s->conn) : "the database";
-	/* quiet: a NOTICE per CREATE ... IF NOT EXISTS is not the application's business */
-	rc = exec_simple(s, "SET client_min_messages = warning", "configuring the connection");
+	/* no SET: a session's state does not survive a pooler handing the session on (PgBouncer's transaction pooling) */
+	rc = schema_locks(s);
 	if (rc == 0 && mode == HOTLINE_OPEN_READ_ONLY) {
-		/* never a write, never a migration: also a hot standby will do */
-		if ((rc = exec_simple(s, "SET default_transaction_read_only = on", "configuring the connection")) == 0)
-			rc = check_schema(s, where);
+		/* never a write (every transaction READ ONLY), never a migration: also a hot standby will do */
+		rc = check_schema(s, where);
 	} else if (rc == 0) {
 		rc = migrate(s, where, mode != HOTLINE_OPEN_READ_WRITE);
 	}

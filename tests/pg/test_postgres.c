@@ -41,6 +41,7 @@ static const unsigned char pg_key[HOTLINE_KEY_BYTES] = "postgres-test-key-012345
 #include "policy_change.h"
 
 static char base[512];   /* the cluster's connection string */
+static char pooler[512]; /* --pooler: PgBouncer's, without dbname (a database entry per schema) */
 static char workdir[512];
 
 /* ---- helpers ---- */
@@ -68,7 +69,10 @@ static void admin(const char *fmt, ...)
 static void fresh_schema(char *out, size_t n, const char *name)
 {
 	admin("DROP SCHEMA IF EXISTS %s CASCADE; CREATE SCHEMA %s", name, name);
-	snprintf(out, n, "%s options='-csearch_path=%s'", base, name);
+	if (*pooler)
+		snprintf(out, n, "%s dbname=%s", pooler, name);
+	else
+		snprintf(out, n, "%s options='-csearch_path=%s'", base, name);
 }
 
 static void uri_of(char *out, size_t n, const char *conninfo)
@@ -95,6 +99,11 @@ static hotline_db *open_db(const char *conninfo, int mode, const char *read_conn
 }
 
 /* T(): calendar_month.h */
+
+/* the advisory locks' keys as the library's writers take them: the schema's OID, then the organisation stream's or the seq lock's */
+#define SCHEMA_KEY "(SELECT oid::int8::int4 FROM pg_namespace WHERE nspname = current_schema())"
+#define ORG_LOCK SCHEMA_KEY ", 2"
+#define SEQ_LOCK SCHEMA_KEY ", 3"
 
 /* ---- the conformance suite ---- */
 
@@ -153,6 +162,18 @@ static void test_schema(void **state)
 	int findings = 0;
 	(void)state;
 	fresh_schema(ci, sizeof(ci), "schema_t");
+	/* the library's own keyword: checked before connecting, and taken out of what libpq reads, in both forms */
+	assert_int_equal(hotline_storage_postgres_new(&st, "host=/nonexistent hotline_statements=maybe", NULL), HOTLINE_EINVALID);
+	assert_non_null(strstr(hotline_last_error(), "hotline_statements is 'named' or 'unnamed'"));
+	assert_int_equal(hotline_storage_postgres_new(&st, "postgresql:///x?hotline_statements=&sslmode=disable", NULL),
+		HOTLINE_EINVALID);
+	assert_null(st);
+	snprintf(sql, sizeof(sql), "%s hotline_statements = 'unnamed'", ci);
+	po.mode = HOTLINE_OPEN_CREATE;
+	assert_int_equal(hotline_storage_postgres_new(&st, sql, &po), 0);
+	st->free(st);
+	admin("DROP SCHEMA schema_t CASCADE; CREATE SCHEMA schema_t");
+	st = NULL;
 	/* read-only and read-write never create the schema */
 	po.mode = HOTLINE_OPEN_READ_ONLY;
 	assert_int_equal(hotline_storage_postgres_new(&ro, ci, &po), HOTLINE_ESTORAGE);
@@ -803,7 +824,7 @@ static void test_checkpoint_writers(void **state)
 	 */
 	inflight = PQconnectdb(ci);
 	assert_int_equal(PQstatus(inflight), CONNECTION_OK);
-	r = PQexec(inflight, "BEGIN; SELECT pg_advisory_xact_lock_shared(5209619468317097987);"
+	r = PQexec(inflight, "BEGIN; SELECT pg_advisory_xact_lock_shared(" SEQ_LOCK ");"
 		" SELECT nextval(pg_get_serial_sequence('events', 'seq'))");
 	assert_int_equal(PQresultStatus(r), PGRES_TUPLES_OK);
 	s1 = strtoll(PQgetvalue(r, 0, 0), NULL, 10);
@@ -1039,9 +1060,6 @@ static void test_concurrent_retries(void **state)
 
 /* ---- commands on different cases run beside each other (storage version 8) ---- */
 
-/* the organisation stream's advisory lock, as a writer of the library takes it */
-#define ORG_LOCK "5209619468317097986"
-#define SEQ_LOCK "5209619468317097987"
 
 typedef struct async_cmd {
 	pthread_t th;
@@ -1082,7 +1100,7 @@ static int org_lock_awaited(PGconn *mon)
 	int i, n = 0;
 	for (i = 0; i < 1000 && n == 0; i++) {
 		PGresult *r = PQexec(mon, "SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND NOT granted"
-			" AND classid = 1212959054 AND objid = 2 AND objsubid = 1");
+			" AND classid = (SELECT oid FROM pg_namespace WHERE nspname = current_schema()) AND objid = 2 AND objsubid = 2");
 		assert_int_equal(PQresultStatus(r), PGRES_TUPLES_OK);
 		n = atoi(PQgetvalue(r, 0, 0));
 		PQclear(r);
@@ -1572,7 +1590,7 @@ static void test_feed_writers(void **state)
 		"\"actor\":\"zhang\",\"text\":\"first\"}", &head, NULL), 0);
 	inflight = PQconnectdb(ci);
 	assert_int_equal(PQstatus(inflight), CONNECTION_OK);
-	r = PQexec(inflight, "BEGIN; SELECT pg_advisory_xact_lock_shared(5209619468317097987);"
+	r = PQexec(inflight, "BEGIN; SELECT pg_advisory_xact_lock_shared(" SEQ_LOCK ");"
 		" INSERT INTO events(stream, stream_seq, cmd, actor, at, body, prev_hash, hash)"
 		" VALUES('ZZ', 1, 'reply', '', NULL, '{}', '', 'x') RETURNING seq");
 	assert_int_equal(PQresultStatus(r), PGRES_TUPLES_OK);
@@ -1762,6 +1780,276 @@ static void test_policy_change(void **state)
 	run_policy_change(test_bad_policy_lines, "polchg");
 }
 
+/* ---- many groups on one server: a schema each, nothing shared (DESIGN §6.9) ---- */
+
+#define MG_GROUPS 8
+#define MG_WRITERS 2
+#define MG_COMMANDS 60
+
+/* Group g's connection string: its schema first in the search path, its name as the application's. */
+static void group_conninfo(char *out, size_t n, const char *group)
+{
+	snprintf(out, n, "%s application_name=hlgrp_%s options='-csearch_path=%s'", base, group, group);
+}
+
+/*
+ * One writer of a group, in its own process: its own case, replies, and
+ * every fourth command a call (the organisation stream, whose lock is
+ * exclusive: the writers of one group queue on it). Starts when `go` is
+ * readable; writes the acknowledged command ids, then "START END" seconds.
+ */
+static void mg_writer(const char *group, int w, int go)
+{
+	char ci[700], path[700], id[96], b;
+	hotline_db *db;
+	FILE *f;
+	struct timespec t0, t1;
+	int k, rc;
+	group_conninfo(ci, sizeof(ci), group);
+	snprintf(path, sizeof(path), "%s/mg-%s-%d", workdir, group, w);
+	if (!(f = fopen(path, "w")) || !(db = open_thread_db(ci)))
+		_exit(2);
+	if (read(go, &b, 1) < 0)
+		_exit(2);
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	for (k = 0; k < MG_COMMANDS; k++) {
+		snprintf(id, sizeof(id), "%s-w%d-%d", group, w, k);
+		if (k == 0)
+			rc = exec_fmt(db, "{\"cmd\":\"register\",\"case\":\"%s-w%d\",\"at\":\"2026-11-02T09:00:00+08:00\","
+				"\"actor\":\"zhang\",\"property\":\"P1\",\"room\":\"1\",\"owner\":\"王\",\"phone\":\"1\",\"matter\":\"m\","
+				"\"call_taker\":\"zhang\",\"order_taker\":\"li\",\"command_id\":\"%s\"}", group, w, id);
+		else if (k % 4 == 0)
+			rc = exec_fmt(db, "{\"cmd\":\"call\",\"at\":\"2026-11-02T10:00:00+08:00\",\"agent\":\"zhang\",\"rings\":1,"
+				"\"answered\":true,\"command_id\":\"%s\"}", id);
+		else
+			rc = exec_fmt(db, "{\"cmd\":\"reply\",\"case\":\"%s-w%d\",\"at\":\"2026-11-02T10:00:00+08:00\",\"actor\":\"zhang\","
+				"\"text\":\"%d\",\"command_id\":\"%s\"}", group, w, k, id);
+		if (rc != 0) {
+			fprintf(stderr, "# %s: %s\n", id, hotline_db_errmsg(db));
+			_exit(3);
+		}
+		fprintf(f, "%s\n", id);
+	}
+	clock_gettime(CLOCK_MONOTONIC, &t1);
+	fprintf(f, "@ %.6f %.6f\n", t0.tv_sec + t0.tv_nsec / 1e9, t1.tv_sec + t1.tv_nsec / 1e9);
+	fclose(f);
+	hotline_db_close(db);
+	_exit(0);
+}
+
+typedef struct mg_sample {
+	long samples, waits, cross_waits, locks, foreign_locks;
+} mg_sample;
+
+/*
+ * One look at the server: every session of a group that waits, and whom it
+ * waits for (pg_blocking_pids); every advisory lock a group's session holds
+ * or wants, and whether its key is the group's schema.
+ */
+static void mg_look(PGconn *mon, mg_sample *m)
+{
+	PGresult *r = PQexec(mon, "SELECT a.application_name, b.application_name FROM pg_stat_activity a"
+		" CROSS JOIN LATERAL unnest(pg_blocking_pids(a.pid)) AS bp(pid) JOIN pg_stat_activity b ON b.pid = bp.pid"
+		" WHERE a.application_name LIKE 'hlgrp\\_%'");
+	int i;
+	assert_int_equal(PQresultStatus(r), PGRES_TUPLES_OK);
+	for (i = 0; i < PQntuples(r); i++) {
+		m->waits++;
+		if (strcmp(PQgetvalue(r, i, 0), PQgetvalue(r, i, 1)) != 0) {
+			m->cross_waits++;
+			fprintf(stderr, "# %s waits on %s\n", PQgetvalue(r, i, 0), PQgetvalue(r, i, 1));
+		}
+	}
+	PQclear(r);
+	r = PQexec(mon, "SELECT a.application_name, l.classid, l.objsubid, n.oid FROM pg_locks l"
+		" JOIN pg_stat_activity a ON a.pid = l.pid LEFT JOIN pg_namespace n ON n.nspname = substr(a.application_name, 7)"
+		" WHERE l.locktype = 'advisory' AND a.application_name LIKE 'hlgrp\\_%'");
+	assert_int_equal(PQresultStatus(r), PGRES_TUPLES_OK);
+	for (i = 0; i < PQntuples(r); i++) {
+		m->locks++;
+		if (strcmp(PQgetvalue(r, i, 2), "2") != 0 || strcmp(PQgetvalue(r, i, 1), PQgetvalue(r, i, 3)) != 0)
+			m->foreign_locks++;
+	}
+	PQclear(r);
+	m->samples++;
+}
+
+/* Runs the writers of `n` groups at once; each group's commands per second into rate[]. */
+static void mg_run(const char *const *groups, int n, double *rate, mg_sample *m)
+{
+	int go[2], g, w, left = n * MG_WRITERS;
+	PGconn *mon = PQconnectdb(base);
+	assert_int_equal(PQstatus(mon), CONNECTION_OK);
+	assert_int_equal(pipe(go), 0);
+	for (g = 0; g < n; g++)
+		for (w = 0; w < MG_WRITERS; w++)
+			if (fork() == 0) {
+				close(go[1]);
+				mg_writer(groups[g], w, go[0]);
+			}
+	close(go[0]);
+	close(go[1]); /* every writer reads end-of-file: they start together */
+	while (left > 0) {
+		int status;
+		pid_t pid = waitpid(-1, &status, WNOHANG);
+		if (pid > 0) {
+			assert_true(WIFEXITED(status) && WEXITSTATUS(status) == 0);
+			left--;
+			continue;
+		}
+		if (m)
+			mg_look(mon, m);
+		nanosleep(&(struct timespec){ 0, 3000000L }, NULL);
+	}
+	PQfinish(mon);
+	for (g = 0; g < n; g++) {
+		double start = 1e300, end = 0;
+		for (w = 0; w < MG_WRITERS; w++) {
+			char path[700], line[128];
+			FILE *f;
+			double a, b;
+			snprintf(path, sizeof(path), "%s/mg-%s-%d", workdir, groups[g], w);
+			assert_non_null(f = fopen(path, "r"));
+			while (fgets(line, sizeof(line), f))
+				if (sscanf(line, "@ %lf %lf", &a, &b) == 2) {
+					start = a < start ? a : start;
+					end = b > end ? b : end;
+				}
+			fclose(f);
+		}
+		rate[g] = MG_WRITERS * MG_COMMANDS / (end - start);
+	}
+}
+
+typedef struct mg_scan {
+	const char *group;
+	size_t prefix;
+	int foreign, n;
+} mg_scan;
+
+static int mg_case(const hotline_storage_case *c, void *p)
+{
+	mg_scan *s = p;
+	s->n++;
+	if (strncmp(c->id, s->group, s->prefix) != 0 || c->id[s->prefix] != '-')
+		s->foreign++;
+	return 0;
+}
+
+static int mg_event(const hotline_storage_event *e, void *p)
+{
+	mg_scan *s = p;
+	s->n++;
+	/* the directory lines are the fixture's (no command_id given: a generated id); commands carry the group's */
+	if (e->stream[0] && (strncmp(e->stream, s->group, s->prefix) != 0 || e->stream[s->prefix] != '-'))
+		s->foreign++;
+	if (strcmp(e->cmd, "call") == 0 && (!e->id || strncmp(e->id, s->group, s->prefix) != 0))
+		s->foreign++;
+	return 0;
+}
+
+/* What group g's handle reads is g's: its cases, its events, every acknowledged command once; the log verifies. */
+static void mg_check(const char *group)
+{
+	char ci[700], path[700], line[128];
+	hotline_storage *st = NULL;
+	hotline_storage_query q = HOTLINE_STORAGE_QUERY_INIT;
+	hotline_db *db;
+	mg_scan cs = { group, strlen(group), 0, 0 }, es = { group, strlen(group), 0, 0 };
+	ev_check org;
+	int w, missing = 0, bad = 0;
+	int64_t checked = 0;
+	void *args[2];
+	group_conninfo(ci, sizeof(ci), group);
+	assert_int_equal(hotline_storage_postgres_new(&st, ci, NULL), 0);
+	assert_int_equal(st->cases_foreach(st, &q, mg_case, &cs), 0);
+	assert_int_equal(st->events_foreach(st, NULL, mg_event, &es), 0);
+	for (w = 0; w < MG_WRITERS; w++) {
+		FILE *f;
+		snprintf(path, sizeof(path), "%s/mg-%s-%d", workdir, group, w);
+		assert_non_null(f = fopen(path, "r"));
+		while (fgets(line, sizeof(line), f)) {
+			int n = 0;
+			if (line[0] == '@')
+				continue;
+			line[strcspn(line, "\n")] = '\0';
+			if (st->event_by_id(st, line, found_ev, &n) != 0 || n != 1)
+				missing++;
+		}
+		fclose(f);
+		unlink(path);
+	}
+	args[0] = st;
+	args[1] = &bad;
+	assert_int_equal(st->cases_foreach(st, &q, check_case, args), 0);
+	memset(&org, 0, sizeof(org));
+	org.next = 1;
+	assert_int_equal(st->events_foreach(st, "", count_ev, &org), 0);
+	st->free(st);
+	db = open_db(ci, HOTLINE_OPEN_READ_ONLY, NULL);
+	assert_int_equal(hotline_db_verify_log(db, NULL, &checked), 0);
+	hotline_db_close(db);
+	assert_int_equal(cs.foreign + es.foreign, 0);
+	assert_int_equal(cs.n, MG_WRITERS);
+	assert_int_equal(missing, 0);
+	assert_int_equal(bad, 0);
+	assert_int_equal(org.gaps, 0);
+	assert_int_equal(checked, es.n);
+}
+
+static void mg_setup(const char *group)
+{
+	char ci[700];
+	hotline_db *db;
+	admin("DROP SCHEMA IF EXISTS %s CASCADE; CREATE SCHEMA %s", group, group);
+	group_conninfo(ci, sizeof(ci), group);
+	db = open_db(ci, HOTLINE_OPEN_CREATE, NULL);
+	fixture_load(db);
+	hotline_db_close(db);
+}
+
+/*
+ * 8 groups x 2 writers on one server, a schema each. Sampled while they
+ * run: no session of one group ever waits on a session of another, and every
+ * advisory lock a group takes is keyed by its own schema. Afterwards each
+ * group reads only its own cases and events, and its log verifies. Printed:
+ * each group's commands per second beside one group's alone (the machine's
+ * cores are shared by all groups: a figure, not an assertion).
+ */
+static void test_many_groups(void **state)
+{
+	static const char *const alone[1] = { "g0" };
+	static const char *const groups[MG_GROUPS] = { "g1", "g2", "g3", "g4", "g5", "g6", "g7", "g8" };
+	double rate_alone, rate[MG_GROUPS], lo = 1e300, hi = 0, sum = 0;
+	mg_sample m_alone, m;
+	int g;
+	(void)state;
+	memset(&m, 0, sizeof(m));
+	memset(&m_alone, 0, sizeof(m_alone));
+	mg_setup(alone[0]);
+	for (g = 0; g < MG_GROUPS; g++)
+		mg_setup(groups[g]);
+	mg_run(alone, 1, &rate_alone, &m_alone);
+	mg_check(alone[0]);
+	mg_run(groups, MG_GROUPS, rate, &m);
+	for (g = 0; g < MG_GROUPS; g++) {
+		mg_check(groups[g]);
+		lo = rate[g] < lo ? rate[g] : lo;
+		hi = rate[g] > hi ? rate[g] : hi;
+		sum += rate[g];
+	}
+	print_message("# many groups: one group alone %.0f commands/s (%d writers); %d groups at once: %.0f to %.0f per group"
+		" (lowest %.0f %% of alone), %.0f in all\n", rate_alone, MG_WRITERS, MG_GROUPS, lo, hi,
+		100 * lo / rate_alone, sum);
+	print_message("# many groups: %ld samples of pg_locks, %ld waits within a group, %ld across groups;"
+		" %ld advisory locks seen, %ld not keyed by their group's schema\n", m.samples, m.waits - m.cross_waits,
+		m.cross_waits, m.locks, m.foreign_locks);
+	assert_true(m.samples > 0);
+	assert_true(m.locks > 0);
+	assert_int_equal(m.cross_waits, 0);
+	assert_int_equal(m.foreign_locks + m_alone.foreign_locks, 0);
+}
+
 int main(int argc, char **argv)
 {
 	const struct CMUnitTest tests[] = {
@@ -1782,6 +2070,7 @@ int main(int argc, char **argv)
 		cmocka_unit_test(test_notifications_demo),
 		cmocka_unit_test(test_policy_change),
 		cmocka_unit_test(test_lines_beside_a_case_writer),
+		cmocka_unit_test(test_many_groups),
 	};
 	FILE *f;
 	const char *tmp = getenv("TMPDIR");
@@ -1798,7 +2087,17 @@ int main(int argc, char **argv)
 	snprintf(workdir, sizeof(workdir), "%s/pg-work-XXXXXX", tmp ? tmp : "/tmp");
 	if (!mkdtemp(workdir))
 		return 2;
-	if (argc > 2 && strcmp(argv[2], "--concurrency-only") == 0)
+	if (argc > 2 && strncmp(argv[2], "--pooler=", 9) == 0) {
+		/* through PgBouncer (tests/pg/pgbouncer.sh): the conformance suite and the concurrency tests */
+		if (!(f = fopen(argv[2] + 9, "r")) || !fgets(pooler, sizeof(pooler), f)) {
+			printf("# no PgBouncer (%s): skipped\n", argv[2] + 9);
+			rmdir(workdir);
+			return 77;
+		}
+		fclose(f);
+		pooler[strcspn(pooler, "\n")] = '\0';
+		cmocka_set_test_filter("test_con*");
+	} else if (argc > 2 && strcmp(argv[2], "--concurrency-only") == 0)
 		cmocka_set_test_filter("test_concurrency");
 	else if (argc > 2 && strncmp(argv[2], "--only=", 7) == 0)
 		cmocka_set_test_filter(argv[2] + 7);
