@@ -35,8 +35,9 @@ typedef int (*hotline_write_fn)(void *ctx, const char *data, size_t len);
  * breaches and open deadlines are written to a temporary file as soon as
  * the case is reduced; only the penalty totals (sorted over all cases by
  * incurred_at, then rule, then case) and the per-person and per-property counters stay
- * in memory. Same text as hotline_db_assess. CSV is rendered whole, then
- * written. Nothing is written when the assessment fails before its output.
+ * in memory. Same text as hotline_db_assess. CSV streams the same way (it
+ * has no deadline rows at all). Nothing is written when the assessment
+ * fails before its output.
  */
 HOTLINE_EXTERN(int) hotline_db_assess_write(hotline_db *db, hotline_time as_of, hotline_format format,
 	hotline_write_fn write, void *ctx);

@@ -88,7 +88,9 @@ static int source_open(hotline_db *db, store_source *s, hotline__source *src)
 	return 0;
 }
 
-int hotline__report_assess_locked(hotline_db *db, hotline_time as_of, json_t **pen, json_t **assessment, hotline__sbuf *doc)
+/* The assessment as JSON objects, as a JSON document into doc, or (csv) as the CSV table into doc. */
+static int assess_locked(hotline_db *db, hotline_time as_of, json_t **pen, json_t **assessment, hotline__sbuf *doc,
+	int csv)
 {
 	store_source s;
 	hotline__source src;
@@ -113,7 +115,9 @@ int hotline__report_assess_locked(hotline_db *db, hotline_time as_of, json_t **p
 	hotline__clearerr(&err);
 	/* a what-if names the text it was read under (DESIGN §6.7) */
 	what_if = hotline__db_what_if(db) ? db->given_digest : NULL;
-	if (doc)
+	if (doc && csv)
+		rc = hotline__assess_write_csv(db->policy, db->cal, &db->dir, &src, as_of, doc, &err);
+	else if (doc)
 		rc = hotline__assess_write(db->policy, db->cal, &db->dir, &src, as_of, what_if, doc, NULL, &err);
 	else
 		rc = hotline__assess(db->policy, db->cal, &db->dir, &src, as_of, what_if, pen, assessment, &err);
@@ -123,6 +127,11 @@ int hotline__report_assess_locked(hotline_db *db, hotline_time as_of, json_t **p
 	if (!db->in_batch)
 		rs->rollback(rs);
 	return rc;
+}
+
+int hotline__report_assess_locked(hotline_db *db, hotline_time as_of, json_t **pen, json_t **assessment, hotline__sbuf *doc)
+{
+	return assess_locked(db, as_of, pen, assessment, doc, 0);
 }
 
 /* Checks the arguments common to both assessment calls. */
@@ -144,27 +153,11 @@ static int flush_doc(hotline_db *db, hotline__sbuf *b)
 	return rc;
 }
 
-/* Under the lock: the whole document into b (which may stream to a sink). */
+/* Under the lock: the whole document into b (which may stream to a sink); JSON and CSV alike. */
 static int assess_into(hotline_db *db, hotline_time as_of, hotline_format format, hotline__sbuf *b)
 {
-	json_t *pen = NULL, *assessment = NULL;
-	char *csv = NULL;
-	int rc;
-	if (format == HOTLINE_FORMAT_JSON) {
-		rc = hotline__report_assess_locked(db, as_of, NULL, NULL, b);
-		return rc ? rc : flush_doc(db, b);
-	}
-	rc = hotline__report_assess_locked(db, as_of, &pen, &assessment, NULL);
-	if (rc == 0 && (rc = hotline__assessment_csv(pen, assessment, &csv)) != 0)
-		hotline__db_fail(db, rc, "rendering CSV");
-	if (rc == 0) {
-		hotline__sbuf_puts(b, csv);
-		rc = flush_doc(db, b);
-	}
-	free(csv);
-	json_decref(pen);
-	json_decref(assessment);
-	return rc;
+	int rc = assess_locked(db, as_of, NULL, NULL, b, format == HOTLINE_FORMAT_CSV);
+	return rc ? rc : flush_doc(db, b);
 }
 
 int hotline_db_assess(char **out, hotline_db *db, hotline_time as_of, hotline_format format)

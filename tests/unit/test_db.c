@@ -4,6 +4,7 @@
  * the command builder, persistence, threads, and bad input on every public
  * function.
  */
+#include "csv_reference.h"
 #include "core_fixture.h"
 
 #include <pthread.h>
@@ -414,11 +415,23 @@ static void test_assess_write(void **state)
 	}
 	free(c.text);
 	hotline_free(whole);
-	/* CSV too */
-	assert_int_equal(hotline_db_assess(&whole, f->db, t, HOTLINE_FORMAT_CSV), 0);
+	/* CSV too, byte for byte what 0.x rendered from the JSON document */
+	{
+		char *json_text, *ref;
+		json_t *doc;
+		assert_int_equal(hotline_db_assess(&json_text, f->db, t, HOTLINE_FORMAT_JSON), 0);
+		assert_non_null(doc = json_loads(json_text, 0, NULL));
+		ref = csv_reference(json_object_get(doc, "penalties"), json_object_get(doc, "assessment"));
+		assert_int_equal(hotline_db_assess(&whole, f->db, t, HOTLINE_FORMAT_CSV), 0);
+		assert_string_equal(whole, ref);
+		free(ref);
+		json_decref(doc);
+		hotline_free(json_text);
+	}
 	memset(&c, 0, sizeof(c));
 	assert_int_equal(hotline_db_assess_write(f->db, t, HOTLINE_FORMAT_CSV, collect_text, &c), 0);
 	assert_string_equal(c.text, whole);
+	assert_true(c.max_chunk <= 65536 + 1024);
 	free(c.text);
 	hotline_free(whole);
 	/* a writer that stops fails the call with HOTLINE_EIO */
