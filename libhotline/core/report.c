@@ -202,6 +202,56 @@ int hotline_db_assess_write(hotline_db *db, hotline_time as_of, hotline_format f
 	return rc;
 }
 
+int hotline_db_statement_json(char **out, hotline_db *db, const char *person, const char *month, hotline_time as_of)
+{
+	store_source src_ctx;
+	hotline__source src;
+	hotline__err err;
+	hotline_storage *rs;
+	json_t *doc = NULL;
+	int rc;
+	if (!db)
+		return hotline__last_error_set(HOTLINE_EINVALID, "database handle is NULL");
+	if (!out)
+		return hotline__db_fail(db, HOTLINE_EINVALID, "out is NULL");
+	*out = NULL;
+	if (!person || !*person)
+		return hotline__db_fail(db, HOTLINE_EINVALID, "statement: a person id is required");
+	if (!month || !hotline__month_valid(month))
+		return hotline__db_fail(db, HOTLINE_EINVALID, "statement: month \"%s\" is not YYYY-MM", month ? month : "(null)");
+	pthread_mutex_lock(&db->mu);
+	hotline__clearerr(&db->err);
+	rs = hotline__db_reader(db);
+	/* one read transaction, as an assessment (inside a batch: the batch's own view) */
+	if (!db->in_batch && (rc = rs->begin(rs, 0)) != 0) {
+		rc = hotline__db_storage_fail(db, rc, "starting a read transaction");
+		goto out;
+	}
+	if (!db->in_batch && (rc = hotline__db_sync(db)) != 0)
+		goto done;
+	if (!hotline__directory_person(&db->dir, person)) {
+		rc = hotline__db_fail(db, HOTLINE_ENOT_FOUND, "no person '%s'", person);
+		goto done;
+	}
+	if ((rc = source_open(db, &src_ctx, &src)) != 0)
+		goto done;
+	hotline__clearerr(&err);
+	rc = hotline__assess_statement(db->policy, db->cal, &db->dir, &src, person, month, as_of,
+		hotline__db_what_if(db) ? db->given_digest : NULL, &doc, &err);
+	if (rc && !db->err.code)
+		hotline__db_fail_err(db, &err);
+	hotline__event_vec_free(&src_ctx.org);
+	if (rc == 0 && !(*out = hotline__json_pretty(doc, 2)))
+		rc = hotline__db_fail(db, HOTLINE_ENOMEM, "out of memory");
+done:
+	if (!db->in_batch)
+		rs->rollback(rs);
+out:
+	json_decref(doc);
+	pthread_mutex_unlock(&db->mu);
+	return rc;
+}
+
 int hotline_db_explain(char **out, hotline_db *db, const char *case_id, hotline_time as_of)
 {
 	hotline__event_vec v;

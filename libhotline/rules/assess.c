@@ -37,6 +37,9 @@ typedef struct entry {
 	int64_t *ev;
 	size_t n_ev;
 	int provisional;          /* rests on a year without holiday data */
+	int64_t period_amount;    /* the reported period's increments up to as_of (the people totals) */
+	int64_t period_last_at;   /* the last of them (NONE: none) */
+	int64_t period_n;         /* how many */
 } entry;
 
 typedef struct rate_acc {
@@ -303,11 +306,16 @@ static int take_penalties(state *s, const hotline__eval *ev)
 			e->n_ev = p->n_evidence;
 		}
 		/* people totals: the reported period's increments up to as_of */
+		e->period_last_at = NONE;
+		e->period_n = 0;
 		for (k = 0; k < p->n_inc; k++)
 			if (p->inc[k].at <= s->as_of && period_of_increment(s, r, p->inc[k].at) == s->rep) {
 				in_period += p->inc[k].amount_fen;
 				any = 1;
+				e->period_last_at = p->inc[k].at;
+				e->period_n++;
 			}
+		e->period_amount = in_period;
 		if (any && p->person && people_add(s, p->person, in_period))
 			return nomem(s->err);
 	}
@@ -557,6 +565,10 @@ static int merge_entries(state *s)
 			e[w].amount += e[i].amount;
 			if (e[i].last_at > e[w].last_at)
 				e[w].last_at = e[i].last_at;
+			e[w].period_amount += e[i].period_amount;
+			e[w].period_n += e[i].period_n;
+			if (e[i].period_last_at != NONE && (e[w].period_last_at == NONE || e[i].period_last_at > e[w].period_last_at))
+				e[w].period_last_at = e[i].period_last_at;
 			if (merge_ev(&s->mem, &e[w], &e[i]))
 				return nomem(s->err);
 		} else {
@@ -1159,5 +1171,116 @@ int hotline__assess_write_csv(const hotline__policy *policy, const hotline__cale
 	if (rc == 0 && (rc = write_csv(out, &s)) != 0)
 		hotline__seterr(err, rc, rc == HOTLINE_ENOMEM ? "out of memory" : "assessment: writing the document");
 	state_free(&s);
+	return rc;
+}
+
+/* ---- one person's statement of a month (工资条) ---- */
+
+static json_t *time_json(const state *s, int64_t t)
+{
+	char buf[32];
+	if (t == NONE)
+		return json_null();
+	hotline__time_format(t, hotline__policy_zone_offset(s->policy), buf);
+	return json_string(buf);
+}
+
+static int cmp_line(const void *x, const void *y)
+{
+	const entry *a = *(const entry *const *)x, *b = *(const entry *const *)y;
+	int c = cmp_i64(a->period_last_at, b->period_last_at);
+	return c ? c : cmp_entry_key(a, b);
+}
+
+static json_t *statement_doc(state *s, const char *person)
+{
+	const entry *e = s->entries.a;
+	const entry **mine = NULL;
+	const hotline__person *who = hotline__directory_person_at(s->dir, person, s->as_of);
+	person_acc none = { (char *)person, 0 };
+	const person_acc *acc = NULL;
+	json_t *doc = json_object(), *lines = json_array(), *x;
+	int64_t bonus, capped;
+	size_t i, n = 0;
+	int has, found, ok = doc && lines;
+
+	if (s->entries.n && !(mine = calloc(s->entries.n, sizeof(*mine))))
+		ok = 0;
+	for (i = 0; ok && i < s->entries.n; i++)
+		if (e[i].person && strcmp(e[i].person, person) == 0 && e[i].period_n > 0)
+			mine[n++] = &e[i];
+	if (n > 1)
+		qsort(mine, n, sizeof(*mine), cmp_line);
+	for (i = 0; ok && i < n; i++) {
+		const hotline__rule *r = mine[i]->rule;
+		ok = (x = json_object()) && json_array_append_new(lines, x) == 0 &&
+			json_object_set_new(x, "rule", json_string(r->id)) == 0 &&
+			json_object_set_new(x, "article", json_integer(r->article)) == 0 &&
+			json_object_set_new(x, "title", json_pack("{s:s?,s:s?}", "zh", r->title_zh, "en", r->title_en)) == 0 &&
+			json_object_set_new(x, "case", mine[i]->case_id ? json_string(mine[i]->case_id) : json_null()) == 0 &&
+			json_object_set_new(x, "amount_fen", json_integer(mine[i]->period_amount)) == 0 &&
+			json_object_set_new(x, "increments", json_integer(mine[i]->period_n)) == 0 &&
+			json_object_set_new(x, "incurred_at", time_json(s, mine[i]->period_last_at)) == 0;
+	}
+	free(mine);
+	{
+		size_t k = hotline__vec_lower_bound(s->people.a, s->people.n, sizeof(person_acc), person, cmp_person, &found);
+		acc = found ? &((const person_acc *)s->people.a)[k] : &none;
+	}
+	has = person_cap(s, acc, &bonus, &capped);
+	ok = ok && json_object_set_new(doc, "person", json_string(person)) == 0 &&
+		json_object_set_new(doc, "name", who && who->name ? json_string(who->name) : json_null()) == 0 &&
+		json_object_set_new(doc, "month", json_string(s->month)) == 0 &&
+		json_object_set_new(doc, "as_of", time_json(s, s->as_of)) == 0 &&
+		json_object_set_new(doc, "period", json_pack("{s:o,s:o}", "from", time_json(s, s->rep_from),
+			"to", time_json(s, s->rep_to))) == 0 &&
+		json_object_set_new(doc, "policy", json_string(s->policy->name)) == 0 &&
+		json_object_set_new(doc, "lines", lines) == 0 &&
+		json_object_set_new(doc, "raw_fen", json_integer(acc->raw)) == 0 &&
+		json_object_set_new(doc, "bonus_fen", has ? json_integer(bonus) : json_null()) == 0 &&
+		json_object_set_new(doc, "capped_fen", json_integer(capped)) == 0 &&
+		json_object_set_new(doc, "cap_applied_fen", json_integer(acc->raw - capped)) == 0;
+	if (!ok) {
+		json_decref(doc);
+		return NULL;
+	}
+	return doc;
+}
+
+int hotline__assess_statement(const hotline__policy *policy, const hotline__calendar *cal,
+	const hotline__directory *dir, const hotline__source *src, const char *person, const char *month,
+	int64_t as_of, const char *what_if_digest, json_t **out, hotline__err *err)
+{
+	state s;
+	int64_t p, end;
+	int y, m, rc;
+
+	*out = NULL;
+	if (!policy || !person || !month)
+		return hotline__seterr(err, HOTLINE_EINVALID, "statement: missing argument");
+	if (!hotline__month_valid(month) || sscanf(month, "%4d-%2d", &y, &m) != 2)
+		return hotline__seterr(err, HOTLINE_EINVALID, "statement: month \"%s\" is not YYYY-MM", month);
+	/* the month's assessment period ends on its period day, 00:00 local (Art. 20, 21) */
+	memset(&s, 0, sizeof(s));
+	s.policy = policy;
+	p = (int64_t)y * 12 + (m - 1);
+	end = period_end(&s, p);
+	if (as_of == NONE)
+		as_of = end;
+	else if (as_of <= period_start(&s, p) || as_of > end)
+		return hotline__seterr(err, HOTLINE_EINVALID,
+			"statement: as_of is outside month %s's assessment period", month);
+	if ((rc = run(&s, policy, cal, dir, src, as_of, 0, err)) == 0) {
+		s.what_if_digest = what_if_digest;
+		if (!(*out = statement_doc(&s, person)))
+			rc = nomem(err);
+		else if (what_if_digest && json_object_set_new(*out, "policy_digest", json_string(what_if_digest)) != 0)
+			rc = nomem(err);
+	}
+	state_free(&s);
+	if (rc) {
+		json_decref(*out);
+		*out = NULL;
+	}
 	return rc;
 }

@@ -152,6 +152,17 @@ int hotline__assess_write_csv(const hotline__policy *policy, const hotline__cale
 	const hotline__directory *dir, const hotline__source *src, int64_t as_of,
 	struct hotline__sbuf *out, hotline__err *err);
 
+/*
+ * One person's statement of a month (YYYY-MM): the penalties of the month's
+ * assessment period charged to the person (the increments the people totals
+ * count), with rule, article, title, case, amount; the raw total, the bonus
+ * and the capped total (Art. 22). as_of: NONE for the period's end, else an
+ * instant inside the period.
+ */
+int hotline__assess_statement(const hotline__policy *policy, const hotline__calendar *cal,
+	const hotline__directory *dir, const hotline__source *src, const char *person, const char *month,
+	int64_t as_of, const char *what_if_digest, json_t **out, hotline__err *err);
+
 /* Every deadline and penalty of one case, with the rules' articles and titles. */
 int hotline__explain_case(const hotline__policy *policy, const hotline__calendar *cal,
 	const hotline__directory *dir, const hotline__event *events, size_t n, int64_t as_of,

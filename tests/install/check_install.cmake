@@ -85,7 +85,7 @@ if(NOT rc EQUAL 0)
 	message(FATAL_ERROR "pkg-config does not find hotline")
 endif()
 separate_arguments(flags UNIX_COMMAND "${FLAGS} ${flags}")
-execute_process(COMMAND ${CC} -o ${WORK}/pc-hotline ${SRC}/tools/hotline/hotline.c ${SRC}/tools/hotline/report_html.c ${flags}
+execute_process(COMMAND ${CC} -o ${WORK}/pc-hotline ${SRC}/tools/hotline/hotline.c ${SRC}/tools/hotline/report_html.c ${SRC}/tools/hotline/statement.c ${flags}
 	RESULT_VARIABLE rc ERROR_VARIABLE err)
 if(NOT rc EQUAL 0)
 	message(FATAL_ERROR "building with pkg-config flags failed: ${err}")

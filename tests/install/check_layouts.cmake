@@ -99,7 +99,7 @@ foreach(layout usr opt)
 		endif()
 		separate_arguments(flags UNIX_COMMAND "${FLAGS} ${flags}")
 		set(exe ${dir}/pc-${link})
-		execute_process(COMMAND ${CC} -o ${exe} ${SRC}/tools/hotline/hotline.c ${SRC}/tools/hotline/report_html.c ${flags}
+		execute_process(COMMAND ${CC} -o ${exe} ${SRC}/tools/hotline/hotline.c ${SRC}/tools/hotline/report_html.c ${SRC}/tools/hotline/statement.c ${flags}
 			-Wl,-rpath,${libdir} RESULT_VARIABLE rc ERROR_VARIABLE err)
 		if(NOT rc EQUAL 0)
 			message(FATAL_ERROR "${layout}: linking ${link} with pkg-config's flags failed: ${err}")
