@@ -213,8 +213,9 @@ FIELD_NOTES = {
     ("reply", "text"): "the answer given to the owner",
     ("reply", "promised_at"): "the instant promised to the owner, when the reply is a promise",
     ("record_finding", "kind"): "what was found; see [policies.md](policies.md) for what each costs",
-    ("record_finding", "person"): "the person responsible; required (guard: `invalid`) for "
-                                  "`archive_lost_original` and `line_private_use`",
+    ("record_finding", "person"): "the person responsible; required (guard: `invalid`) for the kinds "
+                                  "the policy lists in `finding_kinds_needing_person` "
+                                  "(gm-hotline: `archive_lost_original` and `line_private_use`)",
     ("record_finding", "note"): "a remark",
     ("call", "agent"): "who was on duty for the call",
     ("call", "rings"): "rings before the call was answered (or before the caller gave up)",
@@ -394,6 +395,8 @@ def commands_md(rows):
 # What a policy without "finding_kinds" gets (rules/policy.c's default list).
 DEFAULT_FINDING_KINDS = ["falsified_form", "supervisor_false_report", "archive_lost_original",
                          "archive_lost_copy", "line_private_use", "assessment_misreport"]
+# ... and which of them must name the person when "finding_kinds_needing_person" is absent.
+DEFAULT_FINDING_NEEDS_PERSON = ["archive_lost_original", "line_private_use"]
 
 
 def policies_md(policies):
@@ -407,6 +410,12 @@ def policies_md(policies):
         kinds = pol.get("finding_kinds")
         out.append("- Finding kinds a `record_finding` may carry%s: %s." % (
             "" if kinds else dflt, ", ".join("`%s`" % k for k in (kinds or DEFAULT_FINDING_KINDS))))
+        needs = pol.get("finding_kinds_needing_person")
+        if needs is None:
+            needs = [k for k in DEFAULT_FINDING_NEEDS_PERSON if k in (kinds or DEFAULT_FINDING_KINDS)]
+        out.append("- Findings that must name the `person` responsible%s: %s." % (
+            "" if "finding_kinds_needing_person" in pol else dflt,
+            ", ".join("`%s`" % k for k in needs) if needs else "none"))
         out.append("- Stage closure (Art. 18) needs more than %d days of work after the dispatch%s." % (
             pol.get("stage_close_min_days", 30), "" if "stage_close_min_days" in pol else dflt))
         out.append("")

@@ -482,6 +482,7 @@ struct hl_db {};
 %newobject hl_db::history;
 %newobject hl_db::assess;
 %newobject hl_db::explain;
+%newobject hl_db::statement;
 %newobject hl_db::directory;
 %newobject hl_db::deadlines;
 %newobject hl_db::cases_by_phone;
@@ -718,6 +719,14 @@ struct hl_db {};
 		char *out = NULL;
 		int rc;
 		if (hl_live($self) && (rc = hotline_db_explain(&out, $self->db, case_id, as_of)) != 0)
+			hl_db_fail($self, rc);
+		return out;
+	}
+	/* One person's statement of a month as JSON text; as_of TIME_NONE: the period's end. */
+	char *statement(const char *person, const char *month, long long as_of) {
+		char *out = NULL;
+		int rc;
+		if (hl_live($self) && (rc = hotline_db_statement_json(&out, $self->db, person, month, as_of)) != 0)
 			hl_db_fail($self, rc);
 		return out;
 	}

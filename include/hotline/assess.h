@@ -35,8 +35,9 @@ typedef int (*hotline_write_fn)(void *ctx, const char *data, size_t len);
  * breaches and open deadlines are written to a temporary file as soon as
  * the case is reduced; only the penalty totals (sorted over all cases by
  * incurred_at, then rule, then case) and the per-person and per-property counters stay
- * in memory. Same text as hotline_db_assess. CSV is rendered whole, then
- * written. Nothing is written when the assessment fails before its output.
+ * in memory. Same text as hotline_db_assess. CSV streams the same way (it
+ * has no deadline rows at all). Nothing is written when the assessment
+ * fails before its output.
  */
 HOTLINE_EXTERN(int) hotline_db_assess_write(hotline_db *db, hotline_time as_of, hotline_format format,
 	hotline_write_fn write, void *ctx);
@@ -47,6 +48,23 @@ HOTLINE_EXTERN(int) hotline_db_assess_write(hotline_db *db, hotline_time as_of, 
  * share/doc/hotline/documents.md. The caller frees *out with hotline_free.
  */
 HOTLINE_EXTERN(int) hotline_db_explain(char **out, hotline_db *db, const char *case_id, hotline_time as_of);
+
+/**
+ * One person's statement of a month (工资条), for payroll: the penalties of
+ * month `month` ("YYYY-MM": its assessment period, which ends on the
+ * policy's period day, the 27th) charged to `person`, one line per rule and
+ * case with the article, the rule's title, the amount incurred in the period
+ * and its number of increments; then the raw total, the month's bonus
+ * (null when none caps it), the capped total and the cap applied
+ * (raw - capped, Art. 22). The same totals as the person's row of the
+ * month's assessment. `as_of`: HOTLINE_TIME_NONE for the period's end (the
+ * month as payroll closes it), else an instant inside the period.
+ * JSON with sorted keys (share/doc/hotline/documents.md); free *out with
+ * hotline_free(). HOTLINE_EINVALID for a malformed month or an as_of outside
+ * the period, HOTLINE_ENOT_FOUND for a person the directory never named.
+ */
+HOTLINE_EXTERN(int) hotline_db_statement_json(char **out, hotline_db *db, const char *person, const char *month,
+	hotline_time as_of);
 
 /** Filter of hotline_db_deadlines and hotline_db_reminders (versioned; NULL: everything). */
 typedef struct hotline_deadline_filter {

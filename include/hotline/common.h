@@ -40,13 +40,13 @@
 #endif
 
 /** Major version of these headers. */
-#define HOTLINE_VERSION_MAJOR 0
-/** Minor version of these headers (before 1.0 each minor release may break the API). */
-#define HOTLINE_VERSION_MINOR 1
+#define HOTLINE_VERSION_MAJOR 1
+/** Minor version of these headers (a minor release only adds to the API and ABI of its major). */
+#define HOTLINE_VERSION_MINOR 0
 /** Patch version of these headers. */
 #define HOTLINE_VERSION_PATCH 0
 /** Version of these headers as text, "MAJOR.MINOR.PATCH". */
-#define HOTLINE_VERSION "0.1.0"
+#define HOTLINE_VERSION "1.0.0"
 /** Single number for compile-time comparisons: MAJOR*10000 + MINOR*100 + PATCH. */
 #define HOTLINE_VERSION_NUMBER \
 	(HOTLINE_VERSION_MAJOR * 10000 + HOTLINE_VERSION_MINOR * 100 + HOTLINE_VERSION_PATCH)

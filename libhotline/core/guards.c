@@ -33,12 +33,11 @@ static int stage_close_long_enough(hotline__cmdctx *c)
 	return 0;
 }
 
-/* The liable person of these findings can only be the one named. */
+/* The policy names the findings whose liable person can only be the one named. */
 static int finding_names_its_person(hotline__cmdctx *c)
 {
 	const char *kind = json_string_value(json_object_get(c->obj, "kind"));
-	if ((strcmp(kind, "archive_lost_original") == 0 || strcmp(kind, "line_private_use") == 0) &&
-	    !json_object_get(c->obj, "person"))
+	if (hotline__policy_finding_needs_person(c->db->policy, kind) && !json_object_get(c->obj, "person"))
 		return hotline__cmd_fail(c, HOTLINE_EINVALID, "finding '%s' needs the 'person' responsible", kind);
 	return 0;
 }

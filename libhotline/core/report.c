@@ -88,7 +88,9 @@ static int source_open(hotline_db *db, store_source *s, hotline__source *src)
 	return 0;
 }
 
-int hotline__report_assess_locked(hotline_db *db, hotline_time as_of, json_t **pen, json_t **assessment, hotline__sbuf *doc)
+/* The assessment as JSON objects, as a JSON document into doc, or (csv) as the CSV table into doc. */
+static int assess_locked(hotline_db *db, hotline_time as_of, json_t **pen, json_t **assessment, hotline__sbuf *doc,
+	int csv)
 {
 	store_source s;
 	hotline__source src;
@@ -113,7 +115,9 @@ int hotline__report_assess_locked(hotline_db *db, hotline_time as_of, json_t **p
 	hotline__clearerr(&err);
 	/* a what-if names the text it was read under (DESIGN §6.7) */
 	what_if = hotline__db_what_if(db) ? db->given_digest : NULL;
-	if (doc)
+	if (doc && csv)
+		rc = hotline__assess_write_csv(db->policy, db->cal, &db->dir, &src, as_of, doc, &err);
+	else if (doc)
 		rc = hotline__assess_write(db->policy, db->cal, &db->dir, &src, as_of, what_if, doc, NULL, &err);
 	else
 		rc = hotline__assess(db->policy, db->cal, &db->dir, &src, as_of, what_if, pen, assessment, &err);
@@ -123,6 +127,11 @@ int hotline__report_assess_locked(hotline_db *db, hotline_time as_of, json_t **p
 	if (!db->in_batch)
 		rs->rollback(rs);
 	return rc;
+}
+
+int hotline__report_assess_locked(hotline_db *db, hotline_time as_of, json_t **pen, json_t **assessment, hotline__sbuf *doc)
+{
+	return assess_locked(db, as_of, pen, assessment, doc, 0);
 }
 
 /* Checks the arguments common to both assessment calls. */
@@ -144,27 +153,11 @@ static int flush_doc(hotline_db *db, hotline__sbuf *b)
 	return rc;
 }
 
-/* Under the lock: the whole document into b (which may stream to a sink). */
+/* Under the lock: the whole document into b (which may stream to a sink); JSON and CSV alike. */
 static int assess_into(hotline_db *db, hotline_time as_of, hotline_format format, hotline__sbuf *b)
 {
-	json_t *pen = NULL, *assessment = NULL;
-	char *csv = NULL;
-	int rc;
-	if (format == HOTLINE_FORMAT_JSON) {
-		rc = hotline__report_assess_locked(db, as_of, NULL, NULL, b);
-		return rc ? rc : flush_doc(db, b);
-	}
-	rc = hotline__report_assess_locked(db, as_of, &pen, &assessment, NULL);
-	if (rc == 0 && (rc = hotline__assessment_csv(pen, assessment, &csv)) != 0)
-		hotline__db_fail(db, rc, "rendering CSV");
-	if (rc == 0) {
-		hotline__sbuf_puts(b, csv);
-		rc = flush_doc(db, b);
-	}
-	free(csv);
-	json_decref(pen);
-	json_decref(assessment);
-	return rc;
+	int rc = assess_locked(db, as_of, NULL, NULL, b, format == HOTLINE_FORMAT_CSV);
+	return rc ? rc : flush_doc(db, b);
 }
 
 int hotline_db_assess(char **out, hotline_db *db, hotline_time as_of, hotline_format format)
@@ -205,6 +198,56 @@ int hotline_db_assess_write(hotline_db *db, hotline_time as_of, hotline_format f
 	hotline__clearerr(&db->err);
 	rc = assess_into(db, as_of, format, &b);
 	hotline__sbuf_free(&b);
+	pthread_mutex_unlock(&db->mu);
+	return rc;
+}
+
+int hotline_db_statement_json(char **out, hotline_db *db, const char *person, const char *month, hotline_time as_of)
+{
+	store_source src_ctx;
+	hotline__source src;
+	hotline__err err;
+	hotline_storage *rs;
+	json_t *doc = NULL;
+	int rc;
+	if (!db)
+		return hotline__last_error_set(HOTLINE_EINVALID, "database handle is NULL");
+	if (!out)
+		return hotline__db_fail(db, HOTLINE_EINVALID, "out is NULL");
+	*out = NULL;
+	if (!person || !*person)
+		return hotline__db_fail(db, HOTLINE_EINVALID, "statement: a person id is required");
+	if (!month || !hotline__month_valid(month))
+		return hotline__db_fail(db, HOTLINE_EINVALID, "statement: month \"%s\" is not YYYY-MM", month ? month : "(null)");
+	pthread_mutex_lock(&db->mu);
+	hotline__clearerr(&db->err);
+	rs = hotline__db_reader(db);
+	/* one read transaction, as an assessment (inside a batch: the batch's own view) */
+	if (!db->in_batch && (rc = rs->begin(rs, 0)) != 0) {
+		rc = hotline__db_storage_fail(db, rc, "starting a read transaction");
+		goto out;
+	}
+	if (!db->in_batch && (rc = hotline__db_sync(db)) != 0)
+		goto done;
+	if (!hotline__directory_person(&db->dir, person)) {
+		rc = hotline__db_fail(db, HOTLINE_ENOT_FOUND, "no person '%s'", person);
+		goto done;
+	}
+	if ((rc = source_open(db, &src_ctx, &src)) != 0)
+		goto done;
+	hotline__clearerr(&err);
+	rc = hotline__assess_statement(db->policy, db->cal, &db->dir, &src, person, month, as_of,
+		hotline__db_what_if(db) ? db->given_digest : NULL, &doc, &err);
+	if (rc && !db->err.code)
+		hotline__db_fail_err(db, &err);
+	hotline__event_vec_free(&src_ctx.org);
+	if (rc == 0 && !(*out = hotline__json_pretty(doc, 2)))
+		rc = hotline__db_fail(db, HOTLINE_ENOMEM, "out of memory");
+done:
+	if (!db->in_batch)
+		rs->rollback(rs);
+out:
+	json_decref(doc);
 	pthread_mutex_unlock(&db->mu);
 	return rc;
 }

@@ -180,6 +180,21 @@ const hotline__transition *hotline__transition_of(int cmd)
 	return NULL;
 }
 
+int hotline__command_scope(int cmd)
+{
+	const hotline__transition *t = hotline__transition_of(cmd);
+	if (!t)
+		return -1;
+	switch (t->on) {
+	case HOTLINE__ON_ORG:
+		return 1;
+	case HOTLINE__ON_CASE_OR_ORG:
+		return 2;
+	default:
+		return 0;
+	}
+}
+
 int hotline__state_is_request(int state)
 {
 	size_t i;

@@ -99,6 +99,12 @@ extern const size_t hotline__n_fields;
 
 /* The row of a command (every command has exactly one). */
 const hotline__transition *hotline__transition_of(int cmd);
+/*
+ * Which stream a command's event lives in, from its row: 1 the organisation
+ * only, 0 a case only (register and case commands), 2 either (record_finding);
+ * -1 for an unknown command. The rules engine and the policy loader share it.
+ */
+int hotline__command_scope(int cmd);
 /* 1 if a command's row enters `state` by a request (derived from the rows that make requests). */
 int hotline__state_is_request(int state);
 /* The command's field spec, NULL when the command has no such field. */

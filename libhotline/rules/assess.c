@@ -37,6 +37,9 @@ typedef struct entry {
 	int64_t *ev;
 	size_t n_ev;
 	int provisional;          /* rests on a year without holiday data */
+	int64_t period_amount;    /* the reported period's increments up to as_of (the people totals) */
+	int64_t period_last_at;   /* the last of them (NONE: none) */
+	int64_t period_n;         /* how many */
 } entry;
 
 typedef struct rate_acc {
@@ -91,6 +94,7 @@ typedef struct state {
 	hotline__jw spill_wb, spill_wo;  /* their writers: each one array fragment, open the whole run */
 	FILE *file_b, *file_o;           /* where the spills go (NULL: memory) */
 	size_t n_spill_b, n_spill_o;
+	int no_rows;                     /* CSV: breaches and open deadlines are not written at all */
 	arena mem;                       /* strings and evidence of the rows kept */
 } state;
 
@@ -302,11 +306,16 @@ static int take_penalties(state *s, const hotline__eval *ev)
 			e->n_ev = p->n_evidence;
 		}
 		/* people totals: the reported period's increments up to as_of */
+		e->period_last_at = NONE;
+		e->period_n = 0;
 		for (k = 0; k < p->n_inc; k++)
 			if (p->inc[k].at <= s->as_of && period_of_increment(s, r, p->inc[k].at) == s->rep) {
 				in_period += p->inc[k].amount_fen;
 				any = 1;
+				e->period_last_at = p->inc[k].at;
+				e->period_n++;
 			}
+		e->period_amount = in_period;
 		if (any && p->person && people_add(s, p->person, in_period))
 			return nomem(s->err);
 	}
@@ -415,6 +424,10 @@ static int spill_rows(state *s, vec *v, hotline__jw *w, size_t *count, int open)
 {
 	size_t i;
 	int rc;
+	if (s->no_rows) {
+		v->n = 0;
+		return 0;
+	}
 	if (v->n > 1)
 		qsort(v->a, v->n, sizeof(dl_row), cmp_row);
 	for (i = 0; i < v->n; i++)
@@ -554,6 +567,10 @@ static int merge_entries(state *s)
 			e[w].amount += e[i].amount;
 			if (e[i].last_at > e[w].last_at)
 				e[w].last_at = e[i].last_at;
+			e[w].period_amount += e[i].period_amount;
+			e[w].period_n += e[i].period_n;
+			if (e[i].period_last_at != NONE && (e[w].period_last_at == NONE || e[i].period_last_at > e[w].period_last_at))
+				e[w].period_last_at = e[i].period_last_at;
 			if (merge_ev(&s->mem, &e[w], &e[i]))
 				return nomem(s->err);
 		} else {
@@ -703,19 +720,33 @@ static int write_properties(hotline__jw *w, state *s)
 	return hotline__jw_error(w);
 }
 
+/*
+ * Art. 22: deducted from that month's bonus, until the bonus is used up; the
+ * bonus is the month's latest definition as of as_of (a correction counts
+ * from its instant). Returns 1 when a bonus caps the person (*bonus set).
+ */
+static int person_cap(const state *s, const person_acc *p, int64_t *bonus, int64_t *capped)
+{
+	int has;
+	*bonus = 0;
+	*capped = p->raw;
+	/* Art. 22: deducted from that month's bonus, until the bonus is used up, under the policy in
+	 * force at the period's end; the bonus is the month's latest definition as of as_of */
+	has = hotline__policy_at(s->policy, s->rep_to - 1)->cap_by_bonus && s->month_ok &&
+		hotline__directory_bonus_at(s->dir, p->person, s->month, s->as_of, bonus);
+	if (has && *bonus < *capped)
+		*capped = *bonus < 0 ? 0 : *bonus;
+	return has;
+}
+
 static void write_people(hotline__jw *w, const state *s)
 {
 	const person_acc *p = s->people.a;
 	size_t i;
 	hotline__jw_array(w, ROWS);
 	for (i = 0; i < s->people.n; i++) {
-		int64_t bonus = 0, capped = p[i].raw;
-		/* Art. 22: deducted from that month's bonus, until the bonus is used up; the bonus is
-		 * the month's latest definition as of as_of (a correction counts from its instant) */
-		int has = hotline__policy_at(s->policy, s->rep_to - 1)->cap_by_bonus && s->month_ok &&
-			hotline__directory_bonus_at(s->dir, p[i].person, s->month, s->as_of, &bonus);
-		if (has && bonus < capped)
-			capped = bonus < 0 ? 0 : bonus;
+		int64_t bonus, capped;
+		int has = person_cap(s, &p[i], &bonus, &capped);
 		hotline__jw_object(w);
 		hotline__jw_key(w, "person");
 		hotline__jw_str(w, p[i].person);
@@ -865,9 +896,26 @@ static int file_sink(void *ctx, const char *data, size_t len)
 	return fwrite(data, 1, len, (FILE *)ctx) == len ? 0 : -1;
 }
 
+/*
+ * Payroll joins the people rows to the month's bonuses: every person holding
+ * a bonus of the reported month as of as_of is listed, with 0 when nothing
+ * was charged (DESIGN §3.1, Art. 22).
+ */
+static int add_bonus_holders(state *s)
+{
+	const hotline__bonus *b = s->dir->bonuses;
+	size_t i;
+	if (!s->month_ok)
+		return 0;
+	for (i = 0; i < s->dir->n_bonuses; i++)
+		if (strcmp(b[i].month, s->month) == 0 && b[i].from <= s->as_of && people_add(s, b[i].person, 0) != 0)
+			return HOTLINE_ENOMEM;
+	return 0;
+}
+
 /* Reduces every case and the organisation's events; the rows are ready to write. */
 static int run(state *s, const hotline__policy *policy, const hotline__calendar *cal,
-	const hotline__directory *dir, const hotline__source *src, int64_t as_of, hotline__err *err)
+	const hotline__directory *dir, const hotline__source *src, int64_t as_of, int rows, hotline__err *err)
 {
 	hotline__eval org;
 	const hotline__event *oev = NULL;
@@ -895,8 +943,9 @@ static int run(state *s, const hotline__policy *policy, const hotline__calendar 
 		s->month_ok = hotline__month_valid(s->month);
 	}
 	/* the cases' rows go to temporary files; in memory when none can be made */
-	s->file_b = tmpfile();
-	s->file_o = tmpfile();
+	s->no_rows = !rows;
+	s->file_b = rows ? tmpfile() : NULL;
+	s->file_o = rows ? tmpfile() : NULL;
 	hotline__sbuf_init(&s->spill_b, s->file_b ? file_sink : NULL, s->file_b);
 	hotline__sbuf_init(&s->spill_o, s->file_o ? file_sink : NULL, s->file_o);
 	hotline__jw_init(&s->spill_wb, &s->spill_b);
@@ -916,6 +965,8 @@ static int run(state *s, const hotline__policy *policy, const hotline__calendar 
 		hotline__seterr(err, rc, "assessment failed");
 	if (rc == 0)
 		rc = merge_entries(s);
+	if (rc == 0 && (rc = add_bonus_holders(s)) != 0)
+		nomem(err);
 	return rc;
 }
 
@@ -925,7 +976,7 @@ int hotline__assess_write(const hotline__policy *policy, const hotline__calendar
 {
 	state s;
 	hotline__jw w, pw;
-	int rc = run(&s, policy, cal, dir, src, as_of, err);
+	int rc = run(&s, policy, cal, dir, src, as_of, 1, err);
 	s.what_if_digest = what_if_digest;
 	if (rc == 0 && !out)
 		rc = hotline__seterr(err, HOTLINE_EINVALID, "assessment: missing argument");
@@ -991,5 +1042,249 @@ int hotline__assess(const hotline__policy *policy, const hotline__calendar *cal,
 	}
 	hotline__sbuf_free(&a);
 	hotline__sbuf_free(&p);
+	return rc;
+}
+
+/* ---- CSV (RFC 4180), streamed like the JSON ---- */
+
+static const char *const csv_cols[] = {
+	"record", "rule", "article", "case", "person", "property", "amount_fen", "incurred_at",
+	"raw_fen", "capped_fen", "bonus_fen", "closure_num", "closure_den",
+	"satisfaction_num", "satisfaction_den", "month"
+};
+#define N_COLS (sizeof(csv_cols) / sizeof(csv_cols[0]))
+
+/* A CSV cell: text (NULL: empty) or an integer; text quoted when it holds a comma, quote or line break. */
+typedef struct cell {
+	const char *s;
+	int64_t i;
+	int is_int;
+} cell;
+
+static void csv_row(hotline__sbuf *b, const cell *c)
+{
+	size_t k, j;
+	for (k = 0; k < N_COLS; k++) {
+		const char *t = c[k].s;
+		if (k)
+			hotline__sbuf_putc(b, ',');
+		if (c[k].is_int) {
+			hotline__sbuf_int(b, c[k].i);
+			continue;
+		}
+		if (!t)
+			continue;
+		if (!strpbrk(t, ",\"\r\n")) {
+			hotline__sbuf_puts(b, t);
+			continue;
+		}
+		hotline__sbuf_putc(b, '"');
+		for (j = 0; t[j]; j++) {
+			if (t[j] == '"')
+				hotline__sbuf_putc(b, '"');
+			hotline__sbuf_putc(b, t[j]);
+		}
+		hotline__sbuf_putc(b, '"');
+	}
+	hotline__sbuf_put(b, "\r\n", 2);
+}
+
+static void set_int(cell *c, int64_t v)
+{
+	c->is_int = 1;
+	c->i = v;
+}
+
+/*
+ * One table with a `record` column (penalty, person, property) so a
+ * spreadsheet can filter it; the assessment's month is on every row. The
+ * rows and their order are the JSON document's ("penalties",
+ * "assessment.people", "assessment.properties").
+ */
+static int write_csv(hotline__sbuf *b, state *s)
+{
+	const entry *e = s->entries.a;
+	const person_acc *p = s->people.a;
+	const rate_acc *sh;
+	cell c[N_COLS];
+	char at[32];
+	size_t i;
+
+	for (i = 0; i < N_COLS; i++) {
+		if (i)
+			hotline__sbuf_putc(b, ',');
+		hotline__sbuf_puts(b, csv_cols[i]);
+	}
+	hotline__sbuf_put(b, "\r\n", 2);
+	for (i = 0; i < s->entries.n; i++) {
+		memset(c, 0, sizeof(c));
+		c[0].s = "penalty";
+		c[1].s = e[i].rule->id;
+		set_int(&c[2], e[i].rule->article);
+		c[3].s = e[i].case_id;
+		c[4].s = e[i].person;
+		set_int(&c[6], e[i].amount);
+		if (e[i].last_at != NONE) {
+			hotline__time_format(e[i].last_at, hotline__policy_zone_offset(s->policy), at);
+			c[7].s = at;
+		}
+		c[15].s = s->month;
+		csv_row(b, c);
+	}
+	for (i = 0; i < s->people.n; i++) {
+		int64_t bonus, capped;
+		int has = person_cap(s, &p[i], &bonus, &capped);
+		memset(c, 0, sizeof(c));
+		c[0].s = "person";
+		c[4].s = p[i].person;
+		set_int(&c[8], p[i].raw);
+		set_int(&c[9], capped);
+		if (has)
+			set_int(&c[10], bonus);
+		c[15].s = s->month;
+		csv_row(b, c);
+	}
+	/* every property of the directory as of as_of, with 0/0 when it had nothing (as write_properties) */
+	for (i = 0; i < s->dir->n_properties; i++)
+		if (hotline__directory_property_walk(s->dir, i, s->as_of) &&
+		    !rate_get(&s->shown, s->dir->properties[i].id, s->rep))
+			return HOTLINE_ENOMEM;
+	sh = s->shown.a;
+	for (i = 0; i < s->shown.n; i++) {
+		memset(c, 0, sizeof(c));
+		c[0].s = "property";
+		c[5].s = sh[i].property;
+		set_int(&c[11], sh[i].cl_num);
+		set_int(&c[12], sh[i].cl_den);
+		set_int(&c[13], sh[i].sat_num);
+		set_int(&c[14], sh[i].sat_den);
+		c[15].s = s->month;
+		csv_row(b, c);
+	}
+	return b->err;
+}
+
+int hotline__assess_write_csv(const hotline__policy *policy, const hotline__calendar *cal,
+	const hotline__directory *dir, const hotline__source *src, int64_t as_of,
+	hotline__sbuf *out, hotline__err *err)
+{
+	state s;
+	int rc = run(&s, policy, cal, dir, src, as_of, 0, err);
+	if (rc == 0 && !out)
+		rc = hotline__seterr(err, HOTLINE_EINVALID, "assessment: missing argument");
+	if (rc == 0 && (rc = write_csv(out, &s)) != 0)
+		hotline__seterr(err, rc, rc == HOTLINE_ENOMEM ? "out of memory" : "assessment: writing the document");
+	state_free(&s);
+	return rc;
+}
+
+/* ---- one person's statement of a month (工资条) ---- */
+
+static json_t *time_json(const state *s, int64_t t)
+{
+	char buf[32];
+	if (t == NONE)
+		return json_null();
+	hotline__time_format(t, hotline__policy_zone_offset(s->policy), buf);
+	return json_string(buf);
+}
+
+static int cmp_line(const void *x, const void *y)
+{
+	const entry *a = *(const entry *const *)x, *b = *(const entry *const *)y;
+	int c = cmp_i64(a->period_last_at, b->period_last_at);
+	return c ? c : cmp_entry_key(a, b);
+}
+
+static json_t *statement_doc(state *s, const char *person)
+{
+	const entry *e = s->entries.a;
+	const entry **mine = NULL;
+	const hotline__person *who = hotline__directory_person_at(s->dir, person, s->as_of);
+	person_acc none = { (char *)person, 0 };
+	const person_acc *acc = NULL;
+	json_t *doc = json_object(), *lines = json_array(), *x;
+	int64_t bonus, capped;
+	size_t i, n = 0;
+	int has, found, ok = doc && lines;
+
+	if (s->entries.n && !(mine = calloc(s->entries.n, sizeof(*mine))))
+		ok = 0;
+	for (i = 0; ok && i < s->entries.n; i++)
+		if (e[i].person && strcmp(e[i].person, person) == 0 && e[i].period_n > 0)
+			mine[n++] = &e[i];
+	if (n > 1)
+		qsort(mine, n, sizeof(*mine), cmp_line);
+	for (i = 0; ok && i < n; i++) {
+		const hotline__rule *r = mine[i]->rule;
+		ok = (x = json_object()) && json_array_append_new(lines, x) == 0 &&
+			json_object_set_new(x, "rule", json_string(r->id)) == 0 &&
+			json_object_set_new(x, "article", json_integer(r->article)) == 0 &&
+			json_object_set_new(x, "title", json_pack("{s:s?,s:s?}", "zh", r->title_zh, "en", r->title_en)) == 0 &&
+			json_object_set_new(x, "case", mine[i]->case_id ? json_string(mine[i]->case_id) : json_null()) == 0 &&
+			json_object_set_new(x, "amount_fen", json_integer(mine[i]->period_amount)) == 0 &&
+			json_object_set_new(x, "increments", json_integer(mine[i]->period_n)) == 0 &&
+			json_object_set_new(x, "incurred_at", time_json(s, mine[i]->period_last_at)) == 0;
+	}
+	free(mine);
+	{
+		size_t k = hotline__vec_lower_bound(s->people.a, s->people.n, sizeof(person_acc), person, cmp_person, &found);
+		acc = found ? &((const person_acc *)s->people.a)[k] : &none;
+	}
+	has = person_cap(s, acc, &bonus, &capped);
+	ok = ok && json_object_set_new(doc, "person", json_string(person)) == 0 &&
+		json_object_set_new(doc, "name", who && who->name ? json_string(who->name) : json_null()) == 0 &&
+		json_object_set_new(doc, "month", json_string(s->month)) == 0 &&
+		json_object_set_new(doc, "as_of", time_json(s, s->as_of)) == 0 &&
+		json_object_set_new(doc, "period", json_pack("{s:o,s:o}", "from", time_json(s, s->rep_from),
+			"to", time_json(s, s->rep_to))) == 0 &&
+		json_object_set_new(doc, "policy", json_string(s->policy->name)) == 0 &&
+		json_object_set_new(doc, "lines", lines) == 0 &&
+		json_object_set_new(doc, "raw_fen", json_integer(acc->raw)) == 0 &&
+		json_object_set_new(doc, "bonus_fen", has ? json_integer(bonus) : json_null()) == 0 &&
+		json_object_set_new(doc, "capped_fen", json_integer(capped)) == 0 &&
+		json_object_set_new(doc, "cap_applied_fen", json_integer(acc->raw - capped)) == 0;
+	if (!ok) {
+		json_decref(doc);
+		return NULL;
+	}
+	return doc;
+}
+
+int hotline__assess_statement(const hotline__policy *policy, const hotline__calendar *cal,
+	const hotline__directory *dir, const hotline__source *src, const char *person, const char *month,
+	int64_t as_of, const char *what_if_digest, json_t **out, hotline__err *err)
+{
+	state s;
+	int64_t p, end;
+	int y, m, rc;
+
+	*out = NULL;
+	if (!policy || !person || !month)
+		return hotline__seterr(err, HOTLINE_EINVALID, "statement: missing argument");
+	if (!hotline__month_valid(month) || sscanf(month, "%4d-%2d", &y, &m) != 2)
+		return hotline__seterr(err, HOTLINE_EINVALID, "statement: month \"%s\" is not YYYY-MM", month);
+	/* the month's assessment period ends on its period day, 00:00 local (Art. 20, 21) */
+	memset(&s, 0, sizeof(s));
+	s.policy = policy;
+	p = (int64_t)y * 12 + (m - 1);
+	end = period_end(&s, p);
+	if (as_of == NONE)
+		as_of = end;
+	else if (as_of <= period_start(&s, p) || as_of > end)
+		return hotline__seterr(err, HOTLINE_EINVALID,
+			"statement: as_of is outside month %s's assessment period", month);
+	if ((rc = run(&s, policy, cal, dir, src, as_of, 0, err)) == 0) {
+		s.what_if_digest = what_if_digest;
+		if (!(*out = statement_doc(&s, person)))
+			rc = nomem(err);
+		else if (what_if_digest && json_object_set_new(*out, "policy_digest", json_string(what_if_digest)) != 0)
+			rc = nomem(err);
+	}
+	state_free(&s);
+	if (rc) {
+		json_decref(*out);
+		*out = NULL;
+	}
 	return rc;
 }

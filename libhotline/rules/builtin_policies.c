@@ -17,6 +17,7 @@ static const char *const policy_gm_hotline[] = {
 	"  \"period_day\": 27,\n",
 	"  \"finding_kinds\": [\"falsified_form\", \"supervisor_false_report\", \"archive_lost_original\", \"archive_lost_copy\",\n",
 	"    \"line_private_use\", \"assessment_misreport\"],\n",
+	"  \"finding_kinds_needing_person\": [\"archive_lost_original\", \"line_private_use\"],\n",
 	"  \"stage_close_min_days\": 30,\n",
 	"  \"rules\": [\n",
 	"    {\n",

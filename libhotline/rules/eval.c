@@ -369,18 +369,6 @@ static int on_of(int cmd)
 	return t ? t->on : -1;
 }
 
-/* 1 organisation only, 0 case only, 2 either (findings): as in policy.c. */
-static int scope_of(int cmd)
-{
-	switch (on_of(cmd)) {
-	case HOTLINE__ON_ORG:
-		return 1;
-	case HOTLINE__ON_CASE_OR_ORG:
-		return 2;
-	default:
-		return 0;
-	}
-}
 
 /* ---- clocks ---- */
 
@@ -711,7 +699,7 @@ static int run_occurrence(ctx *c, const hotline__rule *r)
 			const hotline__matcher *m = &r->on[k];
 			if (!matches(c, m, e))
 				continue;
-			if (c->case_id ? scope_of(m->cmd) == 1 : scope_of(m->cmd) == 0)
+			if (c->case_id ? hotline__command_scope(m->cmd) == 1 : hotline__command_scope(m->cmd) == 0)
 				continue;
 			rc = charge(c, r, m->liable ? m->liable : r->liable, m->liable ? m->n_liable : r->n_liable,
 				e->body, &e->at, 1, 1, &e->seq, 1);
@@ -958,7 +946,7 @@ int hotline__eval_case(const hotline__policy *policy, const hotline__calendar *c
 		const hotline__policy *p = era(&c, policy, k);
 		for (i = 0; i < p->n_rules && !rc; i++) {
 			const hotline__rule *r = &p->rules[i];
-			if (r->kind == HOTLINE__RULE_DEADLINE && scope_of(r->starts_at.cmd) != 1)
+			if (r->kind == HOTLINE__RULE_DEADLINE && hotline__command_scope(r->starts_at.cmd) != 1)
 				rc = run_deadline(&c, r);
 			else if (r->kind == HOTLINE__RULE_OCCURRENCE)
 				rc = run_occurrence(&c, r);
@@ -989,7 +977,7 @@ int hotline__eval_org(const hotline__policy *policy, const hotline__calendar *ca
 		const hotline__policy *p = era(&c, policy, k);
 		for (i = 0; i < p->n_rules && !rc; i++) {
 			const hotline__rule *r = &p->rules[i];
-			if (r->kind == HOTLINE__RULE_DEADLINE && scope_of(r->starts_at.cmd) != 0)
+			if (r->kind == HOTLINE__RULE_DEADLINE && hotline__command_scope(r->starts_at.cmd) != 0)
 				rc = run_deadline(&c, r);
 			else if (r->kind == HOTLINE__RULE_OCCURRENCE)
 				rc = run_occurrence(&c, r);

@@ -143,8 +143,25 @@ int hotline__assess_write(const hotline__policy *policy, const hotline__calendar
 	const hotline__directory *dir, const hotline__source *src, int64_t as_of, const char *what_if_digest,
 	struct hotline__sbuf *out, struct hotline__sbuf *penalties, hotline__err *err);
 
-/* The assessment as CSV (RFC 4180); *out is malloc'd. 0 or a negative code. */
-int hotline__assessment_csv(const json_t *penalties, const json_t *assessment, char **out);
+/*
+ * The assessment as CSV (RFC 4180, CRLF), streamed to out like the JSON:
+ * a row per penalty, per person and per property, in the JSON document's
+ * order; breaches and open deadlines are not computed into rows at all.
+ */
+int hotline__assess_write_csv(const hotline__policy *policy, const hotline__calendar *cal,
+	const hotline__directory *dir, const hotline__source *src, int64_t as_of,
+	struct hotline__sbuf *out, hotline__err *err);
+
+/*
+ * One person's statement of a month (YYYY-MM): the penalties of the month's
+ * assessment period charged to the person (the increments the people totals
+ * count), with rule, article, title, case, amount; the raw total, the bonus
+ * and the capped total (Art. 22). as_of: NONE for the period's end, else an
+ * instant inside the period.
+ */
+int hotline__assess_statement(const hotline__policy *policy, const hotline__calendar *cal,
+	const hotline__directory *dir, const hotline__source *src, const char *person, const char *month,
+	int64_t as_of, const char *what_if_digest, json_t **out, hotline__err *err);
 
 /* Every deadline and penalty of one case, with the rules' articles and titles. */
 int hotline__explain_case(const hotline__policy *policy, const hotline__calendar *cal,

@@ -271,18 +271,6 @@ static int on_of(int cmd)
 	return t ? t->on : -1;
 }
 
-/* Where an event lives: 1 organisation only, 0 case only, 2 either (findings). */
-static int event_scope(int cmd)
-{
-	switch (on_of(cmd)) {
-	case HOTLINE__ON_ORG:
-		return 1;
-	case HOTLINE__ON_CASE_OR_ORG:
-		return 2;
-	default:
-		return 0;
-	}
-}
 
 /* ---- freeing ---- */
 
@@ -341,6 +329,7 @@ void hotline__policy_free(hotline__policy *p)
 	for (i = 0; i < p->n_finding_kinds; i++)
 		free(p->finding_kinds[i]);
 	free(p->finding_kinds);
+	free(p->finding_needs_person);
 	free(p->name);
 	free(p->title_zh);
 	free(p->title_en);
@@ -616,7 +605,7 @@ static int check_scope(const hotline__matcher *m, size_t n, int org, const char 
 {
 	size_t i;
 	for (i = 0; i < n; i++) {
-		int s = event_scope(m[i].cmd);
+		int s = hotline__command_scope(m[i].cmd);
 		if (s != 2 && s != org) {
 			char p[PATH_MAX_LEN], q[PATH_MAX_LEN], r[PATH_MAX_LEN];
 			child(p, path, key);
@@ -834,7 +823,7 @@ static int parse_deadline(const json_t *r, const char *path, hotline__rule *out,
 	child(p, path, "starts_at");
 	if ((rc = parse_matcher(x, p, M_START, 0, &out->starts_at, err)) != 0)
 		return rc;
-	org = event_scope(out->starts_at.cmd) == 1;
+	org = hotline__command_scope(out->starts_at.cmd) == 1;
 	if ((rc = parse_matchers(r, "met_by", path, M_PLAIN, 0, &out->met_by, &out->n_met_by, err)) != 0 ||
 	    (rc = check_scope(out->met_by, out->n_met_by, org, path, "met_by", err)) != 0)
 		return rc;
@@ -1064,6 +1053,54 @@ static int parse_zone(const char *s, int *out)
 static const char *const default_finding_kinds[] = { "falsified_form", "supervisor_false_report",
 	"archive_lost_original", "archive_lost_copy", "line_private_use", "assessment_misreport", NULL };
 
+/*
+ * Art. 7, 9: the findings whose only liable person is the one named, when a
+ * policy does not say ("finding_kinds_needing_person"): those of these that
+ * the policy's finding_kinds hold, as before the key existed.
+ */
+static const char *const default_finding_needs_person[] = { "archive_lost_original", "line_private_use", NULL };
+
+static int kind_index(const hotline__policy *p, const char *kind)
+{
+	size_t i;
+	for (i = 0; i < p->n_finding_kinds; i++)
+		if (strcmp(p->finding_kinds[i], kind) == 0)
+			return (int)i;
+	return -1;
+}
+
+static int parse_finding_needs_person(const json_t *root, hotline__policy *p, hotline__err *err)
+{
+	const json_t *a = json_object_get(root, "finding_kinds_needing_person"), *x;
+	size_t i;
+
+	if (!(p->finding_needs_person = calloc(p->n_finding_kinds + 1, 1)))
+		return hotline__seterr(err, HOTLINE_ENOMEM, "out of memory");
+	if (!a) {
+		const char *const *k;
+		int j;
+		for (k = default_finding_needs_person; *k; k++)
+			if ((j = kind_index(p, *k)) >= 0)
+				p->finding_needs_person[j] = 1;
+		return 0;
+	}
+	if (!json_is_array(a))
+		return wrong_type(err, "finding_kinds_needing_person", "array", a);
+	json_array_foreach(a, i, x) {
+		char q[PATH_MAX_LEN];
+		int j;
+		item(q, "finding_kinds_needing_person", i);
+		if (!json_is_string(x))
+			return wrong_type(err, q, "string", x);
+		if ((j = kind_index(p, json_string_value(x))) < 0)
+			return fail(err, q, "\"%s\" is not one of finding_kinds", json_string_value(x));
+		if (p->finding_needs_person[j])
+			return fail(err, q, "duplicate finding kind \"%s\"", json_string_value(x));
+		p->finding_needs_person[j] = 1;
+	}
+	return 0;
+}
+
 static int parse_finding_kinds(const json_t *root, hotline__policy *p, hotline__err *err)
 {
 	const json_t *a = json_object_get(root, "finding_kinds"), *x;
@@ -1175,7 +1212,7 @@ static int check_rule_findings(const hotline__policy *p, const hotline__rule *r,
 static int parse_policy(const json_t *root, hotline__policy *p, hotline__err *err)
 {
 	static const char *const keys[] = { "format", "name", "title", "source", "zone", "period_day",
-		"finding_kinds", "stage_close_min_days", "rules" };
+		"finding_kinds", "finding_kinds_needing_person", "stage_close_min_days", "rules" };
 	const char *s;
 	json_t *rules, *r;
 	int64_t v = 0;
@@ -1208,7 +1245,7 @@ static int parse_policy(const json_t *root, hotline__policy *p, hotline__err *er
 	if ((rc = get_int(root, "period_day", 0, "", 1, 28, &v, err)) != 0)
 		return rc;
 	p->period_day = (int)v;
-	if ((rc = parse_finding_kinds(root, p, err)) != 0)
+	if ((rc = parse_finding_kinds(root, p, err)) != 0 || (rc = parse_finding_needs_person(root, p, err)) != 0)
 		return rc;
 	v = DEFAULT_STAGE_CLOSE_DAYS;
 	if ((rc = get_int(root, "stage_close_min_days", 0, "", 1, MAX_STAGE_CLOSE_DAYS, &v, err)) != 0)
@@ -1394,6 +1431,22 @@ int hotline__policy_is_finding_kind(const hotline__policy *p, const char *kind)
 const char *const *hotline__policy_finding_kinds(const hotline__policy *p)
 {
 	return (p && p->finding_kinds) ? (const char *const *)p->finding_kinds : default_finding_kinds;
+}
+
+int hotline__policy_finding_needs_person(const hotline__policy *p, const char *kind)
+{
+	const char *const *k;
+	int j;
+	if (!kind)
+		return 0;
+	if (!p || !p->finding_kinds) {
+		for (k = default_finding_needs_person; *k; k++)
+			if (strcmp(*k, kind) == 0)
+				return 1;
+		return 0;
+	}
+	j = kind_index(p, kind);
+	return j >= 0 && p->finding_needs_person && p->finding_needs_person[j];
 }
 
 int64_t hotline__policy_stage_close_min_seconds(const hotline__policy *p)

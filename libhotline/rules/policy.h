@@ -173,6 +173,7 @@ typedef struct hotline__policy {
 	size_t n_rules;
 	char **finding_kinds;      /* kinds a record_finding may carry; NULL-terminated */
 	size_t n_finding_kinds;
+	unsigned char *finding_needs_person;   /* per finding_kinds[i]: 1 if the finding must name `person` */
 	int64_t stage_close_min_seconds;   /* Art. 18: least planned duration of a stage closure */
 	/* A database whose policy changed: its policies over time, the last being this one's rules
 	 * (the database's handle sets them on a copy of the struct); NULL: this policy for all time */
@@ -214,6 +215,11 @@ void hotline__policy_free(hotline__policy *p);
 int hotline__policy_is_finding_kind(const hotline__policy *p, const char *kind);
 /* The same list, NULL-terminated, in the policy's order; owned by the policy. */
 const char *const *hotline__policy_finding_kinds(const hotline__policy *p);
+/*
+ * 1 if a `record_finding` of this kind must name the `person` responsible
+ * (policy key "finding_kinds_needing_person"; Art. 7, 9 in gm-hotline).
+ */
+int hotline__policy_finding_needs_person(const hotline__policy *p, const char *kind);
 /*
  * Art. 18: `request_stage_close` needs expected_completion_at - dispatch
  * instant greater than this (policy key "stage_close_min_days", 30 days).

@@ -419,20 +419,20 @@ static int count_sink(void *ctx, const char *data, size_t len)
 	return 0;
 }
 
-static void run_assess(long unused)
+/* csv = 0: the JSON document; 1: the CSV table payroll imports (streamed the same way). */
+static void run_assess(long csv)
 {
 	hotline_db *db;
 	char path[600], uri[640];
 	hotline_time as_of;
 	long bytes = 0;
-	(void)unused;
 	path_of(path, sizeof(path), "assess.db");
 	snprintf(uri, sizeof(uri), "sqlite:%s", path);
 	hotline_time_parse(&as_of, "2026-11-27T00:00:00+08:00");
 	if (open_keyed(&db, uri) != 0 ||
-	    hotline_db_assess_write(db, as_of, HOTLINE_FORMAT_JSON, count_sink, &bytes) != 0)
+	    hotline_db_assess_write(db, as_of, csv ? HOTLINE_FORMAT_CSV : HOTLINE_FORMAT_JSON, count_sink, &bytes) != 0)
 		die("assess", hotline_last_error());
-	printf("   (assessment document: %.1f MB)\n", bytes / 1e6);
+	printf("   (assessment %s: %.1f MB)\n", csv ? "CSV" : "document", bytes / 1e6);
 	fflush(stdout);
 	hotline_db_close(db);
 }
@@ -687,7 +687,7 @@ int main(int argc, char **argv)
 	long cases = 5000, assess_cases = 1000000, lines = 1000000, sweep_max = 1000000, sync_cases = 300;
 	double lib[3], raw[3], sweep[3], clear_lib[2];
 	long sizes[3] = { 10000, 100000, 1000000 };
-	child_result ra, rr, fr, fp;
+	child_result ra, rc, rr, fr, fp;
 	const char *tmp = getenv("TMPDIR");
 	int i, quick = 0, pg_only = 0;
 	long pg_cases = 400, only_cases = -1;
@@ -798,10 +798,12 @@ int main(int argc, char **argv)
 		printf("   (built the assessment database of %ld cases through the library in %.1f s)\n", assess_cases, now() - t0);
 	}
 	ra = in_child(run_assess, 0);
+	rc = in_child(run_assess, 1);
 	fr = in_child(run_assess_floor, 0);
 	fp = in_child(run_assess_floor, 1);
 	printf("3. monthly assessment of %ld cases: %.2f s, peak RSS %ld MB%s\n", assess_cases, ra.seconds,
 		ra.peak_kb / 1024, ra.ok ? "" : " (FAILED)");
+	printf("   as CSV: %.2f s, peak RSS %ld MB%s\n", rc.seconds, rc.peak_kb / 1024, rc.ok ? "" : " (FAILED)");
 	printf("   floor: SQLite reading every case's events %.2f s (%.1f%% of the library's time);"
 		" reading and JSON-parsing them %.2f s (%.1f%%)\n", fr.seconds, 100 * fr.seconds / ra.seconds,
 		fp.seconds, 100 * fp.seconds / ra.seconds);
@@ -825,6 +827,10 @@ int main(int argc, char **argv)
 		assess_cases >= 1000000 ? (ra.seconds < 2 ? "yes" : "no") : "n/a");
 	printf("%-44s %12ldMB %14s %8s %14s %5s\n", "assessment peak RSS", ra.peak_kb / 1024, "-", "-", "< 64 MB",
 		ra.peak_kb < 64 * 1024 ? "yes" : "no");
+	printf("%-44s %12ldMB %12ldMB %7.1f%% %14s %5s\n", "assessment CSV peak RSS vs JSON", rc.peak_kb / 1024,
+		ra.peak_kb / 1024, 100.0 * rc.peak_kb / ra.peak_kb, "same bound", rc.peak_kb < 64 * 1024 ? "yes" : "no");
+	printf("%-44s %13.2fs %13.2fs %7.1f%% %14s %5s\n", "assessment CSV time vs JSON", rc.seconds, ra.seconds,
+		100 * rc.seconds / ra.seconds, "-", "-");
 	printf("%-44s %13.2fs %13.2fs %7.1f%% %14s %5s\n", "assessment vs its floor (read+parse events)", ra.seconds,
 		fp.seconds, 100 * fp.seconds / ra.seconds, "-", "-");
 	printf("%-44s %14.0f %14s %8s %14s %5s\n", "replay lines/s", lines / rr.seconds, "-", "-", "-", "-");

@@ -3,7 +3,7 @@
 
 Replays the demo month and the test scenarios (tests/scenarios/*.jsonl, then
 tests/docs/*.jsonl after them) into temporary SQLite files, runs show,
-history, explain, assess (JSON and CSV), calendar, directory (with and without
+history, explain, assess (JSON and CSV), statement, calendar, directory (with and without
 --as-of) and lifecycle on them under every shipped policy, and collects every
 key path of every document. Fails when
 
@@ -466,6 +466,17 @@ def main():
                                                            "--policy", pol)), origin)
                     check_csv(run("assess", "--db", uri, "--as-of", as_of, "--policy", pol, "--format", "csv"),
                               csvs["assess"], origin + " --format csv", csv_pairs)
+                # each person of the month: the statement, whose totals are the person's row
+                month = json.loads(run("assess", "--db", uri, "--as-of", AS_OF_EXTRA, "--policy", pol))["assessment"]
+                for row in month["people"]:
+                    st = json.loads(run("statement", "--db", uri, "--policy", pol, "--person", row["person"],
+                                        "--month", month["month"], "--json"))
+                    origin = "statement --person %s --month %s --policy %s (%s)" % (row["person"], month["month"], pol, name)
+                    seen["statement"].document(st, origin)
+                    if ([st[k] for k in ("raw_fen", "capped_fen", "bonus_fen")] !=
+                            [row[k] for k in ("raw_fen", "capped_fen", "bonus_fen")] or
+                            sum(x["amount_fen"] for x in st["lines"]) != st["raw_fen"]):
+                        errors.append("%s: totals differ from the assessment's row %r" % (origin, row))
     finally:
         if not a.keep:
             shutil.rmtree(work, ignore_errors=True)

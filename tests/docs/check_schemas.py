@@ -14,6 +14,7 @@ SQLite files and validates, under every shipped policy:
   assess          hotline assess --as-of T            assess.schema.json
   assess CSV      ... --format csv                    assess-csv.schema.json (each row; $defs/header)
   explain         hotline explain CASE                explain.schema.json
+  statement       hotline statement --person P --month M --json   statement.schema.json (totals = the person's row)
   directory       hotline directory [--as-of T]       directory.schema.json
   lifecycle       hotline lifecycle                   lifecycle.schema.json
   verify report   hotline verify-log [CASE] --json    verify-report.schema.json
@@ -329,6 +330,17 @@ def main():
                     seen("assess-csv-header", header, origin + " --format csv (header)")
                     for n, row in enumerate(rows, 2):
                         seen("assess-csv", row, "%s --format csv (row %d)" % (origin, n))
+                # each person of the month: the statement, whose totals are the person's row
+                month = json.loads(run("assess", "--db", uri, "--as-of", AS_OF_EXTRA, "--policy", pol))["assessment"]
+                for row in month["people"]:
+                    st = json.loads(run("statement", "--db", uri, "--policy", pol, "--person", row["person"],
+                                        "--month", month["month"], "--json"))
+                    origin = "statement --person %s --month %s --policy %s (%s)" % (row["person"], month["month"], pol, name)
+                    seen("statement", st, origin)
+                    if ([st[k] for k in ("raw_fen", "capped_fen", "bonus_fen")] !=
+                            [row[k] for k in ("raw_fen", "capped_fen", "bonus_fen")] or
+                            sum(x["amount_fen"] for x in st["lines"]) != st["raw_fen"]):
+                        errors.append("%s: totals differ from the assessment's row %r" % (origin, row))
             # the feed and the notifications, as pages and as lines
             for line in run("follow", "--once", "--pages", "--limit", "500", "--db", uri).splitlines():
                 seen("feed", json.loads(line), "follow --once --pages (%s)" % name)

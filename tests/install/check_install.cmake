@@ -96,7 +96,7 @@ file(GLOB libdirs "${WORK}/prefix/lib*" "${WORK}/prefix/lib/*-linux-gnu")
 string(REPLACE ";" ":" ldpath "${libdirs}")
 set(ENV{LD_LIBRARY_PATH} "${ldpath}")
 execute_process(COMMAND ${WORK}/pc-hotline --version RESULT_VARIABLE rc OUTPUT_VARIABLE out)
-if(NOT rc EQUAL 0 OR NOT out MATCHES "hotline 0\\.")
+if(NOT rc EQUAL 0 OR NOT out STREQUAL "hotline ${VERSION}\n")
 	message(FATAL_ERROR "the pkg-config build does not run: ${out}")
 endif()
 # and the conformance suite with the flags hotline-conformance.pc gives.

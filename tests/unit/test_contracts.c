@@ -317,7 +317,8 @@ static void test_policy_settings_reach_commands(void **state)
 	fclose(in);
 	/* the same policy, with its own kinds and a 10-day threshold */
 	assert_non_null(out = fopen(path, "wb"));
-	fprintf(out, "{\"finding_kinds\":[\"noise_at_night\"],\"stage_close_min_days\":10,%s", strchr(text, '{') + 1);
+	fprintf(out, "{\"finding_kinds\":[\"noise_at_night\",\"line_private_use\"],"
+		"\"finding_kinds_needing_person\":[\"noise_at_night\"],\"stage_close_min_days\":10,%s", strchr(text, '{') + 1);
 	fclose(out);
 	free(text);
 	o.policy = path;
@@ -326,8 +327,14 @@ static void test_policy_settings_reach_commands(void **state)
 	assert_int_equal(exec_fmt(db, "{\"cmd\":\"record_finding\",\"at\":\"2026-11-02T09:05:00+08:00\",\"actor\":\"qa\","
 		"\"kind\":\"falsified_form\"}"), HOTLINE_EINVALID);
 	assert_non_null(strstr(hotline_db_errmsg(db), "noise_at_night"));
+	/* the policy, not the library, says which findings must name their person */
 	assert_int_equal(exec_fmt(db, "{\"cmd\":\"record_finding\",\"at\":\"2026-11-02T09:05:00+08:00\",\"actor\":\"qa\","
-		"\"kind\":\"noise_at_night\"}"), 0);
+		"\"kind\":\"noise_at_night\"}"), HOTLINE_EINVALID);
+	assert_non_null(strstr(hotline_db_errmsg(db), "needs the 'person'"));
+	assert_int_equal(exec_fmt(db, "{\"cmd\":\"record_finding\",\"at\":\"2026-11-02T09:05:00+08:00\",\"actor\":\"qa\","
+		"\"kind\":\"noise_at_night\",\"person\":\"li\"}"), 0);
+	assert_int_equal(exec_fmt(db, "{\"cmd\":\"record_finding\",\"at\":\"2026-11-02T09:05:00+08:00\",\"actor\":\"qa\","
+		"\"kind\":\"line_private_use\"}"), 0);
 	assert_int_equal(exec_fmt(db, "{\"cmd\":\"register\",\"case\":\"S1\",\"at\":\"2026-11-02T09:05:00+08:00\","
 		"\"actor\":\"zhang\",\"property\":\"P1\",\"room\":\"1\",\"owner\":\"o\",\"phone\":\"1\",\"matter\":\"m\","
 		"\"call_taker\":\"zhang\",\"order_taker\":\"li\"}"), 0);

@@ -4,6 +4,7 @@
  * the command builder, persistence, threads, and bad input on every public
  * function.
  */
+#include "csv_reference.h"
 #include "core_fixture.h"
 
 #include <pthread.h>
@@ -414,11 +415,23 @@ static void test_assess_write(void **state)
 	}
 	free(c.text);
 	hotline_free(whole);
-	/* CSV too */
-	assert_int_equal(hotline_db_assess(&whole, f->db, t, HOTLINE_FORMAT_CSV), 0);
+	/* CSV too, byte for byte what 0.x rendered from the JSON document */
+	{
+		char *json_text, *ref;
+		json_t *doc;
+		assert_int_equal(hotline_db_assess(&json_text, f->db, t, HOTLINE_FORMAT_JSON), 0);
+		assert_non_null(doc = json_loads(json_text, 0, NULL));
+		ref = csv_reference(json_object_get(doc, "penalties"), json_object_get(doc, "assessment"));
+		assert_int_equal(hotline_db_assess(&whole, f->db, t, HOTLINE_FORMAT_CSV), 0);
+		assert_string_equal(whole, ref);
+		free(ref);
+		json_decref(doc);
+		hotline_free(json_text);
+	}
 	memset(&c, 0, sizeof(c));
 	assert_int_equal(hotline_db_assess_write(f->db, t, HOTLINE_FORMAT_CSV, collect_text, &c), 0);
 	assert_string_equal(c.text, whole);
+	assert_true(c.max_chunk <= 65536 + 1024);
 	free(c.text);
 	hotline_free(whole);
 	/* a writer that stops fails the call with HOTLINE_EIO */
@@ -435,6 +448,112 @@ static void test_assess_write(void **state)
 	assert_int_equal(hotline_db_assess_write(f->db, t, (hotline_format)9, collect_text, &c), HOTLINE_EINVALID);
 	assert_int_equal(c.chunks, 0);
 	assert_null(c.text);
+}
+
+/* The person's row of the month's assessment at the period's end, as JSON (NULL: not listed). */
+static json_t *people_row(hotline_db *db, const char *as_of_text, const char *person, json_t **doc)
+{
+	hotline_time t;
+	char *text;
+	size_t i;
+	json_t *p;
+	assert_int_equal(hotline_time_parse(&t, as_of_text), 0);
+	assert_int_equal(hotline_db_assess(&text, db, t, HOTLINE_FORMAT_JSON), 0);
+	assert_non_null(*doc = json_loads(text, 0, NULL));
+	hotline_free(text);
+	json_array_foreach(json_object_get(json_object_get(*doc, "assessment"), "people"), i, p)
+		if (strcmp(json_string_value(json_object_get(p, "person")), person) == 0)
+			return p;
+	return NULL;
+}
+
+static json_t *statement(hotline_db *db, const char *person, const char *month, hotline_time as_of)
+{
+	char *text;
+	json_t *doc;
+	assert_int_equal(hotline_db_statement_json(&text, db, person, month, as_of), 0);
+	assert_non_null(doc = json_loads(text, 0, NULL));
+	hotline_free(text);
+	return doc;
+}
+
+static json_t *line_of(json_t *st, const char *rule)
+{
+	size_t i;
+	json_t *x;
+	json_array_foreach(json_object_get(st, "lines"), i, x)
+		if (strcmp(json_string_value(json_object_get(x, "rule")), rule) == 0)
+			return x;
+	return NULL;
+}
+
+/* A person's statement of a month: the increments of that month's period, adding up to the assessment's row. */
+static void test_statement(void **state)
+{
+	fixture *f = *state;
+	static const struct { const char *month, *end; int64_t r14b_n; } months[] = {
+		{ "2026-10", "2026-10-27T00:00:00+08:00", 1 }, { "2026-11", "2026-11-27T00:00:00+08:00", 3 } };
+	json_t *st, *doc, *row, *x;
+	hotline_time t;
+	char *text = NULL;
+	size_t i, k;
+	int64_t sum;
+	/* R14b (¥3 per started day): due 10-26 09:20, visited 10-29 10:00: increments on 10-26 (October's
+	 * period) and 10-27, 10-28, 10-29 (November's) */
+	assert_int_equal(exec_fmt(f->db, "{\"cmd\":\"register\",\"case\":\"S1\",\"at\":\"2026-10-25T09:05:00+08:00\",\"actor\":\"zhang\",\"property\":\"P1\",\"room\":\"1\",\"owner\":\"o\",\"phone\":\"p\",\"matter\":\"m\",\"call_taker\":\"zhang\",\"order_taker\":\"li\"}"), 0);
+	assert_int_equal(exec_fmt(f->db, "{\"cmd\":\"dispatch\",\"case\":\"S1\",\"at\":\"2026-10-25T09:20:00+08:00\",\"actor\":\"zhang\"}"), 0);
+	assert_int_equal(exec_fmt(f->db, "{\"cmd\":\"onsite_visit\",\"case\":\"S1\",\"at\":\"2026-10-29T10:00:00+08:00\",\"actor\":\"wu\"}"), 0);
+	for (i = 0; i < 2; i++) {
+		st = statement(f->db, "li", months[i].month, HOTLINE_TIME_NONE);
+		row = people_row(f->db, months[i].end, "li", &doc);
+		assert_non_null(row);
+		assert_string_equal(json_string_value(json_object_get(st, "name")), "李强");
+		assert_string_equal(json_string_value(json_object_get(st, "as_of")), months[i].end);
+		assert_string_equal(json_string_value(json_object_get(json_object_get(st, "period"), "to")), months[i].end);
+		assert_non_null(x = line_of(st, "R14b"));
+		assert_string_equal(json_string_value(json_object_get(x, "case")), "S1");
+		assert_int_equal(json_integer_value(json_object_get(x, "increments")), months[i].r14b_n);
+		assert_int_equal(json_integer_value(json_object_get(x, "amount_fen")), 300 * months[i].r14b_n);
+		sum = 0;
+		json_array_foreach(json_object_get(st, "lines"), k, x)
+			sum += json_integer_value(json_object_get(x, "amount_fen"));
+		assert_int_equal(sum, json_integer_value(json_object_get(st, "raw_fen")));
+		assert_int_equal(json_integer_value(json_object_get(st, "raw_fen")), json_integer_value(json_object_get(row, "raw_fen")));
+		assert_int_equal(json_integer_value(json_object_get(st, "capped_fen")), json_integer_value(json_object_get(row, "capped_fen")));
+		assert_true(json_equal(json_object_get(st, "bonus_fen"), json_object_get(row, "bonus_fen")));
+		assert_int_equal(json_integer_value(json_object_get(st, "cap_applied_fen")),
+			json_integer_value(json_object_get(st, "raw_fen")) - json_integer_value(json_object_get(st, "capped_fen")));
+		json_decref(st);
+		json_decref(doc);
+	}
+	/* November's bonus caps li (20000 fen) */
+	st = statement(f->db, "li", "2026-11", HOTLINE_TIME_NONE);
+	assert_int_equal(json_integer_value(json_object_get(st, "bonus_fen")), 20000);
+	json_decref(st);
+	/* someone with nothing: no lines, no bonus */
+	st = statement(f->db, "gm", "2026-11", HOTLINE_TIME_NONE);
+	assert_int_equal(json_array_size(json_object_get(st, "lines")), 0);
+	assert_int_equal(json_integer_value(json_object_get(st, "raw_fen")), 0);
+	assert_true(json_is_null(json_object_get(st, "bonus_fen")));
+	json_decref(st);
+	/* an instant inside the period: only what had happened by then */
+	assert_int_equal(hotline_time_parse(&t, "2026-10-28T00:00:00+08:00"), 0);
+	st = statement(f->db, "li", "2026-11", t);
+	assert_int_equal(json_integer_value(json_object_get(line_of(st, "R14b"), "increments")), 1);
+	json_decref(st);
+	/* bad input: a clear code and message, nothing out */
+	assert_int_equal(hotline_db_statement_json(&text, f->db, "li", "2026-13", HOTLINE_TIME_NONE), HOTLINE_EINVALID);
+	assert_non_null(strstr(hotline_db_errmsg(f->db), "YYYY-MM"));
+	assert_int_equal(hotline_db_statement_json(&text, f->db, "li", NULL, HOTLINE_TIME_NONE), HOTLINE_EINVALID);
+	assert_int_equal(hotline_db_statement_json(&text, f->db, NULL, "2026-11", HOTLINE_TIME_NONE), HOTLINE_EINVALID);
+	assert_int_equal(hotline_db_statement_json(&text, f->db, "", "2026-11", HOTLINE_TIME_NONE), HOTLINE_EINVALID);
+	assert_int_equal(hotline_db_statement_json(&text, f->db, "nobody", "2026-11", HOTLINE_TIME_NONE), HOTLINE_ENOT_FOUND);
+	assert_non_null(strstr(hotline_db_errmsg(f->db), "nobody"));
+	assert_int_equal(hotline_db_statement_json(&text, f->db, "li", "2026-11", t - 86400 * 2), HOTLINE_EINVALID);
+	assert_non_null(strstr(hotline_db_errmsg(f->db), "outside"));
+	assert_null(text);
+	assert_int_equal(hotline_db_statement_json(NULL, f->db, "li", "2026-11", HOTLINE_TIME_NONE), HOTLINE_EINVALID);
+	assert_int_equal(hotline_db_statement_json(&text, NULL, "li", "2026-11", HOTLINE_TIME_NONE), HOTLINE_EINVALID);
 }
 
 /* The stored log's format: the body, the event hash and the made id, computed independently (Python hashlib, uuid). */
@@ -698,6 +817,8 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_persistence, setup_sqlite, teardown),
 		cmocka_unit_test_setup_teardown(test_assess_write, setup_memory, teardown),
 		cmocka_unit_test_setup_teardown(test_assess_write, setup_sqlite, teardown),
+		cmocka_unit_test_setup_teardown(test_statement, setup_memory, teardown),
+		cmocka_unit_test_setup_teardown(test_statement, setup_sqlite, teardown),
 		cmocka_unit_test_setup_teardown(test_event_hash_pinned, setup_memory, teardown),
 		cmocka_unit_test_setup_teardown(test_event_hash_pinned, setup_sqlite, teardown),
 		cmocka_unit_test_setup_teardown(test_two_handles, setup_sqlite, teardown),

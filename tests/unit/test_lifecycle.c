@@ -5,6 +5,7 @@
  * order of refusals.
  */
 #include "core_fixture.h"
+#include "model/lifecycle.h"
 
 #include <stdlib.h>
 
@@ -462,6 +463,19 @@ static void test_names(void **state)
 	assert_non_null(hotline_error_describe(-999));
 }
 
+/* One answer to "which stream does this event live in", read off the table. */
+static void test_command_scope(void **state)
+{
+	(void)state;
+	assert_int_equal(hotline__command_scope(HOTLINE_CMD_REGISTER), 0);
+	assert_int_equal(hotline__command_scope(HOTLINE_CMD_DISPATCH), 0);
+	assert_int_equal(hotline__command_scope(HOTLINE_CMD_CALL), 1);
+	assert_int_equal(hotline__command_scope(HOTLINE_CMD_QUARTERLY_REPORT), 1);
+	assert_int_equal(hotline__command_scope(HOTLINE_CMD_RECORD_FINDING), 2);
+	assert_int_equal(hotline__command_scope(-1), -1);
+	assert_int_equal(hotline__command_scope(HOTLINE_CMD_COUNT + 5), -1);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -476,6 +490,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_org_and_directory, setup, teardown),
 		cmocka_unit_test(test_lifecycle_json),
 		cmocka_unit_test(test_names),
+		cmocka_unit_test(test_command_scope),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -392,10 +392,17 @@ static void test_finding_kinds_and_stage_close(void **state)
 		assert_false(hotline__policy_is_finding_kind(p, "falsified"));
 		assert_false(hotline__policy_is_finding_kind(p, NULL));
 		assert_int_equal(hotline__policy_stage_close_min_seconds(p), 30 * 86400);
+		/* Art. 7, 9: these two name their person, stated or by default */
+		for (k = 0; today[k]; k++)
+			assert_int_equal(hotline__policy_finding_needs_person(p, today[k]),
+				strcmp(today[k], "archive_lost_original") == 0 || strcmp(today[k], "line_private_use") == 0);
+		assert_false(hotline__policy_finding_needs_person(p, NULL));
 		hotline__policy_free(p);
 	}
 	/* no policy: the defaults */
 	assert_true(hotline__policy_is_finding_kind(NULL, "line_private_use"));
+	assert_true(hotline__policy_finding_needs_person(NULL, "line_private_use"));
+	assert_false(hotline__policy_finding_needs_person(NULL, "falsified_form"));
 	assert_int_equal(hotline__policy_stage_close_min_seconds(NULL), 30 * 86400);
 
 	/* a policy of its own */
@@ -405,6 +412,16 @@ static void test_finding_kinds_and_stage_close(void **state)
 	assert_false(hotline__policy_is_finding_kind(p, "line_private_use"));
 	assert_string_equal(hotline__policy_finding_kinds(p)[0], "late_report");
 	assert_null(hotline__policy_finding_kinds(p)[2]);
+	assert_false(hotline__policy_finding_needs_person(p, "late_report"));
+	assert_false(hotline__policy_finding_needs_person(p, "line_private_use"));
+	hotline__policy_free(p);
+	p = load_ok(DOC(",\"finding_kinds\":[\"late_report\",\"line_private_use\"],"
+		"\"finding_kinds_needing_person\":[\"late_report\"]"));
+	assert_true(hotline__policy_finding_needs_person(p, "late_report"));
+	assert_false(hotline__policy_finding_needs_person(p, "line_private_use"));
+	hotline__policy_free(p);
+	p = load_ok(DOC(",\"finding_kinds\":[\"line_private_use\"],\"finding_kinds_needing_person\":[]"));
+	assert_false(hotline__policy_finding_needs_person(p, "line_private_use"));
 	hotline__policy_free(p);
 	p = load_ok(DOC(",\"stage_close_min_days\":1"));
 	assert_int_equal(hotline__policy_stage_close_min_seconds(p), 86400);
@@ -419,6 +436,14 @@ static void test_finding_kinds_and_stage_close(void **state)
 		"finding_kinds[1]: \"Late Report\": only lower-case letters, digits and '_'");
 	expect_error(DOC(",\"finding_kinds\":[\"a\",\"b\",\"a\"]"),
 		"finding_kinds[2]: duplicate finding kind \"a\" (also finding_kinds[0])");
+	expect_error(DOC(",\"finding_kinds_needing_person\":\"line_private_use\""),
+		"finding_kinds_needing_person: expected array, got string");
+	expect_error(DOC(",\"finding_kinds_needing_person\":[3]"),
+		"finding_kinds_needing_person[0]: expected string, got integer");
+	expect_error(DOC(",\"finding_kinds\":[\"a\"],\"finding_kinds_needing_person\":[\"line_private_use\"]"),
+		"finding_kinds_needing_person[0]: \"line_private_use\" is not one of finding_kinds");
+	expect_error(DOC(",\"finding_kinds_needing_person\":[\"line_private_use\",\"line_private_use\"]"),
+		"finding_kinds_needing_person[1]: duplicate finding kind \"line_private_use\"");
 	expect_error(DOC(",\"stage_close_min_days\":0"), "stage_close_min_days: 0 is out of range [1, 3650]");
 	expect_error(DOC(",\"stage_close_min_days\":3651"), "stage_close_min_days: 3651 is out of range [1, 3650]");
 	expect_error(DOC(",\"stage_close_min_days\":30.5"), "stage_close_min_days: expected integer, got number");

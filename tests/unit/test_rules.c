@@ -5,6 +5,7 @@
  *
  * Instants are local +08:00. 2026-11-02 is a Monday.
  */
+#include "csv_reference.h"
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -16,6 +17,7 @@
 #include <cmocka.h>
 
 #include "rules_fixture.h"
+#include "util/json.h"
 
 #define MIN INT64_C(60)
 #define HOUR INT64_C(3600)
@@ -1571,6 +1573,27 @@ static void test_explain(void **state)
 	json_decref(doc);
 }
 
+/* The CSV, streamed: the JSON document's rows, byte for byte as 0.x rendered them from it. */
+static char *assess_csv_at(int64_t as_of)
+{
+	hotline__source src;
+	hotline__err err = { 0, "" };
+	hotline__sbuf b;
+	char *csv, *ref;
+	assess_at(as_of);
+	src = fx_source(&fx);
+	hotline__sbuf_init(&b, NULL, NULL);
+	if (hotline__assess_write_csv(P, cal, &fx.dir, &src, as_of, &b, &err) != 0)
+		fail_msg("assess csv: %s", err.msg);
+	csv = hotline__sbuf_take(&b);
+	hotline__sbuf_free(&b);
+	assert_non_null(csv);
+	ref = csv_reference(PEN, ASM);
+	assert_string_equal(csv, ref);
+	free(ref);
+	return csv;
+}
+
 static void test_csv(void **state)
 {
 	char *csv = NULL;
@@ -1579,9 +1602,7 @@ static void test_csv(void **state)
 	add("{\"cmd\":\"bonus\",\"person\":\"li\",\"month\":\"2026-11\",\"amount_fen\":1000}");
 	s_dispatched();
 	org("record_finding", T("2026-11-02T10:04:00"), "gm", ",\"kind\":\"line_private_use\",\"person\":\"a,\\\"b\"");
-	assess_at(T("2026-11-04T10:00:00"));
-	assert_int_equal(hotline__assessment_csv(PEN, ASM, &csv), 0);
-	assert_non_null(csv);
+	csv = assess_csv_at(T("2026-11-04T10:00:00"));
 	{
 		const char *head = "record,rule,article,case,person,property,amount_fen,incurred_at,raw_fen,capped_fen,"
 			"bonus_fen,closure_num,closure_den,satisfaction_num,satisfaction_den,month\r\n";
@@ -1594,6 +1615,41 @@ static void test_csv(void **state)
 	assert_non_null(strstr(csv, ",1000,"));
 	assert_non_null(strstr(csv, "\r\nproperty,,,,,P1,,,,,,0,1,0,0,2026-11\r\n"));
 	free(csv);
+}
+
+/* Payroll: every bonus holder of the month is a people row, 0 when nothing was charged (Art. 22). */
+static void test_people_bonus_holders(void **state)
+{
+	json_t *p;
+	char *csv;
+	size_t i;
+	const char *last = "";
+	(void)state;
+	directory(1);
+	add("{\"cmd\":\"bonus\",\"person\":\"li\",\"month\":\"2026-11\",\"amount_fen\":1000}");
+	add("{\"cmd\":\"bonus\",\"person\":\"zhao\",\"month\":\"2026-11\",\"amount_fen\":500}");
+	add("{\"cmd\":\"bonus\",\"person\":\"wu\",\"month\":\"2026-12\",\"amount_fen\":700}");
+	add("{\"cmd\":\"bonus\",\"person\":\"gm\",\"month\":\"2026-11\",\"amount_fen\":900,"
+		"\"actor\":\"gm\",\"at\":\"2026-11-20T09:00:00+08:00\"}");
+	s_dispatched();
+	csv = assess_csv_at(T("2026-11-04T10:00:00"));
+	assert_non_null(p = jperson("zhao"));
+	assert_int_equal(json_integer_value(json_object_get(p, "raw_fen")), 0);
+	assert_int_equal(json_integer_value(json_object_get(p, "capped_fen")), 0);
+	assert_int_equal(json_integer_value(json_object_get(p, "bonus_fen")), 500);
+	assert_non_null(strstr(csv, "\r\nperson,,,,zhao,,,,0,0,500,,,,,2026-11\r\n"));
+	assert_true(json_integer_value(json_object_get(jperson("li"), "raw_fen")) > 0);
+	assert_null(jperson("wu"));   /* another month's bonus */
+	assert_null(jperson("gm"));   /* defined after as_of */
+	json_array_foreach(json_object_get(ASM, "people"), i, p) {
+		assert_true(strcmp(last, json_string_value(json_object_get(p, "person"))) < 0);
+		last = json_string_value(json_object_get(p, "person"));
+	}
+	free(csv);
+	/* later in the month the correction's holder is there too */
+	assess_at(T("2026-11-21T10:00:00"));
+	assert_non_null(p = jperson("gm"));
+	assert_int_equal(json_integer_value(json_object_get(p, "bonus_fen")), 900);
 }
 
 int main(void)
@@ -1632,6 +1688,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_service_standard, per_test, assess_teardown),
 		cmocka_unit_test_setup(test_sales_office, per_test),
 		cmocka_unit_test_setup(test_explain, per_test),
+		cmocka_unit_test_setup_teardown(test_people_bonus_holders, per_test, assess_teardown),
 		cmocka_unit_test_setup_teardown(test_csv, per_test, assess_teardown),
 	};
 	return cmocka_run_group_tests(tests, setup_all, teardown_all);

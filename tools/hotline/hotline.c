@@ -41,6 +41,7 @@
 #include "messages.h"
 #include "policy_set.h"
 #include "report_html.h"
+#include "statement.h"
 
 #define ZONE_MIN 480
 
@@ -133,6 +134,16 @@ static const command_help COMMANDS[] = {
 	  "  --lang zh|en        the page's language; default the locale\n"
 	  POLICY_OPT DB_OPT,
 	  "hotline report --as-of 2026-11-27T00:00:00+08:00 --lang zh -o report.html --db sqlite:hotline.db" },
+	{ "statement", "hotline statement --person ID --month YYYY-MM [--as-of INSTANT] [--json | --format csv] "
+	  "[--lang zh|en] [--policy NAME|FILE] [--db URI]",
+	  "one person's penalties of a month with the bonus cap (工资条), for payroll",
+	  "  --person ID         the person (required)\n"
+	  "  --month YYYY-MM     the month: its assessment period, ending on the 27th (required)\n"
+	  "  --as-of INSTANT     an instant inside the period; default its end\n"
+	  "  --json              the library's JSON document instead of a table\n"
+	  "  --format csv        a line per penalty and a total row, for payroll\n"
+	  LANG_OPT POLICY_OPT DB_OPT,
+	  "hotline statement --person liqiang --month 2026-11 --lang zh --db sqlite:hotline.db" },
 	{ "directory", "hotline directory [--as-of INSTANT] [--db URI] [--json] [--lang zh|en]",
 	  "the people, properties and bonuses in force",
 	  "  --as-of INSTANT     as in force at this instant; default every definition so far\n"
@@ -2180,6 +2191,8 @@ int main(int argc, char **argv)
 		return run_report(argc, argv);
 	if (strcmp(argv[1], "follow") == 0)
 		return follow_main(argc, argv);
+	if (strcmp(argv[1], "statement") == 0)
+		return statement_main(argc, argv);
 	if (parse_args(argc, argv, &a) != 0) {
 		free(a.pos);
 		usage(stderr);

@@ -27,6 +27,7 @@ from .lowlevel import (Conflict, Corrupt, Duplicate, Error, FileError, Forbidden
 __all__ = [
     "Database", "Applied", "Due", "FeedEvent", "Notification", "Case", "Event", "State", "Approval",
     "Assessment", "Explanation", "Directory", "Person", "Property", "Bonus", "Penalty", "Deadline", "Rate", "PropertyRates", "PersonTotal", "Evidence",
+    "Statement", "StatementLine",
     "Checkpoint", "VerifyReport", "Finding", "Difference", "CheckpointCheck",
     "replay", "replay_json", "lifecycle", "expect", "checkpoint_public_key", "read_key_file",
     "Error", "InvalidTransition", "Forbidden", "Invalid", "NotFound", "Conflict", "Duplicate",
@@ -310,6 +311,54 @@ class Assessment:
     def __repr__(self) -> str:
         return "<hotline.Assessment %s as of %s: %d penalties, %d breaches, %d open deadlines>" % (
             self.month, self.as_of.isoformat(), len(self.penalties), len(self.breaches), len(self.open_deadlines))
+
+
+@dataclasses.dataclass(frozen=True)
+class StatementLine:
+    """A penalty of a person's month: the rule, its article and title, the case (None: the
+    organisation), the amount incurred in the month's period and in how many increments."""
+    rule: str
+    article: int
+    title: Dict[str, str]
+    case: Optional[str]
+    amount_fen: int
+    increments: int
+    incurred_at: Optional[_dt.datetime]
+
+
+@dataclasses.dataclass(frozen=True, repr=False)
+class Statement:
+    """A person's statement of a month (工资条): the lines, the raw total, the month's bonus
+    (None: no cap), the capped total and the cap applied (Art. 22)."""
+    person: str
+    name: Optional[str]
+    month: str
+    policy: str
+    as_of: _dt.datetime
+    period_from: _dt.datetime
+    period_to: _dt.datetime
+    lines: List[StatementLine]
+    raw_fen: int
+    bonus_fen: Optional[int]
+    capped_fen: int
+    cap_applied_fen: int
+    raw: Dict[str, Any] = dataclasses.field(repr=False, compare=False)
+    json: str = dataclasses.field(repr=False, compare=False)
+
+    @classmethod
+    def _from(cls, text: str) -> "Statement":
+        raw = json.loads(text)
+        return cls(person=raw["person"], name=raw.get("name"), month=raw["month"], policy=raw["policy"],
+                   as_of=_from_iso(raw["as_of"]), period_from=_from_iso(raw["period"]["from"]),
+                   period_to=_from_iso(raw["period"]["to"]),
+                   lines=[StatementLine(x["rule"], x["article"], dict(x["title"]), x.get("case"), x["amount_fen"],
+                                        x["increments"], _from_iso(x.get("incurred_at"))) for x in raw["lines"]],
+                   raw_fen=raw["raw_fen"], bonus_fen=raw.get("bonus_fen"), capped_fen=raw["capped_fen"],
+                   cap_applied_fen=raw["cap_applied_fen"], raw=raw, json=text)
+
+    def __repr__(self) -> str:
+        return "<hotline.Statement %s %s: %d lines, %d fen deducted>" % (
+            self.person, self.month, len(self.lines), self.capped_fen)
 
 
 @dataclasses.dataclass(frozen=True, repr=False)
@@ -1411,6 +1460,12 @@ class Database:
     def penalties(self, as_of: _dt.datetime) -> Iterator[Penalty]:
         """Every penalty up to ``as_of`` (rule, article, case, person, amount, instant)."""
         return iter(self.assess(as_of).penalties)
+
+    def statement(self, person: str, month: str, as_of: Optional[_dt.datetime] = None) -> Statement:
+        """``person``'s statement of ``month`` ("YYYY-MM"): the month's penalties with article, rule,
+        case and amount, and the bonus cap; at the period's end unless ``as_of`` (inside it) is given."""
+        t = _NONE if as_of is None else _seconds("as_of", as_of)
+        return Statement._from(self._h.statement(_text("person", person), _text("month", month), t))
 
     def explain(self, case_id: str, as_of: Optional[_dt.datetime] = None) -> Explanation:
         """Each deadline and penalty of a case with the article it comes from, typed."""

@@ -139,6 +139,31 @@ class Assessment:
     raw: Dict[str, Any]
     json: str
 
+class StatementLine:
+    rule: str
+    article: int
+    title: Dict[str, str]
+    case: Optional[str]
+    amount_fen: int
+    increments: int
+    incurred_at: Optional[_dt.datetime]
+
+class Statement:
+    person: str
+    name: Optional[str]
+    month: str
+    policy: str
+    as_of: _dt.datetime
+    period_from: _dt.datetime
+    period_to: _dt.datetime
+    lines: List[StatementLine]
+    raw_fen: int
+    bonus_fen: Optional[int]
+    capped_fen: int
+    cap_applied_fen: int
+    raw: Dict[str, Any]
+    json: str
+
 class Explanation:
     case: str
     policy: str
@@ -406,6 +431,7 @@ class Database:
     def assess_csv(self, as_of: _T) -> str: ...
     def assess_to(self, path: Union[str, os.PathLike], as_of: _T, format: Literal["json", "csv"] = ...) -> None: ...
     def penalties(self, as_of: _T) -> Iterator[Penalty]: ...
+    def statement(self, person: str, month: str, as_of: Optional[_T] = ...) -> Statement: ...
     def explain(self, case_id: str, as_of: Optional[_T] = ...) -> Explanation: ...
 
 def open(uri: str = ..., policy: Optional[str] = ..., key: Optional[bytes] = ..., key_id: Optional[str] = ...,

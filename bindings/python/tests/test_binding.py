@@ -493,6 +493,33 @@ class Iterators(unittest.TestCase):
 
 
 class Typed(unittest.TestCase):
+    def test_statement(self):
+        with hotline.open() as db:
+            directory(db)
+            register(db)
+            db.dispatch("C1", at=t(2, 9, 20), actor="zhang")
+            db.add_bonus("zhao", "2026-11", 5000)
+            s = db.statement("li", "2026-11")
+            self.assertIsInstance(s, hotline.Statement)
+            self.assertEqual((s.person, s.name, s.month, s.as_of), ("li", "李强", "2026-11", t(27, 0)))
+            self.assertIsInstance(s.lines[0], hotline.StatementLine)
+            self.assertIsInstance(s.lines[0].incurred_at, dt.datetime)
+            self.assertEqual(s.lines[0].case, "C1")
+            self.assertEqual(sum(x.amount_fen for x in s.lines), s.raw_fen)
+            row = {p.person: p for p in db.assess(t(27, 0)).people}
+            self.assertEqual((s.raw_fen, s.capped_fen, s.bonus_fen), (row["li"].raw_fen, row["li"].capped_fen, 20000))
+            self.assertEqual(s.cap_applied_fen, s.raw_fen - s.capped_fen)
+            # a bonus holder with nothing charged: a zero row of the assessment, an empty statement
+            self.assertEqual((row["zhao"].raw_fen, row["zhao"].bonus_fen), (0, 5000))
+            z = db.statement("zhao", "2026-11")
+            self.assertEqual((z.lines, z.raw_fen, z.bonus_fen), ([], 0, 5000))
+            self.assertEqual(db.statement("li", "2026-11", as_of=t(3, 0)).as_of, t(3, 0))
+            with self.assertRaises(hotline.Invalid):
+                db.statement("li", "2026-13")
+            with self.assertRaises(hotline.NotFound):
+                db.statement("nobody", "2026-11")
+            self.assertLess(len(repr(s)), 200)
+
     def test_assess_and_explain(self):
         with hotline.open() as db:
             directory(db)

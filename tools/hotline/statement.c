@@ -1,0 +1,297 @@
+/*
+ * hotline statement: one person's statement of a month (工资条) from
+ * hotline_db_statement_json, as a table (zh/en), the JSON document, or CSV
+ * for payroll. The amounts are the increments of the month's assessment
+ * period, so they add up to the person's row of that month's assessment.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <jansson.h>
+
+#include <hotline.h>
+
+#include "statement.h"
+
+static void statement_usage(void)
+{
+	fputs("usage: hotline statement --person ID --month YYYY-MM [--as-of INSTANT] [--json | --format csv] "
+		"[--lang zh|en] [--policy NAME|FILE] [--db URI]\n"
+		"(hotline statement --help: its options and an example)\n", stderr);
+}
+
+static const char *default_lang(void)
+{
+	static const char *const vars[] = { "LC_ALL", "LC_MESSAGES", "LANG" };
+	size_t i;
+	for (i = 0; i < sizeof(vars) / sizeof(vars[0]); i++) {
+		const char *v = getenv(vars[i]);
+		if (v && *v)
+			return strncmp(v, "zh", 2) == 0 ? "zh" : "en";
+	}
+	return "en";
+}
+
+/* Columns a UTF-8 string takes on a terminal: CJK characters take two. */
+static size_t width(const char *s)
+{
+	const unsigned char *p = (const unsigned char *)s;
+	size_t w = 0;
+	for (; *p; p++) {
+		if ((*p & 0xc0) == 0x80)
+			continue;
+		w += *p >= 0xe0 ? 2 : 1;   /* three- and four-byte sequences here are CJK or wider */
+	}
+	return w;
+}
+
+static void pad(const char *s, size_t w, int last)
+{
+	size_t n = width(s);
+	fputs(s, stdout);
+	if (!last)
+		for (; n < w + 2; n++)
+			putchar(' ');
+}
+
+static void money(char *buf, size_t size, json_int_t fen)
+{
+	snprintf(buf, size, "%s¥%" JSON_INTEGER_FORMAT ".%02" JSON_INTEGER_FORMAT, fen < 0 ? "-" : "",
+		(fen < 0 ? -fen : fen) / 100, (fen < 0 ? -fen : fen) % 100);
+}
+
+/* "2026-11-05T11:05:00+08:00" -> "2026-11-05 11:05" */
+static void local_minute(char *buf, size_t size, const char *instant)
+{
+	snprintf(buf, size, "%.10s %.5s", instant ? instant : "", instant && strlen(instant) > 11 ? instant + 11 : "");
+}
+
+static const char *title_of(const json_t *line, int zh)
+{
+	const char *t = json_string_value(json_object_get(json_object_get(line, "title"), zh ? "zh" : "en"));
+	return t ? t : "";
+}
+
+enum { COLS = 7 };
+
+static void print_table(const json_t *doc, int zh)
+{
+	static const char *const head_en[COLS] = { "rule", "art.", "case", "what", "times", "amount", "last incurred" };
+	static const char *const head_zh[COLS] = { "规则", "条款", "案件", "事项", "次数", "金额", "最后发生" };
+	const json_t *lines = json_object_get(doc, "lines"), *x;
+	const char *name = json_string_value(json_object_get(doc, "name"));
+	const char *person = json_string_value(json_object_get(doc, "person"));
+	const json_t *period = json_object_get(doc, "period");
+	char from[32], to[32], raw[32], bonus[32], capped[32], cut[32];
+	size_t w[COLS], i, k, n = json_array_size(lines);
+	char (*cells)[COLS][256] = calloc(n + 1, sizeof(*cells));
+
+	if (!cells)
+		return;
+	for (k = 0; k < COLS; k++)
+		snprintf(cells[0][k], sizeof(cells[0][k]), "%s", zh ? head_zh[k] : head_en[k]);
+	json_array_foreach(lines, i, x) {
+		const char *c = json_string_value(json_object_get(x, "case"));
+		snprintf(cells[i + 1][0], 256, "%s", json_string_value(json_object_get(x, "rule")));
+		snprintf(cells[i + 1][1], 256, "%" JSON_INTEGER_FORMAT, json_integer_value(json_object_get(x, "article")));
+		snprintf(cells[i + 1][2], 256, "%s", c ? c : (zh ? "(机构)" : "(organisation)"));
+		snprintf(cells[i + 1][3], 256, "%s", title_of(x, zh));
+		snprintf(cells[i + 1][4], 256, "%" JSON_INTEGER_FORMAT, json_integer_value(json_object_get(x, "increments")));
+		money(cells[i + 1][5], 256, json_integer_value(json_object_get(x, "amount_fen")));
+		local_minute(cells[i + 1][6], 256, json_string_value(json_object_get(x, "incurred_at")));
+	}
+	for (k = 0; k < COLS; k++) {
+		w[k] = 0;
+		for (i = 0; i <= n; i++)
+			if (width(cells[i][k]) > w[k])
+				w[k] = width(cells[i][k]);
+	}
+	local_minute(from, sizeof(from), json_string_value(json_object_get(period, "from")));
+	local_minute(to, sizeof(to), json_string_value(json_object_get(period, "to")));
+	if (zh)
+		printf("工资条  %s（%s）  %s 月  考核期 %s 至 %s  制度 %s\n", name ? name : person, person,
+			json_string_value(json_object_get(doc, "month")), from, to,
+			json_string_value(json_object_get(doc, "policy")));
+	else
+		printf("Statement of %s (%s), month %s: assessment period %s to %s, policy %s\n", name ? name : person,
+			person, json_string_value(json_object_get(doc, "month")), from, to,
+			json_string_value(json_object_get(doc, "policy")));
+	if (n == 0) {
+		puts(zh ? "本月无扣款。" : "No penalty this month.");
+	} else {
+		for (i = 0; i <= n; i++) {
+			for (k = 0; k < COLS; k++)
+				pad(cells[i][k], w[k], k + 1 == COLS);
+			putchar('\n');
+		}
+	}
+	money(raw, sizeof(raw), json_integer_value(json_object_get(doc, "raw_fen")));
+	money(capped, sizeof(capped), json_integer_value(json_object_get(doc, "capped_fen")));
+	money(cut, sizeof(cut), json_integer_value(json_object_get(doc, "cap_applied_fen")));
+	if (json_is_integer(json_object_get(doc, "bonus_fen")))
+		money(bonus, sizeof(bonus), json_integer_value(json_object_get(doc, "bonus_fen")));
+	else
+		snprintf(bonus, sizeof(bonus), "%s", zh ? "无（不封顶）" : "none (no cap)");
+	if (zh)
+		printf("扣款合计 %s  当月奖金 %s  封顶减免 %s  实扣 %s（第二十二条：以当月奖金为限）\n", raw, bonus, cut, capped);
+	else
+		printf("total %s; bonus of the month %s; cap applied %s; deducted %s (Art. 22: up to the month's bonus)\n",
+			raw, bonus, cut, capped);
+	free(cells);
+}
+
+/* One CSV cell (RFC 4180): quoted when it holds a comma, quote or line break. */
+static void csv_cell(const char *s, int first)
+{
+	if (!first)
+		putchar(',');
+	if (!s)
+		return;
+	if (!strpbrk(s, ",\"\r\n")) {
+		fputs(s, stdout);
+		return;
+	}
+	putchar('"');
+	for (; *s; s++) {
+		if (*s == '"')
+			putchar('"');
+		putchar(*s);
+	}
+	putchar('"');
+}
+
+static void csv_int(const json_t *v)
+{
+	putchar(',');
+	if (json_is_integer(v))
+		printf("%" JSON_INTEGER_FORMAT, json_integer_value(v));
+}
+
+/* A line per penalty and a total row, the same columns (docs/cli.md); CRLF line ends like the assessment's. */
+static void print_csv(const json_t *doc, int zh)
+{
+	const json_t *x;
+	const char *person = json_string_value(json_object_get(doc, "person"));
+	const char *month = json_string_value(json_object_get(doc, "month"));
+	size_t i;
+	fputs("record,person,month,rule,article,case,title,increments,amount_fen,incurred_at,"
+		"raw_fen,bonus_fen,capped_fen,cap_applied_fen\r\n", stdout);
+	json_array_foreach(json_object_get(doc, "lines"), i, x) {
+		csv_cell("line", 1);
+		csv_cell(person, 0);
+		csv_cell(month, 0);
+		csv_cell(json_string_value(json_object_get(x, "rule")), 0);
+		csv_int(json_object_get(x, "article"));
+		csv_cell(json_string_value(json_object_get(x, "case")), 0);
+		csv_cell(title_of(x, zh), 0);
+		csv_int(json_object_get(x, "increments"));
+		csv_int(json_object_get(x, "amount_fen"));
+		csv_cell(json_string_value(json_object_get(x, "incurred_at")), 0);
+		fputs(",,,,\r\n", stdout);
+	}
+	csv_cell("total", 1);
+	csv_cell(person, 0);
+	csv_cell(month, 0);
+	fputs(",,,,,,,", stdout);
+	csv_int(json_object_get(doc, "raw_fen"));
+	csv_int(json_object_get(doc, "bonus_fen"));
+	csv_int(json_object_get(doc, "capped_fen"));
+	csv_int(json_object_get(doc, "cap_applied_fen"));
+	fputs("\r\n", stdout);
+}
+
+int statement_main(int argc, char **argv)
+{
+	const char *db_uri = getenv("HOTLINE_DB"), *person = NULL, *month = NULL, *as_of_text = NULL;
+	const char *lang = NULL, *policy = NULL, *format = NULL;
+	hotline_db_options o = HOTLINE_DB_OPTIONS_INIT;
+	hotline_db *db = NULL;
+	hotline_time as_of = HOTLINE_TIME_NONE;
+	char *text = NULL;
+	json_t *doc = NULL;
+	int i, json = 0, rc = 1;
+
+	for (i = 2; i < argc; i++) {
+		const char **slot;
+		if (strcmp(argv[i], "--json") == 0) {
+			json = 1;
+			continue;
+		}
+		if (strcmp(argv[i], "--db") == 0)
+			slot = &db_uri;
+		else if (strcmp(argv[i], "--person") == 0)
+			slot = &person;
+		else if (strcmp(argv[i], "--month") == 0)
+			slot = &month;
+		else if (strcmp(argv[i], "--as-of") == 0)
+			slot = &as_of_text;
+		else if (strcmp(argv[i], "--lang") == 0)
+			slot = &lang;
+		else if (strcmp(argv[i], "--policy") == 0)
+			slot = &policy;
+		else if (strcmp(argv[i], "--format") == 0)
+			slot = &format;
+		else {
+			fprintf(stderr, "hotline: unknown argument %s\n", argv[i]);
+			statement_usage();
+			return 2;
+		}
+		if (i + 1 >= argc) {
+			fprintf(stderr, "hotline: %s needs a value\n", argv[i]);
+			return 2;
+		}
+		*slot = argv[++i];
+	}
+	if (!person || !month || !db_uri || !*db_uri) {
+		statement_usage();
+		return 2;
+	}
+	if (format && strcmp(format, "csv") != 0 && strcmp(format, "json") != 0) {
+		fputs("hotline: --format is json or csv\n", stderr);
+		return 2;
+	}
+	if (format && strcmp(format, "json") == 0)
+		json = 1;
+	if (json && format && strcmp(format, "csv") == 0) {
+		fputs("hotline: --json and --format csv exclude each other\n", stderr);
+		return 2;
+	}
+	if (!lang)
+		lang = default_lang();
+	if (strcmp(lang, "zh") != 0 && strcmp(lang, "en") != 0) {
+		fputs("hotline: --lang is zh or en\n", stderr);
+		return 2;
+	}
+	if (as_of_text && hotline_time_parse(&as_of, as_of_text) != 0) {
+		fprintf(stderr, "hotline: %s\n", hotline_last_error());
+		return 2;
+	}
+	/* a reading command: read-only, as every subcommand but replay */
+	o.policy = policy;
+	o.mode = HOTLINE_OPEN_READ_ONLY;
+	if (hotline_db_open(&db, db_uri, &o) != 0) {
+		fprintf(stderr, "hotline: %s\n", hotline_last_error());
+		return 1;
+	}
+	if (hotline_db_statement_json(&text, db, person, month, as_of) != 0) {
+		fprintf(stderr, "hotline: %s\n", hotline_db_errmsg(db));
+		goto done;
+	}
+	if (json) {
+		puts(text);
+	} else if (!(doc = json_loads(text, 0, NULL))) {
+		fputs("hotline: out of memory\n", stderr);
+		goto done;
+	} else if (format && strcmp(format, "csv") == 0) {
+		print_csv(doc, strcmp(lang, "zh") == 0);
+	} else {
+		print_table(doc, strcmp(lang, "zh") == 0);
+	}
+	rc = fflush(stdout) == 0 ? 0 : 1;
+done:
+	json_decref(doc);
+	hotline_free(text);
+	hotline_db_close(db);
+	return rc;
+}
