@@ -332,6 +332,33 @@ execute_process(COMMAND ${CLI} show NOPE --db ${D} --lang en OUTPUT_QUIET ERROR_
 if(NOT rc EQUAL 1 OR NOT e MATCHES "^hotline: no case 'NOPE'")
 	message(FATAL_ERROR "an error under en stays as the library says it: rc=${rc} ${e}")
 endif()
+# A policy line is no event of the hotline's work (DESIGN §6.7): one back-dated before the first
+# case, first in the log, must not start the periodic obligations (R10a, R21) from its instant.
+file(STRINGS ${SRC}/tests/scenarios/design-example.jsonl lines ENCODING UTF-8)
+set(dir_lines "")
+set(work_lines "")
+foreach(l IN LISTS lines)
+	if(l MATCHES "\"at\"")
+		string(APPEND work_lines "${l}\n")
+	else()
+		string(APPEND dir_lines "${l}\n")
+	endif()
+endforeach()
+string(APPEND dir_lines "{\"cmd\":\"person\",\"id\":\"admin\",\"name\":\"管理员\",\"roles\":[\"administrator\"]}\n")
+file(WRITE ${WORK}/pl-dir.jsonl "${dir_lines}")
+file(WRITE ${WORK}/pl-work.jsonl "${work_lines}")
+file(REMOVE ${WORK}/pl-a.db ${WORK}/pl-b.db)
+execute_process(COMMAND ${CLI} replay --unencrypted --db sqlite:${WORK}/pl-a.db ${WORK}/pl-dir.jsonl ${WORK}/pl-work.jsonl
+	OUTPUT_QUIET RESULT_VARIABLE rc1)
+execute_process(COMMAND ${CLI} replay --unencrypted --db sqlite:${WORK}/pl-b.db ${WORK}/pl-dir.jsonl OUTPUT_QUIET RESULT_VARIABLE rc2)
+execute_process(COMMAND ${CLI} policy set gm-hotline --at 2026-09-01T00:00:00+08:00 --actor admin --db sqlite:${WORK}/pl-b.db
+	OUTPUT_QUIET RESULT_VARIABLE rc3)
+execute_process(COMMAND ${CLI} replay --db sqlite:${WORK}/pl-b.db ${WORK}/pl-work.jsonl OUTPUT_QUIET RESULT_VARIABLE rc4)
+execute_process(COMMAND ${CLI} assess --as-of 2026-11-27 --db sqlite:${WORK}/pl-a.db OUTPUT_VARIABLE a1)
+execute_process(COMMAND ${CLI} assess --as-of 2026-11-27 --db sqlite:${WORK}/pl-b.db OUTPUT_VARIABLE a2)
+if(NOT "${rc1}${rc2}${rc3}${rc4}" STREQUAL "0000" OR a1 STREQUAL "" OR NOT a1 STREQUAL a2)
+	message(FATAL_ERROR "a back-dated first policy line must change no assessment: rc=${rc1}${rc2}${rc3}${rc4}\n${a1}\n${a2}")
+endif()
 # replay --expect: a subset of the document (a case's state, a penalty's amount, a refusal's line).
 file(WRITE ${WORK}/refused.jsonl "{\"cmd\":\"dispatch\",\"case\":\"NOPE\",\"at\":\"2026-11-05T09:00:00+08:00\",\"actor\":\"zhang\"}\n")
 set(scenario --policy ${SRC}/examples/guide/onsite-policy.json ${SRC}/examples/guide/onsite-late.jsonl ${WORK}/refused.jsonl)

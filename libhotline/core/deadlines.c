@@ -166,16 +166,6 @@ static int case_cb(const hotline_storage_case *sc, void *payload)
 	return rc;
 }
 
-static int first_at_cb(const hotline_storage_event *e, void *payload)
-{
-	hotline_time *t = payload;
-	/* a calendar line is no event of the hotline's work (DESIGN §6.7, like directory lines) */
-	if (e->at == HOTLINE_TIME_NONE || strcmp(e->cmd, "calendar") == 0)
-		return 0;
-	*t = e->at;
-	return 1;
-}
-
 static int org_deadlines(window *w)
 {
 	hotline__event_vec v;
@@ -187,7 +177,7 @@ static int org_deadlines(window *w)
 	memset(&ev, 0, sizeof(ev));
 	if ((rc = hotline__event_vec_load(w->db->st, "", &v)) != 0)
 		return hotline__db_storage_fail(w->db, rc, "reading events");
-	rc = w->db->st->events_foreach(w->db->st, NULL, first_at_cb, &first);
+	rc = hotline__log_first_work_at(w->db->st, &first);
 	if (rc < 0) {
 		hotline__event_vec_free(&v);
 		return hotline__db_storage_fail(w->db, rc, "reading events");

@@ -195,3 +195,20 @@ void hotline__event_vec_free(hotline__event_vec *v)
 	free(v->strings);
 	memset(v, 0, sizeof(*v));
 }
+
+static int first_work_cb(const hotline_storage_event *e, void *payload)
+{
+	hotline_time *t = payload;
+	if (e->at == HOTLINE_TIME_NONE || strcmp(e->cmd, "calendar") == 0 || strcmp(e->cmd, "policy") == 0)
+		return 0;
+	*t = e->at;
+	return 1; /* stop: the first timed event of the work */
+}
+
+int hotline__log_first_work_at(hotline_storage *st, hotline_time *out)
+{
+	int rc;
+	*out = HOTLINE_TIME_NONE;
+	rc = st->events_foreach(st, NULL, first_work_cb, out);
+	return rc < 0 ? rc : 0;
+}

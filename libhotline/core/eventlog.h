@@ -57,4 +57,12 @@ int hotline__event_vec_load(hotline_storage *st, const char *stream, hotline__ev
 int hotline__event_vec_push(hotline__event_vec *v, const hotline_storage_event *e, json_t *body);
 void hotline__event_vec_free(hotline__event_vec *v);
 
+/*
+ * The instant of the log's first event of the hotline's work into *out
+ * (HOTLINE_TIME_NONE: none yet): directory, calendar and policy lines are
+ * not (DESIGN §6.7), so periodic obligations start with the work. 0, or the
+ * storage's code.
+ */
+int hotline__log_first_work_at(hotline_storage *st, hotline_time *out);
+
 #endif

@@ -455,16 +455,6 @@ static int note_case_cb(const hotline_storage_case *sc, void *payload)
 	return rc;
 }
 
-static int first_at_cb(const hotline_storage_event *e, void *payload)
-{
-	hotline_time *t = payload;
-	/* a calendar line is no event of the hotline's work (DESIGN §6.7, like directory lines) */
-	if (e->at == HOTLINE_TIME_NONE || strcmp(e->cmd, "calendar") == 0)
-		return 0;
-	*t = e->at;
-	return 1;
-}
-
 static int note_org(notes *ns)
 {
 	hotline_db *db = ns->db;
@@ -477,7 +467,7 @@ static int note_org(notes *ns)
 	memset(&ev, 0, sizeof(ev));
 	if ((rc = hotline__event_vec_load(db->st, "", &v)) != 0)
 		return hotline__db_storage_fail(db, rc, "reading events");
-	if ((rc = db->st->events_foreach(db->st, NULL, first_at_cb, &first)) < 0) {
+	if ((rc = hotline__log_first_work_at(db->st, &first)) < 0) {
 		hotline__event_vec_free(&v);
 		return hotline__db_storage_fail(db, rc, "reading events");
 	}

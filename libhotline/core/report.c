@@ -56,16 +56,6 @@ static int source_org_events(void *ctx, const hotline__event **ev, size_t *n)
 	return 0;
 }
 
-static int first_at_cb(const hotline_storage_event *e, void *payload)
-{
-	hotline_time *t = payload;
-	/* a calendar line is no event of the hotline's work (DESIGN §6.7, like directory lines) */
-	if (e->at == HOTLINE_TIME_NONE || strcmp(e->cmd, "calendar") == 0)
-		return 0;
-	*t = e->at;
-	return 1; /* stop: the first timed event of the log */
-}
-
 static int source_open(hotline_db *db, store_source *s, hotline__source *src)
 {
 	int rc;
@@ -76,7 +66,7 @@ static int source_open(hotline_db *db, store_source *s, hotline__source *src)
 	s->st = hotline__db_reader(db);
 	if ((rc = hotline__event_vec_load(s->st, "", &s->org)) != 0)
 		return hotline__db_storage_fail(db, rc, "reading events");
-	rc = s->st->events_foreach(s->st, NULL, first_at_cb, &first);
+	rc = hotline__log_first_work_at(s->st, &first);
 	if (rc < 0) {
 		hotline__event_vec_free(&s->org);
 		return hotline__db_storage_fail(db, rc, "reading events");
