@@ -36,7 +36,9 @@
  * schema's OID (a group per schema waits on no other group); nothing is
  * kept in the server session between transactions (PgBouncer's transaction
  * pooling; hotline_statements=unnamed when the pooler keeps no prepared
- * statements); a lost connection fails the call with "connection lost, retry
+ * statements; hotline_notify=off where many groups share a server, as the
+ * commits that NOTIFY the feed's waiters queue on one lock of the whole
+ * server); a lost connection fails the call with "connection lost, retry
  * with the same command_id" and the next call connects again, to whichever
  * host of a multi-host string is the primary then.
  */
@@ -172,6 +174,12 @@ typedef struct pg {
 	int in_tx, write_tx;
 	/* hotline_statements=unnamed: no statement outlives its transaction (PgBouncer's transaction pooling) */
 	int unnamed;
+	/*
+	 * hotline_notify=off: commits send no NOTIFY. PostgreSQL serialises the
+	 * commits of notifying transactions on one lock for the whole server, so
+	 * groups sharing a server would wait on each other's commits.
+	 */
+	int no_notify;
 	/* READ_ONLY: every transaction READ ONLY (a transaction's property, not the session's: poolers) */
 	int read_only;
 	/* the connection was lost: the next call connects again */
@@ -448,7 +456,7 @@ static int p_commit(hotline_storage *base)
 	int rc = 0, i = 0;
 	uint64_t xid = 0;
 	/* a transaction that appended tells the feed's listeners (delivered when it commits) */
-	int notify = s->appended, last = notify ? 2 : 1;
+	int notify = s->appended && !s->no_notify, last = notify ? 2 : 1;
 	s->in_tx = 0;
 	s->have_head = 0;
 	s->appended = 0;
@@ -1382,31 +1390,51 @@ fail:
 
 /* ---- the connection string ---- */
 
-#define KW_STATEMENTS "hotline_statements"
+/* The library's own keywords in a connection string (libpq refuses keywords it does not know). */
+typedef struct lib_options {
+	int unnamed;    /* hotline_statements=unnamed */
+	int no_notify;  /* hotline_notify=off */
+} lib_options;
 
-/* The value of hotline_statements: 0 named (the default), 1 unnamed, -1 neither. */
-static int statements_value(const char *v, size_t n)
+#define KW_MESSAGE "hotline_statements is 'named' or 'unnamed', hotline_notify 'on' or 'off'"
+
+static int value_is(const char *v, size_t n, const char *word)
 {
-	if (n == 5 && strncmp(v, "named", 5) == 0)
-		return 0;
-	if (n == 7 && strncmp(v, "unnamed", 7) == 0)
+	return n == strlen(word) && strncmp(v, word, n) == 0;
+}
+
+/* 1: `key` is the library's and its value was taken; 0: libpq's; -1: the library's with a bad value. */
+static int lib_keyword(const char *key, size_t key_len, const char *v, size_t nv, lib_options *o)
+{
+	if (value_is(key, key_len, "hotline_statements")) {
+		if (!value_is(v, nv, "named") && !value_is(v, nv, "unnamed"))
+			return -1;
+		o->unnamed = value_is(v, nv, "unnamed");
 		return 1;
-	return -1;
+	}
+	if (value_is(key, key_len, "hotline_notify")) {
+		if (!value_is(v, nv, "on") && !value_is(v, nv, "off"))
+			return -1;
+		o->no_notify = value_is(v, nv, "off");
+		return 1;
+	}
+	return 0;
 }
 
 /*
- * The connection string without the library's own keyword,
- * hotline_statements=named|unnamed (libpq refuses keywords it does not
- * know), into *out (malloc'd); *unnamed from its value. Both forms: a
- * libpq URI's query parameter, or a "keyword=value" pair (values quoted
- * and escaped as libpq reads them). HOTLINE_EINVALID for another value.
+ * The connection string without the library's own keywords
+ * (hotline_statements=named|unnamed, hotline_notify=on|off) into *out
+ * (malloc'd), their values into *opts. Both forms: a libpq URI's query
+ * parameters, or "keyword=value" pairs (values quoted and escaped as libpq
+ * reads them). HOTLINE_EINVALID for another value.
  */
-static int split_conninfo(const char *in, char **out, int *unnamed)
+static int split_conninfo(const char *in, char **out, lib_options *opts)
 {
-	size_t n = strlen(in), kw = strlen(KW_STATEMENTS);
+	size_t n = strlen(in);
 	char *o = malloc(n + 1), *w = o;
 	const char *p = in;
-	*unnamed = 0;
+	int taken;
+	memset(opts, 0, sizeof(*opts));
 	*out = o;
 	if (!o)
 		return hotline__last_error_set(HOTLINE_ENOMEM, "out of memory");
@@ -1420,11 +1448,11 @@ static int split_conninfo(const char *in, char **out, int *unnamed)
 		memcpy(w, in, (size_t)(q - in));
 		w += q - in;
 		for (p = q + 1; *p;) {
-			size_t len = strcspn(p, "&");
-			if (len > kw && strncmp(p, KW_STATEMENTS "=", kw + 1) == 0) {
-				if ((*unnamed = statements_value(p + kw + 1, len - kw - 1)) < 0)
-					goto bad;
-			} else if (len) {
+			size_t len = strcspn(p, "&"), key_len = strcspn(p, "=&");
+			taken = key_len < len ? lib_keyword(p, key_len, p + key_len + 1, len - key_len - 1, opts) : 0;
+			if (taken < 0)
+				goto bad;
+			if (!taken && len) {
 				*w++ = first ? '?' : '&';
 				memcpy(w, p, len);
 				w += len;
@@ -1471,10 +1499,9 @@ static int split_conninfo(const char *in, char **out, int *unnamed)
 			}
 		}
 		(void)val;
-		if (key_len == kw && strncmp(key, KW_STATEMENTS, kw) == 0) {
-			if ((*unnamed = statements_value(v, nv)) < 0)
-				goto bad;
-		} else {
+		if ((taken = lib_keyword(key, key_len, v, nv, opts)) < 0)
+			goto bad;
+		if (!taken) {
 			memcpy(w, start, (size_t)(p - start));
 			w += p - start;
 		}
@@ -1484,7 +1511,7 @@ static int split_conninfo(const char *in, char **out, int *unnamed)
 bad:
 	free(o);
 	*out = NULL;
-	return hotline__last_error_set(HOTLINE_EINVALID, KW_STATEMENTS " is 'named' or 'unnamed'");
+	return hotline__last_error_set(HOTLINE_EINVALID, KW_MESSAGE);
 }
 
 /*
@@ -1525,7 +1552,8 @@ int hotline_postgres_options_init(hotline_postgres_options *opts, unsigned int v
 int hotline_storage_postgres_new(hotline_storage **out, const char *conninfo, const hotline_postgres_options *opts)
 {
 	pg *s;
-	int mode = HOTLINE_OPEN_DEFAULT, rc, unnamed = 0;
+	int mode = HOTLINE_OPEN_DEFAULT, rc;
+	lib_options lib;
 	const char *where;
 	char *libpq_conninfo = NULL;
 	if (!out)
@@ -1540,13 +1568,14 @@ int hotline_storage_postgres_new(hotline_storage **out, const char *conninfo, co
 		if (mode < HOTLINE_OPEN_DEFAULT || mode > HOTLINE_OPEN_CREATE)
 			return hotline__last_error_set(HOTLINE_EINVALID, "unknown open mode %d", mode);
 	}
-	if ((rc = split_conninfo(conninfo, &libpq_conninfo, &unnamed)) != 0)
+	if ((rc = split_conninfo(conninfo, &libpq_conninfo, &lib)) != 0)
 		return rc;
 	if (!(s = calloc(1, sizeof(*s)))) {
 		free(libpq_conninfo);
 		return hotline__last_error_set(HOTLINE_ENOMEM, "out of memory");
 	}
-	s->unnamed = unnamed;
+	s->unnamed = lib.unnamed;
+	s->no_notify = lib.no_notify;
 	s->read_only = mode == HOTLINE_OPEN_READ_ONLY;
 	s->conn = connect_pg(libpq_conninfo);
 	free(libpq_conninfo);
@@ -1606,7 +1635,8 @@ int hotline_storage_postgres_new(hotline_storage **out, const char *conninfo, co
 	s->parent.events_after = p_events_after;
 	s->parent.check_protection = p_check_protection;
 	s->parent.stable_seq = p_stable_seq;
-	s->parent.wait_commit = p_wait_commit;
+	/* without NOTIFY a waiting consumer polls data_version instead */
+	s->parent.wait_commit = s->no_notify ? NULL : p_wait_commit;
 	s->parent.keys = &keys;
 	s->parent.claims = &claims;
 	*out = &s->parent;

@@ -168,9 +168,18 @@ static void test_schema(void **state)
 	assert_int_equal(hotline_storage_postgres_new(&st, "postgresql:///x?hotline_statements=&sslmode=disable", NULL),
 		HOTLINE_EINVALID);
 	assert_null(st);
+	assert_int_equal(hotline_storage_postgres_new(&st, "postgresql:///x?hotline_notify=no", NULL), HOTLINE_EINVALID);
+	assert_non_null(strstr(hotline_last_error(), "hotline_notify 'on' or 'off'"));
+	assert_null(st);
 	snprintf(sql, sizeof(sql), "%s hotline_statements = 'unnamed'", ci);
 	po.mode = HOTLINE_OPEN_CREATE;
 	assert_int_equal(hotline_storage_postgres_new(&st, sql, &po), 0);
+	assert_non_null(st->wait_commit);
+	st->free(st);
+	/* without NOTIFY a waiting consumer polls: no wait_commit */
+	snprintf(sql, sizeof(sql), "%s hotline_notify=off", ci);
+	assert_int_equal(hotline_storage_postgres_new(&st, sql, &po), 0);
+	assert_null(st->wait_commit);
 	st->free(st);
 	admin("DROP SCHEMA schema_t CASCADE; CREATE SCHEMA schema_t");
 	st = NULL;
@@ -1789,7 +1798,8 @@ static void test_policy_change(void **state)
 /* Group g's connection string: its schema first in the search path, its name as the application's. */
 static void group_conninfo(char *out, size_t n, const char *group)
 {
-	snprintf(out, n, "%s application_name=hlgrp_%s options='-csearch_path=%s'", base, group, group);
+	/* no NOTIFY: notifying commits queue on one lock of the whole server (deploying.md) */
+	snprintf(out, n, "%s application_name=hlgrp_%s options='-csearch_path=%s' hotline_notify=off", base, group, group);
 }
 
 /*
