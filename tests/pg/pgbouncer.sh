@@ -61,7 +61,6 @@ i=0
 while [ ! -S "$dir/.s.PGSQL.6432" ] && [ $i -lt 100 ]; do sleep 0.1; i=$((i + 1)); done
 [ -S "$dir/.s.PGSQL.6432" ] || { cat "$dir/pgbouncer.log"; exit 1; }
 echo "$dir $user" >"$out/bouncer"
-# the library's statements unnamed: PgBouncer 1.18 keeps no prepared statement between transactions
 # unnamed statements (PgBouncer 1.18 keeps no prepared ones), no NOTIFY (LISTEN needs a session of its own)
 echo "host=$dir port=6432 user=$user hotline_statements=unnamed hotline_notify=off" >"$out/conninfo"
 echo "pgbouncer.sh: $($bouncer --version | head -n 1) at $dir (transaction pooling)"
