@@ -350,50 +350,11 @@ static int parse_args(int argc, char **argv, args *a)
 /* --lang, else the locale (LC_ALL, LC_MESSAGES, LANG: the first one set) starting with "zh". */
 static int zh(const args *a)
 {
-	static const char *const vars[] = { "LC_ALL", "LC_MESSAGES", "LANG" };
-	size_t i;
-	if (a->lang)
-		return strcmp(a->lang, "zh") == 0;
-	for (i = 0; i < sizeof(vars) / sizeof(vars[0]); i++) {
-		const char *v = getenv(vars[i]);
-		if (v && *v)
-			return strncmp(v, "zh", 2) == 0;
-	}
-	return 0;
+	return a->lang ? strcmp(a->lang, "zh") == 0 : label_locale_zh();
 }
 
 /* ---------------------------------------------------------------- tables */
 
-/* Columns a UTF-8 string takes on a terminal: East Asian wide characters take two. */
-static size_t text_width(const char *s)
-{
-	const unsigned char *p = (const unsigned char *)s;
-	size_t w = 0;
-	while (*p) {
-		unsigned long c;
-		int n;
-		if (*p < 0x80) {
-			c = *p;
-			n = 1;
-		} else if ((*p & 0xe0) == 0xc0) {
-			c = *p & 0x1f;
-			n = 2;
-		} else if ((*p & 0xf0) == 0xe0) {
-			c = *p & 0x0f;
-			n = 3;
-		} else {
-			c = *p & 0x07;
-			n = 4;
-		}
-		p++;
-		while (--n > 0 && (*p & 0xc0) == 0x80)
-			c = (c << 6) | (*p++ & 0x3f);
-		w += (c >= 0x1100 && c <= 0x115f) || (c >= 0x2e80 && c <= 0xa4cf) || (c >= 0xac00 && c <= 0xd7a3) ||
-			(c >= 0xf900 && c <= 0xfaff) || (c >= 0xfe30 && c <= 0xfe4f) || (c >= 0xff00 && c <= 0xff60) ||
-			(c >= 0xffe0 && c <= 0xffe6) || (c >= 0x20000 && c <= 0x3fffd) ? 2 : 1;
-	}
-	return w;
-}
 
 typedef struct table {
 	size_t ncols, nrows, cap;
@@ -457,7 +418,7 @@ static void table_print(table *t)
 	size_t *w = calloc(t->ncols, sizeof(size_t)), r, c;
 	for (r = 0; w && r < t->nrows; r++)
 		for (c = 0; c < t->ncols; c++) {
-			size_t n = text_width(t->cells[r * t->ncols + c]);
+			size_t n = label_width(t->cells[r * t->ncols + c]);
 			if (n > w[c])
 				w[c] = n;
 		}
@@ -466,7 +427,7 @@ static void table_print(table *t)
 			const char *s = t->cells[r * t->ncols + c];
 			fputs(s, stdout);
 			if (c + 1 < t->ncols)
-				printf("%*s", (int)(w[c] - text_width(s) + 2), "");
+				printf("%*s", (int)(w[c] - label_width(s) + 2), "");
 		}
 		putchar('\n');
 		if (r == 0) {

@@ -5,6 +5,7 @@
 #include "labels.h"
 
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 static const struct { const char *name, *zh; } WORDS[] = {
@@ -62,6 +63,48 @@ void label_local_time(char *buf, size_t size, const char *iso)
 		snprintf(buf, size, "%.10s %.5s", iso, iso + 11);
 	else
 		snprintf(buf, size, "%.10s %.8s", iso, iso + 11);
+}
+
+size_t label_width(const char *s)
+{
+	const unsigned char *p = (const unsigned char *)s;
+	size_t w = 0;
+	while (*p) {
+		unsigned long c;
+		int n;
+		if (*p < 0x80) {
+			c = *p;
+			n = 1;
+		} else if ((*p & 0xe0) == 0xc0) {
+			c = *p & 0x1f;
+			n = 2;
+		} else if ((*p & 0xf0) == 0xe0) {
+			c = *p & 0x0f;
+			n = 3;
+		} else {
+			c = *p & 0x07;
+			n = 4;
+		}
+		p++;
+		while (--n > 0 && (*p & 0xc0) == 0x80)
+			c = (c << 6) | (*p++ & 0x3f);
+		w += (c >= 0x1100 && c <= 0x115f) || (c >= 0x2e80 && c <= 0xa4cf) || (c >= 0xac00 && c <= 0xd7a3) ||
+			(c >= 0xf900 && c <= 0xfaff) || (c >= 0xfe30 && c <= 0xfe4f) || (c >= 0xff00 && c <= 0xff60) ||
+			(c >= 0xffe0 && c <= 0xffe6) || (c >= 0x20000 && c <= 0x3fffd) ? 2 : 1;
+	}
+	return w;
+}
+
+int label_locale_zh(void)
+{
+	static const char *const vars[] = { "LC_ALL", "LC_MESSAGES", "LANG" };
+	size_t i;
+	for (i = 0; i < sizeof(vars) / sizeof(vars[0]); i++) {
+		const char *v = getenv(vars[i]);
+		if (v && *v)
+			return strncmp(v, "zh", 2) == 0;
+	}
+	return 0;
 }
 
 void label_money(char *buf, size_t size, long long fen)

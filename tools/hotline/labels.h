@@ -22,6 +22,12 @@ void label_local_time(char *buf, size_t size, const char *iso);
 /* A duration for people: "2d 3h 5m" / "2天3小时5分". */
 void label_duration(char *buf, size_t size, long long seconds, int lang_zh);
 
+/* Columns a UTF-8 string takes on a terminal: East Asian wide characters take two. */
+size_t label_width(const char *s);
+
+/* The locale (LC_ALL, LC_MESSAGES, LANG: the first one set) starts with "zh": tables in Chinese. */
+int label_locale_zh(void);
+
 /* Amount in fen as "¥153.00". */
 void label_money(char *buf, size_t size, long long fen);
 

@@ -16,6 +16,7 @@
 
 #include <hotline.h>
 
+#include "labels.h"
 #include "report_html.h"
 
 /* ---- the two languages ---- */
@@ -985,19 +986,6 @@ static void report_usage(void)
 	fputs("usage: hotline report --db URI --as-of INSTANT [--lang zh|en] [--policy NAME|FILE] -o FILE\n", stderr);
 }
 
-/* --lang, else the locale (LC_ALL, LC_MESSAGES, LANG: the first one set) starting with "zh", else English. */
-static const char *default_lang(void)
-{
-	static const char *const vars[] = { "LC_ALL", "LC_MESSAGES", "LANG" };
-	size_t i;
-	for (i = 0; i < sizeof(vars) / sizeof(vars[0]); i++) {
-		const char *v = getenv(vars[i]);
-		if (v && *v)
-			return strncmp(v, "zh", 2) == 0 ? "zh" : "en";
-	}
-	return "en";
-}
-
 int report_html_main(int argc, char **argv)
 {
 	const char *db_uri = NULL, *as_of_text = NULL, *lang = NULL, *policy = NULL, *output = NULL;
@@ -1036,7 +1024,7 @@ int report_html_main(int argc, char **argv)
 		return 2;
 	}
 	if (!lang)
-		lang = default_lang();
+		lang = (label_locale_zh() ? "zh" : "en");
 	if (strcmp(lang, "zh") != 0 && strcmp(lang, "en") != 0) {
 		fputs("hotline: --lang is zh or en\n", stderr);
 		return 2;

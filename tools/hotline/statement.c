@@ -12,6 +12,7 @@
 
 #include <hotline.h>
 
+#include "labels.h"
 #include "statement.h"
 
 static void statement_usage(void)
@@ -21,50 +22,13 @@ static void statement_usage(void)
 		"(hotline statement --help: its options and an example)\n", stderr);
 }
 
-static const char *default_lang(void)
-{
-	static const char *const vars[] = { "LC_ALL", "LC_MESSAGES", "LANG" };
-	size_t i;
-	for (i = 0; i < sizeof(vars) / sizeof(vars[0]); i++) {
-		const char *v = getenv(vars[i]);
-		if (v && *v)
-			return strncmp(v, "zh", 2) == 0 ? "zh" : "en";
-	}
-	return "en";
-}
-
-/* Columns a UTF-8 string takes on a terminal: CJK characters take two. */
-static size_t width(const char *s)
-{
-	const unsigned char *p = (const unsigned char *)s;
-	size_t w = 0;
-	for (; *p; p++) {
-		if ((*p & 0xc0) == 0x80)
-			continue;
-		w += *p >= 0xe0 ? 2 : 1;   /* three- and four-byte sequences here are CJK or wider */
-	}
-	return w;
-}
-
 static void pad(const char *s, size_t w, int last)
 {
-	size_t n = width(s);
+	size_t n = label_width(s);
 	fputs(s, stdout);
 	if (!last)
 		for (; n < w + 2; n++)
 			putchar(' ');
-}
-
-static void money(char *buf, size_t size, json_int_t fen)
-{
-	snprintf(buf, size, "%s¥%" JSON_INTEGER_FORMAT ".%02" JSON_INTEGER_FORMAT, fen < 0 ? "-" : "",
-		(fen < 0 ? -fen : fen) / 100, (fen < 0 ? -fen : fen) % 100);
-}
-
-/* "2026-11-05T11:05:00+08:00" -> "2026-11-05 11:05" */
-static void local_minute(char *buf, size_t size, const char *instant)
-{
-	snprintf(buf, size, "%.10s %.5s", instant ? instant : "", instant && strlen(instant) > 11 ? instant + 11 : "");
 }
 
 static const char *title_of(const json_t *line, int zh)
@@ -98,17 +62,17 @@ static void print_table(const json_t *doc, int zh)
 		snprintf(cells[i + 1][2], 256, "%s", c ? c : (zh ? "(机构)" : "(organisation)"));
 		snprintf(cells[i + 1][3], 256, "%s", title_of(x, zh));
 		snprintf(cells[i + 1][4], 256, "%" JSON_INTEGER_FORMAT, json_integer_value(json_object_get(x, "increments")));
-		money(cells[i + 1][5], 256, json_integer_value(json_object_get(x, "amount_fen")));
-		local_minute(cells[i + 1][6], 256, json_string_value(json_object_get(x, "incurred_at")));
+		label_money(cells[i + 1][5], 256, json_integer_value(json_object_get(x, "amount_fen")));
+		label_local_time(cells[i + 1][6], 256, json_string_value(json_object_get(x, "incurred_at")));
 	}
 	for (k = 0; k < COLS; k++) {
 		w[k] = 0;
 		for (i = 0; i <= n; i++)
-			if (width(cells[i][k]) > w[k])
-				w[k] = width(cells[i][k]);
+			if (label_width(cells[i][k]) > w[k])
+				w[k] = label_width(cells[i][k]);
 	}
-	local_minute(from, sizeof(from), json_string_value(json_object_get(period, "from")));
-	local_minute(to, sizeof(to), json_string_value(json_object_get(period, "to")));
+	label_local_time(from, sizeof(from), json_string_value(json_object_get(period, "from")));
+	label_local_time(to, sizeof(to), json_string_value(json_object_get(period, "to")));
 	if (zh)
 		printf("工资条  %s（%s）  %s 月  考核期 %s 至 %s  制度 %s\n", name ? name : person, person,
 			json_string_value(json_object_get(doc, "month")), from, to,
@@ -126,11 +90,11 @@ static void print_table(const json_t *doc, int zh)
 			putchar('\n');
 		}
 	}
-	money(raw, sizeof(raw), json_integer_value(json_object_get(doc, "raw_fen")));
-	money(capped, sizeof(capped), json_integer_value(json_object_get(doc, "capped_fen")));
-	money(cut, sizeof(cut), json_integer_value(json_object_get(doc, "cap_applied_fen")));
+	label_money(raw, sizeof(raw), json_integer_value(json_object_get(doc, "raw_fen")));
+	label_money(capped, sizeof(capped), json_integer_value(json_object_get(doc, "capped_fen")));
+	label_money(cut, sizeof(cut), json_integer_value(json_object_get(doc, "cap_applied_fen")));
 	if (json_is_integer(json_object_get(doc, "bonus_fen")))
-		money(bonus, sizeof(bonus), json_integer_value(json_object_get(doc, "bonus_fen")));
+		label_money(bonus, sizeof(bonus), json_integer_value(json_object_get(doc, "bonus_fen")));
 	else
 		snprintf(bonus, sizeof(bonus), "%s", zh ? "无（不封顶）" : "none (no cap)");
 	if (zh)
@@ -258,7 +222,7 @@ int statement_main(int argc, char **argv)
 		return 2;
 	}
 	if (!lang)
-		lang = default_lang();
+		lang = (label_locale_zh() ? "zh" : "en");
 	if (strcmp(lang, "zh") != 0 && strcmp(lang, "en") != 0) {
 		fputs("hotline: --lang is zh or en\n", stderr);
 		return 2;
