@@ -633,7 +633,8 @@ int hotline_db_notifications(char **out, hotline_db *db, const char *cursor, hot
 			st->rollback(st);
 	}
 	if (rc == 0) {
-		qsort(ns.a, ns.n, sizeof(*ns.a), note_cmp);
+		if (ns.n)   /* qsort of a NULL array, even empty, is undefined */
+			qsort(ns.a, ns.n, sizeof(*ns.a), note_cmp);
 		if ((rc = merge_same(&ns)) != 0)
 			hotline__db_fail(db, rc, "out of memory");
 	}
