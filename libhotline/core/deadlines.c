@@ -131,10 +131,10 @@ static int collect(window *w, const hotline__eval *ev, const hotline__event *eve
 	return 0;
 }
 
-/* The log as it stands: every event, also those after `from` (a window may start in the past). */
-static hotline_time as_of(const window *w, const hotline__event_vec *v)
+/* The log as it stands: every event, also those after `floor` (a window may start in the past). */
+static hotline_time latest(hotline_time floor, const hotline__event_vec *v)
 {
-	hotline_time t = w->from;
+	hotline_time t = floor;
 	size_t i;
 	for (i = 0; i < v->n; i++)
 		if (v->ev[i].at != HOTLINE_TIME_NONE && v->ev[i].at > t)
@@ -142,55 +142,58 @@ static hotline_time as_of(const window *w, const hotline__event_vec *v)
 	return t;
 }
 
-static int case_cb(const hotline_storage_case *sc, void *payload)
+int hotline__db_eval_stream(hotline_db *db, const char *stream, hotline_time as_of, hotline_time floor,
+	hotline__stream_eval_use use, void *payload)
 {
-	window *w = payload;
 	hotline__event_vec v;
 	hotline__eval ev;
 	hotline__case_facts f;
-	hotline__err err;
-	int rc;
-	memset(&v, 0, sizeof(v));
-	memset(&ev, 0, sizeof(ev));
-	if ((rc = hotline__event_vec_load(w->db->st, sc->id, &v)) != 0)
-		return hotline__db_storage_fail(w->db, rc, "reading events");
-	hotline__clearerr(&err);
-	hotline__case_facts_read(v.ev, v.n, as_of(w, &v), &f);
-	rc = hotline__eval_case(w->db->policy, w->db->cal, &w->db->dir, v.ev, v.n, as_of(w, &v), &ev, &err);
-	if (rc)
-		hotline__db_fail_err(w->db, &err);
-	else if ((rc = collect(w, &ev, v.ev, v.n, f.property, f.call_taker, as_of(w, &v))) != 0)
-		hotline__db_fail(w->db, rc, "out of memory");
-	hotline__eval_free(&ev);
-	hotline__event_vec_free(&v);
-	return rc;
-}
-
-static int org_deadlines(window *w)
-{
-	hotline__event_vec v;
-	hotline__eval ev;
 	hotline__err err;
 	hotline_time first = HOTLINE_TIME_NONE;
 	int rc;
 	memset(&v, 0, sizeof(v));
 	memset(&ev, 0, sizeof(ev));
-	if ((rc = hotline__event_vec_load(w->db->st, "", &v)) != 0)
-		return hotline__db_storage_fail(w->db, rc, "reading events");
-	rc = hotline__log_first_work_at(w->db->st, &first);
-	if (rc < 0) {
+	if ((rc = hotline__event_vec_load(db->st, stream, &v)) != 0)
+		return hotline__db_storage_fail(db, rc, "reading events");
+	if (!*stream && (rc = hotline__log_first_work_at(db->st, &first)) < 0) {
 		hotline__event_vec_free(&v);
-		return hotline__db_storage_fail(w->db, rc, "reading events");
+		return hotline__db_storage_fail(db, rc, "reading events");
 	}
+	if (as_of == HOTLINE_TIME_NONE)
+		as_of = latest(floor, &v);
 	hotline__clearerr(&err);
-	rc = hotline__eval_org(w->db->policy, w->db->cal, &w->db->dir, v.ev, v.n, first, as_of(w, &v), &ev, &err);
+	if (*stream) {
+		hotline__case_facts_read(v.ev, v.n, as_of, &f);
+		rc = hotline__eval_case(db->policy, db->cal, &db->dir, v.ev, v.n, as_of, &ev, &err);
+	} else {
+		rc = hotline__eval_org(db->policy, db->cal, &db->dir, v.ev, v.n, first, as_of, &ev, &err);
+	}
 	if (rc)
-		hotline__db_fail_err(w->db, &err);
-	else if ((rc = collect(w, &ev, v.ev, v.n, NULL, NULL, as_of(w, &v))) != 0)
-		hotline__db_fail(w->db, rc, "out of memory");
+		hotline__db_fail_err(db, &err);
+	else
+		rc = use(payload, &ev, &v, *stream ? &f : NULL, as_of);
 	hotline__eval_free(&ev);
 	hotline__event_vec_free(&v);
 	return rc;
+}
+
+static int use_window(void *payload, const hotline__eval *ev, const hotline__event_vec *v,
+	const hotline__case_facts *f, hotline_time as_of)
+{
+	window *w = payload;
+	int rc = collect(w, ev, v->ev, v->n, f ? f->property : NULL, f ? f->call_taker : NULL, as_of);
+	return rc ? hotline__db_fail(w->db, rc, "out of memory") : 0;
+}
+
+static int case_cb(const hotline_storage_case *sc, void *payload)
+{
+	window *w = payload;
+	return hotline__db_eval_stream(w->db, sc->id, HOTLINE_TIME_NONE, w->from, use_window, w);
+}
+
+static int org_deadlines(window *w)
+{
+	return hotline__db_eval_stream(w->db, "", HOTLINE_TIME_NONE, w->from, use_window, w);
 }
 
 /* Ordered by the instant listed (due, or reminder), then case (organisation first), then rule. */

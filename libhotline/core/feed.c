@@ -431,55 +431,24 @@ static int collect(notes *ns, const hotline__eval *ev, const hotline__event *eve
 	return 0;
 }
 
+static int use_notes(void *payload, const hotline__eval *ev, const hotline__event_vec *v,
+	const hotline__case_facts *f, hotline_time as_of)
+{
+	notes *ns = payload;
+	int rc = collect(ns, ev, v->ev, v->n, f ? f->property : NULL, f ? f->call_taker : NULL);
+	(void)as_of;
+	return rc ? hotline__db_fail(ns->db, rc, "out of memory") : 0;
+}
+
 static int note_case_cb(const hotline_storage_case *sc, void *payload)
 {
 	notes *ns = payload;
-	hotline__event_vec v;
-	hotline__eval ev;
-	hotline__case_facts f;
-	hotline__err err;
-	int rc;
-	memset(&v, 0, sizeof(v));
-	memset(&ev, 0, sizeof(ev));
-	if ((rc = hotline__event_vec_load(ns->db->st, sc->id, &v)) != 0)
-		return hotline__db_storage_fail(ns->db, rc, "reading events");
-	hotline__clearerr(&err);
-	hotline__case_facts_read(v.ev, v.n, ns->until, &f);
-	rc = hotline__eval_case(ns->db->policy, ns->db->cal, &ns->db->dir, v.ev, v.n, ns->until, &ev, &err);
-	if (rc)
-		hotline__db_fail_err(ns->db, &err);
-	else if ((rc = collect(ns, &ev, v.ev, v.n, f.property, f.call_taker)) != 0)
-		hotline__db_fail(ns->db, rc, "out of memory");
-	hotline__eval_free(&ev);
-	hotline__event_vec_free(&v);
-	return rc;
+	return hotline__db_eval_stream(ns->db, sc->id, ns->until, HOTLINE_TIME_NONE, use_notes, ns);
 }
 
 static int note_org(notes *ns)
 {
-	hotline_db *db = ns->db;
-	hotline__event_vec v;
-	hotline__eval ev;
-	hotline__err err;
-	hotline_time first = HOTLINE_TIME_NONE;
-	int rc;
-	memset(&v, 0, sizeof(v));
-	memset(&ev, 0, sizeof(ev));
-	if ((rc = hotline__event_vec_load(db->st, "", &v)) != 0)
-		return hotline__db_storage_fail(db, rc, "reading events");
-	if ((rc = hotline__log_first_work_at(db->st, &first)) < 0) {
-		hotline__event_vec_free(&v);
-		return hotline__db_storage_fail(db, rc, "reading events");
-	}
-	hotline__clearerr(&err);
-	rc = hotline__eval_org(db->policy, db->cal, &db->dir, v.ev, v.n, first, ns->until, &ev, &err);
-	if (rc)
-		hotline__db_fail_err(db, &err);
-	else if ((rc = collect(ns, &ev, v.ev, v.n, NULL, NULL)) != 0)
-		hotline__db_fail(db, rc, "out of memory");
-	hotline__eval_free(&ev);
-	hotline__event_vec_free(&v);
-	return rc;
+	return hotline__db_eval_stream(ns->db, "", ns->until, HOTLINE_TIME_NONE, use_notes, ns);
 }
 
 static int note_cmp(const void *x, const void *y)
