@@ -34,6 +34,7 @@
 #include <hotline/sys/storage.h>
 
 #include "core_fixture.h"
+#include "log_check.h"
 
 #define WRITERS 4
 #define FAILOVERS 3
@@ -142,10 +143,6 @@ static void writer(int w)
 	_exit(0);
 }
 
-typedef struct stream_check {
-	int64_t next;
-	int gaps, events;
-} stream_check;
 
 /* Whether case `id` is in the list hotline_db_cases gives (through the handle's read_uri). */
 static int lists_case(hotline_db *db, const char *id, int *reads)
@@ -199,23 +196,6 @@ static double read_on_standby(int *reads)
 	return lag;
 }
 
-static int count_ev(const hotline_storage_event *e, void *p)
-{
-	stream_check *c = p;
-	if (e->stream_seq != c->next)
-		c->gaps++;
-	c->next = e->stream_seq + 1;
-	c->events++;
-	return 0;
-}
-
-static int found_ev(const hotline_storage_event *e, void *p)
-{
-	(void)e;
-	(*(int *)p)++;
-	return 0;
-}
-
 static void test_failover(void **state)
 {
 	char path[700], line[128], stop[700];
@@ -228,7 +208,7 @@ static void test_failover(void **state)
 	int reads = 0;
 	int w, i, acked = 0, lost = 0, twice = 0, calls[WRITERS], cmds[WRITERS];
 	int64_t checked = 0;
-	stream_check org;
+	log_check org;
 	(void)state;
 	db = open_db(HOTLINE_OPEN_CREATE);
 	if (!db)
@@ -278,7 +258,7 @@ static void test_failover(void **state)
 				calls[w]++;
 			else
 				cmds[w]++;
-			if (st->event_by_id(st, line, found_ev, &found) != 0 || found == 0)
+			if (st->event_by_id(st, line, log_found_ev, &found) != 0 || found == 0)
 				lost++;
 			else if (found > 1)
 				twice++;
@@ -288,15 +268,15 @@ static void test_failover(void **state)
 	/* each writer's case holds each of its commands once, gap-free */
 	for (w = 0; w < WRITERS; w++) {
 		char stream[16];
-		stream_check c = { 1, 0, 0 };
+		log_check c = { 1, 0, 0 };
 		snprintf(stream, sizeof(stream), "F%d", w);
-		assert_int_equal(st->events_foreach(st, stream, count_ev, &c), 0);
+		assert_int_equal(st->events_foreach(st, stream, log_count_ev, &c), 0);
 		assert_int_equal(c.gaps, 0);
 		assert_int_equal(c.events, cmds[w]);
 	}
 	memset(&org, 0, sizeof(org));
 	org.next = 1;
-	assert_int_equal(st->events_foreach(st, "", count_ev, &org), 0);
+	assert_int_equal(st->events_foreach(st, "", log_count_ev, &org), 0);
 	st->free(st);
 	assert_non_null(db = open_db(HOTLINE_OPEN_READ_ONLY));
 	assert_int_equal(hotline_db_verify_log(db, NULL, &checked), 0);

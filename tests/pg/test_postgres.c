@@ -39,6 +39,7 @@ static const unsigned char pg_key[HOTLINE_KEY_BYTES] = "postgres-test-key-012345
 #include "policy_record.h"
 #include "feed_fixture.h"
 #include "policy_change.h"
+#include "log_check.h"
 
 static char base[512];   /* the cluster's connection string */
 static char pooler[512]; /* --pooler: PgBouncer's, without dbname (a database entry per schema) */
@@ -537,51 +538,15 @@ static void *write_loop(void *p)
 	return NULL;
 }
 
-typedef struct ev_check {
-	char stream[64];
-	int64_t next;       /* the stream_seq expected next */
-	int gaps;
-	int64_t events;
-} ev_check;
-
-static int count_ev(const hotline_storage_event *e, void *p)
-{
-	ev_check *c = p;
-	if (e->stream_seq != c->next)
-		c->gaps++;
-	c->next = e->stream_seq + 1;
-	c->events++;
-	return 0;
-}
-
-static int found_ev(const hotline_storage_event *e, void *p)
-{
-	(void)e;
-	(*(int *)p)++;
-	return 0;
-}
-
-static int check_case(const hotline_storage_case *c, void *p)
-{
-	hotline_storage *st = ((void **)p)[0];
-	int *bad = ((void **)p)[1];
-	ev_check e;
-	memset(&e, 0, sizeof(e));
-	e.next = 1;
-	if (st->events_foreach(st, c->id, count_ev, &e) != 0 || e.gaps || e.events != c->version)
-		(*bad)++;
-	return 0;
-}
-
 static void test_concurrency(void **state)
 {
-	char ci[700], path[700], line[128];
+	char ci[700], path[700];
 	hotline_db *db;
 	hotline_storage *st = NULL;
 	hotline_storage_query q = HOTLINE_STORAGE_QUERY_INIT;
 	int p, t, done = 0, conflicts = 0, errors = 0, acked = 0, missing = 0, bad = 0;
 	int64_t checked = 0;
-	ev_check org;
+	log_check org;
 	void *args[2];
 	struct timespec t0, t1;
 	(void)state;
@@ -641,26 +606,16 @@ static void test_concurrency(void **state)
 	/* every acknowledged command's event is there */
 	for (p = 0; p < PROCS; p++)
 		for (t = 0; t < THREADS; t++) {
-			FILE *f;
 			snprintf(path, sizeof(path), "%s/acks-%d-%d", workdir, p, t);
-			assert_non_null(f = fopen(path, "r"));
-			while (fgets(line, sizeof(line), f)) {
-				int n = 0;
-				line[strcspn(line, "\n")] = '\0';
-				acked++;
-				if (st->event_by_id(st, line, found_ev, &n) != 0 || n != 1)
-					missing++;
-			}
-			fclose(f);
-			unlink(path);
+			assert_int_equal(log_check_acks(st, path, &acked, &missing), 0);
 		}
 	/* each case's version is its number of events, its stream and the organisation's gap-free */
 	args[0] = st;
 	args[1] = &bad;
-	assert_int_equal(st->cases_foreach(st, &q, check_case, args), 0);
+	assert_int_equal(st->cases_foreach(st, &q, log_check_case, args), 0);
 	memset(&org, 0, sizeof(org));
 	org.next = 1;
-	assert_int_equal(st->events_foreach(st, "", count_ev, &org), 0);
+	assert_int_equal(st->events_foreach(st, "", log_count_ev, &org), 0);
 	st->free(st);
 	db = open_db(ci, HOTLINE_OPEN_READ_ONLY, NULL);
 	assert_int_equal(hotline_db_verify_log(db, NULL, &checked), 0);
@@ -1961,13 +1916,13 @@ static int mg_event(const hotline_storage_event *e, void *p)
 /* What group g's handle reads is g's: its cases, its events, every acknowledged command once; the log verifies. */
 static void mg_check(const char *group)
 {
-	char ci[700], path[700], line[128];
+	char ci[700], path[700];
 	hotline_storage *st = NULL;
 	hotline_storage_query q = HOTLINE_STORAGE_QUERY_INIT;
 	hotline_db *db;
 	mg_scan cs = { group, strlen(group), 0, 0 }, es = { group, strlen(group), 0, 0 };
-	ev_check org;
-	int w, missing = 0, bad = 0;
+	log_check org;
+	int w, acked = 0, missing = 0, bad = 0;
 	int64_t checked = 0;
 	void *args[2];
 	group_conninfo(ci, sizeof(ci), group);
@@ -1975,26 +1930,15 @@ static void mg_check(const char *group)
 	assert_int_equal(st->cases_foreach(st, &q, mg_case, &cs), 0);
 	assert_int_equal(st->events_foreach(st, NULL, mg_event, &es), 0);
 	for (w = 0; w < MG_WRITERS; w++) {
-		FILE *f;
 		snprintf(path, sizeof(path), "%s/mg-%s-%d", workdir, group, w);
-		assert_non_null(f = fopen(path, "r"));
-		while (fgets(line, sizeof(line), f)) {
-			int n = 0;
-			if (line[0] == '@')
-				continue;
-			line[strcspn(line, "\n")] = '\0';
-			if (st->event_by_id(st, line, found_ev, &n) != 0 || n != 1)
-				missing++;
-		}
-		fclose(f);
-		unlink(path);
+		assert_int_equal(log_check_acks(st, path, &acked, &missing), 0);
 	}
 	args[0] = st;
 	args[1] = &bad;
-	assert_int_equal(st->cases_foreach(st, &q, check_case, args), 0);
+	assert_int_equal(st->cases_foreach(st, &q, log_check_case, args), 0);
 	memset(&org, 0, sizeof(org));
 	org.next = 1;
-	assert_int_equal(st->events_foreach(st, "", count_ev, &org), 0);
+	assert_int_equal(st->events_foreach(st, "", log_count_ev, &org), 0);
 	st->free(st);
 	db = open_db(ci, HOTLINE_OPEN_READ_ONLY, NULL);
 	assert_int_equal(hotline_db_verify_log(db, NULL, &checked), 0);
