@@ -57,6 +57,36 @@ static void p_create(pfx *f)
 		fail_msg("register: %s", hotline_db_errmsg(f->db));
 }
 
+/*
+ * The embedded backends' fixture (PostgreSQL makes its own schema): a
+ * scratch directory, the database made by p_create on memory or SQLite.
+ */
+static inline int p_setup(void **state, int sqlite, const char *name)
+{
+	pfx *f = calloc(1, sizeof(*f));
+	const char *tmp = getenv("TMPDIR");
+	if (!f)
+		return -1;
+	snprintf(f->dir, sizeof(f->dir), "%s/hotline-%s-XXXXXX", tmp ? tmp : "/tmp", name);
+	if (!mkdtemp(f->dir))
+		return -1;
+	if (sqlite)
+		snprintf(f->uri, sizeof(f->uri), "sqlite:%s/p.db", f->dir);
+	else
+		snprintf(f->uri, sizeof(f->uri), "memory:");
+	p_create(f);
+	*state = f;
+	return 0;
+}
+
+static inline int p_teardown(void **state)
+{
+	pfx *f = *state;
+	int rc = fixture_close_dir(f->db, f->dir);
+	free(f);
+	return rc;
+}
+
 static json_t *p_parse(char *text)
 {
 	json_error_t e;

@@ -10,33 +10,18 @@
 #pragma GCC diagnostic ignored "-Wunused-function"
 #include "policy_change.h"
 
+/* policy_record.h's database, with an administrator added */
 static int setup(void **state, int sqlite)
 {
-	pfx *f = calloc(1, sizeof(*f));
-	const char *tmp = getenv("TMPDIR");
-	snprintf(f->dir, sizeof(f->dir), "%s/hotline-polchg-XXXXXX", tmp ? tmp : "/tmp");
-	if (!mkdtemp(f->dir))
+	if (p_setup(state, sqlite, "polchg") != 0)
 		return -1;
-	if (sqlite)
-		snprintf(f->uri, sizeof(f->uri), "sqlite:%s/p.db", f->dir);
-	else
-		snprintf(f->uri, sizeof(f->uri), "memory:");
-	p_create(f);
-	pc_admin(f);
-	*state = f;
+	pc_admin(*state);
 	return 0;
 }
 
 static int setup_memory(void **state) { return setup(state, 0); }
 static int setup_sqlite(void **state) { return setup(state, 1); }
-
-static int teardown(void **state)
-{
-	pfx *f = *state;
-	int rc = fixture_close_dir(f->db, f->dir);
-	free(f);
-	return rc;
-}
+static int teardown(void **state) { return p_teardown(state); }
 
 /* li's row of the November assessment (as of the period's end) of a gm-hotline database changed at `at`. */
 static json_t *li_row(const char *at)

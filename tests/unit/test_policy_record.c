@@ -11,32 +11,9 @@
 
 #include "policy_record.h"
 
-static int setup(void **state, int sqlite)
-{
-	pfx *f = calloc(1, sizeof(*f));
-	const char *tmp = getenv("TMPDIR");
-	snprintf(f->dir, sizeof(f->dir), "%s/hotline-polrec-XXXXXX", tmp ? tmp : "/tmp");
-	if (!mkdtemp(f->dir))
-		return -1;
-	if (sqlite)
-		snprintf(f->uri, sizeof(f->uri), "sqlite:%s/p.db", f->dir);
-	else
-		snprintf(f->uri, sizeof(f->uri), "memory:");
-	p_create(f);
-	*state = f;
-	return 0;
-}
-
-static int setup_memory(void **state) { return setup(state, 0); }
-static int setup_sqlite(void **state) { return setup(state, 1); }
-
-static int teardown(void **state)
-{
-	pfx *f = *state;
-	int rc = fixture_close_dir(f->db, f->dir);
-	free(f);
-	return rc;
-}
+static int setup_memory(void **state) { return p_setup(state, 0, "polrec"); }
+static int setup_sqlite(void **state) { return p_setup(state, 1, "polrec"); }
+static int teardown(void **state) { return p_teardown(state); }
 
 static void sql(const pfx *f, const char *stmt, int changes)
 {
