@@ -272,7 +272,7 @@ typedef struct args {
 	const char *checkpoint, *public_key, *key, *up_to;   /* files (keys never on the command line), a seq */
 	const char *key_file, *new_key_file, *phone;         /* owners' personal data */
 	const char *lang, *property, *state, *registered_from, *registered_to;
-	const char *from, *to, *hours, *person, *expect;
+	const char *from, *to, *hours, *person, *expect, *month;
 	const char *file, *holidays, *actor, *at;            /* the calendar */
 	int json, print_public_key, unencrypted, overdue, org, reminders, help, builtin, strict;
 	const char **pos;
@@ -294,6 +294,7 @@ static int parse_args(int argc, char **argv, args *a)
 		{ "--registered-to", offsetof(args, registered_to) },
 		{ "--from", offsetof(args, from) }, { "--to", offsetof(args, to) }, { "--hours", offsetof(args, hours) },
 		{ "--person", offsetof(args, person) }, { "--expect", offsetof(args, expect) },
+		{ "--month", offsetof(args, month) },
 		{ "--file", offsetof(args, file) }, { "--holidays", offsetof(args, holidays) },
 		{ "--actor", offsetof(args, actor) }, { "--at", offsetof(args, at) },
 	};
@@ -1463,6 +1464,42 @@ static int cmd_assess(const args *a)
 	return rc;
 }
 
+/* One person's penalties of a month (工资条): tools/hotline/statement.c prints them. */
+static int cmd_statement(const args *a)
+{
+	hotline_db *db;
+	hotline_time as_of = HOTLINE_TIME_NONE;   /* the end of the month's period */
+	char *out;
+	int rc, csv = a->format && strcmp(a->format, "csv") == 0;
+	if (!a->person || !a->month || a->npos) {
+		usage(stderr);
+		return 2;
+	}
+	if (a->format && !csv && strcmp(a->format, "json") != 0) {
+		fputs("hotline: --format is json or csv\n", stderr);
+		return 2;
+	}
+	if (a->json && csv) {
+		fputs("hotline: --json and --format csv exclude each other\n", stderr);
+		return 2;
+	}
+	if (a->as_of && parse_instant(a->as_of, &as_of) != 0)
+		return 2;
+	if ((rc = open_db(a, &db)) != 0)
+		return rc;
+	if (hotline_db_statement_json(&out, db, a->person, a->month, as_of) != 0) {
+		rc = fail_db(db);
+	} else {
+		if (a->json || (a->format && !csv))
+			rc = puts(out) < 0 || fflush(stdout) != 0;
+		else
+			rc = statement_print(out, csv, zh(a));
+		hotline_free(out);
+	}
+	hotline_db_close(db);
+	return rc;
+}
+
 static int cmd_explain(const args *a)
 {
 	hotline_db *db;
@@ -2106,6 +2143,7 @@ int main(int argc, char **argv)
 		{ "sweep", cmd_sweep }, { "directory", cmd_directory }, { "cases", cmd_cases }, { "due", cmd_due },
 		{ "encryption", cmd_encryption }, { "encrypt", cmd_encrypt }, { "rotate-key", cmd_rotate_key },
 		{ "lifecycle", cmd_lifecycle }, { "calendar", cmd_calendar }, { "policy", cmd_policy },
+		{ "statement", cmd_statement },
 	};
 	args a;
 	size_t i;
@@ -2152,8 +2190,6 @@ int main(int argc, char **argv)
 		return run_report(argc, argv);
 	if (strcmp(argv[1], "follow") == 0)
 		return follow_main(argc, argv);
-	if (strcmp(argv[1], "statement") == 0)
-		return statement_main(argc, argv);
 	if (parse_args(argc, argv, &a) != 0) {
 		free(a.pos);
 		usage(stderr);

@@ -15,13 +15,6 @@
 #include "labels.h"
 #include "statement.h"
 
-static void statement_usage(void)
-{
-	fputs("usage: hotline statement --person ID --month YYYY-MM [--as-of INSTANT] [--json | --format csv] "
-		"[--lang zh|en] [--policy NAME|FILE] [--db URI]\n"
-		"(hotline statement --help: its options and an example)\n", stderr);
-}
-
 static void pad(const char *s, size_t w, int last)
 {
 	size_t n = label_width(s);
@@ -165,97 +158,17 @@ static void print_csv(const json_t *doc, int zh)
 	fputs("\r\n", stdout);
 }
 
-int statement_main(int argc, char **argv)
+int statement_print(const char *doc_text, int csv, int lang_zh)
 {
-	const char *db_uri = getenv("HOTLINE_DB"), *person = NULL, *month = NULL, *as_of_text = NULL;
-	const char *lang = NULL, *policy = NULL, *format = NULL;
-	hotline_db_options o = HOTLINE_DB_OPTIONS_INIT;
-	hotline_db *db = NULL;
-	hotline_time as_of = HOTLINE_TIME_NONE;
-	char *text = NULL;
-	json_t *doc = NULL;
-	int i, json = 0, rc = 1;
-
-	for (i = 2; i < argc; i++) {
-		const char **slot;
-		if (strcmp(argv[i], "--json") == 0) {
-			json = 1;
-			continue;
-		}
-		if (strcmp(argv[i], "--db") == 0)
-			slot = &db_uri;
-		else if (strcmp(argv[i], "--person") == 0)
-			slot = &person;
-		else if (strcmp(argv[i], "--month") == 0)
-			slot = &month;
-		else if (strcmp(argv[i], "--as-of") == 0)
-			slot = &as_of_text;
-		else if (strcmp(argv[i], "--lang") == 0)
-			slot = &lang;
-		else if (strcmp(argv[i], "--policy") == 0)
-			slot = &policy;
-		else if (strcmp(argv[i], "--format") == 0)
-			slot = &format;
-		else {
-			fprintf(stderr, "hotline: unknown argument %s\n", argv[i]);
-			statement_usage();
-			return 2;
-		}
-		if (i + 1 >= argc) {
-			fprintf(stderr, "hotline: %s needs a value\n", argv[i]);
-			return 2;
-		}
-		*slot = argv[++i];
-	}
-	if (!person || !month || !db_uri || !*db_uri) {
-		statement_usage();
-		return 2;
-	}
-	if (format && strcmp(format, "csv") != 0 && strcmp(format, "json") != 0) {
-		fputs("hotline: --format is json or csv\n", stderr);
-		return 2;
-	}
-	if (format && strcmp(format, "json") == 0)
-		json = 1;
-	if (json && format && strcmp(format, "csv") == 0) {
-		fputs("hotline: --json and --format csv exclude each other\n", stderr);
-		return 2;
-	}
-	if (!lang)
-		lang = (label_locale_zh() ? "zh" : "en");
-	if (strcmp(lang, "zh") != 0 && strcmp(lang, "en") != 0) {
-		fputs("hotline: --lang is zh or en\n", stderr);
-		return 2;
-	}
-	if (as_of_text && hotline_time_parse(&as_of, as_of_text) != 0) {
-		fprintf(stderr, "hotline: %s\n", hotline_last_error());
-		return 2;
-	}
-	/* a reading command: read-only, as every subcommand but replay */
-	o.policy = policy;
-	o.mode = HOTLINE_OPEN_READ_ONLY;
-	if (hotline_db_open(&db, db_uri, &o) != 0) {
-		fprintf(stderr, "hotline: %s\n", hotline_last_error());
+	json_t *doc = json_loads(doc_text, 0, NULL);
+	if (!doc) {
+		fputs("hotline: out of memory\n", stderr);
 		return 1;
 	}
-	if (hotline_db_statement_json(&text, db, person, month, as_of) != 0) {
-		fprintf(stderr, "hotline: %s\n", hotline_db_errmsg(db));
-		goto done;
-	}
-	if (json) {
-		puts(text);
-	} else if (!(doc = json_loads(text, 0, NULL))) {
-		fputs("hotline: out of memory\n", stderr);
-		goto done;
-	} else if (format && strcmp(format, "csv") == 0) {
-		print_csv(doc, strcmp(lang, "zh") == 0);
-	} else {
-		print_table(doc, strcmp(lang, "zh") == 0);
-	}
-	rc = fflush(stdout) == 0 ? 0 : 1;
-done:
+	if (csv)
+		print_csv(doc, lang_zh);
+	else
+		print_table(doc, lang_zh);
 	json_decref(doc);
-	hotline_free(text);
-	hotline_db_close(db);
-	return rc;
+	return fflush(stdout) == 0 ? 0 : 1;
 }

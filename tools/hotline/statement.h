@@ -4,12 +4,7 @@
 #ifndef HOTLINE_TOOL_STATEMENT_H
 #define HOTLINE_TOOL_STATEMENT_H
 
-/**
- * `hotline statement --person ID --month YYYY-MM [--as-of INSTANT] [--json | --format csv]
- * [--lang zh|en] [--policy NAME|FILE] [--db URI]` (argv[1] is "statement"); the database
- * defaults to $HOTLINE_DB. Exit status as the other subcommands: 0 printed, 1 failed,
- * 2 usage error.
- */
-int statement_main(int argc, char **argv);
+/* The statement document (hotline_db_statement_json) as a zh/en table, or as CSV; 0, or 1 when it cannot be printed. */
+int statement_print(const char *doc_text, int csv, int lang_zh);
 
 #endif
