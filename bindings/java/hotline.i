@@ -9,8 +9,9 @@
  * Ownership: a Handle owns its hotline_db until close() or delete(); after
  * close() every method throws InvalidException instead of touching freed
  * memory. Strings the library allocates are released with hotline_free
- * (%newobject). Strings cross JNI as Java's modified UTF-8, which equals
- * UTF-8 for text without NUL or characters beyond U+FFFF.
+ * (%newobject). Strings cross JNI as UTF-8 byte arrays (the typemaps below),
+ * not as JNI's modified UTF-8, which writes a character beyond U+FFFF as two
+ * 3-byte surrogates that the library rightly refuses as malformed UTF-8.
  */
 %module HotlineNative
 
@@ -58,6 +59,46 @@ static const struct { int code; const char *cls; } hl_errors[] = {
 #undef HL_ERROR_ROW
 };
 
+/* A C string as a Java byte array (NULL for NULL or when out of memory, with OutOfMemoryError pending). */
+static jbyteArray hl_bytes(JNIEnv *jenv, const char *s)
+{
+	jsize n;
+	jbyteArray out;
+	if (!s)
+		return NULL;
+	n = (jsize)strlen(s);
+	if ((out = (*jenv)->NewByteArray(jenv, n)))
+		(*jenv)->SetByteArrayRegion(jenv, out, 0, n, (const jbyte *)s);
+	return out;
+}
+
+/* A UTF-8 C string as a Java string (new String(bytes, "UTF-8")); NULL with an exception pending. */
+static jstring hl_string(JNIEnv *jenv, const char *s)
+{
+	jclass cls = (*jenv)->FindClass(jenv, "java/lang/String");
+	jmethodID ctor = cls ? (*jenv)->GetMethodID(jenv, cls, "<init>", "([BLjava/lang/String;)V") : NULL;
+	jbyteArray bytes = ctor ? hl_bytes(jenv, s) : NULL;
+	jstring charset = bytes ? (*jenv)->NewStringUTF(jenv, "UTF-8") : NULL;
+	return charset ? (jstring)(*jenv)->NewObject(jenv, cls, ctor, bytes, charset) : NULL;
+}
+
+/* A Java byte array as a NUL-terminated copy (malloc); NULL for null, or when out of memory. */
+static char *hl_cstring(JNIEnv *jenv, jbyteArray a, int *nomem)
+{
+	jsize n;
+	char *s;
+	if (!a)
+		return NULL;
+	n = (*jenv)->GetArrayLength(jenv, a);
+	if (!(s = malloc((size_t)n + 1))) {
+		*nomem = 1;
+		return NULL;
+	}
+	(*jenv)->GetByteArrayRegion(jenv, a, 0, n, (jbyte *)s);
+	s[n] = 0;
+	return s;
+}
+
 /* Throw the exception of `code`; an unknown code becomes HotlineException(code, message). */
 static void hl_throw(JNIEnv *jenv, int code, const char *msg)
 {
@@ -68,7 +109,7 @@ static void hl_throw(JNIEnv *jenv, int code, const char *msg)
 	for (i = 0; i < sizeof(hl_errors) / sizeof(hl_errors[0]); i++)
 		if (hl_errors[i].code == code)
 			name = hl_errors[i].cls;
-	text = (*jenv)->NewStringUTF(jenv, msg);
+	text = hl_string(jenv, msg);
 	if (!text)
 		return;
 	if (name && (cls = (*jenv)->FindClass(jenv, name))) {
@@ -164,6 +205,30 @@ static char *hl_cases_json(hotline_case_list *l)
 }
 
 %typemap(newfree) char * "hotline_free($1);";
+
+/*
+ * Strings in both directions as UTF-8 bytes: the Java side encodes and
+ * decodes with StandardCharsets.UTF_8 (org.libhotline.internal.Utf8, which
+ * refuses NUL and lone surrogates), the C side copies the bytes and adds the
+ * terminating NUL.
+ */
+%typemap(jni) const char *, char * "jbyteArray"
+%typemap(jtype) const char *, char * "byte[]"
+%typemap(jstype) const char *, char * "String"
+%typemap(javain) const char *, char * "org.libhotline.internal.Utf8.encode($javainput, \"$javainput\")"
+%typemap(javaout) const char *, char * {
+		return org.libhotline.internal.Utf8.decode($jnicall);
+	}
+%typemap(in) const char *, char * {
+	int nomem = 0;
+	$1 = hl_cstring(jenv, $input, &nomem);
+	if (nomem) {
+		hl_throw(jenv, HOTLINE_ENOMEM, "out of memory");
+		return $null;
+	}
+}
+%typemap(freearg) const char *, char * "free((void *)$1);"
+%typemap(out) const char *, char * "$result = hl_bytes(jenv, $1);"
 
 %constant long long TIME_NONE = HOTLINE_TIME_NONE;
 
