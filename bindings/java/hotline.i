@@ -837,17 +837,27 @@ char *key_file_read(const char *path)
 %newobject checkpoint_public_key;
 
 %inline %{
-/* The document `hotline replay` prints; as_of TIME_NONE: the latest `at` of the files. */
-char *replay(const char *const *files, size_t nfiles, const char *policy, long long as_of, const char *db_uri)
+/* The document `hotline replay` prints; as_of TIME_NONE: the latest `at` of the files; key_hex as for the handle. */
+char *replay(const char *const *files, size_t nfiles, const char *policy, long long as_of, const char *db_uri,
+	const char *key_hex, const char *key_id, bool unencrypted)
 {
 	hotline_replay_options o = HOTLINE_REPLAY_OPTIONS_INIT;
+	unsigned char key[HOTLINE_KEY_BYTES];
 	char *out = NULL;
 	int rc;
+	if (key_hex && hl_unhex(key, key_hex) != 0) {
+		hl_fail(HOTLINE_EINVALID, "key must be 32 bytes");
+		return NULL;
+	}
 	o.policy = policy;
 	o.db_uri = db_uri;
 	o.as_of = as_of;
+	o.key = key_hex ? key : NULL;
+	o.key_id = key_id;
+	o.db_flags = unencrypted ? HOTLINE_DB_UNENCRYPTED : 0;
 	if ((rc = hotline_replay(&out, files, nfiles, &o)) != 0)
 		hl_fail(rc, hotline_last_error());
+	hl_wipe(key, sizeof(key));
 	return out;
 }
 

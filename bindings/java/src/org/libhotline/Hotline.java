@@ -40,8 +40,14 @@ public final class Hotline {
 	public static Database open(String uri, OpenOptions options) {
 		Database.required(uri, "uri");
 		OpenOptions o = options != null ? options : new OpenOptions();
-		return new Database(new org.libhotline.internal.Handle(uri, o.policy, o.keyHex, o.keyId, o.unencrypted,
-			o.mode.ordinal(), o.readUri, o.busyTimeoutMillis, o.synchronous.ordinal()));
+		org.libhotline.internal.Handle h = new org.libhotline.internal.Handle(uri, o.policy, o.keyHex, o.keyId,
+			o.unencrypted, o.mode.ordinal(), o.readUri, o.busyTimeoutMillis, o.synchronous.ordinal());
+		try {
+			return new Database(h);
+		} catch (RuntimeException e) {
+			h.delete();
+			throw e;
+		}
 	}
 
 	/**
@@ -52,16 +58,33 @@ public final class Hotline {
 	 * database to replay into.
 	 */
 	public static JsonObject replay(List<String> files, String policy, Instant asOf, String db) {
-		return JsonParser.parseString(replayJson(files, policy, asOf, db)).getAsJsonObject();
+		return replay(files, policy, asOf, db, null);
+	}
+
+	/**
+	 * {@link #replay(List, String, Instant, String)} into a database whose
+	 * owners' data needs a key: {@code keys} gives it ({@link OpenOptions#key},
+	 * {@link OpenOptions#keyFile}), or {@link OpenOptions#unencrypted} for a
+	 * database kept in clear; its other options are not used.
+	 */
+	public static JsonObject replay(List<String> files, String policy, Instant asOf, String db, OpenOptions keys) {
+		return JsonParser.parseString(replayJson(files, policy, asOf, db, keys)).getAsJsonObject();
 	}
 
 	/** The exact JSON text of {@link #replay} (without a final newline). */
 	public static String replayJson(List<String> files, String policy, Instant asOf, String db) {
+		return replayJson(files, policy, asOf, db, null);
+	}
+
+	/** The exact JSON text of {@link #replay(List, String, Instant, String, OpenOptions)}. */
+	public static String replayJson(List<String> files, String policy, Instant asOf, String db, OpenOptions keys) {
 		if (files == null || files.isEmpty())
 			throw new InvalidException("no scenario file given");
 		for (String f : files)
 			Database.required(f, "a scenario file");
-		return HotlineNative.replay(files.toArray(new String[0]), policy, Database.secondsOrNone(asOf), db);
+		OpenOptions k = keys != null ? keys : new OpenOptions();
+		return HotlineNative.replay(files.toArray(new String[0]), policy, Database.secondsOrNone(asOf), db,
+			k.keyHex, k.keyId, k.unencrypted);
 	}
 
 	/**
