@@ -62,6 +62,10 @@ class SurfaceTest {
 			refused(InvalidException.class, "limit", db, () -> db.cases(null, null, -5));
 			refused(InvalidException.class, "limit", db, () -> db.sweep(t(30, 0, 0), -5));
 			refused(InvalidException.class, "before", db, () -> db.sweep(null));
+			refused(InvalidException.class, "NUL", db, () -> db.history("K\0").toList());
+			refused(InvalidException.class, "limit", db, () -> Feed.page(db, null, -1));
+			refused(InvalidException.class, "timeoutMillis", db, () -> Feed.await(db, null, -1));
+			refused(InvalidException.class, "db", db, () -> Feed.follow(null, null, 1, false));
 		}
 	}
 
@@ -251,6 +255,9 @@ class SurfaceTest {
 		assertTrue(neg.getMessage().contains("busy timeout"), neg.getMessage());
 		assertThrows(InvalidException.class, () -> new OpenOptions().busyTimeout(Duration.ofDays(30)));
 		assertThrows(InvalidException.class, () -> Hotline.open(null));
+		// a read URI that cannot be opened fails the open
+		assertThrows(HotlineException.class, () -> Hotline.open(uri, new OpenOptions().readUri("sqlite:" + dir.resolve("no/such/dir/x.db"))
+			.mode(OpenOptions.Mode.READ_WRITE)).close());
 	}
 
 	@Test
@@ -274,6 +281,7 @@ class SurfaceTest {
 		InvalidException none = assertThrows(InvalidException.class, () -> Hotline.replay(List.of(), null, null, null));
 		assertTrue(none.getMessage().contains("no scenario file"), none.getMessage());
 		assertThrows(InvalidException.class, () -> Hotline.replay(null, null, null, null));
+		assertThrows(InvalidException.class, () -> Hotline.replayJson(java.util.Arrays.asList((String) null), null, null, null));
 		assertThrows(FileException.class, () -> Hotline.replay(List.of(dir.resolve("none.jsonl").toString()), null, null, null));
 		assertThrows(InvalidException.class, () -> Hotline.expect("{not json", "{}"));
 		assertThrows(InvalidException.class, () -> Hotline.expect(null, "{}"));
