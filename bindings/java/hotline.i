@@ -64,7 +64,7 @@ static jbyteArray hl_bytes(JNIEnv *jenv, const char *s)
 {
 	jsize n;
 	jbyteArray out;
-	if (!s)
+	if (!s || (*jenv)->ExceptionCheck(jenv))
 		return NULL;
 	n = (jsize)strlen(s);
 	if ((out = (*jenv)->NewByteArray(jenv, n)))
@@ -340,13 +340,16 @@ static int hl_file_sink(void *ctx, const char *data, size_t len)
 }
 %}
 
+/*
+ * The exception is thrown (made pending) without returning at once: the code
+ * after the call still frees the argument copies and a result, and the
+ * value returned is ignored by the JVM while the exception is pending.
+ */
 %exception {
 	hl_code = 0;
 	$action
-	if (hl_code) {
+	if (hl_code)
 		hl_throw(jenv, hl_code, hl_msg);
-		return $null;
-	}
 }
 
 %typemap(newfree) char * "hotline_free($1);";
