@@ -22,15 +22,17 @@ class FeedTest {
 	@Test
 	void followPagesInSeqOrderAndResumes() {
 		try (Database db = small("memory:")) {
-			List<Feed.Item> all = new ArrayList<>();
-			for (Feed.Item ev : Feed.follow(db, null, 2, false))
+			List<FeedEvent> all = new ArrayList<>();
+			for (FeedEvent ev : Feed.follow(db, null, 2, false))
 				all.add(ev);
 			assertEquals(8, all.size());
 			for (int i = 0; i < all.size(); i++)
 				assertEquals("f1." + (i + 1), all.get(i).cursor());
-			assertTrue(all.get(7).json().contains("\"C4\""));
-			List<Feed.Item> rest = new ArrayList<>();
-			for (Feed.Item ev : Feed.follow(db, all.get(4).cursor(), 100, false))
+			assertEquals("C4", all.get(7).stream());
+			assertEquals("register", all.get(7).cmd());
+			assertEquals("C4", all.get(7).body().get("case").getAsString());
+			List<FeedEvent> rest = new ArrayList<>();
+			for (FeedEvent ev : Feed.follow(db, all.get(4).cursor(), 100, false))
 				rest.add(ev);
 			assertEquals(3, rest.size());
 			assertEquals(all.get(5).json(), rest.get(0).json());
@@ -55,9 +57,9 @@ class FeedTest {
 			});
 			writer.start();
 			assertTrue(it.hasNext());
-			Feed.Item ev = it.next();
+			FeedEvent ev = it.next();
 			writer.join();
-			assertTrue(ev.json().contains("\"LATE\""));
+			assertEquals("LATE", ev.stream());
 			assertEquals("f1.9", ev.cursor());
 		}
 	}
@@ -77,21 +79,21 @@ class FeedTest {
 			}
 			db.commit();
 			List<String> ids = new ArrayList<>();
-			for (Feed.Item n : Feed.notifications(db, null, UNTIL, 50))
-				ids.add(Feed.Json.string(Feed.Json.member(n.json(), "id")));
+			for (Notification n : db.notifications(null, UNTIL, 50))
+				ids.add(n.id());
 			assertTrue(ids.size() > 1000);
 			assertEquals(ids.size(), ids.stream().distinct().count());
 			// resuming from the 100th notification's cursor gives exactly the ones after it
 			String cursor = null;
 			int i = 0;
-			for (Feed.Item n : Feed.notifications(db, null, UNTIL, 100))
+			for (Notification n : Feed.notifications(db, null, UNTIL, 100))
 				if (++i == 100) {
 					cursor = n.cursor();
 					break;
 				}
 			List<String> rest = new ArrayList<>();
-			for (Feed.Item n : Feed.notifications(db, cursor, UNTIL, 1000))
-				rest.add(Feed.Json.string(Feed.Json.member(n.json(), "id")));
+			for (Notification n : db.notifications(cursor, UNTIL, 1000))
+				rest.add(n.id());
 			assertEquals(ids.subList(100, ids.size()), rest);
 		}
 	}

@@ -25,10 +25,15 @@ class GuideExampleTest {
 			} catch (NotFoundException e) {
 				System.out.println(e.errorName() + ": " + e.getMessage());   // not_found: ...
 			}
-			String snapshot = db.caseSnapshot("C1");                  // JSON text
-			String month = db.assess(Instant.parse("2026-11-27T00:00:00Z"));
-			System.out.println(snapshot + "\n" + month);
-			if (!snapshot.contains("王女士"))
+			Case snapshot = db.caseSnapshot("C1");                    // a record; json() is the document
+			System.out.println(snapshot.state() + " " + snapshot.owner() + " next due " + snapshot.nextDue());
+			Assessment month = db.assess(Instant.parse("2026-11-27T00:00:00Z"));
+			for (Penalty p : month.penalties())
+				System.out.println(p.rule() + " " + p.caseId() + " " + p.person() + " " + p.amountFen() + " fen");
+			for (Due d : db.deadlines(Instant.parse("2026-11-01T00:00:00Z"), Instant.parse("2026-12-01T00:00:00Z"),
+					null, null, Instant.parse("2026-11-27T00:00:00Z")))
+				System.out.println(d.due() + " " + d.rule() + " " + d.title().zh() + (d.overdue() ? " overdue" : ""));
+			if (!snapshot.owner().equals("王女士"))
 				throw new IllegalStateException("names round-trip as UTF-8");
 		}
 		// [/guide:example]
