@@ -68,3 +68,8 @@ const char *T(const char *msgid)
 {
 	return g_zh ? dgettext("hotline", msgid) : msgid;
 }
+
+const char *NT(const char *one, const char *many, unsigned long n)
+{
+	return g_zh ? dngettext("hotline", one, many, n) : n == 1 ? one : many;
+}

@@ -12,6 +12,9 @@ void messages_init(int lang_zh);
 /* The message in the chosen language. */
 const char *T(const char *msgid);
 
+/* The message for n things in the chosen language's plural form (the catalogue's Plural-Forms). */
+const char *NT(const char *one, const char *many, unsigned long n);
+
 /* A marker for messages whose translation is looked up later (xgettext's keyword). */
 #define N_(s) (s)
 
