@@ -76,3 +76,24 @@ execute_process(COMMAND ${CLI} replay --db ${D} --lang en ${WORK}/refused.jsonl 
 if(NOT e MATCHES "hotline：1 行中有 1 行被拒绝：无效 ×1（列于输出的 \"refused\"）" OR NOT e2 MATCHES "hotline: 1 of 1 line refused: invalid ×1 \\(listed under \"refused\"\\)")
 	message(FATAL_ERROR "replay's summary of refusals: ${e} ${e2}")
 endif()
+
+# The library's refusals in Chinese: the code's words and the detail, its ids kept; the library
+# itself (and --lang en) keeps its English.
+execute_process(COMMAND ${CLI} policy set gm-hotline --at 2026-12-05T00:00:00+08:00 --actor zhangmin --db ${D} --lang zh
+	OUTPUT_QUIET ERROR_VARIABLE e RESULT_VARIABLE rc)
+execute_process(COMMAND ${CLI} policy set gm-hotline --at 2026-12-05T00:00:00+08:00 --actor zhangmin --db ${D} --lang en
+	OUTPUT_QUIET ERROR_VARIABLE e2 RESULT_VARIABLE rc2)
+if(NOT rc EQUAL 1 OR NOT e STREQUAL "hotline：无权操作：制度：该行时点“zhangmin”不是管理员\n"
+		OR NOT e2 STREQUAL "hotline: forbidden: policy: 'zhangmin' is not an administrator at the line's instant\n")
+	message(FATAL_ERROR "a refused policy line in Chinese and in English: ${e} ${e2}")
+endif()
+execute_process(COMMAND ${CMAKE_COMMAND} -E env LANG=zh_CN.UTF-8 ${CLI} show 2026-11-R999 --db ${D}
+	OUTPUT_QUIET ERROR_VARIABLE e RESULT_VARIABLE rc)
+if(NOT rc EQUAL 1 OR NOT e STREQUAL "hotline：未找到：没有案件“2026-11-R999”\n")
+	message(FATAL_ERROR "under a Chinese locale the library's detail is Chinese: ${e}")
+endif()
+execute_process(COMMAND ${CMAKE_COMMAND} -E env --unset=HOTLINE_KEY_FILE ${CLI} replay --db sqlite:${WORK}/nokey.db --lang zh
+	${SRC}/examples/demo-month.jsonl OUTPUT_QUIET ERROR_VARIABLE e RESULT_VARIABLE rc)
+if(NOT rc EQUAL 1 OR NOT e MATCHES "demo-month.jsonl:[0-9]+: 登记：业主、电话和房号加密保存：请用密钥打开数据库后再写入.*（本次运行未保存任何内容）\n$")
+	message(FATAL_ERROR "a replay stopped by a refusal, in Chinese: ${e}")
+endif()

@@ -35,6 +35,7 @@
 
 #include <hotline.h>
 
+#include "errmsg.h"
 #include "explain_text.h"
 #include "follow.h"
 #include "labels.h"
@@ -534,21 +535,25 @@ static void duration_text(char *buf, size_t size, int64_t s, int lang_zh)
 
 /* ---------------------------------------------------------------- commands */
 
+/* A failure, the library's detail in the tool's language (errmsg.c). */
 static int fail(const char *what)
 {
-	fprintf(stderr, "hotline: %s\n", what);
+	char buf[1024];
+	fprintf(stderr, T("hotline: %s\n"), errmsg_text(buf, sizeof(buf), what));
 	return 1;
 }
 
-/* A refusal or failure of the library, its code's words first: "hotline: 未找到：no case 'C9'". */
+/* A refusal or failure of the library, its code's words first: "hotline: 未找到：没有案件“C9”". */
 static int fail_db(hotline_db *db)
 {
 	const char *code = hotline_error_name(hotline_db_errcode(db));
 	const char *words = code ? T(code) : NULL;
+	char buf[1024];
+	const char *msg = errmsg_text(buf, sizeof(buf), hotline_db_errmsg(db));
 	if (words && words != code && strcmp(words, code) != 0)
-		fprintf(stderr, T("hotline: %s: %s\n"), words, hotline_db_errmsg(db));
+		fprintf(stderr, T("hotline: %s: %s\n"), words, msg);
 	else
-		fprintf(stderr, "hotline: %s\n", hotline_db_errmsg(db));
+		fprintf(stderr, T("hotline: %s\n"), msg);
 	return 1;
 }
 

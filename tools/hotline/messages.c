@@ -64,6 +64,11 @@ void messages_init(int lang_zh)
 	bind_textdomain_codeset("hotline", "UTF-8");
 }
 
+int messages_zh(void)
+{
+	return g_zh;
+}
+
 const char *T(const char *msgid)
 {
 	return g_zh ? dgettext("hotline", msgid) : msgid;

@@ -9,6 +9,9 @@
 /* Chooses the language (1: Chinese) and finds the catalogue beside the program or where it is installed. */
 void messages_init(int lang_zh);
 
+/* 1 when the chosen language is Chinese. */
+int messages_zh(void);
+
 /* The message in the chosen language. */
 const char *T(const char *msgid);
 

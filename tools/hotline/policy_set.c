@@ -8,6 +8,9 @@
  */
 #include "policy_set.h"
 
+#include "errmsg.h"
+#include "messages.h"
+
 #include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -38,7 +41,9 @@ int policy_set_run(hotline_db *db, const char *policy, const char *actor, const 
 		return 1;
 	}
 	if (hotline_db_exec_json(db, cmd, &seq, NULL) != 0) {
-		fprintf(stderr, "hotline: %s: %s\n", hotline_error_name(hotline_db_errcode(db)), hotline_db_errmsg(db));
+		char buf[1024];
+		const char *code = hotline_error_name(hotline_db_errcode(db));
+		fprintf(stderr, T("hotline: %s: %s\n"), code ? T(code) : "?", errmsg_text(buf, sizeof(buf), hotline_db_errmsg(db)));
 		rc = 1;
 	} else {
 		char from[32];
