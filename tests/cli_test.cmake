@@ -202,7 +202,7 @@ if(NOT rc EQUAL 0 OR NOT o MATCHES "^seq +version +at +command" OR NOT o MATCHES
 	message(FATAL_ERROR "history must print a table of the events: ${o}")
 endif()
 execute_process(COMMAND ${keyed} ${CLI} history C1 --lang zh OUTPUT_VARIABLE o RESULT_VARIABLE rc)
-if(NOT rc EQUAL 0 OR NOT o MATCHES "^seq +版本 +时间 +命令" OR NOT o MATCHES "2026-11-02 09:05 +登记 +[^ ]+ \\(zhang\\)"
+if(NOT rc EQUAL 0 OR NOT o MATCHES "^序号 +版本 +时间 +命令" OR NOT o MATCHES "2026-11-02 09:05 +登记 +[^ ]+ \\(zhang\\)"
 		OR NOT o MATCHES "派单" OR o MATCHES "register")
 	message(FATAL_ERROR "history in Chinese: commands in Chinese, names beside ids, local times: ${o}")
 endif()

@@ -11,6 +11,7 @@ failed load. Exit 77 (a skip) after the checks that need no browser when
 Chromium is not installed.
 """
 import argparse
+from html.parser import HTMLParser
 import os
 import re
 import shutil
@@ -20,7 +21,7 @@ import sys
 import zlib
 
 AS_OF = "2026-11-27T00:00:00+08:00"
-SECTIONS = ("rates", "people", "articles", "deadlines", "penalties", "refused")
+SECTIONS = ("rates", "people", "statements", "articles", "deadlines", "penalties", "refused")
 SKIP = 77
 
 
@@ -49,7 +50,104 @@ def self_contained(html, what):
             fail("%s is not self-contained: %s at %r" % (what, why, text[max(0, m.start() - 60):m.end() + 60]))
 
 
-def check_page(html, doc, lang, what):
+def money(fen):
+    return "{}¥{:,}.{:02d}".format("-" if fen < 0 else "", abs(fen) // 100, abs(fen) % 100)
+
+
+class Tables(HTMLParser):
+    """The tables of one section of a page: [(class, [row cells of tbody]), …], plus the h3s before them."""
+
+    def __init__(self, section):
+        super().__init__(convert_charrefs=True)
+        self.section, self.inside, self.depth = section, False, 0
+        self.tables, self.headings, self.cell, self.where = [], [], None, None
+
+    def handle_starttag(self, tag, attrs):
+        a = dict(attrs)
+        if tag == "section":
+            if a.get("id") == self.section:
+                self.inside, self.depth = True, 0
+            elif self.inside:
+                self.depth += 1
+        if not self.inside:
+            return
+        if tag == "table":
+            self.tables.append((a.get("class", ""), []))
+        elif tag in ("tbody", "thead", "tfoot"):
+            self.where = tag
+        elif tag == "tr" and self.where == "tbody":
+            self.tables[-1][1].append([])
+        elif tag in ("td", "th") and self.where == "tbody":
+            self.cell = ""
+        elif tag == "h3":
+            self.headings.append("")
+            self.cell = None
+            self.where = "h3"
+
+    def handle_endtag(self, tag):
+        if not self.inside:
+            return
+        if tag == "section":
+            if self.depth == 0:
+                self.inside = False
+            else:
+                self.depth -= 1
+        elif tag in ("td", "th") and self.cell is not None:
+            self.tables[-1][1][-1].append(self.cell.strip())
+            self.cell = None
+        elif tag in ("tbody", "thead", "tfoot", "h3"):
+            self.where = None
+
+    def handle_data(self, data):
+        if self.cell is not None:
+            self.cell += data
+        elif self.inside and self.where == "h3":
+            self.headings[-1] += data
+
+
+def check_statements(html, doc, statements, lang, what):
+    """The per-person section: every person of the assessment with role and amounts, and the lines of each statement."""
+    t = Tables("statements")
+    t.feed(html)
+    people = doc["assessment"]["people"]
+    if not t.tables:
+        fail("%s: the per-person section has no table" % what)
+    cls, rows = t.tables[0]
+    if "people" not in cls or len(rows) != len(people):
+        fail("%s: the per-person table has %d rows, the assessment %d people" % (what, len(rows), len(people)))
+    for row, p in zip(rows, people):
+        if len(row) != 6 or "(%s)" % p["person"] not in row[0] and row[0] != p["person"]:
+            fail("%s: per-person row %r is not %s" % (what, row, p["person"]))
+        want = [money(p["raw_fen"]), money(p["raw_fen"] - p["capped_fen"]), money(p["capped_fen"])]
+        if row[3:] != want or (p["bonus_fen"] is not None and row[2] != money(p["bonus_fen"])):
+            fail("%s: %s: amounts %r, the assessment says bonus %r and %r" % (what, p["person"], row[2:], p["bonus_fen"], want))
+        if not row[1]:
+            fail("%s: %s has no role" % (what, p["person"]))
+        if lang == "zh" and re.search(r"[a-z]_[a-z]", row[1]):
+            fail("%s: %s: the role is not in Chinese: %r" % (what, p["person"], row[1]))
+    # then one table of lines per person charged, in the same order, the statement's lines
+    charged = [p for p in people if statements[p["person"]]["lines"]]
+    details = t.tables[1:]
+    if len(details) != len(charged) or len(t.headings) != len(charged):
+        fail("%s: %d statements shown, %d people were charged" % (what, len(details), len(charged)))
+    for (cls, rows), head, p in zip(details, t.headings, charged):
+        st = statements[p["person"]]
+        if "(%s)" % p["person"] not in head:
+            fail("%s: statement heading %r is not %s's" % (what, head, p["person"]))
+        if len(rows) != len(st["lines"]):
+            fail("%s: %s: %d lines shown, the statement has %d" % (what, p["person"], len(rows), len(st["lines"])))
+        for row, line in zip(rows, st["lines"]):
+            case = line["case"] or ("组织层面" if lang == "zh" else "organisation")
+            title = line["title"][lang]
+            if row[0] != line["rule"] or str(line["article"]) not in row[1] or row[2] != case or row[3] != title \
+                    or row[5] != money(line["amount_fen"]):
+                fail("%s: %s: line %r is not the statement's %r" % (what, p["person"], row, line))
+        if st["raw_fen"] != p["raw_fen"] or st["capped_fen"] != p["capped_fen"]:
+            fail("%s: %s: statement totals differ from the assessment's row" % (what, p["person"]))
+
+
+
+def check_page(html, doc, lang, what, statements=None):
     self_contained(html, what)
     want_lang = "zh-CN" if lang == "zh" else "en"
     if '<html lang="%s">' % want_lang not in html:
@@ -100,6 +198,8 @@ def check_page(html, doc, lang, what):
             who = charged.get((d["case"], d["rule"]))
             if who and "(%s)" % who not in body:
                 fail("%s: overdue %s %s: its charged person %s is not in the table" % (what, d["case"], d["rule"], who))
+    if statements is not None:
+        check_statements(html, doc, statements, lang, what)
     # the refused commands are not stored: the page says where to find them
     if "hotline replay" not in html:
         fail("%s: the note on refused commands is missing" % what)
@@ -194,10 +294,10 @@ def browser_errors(stderr):
     return [l for l in stderr.splitlines() if BROWSER_ERRORS.search(l)]
 
 
-def render(chromium, work, page, png):
+def render(chromium, work, page, png, size="1280,2000"):
     if os.path.exists(png):
         os.remove(png)
-    p = run(chromium_cmd(chromium, work, "--screenshot=" + png, "--window-size=1280,2000",
+    p = run(chromium_cmd(chromium, work, "--screenshot=" + png, "--window-size=" + size,
                          "file://" + page), expect=None)
     if p.returncode != 0 or not os.path.exists(png):
         fail("chromium could not render %s (exit %d): %s" % (page, p.returncode, p.stderr[-2000:]))
@@ -216,7 +316,7 @@ def main():
     ap.add_argument("--hotline", required=True)
     ap.add_argument("--source", required=True)
     ap.add_argument("--work", required=True)
-    ap.add_argument("--save-screenshot", help="copy the English screenshot here (docs/report-demo.png)")
+    ap.add_argument("--save-screenshot", help="write the English page's screenshot here (docs/report-demo.png)")
     a = ap.parse_args()
     work = os.path.abspath(a.work)
     shutil.rmtree(work, ignore_errors=True)
@@ -228,13 +328,21 @@ def main():
     import json
     doc = json.loads(run([hl, "assess", "--db", "sqlite:" + db, "--as-of", AS_OF]).stdout)
 
+    # each person's statement of the month, as `hotline statement` gives it
+    statements = {p["person"]: json.loads(run([hl, "statement", "--db", "sqlite:" + db, "--person", p["person"],
+                                                "--month", doc["assessment"]["month"], "--as-of", AS_OF,
+                                                "--json"]).stdout)
+                  for p in doc["assessment"]["people"]}
+    if not any(p["raw_fen"] == 0 for p in doc["assessment"]["people"]):
+        fail("the demo month has no bonus holder without a penalty: the per-person check needs one")
+
     pages = {}
     for lang in ("en", "zh"):
         page = os.path.join(work, "report-%s.html" % lang)
         run([hl, "report", "--db", "sqlite:" + db, "--as-of", AS_OF, "--lang", lang, "-o", page])
         with open(page, encoding="utf-8") as f:
             html = f.read()
-        check_page(html, doc, lang, page)
+        check_page(html, doc, lang, page, statements)
         pages[lang] = page
     # the same document twice: the page is deterministic
     again = os.path.join(work, "again.html")
@@ -313,8 +421,12 @@ def main():
                 fail("%s: the rendered DOM has no section %s" % (page, s))
         if len(re.findall(r"<svg\b", dom)) != 4 or len(re.findall(r"<rect\b", dom)) < 20:
             fail("%s: the rendered DOM lacks the charts" % page)
+        # the per-person section as the browser built it: its rows and text, read back from the DOM
+        check_statements(dom, doc, statements, lang, page + " (rendered)")
     if a.save_screenshot:
-        shutil.copyfile(os.path.join(work, "report-en.png"), a.save_screenshot)
+        # taller than the checked one: down to the first person's statement
+        if render(chromium, work, pages["en"], os.path.abspath(a.save_screenshot), "1280,2900"):
+            fail("the browser logged errors while saving the screenshot")
     print("report_renders: ok")
     return 0
 

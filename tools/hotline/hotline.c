@@ -35,6 +35,7 @@
 
 #include <hotline.h>
 
+#include "errmsg.h"
 #include "explain_text.h"
 #include "follow.h"
 #include "labels.h"
@@ -513,13 +514,10 @@ static const char *property_text(char *buf, size_t size, const char *id)
 	return buf;
 }
 
-/* "1 case" / "2 cases"; Chinese has no plural: "共 2 件". */
-static void print_count(size_t n, int lang_zh, const char *zh_unit, const char *one, const char *many)
+/* "1 case" / "2 cases" / "共 2 件": the plural forms of the catalogue (one, many: "%zu …\n"). */
+static void print_count(size_t n, const char *one, const char *many)
 {
-	if (lang_zh)
-		printf("共 %zu %s\n", n, zh_unit);
-	else
-		printf("%zu %s\n", n, n == 1 ? one : many);
+	printf(NT(one, many, n), n);
 }
 
 /* A duration for people: "2d 3h 5m" / "2天3小时5分". */
@@ -537,21 +535,25 @@ static void duration_text(char *buf, size_t size, int64_t s, int lang_zh)
 
 /* ---------------------------------------------------------------- commands */
 
+/* A failure, the library's detail in the tool's language (errmsg.c). */
 static int fail(const char *what)
 {
-	fprintf(stderr, "hotline: %s\n", what);
+	char buf[1024];
+	fprintf(stderr, T("hotline: %s\n"), errmsg_text(buf, sizeof(buf), what));
 	return 1;
 }
 
-/* A refusal or failure of the library, its code's words first: "hotline: 未找到：no case 'C9'". */
+/* A refusal or failure of the library, its code's words first: "hotline: 未找到：没有案件“C9”". */
 static int fail_db(hotline_db *db)
 {
 	const char *code = hotline_error_name(hotline_db_errcode(db));
 	const char *words = code ? T(code) : NULL;
+	char buf[1024];
+	const char *msg = errmsg_text(buf, sizeof(buf), hotline_db_errmsg(db));
 	if (words && words != code && strcmp(words, code) != 0)
-		fprintf(stderr, T("hotline: %s: %s\n"), words, hotline_db_errmsg(db));
+		fprintf(stderr, T("hotline: %s: %s\n"), words, msg);
 	else
-		fprintf(stderr, "hotline: %s\n", hotline_db_errmsg(db));
+		fprintf(stderr, T("hotline: %s\n"), msg);
 	return 1;
 }
 
@@ -756,11 +758,12 @@ static size_t warn_refused(const char *document, size_t lines)
 		json_object_foreach(codes, code, k)
 			if (used + 1 < sizeof(summary))
 				used += (size_t)snprintf(summary + used, sizeof(summary) - used, "%s%s ×%" JSON_INTEGER_FORMAT,
-					used ? ", " : "", code, json_integer_value(k));
+					used ? T(", ") : "", T(code), json_integer_value(k));
 	}
 	if (n)
-		fprintf(stderr, "hotline: %zu of %zu line%s refused: %s (listed under \"refused\")\n", n, lines < n ? n : lines,
-			(lines < n ? n : lines) == 1 ? "" : "s", summary);
+		fprintf(stderr, NT("hotline: %zu of %zu line refused: %s (listed under \"refused\")\n",
+			"hotline: %zu of %zu lines refused: %s (listed under \"refused\")\n", lines < n ? n : lines),
+			n, lines < n ? n : lines, summary);
 	json_decref(codes);
 	json_decref(doc);
 	return n;
@@ -1080,7 +1083,7 @@ static int cmd_cases(const args *a)
 	free(last);
 	if (!a->json && rc == 0) {
 		table_print(&t);
-		print_count(shown, lang_zh, "件", "case", "cases");
+		print_count(shown, "%zu case\n", "%zu cases\n");
 	} else {
 		table_free(&t);
 	}
@@ -1106,13 +1109,14 @@ static int cmd_encryption(const args *a)
 			puts(out);
 		} else {
 			if (m && strncmp(m + 8, "unencrypted", 11) == 0)
-				puts("personal data: NOT encrypted (this database was created unencrypted on purpose)");
+				fputs(T("personal data: NOT encrypted (this database was created unencrypted on purpose)\n"), stdout);
 			else if (m && strncmp(m + 8, "encrypted", 9) == 0)
-				puts("personal data: encrypted (owner, phone, room)");
+				fputs(T("personal data: encrypted (owner, phone, room)\n"), stdout);
 			else
-				puts("personal data: no key has been given to this database yet");
+				fputs(T("personal data: no key has been given to this database yet\n"), stdout);
 			if (n > 0)
-				printf("clear personal data in %ld events logged before encryption\n", n);
+				printf(NT("clear personal data in %ld event logged before encryption\n",
+					"clear personal data in %ld events logged before encryption\n", (unsigned long)n), n);
 			puts(out);
 		}
 		hotline_free(out);
@@ -1132,7 +1136,7 @@ static int cmd_encrypt(const args *a)
 	if (hotline_db_encrypt_existing(db, &n) != 0)
 		rc = fail_db(db);
 	else
-		printf("encrypted the personal data of %zu cases\n", n);
+		printf(NT("encrypted the personal data of %zu case\n", "encrypted the personal data of %zu cases\n", n), n);
 	hotline_db_close(db);
 	return rc;
 }
@@ -1156,7 +1160,7 @@ static int cmd_rotate_key(const args *a)
 	if (hotline_db_rotate_key(db, key, id) != 0)
 		rc = fail_db(db);
 	else
-		printf("every data key is now wrapped by key '%s'\n", id);
+		printf(T("every data key is now wrapped by key '%s'\n"), id);
 	wipe(key, sizeof(key));
 	hotline_db_close(db);
 	return rc;
@@ -1182,7 +1186,7 @@ static int cmd_history(const args *a)
 		if (!a->json)
 			names_load(db);
 		table_init(&t, 6);
-		table_add(&t, "seq", L("版本", "version"), L("时间", "at"), L("命令", "command"), L("操作人", "actor"),
+		table_add(&t, L("序号", "seq"), L("版本", "version"), L("时间", "at"), L("命令", "command"), L("操作人", "actor"),
 			L("哈希", "hash"));
 		for (i = 0; i < hotline_event_list_count(l); i++) {
 			const hotline_event *e = hotline_event_list_get(l, i);
@@ -1323,17 +1327,23 @@ static int cmd_verify(const args *a)
 			snprintf(ckpt_err, sizeof(ckpt_err), "%s", *hotline_db_errmsg(db) ? hotline_db_errmsg(db) : "it does not match");
 		if (log_err[0]) {
 			rc = fail(log_err);
-			printf("FAILED: %s\n", log_err);
+			printf(T("FAILED: %s\n"), log_err);
 		}
 		if (ckpt_err[0]) {
 			rc = fail(ckpt_err);
-			printf("FAILED: the log does not hold what the checkpoint covers: %s\n", ckpt_err);
+			printf(T("FAILED: the log does not hold what the checkpoint covers: %s\n"), ckpt_err);
 		}
-		if (!log_err[0])
-			printf("ok: %" PRId64 " events, every hash chain intact, snapshots%s rebuilt from them alike\n", n,
-				a->npos ? "" : " and the directory");
+		if (!log_err[0] && a->npos)
+			printf(NT("ok: %lld event, every hash chain intact, snapshots rebuilt from them alike\n",
+				"ok: %lld events, every hash chain intact, snapshots rebuilt from them alike\n", (unsigned long)n),
+				(long long)n);
+		else if (!log_err[0])
+			printf(NT("ok: %lld event, every hash chain intact, snapshots and the directory rebuilt from them alike\n",
+				"ok: %lld events, every hash chain intact, snapshots and the directory rebuilt from them alike\n",
+				(unsigned long)n), (long long)n);
 		if (ckpt && !ckpt_err[0])
-			printf("ok: the log holds what the checkpoint covers%s\n", a->public_key ? ", signed by that key" : "");
+			fputs(a->public_key ? T("ok: the log holds what the checkpoint covers, signed by that key\n")
+				: T("ok: the log holds what the checkpoint covers\n"), stdout);
 	}
 	free(ckpt);
 	hotline_db_close(db);
@@ -1632,8 +1642,10 @@ static int cmd_due(const args *a)
 					table_add(&t, due, kase, prop, rule, title, liable, late);
 			}
 			table_print(&t);
-			print_count(json_array_size(rows), lang_zh, "项", a->reminders ? "reminder" : "deadline",
-				a->reminders ? "reminders" : "deadlines");
+			if (a->reminders)
+				print_count(json_array_size(rows), "%zu reminder\n", "%zu reminders\n");
+			else
+				print_count(json_array_size(rows), "%zu deadline\n", "%zu deadlines\n");
 			json_decref(doc);
 		}
 	}
@@ -1721,7 +1733,7 @@ static void print_directory(const char *json, int lang_zh)
 	v = json_object_get(doc, "persons");
 	printf("%s (%zu)\n", L("人员", "persons"), json_array_size(v));
 	table_init(&t, 4);
-	table_add(&t, "id", L("姓名", "name"), L("角色", "roles"), L("生效自", "from"));
+	table_add(&t, L("编号", "id"), L("姓名", "name"), L("角色", "roles"), L("生效自", "from"));
 	for (i = 0; i < json_array_size(v); i++) {
 		json_t *p = json_array_get(v, i);
 		cell_text(c1, sizeof(c1), json_object_get(p, "id"));
@@ -1741,7 +1753,7 @@ static void print_directory(const char *json, int lang_zh)
 	v = json_object_get(doc, "properties");
 	printf("\n%s (%zu)\n", L("楼盘", "properties"), json_array_size(v));
 	table_init(&t, 6);
-	table_add(&t, "id", L("名称", "name"), L("楼盘负责人", "manager"), L("部门负责人", "department heads"),
+	table_add(&t, L("编号", "id"), L("名称", "name"), L("楼盘负责人", "manager"), L("部门负责人", "department heads"),
 		L("品质督导", "quality supervisor"), L("生效自", "from"));
 	for (i = 0; i < json_array_size(v); i++) {
 		json_t *p = json_array_get(v, i);
@@ -1970,7 +1982,7 @@ static int calendar_adopt(const args *a)
 	if (hotline_db_exec_json(db, cmd, &seq, NULL) != 0)
 		rc = fail_db(db);
 	else
-		printf("%s %ld (seq %" PRId64 ")\n", zh(a) ? "已录入" : "recorded", year, seq);
+		printf(T("recorded %ld (seq %lld)\n"), year, (long long)seq);
 	free(cmd);
 	hotline_db_close(db);
 	return rc;
@@ -2004,20 +2016,28 @@ static int cmd_calendar(const args *a)
 			rc = 1;
 		} else {
 			years = json_object_get(doc, "years");
-			table_init(&t, 6);
-			table_add(&t, L("年份", "year"), L("来源", "source"), L("录入", "recorded"), L("休息日", "rest days"),
-				L("调休上班", "make-up days"), L("摘要", "digest"));
+			names_load(db);
+			table_init(&t, 7);
+			table_add(&t, L("年份", "year"), L("来源", "source"), L("录入时间", "recorded at"), L("录入人", "by"),
+				L("休息日", "rest days"), L("调休上班", "make-up days"), L("摘要", "digest"));
 			for (i = 0; i < json_array_size(years); i++) {
 				json_t *y = json_array_get(years, i);
-				char year[16], src[512], off[16], work[16], digest[24];
+				char year[16], src[512], at[32], by[256], off[16], work[16], digest[24];
+				const char *actor = json_string_value(json_object_get(y, "actor"));
 				snprintf(year, sizeof(year), "%" JSON_INTEGER_FORMAT, json_integer_value(json_object_get(y, "year")));
 				cell_text(src, sizeof(src), json_object_get(y, "source"));
 				snprintf(off, sizeof(off), "%" JSON_INTEGER_FORMAT, json_integer_value(json_object_get(y, "holidays")));
 				snprintf(work, sizeof(work), "%" JSON_INTEGER_FORMAT, json_integer_value(json_object_get(y, "workdays")));
 				snprintf(digest, sizeof(digest), "%.16s…", json_string_value(json_object_get(y, "digest")));
-				table_add(&t, year, src[0] ? src : "—",
-					json_is_true(json_object_get(y, "recorded")) ? L("是", "yes") : L("基础数据", "base"), off, work,
-					digest);
+				/* a base year: the library's words for its source, in the table's language */
+				if (!json_is_true(json_object_get(y, "recorded"))) {
+					snprintf(at, sizeof(at), "%s", L("基础数据", "base"));
+					snprintf(src, sizeof(src), "%s", T("built-in (every database)"));
+				} else {
+					label_local_time(at, sizeof(at), json_string_value(json_object_get(y, "at")));
+				}
+				table_add(&t, year, src[0] ? src : "—", at[0] ? at : "—", actor ? person_text(by, sizeof(by), actor)
+					: "—", off, work, digest);
 			}
 			table_print(&t);
 			if (calendar_end(db, &last, &days) == 0) {
@@ -2093,7 +2113,8 @@ static int cmd_policy(const args *a)
 			printf(lang_zh ? "读取使用: %s  sha256 %s%s\n" : "reads use:       %s  sha256 %s%s\n",
 				json_string_value(json_object_get(use, "name")), json_string_value(json_object_get(use, "digest")),
 				json_is_true(json_object_get(doc, "what_if")) ? L("（假设，仅可读取）", " (a what-if: reading only)") : "");
-			policy_history_print(doc, lang_zh);
+			names_load(db);
+			policy_history_print(doc, lang_zh, &g_names);
 			json_decref(doc);
 		}
 	}

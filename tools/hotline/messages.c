@@ -64,7 +64,17 @@ void messages_init(int lang_zh)
 	bind_textdomain_codeset("hotline", "UTF-8");
 }
 
+int messages_zh(void)
+{
+	return g_zh;
+}
+
 const char *T(const char *msgid)
 {
 	return g_zh ? dgettext("hotline", msgid) : msgid;
+}
+
+const char *NT(const char *one, const char *many, unsigned long n)
+{
+	return g_zh ? dngettext("hotline", one, many, n) : n == 1 ? one : many;
 }

@@ -9,6 +9,8 @@
 #include <hotline.h>
 #include <jansson.h>
 
+#include "labels.h"
+
 /**
  * Records the `policy` line for `policy` (a built-in name or a policy JSON
  * file) by `actor` (NULL while the directory has no administrator), in
@@ -17,7 +19,11 @@
  */
 int policy_set_run(hotline_db *db, const char *policy, const char *actor, const char *at, int lang_zh);
 
-/** Prints hotline_db_policy_json's "history" (nothing when the policy never changed). */
-void policy_history_print(const json_t *doc, int lang_zh);
+/**
+ * Prints hotline_db_policy_json's "history" as a table (nothing when the
+ * policy never changed): from when, the policy, who recorded it (names beside
+ * ids) and its digest.
+ */
+void policy_history_print(const json_t *doc, int lang_zh, const label_names *names);
 
 #endif

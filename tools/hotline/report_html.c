@@ -32,6 +32,8 @@ typedef struct texts {
 	const char *organisation, *nobody, *total, *none;
 	const char *sec_refused, *refused_note, *footer;
 	const char *col_property, *col_liable, *zoom_note;
+	const char *sec_statements, *statements_note, *col_role, *col_bonus, *col_raw, *col_cut, *col_deducted;
+	const char *col_what, *col_times, *col_last, *no_cap, *role_sep, *until_fmt;
 } texts;
 
 static const texts TEXTS[] = {
@@ -64,8 +66,14 @@ static const texts TEXTS[] = {
 		"The library does not store refused commands: they change nothing. The month's refused "
 		"commands are listed by <code>hotline replay</code> when the commands are applied.",
 		"Built from the library's assessment (hotline_db_assess) and directory (hotline_db_directory).",
-		"Property", "Charged", "A rate's bar runs over the range written after it (its left end is not 0 %), "
-		"so that 96 % and 100 % look different; the dashed line is the threshold."
+		"Property", "Charged", "A rate's bar runs over the range written beside its name (its left end is not "
+		"0 %), so that 96 % and 100 % look different; the dashed line is the threshold.",
+		"Each person's month (statements)",
+		"Every person charged in the period and every holder of a bonus of the month, with their role: the "
+		"period's penalties (raw), what the cap by the month's bonus waived and what is deducted (Art. 22); "
+		"then each person's penalty lines, the same as hotline statement --person ID --month YYYY-MM prints.",
+		"Role", "Bonus of the month", "Penalties (raw)", "Cap applied", "Deducted", "What", "Times",
+		"Last incurred", "none (no cap)", ", ", "(until %s)"
 	},
 	{
 		"zh", "zh-CN", "热线月度考核报告", "考核月份", "考核期间", "截至", "考核制度",
@@ -93,7 +101,12 @@ static const texts TEXTS[] = {
 		"程序库不保存被拒绝的指令(被拒绝的指令不改变任何数据)。本月被拒绝的指令在应用指令时由 "
 		"<code>hotline replay</code> 列出。",
 		"依据程序库的考核结果(hotline_db_assess)与人员名录(hotline_db_directory)生成。",
-		"楼盘", "被扣罚人", "各比率条形图的范围见其后所注(左端不是 0 %),以便区分 96 % 与 100 %;虚线为标准。"
+		"楼盘", "被扣罚人", "各比率条形图的范围注于其名称旁(左端不是 0 %),以便区分 96 % 与 100 %;虚线为标准。",
+		"个人当月扣款(工资条)",
+		"本期被扣罚的每个人和当月有奖金的每个人,及其岗位:本期扣罚合计(未封顶)、按当月奖金封顶减免的金额和实扣金额"
+		"(第二十二条);其后为每人的扣罚明细,与 hotline statement --person ID --month YYYY-MM 所列相同。",
+		"岗位", "当月奖金", "扣罚合计", "封顶减免", "实扣", "事项", "次数", "最后发生",
+		"无(不封顶)", "、", "(至%s)"
 	}
 };
 
@@ -337,7 +350,6 @@ static void section_rates(sbuf *b, const texts *t, const json_t *asmt, const jso
 {
 	const json_t *props = json_object_get(asmt, "properties");
 	const char *policy = jstr(asmt, "policy");
-	static const char *const axis[5] = { "0 %", "25 %", "50 %", "75 %", "100 %" };
 	size_t i, n = json_array_size(props);
 	json_t *p;
 	int top = 28, block = 86, height = top + (int)n * block + 8, y, lo[2] = { 0, 0 };
@@ -374,9 +386,8 @@ static void section_rates(sbuf *b, const texts *t, const json_t *asmt, const jso
 				lo[m] = 0;
 		}
 	}
-	(void)axis;
+	/* no grid: each metric has an axis of its own */
 	svg_open(b, height, t->sec_rates);
-	svg_grid(b, top, height - 8, NULL);
 	y = top;
 	json_array_foreach(props, i, p) {
 		const char *id = jstr(p, "id");
@@ -392,7 +403,8 @@ static void section_rates(sbuf *b, const texts *t, const json_t *asmt, const jso
 			char pc[16];
 			sb_printf(b, "<text class=\"label\" x=\"%d\" y=\"%d\" text-anchor=\"end\">", LABEL_W, by + 15);
 			sb_esc(b, m == 0 ? t->closure : t->satisfaction);
-			sb_puts(b, "</text>");
+			/* the axis of this metric: lo[m] % at the bar's left end, 100 % at its right */
+			sb_printf(b, " <tspan class=\"sub\">%d–100 %%</tspan></text>", lo[m]);
 			sb_printf(b, "<rect class=\"track\" x=\"%d\" y=\"%d\" width=\"%d\" height=\"20\"/>", BAR_X, by, BAR_W);
 			if (den > 0)
 				sb_printf(b, "<rect class=\"%s\" x=\"%d\" y=\"%d\" width=\"%d\" height=\"20\"/>",
@@ -412,8 +424,6 @@ static void section_rates(sbuf *b, const texts *t, const json_t *asmt, const jso
 					sb_esc(b, ok ? t->meets : t->below);
 					sb_puts(b, ")");
 				}
-				/* the axis of this metric: lo[m] % at the bar's left end, 100 % at its right */
-				sb_printf(b, " · %d–100 %%", lo[m]);
 			} else {
 				sb_esc(b, t->no_cases);
 			}
@@ -499,6 +509,195 @@ static void section_people(sbuf *b, const texts *t, const json_t *asmt, const js
 		y += row;
 	}
 	sb_puts(b, "</svg>\n</section>\n");
+}
+
+static void sb_role_list(sbuf *b, const texts *t, const json_t *roles)
+{
+	size_t k;
+	json_t *r;
+	json_array_foreach(roles, k, r) {
+		if (k)
+			sb_esc(b, t->role_sep);
+		sb_esc(b, label_of(json_string_value(r), strcmp(t->code, "zh") == 0));
+	}
+}
+
+/*
+ * The person's roles in the directory, as labels; for someone who holds none
+ * any more (left during the month), the last ones held and until when; "—"
+ * when none ever.
+ */
+static void sb_roles(sbuf *b, const texts *t, const json_t *dir, const char *id)
+{
+	size_t i, k;
+	json_t *p, *h;
+	json_array_foreach(json_object_get(dir, "persons"), i, p) {
+		const json_t *hist = json_object_get(p, "history"), *last = NULL;
+		const char *pid = jstr(p, "id"), *until = NULL;
+		if (!pid || !id || strcmp(pid, id) != 0)
+			continue;
+		if (json_array_size(json_object_get(p, "roles"))) {
+			sb_role_list(b, t, json_object_get(p, "roles"));
+			return;
+		}
+		json_array_foreach(hist, k, h)
+			if (json_array_size(json_object_get(h, "roles")) && k + 1 < json_array_size(hist)) {
+				last = h;
+				until = jstr(json_array_get(hist, k + 1), "from");
+			}
+		if (last) {
+			char at[20], text[64];
+			short_time(at, until);
+			sb_role_list(b, t, json_object_get(last, "roles"));
+			snprintf(text, sizeof(text), t->until_fmt, at);
+			sb_puts(b, " <span class=\"muted\">");
+			sb_esc(b, text);
+			sb_puts(b, "</span>");
+			return;
+		}
+	}
+	sb_puts(b, "—");
+}
+
+static void sb_money_cell(sbuf *b, long long fen)
+{
+	char m[40];
+	money(m, fen);
+	sb_printf(b, "<td class=\"num\">%s</td>", m);
+}
+
+/*
+ * Each person of the assessment's people (everyone charged in the period and
+ * every bonus holder of the month) with their statement of the month
+ * (hotline_db_statement_json): statements is {"PERSON": document, …}.
+ */
+static void section_statements(sbuf *b, const texts *t, const json_t *asmt, const json_t *dir,
+	const json_t *statements)
+{
+	const json_t *people = json_object_get(asmt, "people"), *p, *x;
+	const char *lang = strcmp(t->code, "zh") == 0 ? "zh" : "en";
+	size_t i, k;
+	long long sum[4] = { 0, 0, 0, 0 };
+
+	sb_puts(b, "<section id=\"statements\">\n<h2>");
+	sb_esc(b, t->sec_statements);
+	sb_puts(b, "</h2>\n<p class=\"note\">");
+	sb_esc(b, t->statements_note);
+	sb_puts(b, "</p>\n");
+	if (json_array_size(people) == 0) {
+		sb_puts(b, "<p>");
+		sb_esc(b, t->people_none);
+		sb_puts(b, "</p>\n</section>\n");
+		return;
+	}
+	/* one row per person: what payroll needs at a glance */
+	sb_puts(b, "<table class=\"data people\"><thead><tr><th>");
+	sb_esc(b, t->col_person);
+	sb_puts(b, "</th><th>");
+	sb_esc(b, t->col_role);
+	sb_puts(b, "</th><th class=\"num\">");
+	sb_esc(b, t->col_bonus);
+	sb_puts(b, "</th><th class=\"num\">");
+	sb_esc(b, t->col_raw);
+	sb_puts(b, "</th><th class=\"num\">");
+	sb_esc(b, t->col_cut);
+	sb_puts(b, "</th><th class=\"num\">");
+	sb_esc(b, t->col_deducted);
+	sb_puts(b, "</th></tr></thead>\n<tbody>\n");
+	json_array_foreach(people, i, p) {
+		const char *id = jstr(p, "person");
+		long long raw = jint(p, "raw_fen"), capped = jint(p, "capped_fen");
+		sb_puts(b, "<tr><td>");
+		sb_who(b, person_name(dir, id), id ? id : "?");
+		sb_puts(b, "</td><td>");
+		sb_roles(b, t, dir, id);
+		sb_puts(b, "</td>");
+		if (json_is_integer(json_object_get(p, "bonus_fen"))) {
+			sb_money_cell(b, jint(p, "bonus_fen"));
+			sum[0] += jint(p, "bonus_fen");
+		} else {
+			sb_puts(b, "<td class=\"num muted\">");
+			sb_esc(b, t->no_cap);
+			sb_puts(b, "</td>");
+		}
+		sb_money_cell(b, raw);
+		sb_money_cell(b, raw - capped);
+		sb_money_cell(b, capped);
+		sb_puts(b, "</tr>\n");
+		sum[1] += raw;
+		sum[2] += raw - capped;
+		sum[3] += capped;
+	}
+	sb_puts(b, "</tbody><tfoot><tr><td colspan=\"2\">");
+	sb_esc(b, t->total);
+	sb_puts(b, "</td>");
+	for (k = 0; k < 4; k++)
+		sb_money_cell(b, sum[k]);
+	sb_puts(b, "</tr></tfoot></table>\n");
+
+	/* then each person charged, with the lines of the statement */
+	json_array_foreach(people, i, p) {
+		const char *id = jstr(p, "person");
+		const json_t *doc = id ? json_object_get(statements, id) : NULL, *lines = json_object_get(doc, "lines");
+		if (json_array_size(lines) == 0)
+			continue;
+		sb_puts(b, "<div class=\"statement\">\n<h3>");
+		sb_who(b, person_name(dir, id), id);
+		sb_puts(b, " <small>");
+		sb_roles(b, t, dir, id);
+		sb_puts(b, "</small></h3>\n<table class=\"data lines\"><thead><tr><th>");
+		sb_esc(b, t->col_rule);
+		sb_puts(b, "</th><th>");
+		sb_esc(b, t->col_article);
+		sb_puts(b, "</th><th>");
+		sb_esc(b, t->col_case);
+		sb_puts(b, "</th><th>");
+		sb_esc(b, t->col_what);
+		sb_puts(b, "</th><th class=\"num\">");
+		sb_esc(b, t->col_times);
+		sb_puts(b, "</th><th class=\"num\">");
+		sb_esc(b, t->col_amount);
+		sb_puts(b, "</th><th>");
+		sb_esc(b, t->col_last);
+		sb_puts(b, "</th></tr></thead>\n<tbody>\n");
+		json_array_foreach(lines, k, x) {
+			const char *c = jstr(x, "case"), *rule = jstr(x, "rule");
+			const char *what = jstr(json_object_get(x, "title"), lang);
+			char at[20], art[64];
+			short_time(at, jstr(x, "incurred_at"));
+			snprintf(art, sizeof(art), t->article_fmt, (int)jint(x, "article"));
+			sb_puts(b, "<tr><td>");
+			sb_esc(b, rule ? rule : "");
+			sb_puts(b, "</td><td>");
+			sb_esc(b, art);
+			sb_puts(b, c ? "</td><td>" : "</td><td class=\"muted\">");
+			sb_esc(b, c ? c : t->organisation);
+			sb_puts(b, "</td><td>");
+			sb_esc(b, what ? what : "");
+			sb_printf(b, "</td><td class=\"num\">%lld</td>", jint(x, "increments"));
+			sb_money_cell(b, jint(x, "amount_fen"));
+			sb_puts(b, "<td>");
+			sb_esc(b, at);
+			sb_puts(b, "</td></tr>\n");
+		}
+		sb_puts(b, "</tbody><tfoot>");
+		{
+			/* raw, then the cap and what is deducted when the cap took something off */
+			const char *label[3] = { t->col_raw, t->col_cut, t->col_deducted };
+			long long v[3] = { jint(doc, "raw_fen"), jint(doc, "cap_applied_fen"), jint(doc, "capped_fen") };
+			for (k = 0; k < 3; k++) {
+				if (k > 0 && v[1] == 0)
+					break;
+				sb_puts(b, "<tr><td colspan=\"5\">");
+				sb_esc(b, label[k]);
+				sb_puts(b, "</td>");
+				sb_money_cell(b, v[k]);
+				sb_puts(b, "<td></td></tr>");
+			}
+		}
+		sb_puts(b, "</tfoot></table>\n</div>\n");
+	}
+	sb_puts(b, "</section>\n");
 }
 
 /* Sum of the penalty list per article, with the rules that make it up. */
@@ -647,7 +846,7 @@ static void sb_charged(sbuf *b, const texts *t, const json_t *pens, const json_t
 		if (seen)
 			json_object_set_new(seen, who ? who : "", json_true());
 		if (shown++)
-			sb_puts(b, ", ");
+			sb_esc(b, t->role_sep);
 		if (who)
 			sb_who(b, person_name(dir, who), who);
 		else
@@ -837,8 +1036,9 @@ static const char CSS[] =
 	"table.data th{background:#f0f2f6}table.data tfoot td{font-weight:bold;border-top:2px solid #d7dce5}\n"
 	".num{text-align:right!important;font-variant-numeric:tabular-nums;white-space:nowrap}\n"
 	".muted{color:#6b7485}code{background:#f0f2f6;padding:0 3px}\n"
+	".statement h3 small{font-weight:normal;color:#4a5363;margin-left:6px}table.people{margin-bottom:6px}\n"
 	"footer{margin-top:30px;color:#6b7485;font-size:12px}\n"
-	"@media print{h2{break-after:avoid}svg.chart{break-inside:avoid}}\n";
+	"@media print{h2,h3{break-after:avoid}svg.chart{break-inside:avoid}}\n";
 
 static void header(sbuf *b, const texts *t, const json_t *pens, const json_t *asmt)
 {
@@ -918,22 +1118,32 @@ int report_html_render(char **out, const char *assessment_json, const char *dire
 int report_html_render_with(char **out, const char *assessment_json, const char *directory_json,
 	const char *case_properties_json, const char *lang, char *err, size_t errsize)
 {
+	report_html_docs d = { assessment_json, directory_json, case_properties_json, NULL };
+	return report_html_render_docs(out, &d, lang, err, errsize);
+}
+
+int report_html_render_docs(char **out, const report_html_docs *d, const char *lang, char *err, size_t errsize)
+{
 	const texts *t = &TEXTS[lang && strcmp(lang, "zh") == 0 ? 1 : 0];
 	json_error_t je;
-	json_t *doc = NULL, *dir = NULL, *pens, *asmt, *props = NULL;
+	json_t *doc = NULL, *dir = NULL, *pens, *asmt, *props = NULL, *stmts = NULL;
 	sbuf b = { NULL, 0, 0, 0 };
 	int rc = -1;
 
 	*out = NULL;
-	if (case_properties_json && !(props = json_loads(case_properties_json, 0, &je))) {
+	if (d->case_properties && !(props = json_loads(d->case_properties, 0, &je))) {
 		snprintf(err, errsize, "case properties: %s", je.text);
 		goto done;
 	}
-	if (!(doc = json_loads(assessment_json, 0, &je))) {
+	if (d->statements && !(stmts = json_loads(d->statements, 0, &je))) {
+		snprintf(err, errsize, "statements: %s", je.text);
+		goto done;
+	}
+	if (!(doc = json_loads(d->assessment, 0, &je))) {
 		snprintf(err, errsize, "assessment: %s", je.text);
 		goto done;
 	}
-	if (!(dir = json_loads(directory_json, 0, &je))) {
+	if (!(dir = json_loads(d->directory, 0, &je))) {
 		snprintf(err, errsize, "directory: %s", je.text);
 		goto done;
 	}
@@ -955,6 +1165,7 @@ int report_html_render_with(char **out, const char *assessment_json, const char 
 	header(&b, t, pens, asmt);
 	section_rates(&b, t, asmt, dir);
 	section_people(&b, t, asmt, dir);
+	section_statements(&b, t, asmt, dir, stmts);
 	section_articles(&b, t, pens);
 	section_deadlines(&b, t, asmt, pens, dir, props);
 	section_penalties(&b, t, pens, dir);
@@ -976,10 +1187,47 @@ done:
 	json_decref(doc);
 	json_decref(dir);
 	json_decref(props);
+	json_decref(stmts);
 	return rc;
 }
 
 /* ---- the subcommand ---- */
+
+/*
+ * The statement of the month (as `hotline statement` prints it) of each person
+ * of the assessment's people, at the page's instant: {"PERSON": document, …}.
+ * NULL with the library's message printed when one cannot be read.
+ */
+static char *collect_statements(hotline_db *db, const char *assessment, hotline_time as_of)
+{
+	json_t *a = json_loads(assessment, 0, NULL), *all = json_object(), *p;
+	const json_t *asmt = json_object_get(a, "assessment");
+	const char *month = jstr(asmt, "month");
+	char *text = NULL;
+	size_t i;
+	int ok = a && all && month;
+	json_array_foreach(json_object_get(asmt, "people"), i, p) {
+		const char *id = jstr(p, "person");
+		char *doc = NULL;
+		json_t *d;
+		if (!ok || !id)
+			break;
+		if (hotline_db_statement_json(&doc, db, id, month, as_of) != 0) {
+			fprintf(stderr, "hotline: statement of %s: %s\n", id, hotline_db_errmsg(db));
+			ok = 0;
+			break;
+		}
+		d = json_loads(doc, 0, NULL);
+		hotline_free(doc);
+		if (!d || json_object_set_new(all, id, d) != 0)
+			ok = 0;
+	}
+	if (ok && !(text = json_dumps(all, JSON_COMPACT)))
+		fputs("hotline: out of memory\n", stderr);
+	json_decref(all);
+	json_decref(a);
+	return text;
+}
 
 static void report_usage(void)
 {
@@ -992,7 +1240,8 @@ int report_html_main(int argc, char **argv)
 	hotline_db_options o = HOTLINE_DB_OPTIONS_INIT;
 	hotline_db *db = NULL;
 	hotline_time as_of;
-	char *assessment = NULL, *directory = NULL, *html = NULL, *case_props = NULL, err[256], when[64];
+	char *assessment = NULL, *directory = NULL, *html = NULL, *case_props = NULL, *statements = NULL;
+	char err[256], when[64];
 	int date_only;
 	int i, rc = 1;
 
@@ -1074,9 +1323,14 @@ int report_html_main(int argc, char **argv)
 		json_decref(props);
 		json_decref(a);
 	}
-	if (report_html_render_with(&html, assessment, directory, case_props, lang, err, sizeof(err)) != 0) {
-		fprintf(stderr, "hotline: report: %s\n", err);
+	if (!(statements = collect_statements(db, assessment, as_of)))
 		goto done;
+	{
+		report_html_docs docs = { assessment, directory, case_props, statements };
+		if (report_html_render_docs(&html, &docs, lang, err, sizeof(err)) != 0) {
+			fprintf(stderr, "hotline: report: %s\n", err);
+			goto done;
+		}
 	}
 	if (strcmp(output, "-") == 0) {
 		if (fputs(html, stdout) == EOF || fflush(stdout) != 0) {
@@ -1102,6 +1356,7 @@ int report_html_main(int argc, char **argv)
 	}
 	rc = 0;
 done:
+	free(statements);
 	free(case_props);
 	free(html);
 	hotline_free(assessment);

@@ -28,4 +28,15 @@ int report_html_render(char **out, const char *assessment_json, const char *dire
 int report_html_render_with(char **out, const char *assessment_json, const char *directory_json,
 	const char *case_properties_json, const char *lang, char *err, size_t errsize);
 
+/* The documents of one page; NULL for an optional one. */
+typedef struct report_html_docs {
+	const char *assessment;        /* hotline_db_assess, JSON */
+	const char *directory;         /* hotline_db_directory */
+	const char *case_properties;   /* {"CASE": "PROPERTY", …} of the overdue deadlines; NULL: shown as "—" */
+	const char *statements;        /* {"PERSON": hotline_db_statement_json document, …} of the assessment's people */
+} report_html_docs;
+
+/** The same, with every document the page can show. */
+int report_html_render_docs(char **out, const report_html_docs *docs, const char *lang, char *err, size_t errsize);
+
 #endif
