@@ -29,6 +29,15 @@ int hotline__snapshot_next_due(const hotline__policy *policy, const hotline__cal
 char *hotline__snapshot_finish(json_t *snap, int64_t version, int state, int approval, int exempt,
 	hotline_time *next_due, int provisional, int zone_offset_min)
 {
+	size_t at, len;
+	return hotline__snapshot_finish_kept(snap, version, state, approval, exempt, next_due, provisional,
+		zone_offset_min, NULL, 0, &at, &len);
+}
+
+char *hotline__snapshot_finish_kept(json_t *snap, int64_t version, int state, int approval, int exempt,
+	hotline_time *next_due, int provisional, int zone_offset_min, const char *ledger, size_t ledger_len, size_t *at,
+	size_t *len)
+{
 	json_object_set_new(snap, "version", json_integer(version));
 	if (state == HOTLINE_STATE_CLOSED || (exempt && approval == HOTLINE_APPROVAL_APPROVED))
 		*next_due = HOTLINE_TIME_NONE;
@@ -44,5 +53,5 @@ char *hotline__snapshot_finish(json_t *snap, int64_t version, int state, int app
 		hotline__time_format(*next_due, zone_offset_min, due);
 		json_object_set_new(snap, "next_due", json_string(due));
 	}
-	return hotline__json_canonical(snap);
+	return hotline__json_canonical_kept(snap, "ledger", ledger, ledger_len, at, len);
 }
