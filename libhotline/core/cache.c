@@ -92,7 +92,8 @@ void hotline__cache_return_snapshot(hotline__cache *c, hotline_case *snap)
 	memset(snap, 0, sizeof(*snap));
 }
 
-void hotline__cache_keep_snapshot(hotline__cache *c, const hotline_storage_case *sc, char **body, json_t **json)
+void hotline__cache_keep_snapshot(hotline__cache *c, const hotline_storage_case *sc, char **body, json_t **json,
+	size_t ledger_at, size_t ledger_len)
 {
 	hotline__cache_slot *s = slot_of(c, sc->id);
 	hotline_case *k;
@@ -122,6 +123,8 @@ void hotline__cache_keep_snapshot(hotline__cache *c, const hotline_storage_case 
 	k->next_due = sc->next_due;
 	k->body = *body;
 	k->json = *json;
+	k->ledger_at = ledger_at;
+	k->ledger_len = ledger_len;
 	*body = NULL;
 	*json = NULL;
 	s->have_snap = 1;

@@ -52,8 +52,12 @@ int hotline__cache_sync(hotline__cache *c, hotline_storage *st);
 int hotline__cache_take_snapshot(hotline__cache *c, const char *case_id, hotline_case *out);
 /* Gives back a taken snapshot that did not change (a refused command); frees it otherwise. */
 void hotline__cache_return_snapshot(hotline__cache *c, hotline_case *snap);
-/* Keeps the snapshot just written as the case's current one; takes *body and *json when it does. */
-void hotline__cache_keep_snapshot(hotline__cache *c, const hotline_storage_case *sc, char **body, json_t **json);
+/*
+ * Keeps the snapshot just written as the case's current one; takes *body and *json when it does. ledger_at,
+ * ledger_len: where the ledger's canonical text lies in *body (0, 0: nowhere known).
+ */
+void hotline__cache_keep_snapshot(hotline__cache *c, const hotline_storage_case *sc, char **body, json_t **json,
+	size_t ledger_at, size_t ledger_len);
 
 /*
  * The case's decoded events after appending `ev` (its body `body`, already

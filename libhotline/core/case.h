@@ -16,6 +16,8 @@ struct hotline_case {
 	char *head_hash;
 	char *body;        /* JSON text */
 	json_t *json;      /* parsed body (ledger fields...) */
+	/* where the ledger's canonical text lies in body, when this handle wrote body from json (else 0, 0) */
+	size_t ledger_at, ledger_len;
 };
 
 struct hotline_case_list {

@@ -168,7 +168,18 @@ static int apply(hotline__cmdctx *c, int64_t *seq_out)
 	if (c->case_id && c->t->on != HOTLINE__ON_ORG) {
 		hotline_storage_case sc;
 		hotline_time next_due;
+		const char *ledger = NULL;
+		size_t ledger_len = 0, ledger_at = 0;
 		int provisional = 0;
+		/*
+		 * The ledger's text from the previous snapshot, when this handle wrote that text from the object it
+		 * edits now and the command leaves the ledger alone: written again, it would come out the same.
+		 */
+		if (c->have_case && c->snap_cached && c->snap.ledger_len &&
+		    (c->t->effect == HOTLINE__EFFECT_NONE || c->t->effect == HOTLINE__EFFECT_DISPATCHED_AT)) {
+			ledger = c->snap.body + c->snap.ledger_at;
+			ledger_len = c->snap.ledger_len;
+		}
 		snap = hotline__snapshot_next(c->t, c->obj, c->case_id, c->have_case ? c->snap.property : c->property->id,
 			c->have_case ? &c->snap : NULL, &state, &approval, &exempt);
 		if (!snap) {
@@ -177,8 +188,8 @@ static int apply(hotline__cmdctx *c, int64_t *seq_out)
 		}
 		if ((rc = compute_next_due(c, &ev, &next_due, &provisional)) != 0)
 			goto out;
-		snap_text = hotline__snapshot_finish(snap, prev_seq + 1, state, approval, exempt, &next_due, provisional,
-			hotline__policy_zone_offset(c->db->policy));
+		snap_text = hotline__snapshot_finish_kept(snap, prev_seq + 1, state, approval, exempt, &next_due, provisional,
+			hotline__policy_zone_offset(c->db->policy), ledger, ledger_len, &ledger_at, &ledger_len);
 		if (!snap_text) {
 			rc = hotline__db_fail(c->db, HOTLINE_ENOMEM, "out of memory");
 			goto out;
@@ -199,7 +210,7 @@ static int apply(hotline__cmdctx *c, int64_t *seq_out)
 		if (rc)
 			rc = hotline__db_storage_fail(c->db, rc, "writing the case snapshot");
 		else
-			hotline__cache_keep_snapshot(&c->db->cache, &sc, &snap_text, &snap);
+			hotline__cache_keep_snapshot(&c->db->cache, &sc, &snap_text, &snap, ledger_at, ledger_len);
 	}
 out:
 	if (rc == 0 && seq_out)

@@ -111,8 +111,9 @@ char *hotline__event_body_with_made_id(const char *stream, int64_t stream_seq, j
 	if (!(body = hotline__json_canonical_slot(obj, "command_id", &slot)))
 		return NULL;
 	hotline__event_make_id(stream, stream_seq, body, id);
+	/* the id is ASCII (hex digits and dashes): no UTF-8 check */
 	if (hotline__json_insert_str(&body, slot, "command_id", id) ||
-	    json_object_set_new(obj, "command_id", json_string(id))) {
+	    json_object_set_new_nocheck(obj, "command_id", json_stringn_nocheck(id, strlen(id)))) {
 		free(body);
 		return NULL;
 	}

@@ -29,7 +29,21 @@ int hotline__snapshot_next_due(const hotline__policy *policy, const hotline__cal
 char *hotline__snapshot_finish(json_t *snap, int64_t version, int state, int approval, int exempt,
 	hotline_time *next_due, int provisional, int zone_offset_min)
 {
-	json_object_set_new(snap, "version", json_integer(version));
+	size_t at, len;
+	return hotline__snapshot_finish_kept(snap, version, state, approval, exempt, next_due, provisional,
+		zone_offset_min, NULL, 0, &at, &len);
+}
+
+char *hotline__snapshot_finish_kept(json_t *snap, int64_t version, int state, int approval, int exempt,
+	hotline_time *next_due, int provisional, int zone_offset_min, const char *ledger, size_t ledger_len, size_t *at,
+	size_t *len)
+{
+	json_t *v = json_object_get(snap, "version");
+	/* the members rewritten each command are set in place when the snapshot alone holds them */
+	if (json_is_integer(v) && v->refcount == 1)
+		json_integer_set(v, version);
+	else
+		json_object_set_new_nocheck(snap, "version", json_integer(version));
 	if (state == HOTLINE_STATE_CLOSED || (exempt && approval == HOTLINE_APPROVAL_APPROVED))
 		*next_due = HOTLINE_TIME_NONE;
 	/* present only when true: snapshots without it stay as they were */
@@ -42,7 +56,10 @@ char *hotline__snapshot_finish(json_t *snap, int64_t version, int state, int app
 	} else {
 		char due[32];
 		hotline__time_format(*next_due, zone_offset_min, due);
-		json_object_set_new(snap, "next_due", json_string(due));
+		v = json_object_get(snap, "next_due");
+		/* the instant is ASCII: no UTF-8 check */
+		if (!(json_is_string(v) && v->refcount == 1 && json_string_setn_nocheck(v, due, strlen(due)) == 0))
+			json_object_set_new_nocheck(snap, "next_due", json_stringn_nocheck(due, strlen(due)));
 	}
-	return hotline__json_canonical(snap);
+	return hotline__json_canonical_kept(snap, "ledger", ledger, ledger_len, at, len);
 }

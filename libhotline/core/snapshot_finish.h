@@ -34,5 +34,14 @@ int hotline__snapshot_next_due(const hotline__policy *policy, const hotline__cal
  */
 char *hotline__snapshot_finish(json_t *snap, int64_t version, int state, int approval, int exempt,
 	hotline_time *next_due, int provisional, int zone_offset_min);
+/*
+ * The same, with the ledger's text kept from the case's previous snapshot
+ * text when the command left the ledger as it was: `ledger` (ledger_len
+ * bytes, NULL to write it) is that text. *at and *len: where the ledger's
+ * text lies in the result, for the next command.
+ */
+char *hotline__snapshot_finish_kept(json_t *snap, int64_t version, int state, int approval, int exempt,
+	hotline_time *next_due, int provisional, int zone_offset_min, const char *ledger, size_t ledger_len, size_t *at,
+	size_t *len);
 
 #endif

@@ -258,7 +258,15 @@ typedef struct slot_req {
 
 #define SLOT_NONE ((size_t)-1)
 
-static void write_object(hotline__sbuf *b, const json_t *v, int indent, int depth, slot_req *slot)
+/* A member whose value's text is given rather than written, and where that value lands (see hotline__json_canonical_kept). */
+typedef struct span_req {
+	member key;
+	const char *kept;  /* NULL: written */
+	size_t kept_len;
+	size_t at, len;    /* 0, 0 until found */
+} span_req;
+
+static void write_object(hotline__sbuf *b, const json_t *v, int indent, int depth, slot_req *slot, span_req *span)
 {
 	member stack[32], *m = stack;
 	size_t n = json_object_size(v), i = 0, j;
@@ -290,6 +298,15 @@ static void write_object(hotline__sbuf *b, const json_t *v, int indent, int dept
 			hotline__sbuf_put(b, ": ", 2);
 		else
 			hotline__sbuf_putc(b, ':');
+		if (span && m[j].len == span->key.len && memcmp(m[j].key, span->key.key, m[j].len) == 0) {
+			span->at = b->n;
+			if (span->kept)
+				hotline__sbuf_put(b, span->kept, span->kept_len);
+			else
+				write_value(b, m[j].value, indent, depth + 1);
+			span->len = b->n - span->at;
+			continue;
+		}
 		write_value(b, m[j].value, indent, depth + 1);
 	}
 	if (indent && i)
@@ -306,7 +323,7 @@ static void write_value(hotline__sbuf *b, const json_t *v, int indent, int depth
 	size_t i;
 	switch (json_typeof(v)) {
 	case JSON_OBJECT:
-		write_object(b, v, indent, depth, NULL);
+		write_object(b, v, indent, depth, NULL, NULL);
 		break;
 	case JSON_ARRAY:
 		hotline__sbuf_putc(b, '[');
@@ -383,12 +400,37 @@ char *hotline__json_canonical_slot(const json_t *v, const char *key, size_t *slo
 	r.key.value = NULL;
 	r.at = SLOT_NONE;
 	canonical_init(&b);
-	write_object(&b, v, 0, 0, &r);
+	write_object(&b, v, 0, 0, &r, NULL);
 	if (b.err) {
 		hotline__sbuf_free(&b);
 		return NULL;
 	}
 	*slot = r.at;
+	return hotline__sbuf_take(&b);
+}
+
+char *hotline__json_canonical_kept(const json_t *v, const char *key, const char *kept, size_t kept_len, size_t *at,
+	size_t *len)
+{
+	hotline__sbuf b;
+	span_req r;
+	*at = *len = 0;
+	if (!json_is_object(v))
+		return hotline__json_canonical(v);
+	r.key.key = key;
+	r.key.len = strlen(key);
+	r.key.value = NULL;
+	r.kept = kept;
+	r.kept_len = kept_len;
+	r.at = r.len = 0;
+	canonical_init(&b);
+	write_object(&b, v, 0, 0, NULL, &r);
+	if (b.err) {
+		hotline__sbuf_free(&b);
+		return NULL;
+	}
+	*at = r.at;
+	*len = r.len;
 	return hotline__sbuf_take(&b);
 }
 

@@ -81,6 +81,17 @@ char *hotline__json_canonical(const json_t *v);
  */
 char *hotline__json_canonical_slot(const json_t *v, const char *key, size_t *slot);
 /*
+ * The canonical text of object v, with the value of its member `key` taken
+ * as the kept_len bytes at `kept` instead of being written (when kept is not
+ * NULL): the caller vouches that they are that value's canonical text, e.g.
+ * cut from an earlier text of an object whose member has not changed since.
+ * *at and *len: where that member's value lies in the result (0 and 0 when
+ * v has no such member). Any other value: its canonical text. NULL when
+ * memory is short.
+ */
+char *hotline__json_canonical_kept(const json_t *v, const char *key, const char *kept, size_t kept_len, size_t *at,
+	size_t *len);
+/*
  * Inserts the member "key":"value" at slot of *text, an object's canonical
  * text from hotline__json_canonical_slot for that key: the result is the
  * canonical text of the object with that member added, without writing it

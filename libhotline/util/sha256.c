@@ -15,27 +15,59 @@ static const uint32_t K[64] = {
 };
 
 #define ROR(x, n) (((x) >> (n)) | ((x) << (32 - (n))))
+#define BSIG0(x) (ROR(x, 2) ^ ROR(x, 13) ^ ROR(x, 22))
+#define BSIG1(x) (ROR(x, 6) ^ ROR(x, 11) ^ ROR(x, 25))
+#define SSIG0(x) (ROR(x, 7) ^ ROR(x, 18) ^ ((x) >> 3))
+#define SSIG1(x) (ROR(x, 17) ^ ROR(x, 19) ^ ((x) >> 10))
+/* Ch and Maj with one operation fewer each than their definitions, same values */
+#define CH(x, y, z) ((z) ^ ((x) & ((y) ^ (z))))
+#define MAJ(x, y, z) (((x) & (y)) | ((z) & ((x) | (y))))
 
+/*
+ * One round, the eight working variables named in their order for it
+ * (FIPS 180-4 6.2.2 step 3): d and h take the new e and a, and the next
+ * round names them one place on, so nothing is moved. w: the last sixteen
+ * words of the schedule, word k of the round's group of sixteen at w[k].
+ */
+#define ROUND(a, b, c, d, e, f, g, h, k) do { \
+		uint32_t t1_ = (h) + BSIG1(e) + CH(e, f, g) + K[i + (k)] + w[k]; \
+		(d) += t1_; \
+		(h) = t1_ + BSIG0(a) + MAJ(a, b, c); \
+	} while (0)
+/* The schedule's next word (W[t] from W[t-2], W[t-7], W[t-15] and W[t-16]) in place of W[t-16], then the round. */
+#define ROUND_W(a, b, c, d, e, f, g, h, k) do { \
+		w[k] += SSIG1(w[((k) + 14) & 15]) + w[((k) + 9) & 15] + SSIG0(w[((k) + 1) & 15]); \
+		ROUND(a, b, c, d, e, f, g, h, k); \
+	} while (0)
+#define SIXTEEN(R) do { \
+		R(a, bb, c, d, e, f, g, h, 0); R(h, a, bb, c, d, e, f, g, 1); \
+		R(g, h, a, bb, c, d, e, f, 2); R(f, g, h, a, bb, c, d, e, 3); \
+		R(e, f, g, h, a, bb, c, d, 4); R(d, e, f, g, h, a, bb, c, 5); \
+		R(c, d, e, f, g, h, a, bb, 6); R(bb, c, d, e, f, g, h, a, 7); \
+		R(a, bb, c, d, e, f, g, h, 8); R(h, a, bb, c, d, e, f, g, 9); \
+		R(g, h, a, bb, c, d, e, f, 10); R(f, g, h, a, bb, c, d, e, 11); \
+		R(e, f, g, h, a, bb, c, d, 12); R(d, e, f, g, h, a, bb, c, 13); \
+		R(c, d, e, f, g, h, a, bb, 14); R(bb, c, d, e, f, g, h, a, 15); \
+	} while (0)
+
+/*
+ * The rounds written out sixteen at a time over a sixteen-word schedule:
+ * the working variables are not shifted down each round, which is most of
+ * what a rolled loop spends where the SHA extensions are missing.
+ */
 void hotline__sha256_blocks_portable(uint32_t st[8], const uint8_t *b, size_t blocks)
 {
-	uint32_t w[64], a, bb, c, d, e, f, g, h, t1, t2;
+	uint32_t w[16], a, bb, c, d, e, f, g, h;
 	int i;
 	for (; blocks; blocks--, b += 64) {
 		for (i = 0; i < 16; i++)
 			w[i] = (uint32_t)b[4 * i] << 24 | (uint32_t)b[4 * i + 1] << 16 | (uint32_t)b[4 * i + 2] << 8 | b[4 * i + 3];
-		for (i = 16; i < 64; i++) {
-			uint32_t s0 = ROR(w[i - 15], 7) ^ ROR(w[i - 15], 18) ^ (w[i - 15] >> 3);
-			uint32_t s1 = ROR(w[i - 2], 17) ^ ROR(w[i - 2], 19) ^ (w[i - 2] >> 10);
-			w[i] = w[i - 16] + s0 + w[i - 7] + s1;
-		}
 		a = st[0]; bb = st[1]; c = st[2]; d = st[3];
 		e = st[4]; f = st[5]; g = st[6]; h = st[7];
-		for (i = 0; i < 64; i++) {
-			t1 = h + (ROR(e, 6) ^ ROR(e, 11) ^ ROR(e, 25)) + ((e & f) ^ (~e & g)) + K[i] + w[i];
-			t2 = (ROR(a, 2) ^ ROR(a, 13) ^ ROR(a, 22)) + ((a & bb) ^ (a & c) ^ (bb & c));
-			h = g; g = f; f = e; e = d + t1;
-			d = c; c = bb; bb = a; a = t1 + t2;
-		}
+		i = 0;
+		SIXTEEN(ROUND);
+		for (i = 16; i < 64; i += 16)
+			SIXTEEN(ROUND_W);
 		st[0] += a; st[1] += bb; st[2] += c; st[3] += d;
 		st[4] += e; st[5] += f; st[6] += g; st[7] += h;
 	}

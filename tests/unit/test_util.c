@@ -72,6 +72,42 @@ static void test_sha256_hw_matches_portable(void **state)
 #endif
 }
 
+/* The portable code alone (the digests above take the SHA instructions where the processor has them). */
+static void portable_hex(const char *msg, char hex[65])
+{
+	static const uint32_t iv[8] = { 0x6a09e667, 0xbb67ae85, 0x3c6ef372, 0xa54ff53a,
+		0x510e527f, 0x9b05688c, 0x1f83d9ab, 0x5be0cd19 };
+	uint8_t buf[256];
+	uint32_t st[8];
+	size_t len = strlen(msg), padded = (len + 8) / 64 * 64 + 64, i;
+	uint64_t bits = (uint64_t)len * 8;
+	assert_true(padded <= sizeof(buf));
+	memset(buf, 0, sizeof(buf));
+	memcpy(buf, msg, len);
+	buf[len] = 0x80;
+	for (i = 0; i < 8; i++)
+		buf[padded - 1 - i] = (uint8_t)(bits >> (8 * i));
+	memcpy(st, iv, sizeof(st));
+	hotline__sha256_blocks_portable(st, buf, padded / 64);
+	for (i = 0; i < 8; i++)
+		snprintf(hex + 8 * i, 9, "%08x", st[i]);
+}
+
+static void test_sha256_portable_vectors(void **state)
+{
+	char hex[65];
+	(void)state;
+	portable_hex("", hex);
+	assert_string_equal(hex, "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855");
+	portable_hex("abc", hex);
+	assert_string_equal(hex, "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
+	portable_hex("abcdbcdecdefdefgefghfghighijhijkijkljklmklmnlmnomnopnopq", hex);
+	assert_string_equal(hex, "248d6a61d20638b8e5c026930c3e6039a33ce45964ff2167f6ecedd419db06c1");
+	portable_hex("abcdefghbcdefghicdefghijdefghijkefghijklfghijklmghijklmnhijklmnoijklmnopjklmnopqklmnopqrlmnopqrsmnopqrstnopqrstu",
+		hex);
+	assert_string_equal(hex, "cf5b16a778af8380036ce59e7b0492370b249b11e8f07a51afac45037afee9d1");
+}
+
 /* Split updates of every length give the one-shot digest (padding across block edges). */
 static void test_sha256_split_updates(void **state)
 {
@@ -855,6 +891,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_sha256_vectors),
 		cmocka_unit_test(test_sha256_hw_matches_portable),
+		cmocka_unit_test(test_sha256_portable_vectors),
 		cmocka_unit_test(test_sha256_split_updates),
 		cmocka_unit_test(test_json_canonical_matches_jansson),
 		cmocka_unit_test(test_sbuf_sink),
