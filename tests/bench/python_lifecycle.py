@@ -48,6 +48,7 @@ STEPS = [("register", "zhang", 0, LEDGER), ("dispatch", "zhang", 10, {}),
          ("followup", "li", 300, {"satisfied": True}), ("supervisor_check", "zhao", 330, {}),
          ("verify", "zhang", 360, {"outcome": "confirmed"}), ("close", "gm", 420, {})]
 CMDS = len(STEPS)
+CASES_PER_BATCH = BATCH // CMDS
 
 
 def instants(n):
@@ -68,27 +69,25 @@ def run_binding(path, cases, batched, clear):
     calls = [getattr(db, "close_case" if c == "close" else c) for c, _, _, _ in STEPS]
     steps = [(call, actor, fields) for call, (_, actor, _, fields) in zip(calls, STEPS)]
     per_case = [instants(n) for n in range(26)]
-    done = 0
+
+    def lifecycles(first, end):
+        for n in range(first, end):
+            case = "C%d" % n
+            for (call, actor, fields), at in zip(steps, per_case[n % 26]):
+                call(case, at=at, actor=actor, **fields)
+
     t0 = time.perf_counter()
     if batched:
-        batch = db.batch()
-        batch.__enter__()
-    for n in range(cases):
-        case = "C%d" % n
-        for (call, actor, fields), at in zip(steps, per_case[n % 26]):
-            call(case, at=at, actor=actor, **fields)
-            done += 1
-            if batched and done % BATCH == 0:
-                batch.__exit__(None, None, None)
-                batch = db.batch()
-                batch.__enter__()
-    if batched:
-        batch.__exit__(None, None, None)
+        for first in range(0, cases, CASES_PER_BATCH):
+            with db.batch():
+                lifecycles(first, min(cases, first + CASES_PER_BATCH))
+    else:
+        lifecycles(0, cases)          # outside a batch each command is its own transaction
     elapsed = time.perf_counter() - t0
     last = db.case("C%d" % (cases - 1))
     assert last.state == hotline.State.CLOSED and last.version == CMDS, last
     db.close()
-    return done / elapsed
+    return cases * CMDS / elapsed
 
 
 # ---------------------------------------------------------------- the peer
@@ -154,31 +153,30 @@ def run_peer(path, cases, batched):
             del open_cases[case_id]
 
     per_case = [instants(n) for n in range(26)]
-    done = 0
+
+    def lifecycles(first, end, each):
+        for n in range(first, end):
+            case = "C%d" % n
+            for (cmd, actor, _, fields), at in zip(STEPS, per_case[n % 26]):
+                if each:
+                    execute("BEGIN")
+                command(cmd, case, at, actor, fields)
+                if each:
+                    execute("COMMIT")
+
     t0 = time.perf_counter()
     if batched:
-        execute("BEGIN")
-    for n in range(cases):
-        case = "C%d" % n
-        for (cmd, actor, _, fields), at in zip(STEPS, per_case[n % 26]):
-            if batched:
-                command(cmd, case, at, actor, fields)
-                done += 1
-                if done % BATCH == 0:
-                    execute("COMMIT")
-                    execute("BEGIN")
-            else:
-                execute("BEGIN")
-                command(cmd, case, at, actor, fields)
-                execute("COMMIT")
-                done += 1
-    if batched:
-        execute("COMMIT")
+        for first in range(0, cases, CASES_PER_BATCH):
+            execute("BEGIN")
+            lifecycles(first, min(cases, first + CASES_PER_BATCH), False)
+            execute("COMMIT")
+    else:
+        lifecycles(0, cases, True)
     elapsed = time.perf_counter() - t0
     row = conn.execute("SELECT state, version FROM cases WHERE id = ?", ("C%d" % (cases - 1),)).fetchone()
     assert row == ("closed", CMDS), row
     conn.close()
-    return done / elapsed
+    return cases * CMDS / elapsed
 
 
 # ---------------------------------------------------------------- the run
