@@ -401,8 +401,28 @@ static int hl_put_instant(hl_buf *b, PyObject *o)
 	return hl_put(b, text, (size_t)n);
 }
 
-/* {"cmd":name,"case":...,"at":...,"actor":...,fields}: 0, 1 (not the common case) or -1 (no memory). */
-static int hl_case_text(hl_buf *b, PyObject *name, PyObject *case_id, PyObject *at, PyObject *actor, PyObject *fields)
+/* An int (exactly: a bool is not one) as a JSON number; 1 for anything else. */
+static int hl_put_int(hl_buf *b, PyObject *o)
+{
+	char num[24];
+	int overflow;
+	long long x;
+	if (!PyLong_CheckExact(o))
+		return 1;
+	x = PyLong_AsLongLongAndOverflow(o, &overflow);
+	if (overflow || (x == -1 && PyErr_Occurred())) {
+		PyErr_Clear();
+		return 1;
+	}
+	return hl_put(b, num, (size_t)snprintf(num, sizeof(num), "%lld", x));
+}
+
+/*
+ * {"cmd":name,"case":...,"at":...,"actor":...[,"command_id":...][,"expect_version":...],fields}:
+ * 0, 1 (not the common case) or -1 (no memory).
+ */
+static int hl_case_text(hl_buf *b, PyObject *name, PyObject *case_id, PyObject *at, PyObject *actor,
+	PyObject *command_id, PyObject *expect_version, PyObject *fields)
 {
 	Py_ssize_t pos = 0;
 	PyObject *k, *v;
@@ -413,25 +433,22 @@ static int hl_case_text(hl_buf *b, PyObject *name, PyObject *case_id, PyObject *
 		|| (rc = hl_put_str(b, case_id)) || (rc = HL_PUTS(b, ",\"at\":")) || (rc = hl_put_instant(b, at))
 		|| (rc = HL_PUTS(b, ",\"actor\":")) || (rc = hl_put_str(b, actor)))
 		return rc;
+	if (command_id != Py_None && ((rc = HL_PUTS(b, ",\"command_id\":")) || (rc = hl_put_str(b, command_id))))
+		return rc;
+	if (expect_version != Py_None
+		&& ((rc = HL_PUTS(b, ",\"expect_version\":")) || (rc = hl_put_int(b, expect_version))))
+		return rc;
 	while (PyDict_Next(fields, &pos, &k, &v)) {
 		if (v == Py_None)
 			continue;
 		if ((rc = HL_PUTS(b, ",")) || (rc = hl_put_str(b, k)) || (rc = HL_PUTS(b, ":")))
 			return rc;
-		if (v == Py_True || v == Py_False) {
+		if (v == Py_True || v == Py_False)
 			rc = v == Py_True ? HL_PUTS(b, "true") : HL_PUTS(b, "false");
-		} else if (PyLong_CheckExact(v)) {
-			char num[24];
-			int overflow;
-			long long x = PyLong_AsLongLongAndOverflow(v, &overflow);
-			if (overflow || (x == -1 && PyErr_Occurred())) {
-				PyErr_Clear();
-				return 1;
-			}
-			rc = hl_put(b, num, (size_t)snprintf(num, sizeof(num), "%lld", x));
-		} else {
+		else if (PyLong_CheckExact(v))
+			rc = hl_put_int(b, v);
+		else
 			rc = hl_put_str(b, v);
-		}
 		if (rc)
 			return rc;
 	}
@@ -775,11 +792,13 @@ struct hl_db {};
 		return seq;
 	}
 	/*
-	 * A case command from a method's arguments (fields: a dict, None values
-	 * left out): (seq, repeated), or None when an argument is not of the
+	 * A case command from a method's arguments (command_id, expect_version:
+	 * None when not given; fields: a dict, None values left out):
+	 * (seq, repeated), or None when an argument is not of the
 	 * common kinds (the caller then takes the dict and JSON path).
 	 */
-	PyObject *case_command(PyObject *name, PyObject *case_id, PyObject *at, PyObject *actor, PyObject *fields) {
+	PyObject *case_command(PyObject *name, PyObject *case_id, PyObject *at, PyObject *actor, PyObject *command_id,
+		PyObject *expect_version, PyObject *fields) {
 		hl_buf b;
 		int64_t seq = 0;
 		int repeated = 0, rc;
@@ -787,7 +806,7 @@ struct hl_db {};
 		b.p = b.small;
 		b.len = 0;
 		b.cap = sizeof(b.small);
-		rc = hl_case_text(&b, name, case_id, at, actor, fields);
+		rc = hl_case_text(&b, name, case_id, at, actor, command_id, expect_version, fields);
 		if (rc > 0) {
 			Py_INCREF(Py_None);
 			out = Py_None;

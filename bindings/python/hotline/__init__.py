@@ -979,11 +979,10 @@ class Database:
 
     def _case_cmd(self, name: str, case: str, at: _dt.datetime, actor: str, expect_version: Optional[int],
                   command_id: Optional[str], fields: Dict[str, Any]) -> "Applied":
-        if command_id is None and expect_version is None:
-            # the common case: the text written in C from the arguments, the GIL released around the library
-            done = _case_command(self._this, name, case, at, actor, fields)
-            if done is not None:
-                return Applied(done[0], True) if done[1] else _new_int(Applied, done[0])
+        # the common case: the text written in C from the arguments, the GIL released around the library
+        done = _case_command(self._this, name, case, at, actor, command_id, expect_version, fields)
+        if done is not None:
+            return Applied(done[0], True) if done[1] else _new_int(Applied, done[0])
         # the command's JSON text written here, in the order and with the checks of its dict
         text = '{"cmd":"%s","case":%s,"at":"%s","actor":%s' % (
             name, _json_str(_text("case", case)), _iso("at", at, name), _json_str(_text("actor", actor)))
