@@ -28,6 +28,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <hotline.h>
+#include <datetime.h>
 
 /*
  * The failure of the last call in this thread: 0, a hotline_error, or
@@ -296,10 +297,170 @@ static int hl_file_sink(void *ctx, const char *data, size_t len)
 {
 	return fwrite(data, 1, len, (FILE *)ctx) == len ? 0 : -1;
 }
+
+/*
+ * A case command's JSON text written here from the method's arguments, instead
+ * of a dict and json.dumps: the binding's common case (str, bool and int
+ * values, an instant in a fixed offset). Anything else is left to the Python
+ * path, which checks it and says what is wrong.
+ */
+typedef struct hl_buf {
+	char *p;
+	size_t len, cap;
+	char small[1024];
+} hl_buf;
+
+static int hl_put(hl_buf *b, const char *s, size_t n)
+{
+	if (b->len + n + 1 > b->cap) {
+		size_t cap = 2 * (b->len + n + 1);
+		char *p = b->p == b->small ? malloc(cap) : realloc(b->p, cap);
+		if (!p)
+			return -1;
+		if (b->p == b->small)
+			memcpy(p, b->small, b->len);
+		b->p = p;
+		b->cap = cap;
+	}
+	memcpy(b->p + b->len, s, n);
+	b->len += n;
+	b->p[b->len] = '\0';
+	return 0;
+}
+
+#define HL_PUTS(b, lit) hl_put((b), (lit), sizeof(lit) - 1)
+
+/* A str (exactly, no NUL) as a JSON string; 1 when it is something else. */
+static int hl_put_str(hl_buf *b, PyObject *o)
+{
+	static const char hex[] = "0123456789abcdef";
+	Py_ssize_t n, i, from = 0;
+	const char *s;
+	if (!PyUnicode_CheckExact(o))
+		return 1;
+	if (!(s = PyUnicode_AsUTF8AndSize(o, &n))) {
+		PyErr_Clear();              /* not UTF-8 (a lone surrogate): the Python path reports it */
+		return 1;
+	}
+	if (HL_PUTS(b, "\""))
+		return -1;
+	for (i = 0; i < n; i++) {
+		unsigned char c = (unsigned char)s[i];
+		char esc[6] = { '\\', 'u', '0', '0', 0, 0 };
+		if (c == 0)
+			return 1;
+		if (c >= 0x20 && c != '"' && c != '\\')
+			continue;
+		if (hl_put(b, s + from, (size_t)(i - from)))
+			return -1;
+		from = i + 1;
+		if (c == '"' || c == '\\') {
+			esc[1] = (char)c;
+			if (hl_put(b, esc, 2))
+				return -1;
+		} else {
+			esc[4] = hex[c >> 4];
+			esc[5] = hex[c & 15];
+			if (hl_put(b, esc, 6))
+				return -1;
+		}
+	}
+	if (hl_put(b, s + from, (size_t)(n - from)) || HL_PUTS(b, "\""))
+		return -1;
+	return 0;
+}
+
+/* A datetime (exactly) in a datetime.timezone of whole minutes as the library's instant text, seconds kept,
+ * microseconds dropped (what isoformat() writes after replace(microsecond=0)); 1 for anything else. */
+static int hl_put_instant(hl_buf *b, PyObject *o)
+{
+	PyObject *tz, *off;
+	long secs;
+	char text[40];
+	int n;
+	if (!PyDateTime_CheckExact(o))
+		return 1;
+	tz = PyDateTime_DATE_GET_TZINFO(o);
+	if (tz == Py_None || Py_TYPE(tz) != Py_TYPE(PyDateTime_TimeZone_UTC))
+		return 1;
+	if (!(off = PyObject_CallMethod(tz, "utcoffset", "O", o))) {
+		PyErr_Clear();
+		return 1;
+	}
+	if (!PyDelta_Check(off) || PyDateTime_DELTA_GET_MICROSECONDS(off) != 0) {
+		Py_DECREF(off);
+		return 1;
+	}
+	secs = (long)PyDateTime_DELTA_GET_DAYS(off) * 86400 + PyDateTime_DELTA_GET_SECONDS(off);
+	Py_DECREF(off);
+	if (secs % 60 != 0)
+		return 1;
+	n = snprintf(text, sizeof(text), "\"%04d-%02d-%02dT%02d:%02d:%02d%c%02ld:%02ld\"", PyDateTime_GET_YEAR(o),
+		PyDateTime_GET_MONTH(o), PyDateTime_GET_DAY(o), PyDateTime_DATE_GET_HOUR(o), PyDateTime_DATE_GET_MINUTE(o),
+		PyDateTime_DATE_GET_SECOND(o), secs < 0 ? '-' : '+', labs(secs) / 3600, labs(secs) % 3600 / 60);
+	return hl_put(b, text, (size_t)n);
+}
+
+/* An int (exactly: a bool is not one) as a JSON number; 1 for anything else. */
+static int hl_put_int(hl_buf *b, PyObject *o)
+{
+	char num[24];
+	int overflow;
+	long long x;
+	if (!PyLong_CheckExact(o))
+		return 1;
+	x = PyLong_AsLongLongAndOverflow(o, &overflow);
+	if (overflow || (x == -1 && PyErr_Occurred())) {
+		PyErr_Clear();
+		return 1;
+	}
+	return hl_put(b, num, (size_t)snprintf(num, sizeof(num), "%lld", x));
+}
+
+/*
+ * {"cmd":name,"case":...,"at":...,"actor":...[,"command_id":...][,"expect_version":...],fields}:
+ * 0, 1 (not the common case) or -1 (no memory).
+ */
+static int hl_case_text(hl_buf *b, PyObject *name, PyObject *case_id, PyObject *at, PyObject *actor,
+	PyObject *command_id, PyObject *expect_version, PyObject *fields)
+{
+	Py_ssize_t pos = 0;
+	PyObject *k, *v;
+	int rc;
+	if (!PyDict_CheckExact(fields))
+		return 1;
+	if ((rc = HL_PUTS(b, "{\"cmd\":")) || (rc = hl_put_str(b, name)) || (rc = HL_PUTS(b, ",\"case\":"))
+		|| (rc = hl_put_str(b, case_id)) || (rc = HL_PUTS(b, ",\"at\":")) || (rc = hl_put_instant(b, at))
+		|| (rc = HL_PUTS(b, ",\"actor\":")) || (rc = hl_put_str(b, actor)))
+		return rc;
+	if (command_id != Py_None && ((rc = HL_PUTS(b, ",\"command_id\":")) || (rc = hl_put_str(b, command_id))))
+		return rc;
+	if (expect_version != Py_None
+		&& ((rc = HL_PUTS(b, ",\"expect_version\":")) || (rc = hl_put_int(b, expect_version))))
+		return rc;
+	while (PyDict_Next(fields, &pos, &k, &v)) {
+		if (v == Py_None)
+			continue;
+		if ((rc = HL_PUTS(b, ",")) || (rc = hl_put_str(b, k)) || (rc = HL_PUTS(b, ":")))
+			return rc;
+		if (v == Py_True || v == Py_False)
+			rc = v == Py_True ? HL_PUTS(b, "true") : HL_PUTS(b, "false");
+		else if (PyLong_CheckExact(v))
+			rc = hl_put_int(b, v);
+		else
+			rc = hl_put_str(b, v);
+		if (rc)
+			return rc;
+	}
+	return HL_PUTS(b, "}");
+}
 %}
 
 %init %{
 	if (hl_errors_init(m) != 0)
+		return NULL;
+	PyDateTime_IMPORT;
+	if (!PyDateTimeAPI)
 		return NULL;
 %}
 
@@ -518,6 +679,12 @@ struct hl_db {};
 	Py_END_ALLOW_THREADS
 }
 %exception hl_db::closed "$action"
+/* Builds its text with the GIL, and releases it around the library's call itself. */
+%exception hl_db::case_command {
+	hl_code = 0;
+	$action
+	HL_RAISE_RECORDED
+}
 %exception {
 	hl_code = 0;
 	if (hl_enter(arg1)) {
@@ -623,6 +790,40 @@ struct hl_db {};
 		if (hl_live($self) && (rc = hotline_db_exec_json($self->db, json, &seq, repeated_out)) != 0)
 			hl_db_fail($self, rc);
 		return seq;
+	}
+	/*
+	 * A case command from a method's arguments (command_id, expect_version:
+	 * None when not given; fields: a dict, None values left out):
+	 * (seq, repeated), or None when an argument is not of the
+	 * common kinds (the caller then takes the dict and JSON path).
+	 */
+	PyObject *case_command(PyObject *name, PyObject *case_id, PyObject *at, PyObject *actor, PyObject *command_id,
+		PyObject *expect_version, PyObject *fields) {
+		hl_buf b;
+		int64_t seq = 0;
+		int repeated = 0, rc;
+		PyObject *out = NULL;
+		b.p = b.small;
+		b.len = 0;
+		b.cap = sizeof(b.small);
+		rc = hl_case_text(&b, name, case_id, at, actor, command_id, expect_version, fields);
+		if (rc > 0) {
+			Py_INCREF(Py_None);
+			out = Py_None;
+		} else if (rc < 0) {
+			hl_fail(HOTLINE_ENOMEM, "out of memory");
+		} else if (hl_enter($self)) {
+			Py_BEGIN_ALLOW_THREADS
+			if ((rc = hotline_db_exec_json($self->db, b.p, &seq, &repeated)) != 0)
+				hl_db_fail($self, rc);
+			Py_END_ALLOW_THREADS
+			hl_leave($self);
+			if (!rc && !(out = Py_BuildValue("(LO)", (long long)seq, repeated ? Py_True : Py_False)))
+				hl_code = HL_PYERR;
+		}
+		if (b.p != b.small)
+			free(b.p);
+		return out;
 	}
 	void begin() {
 		int rc;

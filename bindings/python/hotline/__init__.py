@@ -95,7 +95,23 @@ def _aware(name: str, value: Any, cmd: Optional[str] = None) -> _dt.datetime:
 
 
 def _iso(name: str, value: Any, cmd: Optional[str] = None) -> str:
+    # every command has an instant: a plain datetime in a fixed offset (the usual one) skips the checks it passes
+    if type(value) is _DATETIME and type(value.tzinfo) is _TIMEZONE:
+        return (value.replace(microsecond=0) if value.microsecond else value).isoformat()
     return _aware(name, value, cmd).replace(microsecond=0).isoformat()
+
+
+_DATETIME = _dt.datetime
+_TIMEZONE = _dt.timezone
+# Commands are JSON text for the library: strings through json's C escaper, anything else through one
+# encoder made once (json.dumps with options makes a new encoder every call); the text is what
+# json.dumps(..., ensure_ascii=False) writes.
+_json_str = json.encoder.encode_basestring
+_json_value = json.JSONEncoder(ensure_ascii=False).encode
+
+
+def _json_field(value: Any) -> str:
+    return _json_str(value) if type(value) is str else _json_value(value)
 
 
 def _seconds(name: str, value: Any) -> int:
@@ -847,7 +863,8 @@ class Applied(int):
     the number is the original event's (a retry after a timeout is safe).
     """
 
-    repeated: bool
+    #: an instance's own value when true; commands that were applied read this one
+    repeated: bool = False
 
     def __new__(cls, seq: int, repeated: bool = False) -> "Applied":
         obj = super().__new__(cls, seq)
@@ -859,6 +876,10 @@ class Applied(int):
 
 
 # hotline_open_mode and the SQLite synchronous setting by name (0: the library's default).
+_exec_json = _ll._lowlevel.Handle_exec_json
+_case_command = _ll._lowlevel.Handle_case_command
+_new_int = int.__new__
+
 _MODES = {None: 0, "read_only": 1, "read_write": 2, "create": 3}
 _SYNCHRONOUS = {None: 0, "normal": 1, "full": 2}
 
@@ -911,6 +932,7 @@ class Database:
         self._h = _ll.Handle(_text("uri", uri), _text("policy", policy, optional=True), _key(key),
                              _text("key_id", key_id, optional=True), bool(unencrypted), _MODES[mode],
                              _text("read_uri", read_uri, optional=True), timeout, _SYNCHRONOUS[synchronous])
+        self._this = self._h.this
         self.uri = uri
         #: The name of the database's policy ("gm-hotline"...).
         self.policy: str = self._h.policy()
@@ -944,28 +966,37 @@ class Database:
         again: the original sequence number comes back, with ``.repeated`` true."""
         if not isinstance(command, dict):
             raise TypeError("command must be a dict")
-        return self.execute_json(json.dumps(command, ensure_ascii=False))
+        return self._run(_json_value(command))
 
     def execute_json(self, text: str) -> "Applied":
         """Apply one command given as JSON text; see :meth:`execute`."""
-        seq, repeated = self._h.exec_json(_text("text", text))
-        return Applied(seq, repeated)
+        return self._run(_text("text", text))
+
+    def _run(self, text: str) -> "Applied":
+        # straight to the C function with the handle's SWIG object: no proxy method in between
+        seq, repeated = _exec_json(self._this, text)
+        return Applied(seq, True) if repeated else _new_int(Applied, seq)
 
     def _case_cmd(self, name: str, case: str, at: _dt.datetime, actor: str, expect_version: Optional[int],
                   command_id: Optional[str], fields: Dict[str, Any]) -> "Applied":
-        cmd: Dict[str, Any] = {"cmd": name, "case": _text("case", case), "at": _iso("at", at, name),
-                               "actor": _text("actor", actor)}
+        # the common case: the text written in C from the arguments, the GIL released around the library
+        done = _case_command(self._this, name, case, at, actor, command_id, expect_version, fields)
+        if done is not None:
+            return Applied(done[0], True) if done[1] else _new_int(Applied, done[0])
+        # the command's JSON text written here, in the order and with the checks of its dict
+        text = '{"cmd":"%s","case":%s,"at":"%s","actor":%s' % (
+            name, _json_str(_text("case", case)), _iso("at", at, name), _json_str(_text("actor", actor)))
         if command_id is not None:
-            cmd["command_id"] = _text("command_id", command_id)
+            text += ',"command_id":' + _json_str(_text("command_id", command_id))
         if expect_version is not None:
             if not isinstance(expect_version, int) or isinstance(expect_version, bool):
                 raise TypeError("expect_version must be an int")
-            cmd["expect_version"] = expect_version
+            text += ',"expect_version":' + _json_value(expect_version)
         for k, v in fields.items():
             if v is None:
                 continue
-            cmd[k] = _iso(k, v, name) if k in _TIME_FIELDS else v
-        return self.execute(cmd)
+            text += ',"%s":%s' % (k, '"%s"' % _iso(k, v, name) if k in _TIME_FIELDS else _json_field(v))
+        return self._run(text + "}")
 
     def register(self, case: str, *, at, actor, property, room, owner, phone, matter, call_taker, order_taker,
                  kind=None, severity=None, expect_version=None, command_id=None) -> "Applied":
