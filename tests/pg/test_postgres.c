@@ -12,6 +12,8 @@
  * the same on a case per thread (the suite runs 4,4,10); --twins runs the
  * same-command_id race ROUNDS times through 8 handles (the suite runs 48).
  */
+#define _GNU_SOURCE /* RTLD_NEXT */
+#include <dlfcn.h>
 #include <inttypes.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -21,6 +23,8 @@
 #include <stdlib.h>
 #include <string.h>
 #include <pthread.h>
+#include <sys/socket.h>
+#include <sys/types.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
@@ -105,6 +109,25 @@ static hotline_db *open_db(const char *conninfo, int mode, const char *read_conn
 #define SCHEMA_KEY "(SELECT oid::int8::int4 FROM pg_namespace WHERE nspname = current_schema())"
 #define ORG_LOCK SCHEMA_KEY ", 2"
 #define SEQ_LOCK SCHEMA_KEY ", 3"
+
+/*
+ * Round trips, counted where libpq sends: every request it writes to the
+ * server (a query, or a pipeline up to its sync) is one send(), answered
+ * before the next one that waits. This definition stands in for the C
+ * library's in libpq's calls.
+ */
+static volatile int counting_sends;
+static long sends;
+
+__attribute__((visibility("default"))) ssize_t send(int fd, const void *buf, size_t n, int flags)
+{
+	static ssize_t (*real)(int, const void *, size_t, int);
+	if (!real)
+		*(void **)&real = dlsym(RTLD_NEXT, "send");
+	if (counting_sends)
+		sends++;
+	return real(fd, buf, n, flags);
+}
 
 /* ---- the conformance suite ---- */
 
@@ -2004,6 +2027,60 @@ static void test_many_groups(void **state)
 	assert_int_equal(m.foreign_locks + m_alone.foreign_locks, 0);
 }
 
+/* One command's round trips to the server: the sends libpq makes for it. */
+static long command_round_trips(hotline_db *db, const char *case_id, int k)
+{
+	long n;
+	sends = 0;
+	counting_sends = 1;
+	assert_int_equal(exec_fmt(db, "{\"cmd\":\"reply\",\"case\":\"%s\",\"at\":\"2026-11-02T10:00:00+08:00\","
+		"\"actor\":\"zhang\",\"text\":\"%d\"}", case_id, k), 0);
+	counting_sends = 0;
+	n = sends;
+	return n;
+}
+
+/*
+ * A command on a case costs five round trips: BEGIN with its locks (and
+ * in the same trip the snapshot data_version compares and the organisation
+ * stream's head), the case locked with its stream's head, the event, the
+ * case's snapshot, COMMIT (with the feed's wake-up). Also when another
+ * handle committed in between: the head of the organisation stream the
+ * library then checks the directory against came with the BEGIN.
+ */
+static void test_round_trips(void **state)
+{
+	char ci[700];
+	hotline_db *db, *other;
+	long alone, after_other;
+	int k;
+	(void)state;
+	fresh_schema(ci, sizeof(ci), "round_trips");
+	db = open_db(ci, HOTLINE_OPEN_CREATE, NULL);
+	fixture_load(db);
+	other = open_db(ci, HOTLINE_OPEN_READ_WRITE, NULL);
+	assert_int_equal(exec_fmt(db, "{\"cmd\":\"register\",\"case\":\"RT1\",\"at\":\"2026-11-02T09:00:00+08:00\","
+		"\"actor\":\"zhang\",\"property\":\"P1\",\"room\":\"1\",\"owner\":\"王\",\"phone\":\"1\",\"matter\":\"m\","
+		"\"call_taker\":\"zhang\",\"order_taker\":\"li\"}"), 0);
+	assert_int_equal(exec_fmt(other, "{\"cmd\":\"register\",\"case\":\"RT2\",\"at\":\"2026-11-02T09:00:00+08:00\","
+		"\"actor\":\"zhang\",\"property\":\"P1\",\"room\":\"2\",\"owner\":\"李\",\"phone\":\"2\",\"matter\":\"m\","
+		"\"call_taker\":\"zhang\",\"order_taker\":\"li\"}"), 0);
+	/* statements are prepared on first use */
+	for (k = 0; k < 2; k++) {
+		command_round_trips(db, "RT1", k);
+		command_round_trips(other, "RT2", k);
+	}
+	command_round_trips(db, "RT1", 2);
+	alone = command_round_trips(db, "RT1", 3);
+	command_round_trips(other, "RT2", 4);
+	after_other = command_round_trips(db, "RT1", 5);
+	print_message("# round trips per command: %ld alone, %ld after another handle's commit\n", alone, after_other);
+	assert_true(alone <= 5);
+	assert_true(after_other <= 5);
+	hotline_db_close(other);
+	hotline_db_close(db);
+}
+
 int main(int argc, char **argv)
 {
 	const struct CMUnitTest tests[] = {
@@ -2025,6 +2102,7 @@ int main(int argc, char **argv)
 		cmocka_unit_test(test_policy_change),
 		cmocka_unit_test(test_lines_beside_a_case_writer),
 		cmocka_unit_test(test_many_groups),
+		cmocka_unit_test(test_round_trips),
 	};
 	FILE *f;
 	const char *tmp = getenv("TMPDIR");
