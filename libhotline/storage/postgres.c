@@ -106,8 +106,10 @@ static const struct migration {
 /* The current snapshot's xmax and running ids, for data_version. */
 #define SQL_SNAPSHOT "SELECT pg_snapshot_xmax(s)::text, coalesce((SELECT string_agg(x::text, ',')" \
 	" FROM pg_snapshot_xip(s) x), '') FROM pg_current_snapshot() s"
-/* The organisation stream's head (Q_STREAM_HEAD for ""), read with a write transaction's BEGIN. */
-#define SQL_ORG_HEAD "SELECT stream_seq, hash FROM events WHERE stream = '' ORDER BY stream_seq DESC LIMIT 1"
+/* The same and the organisation stream's head (Q_STREAM_HEAD for ""), read with a write transaction's BEGIN. */
+#define SQL_SNAPSHOT_ORG_HEAD "SELECT pg_snapshot_xmax(s)::text, coalesce((SELECT string_agg(x::text, ',')" \
+	" FROM pg_snapshot_xip(s) x), ''), h.stream_seq, h.hash FROM pg_current_snapshot() s LEFT JOIN LATERAL" \
+	" (SELECT stream_seq, hash FROM events WHERE stream = '' ORDER BY stream_seq DESC LIMIT 1) h ON true"
 
 #define CASE_COLS "id, property, state, approval, exempt, version, registered_at, last_at, next_due, head_hash, body"
 #define EVENT_COLS "seq, stream, stream_seq, cmd, actor, at, body, prev_hash, hash, id"
@@ -431,17 +433,13 @@ static int begin_write(pg *s, const char *sql)
 	while ((r = PQgetResult(s->conn)) != NULL) {
 		if (rc == 0 && !ok(r)) {
 			rc = result_code(s, r, "beginning a transaction");
-		} else if (rc == 0 && i == 3 && PQntuples(r) == 1) {
+		} else if (rc == 0 && i == 2 && PQntuples(r) == 1) {
 			s->pre_xmax = strdup(PQgetvalue(r, 0, 0));
 			s->pre_xip = strdup(PQgetvalue(r, 0, 1));
 			s->have_pre_snap = s->pre_xmax && s->pre_xip;
-		} else if (rc == 0 && i == 4) {
-			s->org_seq = 0;
-			s->org_hash[0] = '\0';
-			if (PQntuples(r) == 1) {
-				s->org_seq = get_i64(r, 0, 0);
-				snprintf(s->org_hash, sizeof(s->org_hash), "%s", PQgetvalue(r, 0, 1));
-			}
+			/* an empty stream: no row joined, its head is 0 and "" */
+			s->org_seq = PQgetisnull(r, 0, 2) ? 0 : get_i64(r, 0, 2);
+			snprintf(s->org_hash, sizeof(s->org_hash), "%s", PQgetvalue(r, 0, 3));
 			s->have_org_head = 1;
 		}
 		PQclear(r);
@@ -544,7 +542,7 @@ static int p_commit(hotline_storage *base)
 	while ((r = PQgetResult(s->conn)) != NULL) {
 		if (i > 1) {
 			/* the wake-up's transaction: the command is committed whatever becomes of it */
-			if (ok(r) && i == 5 && PQntuples(r) == 1 && !PQgetisnull(r, 0, 0))
+			if (ok(r) && i == 2 && PQntuples(r) == 1 && !PQgetisnull(r, 0, 0))
 				notify_xid = strtoull(PQgetvalue(r, 0, 0), NULL, 10);
 		} else if (rc == 0 && !ok(r)) {
 			rc = result_code(s, r, "committing");
@@ -1424,16 +1422,18 @@ static int schema_locks(pg *s)
 	PQclear(r);
 	s->lock_key = key;
 	/* the locks, then (statements run in order: after the locks are held) what p_begin keeps for later calls */
+	/* (a target list is evaluated in order: the organisation stream's lock first) */
 	snprintf(s->sql_begin_org, sizeof(s->sql_begin_org), "BEGIN ISOLATION LEVEL READ COMMITTED%s;"
-		" SELECT pg_advisory_xact_lock(%" PRId32 ", %d); SELECT pg_advisory_xact_lock_shared(%" PRId32 ", %d);"
-		" " SQL_SNAPSHOT "; " SQL_ORG_HEAD, s->read_only ? " READ ONLY" : "", key, LOCK_ORG, key, LOCK_SEQ);
+		" SELECT pg_advisory_xact_lock(%" PRId32 ", %d), pg_advisory_xact_lock_shared(%" PRId32 ", %d);"
+		" " SQL_SNAPSHOT_ORG_HEAD, s->read_only ? " READ ONLY" : "", key, LOCK_ORG, key, LOCK_SEQ);
 	snprintf(s->sql_begin_write, sizeof(s->sql_begin_write), "BEGIN ISOLATION LEVEL READ COMMITTED%s;"
-		" SELECT pg_advisory_xact_lock_shared(%" PRId32 ", %d); SELECT pg_advisory_xact_lock_shared(%" PRId32 ", %d);"
-		" " SQL_SNAPSHOT "; " SQL_ORG_HEAD, s->read_only ? " READ ONLY" : "", key, LOCK_ORG, key, LOCK_SEQ);
+		" SELECT pg_advisory_xact_lock_shared(%" PRId32 ", %d), pg_advisory_xact_lock_shared(%" PRId32 ", %d);"
+		" " SQL_SNAPSHOT_ORG_HEAD, s->read_only ? " READ ONLY" : "", key, LOCK_ORG, key, LOCK_SEQ);
 	snprintf(s->sql_seq_lock, sizeof(s->sql_seq_lock), "SELECT pg_advisory_xact_lock(%" PRId32 ", %d)", key, LOCK_SEQ);
+	/* after the COMMIT, one statement in a transaction of its own (p_commit) */
 	snprintf(s->sql_commit_notify, sizeof(s->sql_commit_notify), "SELECT pg_current_xact_id_if_assigned()::text; COMMIT;"
-		" BEGIN; SET LOCAL synchronous_commit = off; NOTIFY " FEED_CHANNEL "%" PRIu32 ";"
-		" SELECT pg_current_xact_id()::text; COMMIT", (uint32_t)key);
+		" SELECT pg_current_xact_id()::text, set_config('synchronous_commit', 'off', true),"
+		" pg_notify('" FEED_CHANNEL "%" PRIu32 "', NULL)", (uint32_t)key);
 	snprintf(s->sql_listen, sizeof(s->sql_listen), "LISTEN " FEED_CHANNEL "%" PRIu32, (uint32_t)key);
 	return 0;
 }
