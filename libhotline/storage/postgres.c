@@ -37,8 +37,9 @@
  * kept in the server session between transactions (PgBouncer's transaction
  * pooling; hotline_statements=unnamed when the pooler keeps no prepared
  * statements; hotline_notify=off where many groups share a server, as the
- * commits that NOTIFY the feed's waiters queue on one lock of the whole
- * server); a lost connection fails the call with "connection lost, retry
+ * NOTIFYs that wake the feed's waiters, each in a small transaction after
+ * the command's COMMIT, pass one lock of the whole server one at a time);
+ * a lost connection fails the call with "connection lost, retry
  * with the same command_id" and the next call connects again, to whichever
  * host of a multi-host string is the primary then.
  */
