@@ -37,8 +37,9 @@
  * kept in the server session between transactions (PgBouncer's transaction
  * pooling; hotline_statements=unnamed when the pooler keeps no prepared
  * statements; hotline_notify=off where many groups share a server, as the
- * commits that NOTIFY the feed's waiters queue on one lock of the whole
- * server); a lost connection fails the call with "connection lost, retry
+ * NOTIFYs that wake the feed's waiters, each in a small transaction after
+ * the command's COMMIT, pass one lock of the whole server one at a time);
+ * a lost connection fails the call with "connection lost, retry
  * with the same command_id" and the next call connects again, to whichever
  * host of a multi-host string is the primary then.
  */
@@ -102,6 +103,14 @@ static const struct migration {
 	  "CREATE TABLE phone_index(case_id TEXT COLLATE \"C\" PRIMARY KEY, value TEXT NOT NULL);"
 	  "CREATE INDEX phone_index_value ON phone_index(value, case_id);" },
 };
+
+/* The current snapshot's xmax and running ids, for data_version. */
+#define SQL_SNAPSHOT "SELECT pg_snapshot_xmax(s)::text, coalesce((SELECT string_agg(x::text, ',')" \
+	" FROM pg_snapshot_xip(s) x), '') FROM pg_current_snapshot() s"
+/* The same and the organisation stream's head (Q_STREAM_HEAD for ""), read with a write transaction's BEGIN. */
+#define SQL_SNAPSHOT_ORG_HEAD "SELECT pg_snapshot_xmax(s)::text, coalesce((SELECT string_agg(x::text, ',')" \
+	" FROM pg_snapshot_xip(s) x), ''), h.stream_seq, h.hash FROM pg_current_snapshot() s LEFT JOIN LATERAL" \
+	" (SELECT stream_seq, hash FROM events WHERE stream = '' ORDER BY stream_seq DESC LIMIT 1) h ON true"
 
 #define CASE_COLS "id, property, state, approval, exempt, version, registered_at, last_at, next_due, head_hash, body"
 #define EVENT_COLS "seq, stream, stream_seq, cmd, actor, at, body, prev_hash, hash, id"
@@ -186,12 +195,23 @@ typedef struct pg {
 	int lost;
 	/* the schema's OID as the advisory locks' first key, and the statements that take them */
 	int32_t lock_key;
-	char sql_begin_org[200], sql_begin_write[200], sql_seq_lock[80];
-	char sql_commit_notify[128], sql_listen[64]; /* the schema's feed channel: NOTIFY with a COMMIT, LISTEN */
+	char sql_begin_org[512], sql_begin_write[512], sql_seq_lock[80];
+	char sql_commit_notify[256], sql_listen[64]; /* the schema's feed channel: NOTIFY after a COMMIT, LISTEN */
 	/* the head of the stream whose case this write transaction locked, read with the lock (p_case_get) */
 	int have_head;
 	int64_t head_seq;
 	char head_hash[65], *head_stream;
+	/*
+	 * Read in the BEGIN's round trip of a write transaction (p_begin), for
+	 * the calls that follow it: the snapshot data_version compares
+	 * (used once), and the organisation stream's head, which cannot move
+	 * while the transaction holds that stream's lock, until it appends to
+	 * the stream itself.
+	 */
+	int have_pre_snap, have_org_head;
+	char *pre_xmax, *pre_xip;
+	int64_t org_seq;
+	char org_hash[65];
 	/* data_version: the snapshot seen last, the ids of our own transactions since */
 	int have_snap;
 	uint64_t snap_xmax, generation;
@@ -343,6 +363,7 @@ static const char *fmt_time(char buf[24], hotline_time t)
 /* ---- transactions ---- */
 
 static int schema_locks(pg *s);
+static void forget_prefetched(pg *s);
 
 /*
  * A connection that broke is opened again at the next call, with the same
@@ -361,6 +382,7 @@ static int ensure_connection(pg *s)
 		return 0;
 	s->in_tx = 0;
 	s->have_head = 0;
+	forget_prefetched(s);
 	for (i = 0; i < sizeof(pause_ms) / sizeof(pause_ms[0]); i++) {
 		if (pause_ms[i])
 			nanosleep(&(struct timespec){ pause_ms[i] / 1000, (pause_ms[i] % 1000) * 1000000L }, NULL);
@@ -387,6 +409,48 @@ static int ensure_connection(pg *s)
 
 static void end_aborted(pg *s);
 
+static void forget_prefetched(pg *s)
+{
+	s->have_pre_snap = 0;
+	s->have_org_head = 0;
+	free(s->pre_xmax);
+	free(s->pre_xip);
+	s->pre_xmax = s->pre_xip = NULL;
+}
+
+/*
+ * A write transaction's BEGIN and its locks, and in the same round trip the
+ * snapshot for the data_version the library asks for next and the
+ * organisation stream's head (its lock is held from here to the end, so
+ * the head stays what it is until this transaction appends to it): every
+ * command would otherwise spend a round trip on each.
+ */
+static int begin_write(pg *s, const char *sql)
+{
+	PGresult *r;
+	int rc = 0, i = 0;
+	if (!PQsendQuery(s->conn, sql))
+		return fail(s, HOTLINE_ESTORAGE, "beginning a transaction", NULL);
+	while ((r = PQgetResult(s->conn)) != NULL) {
+		if (rc == 0 && !ok(r)) {
+			rc = result_code(s, r, "beginning a transaction");
+		} else if (rc == 0 && i == 2 && PQntuples(r) == 1) {
+			s->pre_xmax = strdup(PQgetvalue(r, 0, 0));
+			s->pre_xip = strdup(PQgetvalue(r, 0, 1));
+			s->have_pre_snap = s->pre_xmax && s->pre_xip;
+			/* an empty stream: no row joined, its head is 0 and "" */
+			s->org_seq = PQgetisnull(r, 0, 2) ? 0 : get_i64(r, 0, 2);
+			snprintf(s->org_hash, sizeof(s->org_hash), "%s", PQgetvalue(r, 0, 3));
+			s->have_org_head = 1;
+		}
+		PQclear(r);
+		i++;
+	}
+	if (rc)
+		forget_prefetched(s);
+	return rc;
+}
+
 static int p_begin(hotline_storage *base, int write)
 {
 	pg *s = (pg *)base;
@@ -411,11 +475,11 @@ static int p_begin(hotline_storage *base, int write)
 	 *     exclusively: no other writer holds it then, as every writer takes
 	 *     it only once it holds the organisation stream's lock.
 	 */
-	rc = exec_simple(s, write == HOTLINE_STORAGE_BEGIN_ORG ? s->sql_begin_org
-		: write ? s->sql_begin_write
-		: "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY", "beginning a transaction");
 	s->have_head = 0;
 	s->appended = 0;
+	forget_prefetched(s);
+	rc = write ? begin_write(s, write == HOTLINE_STORAGE_BEGIN_ORG ? s->sql_begin_org : s->sql_begin_write)
+		: exec_simple(s, "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY", "beginning a transaction");
 	if (rc == 0) {
 		s->in_tx = 1;
 		s->write_tx = write != 0;
@@ -454,21 +518,39 @@ static int p_commit(hotline_storage *base)
 	pg *s = (pg *)base;
 	PGresult *r;
 	int rc = 0, i = 0;
-	uint64_t xid = 0;
-	/* a transaction that appended tells the feed's listeners (delivered when it commits) */
-	int notify = s->appended && !s->no_notify, last = notify ? 2 : 1;
+	uint64_t xid = 0, notify_xid = 0;
+	/*
+	 * A transaction that appended tells the feed's listeners, in the same
+	 * round trip but in a transaction of its own that follows the COMMIT.
+	 * PostgreSQL lets the commits of notifying transactions through one at a
+	 * time, across the whole server, holding that lock until the commit is on
+	 * disk: a NOTIFY in the command's own transaction made every writer's
+	 * fsync wait for every other's (no group commit), so that more writers
+	 * were slower. The notifying transaction writes nothing and commits
+	 * without waiting for the disk (synchronous_commit off, for it alone):
+	 * the lock is held for microseconds. Listeners are woken after the data
+	 * committed, so they find it; a crash may lose a wake-up, never data,
+	 * and a waiter looks again after its timeout anyway. Its id is our own
+	 * (data_version must not count it as another's commit).
+	 */
+	int notify = s->appended && !s->no_notify;
 	s->in_tx = 0;
 	s->have_head = 0;
+	forget_prefetched(s);
 	s->appended = 0;
 	if (!PQsendQuery(s->conn, notify ? s->sql_commit_notify : "SELECT pg_current_xact_id_if_assigned()::text; COMMIT"))
 		return fail(s, HOTLINE_ESTORAGE, "committing", NULL);
 	while ((r = PQgetResult(s->conn)) != NULL) {
-		if (rc == 0 && !ok(r)) {
+		if (i > 1) {
+			/* the wake-up's transaction: the command is committed whatever becomes of it */
+			if (ok(r) && i == 2 && PQntuples(r) == 1 && !PQgetisnull(r, 0, 0))
+				notify_xid = strtoull(PQgetvalue(r, 0, 0), NULL, 10);
+		} else if (rc == 0 && !ok(r)) {
 			rc = result_code(s, r, "committing");
 		} else if (rc == 0 && i == 0) {
 			if (PQntuples(r) == 1 && !PQgetisnull(r, 0, 0))
 				xid = strtoull(PQgetvalue(r, 0, 0), NULL, 10);
-		} else if (rc == 0 && i == last && strcmp(PQcmdStatus(r), "COMMIT") != 0) {
+		} else if (rc == 0 && i == 1 && strcmp(PQcmdStatus(r), "COMMIT") != 0) {
 			/* COMMIT of a transaction that had failed answers ROLLBACK */
 			rc = HOTLINE_ESTORAGE;
 			snprintf(s->errmsg, sizeof(s->errmsg), "committing: the transaction had failed and was rolled back");
@@ -477,7 +559,7 @@ static int p_commit(hotline_storage *base)
 		i++;
 	}
 	end_aborted(s);
-	if (xid && note_own(s, xid) != 0)
+	if ((xid && note_own(s, xid) != 0) || (notify_xid && note_own(s, notify_xid) != 0))
 		s->have_snap = 0; /* cannot remember it: the next data_version says "changed" */
 	return rc;
 }
@@ -488,6 +570,7 @@ static int p_rollback(hotline_storage *base)
 	s->in_tx = 0;
 	s->have_head = 0;
 	s->appended = 0;
+	forget_prefetched(s);
 	/* a lost connection's transaction is gone with it */
 	if (s->lost || PQstatus(s->conn) != CONNECTION_OK || PQtransactionStatus(s->conn) == PQTRANS_IDLE)
 		return 0;
@@ -573,29 +656,36 @@ static int is_own(const pg *s, uint64_t xid)
 static int p_data_version(hotline_storage *base, uint64_t *out)
 {
 	pg *s = (pg *)base;
-	PGresult *r;
+	PGresult *r = NULL;
 	int rc, changed = 0;
 	uint64_t xmax, *xip = NULL, others;
 	size_t n = 0, i;
 	const char *list;
-	if (!s->in_tx && (rc = ensure_connection(s)) != 0)
-		return rc;
-	r = PQexec(s->conn, "SELECT pg_snapshot_xmax(s)::text, coalesce((SELECT string_agg(x::text, ',')"
-		" FROM pg_snapshot_xip(s) x), '') FROM pg_current_snapshot() s");
-	if (!ok(r) || PQntuples(r) != 1) {
-		rc = result_code(s, r, "reading the data version");
-		PQclear(r);
-		return rc;
+	if (s->in_tx && s->have_pre_snap) {
+		/* read with this transaction's BEGIN (begin_write): once */
+		s->have_pre_snap = 0;
+		xmax = strtoull(s->pre_xmax, NULL, 10);
+		list = s->pre_xip;
+	} else {
+		if (!s->in_tx && (rc = ensure_connection(s)) != 0)
+			return rc;
+		r = PQexec(s->conn, SQL_SNAPSHOT);
+		if (!ok(r) || PQntuples(r) != 1) {
+			rc = result_code(s, r, "reading the data version");
+			PQclear(r);
+			return rc;
+		}
+		xmax = strtoull(PQgetvalue(r, 0, 0), NULL, 10);
+		list = PQgetvalue(r, 0, 1);
 	}
-	xmax = strtoull(PQgetvalue(r, 0, 0), NULL, 10);
-	list = PQgetvalue(r, 0, 1);
 	if (*list) {
 		const char *p;
 		size_t cap = 1;
 		for (p = list; *p; p++)
 			cap += *p == ',';
 		if (!(xip = malloc(cap * sizeof(*xip)))) {
-			PQclear(r);
+			if (r)
+				PQclear(r);
 			return HOTLINE_ENOMEM;
 		}
 		for (p = list; *p;) {
@@ -605,7 +695,8 @@ static int p_data_version(hotline_storage *base, uint64_t *out)
 		}
 		qsort(xip, n, sizeof(*xip), u64_cmp);
 	}
-	PQclear(r);
+	if (r)
+		PQclear(r);
 	if (!s->have_snap) {
 		changed = 1;
 	} else {
@@ -862,6 +953,8 @@ static int p_event_append(hotline_storage *base, const hotline_storage_event *e,
 	params[7] = e->hash;
 	params[8] = e->id;
 	s->have_head = 0;
+	if (!*e->stream)
+		s->have_org_head = 0;
 	if (!(r = run_fixed(s, Q_EVENT_APPEND, params, &rc, "appending an event")))
 		return rc;
 	if (PQntuples(r) == 0) {
@@ -970,6 +1063,11 @@ static int p_stream_head(hotline_storage *base, const char *stream, int64_t *seq
 	if (s->have_head && strcmp(stream, s->head_stream) == 0) {
 		*seq_out = s->head_seq;
 		snprintf(hash_out, 65, "%s", s->head_hash);
+		return 0;
+	}
+	if (s->in_tx && s->have_org_head && !*stream) {
+		*seq_out = s->org_seq;
+		snprintf(hash_out, 65, "%s", s->org_hash);
 		return 0;
 	}
 	/*
@@ -1249,6 +1347,7 @@ static void p_free(hotline_storage *base)
 	free(s->snap_xip);
 	free(s->own);
 	free(s->head_stream);
+	forget_prefetched(s);
 	free(s);
 }
 
@@ -1323,15 +1422,19 @@ static int schema_locks(pg *s)
 	key = (int32_t)(uint32_t)strtoull(PQgetvalue(r, 0, 0), NULL, 10);
 	PQclear(r);
 	s->lock_key = key;
+	/* the locks, then (statements run in order: after the locks are held) what p_begin keeps for later calls */
+	/* (a target list is evaluated in order: the organisation stream's lock first) */
 	snprintf(s->sql_begin_org, sizeof(s->sql_begin_org), "BEGIN ISOLATION LEVEL READ COMMITTED%s;"
-		" SELECT pg_advisory_xact_lock(%" PRId32 ", %d); SELECT pg_advisory_xact_lock_shared(%" PRId32 ", %d)",
-		s->read_only ? " READ ONLY" : "", key, LOCK_ORG, key, LOCK_SEQ);
+		" SELECT pg_advisory_xact_lock(%" PRId32 ", %d), pg_advisory_xact_lock_shared(%" PRId32 ", %d);"
+		" " SQL_SNAPSHOT_ORG_HEAD, s->read_only ? " READ ONLY" : "", key, LOCK_ORG, key, LOCK_SEQ);
 	snprintf(s->sql_begin_write, sizeof(s->sql_begin_write), "BEGIN ISOLATION LEVEL READ COMMITTED%s;"
-		" SELECT pg_advisory_xact_lock_shared(%" PRId32 ", %d); SELECT pg_advisory_xact_lock_shared(%" PRId32 ", %d)",
-		s->read_only ? " READ ONLY" : "", key, LOCK_ORG, key, LOCK_SEQ);
+		" SELECT pg_advisory_xact_lock_shared(%" PRId32 ", %d), pg_advisory_xact_lock_shared(%" PRId32 ", %d);"
+		" " SQL_SNAPSHOT_ORG_HEAD, s->read_only ? " READ ONLY" : "", key, LOCK_ORG, key, LOCK_SEQ);
 	snprintf(s->sql_seq_lock, sizeof(s->sql_seq_lock), "SELECT pg_advisory_xact_lock(%" PRId32 ", %d)", key, LOCK_SEQ);
-	snprintf(s->sql_commit_notify, sizeof(s->sql_commit_notify),
-		"SELECT pg_current_xact_id_if_assigned()::text; NOTIFY " FEED_CHANNEL "%" PRIu32 "; COMMIT", (uint32_t)key);
+	/* after the COMMIT, one statement in a transaction of its own (p_commit) */
+	snprintf(s->sql_commit_notify, sizeof(s->sql_commit_notify), "SELECT pg_current_xact_id_if_assigned()::text; COMMIT;"
+		" SELECT pg_current_xact_id()::text, set_config('synchronous_commit', 'off', true),"
+		" pg_notify('" FEED_CHANNEL "%" PRIu32 "', NULL)", (uint32_t)key);
 	snprintf(s->sql_listen, sizeof(s->sql_listen), "LISTEN " FEED_CHANNEL "%" PRIu32, (uint32_t)key);
 	return 0;
 }

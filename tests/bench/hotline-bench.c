@@ -5,6 +5,7 @@
  *
  *   hotline-bench [--quick] [--cases N] [--lines N] [--sweep-max N] [--dir DIR]
  *                 [--postgres CONNINFO [--postgres-cases N] [--postgres-only]]
+ *                 [--only batched|batched-clear|raw|replay|pg|pg-raw N]
  *
  * See tests/bench/README.md for what each figure means.
  */
@@ -649,6 +650,22 @@ static void pg_raw_writer(int w, long per)
 	PQfinish(c);
 }
 
+/* A fresh library schema with the directory loaded: the library writers' starting point. */
+static void pg_lib_schema(void)
+{
+	hotline_db *db;
+	const char *const *d;
+	char uri[1100];
+	pg_schema(pg_conninfo, sizeof(pg_conninfo), "bench_lib");
+	snprintf(uri, sizeof(uri), "postgres:%s", pg_conninfo);
+	if (hotline_db_open(&db, uri, NULL) != 0)
+		die("open", hotline_last_error());
+	for (d = directory; *d; d++)
+		if (hotline_db_exec_json(db, *d, NULL, NULL) != 0)
+			die("directory", hotline_db_errmsg(db));
+	hotline_db_close(db);
+}
+
 static void pg_bench(long cases)
 {
 	static const int writer_counts[] = { 1, 2, 4, 8 };
@@ -660,17 +677,7 @@ static void pg_bench(long cases)
 		int w = writer_counts[i];
 		long per = cases / w;
 		double t;
-		hotline_db *db;
-		const char *const *d;
-		char uri[1100];
-		pg_schema(pg_conninfo, sizeof(pg_conninfo), "bench_lib");
-		snprintf(uri, sizeof(uri), "postgres:%s", pg_conninfo);
-		if (hotline_db_open(&db, uri, NULL) != 0)
-			die("open", hotline_last_error());
-		for (d = directory; *d; d++)
-			if (hotline_db_exec_json(db, *d, NULL, NULL) != 0)
-				die("directory", hotline_db_errmsg(db));
-		hotline_db_close(db);
+		pg_lib_schema();
 		t = pg_parallel(w, per, pg_lib_writer);
 		lib[i] = per * w * CMDS_PER_CASE / t;
 		pg_schema(pg_conninfo, sizeof(pg_conninfo), "bench_raw");
@@ -724,7 +731,7 @@ int main(int argc, char **argv)
 		} else {
 			fprintf(stderr, "usage: %s [--quick] [--cases N] [--lines N] [--sweep-max N] [--dir DIR]"
 				" [--postgres CONNINFO [--postgres-cases N] [--postgres-only]]"
-				" [--only batched|batched-clear|raw|replay N]\n", argv[0]);
+				" [--only batched|batched-clear|raw|replay|pg|pg-raw N]\n", argv[0]);
 			return 2;
 		}
 	}
@@ -744,14 +751,24 @@ int main(int argc, char **argv)
 			printf("%.0f cmd/s\n", lib_throughput(MODE_BATCHED, only_cases, 1));
 		else if (!strcmp(only, "raw"))
 			printf("%.0f cmd/s\n", raw_throughput(MODE_BATCHED, only_cases));
-		else if (!strcmp(only, "replay")) {
+		else if ((!strcmp(only, "pg") || !strcmp(only, "pg-raw")) && pg_base) {
+			/* one PostgreSQL writer in this process (1 tx/cmd), for callgrind or strace: N cases */
+			double t0;
+			if (!strcmp(only, "pg"))
+				pg_lib_schema();
+			else
+				pg_schema(pg_conninfo, sizeof(pg_conninfo), "bench_raw");
+			t0 = now();
+			(!strcmp(only, "pg") ? pg_lib_writer : pg_raw_writer)(0, only_cases);
+			printf("%.0f cmd/s\n", only_cases * CMDS_PER_CASE / (now() - t0));
+		} else if (!strcmp(only, "replay")) {
 			double t0;
 			write_scenario(only_cases);
 			t0 = now();
 			run_replay(0);
 			printf("%.0f lines/s\n", only_cases / (now() - t0));
 		} else {
-			fprintf(stderr, "--only: batched, batched-clear, raw or replay\n");
+			fprintf(stderr, "--only: batched, batched-clear, raw, replay, or with --postgres pg or pg-raw\n");
 			rmdir(dir);
 			return 2;
 		}
