@@ -364,7 +364,9 @@ static int add_note(notes *ns, const hotline__rule *r, const char *case_id, cons
 	}
 	x->t = t;
 	x->row = row;
-	if (!(x->id = note_id(case_id, r->id, kind, t)) || json_object_set_new(row, "id", json_string(x->id)) != 0)
+	/* a rate penalty belongs to no case: its property heads the id */
+	if (!(x->id = note_id(case_id ? case_id : r->kind == HOTLINE__RULE_RATE ? property : NULL, r->id, kind, t)) ||
+	    json_object_set_new(row, "id", json_string(x->id)) != 0)
 		return HOTLINE_ENOMEM;
 	return 0;
 }
@@ -449,6 +451,72 @@ static int note_case_cb(const hotline_storage_case *sc, void *payload)
 static int note_org(notes *ns)
 {
 	return hotline__db_eval_stream(ns->db, "", ns->until, HOTLINE_TIME_NONE, use_notes, ns);
+}
+
+/* ---- Art. 20: the rates' penalties, priced over every case by the assessment ---- */
+
+typedef struct rate_source {
+	hotline_db *db;
+	int (*cb)(const hotline__event *ev, size_t n, void *payload);
+	void *payload;
+} rate_source;
+
+static int rate_case_cb(const hotline_storage_case *sc, void *payload)
+{
+	rate_source *s = payload;
+	hotline__event_vec v;
+	int rc;
+	memset(&v, 0, sizeof(v));
+	if ((rc = hotline__event_vec_load(s->db->st, sc->id, &v)) != 0)
+		return hotline__db_storage_fail(s->db, rc, "reading events");
+	rc = s->cb(v.ev, v.n, s->payload);
+	hotline__event_vec_free(&v);
+	return rc;
+}
+
+static int rate_foreach_case(void *ctx, int (*cb)(const hotline__event *ev, size_t n, void *payload), void *payload)
+{
+	rate_source *s = ctx;
+	hotline_storage_query q = HOTLINE_STORAGE_QUERY_INIT;
+	s->cb = cb;
+	s->payload = payload;
+	return s->db->st->cases_foreach(s->db->st, &q, rate_case_cb, s);
+}
+
+/* The rate penalties of the periods that end in [from, until]: at the period's end, no case. */
+static int note_rates(notes *ns, hotline_time from)
+{
+	hotline_db *db = ns->db;
+	rate_source rs;
+	hotline__source src;
+	hotline__eval ev;
+	hotline__err err;
+	size_t i, k;
+	int rc;
+	memset(&rs, 0, sizeof(rs));
+	memset(&src, 0, sizeof(src));
+	rs.db = db;
+	src.ctx = &rs;
+	src.foreach_case = rate_foreach_case;
+	src.first_event_at = HOTLINE_TIME_NONE;
+	hotline__clearerr(&err);
+	if ((rc = hotline__assess_rates(db->policy, db->cal, &db->dir, &src, from, ns->until, &ev, &err)) != 0)
+		return db->err.code ? rc : hotline__db_fail_err(db, &err);
+	for (i = 0; rc == 0 && i < ev.n_pen; i++) {
+		const hotline__penalty *p = &ev.pen[i];
+		const hotline__rule *r = hotline__policy_rule(db->policy, p->rule);
+		for (k = 0; r && rc == 0 && k < p->n_inc; k++) {
+			json_t *liable = json_array();
+			if (liable && json_array_append_new(liable, p->person ? json_string(p->person) : json_null())) {
+				json_decref(liable);
+				liable = NULL;
+			}
+			rc = add_note(ns, r, NULL, p->property, K_PENALTY, p->inc[k].at, liable, NULL, p->inc[k].amount_fen,
+				p->provisional);
+		}
+	}
+	hotline__eval_free(&ev);
+	return rc ? hotline__db_fail(db, rc, "out of memory") : 0;
 }
 
 static int note_cmp(const void *x, const void *y)
@@ -598,6 +666,8 @@ int hotline_db_notifications(char **out, hotline_db *db, const char *cursor, hot
 			hotline__db_storage_fail(db, rc, "listing cases");
 		if (rc == 0)
 			rc = note_org(&ns);
+		if (rc == 0)
+			rc = note_rates(&ns, ct == HOTLINE_TIME_NONE ? HOTLINE__MIN_INSTANT : ct);
 		if (!db->in_batch)
 			st->rollback(st);
 	}

@@ -377,7 +377,8 @@ static inline void feed_load_demo(hotline_db *db)
 	assert_int_equal(hotline_db_commit(db), 0);
 }
 
-#define FEED_DEMO_UNTIL "2026-11-26T20:00:00+08:00"
+/* the month's assessment day: the rate penalties (Art. 20) of the period it ends are among them */
+#define FEED_DEMO_UNTIL "2026-11-27T00:00:00+08:00"
 
 /* The demo month's notifications up to its last instant, whole; the caller frees it. */
 static inline char *feed_demo_notifications(hotline_db *db)

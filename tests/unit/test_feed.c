@@ -249,7 +249,7 @@ static void test_notifications_demo(void **state)
 	char path[256], uri[300], *a, *b, *c, *out, *cursor = NULL;
 	hotline_time until, from, later;
 	json_t *doc, *notes, *assess, *rem, *n, *p, *all;
-	size_t i, breaches = 0, penalties = 0, reminders = 0, pages = 0;
+	size_t i, breaches = 0, penalties = 0, reminders = 0, pages = 0, rate_rows = 0;
 	(void)state;
 	feed_load_demo(mem);
 	a = feed_demo_notifications(mem);
@@ -291,8 +291,16 @@ static void test_notifications_demo(void **state)
 		}
 	}
 	assert_int_equal(breaches, json_array_size(json_object_get(json_object_get(assess, "assessment"), "breaches")));
-	json_array_foreach(json_object_get(assess, "penalties"), i, p)
+	/* every row, the rates' (no case) among them, is made of notified increments, to the fen */
+	json_array_foreach(json_object_get(assess, "penalties"), i, p) {
+		if (!json_object_get(p, "left"))
+			fail_msg("penalty row %s %s %s: no notification", json_string_value(json_object_get(p, "rule")),
+				json_string_value(json_object_get(p, "case")), json_string_value(json_object_get(p, "person")));
 		assert_int_equal(json_integer_value(json_object_get(p, "left")), 0);
+		rate_rows += json_is_null(json_object_get(p, "case")) &&
+			strncmp(json_string_value(json_object_get(p, "rule")), "R20", 3) == 0;
+	}
+	assert_true(rate_rows > 0);
 	/* every reminder the deadline list gives is among them */
 	assert_int_equal(hotline_time_parse(&from, "2026-10-01T00:00:00+08:00"), 0);
 	assert_int_equal(hotline_db_reminders(&out, mem, from, until + 1, NULL), 0);
@@ -303,10 +311,10 @@ static void test_notifications_demo(void **state)
 			fail_msg("reminder %s %s at %s not notified", json_string_value(json_object_get(p, "case")),
 				json_string_value(json_object_get(p, "rule")), json_string_value(json_object_get(p, "remind_at")));
 	print_message("# demo month up to %s: %zu notifications: %zu reminders (%zu still open, as hotline_db_reminders), "
-		"%zu breaches (assessment: %zu), %zu penalty increments (assessment: %zu rows)\n", FEED_DEMO_UNTIL,
-		json_array_size(notes), reminders, json_array_size(json_object_get(rem, "reminders")), breaches,
+		"%zu breaches (assessment: %zu), %zu penalty increments (assessment: %zu rows, %zu of them rates)\n",
+		FEED_DEMO_UNTIL, json_array_size(notes), reminders, json_array_size(json_object_get(rem, "reminders")), breaches,
 		json_array_size(json_object_get(json_object_get(assess, "assessment"), "breaches")), penalties,
-		json_array_size(json_object_get(assess, "penalties")));
+		json_array_size(json_object_get(assess, "penalties")), rate_rows);
 
 	/* pages of 50 add up to the whole list, each notification once */
 	all = json_array();
