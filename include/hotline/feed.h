@@ -79,8 +79,12 @@ HOTLINE_EXTERN(int) hotline_db_feed_wait(hotline_db *db, const char *cursor, int
  * with that property ("P1/R20b/penalty/2026-11-26T16:00:00Z").
  * `cursor` comes after the last notification listed; when the list is
  * complete up to `until` it says so, and the next call goes on from
- * `until`. HOTLINE_EINVALID for a text that is not a notifications cursor
- * or an `until` outside the instants the library takes.
+ * `until`. After a cursor only the cases that can have something after it
+ * are evaluated (events since the cursor's instant, or an open clock whose
+ * stored next due is near enough), so a consumer that keeps its cursor pays
+ * for what changed; the list is the same as evaluating every case.
+ * HOTLINE_EINVALID for a text that is not a notifications cursor or an
+ * `until` outside the instants the library takes.
  */
 HOTLINE_EXTERN(int) hotline_db_notifications(char **out, hotline_db *db, const char *cursor, hotline_time until,
 	size_t limit);
