@@ -318,7 +318,6 @@ typedef struct notes {
 	/* the rates' reading of every case (hotline__assess_rates), in the same pass */
 	int (*rates_cb)(const hotline__event *ev, size_t n, void *payload);
 	void *rates_payload;
-	int cases_done;
 } notes;
 
 static const json_t *body_of(const hotline__event *ev, size_t n, int64_t seq)
@@ -520,12 +519,12 @@ static int pick_case(const notes *ns, const hotline_storage_case *sc)
 	return sc->next_due != HOTLINE_TIME_NONE && (ns->all_open || sc->next_due <= ns->due_to);
 }
 
-/* One case: its notifications when it can have any, its part of the rates when they are asked for; read once. */
+/* One case: its notifications when it can have any, or (the rates' pass) its part of the rates. */
 static int note_case_cb(const hotline_storage_case *sc, void *payload)
 {
 	notes *ns = payload;
 	hotline__event_vec v;
-	int rc, eval = !ns->pick || pick_case(ns, sc);
+	int rc, eval = !ns->rates_cb && (!ns->pick || pick_case(ns, sc));
 	if (!eval && !ns->rates_cb)
 		return 0;
 	memset(&v, 0, sizeof(v));
@@ -539,7 +538,7 @@ static int note_case_cb(const hotline_storage_case *sc, void *payload)
 	return rc;
 }
 
-/* Every case once: the notifications' pass, with the rates' reading when cb is not NULL. */
+/* Every case once: the notifications' pass, or with cb the rates' reading. */
 static int note_cases(notes *ns, int (*cb)(const hotline__event *ev, size_t n, void *payload), void *payload)
 {
 	hotline_storage_query q = HOTLINE_STORAGE_QUERY_INIT;
@@ -548,7 +547,6 @@ static int note_cases(notes *ns, int (*cb)(const hotline__event *ev, size_t n, v
 	ns->rates_payload = payload;
 	rc = ns->db->st->cases_foreach(ns->db->st, &q, note_case_cb, ns);
 	ns->rates_cb = NULL;
-	ns->cases_done = 1;
 	if (rc && !ns->db->err.code)
 		hotline__db_storage_fail(ns->db, rc, "listing cases");
 	return rc;
@@ -567,11 +565,8 @@ static int rate_foreach_case(void *ctx, int (*cb)(const hotline__event *ev, size
 	return note_cases(ctx, cb, payload);
 }
 
-/*
- * The rate penalties of the periods that end in [from, until]: at the
- * period's end, no case. When there are any, the cases' pass runs inside.
- */
-static int note_rates(notes *ns, hotline_time from)
+/* The rate penalties of the periods that end in [from, to]: at the period's end, no case. */
+static int note_rates(notes *ns, hotline_time from, hotline_time to)
 {
 	hotline_db *db = ns->db;
 	hotline__source src;
@@ -584,7 +579,7 @@ static int note_rates(notes *ns, hotline_time from)
 	src.foreach_case = rate_foreach_case;
 	src.first_event_at = HOTLINE_TIME_NONE;
 	hotline__clearerr(&err);
-	if ((rc = hotline__assess_rates(db->policy, db->cal, &db->dir, &src, from, ns->until, &ev, &err)) != 0)
+	if ((rc = hotline__assess_rates(db->policy, db->cal, &db->dir, &src, from, to, ns->until, &ev, &err)) != 0)
 		return db->err.code ? rc : hotline__db_fail_err(db, &err);
 	for (i = 0; rc == 0 && i < ev.n_pen; i++) {
 		const hotline__penalty *p = &ev.pen[i];
@@ -754,16 +749,34 @@ static int notifications(char **out, hotline_db *db, const char *cursor, hotline
 			ns.due_to = h < 0 ? until : add_sat(until, h);
 		}
 		if (rc == 0)
-			rc = note_rates(&ns, ct == HOTLINE_TIME_NONE ? HOTLINE__MIN_INSTANT : ct);
-		if (rc == 0 && !ns.cases_done)   /* no period ends in the window: the cases' pass alone */
 			rc = note_cases(&ns, NULL, NULL);
 		if (rc == 0)
 			rc = note_org(&ns);
+		if (rc == 0) {
+			hotline_time to = until;
+			if (ns.n)   /* qsort of a NULL array, even empty, is undefined */
+				qsort(ns.a, ns.n, sizeof(*ns.a), note_cmp);
+			/* a page full of notifications before a period's end needs none of its rates: they sort after
+			 * the page's last one, and the one after that says there is more either way */
+			if (limit && !full) {
+				size_t k = 0;
+				hotline_time last = HOTLINE_TIME_NONE;
+				for (i = 0; i < ns.n && k <= limit; i++) {
+					if (!after_cursor(&ns.a[i], ct, cid) || (i && strcmp(ns.a[i].id, ns.a[i - 1].id) == 0))
+						continue;   /* increments of one id become one notification */
+					if (++k == limit)
+						last = ns.a[i].t;
+					else if (k == limit + 1)
+						to = last;
+				}
+			}
+			rc = note_rates(&ns, ct == HOTLINE_TIME_NONE ? HOTLINE__MIN_INSTANT : ct, to);
+		}
 		if (!db->in_batch)
 			st->rollback(st);
 	}
 	if (rc == 0) {
-		if (ns.n)   /* qsort of a NULL array, even empty, is undefined */
+		if (ns.n)
 			qsort(ns.a, ns.n, sizeof(*ns.a), note_cmp);
 		if ((rc = merge_same(&ns)) != 0)
 			hotline__db_fail(db, rc, "out of memory");

@@ -1053,7 +1053,7 @@ static int rates_case_cb(const hotline__event *events, size_t n, void *payload)
 }
 
 int hotline__assess_rates(const hotline__policy *policy, const hotline__calendar *cal,
-	const hotline__directory *dir, const hotline__source *src, int64_t from, int64_t as_of,
+	const hotline__directory *dir, const hotline__source *src, int64_t from, int64_t to, int64_t as_of,
 	hotline__eval *out, hotline__err *err)
 {
 	state s;
@@ -1077,15 +1077,17 @@ int hotline__assess_rates(const hotline__policy *policy, const hotline__calendar
 	s.err = err;
 	s.no_rows = 1;
 	s.rep = period_of(&s, as_of - 1);
-	/* no period ends in [from, as_of]: no case needs reading */
-	if (period_end(&s, period_of(&s, from - 1)) > as_of)
+	if (to > as_of)
+		to = as_of;
+	/* no period ends in [from, to]: no case needs reading */
+	if (period_end(&s, period_of(&s, from - 1)) > to)
 		return 0;
 	rc = src->foreach_case(src->ctx, rates_case_cb, &s);
 	if (rc == 0) {
-		/* the periods that end before from are not asked for */
+		/* the periods that end outside [from, to] are not asked for */
 		a = s.rates.a;
 		for (i = j = 0; i < s.rates.n; i++) {
-			if (period_end(&s, a[i].period) < from)
+			if (period_end(&s, a[i].period) < from || period_end(&s, a[i].period) > to)
 				free(a[i].property);
 			else
 				a[j++] = a[i];
