@@ -315,7 +315,7 @@ typedef struct notes {
 	/* after a cursor, only the cases that can have a notification after it (pick_case) */
 	int pick, all_open;
 	hotline_time since, due_to;
-	/* the rates' reading of every case (hotline__assess_rates), in the same pass */
+	/* set during the rates' pass over every case (hotline__assess_rates): what reads each case's events */
 	int (*rates_cb)(const hotline__event *ev, size_t n, void *payload);
 	void *rates_payload;
 } notes;
