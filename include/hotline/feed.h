@@ -72,12 +72,19 @@ HOTLINE_EXTERN(int) hotline_db_feed_wait(hotline_db *db, const char *cursor, int
  * `id` is stable: the case (empty for the organisation), rule, kind and
  * instant (UTC) joined by '/'; the same log gives the same list, byte for
  * byte. `liable`: the person(s) charged, or who would be, as of that
- * instant (null for a role nobody holds). Rate penalties (Art. 20, priced
- * over every case at the period's end) are in the assessment, not here.
+ * instant (null for a role nobody holds). A rate penalty (Art. 20) comes
+ * at the end of the period it assesses, once that end is at or before
+ * `until`, priced over every case as the assessment prices it: "case" is
+ * null, "property" the property whose rate fell short, and its id starts
+ * with that property ("P1/R20b/penalty/2026-11-26T16:00:00Z").
  * `cursor` comes after the last notification listed; when the list is
  * complete up to `until` it says so, and the next call goes on from
- * `until`. HOTLINE_EINVALID for a text that is not a notifications cursor
- * or an `until` outside the instants the library takes.
+ * `until`. After a cursor only the cases that can have something after it
+ * are evaluated (events since the cursor's instant, or an open clock whose
+ * stored next due is near enough), so a consumer that keeps its cursor pays
+ * for what changed; the list is the same as evaluating every case.
+ * HOTLINE_EINVALID for a text that is not a notifications cursor or an
+ * `until` outside the instants the library takes.
  */
 HOTLINE_EXTERN(int) hotline_db_notifications(char **out, hotline_db *db, const char *cursor, hotline_time until,
 	size_t limit);

@@ -49,6 +49,11 @@ void hotline__calendar_free(hotline__calendar *c)
 	free(c);
 }
 
+int hotline__calendar_duty_minutes(const hotline__calendar *c)
+{
+	return c->duty_end - c->duty_start;
+}
+
 int hotline__calendar_set_duty(hotline__calendar *c, int start_min, int end_min)
 {
 	if (!c || start_min < 0 || end_min > 24 * 60 || start_min >= end_min)

@@ -26,6 +26,8 @@ hotline__calendar *hotline__calendar_new(int offset_min);
 void hotline__calendar_free(hotline__calendar *cal);
 /* Duty window in minutes after local midnight; default [08:30, 18:00). */
 int hotline__calendar_set_duty(hotline__calendar *cal, int start_min, int end_min);
+/* The duty window's length in minutes (at least 1). */
+int hotline__calendar_duty_minutes(const hotline__calendar *cal);
 int hotline__calendar_load_builtin(hotline__calendar *cal, hotline__err *err);
 /* The cn-holidays JSON shape (or an array of such documents). All or nothing. */
 int hotline__calendar_load_json(hotline__calendar *cal, const char *text, size_t len, hotline__err *err);

@@ -142,37 +142,43 @@ static hotline_time latest(hotline_time floor, const hotline__event_vec *v)
 	return t;
 }
 
-int hotline__db_eval_stream(hotline_db *db, const char *stream, hotline_time as_of, hotline_time floor,
-	hotline__stream_eval_use use, void *payload)
+int hotline__db_eval_events(hotline_db *db, const char *stream, const hotline__event_vec *v, hotline_time as_of,
+	hotline_time floor, hotline__stream_eval_use use, void *payload)
 {
-	hotline__event_vec v;
 	hotline__eval ev;
 	hotline__case_facts f;
 	hotline__err err;
 	hotline_time first = HOTLINE_TIME_NONE;
 	int rc;
-	memset(&v, 0, sizeof(v));
 	memset(&ev, 0, sizeof(ev));
-	if ((rc = hotline__event_vec_load(db->st, stream, &v)) != 0)
+	if (!*stream && (rc = hotline__log_first_work_at(db->st, &first)) < 0)
 		return hotline__db_storage_fail(db, rc, "reading events");
-	if (!*stream && (rc = hotline__log_first_work_at(db->st, &first)) < 0) {
-		hotline__event_vec_free(&v);
-		return hotline__db_storage_fail(db, rc, "reading events");
-	}
 	if (as_of == HOTLINE_TIME_NONE)
-		as_of = latest(floor, &v);
+		as_of = latest(floor, v);
 	hotline__clearerr(&err);
 	if (*stream) {
-		hotline__case_facts_read(v.ev, v.n, as_of, &f);
-		rc = hotline__eval_case(db->policy, db->cal, &db->dir, v.ev, v.n, as_of, &ev, &err);
+		hotline__case_facts_read(v->ev, v->n, as_of, &f);
+		rc = hotline__eval_case(db->policy, db->cal, &db->dir, v->ev, v->n, as_of, &ev, &err);
 	} else {
-		rc = hotline__eval_org(db->policy, db->cal, &db->dir, v.ev, v.n, first, as_of, &ev, &err);
+		rc = hotline__eval_org(db->policy, db->cal, &db->dir, v->ev, v->n, first, as_of, &ev, &err);
 	}
 	if (rc)
 		hotline__db_fail_err(db, &err);
 	else
-		rc = use(payload, &ev, &v, *stream ? &f : NULL, as_of);
+		rc = use(payload, &ev, v, *stream ? &f : NULL, as_of);
 	hotline__eval_free(&ev);
+	return rc;
+}
+
+int hotline__db_eval_stream(hotline_db *db, const char *stream, hotline_time as_of, hotline_time floor,
+	hotline__stream_eval_use use, void *payload)
+{
+	hotline__event_vec v;
+	int rc;
+	memset(&v, 0, sizeof(v));
+	if ((rc = hotline__event_vec_load(db->st, stream, &v)) != 0)
+		return hotline__db_storage_fail(db, rc, "reading events");
+	rc = hotline__db_eval_events(db, stream, &v, as_of, floor, use, payload);
 	hotline__event_vec_free(&v);
 	return rc;
 }

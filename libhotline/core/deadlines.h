@@ -21,5 +21,8 @@ typedef int (*hotline__stream_eval_use)(void *payload, const hotline__eval *ev, 
 	const hotline__case_facts *facts, hotline_time as_of);
 int hotline__db_eval_stream(hotline_db *db, const char *stream, hotline_time as_of, hotline_time floor,
 	hotline__stream_eval_use use, void *payload);
+/* The same over the stream's events already read (v). */
+int hotline__db_eval_events(hotline_db *db, const char *stream, const hotline__event_vec *v, hotline_time as_of,
+	hotline_time floor, hotline__stream_eval_use use, void *payload);
 
 #endif

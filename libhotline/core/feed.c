@@ -20,6 +20,7 @@
 #include "core/db.h"
 #include "core/deadlines.h"
 #include "core/eventlog.h"
+#include "core/feed.h"
 #include "core/pii.h"
 #include "hotline/feed.h"
 #include "rules/eval.h"
@@ -311,6 +312,12 @@ typedef struct notes {
 	hotline_time until;
 	note *a;
 	size_t n, cap;
+	/* after a cursor, only the cases that can have a notification after it (pick_case) */
+	int pick, all_open;
+	hotline_time since, due_to;
+	/* set during the rates' pass over every case (hotline__assess_rates): what reads each case's events */
+	int (*rates_cb)(const hotline__event *ev, size_t n, void *payload);
+	void *rates_payload;
 } notes;
 
 static const json_t *body_of(const hotline__event *ev, size_t n, int64_t seq)
@@ -364,7 +371,9 @@ static int add_note(notes *ns, const hotline__rule *r, const char *case_id, cons
 	}
 	x->t = t;
 	x->row = row;
-	if (!(x->id = note_id(case_id, r->id, kind, t)) || json_object_set_new(row, "id", json_string(x->id)) != 0)
+	/* a rate penalty belongs to no case: its property heads the id */
+	if (!(x->id = note_id(case_id ? case_id : r->kind == HOTLINE__RULE_RATE ? property : NULL, r->id, kind, t)) ||
+	    json_object_set_new(row, "id", json_string(x->id)) != 0)
 		return HOTLINE_ENOMEM;
 	return 0;
 }
@@ -440,15 +449,153 @@ static int use_notes(void *payload, const hotline__eval *ev, const hotline__even
 	return rc ? hotline__db_fail(ns->db, rc, "out of memory") : 0;
 }
 
+/* ---- after a cursor: the cases that can have something new ---- */
+
+#define DAY INT64_C(86400)
+
+static int64_t add_sat(int64_t a, int64_t b)
+{
+	return a > INT64_MAX - b ? INT64_MAX : a + b;
+}
+
+/* The longest a deadline of r can run from its start to its due (-1: no bound, a due an event carries). */
+static int64_t span_of(const hotline_db *db, const hotline__rule *r)
+{
+	int64_t w = (int64_t)hotline__calendar_duty_minutes(db->cal) * 60;
+	if (r->due_field)
+		return -1;
+	if (r->due_end_of_day)
+		return DAY;
+	if (r->due_seconds && r->clock == HOTLINE__POLICY_CLOCK_DUTY_HOURS)
+		return (r->due_seconds / w + 2) * DAY;    /* a window a day, the first and last ones partly */
+	if (r->due_seconds)
+		return r->due_seconds;
+	/* working days: however long the holidays between them, never a fortnight off per day */
+	return (r->due_working_days + 1) * 14 * DAY;
+}
+
+/*
+ * How long before its due a reminder can come, over every rule of every
+ * policy the database has had (-1: no bound). Moving a reminder into duty
+ * hours takes it back less than a day.
+ */
+static int64_t remind_horizon(const hotline_db *db)
+{
+	const hotline__policy *pol = db->policy;
+	int64_t h = 0, x;
+	size_t e, i;
+	for (e = 0; e <= pol->n_eras; e++) {
+		const hotline__policy *p = e < pol->n_eras ? pol->eras[e].policy : pol;
+		for (i = 0; i < p->n_rules; i++) {
+			const hotline__rule *r = &p->rules[i];
+			if (r->remind_before_seconds)
+				x = add_sat(r->remind_before_seconds, DAY);
+			else if (r->remind_permille) {
+				if ((x = span_of(db, r)) < 0)
+					return -1;
+				x = add_sat(x / 1000 * (1000 - r->remind_permille) + 1000, DAY);
+			} else
+				continue;
+			if (x > h)
+				h = x;
+		}
+	}
+	return h;
+}
+
+/*
+ * Whether a case can have a notification at or after the cursor's instant.
+ * Events at or after it: yes. Else every clock that can still speak is one
+ * open at its last event, and the stored next due (computed over the whole
+ * case at that event) is at or before each such due, each later due of its
+ * chain and each increment; a reminder comes at most the horizon before
+ * its due. So a case whose next due is after until (plus the horizon) has
+ * nothing new up to until.
+ */
+static int pick_case(const notes *ns, const hotline_storage_case *sc)
+{
+	if (sc->last_at != HOTLINE_TIME_NONE && sc->last_at >= ns->since)
+		return 1;
+	return sc->next_due != HOTLINE_TIME_NONE && (ns->all_open || sc->next_due <= ns->due_to);
+}
+
+/* One case: its notifications when it can have any, or (the rates' pass) its part of the rates. */
 static int note_case_cb(const hotline_storage_case *sc, void *payload)
 {
 	notes *ns = payload;
-	return hotline__db_eval_stream(ns->db, sc->id, ns->until, HOTLINE_TIME_NONE, use_notes, ns);
+	hotline__event_vec v;
+	int rc, eval = !ns->rates_cb && (!ns->pick || pick_case(ns, sc));
+	if (!eval && !ns->rates_cb)
+		return 0;
+	memset(&v, 0, sizeof(v));
+	if ((rc = hotline__event_vec_load(ns->db->st, sc->id, &v)) != 0)
+		return hotline__db_storage_fail(ns->db, rc, "reading events");
+	if (eval)
+		rc = hotline__db_eval_events(ns->db, sc->id, &v, ns->until, HOTLINE_TIME_NONE, use_notes, ns);
+	if (rc == 0 && ns->rates_cb)
+		rc = ns->rates_cb(v.ev, v.n, ns->rates_payload);
+	hotline__event_vec_free(&v);
+	return rc;
+}
+
+/* Every case once: the notifications' pass, or with cb the rates' reading. */
+static int note_cases(notes *ns, int (*cb)(const hotline__event *ev, size_t n, void *payload), void *payload)
+{
+	hotline_storage_query q = HOTLINE_STORAGE_QUERY_INIT;
+	int rc;
+	ns->rates_cb = cb;
+	ns->rates_payload = payload;
+	rc = ns->db->st->cases_foreach(ns->db->st, &q, note_case_cb, ns);
+	ns->rates_cb = NULL;
+	if (rc && !ns->db->err.code)
+		hotline__db_storage_fail(ns->db, rc, "listing cases");
+	return rc;
 }
 
 static int note_org(notes *ns)
 {
 	return hotline__db_eval_stream(ns->db, "", ns->until, HOTLINE_TIME_NONE, use_notes, ns);
+}
+
+/* ---- Art. 20: the rates' penalties, priced over every case by the assessment ---- */
+
+/* The rates' source: the notifications' own pass over the cases. */
+static int rate_foreach_case(void *ctx, int (*cb)(const hotline__event *ev, size_t n, void *payload), void *payload)
+{
+	return note_cases(ctx, cb, payload);
+}
+
+/* The rate penalties of the periods that end in [from, to]: at the period's end, no case. */
+static int note_rates(notes *ns, hotline_time from, hotline_time to)
+{
+	hotline_db *db = ns->db;
+	hotline__source src;
+	hotline__eval ev;
+	hotline__err err;
+	size_t i, k;
+	int rc;
+	memset(&src, 0, sizeof(src));
+	src.ctx = ns;
+	src.foreach_case = rate_foreach_case;
+	src.first_event_at = HOTLINE_TIME_NONE;
+	hotline__clearerr(&err);
+	if ((rc = hotline__assess_rates(db->policy, db->cal, &db->dir, &src, from, to, ns->until, &ev, &err)) != 0)
+		return db->err.code ? rc : hotline__db_fail_err(db, &err);
+	for (i = 0; rc == 0 && i < ev.n_pen; i++) {
+		const hotline__penalty *p = &ev.pen[i];
+		const hotline__rule *r = hotline__policy_rule(db->policy, p->rule);
+		for (k = 0; r && rc == 0 && k < p->n_inc; k++) {
+			json_t *liable = json_array();
+			if (liable && json_array_append_new(liable, p->person ? json_string(p->person) : json_null())) {
+				json_decref(liable);
+				liable = NULL;
+			}
+			rc = add_note(ns, r, NULL, p->property, K_PENALTY, p->inc[k].at, liable, NULL, p->inc[k].amount_fen,
+				p->provisional);
+		}
+	}
+	hotline__eval_free(&ev);
+	return rc ? hotline__db_fail(db, rc, "out of memory") : 0;
 }
 
 static int note_cmp(const void *x, const void *y)
@@ -563,9 +710,8 @@ static int after_cursor(const note *x, hotline_time t, const char *id)
 	return x->t == t && id && strcmp(x->id, id) > 0;
 }
 
-int hotline_db_notifications(char **out, hotline_db *db, const char *cursor, hotline_time until, size_t limit)
+static int notifications(char **out, hotline_db *db, const char *cursor, hotline_time until, size_t limit, int full)
 {
-	hotline_storage_query q = HOTLINE_STORAGE_QUERY_INIT;
 	hotline_storage *st;
 	notes ns;
 	hotline_time ct;
@@ -594,15 +740,43 @@ int hotline_db_notifications(char **out, hotline_db *db, const char *cursor, hot
 	else {
 		if (!db->in_batch)
 			rc = hotline__db_sync(db);
-		if (rc == 0 && (rc = st->cases_foreach(st, &q, note_case_cb, &ns)) != 0 && !db->err.code)
-			hotline__db_storage_fail(db, rc, "listing cases");
+		/* the stored next dues are the recorded policy's, and a batch's own writes are not all in them yet */
+		if (rc == 0 && !full && ct != HOTLINE_TIME_NONE && !db->in_batch && !hotline__db_what_if(db)) {
+			int64_t h = remind_horizon(db);
+			ns.pick = 1;
+			ns.since = ct;
+			ns.all_open = h < 0;
+			ns.due_to = h < 0 ? until : add_sat(until, h);
+		}
+		if (rc == 0)
+			rc = note_cases(&ns, NULL, NULL);
 		if (rc == 0)
 			rc = note_org(&ns);
+		if (rc == 0) {
+			hotline_time to = until;
+			if (ns.n)   /* qsort of a NULL array, even empty, is undefined */
+				qsort(ns.a, ns.n, sizeof(*ns.a), note_cmp);
+			/* a page full of notifications before a period's end needs none of its rates: they sort after
+			 * the page's last one, and the one after that says there is more either way */
+			if (limit && !full) {
+				size_t k = 0;
+				hotline_time last = HOTLINE_TIME_NONE;
+				for (i = 0; i < ns.n && k <= limit; i++) {
+					if (!after_cursor(&ns.a[i], ct, cid) || (i && strcmp(ns.a[i].id, ns.a[i - 1].id) == 0))
+						continue;   /* increments of one id become one notification */
+					if (++k == limit)
+						last = ns.a[i].t;
+					else if (k == limit + 1)
+						to = last;
+				}
+			}
+			rc = note_rates(&ns, ct == HOTLINE_TIME_NONE ? HOTLINE__MIN_INSTANT : ct, to);
+		}
 		if (!db->in_batch)
 			st->rollback(st);
 	}
 	if (rc == 0) {
-		if (ns.n)   /* qsort of a NULL array, even empty, is undefined */
+		if (ns.n)
 			qsort(ns.a, ns.n, sizeof(*ns.a), note_cmp);
 		if ((rc = merge_same(&ns)) != 0)
 			hotline__db_fail(db, rc, "out of memory");
@@ -663,4 +837,14 @@ int hotline_db_notifications(char **out, hotline_db *db, const char *cursor, hot
 	json_decref(doc);
 	pthread_mutex_unlock(&db->mu);
 	return rc;
+}
+
+int hotline_db_notifications(char **out, hotline_db *db, const char *cursor, hotline_time until, size_t limit)
+{
+	return notifications(out, db, cursor, until, limit, 0);
+}
+
+int hotline__db_notifications_full(char **out, hotline_db *db, const char *cursor, hotline_time until, size_t limit)
+{
+	return notifications(out, db, cursor, until, limit, 1);
 }

@@ -1045,6 +1045,64 @@ int hotline__assess(const hotline__policy *policy, const hotline__calendar *cal,
 	return rc;
 }
 
+/* ---- the rate penalties alone (the notifications, core/feed.c) ---- */
+
+static int rates_case_cb(const hotline__event *events, size_t n, void *payload)
+{
+	return n ? take_rates(payload, events, n) : 0;
+}
+
+int hotline__assess_rates(const hotline__policy *policy, const hotline__calendar *cal,
+	const hotline__directory *dir, const hotline__source *src, int64_t from, int64_t to, int64_t as_of,
+	hotline__eval *out, hotline__err *err)
+{
+	state s;
+	rate_acc *a;
+	size_t i, j;
+	int rc;
+	memset(&s, 0, sizeof(s));
+	memset(out, 0, sizeof(*out));
+	out->next_due = NONE;
+	out->exempt_from = NONE;
+	if (!policy || !cal || !dir || !src || !src->foreach_case)
+		return hotline__seterr(err, HOTLINE_EINVALID, "rates: missing argument");
+	if (as_of < HOTLINE__MIN_INSTANT || as_of > HOTLINE__MAX_INSTANT)
+		return hotline__seterr(err, HOTLINE_EINVALID, "rates: instants out of range");
+	if (from < HOTLINE__MIN_INSTANT)
+		from = HOTLINE__MIN_INSTANT;
+	s.policy = policy;
+	s.cal = cal;
+	s.dir = dir;
+	s.as_of = as_of;
+	s.err = err;
+	s.no_rows = 1;
+	s.rep = period_of(&s, as_of - 1);
+	if (to > as_of)
+		to = as_of;
+	/* no period ends in [from, to]: no case needs reading */
+	if (period_end(&s, period_of(&s, from - 1)) > to)
+		return 0;
+	rc = src->foreach_case(src->ctx, rates_case_cb, &s);
+	if (rc == 0) {
+		/* the periods that end outside [from, to] are not asked for */
+		a = s.rates.a;
+		for (i = j = 0; i < s.rates.n; i++) {
+			if (period_end(&s, a[i].period) < from || period_end(&s, a[i].period) > to)
+				free(a[i].property);
+			else
+				a[j++] = a[i];
+		}
+		s.rates.n = j;
+		rc = price_rates(&s, out);
+	}
+	if (rc && err && !err->code)
+		hotline__seterr(err, rc, "rates failed");
+	if (rc)
+		hotline__eval_free(out);
+	state_free(&s);
+	return rc;
+}
+
 /* ---- CSV (RFC 4180), streamed like the JSON ---- */
 
 static const char *const csv_cols[] = {

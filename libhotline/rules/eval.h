@@ -144,6 +144,17 @@ int hotline__assess_write(const hotline__policy *policy, const hotline__calendar
 	struct hotline__sbuf *out, struct hotline__sbuf *penalties, hotline__err *err);
 
 /*
+ * The Art. 20 rate penalties of every period whose end is in [from, to]
+ * (to at most as_of), priced as the assessment at as_of prices them (each
+ * at its period's end, charged to whom the assessment charges it), into out
+ * (free with hotline__eval_free). Reads the cases only when such a period
+ * end exists.
+ */
+int hotline__assess_rates(const hotline__policy *policy, const hotline__calendar *cal,
+	const hotline__directory *dir, const hotline__source *src, int64_t from, int64_t to, int64_t as_of,
+	hotline__eval *out, hotline__err *err);
+
+/*
  * The assessment as CSV (RFC 4180, CRLF), streamed to out like the JSON:
  * a row per penalty, per person and per property, in the JSON document's
  * order; breaches and open deadlines are not computed into rows at all.

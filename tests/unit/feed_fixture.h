@@ -27,6 +27,8 @@
 
 #include <hotline.h>
 
+#include "core/feed.h"   /* hotline__db_notifications_full: every case evaluated, the oracle */
+
 typedef struct feed_target {
 	const char *uri;
 	const unsigned char *key;   /* the key-encryption key (HOTLINE_KEY_BYTES) */
@@ -386,7 +388,8 @@ static inline void feed_load_demo(hotline_db *db)
 	assert_int_equal(hotline_db_commit(db), 0);
 }
 
-#define FEED_DEMO_UNTIL "2026-11-26T20:00:00+08:00"
+/* the month's assessment day: the rate penalties (Art. 20) of the period it ends are among them */
+#define FEED_DEMO_UNTIL "2026-11-27T00:00:00+08:00"
 
 /* The demo month's notifications up to its last instant, whole; the caller frees it. */
 static inline char *feed_demo_notifications(hotline_db *db)
@@ -397,6 +400,70 @@ static inline char *feed_demo_notifications(hotline_db *db)
 	if (hotline_db_notifications(&out, db, NULL, until, 0) != 0)
 		fail_msg("notifications: %s", hotline_db_errmsg(db));
 	return out;
+}
+
+/* One call both ways, after the same cursor: the same document; returns it (the caller frees it). */
+static inline char *feed_notes_both(hotline_db *db, const char *cursor, hotline_time until, size_t limit)
+{
+	char *fast = NULL, *full = NULL;
+	if (hotline_db_notifications(&fast, db, cursor, until, limit) != 0)
+		fail_msg("notifications after %s: %s", cursor ? cursor : "(start)", hotline_db_errmsg(db));
+	if (hotline__db_notifications_full(&full, db, cursor, until, limit) != 0)
+		fail_msg("notifications (every case) after %s: %s", cursor ? cursor : "(start)", hotline_db_errmsg(db));
+	if (strcmp(fast, full) != 0)
+		fail_msg("after %s up to %" PRId64 " (limit %zu): the cases picked give\n%.2000s\nevery case gives\n%.2000s",
+			cursor ? cursor : "(start)", (int64_t)until, limit, fast, full);
+	hotline_free(full);
+	return fast;
+}
+
+/* The cursor of a page (malloc'd); *more and *n (the page's length) too. */
+static inline char *feed_notes_cursor(const char *page, int *more, size_t *n)
+{
+	json_t *doc = json_loads(page, 0, NULL);
+	char *c;
+	assert_non_null(doc);
+	*more = json_is_true(json_object_get(doc, "more"));
+	*n = json_array_size(json_object_get(doc, "notifications"));
+	c = strdup(json_string_value(json_object_get(doc, "cursor")));
+	json_decref(doc);
+	return c;
+}
+
+/*
+ * A consumer paging the demo month with `limit` up to FEED_DEMO_UNTIL, and
+ * one that follows the clock (until a step of `step` seconds later each
+ * time, from the month before): every call byte for byte what evaluating
+ * every case gives. Returns how many notifications the pages held.
+ */
+static inline size_t feed_check_incremental(hotline_db *db, size_t limit, int64_t step)
+{
+	hotline_time until, t;
+	char *cursor = NULL, *page, *next;
+	size_t total = 0, n;
+	int more;
+	assert_int_equal(hotline_time_parse(&until, FEED_DEMO_UNTIL), 0);
+	do {
+		page = feed_notes_both(db, cursor, until, limit);
+		next = feed_notes_cursor(page, &more, &n);
+		total += n;
+		hotline_free(page);
+		free(cursor);
+		cursor = next;
+	} while (more);
+	free(cursor);
+	cursor = NULL;
+	for (t = until - 32 * 86400; t < until + 2 * step; t += step) {
+		do {
+			page = feed_notes_both(db, cursor, t, limit);
+			next = feed_notes_cursor(page, &more, &n);
+			hotline_free(page);
+			free(cursor);
+			cursor = next;
+		} while (more);
+	}
+	free(cursor);
+	return total;
 }
 
 #endif

@@ -7,6 +7,8 @@
 #include "core_fixture.h"
 #include "feed_fixture.h"
 
+#include <hotline/sys/storage.h>
+
 static hotline_db *memory_db(void)
 {
 	hotline_db *db = NULL;
@@ -249,7 +251,7 @@ static void test_notifications_demo(void **state)
 	char path[256], uri[300], *a, *b, *c, *out, *cursor = NULL;
 	hotline_time until, from, later;
 	json_t *doc, *notes, *assess, *rem, *n, *p, *all;
-	size_t i, breaches = 0, penalties = 0, reminders = 0, pages = 0;
+	size_t i, breaches = 0, penalties = 0, reminders = 0, pages = 0, rate_rows = 0;
 	(void)state;
 	feed_load_demo(mem);
 	a = feed_demo_notifications(mem);
@@ -291,8 +293,16 @@ static void test_notifications_demo(void **state)
 		}
 	}
 	assert_int_equal(breaches, json_array_size(json_object_get(json_object_get(assess, "assessment"), "breaches")));
-	json_array_foreach(json_object_get(assess, "penalties"), i, p)
+	/* every row, the rates' (no case) among them, is made of notified increments, to the fen */
+	json_array_foreach(json_object_get(assess, "penalties"), i, p) {
+		if (!json_object_get(p, "left"))
+			fail_msg("penalty row %s %s %s: no notification", json_string_value(json_object_get(p, "rule")),
+				json_string_value(json_object_get(p, "case")), json_string_value(json_object_get(p, "person")));
 		assert_int_equal(json_integer_value(json_object_get(p, "left")), 0);
+		rate_rows += json_is_null(json_object_get(p, "case")) &&
+			strncmp(json_string_value(json_object_get(p, "rule")), "R20", 3) == 0;
+	}
+	assert_true(rate_rows > 0);
 	/* every reminder the deadline list gives is among them */
 	assert_int_equal(hotline_time_parse(&from, "2026-10-01T00:00:00+08:00"), 0);
 	assert_int_equal(hotline_db_reminders(&out, mem, from, until + 1, NULL), 0);
@@ -303,10 +313,10 @@ static void test_notifications_demo(void **state)
 			fail_msg("reminder %s %s at %s not notified", json_string_value(json_object_get(p, "case")),
 				json_string_value(json_object_get(p, "rule")), json_string_value(json_object_get(p, "remind_at")));
 	print_message("# demo month up to %s: %zu notifications: %zu reminders (%zu still open, as hotline_db_reminders), "
-		"%zu breaches (assessment: %zu), %zu penalty increments (assessment: %zu rows)\n", FEED_DEMO_UNTIL,
-		json_array_size(notes), reminders, json_array_size(json_object_get(rem, "reminders")), breaches,
+		"%zu breaches (assessment: %zu), %zu penalty increments (assessment: %zu rows, %zu of them rates)\n",
+		FEED_DEMO_UNTIL, json_array_size(notes), reminders, json_array_size(json_object_get(rem, "reminders")), breaches,
 		json_array_size(json_object_get(json_object_get(assess, "assessment"), "breaches")), penalties,
-		json_array_size(json_object_get(assess, "penalties")));
+		json_array_size(json_object_get(assess, "penalties")), rate_rows);
 
 	/* pages of 50 add up to the whole list, each notification once */
 	all = json_array();
@@ -352,6 +362,83 @@ static void test_notifications_demo(void **state)
 	hotline_db_close(mem);
 }
 
+/* Memory and SQLite: a consumer paging with small limits, and one following the clock, both ways alike. */
+static void test_notifications_incremental(void **state)
+{
+	hotline_db *mem = memory_db(), *sq;
+	hotline_db_options o = HOTLINE_DB_OPTIONS_INIT;
+	char path[256], uri[300];
+	size_t n;
+	(void)state;
+	feed_load_demo(mem);
+	n = feed_check_incremental(mem, 13, 8 * 3600);
+	fixture_sqlite_file(path, sizeof(path), uri, sizeof(uri), "feed-incr");
+	o.mode = HOTLINE_OPEN_CREATE;
+	assert_int_equal(fixture_open(&sq, uri, &o), 0);
+	feed_load_demo(sq);
+	assert_int_equal(feed_check_incremental(sq, 50, 6 * 3600), n);
+	print_message("# demo month: %zu notifications, every page after a cursor as evaluating every case gives\n", n);
+	hotline_db_close(sq);
+	fixture_sqlite_remove(path);
+	hotline_db_close(mem);
+}
+
+/* The case streams a handle reads (its backend's events_foreach, wrapped). */
+static int (*inner_events)(hotline_storage *, const char *, hotline_storage_event_cb, void *);
+static size_t case_reads;
+
+static int counted_events(hotline_storage *st, const char *stream, hotline_storage_event_cb cb, void *payload)
+{
+	case_reads += stream && *stream;
+	return inner_events(st, stream, cb, payload);
+}
+
+/*
+ * After a cursor, the notifications read only the cases that can have
+ * something new: those with events since, and those with an open clock due
+ * soon enough; not every case of the log on every call.
+ */
+static void test_notifications_read_what_changed(void **state)
+{
+	hotline_db *w, *r;
+	hotline_storage *st = NULL;
+	hotline_db_options o = HOTLINE_DB_OPTIONS_INIT;
+	char path[256], uri[300], cursor[40], *fast, *full;
+	hotline_time until;
+	size_t cases, all;
+	(void)state;
+	fixture_sqlite_file(path, sizeof(path), uri, sizeof(uri), "feed-reads");
+	o.mode = HOTLINE_OPEN_CREATE;
+	assert_int_equal(fixture_open(&w, uri, &o), 0);
+	feed_load_demo(w);
+	hotline_db_close(w);
+	assert_int_equal(hotline_storage_sqlite_new(&st, path, NULL), 0);
+	inner_events = st->events_foreach;
+	st->events_foreach = counted_events;
+	o.mode = HOTLINE_OPEN_READ_WRITE;
+	o.key = fixture_key;
+	o.key_id = FIXTURE_KEY_ID;
+	assert_int_equal(hotline_db_open_storage(&r, st, &o), 0);
+	assert_int_equal(hotline_time_parse(&until, FEED_DEMO_UNTIL), 0);
+	/* the last hour after a cursor: a small part of the cases (the rates, priced at a period's end, read
+	 * them all: none ends in this window), and the same document as evaluating every case */
+	snprintf(cursor, sizeof(cursor), "n1.%" PRId64, (int64_t)(until - 3600 - 1));
+	case_reads = 0;
+	assert_int_equal(hotline_db_notifications(&fast, r, cursor, until - 1, 0), 0);
+	cases = case_reads;
+	case_reads = 0;
+	assert_int_equal(hotline__db_notifications_full(&full, r, cursor, until - 1, 0), 0);
+	all = case_reads;
+	assert_string_equal(fast, full);
+	print_message("# notifications of the demo month's last hour: %zu cases read of %zu\n", cases, all);
+	assert_true(all > 100);
+	assert_true(cases * 4 < all);
+	hotline_free(fast);
+	hotline_free(full);
+	hotline_db_close(r);
+	fixture_sqlite_remove(path);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -362,6 +449,8 @@ int main(void)
 		cmocka_unit_test(test_feed_sqlite_writers),
 		cmocka_unit_test(test_feed_sqlite_wait),
 		cmocka_unit_test(test_notifications_demo),
+		cmocka_unit_test(test_notifications_incremental),
+		cmocka_unit_test(test_notifications_read_what_changed),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
