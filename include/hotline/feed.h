@@ -60,8 +60,9 @@ HOTLINE_EXTERN(int) hotline_db_feed_wait(hotline_db *db, const char *cursor, int
  * `reminder` (a deadline's reminder instant passed while it was open),
  * `breach` (a deadline passed unmet: its due instant) and `penalty` (an
  * increment incurred: its instant), with an instant after `cursor` (NULL
- * or "": from the first) and at or before `until`, in instant order (then
- * id), at most `limit` (0: all), as JSON (free *out with hotline_free):
+ * or "": from the first) and before `until` (at `until` itself a due can
+ * still be met on time, so what happens there is told by the next call),
+ * in instant order (then id), at most `limit` (0: all), as JSON (free *out with hotline_free):
  *
  *     {"cursor", "until", "more",
  *      "notifications": [{"id", "kind", "instant", "case", "property",
@@ -73,13 +74,12 @@ HOTLINE_EXTERN(int) hotline_db_feed_wait(hotline_db *db, const char *cursor, int
  * instant (UTC) joined by '/'; the same log gives the same list, byte for
  * byte. `liable`: the person(s) charged, or who would be, as of that
  * instant (null for a role nobody holds). A rate penalty (Art. 20) comes
- * at the end of the period it assesses, once that end is at or before
- * `until`, priced over every case as the assessment prices it: "case" is
+ * at the end of the period it assesses, once that end is before `until`, priced over every case as the assessment prices it: "case" is
  * null, "property" the property whose rate fell short, and its id starts
  * with that property ("P1/R20b/penalty/2026-11-26T16:00:00Z").
  * `cursor` comes after the last notification listed; when the list is
  * complete up to `until` it says so, and the next call goes on from
- * `until`. After a cursor only the cases that can have something after it
+ * `until` itself. After a cursor only the cases that can have something after it
  * are evaluated (events since the cursor's instant, or an open clock whose
  * stored next due is near enough), so a consumer that keeps its cursor pays
  * for what changed; the list is the same as evaluating every case.

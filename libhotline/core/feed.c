@@ -753,7 +753,7 @@ static int notifications(char **out, hotline_db *db, const char *cursor, hotline
 		if (rc == 0)
 			rc = note_org(&ns);
 		if (rc == 0) {
-			hotline_time to = until;
+			hotline_time to = until - 1;   /* the periods that end before until */
 			if (ns.n)   /* qsort of a NULL array, even empty, is undefined */
 				qsort(ns.a, ns.n, sizeof(*ns.a), note_cmp);
 			/* a page full of notifications before a period's end needs none of its rates: they sort after
@@ -783,7 +783,12 @@ static int notifications(char **out, hotline_db *db, const char *cursor, hotline
 	}
 	if (rc == 0 && !(list = json_array()))
 		rc = hotline__db_fail(db, HOTLINE_ENOMEM, "out of memory");
-	for (i = 0; rc == 0 && i < ns.n && (!limit || sent < limit); i++) {
+	/*
+	 * Only what comes before until is handed out: at until itself a due can
+	 * still be met on time, so a breach there (and a penalty that starts with
+	 * it) is not known yet; the next call, with a later until, hands it out.
+	 */
+	for (i = 0; rc == 0 && i < ns.n && ns.a[i].t < until && (!limit || sent < limit); i++) {
 		if (!after_cursor(&ns.a[i], ct, cid))
 			continue;
 		if (json_array_append(list, ns.a[i].row))
@@ -802,11 +807,11 @@ static int notifications(char **out, hotline_db *db, const char *cursor, hotline
 	}
 	if (rc == 0) {
 		/* more only when the page is full and one is left after it */
-		int more = limit && sent == limit && i < ns.n;
+		int more = limit && sent == limit && i < ns.n && ns.a[i].t < until;
 		if (!more) {
 			free(next);
-			/* everything up to until was handed out; a cursor beyond until stays where it was */
-			if ((next = malloc(32)) != NULL && ct != HOTLINE_TIME_NONE && ct > until) {
+			/* everything before until was handed out; a cursor at or beyond until stays where it was */
+			if ((next = malloc(32)) != NULL && ct != HOTLINE_TIME_NONE && ct >= until) {
 				if (cid) {
 					char *h = hex_of(cid);
 					free(next);
@@ -818,7 +823,7 @@ static int notifications(char **out, hotline_db *db, const char *cursor, hotline
 					snprintf(next, 32, "n1.%" PRId64, ct);
 				}
 			} else if (next) {
-				snprintf(next, 32, "n1.%" PRId64, until);
+				snprintf(next, 32, "n1.%" PRId64, until - 1);   /* instants are whole seconds */
 			}
 		}
 		doc = next ? json_pack("{s:s,s:o,s:b,s:O}", "cursor", next, "until", hotline__time_json(db->policy, until),

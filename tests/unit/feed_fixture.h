@@ -388,8 +388,8 @@ static inline void feed_load_demo(hotline_db *db)
 	assert_int_equal(hotline_db_commit(db), 0);
 }
 
-/* the month's assessment day: the rate penalties (Art. 20) of the period it ends are among them */
-#define FEED_DEMO_UNTIL "2026-11-27T00:00:00+08:00"
+/* just past the month's assessment instant: the rate penalties (Art. 20) of the period it ends come before it */
+#define FEED_DEMO_UNTIL "2026-11-27T00:00:01+08:00"
 
 /* The demo month's notifications up to its last instant, whole; the caller frees it. */
 static inline char *feed_demo_notifications(hotline_db *db)

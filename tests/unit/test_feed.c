@@ -383,6 +383,72 @@ static void test_notifications_incremental(void **state)
 	hotline_db_close(mem);
 }
 
+/* The ids of a notifications page, appended to `ids`; returns its cursor (the caller frees it). */
+static char *append_ids(hotline_db *db, const char *cursor, hotline_time until, json_t *ids)
+{
+	char *out = NULL, *next;
+	json_t *doc, *n;
+	size_t i;
+	if (hotline_db_notifications(&out, db, cursor, until, 0) != 0)
+		fail_msg("notifications: %s", hotline_db_errmsg(db));
+	doc = parse(out);
+	json_array_foreach(json_object_get(doc, "notifications"), i, n)
+		json_array_append(ids, json_object_get(n, "id"));
+	assert_false(json_is_true(json_object_get(doc, "more")));
+	next = strdup(json_string_value(json_object_get(doc, "cursor")));
+	json_decref(doc);
+	return next;
+}
+
+/*
+ * A consumer whose until lands exactly on due instants: at a due the
+ * deadline can still be met on time, so its breach is not known yet; the
+ * next call must tell it. Stepping onto the first breaches' dues, then to
+ * the end, tells every notification one call gives, in its order.
+ */
+static void test_notifications_until_on_a_due(void **state)
+{
+	hotline_db *db = memory_db();
+	hotline_time until, t, steps[24];
+	json_t *whole = json_array(), *stepped = json_array(), *doc, *n;
+	char *out = NULL, *cursor = NULL, *next;
+	size_t i, k, n_steps = 0;
+	(void)state;
+	feed_load_demo(db);
+	assert_int_equal(hotline_time_parse(&until, FEED_DEMO_UNTIL), 0);
+	free(append_ids(db, NULL, until, whole));
+	assert_int_equal(hotline_db_notifications(&out, db, NULL, until, 0), 0);
+	doc = parse(out);
+	json_array_foreach(json_object_get(doc, "notifications"), i, n) {
+		if (strcmp(json_string_value(json_object_get(n, "kind")), "breach") != 0)
+			continue;
+		assert_int_equal(hotline_time_parse(&t, json_string_value(json_object_get(n, "instant"))), 0);
+		if (n_steps < 24 && (n_steps == 0 || t > steps[n_steps - 1]))
+			steps[n_steps++] = t;
+	}
+	json_decref(doc);
+	assert_true(n_steps >= 10);
+	for (k = 0; k < n_steps; k++) {
+		next = append_ids(db, cursor, steps[k], stepped);
+		free(cursor);
+		cursor = next;
+	}
+	next = append_ids(db, cursor, until, stepped);
+	free(cursor);
+	free(next);
+	print_message("# until on %zu breaches' dues, then the end: %zu notifications, as one call gives %zu\n", n_steps,
+		json_array_size(stepped), json_array_size(whole));
+	/* every one of the whole list, in its order; the stepped consumer may also have been told of
+	 * penalties a later event took back (an exemption), which the whole list no longer has */
+	for (i = 0, k = 0; i < json_array_size(whole) && k < json_array_size(stepped); k++)
+		i += json_equal(json_array_get(whole, i), json_array_get(stepped, k));
+	if (i < json_array_size(whole))
+		fail_msg("lost: %s", json_string_value(json_array_get(whole, i)));
+	json_decref(whole);
+	json_decref(stepped);
+	hotline_db_close(db);
+}
+
 /* The case streams a handle reads (its backend's events_foreach, wrapped). */
 static int (*inner_events)(hotline_storage *, const char *, hotline_storage_event_cb, void *);
 static size_t case_reads;
@@ -450,6 +516,7 @@ int main(void)
 		cmocka_unit_test(test_feed_sqlite_wait),
 		cmocka_unit_test(test_notifications_demo),
 		cmocka_unit_test(test_notifications_incremental),
+		cmocka_unit_test(test_notifications_until_on_a_due),
 		cmocka_unit_test(test_notifications_read_what_changed),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
