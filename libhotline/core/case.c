@@ -6,7 +6,7 @@
 #include <string.h>
 
 #include "core/case.h"
-#include "core/summary.h"
+#include "core/snapshot_summary.h"
 #include "util/json.h"
 #include "util/mem.h"
 #include "util/vec.h"

@@ -48,10 +48,8 @@ static int compute_next_due(hotline__cmdctx *c, const hotline_storage_event *ev,
 	if (rc)
 		return hotline__db_storage_fail(c->db, rc, "reading the case's events");
 	hotline__clearerr(&err);
-	rc = hotline__snapshot_next_due(c->db->policy, c->db->cal, &c->db->dir, vec->ev, vec->n, c->at, next_due,
-		provisional, &err);
-	if (rc == 0 && hotline__db_summaries_hold(c->db))
-		rc = hotline__case_summary_text(c->db->policy, c->db->cal, &c->db->dir, vec->ev, vec->n, summary, &err);
+	rc = hotline__case_next_due_summary(c->db->policy, c->db->cal, &c->db->dir, vec->ev, vec->n, c->at,
+		hotline__db_summaries_hold(c->db), next_due, provisional, summary, &err);
 	if (rc)
 		hotline__db_fail_err(c->db, &err);
 	return rc;

@@ -4,11 +4,10 @@
 #include <string.h>
 
 #include "core/db.h"
+#include "core/snapshot_finish.h"
+#include "rules/eval.h"
 #include "rules/summary.h"
 
-/* canonical JSON sorts keys bytewise: '~' after every key a snapshot has, so the summary comes last */
-#define KEY ",\"~summary\":"
-#define KEY_LEN (sizeof(KEY) - 1)
 
 int hotline__case_summary_text(const hotline__policy *policy, const hotline__calendar *cal,
 	const hotline__directory *dir, const hotline__event *ev, size_t n, char **text, hotline__err *err)
@@ -29,59 +28,47 @@ int hotline__case_summary_text(const hotline__policy *policy, const hotline__cal
 	return *text ? 0 : hotline__seterr(err, HOTLINE_ENOMEM, "out of memory");
 }
 
-char *hotline__snapshot_with_summary(char *snap, const char *sum)
+int hotline__case_next_due_summary(const hotline__policy *policy, const hotline__calendar *cal,
+	const hotline__directory *dir, const hotline__event *ev, size_t n, int64_t at, int with_summary,
+	int64_t *next_due, int *provisional, char **text, hotline__err *err)
 {
-	size_t n, m;
-	char *out;
-	if (!snap || !sum)
-		return snap;
-	n = strlen(snap);
-	m = strlen(sum);
-	if (n < 2 || snap[n - 1] != '}' || !(out = malloc(n - 1 + KEY_LEN + m + 2))) {
-		free(snap);
-		return NULL;
+	hotline__summary s;
+	hotline__eval e;
+	int rc;
+	*text = NULL;
+	if (!with_summary)
+		return hotline__snapshot_next_due(policy, cal, dir, ev, n, at, next_due, provisional, err);
+	rc = hotline__summary_record(policy, cal, dir, ev, n, &s, err);
+	if (rc == HOTLINE_ERANGE) {
+		/* a runaway clock: no summary, the assessment replays the case */
+		hotline__clearerr(err);
+		return hotline__snapshot_next_due(policy, cal, dir, ev, n, at, next_due, provisional, err);
 	}
-	memcpy(out, snap, n - 1);
-	memcpy(out + n - 1, KEY, KEY_LEN);
-	memcpy(out + n - 1 + KEY_LEN, sum, m);
-	out[n - 1 + KEY_LEN + m] = '}';
-	out[n + KEY_LEN + m] = 0;
-	free(snap);
-	return out;
-}
-
-/* Where the last member begins when it is the summary, else NULL. */
-static const char *find(const char *body)
-{
-	const char *p, *last = NULL;
-	if (!body)
-		return NULL;
-	for (p = strstr(body, KEY); p; p = strstr(p + 1, KEY))
-		last = p;
-	return last;
-}
-
-const char *hotline__snapshot_summary(const char *body, size_t *len)
-{
-	const char *p = find(body);
-	size_t n;
-	if (!p)
-		return NULL;
-	p += KEY_LEN;
-	n = strlen(p);
-	if (n < 2 || p[n - 1] != '}')
-		return NULL;
-	*len = n - 1;
-	return p;
-}
-
-void hotline__snapshot_strip_summary(char *body)
-{
-	char *p = (char *)find(body);
-	if (p) {
-		p[0] = '}';
-		p[1] = 0;
+	if (rc)
+		return rc;
+	if (!(*text = hotline__summary_text(&s))) {
+		hotline__summary_free(&s);
+		return hotline__seterr(err, HOTLINE_ENOMEM, "out of memory");
 	}
+	if (at < s.max_at) {
+		/* a command dated before an event of the case: the events as of `at` */
+		hotline__summary_free(&s);
+		return hotline__snapshot_next_due(policy, cal, dir, ev, n, at, next_due, provisional, err);
+	}
+	memset(&e, 0, sizeof(e));
+	rc = hotline__eval_summary(policy, cal, dir, ev[0].stream, &s, at, &e, err);
+	hotline__summary_free(&s);
+	if (rc == HOTLINE_ECORRUPT && !err->code)
+		rc = hotline__seterr(err, rc, "the rules summary just recorded does not fit the policy");
+	if (rc) {
+		free(*text);
+		*text = NULL;
+		return rc;
+	}
+	*next_due = e.next_due;
+	*provisional = e.next_due_provisional;
+	hotline__eval_free(&e);
+	return 0;
 }
 
 int hotline__db_summaries_hold(const hotline_db *db)
