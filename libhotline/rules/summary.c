@@ -11,11 +11,11 @@
  *              body) * n_items]
  *
  * property and call_taker are strings or null, body an object or null,
- * flags 1 current, 2 missed, 4 provisional; instants are UTC seconds
- * (HOTLINE_TIME_NONE as itself). The text is canonical JSON, so it can sit
+ * flags 1 current, 2 missed, 4 provisional; instants are UTC seconds,
+ * HOTLINE_TIME_NONE written -1 (no field is negative otherwise: the text is
+ * written at every command, and most of it is numbers). The text is canonical JSON, so it can sit
  * in a canonical snapshot as it is.
  */
-#include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -41,8 +41,22 @@ void hotline__summary_free(hotline__summary *s)
 
 static void put_int(hotline__sbuf *b, int64_t v)
 {
-	hotline__sbuf_putc(b, ',');
-	hotline__sbuf_int(b, v);
+	char tmp[24];
+	int i = sizeof(tmp);
+	uint64_t u;
+	if (v == INT64_MAX) {
+		hotline__sbuf_put(b, ",-1", 3);
+		return;
+	}
+	u = v < 0 ? (uint64_t)0 - (uint64_t)v : (uint64_t)v;
+	do {
+		tmp[--i] = (char)('0' + u % 10);
+		u /= 10;
+	} while (u);
+	if (v < 0)
+		tmp[--i] = '-';
+	tmp[--i] = ',';
+	hotline__sbuf_put(b, tmp + i, sizeof(tmp) - (size_t)i);
 }
 
 static void put_str(hotline__sbuf *b, const char *s)
@@ -131,28 +145,29 @@ static int next(scan *s, int first)
 
 static int64_t get_int(scan *s)
 {
-	char buf[24], *e;
-	size_t n = 0;
-	long long v;
-	int c = next(s, 0);
-	if (!c)
+	const char *p;
+	uint64_t u = 0;
+	int neg = 0, nd = 0;
+	int64_t v;
+	if (!next(s, 0))
 		return 0;
-	while (s->p + n < s->end && n < sizeof(buf) - 1 && (s->p[n] == '-' || (s->p[n] >= '0' && s->p[n] <= '9')))
-		n++;
-	if (n == 0 || n == sizeof(buf) - 1) {
+	p = s->p;
+	if (*p == '-') {
+		neg = 1;
+		p++;
+	}
+	while (p < s->end && *p >= '0' && *p <= '9' && nd < 19) {
+		u = u * 10 + (uint64_t)(*p - '0');
+		p++;
+		nd++;
+	}
+	if (nd == 0 || (p < s->end && *p >= '0' && *p <= '9') || u > (uint64_t)INT64_MAX + (uint64_t)neg) {
 		s->bad = 1;
 		return 0;
 	}
-	memcpy(buf, s->p, n);
-	buf[n] = 0;
-	errno = 0;
-	v = strtoll(buf, &e, 10);
-	if (errno || *e) {
-		s->bad = 1;
-		return 0;
-	}
-	s->p += n;
-	return v;
+	s->p = p;
+	v = neg ? (u ? -(int64_t)(u - 1) - 1 : 0) : (int64_t)u;
+	return v == -1 ? INT64_MAX : v;
 }
 
 /* A JSON value (a string or an object) as jansson reads it; null gives NULL. */
