@@ -13,6 +13,7 @@
 #include "core/calendar_record.h"
 #include "core/eventlog.h"
 #include "core/snapshot_finish.h"
+#include "core/summary.h"
 #include "hotline/assess.h"
 #include "util/json.h"
 #include "util/mem.h"
@@ -49,8 +50,9 @@ static int collect_cb(const hotline_storage_case *sc, void *payload)
 {
 	open_cases *l = payload;
 	open_case *o;
-	/* a closed case has nothing due, whatever the calendar */
-	if (sc->state == HOTLINE_STATE_CLOSED)
+	size_t len;
+	/* a closed case has nothing due, whatever the calendar; its rules summary may change */
+	if (sc->state == HOTLINE_STATE_CLOSED && !hotline__snapshot_summary(sc->body, &len))
 		return 0;
 	if (hotline__vec_grow((void **)&l->a, &l->cap, l->n, sizeof(*l->a)))
 		return HOTLINE_ENOMEM;
@@ -80,19 +82,34 @@ static int recompute_one(hotline_db *db, const hotline__policy *policy, const ho
 	hotline__event_vec v;
 	hotline_time next_due;
 	json_t *snap;
-	char *text = NULL;
+	char *text = NULL, *summary = NULL, *plain;
+	size_t len;
 	int provisional = 0, rc;
 	memset(&v, 0, sizeof(v));
 	if ((rc = hotline__event_vec_load(db->st, o->id, &v)) != 0)
 		return hotline__seterr(err, rc, "reading the events of case '%s'", o->id);
 	rc = hotline__snapshot_next_due(policy, cal, &db->dir, v.ev, v.n, o->last_at, &next_due, &provisional, err);
+	/* the rules summary under the new policy or calendar, where the case keeps one */
+	if (rc == 0 && hotline__snapshot_summary(o->body, &len) && hotline__db_summaries_hold(db))
+		rc = hotline__case_summary_text(policy, cal, &db->dir, v.ev, v.n, &summary, err);
 	hotline__event_vec_free(&v);
 	if (rc)
 		return rc;
-	if (!(snap = json_loads(o->body, 0, NULL)))
+	if (!(plain = hotline__strdup(o->body))) {
+		free(summary);
+		return hotline__seterr(err, HOTLINE_ENOMEM, "out of memory");
+	}
+	hotline__snapshot_strip_summary(plain);
+	snap = json_loads(plain, 0, NULL);
+	free(plain);
+	if (!snap) {
+		free(summary);
 		return hotline__seterr(err, HOTLINE_ECORRUPT, "the snapshot of case '%s' is not JSON", o->id);
+	}
 	text = hotline__snapshot_finish(snap, o->version, o->state, o->approval, o->exempt, &next_due, provisional,
 		hotline__policy_zone_offset(policy));
+	text = hotline__snapshot_with_summary(text, summary);
+	free(summary);
 	json_decref(snap);
 	if (!text)
 		return hotline__seterr(err, HOTLINE_ENOMEM, "out of memory");

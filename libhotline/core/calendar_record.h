@@ -20,8 +20,10 @@
 
 /*
  * Recomputes, inside the open write transaction, the next due instant (and
- * "provisional") of every case that is not closed under cal, rewriting the
- * snapshots that change (same version). Clears the handle's cache.
+ * "provisional") of every case that is not closed under cal, and the rules
+ * summary of every case that keeps one, closed or not (core/summary.h),
+ * rewriting the snapshots that change (same version). Clears the handle's
+ * cache.
  */
 int hotline__db_calendar_recompute(hotline_db *db, const hotline__calendar *cal, hotline__err *err);
 /* The same under policy: a `policy` line's recomputation (core/policy_change.c). */

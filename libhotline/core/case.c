@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "core/case.h"
+#include "core/snapshot_summary.h"
 #include "util/json.h"
 #include "util/mem.h"
 #include "util/vec.h"
@@ -29,7 +30,9 @@ int hotline__case_from_storage(hotline_case *dst, const hotline_storage_case *sr
 	dst->property = hotline__strdup_or_empty(src->property);
 	dst->head_hash = hotline__strdup_or_empty(src->head_hash);
 	dst->body = hotline__strdup_or_empty(src->body);
-	dst->json = hotline__json_loads(src->body ? src->body : "", 0, NULL);
+	/* the rules summary is the library's own (core/summary.h): no reader sees it */
+	hotline__snapshot_strip_summary(dst->body);
+	dst->json = hotline__json_loads(dst->body ? dst->body : "", 0, NULL);
 	dst->state = src->state;
 	dst->approval = src->approval;
 	dst->exempt = src->exempt;

@@ -20,6 +20,7 @@
 #include "core/pii.h"
 #include "core/snapshot.h"
 #include "core/snapshot_finish.h"
+#include "core/summary.h"
 #include "core/validate.h"
 #include "storage/caps.h"
 #include "util/json.h"
@@ -28,10 +29,11 @@
 
 /*
  * The snapshot's next due instant, from the rules evaluated at the command's
- * instant over the case's events (from the cache when it is current).
+ * instant over the case's events (from the cache when it is current), and
+ * the case's rules summary (core/summary.h).
  */
 static int compute_next_due(hotline__cmdctx *c, const hotline_storage_event *ev, hotline_time *next_due,
-	int *provisional)
+	int *provisional, char **summary)
 {
 	const hotline__event_vec *vec;
 	hotline__err err;
@@ -46,8 +48,8 @@ static int compute_next_due(hotline__cmdctx *c, const hotline_storage_event *ev,
 	if (rc)
 		return hotline__db_storage_fail(c->db, rc, "reading the case's events");
 	hotline__clearerr(&err);
-	rc = hotline__snapshot_next_due(c->db->policy, c->db->cal, &c->db->dir, vec->ev, vec->n, c->at, next_due,
-		provisional, &err);
+	rc = hotline__case_next_due_summary(c->db->policy, c->db->cal, &c->db->dir, vec->ev, vec->n, c->at,
+		hotline__db_summaries_hold(c->db), next_due, provisional, summary, &err);
 	if (rc)
 		hotline__db_fail_err(c->db, &err);
 	return rc;
@@ -169,6 +171,7 @@ static int apply(hotline__cmdctx *c, int64_t *seq_out)
 		hotline_storage_case sc;
 		hotline_time next_due;
 		const char *ledger = NULL;
+		char *summary = NULL;
 		size_t ledger_len = 0, ledger_at = 0;
 		int provisional = 0;
 		/*
@@ -186,10 +189,14 @@ static int apply(hotline__cmdctx *c, int64_t *seq_out)
 			rc = hotline__db_fail(c->db, HOTLINE_ENOMEM, "out of memory");
 			goto out;
 		}
-		if ((rc = compute_next_due(c, &ev, &next_due, &provisional)) != 0)
+		if ((rc = compute_next_due(c, &ev, &next_due, &provisional, &summary)) != 0) {
+			free(summary);
 			goto out;
+		}
 		snap_text = hotline__snapshot_finish_kept(snap, prev_seq + 1, state, approval, exempt, &next_due, provisional,
 			hotline__policy_zone_offset(c->db->policy), ledger, ledger_len, &ledger_at, &ledger_len);
+		snap_text = hotline__snapshot_with_summary(snap_text, summary);
+		free(summary);
 		if (!snap_text) {
 			rc = hotline__db_fail(c->db, HOTLINE_ENOMEM, "out of memory");
 			goto out;
@@ -207,10 +214,14 @@ static int apply(hotline__cmdctx *c, int64_t *seq_out)
 		sc.head_hash = hash;
 		sc.body = snap_text;
 		rc = st->case_put(st, &sc, c->have_case ? c->snap.version : 0);
-		if (rc)
+		if (rc) {
 			rc = hotline__db_storage_fail(c->db, rc, "writing the case snapshot");
-		else
+		} else {
+			/* the handle's copy is the snapshot as readers see it (the summary is its last member: the ledger's
+			 * place in the text does not move) */
+			hotline__snapshot_strip_summary(snap_text);
 			hotline__cache_keep_snapshot(&c->db->cache, &sc, &snap_text, &snap, ledger_at, ledger_len);
+		}
 	}
 out:
 	if (rc == 0 && seq_out)

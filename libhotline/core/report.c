@@ -11,8 +11,10 @@
 #include "core/db.h"
 #include "core/eventlog.h"
 #include "core/report.h"
+#include "core/summary.h"
 #include "hotline/assess.h"
 #include "rules/eval.h"
+#include "rules/summary.h"
 #include "util/time.h"
 
 /* ---- event source over the storage: one case at a time ---- */
@@ -22,7 +24,11 @@ typedef struct store_source {
 	hotline_storage *st;          /* the handle's reader (read_uri's storage, if any) */
 	hotline__event_vec org;
 	int (*cb)(const hotline__event *ev, size_t n, void *payload);
+	int (*sum_cb)(const char *case_id, const hotline__event *ev, size_t n, const hotline__summary *sum,
+		void *payload);
 	void *payload;
+	int64_t as_of;
+	int summaries;                /* the cases' rules summaries hold: the handle reads under the database's policy */
 	int rc;
 } store_source;
 
@@ -37,6 +43,43 @@ static int source_case_cb(const hotline_storage_case *c, void *payload)
 	rc = s->cb(v.ev, v.n, s->payload);
 	hotline__event_vec_free(&v);
 	return rc;
+}
+
+/* A case from its rules summary when it holds at as_of, else from its events. */
+static int source_summary_cb(const hotline_storage_case *c, void *payload)
+{
+	store_source *s = payload;
+	hotline__event_vec v;
+	const char *text;
+	size_t len;
+	int rc;
+	if (s->summaries && (text = hotline__snapshot_summary(c->body, &len)) != NULL) {
+		hotline__summary sum;
+		/* a summary this version cannot read, or older than an event as_of sees: the events */
+		if (hotline__summary_parse(text, len, &sum) == 0) {
+			rc = s->as_of >= sum.max_at ? s->sum_cb(c->id, NULL, 0, &sum, s->payload) : HOTLINE__SUMMARY_UNUSABLE;
+			hotline__summary_free(&sum);
+			if (rc != HOTLINE__SUMMARY_UNUSABLE)
+				return rc;
+		}
+	}
+	memset(&v, 0, sizeof(v));
+	if ((rc = hotline__event_vec_load(s->st, c->id, &v)) != 0)
+		return hotline__db_storage_fail(s->db, rc, "reading events");
+	rc = s->sum_cb(c->id, v.ev, v.n, NULL, s->payload);
+	hotline__event_vec_free(&v);
+	return rc == HOTLINE__SUMMARY_UNUSABLE ? HOTLINE_EINVALID : rc;
+}
+
+static int source_foreach_summary(void *ctx, int64_t as_of, int (*cb)(const char *case_id, const hotline__event *ev,
+	size_t n, const hotline__summary *sum, void *payload), void *payload)
+{
+	store_source *s = ctx;
+	hotline_storage_query q = HOTLINE_STORAGE_QUERY_INIT;
+	s->sum_cb = cb;
+	s->payload = payload;
+	s->as_of = as_of;
+	return s->st->cases_foreach(s->st, &q, source_summary_cb, s);
 }
 
 static int source_foreach_case(void *ctx, int (*cb)(const hotline__event *ev, size_t n, void *payload), void *payload)
@@ -56,7 +99,7 @@ static int source_org_events(void *ctx, const hotline__event **ev, size_t *n)
 	return 0;
 }
 
-static int source_open(hotline_db *db, store_source *s, hotline__source *src)
+static int source_open(hotline_db *db, store_source *s, hotline__source *src, int replay)
 {
 	int rc;
 	hotline_time first = HOTLINE_TIME_NONE;
@@ -75,12 +118,15 @@ static int source_open(hotline_db *db, store_source *s, hotline__source *src)
 	src->foreach_case = source_foreach_case;
 	src->org_events = source_org_events;
 	src->first_event_at = first;
+	/* summaries are the database's policy's (and every era's): a what-if replays the events */
+	s->summaries = !replay && hotline__db_summaries_hold(db);
+	src->foreach_case_summary = source_foreach_summary;
 	return 0;
 }
 
 /* The assessment as JSON objects, as a JSON document into doc, or (csv) as the CSV table into doc. */
 static int assess_locked(hotline_db *db, hotline_time as_of, json_t **pen, json_t **assessment, hotline__sbuf *doc,
-	int csv)
+	int csv, int replay)
 {
 	store_source s;
 	hotline__source src;
@@ -97,7 +143,7 @@ static int assess_locked(hotline_db *db, hotline_time as_of, json_t **pen, json_
 		rs->rollback(rs);
 		return rc;
 	}
-	if ((rc = source_open(db, &s, &src)) != 0) {
+	if ((rc = source_open(db, &s, &src, replay)) != 0) {
 		if (!db->in_batch)
 			rs->rollback(rs);
 		return rc;
@@ -121,7 +167,7 @@ static int assess_locked(hotline_db *db, hotline_time as_of, json_t **pen, json_
 
 int hotline__report_assess_locked(hotline_db *db, hotline_time as_of, json_t **pen, json_t **assessment, hotline__sbuf *doc)
 {
-	return assess_locked(db, as_of, pen, assessment, doc, 0);
+	return assess_locked(db, as_of, pen, assessment, doc, 0, 0);
 }
 
 /* Checks the arguments common to both assessment calls. */
@@ -144,13 +190,18 @@ static int flush_doc(hotline_db *db, hotline__sbuf *b)
 }
 
 /* Under the lock: the whole document into b (which may stream to a sink); JSON and CSV alike. */
-static int assess_into(hotline_db *db, hotline_time as_of, hotline_format format, hotline__sbuf *b)
+static int assess_into(hotline_db *db, hotline_time as_of, hotline_format format, hotline__sbuf *b, int replay)
 {
-	int rc = assess_locked(db, as_of, NULL, NULL, b, format == HOTLINE_FORMAT_CSV);
+	int rc = assess_locked(db, as_of, NULL, NULL, b, format == HOTLINE_FORMAT_CSV, replay);
 	return rc ? rc : flush_doc(db, b);
 }
 
 int hotline_db_assess(char **out, hotline_db *db, hotline_time as_of, hotline_format format)
+{
+	return hotline__db_assess_by(out, db, as_of, format, 0);
+}
+
+int hotline__db_assess_by(char **out, hotline_db *db, hotline_time as_of, hotline_format format, int replay)
 {
 	hotline__sbuf b;
 	int rc;
@@ -164,7 +215,7 @@ int hotline_db_assess(char **out, hotline_db *db, hotline_time as_of, hotline_fo
 	hotline__sbuf_init(&b, NULL, NULL);
 	pthread_mutex_lock(&db->mu);
 	hotline__clearerr(&db->err);
-	rc = assess_into(db, as_of, format, &b);
+	rc = assess_into(db, as_of, format, &b, replay);
 	if (rc == 0 && !(*out = hotline__sbuf_take(&b)))
 		rc = hotline__db_fail(db, HOTLINE_ENOMEM, "out of memory");
 	hotline__sbuf_free(&b);
@@ -186,13 +237,19 @@ int hotline_db_assess_write(hotline_db *db, hotline_time as_of, hotline_format f
 	hotline__sbuf_init(&b, write, ctx);
 	pthread_mutex_lock(&db->mu);
 	hotline__clearerr(&db->err);
-	rc = assess_into(db, as_of, format, &b);
+	rc = assess_into(db, as_of, format, &b, 0);
 	hotline__sbuf_free(&b);
 	pthread_mutex_unlock(&db->mu);
 	return rc;
 }
 
 int hotline_db_statement_json(char **out, hotline_db *db, const char *person, const char *month, hotline_time as_of)
+{
+	return hotline__db_statement_by(out, db, person, month, as_of, 0);
+}
+
+int hotline__db_statement_by(char **out, hotline_db *db, const char *person, const char *month, hotline_time as_of,
+	int replay)
 {
 	store_source src_ctx;
 	hotline__source src;
@@ -223,7 +280,7 @@ int hotline_db_statement_json(char **out, hotline_db *db, const char *person, co
 		rc = hotline__db_fail(db, HOTLINE_ENOT_FOUND, "no person '%s'", person);
 		goto done;
 	}
-	if ((rc = source_open(db, &src_ctx, &src)) != 0)
+	if ((rc = source_open(db, &src_ctx, &src, replay)) != 0)
 		goto done;
 	hotline__clearerr(&err);
 	rc = hotline__assess_statement(db->policy, db->cal, &db->dir, &src, person, month, as_of,

@@ -4,6 +4,7 @@
 
 #include <jansson.h>
 
+#include "hotline/assess.h"
 #include "hotline/db.h"
 #include "util/json.h"
 
@@ -14,5 +15,14 @@
  */
 int hotline__report_assess_locked(hotline_db *db, hotline_time as_of, json_t **pen, json_t **assessment,
 	hotline__sbuf *doc);
+
+/*
+ * hotline_db_assess and hotline_db_statement_json, with replay 1: every
+ * case's events replayed instead of the cases' rules summaries read (the
+ * oracle the summaries are tested against); 0: as the public calls.
+ */
+int hotline__db_assess_by(char **out, hotline_db *db, hotline_time as_of, hotline_format format, int replay);
+int hotline__db_statement_by(char **out, hotline_db *db, const char *person, const char *month, hotline_time as_of,
+	int replay);
 
 #endif

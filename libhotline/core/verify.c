@@ -16,6 +16,7 @@
 #include "core/db.h"
 #include "core/eventlog.h"
 #include "core/rebuild.h"
+#include "core/summary.h"
 #include "model/lifecycle.h"
 #include "util/json.h"
 #include "util/mem.h"
@@ -286,10 +287,43 @@ static void diff_objects(json_t *d, const char *prefix, json_t *stored, json_t *
 		}
 }
 
-static json_t *compare_case(hotline_db *db, const hotline_storage_case *sc, const hotline__case_rebuild *r)
+/*
+ * A stored rules summary against the one the events give (core/summary.h);
+ * a snapshot kept without one (written before summaries) is not a finding.
+ */
+static int compare_summary(hotline_db *db, const hotline__directory *dir, const char *body,
+	const hotline__case_rebuild *r, json_t *d)
+{
+	hotline__err err;
+	const char *stored;
+	char *rebuilt = NULL;
+	size_t len;
+	int rc;
+	/* a handle under another policy than the recorded one cannot tell (core/summary.h) */
+	if (!(stored = hotline__snapshot_summary(body, &len)) || !hotline__db_summaries_hold(db))
+		return 0;
+	hotline__clearerr(&err);
+	if ((rc = hotline__case_summary_text(db->policy, db->cal, dir, r->events.ev, r->events.n, &rebuilt, &err)) != 0)
+		return rc;
+	if (!rebuilt || strlen(rebuilt) != len || memcmp(rebuilt, stored, len) != 0) {
+		char *copy = malloc(len + 1);
+		if (copy) {
+			memcpy(copy, stored, len);
+			copy[len] = 0;
+		}
+		diff(d, "summary", copy ? json_string(copy) : NULL, rebuilt ? json_string(rebuilt) : json_null());
+		free(copy);
+	}
+	free(rebuilt);
+	return 0;
+}
+
+static json_t *compare_case(hotline_db *db, const hotline__directory *dir, const hotline_storage_case *sc,
+	const hotline__case_rebuild *r)
 {
 	const hotline_case *b = &r->snap;
 	json_t *d = json_array(), *stored;
+	char *plain;
 	diff(d, "property", json_string(sc->property), json_string(b->property));
 	diff(d, "state", json_string(hotline_state_name(sc->state)), json_string(hotline_state_name(b->state)));
 	diff(d, "approval", json_string(hotline_approval_name(sc->approval)), json_string(hotline_approval_name(b->approval)));
@@ -299,12 +333,23 @@ static json_t *compare_case(hotline_db *db, const hotline_storage_case *sc, cons
 	diff(d, "last_at", time_json(db, sc->last_at), time_json(db, b->last_at));
 	diff(d, "next_due", time_json(db, sc->next_due), time_json(db, b->next_due));
 	diff(d, "head_hash", json_string(sc->head_hash), json_string(r->head_hash));
-	stored = json_loads(sc->body, 0, NULL);
+	/* the snapshot as readers see it, then its rules summary */
+	if (!(plain = hotline__strdup(sc->body ? sc->body : ""))) {
+		json_decref(d);
+		return NULL;
+	}
+	hotline__snapshot_strip_summary(plain);
+	stored = json_loads(plain, 0, NULL);
 	if (json_is_object(stored))
 		diff_objects(d, "body.", stored, b->json);
 	else
-		diff(d, "body", json_string(sc->body), json_string(b->body));
+		diff(d, "body", json_string(plain), json_string(b->body));
 	json_decref(stored);
+	free(plain);
+	if (d && compare_summary(db, dir, sc->body, r, d) != 0) {
+		json_decref(d);
+		return NULL;
+	}
 	return d;
 }
 
@@ -364,7 +409,7 @@ static int verify_case_cb(const hotline_storage_case *c, void *payload)
 	hotline__case_rebuild_init(&run.r);
 	rc = v->db->st->events_foreach(v->db->st, c->id, rebuild_cb, &run);
 	if (rc == 0 && !run.stopped) {
-		json_t *d = compare_case(v->db, c, &run.r);
+		json_t *d = compare_case(v->db, &v->dir.dir, c, &run.r);
 		if (!d) {
 			rc = HOTLINE_ENOMEM;
 		} else if (json_array_size(d)) {

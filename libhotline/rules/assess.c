@@ -20,6 +20,7 @@
 #include <string.h>
 
 #include "rules/eval.h"
+#include "rules/summary.h"
 #include "util/json.h"
 #include "util/mem.h"
 #include "util/vec.h"
@@ -454,6 +455,78 @@ static int case_cb(const hotline__event *events, size_t n, void *payload)
 	    (rc = spill_rows(s, &s->case_b, &s->spill_wb, &s->n_spill_b, 0)) == 0 &&
 	    (rc = spill_rows(s, &s->case_o, &s->spill_wo, &s->n_spill_o, 1)) == 0)
 		rc = take_rates(s, events, n);
+	hotline__eval_free(&ev);
+	return rc;
+}
+
+/* ---- a case from its rules summary (rules/summary.h) ---- */
+
+/* Art. 20: what one case adds to its property's rates, as take_rates reads it from the events. */
+static int take_rates_summary(state *s, const hotline__summary *sum)
+{
+	rate_acc *a;
+	size_t i;
+
+	if (!sum->property || sum->registered_at == NONE)
+		return 0;
+	{
+		int64_t p = period_of(s, sum->registered_at), e = period_end(s, p);
+		if (e <= s->as_of) {
+			int exempt = sum->approved_at != NONE && sum->approved_at <= e;
+			if (!(a = rate_get(&s->rates, sum->property, p)))
+				return nomem(s->err);
+			if (!exempt) {
+				a->cl_den++;
+				a->cl_num += sum->closed_at != NONE && sum->closed_at <= e;
+			}
+		}
+		if (p == s->rep) {
+			if (!(a = rate_get(&s->shown, sum->property, p)))
+				return nomem(s->err);
+			if (sum->approved_at == NONE) {
+				a->cl_den++;
+				a->cl_num += sum->closed_at != NONE;
+			}
+		}
+	}
+	for (i = 0; i < sum->n_verify; i++) {
+		const hotline__sum_verify *v = &sum->verify[i];
+		int64_t p, e;
+		if (v->at == NONE || v->at > s->as_of)
+			continue;
+		p = period_of(s, v->at);
+		e = period_end(s, p);
+		if (e <= s->as_of && !(sum->approved_at != NONE && sum->approved_at <= e)) {
+			if (!(a = rate_get(&s->rates, sum->property, p)))
+				return nomem(s->err);
+			a->sat_den++;
+			a->sat_num += v->confirmed;
+		}
+		if (p == s->rep && sum->approved_at == NONE) {
+			if (!(a = rate_get(&s->shown, sum->property, p)))
+				return nomem(s->err);
+			a->sat_den++;
+			a->sat_num += v->confirmed;
+		}
+	}
+	return 0;
+}
+
+static int case_summary_cb(const char *case_id, const hotline__event *events, size_t n, const hotline__summary *sum,
+	void *payload)
+{
+	state *s = payload;
+	hotline__eval ev;
+	int rc;
+
+	if (!sum)
+		return case_cb(events, n, payload);
+	if ((rc = hotline__eval_summary(s->policy, s->cal, s->dir, case_id, sum, s->as_of, &ev, s->err)) != 0)
+		return rc == HOTLINE_ECORRUPT && !(s->err && s->err->code) ? HOTLINE__SUMMARY_UNUSABLE : rc;
+	if ((rc = take_penalties(s, &ev)) == 0 && (rc = take_deadlines(s, &ev, &s->case_b, &s->case_o, 0)) == 0 &&
+	    (rc = spill_rows(s, &s->case_b, &s->spill_wb, &s->n_spill_b, 0)) == 0 &&
+	    (rc = spill_rows(s, &s->case_o, &s->spill_wo, &s->n_spill_o, 1)) == 0)
+		rc = take_rates_summary(s, sum);
 	hotline__eval_free(&ev);
 	return rc;
 }
@@ -953,7 +1026,10 @@ static int run(state *s, const hotline__policy *policy, const hotline__calendar 
 	hotline__jw_array(&s->spill_wb, ROWS | HOTLINE__JW_FRAGMENT);
 	hotline__jw_array(&s->spill_wo, ROWS | HOTLINE__JW_FRAGMENT);
 
-	rc = src->foreach_case(src->ctx, case_cb, s);
+	if (src->foreach_case_summary)
+		rc = src->foreach_case_summary(src->ctx, as_of, case_summary_cb, s);
+	else
+		rc = src->foreach_case(src->ctx, case_cb, s);
 	if (rc == 0 && (rc = src->org_events(src->ctx, &oev, &on)) != 0 && !(err && err->code))
 		hotline__seterr(err, rc, "assessment: reading organisation events");
 	if (rc == 0 && (rc = hotline__eval_org(policy, cal, dir, oev, on, src->first_event_at, as_of, &org, err)) == 0) {

@@ -16,6 +16,7 @@
 
 #include "model/lifecycle.h"
 #include "rules/eval.h"
+#include "rules/summary.h"
 #include "util/mem.h"
 #include "util/vec.h"
 #include "util/time.h"
@@ -67,6 +68,10 @@ typedef struct ctx {
 	int provisional;                    /* what charge() adds now rests on a year without data */
 	/* the policy's era (DESIGN §6.7): only clocks started (occurrences, period ends) in [win_from, win_to) */
 	int64_t win_from, win_to;
+	/* recording a summary (rules/summary.h): the steps are kept, not settled */
+	hotline__summary *rec;
+	const hotline__policy *rec_era;     /* the era whose rules are run */
+	uint32_t rec_era_k;
 } ctx;
 
 static int in_window(const ctx *c, int64_t t)
@@ -474,6 +479,54 @@ typedef struct instance {
 /* A chain of dues longer than this before as_of is a runaway input. */
 #define MAX_CHAIN 100000
 
+/* The fields of a starting event that settling reads later: who is liable, when it is due. */
+static int body_fields(const hotline__rule *r, const hotline__liable *liable, size_t n_liable, const json_t *body,
+	json_t **out)
+{
+	size_t i;
+	json_t *v;
+	*out = NULL;
+	for (i = 0; i <= n_liable; i++) {
+		const char *f = i < n_liable ? (liable[i].kind == HOTLINE__LIABLE_FIELD ? liable[i].field : NULL) : r->due_field;
+		if (!f || !body || !(v = json_object_get(body, f)))
+			continue;
+		if ((!*out && !(*out = json_object())) || json_object_set(*out, f, v))
+			return HOTLINE_ENOMEM;
+	}
+	return 0;
+}
+
+/* One step of a case's evaluation kept in its summary (rules/summary.h), in the order it was taken. */
+static int record(ctx *c, const hotline__rule *r, int kind, const instance *in, uint32_t matcher,
+	const hotline__liable *liable, size_t n_liable)
+{
+	hotline__summary *s = c->rec;
+	hotline__sum_item *it;
+	if (hotline__vec_grow((void **)&s->items, &s->cap_items, s->n_items, sizeof(*s->items)))
+		return nomem(c->err);
+	it = &s->items[s->n_items];
+	memset(it, 0, sizeof(*it));
+	it->kind = kind;
+	it->era = c->rec_era_k;
+	it->rule = (uint32_t)(r - c->rec_era->rules);
+	it->matcher = matcher;
+	it->started_at = in->started_at;
+	it->start_seq = in->start_seq;
+	it->due = in->due;
+	it->met_at = in->met_at;
+	it->met_seq = in->met_seq;
+	it->stop_at = in->stop_at;
+	it->stop_seq = in->stop_seq;
+	it->missed_until = in->missed_until;
+	it->current = in->current;
+	it->missed = in->missed;
+	it->provisional = in->provisional;
+	if (body_fields(r, liable, n_liable, in->body, &it->body))
+		return nomem(c->err);
+	s->n_items++;
+	return 0;
+}
+
 /*
  * Records one deadline and charges its miss. State and lateness follow the
  * one formula above: met (when met no later than the stop) wins over the
@@ -487,6 +540,8 @@ static int settle(ctx *c, const hotline__rule *r, const instance *in)
 	size_t n_at = 0;
 	int rc;
 
+	if (c->rec)
+		return record(c, r, HOTLINE__SUM_DEADLINE, in, 0, r->liable, r->n_liable);
 	if (hotline__vec_grow((void **)&o->dl, &o->cap_dl, o->n_dl, sizeof(*o->dl)))
 		return nomem(c->err);
 	d = &o->dl[o->n_dl];
@@ -568,31 +623,37 @@ static void stop_for(const ctx *c, instance *in)
  * due instant costs once; the chain ends at the first `until` event
  * (complete) and never restarts.
  */
-static int run_chain(ctx *c, const hotline__rule *r, size_t i0)
+static int chain(ctx *c, const hotline__rule *r, int64_t s, int64_t start_seq, const json_t *body, size_t pos,
+	int links)
 {
-	const hotline__event *s0 = c->ev[i0];
 	instance in;
-	size_t pos = i0 + 1, j;
-	int64_t s = s0->at, end;
-	int rc, links = 0;
+	size_t j;
+	int64_t end;
+	int rc;
 
 	for (;;) {
 		const hotline__event *m = NULL;
 		int have = 0;
 		memset(&in, 0, sizeof(in));
 		in.started_at = s;
-		in.start_seq = s0->seq;
-		in.body = s0->body;
+		in.start_seq = start_seq;
+		in.body = body;
 		in.met_at = NONE;
 		in.current = 1;
 		stop_for(c, &in);
-		if ((rc = due_from(c, r, s, s0->body, &in.due, &have, &in.provisional)) != 0 || !have)
+		if ((rc = due_from(c, r, s, body, &in.due, &have, &in.provisional)) != 0 || !have)
 			return rc;
 		for (j = pos; j < c->n; j++)
 			if (matches_any(c, r->met_by, r->n_met_by, c->ev[j])) {
 				m = c->ev[j];
 				break;
 			}
+		if (c->rec && !m && in.stop_at == NONE) {
+			/* nothing more meets or stops it: how far it runs is as_of's to say */
+			if ((rc = record(c, r, HOTLINE__SUM_CHAIN_END, &in, 0, r->liable, r->n_liable)) == 0)
+				c->rec->items[c->rec->n_items - 1].links = links;
+			return rc;
+		}
 		if (m && m->at <= in.due && (in.stop_at == NONE || m->at <= in.stop_at)) {
 			in.met_at = m->at;
 			in.met_seq = m->seq;
@@ -622,6 +683,12 @@ static int run_chain(ctx *c, const hotline__rule *r, size_t i0)
 		/* pending at as_of, or stopped before anything met it */
 		return settle(c, r, &in);
 	}
+}
+
+static int run_chain(ctx *c, const hotline__rule *r, size_t i0)
+{
+	const hotline__event *s0 = c->ev[i0];
+	return chain(c, r, s0->at, s0->seq, s0->body, i0 + 1, 0);
 }
 
 static int run_deadline(ctx *c, const hotline__rule *r)
@@ -701,8 +768,18 @@ static int run_occurrence(ctx *c, const hotline__rule *r)
 				continue;
 			if (c->case_id ? hotline__command_scope(m->cmd) == 1 : hotline__command_scope(m->cmd) == 0)
 				continue;
-			rc = charge(c, r, m->liable ? m->liable : r->liable, m->liable ? m->n_liable : r->n_liable,
-				e->body, &e->at, 1, 1, &e->seq, 1);
+			if (c->rec) {
+				instance in;
+				memset(&in, 0, sizeof(in));
+				in.started_at = e->at;
+				in.start_seq = e->seq;
+				in.body = e->body;
+				rc = record(c, r, HOTLINE__SUM_OCCURRENCE, &in, (uint32_t)k,
+					m->liable ? m->liable : r->liable, m->liable ? m->n_liable : r->n_liable);
+			} else {
+				rc = charge(c, r, m->liable ? m->liable : r->liable, m->liable ? m->n_liable : r->n_liable,
+					e->body, &e->at, 1, 1, &e->seq, 1);
+			}
 			break;   /* one event pays a rule once, whichever of its matchers fits */
 		}
 	}
@@ -900,10 +977,11 @@ static size_t n_eras_of(const hotline__policy *policy)
 static const hotline__policy *era(ctx *c, const hotline__policy *policy, size_t k)
 {
 	if (!policy->n_eras)
-		return policy;
+		return c->rec_era = policy;
 	c->win_from = k == 0 ? INT64_MIN : policy->eras[k].from;
 	c->win_to = k + 1 < policy->n_eras ? policy->eras[k + 1].from : INT64_MAX;
-	return c->policy = policy->eras[k].policy;
+	c->rec_era_k = (uint32_t)k;
+	return c->rec_era = c->policy = policy->eras[k].policy;
 }
 
 /* One rule's clock that cannot be computed (a runaway chain) never drops the other rules' deadlines. */
@@ -1043,4 +1121,173 @@ json_t *hotline__time_json(const hotline__policy *policy, int64_t t)
 		return json_null();
 	hotline__time_format(t, hotline__policy_zone_offset(policy), buf);
 	return json_string(buf);
+}
+
+/* ---- summaries (rules/summary.h) ---- */
+
+int hotline__summary_record(const hotline__policy *policy, const hotline__calendar *cal,
+	const hotline__directory *dir, const hotline__event *events, size_t n, hotline__summary *out,
+	hotline__err *err)
+{
+	hotline__case_facts f;
+	hotline__eval scratch;
+	ctx c;
+	size_t i, k;
+	int rc;
+
+	memset(out, 0, sizeof(*out));
+	/* every event seen: what is left to as_of is only settling */
+	if ((rc = ctx_start(&c, policy, cal, dir, events, n, HOTLINE__MAX_INSTANT, &scratch, err)) != 0)
+		return rc;
+	c.case_id = n ? events[0].stream : NULL;
+	if (!c.case_id || !*c.case_id)
+		return hotline__seterr(err, HOTLINE_EINVALID, "rules: events are not a case's");
+	hotline__case_facts_read(events, n, HOTLINE__MAX_INSTANT, &f);
+	out->max_at = INT64_MIN;
+	out->registered_at = f.registered_at;
+	out->closed_at = c.closed_at = f.closed_at;
+	out->close_seq = c.close_seq = f.close_seq;
+	out->approved_at = f.approved_at;
+	out->approve_seq = c.approve_seq = f.approve_seq;
+	out->exempt_from = c.exempt_from = f.exempt_from;
+	out->request_seq = c.exempt_seq = f.request_seq;
+	c.property_id = f.property;
+	c.call_taker = f.call_taker;
+	if ((f.property && !(out->property = hotline__strdup(f.property))) ||
+	    (f.call_taker && !(out->call_taker = hotline__strdup(f.call_taker)))) {
+		hotline__summary_free(out);
+		return nomem(err);
+	}
+	for (i = 0; i < n; i++) {
+		const hotline__event *e = &events[i];
+		const json_t *o;
+		if (e->at == NONE)
+			continue;
+		if (e->at > out->max_at)
+			out->max_at = e->at;
+		if (e->cmd != HOTLINE_CMD_VERIFY)
+			continue;
+		if (hotline__vec_grow((void **)&out->verify, &out->cap_verify, out->n_verify, sizeof(*out->verify))) {
+			hotline__summary_free(out);
+			return nomem(err);
+		}
+		o = json_object_get(e->body, "outcome");
+		out->verify[out->n_verify].at = e->at;
+		out->verify[out->n_verify++].confirmed = json_is_string(o) && strcmp(json_string_value(o), "confirmed") == 0;
+	}
+	c.rec = out;
+	if ((rc = collect_visible(&c, events, n)) != 0) {
+		hotline__summary_free(out);
+		return rc;
+	}
+	for (k = 0; k < n_eras_of(policy) && !rc; k++) {
+		const hotline__policy *p = era(&c, policy, k);
+		for (i = 0; i < p->n_rules && !rc; i++) {
+			const hotline__rule *r = &p->rules[i];
+			if (r->kind == HOTLINE__RULE_DEADLINE && hotline__command_scope(r->starts_at.cmd) != 1)
+				rc = run_deadline(&c, r);
+			else if (r->kind == HOTLINE__RULE_OCCURRENCE)
+				rc = run_occurrence(&c, r);
+		}
+	}
+	free(c.ev);
+	hotline__eval_free(&scratch);
+	if (rc)
+		hotline__summary_free(out);
+	return rc;
+}
+
+int hotline__eval_summary(const hotline__policy *policy, const hotline__calendar *cal,
+	const hotline__directory *dir, const char *case_id, const hotline__summary *s, int64_t as_of,
+	hotline__eval *out, hotline__err *err)
+{
+	uint32_t fail_era = UINT32_MAX, fail_rule = UINT32_MAX;
+	ctx c;
+	size_t i;
+	int rc;
+
+	if ((rc = ctx_start(&c, policy, cal, dir, NULL, 0, as_of, out, err)) != 0)
+		return rc;
+	if (!case_id || !*case_id || !s)
+		return hotline__seterr(err, HOTLINE_EINVALID, "rules: a summary needs its case");
+	c.case_id = case_id;
+	c.property_id = s->property;
+	c.call_taker = s->call_taker;
+	c.exempt_from = s->exempt_from;
+	c.exempt_seq = s->request_seq;
+	c.approve_seq = s->approve_seq;
+	c.closed_at = s->closed_at;
+	c.close_seq = s->close_seq;
+	out->exempt = s->exempt_from != NONE;
+	out->exempt_from = s->exempt_from;
+	/* the steps in the order the evaluation took them, settled at as_of */
+	for (i = 0; i < s->n_items && !rc; i++) {
+		const hotline__sum_item *it = &s->items[i];
+		const hotline__policy *p;
+		const hotline__rule *r;
+		instance in;
+		if (it->era >= n_eras_of(policy)) {
+			rc = HOTLINE_ECORRUPT;
+			break;
+		}
+		p = era(&c, policy, it->era);
+		if (it->rule >= p->n_rules) {
+			rc = HOTLINE_ECORRUPT;
+			break;
+		}
+		r = &p->rules[it->rule];
+		/* a rule whose clock failed took no further step (rule_failed) */
+		if (it->era == fail_era && it->rule == fail_rule)
+			continue;
+		switch (it->kind) {
+		case HOTLINE__SUM_DEADLINE:
+			if (r->kind != HOTLINE__RULE_DEADLINE) {
+				rc = HOTLINE_ECORRUPT;
+				break;
+			}
+			memset(&in, 0, sizeof(in));
+			in.started_at = it->started_at;
+			in.start_seq = it->start_seq;
+			in.due = it->due;
+			in.met_at = it->met_at;
+			in.met_seq = it->met_seq;
+			in.stop_at = it->stop_at;
+			in.stop_seq = it->stop_seq;
+			in.missed_until = it->missed_until;
+			in.body = it->body;
+			in.current = it->current;
+			in.missed = it->missed;
+			in.provisional = it->provisional;
+			rc = settle(&c, r, &in);
+			break;
+		case HOTLINE__SUM_CHAIN_END:
+			if (r->kind != HOTLINE__RULE_DEADLINE || it->links < 0 || it->links > MAX_CHAIN) {
+				rc = HOTLINE_ECORRUPT;
+				break;
+			}
+			rc = chain(&c, r, it->started_at, it->start_seq, it->body, 0, (int)it->links);
+			break;
+		case HOTLINE__SUM_OCCURRENCE: {
+			const hotline__matcher *m;
+			if (r->kind != HOTLINE__RULE_OCCURRENCE || it->matcher >= r->n_on) {
+				rc = HOTLINE_ECORRUPT;
+				break;
+			}
+			m = &r->on[it->matcher];
+			rc = charge(&c, r, m->liable ? m->liable : r->liable, m->liable ? m->n_liable : r->n_liable,
+				it->body, &it->started_at, 1, 1, &it->start_seq, 1);
+			break;
+		}
+		default:
+			rc = HOTLINE_ECORRUPT;
+		}
+		if (rc == HOTLINE_ERANGE) {
+			fail_era = it->era;
+			fail_rule = it->rule;
+		}
+		rc = rule_failed(&c, rc);
+	}
+	if (rc)
+		hotline__eval_free(out);
+	return rc;
 }

@@ -112,6 +112,8 @@ void hotline__eval_free(hotline__eval *ev);
 int hotline__eval_liable(const hotline__policy *policy, const hotline__directory *dir, const hotline__rule *r,
 	const char *property, const char *call_taker, const json_t *body, int64_t at, json_t *persons);
 
+struct hotline__summary;
+
 /* Event source for the assessment: streams cases one at a time (never all in memory). */
 typedef struct hotline__source {
 	void *ctx;
@@ -120,7 +122,18 @@ typedef struct hotline__source {
 	/* organisation-level events (stream ""; directory events may be included: skipped), in order */
 	int (*org_events)(void *ctx, const hotline__event **ev, size_t *n);
 	int64_t first_event_at;   /* instant of the first timed event of the log */
+	/*
+	 * optional, used instead of foreach_case when set: the same cases, but
+	 * one whose rules summary holds at as_of (rules/summary.h) comes as it
+	 * (ev NULL, n 0), the others with their events (sum NULL). cb returns
+	 * HOTLINE__SUMMARY_UNUSABLE for a summary that does not fit the
+	 * policy: the source then gives that case's events.
+	 */
+	int (*foreach_case_summary)(void *ctx, int64_t as_of, int (*cb)(const char *case_id, const hotline__event *ev,
+		size_t n, const struct hotline__summary *sum, void *payload), void *payload);
 } hotline__source;
+
+#define HOTLINE__SUMMARY_UNUSABLE 1
 
 /*
  * The monthly assessment at as_of (DESIGN §3.3, §5): *penalties_out is the

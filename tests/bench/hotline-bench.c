@@ -731,7 +731,8 @@ int main(int argc, char **argv)
 		} else {
 			fprintf(stderr, "usage: %s [--quick] [--cases N] [--lines N] [--sweep-max N] [--dir DIR]"
 				" [--postgres CONNINFO [--postgres-cases N] [--postgres-only]]"
-				" [--only batched|batched-clear|raw|replay|pg|pg-raw N]\n", argv[0]);
+				" [--only batched|batched-clear|raw|replay|assess|pg|pg-raw N]
+", argv[0]);
 			return 2;
 		}
 	}
@@ -767,8 +768,22 @@ int main(int argc, char **argv)
 			t0 = now();
 			run_replay(0);
 			printf("%.0f lines/s\n", only_cases / (now() - t0));
+		} else if (!strcmp(only, "assess")) {
+			/* the database built through the library (timed), then each assessment in a child of its own */
+			double t0 = now();
+			child_result j, c;
+			char p[600];
+			build_assess_db(only_cases);
+			printf("built %ld cases in %.2f s\n", only_cases, now() - t0);
+			j = in_child(run_assess, 0);
+			c = in_child(run_assess, 1);
+			printf("assessment JSON: %.2f s, peak RSS %ld MB%s\n", j.seconds, j.peak_kb / 1024, j.ok ? "" : " (FAILED)");
+			printf("assessment CSV: %.2f s, peak RSS %ld MB%s\n", c.seconds, c.peak_kb / 1024, c.ok ? "" : " (FAILED)");
+			path_of(p, sizeof(p), "assess.db");
+			rm_db(p);
 		} else {
-			fprintf(stderr, "--only: batched, batched-clear, raw, replay, or with --postgres pg or pg-raw\n");
+			fprintf(stderr, "--only: batched, batched-clear, raw, replay, assess, or with --postgres pg or pg-raw
+");
 			rmdir(dir);
 			return 2;
 		}

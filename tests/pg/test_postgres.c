@@ -47,6 +47,8 @@ static const unsigned char pg_key[HOTLINE_KEY_BYTES] = "postgres-test-key-012345
 #include "policy_change.h"
 #include "log_check.h"
 
+#include "core/report.h"
+
 static char base[512];   /* the cluster's connection string */
 static char pooler[512]; /* --pooler: PgBouncer's, without dbname (a database entry per schema) */
 static char workdir[512];
@@ -1661,6 +1663,40 @@ static void test_notifications_demo(void **state)
 	hotline_db_close(db);
 }
 
+/*
+ * The demo month on PostgreSQL: the assessment from the cases' rules
+ * summaries is the replay's, byte for byte, JSON and CSV, at instants over
+ * the month (tests/unit/test_summary.c does the same on the embedded backends).
+ */
+static void test_summary_demo(void **state)
+{
+	static const char *const at[] = { "2026-10-30T12:00:00+08:00", "2026-11-10T00:00:00+08:00",
+		"2026-11-20T09:30:00+08:00", "2026-11-27T00:00:00+08:00", "2026-12-15T00:00:00+08:00", NULL };
+	char ci[700];
+	hotline_db *db;
+	size_t i;
+	int k;
+	(void)state;
+	fresh_schema(ci, sizeof(ci), "summarydemo");
+	db = open_db(ci, HOTLINE_OPEN_CREATE, NULL);
+	feed_load_demo(db);
+	for (i = 0; at[i]; i++)
+		for (k = 0; k < 2; k++) {
+			hotline_format f = k ? HOTLINE_FORMAT_CSV : HOTLINE_FORMAT_JSON;
+			hotline_time t;
+			char *a = NULL, *b = NULL;
+			assert_int_equal(hotline_time_parse(&t, at[i]), 0);
+			if (hotline_db_assess(&a, db, t, f) != 0 || hotline__db_assess_by(&b, db, t, f, 1) != 0)
+				fail_msg("assess: %s", hotline_db_errmsg(db));
+			if (strcmp(a, b) != 0)
+				fail_msg("assessment (%s) at %s differs from the replay's", k ? "CSV" : "JSON", at[i]);
+			hotline_free(a);
+			hotline_free(b);
+		}
+	assert_int_equal(hotline_db_verify_log(db, NULL, NULL), 0);
+	hotline_db_close(db);
+}
+
 /* A policy line (tests/unit/policy_change.h) on a fresh schema with an administrator, then one of its tests. */
 static void run_policy_change(void (*test)(void **), const char *schema)
 {
@@ -2152,6 +2188,7 @@ int main(int argc, char **argv)
 		cmocka_unit_test(test_feed_writers),
 		cmocka_unit_test(test_feed_wait),
 		cmocka_unit_test(test_notifications_demo),
+		cmocka_unit_test(test_summary_demo),
 		cmocka_unit_test(test_policy_change),
 		cmocka_unit_test(test_lines_beside_a_case_writer),
 		cmocka_unit_test(test_many_groups),

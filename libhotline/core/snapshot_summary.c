@@ -1,0 +1,62 @@
+#include "core/snapshot_summary.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+/* canonical JSON sorts keys bytewise: '~' after every key a snapshot has, so the summary comes last */
+#define KEY ",\"~summary\":"
+#define KEY_LEN (sizeof(KEY) - 1)
+
+char *hotline__snapshot_with_summary(char *snap, const char *sum)
+{
+	size_t n, m;
+	char *out;
+	if (!snap || !sum)
+		return snap;
+	n = strlen(snap);
+	m = strlen(sum);
+	/* grown in place: the text before the summary is not copied again */
+	if (n < 2 || snap[n - 1] != '}' || !(out = realloc(snap, n - 1 + KEY_LEN + m + 2))) {
+		free(snap);
+		return NULL;
+	}
+	memcpy(out + n - 1, KEY, KEY_LEN);
+	memcpy(out + n - 1 + KEY_LEN, sum, m);
+	out[n - 1 + KEY_LEN + m] = '}';
+	out[n + KEY_LEN + m] = 0;
+	return out;
+}
+
+/* Where the last member begins when it is the summary, else NULL. */
+static const char *find(const char *body)
+{
+	const char *p, *last = NULL;
+	if (!body)
+		return NULL;
+	for (p = strstr(body, KEY); p; p = strstr(p + 1, KEY))
+		last = p;
+	return last;
+}
+
+const char *hotline__snapshot_summary(const char *body, size_t *len)
+{
+	const char *p = find(body);
+	size_t n;
+	if (!p)
+		return NULL;
+	p += KEY_LEN;
+	n = strlen(p);
+	if (n < 2 || p[n - 1] != '}')
+		return NULL;
+	*len = n - 1;
+	return p;
+}
+
+void hotline__snapshot_strip_summary(char *body)
+{
+	char *p = (char *)find(body);
+	if (p) {
+		p[0] = '}';
+		p[1] = 0;
+	}
+}

@@ -1,0 +1,77 @@
+#include "core/summary.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/db.h"
+#include "core/snapshot_finish.h"
+#include "rules/eval.h"
+#include "rules/summary.h"
+
+
+int hotline__case_summary_text(const hotline__policy *policy, const hotline__calendar *cal,
+	const hotline__directory *dir, const hotline__event *ev, size_t n, char **text, hotline__err *err)
+{
+	hotline__summary s;
+	int rc;
+	*text = NULL;
+	rc = hotline__summary_record(policy, cal, dir, ev, n, &s, err);
+	if (rc == HOTLINE_ERANGE) {
+		/* a runaway clock: no summary, the assessment replays the case */
+		hotline__clearerr(err);
+		return 0;
+	}
+	if (rc)
+		return rc;
+	*text = hotline__summary_text(&s);
+	hotline__summary_free(&s);
+	return *text ? 0 : hotline__seterr(err, HOTLINE_ENOMEM, "out of memory");
+}
+
+int hotline__case_next_due_summary(const hotline__policy *policy, const hotline__calendar *cal,
+	const hotline__directory *dir, const hotline__event *ev, size_t n, int64_t at, int with_summary,
+	int64_t *next_due, int *provisional, char **text, hotline__err *err)
+{
+	hotline__summary s;
+	hotline__eval e;
+	int rc;
+	*text = NULL;
+	if (!with_summary)
+		return hotline__snapshot_next_due(policy, cal, dir, ev, n, at, next_due, provisional, err);
+	rc = hotline__summary_record(policy, cal, dir, ev, n, &s, err);
+	if (rc == HOTLINE_ERANGE) {
+		/* a runaway clock: no summary, the assessment replays the case */
+		hotline__clearerr(err);
+		return hotline__snapshot_next_due(policy, cal, dir, ev, n, at, next_due, provisional, err);
+	}
+	if (rc)
+		return rc;
+	if (!(*text = hotline__summary_text(&s))) {
+		hotline__summary_free(&s);
+		return hotline__seterr(err, HOTLINE_ENOMEM, "out of memory");
+	}
+	if (at < s.max_at) {
+		/* a command dated before an event of the case: the events as of `at` */
+		hotline__summary_free(&s);
+		return hotline__snapshot_next_due(policy, cal, dir, ev, n, at, next_due, provisional, err);
+	}
+	memset(&e, 0, sizeof(e));
+	rc = hotline__eval_summary(policy, cal, dir, ev[0].stream, &s, at, &e, err);
+	hotline__summary_free(&s);
+	if (rc == HOTLINE_ECORRUPT && !err->code)
+		rc = hotline__seterr(err, rc, "the rules summary just recorded does not fit the policy");
+	if (rc) {
+		free(*text);
+		*text = NULL;
+		return rc;
+	}
+	*next_due = e.next_due;
+	*provisional = e.next_due_provisional;
+	hotline__eval_free(&e);
+	return 0;
+}
+
+int hotline__db_summaries_hold(const hotline_db *db)
+{
+	return (db->rec_pending || hotline__db_policy_now(db, NULL) != NULL) && !hotline__db_what_if(db);
+}

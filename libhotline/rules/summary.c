@@ -1,0 +1,308 @@
+/*
+ * A case's rules summary as text (rules/summary.h): one flat JSON array of
+ * integers, so that reading it back is a scan of numbers, not a JSON
+ * document per case:
+ *
+ *   [1, max_at, property, call_taker, registered_at, closed_at, close_seq,
+ *    approved_at, approve_seq, exempt_from, request_seq,
+ *    n_verify, (at, confirmed) * n_verify,
+ *    n_items, (kind, era, rule, matcher, started_at, start_seq, due, met_at,
+ *              met_seq, stop_at, stop_seq, missed_until, links, flags,
+ *              body) * n_items]
+ *
+ * property and call_taker are strings or null, body an object or null,
+ * flags 1 current, 2 missed, 4 provisional; instants are UTC seconds,
+ * HOTLINE_TIME_NONE written -1 (no field is negative otherwise: the text is
+ * written at every command, and most of it is numbers). The text is canonical JSON, so it can sit
+ * in a canonical snapshot as it is.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "rules/summary.h"
+#include "util/json.h"
+#include "util/mem.h"
+
+#define ITEM_FIELDS 15
+
+void hotline__summary_free(hotline__summary *s)
+{
+	size_t i;
+	if (!s)
+		return;
+	for (i = 0; i < s->n_items; i++)
+		json_decref(s->items[i].body);
+	free(s->items);
+	free(s->verify);
+	free(s->property);
+	free(s->call_taker);
+	memset(s, 0, sizeof(*s));
+}
+
+static void put_int(hotline__sbuf *b, int64_t v)
+{
+	char tmp[24];
+	int i = sizeof(tmp);
+	uint64_t u;
+	if (v == INT64_MAX) {
+		hotline__sbuf_put(b, ",-1", 3);
+		return;
+	}
+	u = v < 0 ? (uint64_t)0 - (uint64_t)v : (uint64_t)v;
+	do {
+		tmp[--i] = (char)('0' + u % 10);
+		u /= 10;
+	} while (u);
+	if (v < 0)
+		tmp[--i] = '-';
+	tmp[--i] = ',';
+	hotline__sbuf_put(b, tmp + i, sizeof(tmp) - (size_t)i);
+}
+
+static void put_str(hotline__sbuf *b, const char *s)
+{
+	hotline__sbuf_putc(b, ',');
+	if (s)
+		hotline__sbuf_str(b, s, strlen(s));
+	else
+		hotline__sbuf_puts(b, "null");
+}
+
+char *hotline__summary_text(const hotline__summary *s)
+{
+	hotline__sbuf b;
+	size_t i;
+	hotline__sbuf_init(&b, NULL, NULL);
+	hotline__sbuf_putc(&b, '[');
+	hotline__sbuf_int(&b, HOTLINE__SUMMARY_VERSION);
+	put_int(&b, s->max_at);
+	put_str(&b, s->property);
+	put_str(&b, s->call_taker);
+	put_int(&b, s->registered_at);
+	put_int(&b, s->closed_at);
+	put_int(&b, s->close_seq);
+	put_int(&b, s->approved_at);
+	put_int(&b, s->approve_seq);
+	put_int(&b, s->exempt_from);
+	put_int(&b, s->request_seq);
+	put_int(&b, (int64_t)s->n_verify);
+	for (i = 0; i < s->n_verify; i++) {
+		put_int(&b, s->verify[i].at);
+		put_int(&b, s->verify[i].confirmed);
+	}
+	put_int(&b, (int64_t)s->n_items);
+	for (i = 0; i < s->n_items; i++) {
+		const hotline__sum_item *it = &s->items[i];
+		put_int(&b, it->kind);
+		put_int(&b, it->era);
+		put_int(&b, it->rule);
+		put_int(&b, it->matcher);
+		put_int(&b, it->started_at);
+		put_int(&b, it->start_seq);
+		put_int(&b, it->due);
+		put_int(&b, it->met_at);
+		put_int(&b, it->met_seq);
+		put_int(&b, it->stop_at);
+		put_int(&b, it->stop_seq);
+		put_int(&b, it->missed_until);
+		put_int(&b, it->links);
+		put_int(&b, (it->current ? 1 : 0) | (it->missed ? 2 : 0) | (it->provisional ? 4 : 0));
+		hotline__sbuf_putc(&b, ',');
+		if (it->body)
+			hotline__json_write(&b, it->body);
+		else
+			hotline__sbuf_puts(&b, "null");
+	}
+	hotline__sbuf_putc(&b, ']');
+	return hotline__sbuf_take(&b);
+}
+
+/* ---- reading ---- */
+
+typedef struct scan {
+	const char *p, *end;
+	int bad;
+} scan;
+
+/* The next element's first byte, past the separator before it. */
+static int next(scan *s, int first)
+{
+	if (s->bad)
+		return 0;
+	if (!first) {
+		if (s->p >= s->end || *s->p != ',') {
+			s->bad = 1;
+			return 0;
+		}
+		s->p++;
+	}
+	if (s->p >= s->end) {
+		s->bad = 1;
+		return 0;
+	}
+	return (unsigned char)*s->p;
+}
+
+static int64_t get_int(scan *s)
+{
+	const char *p;
+	uint64_t u = 0;
+	int neg = 0, nd = 0;
+	int64_t v;
+	if (!next(s, 0))
+		return 0;
+	p = s->p;
+	if (*p == '-') {
+		neg = 1;
+		p++;
+	}
+	while (p < s->end && *p >= '0' && *p <= '9' && nd < 19) {
+		u = u * 10 + (uint64_t)(*p - '0');
+		p++;
+		nd++;
+	}
+	if (nd == 0 || (p < s->end && *p >= '0' && *p <= '9') || u > (uint64_t)INT64_MAX + (uint64_t)neg) {
+		s->bad = 1;
+		return 0;
+	}
+	s->p = p;
+	v = neg ? (u ? -(int64_t)(u - 1) - 1 : 0) : (int64_t)u;
+	return v == -1 ? INT64_MAX : v;
+}
+
+/* A JSON value (a string or an object) as jansson reads it; null gives NULL. */
+static json_t *get_value(scan *s)
+{
+	json_error_t jerr;
+	json_t *v;
+	int c = next(s, 0);
+	if (!c)
+		return NULL;
+	if (c == 'n') {
+		if (s->end - s->p < 4 || memcmp(s->p, "null", 4) != 0)
+			s->bad = 1;
+		else
+			s->p += 4;
+		return NULL;
+	}
+	if (!(v = json_loadb(s->p, (size_t)(s->end - s->p), JSON_DECODE_ANY | JSON_DISABLE_EOF_CHECK, &jerr))) {
+		s->bad = 1;
+		return NULL;
+	}
+	s->p += jerr.position;
+	return v;
+}
+
+/* A string or null; strings without escapes are copied as they stand. */
+static char *get_str(scan *s)
+{
+	const char *q;
+	json_t *v;
+	char *out;
+	int c = next(s, 0);
+	if (c == '"') {
+		for (q = s->p + 1; q < s->end && *q != '"' && *q != '\\'; q++)
+			;
+		if (q < s->end && *q == '"') {
+			size_t n = (size_t)(q - s->p - 1);
+			if (!(out = malloc(n + 1))) {
+				s->bad = 1;
+				return NULL;
+			}
+			memcpy(out, s->p + 1, n);
+			out[n] = 0;
+			s->p = q + 1;
+			return out;
+		}
+	}
+	/* s->p is past the separator already: read the value from here */
+	if (!c)
+		return NULL;
+	s->p--;
+	v = get_value(s);
+	if (v && !json_is_string(v))
+		s->bad = 1;
+	out = json_is_string(v) ? hotline__strdup(json_string_value(v)) : NULL;
+	if (json_is_string(v) && !out)
+		s->bad = 1;
+	json_decref(v);
+	return out;
+}
+
+int hotline__summary_parse(const char *text, size_t len, hotline__summary *out)
+{
+	scan s;
+	int64_t n, i;
+	memset(out, 0, sizeof(*out));
+	s.p = text;
+	s.end = text + len;
+	s.bad = 0;
+	if (len < 2 || *s.p != '[')
+		return HOTLINE_ECORRUPT;
+	s.p++;
+	if (next(&s, 1) != '1' || s.p + 1 >= s.end || s.p[1] != ',')
+		return HOTLINE_ECORRUPT;
+	s.p++;
+	out->max_at = get_int(&s);
+	out->property = get_str(&s);
+	out->call_taker = get_str(&s);
+	out->registered_at = get_int(&s);
+	out->closed_at = get_int(&s);
+	out->close_seq = get_int(&s);
+	out->approved_at = get_int(&s);
+	out->approve_seq = get_int(&s);
+	out->exempt_from = get_int(&s);
+	out->request_seq = get_int(&s);
+	n = get_int(&s);
+	if (s.bad || n < 0 || (size_t)n > len / 4)
+		goto bad;
+	if (n && !(out->verify = calloc((size_t)n, sizeof(*out->verify))))
+		goto bad;
+	out->cap_verify = (size_t)n;
+	for (i = 0; i < n && !s.bad; i++) {
+		out->verify[i].at = get_int(&s);
+		out->verify[i].confirmed = get_int(&s) != 0;
+		out->n_verify++;
+	}
+	n = get_int(&s);
+	if (s.bad || n < 0 || (size_t)n > len / (2 * ITEM_FIELDS))
+		goto bad;
+	if (n && !(out->items = calloc((size_t)n, sizeof(*out->items))))
+		goto bad;
+	out->cap_items = (size_t)n;
+	for (i = 0; i < n && !s.bad; i++) {
+		hotline__sum_item *it = &out->items[i];
+		int64_t era, rule, matcher, flags;
+		it->kind = (int)get_int(&s);
+		era = get_int(&s);
+		rule = get_int(&s);
+		matcher = get_int(&s);
+		it->started_at = get_int(&s);
+		it->start_seq = get_int(&s);
+		it->due = get_int(&s);
+		it->met_at = get_int(&s);
+		it->met_seq = get_int(&s);
+		it->stop_at = get_int(&s);
+		it->stop_seq = get_int(&s);
+		it->missed_until = get_int(&s);
+		it->links = get_int(&s);
+		flags = get_int(&s);
+		it->body = get_value(&s);
+		out->n_items++;
+		if (era < 0 || era > UINT32_MAX || rule < 0 || rule > UINT32_MAX || matcher < 0 || matcher > UINT32_MAX ||
+		    (it->body && !json_is_object(it->body)))
+			s.bad = 1;
+		it->era = (uint32_t)era;
+		it->rule = (uint32_t)rule;
+		it->matcher = (uint32_t)matcher;
+		it->current = (flags & 1) != 0;
+		it->missed = (flags & 2) != 0;
+		it->provisional = (flags & 4) != 0;
+	}
+	if (s.bad || s.p >= s.end || *s.p != ']')
+		goto bad;
+	return 0;
+bad:
+	hotline__summary_free(out);
+	return HOTLINE_ECORRUPT;
+}
