@@ -731,8 +731,7 @@ int main(int argc, char **argv)
 		} else {
 			fprintf(stderr, "usage: %s [--quick] [--cases N] [--lines N] [--sweep-max N] [--dir DIR]"
 				" [--postgres CONNINFO [--postgres-cases N] [--postgres-only]]"
-				" [--only batched|batched-clear|raw|replay|assess|pg|pg-raw N]
-", argv[0]);
+				" [--only batched|batched-clear|raw|replay|assess|pg|pg-raw N]\n", argv[0]);
 			return 2;
 		}
 	}
@@ -782,8 +781,7 @@ int main(int argc, char **argv)
 			path_of(p, sizeof(p), "assess.db");
 			rm_db(p);
 		} else {
-			fprintf(stderr, "--only: batched, batched-clear, raw, replay, assess, or with --postgres pg or pg-raw
-");
+			fprintf(stderr, "--only: batched, batched-clear, raw, replay, assess, or with --postgres pg or pg-raw\n");
 			rmdir(dir);
 			return 2;
 		}
