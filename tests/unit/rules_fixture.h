@@ -192,6 +192,7 @@ static inline int fx_org_events(void *ctx, const hotline__event **ev, size_t *n)
 static inline hotline__source fx_source(rules_fixture *fx)
 {
 	hotline__source s;
+	memset(&s, 0, sizeof(s));   /* optional members (the summaries' reader) stay unset */
 	s.ctx = fx;
 	s.foreach_case = fx_foreach_case;
 	s.org_events = fx_org_events;
