@@ -994,13 +994,36 @@ static int rule_failed(ctx *c, int rc)
 	return 0;
 }
 
+/*
+ * A case's deadline and occurrence rules, each era's over its own window.
+ * tolerate_range: an instant out of range marks the evaluation incomplete
+ * (a reader's); otherwise it fails (a summary is all or nothing).
+ */
+static int run_case_rules(ctx *c, const hotline__policy *policy, int tolerate_range)
+{
+	size_t i, k;
+	int rc = 0;
+	for (k = 0; k < n_eras_of(policy) && !rc; k++) {
+		const hotline__policy *p = era(c, policy, k);
+		for (i = 0; i < p->n_rules && !rc; i++) {
+			const hotline__rule *r = &p->rules[i];
+			if (r->kind == HOTLINE__RULE_DEADLINE && hotline__command_scope(r->starts_at.cmd) != 1)
+				rc = run_deadline(c, r);
+			else if (r->kind == HOTLINE__RULE_OCCURRENCE)
+				rc = run_occurrence(c, r);
+			if (tolerate_range)
+				rc = rule_failed(c, rc);
+		}
+	}
+	return rc;
+}
+
 int hotline__eval_case(const hotline__policy *policy, const hotline__calendar *cal,
 	const hotline__directory *dir, const hotline__event *events, size_t n, int64_t as_of,
 	hotline__eval *out, hotline__err *err)
 {
 	hotline__case_facts f;
 	ctx c;
-	size_t i, k;
 	int rc = 0;
 
 	if ((rc = ctx_start(&c, policy, cal, dir, events, n, as_of, out, err)) != 0)
@@ -1020,17 +1043,7 @@ int hotline__eval_case(const hotline__policy *policy, const hotline__calendar *c
 	out->exempt_from = f.exempt_from;
 	if ((rc = collect_visible(&c, events, n)) != 0)
 		return rc;
-	for (k = 0; k < n_eras_of(policy) && !rc; k++) {
-		const hotline__policy *p = era(&c, policy, k);
-		for (i = 0; i < p->n_rules && !rc; i++) {
-			const hotline__rule *r = &p->rules[i];
-			if (r->kind == HOTLINE__RULE_DEADLINE && hotline__command_scope(r->starts_at.cmd) != 1)
-				rc = run_deadline(&c, r);
-			else if (r->kind == HOTLINE__RULE_OCCURRENCE)
-				rc = run_occurrence(&c, r);
-			rc = rule_failed(&c, rc);
-		}
-	}
+	rc = run_case_rules(&c, policy, 1);
 	free(c.ev);
 	if (rc)
 		hotline__eval_free(out);
@@ -1132,7 +1145,7 @@ int hotline__summary_record(const hotline__policy *policy, const hotline__calend
 	hotline__case_facts f;
 	hotline__eval scratch;
 	ctx c;
-	size_t i, k;
+	size_t i;
 	int rc;
 
 	memset(out, 0, sizeof(*out));
@@ -1180,16 +1193,7 @@ int hotline__summary_record(const hotline__policy *policy, const hotline__calend
 		hotline__summary_free(out);
 		return rc;
 	}
-	for (k = 0; k < n_eras_of(policy) && !rc; k++) {
-		const hotline__policy *p = era(&c, policy, k);
-		for (i = 0; i < p->n_rules && !rc; i++) {
-			const hotline__rule *r = &p->rules[i];
-			if (r->kind == HOTLINE__RULE_DEADLINE && hotline__command_scope(r->starts_at.cmd) != 1)
-				rc = run_deadline(&c, r);
-			else if (r->kind == HOTLINE__RULE_OCCURRENCE)
-				rc = run_occurrence(&c, r);
-		}
-	}
+	rc = run_case_rules(&c, policy, 0);
 	free(c.ev);
 	hotline__eval_free(&scratch);
 	if (rc)

@@ -39,24 +39,11 @@ void hotline__summary_free(hotline__summary *s)
 	memset(s, 0, sizeof(*s));
 }
 
+/* ",v": an absent instant (INT64_MAX) written -1 */
 static void put_int(hotline__sbuf *b, int64_t v)
 {
-	char tmp[24];
-	int i = sizeof(tmp);
-	uint64_t u;
-	if (v == INT64_MAX) {
-		hotline__sbuf_put(b, ",-1", 3);
-		return;
-	}
-	u = v < 0 ? (uint64_t)0 - (uint64_t)v : (uint64_t)v;
-	do {
-		tmp[--i] = (char)('0' + u % 10);
-		u /= 10;
-	} while (u);
-	if (v < 0)
-		tmp[--i] = '-';
-	tmp[--i] = ',';
-	hotline__sbuf_put(b, tmp + i, sizeof(tmp) - (size_t)i);
+	hotline__sbuf_put(b, ",", 1);
+	hotline__sbuf_int(b, v == INT64_MAX ? -1 : v);
 }
 
 static void put_str(hotline__sbuf *b, const char *s)
