@@ -439,7 +439,8 @@ static void test_notifications_until_on_a_due(void **state)
 	print_message("# until on %zu breaches' dues, then the end: %zu notifications, as one call gives %zu\n", n_steps,
 		json_array_size(stepped), json_array_size(whole));
 	/* every one of the whole list, in its order; the stepped consumer may also have been told of
-	 * penalties a later event took back (an exemption), which the whole list no longer has */
+	 * breaches and penalties a later approval took back (an escalation approved stops the clocks from its
+	 * request), which the whole list no longer has */
 	for (i = 0, k = 0; i < json_array_size(whole) && k < json_array_size(stepped); k++)
 		i += json_equal(json_array_get(whole, i), json_array_get(stepped, k));
 	if (i < json_array_size(whole))
