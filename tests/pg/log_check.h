@@ -49,6 +49,25 @@ static inline int log_check_case(const hotline_storage_case *c, void *p)
 }
 
 /*
+ * Every case's stream gap-free and as long as its version (the others
+ * counted in *bad), and the organisation's stream counted into *org.
+ * 0, or the storage's error.
+ */
+static inline int log_check_streams(hotline_storage *st, int *bad, log_check *org)
+{
+	hotline_storage_query q = HOTLINE_STORAGE_QUERY_INIT;
+	void *args[2];
+	int rc;
+	args[0] = st;
+	args[1] = bad;
+	if ((rc = st->cases_foreach(st, &q, log_check_case, args)) != 0)
+		return rc;
+	memset(org, 0, sizeof(*org));
+	org->next = 1;
+	return st->events_foreach(st, "", log_count_ev, org);
+}
+
+/*
  * A writer's acknowledgements (a command_id a line; lines starting with '@'
  * are its figures): adds them to *acked, and to *missing those not logged
  * exactly once; the file is removed. 0, or -1 when it cannot be read.

@@ -570,11 +570,9 @@ static void test_concurrency(void **state)
 	char ci[700], path[700];
 	hotline_db *db;
 	hotline_storage *st = NULL;
-	hotline_storage_query q = HOTLINE_STORAGE_QUERY_INIT;
 	int p, t, done = 0, conflicts = 0, errors = 0, acked = 0, missing = 0, bad = 0;
 	int64_t checked = 0;
 	log_check org;
-	void *args[2];
 	struct timespec t0, t1;
 	(void)state;
 	fresh_schema(ci, sizeof(ci), "concurrency");
@@ -637,12 +635,7 @@ static void test_concurrency(void **state)
 			assert_int_equal(log_check_acks(st, path, &acked, &missing), 0);
 		}
 	/* each case's version is its number of events, its stream and the organisation's gap-free */
-	args[0] = st;
-	args[1] = &bad;
-	assert_int_equal(st->cases_foreach(st, &q, log_check_case, args), 0);
-	memset(&org, 0, sizeof(org));
-	org.next = 1;
-	assert_int_equal(st->events_foreach(st, "", log_count_ev, &org), 0);
+	assert_int_equal(log_check_streams(st, &bad, &org), 0);
 	st->free(st);
 	db = open_db(ci, HOTLINE_OPEN_READ_ONLY, NULL);
 	assert_int_equal(hotline_db_verify_log(db, NULL, &checked), 0);
@@ -1999,7 +1992,6 @@ static void mg_check(const char *group)
 	log_check org;
 	int w, acked = 0, missing = 0, bad = 0;
 	int64_t checked = 0;
-	void *args[2];
 	group_conninfo(ci, sizeof(ci), group);
 	assert_int_equal(hotline_storage_postgres_new(&st, ci, NULL), 0);
 	assert_int_equal(st->cases_foreach(st, &q, mg_case, &cs), 0);
@@ -2008,12 +2000,7 @@ static void mg_check(const char *group)
 		snprintf(path, sizeof(path), "%s/mg-%s-%d", workdir, group, w);
 		assert_int_equal(log_check_acks(st, path, &acked, &missing), 0);
 	}
-	args[0] = st;
-	args[1] = &bad;
-	assert_int_equal(st->cases_foreach(st, &q, log_check_case, args), 0);
-	memset(&org, 0, sizeof(org));
-	org.next = 1;
-	assert_int_equal(st->events_foreach(st, "", log_count_ev, &org), 0);
+	assert_int_equal(log_check_streams(st, &bad, &org), 0);
 	st->free(st);
 	db = open_db(ci, HOTLINE_OPEN_READ_ONLY, NULL);
 	assert_int_equal(hotline_db_verify_log(db, NULL, &checked), 0);
