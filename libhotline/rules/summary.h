@@ -80,6 +80,9 @@ int hotline__summary_record(const hotline__policy *policy, const hotline__calend
 
 /* The summary as compact JSON text (malloc'd), NULL when memory is short. */
 char *hotline__summary_text(const hotline__summary *s);
+/* The same text appended to b (b->err set when memory is short). */
+struct hotline__sbuf;
+void hotline__summary_write(struct hotline__sbuf *b, const hotline__summary *s);
 
 /*
  * Reads a summary's text (len bytes; the text may go on after it).
