@@ -62,6 +62,7 @@ typedef struct ctx {
 	/* visible events: instant at or before as_of, timed */
 	const hotline__event **ev;
 	size_t n;
+	uint64_t cmds;                      /* bit k: an event of command k is among them (all set past bit 63) */
 	/* a case's stop: the earlier of the approved request and the closure */
 	int64_t exempt_from, exempt_seq, approve_seq;
 	int64_t closed_at, close_seq;
@@ -356,6 +357,12 @@ static int matches(const ctx *c, const hotline__matcher *m, const hotline__event
 		if (!cond_holds(&m->where[i], e->body))
 			return 0;
 	return 1;
+}
+
+/* Whether an event of the matcher's command is among the visible ones: a rule without one has nothing to do. */
+static int may_match(const ctx *c, const hotline__matcher *m)
+{
+	return m->cmd < 0 || m->cmd > 63 || ((c->cmds >> m->cmd) & 1);
 }
 
 static int matches_any(const ctx *c, const hotline__matcher *m, size_t n, const hotline__event *e)
@@ -699,6 +706,8 @@ static int run_deadline(ctx *c, const hotline__rule *r)
 	/* earliest_unmet pairing: which met-by events are already used */
 	unsigned char *used = NULL;
 
+	if (!may_match(c, &r->starts_at))
+		return 0;
 	if (r->earliest_unmet && c->n && !(used = calloc(c->n, 1)))
 		return nomem(c->err);
 	for (i = 0; i < c->n && !rc; i++) {
@@ -755,6 +764,10 @@ static int run_occurrence(ctx *c, const hotline__rule *r)
 {
 	size_t i, k;
 	int rc = 0;
+	for (k = 0; k < r->n_on && !may_match(c, &r->on[k]); k++)
+		;
+	if (k == r->n_on)
+		return 0;
 	for (i = 0; i < c->n && !rc; i++) {
 		const hotline__event *e = c->ev[i];
 		/* Exemption: nothing that happens from the request instant on costs. */
@@ -925,6 +938,7 @@ static int collect_visible(ctx *c, const hotline__event *events, size_t n)
 	size_t i;
 	c->n = 0;
 	c->ev = NULL;
+	c->cmds = 0;
 	if (n == 0)
 		return 0;
 	if (!(c->ev = malloc(n * sizeof(*c->ev))))
@@ -935,6 +949,7 @@ static int collect_visible(ctx *c, const hotline__event *events, size_t n)
 		if (e->at == NONE || e->at > c->as_of || on_of(e->cmd) == HOTLINE__ON_DIRECTORY)
 			continue;
 		c->ev[c->n++] = e;
+		c->cmds |= e->cmd >= 0 && e->cmd < 64 ? (uint64_t)1 << e->cmd : ~(uint64_t)0;
 	}
 	return 0;
 }
