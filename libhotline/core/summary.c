@@ -32,7 +32,6 @@ int hotline__case_next_due_summary(const hotline__policy *policy, const hotline_
 	const hotline__directory *dir, const hotline__event *ev, size_t n, int64_t at, int with_summary,
 	int64_t *next_due, int *provisional, hotline__summary *sum, int *have, hotline__err *err)
 {
-	hotline__eval e;
 	int rc;
 	*have = 0;
 	memset(sum, 0, sizeof(*sum));
@@ -50,17 +49,9 @@ int hotline__case_next_due_summary(const hotline__policy *policy, const hotline_
 	if (at < sum->max_at)
 		/* a command dated before an event of the case: the events as of `at` */
 		rc = hotline__snapshot_next_due(policy, cal, dir, ev, n, at, next_due, provisional, err);
-	else {
-		memset(&e, 0, sizeof(e));
-		rc = hotline__eval_summary(policy, cal, dir, ev[0].stream, sum, at, &e, err);
-		if (rc == HOTLINE_ECORRUPT && !err->code)
-			rc = hotline__seterr(err, rc, "the rules summary just recorded does not fit the policy");
-		if (rc == 0) {
-			*next_due = e.next_due;
-			*provisional = e.next_due_provisional;
-			hotline__eval_free(&e);
-		}
-	}
+	else if ((rc = hotline__summary_next_due(policy, cal, dir, ev[0].stream, sum, at, next_due, provisional,
+			err)) == HOTLINE_ECORRUPT && !err->code)
+		rc = hotline__seterr(err, rc, "the rules summary just recorded does not fit the policy");
 	if (rc) {
 		hotline__summary_free(sum);
 		*have = 0;

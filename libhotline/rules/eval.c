@@ -69,6 +69,8 @@ typedef struct ctx {
 	int provisional;                    /* what charge() adds now rests on a year without data */
 	/* the policy's era (DESIGN §6.7): only clocks started (occurrences, period ends) in [win_from, win_to) */
 	int64_t win_from, win_to;
+	/* settling a summary for its next due alone: deadlines not listed, nothing charged */
+	int due_only;
 	/* recording a summary (rules/summary.h): the steps are kept, not settled */
 	hotline__summary *rec;
 	const hotline__policy *rec_era;     /* the era whose rules are run */
@@ -535,6 +537,44 @@ static int record(ctx *c, const hotline__rule *r, int kind, const instance *in, 
 }
 
 /*
+ * settle() for the next due alone: the state and the increments as there
+ * (their count can fail, and marks the due provisional), nothing kept.
+ */
+static int settle_due(ctx *c, const hotline__rule *r, const instance *in)
+{
+	hotline__eval *o = c->out;
+	int64_t end, *at = NULL;
+	size_t n_at = 0;
+	int provisional = in->provisional, open, rc;
+	if (in->missed) {
+		open = 1;
+		end = in->missed_until;
+	} else if (in->met_at != NONE && (in->stop_at == NONE || in->met_at <= in->stop_at)) {
+		open = 0;
+		end = in->met_at;
+	} else if (in->stop_at != NONE) {
+		open = 0;
+		end = in->stop_at;
+	} else {
+		open = 1;
+		end = c->as_of;
+	}
+	rc = increments(c, r, in->due, end, &at, &n_at, &provisional);
+	free(at);
+	if (rc)
+		return rc;
+	if (open && in->current) {
+		if (in->due < o->next_due) {
+			o->next_due = in->due;
+			o->next_due_provisional = provisional;
+		} else if (in->due == o->next_due && provisional) {
+			o->next_due_provisional = 1;
+		}
+	}
+	return 0;
+}
+
+/*
  * Records one deadline and charges its miss. State and lateness follow the
  * one formula above: met (when met no later than the stop) wins over the
  * stop, the stop over as_of.
@@ -549,6 +589,8 @@ static int settle(ctx *c, const hotline__rule *r, const instance *in)
 
 	if (c->rec)
 		return record(c, r, HOTLINE__SUM_DEADLINE, in, 0, r->liable, r->n_liable);
+	if (c->due_only)
+		return settle_due(c, r, in);
 	if (hotline__vec_grow((void **)&o->dl, &o->cap_dl, o->n_dl, sizeof(*o->dl)))
 		return nomem(c->err);
 	d = &o->dl[o->n_dl];
@@ -1216,9 +1258,9 @@ int hotline__summary_record(const hotline__policy *policy, const hotline__calend
 	return rc;
 }
 
-int hotline__eval_summary(const hotline__policy *policy, const hotline__calendar *cal,
+static int eval_summary(const hotline__policy *policy, const hotline__calendar *cal,
 	const hotline__directory *dir, const char *case_id, const hotline__summary *s, int64_t as_of,
-	hotline__eval *out, hotline__err *err)
+	hotline__eval *out, hotline__err *err, int due_only)
 {
 	uint32_t fail_era = UINT32_MAX, fail_rule = UINT32_MAX;
 	ctx c;
@@ -1227,6 +1269,7 @@ int hotline__eval_summary(const hotline__policy *policy, const hotline__calendar
 
 	if ((rc = ctx_start(&c, policy, cal, dir, NULL, 0, as_of, out, err)) != 0)
 		return rc;
+	c.due_only = due_only;
 	if (!case_id || !*case_id || !s)
 		return hotline__seterr(err, HOTLINE_EINVALID, "rules: a summary needs its case");
 	c.case_id = case_id;
@@ -1293,8 +1336,9 @@ int hotline__eval_summary(const hotline__policy *policy, const hotline__calendar
 				break;
 			}
 			m = &r->on[it->matcher];
-			rc = charge(&c, r, m->liable ? m->liable : r->liable, m->liable ? m->n_liable : r->n_liable,
-				it->body, &it->started_at, 1, 1, &it->start_seq, 1);
+			if (!due_only)
+				rc = charge(&c, r, m->liable ? m->liable : r->liable, m->liable ? m->n_liable : r->n_liable,
+					it->body, &it->started_at, 1, 1, &it->start_seq, 1);
 			break;
 		}
 		default:
@@ -1308,5 +1352,26 @@ int hotline__eval_summary(const hotline__policy *policy, const hotline__calendar
 	}
 	if (rc)
 		hotline__eval_free(out);
+	return rc;
+}
+
+int hotline__eval_summary(const hotline__policy *policy, const hotline__calendar *cal,
+	const hotline__directory *dir, const char *case_id, const hotline__summary *s, int64_t as_of,
+	hotline__eval *out, hotline__err *err)
+{
+	return eval_summary(policy, cal, dir, case_id, s, as_of, out, err, 0);
+}
+
+int hotline__summary_next_due(const hotline__policy *policy, const hotline__calendar *cal,
+	const hotline__directory *dir, const char *case_id, const hotline__summary *s, int64_t as_of,
+	int64_t *next_due, int *provisional, hotline__err *err)
+{
+	hotline__eval e;
+	int rc = eval_summary(policy, cal, dir, case_id, s, as_of, &e, err, 1);
+	if (rc == 0) {
+		*next_due = e.next_due;
+		*provisional = e.next_due_provisional;
+	}
+	hotline__eval_free(&e);
 	return rc;
 }

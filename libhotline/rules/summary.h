@@ -101,4 +101,13 @@ int hotline__eval_summary(const hotline__policy *policy, const hotline__calendar
 	const hotline__directory *dir, const char *case_id, const hotline__summary *s, int64_t as_of,
 	struct hotline__eval *out, hotline__err *err);
 
+/*
+ * Of that evaluation the next due and its provisional flag alone (what a
+ * command stores in the snapshot): the same settling, with no deadline
+ * listed and nothing charged. Fails where hotline__eval_summary fails.
+ */
+int hotline__summary_next_due(const hotline__policy *policy, const hotline__calendar *cal,
+	const hotline__directory *dir, const char *case_id, const hotline__summary *s, int64_t as_of,
+	int64_t *next_due, int *provisional, hotline__err *err);
+
 #endif
