@@ -511,6 +511,12 @@ static int record(ctx *c, const hotline__rule *r, int kind, const instance *in, 
 {
 	hotline__summary *s = c->rec;
 	hotline__sum_item *it;
+	/* a first array of 8 steps stays among the allocator's small blocks (vec_grow starts at 16) */
+	if (!s->cap_items) {
+		if (!(s->items = malloc(8 * sizeof(*s->items))))
+			return nomem(c->err);
+		s->cap_items = 8;
+	}
 	if (hotline__vec_grow((void **)&s->items, &s->cap_items, s->n_items, sizeof(*s->items)))
 		return nomem(c->err);
 	it = &s->items[s->n_items];
