@@ -33,7 +33,7 @@
  * the case's rules summary (core/summary.h).
  */
 static int compute_next_due(hotline__cmdctx *c, const hotline_storage_event *ev, hotline_time *next_due,
-	int *provisional, char **summary)
+	int *provisional, hotline__summary *summary, int *have_summary)
 {
 	const hotline__event_vec *vec;
 	hotline__err err;
@@ -49,7 +49,7 @@ static int compute_next_due(hotline__cmdctx *c, const hotline_storage_event *ev,
 		return hotline__db_storage_fail(c->db, rc, "reading the case's events");
 	hotline__clearerr(&err);
 	rc = hotline__case_next_due_summary(c->db->policy, c->db->cal, &c->db->dir, vec->ev, vec->n, c->at,
-		hotline__db_summaries_hold(c->db), next_due, provisional, summary, &err);
+		hotline__db_summaries_hold(c->db), next_due, provisional, summary, have_summary, &err);
 	if (rc)
 		hotline__db_fail_err(c->db, &err);
 	return rc;
@@ -171,9 +171,9 @@ static int apply(hotline__cmdctx *c, int64_t *seq_out)
 		hotline_storage_case sc;
 		hotline_time next_due;
 		const char *ledger = NULL;
-		char *summary = NULL;
-		size_t ledger_len = 0, ledger_at = 0;
-		int provisional = 0;
+		hotline__summary summary;
+		size_t ledger_len = 0, ledger_at = 0, summary_at = 0;
+		int provisional = 0, have_summary = 0;
 		/*
 		 * The ledger's text from the previous snapshot, when this handle wrote that text from the object it
 		 * edits now and the command leaves the ledger alone: written again, it would come out the same.
@@ -189,14 +189,14 @@ static int apply(hotline__cmdctx *c, int64_t *seq_out)
 			rc = hotline__db_fail(c->db, HOTLINE_ENOMEM, "out of memory");
 			goto out;
 		}
-		if ((rc = compute_next_due(c, &ev, &next_due, &provisional, &summary)) != 0) {
-			free(summary);
+		if ((rc = compute_next_due(c, &ev, &next_due, &provisional, &summary, &have_summary)) != 0)
 			goto out;
-		}
 		snap_text = hotline__snapshot_finish_kept(snap, prev_seq + 1, state, approval, exempt, &next_due, provisional,
 			hotline__policy_zone_offset(c->db->policy), ledger, ledger_len, &ledger_at, &ledger_len);
-		snap_text = hotline__snapshot_with_summary(snap_text, summary);
-		free(summary);
+		if (have_summary) {
+			snap_text = hotline__snapshot_add_summary(snap_text, &summary, &summary_at);
+			hotline__summary_free(&summary);
+		}
 		if (!snap_text) {
 			rc = hotline__db_fail(c->db, HOTLINE_ENOMEM, "out of memory");
 			goto out;
@@ -219,7 +219,8 @@ static int apply(hotline__cmdctx *c, int64_t *seq_out)
 		} else {
 			/* the handle's copy is the snapshot as readers see it (the summary is its last member: the ledger's
 			 * place in the text does not move) */
-			hotline__snapshot_strip_summary(snap_text);
+			if (have_summary)
+				hotline__snapshot_cut_summary(snap_text, summary_at);
 			hotline__cache_keep_snapshot(&c->db->cache, &sc, &snap_text, &snap, ledger_at, ledger_len);
 		}
 	}

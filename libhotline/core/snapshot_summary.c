@@ -3,6 +3,9 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "rules/summary.h"
+#include "util/json.h"
+
 /* canonical JSON sorts keys bytewise: '~' after every key a snapshot has, so the summary comes last */
 #define KEY ",\"~summary\":"
 #define KEY_LEN (sizeof(KEY) - 1)
@@ -25,6 +28,35 @@ char *hotline__snapshot_with_summary(char *snap, const char *sum)
 	out[n - 1 + KEY_LEN + m] = '}';
 	out[n + KEY_LEN + m] = 0;
 	return out;
+}
+
+char *hotline__snapshot_add_summary(char *snap, const hotline__summary *s, size_t *at)
+{
+	hotline__sbuf b;
+	size_t n;
+	if (!snap)
+		return NULL;
+	n = strlen(snap);
+	if (n < 2 || snap[n - 1] != '}') {
+		free(snap);
+		return NULL;
+	}
+	/* the text goes on in its own buffer, over its closing brace */
+	hotline__sbuf_init(&b, NULL, NULL);
+	b.p = snap;
+	b.n = n - 1;
+	b.cap = n + 1;
+	*at = b.n;
+	hotline__sbuf_put(&b, KEY, KEY_LEN);
+	hotline__summary_write(&b, s);
+	hotline__sbuf_putc(&b, '}');
+	return hotline__sbuf_take(&b);
+}
+
+void hotline__snapshot_cut_summary(char *body, size_t at)
+{
+	body[at] = '}';
+	body[at + 1] = 0;
 }
 
 /* Where the last member begins when it is the summary, else NULL. */

@@ -10,6 +10,16 @@
 /* The snapshot text `snap` (taken) with summary `sum` as its last member; NULL when memory is short. */
 char *hotline__snapshot_with_summary(char *snap, const char *sum);
 
+/*
+ * The same with the summary written from s straight into the snapshot's
+ * text; *at: where its member begins, for hotline__snapshot_cut_summary.
+ */
+struct hotline__summary;
+char *hotline__snapshot_add_summary(char *snap, const struct hotline__summary *s, size_t *at);
+
+/* Removes the summary that hotline__snapshot_add_summary put at `at`, in place. */
+void hotline__snapshot_cut_summary(char *body, size_t at);
+
 /* The summary a stored snapshot text holds: its first byte and *len, or NULL when none. */
 const char *hotline__snapshot_summary(const char *body, size_t *len);
 

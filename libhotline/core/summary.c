@@ -30,15 +30,14 @@ int hotline__case_summary_text(const hotline__policy *policy, const hotline__cal
 
 int hotline__case_next_due_summary(const hotline__policy *policy, const hotline__calendar *cal,
 	const hotline__directory *dir, const hotline__event *ev, size_t n, int64_t at, int with_summary,
-	int64_t *next_due, int *provisional, char **text, hotline__err *err)
+	int64_t *next_due, int *provisional, hotline__summary *sum, int *have, hotline__err *err)
 {
-	hotline__summary s;
-	hotline__eval e;
 	int rc;
-	*text = NULL;
+	*have = 0;
+	memset(sum, 0, sizeof(*sum));
 	if (!with_summary)
 		return hotline__snapshot_next_due(policy, cal, dir, ev, n, at, next_due, provisional, err);
-	rc = hotline__summary_record(policy, cal, dir, ev, n, &s, err);
+	rc = hotline__summary_record(policy, cal, dir, ev, n, sum, err);
 	if (rc == HOTLINE_ERANGE) {
 		/* a runaway clock: no summary, the assessment replays the case */
 		hotline__clearerr(err);
@@ -46,29 +45,18 @@ int hotline__case_next_due_summary(const hotline__policy *policy, const hotline_
 	}
 	if (rc)
 		return rc;
-	if (!(*text = hotline__summary_text(&s))) {
-		hotline__summary_free(&s);
-		return hotline__seterr(err, HOTLINE_ENOMEM, "out of memory");
-	}
-	if (at < s.max_at) {
+	*have = 1;
+	if (at < sum->max_at)
 		/* a command dated before an event of the case: the events as of `at` */
-		hotline__summary_free(&s);
-		return hotline__snapshot_next_due(policy, cal, dir, ev, n, at, next_due, provisional, err);
-	}
-	memset(&e, 0, sizeof(e));
-	rc = hotline__eval_summary(policy, cal, dir, ev[0].stream, &s, at, &e, err);
-	hotline__summary_free(&s);
-	if (rc == HOTLINE_ECORRUPT && !err->code)
+		rc = hotline__snapshot_next_due(policy, cal, dir, ev, n, at, next_due, provisional, err);
+	else if ((rc = hotline__summary_next_due(policy, cal, dir, ev[0].stream, sum, at, next_due, provisional,
+			err)) == HOTLINE_ECORRUPT && !err->code)
 		rc = hotline__seterr(err, rc, "the rules summary just recorded does not fit the policy");
 	if (rc) {
-		free(*text);
-		*text = NULL;
-		return rc;
+		hotline__summary_free(sum);
+		*have = 0;
 	}
-	*next_due = e.next_due;
-	*provisional = e.next_due_provisional;
-	hotline__eval_free(&e);
-	return 0;
+	return rc;
 }
 
 int hotline__db_summaries_hold(const hotline_db *db)

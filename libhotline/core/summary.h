@@ -15,6 +15,7 @@
 #include "model/directory.h"
 #include "model/event.h"
 #include "rules/policy.h"
+#include "rules/summary.h"
 #include "core/snapshot_summary.h"
 #include "util/err.h"
 
@@ -27,15 +28,16 @@ int hotline__case_summary_text(const hotline__policy *policy, const hotline__cal
 	const hotline__directory *dir, const hotline__event *ev, size_t n, char **text, hotline__err *err);
 
 /*
- * A command's two results of the rules at once: the case's summary text
- * (as hotline__case_summary_text) and its next due at `at` (as
+ * A command's two results of the rules at once: the case's summary (as
+ * hotline__case_summary_text records it; *have 0 when the case has none,
+ * else free *sum with hotline__summary_free) and its next due at `at` (as
  * hotline__snapshot_next_due), the due settled from the summary when `at`
  * is at or after every event of the case, so the rules run over the events
  * once. with_summary 0: the next due only.
  */
 int hotline__case_next_due_summary(const hotline__policy *policy, const hotline__calendar *cal,
 	const hotline__directory *dir, const hotline__event *ev, size_t n, int64_t at, int with_summary,
-	int64_t *next_due, int *provisional, char **text, hotline__err *err);
+	int64_t *next_due, int *provisional, hotline__summary *sum, int *have, hotline__err *err);
 
 /*
  * 1 when the handle computes under the database's recorded policy (being

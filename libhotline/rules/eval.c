@@ -62,12 +62,15 @@ typedef struct ctx {
 	/* visible events: instant at or before as_of, timed */
 	const hotline__event **ev;
 	size_t n;
+	uint64_t cmds;                      /* bit k: an event of command k is among them (all set past bit 63) */
 	/* a case's stop: the earlier of the approved request and the closure */
 	int64_t exempt_from, exempt_seq, approve_seq;
 	int64_t closed_at, close_seq;
 	int provisional;                    /* what charge() adds now rests on a year without data */
 	/* the policy's era (DESIGN §6.7): only clocks started (occurrences, period ends) in [win_from, win_to) */
 	int64_t win_from, win_to;
+	/* settling a summary for its next due alone: deadlines not listed, nothing charged */
+	int due_only;
 	/* recording a summary (rules/summary.h): the steps are kept, not settled */
 	hotline__summary *rec;
 	const hotline__policy *rec_era;     /* the era whose rules are run */
@@ -358,6 +361,12 @@ static int matches(const ctx *c, const hotline__matcher *m, const hotline__event
 	return 1;
 }
 
+/* Whether an event of the matcher's command is among the visible ones: a rule without one has nothing to do. */
+static int may_match(const ctx *c, const hotline__matcher *m)
+{
+	return m->cmd < 0 || m->cmd > 63 || ((c->cmds >> m->cmd) & 1);
+}
+
 static int matches_any(const ctx *c, const hotline__matcher *m, size_t n, const hotline__event *e)
 {
 	size_t i;
@@ -502,6 +511,12 @@ static int record(ctx *c, const hotline__rule *r, int kind, const instance *in, 
 {
 	hotline__summary *s = c->rec;
 	hotline__sum_item *it;
+	/* a first array of 8 steps stays among the allocator's small blocks (vec_grow starts at 16) */
+	if (!s->cap_items) {
+		if (!(s->items = malloc(8 * sizeof(*s->items))))
+			return nomem(c->err);
+		s->cap_items = 8;
+	}
 	if (hotline__vec_grow((void **)&s->items, &s->cap_items, s->n_items, sizeof(*s->items)))
 		return nomem(c->err);
 	it = &s->items[s->n_items];
@@ -528,6 +543,44 @@ static int record(ctx *c, const hotline__rule *r, int kind, const instance *in, 
 }
 
 /*
+ * settle() for the next due alone: the state and the increments as there
+ * (their count can fail, and marks the due provisional), nothing kept.
+ */
+static int settle_due(ctx *c, const hotline__rule *r, const instance *in)
+{
+	hotline__eval *o = c->out;
+	int64_t end, *at = NULL;
+	size_t n_at = 0;
+	int provisional = in->provisional, open, rc;
+	if (in->missed) {
+		open = 1;
+		end = in->missed_until;
+	} else if (in->met_at != NONE && (in->stop_at == NONE || in->met_at <= in->stop_at)) {
+		open = 0;
+		end = in->met_at;
+	} else if (in->stop_at != NONE) {
+		open = 0;
+		end = in->stop_at;
+	} else {
+		open = 1;
+		end = c->as_of;
+	}
+	rc = increments(c, r, in->due, end, &at, &n_at, &provisional);
+	free(at);
+	if (rc)
+		return rc;
+	if (open && in->current) {
+		if (in->due < o->next_due) {
+			o->next_due = in->due;
+			o->next_due_provisional = provisional;
+		} else if (in->due == o->next_due && provisional) {
+			o->next_due_provisional = 1;
+		}
+	}
+	return 0;
+}
+
+/*
  * Records one deadline and charges its miss. State and lateness follow the
  * one formula above: met (when met no later than the stop) wins over the
  * stop, the stop over as_of.
@@ -542,6 +595,8 @@ static int settle(ctx *c, const hotline__rule *r, const instance *in)
 
 	if (c->rec)
 		return record(c, r, HOTLINE__SUM_DEADLINE, in, 0, r->liable, r->n_liable);
+	if (c->due_only)
+		return settle_due(c, r, in);
 	if (hotline__vec_grow((void **)&o->dl, &o->cap_dl, o->n_dl, sizeof(*o->dl)))
 		return nomem(c->err);
 	d = &o->dl[o->n_dl];
@@ -699,6 +754,8 @@ static int run_deadline(ctx *c, const hotline__rule *r)
 	/* earliest_unmet pairing: which met-by events are already used */
 	unsigned char *used = NULL;
 
+	if (!may_match(c, &r->starts_at))
+		return 0;
 	if (r->earliest_unmet && c->n && !(used = calloc(c->n, 1)))
 		return nomem(c->err);
 	for (i = 0; i < c->n && !rc; i++) {
@@ -755,6 +812,10 @@ static int run_occurrence(ctx *c, const hotline__rule *r)
 {
 	size_t i, k;
 	int rc = 0;
+	for (k = 0; k < r->n_on && !may_match(c, &r->on[k]); k++)
+		;
+	if (k == r->n_on)
+		return 0;
 	for (i = 0; i < c->n && !rc; i++) {
 		const hotline__event *e = c->ev[i];
 		/* Exemption: nothing that happens from the request instant on costs. */
@@ -925,6 +986,7 @@ static int collect_visible(ctx *c, const hotline__event *events, size_t n)
 	size_t i;
 	c->n = 0;
 	c->ev = NULL;
+	c->cmds = 0;
 	if (n == 0)
 		return 0;
 	if (!(c->ev = malloc(n * sizeof(*c->ev))))
@@ -935,6 +997,7 @@ static int collect_visible(ctx *c, const hotline__event *events, size_t n)
 		if (e->at == NONE || e->at > c->as_of || on_of(e->cmd) == HOTLINE__ON_DIRECTORY)
 			continue;
 		c->ev[c->n++] = e;
+		c->cmds |= e->cmd >= 0 && e->cmd < 64 ? (uint64_t)1 << e->cmd : ~(uint64_t)0;
 	}
 	return 0;
 }
@@ -1007,10 +1070,13 @@ static int run_case_rules(ctx *c, const hotline__policy *policy, int tolerate_ra
 		const hotline__policy *p = era(c, policy, k);
 		for (i = 0; i < p->n_rules && !rc; i++) {
 			const hotline__rule *r = &p->rules[i];
-			if (r->kind == HOTLINE__RULE_DEADLINE && hotline__command_scope(r->starts_at.cmd) != 1)
-				rc = run_deadline(c, r);
-			else if (r->kind == HOTLINE__RULE_OCCURRENCE)
+			/* (a deadline whose starting command the case lacks is passed over before its scope is looked up) */
+			if (r->kind == HOTLINE__RULE_DEADLINE) {
+				if (may_match(c, &r->starts_at) && hotline__command_scope(r->starts_at.cmd) != 1)
+					rc = run_deadline(c, r);
+			} else if (r->kind == HOTLINE__RULE_OCCURRENCE) {
 				rc = run_occurrence(c, r);
+			}
 			if (tolerate_range)
 				rc = rule_failed(c, rc);
 		}
@@ -1201,9 +1267,9 @@ int hotline__summary_record(const hotline__policy *policy, const hotline__calend
 	return rc;
 }
 
-int hotline__eval_summary(const hotline__policy *policy, const hotline__calendar *cal,
+static int eval_summary(const hotline__policy *policy, const hotline__calendar *cal,
 	const hotline__directory *dir, const char *case_id, const hotline__summary *s, int64_t as_of,
-	hotline__eval *out, hotline__err *err)
+	hotline__eval *out, hotline__err *err, int due_only)
 {
 	uint32_t fail_era = UINT32_MAX, fail_rule = UINT32_MAX;
 	ctx c;
@@ -1212,6 +1278,7 @@ int hotline__eval_summary(const hotline__policy *policy, const hotline__calendar
 
 	if ((rc = ctx_start(&c, policy, cal, dir, NULL, 0, as_of, out, err)) != 0)
 		return rc;
+	c.due_only = due_only;
 	if (!case_id || !*case_id || !s)
 		return hotline__seterr(err, HOTLINE_EINVALID, "rules: a summary needs its case");
 	c.case_id = case_id;
@@ -1278,8 +1345,9 @@ int hotline__eval_summary(const hotline__policy *policy, const hotline__calendar
 				break;
 			}
 			m = &r->on[it->matcher];
-			rc = charge(&c, r, m->liable ? m->liable : r->liable, m->liable ? m->n_liable : r->n_liable,
-				it->body, &it->started_at, 1, 1, &it->start_seq, 1);
+			if (!due_only)
+				rc = charge(&c, r, m->liable ? m->liable : r->liable, m->liable ? m->n_liable : r->n_liable,
+					it->body, &it->started_at, 1, 1, &it->start_seq, 1);
 			break;
 		}
 		default:
@@ -1293,5 +1361,26 @@ int hotline__eval_summary(const hotline__policy *policy, const hotline__calendar
 	}
 	if (rc)
 		hotline__eval_free(out);
+	return rc;
+}
+
+int hotline__eval_summary(const hotline__policy *policy, const hotline__calendar *cal,
+	const hotline__directory *dir, const char *case_id, const hotline__summary *s, int64_t as_of,
+	hotline__eval *out, hotline__err *err)
+{
+	return eval_summary(policy, cal, dir, case_id, s, as_of, out, err, 0);
+}
+
+int hotline__summary_next_due(const hotline__policy *policy, const hotline__calendar *cal,
+	const hotline__directory *dir, const char *case_id, const hotline__summary *s, int64_t as_of,
+	int64_t *next_due, int *provisional, hotline__err *err)
+{
+	hotline__eval e;
+	int rc = eval_summary(policy, cal, dir, case_id, s, as_of, &e, err, 1);
+	if (rc == 0) {
+		*next_due = e.next_due;
+		*provisional = e.next_due_provisional;
+	}
+	hotline__eval_free(&e);
 	return rc;
 }

@@ -39,11 +39,11 @@ void hotline__summary_free(hotline__summary *s)
 	memset(s, 0, sizeof(*s));
 }
 
-/* ",v": an absent instant (INT64_MAX) written -1 */
-static void put_int(hotline__sbuf *b, int64_t v)
+/* ",v": an absent instant (INT64_MAX) written -1; o has room for HOTLINE__INT_MAX_LEN + 1 bytes */
+static char *put_int(char *o, int64_t v)
 {
-	hotline__sbuf_put(b, ",", 1);
-	hotline__sbuf_int(b, v == INT64_MAX ? -1 : v);
+	*o++ = ',';
+	return hotline__fmt_int(o, v == INT64_MAX ? -1 : v);
 }
 
 static void put_str(hotline__sbuf *b, const char *s)
@@ -52,55 +52,81 @@ static void put_str(hotline__sbuf *b, const char *s)
 	if (s)
 		hotline__sbuf_str(b, s, strlen(s));
 	else
-		hotline__sbuf_puts(b, "null");
+		hotline__sbuf_put(b, "null", 4);
+}
+
+/* the integers of the header after the strings, and of one item: written into room reserved at once */
+#define HEAD_ROOM (10 * (HOTLINE__INT_MAX_LEN + 1))
+#define ITEM_ROOM ((ITEM_FIELDS - 1) * (HOTLINE__INT_MAX_LEN + 1) + 5)
+
+void hotline__summary_write(hotline__sbuf *b, const hotline__summary *s)
+{
+	size_t i;
+	char *o;
+	if (!(o = hotline__sbuf_room(b, 2 + 2 * (HOTLINE__INT_MAX_LEN + 1))))
+		return;
+	*o++ = '[';
+	o = hotline__fmt_int(o, HOTLINE__SUMMARY_VERSION);
+	o = put_int(o, s->max_at);
+	b->n = (size_t)(o - b->p);
+	put_str(b, s->property);
+	put_str(b, s->call_taker);
+	if (!(o = hotline__sbuf_room(b, HEAD_ROOM)))
+		return;
+	o = put_int(o, s->registered_at);
+	o = put_int(o, s->closed_at);
+	o = put_int(o, s->close_seq);
+	o = put_int(o, s->approved_at);
+	o = put_int(o, s->approve_seq);
+	o = put_int(o, s->exempt_from);
+	o = put_int(o, s->request_seq);
+	o = put_int(o, (int64_t)s->n_verify);
+	b->n = (size_t)(o - b->p);
+	for (i = 0; i < s->n_verify; i++) {
+		if (!(o = hotline__sbuf_room(b, 2 * (HOTLINE__INT_MAX_LEN + 1))))
+			return;
+		o = put_int(o, s->verify[i].at);
+		o = put_int(o, s->verify[i].confirmed);
+		b->n = (size_t)(o - b->p);
+	}
+	if (!(o = hotline__sbuf_room(b, HOTLINE__INT_MAX_LEN + 1)))
+		return;
+	b->n = (size_t)(put_int(o, (int64_t)s->n_items) - b->p);
+	for (i = 0; i < s->n_items; i++) {
+		const hotline__sum_item *it = &s->items[i];
+		if (!(o = hotline__sbuf_room(b, ITEM_ROOM)))
+			return;
+		o = put_int(o, it->kind);
+		o = put_int(o, it->era);
+		o = put_int(o, it->rule);
+		o = put_int(o, it->matcher);
+		o = put_int(o, it->started_at);
+		o = put_int(o, it->start_seq);
+		o = put_int(o, it->due);
+		o = put_int(o, it->met_at);
+		o = put_int(o, it->met_seq);
+		o = put_int(o, it->stop_at);
+		o = put_int(o, it->stop_seq);
+		o = put_int(o, it->missed_until);
+		o = put_int(o, it->links);
+		o = put_int(o, (it->current ? 1 : 0) | (it->missed ? 2 : 0) | (it->provisional ? 4 : 0));
+		*o++ = ',';
+		if (!it->body) {
+			memcpy(o, "null", 4);
+			o += 4;
+		}
+		b->n = (size_t)(o - b->p);
+		if (it->body)
+			hotline__json_write(b, it->body);
+	}
+	hotline__sbuf_putc(b, ']');
 }
 
 char *hotline__summary_text(const hotline__summary *s)
 {
 	hotline__sbuf b;
-	size_t i;
 	hotline__sbuf_init(&b, NULL, NULL);
-	hotline__sbuf_putc(&b, '[');
-	hotline__sbuf_int(&b, HOTLINE__SUMMARY_VERSION);
-	put_int(&b, s->max_at);
-	put_str(&b, s->property);
-	put_str(&b, s->call_taker);
-	put_int(&b, s->registered_at);
-	put_int(&b, s->closed_at);
-	put_int(&b, s->close_seq);
-	put_int(&b, s->approved_at);
-	put_int(&b, s->approve_seq);
-	put_int(&b, s->exempt_from);
-	put_int(&b, s->request_seq);
-	put_int(&b, (int64_t)s->n_verify);
-	for (i = 0; i < s->n_verify; i++) {
-		put_int(&b, s->verify[i].at);
-		put_int(&b, s->verify[i].confirmed);
-	}
-	put_int(&b, (int64_t)s->n_items);
-	for (i = 0; i < s->n_items; i++) {
-		const hotline__sum_item *it = &s->items[i];
-		put_int(&b, it->kind);
-		put_int(&b, it->era);
-		put_int(&b, it->rule);
-		put_int(&b, it->matcher);
-		put_int(&b, it->started_at);
-		put_int(&b, it->start_seq);
-		put_int(&b, it->due);
-		put_int(&b, it->met_at);
-		put_int(&b, it->met_seq);
-		put_int(&b, it->stop_at);
-		put_int(&b, it->stop_seq);
-		put_int(&b, it->missed_until);
-		put_int(&b, it->links);
-		put_int(&b, (it->current ? 1 : 0) | (it->missed ? 2 : 0) | (it->provisional ? 4 : 0));
-		hotline__sbuf_putc(&b, ',');
-		if (it->body)
-			hotline__json_write(&b, it->body);
-		else
-			hotline__sbuf_puts(&b, "null");
-	}
-	hotline__sbuf_putc(&b, ']');
+	hotline__summary_write(&b, s);
 	return hotline__sbuf_take(&b);
 }
 

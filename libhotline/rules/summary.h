@@ -80,6 +80,9 @@ int hotline__summary_record(const hotline__policy *policy, const hotline__calend
 
 /* The summary as compact JSON text (malloc'd), NULL when memory is short. */
 char *hotline__summary_text(const hotline__summary *s);
+/* The same text appended to b (b->err set when memory is short). */
+struct hotline__sbuf;
+void hotline__summary_write(struct hotline__sbuf *b, const hotline__summary *s);
 
 /*
  * Reads a summary's text (len bytes; the text may go on after it).
@@ -97,5 +100,14 @@ struct hotline__eval;
 int hotline__eval_summary(const hotline__policy *policy, const hotline__calendar *cal,
 	const hotline__directory *dir, const char *case_id, const hotline__summary *s, int64_t as_of,
 	struct hotline__eval *out, hotline__err *err);
+
+/*
+ * Of that evaluation the next due and its provisional flag alone (what a
+ * command stores in the snapshot): the same settling, with no deadline
+ * listed and nothing charged. Fails where hotline__eval_summary fails.
+ */
+int hotline__summary_next_due(const hotline__policy *policy, const hotline__calendar *cal,
+	const hotline__directory *dir, const char *case_id, const hotline__summary *s, int64_t as_of,
+	int64_t *next_due, int *provisional, hotline__err *err);
 
 #endif

@@ -88,18 +88,89 @@ void hotline__sbuf_putc(hotline__sbuf *b, char c)
 	b->p[b->n++] = c;
 }
 
+/* "00".."99": two digits per division */
+static const char digits2[201] =
+	"00010203040506070809101112131415161718192021222324252627282930313233343536373839"
+	"40414243444546474849505152535455565758596061626364656667686970717273747576777879"
+	"8081828384858687888990919293949596979899";
+
+/* The number of decimal digits of u. */
+static int ndigits(uint64_t u)
+{
+	static const uint64_t pow10[20] = {
+		1ULL, 10ULL, 100ULL, 1000ULL, 10000ULL, 100000ULL, 1000000ULL, 10000000ULL, 100000000ULL,
+		1000000000ULL, 10000000000ULL, 100000000000ULL, 1000000000000ULL, 10000000000000ULL,
+		100000000000000ULL, 1000000000000000ULL, 10000000000000000ULL, 100000000000000000ULL,
+		1000000000000000000ULL, 10000000000000000000ULL
+	};
+#if defined(__GNUC__)
+	/* log10 from log2 (1233/4096 ~ log10(2)), then one comparison to correct it */
+	int t = ((64 - __builtin_clzll(u | 1)) * 1233) >> 12;
+	return t + (u >= pow10[t]);
+#else
+	int t = 1;
+	while (t < 20 && u >= pow10[t])
+		t++;
+	return t;
+#endif
+}
+
+char *hotline__fmt_int(char *dst, int64_t v)
+{
+	uint64_t u = (uint64_t)v;
+	char *end;
+	if (v < 0) {
+		*dst++ = '-';
+		u = (uint64_t)0 - u;
+	}
+	if (u < 10) {
+		*dst = (char)('0' + u);
+		return dst + 1;
+	}
+	end = dst + ndigits(u);
+	dst = end;
+	/* below 2^32 the divisions are 32-bit ones */
+	while (u > UINT32_MAX) {
+		uint64_t q = u / 100;
+		dst -= 2;
+		memcpy(dst, digits2 + 2 * (u - q * 100), 2);
+		u = q;
+	}
+	{
+		uint32_t w = (uint32_t)u;
+		while (w >= 100) {
+			uint32_t q = w / 100;
+			dst -= 2;
+			memcpy(dst, digits2 + 2 * (w - q * 100), 2);
+			w = q;
+		}
+		if (w >= 10) {
+			dst -= 2;
+			memcpy(dst, digits2 + 2 * w, 2);
+		} else {
+			*--dst = (char)('0' + w);
+		}
+	}
+	return end;
+}
+
+char *hotline__sbuf_room(hotline__sbuf *b, size_t n)
+{
+	if (!b->sink && !b->err && b->n + n + 1 <= b->cap)
+		return b->p + b->n;
+	return reserve(b, n) ? NULL : b->p + b->n;
+}
+
 void hotline__sbuf_int(hotline__sbuf *b, int64_t v)
 {
-	char tmp[24];
-	int i = sizeof(tmp);
-	uint64_t u = v < 0 ? (uint64_t)0 - (uint64_t)v : (uint64_t)v;
-	do {
-		tmp[--i] = (char)('0' + u % 10);
-		u /= 10;
-	} while (u);
-	if (v < 0)
-		tmp[--i] = '-';
-	hotline__sbuf_put(b, tmp + i, sizeof(tmp) - i);
+	char tmp[HOTLINE__INT_MAX_LEN], *o;
+	if (b->sink) {
+		/* the exact length reserved: a streamed document's chunks end where they did */
+		hotline__sbuf_put(b, tmp, (size_t)(hotline__fmt_int(tmp, v) - tmp));
+		return;
+	}
+	if ((o = hotline__sbuf_room(b, HOTLINE__INT_MAX_LEN)) != NULL)
+		b->n = (size_t)(hotline__fmt_int(o, v) - b->p);
 }
 
 /*

@@ -54,6 +54,15 @@ void hotline__sbuf_put(hotline__sbuf *b, const char *s, size_t n);
 void hotline__sbuf_puts(hotline__sbuf *b, const char *s);
 void hotline__sbuf_putc(hotline__sbuf *b, char c);
 void hotline__sbuf_int(hotline__sbuf *b, int64_t v);
+/* The longest decimal text of an int64: "-9223372036854775808". */
+#define HOTLINE__INT_MAX_LEN 20
+/* The decimal text of v written at dst (room for HOTLINE__INT_MAX_LEN bytes, no NUL); returns its end. */
+char *hotline__fmt_int(char *dst, int64_t v);
+/*
+ * Room for n more bytes (and a NUL): where to write them, NULL on failure
+ * (b->err set). The writer then sets b->n past what it wrote.
+ */
+char *hotline__sbuf_room(hotline__sbuf *b, size_t n);
 /* A JSON string literal of s (n bytes), escaped as jansson escapes it. */
 void hotline__sbuf_str(hotline__sbuf *b, const char *s, size_t n);
 /* Hands what is buffered to the sink (no-op without one); returns b->err. */

@@ -12,6 +12,7 @@
 #include "core/db.h"
 #include "core/report.h"
 #include "core/summary.h"
+#include "rules/eval.h"
 #include "rules/policy.h"
 
 static hotline_time T(const char *s)
@@ -344,6 +345,89 @@ static void test_after_calendar_line(void **state)
 	hotline_db_close(db);
 }
 
+/* ---- the next due a command stores ---- */
+
+typedef struct due_check {
+	hotline_db *db;
+	size_t cases, open, provisional;
+} due_check;
+
+static int due_cb(const hotline_storage_case *sc, void *payload)
+{
+	due_check *d = payload;
+	hotline__summary s;
+	const char *text;
+	size_t len, k;
+	d->cases++;
+	assert_non_null(text = hotline__snapshot_summary(sc->body, &len));
+	assert_int_equal(hotline__summary_parse(text, len, &s), 0);
+	for (k = 0; k < 6; k++) {
+		static const int64_t later[6] = { 0, 1, 3600, 86400 + 7, 9 * 86400, 400 * 86400 };
+		hotline__eval e;
+		hotline__err err1, err2;
+		int64_t due = -2;
+		int provisional = -1, rc1, rc2;
+		hotline__clearerr(&err1);
+		hotline__clearerr(&err2);
+		memset(&e, 0, sizeof(e));
+		rc1 = hotline__eval_summary(d->db->policy, d->db->cal, &d->db->dir, sc->id, &s, s.max_at + later[k], &e, &err1);
+		rc2 = hotline__summary_next_due(d->db->policy, d->db->cal, &d->db->dir, sc->id, &s, s.max_at + later[k], &due,
+			&provisional, &err2);
+		assert_int_equal(rc1, rc2);
+		if (rc1 == 0) {
+			if (due != e.next_due || provisional != e.next_due_provisional)
+				fail_msg("case %s, %lld s after its last event: next due %lld (%d) alone, %lld (%d) in the evaluation",
+					sc->id, (long long)later[k], (long long)due, provisional, (long long)e.next_due,
+					e.next_due_provisional);
+			d->open += k == 0 && due != HOTLINE_TIME_NONE;
+			d->provisional += k == 0 && due != HOTLINE_TIME_NONE && provisional;
+		}
+		hotline__eval_free(&e);
+	}
+	hotline__summary_free(&s);
+	return 0;
+}
+
+/*
+ * The next due settled alone from a summary (what each command stores) is
+ * the full evaluation's, at and after the case's last event, under every
+ * shipped policy and in a year without holiday data (provisional dues).
+ */
+static void test_next_due_alone(void **state)
+{
+	size_t n, i, provisional = 0;
+	const char *const *names = hotline__policy_builtin_names(&n);
+	(void)state;
+	for (i = 0; i < n; i++) {
+		hotline_storage_query q = HOTLINE_STORAGE_QUERY_INIT;
+		hotline_db *db = open_policy("memory:", names[i]);
+		due_check d = { db, 0, 0, 0 };
+		rnd_state = 4242u + i;
+		random_cases(db, 0, 80, T("2026-10-20T08:00:00+08:00"));
+		random_cases(db, 80, 40, T("2027-12-01T08:00:00+08:00"));
+		if (strcmp(names[i], "service-standard") == 0) {
+			/* a serious complaint visited and answered: its one open due counts working days of 2027 */
+			assert_int_equal(exec_fmt(db, "{\"cmd\":\"register\",\"case\":\"S1\",\"at\":\"2027-12-01T09:00:00+08:00\","
+				"\"actor\":\"zhang\",\"property\":\"P1\",\"room\":\"1\",\"owner\":\"王\",\"phone\":\"13800000000\","
+				"\"matter\":\"m\",\"call_taker\":\"zhang\",\"order_taker\":\"li\",\"kind\":\"complaint\","
+				"\"severity\":\"serious\"}"), 0);
+			assert_int_equal(exec_fmt(db, "{\"cmd\":\"dispatch\",\"case\":\"S1\",\"at\":\"2027-12-01T09:05:00+08:00\","
+				"\"actor\":\"zhang\"}"), 0);
+			assert_int_equal(exec_fmt(db, "{\"cmd\":\"onsite_visit\",\"case\":\"S1\",\"at\":\"2027-12-01T09:30:00+08:00\","
+				"\"actor\":\"wu\"}"), 0);
+			assert_int_equal(exec_fmt(db, "{\"cmd\":\"reply\",\"case\":\"S1\",\"at\":\"2027-12-01T10:00:00+08:00\","
+				"\"actor\":\"zhang\",\"text\":\"t\"}"), 0);
+		}
+		assert_int_equal(db->st->cases_foreach(db->st, &q, due_cb, &d), 0);
+		assert_int_equal(d.cases, strcmp(names[i], "service-standard") == 0 ? 121 : 120);
+		assert_true(d.open > 10);
+		provisional += d.provisional;
+		hotline_db_close(db);
+	}
+	/* working-day dues in 2028, a year without holiday data */
+	assert_true(provisional > 0);
+}
+
 /* ---- a summary edited in the file ---- */
 
 static void sql(const char *path, const char *text)
@@ -440,6 +524,7 @@ int main(void)
 		cmocka_unit_test(test_as_of_before_the_last_event),
 		cmocka_unit_test(test_verify_finds_edited_summary),
 		cmocka_unit_test(test_generated_months),
+		cmocka_unit_test(test_next_due_alone),
 		cmocka_unit_test(test_demo_month),
 		cmocka_unit_test(test_after_policy_line),
 		cmocka_unit_test(test_after_calendar_line),

@@ -2,6 +2,7 @@
 #include <stdarg.h>
 #include <stddef.h>
 #include <setjmp.h>
+#include <inttypes.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <stdio.h>
@@ -254,6 +255,55 @@ static void test_sbuf_sink(void **state)
 	hotline__sbuf_puts(&b, "y");
 	assert_int_equal(hotline__sbuf_flush(&b), HOTLINE_EIO);
 	hotline__sbuf_free(&b);
+}
+
+/* Integers as printf writes them: every length, both signs, the ends of int64, in and out of a growing buffer. */
+static void test_int_text(void **state)
+{
+	hotline__sbuf b;
+	char want[32], got[32], *text, *p;
+	int64_t v[200];
+	size_t n = 0, i;
+	uint64_t x = 0x9E3779B97F4A7C15ULL, pw = 1;
+	(void)state;
+	v[n++] = 0;
+	v[n++] = INT64_MAX;
+	v[n++] = INT64_MIN;
+	v[n++] = INT64_MIN + 1;
+	v[n++] = (int64_t)UINT32_MAX;
+	v[n++] = (int64_t)UINT32_MAX + 1;
+	v[n++] = (int64_t)UINT32_MAX * 100 + 99;
+	for (i = 0; i < 19; i++, pw *= 10) {
+		/* 10^i - 1, 10^i, 10^i + 1 and their negatives */
+		v[n++] = (int64_t)pw - 1;
+		v[n++] = (int64_t)pw;
+		v[n++] = (int64_t)pw + 1;
+		v[n++] = -(int64_t)pw;
+		v[n++] = -(int64_t)pw + 1;
+	}
+	while (n < sizeof(v) / sizeof(v[0])) {
+		x ^= x << 13;
+		x ^= x >> 7;
+		x ^= x << 17;
+		v[n++] = (int64_t)(x >> (x % 64));
+	}
+	hotline__sbuf_init(&b, NULL, NULL);
+	for (i = 0; i < n; i++) {
+		snprintf(want, sizeof(want), "%" PRId64, v[i]);
+		*hotline__fmt_int(got, v[i]) = 0;
+		assert_string_equal(got, want);
+		hotline__sbuf_int(&b, v[i]);
+		hotline__sbuf_putc(&b, ' ');
+	}
+	text = hotline__sbuf_take(&b);
+	assert_non_null(text);
+	for (i = 0, p = text; i < n; i++) {
+		snprintf(want, sizeof(want), "%" PRId64 " ", v[i]);
+		assert_memory_equal(p, want, strlen(want));
+		p += strlen(want);
+	}
+	assert_int_equal(*p, 0);
+	free(text);
 }
 
 /* ---- the canonical form, rule by rule (util/json.h) ---- */
@@ -895,6 +945,7 @@ int main(void)
 		cmocka_unit_test(test_sha256_split_updates),
 		cmocka_unit_test(test_json_canonical_matches_jansson),
 		cmocka_unit_test(test_sbuf_sink),
+		cmocka_unit_test(test_int_text),
 		cmocka_unit_test(test_canonical_key_order),
 		cmocka_unit_test(test_canonical_escapes),
 		cmocka_unit_test(test_canonical_numbers),
