@@ -320,29 +320,47 @@ static int replay_file(hotline_db *db, const char *path, int tag_file, replay_li
 	return rc;
 }
 
-/* The document from its parts, as hotline__json_pretty would lay it out; NULL when memory is short. */
-static char *write_doc(const hotline__sbuf *assessment, const hotline__sbuf *pen, const doc_list *cases,
+/*
+ * The document from its parts, as hotline__json_pretty would lay it out;
+ * NULL when memory is short. The list of cases, its biggest part at many
+ * cases, becomes the document where it lies (what comes before it is moved
+ * in front), so that the document is not held twice.
+ */
+static char *write_doc(const hotline__sbuf *assessment, const hotline__sbuf *pen, doc_list *cases,
 	const replay_lists *lists)
 {
-	hotline__sbuf b;
-	hotline__sbuf_init(&b, NULL, NULL);
-	hotline__sbuf_putc(&b, '{');
-	key(&b, 1, "assessment", 1);
+	hotline__sbuf head, *b = &cases->text;
+	size_t n = b->n;
+	hotline__sbuf_init(&head, NULL, NULL);
+	hotline__sbuf_putc(&head, '{');
+	key(&head, 1, "assessment", 1);
 	if (assessment->n)
-		put_laid_out(&b, assessment->p, assessment->n, 1);
+		put_laid_out(&head, assessment->p, assessment->n, 1);
 	else
-		hotline__sbuf_put(&b, "null", 4);
-	put_list(&b, "cases", cases);
-	key(&b, 1, "penalties", 0);
+		hotline__sbuf_put(&head, "null", 4);
+	key(&head, 1, "cases", 0);
+	hotline__sbuf_putc(&head, '[');
+	if (head.err)
+		b->err = head.err;
+	hotline__sbuf_put(b, head.p, head.n);   /* room for the head */
+	if (!b->err) {
+		memmove(b->p + head.n, b->p, n);
+		memcpy(b->p, head.p, head.n);
+	}
+	hotline__sbuf_free(&head);
+	if (cases->n)
+		newline(b, 1);
+	hotline__sbuf_putc(b, ']');
+	key(b, 1, "penalties", 0);
 	if (pen->n)
-		put_laid_out(&b, pen->p, pen->n, 1);
+		put_laid_out(b, pen->p, pen->n, 1);
 	else
-		hotline__sbuf_put(&b, "[]", 2);
-	put_list(&b, "refused", &lists->refused);
-	put_list(&b, "repeated", &lists->repeated);
-	newline(&b, 0);
-	hotline__sbuf_putc(&b, '}');
-	return hotline__sbuf_take(&b);
+		hotline__sbuf_put(b, "[]", 2);
+	put_list(b, "refused", &lists->refused);
+	put_list(b, "repeated", &lists->repeated);
+	newline(b, 0);
+	hotline__sbuf_putc(b, '}');
+	return hotline__sbuf_take(b);
 }
 
 int hotline_replay(char **out, const char *const *files, size_t nfiles, const hotline_replay_options *opts)
