@@ -29,6 +29,8 @@ typedef struct store_source {
 	void *payload;
 	int64_t as_of;
 	int summaries;                /* the cases' rules summaries hold: the handle reads under the database's policy */
+	hotline_storage_case_cb each; /* handed every case as it is read (replay's list of cases), or NULL */
+	void *each_payload;
 	int rc;
 } store_source;
 
@@ -37,6 +39,8 @@ static int source_case_cb(const hotline_storage_case *c, void *payload)
 	store_source *s = payload;
 	hotline__event_vec v;
 	int rc;
+	if (s->each && (rc = s->each(c, s->each_payload)) != 0)
+		return rc;
 	memset(&v, 0, sizeof(v));
 	if ((rc = hotline__event_vec_load(s->st, c->id, &v)) != 0)
 		return hotline__db_storage_fail(s->db, rc, "reading events");
@@ -53,6 +57,8 @@ static int source_summary_cb(const hotline_storage_case *c, void *payload)
 	const char *text;
 	size_t len;
 	int rc;
+	if (s->each && (rc = s->each(c, s->each_payload)) != 0)
+		return rc;
 	if (s->summaries && (text = hotline__snapshot_summary(c->body, &len)) != NULL) {
 		hotline__summary sum;
 		/* a summary this version cannot read, or older than an event as_of sees: the events */
@@ -124,9 +130,13 @@ static int source_open(hotline_db *db, store_source *s, hotline__source *src, in
 	return 0;
 }
 
-/* The assessment as JSON objects, as a JSON document into doc, or (csv) as the CSV table into doc. */
-static int assess_locked(hotline_db *db, hotline_time as_of, json_t **pen, json_t **assessment, hotline__sbuf *doc,
-	int csv, int replay)
+/*
+ * The assessment as a JSON document into doc, as the assessment object into
+ * doc and the penalties array into pen (pen not NULL), or (csv) as the CSV
+ * table into doc. each, when not NULL, is handed every case as it is read.
+ */
+static int assess_locked(hotline_db *db, hotline_time as_of, hotline__sbuf *doc, hotline__sbuf *pen, int csv,
+	int replay, hotline_storage_case_cb each, void *each_payload)
 {
 	store_source s;
 	hotline__source src;
@@ -148,15 +158,15 @@ static int assess_locked(hotline_db *db, hotline_time as_of, json_t **pen, json_
 			rs->rollback(rs);
 		return rc;
 	}
+	s.each = each;
+	s.each_payload = each_payload;
 	hotline__clearerr(&err);
 	/* a what-if names the text it was read under (DESIGN §6.7) */
 	what_if = hotline__db_what_if(db) ? db->given_digest : NULL;
-	if (doc && csv)
+	if (csv)
 		rc = hotline__assess_write_csv(db->policy, db->cal, &db->dir, &src, as_of, doc, &err);
-	else if (doc)
-		rc = hotline__assess_write(db->policy, db->cal, &db->dir, &src, as_of, what_if, doc, NULL, &err);
 	else
-		rc = hotline__assess(db->policy, db->cal, &db->dir, &src, as_of, what_if, pen, assessment, &err);
+		rc = hotline__assess_write(db->policy, db->cal, &db->dir, &src, as_of, what_if, doc, pen, &err);
 	if (rc && !db->err.code)
 		hotline__db_fail_err(db, &err);
 	hotline__event_vec_free(&s.org);
@@ -165,9 +175,10 @@ static int assess_locked(hotline_db *db, hotline_time as_of, json_t **pen, json_
 	return rc;
 }
 
-int hotline__report_assess_locked(hotline_db *db, hotline_time as_of, json_t **pen, json_t **assessment, hotline__sbuf *doc)
+int hotline__report_assess_locked(hotline_db *db, hotline_time as_of, hotline__sbuf *assessment, hotline__sbuf *pen,
+	hotline_storage_case_cb each, void *payload)
 {
-	return assess_locked(db, as_of, pen, assessment, doc, 0, 0);
+	return assess_locked(db, as_of, assessment, pen, 0, 0, each, payload);
 }
 
 /* Checks the arguments common to both assessment calls. */
@@ -192,7 +203,7 @@ static int flush_doc(hotline_db *db, hotline__sbuf *b)
 /* Under the lock: the whole document into b (which may stream to a sink); JSON and CSV alike. */
 static int assess_into(hotline_db *db, hotline_time as_of, hotline_format format, hotline__sbuf *b, int replay)
 {
-	int rc = assess_locked(db, as_of, NULL, NULL, b, format == HOTLINE_FORMAT_CSV, replay);
+	int rc = assess_locked(db, as_of, b, NULL, format == HOTLINE_FORMAT_CSV, replay, NULL, NULL);
 	return rc ? rc : flush_doc(db, b);
 }
 

@@ -6,15 +6,19 @@
 
 #include "hotline/assess.h"
 #include "hotline/db.h"
+#include "hotline/sys/storage.h"
 #include "util/json.h"
 
 /*
  * Runs the assessment at as_of with the handle's lock held, in one read
- * transaction (or the open batch's): as JSON values (pen, assessment), or
- * as text into doc when doc is not NULL. Failures are recorded on the handle.
+ * transaction (or the open batch's): the "assessment" object's canonical
+ * text into assessment, the "penalties" array's into pen. each, when not
+ * NULL, is handed every case in id order as the assessment reads it (a
+ * non-zero return stops it), so that a caller listing the cases reads them
+ * once. Failures are recorded on the handle.
  */
-int hotline__report_assess_locked(hotline_db *db, hotline_time as_of, json_t **pen, json_t **assessment,
-	hotline__sbuf *doc);
+int hotline__report_assess_locked(hotline_db *db, hotline_time as_of, hotline__sbuf *assessment, hotline__sbuf *pen,
+	hotline_storage_case_cb each, void *payload);
 
 /*
  * hotline_db_assess and hotline_db_statement_json, with replay 1: every
