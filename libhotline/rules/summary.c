@@ -134,14 +134,18 @@ static int next(scan *s, int first)
 	return (unsigned char)*s->p;
 }
 
-/* ",v": -1 read as the absent instant (INT64_MAX); what is not an integer fails the scan. */
+/*
+ * ",v": -1 read as the absent instant (INT64_MAX); what is not an integer
+ * fails the scan. A failed read leaves s->p where it was, so the reads after
+ * it fail too and stay inside the text.
+ */
 static inline int64_t get_int(scan *s)
 {
 	const char *p = s->p, *end = s->end, *lim, *first;
 	uint64_t u = 0;
 	unsigned d;
 	int neg = 0;
-	if (s->bad || p >= end || *p != ',')
+	if (p >= end || *p != ',')
 		goto bad;
 	p++;
 	if (p < end && *p == '-') {
@@ -151,11 +155,21 @@ static inline int64_t get_int(scan *s)
 	/* at most 19 digits: u cannot wrap */
 	first = p;
 	lim = end - p > 19 ? p + 19 : end;
-	while (p < lim && (d = (unsigned)(unsigned char)*p - '0') < 10) {
+	for (;;) {
+		if (p == lim) {
+			/* the text's end, or a twentieth digit: too long */
+			if (p < end && (unsigned)(unsigned char)*p - '0' < 10)
+				goto bad;
+			if (u > (uint64_t)INT64_MAX + (uint64_t)neg)
+				goto bad;
+			break;
+		}
+		if ((d = (unsigned)(unsigned char)*p - '0') >= 10)
+			break;
 		u = u * 10 + d;
 		p++;
 	}
-	if (p == first || (p < end && (unsigned)(unsigned char)*p - '0' < 10) || u > (uint64_t)INT64_MAX + (uint64_t)neg)
+	if (p == first)
 		goto bad;
 	s->p = p;
 	if (!neg)

@@ -98,7 +98,8 @@ int hotline__summary_parse_again(const char *text, size_t len, hotline__summary 
  * The case's evaluation at as_of from its summary: hotline__eval_case's
  * result over its events, for as_of at or after s->max_at.
  * HOTLINE_ECORRUPT (no message) when the summary names a rule the policy
- * lacks: the caller replays the events instead.
+ * lacks: the caller replays the events instead. The deadlines' and
+ * penalties' case_id are case_id itself: it must outlive *out.
  */
 struct hotline__eval;
 int hotline__eval_summary(const hotline__policy *policy, const hotline__calendar *cal,
