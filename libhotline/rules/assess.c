@@ -895,30 +895,35 @@ static void write_people(hotline__jw *w, const state *s)
 	hotline__jw_end(w);
 }
 
+/*
+ * A penalty and its evidence, each row written as the writer writes a
+ * collected object (members in canonical order) and appended to the open
+ * array: there is a row per penalty of the month.
+ */
 static void write_penalties(hotline__jw *w, const state *s)
 {
 	const entry *e = s->entries.a;
+	hotline__sbuf *b;
 	size_t i;
 	hotline__jw_array(w, ROWS);
 	for (i = 0; i < s->entries.n; i++) {
-		hotline__jw_object(w);
-		hotline__jw_key(w, "rule");
-		hotline__jw_str(w, e[i].rule->id);
-		hotline__jw_key(w, "article");
-		hotline__jw_int(w, e[i].rule->article);
-		hotline__jw_key(w, "case");
-		hotline__jw_str(w, e[i].case_id);
-		hotline__jw_key(w, "person");
-		hotline__jw_str(w, e[i].person);
-		hotline__jw_key(w, "amount_fen");
-		hotline__jw_int(w, e[i].amount);
-		hotline__jw_key(w, "incurred_at");
-		jw_time(w, s, e[i].last_at);
-		if (e[i].provisional) {
-			hotline__jw_key(w, "provisional");
-			hotline__jw_bool(w, 1);
-		}
-		hotline__jw_end(w);
+		if (!(b = hotline__jw_splice(w, 1)))
+			return;
+		PUT_KEY(b, "\n{\"amount_fen\":");
+		hotline__sbuf_int(b, e[i].amount);
+		PUT_KEY(b, ",\"article\":");
+		hotline__sbuf_int(b, e[i].rule->article);
+		PUT_KEY(b, ",\"case\":");
+		put_str(b, e[i].case_id);
+		PUT_KEY(b, ",\"incurred_at\":");
+		put_time(b, s, e[i].last_at);
+		PUT_KEY(b, ",\"person\":");
+		put_str(b, e[i].person);
+		if (e[i].provisional)
+			PUT_KEY(b, ",\"provisional\":true");
+		PUT_KEY(b, ",\"rule\":");
+		put_str(b, e[i].rule->id);
+		hotline__sbuf_putc(b, '}');
 	}
 	hotline__jw_end(w);
 }
@@ -927,22 +932,25 @@ static void write_penalties(hotline__jw *w, const state *s)
 static void write_evidence(hotline__jw *w, const state *s)
 {
 	const entry *e = s->entries.a;
+	hotline__sbuf *b;
 	size_t i, k;
 	hotline__jw_array(w, ROWS);
 	for (i = 0; i < s->entries.n; i++) {
-		hotline__jw_object(w);
-		hotline__jw_key(w, "rule");
-		hotline__jw_str(w, e[i].rule->id);
-		hotline__jw_key(w, "case");
-		hotline__jw_str(w, e[i].case_id);
-		hotline__jw_key(w, "person");
-		hotline__jw_str(w, e[i].person);
-		hotline__jw_key(w, "events");
-		hotline__jw_array(w, 0);
-		for (k = 0; k < e[i].n_ev; k++)
-			hotline__jw_int(w, e[i].ev[k]);
-		hotline__jw_end(w);
-		hotline__jw_end(w);
+		if (!(b = hotline__jw_splice(w, 1)))
+			return;
+		PUT_KEY(b, "\n{\"case\":");
+		put_str(b, e[i].case_id);
+		PUT_KEY(b, ",\"events\":[");
+		for (k = 0; k < e[i].n_ev; k++) {
+			if (k)
+				hotline__sbuf_putc(b, ',');
+			hotline__sbuf_int(b, e[i].ev[k]);
+		}
+		PUT_KEY(b, "],\"person\":");
+		put_str(b, e[i].person);
+		PUT_KEY(b, ",\"rule\":");
+		put_str(b, e[i].rule->id);
+		hotline__sbuf_putc(b, '}');
 	}
 	hotline__jw_end(w);
 }
