@@ -367,13 +367,14 @@ static double sweep_latency(long n)
 
 typedef struct child_result {
 	double seconds;
+	double cpu;      /* user and system time: less moved by other loads than the wall clock */
 	long peak_kb;
 	int ok;
 } child_result;
 
 static child_result in_child(void (*fn)(long), long arg)
 {
-	child_result r = { 0, 0, 0 };
+	child_result r = { 0, 0, 0, 0 };
 	struct rusage ru;
 	int status;
 	double t0;
@@ -388,6 +389,7 @@ static child_result in_child(void (*fn)(long), long arg)
 	if (pid < 0 || wait4(pid, &status, 0, &ru) < 0)
 		return r;
 	r.seconds = now() - t0;
+	r.cpu = ru.ru_utime.tv_sec + ru.ru_utime.tv_usec / 1e6 + ru.ru_stime.tv_sec + ru.ru_stime.tv_usec / 1e6;
 	r.peak_kb = ru.ru_maxrss;
 	r.ok = WIFEXITED(status) && WEXITSTATUS(status) == 0;
 	return r;
@@ -796,8 +798,10 @@ int main(int argc, char **argv)
 			}
 			j = in_child(run_assess, 0);
 			c = in_child(run_assess, 1);
-			printf("assessment JSON: %.2f s, peak RSS %ld MB%s\n", j.seconds, j.peak_kb / 1024, j.ok ? "" : " (FAILED)");
-			printf("assessment CSV: %.2f s, peak RSS %ld MB%s\n", c.seconds, c.peak_kb / 1024, c.ok ? "" : " (FAILED)");
+			printf("assessment JSON: %.2f s (CPU %.2f s), peak RSS %ld MB%s\n", j.seconds, j.cpu, j.peak_kb / 1024,
+				j.ok ? "" : " (FAILED)");
+			printf("assessment CSV: %.2f s (CPU %.2f s), peak RSS %ld MB%s\n", c.seconds, c.cpu, c.peak_kb / 1024,
+				c.ok ? "" : " (FAILED)");
 			assess_path(p, sizeof(p));
 			if (keep_assess_db || assess_db)
 				printf("kept %s\n", p);
