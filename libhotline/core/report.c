@@ -31,6 +31,7 @@ typedef struct store_source {
 	int summaries;                /* the cases' rules summaries hold: the handle reads under the database's policy */
 	hotline_storage_case_cb each; /* handed every case as it is read (replay's list of cases), or NULL */
 	void *each_payload;
+	hotline__summary sum;         /* the case's summary, read into the same memory case after case */
 	int rc;
 } store_source;
 
@@ -60,11 +61,10 @@ static int source_summary_cb(const hotline_storage_case *c, void *payload)
 	if (s->each && (rc = s->each(c, s->each_payload)) != 0)
 		return rc;
 	if (s->summaries && (text = hotline__snapshot_summary(c->body, &len)) != NULL) {
-		hotline__summary sum;
 		/* a summary this version cannot read, or older than an event as_of sees: the events */
-		if (hotline__summary_parse(text, len, &sum) == 0) {
-			rc = s->as_of >= sum.max_at ? s->sum_cb(c->id, NULL, 0, &sum, s->payload) : HOTLINE__SUMMARY_UNUSABLE;
-			hotline__summary_free(&sum);
+		if (hotline__summary_parse_again(text, len, &s->sum) == 0) {
+			rc = s->as_of >= s->sum.max_at ? s->sum_cb(c->id, NULL, 0, &s->sum, s->payload) :
+				HOTLINE__SUMMARY_UNUSABLE;
 			if (rc != HOTLINE__SUMMARY_UNUSABLE)
 				return rc;
 		}
@@ -82,10 +82,13 @@ static int source_foreach_summary(void *ctx, int64_t as_of, int (*cb)(const char
 {
 	store_source *s = ctx;
 	hotline_storage_query q = HOTLINE_STORAGE_QUERY_INIT;
+	int rc;
 	s->sum_cb = cb;
 	s->payload = payload;
 	s->as_of = as_of;
-	return s->st->cases_foreach(s->st, &q, source_summary_cb, s);
+	rc = s->st->cases_foreach(s->st, &q, source_summary_cb, s);
+	hotline__summary_free(&s->sum);
+	return rc;
 }
 
 static int source_foreach_case(void *ctx, int (*cb)(const hotline__event *ev, size_t n, void *payload), void *payload)

@@ -96,6 +96,7 @@ typedef struct state {
 	FILE *file_b, *file_o;           /* where the spills go (NULL: memory) */
 	size_t n_spill_b, n_spill_o;
 	int no_rows;                     /* CSV: breaches and open deadlines are not written at all */
+	hotline__sbuf rows;              /* a case's rows as text, spliced into their array at once */
 	arena mem;                       /* strings and evidence of the rows kept */
 } state;
 
@@ -418,24 +419,20 @@ static int take_rates(state *s, const hotline__event *events, size_t n)
 }
 
 static int cmp_row(const void *x, const void *y);
-static void write_row(hotline__jw *w, const state *s, const dl_row *r, int open);
+static int put_rows(hotline__jw *w, hotline__sbuf *b, const state *s, vec *v, int open);
 
 /* Writes (and forgets) the rows of the case just reduced. */
 static int spill_rows(state *s, vec *v, hotline__jw *w, size_t *count, int open)
 {
-	size_t i;
 	int rc;
 	if (s->no_rows) {
 		v->n = 0;
 		return 0;
 	}
-	if (v->n > 1)
-		qsort(v->a, v->n, sizeof(dl_row), cmp_row);
-	for (i = 0; i < v->n; i++)
-		write_row(w, s, &((dl_row *)v->a)[i], open);
+	rc = put_rows(w, &s->rows, s, v, open);
 	*count += v->n;
 	v->n = 0;
-	if ((rc = hotline__jw_error(w)) != 0)
+	if (rc)
 		return hotline__seterr(s->err, rc, rc == HOTLINE_ENOMEM ? "out of memory" :
 			"assessment: writing a temporary file");
 	return 0;
@@ -680,37 +677,97 @@ static void jw_time(hotline__jw *w, const state *s, int64_t t)
 	hotline__jw_str(w, buf);
 }
 
-static void write_row(hotline__jw *w, const state *s, const dl_row *r, int open)
+/* A string member's value as hotline__jw_str writes it (NULL: null). */
+static void put_str(hotline__sbuf *b, const char *v)
 {
-	hotline__jw_object(w);
-	hotline__jw_key(w, "rule");
-	hotline__jw_str(w, r->rule->id);
-	hotline__jw_key(w, "article");
-	hotline__jw_int(w, r->rule->article);
-	hotline__jw_key(w, "case");
-	hotline__jw_str(w, r->case_id);
-	hotline__jw_key(w, "state");
-	hotline__jw_str(w, dl_state_names[r->state]);
-	hotline__jw_key(w, "started_at");
-	jw_time(w, s, r->started_at);
-	hotline__jw_key(w, "due");
-	jw_time(w, s, r->due);
-	hotline__jw_key(w, "late_seconds");
-	hotline__jw_int(w, r->late);
-	if (r->provisional) {
-		hotline__jw_key(w, "provisional");
-		hotline__jw_bool(w, 1);
+	if (v)
+		hotline__sbuf_str(b, v, strlen(v));
+	else
+		hotline__sbuf_put(b, "null", 4);
+}
+
+static void put_time(hotline__sbuf *b, const state *s, int64_t t)
+{
+	char buf[32];
+	size_t n;
+	if (t == NONE) {
+		hotline__sbuf_put(b, "null", 4);
+		return;
 	}
+	hotline__time_format(t, hotline__policy_zone_offset(s->policy), buf);
+	n = strlen(buf);
+	buf[n] = '"';
+	hotline__sbuf_putc(b, '"');
+	hotline__sbuf_put(b, buf, n + 1);
+}
+
+#define PUT_KEY(b, k) hotline__sbuf_put((b), (k), sizeof(k) - 1)
+
+/*
+ * A breach or open deadline as the text the writer makes of a collected
+ * object with these members: compact, members in canonical (bytewise) key
+ * order. A case's rows are many in a month's document, and writing them
+ * here costs a fraction of collecting and sorting each row's members.
+ */
+static void row_text(hotline__sbuf *b, const state *s, const dl_row *r, int open)
+{
+	PUT_KEY(b, "{\"article\":");
+	hotline__sbuf_int(b, r->rule->article);
+	PUT_KEY(b, ",\"case\":");
+	put_str(b, r->case_id);
+	PUT_KEY(b, ",\"due\":");
+	put_time(b, s, r->due);
+	PUT_KEY(b, ",\"late_seconds\":");
+	hotline__sbuf_int(b, r->late);
 	if (open) {
-		hotline__jw_key(w, "overdue");
-		hotline__jw_bool(w, r->late > 0);
+		if (r->late > 0)
+			PUT_KEY(b, ",\"overdue\":true");
+		else
+			PUT_KEY(b, ",\"overdue\":false");
 	} else {
-		hotline__jw_key(w, "met_at");
-		jw_time(w, s, r->met_at);
-		hotline__jw_key(w, "stopped_at");
-		jw_time(w, s, r->stopped_at);
+		PUT_KEY(b, ",\"met_at\":");
+		put_time(b, s, r->met_at);
 	}
-	hotline__jw_end(w);
+	if (r->provisional)
+		PUT_KEY(b, ",\"provisional\":true");
+	PUT_KEY(b, ",\"rule\":");
+	put_str(b, r->rule->id);
+	PUT_KEY(b, ",\"started_at\":");
+	put_time(b, s, r->started_at);
+	PUT_KEY(b, ",\"state\":\"");
+	hotline__sbuf_puts(b, dl_state_names[r->state]);
+	hotline__sbuf_putc(b, '"');
+	if (!open) {
+		PUT_KEY(b, ",\"stopped_at\":");
+		put_time(b, s, r->stopped_at);
+	}
+	hotline__sbuf_putc(b, '}');
+}
+
+/*
+ * Rows v, sorted, appended to w's open array (a ROWS one) through b: each
+ * on its own line, as the writer puts an element of such an array.
+ */
+static int put_rows(hotline__jw *w, hotline__sbuf *b, const state *s, vec *v, int open)
+{
+	hotline__sbuf *d;
+	size_t i;
+	if (!v->n)
+		return 0;
+	if (v->n > 1)
+		qsort(v->a, v->n, sizeof(dl_row), cmp_row);
+	b->n = 0;
+	for (i = 0; i < v->n; i++) {
+		if (i)
+			hotline__sbuf_putc(b, ',');
+		hotline__sbuf_putc(b, '\n');
+		row_text(b, s, &((dl_row *)v->a)[i], open);
+	}
+	if (b->err)
+		return b->err;
+	if ((d = hotline__jw_splice(w, v->n)) != NULL)
+		hotline__sbuf_put(d, b->p, b->n);
+	return hotline__jw_error(w);
 }
 
 /* Moves a spill's text (file or memory) to the end of out. */
@@ -737,13 +794,14 @@ static int copy_spill(hotline__sbuf *out, hotline__sbuf *spill, FILE *f)
 static int write_rows(hotline__jw *w, const state *s, vec *org, hotline__jw *spill_w, hotline__sbuf *spill,
 	FILE *f, size_t n_spill, int open)
 {
-	size_t i;
-	int rc = 0;
+	hotline__sbuf b;
+	int rc;
 	hotline__jw_array(w, ROWS);
-	if (org->n > 1)
-		qsort(org->a, org->n, sizeof(dl_row), cmp_row);
-	for (i = 0; i < org->n; i++)
-		write_row(w, s, &((dl_row *)org->a)[i], open);
+	hotline__sbuf_init(&b, NULL, NULL);
+	rc = put_rows(w, &b, s, org, open);
+	hotline__sbuf_free(&b);
+	if (rc)
+		return rc;
 	if (n_spill) {
 		hotline__sbuf *d;
 		hotline__jw_end(spill_w);   /* the fragment */
@@ -837,30 +895,35 @@ static void write_people(hotline__jw *w, const state *s)
 	hotline__jw_end(w);
 }
 
+/*
+ * A penalty and its evidence, each row written as the writer writes a
+ * collected object (members in canonical order) and appended to the open
+ * array: there is a row per penalty of the month.
+ */
 static void write_penalties(hotline__jw *w, const state *s)
 {
 	const entry *e = s->entries.a;
+	hotline__sbuf *b;
 	size_t i;
 	hotline__jw_array(w, ROWS);
 	for (i = 0; i < s->entries.n; i++) {
-		hotline__jw_object(w);
-		hotline__jw_key(w, "rule");
-		hotline__jw_str(w, e[i].rule->id);
-		hotline__jw_key(w, "article");
-		hotline__jw_int(w, e[i].rule->article);
-		hotline__jw_key(w, "case");
-		hotline__jw_str(w, e[i].case_id);
-		hotline__jw_key(w, "person");
-		hotline__jw_str(w, e[i].person);
-		hotline__jw_key(w, "amount_fen");
-		hotline__jw_int(w, e[i].amount);
-		hotline__jw_key(w, "incurred_at");
-		jw_time(w, s, e[i].last_at);
-		if (e[i].provisional) {
-			hotline__jw_key(w, "provisional");
-			hotline__jw_bool(w, 1);
-		}
-		hotline__jw_end(w);
+		if (!(b = hotline__jw_splice(w, 1)))
+			return;
+		PUT_KEY(b, "\n{\"amount_fen\":");
+		hotline__sbuf_int(b, e[i].amount);
+		PUT_KEY(b, ",\"article\":");
+		hotline__sbuf_int(b, e[i].rule->article);
+		PUT_KEY(b, ",\"case\":");
+		put_str(b, e[i].case_id);
+		PUT_KEY(b, ",\"incurred_at\":");
+		put_time(b, s, e[i].last_at);
+		PUT_KEY(b, ",\"person\":");
+		put_str(b, e[i].person);
+		if (e[i].provisional)
+			PUT_KEY(b, ",\"provisional\":true");
+		PUT_KEY(b, ",\"rule\":");
+		put_str(b, e[i].rule->id);
+		hotline__sbuf_putc(b, '}');
 	}
 	hotline__jw_end(w);
 }
@@ -869,22 +932,25 @@ static void write_penalties(hotline__jw *w, const state *s)
 static void write_evidence(hotline__jw *w, const state *s)
 {
 	const entry *e = s->entries.a;
+	hotline__sbuf *b;
 	size_t i, k;
 	hotline__jw_array(w, ROWS);
 	for (i = 0; i < s->entries.n; i++) {
-		hotline__jw_object(w);
-		hotline__jw_key(w, "rule");
-		hotline__jw_str(w, e[i].rule->id);
-		hotline__jw_key(w, "case");
-		hotline__jw_str(w, e[i].case_id);
-		hotline__jw_key(w, "person");
-		hotline__jw_str(w, e[i].person);
-		hotline__jw_key(w, "events");
-		hotline__jw_array(w, 0);
-		for (k = 0; k < e[i].n_ev; k++)
-			hotline__jw_int(w, e[i].ev[k]);
-		hotline__jw_end(w);
-		hotline__jw_end(w);
+		if (!(b = hotline__jw_splice(w, 1)))
+			return;
+		PUT_KEY(b, "\n{\"case\":");
+		put_str(b, e[i].case_id);
+		PUT_KEY(b, ",\"events\":[");
+		for (k = 0; k < e[i].n_ev; k++) {
+			if (k)
+				hotline__sbuf_putc(b, ',');
+			hotline__sbuf_int(b, e[i].ev[k]);
+		}
+		PUT_KEY(b, "],\"person\":");
+		put_str(b, e[i].person);
+		PUT_KEY(b, ",\"rule\":");
+		put_str(b, e[i].rule->id);
+		hotline__sbuf_putc(b, '}');
 	}
 	hotline__jw_end(w);
 }
@@ -957,6 +1023,7 @@ static void state_free(state *s)
 	hotline__jw_free(&s->spill_wo);
 	hotline__sbuf_free(&s->spill_b);
 	hotline__sbuf_free(&s->spill_o);
+	hotline__sbuf_free(&s->rows);
 	if (s->file_b)
 		fclose(s->file_b);
 	if (s->file_o)
@@ -1021,6 +1088,7 @@ static int run(state *s, const hotline__policy *policy, const hotline__calendar 
 	s->file_o = rows ? tmpfile() : NULL;
 	hotline__sbuf_init(&s->spill_b, s->file_b ? file_sink : NULL, s->file_b);
 	hotline__sbuf_init(&s->spill_o, s->file_o ? file_sink : NULL, s->file_o);
+	hotline__sbuf_init(&s->rows, NULL, NULL);
 	hotline__jw_init(&s->spill_wb, &s->spill_b);
 	hotline__jw_init(&s->spill_wo, &s->spill_o);
 	hotline__jw_array(&s->spill_wb, ROWS | HOTLINE__JW_FRAGMENT);

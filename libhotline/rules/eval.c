@@ -101,10 +101,11 @@ static hotline__penalty *penalty_for(ctx *c, const hotline__rule *r, const char 
 	memset(p, 0, sizeof(*p));
 	p->rule = r->id;
 	p->article = r->article;
-	if ((c->case_id && !(p->case_id = hotline__strdup(c->case_id))) ||
+	if ((c->case_id && !(p->case_id = o->ids_borrowed ? (char *)c->case_id : hotline__strdup(c->case_id))) ||
 	    (c->property_id && !(p->property = hotline__strdup(c->property_id))) ||
 	    (person && !(p->person = hotline__strdup(person)))) {
-		free(p->case_id);
+		if (!o->ids_borrowed)
+			free(p->case_id);
 		free(p->property);
 		free(p->person);
 		return NULL;
@@ -603,7 +604,7 @@ static int settle(ctx *c, const hotline__rule *r, const instance *in)
 	memset(d, 0, sizeof(*d));
 	d->rule = r->id;
 	d->article = r->article;
-	if (c->case_id && !(d->case_id = hotline__strdup(c->case_id)))
+	if (c->case_id && !(d->case_id = o->ids_borrowed ? (char *)c->case_id : hotline__strdup(c->case_id)))
 		return nomem(c->err);
 	o->n_dl++;
 	d->started_at = in->started_at;
@@ -1155,13 +1156,14 @@ void hotline__eval_free(hotline__eval *ev)
 	if (!ev)
 		return;
 	for (i = 0; i < ev->n_pen; i++) {
-		free(ev->pen[i].case_id);
+		if (!ev->ids_borrowed)
+			free(ev->pen[i].case_id);
 		free(ev->pen[i].property);
 		free(ev->pen[i].person);
 		free(ev->pen[i].inc);
 		free(ev->pen[i].evidence);
 	}
-	for (i = 0; i < ev->n_dl; i++)
+	for (i = 0; i < ev->n_dl && !ev->ids_borrowed; i++)
 		free(ev->dl[i].case_id);
 	free(ev->pen);
 	free(ev->dl);
@@ -1282,6 +1284,8 @@ static int eval_summary(const hotline__policy *policy, const hotline__calendar *
 	if (!case_id || !*case_id || !s)
 		return hotline__seterr(err, HOTLINE_EINVALID, "rules: a summary needs its case");
 	c.case_id = case_id;
+	/* the case's id outlives its evaluation: its rows point at it instead of a copy each */
+	out->ids_borrowed = 1;
 	c.property_id = s->property;
 	c.call_taker = s->call_taker;
 	c.exempt_from = s->exempt_from;

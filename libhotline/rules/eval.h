@@ -75,6 +75,7 @@ typedef struct hotline__eval {
 	int64_t exempt_from;        /* its request instant, or HOTLINE_TIME_NONE */
 	/* internal bookkeeping */
 	size_t cap_pen, cap_dl;
+	int ids_borrowed;           /* case_id points at the evaluated case's id (hotline__eval_summary), not a copy */
 } hotline__eval;
 
 /* Evaluates one case's events (one stream, sorted by stream_seq). */

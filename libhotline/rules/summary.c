@@ -132,6 +132,10 @@ char *hotline__summary_text(const hotline__summary *s)
 
 /* ---- reading ---- */
 
+/*
+ * The reader runs once per case of an assessment: a pointer over the text
+ * and a failure flag, every number read in one pass over its digits.
+ */
 typedef struct scan {
 	const char *p, *end;
 	int bad;
@@ -156,31 +160,52 @@ static int next(scan *s, int first)
 	return (unsigned char)*s->p;
 }
 
-static int64_t get_int(scan *s)
+/*
+ * ",v": -1 read as the absent instant (INT64_MAX); what is not an integer
+ * fails the scan. A failed read leaves s->p where it was, so the reads after
+ * it fail too and stay inside the text.
+ */
+static inline int64_t get_int(scan *s)
 {
-	const char *p;
+	const char *p = s->p, *end = s->end, *lim, *first;
 	uint64_t u = 0;
-	int neg = 0, nd = 0;
-	int64_t v;
-	if (!next(s, 0))
-		return 0;
-	p = s->p;
-	if (*p == '-') {
+	unsigned d;
+	int neg = 0;
+	if (p >= end || *p != ',')
+		goto bad;
+	p++;
+	if (p < end && *p == '-') {
 		neg = 1;
 		p++;
 	}
-	while (p < s->end && *p >= '0' && *p <= '9' && nd < 19) {
-		u = u * 10 + (uint64_t)(*p - '0');
+	/* at most 19 digits: u cannot wrap */
+	first = p;
+	lim = end - p > 19 ? p + 19 : end;
+	for (;;) {
+		if (p == lim) {
+			/* the text's end, or a twentieth digit: too long */
+			if (p < end && (unsigned)(unsigned char)*p - '0' < 10)
+				goto bad;
+			if (u > (uint64_t)INT64_MAX + (uint64_t)neg)
+				goto bad;
+			break;
+		}
+		if ((d = (unsigned)(unsigned char)*p - '0') >= 10)
+			break;
+		u = u * 10 + d;
 		p++;
-		nd++;
 	}
-	if (nd == 0 || (p < s->end && *p >= '0' && *p <= '9') || u > (uint64_t)INT64_MAX + (uint64_t)neg) {
-		s->bad = 1;
-		return 0;
-	}
+	if (p == first)
+		goto bad;
 	s->p = p;
-	v = neg ? (u ? -(int64_t)(u - 1) - 1 : 0) : (int64_t)u;
-	return v == -1 ? INT64_MAX : v;
+	if (!neg)
+		return (int64_t)u;
+	if (u == 1)
+		return INT64_MAX;
+	return u ? -(int64_t)(u - 1) - 1 : 0;
+bad:
+	s->bad = 1;
+	return 0;
 }
 
 /* A JSON value (a string or an object) as jansson reads it; null gives NULL. */
@@ -206,59 +231,84 @@ static json_t *get_value(scan *s)
 	return v;
 }
 
-/* A string or null; strings without escapes are copied as they stand. */
-static char *get_str(scan *s)
+/*
+ * A string or null into *out. Strings without escapes are copied as they
+ * stand, and not at all when *out (a string read before) holds them already:
+ * the cases of an assessment share a few properties and call takers.
+ */
+static void get_str(scan *s, char **out)
 {
 	const char *q;
 	json_t *v;
-	char *out;
+	char *copy;
 	int c = next(s, 0);
 	if (c == '"') {
 		for (q = s->p + 1; q < s->end && *q != '"' && *q != '\\'; q++)
 			;
 		if (q < s->end && *q == '"') {
 			size_t n = (size_t)(q - s->p - 1);
-			if (!(out = malloc(n + 1))) {
-				s->bad = 1;
-				return NULL;
+			if (!*out || strlen(*out) != n || memcmp(*out, s->p + 1, n) != 0) {
+				free(*out);
+				if (!(*out = malloc(n + 1))) {
+					s->bad = 1;
+					return;
+				}
+				memcpy(*out, s->p + 1, n);
+				(*out)[n] = 0;
 			}
-			memcpy(out, s->p + 1, n);
-			out[n] = 0;
 			s->p = q + 1;
-			return out;
+			return;
 		}
 	}
+	free(*out);
+	*out = NULL;
 	/* s->p is past the separator already: read the value from here */
 	if (!c)
-		return NULL;
+		return;
 	s->p--;
 	v = get_value(s);
 	if (v && !json_is_string(v))
 		s->bad = 1;
-	out = json_is_string(v) ? hotline__strdup(json_string_value(v)) : NULL;
-	if (json_is_string(v) && !out)
+	copy = json_is_string(v) ? hotline__strdup(json_string_value(v)) : NULL;
+	if (json_is_string(v) && !copy)
 		s->bad = 1;
+	*out = copy;
 	json_decref(v);
-	return out;
 }
 
-int hotline__summary_parse(const char *text, size_t len, hotline__summary *out)
+/* Room for n elements of size in *a (capacity *cap), grown only when short. */
+static int room(void **a, size_t *cap, size_t n, size_t size)
+{
+	void *b;
+	if (n <= *cap)
+		return 0;
+	if (!(b = realloc(*a, n * size)))
+		return HOTLINE_ENOMEM;
+	*a = b;
+	*cap = n;
+	return 0;
+}
+
+int hotline__summary_parse_again(const char *text, size_t len, hotline__summary *out)
 {
 	scan s;
 	int64_t n, i;
-	memset(out, 0, sizeof(*out));
+	for (i = 0; (size_t)i < out->n_items; i++)
+		json_decref(out->items[i].body);
+	out->n_items = 0;
+	out->n_verify = 0;
 	s.p = text;
 	s.end = text + len;
 	s.bad = 0;
 	if (len < 2 || *s.p != '[')
-		return HOTLINE_ECORRUPT;
+		goto bad;
 	s.p++;
 	if (next(&s, 1) != '1' || s.p + 1 >= s.end || s.p[1] != ',')
-		return HOTLINE_ECORRUPT;
+		goto bad;
 	s.p++;
 	out->max_at = get_int(&s);
-	out->property = get_str(&s);
-	out->call_taker = get_str(&s);
+	get_str(&s, &out->property);
+	get_str(&s, &out->call_taker);
 	out->registered_at = get_int(&s);
 	out->closed_at = get_int(&s);
 	out->close_seq = get_int(&s);
@@ -269,9 +319,8 @@ int hotline__summary_parse(const char *text, size_t len, hotline__summary *out)
 	n = get_int(&s);
 	if (s.bad || n < 0 || (size_t)n > len / 4)
 		goto bad;
-	if (n && !(out->verify = calloc((size_t)n, sizeof(*out->verify))))
+	if (room((void **)&out->verify, &out->cap_verify, (size_t)n, sizeof(*out->verify)))
 		goto bad;
-	out->cap_verify = (size_t)n;
 	for (i = 0; i < n && !s.bad; i++) {
 		out->verify[i].at = get_int(&s);
 		out->verify[i].confirmed = get_int(&s) != 0;
@@ -280,9 +329,8 @@ int hotline__summary_parse(const char *text, size_t len, hotline__summary *out)
 	n = get_int(&s);
 	if (s.bad || n < 0 || (size_t)n > len / (2 * ITEM_FIELDS))
 		goto bad;
-	if (n && !(out->items = calloc((size_t)n, sizeof(*out->items))))
+	if (room((void **)&out->items, &out->cap_items, (size_t)n, sizeof(*out->items)))
 		goto bad;
-	out->cap_items = (size_t)n;
 	for (i = 0; i < n && !s.bad; i++) {
 		hotline__sum_item *it = &out->items[i];
 		int64_t era, rule, matcher, flags;
@@ -318,4 +366,10 @@ int hotline__summary_parse(const char *text, size_t len, hotline__summary *out)
 bad:
 	hotline__summary_free(out);
 	return HOTLINE_ECORRUPT;
+}
+
+int hotline__summary_parse(const char *text, size_t len, hotline__summary *out)
+{
+	memset(out, 0, sizeof(*out));
+	return hotline__summary_parse_again(text, len, out);
 }

@@ -91,10 +91,18 @@ void hotline__summary_write(struct hotline__sbuf *b, const hotline__summary *s);
 int hotline__summary_parse(const char *text, size_t len, hotline__summary *out);
 
 /*
+ * The same into a summary read before (or zeroed): its arrays and equal
+ * strings are kept, so that reading case after case allocates next to
+ * nothing. On failure *out is freed (zeroed), as by hotline__summary_free.
+ */
+int hotline__summary_parse_again(const char *text, size_t len, hotline__summary *out);
+
+/*
  * The case's evaluation at as_of from its summary: hotline__eval_case's
  * result over its events, for as_of at or after s->max_at.
  * HOTLINE_ECORRUPT (no message) when the summary names a rule the policy
- * lacks: the caller replays the events instead.
+ * lacks: the caller replays the events instead. The deadlines' and
+ * penalties' case_id are case_id itself: it must outlive *out.
  */
 struct hotline__eval;
 int hotline__eval_summary(const hotline__policy *policy, const hotline__calendar *cal,

@@ -55,6 +55,18 @@ static void path_of(char *buf, size_t n, const char *name)
 	snprintf(buf, n, "%s/%s", dir, name);
 }
 
+/* --assess-db: the assessment's database at a path of the caller's, kept (a second run reuses it) */
+static const char *assess_db;
+static int keep_assess_db;
+
+static void assess_path(char *buf, size_t n)
+{
+	if (assess_db)
+		snprintf(buf, n, "%s", assess_db);
+	else
+		path_of(buf, n, "assess.db");
+}
+
 static void rm_db(const char *path)
 {
 	char p[700];
@@ -355,13 +367,14 @@ static double sweep_latency(long n)
 
 typedef struct child_result {
 	double seconds;
+	double cpu;      /* user and system time: less moved by other loads than the wall clock */
 	long peak_kb;
 	int ok;
 } child_result;
 
 static child_result in_child(void (*fn)(long), long arg)
 {
-	child_result r = { 0, 0, 0 };
+	child_result r = { 0, 0, 0, 0 };
 	struct rusage ru;
 	int status;
 	double t0;
@@ -376,6 +389,7 @@ static child_result in_child(void (*fn)(long), long arg)
 	if (pid < 0 || wait4(pid, &status, 0, &ru) < 0)
 		return r;
 	r.seconds = now() - t0;
+	r.cpu = ru.ru_utime.tv_sec + ru.ru_utime.tv_usec / 1e6 + ru.ru_stime.tv_sec + ru.ru_stime.tv_usec / 1e6;
 	r.peak_kb = ru.ru_maxrss;
 	r.ok = WIFEXITED(status) && WEXITSTATUS(status) == 0;
 	return r;
@@ -388,7 +402,7 @@ static void build_assess_db(long cases)
 	const char *const *d;
 	long n;
 	int k;
-	path_of(path, sizeof(path), "assess.db");
+	assess_path(path, sizeof(path));
 	rm_db(path);
 	snprintf(uri, sizeof(uri), "sqlite:%s", path);
 	if (open_keyed(&db, uri) != 0)
@@ -427,7 +441,7 @@ static void run_assess(long csv)
 	char path[600], uri[640];
 	hotline_time as_of;
 	long bytes = 0;
-	path_of(path, sizeof(path), "assess.db");
+	assess_path(path, sizeof(path));
 	snprintf(uri, sizeof(uri), "sqlite:%s", path);
 	hotline_time_parse(&as_of, "2026-11-27T00:00:00+08:00");
 	if (open_keyed(&db, uri) != 0 ||
@@ -450,7 +464,7 @@ static void run_assess_floor(long parse)
 	sqlite3_stmt *cases, *evs;
 	char path[600];
 	long n = 0;
-	path_of(path, sizeof(path), "assess.db");
+	assess_path(path, sizeof(path));
 	if (sqlite3_open_v2(path, &s, SQLITE_OPEN_READONLY, NULL) != SQLITE_OK)
 		die("floor", sqlite3_errmsg(s));
 	sqlite3_exec(s, "BEGIN", NULL, NULL, NULL);
@@ -723,6 +737,10 @@ int main(int argc, char **argv)
 			pg_base = argv[++i];
 		else if (!strcmp(argv[i], "--postgres-cases") && i + 1 < argc)
 			pg_cases = atol(argv[++i]);
+		else if (!strcmp(argv[i], "--keep"))
+			keep_assess_db = 1;
+		else if (!strcmp(argv[i], "--assess-db") && i + 1 < argc)
+			assess_db = argv[++i];
 		else if (!strcmp(argv[i], "--postgres-only"))
 			pg_only = 1;
 		else if (!strcmp(argv[i], "--only") && i + 2 < argc) {
@@ -772,14 +790,23 @@ int main(int argc, char **argv)
 			double t0 = now();
 			child_result j, c;
 			char p[600];
-			build_assess_db(only_cases);
-			printf("built %ld cases in %.2f s\n", only_cases, now() - t0);
+			if (assess_db && access(assess_db, F_OK) == 0) {
+				printf("using %s as it stands\n", assess_db);
+			} else {
+				build_assess_db(only_cases);
+				printf("built %ld cases in %.2f s\n", only_cases, now() - t0);
+			}
 			j = in_child(run_assess, 0);
 			c = in_child(run_assess, 1);
-			printf("assessment JSON: %.2f s, peak RSS %ld MB%s\n", j.seconds, j.peak_kb / 1024, j.ok ? "" : " (FAILED)");
-			printf("assessment CSV: %.2f s, peak RSS %ld MB%s\n", c.seconds, c.peak_kb / 1024, c.ok ? "" : " (FAILED)");
-			path_of(p, sizeof(p), "assess.db");
-			rm_db(p);
+			printf("assessment JSON: %.2f s (CPU %.2f s), peak RSS %ld MB%s\n", j.seconds, j.cpu, j.peak_kb / 1024,
+				j.ok ? "" : " (FAILED)");
+			printf("assessment CSV: %.2f s (CPU %.2f s), peak RSS %ld MB%s\n", c.seconds, c.cpu, c.peak_kb / 1024,
+				c.ok ? "" : " (FAILED)");
+			assess_path(p, sizeof(p));
+			if (keep_assess_db || assess_db)
+				printf("kept %s\n", p);
+			else
+				rm_db(p);
 		} else {
 			fprintf(stderr, "--only: batched, batched-clear, raw, replay, assess, or with --postgres pg or pg-raw\n");
 			rmdir(dir);
@@ -822,7 +849,9 @@ int main(int argc, char **argv)
 		printf("2. sweep (first 100 due)   %8ld open cases: median %.3f ms per call\n", sizes[i], sweep[i]);
 	}
 	printf("   growth %ld -> %ld cases: x%.2f\n", sizes[0], sizes[2], sweep[2] / sweep[0]);
-	{
+	if (assess_db && access(assess_db, F_OK) == 0) {
+		printf("   (the assessment database %s as it stands)\n", assess_db);
+	} else {
 		double t0 = now();
 		build_assess_db(assess_cases);
 		printf("   (built the assessment database of %ld cases through the library in %.1f s)\n", assess_cases, now() - t0);
@@ -867,8 +896,11 @@ int main(int argc, char **argv)
 	rm_db(dir);
 	{
 		char p[600];
-		path_of(p, sizeof(p), "assess.db");
-		rm_db(p);
+		assess_path(p, sizeof(p));
+		if (keep_assess_db || assess_db)
+			printf("kept %s\n", p);
+		else
+			rm_db(p);
 		path_of(p, sizeof(p), "replay.jsonl");
 		unlink(p);
 	}
