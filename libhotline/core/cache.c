@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/snapshot_summary.h"
 #include "storage/caps.h"
 #include "util/mem.h"
 
@@ -32,6 +33,7 @@ static void slot_clear(hotline__cache_slot *s)
 			hotline__case_clear(s->snap);
 		free(s->snap);
 	}
+	free(s->written);
 	memset(s, 0, sizeof(*s));
 }
 
@@ -54,16 +56,21 @@ int hotline__cache_sync(hotline__cache *c, hotline_storage *st)
 		return 1;
 	}
 	changed = !c->trusted || v != c->data_version;
-	if (changed) {
-		/* snapshots may be stale; events never change, so the decoded ones stay (hotline__cache_events reads what follows them) */
+	/*
+	 * Snapshots may be stale; events never change, so the decoded ones stay (hotline__cache_events reads what
+	 * follows them). With overlapping writers snapshots stay too: each is taken only against its row, read
+	 * again under the case's lock (hotline__cache_take_same).
+	 */
+	if (changed && !c->overlap) {
 		size_t i;
 		for (i = 0; i < HOTLINE__CACHE_SLOTS; i++)
 			if (c->slots[i].have_snap) {
 				hotline__case_clear(c->slots[i].snap);
 				c->slots[i].have_snap = 0;
 			}
-		c->generation++;
 	}
+	if (changed)
+		c->generation++;
 	c->data_version = v;
 	c->trusted = 1;
 	return changed;
@@ -73,6 +80,34 @@ int hotline__cache_take_snapshot(hotline__cache *c, const char *case_id, hotline
 {
 	hotline__cache_slot *s = slot_of(c, case_id);
 	if (!c->trusted || c->overlap || !s->have_snap || !slot_holds(s, case_id))
+		return 0;
+	*out = *s->snap;
+	memset(s->snap, 0, sizeof(*s->snap));
+	s->have_snap = 0;
+	return 1;
+}
+
+static int same_str(const char *a, const char *b)
+{
+	return strcmp(a ? a : "", b ? b : "") == 0;
+}
+
+int hotline__cache_take_same(hotline__cache *c, const hotline_storage_case *sc, hotline_case *out)
+{
+	hotline__cache_slot *s = slot_of(c, sc->id);
+	const hotline_case *k = s->snap;
+	const char *body = sc->body ? sc->body : "";
+	/*
+	 * Everything hotline__case_from_storage would read from the row: the same row gives the same snapshot.
+	 * Another writer's commit to the case changed its version; a rewrite at the same version (the next due
+	 * computed again under a new policy or calendar, or an edit behind the library's back) its columns or
+	 * its text.
+	 */
+	if (!c->trusted || !s->have_snap || !s->written || !slot_holds(s, sc->id) || k->version != sc->version ||
+	    k->state != sc->state || k->approval != sc->approval || k->exempt != sc->exempt ||
+	    k->registered_at != sc->registered_at || k->last_at != sc->last_at || k->next_due != sc->next_due ||
+	    !same_str(k->head_hash, sc->head_hash) || !same_str(k->property, sc->property) ||
+	    strlen(body) != s->written_len || memcmp(body, s->written, s->written_len) != 0)
 		return 0;
 	*out = *s->snap;
 	memset(s->snap, 0, sizeof(*s->snap));
@@ -106,6 +141,18 @@ void hotline__cache_keep_snapshot(hotline__cache *c, const hotline_storage_case 
 	if (s->have_snap)
 		hotline__case_clear(k);
 	s->have_snap = 0;
+	free(s->written);
+	s->written = NULL;
+	s->written_len = 0;
+	/* with overlapping writers, the row's text to compare the row read next with (hotline__cache_take_same) */
+	if (c->overlap) {
+		s->written_len = strlen(*body);
+		if (!(s->written = malloc(s->written_len + 1)))
+			return;
+		memcpy(s->written, *body, s->written_len + 1);
+	}
+	/* the rules summary is the library's own (core/summary.h): the snapshot as readers see it goes without */
+	hotline__snapshot_strip_summary(*body);
 	memset(k, 0, sizeof(*k));
 	k->id = hotline__strdup(sc->id);
 	k->property = hotline__strdup(sc->property);
