@@ -8,6 +8,21 @@
 #include "storage/caps.h"
 #include "util/mem.h"
 
+/*
+ * What a slot's snap points to: the snapshot and, with overlapping writers,
+ * its row's text as this handle wrote it (hotline__cache_take_same).
+ */
+typedef struct kept {
+	hotline_case snap;          /* first: the slot's snap is its address */
+	char *written;
+	size_t written_len;
+} kept;
+
+static kept *kept_of(hotline__cache_slot *s)
+{
+	return (kept *)s->snap;
+}
+
 static hotline__cache_slot *slot_of(hotline__cache *c, const char *id)
 {
 	size_t h = 5381;
@@ -31,9 +46,9 @@ static void slot_clear(hotline__cache_slot *s)
 	if (s->snap) {
 		if (s->have_snap)
 			hotline__case_clear(s->snap);
+		free(kept_of(s)->written);
 		free(s->snap);
 	}
-	free(s->written);
 	memset(s, 0, sizeof(*s));
 }
 
@@ -96,6 +111,7 @@ int hotline__cache_take_same(hotline__cache *c, const hotline_storage_case *sc, 
 {
 	hotline__cache_slot *s = slot_of(c, sc->id);
 	const hotline_case *k = s->snap;
+	const kept *w = kept_of(s);
 	const char *body = sc->body ? sc->body : "";
 	/*
 	 * Everything hotline__case_from_storage would read from the row: the same row gives the same snapshot.
@@ -103,11 +119,11 @@ int hotline__cache_take_same(hotline__cache *c, const hotline_storage_case *sc, 
 	 * computed again under a new policy or calendar, or an edit behind the library's back) its columns or
 	 * its text.
 	 */
-	if (!c->trusted || !s->have_snap || !s->written || !slot_holds(s, sc->id) || k->version != sc->version ||
+	if (!c->trusted || !s->have_snap || !w->written || !slot_holds(s, sc->id) || k->version != sc->version ||
 	    k->state != sc->state || k->approval != sc->approval || k->exempt != sc->exempt ||
 	    k->registered_at != sc->registered_at || k->last_at != sc->last_at || k->next_due != sc->next_due ||
 	    !same_str(k->head_hash, sc->head_hash) || !same_str(k->property, sc->property) ||
-	    strlen(body) != s->written_len || memcmp(body, s->written, s->written_len) != 0)
+	    strlen(body) != w->written_len || memcmp(body, w->written, w->written_len) != 0)
 		return 0;
 	*out = *s->snap;
 	memset(s->snap, 0, sizeof(*s->snap));
@@ -135,21 +151,26 @@ void hotline__cache_keep_snapshot(hotline__cache *c, const hotline_storage_case 
 	/* only next to the events the same command cached (see hotline__cache_events) */
 	if (!c->trusted || !slot_holds(s, sc->id) || s->version != sc->version)
 		return;
-	if (!s->snap && !(s->snap = calloc(1, sizeof(*s->snap))))
-		return;
+	if (!s->snap) {
+		kept *n = calloc(1, sizeof(*n));
+		if (!n)
+			return;
+		s->snap = &n->snap;
+	}
 	k = s->snap;
 	if (s->have_snap)
 		hotline__case_clear(k);
 	s->have_snap = 0;
-	free(s->written);
-	s->written = NULL;
-	s->written_len = 0;
+	free(kept_of(s)->written);
+	kept_of(s)->written = NULL;
+	kept_of(s)->written_len = 0;
 	/* with overlapping writers, the row's text to compare the row read next with (hotline__cache_take_same) */
 	if (c->overlap) {
-		s->written_len = strlen(*body);
-		if (!(s->written = malloc(s->written_len + 1)))
+		size_t n = strlen(*body);
+		if (!(kept_of(s)->written = malloc(n + 1)))
 			return;
-		memcpy(s->written, *body, s->written_len + 1);
+		memcpy(kept_of(s)->written, *body, n + 1);
+		kept_of(s)->written_len = n;
 	}
 	/* the rules summary is the library's own (core/summary.h): the snapshot as readers see it goes without */
 	hotline__snapshot_strip_summary(*body);

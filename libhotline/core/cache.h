@@ -33,8 +33,6 @@ typedef struct hotline__cache_slot {
 	int have_snap;              /* snap is the case's stored snapshot at `version` */
 	int ids_seen;               /* an event in vec has an id (hotline__event_id_agrees) */
 	hotline_case *snap;
-	char *written;              /* with overlapping writers: the row's body as snap's command wrote it */
-	size_t written_len;
 } hotline__cache_slot;
 
 typedef struct hotline__cache {
