@@ -4,8 +4,24 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/snapshot_summary.h"
 #include "storage/caps.h"
 #include "util/mem.h"
+
+/*
+ * What a slot's snap points to: the snapshot and, with overlapping writers,
+ * its row's text as this handle wrote it (hotline__cache_take_same).
+ */
+typedef struct kept {
+	hotline_case snap;          /* first: the slot's snap is its address */
+	char *written;
+	size_t written_len;
+} kept;
+
+static kept *kept_of(hotline__cache_slot *s)
+{
+	return (kept *)s->snap;
+}
 
 static hotline__cache_slot *slot_of(hotline__cache *c, const char *id)
 {
@@ -30,6 +46,7 @@ static void slot_clear(hotline__cache_slot *s)
 	if (s->snap) {
 		if (s->have_snap)
 			hotline__case_clear(s->snap);
+		free(kept_of(s)->written);
 		free(s->snap);
 	}
 	memset(s, 0, sizeof(*s));
@@ -54,16 +71,21 @@ int hotline__cache_sync(hotline__cache *c, hotline_storage *st)
 		return 1;
 	}
 	changed = !c->trusted || v != c->data_version;
-	if (changed) {
-		/* snapshots may be stale; events never change, so the decoded ones stay (hotline__cache_events reads what follows them) */
+	/*
+	 * Snapshots may be stale; events never change, so the decoded ones stay (hotline__cache_events reads what
+	 * follows them). With overlapping writers snapshots stay too: each is taken only against its row, read
+	 * again under the case's lock (hotline__cache_take_same).
+	 */
+	if (changed && !c->overlap) {
 		size_t i;
 		for (i = 0; i < HOTLINE__CACHE_SLOTS; i++)
 			if (c->slots[i].have_snap) {
 				hotline__case_clear(c->slots[i].snap);
 				c->slots[i].have_snap = 0;
 			}
-		c->generation++;
 	}
+	if (changed)
+		c->generation++;
 	c->data_version = v;
 	c->trusted = 1;
 	return changed;
@@ -73,6 +95,35 @@ int hotline__cache_take_snapshot(hotline__cache *c, const char *case_id, hotline
 {
 	hotline__cache_slot *s = slot_of(c, case_id);
 	if (!c->trusted || c->overlap || !s->have_snap || !slot_holds(s, case_id))
+		return 0;
+	*out = *s->snap;
+	memset(s->snap, 0, sizeof(*s->snap));
+	s->have_snap = 0;
+	return 1;
+}
+
+static int same_str(const char *a, const char *b)
+{
+	return strcmp(a ? a : "", b ? b : "") == 0;
+}
+
+int hotline__cache_take_same(hotline__cache *c, const hotline_storage_case *sc, hotline_case *out)
+{
+	hotline__cache_slot *s = slot_of(c, sc->id);
+	const hotline_case *k = s->snap;
+	const kept *w = kept_of(s);
+	const char *body = sc->body ? sc->body : "";
+	/*
+	 * Everything hotline__case_from_storage would read from the row: the same row gives the same snapshot.
+	 * Another writer's commit to the case changed its version; a rewrite at the same version (the next due
+	 * computed again under a new policy or calendar, or an edit behind the library's back) its columns or
+	 * its text.
+	 */
+	if (!c->trusted || !s->have_snap || !w->written || !slot_holds(s, sc->id) || k->version != sc->version ||
+	    k->state != sc->state || k->approval != sc->approval || k->exempt != sc->exempt ||
+	    k->registered_at != sc->registered_at || k->last_at != sc->last_at || k->next_due != sc->next_due ||
+	    !same_str(k->head_hash, sc->head_hash) || !same_str(k->property, sc->property) ||
+	    strlen(body) != w->written_len || memcmp(body, w->written, w->written_len) != 0)
 		return 0;
 	*out = *s->snap;
 	memset(s->snap, 0, sizeof(*s->snap));
@@ -93,19 +144,37 @@ void hotline__cache_return_snapshot(hotline__cache *c, hotline_case *snap)
 }
 
 void hotline__cache_keep_snapshot(hotline__cache *c, const hotline_storage_case *sc, char **body, json_t **json,
-	size_t ledger_at, size_t ledger_len)
+	size_t ledger_at, size_t ledger_len, size_t summary_at)
 {
 	hotline__cache_slot *s = slot_of(c, sc->id);
 	hotline_case *k;
 	/* only next to the events the same command cached (see hotline__cache_events) */
 	if (!c->trusted || !slot_holds(s, sc->id) || s->version != sc->version)
 		return;
-	if (!s->snap && !(s->snap = calloc(1, sizeof(*s->snap))))
-		return;
+	if (!s->snap) {
+		kept *n = calloc(1, sizeof(*n));
+		if (!n)
+			return;
+		s->snap = &n->snap;
+	}
 	k = s->snap;
 	if (s->have_snap)
 		hotline__case_clear(k);
 	s->have_snap = 0;
+	free(kept_of(s)->written);
+	kept_of(s)->written = NULL;
+	kept_of(s)->written_len = 0;
+	/* with overlapping writers, the row's text to compare the row read next with (hotline__cache_take_same) */
+	if (c->overlap) {
+		size_t n = strlen(*body);
+		if (!(kept_of(s)->written = malloc(n + 1)))
+			return;
+		memcpy(kept_of(s)->written, *body, n + 1);
+		kept_of(s)->written_len = n;
+	}
+	/* the rules summary is the library's own (core/summary.h): the snapshot as readers see it goes without */
+	if (summary_at != HOTLINE__NO_SUMMARY)
+		hotline__snapshot_cut_summary(*body, summary_at);
 	memset(k, 0, sizeof(*k));
 	k->id = hotline__strdup(sc->id);
 	k->property = hotline__strdup(sc->property);

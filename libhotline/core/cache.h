@@ -7,9 +7,12 @@
  * Another handle's writes are never missed. With a backend whose writers
  * overlap (HOTLINE_STORAGE_CAP_OVERLAPPING_WRITERS, or a backend with
  * HOTLINE_STORAGE_CAP_CASE_LOCKS) snapshots are never taken from
- * the cache: a writer reads its case, which locks it, so that writers of one
- * case queue instead of deadlocking (one holding the case's row, the other
- * the stream's next position).
+ * the cache unread: a writer reads its case, which locks it, so that writers
+ * of one case queue instead of deadlocking (one holding the case's row, the
+ * other the stream's next position). The decoded snapshot is then taken
+ * when the row read is, field for field and byte for byte, the one this
+ * handle wrote (hotline__cache_take_same): another writer's commit costs
+ * only the cases it changed, not the whole cache.
  */
 #ifndef HOTLINE_CORE_CACHE_H
 #define HOTLINE_CORE_CACHE_H
@@ -50,14 +53,24 @@ int hotline__cache_sync(hotline__cache *c, hotline_storage *st);
 
 /* Moves the case's current snapshot out of the cache into *out; 1 when it was there. */
 int hotline__cache_take_snapshot(hotline__cache *c, const char *case_id, hotline_case *out);
+/*
+ * The cached snapshot of the case whose row was just read in a write
+ * transaction (sc), moved into *out, when that row is the one this handle
+ * wrote: its version, head, columns and body text all the same. 1 when it
+ * was; otherwise the row is to be decoded.
+ */
+int hotline__cache_take_same(hotline__cache *c, const hotline_storage_case *sc, hotline_case *out);
 /* Gives back a taken snapshot that did not change (a refused command); frees it otherwise. */
 void hotline__cache_return_snapshot(hotline__cache *c, hotline_case *snap);
 /*
- * Keeps the snapshot just written as the case's current one; takes *body and *json when it does. ledger_at,
- * ledger_len: where the ledger's canonical text lies in *body (0, 0: nowhere known).
+ * Keeps the snapshot just written as the case's current one; takes *body (the row's text, its rules summary
+ * included: the copy kept is the snapshot as readers see it, without it) and *json when it does. ledger_at,
+ * ledger_len: where the ledger's canonical text lies in *body (0, 0: nowhere known); summary_at: where the
+ * summary's member begins in *body (hotline__snapshot_add_summary), HOTLINE__NO_SUMMARY when it has none.
  */
+#define HOTLINE__NO_SUMMARY ((size_t)-1)
 void hotline__cache_keep_snapshot(hotline__cache *c, const hotline_storage_case *sc, char **body, json_t **json,
-	size_t ledger_at, size_t ledger_len);
+	size_t ledger_at, size_t ledger_len, size_t summary_at);
 
 /*
  * The case's decoded events after appending `ev` (its body `body`, already

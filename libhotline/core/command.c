@@ -217,11 +217,10 @@ static int apply(hotline__cmdctx *c, int64_t *seq_out)
 		if (rc) {
 			rc = hotline__db_storage_fail(c->db, rc, "writing the case snapshot");
 		} else {
-			/* the handle's copy is the snapshot as readers see it (the summary is its last member: the ledger's
-			 * place in the text does not move) */
-			if (have_summary)
-				hotline__snapshot_cut_summary(snap_text, summary_at);
-			hotline__cache_keep_snapshot(&c->db->cache, &sc, &snap_text, &snap, ledger_at, ledger_len);
+			/* the handle's copy is the snapshot as readers see it, without the summary (its last member: the
+			 * ledger's place in the text does not move) */
+			hotline__cache_keep_snapshot(&c->db->cache, &sc, &snap_text, &snap, ledger_at, ledger_len,
+				have_summary ? summary_at : HOTLINE__NO_SUMMARY);
 		}
 	}
 out:

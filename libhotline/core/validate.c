@@ -14,9 +14,15 @@
 #include "util/json.h"
 #include "util/time.h"
 
+/* The case's row: decoded, or the handle's decoded snapshot when the row is the one it wrote (core/cache.h). */
 static int load_case_cb(const hotline_storage_case *sc, void *payload)
 {
-	return hotline__case_from_storage(payload, sc);
+	hotline__cmdctx *c = payload;
+	if (hotline__cache_take_same(&c->db->cache, sc, &c->snap)) {
+		c->snap_cached = 1;
+		return 0;
+	}
+	return hotline__case_from_storage(&c->snap, sc);
 }
 
 static int in_list(const char *const *list, const char *s)
@@ -416,13 +422,14 @@ int hotline__validate_references(hotline__cmdctx *c)
 	int rc;
 
 	if (c->case_id) {
-		c->snap_cached = hotline__cache_take_snapshot(&c->db->cache, c->case_id, &c->snap);
-		rc = c->snap_cached ? 0 : c->db->st->case_get(c->db->st, c->case_id, load_case_cb, &c->snap);
+		int unread = hotline__cache_take_snapshot(&c->db->cache, c->case_id, &c->snap);
+		c->snap_cached = unread;
+		rc = unread ? 0 : c->db->st->case_get(c->db->st, c->case_id, load_case_cb, c);
 		if (rc == 0)
 			c->have_case = 1;
 		else if (rc != HOTLINE_ENOT_FOUND)
 			return hotline__db_storage_fail(c->db, rc, "reading the case");
-		if (c->have_case && !c->snap_cached && (rc = check_head(c)) != 0)
+		if (c->have_case && !unread && (rc = check_head(c)) != 0)
 			return rc;
 		if (c->t->on == HOTLINE__ON_NEW_CASE && c->have_case)
 			return hotline__cmd_fail(c, HOTLINE_EDUPLICATE, "case '%s' already exists", c->case_id);

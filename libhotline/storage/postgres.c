@@ -54,6 +54,7 @@
 
 #include "hotline/sys/storage.h"
 #include "util/err.h"
+#include "util/mem.h"
 
 #define SCHEMA_VERSION 2
 #define APPLICATION "libhotline"
@@ -290,9 +291,31 @@ static int exec_simple(pg *s, const char *sql, const char *what)
 	return rc;
 }
 
+/* Text of an int64 parameter (every command formats several: no printf). */
+static const char *fmt_i64(char buf[24], int64_t v)
+{
+	char tmp[24];
+	uint64_t u = v < 0 ? 0 - (uint64_t)v : (uint64_t)v;
+	size_t i = sizeof(tmp), n;
+	do
+		tmp[--i] = (char)('0' + u % 10);
+	while ((u /= 10) != 0);
+	if (v < 0)
+		tmp[--i] = '-';
+	n = sizeof(tmp) - i;
+	memcpy(buf, tmp + i, n);
+	buf[n] = '\0';
+	return buf;
+}
+
+/* A prepared statement's name: hotline_f<idx> (fixed), hotline_q<idx> (case queries). */
 static const char *q_name(char *buf, size_t n, int combo, int idx)
 {
-	snprintf(buf, n, combo ? "hotline_q%d" : "hotline_f%d", idx);
+	char num[24];
+	(void)n; /* 32 bytes at every call */
+	memcpy(buf, combo ? "hotline_q" : "hotline_f", 9);
+	fmt_i64(num, idx);
+	memcpy(buf + 9, num, strlen(num) + 1);
 	return buf;
 }
 
@@ -348,13 +371,7 @@ static hotline_time get_time(const PGresult *r, int row, int col)
 	return PQgetisnull(r, row, col) ? HOTLINE_TIME_NONE : get_i64(r, row, col);
 }
 
-/* Text of an int64 parameter; NULL (SQL NULL) for HOTLINE_TIME_NONE when `nullable`. */
-static const char *fmt_i64(char buf[24], int64_t v)
-{
-	snprintf(buf, 24, "%" PRId64, v);
-	return buf;
-}
-
+/* Text of a time parameter; NULL (SQL NULL) for HOTLINE_TIME_NONE. */
 static const char *fmt_time(char buf[24], hotline_time t)
 {
 	return t == HOTLINE_TIME_NONE ? NULL : fmt_i64(buf, t);
@@ -440,7 +457,7 @@ static int begin_write(pg *s, const char *sql)
 			s->have_pre_snap = s->pre_xmax && s->pre_xip;
 			/* an empty stream: no row joined, its head is 0 and "" */
 			s->org_seq = PQgetisnull(r, 0, 2) ? 0 : get_i64(r, 0, 2);
-			snprintf(s->org_hash, sizeof(s->org_hash), "%s", PQgetvalue(r, 0, 3));
+			hotline__copy_str(s->org_hash, sizeof(s->org_hash), PQgetvalue(r, 0, 3));
 			s->have_org_head = 1;
 		}
 		PQclear(r);
@@ -811,7 +828,7 @@ static PGresult *case_get_locked(pg *s, const char *id, int *rc_out)
 		s->head_hash[0] = '\0';
 		if (PQntuples(res[1]) == 1) {
 			s->head_seq = get_i64(res[1], 0, 0);
-			snprintf(s->head_hash, sizeof(s->head_hash), "%s", PQgetvalue(res[1], 0, 1));
+			hotline__copy_str(s->head_hash, sizeof(s->head_hash), PQgetvalue(res[1], 0, 1));
 		}
 		s->have_head = 1;
 	}
@@ -1062,12 +1079,12 @@ static int p_stream_head(hotline_storage *base, const char *stream, int64_t *seq
 	hash_out[0] = '\0';
 	if (s->have_head && strcmp(stream, s->head_stream) == 0) {
 		*seq_out = s->head_seq;
-		snprintf(hash_out, 65, "%s", s->head_hash);
+		hotline__copy_str(hash_out, 65, s->head_hash);
 		return 0;
 	}
 	if (s->in_tx && s->have_org_head && !*stream) {
 		*seq_out = s->org_seq;
-		snprintf(hash_out, 65, "%s", s->org_hash);
+		hotline__copy_str(hash_out, 65, s->org_hash);
 		return 0;
 	}
 	/*
@@ -1080,7 +1097,7 @@ static int p_stream_head(hotline_storage *base, const char *stream, int64_t *seq
 		return rc;
 	if (PQntuples(r) == 1) {
 		*seq_out = get_i64(r, 0, 0);
-		snprintf(hash_out, 65, "%s", PQgetvalue(r, 0, 1));
+		hotline__copy_str(hash_out, 65, PQgetvalue(r, 0, 1));
 	}
 	PQclear(r);
 	return 0;

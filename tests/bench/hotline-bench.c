@@ -5,7 +5,7 @@
  *
  *   hotline-bench [--quick] [--cases N] [--lines N] [--sweep-max N] [--dir DIR]
  *                 [--postgres CONNINFO [--postgres-cases N] [--postgres-only]]
- *                 [--only batched|batched-clear|raw|replay|pg|pg-raw N]
+ *                 [--only batched|batched-clear|raw|replay|pg|pg2|pg-raw N]
  *
  * See tests/bench/README.md for what each figure means.
  */
@@ -749,7 +749,7 @@ int main(int argc, char **argv)
 		} else {
 			fprintf(stderr, "usage: %s [--quick] [--cases N] [--lines N] [--sweep-max N] [--dir DIR]"
 				" [--postgres CONNINFO [--postgres-cases N] [--postgres-only]]"
-				" [--only batched|batched-clear|raw|replay|assess|pg|pg-raw N]\n", argv[0]);
+				" [--only batched|batched-clear|raw|replay|assess|pg|pg2|pg-raw N]\n", argv[0]);
 			return 2;
 		}
 	}
@@ -779,6 +779,10 @@ int main(int argc, char **argv)
 			t0 = now();
 			(!strcmp(only, "pg") ? pg_lib_writer : pg_raw_writer)(0, only_cases);
 			printf("%.0f cmd/s\n", only_cases * CMDS_PER_CASE / (now() - t0));
+		} else if (!strcmp(only, "pg2") && pg_base) {
+			/* two PostgreSQL writer processes, N cases each, each committing between the other's commands */
+			pg_lib_schema();
+			printf("%.0f cmd/s\n", 2 * only_cases * CMDS_PER_CASE / pg_parallel(2, only_cases, pg_lib_writer));
 		} else if (!strcmp(only, "replay")) {
 			double t0;
 			write_scenario(only_cases);
@@ -808,7 +812,7 @@ int main(int argc, char **argv)
 			else
 				rm_db(p);
 		} else {
-			fprintf(stderr, "--only: batched, batched-clear, raw, replay, assess, or with --postgres pg or pg-raw\n");
+			fprintf(stderr, "--only: batched, batched-clear, raw, replay, assess, or with --postgres pg, pg2 or pg-raw\n");
 			rmdir(dir);
 			return 2;
 		}

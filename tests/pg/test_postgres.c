@@ -2157,6 +2157,70 @@ static void test_round_trips(void **state)
 	hotline_db_close(db);
 }
 
+/*
+ * A handle keeps the decoded snapshot of each case it wrote and takes it
+ * again only when the row it reads under the case's lock is the one it
+ * wrote: another handle's command on the case between two of this handle's
+ * (a new version), or a row rewritten at the same version, is read, and
+ * this handle's next command builds on what the row holds.
+ */
+static void test_kept_snapshot_other_writer(void **state)
+{
+	char ci[700];
+	hotline_db *db, *other;
+	hotline_case *c;
+	PGconn *raw;
+	(void)state;
+	fresh_schema(ci, sizeof(ci), "kept_snapshot");
+	db = open_db(ci, HOTLINE_OPEN_CREATE, NULL);
+	fixture_load(db);
+	other = open_db(ci, HOTLINE_OPEN_READ_WRITE, NULL);
+	assert_int_equal(exec_fmt(db, "{\"cmd\":\"register\",\"case\":\"K1\",\"at\":\"2026-11-02T09:00:00+08:00\","
+		"\"actor\":\"zhang\",\"property\":\"P1\",\"room\":\"1-101\",\"owner\":\"王\",\"phone\":\"1\","
+		"\"matter\":\"m\",\"call_taker\":\"zhang\",\"order_taker\":\"li\"}"), 0);
+	assert_int_equal(exec_fmt(db, "{\"cmd\":\"dispatch\",\"case\":\"K1\",\"at\":\"2026-11-02T09:10:00+08:00\","
+		"\"actor\":\"zhang\"}"), 0);
+	/* the other handle changes the ledger; this one's next command (which leaves the ledger alone) keeps it */
+	assert_int_equal(exec_fmt(other, "{\"cmd\":\"correct_record\",\"case\":\"K1\",\"at\":\"2026-11-02T09:20:00+08:00\","
+		"\"actor\":\"zhang\",\"fields\":[\"room\"],\"values\":{\"room\":\"9-909\"}}"), 0);
+	assert_int_equal(exec_fmt(db, "{\"cmd\":\"decide_measures\",\"case\":\"K1\",\"at\":\"2026-11-02T09:40:00+08:00\","
+		"\"actor\":\"li\",\"measures\":\"x\"}"), 0);
+	assert_int_equal(hotline_db_case(&c, other, "K1"), 0);
+	assert_string_equal(hotline_case_field(c, "room"), "9-909");
+	assert_int_equal(hotline_case_version(c), 4);
+	hotline_case_free(c);
+	/* the other handle moves the case on: this one continues from the state it left */
+	assert_int_equal(exec_fmt(other, "{\"cmd\":\"onsite_visit\",\"case\":\"K1\",\"at\":\"2026-11-02T11:00:00+08:00\","
+		"\"actor\":\"wu\"}"), 0);
+	assert_int_equal(exec_fmt(db, "{\"cmd\":\"submit_visit_form\",\"case\":\"K1\",\"at\":\"2026-11-02T11:30:00+08:00\","
+		"\"actor\":\"li\"}"), 0);
+	assert_int_equal(hotline_db_case(&c, other, "K1"), 0);
+	assert_int_equal(hotline_case_version(c), 6);
+	assert_string_equal(hotline_case_field(c, "room"), "9-909");
+	hotline_case_free(c);
+	/* a row rewritten at the same version (here behind the library's back) is read, not taken from memory */
+	raw = PQconnectdb(ci);
+	assert_int_equal(PQstatus(raw), CONNECTION_OK);
+	raw_exec(raw, "UPDATE cases SET body = replace(body, '\"matter\":\"m\"', '\"matter\":\"m2\"') WHERE id = 'K1'");
+	PQfinish(raw);
+	assert_int_equal(exec_fmt(db, "{\"cmd\":\"complete\",\"case\":\"K1\",\"at\":\"2026-11-02T13:00:00+08:00\","
+		"\"actor\":\"li\"}"), 0);
+	assert_int_equal(hotline_db_case(&c, other, "K1"), 0);
+	assert_int_equal(hotline_case_version(c), 7);
+	assert_string_equal(hotline_case_field(c, "matter"), "m2");
+	hotline_case_free(c);
+	/* and a command of this handle alone after its own builds on its own */
+	assert_int_equal(exec_fmt(db, "{\"cmd\":\"followup\",\"case\":\"K1\",\"at\":\"2026-11-02T14:00:00+08:00\","
+		"\"actor\":\"li\",\"satisfied\":true}"), 0);
+	assert_int_equal(hotline_db_case(&c, other, "K1"), 0);
+	assert_int_equal(hotline_case_version(c), 8);
+	assert_string_equal(hotline_case_field(c, "matter"), "m2");
+	assert_string_equal(hotline_case_field(c, "room"), "9-909");
+	hotline_case_free(c);
+	hotline_db_close(other);
+	hotline_db_close(db);
+}
+
 int main(int argc, char **argv)
 {
 	const struct CMUnitTest tests[] = {
@@ -2180,6 +2244,7 @@ int main(int argc, char **argv)
 		cmocka_unit_test(test_lines_beside_a_case_writer),
 		cmocka_unit_test(test_many_groups),
 		cmocka_unit_test(test_round_trips),
+		cmocka_unit_test(test_kept_snapshot_other_writer),
 	};
 	FILE *f;
 	const char *tmp = getenv("TMPDIR");
