@@ -93,31 +93,48 @@ void hotline__event_make_id(const char *stream, int64_t stream_seq, const char *
 	uuid_unparse_lower(u, out);
 }
 
-char *hotline__event_body_with_made_id(const char *stream, int64_t stream_seq, json_t *obj, char id[37])
+int hotline__event_body_into(hotline__sbuf *b, const char *stream, int64_t stream_seq, json_t *obj, char id[37])
 {
 	size_t slot;
-	char *body;
+	int rc;
 	if (json_object_get(obj, "command_id")) {
 		/* a command_id member that is not the client's (never after validation): the general way, text written twice */
-		if (!(body = hotline__json_canonical(obj)))
-			return NULL;
-		hotline__event_make_id(stream, stream_seq, body, id);
-		free(body);
+		hotline__sbuf_reset(b);
+		hotline__json_write(b, obj);
+		if (b->err)
+			return HOTLINE_ENOMEM;
+		b->p[b->n] = '\0'; /* the writer leaves room for it */
+		hotline__event_make_id(stream, stream_seq, b->p, id);
 		if (json_object_set_new(obj, "command_id", json_string(id)))
-			return NULL;
-		return hotline__json_canonical(obj);
+			return HOTLINE_ENOMEM;
+		hotline__sbuf_reset(b);
+		hotline__json_write(b, obj);
+		if (b->err)
+			return HOTLINE_ENOMEM;
+		b->p[b->n] = '\0';
+		return 0;
 	}
 	/* the id is made from the text without it, then spliced in where sorting puts it: one serialisation */
-	if (!(body = hotline__json_canonical_slot(obj, "command_id", &slot)))
-		return NULL;
-	hotline__event_make_id(stream, stream_seq, body, id);
+	if ((rc = hotline__json_canonical_slot_into(b, obj, "command_id", &slot)) != 0)
+		return rc;
+	hotline__event_make_id(stream, stream_seq, b->p, id);
 	/* the id is ASCII (hex digits and dashes): no UTF-8 check */
-	if (hotline__json_insert_str(&body, slot, "command_id", id) ||
-	    json_object_set_new_nocheck(obj, "command_id", json_stringn_nocheck(id, strlen(id)))) {
-		free(body);
+	if ((rc = hotline__sbuf_insert_str(b, slot, "command_id", id)) != 0)
+		return rc;
+	if (json_object_set_new_nocheck(obj, "command_id", json_stringn_nocheck(id, strlen(id))))
+		return HOTLINE_ENOMEM;
+	return 0;
+}
+
+char *hotline__event_body_with_made_id(const char *stream, int64_t stream_seq, json_t *obj, char id[37])
+{
+	hotline__sbuf b;
+	hotline__sbuf_init(&b, NULL, NULL);
+	if (hotline__event_body_into(&b, stream, stream_seq, obj, id)) {
+		hotline__sbuf_free(&b);
 		return NULL;
 	}
-	return body;
+	return hotline__sbuf_take(&b);
 }
 
 int hotline__event_id_agrees(const char *id, const char *body, const json_t *parsed, int *ids_seen)

@@ -213,6 +213,12 @@ void hotline__sbuf_str(hotline__sbuf *b, const char *s, size_t n)
 	hotline__sbuf_putc(b, '"');
 }
 
+void hotline__sbuf_reset(hotline__sbuf *b)
+{
+	b->n = 0;
+	b->err = 0;
+}
+
 char *hotline__sbuf_take(hotline__sbuf *b)
 {
 	char *p;
@@ -250,7 +256,7 @@ static void newline(hotline__sbuf *b, int indent, int depth)
 
 static void write_value(hotline__sbuf *b, const json_t *v, int indent, int depth);
 
-/* Where a member named key would go in an object being written (see hotline__json_canonical_slot). */
+/* Where a member named key would go in an object being written (see hotline__json_canonical_slot_into). */
 typedef struct slot_req {
 	member key;
 	size_t at;         /* SLOT_NONE until found */
@@ -388,25 +394,25 @@ char *hotline__json_canonical(const json_t *v)
 	return hotline__sbuf_take(&b);
 }
 
-char *hotline__json_canonical_slot(const json_t *v, const char *key, size_t *slot)
+int hotline__json_canonical_slot_into(hotline__sbuf *b, const json_t *v, const char *key, size_t *slot)
 {
-	hotline__sbuf b;
 	slot_req r;
 	*slot = SLOT_NONE;
+	hotline__sbuf_reset(b);
 	if (!json_is_object(v) || json_object_get(v, key))
-		return NULL;
+		return HOTLINE_EINVALID;
 	r.key.key = key;
 	r.key.len = strlen(key);
 	r.key.value = NULL;
 	r.at = SLOT_NONE;
-	canonical_init(&b);
-	write_object(&b, v, 0, 0, &r, NULL);
-	if (b.err) {
-		hotline__sbuf_free(&b);
-		return NULL;
-	}
+	if (b->cap < CANONICAL_START)
+		reserve(b, CANONICAL_START - 1);
+	write_object(b, v, 0, 0, &r, NULL);
+	if (b->err || reserve(b, 0))
+		return HOTLINE_ENOMEM;
+	b->p[b->n] = '\0';
 	*slot = r.at;
-	return hotline__sbuf_take(&b);
+	return 0;
 }
 
 char *hotline__json_canonical_kept(const json_t *v, const char *key, const char *kept, size_t kept_len, size_t *at,
@@ -434,29 +440,53 @@ char *hotline__json_canonical_kept(const json_t *v, const char *key, const char 
 	return hotline__sbuf_take(&b);
 }
 
-int hotline__json_insert_str(char **text, size_t slot, const char *key, const char *value)
+/* The length of the JSON string literal of s (n bytes), quotes included, as str_direct writes it. */
+static size_t str_len(const char *s, size_t n)
 {
-	hotline__sbuf m;
-	char *t = *text, *p;
-	size_t len = strlen(t);
+	size_t i, len = n + 2;
+	for (i = 0; i < n; i++) {
+		unsigned char ch = (unsigned char)s[i];
+		if (ch == '"' || ch == '\\' || ch == '\b' || ch == '\f' || ch == '\n' || ch == '\r' || ch == '\t')
+			len += 1;
+		else if (ch < 0x20)
+			len += 5;
+	}
+	return len;
+}
+
+int hotline__sbuf_insert_str(hotline__sbuf *b, size_t slot, const char *key, const char *value)
+{
+	size_t kn = strlen(key), vn = strlen(value), n = b->n, m, tail;
 	/* the member's separator: before it when it goes last in a non-empty object, else after it */
-	int last = t[slot] == '}', first = slot > 0 && t[slot - 1] == '{';
-	hotline__sbuf_init(&m, NULL, NULL);
-	if (last && !first)
-		hotline__sbuf_putc(&m, ',');
-	hotline__sbuf_str(&m, key, strlen(key));
-	hotline__sbuf_putc(&m, ':');
-	hotline__sbuf_str(&m, value, strlen(value));
-	if (!last)
-		hotline__sbuf_putc(&m, ',');
-	if (m.err || !(p = realloc(t, len + m.n + 1))) {
-		hotline__sbuf_free(&m);
+	int last = b->p[slot] == '}', first = slot > 0 && b->p[slot - 1] == '{', lead = last && !first;
+	char *gap;
+	if (b->err)
+		return HOTLINE_ENOMEM;
+	m = (size_t)lead + str_len(key, kn) + 1 + str_len(value, vn) + (size_t)!last;
+	/* the member is written at the end, then the text after the slot moved past it: no second buffer */
+	if (reserve(b, m + (n - slot))) {
+		b->err = 0;
 		return HOTLINE_ENOMEM;
 	}
-	memmove(p + slot + m.n, p + slot, len - slot + 1);
-	memcpy(p + slot, m.p, m.n);
-	hotline__sbuf_free(&m);
-	*text = p;
+	if (lead)
+		b->p[b->n++] = ',';
+	str_direct(b, key, kn);
+	b->p[b->n++] = ':';
+	str_direct(b, value, vn);
+	if (!last)
+		b->p[b->n++] = ',';
+	if (b->err || b->n != n + m) {
+		b->n = n;
+		b->err = 0;
+		return HOTLINE_ENOMEM;
+	}
+	tail = n - slot;
+	gap = b->p + slot;
+	/* [slot, n) is the tail, [n, n + m) the member: the tail is copied after the member, then the member moved down */
+	memcpy(b->p + n + m, gap, tail);
+	memmove(gap, b->p + n, m + tail);
+	b->n = n + m;
+	b->p[b->n] = '\0';
 	return 0;
 }
 
