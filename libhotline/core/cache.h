@@ -54,10 +54,12 @@ int hotline__cache_take_snapshot(hotline__cache *c, const char *case_id, hotline
 void hotline__cache_return_snapshot(hotline__cache *c, hotline_case *snap);
 /*
  * Keeps the snapshot just written as the case's current one; takes *body and *json when it does. ledger_at,
- * ledger_len: where the ledger's canonical text lies in *body (0, 0: nowhere known).
+ * ledger_len: where the ledger's canonical text lies in *body (0, 0: nowhere known). prev, when not NULL: the
+ * case's snapshot the command started from, whose id, property and head hash buffers are taken (set to NULL)
+ * when they fit, rather than copied.
  */
 void hotline__cache_keep_snapshot(hotline__cache *c, const hotline_storage_case *sc, char **body, json_t **json,
-	size_t ledger_at, size_t ledger_len);
+	size_t ledger_at, size_t ledger_len, hotline_case *prev);
 
 /*
  * The case's decoded events after appending `ev` (its body `body`, already

@@ -106,6 +106,24 @@ static int adopt_policy(hotline__cmdctx *c)
 	return 0;
 }
 
+/* The largest snapshot text whose memory is kept for the next one. */
+#define SPARE_KEEP 262144
+
+/* Keeps *text's memory for the next snapshot's text (one at a time); *text is taken. */
+static void spare_snapshot(hotline_db *db, char **text)
+{
+	size_t cap = *text ? strlen(*text) + 1 : 0;
+	if (!*text)
+		return;
+	if (db->snap_spare || cap > SPARE_KEEP) {
+		free(*text);
+	} else {
+		db->snap_spare = *text;
+		db->snap_spare_cap = cap;
+	}
+	*text = NULL;
+}
+
 /* The body's buffer after a failure: emptied, so that a failed text is not kept. */
 static int body_fail(hotline_db *db)
 {
@@ -218,8 +236,20 @@ static int apply(hotline__cmdctx *c, int64_t *seq_out)
 			free(summary);
 			goto out;
 		}
-		snap_text = hotline__snapshot_finish_kept(snap, prev_seq + 1, state, approval, exempt, &next_due, provisional,
-			hotline__policy_zone_offset(c->db->policy), ledger, ledger_len, &ledger_at, &ledger_len);
+		{
+			/* written into the memory of a snapshot text the handle no longer needs (spare_snapshot) */
+			hotline__sbuf sb;
+			hotline__sbuf_init(&sb, NULL, NULL);
+			sb.p = c->db->snap_spare;
+			sb.cap = c->db->snap_spare_cap;
+			c->db->snap_spare = NULL;
+			c->db->snap_spare_cap = 0;
+			if (hotline__snapshot_finish_into(&sb, snap, prev_seq + 1, state, approval, exempt, &next_due,
+				provisional, hotline__policy_zone_offset(c->db->policy), ledger, ledger_len, &ledger_at,
+				&ledger_len))
+				hotline__sbuf_free(&sb);
+			snap_text = hotline__sbuf_take(&sb);
+		}
 		snap_text = hotline__snapshot_with_summary(snap_text, summary);
 		free(summary);
 		if (!snap_text) {
@@ -245,7 +275,8 @@ static int apply(hotline__cmdctx *c, int64_t *seq_out)
 			/* the handle's copy is the snapshot as readers see it (the summary is its last member: the ledger's
 			 * place in the text does not move) */
 			hotline__snapshot_strip_summary(snap_text);
-			hotline__cache_keep_snapshot(&c->db->cache, &sc, &snap_text, &snap, ledger_at, ledger_len);
+			hotline__cache_keep_snapshot(&c->db->cache, &sc, &snap_text, &snap, ledger_at, ledger_len,
+				c->have_case ? &c->snap : NULL);
 		}
 	}
 out:
@@ -558,10 +589,15 @@ done:
 	hotline__policy_history_free(c.new_hist);
 	json_decref(orig);
 	if (c.have_case) {
-		if (rc && c.snap_cached)
+		/* after a write the case's strings have gone to the snapshot kept (hotline__cache_keep_snapshot) */
+		if (rc && c.snap_cached && c.snap.id)
 			hotline__cache_return_snapshot(&db->cache, &c.snap);
-		else
+		else {
+			/* the text of a snapshot written over: its memory takes the next one */
+			if (rc == 0)
+				spare_snapshot(db, &c.snap.body);
 			hotline__case_clear(&c.snap);
+		}
 	}
 	return rc;
 }

@@ -322,6 +322,7 @@ void hotline_db_close(hotline_db *db)
 		hotline__calendar_free(db->cal);
 	hotline__pii_close(db);
 	hotline__sbuf_free(&db->body);
+	free(db->snap_spare);
 	pthread_mutex_destroy(&db->mu);
 	free(db);
 }

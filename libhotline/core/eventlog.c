@@ -155,12 +155,24 @@ int hotline__event_id_agrees(const char *id, const char *body, const json_t *par
 	return agrees;
 }
 
-static char *vec_keep(hotline__event_vec *v, const char *s)
+/* How many events back a stream or actor is looked for before it is copied (a case's actors repeat). */
+#define KEEP_LOOKBACK 4
+
+/* s as a recent event's stream (actor 0) or actor (1) holds it, shared rather than copied again; or a copy kept. */
+static const char *vec_keep(hotline__event_vec *v, const char *s, int actor)
 {
 	char *p;
+	size_t i;
+	if (!s)
+		s = "";
+	for (i = v->n; i > 0 && v->n - i < KEEP_LOOKBACK; i--) {
+		const char *q = actor ? v->ev[i - 1].actor : v->ev[i - 1].stream;
+		if (strcmp(q, s) == 0)
+			return q;
+	}
 	if (hotline__vec_grow((void **)&v->strings, &v->cap_strings, v->n_strings, sizeof(*v->strings)))
 		return NULL;
-	p = hotline__strdup_or_empty(s);
+	p = hotline__strdup(s);
 	if (p)
 		v->strings[v->n_strings++] = p;
 	return p;
@@ -178,8 +190,8 @@ int hotline__event_vec_push(hotline__event_vec *v, const hotline_storage_event *
 	e->at = se->at;
 	if (hotline_command_from_name(&e->cmd, se->cmd) != 0)
 		return HOTLINE_ECORRUPT;
-	e->stream = vec_keep(v, se->stream);
-	e->actor = vec_keep(v, se->actor);
+	e->stream = vec_keep(v, se->stream, 0);
+	e->actor = vec_keep(v, se->actor, 1);
 	e->body = body ? json_incref(body) : hotline__json_loads(se->body, 0, NULL);
 	if (!e->stream || !e->actor || !e->body) {
 		json_decref(e->body);

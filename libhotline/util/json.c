@@ -415,76 +415,71 @@ int hotline__json_canonical_slot_into(hotline__sbuf *b, const json_t *v, const c
 	return 0;
 }
 
+int hotline__json_canonical_kept_into(hotline__sbuf *b, const json_t *v, const char *key, const char *kept,
+	size_t kept_len, size_t *at, size_t *len)
+{
+	span_req r;
+	*at = *len = 0;
+	hotline__sbuf_reset(b);
+	if (b->cap < CANONICAL_START)
+		reserve(b, CANONICAL_START - 1);
+	if (!json_is_object(v)) {
+		hotline__json_write(b, v);
+	} else {
+		r.key.key = key;
+		r.key.len = strlen(key);
+		r.key.value = NULL;
+		r.kept = kept;
+		r.kept_len = kept_len;
+		r.at = r.len = 0;
+		write_object(b, v, 0, 0, NULL, &r);
+		*at = r.at;
+		*len = r.len;
+	}
+	if (b->err || reserve(b, 0)) {
+		*at = *len = 0;
+		return HOTLINE_ENOMEM;
+	}
+	b->p[b->n] = '\0';
+	return 0;
+}
+
 char *hotline__json_canonical_kept(const json_t *v, const char *key, const char *kept, size_t kept_len, size_t *at,
 	size_t *len)
 {
 	hotline__sbuf b;
-	span_req r;
-	*at = *len = 0;
-	if (!json_is_object(v))
-		return hotline__json_canonical(v);
-	r.key.key = key;
-	r.key.len = strlen(key);
-	r.key.value = NULL;
-	r.kept = kept;
-	r.kept_len = kept_len;
-	r.at = r.len = 0;
-	canonical_init(&b);
-	write_object(&b, v, 0, 0, NULL, &r);
-	if (b.err) {
+	hotline__sbuf_init(&b, NULL, NULL);
+	if (hotline__json_canonical_kept_into(&b, v, key, kept, kept_len, at, len)) {
 		hotline__sbuf_free(&b);
 		return NULL;
 	}
-	*at = r.at;
-	*len = r.len;
 	return hotline__sbuf_take(&b);
-}
-
-/* The length of the JSON string literal of s (n bytes), quotes included, as str_direct writes it. */
-static size_t str_len(const char *s, size_t n)
-{
-	size_t i, len = n + 2;
-	for (i = 0; i < n; i++) {
-		unsigned char ch = (unsigned char)s[i];
-		if (ch == '"' || ch == '\\' || ch == '\b' || ch == '\f' || ch == '\n' || ch == '\r' || ch == '\t')
-			len += 1;
-		else if (ch < 0x20)
-			len += 5;
-	}
-	return len;
 }
 
 int hotline__sbuf_insert_str(hotline__sbuf *b, size_t slot, const char *key, const char *value)
 {
-	size_t kn = strlen(key), vn = strlen(value), n = b->n, m, tail;
+	size_t n = b->n, m, tail = n - slot;
 	/* the member's separator: before it when it goes last in a non-empty object, else after it */
-	int last = b->p[slot] == '}', first = slot > 0 && b->p[slot - 1] == '{', lead = last && !first;
-	char *gap;
+	int last = b->p[slot] == '}', first = slot > 0 && b->p[slot - 1] == '{';
 	if (b->err)
 		return HOTLINE_ENOMEM;
-	m = (size_t)lead + str_len(key, kn) + 1 + str_len(value, vn) + (size_t)!last;
 	/* the member is written at the end, then the text after the slot moved past it: no second buffer */
-	if (reserve(b, m + (n - slot))) {
-		b->err = 0;
-		return HOTLINE_ENOMEM;
-	}
-	if (lead)
-		b->p[b->n++] = ',';
-	str_direct(b, key, kn);
-	b->p[b->n++] = ':';
-	str_direct(b, value, vn);
+	if (last && !first)
+		hotline__sbuf_putc(b, ',');
+	hotline__sbuf_str(b, key, strlen(key));
+	hotline__sbuf_putc(b, ':');
+	hotline__sbuf_str(b, value, strlen(value));
 	if (!last)
-		b->p[b->n++] = ',';
-	if (b->err || b->n != n + m) {
+		hotline__sbuf_putc(b, ',');
+	m = b->n - n;
+	if (b->err || reserve(b, tail)) {
 		b->n = n;
 		b->err = 0;
 		return HOTLINE_ENOMEM;
 	}
-	tail = n - slot;
-	gap = b->p + slot;
-	/* [slot, n) is the tail, [n, n + m) the member: the tail is copied after the member, then the member moved down */
-	memcpy(b->p + n + m, gap, tail);
-	memmove(gap, b->p + n, m + tail);
+	/* [slot, n) is the tail, [n, n + m) the member: the tail is copied after the member, then both moved down */
+	memcpy(b->p + n + m, b->p + slot, tail);
+	memmove(b->p + slot, b->p + n, m + tail);
 	b->n = n + m;
 	b->p[b->n] = '\0';
 	return 0;

@@ -96,6 +96,9 @@ int hotline__json_canonical_slot_into(hotline__sbuf *b, const json_t *v, const c
  */
 char *hotline__json_canonical_kept(const json_t *v, const char *key, const char *kept, size_t kept_len, size_t *at,
 	size_t *len);
+/* The same written into b (emptied first, its memory reused; NUL-terminated): 0 or HOTLINE_ENOMEM. */
+int hotline__json_canonical_kept_into(hotline__sbuf *b, const json_t *v, const char *key, const char *kept,
+	size_t kept_len, size_t *at, size_t *len);
 /*
  * Inserts the member "key":"value" at slot of b, an object's canonical text
  * from hotline__json_canonical_slot_into for that key: the result is the

@@ -173,6 +173,40 @@ static void test_insert_matches_write(void **state)
 	hotline__sbuf_free(&b);
 }
 
+/*
+ * A stream's decoded events share the text of a stream or actor that an
+ * event shortly before had: each event still reads its own, whatever the
+ * order (actors coming back after more than the look-back, none, "").
+ */
+static void test_vec_strings(void **state)
+{
+	static const char *const actors[] = { "zhang", "li", NULL, "wu", "zhang", "", "zhao", "gm", "qa", "li2", "li",
+		"zhang", "wu2", "zhang", NULL, "\xe5\xbc\xa0" };
+	static const char *const streams[] = { "C1", "C1", "C1", "", "C2", "C1" };
+	hotline__event_vec v;
+	size_t i, n = 3 * (sizeof(actors) / sizeof(actors[0]));
+	(void)state;
+	memset(&v, 0, sizeof(v));
+	for (i = 0; i < n; i++) {
+		hotline_storage_event e;
+		memset(&e, 0, sizeof(e));
+		e.seq = (int64_t)i + 1;
+		e.stream_seq = (int64_t)i + 1;
+		e.stream = streams[i % 6];
+		e.actor = actors[i % 16];
+		e.cmd = "reply";
+		e.at = HOTLINE_TIME_NONE;
+		e.body = "{\"cmd\":\"reply\"}";
+		assert_int_equal(hotline__event_vec_push(&v, &e, NULL), 0);
+	}
+	assert_int_equal(v.n, n);
+	for (i = 0; i < n; i++) {
+		assert_string_equal(v.ev[i].stream, streams[i % 6]);
+		assert_string_equal(v.ev[i].actor, actors[i % 16] ? actors[i % 16] : "");
+	}
+	hotline__event_vec_free(&v);
+}
+
 /* The edges: empty, only members before or after, the first or last member, real commands. */
 static void test_body_edges(void **state)
 {
@@ -274,6 +308,7 @@ int main(void)
 		cmocka_unit_test(test_body_matches_two_writes),
 		cmocka_unit_test(test_body_edges),
 		cmocka_unit_test(test_insert_matches_write),
+		cmocka_unit_test(test_vec_strings),
 		cmocka_unit_test(test_stored_bodies),
 	};
 	int rc = cmocka_run_group_tests(tests, NULL, NULL);
