@@ -143,9 +143,21 @@ void hotline__cache_return_snapshot(hotline__cache *c, hotline_case *snap)
 	memset(snap, 0, sizeof(*snap));
 }
 
-void hotline__cache_keep_snapshot(hotline__cache *c, const hotline_storage_case *sc, char **body, json_t **json,
-	size_t ledger_at, size_t ledger_len, size_t summary_at)
+/* prev's string when it holds s (taken from prev), else a copy of s. */
+static char *take_or_copy(char **prev, const char *s)
 {
+	char *p = *prev;
+	if (p && strcmp(p, s) == 0) {
+		*prev = NULL;
+		return p;
+	}
+	return hotline__strdup(s);
+}
+
+void hotline__cache_keep_snapshot(hotline__cache *c, const hotline_storage_case *sc, char **body, json_t **json,
+	size_t ledger_at, size_t ledger_len, size_t summary_at, hotline_case *prev)
+{
+	char *none = NULL;
 	hotline__cache_slot *s = slot_of(c, sc->id);
 	hotline_case *k;
 	/* only next to the events the same command cached (see hotline__cache_events) */
@@ -176,9 +188,16 @@ void hotline__cache_keep_snapshot(hotline__cache *c, const hotline_storage_case 
 	if (summary_at != HOTLINE__NO_SUMMARY)
 		hotline__snapshot_cut_summary(*body, summary_at);
 	memset(k, 0, sizeof(*k));
-	k->id = hotline__strdup(sc->id);
-	k->property = hotline__strdup(sc->property);
-	k->head_hash = hotline__strdup(sc->head_hash);
+	k->id = take_or_copy(prev ? &prev->id : &none, sc->id);
+	k->property = take_or_copy(prev ? &prev->property : &none, sc->property);
+	/* the hash changes with every event: written into the previous one's buffer when it has the room */
+	if (prev && prev->head_hash && strlen(prev->head_hash) == strlen(sc->head_hash)) {
+		k->head_hash = prev->head_hash;
+		prev->head_hash = NULL;
+		memcpy(k->head_hash, sc->head_hash, strlen(sc->head_hash) + 1);
+	} else {
+		k->head_hash = hotline__strdup(sc->head_hash);
+	}
 	if (!k->id || !k->property || !k->head_hash) {
 		hotline__case_clear(k);
 		return;

@@ -67,10 +67,12 @@ void hotline__cache_return_snapshot(hotline__cache *c, hotline_case *snap);
  * included: the copy kept is the snapshot as readers see it, without it) and *json when it does. ledger_at,
  * ledger_len: where the ledger's canonical text lies in *body (0, 0: nowhere known); summary_at: where the
  * summary's member begins in *body (hotline__snapshot_add_summary), HOTLINE__NO_SUMMARY when it has none.
+ * prev, when not NULL: the case's snapshot the command started from, whose id, property and head hash
+ * buffers are taken (set to NULL) when they fit, rather than copied.
  */
 #define HOTLINE__NO_SUMMARY ((size_t)-1)
 void hotline__cache_keep_snapshot(hotline__cache *c, const hotline_storage_case *sc, char **body, json_t **json,
-	size_t ledger_at, size_t ledger_len, size_t summary_at);
+	size_t ledger_at, size_t ledger_len, size_t summary_at, hotline_case *prev);
 
 /*
  * The case's decoded events after appending `ev` (its body `body`, already

@@ -27,6 +27,9 @@
 #include "util/mem.h"
 #include "util/time.h"
 
+/* The largest event body buffer kept for the next command (commands are a few hundred bytes; up to 1 MiB is allowed). */
+#define BODY_KEEP 65536
+
 /*
  * The snapshot's next due instant, from the rules evaluated at the command's
  * instant over the case's events (from the cache when it is current), and
@@ -103,11 +106,46 @@ static int adopt_policy(hotline__cmdctx *c)
 	return 0;
 }
 
+/* The largest snapshot text whose memory is kept for the next one. */
+#define SPARE_KEEP 262144
+
+/* Keeps *text's memory for the next snapshot's text (one at a time); *text is taken. */
+static void spare_snapshot(hotline_db *db, char **text)
+{
+	size_t cap = *text ? strlen(*text) + 1 : 0;
+	if (!*text)
+		return;
+	if (db->snap_spare || cap > SPARE_KEEP) {
+		free(*text);
+	} else {
+		db->snap_spare = *text;
+		db->snap_spare_cap = cap;
+	}
+	*text = NULL;
+}
+
+/* The body's buffer after a failure: emptied, so that a failed text is not kept. */
+static int body_fail(hotline_db *db)
+{
+	hotline__sbuf_free(&db->body);
+	hotline__sbuf_reset(&db->body);
+	return hotline__db_fail(db, HOTLINE_ENOMEM, "out of memory");
+}
+
+/* The body's buffer after a command: a big command's memory is not kept for the small ones after it. */
+static void body_done(hotline_db *db)
+{
+	if (db->body.cap > BODY_KEEP)
+		hotline__sbuf_free(&db->body);
+	hotline__sbuf_reset(&db->body);
+}
+
 static int apply(hotline__cmdctx *c, int64_t *seq_out)
 {
 	hotline_storage *st = c->db->st;
 	const char *stream = c->case_id ? c->case_id : "";
-	char *body = NULL, *snap_text = NULL;
+	const char *body;
+	char *snap_text = NULL;
 	char hash[65], prev[65];
 	int64_t prev_seq = 0, seq = 0;
 	json_t *snap = NULL;
@@ -126,16 +164,21 @@ static int apply(hotline__cmdctx *c, int64_t *seq_out)
 	/* personal fields encrypted before anything is derived from the body (the event id, the hash) */
 	if ((rc = hotline__pii_seal_command(c)) != 0)
 		return rc;
+	/* the body is written into the handle's buffer, kept from one command to the next */
 	if (c->command_id) {
-		if (!(body = hotline__json_canonical(c->obj)))
-			return hotline__db_fail(c->db, HOTLINE_ENOMEM, "out of memory");
+		hotline__sbuf_reset(&c->db->body);
+		hotline__json_write(&c->db->body, c->obj);
+		if (c->db->body.err)
+			return body_fail(c->db);
+		c->db->body.p[c->db->body.n] = '\0'; /* the writer leaves room for it */
 	} else {
 		/* every event carries an id (DESIGN §6.2): one is made, and kept in the body so the chain covers it */
 		char id[37];
-		if (!(body = hotline__event_body_with_made_id(stream, prev_seq + 1, c->obj, id)))
-			return hotline__db_fail(c->db, HOTLINE_ENOMEM, "out of memory");
+		if (hotline__event_body_into(&c->db->body, stream, prev_seq + 1, c->obj, id))
+			return body_fail(c->db);
 		c->command_id = json_string_value(json_object_get(c->obj, "command_id"));
 	}
+	body = c->db->body.p;
 	hotline__event_hash(stream, prev_seq + 1, hotline_command_name(c->kind), c->actor ? c->actor : "",
 		c->at, body, prev, hash);
 	memset(&ev, 0, sizeof(ev));
@@ -191,8 +234,20 @@ static int apply(hotline__cmdctx *c, int64_t *seq_out)
 		}
 		if ((rc = compute_next_due(c, &ev, &next_due, &provisional, &summary, &have_summary)) != 0)
 			goto out;
-		snap_text = hotline__snapshot_finish_kept(snap, prev_seq + 1, state, approval, exempt, &next_due, provisional,
-			hotline__policy_zone_offset(c->db->policy), ledger, ledger_len, &ledger_at, &ledger_len);
+		{
+			/* written into the memory of a snapshot text the handle no longer needs (spare_snapshot) */
+			hotline__sbuf sb;
+			hotline__sbuf_init(&sb, NULL, NULL);
+			sb.p = c->db->snap_spare;
+			sb.cap = c->db->snap_spare_cap;
+			c->db->snap_spare = NULL;
+			c->db->snap_spare_cap = 0;
+			if (hotline__snapshot_finish_into(&sb, snap, prev_seq + 1, state, approval, exempt, &next_due,
+				provisional, hotline__policy_zone_offset(c->db->policy), ledger, ledger_len, &ledger_at,
+				&ledger_len))
+				hotline__sbuf_free(&sb);
+			snap_text = hotline__sbuf_take(&sb);
+		}
 		if (have_summary) {
 			snap_text = hotline__snapshot_add_summary(snap_text, &summary, &summary_at);
 			hotline__summary_free(&summary);
@@ -220,7 +275,7 @@ static int apply(hotline__cmdctx *c, int64_t *seq_out)
 			/* the handle's copy is the snapshot as readers see it, without the summary (its last member: the
 			 * ledger's place in the text does not move) */
 			hotline__cache_keep_snapshot(&c->db->cache, &sc, &snap_text, &snap, ledger_at, ledger_len,
-				have_summary ? summary_at : HOTLINE__NO_SUMMARY);
+				have_summary ? summary_at : HOTLINE__NO_SUMMARY, c->have_case ? &c->snap : NULL);
 		}
 	}
 out:
@@ -228,7 +283,7 @@ out:
 		*seq_out = seq;
 	json_decref(snap);
 	free(snap_text);
-	free(body);
+	body_done(c->db);
 	return rc;
 }
 
@@ -533,10 +588,15 @@ done:
 	hotline__policy_history_free(c.new_hist);
 	json_decref(orig);
 	if (c.have_case) {
-		if (rc && c.snap_cached)
+		/* after a write the case's strings have gone to the snapshot kept (hotline__cache_keep_snapshot) */
+		if (rc && c.snap_cached && c.snap.id)
 			hotline__cache_return_snapshot(&db->cache, &c.snap);
-		else
+		else {
+			/* the text of a snapshot written over: its memory takes the next one */
+			if (rc == 0)
+				spare_snapshot(db, &c.snap.body);
 			hotline__case_clear(&c.snap);
+		}
 	}
 	return rc;
 }

@@ -321,6 +321,8 @@ void hotline_db_close(hotline_db *db)
 	if (db->cal)
 		hotline__calendar_free(db->cal);
 	hotline__pii_close(db);
+	hotline__sbuf_free(&db->body);
+	free(db->snap_spare);
 	pthread_mutex_destroy(&db->mu);
 	free(db);
 }

@@ -12,6 +12,7 @@
 #include "model/directory.h"
 #include "rules/policy.h"
 #include "util/err.h"
+#include "util/json.h"
 
 /*
  * A database whose log holds `policy` lines (DESIGN §6.7,
@@ -58,6 +59,9 @@ struct hotline_db {
 	hotline__keys keys;           /* owners' personal data (core/keystore.c) */
 	int internal_cmd;             /* the library records a command of its own (encrypt_record) */
 	int lost_race;                /* a storage call failed with HOTLINE_ECONFLICT: another writer won; the command may run again */
+	hotline__sbuf body;           /* the event body being written (core/command.c): its memory kept from one command to the next */
+	char *snap_spare;             /* a case snapshot's text no longer needed: the next snapshot is written into its memory */
+	size_t snap_spare_cap;
 };
 
 /* Records a failure on the handle (under its lock) and in the thread's last error; returns code. */

@@ -93,31 +93,48 @@ void hotline__event_make_id(const char *stream, int64_t stream_seq, const char *
 	uuid_unparse_lower(u, out);
 }
 
-char *hotline__event_body_with_made_id(const char *stream, int64_t stream_seq, json_t *obj, char id[37])
+int hotline__event_body_into(hotline__sbuf *b, const char *stream, int64_t stream_seq, json_t *obj, char id[37])
 {
 	size_t slot;
-	char *body;
+	int rc;
 	if (json_object_get(obj, "command_id")) {
 		/* a command_id member that is not the client's (never after validation): the general way, text written twice */
-		if (!(body = hotline__json_canonical(obj)))
-			return NULL;
-		hotline__event_make_id(stream, stream_seq, body, id);
-		free(body);
+		hotline__sbuf_reset(b);
+		hotline__json_write(b, obj);
+		if (b->err)
+			return HOTLINE_ENOMEM;
+		b->p[b->n] = '\0'; /* the writer leaves room for it */
+		hotline__event_make_id(stream, stream_seq, b->p, id);
 		if (json_object_set_new(obj, "command_id", json_string(id)))
-			return NULL;
-		return hotline__json_canonical(obj);
+			return HOTLINE_ENOMEM;
+		hotline__sbuf_reset(b);
+		hotline__json_write(b, obj);
+		if (b->err)
+			return HOTLINE_ENOMEM;
+		b->p[b->n] = '\0';
+		return 0;
 	}
 	/* the id is made from the text without it, then spliced in where sorting puts it: one serialisation */
-	if (!(body = hotline__json_canonical_slot(obj, "command_id", &slot)))
-		return NULL;
-	hotline__event_make_id(stream, stream_seq, body, id);
+	if ((rc = hotline__json_canonical_slot_into(b, obj, "command_id", &slot)) != 0)
+		return rc;
+	hotline__event_make_id(stream, stream_seq, b->p, id);
 	/* the id is ASCII (hex digits and dashes): no UTF-8 check */
-	if (hotline__json_insert_str(&body, slot, "command_id", id) ||
-	    json_object_set_new_nocheck(obj, "command_id", json_stringn_nocheck(id, strlen(id)))) {
-		free(body);
+	if ((rc = hotline__sbuf_insert_str(b, slot, "command_id", id)) != 0)
+		return rc;
+	if (json_object_set_new_nocheck(obj, "command_id", json_stringn_nocheck(id, strlen(id))))
+		return HOTLINE_ENOMEM;
+	return 0;
+}
+
+char *hotline__event_body_with_made_id(const char *stream, int64_t stream_seq, json_t *obj, char id[37])
+{
+	hotline__sbuf b;
+	hotline__sbuf_init(&b, NULL, NULL);
+	if (hotline__event_body_into(&b, stream, stream_seq, obj, id)) {
+		hotline__sbuf_free(&b);
 		return NULL;
 	}
-	return body;
+	return hotline__sbuf_take(&b);
 }
 
 int hotline__event_id_agrees(const char *id, const char *body, const json_t *parsed, int *ids_seen)
@@ -138,12 +155,24 @@ int hotline__event_id_agrees(const char *id, const char *body, const json_t *par
 	return agrees;
 }
 
-static char *vec_keep(hotline__event_vec *v, const char *s)
+/* How many events back a stream or actor is looked for before it is copied (a case's actors repeat). */
+#define KEEP_LOOKBACK 4
+
+/* s as a recent event's stream (actor 0) or actor (1) holds it, shared rather than copied again; or a copy kept. */
+static const char *vec_keep(hotline__event_vec *v, const char *s, int actor)
 {
 	char *p;
+	size_t i;
+	if (!s)
+		s = "";
+	for (i = v->n; i > 0 && v->n - i < KEEP_LOOKBACK; i--) {
+		const char *q = actor ? v->ev[i - 1].actor : v->ev[i - 1].stream;
+		if (strcmp(q, s) == 0)
+			return q;
+	}
 	if (hotline__vec_grow((void **)&v->strings, &v->cap_strings, v->n_strings, sizeof(*v->strings)))
 		return NULL;
-	p = hotline__strdup_or_empty(s);
+	p = hotline__strdup(s);
 	if (p)
 		v->strings[v->n_strings++] = p;
 	return p;
@@ -161,8 +190,8 @@ int hotline__event_vec_push(hotline__event_vec *v, const hotline_storage_event *
 	e->at = se->at;
 	if (hotline_command_from_name(&e->cmd, se->cmd) != 0)
 		return HOTLINE_ECORRUPT;
-	e->stream = vec_keep(v, se->stream);
-	e->actor = vec_keep(v, se->actor);
+	e->stream = vec_keep(v, se->stream, 0);
+	e->actor = vec_keep(v, se->actor, 1);
 	e->body = body ? json_incref(body) : hotline__json_loads(se->body, 0, NULL);
 	if (!e->stream || !e->actor || !e->body) {
 		json_decref(e->body);

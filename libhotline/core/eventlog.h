@@ -6,6 +6,7 @@
 
 #include "hotline/sys/storage.h"
 #include "model/event.h"
+#include "util/json.h"
 
 /*
  * The event hash: SHA-256 over length-prefixed parts (a tag, the stream,
@@ -30,6 +31,13 @@ void hotline__event_make_id(const char *stream, int64_t stream_seq, const char *
  * memory is short.
  */
 char *hotline__event_body_with_made_id(const char *stream, int64_t stream_seq, json_t *obj, char id[37]);
+/*
+ * The same body written into b (emptied first; its memory reused, as the
+ * handle's buffer is from one command to the next): b->p holds the text,
+ * NUL-terminated, b->n its length. 0, HOTLINE_ENOMEM, or HOTLINE_EINVALID
+ * when obj is not an object.
+ */
+int hotline__event_body_into(hotline__sbuf *b, const char *stream, int64_t stream_seq, json_t *obj, char id[37]);
 
 /*
  * Whether an event's stored id is the one its hashed body holds. The id

@@ -180,6 +180,9 @@ static int set_string(json_t *body, const char *key, const char *value)
 	n = strlen(value);
 	if (json_is_string(v) && json_string_length(v) == n && memcmp(json_string_value(v), value, n) == 0)
 		return 0;
+	/* a value the snapshot alone holds takes the new text in place: one allocation instead of two */
+	if (json_is_string(v) && v->refcount == 1)
+		return json_string_setn(v, value, n);
 	return json_object_set_new(body, key, json_string(value));
 }
 

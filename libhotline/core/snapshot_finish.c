@@ -38,6 +38,20 @@ char *hotline__snapshot_finish_kept(json_t *snap, int64_t version, int state, in
 	hotline_time *next_due, int provisional, int zone_offset_min, const char *ledger, size_t ledger_len, size_t *at,
 	size_t *len)
 {
+	hotline__sbuf b;
+	hotline__sbuf_init(&b, NULL, NULL);
+	if (hotline__snapshot_finish_into(&b, snap, version, state, approval, exempt, next_due, provisional,
+		zone_offset_min, ledger, ledger_len, at, len)) {
+		hotline__sbuf_free(&b);
+		return NULL;
+	}
+	return hotline__sbuf_take(&b);
+}
+
+int hotline__snapshot_finish_into(hotline__sbuf *b, json_t *snap, int64_t version, int state, int approval, int exempt,
+	hotline_time *next_due, int provisional, int zone_offset_min, const char *ledger, size_t ledger_len, size_t *at,
+	size_t *len)
+{
 	json_t *v = json_object_get(snap, "version");
 	/* the members rewritten each command are set in place when the snapshot alone holds them */
 	if (json_is_integer(v) && v->refcount == 1)
@@ -56,10 +70,13 @@ char *hotline__snapshot_finish_kept(json_t *snap, int64_t version, int state, in
 	} else {
 		char due[32];
 		hotline__time_format(*next_due, zone_offset_min, due);
+		size_t n = strlen(due);
 		v = json_object_get(snap, "next_due");
-		/* the instant is ASCII: no UTF-8 check */
-		if (!(json_is_string(v) && v->refcount == 1 && json_string_setn_nocheck(v, due, strlen(due)) == 0))
-			json_object_set_new_nocheck(snap, "next_due", json_stringn_nocheck(due, strlen(due)));
+		/* the same instant as before is left as it is; the instant is ASCII: no UTF-8 check */
+		if (json_is_string(v) && json_string_length(v) == n && memcmp(json_string_value(v), due, n) == 0)
+			;
+		else if (!(json_is_string(v) && v->refcount == 1 && json_string_setn_nocheck(v, due, n) == 0))
+			json_object_set_new_nocheck(snap, "next_due", json_stringn_nocheck(due, n));
 	}
-	return hotline__json_canonical_kept(snap, "ledger", ledger, ledger_len, at, len);
+	return hotline__json_canonical_kept_into(b, snap, "ledger", ledger, ledger_len, at, len);
 }

@@ -15,6 +15,7 @@
 #include "model/event.h"
 #include "rules/policy.h"
 #include "util/err.h"
+#include "util/json.h"
 
 /*
  * The case's next due instant after an event at `at`: the rules over the
@@ -41,6 +42,10 @@ char *hotline__snapshot_finish(json_t *snap, int64_t version, int state, int app
  * text lies in the result, for the next command.
  */
 char *hotline__snapshot_finish_kept(json_t *snap, int64_t version, int state, int approval, int exempt,
+	hotline_time *next_due, int provisional, int zone_offset_min, const char *ledger, size_t ledger_len, size_t *at,
+	size_t *len);
+/* The same written into b (emptied first, its memory reused; NUL-terminated): 0 or HOTLINE_ENOMEM. */
+int hotline__snapshot_finish_into(hotline__sbuf *b, json_t *snap, int64_t version, int state, int approval, int exempt,
 	hotline_time *next_due, int provisional, int zone_offset_min, const char *ledger, size_t ledger_len, size_t *at,
 	size_t *len);
 

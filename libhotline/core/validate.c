@@ -186,7 +186,7 @@ int hotline__validate_shape(hotline__cmdctx *c)
 {
 	char field[64];
 	const char *key, *why;
-	json_t *v;
+	json_t *v, *v_id = NULL, *v_actor = NULL, *v_case = NULL, *v_at = NULL, *v_expect = NULL;
 	const hotline__transition *t;
 	size_t i;
 
@@ -208,6 +208,17 @@ int hotline__validate_shape(hotline__cmdctx *c)
 		return hotline__cmd_fail(c, HOTLINE_EINVALID, "field '%s' %s", field, why);
 
 	json_object_foreach(c->obj, key, v) {
+		/* the members every command may have are taken as the loop passes them, not looked up again */
+		if (strcmp(key, "command_id") == 0)
+			v_id = v;
+		else if (strcmp(key, "actor") == 0)
+			v_actor = v;
+		else if (strcmp(key, "case") == 0)
+			v_case = v;
+		else if (strcmp(key, "at") == 0)
+			v_at = v;
+		else if (strcmp(key, "expect_version") == 0)
+			v_expect = v;
 		if (strcmp(key, "cmd") == 0)
 			continue;
 		if (strcmp(key, "case") == 0 && (t->on == HOTLINE__ON_NEW_CASE || t->on == HOTLINE__ON_CASE ||
@@ -221,13 +232,13 @@ int hotline__validate_shape(hotline__cmdctx *c)
 			return hotline__cmd_fail(c, HOTLINE_EINVALID, "unknown field '%s'", key);
 	}
 	/* DESIGN §6.2: any command may carry the client's id for it */
-	v = json_object_get(c->obj, "command_id");
+	v = v_id;
 	if (v && !json_is_string(v))
 		return hotline__cmd_fail(c, HOTLINE_EINVALID, "field 'command_id' must be a string");
 	if (v && check_id(c, "command_id", json_string_value(v)))
 		return c->db->err.code;
 	c->command_id = json_string_value(v);
-	v = json_object_get(c->obj, "actor");
+	v = v_actor;
 	if (!v && t->actor == HOTLINE__ACTOR_REQUIRED)
 		return hotline__cmd_fail(c, HOTLINE_EINVALID, "missing field 'actor'");
 	if (v && !json_is_string(v))
@@ -236,7 +247,7 @@ int hotline__validate_shape(hotline__cmdctx *c)
 		return c->db->err.code;
 	c->actor = json_string_value(v);
 	if (t->on != HOTLINE__ON_DIRECTORY) {
-		v = json_object_get(c->obj, "case");
+		v = v_case;
 		if (t->on == HOTLINE__ON_ORG && v)
 			return hotline__cmd_fail(c, HOTLINE_EINVALID, "an organisation-level command takes no 'case'");
 		if (v && !json_is_string(v))
@@ -246,7 +257,7 @@ int hotline__validate_shape(hotline__cmdctx *c)
 		if (!v && (t->on == HOTLINE__ON_NEW_CASE || t->on == HOTLINE__ON_CASE))
 			return hotline__cmd_fail(c, HOTLINE_EINVALID, "missing field 'case'");
 		c->case_id = json_string_value(v);
-		v = json_object_get(c->obj, "at");
+		v = v_at;
 		if (!json_is_string(v))
 			return hotline__cmd_fail(c, HOTLINE_EINVALID, "missing field 'at' (ISO-8601 instant with an offset)");
 		if (hotline__time_parse(json_string_value(v), &c->at, NULL) != 0)
@@ -254,7 +265,7 @@ int hotline__validate_shape(hotline__cmdctx *c)
 				json_string_value(v));
 		if (check_time(c, "at", c->at))
 			return c->db->err.code;
-		v = json_object_get(c->obj, "expect_version");
+		v = v_expect;
 		if (v) {
 			if (!json_is_integer(v) || json_integer_value(v) < 0)
 				return hotline__cmd_fail(c, HOTLINE_EINVALID, "field 'expect_version' must be a non-negative integer");
@@ -263,7 +274,7 @@ int hotline__validate_shape(hotline__cmdctx *c)
 		}
 	} else {
 		c->at = HOTLINE_TIME_NONE;
-		v = json_object_get(c->obj, "at");
+		v = v_at;
 		if (v && (!json_is_string(v) || hotline__time_parse(json_string_value(v), &c->at, NULL) != 0))
 			return hotline__cmd_fail(c, HOTLINE_EINVALID, "field 'at' is not an ISO-8601 instant with an offset");
 		if (v && check_time(c, "at", c->at))

@@ -30,7 +30,8 @@ char *hotline__aead_seal(const unsigned char key[32], const unsigned char *ad, s
 	size_t n, hotline__rnd_pool *pool)
 {
 	size_t total = crypto_aead_xchacha20poly1305_ietf_NPUBBYTES + n + crypto_aead_xchacha20poly1305_ietf_ABYTES;
-	unsigned char *buf = malloc(total);
+	/* nonce and ciphertext (nothing secret) on the stack for the usual short values: one allocation less each */
+	unsigned char stack[256], *buf = total <= sizeof(stack) ? stack : malloc(total);
 	unsigned long long clen;
 	char *out;
 	if (!buf)
@@ -43,7 +44,8 @@ char *hotline__aead_seal(const unsigned char key[32], const unsigned char *ad, s
 	crypto_aead_xchacha20poly1305_ietf_encrypt(buf + crypto_aead_xchacha20poly1305_ietf_NPUBBYTES, &clen, m, n,
 		ad, ad_len, NULL, buf, key);
 	out = hotline__b64_public(buf, total, HOTLINE__AEAD_PREFIX);
-	free(buf);
+	if (buf != stack)
+		free(buf);
 	return out;
 }
 

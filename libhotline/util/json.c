@@ -284,6 +284,12 @@ void hotline__sbuf_str(hotline__sbuf *b, const char *s, size_t n)
 	hotline__sbuf_putc(b, '"');
 }
 
+void hotline__sbuf_reset(hotline__sbuf *b)
+{
+	b->n = 0;
+	b->err = 0;
+}
+
 char *hotline__sbuf_take(hotline__sbuf *b)
 {
 	char *p;
@@ -321,7 +327,7 @@ static void newline(hotline__sbuf *b, int indent, int depth)
 
 static void write_value(hotline__sbuf *b, const json_t *v, int indent, int depth);
 
-/* Where a member named key would go in an object being written (see hotline__json_canonical_slot). */
+/* Where a member named key would go in an object being written (see hotline__json_canonical_slot_into). */
 typedef struct slot_req {
 	member key;
 	size_t at;         /* SLOT_NONE until found */
@@ -459,75 +465,94 @@ char *hotline__json_canonical(const json_t *v)
 	return hotline__sbuf_take(&b);
 }
 
-char *hotline__json_canonical_slot(const json_t *v, const char *key, size_t *slot)
+int hotline__json_canonical_slot_into(hotline__sbuf *b, const json_t *v, const char *key, size_t *slot)
 {
-	hotline__sbuf b;
 	slot_req r;
 	*slot = SLOT_NONE;
+	hotline__sbuf_reset(b);
 	if (!json_is_object(v) || json_object_get(v, key))
-		return NULL;
+		return HOTLINE_EINVALID;
 	r.key.key = key;
 	r.key.len = strlen(key);
 	r.key.value = NULL;
 	r.at = SLOT_NONE;
-	canonical_init(&b);
-	write_object(&b, v, 0, 0, &r, NULL);
-	if (b.err) {
-		hotline__sbuf_free(&b);
-		return NULL;
-	}
+	if (b->cap < CANONICAL_START)
+		reserve(b, CANONICAL_START - 1);
+	write_object(b, v, 0, 0, &r, NULL);
+	if (b->err || reserve(b, 0))
+		return HOTLINE_ENOMEM;
+	b->p[b->n] = '\0';
 	*slot = r.at;
-	return hotline__sbuf_take(&b);
+	return 0;
+}
+
+int hotline__json_canonical_kept_into(hotline__sbuf *b, const json_t *v, const char *key, const char *kept,
+	size_t kept_len, size_t *at, size_t *len)
+{
+	span_req r;
+	*at = *len = 0;
+	hotline__sbuf_reset(b);
+	if (b->cap < CANONICAL_START)
+		reserve(b, CANONICAL_START - 1);
+	if (!json_is_object(v)) {
+		hotline__json_write(b, v);
+	} else {
+		r.key.key = key;
+		r.key.len = strlen(key);
+		r.key.value = NULL;
+		r.kept = kept;
+		r.kept_len = kept_len;
+		r.at = r.len = 0;
+		write_object(b, v, 0, 0, NULL, &r);
+		*at = r.at;
+		*len = r.len;
+	}
+	if (b->err || reserve(b, 0)) {
+		*at = *len = 0;
+		return HOTLINE_ENOMEM;
+	}
+	b->p[b->n] = '\0';
+	return 0;
 }
 
 char *hotline__json_canonical_kept(const json_t *v, const char *key, const char *kept, size_t kept_len, size_t *at,
 	size_t *len)
 {
 	hotline__sbuf b;
-	span_req r;
-	*at = *len = 0;
-	if (!json_is_object(v))
-		return hotline__json_canonical(v);
-	r.key.key = key;
-	r.key.len = strlen(key);
-	r.key.value = NULL;
-	r.kept = kept;
-	r.kept_len = kept_len;
-	r.at = r.len = 0;
-	canonical_init(&b);
-	write_object(&b, v, 0, 0, NULL, &r);
-	if (b.err) {
+	hotline__sbuf_init(&b, NULL, NULL);
+	if (hotline__json_canonical_kept_into(&b, v, key, kept, kept_len, at, len)) {
 		hotline__sbuf_free(&b);
 		return NULL;
 	}
-	*at = r.at;
-	*len = r.len;
 	return hotline__sbuf_take(&b);
 }
 
-int hotline__json_insert_str(char **text, size_t slot, const char *key, const char *value)
+int hotline__sbuf_insert_str(hotline__sbuf *b, size_t slot, const char *key, const char *value)
 {
-	hotline__sbuf m;
-	char *t = *text, *p;
-	size_t len = strlen(t);
+	size_t n = b->n, m, tail = n - slot;
 	/* the member's separator: before it when it goes last in a non-empty object, else after it */
-	int last = t[slot] == '}', first = slot > 0 && t[slot - 1] == '{';
-	hotline__sbuf_init(&m, NULL, NULL);
+	int last = b->p[slot] == '}', first = slot > 0 && b->p[slot - 1] == '{';
+	if (b->err)
+		return HOTLINE_ENOMEM;
+	/* the member is written at the end, then the text after the slot moved past it: no second buffer */
 	if (last && !first)
-		hotline__sbuf_putc(&m, ',');
-	hotline__sbuf_str(&m, key, strlen(key));
-	hotline__sbuf_putc(&m, ':');
-	hotline__sbuf_str(&m, value, strlen(value));
+		hotline__sbuf_putc(b, ',');
+	hotline__sbuf_str(b, key, strlen(key));
+	hotline__sbuf_putc(b, ':');
+	hotline__sbuf_str(b, value, strlen(value));
 	if (!last)
-		hotline__sbuf_putc(&m, ',');
-	if (m.err || !(p = realloc(t, len + m.n + 1))) {
-		hotline__sbuf_free(&m);
+		hotline__sbuf_putc(b, ',');
+	m = b->n - n;
+	if (b->err || reserve(b, tail)) {
+		b->n = n;
+		b->err = 0;
 		return HOTLINE_ENOMEM;
 	}
-	memmove(p + slot + m.n, p + slot, len - slot + 1);
-	memcpy(p + slot, m.p, m.n);
-	hotline__sbuf_free(&m);
-	*text = p;
+	/* [slot, n) is the tail, [n, n + m) the member: the tail is copied after the member, then both moved down */
+	memcpy(b->p + n + m, b->p + slot, tail);
+	memmove(b->p + slot, b->p + n, m + tail);
+	b->n = n + m;
+	b->p[b->n] = '\0';
 	return 0;
 }
 

@@ -67,6 +67,8 @@ char *hotline__sbuf_room(hotline__sbuf *b, size_t n);
 void hotline__sbuf_str(hotline__sbuf *b, const char *s, size_t n);
 /* Hands what is buffered to the sink (no-op without one); returns b->err. */
 int hotline__sbuf_flush(hotline__sbuf *b);
+/* Empties b for another text, keeping its memory (and forgetting a failure of the text before). */
+void hotline__sbuf_reset(hotline__sbuf *b);
 /* The buffer as a NUL-terminated string owned by the caller (NULL on failure); b is reset. */
 char *hotline__sbuf_take(hotline__sbuf *b);
 
@@ -83,12 +85,15 @@ void hotline__json_write(hotline__sbuf *b, const json_t *v);
 /* The canonical text of v, malloc'd; NULL when memory is short. */
 char *hotline__json_canonical(const json_t *v);
 /*
- * The canonical text of object v, and in *slot the offset in it where a
- * member named key would go in sorted order: the start of the first member
- * whose key sorts after it (past its comma), or the closing '}'. NULL when
- * memory is short, v is not an object or already has key.
+ * Writes the canonical text of object v into b (emptied first; its memory
+ * kept, so that a buffer reused for each command is not allocated again),
+ * and in *slot the offset in it where a member named key would go in
+ * sorted order: the start of the first member whose key sorts after it
+ * (past its comma), or the closing '}'. b->p is then NUL-terminated. 0, or
+ * HOTLINE_ENOMEM, or HOTLINE_EINVALID when v is not an object or already
+ * has key.
  */
-char *hotline__json_canonical_slot(const json_t *v, const char *key, size_t *slot);
+int hotline__json_canonical_slot_into(hotline__sbuf *b, const json_t *v, const char *key, size_t *slot);
 /*
  * The canonical text of object v, with the value of its member `key` taken
  * as the kept_len bytes at `kept` instead of being written (when kept is not
@@ -100,13 +105,16 @@ char *hotline__json_canonical_slot(const json_t *v, const char *key, size_t *slo
  */
 char *hotline__json_canonical_kept(const json_t *v, const char *key, const char *kept, size_t kept_len, size_t *at,
 	size_t *len);
+/* The same written into b (emptied first, its memory reused; NUL-terminated): 0 or HOTLINE_ENOMEM. */
+int hotline__json_canonical_kept_into(hotline__sbuf *b, const json_t *v, const char *key, const char *kept,
+	size_t kept_len, size_t *at, size_t *len);
 /*
- * Inserts the member "key":"value" at slot of *text, an object's canonical
- * text from hotline__json_canonical_slot for that key: the result is the
+ * Inserts the member "key":"value" at slot of b, an object's canonical text
+ * from hotline__json_canonical_slot_into for that key: the result is the
  * canonical text of the object with that member added, without writing it
- * again. *text may move; 0 or HOTLINE_ENOMEM (*text unchanged).
+ * again (in place; NUL-terminated). 0 or HOTLINE_ENOMEM (b unchanged).
  */
-int hotline__json_insert_str(char **text, size_t slot, const char *key, const char *value);
+int hotline__sbuf_insert_str(hotline__sbuf *b, size_t slot, const char *key, const char *value);
 /*
  * The same text laid out for people: each member and element on its own
  * line, `indent` spaces per level, ": " after keys (byte for byte jansson's

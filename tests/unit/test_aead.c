@@ -101,11 +101,34 @@ static void test_aead(void **state)
 	free(w);
 }
 
+/* Values of every length around the short ones' size and far beyond it seal and open to themselves. */
+static void test_aead_lengths(void **state)
+{
+	unsigned char key[32], *msg = malloc(5000), *m = NULL;
+	size_t lens[] = { 0, 1, 200, 215, 216, 217, 218, 255, 256, 257, 1000, 4999 }, i, n;
+	(void)state;
+	randombytes_buf(key, sizeof(key));
+	randombytes_buf(msg, 5000);
+	for (i = 0; i < sizeof(lens) / sizeof(lens[0]); i++) {
+		char *t = hotline__aead_seal(key, (const unsigned char *)"ad", 2, msg, lens[i], NULL);
+		assert_non_null(t);
+		assert_int_equal(hotline__aead_open(&m, &n, key, (const unsigned char *)"ad", 2, t), 0);
+		assert_int_equal(n, lens[i]);
+		if (n)
+			assert_memory_equal(m, msg, n);
+		free(m);
+		m = NULL;
+		free(t);
+	}
+	free(msg);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_base64),
 		cmocka_unit_test(test_aead),
+		cmocka_unit_test(test_aead_lengths),
 	};
 	return cmocka_run_group_tests(tests, setup, NULL);
 }

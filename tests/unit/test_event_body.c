@@ -26,16 +26,29 @@ static char *two_writes(const char *stream, int64_t seq, json_t *obj, char id[37
 	return hotline__json_canonical(obj);
 }
 
+/* One buffer for every body written into one, as the handle keeps it: what an earlier body left must not show. */
+static hotline__sbuf reused;
+
 static void check_same(const char *stream, int64_t seq, const json_t *cmd)
 {
-	json_t *a = json_deep_copy(cmd), *b = json_deep_copy(cmd);
-	char ida[37], idb[37], *want, *got, *ta, *tb;
+	json_t *a = json_deep_copy(cmd), *b = json_deep_copy(cmd), *c = json_deep_copy(cmd);
+	char ida[37], idb[37], idc[37], *want, *got, *ta, *tb;
 	want = two_writes(stream, seq, a, ida);
 	got = hotline__event_body_with_made_id(stream, seq, b, idb);
 	assert_non_null(want);
 	assert_non_null(got);
 	assert_string_equal(got, want);
 	assert_string_equal(idb, ida);
+	assert_int_equal(hotline__event_body_into(&reused, stream, seq, c, idc), 0);
+	assert_int_equal(reused.n, strlen(want));
+	assert_string_equal(reused.p, want);
+	assert_string_equal(idc, ida);
+	tb = hotline__json_canonical(c);
+	ta = hotline__json_canonical(a);
+	assert_string_equal(tb, ta);
+	free(ta);
+	free(tb);
+	json_decref(c);
 	/* the command object is left as before too (the rules read it) */
 	ta = hotline__json_canonical(a);
 	tb = hotline__json_canonical(b);
@@ -125,6 +138,73 @@ static void test_body_matches_two_writes(void **state)
 		check_same(stream, 1 + i % 40, o);
 		json_decref(o);
 	}
+}
+
+/*
+ * A member spliced into a text in place is the text of the object with the
+ * member, written again: for keys and values that need escapes, at every
+ * place in the order, into a buffer that holds an earlier text.
+ */
+static void test_insert_matches_write(void **state)
+{
+	hotline__sbuf b;
+	int i;
+	(void)state;
+	hotline__sbuf_init(&b, NULL, NULL);
+	for (i = 0; i < 5000; i++) {
+		json_t *o = random_object(0, 8);
+		const char *k = keys[rnd() % count(keys)], *v = strings[rnd() % count(strings)];
+		char *want;
+		size_t slot;
+		if (json_object_get(o, k)) {
+			assert_int_equal(hotline__json_canonical_slot_into(&b, o, k, &slot), HOTLINE_EINVALID);
+			json_decref(o);
+			continue;
+		}
+		assert_int_equal(hotline__json_canonical_slot_into(&b, o, k, &slot), 0);
+		assert_int_equal(hotline__sbuf_insert_str(&b, slot, k, v), 0);
+		json_object_set_new(o, k, json_string(v));
+		want = hotline__json_canonical(o);
+		assert_int_equal(b.n, strlen(want));
+		assert_string_equal(b.p, want);
+		free(want);
+		json_decref(o);
+	}
+	hotline__sbuf_free(&b);
+}
+
+/*
+ * A stream's decoded events share the text of a stream or actor that an
+ * event shortly before had: each event still reads its own, whatever the
+ * order (actors coming back after more than the look-back, none, "").
+ */
+static void test_vec_strings(void **state)
+{
+	static const char *const actors[] = { "zhang", "li", NULL, "wu", "zhang", "", "zhao", "gm", "qa", "li2", "li",
+		"zhang", "wu2", "zhang", NULL, "\xe5\xbc\xa0" };
+	static const char *const streams[] = { "C1", "C1", "C1", "", "C2", "C1" };
+	hotline__event_vec v;
+	size_t i, n = 3 * (sizeof(actors) / sizeof(actors[0]));
+	(void)state;
+	memset(&v, 0, sizeof(v));
+	for (i = 0; i < n; i++) {
+		hotline_storage_event e;
+		memset(&e, 0, sizeof(e));
+		e.seq = (int64_t)i + 1;
+		e.stream_seq = (int64_t)i + 1;
+		e.stream = streams[i % 6];
+		e.actor = actors[i % 16];
+		e.cmd = "reply";
+		e.at = HOTLINE_TIME_NONE;
+		e.body = "{\"cmd\":\"reply\"}";
+		assert_int_equal(hotline__event_vec_push(&v, &e, NULL), 0);
+	}
+	assert_int_equal(v.n, n);
+	for (i = 0; i < n; i++) {
+		assert_string_equal(v.ev[i].stream, streams[i % 6]);
+		assert_string_equal(v.ev[i].actor, actors[i % 16] ? actors[i % 16] : "");
+	}
+	hotline__event_vec_free(&v);
 }
 
 /* The edges: empty, only members before or after, the first or last member, real commands. */
@@ -227,7 +307,11 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_body_matches_two_writes),
 		cmocka_unit_test(test_body_edges),
+		cmocka_unit_test(test_insert_matches_write),
+		cmocka_unit_test(test_vec_strings),
 		cmocka_unit_test(test_stored_bodies),
 	};
-	return cmocka_run_group_tests(tests, NULL, NULL);
+	int rc = cmocka_run_group_tests(tests, NULL, NULL);
+	hotline__sbuf_free(&reused);
+	return rc;
 }

@@ -226,11 +226,85 @@ static void test_snapshots_through_lifecycles(void **state)
 	fixture_sqlite_remove(path);
 }
 
+/* The case through the handle: its id, property, version and canonical text; the ledger's matter has `len` bytes. */
+static void check_case(hotline_db *db, const char *id, const char *property, int64_t version, size_t len)
+{
+	hotline_case *c;
+	json_t *j;
+	char *again;
+	assert_int_equal(hotline_db_case(&c, db, id), 0);
+	assert_string_equal(hotline_case_id(c), id);
+	assert_string_equal(hotline_case_property(c), property);
+	assert_int_equal(hotline_case_version(c), version);
+	j = json_loads(hotline_case_json(c), 0, NULL);
+	assert_non_null(j);
+	again = hotline__json_canonical(j);
+	assert_string_equal(again, hotline_case_json(c));
+	assert_int_equal(strlen(json_string_value(json_object_get(json_object_get(j, "ledger"), "matter"))), len);
+	free(again);
+	json_decref(j);
+	hotline_case_free(c);
+}
+
+/*
+ * A case's snapshot text is written into the memory of the text it
+ * replaces, which may be another case's, much longer or much shorter: two
+ * cases of different sizes and properties, their commands taking turns, in
+ * a batch and one command a transaction. Each case keeps its own id,
+ * property and version through the handle, and every stored snapshot is
+ * the one verify-log rebuilds.
+ */
+static void test_snapshots_of_cases_taking_turns(void **state)
+{
+	static const char *const steps[] = {
+		"{\"cmd\":\"dispatch\",\"case\":\"%s\",\"at\":\"2026-11-02T10:%02d:00+08:00\",\"actor\":\"zhang\"}",
+		"{\"cmd\":\"reply\",\"case\":\"%s\",\"at\":\"2026-11-02T10:%02d:00+08:00\",\"actor\":\"zhang\",\"text\":\"t\"}",
+		"{\"cmd\":\"reply\",\"case\":\"%s\",\"at\":\"2026-11-02T10:%02d:00+08:00\",\"actor\":\"zhang\",\"text\":\"u\"}",
+	};
+	char path[300], uri[310], *big = malloc(6001), *text = malloc(8192);
+	hotline_db *db = NULL;
+	int batched, i;
+	(void)state;
+	memset(big, 'x', 6000);
+	big[6000] = '\0';
+	fixture_sqlite_file(path, sizeof(path), uri, sizeof(uri), "snapshot-turns");
+	assert_int_equal(fixture_open(&db, uri, NULL), 0);
+	fixture_load(db);
+	for (batched = 1; batched >= 0; batched--) {
+		const char *big_id = batched ? "T1" : "T3", *small_id = batched ? "T2" : "T4";
+		if (batched)
+			assert_int_equal(hotline_db_begin(db), 0);
+		snprintf(text, 8192, "{\"cmd\":\"register\",\"case\":\"%s\"," AT(09, 00) ",\"actor\":\"zhang\","
+			"\"property\":\"P1\",\"room\":\"1\",\"owner\":\"王\",\"phone\":\"13800000000\",\"matter\":\"%s\","
+			"\"call_taker\":\"zhang\",\"order_taker\":\"li\"}", big_id, big);
+		assert_int_equal(hotline_db_exec_json(db, text, NULL, NULL), 0);
+		assert_int_equal(exec_fmt(db, "{\"cmd\":\"register\",\"case\":\"%s\"," AT(09, 01) ",\"actor\":\"zhang\","
+			"\"property\":\"P2\",\"room\":\"2\",\"owner\":\"李\",\"phone\":\"13900000000\",\"matter\":\"m\","
+			"\"call_taker\":\"zhang\",\"order_taker\":\"li2\"}", small_id), 0);
+		for (i = 0; i < 3; i++) {
+			assert_int_equal(exec_fmt(db, steps[i], big_id, 2 * i), 0);
+			assert_int_equal(exec_fmt(db, steps[i], small_id, 2 * i + 1), 0);
+			check_case(db, big_id, "P1", 2 + i, 6000);
+			check_case(db, small_id, "P2", 2 + i, 1);
+		}
+		if (batched)
+			assert_int_equal(hotline_db_commit(db), 0);
+		check_snapshot(db, path, big_id, NULL, NULL, 0);
+		check_snapshot(db, path, small_id, "matter", "m", 0);
+	}
+	assert_int_equal(hotline_db_verify_log(db, NULL, NULL), 0);
+	hotline_db_close(db);
+	fixture_sqlite_remove(path);
+	free(big);
+	free(text);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_kept_member_writer),
 		cmocka_unit_test(test_snapshots_through_lifecycles),
+		cmocka_unit_test(test_snapshots_of_cases_taking_turns),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
