@@ -4,7 +4,7 @@
  * baseline and the ratio, all measured in this one run.
  *
  *   hotline-bench [--quick] [--cases N] [--lines N] [--sweep-max N] [--dir DIR]
- *                 [--postgres CONNINFO [--postgres-cases N] [--postgres-only]]
+ *                 [--postgres CONNINFO [--postgres-cases N] [--postgres-only] [--postgres-options "KEY=VALUE ..."]]
  *                 [--only batched|batched-clear|raw|replay|pg|pg2|pg-raw N]
  *
  * See tests/bench/README.md for what each figure means.
@@ -590,6 +590,8 @@ static double pg_parallel(int writers, long per, void (*fn)(int, long))
 }
 
 static char pg_conninfo[1024];
+/* --postgres-options: the library's own keywords (hotline_notify=off, ...), added to its connection string only */
+static const char *pg_lib_options = "";
 
 /* One writer: its own cases, one command per transaction, through the library. */
 static void pg_lib_writer(int w, long per)
@@ -599,7 +601,7 @@ static void pg_lib_writer(int w, long per)
 	char uri[1100], line[1024];
 	long n;
 	int k;
-	snprintf(uri, sizeof(uri), "postgres:%s", pg_conninfo);
+	snprintf(uri, sizeof(uri), "postgres:%s %s", pg_conninfo, pg_lib_options);
 	o.mode = HOTLINE_OPEN_READ_WRITE;
 	/* encrypted, as every other figure: the owners' fields need the key */
 	o.key = bench_key;
@@ -671,7 +673,7 @@ static void pg_lib_schema(void)
 	const char *const *d;
 	char uri[1100];
 	pg_schema(pg_conninfo, sizeof(pg_conninfo), "bench_lib");
-	snprintf(uri, sizeof(uri), "postgres:%s", pg_conninfo);
+	snprintf(uri, sizeof(uri), "postgres:%s %s", pg_conninfo, pg_lib_options);
 	if (hotline_db_open(&db, uri, NULL) != 0)
 		die("open", hotline_last_error());
 	for (d = directory; *d; d++)
@@ -741,6 +743,8 @@ int main(int argc, char **argv)
 			keep_assess_db = 1;
 		else if (!strcmp(argv[i], "--assess-db") && i + 1 < argc)
 			assess_db = argv[++i];
+		else if (!strcmp(argv[i], "--postgres-options") && i + 1 < argc)
+			pg_lib_options = argv[++i];
 		else if (!strcmp(argv[i], "--postgres-only"))
 			pg_only = 1;
 		else if (!strcmp(argv[i], "--only") && i + 2 < argc) {
@@ -748,7 +752,7 @@ int main(int argc, char **argv)
 			only_cases = atol(argv[++i]);
 		} else {
 			fprintf(stderr, "usage: %s [--quick] [--cases N] [--lines N] [--sweep-max N] [--dir DIR]"
-				" [--postgres CONNINFO [--postgres-cases N] [--postgres-only]]"
+				" [--postgres CONNINFO [--postgres-cases N] [--postgres-only] [--postgres-options \"KEY=VALUE ...\"]]"
 				" [--only batched|batched-clear|raw|replay|assess|pg|pg2|pg-raw N]\n", argv[0]);
 			return 2;
 		}
