@@ -126,17 +126,6 @@ int hotline__event_body_into(hotline__sbuf *b, const char *stream, int64_t strea
 	return 0;
 }
 
-char *hotline__event_body_with_made_id(const char *stream, int64_t stream_seq, json_t *obj, char id[37])
-{
-	hotline__sbuf b;
-	hotline__sbuf_init(&b, NULL, NULL);
-	if (hotline__event_body_into(&b, stream, stream_seq, obj, id)) {
-		hotline__sbuf_free(&b);
-		return NULL;
-	}
-	return hotline__sbuf_take(&b);
-}
-
 int hotline__event_id_agrees(const char *id, const char *body, const json_t *parsed, int *ids_seen)
 {
 	json_t *own = NULL;

@@ -24,18 +24,13 @@ void hotline__event_hash(const char *stream, int64_t stream_seq, const char *cmd
 void hotline__event_make_id(const char *stream, int64_t stream_seq, const char *body, char out[37]);
 
 /*
- * The stored body of a command that came without a command_id: its
- * canonical text with the made id as member "command_id", byte for byte
- * what making the id from the text, setting it on obj and writing obj again
- * gives. Sets the member on obj too; id receives it. malloc'd; NULL when
- * memory is short.
- */
-char *hotline__event_body_with_made_id(const char *stream, int64_t stream_seq, json_t *obj, char id[37]);
-/*
- * The same body written into b (emptied first; its memory reused, as the
- * handle's buffer is from one command to the next): b->p holds the text,
- * NUL-terminated, b->n its length. 0, HOTLINE_ENOMEM, or HOTLINE_EINVALID
- * when obj is not an object.
+ * The stored body of a command that came without a command_id, written into
+ * b (emptied first; its memory reused, as the handle's buffer is from one
+ * command to the next): its canonical text with the made id as member
+ * "command_id", byte for byte what making the id from the text, setting it
+ * on obj and writing obj again gives. Sets the member on obj too; id
+ * receives it. b->p holds the text, NUL-terminated, b->n its length. 0,
+ * HOTLINE_ENOMEM, or HOTLINE_EINVALID when obj is not an object.
  */
 int hotline__event_body_into(hotline__sbuf *b, const char *stream, int64_t stream_seq, json_t *obj, char id[37]);
 

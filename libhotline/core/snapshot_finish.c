@@ -29,19 +29,11 @@ int hotline__snapshot_next_due(const hotline__policy *policy, const hotline__cal
 char *hotline__snapshot_finish(json_t *snap, int64_t version, int state, int approval, int exempt,
 	hotline_time *next_due, int provisional, int zone_offset_min)
 {
-	size_t at, len;
-	return hotline__snapshot_finish_kept(snap, version, state, approval, exempt, next_due, provisional,
-		zone_offset_min, NULL, 0, &at, &len);
-}
-
-char *hotline__snapshot_finish_kept(json_t *snap, int64_t version, int state, int approval, int exempt,
-	hotline_time *next_due, int provisional, int zone_offset_min, const char *ledger, size_t ledger_len, size_t *at,
-	size_t *len)
-{
 	hotline__sbuf b;
+	size_t at, len;
 	hotline__sbuf_init(&b, NULL, NULL);
 	if (hotline__snapshot_finish_into(&b, snap, version, state, approval, exempt, next_due, provisional,
-		zone_offset_min, ledger, ledger_len, at, len)) {
+		zone_offset_min, NULL, 0, &at, &len)) {
 		hotline__sbuf_free(&b);
 		return NULL;
 	}

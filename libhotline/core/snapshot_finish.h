@@ -36,15 +36,11 @@ int hotline__snapshot_next_due(const hotline__policy *policy, const hotline__cal
 char *hotline__snapshot_finish(json_t *snap, int64_t version, int state, int approval, int exempt,
 	hotline_time *next_due, int provisional, int zone_offset_min);
 /*
- * The same, with the ledger's text kept from the case's previous snapshot
- * text when the command left the ledger as it was: `ledger` (ledger_len
- * bytes, NULL to write it) is that text. *at and *len: where the ledger's
- * text lies in the result, for the next command.
+ * The same written into b (emptied first, its memory reused; NUL-terminated), with the ledger's text kept
+ * from the case's previous snapshot text when the command left the ledger as it was: `ledger` (ledger_len
+ * bytes, NULL to write it) is that text. *at and *len: where the ledger's text lies in the result, for the
+ * next command. 0 or HOTLINE_ENOMEM.
  */
-char *hotline__snapshot_finish_kept(json_t *snap, int64_t version, int state, int approval, int exempt,
-	hotline_time *next_due, int provisional, int zone_offset_min, const char *ledger, size_t ledger_len, size_t *at,
-	size_t *len);
-/* The same written into b (emptied first, its memory reused; NUL-terminated): 0 or HOTLINE_ENOMEM. */
 int hotline__snapshot_finish_into(hotline__sbuf *b, json_t *snap, int64_t version, int state, int approval, int exempt,
 	hotline_time *next_due, int provisional, int zone_offset_min, const char *ledger, size_t ledger_len, size_t *at,
 	size_t *len);

@@ -34,7 +34,17 @@ static void check_same(const char *stream, int64_t seq, const json_t *cmd)
 	json_t *a = json_deep_copy(cmd), *b = json_deep_copy(cmd), *c = json_deep_copy(cmd);
 	char ida[37], idb[37], idc[37], *want, *got, *ta, *tb;
 	want = two_writes(stream, seq, a, ida);
-	got = hotline__event_body_with_made_id(stream, seq, b, idb);
+	{
+		/* a fresh buffer, as well as the reused one below */
+		hotline__sbuf fresh;
+		hotline__sbuf_init(&fresh, NULL, NULL);
+		if (hotline__event_body_into(&fresh, stream, seq, b, idb) == 0) {
+			got = hotline__sbuf_take(&fresh);
+		} else {
+			hotline__sbuf_free(&fresh);
+			got = NULL;
+		}
+	}
 	assert_non_null(want);
 	assert_non_null(got);
 	assert_string_equal(got, want);
